@@ -734,7 +734,7 @@ tf_msg_recv (zsock_t *sock)
             if (id == TF_MSG_INVALID)
                 reason = "unknown topic";
             else if (tf_msg_decode (id, (const uint8_t *) zmq_msg_data (&frames[first + 1]),
-                                    zmq_msg_size (&frames[first + 1]), &self->hello))
+                                    zmq_msg_size (&frames[first + 1]), &self->actor_hello))
                 reason = s_last_error;
         }
     }
@@ -759,7 +759,7 @@ tf_msg_destroy (tf_msg_t **self_p)
     if (!self)
         return;
     if (self->id != TF_MSG_INVALID)
-        tf_msg_body_free (self->id, &self->hello);
+        tf_msg_body_free (self->id, &self->actor_hello);
     zframe_destroy (&self->routing_id);
     free (self);
     *self_p = NULL;

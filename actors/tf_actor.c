@@ -1,0 +1,641 @@
+//  tf_actor.c - the runtime every actor process links
+//
+//  One zloop drives the actor: the control SUB (phases, abort) comes first, then
+//  the service DEALER (welcome, plan, nodes, replies), then the feed SUB and any
+//  readers the actor adds. Timers: hello (until welcomed), heartbeat (which also
+//  watches the coordinator's silence) and the actor's own one-shot timer.
+
+#include "tf_actor.h"
+#include <getopt.h>
+
+#define TF_ACTOR_LINGER_MS 1000             //  Let a last ack reach the coordinator
+
+typedef struct {
+    zsock_t *reader;                        //  Not owned
+    tf_actor_reader_fn *fn;
+} s_reader_t;
+
+struct _tf_actor_t {
+    char *name;                             //  Unique actor name
+    char *role;                             //  deployer|scanner|workload|expectation
+    char *kind;                             //  Catalogue kind, or NULL
+    char *run_dir;                          //  Run directory, or NULL
+    bool verbose;                           //  Debug logging
+    tf_actor_handlers_t handlers;           //  The actor's callbacks
+    void *state;                            //  The actor's own object, not owned
+
+    zsock_t *control;                       //  SUB to the coordinator's broadcasts
+    zsock_t *service;                       //  DEALER to the coordinator
+    zsock_t *feed;                          //  SUB to the block feed, or NULL
+    zloop_t *loop;                          //  Drives everything
+    zlistx_t *readers;                      //  s_reader_t items added by the actor
+
+    char *run_id;                           //  From the welcome
+    bool welcomed;                          //  Registration accepted
+    uint64_t heartbeat_ms;                  //  From the welcome
+    uint64_t timeout_ms;                    //  Coordinator silence that means it is gone
+    int hello_timer;                        //  zloop timer ids, -1 when not armed
+    int heartbeat_timer;
+    int user_timer;
+    int64_t started_at;                     //  zclock_mono at tf_actor_run
+    int64_t last_control_at;                //  zclock_mono of the last control message
+
+    tf_plan_t *plan;                        //  Owned, NULL until received
+    tf_run_nodes_t nodes;                       //  Owned copy of the last node list
+    bool have_nodes;
+
+    tf_phase_t phase;                       //  Current phase
+    uint64_t phase_seq;                     //  Its sequence number, 0 before the first
+    bool phase_acked;                       //  Ack sent for phase_seq
+    bool phase_ok;                          //  What the ack said
+    char *phase_error;                      //  Why it failed, or NULL
+
+    int exit_code;                          //  What tf_actor_run returns
+    bool stopping;                          //  Loop asked to end
+    bool stopped;                           //  Stop handler already called
+};
+
+static int s_on_control (zloop_t *loop, zsock_t *reader, void *arg);
+static int s_on_service (zloop_t *loop, zsock_t *reader, void *arg);
+static int s_on_feed (zloop_t *loop, zsock_t *reader, void *arg);
+static int s_on_reader (zloop_t *loop, zsock_t *reader, void *arg);
+static int s_on_hello_timer (zloop_t *loop, int timer_id, void *arg);
+static int s_on_heartbeat_timer (zloop_t *loop, int timer_id, void *arg);
+static int s_on_user_timer (zloop_t *loop, int timer_id, void *arg);
+static int s_send_ack (tf_actor_t *self);
+
+
+//  ---------------------------------------------------------------------------
+//  Command line
+
+static void
+s_usage (FILE *out, const char *program, const char *summary)
+{
+    fprintf (out,
+             "Usage: %s [OPTIONS]\n"
+             "%s\n\n"
+             "A tf actor: started by `tf run`, or by hand to attach to a running scenario.\n\n"
+             "Options (each defaults to the environment variable in brackets):\n"
+             "  --name NAME        unique actor name             [TF_ACTOR_NAME]\n"
+             "  --control EP       coordinator's control PUB     [TF_CONTROL]\n"
+             "  --service EP       coordinator's service ROUTER  [TF_SERVICE]\n"
+             "  --feed EP          scanner's block feed PUB      [TF_FEED]\n"
+             "  --run-dir DIR      run directory                 [TF_RUN_DIR]\n"
+             "  -v, --verbose      debug logging\n"
+             "  -h, --help         show this help\n",
+             program, summary);
+}
+
+int
+tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv, const char *role,
+                       const char *kind, const char *summary)
+{
+    assert (config && role && summary);
+    memset (config, 0, sizeof *config);
+    config->role = role;
+    config->kind = kind;
+    config->name = getenv ("TF_ACTOR_NAME");
+    config->control_ep = getenv ("TF_CONTROL");
+    config->service_ep = getenv ("TF_SERVICE");
+    config->feed_ep = getenv ("TF_FEED");
+    config->run_dir = getenv ("TF_RUN_DIR");
+
+    static const struct option options[] = {
+        {"name", required_argument, NULL, 'n'},    {"control", required_argument, NULL, 'c'},
+        {"service", required_argument, NULL, 's'}, {"feed", required_argument, NULL, 'f'},
+        {"run-dir", required_argument, NULL, 'd'}, {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    };
+    optind = 1;
+    int option;
+    while ((option = getopt_long (argc, argv, "vh", options, NULL)) != -1) {
+        switch (option) {
+            case 'n': config->name = optarg; break;
+            case 'c': config->control_ep = optarg; break;
+            case 's': config->service_ep = optarg; break;
+            case 'f': config->feed_ep = optarg; break;
+            case 'd': config->run_dir = optarg; break;
+            case 'v': config->verbose = true; break;
+            case 'h': s_usage (stdout, argv[0], summary); return 1;
+            default: s_usage (stderr, argv[0], summary); return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf (stderr, "%s: unexpected argument '%s' (try --help)\n", argv[0], argv[optind]);
+        return -1;
+    }
+    const char *missing = !config->name         ? "--name"
+                          : !config->control_ep ? "--control"
+                          : !config->service_ep ? "--service"
+                                                : NULL;
+    if (missing) {
+        fprintf (stderr, "%s: %s is required (or its environment variable; try --help)\n",
+                 argv[0], missing);
+        return -1;
+    }
+    if (config->feed_ep && !*config->feed_ep)
+        config->feed_ep = NULL;
+    return 0;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Life cycle
+
+tf_actor_t *
+tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handlers, void *state)
+{
+    assert (config && config->name && config->role);
+    assert (config->control_ep && config->service_ep);
+    tf_actor_t *self = (tf_actor_t *) zmalloc (sizeof (tf_actor_t));
+    self->name = strdup (config->name);
+    self->role = strdup (config->role);
+    self->kind = config->kind ? strdup (config->kind) : NULL;
+    self->run_dir = config->run_dir ? strdup (config->run_dir) : NULL;
+    self->verbose = config->verbose;
+    if (handlers)
+        self->handlers = *handlers;
+    self->state = state;
+    self->hello_timer = self->heartbeat_timer = self->user_timer = -1;
+    self->exit_code = TF_ACTOR_EXIT_OK;
+    self->readers = zlistx_new ();
+
+    self->control = zsock_new (ZMQ_SUB);
+    self->service = zsock_new (ZMQ_DEALER);
+    self->loop = zloop_new ();
+    if (!self->control || !self->service || !self->loop)
+        goto failed;
+    zsock_set_linger (self->service, TF_ACTOR_LINGER_MS);
+    zsock_set_subscribe (self->control, "run.");
+    if (zsock_connect (self->control, "%s", config->control_ep)) {
+        zsys_error ("actor: cannot connect control endpoint=%s", config->control_ep);
+        goto failed;
+    }
+    if (zsock_connect (self->service, "%s", config->service_ep)) {
+        zsys_error ("actor: cannot connect service endpoint=%s", config->service_ep);
+        goto failed;
+    }
+    if (config->feed_ep) {
+        self->feed = zsock_new (ZMQ_SUB);
+        if (!self->feed || zsock_connect (self->feed, "%s", config->feed_ep)) {
+            zsys_error ("actor: cannot connect feed endpoint=%s", config->feed_ep);
+            goto failed;
+        }
+        zloop_reader (self->loop, self->feed, s_on_feed, self);
+    }
+    //  Control first: zloop polls readers in the order they were added
+    zloop_reader (self->loop, self->control, s_on_control, self);
+    zloop_reader (self->loop, self->service, s_on_service, self);
+    return self;
+
+failed:
+    tf_actor_destroy (&self);
+    return NULL;
+}
+
+void
+tf_actor_destroy (tf_actor_t **self_p)
+{
+    assert (self_p);
+    tf_actor_t *self = *self_p;
+    if (!self)
+        return;
+    zloop_destroy (&self->loop);
+    zsock_destroy (&self->feed);
+    zsock_destroy (&self->service);
+    zsock_destroy (&self->control);
+    s_reader_t *reader = (s_reader_t *) zlistx_first (self->readers);
+    while (reader) {
+        free (reader);
+        reader = (s_reader_t *) zlistx_next (self->readers);
+    }
+    zlistx_destroy (&self->readers);
+    tf_plan_destroy (&self->plan);
+    tf_msg_body_free (TF_MSG_run_nodes, &self->nodes);
+    free (self->phase_error);
+    free (self->run_id);
+    free (self->run_dir);
+    free (self->kind);
+    free (self->role);
+    free (self->name);
+    free (self);
+    *self_p = NULL;
+}
+
+static void
+s_send_hello (tf_actor_t *self)
+{
+    tf_actor_hello_t hello = {
+        .name = self->name, .role = self->role, .kind = self->kind, .pid = (uint64_t) getpid ()};
+    tf_msg_send (self->service, TF_MSG_actor_hello, &hello);
+}
+
+//  Call the stop handler exactly once, whatever path ends the actor
+static void
+s_stop (tf_actor_t *self)
+{
+    if (!self->stopped) {
+        self->stopped = true;
+        if (self->handlers.stop)
+            self->handlers.stop (self, self->state);
+    }
+}
+
+int
+tf_actor_run (tf_actor_t *self)
+{
+    assert (self);
+    self->started_at = zclock_mono ();
+    s_send_hello (self);
+    self->hello_timer =
+        zloop_timer (self->loop, TF_ACTOR_HELLO_INTERVAL_MS, 0, s_on_hello_timer, self);
+    zsys_info ("actor: started name=%s role=%s", self->name, self->role);
+    zloop_start (self->loop);
+    if (!self->stopping) {
+        //  The loop ended without us asking: SIGINT/SIGTERM
+        zsys_notice ("actor: interrupted name=%s phase=%s", self->name,
+                     tf_phase_name (self->phase));
+        self->exit_code = TF_ACTOR_EXIT_FAILURE;
+    }
+    s_stop (self);
+    zsys_info ("actor: stopped name=%s exit=%d", self->name, self->exit_code);
+    return self->exit_code;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Phases
+
+static int
+s_send_ack (tf_actor_t *self)
+{
+    tf_run_phase_ack_t ack = {.name = self->name,
+                          .phase = (char *) tf_phase_name (self->phase),
+                          .seq = self->phase_seq,
+                          .ok = self->phase_ok,
+                          .error = self->phase_ok ? NULL : self->phase_error};
+    return tf_msg_send (self->service, TF_MSG_run_phase_ack, &ack);
+}
+
+int
+tf_actor_phase_done (tf_actor_t *self, bool ok, const char *error)
+{
+    assert (self);
+    if (self->phase_seq == 0)
+        return -1;                          //  No phase to acknowledge yet
+    self->phase_acked = true;
+    self->phase_ok = ok;
+    free (self->phase_error);
+    self->phase_error = ok ? NULL : strdup (error ? error : "failed");
+    if (!ok)
+        zsys_error ("actor: phase failed name=%s phase=%s error=\"%s\"", self->name,
+                    tf_phase_name (self->phase), self->phase_error);
+    return s_send_ack (self);
+}
+
+static int
+s_on_phase (tf_actor_t *self, const tf_run_phase_t *phase_msg)
+{
+    int phase = tf_phase_by_name (phase_msg->phase);
+    if (phase < 0) {
+        tf_msg_reject (TF_MSG_run_phase, "run.phase", "unknown phase name");
+        return 0;
+    }
+    if (!self->welcomed || strcmp (phase_msg->run_id, self->run_id) != 0)
+        return 0;                           //  Not ours yet; the broadcast repeats
+    if (phase_msg->seq < self->phase_seq)
+        return 0;
+    if (phase_msg->seq == self->phase_seq) {
+        if (self->phase_acked)
+            s_send_ack (self);              //  Our ack may have crossed a restart
+        return 0;
+    }
+    if (phase != TF_PHASE_DONE && !self->plan)
+        return 0;                           //  Plan still in flight; the broadcast repeats
+    self->phase = (tf_phase_t) phase;
+    self->phase_seq = phase_msg->seq;
+    self->phase_acked = false;
+    if (self->verbose)
+        zsys_debug ("actor: phase name=%s phase=%s seq=%" PRIu64, self->name,
+                    phase_msg->phase, phase_msg->seq);
+    if (phase == TF_PHASE_DONE) {
+        self->stopping = true;
+        return -1;
+    }
+    int rc = self->handlers.phase ? self->handlers.phase (self, self->state, self->phase)
+                                  : TF_ACTOR_ACK;
+    if (self->stopping)
+        return -1;                          //  Handler called tf_actor_fail
+    if (rc == TF_ACTOR_ACK)
+        tf_actor_phase_done (self, true, NULL);
+    else if (rc == TF_ACTOR_ERROR && !self->phase_acked)
+        tf_actor_phase_done (self, false, "phase handler failed");
+    return 0;
+}
+
+void
+tf_actor_fail (tf_actor_t *self, const char *format, ...)
+{
+    assert (self && format);
+    va_list args;
+    va_start (args, format);
+    char *reason = zsys_vprintf (format, args);
+    va_end (args);
+    //  Tell the coordinator through the ack of the current phase, even if it
+    //  was acknowledged before: a failed ack always aborts the run
+    if (self->welcomed && self->phase_seq > 0)
+        tf_actor_phase_done (self, false, reason);
+    else
+        zsys_error ("actor: failed name=%s error=\"%s\"", self->name, reason);
+    zstr_free (&reason);
+    self->exit_code = TF_ACTOR_EXIT_FAILURE;
+    self->stopping = true;
+    zloop_timer (self->loop, 0, 1, s_on_user_timer, NULL);  //  Wake the loop so it ends
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Socket handlers
+
+static int
+s_dispatch (tf_actor_t *self, tf_msg_t *msg)
+{
+    int rc = 0;
+    if (self->handlers.message)
+        rc = self->handlers.message (self, self->state, msg);
+    return self->stopping ? -1 : rc;
+}
+
+static int
+s_on_control (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    tf_actor_t *self = (tf_actor_t *) arg;
+    tf_msg_t *msg = tf_msg_recv (reader);
+    if (!msg)
+        return self->stopping ? -1 : 0;
+    self->last_control_at = zclock_mono ();
+    int rc = 0;
+    if (msg->id == TF_MSG_run_phase)
+        rc = s_on_phase (self, &msg->run_phase);
+    else {
+        if (msg->id == TF_MSG_run_abort && self->welcomed
+            && strcmp (msg->run_abort.run_id, self->run_id) == 0)
+            zsys_warning ("actor: run aborted name=%s reason=\"%s\"", self->name,
+                          msg->run_abort.reason);
+        rc = s_dispatch (self, msg);
+    }
+    tf_msg_destroy (&msg);
+    return rc;
+}
+
+static int
+s_on_welcome (tf_actor_t *self, const tf_actor_welcome_t *welcome)
+{
+    if (self->welcomed || strcmp (welcome->name, self->name) != 0)
+        return 0;
+    self->welcomed = true;
+    self->run_id = strdup (welcome->run_id);
+    self->heartbeat_ms = welcome->heartbeat_ms ? welcome->heartbeat_ms : 1;
+    self->timeout_ms = welcome->timeout_ms;
+    self->last_control_at = zclock_mono ();
+    zloop_timer_end (self->loop, self->hello_timer);
+    self->hello_timer = -1;
+    self->heartbeat_timer =
+        zloop_timer (self->loop, self->heartbeat_ms, 0, s_on_heartbeat_timer, self);
+    zsys_info ("actor: welcomed name=%s run=%s", self->name, self->run_id);
+    return 0;
+}
+
+static int
+s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    tf_actor_t *self = (tf_actor_t *) arg;
+    tf_msg_t *msg = tf_msg_recv (reader);
+    if (!msg)
+        return self->stopping ? -1 : 0;
+    int rc = 0;
+    switch (msg->id) {
+        case TF_MSG_actor_welcome:
+            rc = s_on_welcome (self, &msg->actor_welcome);
+            break;
+        case TF_MSG_run_plan:
+            if (self->plan)
+                break;                      //  Sent once per welcome; keep the first
+            self->plan = tf_plan_unpack (msg->run_plan.plan.data, msg->run_plan.plan.size);
+            if (!self->plan)
+                tf_actor_fail (self, "cannot decode the plan");
+            else if (self->handlers.plan
+                     && self->handlers.plan (self, self->state, self->plan) != 0
+                     && !self->stopping)
+                tf_actor_fail (self, "actor rejected the plan");
+            rc = self->stopping ? -1 : 0;
+            break;
+        case TF_MSG_run_nodes:
+            //  Take the list over from the message
+            tf_msg_body_free (TF_MSG_run_nodes, &self->nodes);
+            self->nodes = msg->run_nodes;
+            memset (&msg->run_nodes, 0, sizeof msg->run_nodes);
+            self->have_nodes = true;
+            if (self->handlers.nodes && self->handlers.nodes (self, self->state, &self->nodes))
+                tf_actor_fail (self, "actor rejected the node list");
+            rc = self->stopping ? -1 : 0;
+            break;
+        case TF_MSG_actor_error:
+            zsys_warning ("actor: coordinator refused a request code=%" PRIu64 " reason=\"%s\"",
+                          msg->actor_error.code, msg->actor_error.reason);
+            break;
+        default:
+            rc = s_dispatch (self, msg);
+            break;
+    }
+    tf_msg_destroy (&msg);
+    return rc;
+}
+
+static int
+s_on_feed (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    tf_actor_t *self = (tf_actor_t *) arg;
+    tf_msg_t *msg = tf_msg_recv (reader);
+    if (!msg)
+        return self->stopping ? -1 : 0;
+    int rc = self->plan ? s_dispatch (self, msg) : 0;
+    tf_msg_destroy (&msg);
+    return rc;
+}
+
+static int
+s_on_reader (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    tf_actor_t *self = (tf_actor_t *) arg;
+    s_reader_t *entry = (s_reader_t *) zlistx_first (self->readers);
+    while (entry && entry->reader != reader)
+        entry = (s_reader_t *) zlistx_next (self->readers);
+    if (!entry)
+        return 0;
+    int rc = entry->fn (self, self->state, reader);
+    return (rc || self->stopping) ? -1 : 0;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Timers
+
+static int
+s_on_hello_timer (zloop_t *loop, int timer_id, void *arg)
+{
+    tf_actor_t *self = (tf_actor_t *) arg;
+    if (zclock_mono () - self->started_at > TF_ACTOR_WELCOME_TIMEOUT_MS) {
+        zsys_error ("actor: never welcomed by the coordinator name=%s after=%dms", self->name,
+                    TF_ACTOR_WELCOME_TIMEOUT_MS);
+        self->exit_code = TF_ACTOR_EXIT_FAILURE;
+        self->stopping = true;
+        return -1;
+    }
+    s_send_hello (self);
+    return 0;
+}
+
+static int
+s_on_heartbeat_timer (zloop_t *loop, int timer_id, void *arg)
+{
+    tf_actor_t *self = (tf_actor_t *) arg;
+    int64_t silence = zclock_mono () - self->last_control_at;
+    if (self->timeout_ms && silence > (int64_t) self->timeout_ms) {
+        zsys_error ("actor: coordinator silent name=%s for=%" PRId64 "ms; stopping", self->name,
+                    silence);
+        self->exit_code = TF_ACTOR_EXIT_FAILURE;
+        self->stopping = true;
+        return -1;
+    }
+    tf_actor_heartbeat_t heartbeat = {.name = self->name,
+                                .phase = (char *) tf_phase_name (self->phase)};
+    tf_msg_send (self->service, TF_MSG_actor_heartbeat, &heartbeat);
+    return 0;
+}
+
+static int
+s_on_user_timer (zloop_t *loop, int timer_id, void *arg)
+{
+    tf_actor_t *self = (tf_actor_t *) arg;
+    if (!self)
+        return -1;                          //  Wake-up armed by tf_actor_fail
+    self->user_timer = -1;
+    int rc = self->handlers.timer ? self->handlers.timer (self, self->state) : 0;
+    return (rc || self->stopping) ? -1 : 0;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Services for the actor
+
+int
+tf_actor_send (tf_actor_t *self, tf_msg_id_t id, const void *body)
+{
+    assert (self);
+    return tf_msg_send (self->service, id, body);
+}
+
+void
+tf_actor_subscribe_feed (tf_actor_t *self, const char *prefix)
+{
+    assert (self && prefix);
+    if (self->feed)
+        zsock_set_subscribe (self->feed, prefix);
+    else
+        zsys_warning ("actor: no feed endpoint; cannot subscribe to %s", prefix);
+}
+
+void
+tf_actor_set_timer (tf_actor_t *self, int64_t delay_ms)
+{
+    assert (self);
+    if (self->user_timer != -1) {
+        zloop_timer_end (self->loop, self->user_timer);
+        self->user_timer = -1;
+    }
+    if (delay_ms >= 0)
+        self->user_timer = zloop_timer (self->loop, (size_t) delay_ms, 1, s_on_user_timer, self);
+}
+
+int
+tf_actor_add_reader (tf_actor_t *self, zsock_t *reader, tf_actor_reader_fn *fn)
+{
+    assert (self && reader && fn);
+    s_reader_t *entry = (s_reader_t *) zmalloc (sizeof (s_reader_t));
+    entry->reader = reader;
+    entry->fn = fn;
+    zlistx_add_end (self->readers, entry);
+    return zloop_reader (self->loop, reader, s_on_reader, self);
+}
+
+void
+tf_actor_remove_reader (tf_actor_t *self, zsock_t *reader)
+{
+    assert (self && reader);
+    zloop_reader_end (self->loop, reader);
+    s_reader_t *entry = (s_reader_t *) zlistx_first (self->readers);
+    while (entry) {
+        if (entry->reader == reader) {
+            zlistx_delete (self->readers, zlistx_cursor (self->readers));
+            free (entry);
+            break;
+        }
+        entry = (s_reader_t *) zlistx_next (self->readers);
+    }
+}
+
+const char *
+tf_actor_name (tf_actor_t *self)
+{
+    assert (self);
+    return self->name;
+}
+
+const char *
+tf_actor_run_id (tf_actor_t *self)
+{
+    assert (self);
+    return self->run_id;
+}
+
+const char *
+tf_actor_run_dir (tf_actor_t *self)
+{
+    assert (self);
+    return self->run_dir;
+}
+
+const tf_plan_t *
+tf_actor_plan (tf_actor_t *self)
+{
+    assert (self);
+    return self->plan;
+}
+
+const tf_run_nodes_t *
+tf_actor_nodes (tf_actor_t *self)
+{
+    assert (self);
+    return self->have_nodes ? &self->nodes : NULL;
+}
+
+tf_phase_t
+tf_actor_phase (tf_actor_t *self)
+{
+    assert (self);
+    return self->phase;
+}
+
+bool
+tf_actor_verbose (tf_actor_t *self)
+{
+    assert (self);
+    return self->verbose;
+}
+
+uint64_t
+tf_actor_now_ms (void)
+{
+    return (uint64_t) zclock_time ();
+}

@@ -1,0 +1,126 @@
+//  tf_actor.h - the runtime every actor process links
+//
+//  Connects to the coordinator (DEALER to `service`, SUB to `control`), says
+//  hello until welcomed, receives the plan and the node list, follows the phase
+//  broadcasts and acknowledges each phase, sends heartbeats, optionally
+//  subscribes to the block feed, and stops cleanly on the `done` phase, on
+//  SIGINT/SIGTERM, or when the coordinator falls silent. An actor supplies a
+//  few handlers and its own state; see tests/actors/tf-test-actor.c for a
+//  complete actor in about fifty lines.
+//
+//  Consumes: actor.welcome, run.plan, run.nodes, run.phase, run.abort,
+//            node.control, node.control.reply, actor.error, feed.* (if asked)
+//  Emits:    actor.hello, actor.heartbeat, run.phase.ack, and whatever the
+//            actor sends through tf_actor_send
+
+#ifndef TF_ACTOR_H_INCLUDED
+#define TF_ACTOR_H_INCLUDED
+
+#include <czmq.h>
+#include "tf_msg.h"
+#include "tf_phase.h"
+#include "tf_plan.h"
+
+#define TF_ACTOR_HELLO_INTERVAL_MS  200     //  Hello repeats until welcomed
+#define TF_ACTOR_WELCOME_TIMEOUT_MS 30000   //  Give up if never welcomed
+#define TF_ACTOR_EXIT_OK            0       //  Run finished (done phase)
+#define TF_ACTOR_EXIT_USAGE         2       //  Bad command line
+#define TF_ACTOR_EXIT_FAILURE       3       //  Coordinator lost, fatal error
+
+typedef struct _tf_actor_t tf_actor_t;
+
+//  Where the actor connects and who it is. Every field can also come from the
+//  environment the supervisor sets (TF_ACTOR_NAME, TF_CONTROL, TF_SERVICE,
+//  TF_FEED, TF_RUN_DIR), which is how custom actors in other languages attach.
+typedef struct {
+    const char *name;                       //  Unique actor name
+    const char *role;                       //  deployer|scanner|workload|expectation
+    const char *kind;                       //  Catalogue kind, or NULL
+    const char *control_ep;                 //  Coordinator's PUB, e.g. ipc://run/control.ipc
+    const char *service_ep;                 //  Coordinator's ROUTER
+    const char *feed_ep;                    //  Scanner's PUB, or NULL
+    const char *run_dir;                    //  Run directory, or NULL
+    bool verbose;                           //  Debug logging
+} tf_actor_config_t;
+
+//  Parse the flags every actor takes (--name --control --service --feed
+//  --run-dir --verbose --help), falling back to the environment. role and kind
+//  are the program's own; summary is the one-line --help description.
+//  Returns 0 to run, 1 when --help was printed (exit 0), -1 on a usage error
+//  (message printed; exit TF_ACTOR_EXIT_USAGE).
+int tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv, const char *role,
+                           const char *kind, const char *summary);
+
+//  What a handler returns for a phase
+#define TF_ACTOR_ACK      0                 //  Done with this phase: acknowledge now
+#define TF_ACTOR_PENDING  1                 //  Will call tf_actor_phase_done later
+#define TF_ACTOR_ERROR    (-1)              //  Failed: acknowledged as failed
+
+//  Handlers; any may be NULL. `state` is the actor's own object.
+typedef struct {
+    //  The plan arrived (once, before any phase). Return 0, or -1 to fail.
+    int (*plan) (tf_actor_t *actor, void *state, const tf_plan_t *plan);
+    //  The deployed nodes (after deploy, and again if they change).
+    int (*nodes) (tf_actor_t *actor, void *state, const tf_run_nodes_t *nodes);
+    //  A new phase began. Return TF_ACTOR_ACK, TF_ACTOR_PENDING or TF_ACTOR_ERROR.
+    int (*phase) (tf_actor_t *actor, void *state, tf_phase_t phase);
+    //  Any other message: feed records, node control, workload status...
+    //  The handler may keep nothing from msg after it returns.
+    int (*message) (tf_actor_t *actor, void *state, tf_msg_t *msg);
+    //  The timer set with tf_actor_set_timer expired.
+    int (*timer) (tf_actor_t *actor, void *state);
+    //  The process is stopping, on every path (done, signal, coordinator
+    //  lost, fatal error): release external resources here, e.g. nodes.
+    void (*stop) (tf_actor_t *actor, void *state);
+} tf_actor_handlers_t;
+
+//  Reader callback for sockets the actor adds (zactor pipes of worker threads).
+typedef int (tf_actor_reader_fn) (tf_actor_t *actor, void *state, zsock_t *reader);
+
+//  Create an actor; connects its sockets. Returns NULL (after logging why) if
+//  an endpoint is invalid.
+tf_actor_t *tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handlers,
+                          void *state);
+
+//  Destroy the actor and nullify the reference. Safe on NULL.
+void tf_actor_destroy (tf_actor_t **self_p);
+
+//  Run until the done phase, a signal, or a fatal error. Returns the process
+//  exit code: TF_ACTOR_EXIT_OK or TF_ACTOR_EXIT_FAILURE.
+int tf_actor_run (tf_actor_t *self);
+
+//  Acknowledge the current phase after returning TF_ACTOR_PENDING. When ok is
+//  false, error says why; the coordinator aborts the run naming this actor.
+int tf_actor_phase_done (tf_actor_t *self, bool ok, const char *error);
+
+//  Send a message to the coordinator (results, status, node control...).
+int tf_actor_send (tf_actor_t *self, tf_msg_id_t id, const void *body);
+
+//  Subscribe to a feed topic prefix ("feed.block", "feed.tip", "feed.").
+void tf_actor_subscribe_feed (tf_actor_t *self, const char *prefix);
+
+//  Arm the one-shot timer delay_ms from now (replacing any armed one);
+//  a negative delay disarms it.
+void tf_actor_set_timer (tf_actor_t *self, int64_t delay_ms);
+
+//  Watch another socket (typically a zactor's pipe) from the actor's loop.
+int tf_actor_add_reader (tf_actor_t *self, zsock_t *reader, tf_actor_reader_fn *fn);
+void tf_actor_remove_reader (tf_actor_t *self, zsock_t *reader);
+
+//  Fail the actor: log, acknowledge the current phase as failed (or tell the
+//  coordinator at once if none is pending), then stop with
+//  TF_ACTOR_EXIT_FAILURE.
+void tf_actor_fail (tf_actor_t *self, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
+
+//  Queries; returned pointers are borrowed from the actor.
+const char *tf_actor_name (tf_actor_t *self);
+const char *tf_actor_run_id (tf_actor_t *self);
+const char *tf_actor_run_dir (tf_actor_t *self);
+const tf_plan_t *tf_actor_plan (tf_actor_t *self);
+const tf_run_nodes_t *tf_actor_nodes (tf_actor_t *self);
+tf_phase_t tf_actor_phase (tf_actor_t *self);
+bool tf_actor_verbose (tf_actor_t *self);
+//  Milliseconds since the Unix epoch, as every record on the wire uses.
+uint64_t tf_actor_now_ms (void);
+
+#endif
