@@ -7,6 +7,7 @@
 //  SIGTERM abort the run instead of killing the process, so cleanup still runs.
 
 #include "tf_coord.h"
+#include "tf_recording.h"
 #include "tf_run_metrics.h"
 
 #define TF_COORD_MAX_ACTORS     (3 * TF_PLAN_MAX_ITEMS + 2)
@@ -42,7 +43,9 @@ struct _tf_coord_t {
 
     zsock_t *control;                       //  PUB: phases, events, abort
     zsock_t *service;                       //  ROUTER: actors' requests
+    zsock_t *feed;                          //  SUB to the block feed, for the recording
     zloop_t *loop;
+    tf_recording_t *recording;              //  Everything on control and feed
 
     s_actor_t actors[TF_COORD_MAX_ACTORS];  //  Every actor the plan needs
     size_t actor_count;
@@ -71,6 +74,7 @@ s_on_signal (int signal_number)
 }
 
 static int s_on_service (zloop_t *loop, zsock_t *reader, void *arg);
+static int s_on_feed (zloop_t *loop, zsock_t *reader, void *arg);
 static int s_on_tick (zloop_t *loop, int timer_id, void *arg);
 static void s_abort (tf_coord_t *self, s_actor_t *actor, const char *format, ...)
     __attribute__ ((format (printf, 3, 4)));
@@ -157,6 +161,22 @@ tf_coord_new (const tf_coord_config_t *config)
                     zmq_strerror (zmq_errno ()));
         goto failed;
     }
+    char *recording_path = zsys_sprintf ("%s/%s", self->run_dir, TF_RECORDING_FILE);
+    self->recording = tf_recording_create (recording_path);
+    zstr_free (&recording_path);
+    if (!self->recording)
+        goto failed;
+    if (config->feed_ep) {
+        self->feed = zsock_new (ZMQ_SUB);
+        assert (self->feed);
+        zsock_set_rcvhwm (self->feed, 0);   //  The recording keeps every record
+        zsock_set_subscribe (self->feed, "");
+        if (zsock_connect (self->feed, "%s", config->feed_ep)) {
+            zsys_error ("coord: cannot connect feed endpoint=%s", config->feed_ep);
+            goto failed;
+        }
+        zloop_reader (self->loop, self->feed, s_on_feed, self);
+    }
     zloop_reader (self->loop, self->service, s_on_service, self);
     zloop_timer (self->loop, TF_COORD_TICK_MS, 0, s_on_tick, self);
     self->report = tf_report_new (self->run_id, self->plan);
@@ -176,6 +196,8 @@ tf_coord_destroy (tf_coord_t **self_p)
         return;
     tf_report_destroy (&self->report);
     zloop_destroy (&self->loop);
+    zsock_destroy (&self->feed);
+    tf_recording_destroy (&self->recording);
     zsock_destroy (&self->service);
     zsock_destroy (&self->control);
     for (size_t index = 0; index < self->actor_count; index++) {
@@ -202,6 +224,21 @@ s_now_ms (void)
     return (uint64_t) zclock_time ();
 }
 
+//  Publish a message on control and append it to the recording
+static void
+s_publish (tf_coord_t *self, tf_msg_id_t id, const void *body)
+{
+    uint8_t *data = NULL;
+    size_t size = 0;
+    if (tf_msg_encode (id, body, &data, &size)) {
+        zsys_error ("coord: cannot encode %s: %s", tf_msg_topic (id), tf_msg_last_error ());
+        return;
+    }
+    tf_msg_send_raw (self->control, tf_msg_topic (id), data, size);
+    tf_recording_append (self->recording, TF_SOURCE_CONTROL, tf_msg_topic (id), data, size);
+    free (data);
+}
+
 //  Publish an event on control and keep it for the report
 static void
 s_event (tf_coord_t *self, const char *kind, const char *actor, const char *node,
@@ -213,7 +250,7 @@ s_event (tf_coord_t *self, const char *kind, const char *actor, const char *node
                             .actor = (char *) actor,
                             .node = (char *) node,
                             .detail = (char *) detail};
-    tf_msg_send (self->control, TF_MSG_run_event, &event);
+    s_publish (self, TF_MSG_run_event, &event);
     tf_report_event (self->report, &event);
 }
 
@@ -263,7 +300,7 @@ s_broadcast_phase (tf_coord_t *self)
                             .elapsed_ms = (uint64_t) (now - self->run_started),
                             .phase_ms = (uint64_t) s_phase_min_ms (self),
                             .awaiting = {.items = awaiting, .count = count}};
-    tf_msg_send (self->control, TF_MSG_run_phase, &phase);
+    s_publish (self, TF_MSG_run_phase, &phase);
     self->last_broadcast = now;
 }
 
@@ -298,7 +335,7 @@ s_abort (tf_coord_t *self, s_actor_t *actor, const char *format, ...)
                                 .reason = reason,
                                 .actor = actor ? actor->name : NULL,
                                 .phase = (char *) tf_phase_name (self->phase)};
-    tf_msg_send (self->control, TF_MSG_run_abort, &abort_msg);
+    s_publish (self, TF_MSG_run_abort, &abort_msg);
     s_event (self, "abort", actor ? actor->name : NULL, NULL, reason);
     self->aborted = true;
     //  Cleanup is always delivered; a failure during cleanup ends the run
@@ -478,7 +515,7 @@ s_on_nodes (tf_coord_t *self, s_actor_t *actor, tf_msg_t *msg)
     self->nodes.run_id = strdup (self->run_id);
     self->have_nodes = true;
     tf_report_nodes (self->report, &self->nodes);
-    tf_msg_send (self->control, TF_MSG_run_nodes, &self->nodes);
+    s_publish (self, TF_MSG_run_nodes, &self->nodes);
     for (size_t index = 0; index < self->actor_count; index++) {
         s_actor_t *peer = &self->actors[index];
         if (peer->registered && !peer->lost)
@@ -540,6 +577,29 @@ s_on_node_control_reply (tf_coord_t *self, s_actor_t *actor, tf_node_control_rep
         tf_msg_send_to (self->service, requester->routing_id, TF_MSG_node_control_reply, reply);
 }
 
+//  Record a feed message as it is, without decoding it
+static int
+s_on_feed (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    tf_coord_t *self = (tf_coord_t *) arg;
+    zmsg_t *msg = zmsg_recv (reader);
+    if (!msg)
+        return 0;
+    zframe_t *topic = zmsg_first (msg);
+    zframe_t *body = zmsg_next (msg);
+    if (zmsg_size (msg) == 2 && zframe_size (topic) <= TF_MAX_TOPIC) {
+        char name[TF_MAX_TOPIC + 1];
+        memcpy (name, zframe_data (topic), zframe_size (topic));
+        name[zframe_size (topic)] = 0;
+        tf_recording_append (self->recording, TF_SOURCE_FEED, name, zframe_data (body),
+                             zframe_size (body));
+    }
+    else
+        tf_msg_reject (TF_MSG_INVALID, "feed", "wrong number of frames");
+    zmsg_destroy (&msg);
+    return 0;
+}
+
 static int
 s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
 {
@@ -575,7 +635,7 @@ s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
             break;
         case TF_MSG_workload_status:
             tf_report_workload (self->report, &msg->workload_status);
-            tf_msg_send (self->control, TF_MSG_workload_status, &msg->workload_status);
+            s_publish (self, TF_MSG_workload_status, &msg->workload_status);
             break;
         case TF_MSG_node_control:
             s_on_node_control (self, actor, &msg->node_control);

@@ -36,13 +36,14 @@ typedef struct {
     const char *plan_path;                  //  plan.msgpack written by tf
     const char *control_ep;                 //  Bind endpoint of the control PUB
     const char *service_ep;                 //  Bind endpoint of the service ROUTER
+    const char *feed_ep;                    //  Scanner's feed, recorded; NULL for none
     int64_t heartbeat_ms;                   //  0: TF_COORD_HEARTBEAT_MS
     int64_t timeout_ms;                     //  0: TF_COORD_TIMEOUT_MS (x2 if SLOW_TEST_ENV)
     int64_t register_ms;                    //  0: TF_COORD_REGISTER_MS (x2 if SLOW_TEST_ENV)
     bool verbose;
 } tf_coord_config_t;
 
-//  Load the plan and bind the sockets. Returns NULL (after logging why) on a
+//  Load the plan, bind the sockets and open the bus recording (run_dir/bus.rec). Returns NULL (after logging why) on a
 //  bad plan file or an endpoint that cannot be bound.
 tf_coord_t *tf_coord_new (const tf_coord_config_t *config);
 

@@ -18,6 +18,7 @@ s_usage (FILE *out)
                   "  --plan FILE         plan in wire form (plan.msgpack, written by tf)\n"
                   "  --control EP        endpoint to bind the control PUB on\n"
                   "  --service EP        endpoint to bind the service ROUTER on\n"
+                  "  --feed EP           scanner's feed endpoint, recorded with control\n"
                   "  --heartbeat-ms N    phase broadcast and heartbeat interval (default 250)\n"
                   "  --timeout-ms N      actor silence that aborts the run (default 5000)\n"
                   "  --register-ms N     time for every actor to register (default 30000)\n"
@@ -32,7 +33,8 @@ main (int argc, char **argv)
     static const struct option options[] = {
         {"run-dir", required_argument, NULL, 'd'},  {"run-id", required_argument, NULL, 'i'},
         {"plan", required_argument, NULL, 'p'},     {"control", required_argument, NULL, 'c'},
-        {"service", required_argument, NULL, 's'},  {"heartbeat-ms", required_argument, NULL, 'b'},
+        {"service", required_argument, NULL, 's'},  {"feed", required_argument, NULL, 'f'},
+        {"heartbeat-ms", required_argument, NULL, 'b'},
         {"timeout-ms", required_argument, NULL, 't'}, {"register-ms", required_argument, NULL, 'r'},
         {"verbose", no_argument, NULL, 'v'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -45,6 +47,7 @@ main (int argc, char **argv)
             case 'p': config.plan_path = optarg; break;
             case 'c': config.control_ep = optarg; break;
             case 's': config.service_ep = optarg; break;
+            case 'f': config.feed_ep = optarg; break;
             case 'b': config.heartbeat_ms = atoll (optarg); break;
             case 't': config.timeout_ms = atoll (optarg); break;
             case 'r': config.register_ms = atoll (optarg); break;

@@ -1,0 +1,162 @@
+//  tf_recording.c - the bus recording: every message of control and feed, in order
+
+#include <czmq.h>
+#include "tf_msg.h"
+#include "tf_recording.h"
+
+#define TF_RECORD_HEAD  (4 + 8 + 1 + 1)     //  Length, time, source, topic length
+
+struct _tf_recording_t {
+    int fd;                                 //  Open file
+    bool writing;                           //  Append mode
+    bool failed;                            //  A write failed (logged once)
+    uint64_t count;                         //  Records so far
+    uint8_t *buffer;                        //  Read buffer for the current record
+    size_t capacity;
+    char topic[TF_MAX_TOPIC + 1];           //  Current record's topic
+};
+
+static tf_recording_t *
+s_new (const char *path, int flags, bool writing)
+{
+    int fd = open (path, flags, 0600);
+    if (fd < 0) {
+        zsys_error ("recording: cannot open path=%s error=\"%s\"", path, strerror (errno));
+        return NULL;
+    }
+    tf_recording_t *self = (tf_recording_t *) zmalloc (sizeof (tf_recording_t));
+    self->fd = fd;
+    self->writing = writing;
+    return self;
+}
+
+tf_recording_t *
+tf_recording_create (const char *path)
+{
+    assert (path);
+    return s_new (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, true);
+}
+
+tf_recording_t *
+tf_recording_open (const char *path)
+{
+    assert (path);
+    return s_new (path, O_RDONLY | O_CLOEXEC, false);
+}
+
+void
+tf_recording_destroy (tf_recording_t **self_p)
+{
+    assert (self_p);
+    tf_recording_t *self = *self_p;
+    if (!self)
+        return;
+    if (self->writing)
+        fsync (self->fd);
+    close (self->fd);
+    free (self->buffer);
+    free (self);
+    *self_p = NULL;
+}
+
+static void
+s_put_be (uint8_t *out, uint64_t value, size_t width)
+{
+    for (size_t index = 0; index < width; index++)
+        out[index] = (uint8_t) (value >> (8 * (width - 1 - index)));
+}
+
+static uint64_t
+s_get_be (const uint8_t *in, size_t width)
+{
+    uint64_t value = 0;
+    for (size_t index = 0; index < width; index++)
+        value = (value << 8) | in[index];
+    return value;
+}
+
+int
+tf_recording_append (tf_recording_t *self, tf_source_t source, const char *topic,
+                     const uint8_t *body, size_t size)
+{
+    assert (self && self->writing && topic && body);
+    size_t topic_size = strlen (topic);
+    if (topic_size > TF_MAX_TOPIC || size > TF_MSG_MAX_SIZE)
+        return -1;
+    size_t total = TF_RECORD_HEAD + topic_size + size;
+    uint8_t *record = (uint8_t *) malloc (total);
+    assert (record);
+    s_put_be (record, total - 4, 4);
+    s_put_be (record + 4, (uint64_t) zclock_time (), 8);
+    record[12] = (uint8_t) source;
+    record[13] = (uint8_t) topic_size;
+    memcpy (record + TF_RECORD_HEAD, topic, topic_size);
+    memcpy (record + TF_RECORD_HEAD + topic_size, body, size);
+    //  One write per record: a kill leaves whole records, at worst a torn last one
+    ssize_t written = write (self->fd, record, total);
+    free (record);
+    if (written != (ssize_t) total) {
+        if (!self->failed)
+            zsys_error ("recording: write failed error=\"%s\"", strerror (errno));
+        self->failed = true;
+        return -1;
+    }
+    self->count++;
+    return 0;
+}
+
+//  Read exactly size bytes; returns 1, 0 at a clean end, -1 at a torn end
+static int
+s_read_exact (int fd, uint8_t *out, size_t size)
+{
+    size_t done = 0;
+    while (done < size) {
+        ssize_t got = read (fd, out + done, size - done);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return done == 0 ? 0 : -1;
+        done += (size_t) got;
+    }
+    return 1;
+}
+
+int
+tf_recording_next (tf_recording_t *self, tf_record_t *record)
+{
+    assert (self && !self->writing && record);
+    uint8_t length_bytes[4];
+    int rc = s_read_exact (self->fd, length_bytes, sizeof length_bytes);
+    if (rc <= 0)
+        return 0;                           //  End, or torn length: stop there
+    size_t length = (size_t) s_get_be (length_bytes, 4);
+    if (length < TF_RECORD_HEAD - 4 || length > TF_MSG_MAX_SIZE + TF_MAX_TOPIC + TF_RECORD_HEAD)
+        return -1;
+    if (length > self->capacity) {
+        free (self->buffer);
+        self->buffer = (uint8_t *) malloc (length);
+        assert (self->buffer);
+        self->capacity = length;
+    }
+    if (s_read_exact (self->fd, self->buffer, length) != 1)
+        return 0;                           //  Torn last record
+    size_t topic_size = self->buffer[9];
+    if (topic_size > TF_MAX_TOPIC || 10 + topic_size > length || self->buffer[8] > TF_SOURCE_FEED)
+        return -1;
+    memcpy (self->topic, self->buffer + 10, topic_size);
+    self->topic[topic_size] = 0;
+    record->at_ms = s_get_be (self->buffer, 8);
+    record->source = (tf_source_t) self->buffer[8];
+    record->topic = self->topic;
+    record->body = self->buffer + 10 + topic_size;
+    record->size = length - 10 - topic_size;
+    self->count++;
+    return 1;
+}
+
+uint64_t
+tf_recording_count (const tf_recording_t *self)
+{
+    assert (self);
+    return self->count;
+}
