@@ -2,9 +2,14 @@
 
 #include <czmq.h>
 #include "tf_json.h"
+#include "tf_junit.h"
+#include "tf_recording.h"
 #include "tf_report.h"
+#include "tf_report_html.h"
 
-#define TF_REPORT_FILE "report.json"
+#define TF_REPORT_FILE  "report.json"
+#define TF_JUNIT_FILE   "junit.xml"
+#define TF_HTML_FILE    "report.html"
 
 struct _tf_report_t {
     const tf_plan_t *plan;                  //  Not owned
@@ -199,6 +204,16 @@ tf_report_write (tf_report_t *self, const char *run_dir, uint64_t rejected_messa
                          json_integer ((json_int_t) rejected_messages));
     char *path = zsys_sprintf ("%s/%s", run_dir, TF_REPORT_FILE);
     int rc = tf_json_write_file (self->root, path);
+    zstr_free (&path);
+    path = zsys_sprintf ("%s/%s", run_dir, TF_JUNIT_FILE);
+    if (tf_junit_write (self->root, path))
+        rc = -1;
+    zstr_free (&path);
+    path = zsys_sprintf ("%s/%s", run_dir, TF_HTML_FILE);
+    char *recording = zsys_sprintf ("%s/%s", run_dir, TF_RECORDING_FILE);
+    if (tf_report_html_write (self->root, recording, path))
+        rc = -1;
+    zstr_free (&recording);
     zstr_free (&path);
     return rc;
 }

@@ -51,7 +51,8 @@ void tf_report_abort (tf_report_t *self, const char *reason, const char *actor,
 //  The verdict so far: error if aborted, failed if any expectation failed.
 tf_verdict_t tf_report_verdict (tf_report_t *self);
 
-//  Write report.json into run_dir. Returns 0 or -1 (logged).
+//  Write report.json, junit.xml and report.html (heights drawn from the bus
+//  recording in run_dir) into run_dir. Returns 0 or -1 (logged).
 int tf_report_write (tf_report_t *self, const char *run_dir, uint64_t rejected_messages);
 
 #endif

@@ -1,0 +1,115 @@
+//  tf_junit.c - report.json as JUnit XML, for CI systems
+
+#include <czmq.h>
+#include "tf_junit.h"
+
+//  Write text with the five XML special characters escaped, and control
+//  characters (invalid in XML 1.0) replaced by spaces
+static void
+s_escape (FILE *out, const char *text)
+{
+    for (const char *cursor = text ? text : ""; *cursor; cursor++) {
+        unsigned char ch = (unsigned char) *cursor;
+        switch (ch) {
+            case '&': fputs ("&amp;", out); break;
+            case '<': fputs ("&lt;", out); break;
+            case '>': fputs ("&gt;", out); break;
+            case '"': fputs ("&quot;", out); break;
+            case '\'': fputs ("&apos;", out); break;
+            default:
+                fputc ((ch < 0x20 && ch != '\n' && ch != '\t') ? ' ' : ch, out);
+        }
+    }
+}
+
+//  First line of a message, for the failure's message attribute
+static void
+s_escape_first_line (FILE *out, const char *text)
+{
+    const char *end = text ? strchr (text, '\n') : NULL;
+    if (!end) {
+        s_escape (out, text);
+        return;
+    }
+    char *line = strndup (text, (size_t) (end - text));
+    s_escape (out, line);
+    free (line);
+}
+
+int
+tf_junit_write (const json_t *report, const char *path)
+{
+    assert (report && path);
+    const char *scenario = json_string_value (json_object_get (report, "scenario"));
+    const json_t *expectations = json_object_get (report, "expectations");
+    const json_t *abort_info = json_object_get (report, "abort");
+    bool aborted = json_is_object (abort_info);
+    json_int_t started = json_integer_value (json_object_get (report, "started_ms"));
+    json_int_t ended = json_integer_value (json_object_get (report, "ended_ms"));
+    double seconds = ended > started ? (double) (ended - started) / 1000.0 : 0.0;
+
+    size_t tests = json_array_size (expectations) + (aborted ? 1 : 0);
+    size_t failures = 0;
+    for (size_t index = 0; index < json_array_size (expectations); index++)
+        if (!json_is_true (json_object_get (json_array_get (expectations, index), "passed")))
+            failures++;
+
+    char *temporary = zsys_sprintf ("%s.tmp", path);
+    FILE *out = fopen (temporary, "w");
+    if (!out) {
+        zsys_error ("junit: cannot write path=%s error=\"%s\"", temporary, strerror (errno));
+        zstr_free (&temporary);
+        return -1;
+    }
+    fprintf (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf (out, "<testsuites name=\"tf\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" "
+                  "time=\"%.3f\">\n",
+             tests, failures, aborted ? 1 : 0, seconds);
+    fprintf (out, "  <testsuite name=\"");
+    s_escape (out, scenario ? scenario : "scenario");
+    fprintf (out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" time=\"%.3f\">\n", tests,
+             failures, aborted ? 1 : 0, seconds);
+    for (size_t index = 0; index < json_array_size (expectations); index++) {
+        const json_t *entry = json_array_get (expectations, index);
+        const char *message = json_string_value (json_object_get (entry, "message"));
+        fprintf (out, "    <testcase classname=\"tf.");
+        s_escape (out, scenario ? scenario : "scenario");
+        fprintf (out, "\" name=\"");
+        s_escape (out, json_string_value (json_object_get (entry, "name")));
+        fprintf (out, "\" time=\"0\">\n");
+        if (!json_is_true (json_object_get (entry, "passed"))) {
+            fprintf (out, "      <failure message=\"");
+            s_escape_first_line (out, message);
+            fprintf (out, "\">");
+            s_escape (out, message);
+            fprintf (out, "</failure>\n");
+        }
+        else {
+            fprintf (out, "      <system-out>");
+            s_escape (out, message);
+            fprintf (out, "</system-out>\n");
+        }
+        fprintf (out, "    </testcase>\n");
+    }
+    if (aborted) {
+        const char *reason = json_string_value (json_object_get (abort_info, "reason"));
+        fprintf (out, "    <testcase classname=\"tf.");
+        s_escape (out, scenario ? scenario : "scenario");
+        fprintf (out, "\" name=\"run\" time=\"%.3f\">\n      <error message=\"", seconds);
+        s_escape_first_line (out, reason);
+        fprintf (out, "\">");
+        s_escape (out, reason);
+        fprintf (out, "</error>\n    </testcase>\n");
+    }
+    fprintf (out, "  </testsuite>\n</testsuites>\n");
+    int flushed = fflush (out);
+    int synced = fsync (fileno (out));
+    int closed = fclose (out);
+    int rc = 0;
+    if (flushed || synced || closed || rename (temporary, path)) {
+        zsys_error ("junit: cannot write path=%s error=\"%s\"", path, strerror (errno));
+        rc = -1;
+    }
+    zstr_free (&temporary);
+    return rc;
+}

@@ -1,0 +1,355 @@
+//  tf_report_html.c - the human report: one self-contained HTML page
+//
+//  Verdict, expectations, phases, nodes and events from report.json; an SVG
+//  picture of every node's height over time, drawn from the feed.tip samples
+//  of the bus recording, with the phases and node-control (chaos) events
+//  marked on it; and the transaction inclusion latency distribution when an
+//  expectation reports one (details.inclusion_latency_ms, an array of ms).
+
+#include <czmq.h>
+#include "tf_msg.h"
+#include "tf_recording.h"
+#include "tf_report_html.h"
+
+#define TF_HTML_WIDTH       960             //  SVG size, pixels
+#define TF_HTML_HEIGHT      360
+#define TF_HTML_MARGIN      48
+#define TF_HTML_MAX_NODES   64              //  Series drawn
+#define TF_HTML_BUCKETS     20              //  Latency histogram bars
+
+static const char *s_palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+#define TF_HTML_COLOURS (sizeof s_palette / sizeof s_palette[0])
+
+typedef struct {
+    char *node;                             //  Node name
+    zlistx_t *points;                       //  s_point_t items, in time order
+} s_series_t;
+
+typedef struct {
+    uint64_t at_ms;
+    uint64_t height;
+    bool up;
+} s_point_t;
+
+static void
+s_escape (FILE *out, const char *text)
+{
+    for (const char *cursor = text ? text : ""; *cursor; cursor++)
+        switch (*cursor) {
+            case '&': fputs ("&amp;", out); break;
+            case '<': fputs ("&lt;", out); break;
+            case '>': fputs ("&gt;", out); break;
+            case '"': fputs ("&quot;", out); break;
+            default: fputc (*cursor, out);
+        }
+}
+
+//  Read every feed.tip sample of the recording into one series per node
+static size_t
+s_load_series (const char *recording_path, s_series_t *series, size_t max)
+{
+    size_t count = 0;
+    tf_recording_t *recording = tf_recording_open (recording_path);
+    if (!recording)
+        return 0;
+    tf_record_t record;
+    while (tf_recording_next (recording, &record) == 1) {
+        if (record.source != TF_SOURCE_FEED || strcmp (record.topic, "feed.tip") != 0)
+            continue;
+        tf_feed_tip_t tip;
+        if (tf_msg_decode (TF_MSG_feed_tip, record.body, record.size, &tip))
+            continue;
+        size_t index = 0;
+        while (index < count && strcmp (series[index].node, tip.node) != 0)
+            index++;
+        if (index == count && count < max) {
+            series[count].node = strdup (tip.node);
+            series[count].points = zlistx_new ();
+            zlistx_set_destructor (series[count].points, NULL);
+            count++;
+        }
+        if (index < count) {
+            s_point_t *point = (s_point_t *) zmalloc (sizeof (s_point_t));
+            point->at_ms = tip.at_ms;
+            point->height = tip.height;
+            point->up = tip.up;
+            zlistx_add_end (series[index].points, point);
+        }
+        tf_msg_body_free (TF_MSG_feed_tip, &tip);
+    }
+    tf_recording_destroy (&recording);
+    return count;
+}
+
+static void
+s_free_series (s_series_t *series, size_t count)
+{
+    for (size_t index = 0; index < count; index++) {
+        s_point_t *point = (s_point_t *) zlistx_first (series[index].points);
+        while (point) {
+            free (point);
+            point = (s_point_t *) zlistx_next (series[index].points);
+        }
+        zlistx_destroy (&series[index].points);
+        free (series[index].node);
+    }
+}
+
+static double
+s_x (uint64_t at_ms, uint64_t start, uint64_t end)
+{
+    double span = end > start ? (double) (end - start) : 1.0;
+    double offset = at_ms > start ? (double) (at_ms - start) : 0.0;
+    return TF_HTML_MARGIN + offset / span * (TF_HTML_WIDTH - 2 * TF_HTML_MARGIN);
+}
+
+static double
+s_y (uint64_t height, uint64_t top)
+{
+    double scale = top ? (double) height / (double) top : 0.0;
+    return TF_HTML_HEIGHT - TF_HTML_MARGIN - scale * (TF_HTML_HEIGHT - 2 * TF_HTML_MARGIN);
+}
+
+static void
+s_write_heights (FILE *out, const json_t *report, s_series_t *series, size_t count)
+{
+    uint64_t start = (uint64_t) json_integer_value (json_object_get (report, "started_ms"));
+    uint64_t end = (uint64_t) json_integer_value (json_object_get (report, "ended_ms"));
+    uint64_t top = 1;
+    for (size_t index = 0; index < count; index++)
+        for (s_point_t *point = (s_point_t *) zlistx_first (series[index].points); point;
+             point = (s_point_t *) zlistx_next (series[index].points))
+            if (point->height > top)
+                top = point->height;
+
+    fprintf (out, "<h2>Block height per node</h2>\n");
+    if (count == 0) {
+        fprintf (out, "<p>No tip samples were recorded (no nodes, or the scanner did not "
+                      "run).</p>\n");
+        return;
+    }
+    fprintf (out,
+             "<svg id=\"heights\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+             "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"block height of "
+             "every node over time\">\n",
+             TF_HTML_WIDTH, TF_HTML_HEIGHT, TF_HTML_WIDTH, TF_HTML_HEIGHT);
+    int left = TF_HTML_MARGIN, right = TF_HTML_WIDTH - TF_HTML_MARGIN;
+    int bottom = TF_HTML_HEIGHT - TF_HTML_MARGIN, upper = TF_HTML_MARGIN;
+    fprintf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left,
+             bottom, right, bottom);
+    fprintf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left,
+             bottom, left, upper);
+    fprintf (out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%" PRIu64
+                  "</text>\n",
+             left - 4, upper + 4, top);
+    fprintf (out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>\n",
+             left - 4, bottom);
+    fprintf (out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.1f s</text>\n",
+             right, bottom + 16, end > start ? (double) (end - start) / 1000.0 : 0.0);
+
+    //  Phases in grey, node control (chaos) events in red
+    const json_t *events = json_object_get (report, "events");
+    for (size_t index = 0; index < json_array_size (events); index++) {
+        const json_t *event = json_array_get (events, index);
+        const char *kind = json_string_value (json_object_get (event, "kind"));
+        uint64_t at = (uint64_t) json_integer_value (json_object_get (event, "at_ms"));
+        bool chaos = kind && strncmp (kind, "node.control", 12) == 0
+                     && strcmp (kind, "node.control") != 0;
+        bool phase = kind && strcmp (kind, "phase") == 0;
+        if (!chaos && !phase)
+            continue;
+        double x = s_x (at, start, end);
+        const char *label = json_string_value (json_object_get (event, chaos ? "node" : "detail"));
+        const char *detail = json_string_value (json_object_get (event, "detail"));
+        fprintf (out,
+                 "<g class=\"%s\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+                 "stroke=\"%s\" stroke-dasharray=\"4 3\"/>",
+                 chaos ? "chaos-event" : "phase-mark", x, upper, x, bottom,
+                 chaos ? "#d62728" : "#bbb");
+        fprintf (out, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\">", x + 2,
+                 chaos ? bottom - 4 : upper - 6, chaos ? "#d62728" : "#888");
+        s_escape (out, label ? label : kind);
+        fprintf (out, "</text><title>");
+        s_escape (out, kind);
+        fprintf (out, ": ");
+        s_escape (out, detail);
+        fprintf (out, "</title></g>\n");
+    }
+    for (size_t index = 0; index < count; index++) {
+        const char *colour = s_palette[index % TF_HTML_COLOURS];
+        fprintf (out, "<polyline class=\"node-height\" data-node=\"");
+        s_escape (out, series[index].node);
+        fprintf (out, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"", colour);
+        for (s_point_t *point = (s_point_t *) zlistx_first (series[index].points); point;
+             point = (s_point_t *) zlistx_next (series[index].points))
+            if (point->up)
+                fprintf (out, "%.1f,%.1f ", s_x (point->at_ms, start, end),
+                         s_y (point->height, top));
+        fprintf (out, "\"/>\n");
+        fprintf (out, "<text x=\"%d\" y=\"%zu\" font-size=\"11\" fill=\"%s\">", right + 4,
+                 (size_t) upper + 14 * index, colour);
+        s_escape (out, series[index].node);
+        fprintf (out, "</text>\n");
+    }
+    fprintf (out, "</svg>\n");
+}
+
+//  Histogram of the first inclusion latency array any expectation reports
+static void
+s_write_latency (FILE *out, const json_t *report)
+{
+    const json_t *expectations = json_object_get (report, "expectations");
+    const json_t *latencies = NULL;
+    for (size_t index = 0; index < json_array_size (expectations) && !latencies; index++) {
+        const json_t *details = json_object_get (json_array_get (expectations, index), "details");
+        const json_t *candidate = json_object_get (details, "inclusion_latency_ms");
+        if (json_is_array (candidate) && json_array_size (candidate) > 0)
+            latencies = candidate;
+    }
+    if (!latencies)
+        return;
+    double highest = 0;
+    for (size_t index = 0; index < json_array_size (latencies); index++)
+        if (json_number_value (json_array_get (latencies, index)) > highest)
+            highest = json_number_value (json_array_get (latencies, index));
+    size_t buckets[TF_HTML_BUCKETS] = {0};
+    size_t tallest = 1;
+    for (size_t index = 0; index < json_array_size (latencies); index++) {
+        double value = json_number_value (json_array_get (latencies, index));
+        size_t bucket = highest > 0 ? (size_t) (value / highest * (TF_HTML_BUCKETS - 1)) : 0;
+        if (++buckets[bucket] > tallest)
+            tallest = buckets[bucket];
+    }
+    fprintf (out, "<h2>Transaction inclusion latency</h2>\n");
+    fprintf (out,
+             "<svg id=\"latency\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+             "height=\"%d\" role=\"img\" aria-label=\"inclusion latency distribution\">\n",
+             TF_HTML_WIDTH, TF_HTML_HEIGHT / 2);
+    double bar = (double) (TF_HTML_WIDTH - 2 * TF_HTML_MARGIN) / TF_HTML_BUCKETS;
+    int floor_y = TF_HTML_HEIGHT / 2 - 24;
+    for (size_t bucket = 0; bucket < TF_HTML_BUCKETS; bucket++) {
+        double height = (double) buckets[bucket] / (double) tallest * (floor_y - 10);
+        fprintf (out,
+                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#1f77b4\">"
+                 "<title>%zu tx</title></rect>\n",
+                 TF_HTML_MARGIN + bucket * bar, floor_y - height, bar - 2, height,
+                 buckets[bucket]);
+    }
+    fprintf (out, "<text x=\"%d\" y=\"%d\" font-size=\"11\">0 ms</text>\n", TF_HTML_MARGIN,
+             floor_y + 16);
+    fprintf (out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.0f ms</text>\n",
+             TF_HTML_WIDTH - TF_HTML_MARGIN, floor_y + 16, highest);
+    fprintf (out, "</svg>\n");
+}
+
+static void
+s_write_tables (FILE *out, const json_t *report)
+{
+    const json_t *expectations = json_object_get (report, "expectations");
+    fprintf (out, "<h2>Expectations</h2>\n<table><tr><th>expectation</th><th>result</th>"
+                  "<th>message</th></tr>\n");
+    for (size_t index = 0; index < json_array_size (expectations); index++) {
+        const json_t *entry = json_array_get (expectations, index);
+        bool passed = json_is_true (json_object_get (entry, "passed"));
+        fprintf (out, "<tr><td>");
+        s_escape (out, json_string_value (json_object_get (entry, "name")));
+        fprintf (out, "</td><td class=\"%s\">%s</td><td><pre>", passed ? "pass" : "fail",
+                 passed ? "PASS" : "FAIL");
+        s_escape (out, json_string_value (json_object_get (entry, "message")));
+        fprintf (out, "</pre></td></tr>\n");
+    }
+    fprintf (out, "</table>\n");
+
+    const json_t *nodes = json_object_get (report, "nodes");
+    if (json_array_size (nodes) > 0) {
+        fprintf (out, "<h2>Nodes</h2>\n<table><tr><th>node</th><th>API</th><th>log</th></tr>\n");
+        for (size_t index = 0; index < json_array_size (nodes); index++) {
+            const json_t *node = json_array_get (nodes, index);
+            fprintf (out, "<tr><td>");
+            s_escape (out, json_string_value (json_object_get (node, "name")));
+            fprintf (out, "</td><td>");
+            s_escape (out, json_string_value (json_object_get (node, "api_url")));
+            fprintf (out, "</td><td>");
+            s_escape (out, json_string_value (json_object_get (node, "log_path")));
+            fprintf (out, "</td></tr>\n");
+        }
+        fprintf (out, "</table>\n");
+    }
+
+    const json_t *events = json_object_get (report, "events");
+    uint64_t start = (uint64_t) json_integer_value (json_object_get (report, "started_ms"));
+    fprintf (out, "<h2>Events</h2>\n<table><tr><th>t (s)</th><th>event</th><th>actor</th>"
+                  "<th>node</th><th>detail</th></tr>\n");
+    for (size_t index = 0; index < json_array_size (events); index++) {
+        const json_t *event = json_array_get (events, index);
+        uint64_t at = (uint64_t) json_integer_value (json_object_get (event, "at_ms"));
+        fprintf (out, "<tr><td>%.2f</td>", at > start ? (double) (at - start) / 1000.0 : 0.0);
+        const char *keys[] = {"kind", "actor", "node", "detail"};
+        for (size_t key = 0; key < sizeof keys / sizeof keys[0]; key++) {
+            fprintf (out, "<td>");
+            s_escape (out, json_string_value (json_object_get (event, keys[key])));
+            fprintf (out, "</td>");
+        }
+        fprintf (out, "</tr>\n");
+    }
+    fprintf (out, "</table>\n");
+}
+
+int
+tf_report_html_write (const json_t *report, const char *recording_path, const char *path)
+{
+    assert (report && recording_path && path);
+    s_series_t series[TF_HTML_MAX_NODES];
+    size_t count = s_load_series (recording_path, series, TF_HTML_MAX_NODES);
+    char *temporary = zsys_sprintf ("%s.tmp", path);
+    FILE *out = fopen (temporary, "w");
+    if (!out) {
+        zsys_error ("html: cannot write path=%s error=\"%s\"", temporary, strerror (errno));
+        s_free_series (series, count);
+        zstr_free (&temporary);
+        return -1;
+    }
+    const char *verdict = json_string_value (json_object_get (report, "verdict"));
+    const char *scenario = json_string_value (json_object_get (report, "scenario"));
+    fprintf (out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>tf "
+                  "report: ");
+    s_escape (out, scenario);
+    fprintf (out, "</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
+                  "table{border-collapse:collapse;margin-bottom:1.5em}"
+                  "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
+                  "pre{margin:0;white-space:pre-wrap}.pass{color:#2ca02c;font-weight:bold}"
+                  ".fail,.error,.failed{color:#d62728;font-weight:bold}.passed{color:#2ca02c}"
+                  "</style></head><body>\n");
+    fprintf (out, "<h1>");
+    s_escape (out, scenario);
+    fprintf (out, ": <span id=\"verdict\" class=\"%s\">", verdict ? verdict : "error");
+    s_escape (out, verdict);
+    fprintf (out, "</span></h1>\n<p>run ");
+    s_escape (out, json_string_value (json_object_get (report, "run_id")));
+    fprintf (out, ", runner ");
+    s_escape (out, json_string_value (json_object_get (report, "runner")));
+    fprintf (out, "</p>\n");
+    const json_t *abort_info = json_object_get (report, "abort");
+    if (json_is_object (abort_info)) {
+        fprintf (out, "<p class=\"error\">Aborted during ");
+        s_escape (out, json_string_value (json_object_get (abort_info, "phase")));
+        fprintf (out, ": ");
+        s_escape (out, json_string_value (json_object_get (abort_info, "reason")));
+        fprintf (out, "</p>\n");
+    }
+    s_write_heights (out, report, series, count);
+    s_write_latency (out, report);
+    s_write_tables (out, report);
+    fprintf (out, "</body></html>\n");
+    s_free_series (series, count);
+    int flushed = fflush (out);
+    int closed = fclose (out);
+    int rc = 0;
+    if (flushed || closed || rename (temporary, path)) {
+        zsys_error ("html: cannot write path=%s error=\"%s\"", path, strerror (errno));
+        rc = -1;
+    }
+    zstr_free (&temporary);
+    return rc;
+}
