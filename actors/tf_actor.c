@@ -166,6 +166,7 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
     if (!self->control || !self->service || !self->loop)
         goto failed;
     zsock_set_linger (self->service, TF_ACTOR_LINGER_MS);
+    zsock_set_rcvhwm (self->control, 0);
     zsock_set_subscribe (self->control, "run.");
     if (zsock_connect (self->control, "%s", config->control_ep)) {
         zsys_error ("actor: cannot connect control endpoint=%s", config->control_ep);
@@ -177,6 +178,8 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
     }
     if (config->feed_ep) {
         self->feed = zsock_new (ZMQ_SUB);
+        if (self->feed)
+            zsock_set_rcvhwm (self->feed, 0);   //  A slow actor queues, never loses records
         if (!self->feed || zsock_connect (self->feed, "%s", config->feed_ep)) {
             zsys_error ("actor: cannot connect feed endpoint=%s", config->feed_ep);
             goto failed;
@@ -544,6 +547,13 @@ tf_actor_subscribe_feed (tf_actor_t *self, const char *prefix)
         zsock_set_subscribe (self->feed, prefix);
     else
         zsys_warning ("actor: no feed endpoint; cannot subscribe to %s", prefix);
+}
+
+void
+tf_actor_subscribe_control (tf_actor_t *self, const char *prefix)
+{
+    assert (self && prefix);
+    zsock_set_subscribe (self->control, prefix);
 }
 
 void

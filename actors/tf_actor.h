@@ -99,6 +99,10 @@ int tf_actor_send (tf_actor_t *self, tf_msg_id_t id, const void *body);
 //  Subscribe to a feed topic prefix ("feed.block", "feed.tip", "feed.").
 void tf_actor_subscribe_feed (tf_actor_t *self, const char *prefix);
 
+//  Subscribe to more control topics than the runtime's own "run." prefix, e.g.
+//  "workload." or "tx." for records the coordinator relays from workloads.
+void tf_actor_subscribe_control (tf_actor_t *self, const char *prefix);
+
 //  Arm the one-shot timer delay_ms from now (replacing any armed one);
 //  a negative delay disarms it.
 void tf_actor_set_timer (tf_actor_t *self, int64_t delay_ms);
