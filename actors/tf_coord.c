@@ -637,6 +637,9 @@ s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
             tf_report_workload (self->report, &msg->workload_status);
             s_publish (self, TF_MSG_workload_status, &msg->workload_status);
             break;
+        case TF_MSG_tx_submitted:
+            s_publish (self, TF_MSG_tx_submitted, &msg->tx_submitted);
+            break;
         case TF_MSG_node_control:
             s_on_node_control (self, actor, &msg->node_control);
             break;

@@ -9,9 +9,11 @@
 //  always delivered to the deployer.
 //
 //  Consumes: actor.hello, actor.heartbeat, run.phase.ack, run.nodes,
-//            expect.result, workload.status, node.control, node.control.reply
+//            expect.result, workload.status, tx.submitted, node.control,
+//            node.control.reply
 //  Emits:    actor.welcome, run.plan, run.nodes, run.phase, run.abort,
-//            run.event, workload.status (relayed), node.control (relayed),
+//            run.event, workload.status and tx.submitted (relayed on control),
+//            node.control (relayed),
 //            node.control.reply (relayed), actor.error
 
 #ifndef TF_COORD_H_INCLUDED
