@@ -1,0 +1,140 @@
+//  tf_replayer.c - plays a past run's recording back to expectations
+//
+//  In a replay the replayer stands in for the deployer and the scanner: at
+//  deploy it reports the recorded node list, and at execute it re-publishes
+//  every recorded feed record on the feed PUB and hands every recorded
+//  workload record (tx.submitted, workload.status) back to the coordinator,
+//  which relays them on control exactly as in the live run. Expectations then
+//  judge the same data offline.
+//
+//  Consumes: run.phase (through the runtime)
+//  Emits:    run.nodes, tx.submitted, workload.status; feed.* on its PUB
+
+#include "tf_recording.h"
+#include "tf_replayer.h"
+
+struct _tf_replayer_t {
+    char *recording_path;                   //  bus.rec of the past run
+    zsock_t *feed;                          //  PUB bound at the run's feed endpoint
+    tf_actor_t *actor;                      //  Not owned
+    uint64_t replayed;                      //  Records re-published
+};
+
+tf_replayer_t *
+tf_replayer_new (const char *recording_path, const char *feed_ep)
+{
+    assert (recording_path && feed_ep);
+    tf_replayer_t *self = (tf_replayer_t *) zmalloc (sizeof (tf_replayer_t));
+    self->recording_path = strdup (recording_path);
+    self->feed = zsock_new (ZMQ_PUB);
+    assert (self->feed);
+    zsock_set_sndhwm (self->feed, 0);       //  Queue, never drop, however fast we replay
+    if (zsock_bind (self->feed, "%s", feed_ep) < 0) {
+        zsys_error ("replayer: cannot bind feed endpoint=%s error=\"%s\"", feed_ep,
+                    zmq_strerror (zmq_errno ()));
+        tf_replayer_destroy (&self);
+    }
+    return self;
+}
+
+void
+tf_replayer_destroy (tf_replayer_t **self_p)
+{
+    assert (self_p);
+    tf_replayer_t *self = *self_p;
+    if (!self)
+        return;
+    zsock_destroy (&self->feed);
+    free (self->recording_path);
+    free (self);
+    *self_p = NULL;
+}
+
+//  Send the last recorded node list to the coordinator, as a deployer would
+static int
+s_replay_nodes (tf_replayer_t *self)
+{
+    tf_recording_t *recording = tf_recording_open (self->recording_path);
+    if (!recording)
+        return -1;
+    tf_run_nodes_t nodes = {0};
+    bool found = false;
+    tf_record_t record;
+    int rc;
+    while ((rc = tf_recording_next (recording, &record)) == 1)
+        if (record.source == TF_SOURCE_CONTROL && strcmp (record.topic, "run.nodes") == 0) {
+            tf_msg_body_free (TF_MSG_run_nodes, &nodes);
+            found = tf_msg_decode (TF_MSG_run_nodes, record.body, record.size, &nodes) == 0;
+        }
+    tf_recording_destroy (&recording);
+    if (rc < 0) {
+        zsys_error ("replayer: corrupt recording path=%s", self->recording_path);
+        tf_msg_body_free (TF_MSG_run_nodes, &nodes);
+        return -1;
+    }
+    if (!found)
+        nodes.run_id = strdup (tf_actor_run_id (self->actor));   //  A run without nodes
+    tf_actor_send (self->actor, TF_MSG_run_nodes, &nodes);
+    tf_msg_body_free (TF_MSG_run_nodes, &nodes);
+    return 0;
+}
+
+//  Re-publish the feed and hand the workload records back, in recorded order
+static int
+s_replay_records (tf_replayer_t *self)
+{
+    tf_recording_t *recording = tf_recording_open (self->recording_path);
+    if (!recording)
+        return -1;
+    tf_record_t record;
+    int rc;
+    while ((rc = tf_recording_next (recording, &record)) == 1) {
+        if (record.source == TF_SOURCE_FEED) {
+            tf_msg_send_raw (self->feed, record.topic, record.body, record.size);
+            self->replayed++;
+            continue;
+        }
+        tf_msg_id_t id = tf_msg_id_by_topic (record.topic, strlen (record.topic));
+        if (id != TF_MSG_tx_submitted && id != TF_MSG_workload_status)
+            continue;                       //  The coordinator makes its own control traffic
+        tf_msg_t msg = {.id = id};
+        if (tf_msg_decode (id, record.body, record.size, &msg.actor_hello) == 0) {
+            tf_actor_send (self->actor, id, &msg.actor_hello);
+            tf_msg_body_free (id, &msg.actor_hello);
+            self->replayed++;
+        }
+    }
+    tf_recording_destroy (&recording);
+    zsys_info ("replayer: replayed records=%" PRIu64, self->replayed);
+    return rc < 0 ? -1 : 0;
+}
+
+static int
+s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
+{
+    tf_replayer_t *self = (tf_replayer_t *) state;
+    self->actor = actor;
+    if (phase == TF_PHASE_DEPLOY && s_replay_nodes (self)) {
+        tf_actor_phase_done (actor, false, "cannot read the recorded node list");
+        return TF_ACTOR_PENDING;
+    }
+    if (phase == TF_PHASE_EXECUTE && s_replay_records (self)) {
+        tf_actor_phase_done (actor, false, "the recording is corrupt");
+        return TF_ACTOR_PENDING;
+    }
+    return TF_ACTOR_ACK;
+}
+
+const tf_actor_handlers_t *
+tf_replayer_handlers (void)
+{
+    static const tf_actor_handlers_t handlers = {.phase = s_on_phase};
+    return &handlers;
+}
+
+uint64_t
+tf_replayer_replayed (tf_replayer_t *self)
+{
+    assert (self);
+    return self->replayed;
+}
