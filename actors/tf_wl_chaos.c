@@ -1,0 +1,361 @@
+//  tf_wl_chaos.c - chaos workloads: seeded schedules of node-control actions
+
+#include "tf_rng.h"
+#include "tf_run_metrics.h"
+#include "tf_wl_chaos.h"
+
+#define TF_CHAOS_MAX_NODES      TF_PLAN_MAX_NODES
+#define TF_CHAOS_NAME_SIZE      64
+
+typedef struct {
+    tf_actor_t *actor;                      //  Not owned
+    const tf_plan_item_t *item;             //  This workload in the plan, not owned
+    char kind[32];                          //  Catalogue kind
+    tf_chaos_schedule_t schedule;           //  What to do and when
+    size_t next;                            //  Next step to send
+    bool waiting;                           //  A request is in flight
+    char req_id[TF_CHAOS_NAME_SIZE + 16];   //  Its id
+    int64_t execute_started;                //  zclock_mono at execute
+    bool executing;                         //  Between execute and cooldown
+    uint64_t sent;                          //  Requests sent
+    uint64_t done;                          //  Requests that succeeded
+    uint64_t failed;                        //  Requests refused or failed
+} s_chaos_t;
+
+//  ---------------------------------------------------------------------------
+//  Schedules
+
+static void
+s_node_name (const tf_plan_t *plan, size_t index, char *out, size_t size)
+{
+    if (index < plan->validators)
+        snprintf (out, size, "validator-%zu", index);
+    else
+        snprintf (out, size, "executor-%zu", index - plan->validators);
+}
+
+static tf_chaos_step_t *
+s_add_step (tf_chaos_schedule_t *schedule, int64_t at_ms, const char *action, const char *node)
+{
+    if (schedule->count >= TF_CHAOS_MAX_STEPS)
+        return NULL;
+    tf_chaos_step_t *step = &schedule->steps[schedule->count++];
+    memset (step, 0, sizeof *step);
+    step->at_ms = at_ms;
+    snprintf (step->action, sizeof step->action, "%s", action);
+    snprintf (step->node, sizeof step->node, "%s", node ? node : "");
+    return step;
+}
+
+//  Seeds' random restart: targets are validators (only when there are two or
+//  more: restarting the only validator would halt consensus) and executors as
+//  the knobs allow; a restart every [min_delay, max_delay]; a node is not hit
+//  again within target_cooldown. Times are planned offsets, so the choices
+//  depend on the seed alone.
+static int
+s_build_restart (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng,
+                 int64_t duration_ms, tf_chaos_schedule_t *schedule, char *error, size_t size)
+{
+    size_t targets[TF_CHAOS_MAX_NODES];
+    size_t target_count = 0;
+    if (tf_plan_knob_bool (item, "validators", false) && plan->validators > 1)
+        for (size_t index = 0; index < plan->validators; index++)
+            targets[target_count++] = index;
+    if (tf_plan_knob_bool (item, "executors", false))
+        for (size_t index = 0; index < plan->executors; index++)
+            targets[target_count++] = plan->validators + index;
+    if (target_count == 0) {
+        snprintf (error, size, "chaos restart workload has no eligible targets");
+        return -1;
+    }
+    int64_t min_delay = tf_plan_knob_ms (item, "min_delay", 0);
+    int64_t max_delay = tf_plan_knob_ms (item, "max_delay", min_delay);
+    int64_t cooldown = tf_plan_knob_ms (item, "target_cooldown", 0);
+    if (min_delay <= 0 || max_delay < min_delay) {
+        snprintf (error, size, "chaos restart needs 0 < min_delay <= max_delay");
+        return -1;
+    }
+    int64_t last[TF_CHAOS_MAX_NODES];
+    for (size_t index = 0; index < target_count; index++)
+        last[index] = INT64_MIN / 2;
+    for (int64_t at = tf_rng_range (rng, min_delay, max_delay); at < duration_ms;
+         at += tf_rng_range (rng, min_delay, max_delay)) {
+        size_t eligible[TF_CHAOS_MAX_NODES];
+        size_t eligible_count = 0;
+        for (size_t index = 0; index < target_count; index++)
+            if (at - last[index] >= cooldown)
+                eligible[eligible_count++] = index;
+        if (eligible_count == 0)
+            continue;                       //  Everyone is cooling down: skip this turn
+        size_t chosen = eligible[tf_rng_range (rng, 0, (int64_t) eligible_count - 1)];
+        last[chosen] = at;
+        char node[TF_CHAOS_NAME_SIZE];
+        s_node_name (plan, targets[chosen], node, sizeof node);
+        if (!s_add_step (schedule, at, "restart", node))
+            break;
+    }
+    return 0;
+}
+
+//  Cut a group of nodes off from the rest after `delay`, heal after `window`
+//  unless heal is false. An empty group knob picks one node at random.
+static int
+s_build_partition (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng,
+                   int64_t duration_ms, tf_chaos_schedule_t *schedule, char *error, size_t size)
+{
+    size_t total = plan->validators + plan->executors;
+    if (total < 2) {
+        snprintf (error, size, "chaos partition needs at least two nodes");
+        return -1;
+    }
+    int64_t delay = tf_plan_knob_ms (item, "delay", duration_ms / 4);
+    int64_t window = tf_plan_knob_ms (item, "window", duration_ms / 2);
+    tf_chaos_step_t *cut = s_add_step (schedule, delay, "partition", NULL);
+    const char *group = tf_plan_knob_str (item, "group", "");
+    if (group && *group) {
+        char *copy = strdup (group);
+        char *cursor = copy, *name;
+        while ((name = strsep (&cursor, ",")) && cut->group_count < TF_CHAOS_MAX_GROUP)
+            if (*name)
+                cut->group[cut->group_count++] = strdup (name);
+        free (copy);
+    }
+    else {
+        char node[TF_CHAOS_NAME_SIZE];
+        s_node_name (plan, (size_t) tf_rng_range (rng, 0, (int64_t) total - 1), node,
+                     sizeof node);
+        cut->group[cut->group_count++] = strdup (node);
+    }
+    if (cut->group_count == 0 || cut->group_count >= total) {
+        snprintf (error, size, "chaos partition group must name some but not all nodes");
+        return -1;
+    }
+    if (tf_plan_knob_bool (item, "heal", true))
+        s_add_step (schedule, delay + window, "heal", NULL);
+    return 0;
+}
+
+//  Pause one node (SIGSTOP) after `delay` and resume it after `window`
+static int
+s_build_pause (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng,
+               int64_t duration_ms, tf_chaos_schedule_t *schedule, char *error, size_t size)
+{
+    size_t total = plan->validators + plan->executors;
+    int64_t delay = tf_plan_knob_ms (item, "delay", duration_ms / 4);
+    int64_t window = tf_plan_knob_ms (item, "window", duration_ms / 2);
+    char node[TF_CHAOS_NAME_SIZE];
+    const char *target = tf_plan_knob_str (item, "node", "");
+    if (target && *target)
+        snprintf (node, sizeof node, "%s", target);
+    else
+        s_node_name (plan, (size_t) tf_rng_range (rng, 0, (int64_t) total - 1), node,
+                     sizeof node);
+    s_add_step (schedule, delay, "pause", node);
+    s_add_step (schedule, delay + window, "resume", node);
+    return 0;
+}
+
+int
+tf_chaos_schedule_build (const tf_plan_t *plan, const tf_plan_item_t *item, int64_t duration_ms,
+                         tf_chaos_schedule_t *schedule, char *error, size_t error_size)
+{
+    assert (plan && item && schedule && error);
+    memset (schedule, 0, sizeof *schedule);
+    tf_rng_t rng;
+    tf_rng_seed (&rng, plan->seed, item->name);
+    if (strcmp (item->kind, "chaos_random_restart") == 0)
+        return s_build_restart (plan, item, &rng, duration_ms, schedule, error, error_size);
+    if (strcmp (item->kind, "chaos_partition") == 0)
+        return s_build_partition (plan, item, &rng, duration_ms, schedule, error, error_size);
+    if (strcmp (item->kind, "chaos_pause") == 0)
+        return s_build_pause (plan, item, &rng, duration_ms, schedule, error, error_size);
+    snprintf (error, error_size, "unknown chaos kind '%s'", item->kind);
+    return -1;
+}
+
+void
+tf_chaos_schedule_clear (tf_chaos_schedule_t *schedule)
+{
+    for (size_t index = 0; index < schedule->count; index++)
+        for (size_t member = 0; member < schedule->steps[index].group_count; member++)
+            free (schedule->steps[index].group[member]);
+    schedule->count = 0;
+}
+
+char *
+tf_chaos_schedule_describe (const tf_chaos_schedule_t *schedule)
+{
+    size_t size = 64 + schedule->count * (TF_CHAOS_NAME_SIZE * 2 + 64);
+    for (size_t index = 0; index < schedule->count; index++)
+        size += schedule->steps[index].group_count * TF_CHAOS_NAME_SIZE;
+    char *text = (char *) zmalloc (size);
+    size_t used = 0;
+    if (schedule->count == 0)
+        used += (size_t) snprintf (text, size, "nothing scheduled");
+    for (size_t index = 0; index < schedule->count && used < size; index++) {
+        const tf_chaos_step_t *step = &schedule->steps[index];
+        used += (size_t) snprintf (text + used, size - used, "%s+%.1fs %s %s", index ? "; " : "",
+                                   (double) step->at_ms / 1000.0, step->action, step->node);
+        for (size_t member = 0; member < step->group_count && used < size; member++)
+            used += (size_t) snprintf (text + used, size - used, "%s%s", member ? "," : "{",
+                                       step->group[member]);
+        if (step->group_count && used < size)
+            used += (size_t) snprintf (text + used, size - used, "}");
+    }
+    return text;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  The workload process
+
+static void
+s_send_status (s_chaos_t *self, const char *state)
+{
+    char *schedule = tf_chaos_schedule_describe (&self->schedule);
+    tf_workload_status_t status = {.name = (char *) tf_actor_name (self->actor),
+                                   .state = (char *) state,
+                                   .submitted = self->sent,
+                                   .accepted = self->done,
+                                   .rejected = self->failed,
+                                   .detail = schedule};
+    tf_actor_send (self->actor, TF_MSG_workload_status, &status);
+    free (schedule);
+}
+
+//  Arm the timer for the next step, or stop when the schedule is done
+static void
+s_arm (s_chaos_t *self)
+{
+    if (!self->executing || self->waiting || self->next >= self->schedule.count) {
+        tf_actor_set_timer (self->actor, -1);
+        return;
+    }
+    int64_t due = self->execute_started + self->schedule.steps[self->next].at_ms;
+    int64_t delay = due - zclock_mono ();
+    tf_actor_set_timer (self->actor, delay > 0 ? delay : 0);
+}
+
+static int
+s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
+{
+    s_chaos_t *self = (s_chaos_t *) state;
+    self->actor = actor;
+    self->item = tf_plan_item_by_name (plan, tf_actor_name (actor));
+    if (!self->item) {
+        tf_actor_fail (actor, "the plan has no workload named %s", tf_actor_name (actor));
+        return -1;
+    }
+    char error[256];
+    tf_run_metrics_t metrics = tf_run_metrics (plan);
+    if (tf_chaos_schedule_build (plan, self->item, metrics.duration_ms, &self->schedule, error,
+                                 sizeof error)) {
+        tf_actor_fail (actor, "%s", error);
+        return -1;
+    }
+    char *described = tf_chaos_schedule_describe (&self->schedule);
+    zsys_info ("chaos: schedule kind=%s seed=%" PRIu64 " steps=%zu: %s", self->item->kind,
+               plan->seed, self->schedule.count, described);
+    free (described);
+    s_send_status (self, "planned");
+    return 0;
+}
+
+static int
+s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
+{
+    s_chaos_t *self = (s_chaos_t *) state;
+    if (phase == TF_PHASE_EXECUTE) {
+        self->executing = true;
+        self->execute_started = zclock_mono ();
+        s_send_status (self, "running");
+        s_arm (self);
+    }
+    else if (phase == TF_PHASE_COOLDOWN) {
+        //  Steps planned past the end of execute (a heal, a resume) still run:
+        //  the cluster must not stay broken into the evaluation by accident
+        if (self->next < self->schedule.count && !self->waiting) {
+            self->execute_started = zclock_mono () - self->schedule.steps[self->next].at_ms;
+            s_arm (self);
+        }
+        if (self->next >= self->schedule.count && !self->waiting) {
+            self->executing = false;
+            s_send_status (self, "stopped");
+            return TF_ACTOR_ACK;
+        }
+        return TF_ACTOR_PENDING;            //  Acked when the last step is answered
+    }
+    return TF_ACTOR_ACK;
+}
+
+static int
+s_on_timer (tf_actor_t *actor, void *state)
+{
+    s_chaos_t *self = (s_chaos_t *) state;
+    if (self->waiting || self->next >= self->schedule.count)
+        return 0;
+    tf_chaos_step_t *step = &self->schedule.steps[self->next];
+    snprintf (self->req_id, sizeof self->req_id, "%s-%zu", tf_actor_name (actor), self->next);
+    tf_node_control_t request = {.req_id = self->req_id,
+                                 .action = step->action,
+                                 .node = step->node[0] ? step->node : NULL,
+                                 .group = {.items = step->group, .count = step->group_count}};
+    zsys_info ("chaos: request id=%s action=%s node=%s", self->req_id, step->action, step->node);
+    tf_actor_send (actor, TF_MSG_node_control, &request);
+    self->sent++;
+    self->waiting = true;
+    return 0;
+}
+
+static int
+s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
+{
+    s_chaos_t *self = (s_chaos_t *) state;
+    if (msg->id != TF_MSG_node_control_reply || !self->waiting
+        || strcmp (msg->node_control_reply.req_id, self->req_id) != 0)
+        return 0;
+    self->waiting = false;
+    tf_chaos_step_t *step = &self->schedule.steps[self->next++];
+    if (!msg->node_control_reply.ok) {
+        self->failed++;
+        s_send_status (self, "failed");
+        tf_actor_fail (actor, "%s %s failed: %s", step->action, step->node,
+                       msg->node_control_reply.error ? msg->node_control_reply.error : "?");
+        return -1;
+    }
+    self->done++;
+    s_send_status (self, "running");
+    if (tf_actor_phase (actor) == TF_PHASE_COOLDOWN && self->next >= self->schedule.count) {
+        self->executing = false;
+        s_send_status (self, "stopped");
+        tf_actor_phase_done (actor, true, NULL);
+        return 0;
+    }
+    s_arm (self);
+    return 0;
+}
+
+int
+tf_wl_chaos_main (int argc, char **argv, const char *kind, const char *summary)
+{
+    tf_actor_config_t config;
+    int rc = tf_actor_config_parse (&config, argc, argv, "workload", kind, summary);
+    if (rc)
+        return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
+    zsys_init ();
+    char identity[128];
+    snprintf (identity, sizeof identity, "tf-workload[%s]", config.name);
+    zsys_set_logident (identity);
+    s_chaos_t *self = (s_chaos_t *) zmalloc (sizeof (s_chaos_t));
+    snprintf (self->kind, sizeof self->kind, "%s", kind);
+    tf_actor_handlers_t handlers = {.plan = s_on_plan,
+                                    .phase = s_on_phase,
+                                    .message = s_on_message,
+                                    .timer = s_on_timer};
+    tf_actor_t *actor = tf_actor_new (&config, &handlers, self);
+    rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
+    tf_actor_destroy (&actor);
+    tf_chaos_schedule_clear (&self->schedule);
+    free (self);
+    return rc;
+}

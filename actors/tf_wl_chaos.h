@@ -1,0 +1,52 @@
+//  tf_wl_chaos.h - chaos workloads: seeded schedules of node-control actions
+//
+//  Every chaos workload turns its knobs and the run seed into a schedule of
+//  steps (restart validator-1 at +12.4 s, partition {validator-2} at +5 s ...)
+//  before the run starts, so the same seed always gives the same schedule; the
+//  schedule is published in the workload's status and so lands in the report.
+//  During execute the driver sends each step as a node.control request through
+//  the coordinator and waits for its reply before the next; a refused or failed
+//  action fails the workload (and so aborts the run).
+//
+//  Kinds: chaos_random_restart, chaos_partition, chaos_pause.
+//  Consumes: run.plan, run.phase, node.control.reply
+//  Emits:    node.control, workload.status
+
+#ifndef TF_WL_CHAOS_H_INCLUDED
+#define TF_WL_CHAOS_H_INCLUDED
+
+#include "tf_actor.h"
+
+#define TF_CHAOS_MAX_STEPS      1024        //  Longest schedule
+#define TF_CHAOS_MAX_GROUP      64          //  Nodes in one partition group
+
+typedef struct {
+    int64_t at_ms;                          //  Offset from the start of execute
+    char action[16];                        //  restart|stop|start|pause|resume|partition|heal
+    char node[64];                          //  Target node, or "" for partition/heal
+    char *group[TF_CHAOS_MAX_GROUP];        //  Partition group (owned strings)
+    size_t group_count;
+} tf_chaos_step_t;
+
+typedef struct {
+    tf_chaos_step_t steps[TF_CHAOS_MAX_STEPS];
+    size_t count;
+} tf_chaos_schedule_t;
+
+//  Build the schedule of a chaos item of the plan into schedule. On error
+//  (e.g. no eligible target) returns -1 with a message in error.
+int tf_chaos_schedule_build (const tf_plan_t *plan, const tf_plan_item_t *item,
+                             int64_t duration_ms, tf_chaos_schedule_t *schedule, char *error,
+                             size_t error_size);
+
+//  Free the strings a schedule owns.
+void tf_chaos_schedule_clear (tf_chaos_schedule_t *schedule);
+
+//  Describe a schedule in one line per step ("+12.4s restart validator-1").
+//  Caller owns the result.
+char *tf_chaos_schedule_describe (const tf_chaos_schedule_t *schedule);
+
+//  Run a chaos workload of the given kind as this process. Returns the exit code.
+int tf_wl_chaos_main (int argc, char **argv, const char *kind, const char *summary);
+
+#endif

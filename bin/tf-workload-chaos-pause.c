@@ -1,0 +1,11 @@
+//  tf-workload-chaos-pause - chaos workload chaos_pause
+//  Pause one node (SIGSTOP) for a window, then resume it.
+
+#include "tf_wl_chaos.h"
+
+int
+main (int argc, char **argv)
+{
+    return tf_wl_chaos_main (argc, argv, "chaos_pause",
+                             "Pause one node (SIGSTOP) for a window, then resume it.");
+}
