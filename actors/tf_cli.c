@@ -1,0 +1,193 @@
+//  tf_cli.c - the command line of `tf`: run, validate, help and version
+
+#include <czmq.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <unistd.h>
+#include "tf_cli.h"
+#include "tf_supervisor.h"
+
+static void
+s_usage (FILE *out)
+{
+    fprintf (out,
+             "Usage: tf COMMAND [OPTIONS]\n"
+             "Multi-node scenario testing for blockchain nodes.\n\n"
+             "Commands:\n"
+             "  run SCENARIO       deploy, drive, judge and clean up one scenario\n"
+             "  validate FILE      print the normalised plan of a scenario, or every error\n\n"
+             "Options:\n"
+             "  -h, --help         show this help (tf COMMAND --help for a command)\n"
+             "  --version          print the version\n\n"
+             "Exit codes: 0 passed, 1 expectations failed, 2 bad scenario or usage,\n"
+             "3 infrastructure failure (deploy, readiness, actor crash).\n");
+}
+
+static void
+s_run_usage (FILE *out)
+{
+    fprintf (out,
+             "Usage: tf run SCENARIO [OPTIONS]\n"
+             "Run one scenario: start the coordinator and every actor, show progress,\n"
+             "print the verdict and exit with it.\n\n"
+             "Options:\n"
+             "  --runner NAME      local|compose|k8s|none (overrides run.runner)\n"
+             "  --duration D       execute phase length, e.g. 90s, 2m, 500ms (overrides run.duration)\n"
+             "  --seed N           seed of every random choice (overrides run.seed)\n"
+             "  --run-dir DIR      run directory; must not exist or be empty; never removed\n"
+             "  -h, --help         show this help\n\n"
+             "The run directory (default: a fresh tf-run-XXXXXX under ${TMPDIR:-/tmp}, mode\n"
+             "0700) holds plan.yaml, plan.msgpack, logs/<process>.log, pids (one \"PID NAME\"\n"
+             "line per process started), the bus recording and report.json. It is kept when\n"
+             "the run fails, and removed after a pass unless LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1\n"
+             "(or NOMOS_TESTS_KEEP_LOGS=1) or --run-dir was given.\n\n"
+             "Ctrl-C once: the run is aborted and cleaned up. Twice: every process is killed.\n"
+             "Progress is one live line on a terminal, plain lines when CI=true or piped.\n");
+}
+
+static void
+s_validate_usage (FILE *out)
+{
+    fprintf (out,
+             "Usage: tf validate FILE\n"
+             "Load and check a scenario. Prints the normalised plan (exit 0), or every\n"
+             "error as file:line:column: path: message (exit 2).\n\n"
+             "Options:\n"
+             "  -h, --help         show this help\n");
+}
+
+//  Directory of the running tf binary, where its sibling programs live.
+//  Caller owns the result; NULL when /proc/self/exe cannot be read.
+static char *
+s_bin_dir (void)
+{
+    char path[PATH_MAX];
+    ssize_t length = readlink ("/proc/self/exe", path, sizeof path - 1);
+    if (length <= 0)
+        return NULL;
+    path[length] = 0;
+    char *slash = strrchr (path, '/');
+    if (!slash)
+        return NULL;
+    *slash = 0;
+    return strdup (path[0] ? path : "/");
+}
+
+static int
+s_validate (int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    optind = 1;
+    int option;
+    while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
+        if (option == 'h') {
+            s_validate_usage (stdout);
+            return TF_EXIT_PASSED;
+        }
+        s_validate_usage (stderr);
+        return TF_EXIT_USAGE;
+    }
+    if (argc - optind != 1) {
+        fprintf (stderr, "tf validate: expected exactly one scenario file (try --help)\n");
+        return TF_EXIT_USAGE;
+    }
+    return tf_supervisor_validate (argv[optind], stdout, stderr);
+}
+
+static int
+s_run (int argc, char **argv)
+{
+    tf_supervisor_config_t config = {.duration_ms = -1};
+    static const struct option options[] = {
+        {"runner", required_argument, NULL, 'r'}, {"duration", required_argument, NULL, 'd'},
+        {"seed", required_argument, NULL, 's'},   {"run-dir", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    optind = 1;
+    int option;
+    while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
+        switch (option) {
+            case 'r':
+                config.runner = optarg;
+                break;
+            case 'd':
+                if (tf_supervisor_parse_duration (optarg, &config.duration_ms)) {
+                    fprintf (stderr, "tf run: --duration '%s' is not a duration "
+                                     "(e.g. 90s, 2m, 500ms)\n", optarg);
+                    return TF_EXIT_USAGE;
+                }
+                break;
+            case 's': {
+                char *end = NULL;
+                errno = 0;
+                config.seed = strtoull (optarg, &end, 10);
+                if (errno || end == optarg || *end || optarg[0] == '-') {
+                    fprintf (stderr, "tf run: --seed '%s' is not an unsigned integer\n",
+                             optarg);
+                    return TF_EXIT_USAGE;
+                }
+                config.has_seed = true;
+                break;
+            }
+            case 'D':
+                if (!*optarg) {
+                    fprintf (stderr, "tf run: --run-dir must not be empty\n");
+                    return TF_EXIT_USAGE;
+                }
+                config.run_dir = optarg;
+                break;
+            case 'h':
+                s_run_usage (stdout);
+                return TF_EXIT_PASSED;
+            default:
+                fprintf (stderr, "tf run: try --help\n");
+                return TF_EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        fprintf (stderr, "tf run: expected exactly one scenario file (try --help)\n");
+        return TF_EXIT_USAGE;
+    }
+    config.scenario = argv[optind];
+    char *bin_dir = s_bin_dir ();
+    if (!bin_dir) {
+        fprintf (stderr, "tf run: cannot find the directory of the tf program\n");
+        return TF_EXIT_ERROR;
+    }
+    config.bin_dir = bin_dir;
+    int rc = TF_EXIT_USAGE;
+    tf_supervisor_t *supervisor = tf_supervisor_new (&config, stderr);
+    if (supervisor)
+        rc = tf_supervisor_run (supervisor, stdout);
+    tf_supervisor_destroy (&supervisor);
+    free (bin_dir);
+    return rc;
+}
+
+int
+tf_cli_main (int argc, char **argv)
+{
+    if (argc < 2) {
+        s_usage (stderr);
+        return TF_EXIT_USAGE;
+    }
+    const char *command = argv[1];
+    if (strcmp (command, "-h") == 0 || strcmp (command, "--help") == 0) {
+        s_usage (stdout);
+        return TF_EXIT_PASSED;
+    }
+    if (strcmp (command, "--version") == 0) {
+        printf ("tf %s\n", TF_VERSION);
+        return TF_EXIT_PASSED;
+    }
+    if (strcmp (command, "run") == 0)
+        return s_run (argc - 1, argv + 1);
+    if (strcmp (command, "validate") == 0)
+        return s_validate (argc - 1, argv + 1);
+    fprintf (stderr, "tf: unknown command '%s' (try tf --help)\n", command);
+    return TF_EXIT_USAGE;
+}

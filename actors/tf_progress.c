@@ -1,0 +1,244 @@
+//  tf_progress.c - what `tf run` shows while a run goes on
+
+#include "tf_progress.h"
+#include <time.h>
+#include <unistd.h>
+
+#define TF_PROGRESS_MAX_AWAITING    256     //  Characters of the awaited-actors list
+#define TF_PROGRESS_MAX_WORKLOADS   512     //  Characters of the workload counters
+#define TF_PROGRESS_MS_PER_S        1000.0
+
+struct _tf_progress_t {
+    FILE *out;                              //  Not owned
+    bool live;                              //  Rewrite one line (terminal)
+    bool live_shown;                        //  A live line is on screen now
+    char phase[32];                         //  Current phase name, "" before any
+    uint64_t seq;                           //  Its sequence number
+    uint64_t phase_ms;                      //  Its planned length, 0 if untimed
+    int64_t phase_started;                  //  zclock_mono when we saw it begin
+    uint64_t run_elapsed_ms;                //  From the last broadcast
+    int64_t run_elapsed_at;                 //  zclock_mono of that broadcast
+    char awaiting[TF_PROGRESS_MAX_AWAITING];    //  "a, b" from the last broadcast
+    zhash_t *workloads;                     //  Name -> "submitted=N accepted=N"
+    int64_t next_ci_line;                   //  zclock_mono of the next periodic line
+};
+
+tf_progress_t *
+tf_progress_new (FILE *out, bool live)
+{
+    assert (out);
+    tf_progress_t *self = (tf_progress_t *) zmalloc (sizeof (tf_progress_t));
+    self->out = out;
+    self->live = live;
+    self->workloads = zhash_new ();
+    zhash_autofree (self->workloads);
+    self->next_ci_line = zclock_mono () + TF_PROGRESS_CI_INTERVAL_MS;
+    return self;
+}
+
+void
+tf_progress_destroy (tf_progress_t **self_p)
+{
+    assert (self_p);
+    tf_progress_t *self = *self_p;
+    if (!self)
+        return;
+    zhash_destroy (&self->workloads);
+    free (self);
+    *self_p = NULL;
+}
+
+bool
+tf_progress_live_default (void)
+{
+    const char *ci = getenv ("CI");
+    if (ci && (strcmp (ci, "true") == 0 || strcmp (ci, "1") == 0))
+        return false;
+    return isatty (STDOUT_FILENO) == 1;
+}
+
+//  Erase the live line, if one is shown
+static void
+s_clear_live (tf_progress_t *self)
+{
+    if (self->live && self->live_shown) {
+        fputs ("\r\033[K", self->out);
+        self->live_shown = false;
+    }
+}
+
+//  "execute 12.3s/30.0s, run 20.1s" into buffer
+static void
+s_format_status (tf_progress_t *self, char *buffer, size_t size)
+{
+    int64_t now = zclock_mono ();
+    double in_phase = (double) (now - self->phase_started) / TF_PROGRESS_MS_PER_S;
+    double run = (double) (self->run_elapsed_ms + (uint64_t) (now - self->run_elapsed_at))
+                 / TF_PROGRESS_MS_PER_S;
+    int used;
+    if (self->phase_ms)
+        used = snprintf (buffer, size, "%s %.1fs/%.1fs, run %.1fs", self->phase, in_phase,
+                         (double) self->phase_ms / TF_PROGRESS_MS_PER_S, run);
+    else
+        used = snprintf (buffer, size, "%s %.1fs, run %.1fs", self->phase, in_phase, run);
+    if (used > 0 && (size_t) used < size && self->awaiting[0])
+        snprintf (buffer + used, size - (size_t) used, ", awaiting: %s", self->awaiting);
+}
+
+//  "[12:00:01] " into buffer
+static void
+s_timestamp (char *buffer, size_t size)
+{
+    time_t now = time (NULL);
+    struct tm local;
+    localtime_r (&now, &local);
+    strftime (buffer, size, "[%H:%M:%S] ", &local);
+}
+
+static void
+s_show_live (tf_progress_t *self)
+{
+    if (!self->live || !self->phase[0])
+        return;
+    char status[TF_PROGRESS_LIVE_WIDTH + 1];
+    s_format_status (self, status, sizeof status);
+    fprintf (self->out, "\r\033[K%s", status);
+    fflush (self->out);
+    self->live_shown = true;
+}
+
+void
+tf_progress_line (tf_progress_t *self, const char *format, ...)
+{
+    assert (self && format);
+    s_clear_live (self);
+    if (!self->live) {
+        char stamp[32];
+        s_timestamp (stamp, sizeof stamp);
+        fputs (stamp, self->out);
+    }
+    va_list args;
+    va_start (args, format);
+    vfprintf (self->out, format, args);
+    va_end (args);
+    fputc ('\n', self->out);
+    fflush (self->out);
+    s_show_live (self);
+}
+
+//  Keep "name=..., ..." of every workload's last status in one line
+static void
+s_format_workloads (tf_progress_t *self, char *buffer, size_t size)
+{
+    buffer[0] = 0;
+    size_t used = 0;
+    const char *counters = (const char *) zhash_first (self->workloads);
+    while (counters && used < size) {
+        int wrote = snprintf (buffer + used, size - used, "%s%s %s", used ? "; " : "",
+                              zhash_cursor (self->workloads), counters);
+        if (wrote < 0)
+            break;
+        used += (size_t) wrote;
+        counters = (const char *) zhash_next (self->workloads);
+    }
+}
+
+static void
+s_on_phase (tf_progress_t *self, const tf_run_phase_t *phase)
+{
+    self->run_elapsed_ms = phase->elapsed_ms;
+    self->run_elapsed_at = zclock_mono ();
+    self->awaiting[0] = 0;
+    size_t used = 0;
+    //  Nobody acknowledges "done": every actor just exits
+    size_t awaited = strcmp (phase->phase, "done") == 0 ? 0 : phase->awaiting.count;
+    for (size_t index = 0; index < awaited && used < sizeof self->awaiting; index++) {
+        int wrote = snprintf (self->awaiting + used, sizeof self->awaiting - used, "%s%s",
+                              index ? ", " : "", phase->awaiting.items[index]);
+        if (wrote < 0)
+            break;
+        used += (size_t) wrote;
+    }
+    if (phase->seq == self->seq && self->phase[0])
+        return;
+    self->seq = phase->seq;
+    self->phase_ms = phase->phase_ms;
+    self->phase_started = zclock_mono ();
+    snprintf (self->phase, sizeof self->phase, "%s", phase->phase);
+    if (self->phase_ms)
+        tf_progress_line (self, "phase %s (%.1fs planned), run %.1fs", self->phase,
+                          (double) self->phase_ms / TF_PROGRESS_MS_PER_S,
+                          (double) phase->elapsed_ms / TF_PROGRESS_MS_PER_S);
+    else
+        tf_progress_line (self, "phase %s, run %.1fs", self->phase,
+                          (double) phase->elapsed_ms / TF_PROGRESS_MS_PER_S);
+    self->next_ci_line = zclock_mono () + TF_PROGRESS_CI_INTERVAL_MS;
+}
+
+void
+tf_progress_message (tf_progress_t *self, const tf_msg_t *msg)
+{
+    assert (self && msg);
+    switch (msg->id) {
+        case TF_MSG_run_phase:
+            s_on_phase (self, &msg->run_phase);
+            break;
+        case TF_MSG_run_abort:
+            tf_progress_line (self, "run aborted in %s%s%s: %s", msg->run_abort.phase,
+                              msg->run_abort.actor ? " by actor " : "",
+                              msg->run_abort.actor ? msg->run_abort.actor : "",
+                              msg->run_abort.reason);
+            break;
+        case TF_MSG_workload_status: {
+            const tf_workload_status_t *status = &msg->workload_status;
+            char *counters = zsys_sprintf ("%s submitted=%" PRIu64 " accepted=%" PRIu64
+                                           " rejected=%" PRIu64,
+                                           status->state, status->submitted, status->accepted,
+                                           status->rejected);
+            zhash_update (self->workloads, status->name, counters);
+            zstr_free (&counters);
+            break;
+        }
+        default:
+            break;
+    }
+}
+
+void
+tf_progress_tick (tf_progress_t *self)
+{
+    assert (self);
+    if (!self->phase[0])
+        return;
+    if (self->live) {
+        s_show_live (self);
+        return;
+    }
+    int64_t now = zclock_mono ();
+    if (now < self->next_ci_line)
+        return;
+    self->next_ci_line = now + TF_PROGRESS_CI_INTERVAL_MS;
+    char status[TF_PROGRESS_MAX_AWAITING * 2];
+    s_format_status (self, status, sizeof status);
+    char workloads[TF_PROGRESS_MAX_WORKLOADS];
+    s_format_workloads (self, workloads, sizeof workloads);
+    if (workloads[0])
+        tf_progress_line (self, "%s; %s", status, workloads);
+    else
+        tf_progress_line (self, "%s", status);
+}
+
+void
+tf_progress_end (tf_progress_t *self)
+{
+    assert (self);
+    s_clear_live (self);
+    fflush (self->out);
+}
+
+const char *
+tf_progress_phase (tf_progress_t *self)
+{
+    assert (self);
+    return self->phase;
+}

@@ -1,0 +1,897 @@
+//  tf_supervisor.c - `tf run`: one run of a scenario, from plan to verdict
+//
+//  One loop polls the control SUB (progress) and a self-pipe written by the
+//  signal handlers (SIGCHLD, SIGINT, SIGTERM), with a short tick. Each turn
+//  reaps every child that ended, acts on interrupts, and escalates the stop of
+//  actors that outstay the coordinator: grace period, SIGTERM, SIGKILL. The
+//  loop ends when every child has been reaped; then processes our children
+//  left behind (we are a subreaper) are stopped too.
+
+#define _GNU_SOURCE                         //  pipe2, nftw
+#include <czmq.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "tf_plan.h"
+#include "tf_progress.h"
+#include "tf_spawn.h"
+#include "tf_supervisor.h"
+
+#define TF_SUPERVISOR_MAX_ACTORS    (3 * TF_PLAN_MAX_ITEMS + 2)
+#define TF_SUPERVISOR_RUN_ID_SIZE   8       //  Hex digits of a generated run id
+#define TF_SUPERVISOR_DIR_MODE      0700    //  Run directory and logs/
+#define TF_SUPERVISOR_FILE_MODE     0600
+#define TF_SUPERVISOR_NFTW_FDS      16      //  Descriptors nftw may hold open
+#define TF_SUPERVISOR_MAX_STRAYS    256     //  Leftover processes swept at the end
+#define TF_SUPERVISOR_COORDINATOR   "tf-coordinator"
+#define TF_SUPERVISOR_LONGEST_IPC   "service.ipc"   //  Longest endpoint file name
+
+typedef struct {
+    tf_plan_actor_t plan;                   //  Borrowed from the plan
+    tf_spawn_t *spawn;                      //  NULL: a custom actor that attaches itself
+    bool stopped_by_us;                     //  We sent it SIGTERM or SIGKILL
+} s_actor_t;
+
+struct _tf_supervisor_t {
+    tf_plan_t *plan;                        //  Validated, overrides applied
+    char *bin_dir;                          //  Where our programs live
+    bool run_dir_given;                     //  --run-dir: never removed
+    char *run_dir;                          //  Absolute path, set by s_prepare_run_dir
+    char *run_id;
+    char *control_ep;                       //  ipc://<run_dir>/control.ipc
+    char *service_ep;
+    char *feed_ep;
+
+    s_actor_t actors[TF_SUPERVISOR_MAX_ACTORS];
+    size_t actor_count;
+    tf_spawn_t *coordinator;
+    FILE *pids;                             //  run_dir/pids, one line per process
+    zsock_t *control;                       //  SUB to the coordinator's broadcasts
+    tf_progress_t *progress;
+    FILE *out;                              //  Not owned
+
+    int interrupts_handled;                 //  SIGINT/SIGTERM acted upon
+    bool forced;                            //  Second interrupt: everything SIGKILLed
+    bool start_failed;                      //  A process could not be started
+    int64_t coordinator_ended_at;           //  zclock_mono, 0 while it runs
+    int64_t term_sent_at;                   //  Actors SIGTERMed, 0 if not yet
+    bool kill_sent;                         //  Actors SIGKILLed
+};
+
+static int s_signal_pipe[2] = {-1, -1};     //  Written by the signal handlers
+static volatile sig_atomic_t s_interrupts;  //  SIGINT/SIGTERM received
+
+
+//  ---------------------------------------------------------------------------
+//  Plan and overrides
+
+int
+tf_supervisor_parse_duration (const char *text, int64_t *duration_ms)
+{
+    assert (text && duration_ms);
+    char *end = NULL;
+    errno = 0;
+    long long value = strtoll (text, &end, 10);
+    if (errno || end == text || value < 0)
+        return -1;
+    int64_t unit_ms;
+    if (*end == 0 || strcmp (end, "s") == 0)
+        unit_ms = 1000;
+    else if (strcmp (end, "ms") == 0)
+        unit_ms = 1;
+    else if (strcmp (end, "m") == 0)
+        unit_ms = 60 * 1000;
+    else if (strcmp (end, "h") == 0)
+        unit_ms = 60 * 60 * 1000;
+    else
+        return -1;
+    if (value > INT64_MAX / unit_ms)
+        return -1;
+    *duration_ms = (int64_t) value * unit_ms;
+    return 0;
+}
+
+int
+tf_supervisor_validate (const char *path, FILE *out, FILE *err)
+{
+    assert (path && out && err);
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    tf_plan_t *plan = tf_plan_load (path, errors);
+    int rc = TF_EXIT_USAGE;
+    if (plan) {
+        tf_plan_print (plan, out);
+        rc = TF_EXIT_PASSED;
+    }
+    else
+        tf_plan_errors_print (errors, err);
+    tf_plan_destroy (&plan);
+    tf_plan_errors_destroy (&errors);
+    return rc;
+}
+
+tf_supervisor_t *
+tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
+{
+    assert (config && config->scenario && config->bin_dir && err);
+    tf_supervisor_t *self = (tf_supervisor_t *) zmalloc (sizeof (tf_supervisor_t));
+    self->bin_dir = strdup (config->bin_dir);
+    self->run_dir_given = config->run_dir != NULL;
+    if (config->run_dir)
+        self->run_dir = strdup (config->run_dir);
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    self->plan = tf_plan_load (config->scenario, errors);
+    if (!self->plan)
+        goto failed;
+    bool overridden = false;
+    if (config->runner) {
+        free (self->plan->runner);
+        self->plan->runner = strdup (config->runner);
+        overridden = true;
+    }
+    if (config->duration_ms >= 0) {
+        self->plan->duration_ms = config->duration_ms;
+        overridden = true;
+    }
+    if (config->has_seed) {
+        self->plan->seed = config->seed;
+        overridden = true;
+    }
+    if (overridden && tf_plan_validate (self->plan, errors))
+        goto failed;
+    self->actor_count = 0;
+    tf_plan_actor_t actors[TF_SUPERVISOR_MAX_ACTORS];
+    size_t count = tf_plan_actors (self->plan, actors, TF_SUPERVISOR_MAX_ACTORS);
+    if (count > TF_SUPERVISOR_MAX_ACTORS) {
+        fprintf (err, "%s: the plan needs %zu actors; at most %d are supported\n",
+                 config->scenario, count, TF_SUPERVISOR_MAX_ACTORS);
+        goto failed_printed;
+    }
+    for (size_t index = 0; index < count; index++)
+        self->actors[self->actor_count++].plan = actors[index];
+    tf_plan_errors_destroy (&errors);
+    return self;
+
+failed:
+    tf_plan_errors_print (errors, err);
+failed_printed:
+    tf_plan_errors_destroy (&errors);
+    tf_supervisor_destroy (&self);
+    return NULL;
+}
+
+void
+tf_supervisor_destroy (tf_supervisor_t **self_p)
+{
+    assert (self_p);
+    tf_supervisor_t *self = *self_p;
+    if (!self)
+        return;
+    for (size_t index = 0; index < self->actor_count; index++)
+        tf_spawn_destroy (&self->actors[index].spawn);
+    tf_spawn_destroy (&self->coordinator);
+    if (self->pids)
+        fclose (self->pids);
+    zsock_destroy (&self->control);
+    tf_progress_destroy (&self->progress);
+    tf_plan_destroy (&self->plan);
+    free (self->feed_ep);
+    free (self->service_ep);
+    free (self->control_ep);
+    free (self->run_id);
+    free (self->run_dir);
+    free (self->bin_dir);
+    free (self);
+    *self_p = NULL;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Run directory
+
+//  Is dir an existing, empty directory? Sets *exists.
+static bool
+s_dir_is_empty (const char *dir, bool *exists)
+{
+    struct stat info;
+    *exists = stat (dir, &info) == 0;
+    if (!*exists || !S_ISDIR (info.st_mode))
+        return false;
+    DIR *handle = opendir (dir);
+    if (!handle)
+        return false;
+    bool empty = true;
+    struct dirent *entry;
+    while (empty && (entry = readdir (handle)))
+        empty = strcmp (entry->d_name, ".") == 0 || strcmp (entry->d_name, "..") == 0;
+    closedir (handle);
+    return empty;
+}
+
+//  Pick (and check) the run directory, create it, derive id and endpoints.
+//  Returns 0, or an exit code after printing why.
+static int
+s_prepare_run_dir (tf_supervisor_t *self)
+{
+    if (self->run_dir && self->run_dir[0] != '/') {
+        char cwd[PATH_MAX];
+        if (!getcwd (cwd, sizeof cwd)) {
+            fprintf (self->out, "tf: cannot read the current directory: %s\n", strerror (errno));
+            return TF_EXIT_ERROR;
+        }
+        char *absolute = zsys_sprintf ("%s/%s", cwd, self->run_dir);
+        free (self->run_dir);
+        self->run_dir = absolute;
+    }
+    if (!self->run_dir) {
+        const char *tmpdir = getenv ("TMPDIR");
+        if (!tmpdir || !*tmpdir)
+            tmpdir = "/tmp";
+        self->run_dir = zsys_sprintf ("%s/%sXXXXXX", tmpdir, TF_SUPERVISOR_RUN_PREFIX);
+    }
+    size_t ipc_length = strlen (self->run_dir) + 1 + strlen (TF_SUPERVISOR_LONGEST_IPC);
+    if (ipc_length > TF_SUPERVISOR_IPC_MAX) {
+        fprintf (self->out,
+                 "tf: run directory path too long for ipc endpoints (%zu bytes, at most %d): "
+                 "%s\n    use a shorter --run-dir or TMPDIR\n",
+                 ipc_length, TF_SUPERVISOR_IPC_MAX, self->run_dir);
+        return TF_EXIT_USAGE;
+    }
+    if (self->run_dir_given) {
+        bool exists;
+        bool empty = s_dir_is_empty (self->run_dir, &exists);
+        if (exists && !empty) {
+            fprintf (self->out, "tf: --run-dir %s exists and is not an empty directory\n",
+                     self->run_dir);
+            return TF_EXIT_USAGE;
+        }
+        if (!exists && mkdir (self->run_dir, TF_SUPERVISOR_DIR_MODE)) {
+            fprintf (self->out, "tf: cannot create run directory %s: %s\n", self->run_dir,
+                     strerror (errno));
+            return TF_EXIT_USAGE;
+        }
+        if (chmod (self->run_dir, TF_SUPERVISOR_DIR_MODE)) {
+            fprintf (self->out, "tf: cannot set mode 0700 on %s: %s\n", self->run_dir,
+                     strerror (errno));
+            return TF_EXIT_ERROR;
+        }
+        zuuid_t *uuid = zuuid_new ();
+        self->run_id = strndup (zuuid_str_canonical (uuid), TF_SUPERVISOR_RUN_ID_SIZE);
+        zuuid_destroy (&uuid);
+    }
+    else {
+        if (!mkdtemp (self->run_dir)) {
+            fprintf (self->out, "tf: cannot create a run directory from %s: %s\n",
+                     self->run_dir, strerror (errno));
+            return TF_EXIT_ERROR;
+        }
+        //  The random part of the directory name is the run id
+        self->run_id = strdup (strrchr (self->run_dir, '/') + 1 + strlen (TF_SUPERVISOR_RUN_PREFIX));
+    }
+    self->control_ep = zsys_sprintf ("ipc://%s/control.ipc", self->run_dir);
+    self->service_ep = zsys_sprintf ("ipc://%s/service.ipc", self->run_dir);
+    self->feed_ep = zsys_sprintf ("ipc://%s/feed.ipc", self->run_dir);
+    return 0;
+}
+
+//  Write data to run_dir/name with mode 0600. Returns 0 or -1 (printed).
+static int
+s_write_file (tf_supervisor_t *self, const char *name, const void *data, size_t size)
+{
+    char *path = zsys_sprintf ("%s/%s", self->run_dir, name);
+    int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, TF_SUPERVISOR_FILE_MODE);
+    int rc = -1;
+    if (fd >= 0 && write (fd, data, size) == (ssize_t) size && close (fd) == 0)
+        rc = 0;
+    else {
+        fprintf (self->out, "tf: cannot write %s: %s\n", path, strerror (errno));
+        if (fd >= 0)
+            close (fd);
+    }
+    zstr_free (&path);
+    return rc;
+}
+
+//  plan.yaml, plan.msgpack, logs/ and the pids file. Returns 0 or -1 (printed).
+static int
+s_fill_run_dir (tf_supervisor_t *self)
+{
+    char *text = NULL;
+    size_t text_size = 0;
+    FILE *memory = open_memstream (&text, &text_size);
+    assert (memory);
+    tf_plan_print (self->plan, memory);
+    fclose (memory);
+    int rc = s_write_file (self, "plan.yaml", text, text_size);
+    free (text);
+    if (rc)
+        return -1;
+    uint8_t *packed = NULL;
+    size_t packed_size = 0;
+    if (tf_plan_pack (self->plan, &packed, &packed_size)) {
+        fprintf (self->out, "tf: cannot encode the plan\n");
+        return -1;
+    }
+    rc = s_write_file (self, "plan.msgpack", packed, packed_size);
+    free (packed);
+    if (rc)
+        return -1;
+    char *logs = zsys_sprintf ("%s/logs", self->run_dir);
+    rc = mkdir (logs, TF_SUPERVISOR_DIR_MODE);
+    if (rc)
+        fprintf (self->out, "tf: cannot create %s: %s\n", logs, strerror (errno));
+    zstr_free (&logs);
+    if (rc)
+        return -1;
+    char *pids = zsys_sprintf ("%s/%s", self->run_dir, TF_SUPERVISOR_PIDS_FILE);
+    int fd = open (pids, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, TF_SUPERVISOR_FILE_MODE);
+    self->pids = fd >= 0 ? fdopen (fd, "w") : NULL;
+    if (!self->pids)
+        fprintf (self->out, "tf: cannot create %s: %s\n", pids, strerror (errno));
+    zstr_free (&pids);
+    return self->pids ? 0 : -1;
+}
+
+static int
+s_remove_entry (const char *path, const struct stat *info, int type, struct FTW *ftw)
+{
+    return remove (path);
+}
+
+//  Keep the run directory, or remove it after a pass (unless asked to keep)
+static void
+s_dispose_run_dir (tf_supervisor_t *self, int exit_code)
+{
+    const char *keep = getenv ("LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS");
+    if (!keep)
+        keep = getenv ("NOMOS_TESTS_KEEP_LOGS");
+    bool keep_asked = keep && *keep && strcmp (keep, "0") != 0 && strcmp (keep, "false") != 0;
+    if (exit_code != TF_EXIT_PASSED)
+        fprintf (self->out, "run directory kept: %s\n", self->run_dir);
+    else if (self->run_dir_given)
+        fprintf (self->out, "run directory kept (given with --run-dir): %s\n", self->run_dir);
+    else if (keep_asked)
+        fprintf (self->out, "run directory kept (LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS): %s\n",
+                 self->run_dir);
+    else if (nftw (self->run_dir, s_remove_entry, TF_SUPERVISOR_NFTW_FDS, FTW_DEPTH | FTW_PHYS))
+        fprintf (self->out, "tf: could not remove run directory %s: %s\n", self->run_dir,
+                 strerror (errno));
+    else
+        fprintf (self->out,
+                 "run directory removed: %s (LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1 keeps it)\n",
+                 self->run_dir);
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Signals
+
+static void
+s_on_signal (int signal_number)
+{
+    int saved_errno = errno;
+    if (signal_number == SIGINT || signal_number == SIGTERM)
+        s_interrupts++;
+    char byte = (char) signal_number;
+    ssize_t written = write (s_signal_pipe[1], &byte, 1);
+    (void) written;                         //  A full pipe already means "wake up"
+    errno = saved_errno;
+}
+
+static int
+s_install_signals (void)
+{
+    if (s_signal_pipe[0] < 0 && pipe2 (s_signal_pipe, O_CLOEXEC | O_NONBLOCK))
+        return -1;
+    zsys_handler_set (NULL);                //  CZMQ must not swallow SIGINT/SIGTERM
+    struct sigaction action;
+    memset (&action, 0, sizeof action);
+    action.sa_handler = s_on_signal;
+    action.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    sigemptyset (&action.sa_mask);
+    sigaction (SIGINT, &action, NULL);
+    sigaction (SIGTERM, &action, NULL);
+    sigaction (SIGCHLD, &action, NULL);
+    signal (SIGPIPE, SIG_IGN);              //  A closed stdout must not kill the supervisor
+    return 0;
+}
+
+static void
+s_drain_signal_pipe (void)
+{
+    char bytes[64];
+    while (read (s_signal_pipe[0], bytes, sizeof bytes) > 0)
+        ;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Starting processes
+
+static void
+s_record_pid (tf_supervisor_t *self, tf_spawn_t *spawn)
+{
+    fprintf (self->pids, "%d %s\n", (int) tf_spawn_pid (spawn), tf_spawn_name (spawn));
+    fflush (self->pids);
+}
+
+//  Environment every process of the run gets
+static void
+s_set_run_env (tf_supervisor_t *self, tf_spawn_t *spawn)
+{
+    tf_spawn_setenv (spawn, "TF_RUN_DIR", self->run_dir);
+    tf_spawn_setenv (spawn, "TF_RUN_ID", self->run_id);
+    tf_spawn_setenv (spawn, "TF_CONTROL", self->control_ep);
+    tf_spawn_setenv (spawn, "TF_SERVICE", self->service_ep);
+    tf_spawn_setenv (spawn, "TF_FEED", self->feed_ep);
+    const char *path = getenv ("PATH");
+    char *search = zsys_sprintf ("%s%s%s", self->bin_dir, path ? ":" : "", path ? path : "");
+    tf_spawn_setenv (spawn, "PATH", search);
+    zstr_free (&search);
+}
+
+//  Log file of a process: logs/<name>.log, with anything path-like replaced
+static char *
+s_log_path (tf_supervisor_t *self, const char *name)
+{
+    char *path = zsys_sprintf ("%s/logs/%s.log", self->run_dir, name);
+    char *file = strrchr (path, '/') + 1;
+    for (char *cursor = file; *cursor; cursor++)
+        if (*cursor == '/' || (cursor == file && *cursor == '.'))
+            *cursor = '_';
+    return path;
+}
+
+static int
+s_start_coordinator (tf_supervisor_t *self)
+{
+    self->coordinator = tf_spawn_new ("coordinator");
+    char *program = zsys_sprintf ("%s/%s", self->bin_dir, TF_SUPERVISOR_COORDINATOR);
+    char *plan_path = zsys_sprintf ("%s/plan.msgpack", self->run_dir);
+    const char *args[] = {program,      "--run-dir", self->run_dir,   "--run-id",
+                          self->run_id, "--plan",    plan_path,       "--control",
+                          self->control_ep, "--service", self->service_ep, "--feed",
+                          self->feed_ep, NULL};
+    for (size_t index = 0; args[index]; index++)
+        tf_spawn_arg (self->coordinator, args[index]);
+    s_set_run_env (self, self->coordinator);
+    char *log = s_log_path (self, "coordinator");
+    int rc = tf_spawn_start (self->coordinator, log);
+    if (rc == 0)
+        s_record_pid (self, self->coordinator);
+    else
+        fprintf (self->out, "tf: cannot start %s (log: %s)\n", program, log);
+    zstr_free (&log);
+    zstr_free (&plan_path);
+    zstr_free (&program);
+    return rc;
+}
+
+static int
+s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
+{
+    const tf_plan_actor_t *plan = &actor->plan;
+    if (!plan->program && !plan->command) {
+        fprintf (self->out,
+                 "waiting for custom actor '%s' (%s) to attach; start it with:\n"
+                 "    TF_ACTOR_NAME=%s TF_CONTROL=%s TF_SERVICE=%s TF_FEED=%s TF_RUN_DIR=%s "
+                 "TF_RUN_ID=%s <your actor>\n",
+                 plan->name, plan->role, plan->name, self->control_ep, self->service_ep,
+                 self->feed_ep, self->run_dir, self->run_id);
+        return 0;
+    }
+    actor->spawn = tf_spawn_new (plan->name);
+    if (plan->program) {
+        char *program = zsys_sprintf ("%s/%s", self->bin_dir, plan->program);
+        const char *args[] = {program,          "--name",    plan->name,    "--control",
+                              self->control_ep, "--service", self->service_ep, "--feed",
+                              self->feed_ep,    "--run-dir", self->run_dir, NULL};
+        for (size_t index = 0; args[index]; index++)
+            tf_spawn_arg (actor->spawn, args[index]);
+        zstr_free (&program);
+    }
+    else
+        tf_spawn_shell (actor->spawn, plan->command);
+    s_set_run_env (self, actor->spawn);
+    tf_spawn_setenv (actor->spawn, "TF_ACTOR_NAME", plan->name);
+    char *log = s_log_path (self, plan->name);
+    int rc = tf_spawn_start (actor->spawn, log);
+    if (rc == 0)
+        s_record_pid (self, actor->spawn);
+    else
+        fprintf (self->out, "tf: cannot start actor %s (log: %s)\n", plan->name, log);
+    zstr_free (&log);
+    return rc;
+}
+
+//  Built-in programs must exist before anything starts. Returns 0 or -1.
+static int
+s_check_programs (tf_supervisor_t *self)
+{
+    int rc = 0;
+    char *coordinator = zsys_sprintf ("%s/%s", self->bin_dir, TF_SUPERVISOR_COORDINATOR);
+    if (access (coordinator, X_OK)) {
+        fprintf (self->out, "tf: %s is missing (is the project built?)\n", coordinator);
+        rc = -1;
+    }
+    zstr_free (&coordinator);
+    for (size_t index = 0; index < self->actor_count; index++) {
+        const tf_plan_actor_t *plan = &self->actors[index].plan;
+        if (!plan->program)
+            continue;
+        char *program = zsys_sprintf ("%s/%s", self->bin_dir, plan->program);
+        if (access (program, X_OK)) {
+            fprintf (self->out,
+                     "tf: actor %s (%s) needs %s, which is missing: this build does not "
+                     "provide it\n",
+                     plan->name, plan->role, program);
+            rc = -1;
+        }
+        zstr_free (&program);
+    }
+    return rc;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Watching processes
+
+static bool
+s_abnormal (tf_spawn_t *spawn)
+{
+    int code = tf_spawn_exit_code (spawn);
+    return tf_spawn_term_signal (spawn) != 0 || (code != 0 && code != -1);
+}
+
+static void
+s_on_actor_ended (tf_supervisor_t *self, s_actor_t *actor)
+{
+    if (tf_spawn_term_signal (actor->spawn) || tf_spawn_exit_code (actor->spawn) != 0)
+        tf_progress_line (self->progress, "actor %s %s%s", actor->plan.name,
+                          tf_spawn_describe (actor->spawn),
+                          actor->stopped_by_us ? " (stopped by tf)" : "");
+}
+
+static void
+s_on_coordinator_ended (tf_supervisor_t *self)
+{
+    self->coordinator_ended_at = zclock_mono ();
+    int code = tf_spawn_exit_code (self->coordinator);
+    if (code != TF_EXIT_PASSED && code != TF_EXIT_FAILED && code != TF_EXIT_ERROR)
+        tf_progress_line (self->progress, "coordinator %s", tf_spawn_describe (self->coordinator));
+}
+
+//  Reap every child that ended (ours, and leftovers handed to us as subreaper)
+static void
+s_reap (tf_supervisor_t *self)
+{
+    while (true) {
+        int status;
+        pid_t pid = waitpid (-1, &status, WNOHANG);
+        if (pid <= 0)
+            break;                          //  None ended, or no children at all
+        if (self->coordinator && tf_spawn_pid (self->coordinator) == pid
+            && tf_spawn_running (self->coordinator)) {
+            tf_spawn_set_status (self->coordinator, status);
+            s_on_coordinator_ended (self);
+            continue;
+        }
+        for (size_t index = 0; index < self->actor_count; index++) {
+            s_actor_t *actor = &self->actors[index];
+            if (actor->spawn && tf_spawn_pid (actor->spawn) == pid
+                && tf_spawn_running (actor->spawn)) {
+                tf_spawn_set_status (actor->spawn, status);
+                s_on_actor_ended (self, actor);
+                break;
+            }
+        }
+    }
+}
+
+static size_t
+s_running_count (tf_supervisor_t *self)
+{
+    size_t count = self->coordinator && tf_spawn_running (self->coordinator) ? 1 : 0;
+    for (size_t index = 0; index < self->actor_count; index++)
+        if (self->actors[index].spawn && tf_spawn_running (self->actors[index].spawn))
+            count++;
+    return count;
+}
+
+static void
+s_signal_actors (tf_supervisor_t *self, int signal_number)
+{
+    for (size_t index = 0; index < self->actor_count; index++) {
+        s_actor_t *actor = &self->actors[index];
+        if (actor->spawn && tf_spawn_signal (actor->spawn, signal_number) == 0)
+            actor->stopped_by_us = true;
+    }
+}
+
+static void
+s_on_interrupt (tf_supervisor_t *self)
+{
+    if (s_interrupts <= self->interrupts_handled)
+        return;
+    self->interrupts_handled = s_interrupts;
+    if (self->interrupts_handled == 1 && self->coordinator
+        && tf_spawn_running (self->coordinator)) {
+        tf_progress_line (self->progress, "interrupted: cleaning up (Ctrl-C again to force)");
+        tf_spawn_signal (self->coordinator, SIGTERM);
+        return;
+    }
+    if (!self->forced) {
+        tf_progress_line (self->progress, "interrupted again: killing every process of the run");
+        self->forced = true;
+        if (self->coordinator)
+            tf_spawn_signal (self->coordinator, SIGKILL);
+        s_signal_actors (self, SIGKILL);
+        self->kill_sent = true;
+    }
+}
+
+//  Actors outstaying the coordinator: grace period, then SIGTERM, then SIGKILL
+static void
+s_escalate (tf_supervisor_t *self)
+{
+    if (!self->coordinator_ended_at || self->kill_sent)
+        return;
+    int64_t now = zclock_mono ();
+    if (!self->term_sent_at
+        && now - self->coordinator_ended_at >= TF_SUPERVISOR_ACTOR_GRACE_MS) {
+        if (s_running_count (self) > 0)
+            tf_progress_line (self->progress,
+                              "%zu actor(s) still running %d ms after the coordinator: SIGTERM",
+                              s_running_count (self), TF_SUPERVISOR_ACTOR_GRACE_MS);
+        s_signal_actors (self, SIGTERM);
+        self->term_sent_at = now;
+    }
+    else if (self->term_sent_at && now - self->term_sent_at >= TF_SUPERVISOR_TERM_GRACE_MS) {
+        if (s_running_count (self) > 0)
+            tf_progress_line (self->progress, "%zu actor(s) ignored SIGTERM: SIGKILL",
+                              s_running_count (self));
+        s_signal_actors (self, SIGKILL);
+        self->kill_sent = true;
+    }
+}
+
+//  Receive whatever the coordinator broadcast
+static void
+s_read_control (tf_supervisor_t *self)
+{
+    while (zsock_events (self->control) & ZMQ_POLLIN) {
+        tf_msg_t *msg = tf_msg_recv (self->control);
+        if (msg)
+            tf_progress_message (self->progress, msg);
+        tf_msg_destroy (&msg);
+    }
+}
+
+//  Wait for an event (signal, control message) or the next tick
+static void
+s_wait (tf_supervisor_t *self, int64_t timeout_ms)
+{
+    zmq_pollitem_t items[] = {
+        {self->control ? zsock_resolve (self->control) : NULL, 0, ZMQ_POLLIN, 0},
+        {NULL, s_signal_pipe[0], ZMQ_POLLIN, 0},
+    };
+    zmq_pollitem_t *first = self->control ? items : items + 1;
+    int count = self->control ? 2 : 1;
+    if (zmq_poll (first, count, (long) timeout_ms) > 0) {
+        if (self->control && (items[0].revents & ZMQ_POLLIN))
+            s_read_control (self);
+        s_drain_signal_pipe ();
+    }
+}
+
+//  Our children's pids as the kernel lists them (every thread's children)
+static size_t
+s_list_children (pid_t *pids, size_t max)
+{
+    size_t count = 0;
+    DIR *tasks = opendir ("/proc/self/task");
+    if (!tasks)
+        return 0;
+    struct dirent *task;
+    while ((task = readdir (tasks))) {
+        if (task->d_name[0] == '.')
+            continue;
+        char path[PATH_MAX];
+        snprintf (path, sizeof path, "/proc/self/task/%s/children", task->d_name);
+        FILE *file = fopen (path, "r");
+        if (!file)
+            continue;
+        int pid;
+        while (count < max && fscanf (file, "%d", &pid) == 1)
+            pids[count++] = (pid_t) pid;
+        fclose (file);
+    }
+    closedir (tasks);
+    return count;
+}
+
+//  Stop processes that our children left behind and that came to us
+static void
+s_sweep_strays (tf_supervisor_t *self)
+{
+    pid_t strays[TF_SUPERVISOR_MAX_STRAYS];
+    size_t count = s_list_children (strays, TF_SUPERVISOR_MAX_STRAYS);
+    if (count == 0)
+        return;
+    for (size_t index = 0; index < count; index++) {
+        char path[64], name[64] = "?";
+        snprintf (path, sizeof path, "/proc/%d/comm", (int) strays[index]);
+        FILE *comm = fopen (path, "r");
+        if (comm) {
+            if (fgets (name, sizeof name, comm))
+                name[strcspn (name, "\n")] = 0;
+            fclose (comm);
+        }
+        tf_progress_line (self->progress, "stopping process %d (%s) left behind by the run",
+                          (int) strays[index], name);
+        kill (strays[index], SIGTERM);
+    }
+    int64_t deadline = zclock_mono () + TF_SUPERVISOR_TERM_GRACE_MS;
+    while (zclock_mono () < deadline) {
+        while (waitpid (-1, NULL, WNOHANG) > 0)
+            ;
+        if (s_list_children (strays, TF_SUPERVISOR_MAX_STRAYS) == 0)
+            return;
+        s_wait (self, TF_SUPERVISOR_TICK_MS);
+    }
+    count = s_list_children (strays, TF_SUPERVISOR_MAX_STRAYS);
+    for (size_t index = 0; index < count; index++)
+        kill (strays[index], SIGKILL);
+    while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Verdict
+
+//  Print a possibly multi-line message, continuation lines indented
+static void
+s_print_message (FILE *out, const char *message)
+{
+    while (message && *message) {
+        size_t length = strcspn (message, "\n");
+        fprintf (out, "%.*s\n", (int) length, message);
+        message += length;
+        if (*message == '\n') {
+            message++;
+            if (*message)
+                fputs ("           ", out);
+        }
+    }
+}
+
+//  Print the verdict from report.json, and every process that ended badly
+static void
+s_print_verdict (tf_supervisor_t *self)
+{
+    FILE *out = self->out;
+    char *path = zsys_sprintf ("%s/%s", self->run_dir, TF_SUPERVISOR_REPORT_FILE);
+    json_error_t error;
+    json_t *report = json_load_file (path, 0, &error);
+    if (!report)
+        fprintf (out, "no report: %s (%s)\n", path, error.text);
+    else {
+        const char *verdict = json_string_value (json_object_get (report, "verdict"));
+        fprintf (out, "verdict: %s\n", verdict ? verdict : "?");
+        json_t *expectations = json_object_get (report, "expectations");
+        size_t index;
+        json_t *entry;
+        json_array_foreach (expectations, index, entry) {
+            const char *name = json_string_value (json_object_get (entry, "name"));
+            const char *message = json_string_value (json_object_get (entry, "message"));
+            fprintf (out, "  %s %s: ", json_is_true (json_object_get (entry, "passed")) ? "PASS" : "FAIL",
+                     name ? name : "?");
+            s_print_message (out, message ? message : "");
+        }
+        json_t *abort_info = json_object_get (report, "abort");
+        if (json_is_object (abort_info)) {
+            const char *reason = json_string_value (json_object_get (abort_info, "reason"));
+            const char *actor = json_string_value (json_object_get (abort_info, "actor"));
+            const char *phase = json_string_value (json_object_get (abort_info, "phase"));
+            fprintf (out, "  ABORTED in %s%s%s: %s\n", phase ? phase : "?",
+                     actor ? " by actor " : "", actor ? actor : "", reason ? reason : "?");
+        }
+        json_decref (report);
+    }
+    zstr_free (&path);
+    if (self->coordinator && tf_spawn_started (self->coordinator)
+        && tf_spawn_term_signal (self->coordinator))
+        fprintf (out, "  coordinator %s\n", tf_spawn_describe (self->coordinator));
+    for (size_t index = 0; index < self->actor_count; index++) {
+        s_actor_t *actor = &self->actors[index];
+        if (actor->spawn && tf_spawn_started (actor->spawn) && s_abnormal (actor->spawn))
+            fprintf (out, "  actor %s %s%s\n", actor->plan.name, tf_spawn_describe (actor->spawn),
+                     actor->stopped_by_us ? " (stopped by tf)" : "");
+    }
+}
+
+//  Exit code of the run: the coordinator's verdict, or an infrastructure error
+static int
+s_exit_code (tf_supervisor_t *self)
+{
+    if (!self->coordinator || !tf_spawn_started (self->coordinator))
+        return TF_EXIT_ERROR;
+    int code = tf_spawn_exit_code (self->coordinator);
+    if (code == TF_EXIT_PASSED || code == TF_EXIT_FAILED || code == TF_EXIT_ERROR)
+        return (self->start_failed && code == TF_EXIT_PASSED) ? TF_EXIT_ERROR : code;
+    return TF_EXIT_ERROR;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Run
+
+int
+tf_supervisor_run (tf_supervisor_t *self, FILE *out)
+{
+    assert (self && out);
+    self->out = out;
+    if (s_check_programs (self))
+        return TF_EXIT_ERROR;
+    int rc = s_prepare_run_dir (self);
+    if (rc)
+        return rc;
+    fprintf (out, "tf: run %s of scenario '%s' (runner %s, %zu actors)\nrun directory: %s\n",
+             self->run_id, self->plan->name, self->plan->runner, self->actor_count,
+             self->run_dir);
+    fflush (out);
+    if (s_fill_run_dir (self)) {
+        fprintf (out, "run directory kept: %s\n", self->run_dir);
+        return TF_EXIT_ERROR;
+    }
+    if (s_install_signals ()) {
+        fprintf (out, "tf: cannot set up signal handling: %s\n", strerror (errno));
+        return TF_EXIT_ERROR;
+    }
+    //  Processes our children leave behind come back to us, so none survives
+    prctl (PR_SET_CHILD_SUBREAPER, 1);
+    self->progress = tf_progress_new (out, tf_progress_live_default ());
+    self->control = zsock_new (ZMQ_SUB);
+    assert (self->control);
+    zsock_set_linger (self->control, 0);
+    zsock_set_rcvhwm (self->control, 0);
+    zsock_set_subscribe (self->control, "run.");
+    zsock_set_subscribe (self->control, "workload.");
+    zsock_connect (self->control, "%s", self->control_ep);   //  Retried until it binds
+
+    if (s_start_coordinator (self))
+        self->start_failed = true;
+    for (size_t index = 0; index < self->actor_count && !self->start_failed; index++)
+        if (s_start_actor (self, &self->actors[index]))
+            self->start_failed = true;
+    if (self->start_failed && self->coordinator && tf_spawn_running (self->coordinator)) {
+        tf_progress_line (self->progress, "a process could not start: aborting the run");
+        tf_spawn_signal (self->coordinator, SIGTERM);
+    }
+
+    while (s_running_count (self) > 0) {
+        s_wait (self, TF_SUPERVISOR_TICK_MS);
+        s_reap (self);
+        s_on_interrupt (self);
+        s_escalate (self);
+        tf_progress_tick (self->progress);
+    }
+    s_read_control (self);                  //  Last broadcasts, e.g. the abort
+    s_sweep_strays (self);
+    tf_progress_end (self->progress);
+    fclose (self->pids);
+    self->pids = NULL;
+    s_print_verdict (self);
+    rc = s_exit_code (self);
+    s_dispose_run_dir (self, rc);
+    fflush (out);
+    return rc;
+}

@@ -1,0 +1,68 @@
+//  tf_supervisor.h - `tf run`: one run of a scenario, from plan to verdict
+//
+//  Loads and validates the plan, creates the run directory (mode 0700) with
+//  plan.yaml, plan.msgpack, logs/ and pids (one "PID NAME" line per process
+//  started, written before the run goes on, so tests and people can check that
+//  none survives), starts the coordinator and every actor the plan needs,
+//  follows the coordinator's broadcasts for progress, forwards signals, reaps
+//  everything, prints the verdict from report.json and returns the exit code.
+//
+//  Signals: the first SIGINT/SIGTERM is forwarded to the coordinator as
+//  SIGTERM (it aborts the run and still cleans up); the second SIGKILLs every
+//  child. tf is a child subreaper, so processes its children leave behind come
+//  back to it and are stopped before it exits.
+//
+//  Consumes (SUB on control): run.phase, run.abort, workload.status
+
+#ifndef TF_SUPERVISOR_H_INCLUDED
+#define TF_SUPERVISOR_H_INCLUDED
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TF_EXIT_PASSED          0           //  Every expectation passed
+#define TF_EXIT_FAILED          1           //  An expectation failed
+#define TF_EXIT_USAGE           2           //  Bad scenario or command line
+#define TF_EXIT_ERROR           3           //  Infrastructure failure
+
+#define TF_SUPERVISOR_TICK_MS           100     //  Reap and refresh at least this often
+#define TF_SUPERVISOR_ACTOR_GRACE_MS    5000    //  Actors' time to exit after the coordinator
+#define TF_SUPERVISOR_TERM_GRACE_MS     3000    //  After SIGTERM, before SIGKILL
+#define TF_SUPERVISOR_IPC_MAX           107     //  Longest ipc:// path (sun_path - 1)
+#define TF_SUPERVISOR_RUN_PREFIX        "tf-run-"
+#define TF_SUPERVISOR_PIDS_FILE         "pids"
+#define TF_SUPERVISOR_REPORT_FILE       "report.json"
+
+typedef struct _tf_supervisor_t tf_supervisor_t;
+
+typedef struct {
+    const char *scenario;                   //  YAML scenario file
+    const char *runner;                     //  Override of run.runner, or NULL
+    int64_t duration_ms;                    //  Override of run.duration, or -1
+    bool has_seed;                          //  seed overrides run.seed
+    uint64_t seed;
+    const char *run_dir;                    //  Given run directory, or NULL for mkdtemp
+    const char *bin_dir;                    //  Where tf-coordinator and the actors live
+} tf_supervisor_config_t;
+
+//  Load and validate the scenario with the overrides applied. Returns NULL
+//  after printing every problem to err (exit TF_EXIT_USAGE).
+tf_supervisor_t *tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err);
+
+//  Destroy the supervisor and nullify the reference. Safe on NULL.
+void tf_supervisor_destroy (tf_supervisor_t **self_p);
+
+//  Run the scenario to its end, printing progress and the verdict to out.
+//  Returns the exit code: TF_EXIT_PASSED, _FAILED, _USAGE or _ERROR.
+int tf_supervisor_run (tf_supervisor_t *self, FILE *out);
+
+//  `tf validate`: print the normalised plan to out and return 0, or every
+//  error to err as file:line:column: path: message and return TF_EXIT_USAGE.
+int tf_supervisor_validate (const char *path, FILE *out, FILE *err);
+
+//  Parse a duration ("90", "30s", "500ms", "2m", "1h"; bare numbers are
+//  seconds) into milliseconds. Returns 0, or -1 when malformed.
+int tf_supervisor_parse_duration (const char *text, int64_t *duration_ms);
+
+#endif
