@@ -1,0 +1,112 @@
+//  tf_readiness.c - readiness stages and their failure message (see tf_readiness.h)
+
+#include <czmq.h>
+#include <jansson.h>
+#include "tf_readiness.h"
+
+#define TF_HTTP_OK_MIN  200
+#define TF_HTTP_OK_MAX  299
+
+const char *
+tf_readiness_stage_name (tf_readiness_stage_t stage)
+{
+    switch (stage) {
+        case TF_READINESS_HTTP: return "http";
+        case TF_READINESS_NETWORK: return "network";
+        case TF_READINESS_CHAIN: return "chain";
+        case TF_READINESS_DONE: return "done";
+    }
+    return "unknown";
+}
+
+int64_t
+tf_readiness_timeout_ms (void)
+{
+    const char *slow = getenv ("SLOW_TEST_ENV");
+    bool is_slow = slow && (streq (slow, "true") || streq (slow, "1"));
+    return is_slow ? TF_READINESS_TIMEOUT_MS * TF_READINESS_SLOW_FACTOR : TF_READINESS_TIMEOUT_MS;
+}
+
+//  One node's line, without its indentation
+static void
+s_describe (tf_readiness_stage_t stage, const tf_readiness_node_t *node, zchunk_t *text)
+{
+    char *line;
+    if (node->exited)
+        line = zsys_sprintf ("process %s (log: %s)", node->exit_text,
+                             node->log_path ? node->log_path : "none");
+    else if (stage == TF_READINESS_NETWORK)
+        line = zsys_sprintf ("%" PRIu64 " peers (expected %u)", node->peers,
+                             node->expected_peers);
+    else if (stage == TF_READINESS_CHAIN)
+        line = zsys_sprintf ("mode %s (expected %s)", node->mode[0] ? node->mode : "unknown",
+                             TF_READINESS_ONLINE);
+    else if (node->ready)
+        line = zsys_sprintf ("api up");
+    else
+        line = zsys_sprintf ("api not answering (%s)", node->error[0] ? node->error : "no answer");
+    char *full = zsys_sprintf ("\n  %s#%u@%u: %s", node->role, node->index, node->http_port, line);
+    zchunk_extend (text, full, strlen (full));
+    zstr_free (&full);
+    zstr_free (&line);
+}
+
+char *
+tf_readiness_report (tf_readiness_stage_t stage, bool timed_out, const tf_readiness_node_t *nodes,
+                     size_t count)
+{
+    assert (nodes || count == 0);
+    zchunk_t *text = zchunk_new (NULL, 0);
+    char *head = timed_out
+                     ? zsys_sprintf ("timed out waiting for %s readiness:",
+                                     tf_readiness_stage_name (stage))
+                     : zsys_sprintf ("node process exited during %s readiness:",
+                                     tf_readiness_stage_name (stage));
+    zchunk_extend (text, head, strlen (head));
+    zstr_free (&head);
+    for (size_t index = 0; index < count; index++)
+        s_describe (stage, &nodes[index], text);
+    zchunk_extend (text, "", 1);
+    char *report = strdup ((char *) zchunk_data (text));
+    zchunk_destroy (&text);
+    return report;
+}
+
+void
+tf_readiness_observe (tf_readiness_stage_t stage, tf_readiness_node_t *node, long status,
+                      const char *answer)
+{
+    assert (node);
+    node->ready = false;
+    if (status < TF_HTTP_OK_MIN || status > TF_HTTP_OK_MAX) {
+        if (status == 0)
+            snprintf (node->error, sizeof node->error, "%s", answer ? answer : "no answer");
+        else
+            snprintf (node->error, sizeof node->error, "HTTP %ld", status);
+        return;
+    }
+    json_t *root = answer ? json_loads (answer, 0, NULL) : NULL;
+    if (!json_is_object (root)) {
+        snprintf (node->error, sizeof node->error, "answer is not a JSON object");
+        json_decref (root);
+        return;
+    }
+    node->error[0] = 0;
+    if (stage == TF_READINESS_HTTP)
+        node->ready = true;
+    else if (stage == TF_READINESS_NETWORK) {
+        json_t *peers = json_object_get (root, "n_peers");
+        if (json_is_integer (peers) && json_integer_value (peers) >= 0) {
+            node->peers = (uint64_t) json_integer_value (peers);
+            node->ready = node->peers >= node->expected_peers;
+        }
+        else
+            snprintf (node->error, sizeof node->error, "no n_peers in network info");
+    }
+    else if (stage == TF_READINESS_CHAIN) {
+        const char *mode = json_string_value (json_object_get (root, "mode"));
+        snprintf (node->mode, sizeof node->mode, "%s", mode ? mode : "");
+        node->ready = mode && streq (mode, TF_READINESS_ONLINE);
+    }
+    json_decref (root);
+}

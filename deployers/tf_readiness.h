@@ -1,0 +1,64 @@
+//  tf_readiness.h - the three readiness stages of a deployment and the
+//  message that explains a failure
+//
+//  Stages, in order, each with its own timeout: http (GET the chain info
+//  answers 2xx), network (n_peers >= the node's expected peer count) and
+//  chain (mode is "Online"). A failure lists every node, e.g.
+//
+//      timed out waiting for network readiness:
+//        validator#0@18800: 0 peers (expected 1)
+//        validator#1@18810: process exited with status 1 (log: /run/nodes/validator-1/node.log)
+
+#ifndef TF_READINESS_H_INCLUDED
+#define TF_READINESS_H_INCLUDED
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#define TF_READINESS_TIMEOUT_MS   60000     //  Each stage, before SLOW_TEST_ENV
+#define TF_READINESS_SLOW_FACTOR  2         //  SLOW_TEST_ENV=true multiplies by this
+#define TF_READINESS_POLL_MS      100       //  Probe period
+#define TF_READINESS_ONLINE       "Online"  //  Chain mode of a ready node
+#define TF_READINESS_TEXT_SIZE    256       //  Room for a node's last observation
+
+typedef enum {
+    TF_READINESS_HTTP = 0,
+    TF_READINESS_NETWORK,
+    TF_READINESS_CHAIN,
+    TF_READINESS_DONE
+} tf_readiness_stage_t;
+
+//  What readiness knows about one node
+typedef struct {
+    const char *role;                       //  "validator" | "executor"
+    uint32_t index;                         //  Index within its role
+    uint16_t http_port;                     //  Identifies the node in messages
+    const char *log_path;                   //  Where its log is
+    bool ready;                             //  Passed the current stage
+    bool exited;                            //  Its process ended
+    char exit_text[TF_READINESS_TEXT_SIZE]; //  "exited with status 1", when exited
+    char error[TF_READINESS_TEXT_SIZE];     //  Last probe failure ("" when none)
+    uint64_t peers;                         //  Last n_peers seen
+    uint32_t expected_peers;                //  Its degree in the topology
+    char mode[TF_READINESS_TEXT_SIZE];      //  Last chain mode seen ("" when none)
+} tf_readiness_node_t;
+
+//  Name of a stage ("http", "network", "chain").
+const char *tf_readiness_stage_name (tf_readiness_stage_t stage);
+
+//  Timeout of one stage: TF_READINESS_TIMEOUT_MS, times TF_READINESS_SLOW_FACTOR
+//  when SLOW_TEST_ENV is "true" (or "1").
+int64_t tf_readiness_timeout_ms (void);
+
+//  The failure message for stage, listing every node. timed_out says whether
+//  the stage ran out of time (else a node process exited). Caller owns it.
+char *tf_readiness_report (tf_readiness_stage_t stage, bool timed_out,
+                           const tf_readiness_node_t *nodes, size_t count);
+
+//  Update node from a probe's answer for stage (status 0 = no answer,
+//  answer = body or transport error). Sets node->ready when it passes.
+void tf_readiness_observe (tf_readiness_stage_t stage, tf_readiness_node_t *node, long status,
+                           const char *answer);
+
+#endif

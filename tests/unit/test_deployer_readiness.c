@@ -1,0 +1,124 @@
+//  test_deployer_readiness - readiness observations and the failure message
+//  in the seeds' format (deployers/tf_readiness.h)
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tf_readiness.h"
+
+static tf_readiness_node_t
+s_node (const char *role, uint32_t index, uint16_t port, uint32_t expected)
+{
+    tf_readiness_node_t node;
+    memset (&node, 0, sizeof node);
+    node.role = role;
+    node.index = index;
+    node.http_port = port;
+    node.expected_peers = expected;
+    node.log_path = "/run/nodes/x/node.log";
+    return node;
+}
+
+static void
+test_tf_readiness_report_network_timeout_as_the_seeds_show (void **state)
+{
+    (void) state;
+    tf_readiness_node_t nodes[2] = {s_node ("validator", 0, 18800, 1),
+                                    s_node ("validator", 1, 18810, 1)};
+    char *report = tf_readiness_report (TF_READINESS_NETWORK, true, nodes, 2);
+    assert_string_equal (report, "timed out waiting for network readiness:\n"
+                                 "  validator#0@18800: 0 peers (expected 1)\n"
+                                 "  validator#1@18810: 0 peers (expected 1)");
+    free (report);
+}
+
+static void
+test_tf_readiness_report_names_an_exited_process_and_its_log (void **state)
+{
+    (void) state;
+    tf_readiness_node_t nodes[2] = {s_node ("validator", 0, 18800, 1),
+                                    s_node ("executor", 0, 18810, 1)};
+    snprintf (nodes[0].error, sizeof nodes[0].error, "Couldn't connect to server");
+    nodes[1].exited = true;
+    snprintf (nodes[1].exit_text, sizeof nodes[1].exit_text, "exited with status 1");
+    nodes[1].log_path = "/run/nodes/executor-0/node.log";
+    char *report = tf_readiness_report (TF_READINESS_HTTP, false, nodes, 2);
+    assert_string_equal (
+        report, "node process exited during http readiness:\n"
+                "  validator#0@18800: api not answering (Couldn't connect to server)\n"
+                "  executor#0@18810: process exited with status 1 (log: "
+                "/run/nodes/executor-0/node.log)");
+    free (report);
+}
+
+static void
+test_tf_readiness_report_chain_mode (void **state)
+{
+    (void) state;
+    tf_readiness_node_t nodes[1] = {s_node ("validator", 2, 20000, 0)};
+    tf_readiness_observe (TF_READINESS_CHAIN, &nodes[0], 200,
+                          "{\"lib\":\"00\",\"tip\":\"00\",\"slot\":0,\"height\":0,"
+                          "\"mode\":\"Bootstrapping\"}");
+    assert_false (nodes[0].ready);
+    char *report = tf_readiness_report (TF_READINESS_CHAIN, true, nodes, 1);
+    assert_string_equal (report, "timed out waiting for chain readiness:\n"
+                                 "  validator#2@20000: mode Bootstrapping (expected Online)");
+    free (report);
+    tf_readiness_observe (TF_READINESS_CHAIN, &nodes[0], 200, "{\"mode\":\"Online\"}");
+    assert_true (nodes[0].ready);
+}
+
+static void
+test_tf_readiness_observe_each_stage (void **state)
+{
+    (void) state;
+    tf_readiness_node_t node = s_node ("validator", 0, 1, 2);
+    tf_readiness_observe (TF_READINESS_HTTP, &node, 0, "Couldn't connect to server");
+    assert_false (node.ready);
+    assert_string_equal (node.error, "Couldn't connect to server");
+    tf_readiness_observe (TF_READINESS_HTTP, &node, 500, "boom");
+    assert_false (node.ready);
+    assert_string_equal (node.error, "HTTP 500");
+    tf_readiness_observe (TF_READINESS_HTTP, &node, 200, "not json");
+    assert_false (node.ready);
+    tf_readiness_observe (TF_READINESS_HTTP, &node, 200, "{\"mode\":\"Bootstrapping\"}");
+    assert_true (node.ready);
+    tf_readiness_observe (TF_READINESS_NETWORK, &node, 200, "{\"peer_id\":\"p\",\"n_peers\":1}");
+    assert_false (node.ready);
+    assert_int_equal (node.peers, 1);
+    tf_readiness_observe (TF_READINESS_NETWORK, &node, 200, "{\"n_peers\":2}");
+    assert_true (node.ready);
+    tf_readiness_observe (TF_READINESS_NETWORK, &node, 200, "{\"n_peers\":\"two\"}");
+    assert_false (node.ready);
+}
+
+static void
+test_tf_readiness_slow_env_doubles_timeouts (void **state)
+{
+    (void) state;
+    unsetenv ("SLOW_TEST_ENV");
+    assert_int_equal (tf_readiness_timeout_ms (), TF_READINESS_TIMEOUT_MS);
+    setenv ("SLOW_TEST_ENV", "true", 1);
+    assert_int_equal (tf_readiness_timeout_ms (), 2 * TF_READINESS_TIMEOUT_MS);
+    setenv ("SLOW_TEST_ENV", "false", 1);
+    assert_int_equal (tf_readiness_timeout_ms (), TF_READINESS_TIMEOUT_MS);
+    unsetenv ("SLOW_TEST_ENV");
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test (test_tf_readiness_report_network_timeout_as_the_seeds_show),
+        cmocka_unit_test (test_tf_readiness_report_names_an_exited_process_and_its_log),
+        cmocka_unit_test (test_tf_readiness_report_chain_mode),
+        cmocka_unit_test (test_tf_readiness_observe_each_stage),
+        cmocka_unit_test (test_tf_readiness_slow_env_doubles_timeouts),
+    };
+    return cmocka_run_group_tests_name ("tf_readiness", tests, NULL, NULL);
+}
