@@ -1,0 +1,114 @@
+//  tf-test-actor - a configurable actor for the spine's tests, and the usage
+//  example of the actor runtime (actors/tf_actor.h)
+//
+//  A workload or an expectation that does nothing but follow the phases, and
+//  misbehaves on request: fails its verdict, crashes, hangs or acks late.
+//  Emits expect.result (expectations, in evaluate) and run.phase.ack.
+
+#include <sys/resource.h>
+#include "tf_actor.h"
+
+typedef struct {
+    const char *role;                       //  "workload" | "expectation"
+    const char *fail;                       //  Failed verdict's message, or NULL
+    int crash_in;                           //  Phase that aborts the process, or -1
+    int hang_in;                            //  Phase never acknowledged, or -1
+    long ack_delay_ms;                      //  Delay before each ack
+} s_test_t;
+
+//  An expectation's verdict goes out before its evaluate ack
+static void
+s_judge (tf_actor_t *actor, s_test_t *test)
+{
+    if (strcmp (test->role, "expectation") != 0 || tf_actor_phase (actor) != TF_PHASE_EVALUATE)
+        return;
+    tf_expect_result_t result = {.name = (char *) tf_actor_name (actor),
+                                 .passed = test->fail == NULL,
+                                 .message = (char *) (test->fail ? test->fail : "all good")};
+    tf_actor_send (actor, TF_MSG_expect_result, &result);
+}
+
+static int
+s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
+{
+    s_test_t *test = (s_test_t *) state;
+    if ((int) phase == test->crash_in) {
+        struct rlimit no_core = {0, 0};
+        setrlimit (RLIMIT_CORE, &no_core);  //  A crash on purpose leaves no core file
+        abort ();
+    }
+    if ((int) phase == test->hang_in)
+        return TF_ACTOR_PENDING;            //  Never acknowledged
+    if (test->ack_delay_ms > 0) {
+        tf_actor_set_timer (actor, test->ack_delay_ms);
+        return TF_ACTOR_PENDING;
+    }
+    s_judge (actor, test);
+    return TF_ACTOR_ACK;
+}
+
+static int
+s_on_timer (tf_actor_t *actor, void *state)
+{
+    s_judge (actor, (s_test_t *) state);
+    return tf_actor_phase_done (actor, true, NULL);
+}
+
+//  Take our own options out of argv; the runtime parses the rest
+static int
+s_take_options (s_test_t *test, int *argc, char **argv)
+{
+    int kept = 1;
+    for (int index = 1; index < *argc; index++) {
+        const char *flag = argv[index];
+        bool ours = !strcmp (flag, "--role") || !strcmp (flag, "--fail")
+                    || !strcmp (flag, "--crash-in") || !strcmp (flag, "--hang-in")
+                    || !strcmp (flag, "--ack-delay-ms");
+        if (!ours) {
+            argv[kept++] = argv[index];
+            continue;
+        }
+        if (index + 1 >= *argc)
+            return fprintf (stderr, "tf-test-actor: %s needs a value\n", flag), -1;
+        const char *value = argv[++index];
+        if (!strcmp (flag, "--role"))
+            test->role = value;
+        else if (!strcmp (flag, "--fail"))
+            test->fail = value;
+        else if (!strcmp (flag, "--ack-delay-ms"))
+            test->ack_delay_ms = atol (value);
+        else {
+            int phase = tf_phase_by_name (value);
+            if (phase < 0)
+                return fprintf (stderr, "tf-test-actor: unknown phase '%s'\n", value), -1;
+            *(!strcmp (flag, "--crash-in") ? &test->crash_in : &test->hang_in) = phase;
+        }
+    }
+    *argc = kept;
+    argv[kept] = NULL;
+    if (strcmp (test->role, "workload") && strcmp (test->role, "expectation"))
+        return fprintf (stderr, "tf-test-actor: --role is workload or expectation\n"), -1;
+    return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+    s_test_t test = {.role = "workload", .crash_in = -1, .hang_in = -1};
+    if (s_take_options (&test, &argc, argv))
+        return TF_ACTOR_EXIT_USAGE;
+    tf_actor_config_t config;
+    int rc = tf_actor_config_parse (
+        &config, argc, argv, test.role, "test",
+        "A test actor. Also: --role workload|expectation, --fail MESSAGE (failed verdict),\n"
+        "--crash-in PHASE (abort), --hang-in PHASE (never ack), --ack-delay-ms N.");
+    if (rc)
+        return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
+    zsys_init ();
+    zsys_set_logident ("tf-test-actor");
+    tf_actor_handlers_t handlers = {.phase = s_on_phase, .timer = s_on_timer};
+    tf_actor_t *actor = tf_actor_new (&config, &handlers, &test);
+    rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
+    tf_actor_destroy (&actor);
+    return rc;
+}
