@@ -1,0 +1,11 @@
+#  The spine: tf, the coordinator, the actor runtime and test actors, run for real
+set(SPINE_DIR ${CMAKE_CURRENT_LIST_DIR})
+foreach(suite verdicts faults cli)
+  tf_add_integration_test(test_spine_${suite}
+    SOURCES ${SPINE_DIR}/test_spine_${suite}.c ${SPINE_DIR}/spine_harness.c
+    LIBS PkgConfig::CZMQ PkgConfig::JANSSON
+    TIMEOUT 240)
+  target_include_directories(test_spine_${suite} PRIVATE ${SPINE_DIR})
+  #  The programs under test are built before the tests that run them
+  add_dependencies(test_spine_${suite} tf tf-coordinator tf-test-actor tf-deployer-none)
+endforeach()

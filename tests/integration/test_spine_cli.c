@@ -1,0 +1,106 @@
+//  test_spine_cli.c - tf's command line: help, version, validate, usage errors
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <sys/stat.h>
+#include "spine_harness.h"
+
+#define SPINE_CLI_TIMEOUT_MS 10000
+
+//  Run tf with args; returns its exit code, *output_p gets what it printed
+static int
+s_tf (const char *const *args, char **output_p)
+{
+    spine_run_t *run = spine_start_args (args, NULL);
+    int code = spine_wait_exit (run, SPINE_CLI_TIMEOUT_MS);
+    *output_p = spine_output (run);
+    spine_destroy (&run);
+    return code;
+}
+
+static void
+test_spine_cli_help_and_version (void **state)
+{
+    char *output;
+    const char *help[] = {"--help", NULL};
+    assert_int_equal (s_tf (help, &output), 0);
+    assert_non_null (strstr (output, "Usage: tf COMMAND"));
+    free (output);
+    const char *run_help[] = {"run", "--help", NULL};
+    assert_int_equal (s_tf (run_help, &output), 0);
+    assert_non_null (strstr (output, "--runner"));
+    free (output);
+    const char *version[] = {"--version", NULL};
+    assert_int_equal (s_tf (version, &output), 0);
+    assert_non_null (strstr (output, "tf " TF_VERSION));
+    free (output);
+}
+
+static void
+test_spine_cli_usage_errors_exit_2 (void **state)
+{
+    char *output;
+    const char *none[] = {NULL};
+    assert_int_equal (s_tf (none, &output), 2);
+    free (output);
+    const char *unknown[] = {"frobnicate", NULL};
+    assert_int_equal (s_tf (unknown, &output), 2);
+    assert_non_null (strstr (output, "unknown command 'frobnicate'"));
+    free (output);
+    char *scenario = spine_scenario_path ("spine_pass.yaml");
+    const char *duration[] = {"run", scenario, "--duration", "soon", NULL};
+    assert_int_equal (s_tf (duration, &output), 2);
+    assert_non_null (strstr (output, "--duration 'soon'"));
+    free (output);
+    const char *seed[] = {"run", scenario, "--seed", "-4", NULL};
+    assert_int_equal (s_tf (seed, &output), 2);
+    free (output);
+    //  --run-dir must not be a non-empty directory
+    const char *busy[] = {"run", scenario, "--run-dir", getenv ("TF_TEST_DATA"), NULL};
+    assert_int_equal (s_tf (busy, &output), 2);
+    assert_non_null (strstr (output, "is not an empty directory"));
+    free (output);
+    const char *missing[] = {"run", "/nonexistent/scenario.yaml", NULL};
+    assert_int_equal (s_tf (missing, &output), 2);
+    free (output);
+    zstr_free (&scenario);
+}
+
+static void
+test_spine_cli_validate (void **state)
+{
+    char *output;
+    char *good = spine_scenario_path ("spine_pass.yaml");
+    const char *valid[] = {"validate", good, NULL};
+    assert_int_equal (s_tf (valid, &output), 0);
+    assert_non_null (strstr (output, "spine_pass"));
+    free (output);
+    char *bad = spine_scenario_path ("spine_invalid.yaml");
+    const char *invalid[] = {"validate", bad, NULL};
+    assert_int_equal (s_tf (invalid, &output), 2);
+    //  Every error names the file, line and column
+    char *expected = zsys_sprintf ("%s:", bad);
+    assert_non_null (strstr (output, expected));
+    free (output);
+    zstr_free (&expected);
+    const char *run_invalid[] = {"run", bad, NULL};
+    assert_int_equal (s_tf (run_invalid, &output), 2);
+    free (output);
+    zstr_free (&bad);
+    zstr_free (&good);
+}
+
+int
+main (void)
+{
+    spine_init ();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test (test_spine_cli_help_and_version),
+        cmocka_unit_test (test_spine_cli_usage_errors_exit_2),
+        cmocka_unit_test (test_spine_cli_validate),
+    };
+    return cmocka_run_group_tests_name ("spine_cli", tests, NULL, NULL);
+}

@@ -1,0 +1,97 @@
+//  test_spine_faults.c - faults through tf: an actor crash, Ctrl-C, SIGKILL of
+//  tf itself. Each ends with no process of the run left, checked by pid (the
+//  run's pids file) and by reaping every orphan handed to the test.
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <signal.h>
+#include "spine_harness.h"
+
+#define SPINE_MAX_PIDS  64
+#define SPINE_PROCESSES 5                   //  Coordinator, deployer, three actors
+
+//  Every process tf started is gone (after everything was reaped)
+static void
+s_assert_no_process_left (spine_run_t *run)
+{
+    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
+    pid_t pids[SPINE_MAX_PIDS];
+    size_t count = spine_run_pids (run, pids, SPINE_MAX_PIDS);
+    assert_int_equal (count, SPINE_PROCESSES);
+    for (size_t index = 0; index < count; index++)
+        assert_false (spine_pid_alive (pids[index]));
+}
+
+static void
+test_spine_actor_crash_aborts_and_cleans_up (void **state)
+{
+    spine_run_t *run = *state = spine_start ("spine_crash.yaml", true, NULL);
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 3);
+    char *output = spine_output (run);
+    assert_non_null (strstr (output, "actor crasher killed by signal 6"));
+    assert_non_null (strstr (output, "verdict: error"));
+    assert_non_null (strstr (output, "ABORTED in execute by actor crasher"));
+    free (output);
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    json_t *abort_info = json_object_get (report, "abort");
+    assert_true (json_is_object (abort_info));
+    assert_string_equal (json_string_value (json_object_get (abort_info, "actor")), "crasher");
+    assert_string_equal (json_string_value (json_object_get (abort_info, "phase")), "execute");
+    json_decref (report);
+    assert_true (spine_run_file_exists (run, "cleanup.done"));
+    s_assert_no_process_left (run);
+}
+
+static void
+test_spine_sigint_cleans_up (void **state)
+{
+    spine_run_t *run = *state = spine_start ("spine_long.yaml", true, NULL);
+    assert_true (spine_wait_output (run, "phase execute", SPINE_EVENT_TIMEOUT_MS));
+    assert_false (spine_run_file_exists (run, "cleanup.done"));
+    kill (run->pid, SIGINT);
+    int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
+    assert_int_equal (code, 3);
+    char *output = spine_output (run);
+    assert_non_null (strstr (output, "interrupted: cleaning up (Ctrl-C again to force)"));
+    assert_non_null (strstr (output, "run directory kept"));
+    free (output);
+    assert_true (spine_run_file_exists (run, "cleanup.done"));
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    json_t *abort_info = json_object_get (report, "abort");
+    assert_true (json_is_object (abort_info));
+    assert_non_null (strstr (json_string_value (json_object_get (abort_info, "reason")),
+                             "interrupted"));
+    json_decref (report);
+    s_assert_no_process_left (run);
+}
+
+static void
+test_spine_sigkill_leaves_no_process (void **state)
+{
+    spine_run_t *run = *state = spine_start ("spine_long.yaml", true, NULL);
+    assert_true (spine_wait_output (run, "phase execute", SPINE_EVENT_TIMEOUT_MS));
+    pid_t pids[SPINE_MAX_PIDS];
+    assert_int_equal (spine_run_pids (run, pids, SPINE_MAX_PIDS), SPINE_PROCESSES);
+    for (size_t index = 0; index < SPINE_PROCESSES; index++)
+        assert_true (spine_pid_alive (pids[index]));
+    kill (run->pid, SIGKILL);
+    assert_int_equal (spine_wait_exit (run, SPINE_EVENT_TIMEOUT_MS), 128 + SIGKILL);
+    s_assert_no_process_left (run);
+}
+
+int
+main (void)
+{
+    spine_init ();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown (test_spine_actor_crash_aborts_and_cleans_up, spine_teardown),
+        cmocka_unit_test_teardown (test_spine_sigint_cleans_up, spine_teardown),
+        cmocka_unit_test_teardown (test_spine_sigkill_leaves_no_process, spine_teardown),
+    };
+    return cmocka_run_group_tests_name ("spine_faults", tests, NULL, NULL);
+}
