@@ -1,0 +1,286 @@
+//  tf_catalog.c - the built-in workload and expectation kinds, and the runners
+//
+//  Defaults are spelt as a user would write them in YAML, so the loader parses
+//  them with the same code as user values and `tf catalog` prints them as is.
+
+#include "tf_catalog.h"
+#include <czmq.h>
+#include <math.h>
+
+#define TF_CATALOG_NO_MAX       INFINITY        //  No upper bound
+#define TF_CATALOG_MAX_DELAY_MS (24.0 * 3600 * 1000)    //  Longest chaos delay or window
+#define TF_CATALOG_NAMES_SIZE   512             //  Room for a list of names
+
+#define S_KNOBS(array) array, sizeof (array) / sizeof (array)[0]
+
+static const tf_catalog_knob_t s_transactions_knobs[] = {
+    {"rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false,
+     "transactions submitted per block"},
+    {"users", TF_KNOB_INT, "1", 1, TF_PLAN_MAX_WALLETS, false,
+     "distinct wallets that send them (at most `wallets`)"},
+};
+
+static const tf_catalog_knob_t s_da_knobs[] = {
+    {"channel_rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false,
+     "channel inscriptions per block"},
+    {"blob_rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false,
+     "blobs published per channel"},
+};
+
+static const tf_catalog_knob_t s_restart_knobs[] = {
+    {"validators", TF_KNOB_BOOL, "true", 0, 0, false,
+     "restart validators (only when there are two or more)"},
+    {"executors", TF_KNOB_BOOL, "true", 0, 0, false, "restart executors"},
+    {"min_delay", TF_KNOB_DURATION, "45s", 0, TF_CATALOG_MAX_DELAY_MS, true,
+     "shortest time between two restarts"},
+    {"max_delay", TF_KNOB_DURATION, "75s", 0, TF_CATALOG_MAX_DELAY_MS, true,
+     "longest time between two restarts"},
+    {"target_cooldown", TF_KNOB_DURATION, "120s", 0, TF_CATALOG_MAX_DELAY_MS, false,
+     "a node is not restarted again within this time"},
+};
+
+static const tf_catalog_knob_t s_partition_knobs[] = {
+    {"delay", TF_KNOB_DURATION, "10s", 0, TF_CATALOG_MAX_DELAY_MS, false,
+     "time from the start of execute to the cut"},
+    {"window", TF_KNOB_DURATION, "20s", 0, TF_CATALOG_MAX_DELAY_MS, true,
+     "how long the partition lasts"},
+    {"group", TF_KNOB_STR, "", 0, 0, false,
+     "nodes cut off, comma-separated (validator-1,executor-0); empty: one at random"},
+    {"heal", TF_KNOB_BOOL, "true", 0, 0, false, "heal the partition after the window"},
+};
+
+static const tf_catalog_knob_t s_pause_knobs[] = {
+    {"delay", TF_KNOB_DURATION, "10s", 0, TF_CATALOG_MAX_DELAY_MS, false,
+     "time from the start of execute to the pause"},
+    {"window", TF_KNOB_DURATION, "10s", 0, TF_CATALOG_MAX_DELAY_MS, true,
+     "how long the node stays paused"},
+    {"node", TF_KNOB_STR, "", 0, 0, false, "node to pause (validator-0); empty: one at random"},
+};
+
+static const tf_catalog_knob_t s_liveness_knobs[] = {
+    {"tolerance", TF_KNOB_FLOAT, "0.8", 0, 1, true,
+     "share of the expected blocks every validator must reach"},
+    {"minimum", TF_KNOB_INT, "0", 0, TF_CATALOG_NO_MAX, false,
+     "fixed block height every validator must reach; 0: use tolerance"},
+    {"agreement", TF_KNOB_BOOL, "true", 0, 0, false,
+     "validators must agree on the chain up to the last irreversible block"},
+};
+
+static const tf_catalog_knob_t s_tx_inclusion_knobs[] = {
+    {"min_ratio", TF_KNOB_FLOAT, "0.5", 0, 1, true,
+     "share of submitted transactions that must be included"},
+};
+
+static const tf_catalog_knob_t s_block_production_knobs[] = {
+    {"min_blocks", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false,
+     "blocks the nodes' Prometheus metrics must show at least"},
+};
+
+static const tf_catalog_knob_t s_da_inclusion_knobs[] = {
+    {"min_ratio", TF_KNOB_FLOAT, "0.8", 0, 1, true,
+     "share of planned channel operations and blobs that must be included"},
+};
+
+static const tf_catalog_kind_t s_kinds[] = {
+    {"transactions", TF_ROLE_WORKLOAD, "tf-workload-transactions", TF_CATALOG_NEEDS_WALLETS, NULL,
+     "submits user transactions from seeded wallets at a rate per block",
+     S_KNOBS (s_transactions_knobs)},
+    {"da", TF_ROLE_WORKLOAD, "tf-workload-da", TF_CATALOG_NEEDS_EXECUTORS, NULL,
+     "inscribes channels and publishes blobs through the executors", S_KNOBS (s_da_knobs)},
+    {"chaos_random_restart", TF_ROLE_WORKLOAD, "tf-workload-chaos-random-restart",
+     TF_CATALOG_NEEDS_NODE_CONTROL, NULL, "restarts random nodes on a seeded schedule",
+     S_KNOBS (s_restart_knobs)},
+    {"chaos_partition", TF_ROLE_WORKLOAD, "tf-workload-chaos-partition",
+     TF_CATALOG_NEEDS_NODE_CONTROL, NULL, "cuts a group of nodes off the network for a window",
+     S_KNOBS (s_partition_knobs)},
+    {"chaos_pause", TF_ROLE_WORKLOAD, "tf-workload-chaos-pause", TF_CATALOG_NEEDS_NODE_CONTROL,
+     NULL, "pauses one node (SIGSTOP) for a window, then resumes it", S_KNOBS (s_pause_knobs)},
+    {"consensus_liveness", TF_ROLE_EXPECTATION, "tf-expect-consensus-liveness", 0, NULL,
+     "every validator reaches the expected block height", S_KNOBS (s_liveness_knobs)},
+    {"tx_inclusion", TF_ROLE_EXPECTATION, "tf-expect-tx-inclusion", 0, "transactions",
+     "submitted transactions appear in blocks", S_KNOBS (s_tx_inclusion_knobs)},
+    {"prometheus_block_production", TF_ROLE_EXPECTATION, "tf-expect-prometheus-block-production",
+     0, NULL, "the nodes' Prometheus metrics show blocks being produced",
+     S_KNOBS (s_block_production_knobs)},
+    {"da_inclusion", TF_ROLE_EXPECTATION, "tf-expect-da-inclusion", 0, "da",
+     "planned channel operations and blobs are included", S_KNOBS (s_da_inclusion_knobs)},
+};
+
+#define S_KIND_COUNT (sizeof s_kinds / sizeof s_kinds[0])
+
+static const tf_catalog_runner_t s_runners[] = {
+    {"local", "tf-deployer-local", true, true, "node processes on this host"},
+    {"compose", "tf-deployer-compose", true, true, "one Docker Compose service per node"},
+    {"k8s", "tf-deployer-k8s", false, true, "one Kubernetes pod per node (no node control)"},
+    {"none", "tf-deployer-none", false, false,
+     "deploys no nodes, for testing the framework itself"},
+    {"replay", "tf-deployer-replay", false, false,
+     "plays a past run's recording back to its expectations (tf replay)"},
+};
+
+#define S_RUNNER_COUNT (sizeof s_runners / sizeof s_runners[0])
+
+const tf_catalog_kind_t *
+tf_catalog_kind (const char *kind)
+{
+    if (!kind)
+        return NULL;
+    for (size_t index = 0; index < S_KIND_COUNT; index++)
+        if (streq (s_kinds[index].kind, kind))
+            return &s_kinds[index];
+    return NULL;
+}
+
+size_t
+tf_catalog_kind_count (void)
+{
+    return S_KIND_COUNT;
+}
+
+const tf_catalog_kind_t *
+tf_catalog_kind_at (size_t index)
+{
+    return index < S_KIND_COUNT ? &s_kinds[index] : NULL;
+}
+
+const tf_catalog_knob_t *
+tf_catalog_knob (const tf_catalog_kind_t *kind, const char *name)
+{
+    assert (kind);
+    if (!name)
+        return NULL;
+    for (size_t index = 0; index < kind->knob_count; index++)
+        if (streq (kind->knobs[index].name, name))
+            return &kind->knobs[index];
+    return NULL;
+}
+
+const tf_catalog_runner_t *
+tf_catalog_runner (const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t index = 0; index < S_RUNNER_COUNT; index++)
+        if (streq (s_runners[index].name, name))
+            return &s_runners[index];
+    return NULL;
+}
+
+size_t
+tf_catalog_runner_count (void)
+{
+    return S_RUNNER_COUNT;
+}
+
+const tf_catalog_runner_t *
+tf_catalog_runner_at (size_t index)
+{
+    return index < S_RUNNER_COUNT ? &s_runners[index] : NULL;
+}
+
+const char *
+tf_catalog_role_str (tf_role_t role)
+{
+    return role == TF_ROLE_WORKLOAD ? "workload" : "expectation";
+}
+
+const char *
+tf_catalog_type_str (tf_knob_type_t type)
+{
+    switch (type) {
+        case TF_KNOB_INT:
+            return "integer";
+        case TF_KNOB_FLOAT:
+            return "number";
+        case TF_KNOB_BOOL:
+            return "bool";
+        case TF_KNOB_STR:
+            return "string";
+        case TF_KNOB_DURATION:
+            return "duration";
+    }
+    return "?";
+}
+
+//  Append one name to a comma-separated list held in a fixed buffer
+static void
+s_append_name (char *list, size_t size, const char *name)
+{
+    size_t used = strlen (list);
+    snprintf (list + used, size - used, "%s%s", used ? ", " : "", name);
+}
+
+char *
+tf_catalog_kind_names (tf_role_t role)
+{
+    char list[TF_CATALOG_NAMES_SIZE] = "";
+    for (size_t index = 0; index < S_KIND_COUNT; index++)
+        if (s_kinds[index].role == role)
+            s_append_name (list, sizeof list, s_kinds[index].kind);
+    return strdup (list);
+}
+
+char *
+tf_catalog_knob_names (const tf_catalog_kind_t *kind)
+{
+    assert (kind);
+    char list[TF_CATALOG_NAMES_SIZE] = "";
+    for (size_t index = 0; index < kind->knob_count; index++)
+        s_append_name (list, sizeof list, kind->knobs[index].name);
+    return strdup (list);
+}
+
+char *
+tf_catalog_runner_names (void)
+{
+    char list[TF_CATALOG_NAMES_SIZE] = "";
+    for (size_t index = 0; index < S_RUNNER_COUNT; index++)
+        s_append_name (list, sizeof list, s_runners[index].name);
+    return strdup (list);
+}
+
+//  Print the needs of a kind as a short phrase, or nothing when it has none
+static void
+s_print_needs (const tf_catalog_kind_t *kind, FILE *out)
+{
+    if (!kind->needs && !kind->companion)
+        return;
+    fprintf (out, "    needs:");
+    if (kind->needs & TF_CATALOG_NEEDS_EXECUTORS)
+        fprintf (out, " executors >= 1;");
+    if (kind->needs & TF_CATALOG_NEEDS_NODE_CONTROL)
+        fprintf (out, " node_control: true on a runner that can control nodes;");
+    if (kind->needs & TF_CATALOG_NEEDS_WALLETS)
+        fprintf (out, " seeded wallets;");
+    if (kind->companion)
+        fprintf (out, " a %s workload;", kind->companion);
+    fprintf (out, "\n");
+}
+
+void
+tf_catalog_print (FILE *out)
+{
+    assert (out);
+    for (int role = TF_ROLE_WORKLOAD; role <= TF_ROLE_EXPECTATION; role++) {
+        fprintf (out, "%s kinds:\n", role == TF_ROLE_WORKLOAD ? "Workload" : "Expectation");
+        for (size_t index = 0; index < S_KIND_COUNT; index++) {
+            const tf_catalog_kind_t *kind = &s_kinds[index];
+            if ((int) kind->role != role)
+                continue;
+            fprintf (out, "  %-30s %s\n", kind->kind, kind->help);
+            fprintf (out, "    program: %s\n", kind->program);
+            s_print_needs (kind, out);
+            for (size_t knob = 0; knob < kind->knob_count; knob++) {
+                const tf_catalog_knob_t *entry = &kind->knobs[knob];
+                fprintf (out, "    %-16s %-8s default %-6s %s\n", entry->name,
+                         tf_catalog_type_str (entry->type),
+                         *entry->fallback ? entry->fallback : "\"\"", entry->help);
+            }
+        }
+        fprintf (out, "\n");
+    }
+    fprintf (out, "Runners:\n");
+    for (size_t index = 0; index < S_RUNNER_COUNT; index++)
+        fprintf (out, "  %-8s %s%s\n", s_runners[index].name, s_runners[index].help,
+                 s_runners[index].node_control ? "; node control" : "");
+}

@@ -1,0 +1,779 @@
+//  tf_plan.c - the scenario plan: model, copy, error list, knobs, builder, actors
+//
+//  The loader (tf_plan_yaml.c), the validator (tf_plan_validate.c), the wire
+//  codec (tf_plan_wire.c) and the printer (tf_plan_print.c) all work on the
+//  model defined here.
+
+#include "tf_plan_private.h"
+#include "tf_catalog.h"
+#include <czmq.h>
+#include <errno.h>
+#include <math.h>
+
+#define TF_PLAN_DEFAULT_VALIDATORS      1
+#define TF_PLAN_DEFAULT_DURATION_MS     60000
+#define TF_PLAN_DEFAULT_SLOT_MS         1000
+#define TF_PLAN_DEFAULT_COEFF           0.9
+#define TF_PLAN_DEFAULT_SECURITY_PARAM  10
+#define TF_PLAN_DEFAULT_WALLET_AMOUNT   100     //  Seeds: "Uniform: 100 funds/user"
+#define TF_PLAN_DEFAULT_RUNNER          "local"
+#define TF_PLAN_DEFAULT_PROFILE         "tf-node"
+#define TF_PLAN_MESSAGE_SIZE            512     //  Longest error message, bytes
+#define TF_PLAN_SUFFIX_SIZE             16      //  Room for "-<n>" after a kind
+
+#define S_MS_PER_SECOND                 1000
+#define S_MS_PER_MINUTE                 (60 * S_MS_PER_SECOND)
+#define S_MS_PER_HOUR                   (60 * S_MS_PER_MINUTE)
+
+struct _tf_plan_errors_t {
+    tf_plan_error_t *errors;            //  In the order they were found
+    size_t count;
+    size_t capacity;
+};
+
+static char *
+s_strdup_or_null (const char *text)
+{
+    return text ? strdup (text) : NULL;
+}
+
+tf_plan_t *
+tf_plan_new (const char *name)
+{
+    tf_plan_t *self = (tf_plan_t *) zmalloc (sizeof (tf_plan_t));
+    self->name = strdup (name ? name : "");
+    self->network = TF_NETWORK_STAR;
+    self->validators = TF_PLAN_DEFAULT_VALIDATORS;
+    self->wallet_amount = TF_PLAN_DEFAULT_WALLET_AMOUNT;
+    self->duration_ms = TF_PLAN_DEFAULT_DURATION_MS;
+    self->slot_ms = TF_PLAN_DEFAULT_SLOT_MS;
+    self->active_slot_coeff = TF_PLAN_DEFAULT_COEFF;
+    self->security_param = TF_PLAN_DEFAULT_SECURITY_PARAM;
+    self->runner = strdup (TF_PLAN_DEFAULT_RUNNER);
+    self->node_profile = strdup (TF_PLAN_DEFAULT_PROFILE);
+    return self;
+}
+
+void
+tf_plan_knob_reset (tf_knob_t *knob)
+{
+    assert (knob);
+    if (knob->type == TF_KNOB_STR)
+        free (knob->value.s);
+    knob->type = TF_KNOB_INT;
+    memset (&knob->value, 0, sizeof knob->value);
+}
+
+static void
+s_item_clear (tf_plan_item_t *item)
+{
+    free (item->kind);
+    free (item->name);
+    free (item->command);
+    free (item->role);
+    for (size_t index = 0; index < item->knob_count; index++) {
+        tf_plan_knob_reset (&item->knobs[index]);
+        free (item->knobs[index].key);
+    }
+    free (item->knobs);
+    memset (item, 0, sizeof *item);
+}
+
+static void
+s_items_free (tf_plan_item_t **items_p, size_t *count_p)
+{
+    for (size_t index = 0; index < *count_p; index++)
+        s_item_clear (&(*items_p)[index]);
+    free (*items_p);
+    *items_p = NULL;
+    *count_p = 0;
+}
+
+void
+tf_plan_destroy (tf_plan_t **self_p)
+{
+    assert (self_p);
+    tf_plan_t *self = *self_p;
+    if (!self)
+        return;
+    free (self->name);
+    free (self->source);
+    free (self->wallet_amounts);
+    s_items_free (&self->workloads, &self->workload_count);
+    s_items_free (&self->expectations, &self->expectation_count);
+    s_items_free (&self->customs, &self->custom_count);
+    free (self->runner);
+    free (self->node_profile);
+    free (self);
+    *self_p = NULL;
+}
+
+//  Deep copy of an item list; NULL stays NULL
+static tf_plan_item_t *
+s_items_dup (const tf_plan_item_t *items, size_t count)
+{
+    if (count == 0)
+        return NULL;
+    tf_plan_item_t *copy = (tf_plan_item_t *) zmalloc (count * sizeof (tf_plan_item_t));
+    for (size_t index = 0; index < count; index++) {
+        const tf_plan_item_t *from = &items[index];
+        tf_plan_item_t *to = &copy[index];
+        to->kind = s_strdup_or_null (from->kind);
+        to->name = s_strdup_or_null (from->name);
+        to->command = s_strdup_or_null (from->command);
+        to->role = s_strdup_or_null (from->role);
+        if (from->knob_count) {
+            to->knobs = (tf_knob_t *) zmalloc (from->knob_count * sizeof (tf_knob_t));
+            to->knob_count = from->knob_count;
+        }
+        for (size_t knob = 0; knob < from->knob_count; knob++) {
+            to->knobs[knob] = from->knobs[knob];
+            to->knobs[knob].key = strdup (from->knobs[knob].key);
+            if (from->knobs[knob].type == TF_KNOB_STR)
+                to->knobs[knob].value.s = strdup (from->knobs[knob].value.s);
+        }
+    }
+    return copy;
+}
+
+tf_plan_t *
+tf_plan_dup (const tf_plan_t *self)
+{
+    assert (self);
+    tf_plan_t *copy = (tf_plan_t *) zmalloc (sizeof (tf_plan_t));
+    *copy = *self;
+    copy->name = s_strdup_or_null (self->name);
+    copy->source = s_strdup_or_null (self->source);
+    copy->runner = s_strdup_or_null (self->runner);
+    copy->node_profile = s_strdup_or_null (self->node_profile);
+    copy->wallet_amounts = NULL;
+    if (self->wallet_amounts && self->wallet_amount_count) {
+        size_t size = self->wallet_amount_count * sizeof (uint64_t);
+        copy->wallet_amounts = (uint64_t *) zmalloc (size);
+        memcpy (copy->wallet_amounts, self->wallet_amounts, size);
+    }
+    copy->workloads = s_items_dup (self->workloads, self->workload_count);
+    copy->expectations = s_items_dup (self->expectations, self->expectation_count);
+    copy->customs = s_items_dup (self->customs, self->custom_count);
+    return copy;
+}
+
+//  ---------------------------------------------------------------------------
+//  Errors
+
+tf_plan_errors_t *
+tf_plan_errors_new (void)
+{
+    return (tf_plan_errors_t *) zmalloc (sizeof (tf_plan_errors_t));
+}
+
+void
+tf_plan_errors_destroy (tf_plan_errors_t **self_p)
+{
+    assert (self_p);
+    tf_plan_errors_t *self = *self_p;
+    if (!self)
+        return;
+    for (size_t index = 0; index < self->count; index++) {
+        free (self->errors[index].file);
+        free (self->errors[index].path);
+        free (self->errors[index].message);
+    }
+    free (self->errors);
+    free (self);
+    *self_p = NULL;
+}
+
+size_t
+tf_plan_errors_count (const tf_plan_errors_t *self)
+{
+    assert (self);
+    return self->count;
+}
+
+const tf_plan_error_t *
+tf_plan_errors_at (const tf_plan_errors_t *self, size_t index)
+{
+    assert (self);
+    return index < self->count ? &self->errors[index] : NULL;
+}
+
+void
+tf_plan_errors_add (tf_plan_errors_t *self, const char *file, int line, int column,
+                    const char *path, const char *format, ...)
+{
+    assert (self && format);
+    if (self->count == self->capacity) {
+        self->capacity = self->capacity ? self->capacity * 2 : 8;
+        self->errors = (tf_plan_error_t *) realloc (self->errors,
+                                                    self->capacity * sizeof (tf_plan_error_t));
+        assert (self->errors);
+    }
+    char message[TF_PLAN_MESSAGE_SIZE];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (message, sizeof message, format, args);
+    va_end (args);
+    tf_plan_error_t *error = &self->errors[self->count++];
+    error->file = s_strdup_or_null (file);
+    error->line = line;
+    error->column = column;
+    error->path = strdup (path ? path : "");
+    error->message = strdup (message);
+}
+
+void
+tf_plan_errors_print (const tf_plan_errors_t *self, FILE *out)
+{
+    assert (self && out);
+    for (size_t index = 0; index < self->count; index++) {
+        const tf_plan_error_t *error = &self->errors[index];
+        fprintf (out, "%s", error->file ? error->file : "plan");
+        if (error->line > 0)
+            fprintf (out, ":%d:%d", error->line, error->column);
+        if (*error->path)
+            fprintf (out, ": %s", error->path);
+        fprintf (out, ": %s\n", error->message);
+    }
+}
+
+bool
+tf_plan_errors_touch (const tf_plan_errors_t *self, size_t since, const char *path)
+{
+    assert (self && path);
+    size_t length = strlen (path);
+    for (size_t index = since; index < self->count; index++) {
+        const char *other = self->errors[index].path;
+        if (strncmp (other, path, length) == 0
+            && (other[length] == 0 || other[length] == '.' || other[length] == '['))
+            return true;
+    }
+    return false;
+}
+
+//  ---------------------------------------------------------------------------
+//  Marks: where the loader found each key path
+
+void
+tf_plan_marks_add (tf_plan_marks_t *self, const char *path, int line, int column)
+{
+    assert (self && path);
+    if (self->count == self->capacity) {
+        self->capacity = self->capacity ? self->capacity * 2 : 32;
+        self->marks = (tf_plan_mark_t *) realloc (self->marks,
+                                                  self->capacity * sizeof (tf_plan_mark_t));
+        assert (self->marks);
+    }
+    tf_plan_mark_t *mark = &self->marks[self->count++];
+    mark->path = strdup (path);
+    mark->line = line;
+    mark->column = column;
+}
+
+void
+tf_plan_marks_clear (tf_plan_marks_t *self)
+{
+    assert (self);
+    for (size_t index = 0; index < self->count; index++)
+        free (self->marks[index].path);
+    free (self->marks);
+    memset (self, 0, sizeof *self);
+}
+
+const tf_plan_mark_t *
+tf_plan_marks_find (const tf_plan_marks_t *self, const char *path)
+{
+    if (!self || !path)
+        return NULL;
+    char cursor[TF_PLAN_PATH_SIZE];
+    snprintf (cursor, sizeof cursor, "%s", path);
+    while (true) {
+        for (size_t index = 0; index < self->count; index++)
+            if (streq (self->marks[index].path, cursor))
+                return &self->marks[index];
+        //  Try the parent: drop the last ".key" or "[n]"
+        char *dot = strrchr (cursor, '.');
+        char *bracket = strrchr (cursor, '[');
+        char *cut = dot > bracket ? dot : bracket;
+        if (!cut)
+            return NULL;
+        *cut = 0;
+    }
+}
+
+//  ---------------------------------------------------------------------------
+//  Durations and networks
+
+int
+tf_plan_duration_parse (const char *text, int64_t *ms_p)
+{
+    assert (ms_p);
+    if (!text || !isdigit ((unsigned char) *text))
+        return -1;                      //  No sign, no blank, no bare unit
+    errno = 0;
+    char *end = NULL;
+    unsigned long long value = strtoull (text, &end, 10);
+    if (errno == ERANGE)
+        return -1;
+    int64_t unit_ms;
+    if (streq (end, "ms"))
+        unit_ms = 1;
+    else if (streq (end, "s"))
+        unit_ms = S_MS_PER_SECOND;
+    else if (streq (end, "m"))
+        unit_ms = S_MS_PER_MINUTE;
+    else if (streq (end, "h"))
+        unit_ms = S_MS_PER_HOUR;
+    else
+        return -1;
+    if (value > (unsigned long long) (INT64_MAX / unit_ms))
+        return -1;
+    *ms_p = (int64_t) value * unit_ms;
+    return 0;
+}
+
+void
+tf_plan_duration_format (int64_t ms, char *out, size_t size)
+{
+    assert (out);
+    if (ms != 0 && ms % S_MS_PER_HOUR == 0)
+        snprintf (out, size, "%" PRId64 "h", ms / S_MS_PER_HOUR);
+    else if (ms != 0 && ms % S_MS_PER_MINUTE == 0)
+        snprintf (out, size, "%" PRId64 "m", ms / S_MS_PER_MINUTE);
+    else if (ms != 0 && ms % S_MS_PER_SECOND == 0)
+        snprintf (out, size, "%" PRId64 "s", ms / S_MS_PER_SECOND);
+    else
+        snprintf (out, size, "%" PRId64 "ms", ms);
+}
+
+static const char *s_networks[] = {"star", "ring", "full"};
+
+const char *
+tf_plan_network_str (tf_network_t network)
+{
+    size_t index = (size_t) network;
+    return index < sizeof s_networks / sizeof s_networks[0] ? s_networks[index] : "?";
+}
+
+int
+tf_plan_network_parse (const char *text, tf_network_t *network_p)
+{
+    assert (network_p);
+    for (size_t index = 0; text && index < sizeof s_networks / sizeof s_networks[0]; index++)
+        if (streq (text, s_networks[index])) {
+            *network_p = (tf_network_t) index;
+            return 0;
+        }
+    return -1;
+}
+
+//  ---------------------------------------------------------------------------
+//  Knobs
+
+tf_knob_t *
+tf_plan_item_knob (tf_plan_item_t *item, const char *key)
+{
+    assert (item && key);
+    for (size_t index = 0; index < item->knob_count; index++)
+        if (streq (item->knobs[index].key, key))
+            return &item->knobs[index];
+    return NULL;
+}
+
+tf_knob_t *
+tf_plan_item_put (tf_plan_item_t *item, const char *key)
+{
+    assert (item && key);
+    tf_knob_t *knob = tf_plan_item_knob (item, key);
+    if (knob) {
+        tf_plan_knob_reset (knob);
+        return knob;
+    }
+    item->knobs = (tf_knob_t *) realloc (item->knobs, (item->knob_count + 1) * sizeof (tf_knob_t));
+    assert (item->knobs);
+    knob = &item->knobs[item->knob_count++];
+    memset (knob, 0, sizeof *knob);
+    knob->key = strdup (key);
+    return knob;
+}
+
+int
+tf_plan_knob_parse (tf_knob_t *knob, tf_knob_type_t type, const char *text)
+{
+    assert (knob && text);
+    char *end = NULL;
+    switch (type) {
+        case TF_KNOB_BOOL:
+            if (!streq (text, "true") && !streq (text, "false"))
+                return -1;
+            tf_plan_knob_reset (knob);
+            knob->value.b = streq (text, "true");
+            break;
+        case TF_KNOB_INT: {
+            if (!*text || isspace ((unsigned char) *text))
+                return -1;
+            errno = 0;
+            long long value = strtoll (text, &end, 10);
+            if (errno == ERANGE || *end)
+                return -1;
+            tf_plan_knob_reset (knob);
+            knob->value.i = value;
+            break;
+        }
+        case TF_KNOB_FLOAT: {
+            if (!*text || isspace ((unsigned char) *text))
+                return -1;
+            errno = 0;
+            double value = strtod (text, &end);
+            if (errno == ERANGE || *end || !isfinite (value))
+                return -1;
+            tf_plan_knob_reset (knob);
+            knob->value.f = value;
+            break;
+        }
+        case TF_KNOB_DURATION: {
+            int64_t value;
+            if (tf_plan_duration_parse (text, &value))
+                return -1;
+            tf_plan_knob_reset (knob);
+            knob->value.i = value;
+            break;
+        }
+        case TF_KNOB_STR:
+            tf_plan_knob_reset (knob);
+            knob->value.s = strdup (text);
+            break;
+    }
+    knob->type = type;
+    return 0;
+}
+
+//  The knob key of a const item, or NULL
+static const tf_knob_t *
+s_knob (const tf_plan_item_t *item, const char *key)
+{
+    if (!item || !key)
+        return NULL;
+    for (size_t index = 0; index < item->knob_count; index++)
+        if (streq (item->knobs[index].key, key))
+            return &item->knobs[index];
+    return NULL;
+}
+
+int64_t
+tf_plan_knob_int (const tf_plan_item_t *item, const char *key, int64_t fallback)
+{
+    const tf_knob_t *knob = s_knob (item, key);
+    return knob && knob->type == TF_KNOB_INT ? knob->value.i : fallback;
+}
+
+double
+tf_plan_knob_float (const tf_plan_item_t *item, const char *key, double fallback)
+{
+    const tf_knob_t *knob = s_knob (item, key);
+    if (knob && knob->type == TF_KNOB_FLOAT)
+        return knob->value.f;
+    if (knob && knob->type == TF_KNOB_INT)
+        return (double) knob->value.i;  //  A whole number is a number too
+    return fallback;
+}
+
+bool
+tf_plan_knob_bool (const tf_plan_item_t *item, const char *key, bool fallback)
+{
+    const tf_knob_t *knob = s_knob (item, key);
+    return knob && knob->type == TF_KNOB_BOOL ? knob->value.b : fallback;
+}
+
+const char *
+tf_plan_knob_str (const tf_plan_item_t *item, const char *key, const char *fallback)
+{
+    const tf_knob_t *knob = s_knob (item, key);
+    return knob && knob->type == TF_KNOB_STR ? knob->value.s : fallback;
+}
+
+int64_t
+tf_plan_knob_ms (const tf_plan_item_t *item, const char *key, int64_t fallback)
+{
+    const tf_knob_t *knob = s_knob (item, key);
+    return knob && knob->type == TF_KNOB_DURATION ? knob->value.i : fallback;
+}
+
+//  Search one list for an item by name
+static const tf_plan_item_t *
+s_find_item (const tf_plan_item_t *items, size_t count, const char *name)
+{
+    for (size_t index = 0; index < count; index++)
+        if (items[index].name && streq (items[index].name, name))
+            return &items[index];
+    return NULL;
+}
+
+const tf_plan_item_t *
+tf_plan_item_by_name (const tf_plan_t *self, const char *name)
+{
+    assert (self);
+    if (!name)
+        return NULL;
+    const tf_plan_item_t *item = s_find_item (self->workloads, self->workload_count, name);
+    if (!item)
+        item = s_find_item (self->expectations, self->expectation_count, name);
+    if (!item)
+        item = s_find_item (self->customs, self->custom_count, name);
+    return item;
+}
+
+//  ---------------------------------------------------------------------------
+//  Items
+
+tf_plan_item_t *
+tf_plan_item_append (tf_plan_item_t **items_p, size_t *count_p)
+{
+    assert (items_p && count_p);
+    *items_p = (tf_plan_item_t *) realloc (*items_p, (*count_p + 1) * sizeof (tf_plan_item_t));
+    assert (*items_p);
+    tf_plan_item_t *item = &(*items_p)[(*count_p)++];
+    memset (item, 0, sizeof *item);
+    return item;
+}
+
+void
+tf_plan_item_name_after_kind (tf_plan_item_t *items, size_t count, tf_plan_item_t *item)
+{
+    assert (items && item && item->kind);
+    size_t repeat = 0;                  //  Items of this kind before this one
+    for (size_t index = 0; index < count && &items[index] != item; index++)
+        if (items[index].kind && streq (items[index].kind, item->kind))
+            repeat++;
+    free (item->name);
+    if (repeat == 0)
+        item->name = strdup (item->kind);
+    else {
+        char suffix[TF_PLAN_SUFFIX_SIZE];
+        snprintf (suffix, sizeof suffix, "-%zu", repeat + 1);
+        item->name = zsys_sprintf ("%s%s", item->kind, suffix);
+    }
+}
+
+//  ---------------------------------------------------------------------------
+//  Builder
+
+tf_plan_t *
+tf_plan_set_topology (tf_plan_t *self, tf_network_t network, uint32_t validators,
+                      uint32_t executors)
+{
+    assert (self);
+    self->network = network;
+    self->validators = validators;
+    self->executors = executors;
+    return self;
+}
+
+tf_plan_t *
+tf_plan_set_wallets (tf_plan_t *self, uint32_t count, uint64_t amount)
+{
+    assert (self);
+    self->wallets = count;
+    self->wallet_amount = amount;
+    free (self->wallet_amounts);
+    self->wallet_amounts = NULL;
+    self->wallet_amount_count = 0;
+    return self;
+}
+
+tf_plan_t *
+tf_plan_set_wallet_amounts (tf_plan_t *self, const uint64_t *amounts, size_t count)
+{
+    assert (self && (amounts || count == 0));
+    free (self->wallet_amounts);
+    self->wallet_amounts = NULL;
+    self->wallet_amount_count = count;
+    if (count) {
+        self->wallet_amounts = (uint64_t *) zmalloc (count * sizeof (uint64_t));
+        memcpy (self->wallet_amounts, amounts, count * sizeof (uint64_t));
+    }
+    //  Anything past the cap is reported by the validator, not wrapped here
+    self->wallets = count > UINT32_MAX ? UINT32_MAX : (uint32_t) count;
+    return self;
+}
+
+tf_plan_t *
+tf_plan_set_duration_ms (tf_plan_t *self, int64_t duration_ms)
+{
+    assert (self);
+    self->duration_ms = duration_ms;
+    return self;
+}
+
+tf_plan_t *
+tf_plan_set_seed (tf_plan_t *self, uint64_t seed)
+{
+    assert (self);
+    self->seed = seed;
+    return self;
+}
+
+tf_plan_t *
+tf_plan_set_slot (tf_plan_t *self, int64_t slot_ms, double active_slot_coeff)
+{
+    assert (self);
+    self->slot_ms = slot_ms;
+    self->active_slot_coeff = active_slot_coeff;
+    return self;
+}
+
+tf_plan_t *
+tf_plan_set_security_param (tf_plan_t *self, uint32_t security_param)
+{
+    assert (self);
+    self->security_param = security_param;
+    return self;
+}
+
+tf_plan_t *
+tf_plan_set_runner (tf_plan_t *self, const char *runner)
+{
+    assert (self && runner);
+    free (self->runner);
+    self->runner = strdup (runner);
+    return self;
+}
+
+tf_plan_t *
+tf_plan_set_node_profile (tf_plan_t *self, const char *profile)
+{
+    assert (self && profile);
+    free (self->node_profile);
+    self->node_profile = strdup (profile);
+    return self;
+}
+
+tf_plan_t *
+tf_plan_enable_node_control (tf_plan_t *self)
+{
+    assert (self);
+    self->node_control = true;
+    return self;
+}
+
+tf_plan_item_t *
+tf_plan_add_workload (tf_plan_t *self, const char *kind)
+{
+    assert (self && kind);
+    tf_plan_item_t *item = tf_plan_item_append (&self->workloads, &self->workload_count);
+    item->kind = strdup (kind);
+    tf_plan_item_name_after_kind (self->workloads, self->workload_count, item);
+    return item;
+}
+
+tf_plan_item_t *
+tf_plan_add_expectation (tf_plan_t *self, const char *kind)
+{
+    assert (self && kind);
+    tf_plan_item_t *item = tf_plan_item_append (&self->expectations, &self->expectation_count);
+    item->kind = strdup (kind);
+    tf_plan_item_name_after_kind (self->expectations, self->expectation_count, item);
+    return item;
+}
+
+tf_plan_item_t *
+tf_plan_add_custom (tf_plan_t *self, const char *name, const char *role, const char *command)
+{
+    assert (self && name && role);
+    tf_plan_item_t *item = tf_plan_item_append (&self->customs, &self->custom_count);
+    item->name = strdup (name);
+    item->role = strdup (role);
+    item->command = s_strdup_or_null (command);
+    return item;
+}
+
+void
+tf_plan_item_set_int (tf_plan_item_t *item, const char *key, int64_t value)
+{
+    tf_knob_t *knob = tf_plan_item_put (item, key);
+    knob->type = TF_KNOB_INT;
+    knob->value.i = value;
+}
+
+void
+tf_plan_item_set_float (tf_plan_item_t *item, const char *key, double value)
+{
+    tf_knob_t *knob = tf_plan_item_put (item, key);
+    knob->type = TF_KNOB_FLOAT;
+    knob->value.f = value;
+}
+
+void
+tf_plan_item_set_bool (tf_plan_item_t *item, const char *key, bool value)
+{
+    tf_knob_t *knob = tf_plan_item_put (item, key);
+    knob->type = TF_KNOB_BOOL;
+    knob->value.b = value;
+}
+
+void
+tf_plan_item_set_str (tf_plan_item_t *item, const char *key, const char *value)
+{
+    assert (value);
+    tf_knob_t *knob = tf_plan_item_put (item, key);
+    knob->type = TF_KNOB_STR;
+    knob->value.s = strdup (value);
+}
+
+void
+tf_plan_item_set_ms (tf_plan_item_t *item, const char *key, int64_t value_ms)
+{
+    tf_knob_t *knob = tf_plan_item_put (item, key);
+    knob->type = TF_KNOB_DURATION;
+    knob->value.i = value_ms;
+}
+
+int
+tf_plan_build (tf_plan_t *self, tf_plan_errors_t *errors)
+{
+    return tf_plan_validate (self, errors);
+}
+
+//  ---------------------------------------------------------------------------
+//  Actors
+
+//  Store one actor if there is room; count it either way
+static void
+s_put_actor (tf_plan_actor_t *actors, size_t max, size_t *count, const char *name,
+             const char *role, const char *program, const char *command)
+{
+    if (*count < max) {
+        actors[*count].name = name;
+        actors[*count].role = role;
+        actors[*count].program = program;
+        actors[*count].command = command;
+    }
+    (*count)++;
+}
+
+size_t
+tf_plan_actors (const tf_plan_t *self, tf_plan_actor_t *actors, size_t max)
+{
+    assert (self && (actors || max == 0));
+    size_t count = 0;
+    const tf_catalog_runner_t *runner = tf_catalog_runner (self->runner);
+    s_put_actor (actors, max, &count, "deployer", "deployer", runner ? runner->program : NULL,
+                 NULL);
+    if (!runner || runner->scanner)
+        s_put_actor (actors, max, &count, "scanner", "scanner", "tf-scanner", NULL);
+    for (size_t index = 0; index < self->workload_count; index++) {
+        const tf_catalog_kind_t *kind = tf_catalog_kind (self->workloads[index].kind);
+        s_put_actor (actors, max, &count, self->workloads[index].name, "workload",
+                     kind ? kind->program : NULL, NULL);
+    }
+    for (size_t index = 0; index < self->expectation_count; index++) {
+        const tf_catalog_kind_t *kind = tf_catalog_kind (self->expectations[index].kind);
+        s_put_actor (actors, max, &count, self->expectations[index].name, "expectation",
+                     kind ? kind->program : NULL, NULL);
+    }
+    for (size_t index = 0; index < self->custom_count; index++) {
+        const tf_plan_item_t *custom = &self->customs[index];
+        s_put_actor (actors, max, &count, custom->name, custom->role, NULL, custom->command);
+    }
+    return count;
+}

@@ -1,0 +1,173 @@
+//  tf_plan_print.c - the normalised plan as YAML (what `tf validate` shows)
+//
+//  Every knob is printed, defaults included, durations in their largest exact
+//  unit and numbers in the shortest spelling that reads back to the same
+//  double, so that tf_plan_load_string gives back an equal plan. Strings are
+//  quoted whenever a plain scalar could be read as something else.
+
+#include "tf_plan_private.h"
+#include <czmq.h>
+#include <math.h>
+
+#define TF_PRINT_NUMBER_SIZE    40      //  Room for a double or a duration
+#define TF_PRINT_SHORT_DIGITS   15      //  Try this precision first (reads better)
+#define TF_PRINT_EXACT_DIGITS   17      //  Always round-trips a double
+
+//  True when text can be printed unquoted and still read back as this string
+static bool
+s_plain_safe (const char *text)
+{
+    if (!isalpha ((unsigned char) *text))
+        return false;
+    for (const char *cursor = text; *cursor; cursor++)
+        if (!isalnum ((unsigned char) *cursor) && !strchr ("._-/", *cursor))
+            return false;
+    tf_knob_t probe = {0};
+    return !streq (text, "null") && tf_plan_knob_parse (&probe, TF_KNOB_BOOL, text) != 0
+           && tf_plan_knob_parse (&probe, TF_KNOB_FLOAT, text) != 0;
+}
+
+//  A string as a YAML scalar: plain when safe, else double-quoted with escapes
+static void
+s_print_str (FILE *out, const char *text)
+{
+    if (s_plain_safe (text)) {
+        fputs (text, out);
+        return;
+    }
+    fputc ('"', out);
+    for (const unsigned char *cursor = (const unsigned char *) text; *cursor; cursor++) {
+        if (*cursor == '"' || *cursor == '\\')
+            fprintf (out, "\\%c", *cursor);
+        else if (*cursor == '\n')
+            fputs ("\\n", out);
+        else if (*cursor == '\t')
+            fputs ("\\t", out);
+        else if (*cursor < 0x20 || *cursor == 0x7f)
+            fprintf (out, "\\x%02x", *cursor);
+        else
+            fputc (*cursor, out);
+    }
+    fputc ('"', out);
+}
+
+//  A double in the shortest form that reads back equal, always with a '.' or
+//  an exponent so it is not taken for an integer
+static void
+s_print_float (FILE *out, double value)
+{
+    char text[TF_PRINT_NUMBER_SIZE];
+    snprintf (text, sizeof text, "%.*g", TF_PRINT_SHORT_DIGITS, value);
+    if (strtod (text, NULL) != value)
+        snprintf (text, sizeof text, "%.*g", TF_PRINT_EXACT_DIGITS, value);
+    if (!strpbrk (text, ".eEn"))
+        strcat (text, ".0");
+    fputs (text, out);
+}
+
+static void
+s_print_duration (FILE *out, int64_t ms)
+{
+    char text[TF_PRINT_NUMBER_SIZE];
+    tf_plan_duration_format (ms, text, sizeof text);
+    fputs (text, out);
+}
+
+static void
+s_print_knobs (FILE *out, const tf_plan_item_t *item)
+{
+    fputc ('{', out);
+    for (size_t index = 0; index < item->knob_count; index++) {
+        const tf_knob_t *knob = &item->knobs[index];
+        fprintf (out, "%s", index ? ", " : "");
+        s_print_str (out, knob->key);
+        fputs (": ", out);
+        switch (knob->type) {
+            case TF_KNOB_INT:
+                fprintf (out, "%" PRId64, knob->value.i);
+                break;
+            case TF_KNOB_FLOAT:
+                s_print_float (out, knob->value.f);
+                break;
+            case TF_KNOB_BOOL:
+                fputs (knob->value.b ? "true" : "false", out);
+                break;
+            case TF_KNOB_STR:
+                s_print_str (out, knob->value.s);
+                break;
+            case TF_KNOB_DURATION:
+                s_print_duration (out, knob->value.i);
+                break;
+        }
+    }
+    fputc ('}', out);
+}
+
+static void
+s_print_items (FILE *out, const char *key, const tf_plan_item_t *items, size_t count)
+{
+    fprintf (out, "%s:%s\n", key, count ? "" : " []");
+    for (size_t index = 0; index < count; index++) {
+        fputs ("  - ", out);
+        s_print_str (out, items[index].kind ? items[index].kind : "");
+        fputs (": ", out);
+        s_print_knobs (out, &items[index]);
+        fputc ('\n', out);
+    }
+}
+
+static void
+s_print_customs (FILE *out, const tf_plan_t *self)
+{
+    fprintf (out, "custom:%s\n", self->custom_count ? "" : " []");
+    for (size_t index = 0; index < self->custom_count; index++) {
+        const tf_plan_item_t *custom = &self->customs[index];
+        fputs ("  - {name: ", out);
+        s_print_str (out, custom->name ? custom->name : "");
+        fputs (", role: ", out);
+        s_print_str (out, custom->role ? custom->role : "");
+        if (custom->command) {
+            fputs (", command: ", out);
+            s_print_str (out, custom->command);
+        }
+        if (custom->knob_count) {
+            fputs (", knobs: ", out);
+            s_print_knobs (out, custom);
+        }
+        fputs ("}\n", out);
+    }
+}
+
+void
+tf_plan_print (const tf_plan_t *self, FILE *out)
+{
+    assert (self && out);
+    fputs ("name: ", out);
+    s_print_str (out, self->name ? self->name : "");
+    fprintf (out, "\ntopology: {network: %s, validators: %u, executors: %u}\n",
+             tf_plan_network_str (self->network), self->validators, self->executors);
+    fprintf (out, "wallets: {count: %u, amount: %" PRIu64, self->wallets, self->wallet_amount);
+    if (self->wallet_amounts) {
+        fputs (", amounts: [", out);
+        for (size_t index = 0; index < self->wallet_amount_count; index++)
+            fprintf (out, "%s%" PRIu64, index ? ", " : "", self->wallet_amounts[index]);
+        fputc (']', out);
+    }
+    fputs ("}\n", out);
+    s_print_items (out, "workloads", self->workloads, self->workload_count);
+    s_print_items (out, "expectations", self->expectations, self->expectation_count);
+    s_print_customs (out, self);
+    fputs ("run: {duration: ", out);
+    s_print_duration (out, self->duration_ms);
+    fprintf (out, ", seed: %" PRIu64 ", runner: ", self->seed);
+    s_print_str (out, self->runner ? self->runner : "");
+    fputs ("}\nconsensus: {slot: ", out);
+    s_print_duration (out, self->slot_ms);
+    fputs (", active_slot_coeff: ", out);
+    s_print_float (out, self->active_slot_coeff);
+    fprintf (out, ", security_param: %u}\n", self->security_param);
+    fprintf (out, "node_control: %s\n", self->node_control ? "true" : "false");
+    fputs ("node: {profile: ", out);
+    s_print_str (out, self->node_profile ? self->node_profile : "");
+    fputs ("}\n", out);
+}

@@ -1,0 +1,2 @@
+#  Unit tests of the plan: model and builder, YAML loader and printer, wire form
+tf_add_unit_test(test_tf_plan SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_plan.c LIBS tf_proto)
