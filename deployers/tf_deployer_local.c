@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <jansson.h>
 #include "tf_deployer_local.h"
 #include "tf_genesis.h"
@@ -104,6 +105,9 @@ tf_deployer_local_t *
 tf_deployer_local_new (void)
 {
     tf_deployer_local_t *self = (tf_deployer_local_t *) zmalloc (sizeof (tf_deployer_local_t));
+    //  Initialise libcurl (and its TLS library) here, in the main thread, so
+    //  the worker never does it implicitly and cleanup frees it
+    curl_global_init (CURL_GLOBAL_DEFAULT);
     self->controls = zlistx_new ();
     const char *keep = getenv (TF_DEPLOYER_LOCAL_KEEP_ENV);
     if (!keep || !*keep)
@@ -145,6 +149,7 @@ tf_deployer_local_destroy (tf_deployer_local_t **self_p)
     free (self->nodes_dir);
     free (self->log_dir);
     free (self);
+    curl_global_cleanup ();
     *self_p = NULL;
 }
 
