@@ -165,13 +165,17 @@ s_set_error (const char *format, ...)
 
 static int s_pack_record (msgpack_packer *pk, const tf_schema_t *schema, const void *body,
                           bool with_version);
+static int s_scan (const uint8_t *data, size_t size, size_t *offset, int depth);
 
-static void
+//  Strings over TF_MAX_STR are refused here, as every decoder would refuse them
+static int
 s_pack_str (msgpack_packer *pk, const char *str)
 {
     size_t len = strlen (str);
+    if (len > TF_MAX_STR)
+        return -1;
     msgpack_pack_str (pk, len);
-    msgpack_pack_str_body (pk, str, len);
+    return msgpack_pack_str_body (pk, str, len);
 }
 
 //  True when an optional field holds nothing worth sending
@@ -197,8 +201,7 @@ s_pack_field (msgpack_packer *pk, const tf_field_t *field, const uint8_t *member
 {
     switch (field->type) {
         case TF_T_STR:
-            s_pack_str (pk, *(char *const *) member);
-            return 0;
+            return s_pack_str (pk, *(char *const *) member);
         case TF_T_U64:
             return msgpack_pack_uint64 (pk, *(const uint64_t *) member);
         case TF_T_BOOL:
@@ -207,27 +210,36 @@ s_pack_field (msgpack_packer *pk, const tf_field_t *field, const uint8_t *member
             return msgpack_pack_double (pk, *(const double *) member);
         case TF_T_BIN: {
             const tf_bytes_t *bytes = (const tf_bytes_t *) member;
+            if (bytes->size > TF_MAX_BIN)
+                return -1;
             msgpack_pack_bin (pk, bytes->size);
             return msgpack_pack_bin_body (pk, bytes->data, bytes->size);
         }
         case TF_T_RAW: {
-            //  Already one encoded msgpack object: copy it in as it is
+            //  Already one encoded msgpack object: copy it in as it is, once the
+            //  same structure scan as the decoder's says it is exactly one
             const tf_bytes_t *bytes = (const tf_bytes_t *) member;
+            size_t end = 0;
+            if (bytes->size > TF_MAX_BIN || s_scan (bytes->data, bytes->size, &end, 1)
+                || end != bytes->size)
+                return -1;
             msgpack_sbuffer *buffer = (msgpack_sbuffer *) pk->data;
             return msgpack_sbuffer_write (buffer, (const char *) bytes->data, bytes->size);
         }
         case TF_T_STRS: {
             const tf_strs_t *strs = (const tf_strs_t *) member;
+            if (strs->count > TF_MAX_ITEMS)
+                return -1;
             msgpack_pack_array (pk, strs->count);
-            for (size_t index = 0; index < strs->count; index++) {
-                if (!strs->items[index])
+            for (size_t index = 0; index < strs->count; index++)
+                if (!strs->items[index] || s_pack_str (pk, strs->items[index]))
                     return -1;
-                s_pack_str (pk, strs->items[index]);
-            }
             return 0;
         }
         case TF_T_LIST: {
             const tf_list_t *list = (const tf_list_t *) member;
+            if (list->count > TF_MAX_ITEMS)
+                return -1;
             msgpack_pack_array (pk, list->count);
             for (size_t index = 0; index < list->count; index++) {
                 const uint8_t *item = (const uint8_t *) list->items + index * field->record->size;
@@ -265,8 +277,11 @@ s_pack_record (msgpack_packer *pk, const tf_schema_t *schema, const void *body, 
         if (s_field_absent (field, base + field->offset))
             continue;
         s_pack_str (pk, field->name);
-        if (s_pack_field (pk, field, base + field->offset))
+        if (s_pack_field (pk, field, base + field->offset)) {
+            s_set_error ("%s.%s breaks the schema: over a cap, a NULL item, or not exactly one "
+                         "msgpack object", schema->name, field->name);
             return -1;
+        }
     }
     return 0;
 }
@@ -284,6 +299,10 @@ tf_msg_encode (tf_msg_id_t id, const void *body, uint8_t **data_p, size_t *size_
     msgpack_packer pk;
     msgpack_packer_init (&pk, &buffer, msgpack_sbuffer_write);
     int rc = s_pack_record (&pk, schema, body, true);
+    if (rc == 0 && buffer.size > TF_MSG_MAX_SIZE) {
+        s_set_error ("%s: %zu bytes, over TF_MSG_MAX_SIZE", schema->name, buffer.size);
+        rc = -1;
+    }
     if (rc == 0) {
         *data_p = (uint8_t *) buffer.data;  //  sbuffer memory is malloc'd: caller frees
         *size_p = buffer.size;

@@ -114,7 +114,9 @@ const char *tf_msg_topic (tf_msg_id_t id);
 tf_msg_id_t tf_msg_id_by_topic (const char *topic, size_t size);
 
 //  Encode a body into a fresh buffer; caller owns *data_p (free()).
-//  Returns 0, or -1 if the body breaks the schema (a required string is NULL).
+//  Returns 0, or -1 if the body breaks the schema: a required string is NULL,
+//  a string, array, bin or body is over its cap, or a RAW field is not exactly
+//  one msgpack object (what every decoder would reject is never sent).
 int tf_msg_encode (tf_msg_id_t id, const void *body, uint8_t **data_p, size_t *size_p);
 
 //  Decode a body into *body (a zeroed tf_<name>_t is written either way).

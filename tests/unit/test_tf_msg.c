@@ -542,6 +542,57 @@ test_tf_msg_encode_refuses_missing_required_string (void **state)
     assert_null (data);
 }
 
+//  The encoder must never put on the wire what every decoder rejects: the
+//  sender gets the error (and logs it once) instead of peers counting rejections
+static void
+test_tf_msg_encode_refuses_what_decoders_reject (void **state)
+{
+    (void) state;
+    uint8_t *data = NULL;
+    size_t size = 0;
+    //  A RAW field that is not exactly one msgpack object
+    const uint8_t broken[] = {0x82, 0xa1, 'a', 0x01};   //  Map of two pairs holding one
+    const uint8_t two[] = {0x01, 0x02};                 //  Two objects
+    const uint8_t *raws[] = {broken, two};
+    const size_t raw_sizes[] = {sizeof broken, sizeof two};
+    for (size_t index = 0; index < 2; index++) {
+        tf_run_plan_t plan = {.run_id = "r", .plan = {.data = (uint8_t *) raws[index],
+                                                      .size = raw_sizes[index]}};
+        assert_int_equal (tf_msg_encode (TF_MSG_run_plan, &plan, &data, &size), -1);
+        assert_null (data);
+    }
+    //  A string over TF_MAX_STR, top level and inside a string array
+    char *long_name = (char *) malloc (TF_MAX_STR + 2);
+    memset (long_name, 'n', TF_MAX_STR + 1);
+    long_name[TF_MAX_STR + 1] = 0;
+    tf_actor_heartbeat_t heartbeat = {.name = long_name};
+    assert_int_equal (tf_msg_encode (TF_MSG_actor_heartbeat, &heartbeat, &data, &size), -1);
+    assert_null (data);
+    char *awaiting[] = {"a", long_name};
+    tf_run_phase_t phase = {.run_id = "r", .phase = "deploy",
+                            .awaiting = {.items = awaiting, .count = 2}};
+    assert_int_equal (tf_msg_encode (TF_MSG_run_phase, &phase, &data, &size), -1);
+    assert_null (data);
+    //  One byte less is fine, and decodes
+    long_name[TF_MAX_STR] = 0;
+    assert_int_equal (tf_msg_encode (TF_MSG_actor_heartbeat, &heartbeat, &data, &size), 0);
+    tf_msg_t msg;
+    assert_int_equal (tf_msg_decode (TF_MSG_actor_heartbeat, data, size, &msg.actor_heartbeat), 0);
+    tf_msg_body_free (TF_MSG_actor_heartbeat, &msg.actor_heartbeat);
+    free (data);
+    data = NULL;
+    free (long_name);
+    //  An array over TF_MAX_ITEMS
+    char **many = (char **) calloc (TF_MAX_ITEMS + 1, sizeof (char *));
+    for (size_t index = 0; index <= TF_MAX_ITEMS; index++)
+        many[index] = "";
+    tf_feed_block_t block = {.id = "i", .parent = "p",
+                             .txs = {.items = many, .count = TF_MAX_ITEMS + 1}};
+    assert_int_equal (tf_msg_encode (TF_MSG_feed_block, &block, &data, &size), -1);
+    assert_null (data);
+    free (many);
+}
+
 
 //  ---------------------------------------------------------------------------
 //  Rejections
@@ -1351,6 +1402,7 @@ main (int argc, char **argv)
         cmocka_unit_test (test_tf_msg_golden_header_is_a_map_with_version_first),
         cmocka_unit_test (test_tf_msg_omits_absent_optional_fields),
         cmocka_unit_test (test_tf_msg_encode_refuses_missing_required_string),
+        cmocka_unit_test (test_tf_msg_encode_refuses_what_decoders_reject),
         cmocka_unit_test (test_tf_msg_rejects_every_truncation),
         cmocka_unit_test (test_tf_msg_rejects_non_map),
         cmocka_unit_test (test_tf_msg_rejects_non_string_key),
