@@ -130,6 +130,25 @@ spine_start (const char *scenario, bool use_run_dir, const char *const *extra_en
 }
 
 spine_run_t *
+spine_start_options (const char *scenario, const char *const *options,
+                     const char *const *extra_env)
+{
+    spine_run_t *run = s_new_run ();
+    char *path = spine_scenario_path (scenario);
+    run->run_dir = zsys_sprintf ("%s/run", run->temp_dir);
+    const char *args[SPINE_MAX_ARGS] = {"run", path, "--run-dir", run->run_dir};
+    size_t count = 4;
+    for (size_t index = 0; options[index]; index++) {
+        assert (count < SPINE_MAX_ARGS - 1);
+        args[count++] = options[index];
+    }
+    args[count] = NULL;
+    s_start (run, args, extra_env);
+    zstr_free (&path);
+    return run;
+}
+
+spine_run_t *
 spine_start_args (const char *const *args, const char *const *extra_env)
 {
     return s_start (s_new_run (), args, extra_env);

@@ -37,6 +37,10 @@ void spine_init (void);
 //  test's directory. extra_env: NULL-terminated "KEY=value" list, or NULL.
 spine_run_t *spine_start (const char *scenario, bool use_run_dir, const char *const *extra_env);
 
+//  Same, with --run-dir in the test's directory and options after the scenario.
+spine_run_t *spine_start_options (const char *scenario, const char *const *options,
+                                  const char *const *extra_env);
+
 //  Start tf with arbitrary arguments (after "tf"), in a fresh test directory.
 spine_run_t *spine_start_args (const char *const *args, const char *const *extra_env);
 

@@ -63,6 +63,19 @@ test_spine_cli_usage_errors_exit_2 (void **state)
     assert_int_equal (s_tf (busy, &output), 2);
     assert_non_null (strstr (output, "is not an empty directory"));
     free (output);
+    const char *runner[] = {"run", scenario, "--runner", "teleport", NULL};
+    assert_int_equal (s_tf (runner, &output), 2);
+    assert_non_null (strstr (output, "teleport"));
+    free (output);
+    //  ipc:// paths have a length limit; tf says so instead of failing later
+    char long_dir[200];
+    memset (long_dir, 'd', sizeof long_dir - 1);
+    long_dir[0] = '/';
+    long_dir[sizeof long_dir - 1] = 0;
+    const char *too_long[] = {"run", scenario, "--run-dir", long_dir, NULL};
+    assert_int_equal (s_tf (too_long, &output), 2);
+    assert_non_null (strstr (output, "too long for ipc endpoints"));
+    free (output);
     const char *missing[] = {"run", "/nonexistent/scenario.yaml", NULL};
     assert_int_equal (s_tf (missing, &output), 2);
     free (output);

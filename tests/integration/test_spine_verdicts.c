@@ -6,8 +6,14 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include "spine_harness.h"
+
+#define SPINE_ATTACH_VARS   16              //  TF_* variables tf prints for attaching
+
+extern char **environ;
 
 static bool
 s_dir_exists (const char *path)
@@ -107,6 +113,80 @@ test_spine_two_expectations_fail (void **state)
     assert_true (spine_run_file_exists (run, "cleanup.done"));
 }
 
+static void
+test_spine_overrides_apply (void **state)
+{
+    //  A two-minute scenario cut to one second, with another seed
+    const char *options[] = {"--duration", "1s", "--seed", "77", "--runner", "none", NULL};
+    spine_run_t *run = *state = spine_start_options ("spine_long.yaml", options, NULL);
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 0);
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    json_t *plan = json_object_get (report, "plan");
+    assert_int_equal (json_integer_value (json_object_get (plan, "duration_ms")), 1000);
+    assert_int_equal (json_integer_value (json_object_get (plan, "seed")), 77);
+    json_decref (report);
+}
+
+//  The endpoints tf printed for a custom actor without a command, as
+//  "KEY=value" strings (NULL-terminated, caller frees each and the array)
+static char **
+s_attach_env (const char *output)
+{
+    const char *line = strstr (output, "TF_ACTOR_NAME=");
+    assert_non_null (line);
+    char **env = (char **) zmalloc ((SPINE_ATTACH_VARS + 1) * sizeof (char *));
+    size_t count = 0;
+    while (*line && *line != '\n' && *line != '<' && count < SPINE_ATTACH_VARS) {
+        size_t length = strcspn (line, " \n");
+        env[count++] = strndup (line, length);
+        line += length;
+        line += strspn (line, " ");
+    }
+    return env;
+}
+
+static void
+test_spine_custom_actor_attaches_by_endpoint (void **state)
+{
+    spine_run_t *run = *state = spine_start ("spine_attach.yaml", true, NULL);
+    assert_true (spine_wait_output (run, "waiting for custom actor 'visitor'", SPINE_EVENT_TIMEOUT_MS));
+    assert_true (spine_wait_output (run, "<your actor>", SPINE_EVENT_TIMEOUT_MS));
+    char *output = spine_output (run);
+    char **attach = s_attach_env (output);
+    free (output);
+    //  Start the actor ourselves, from nothing but what tf printed
+    size_t inherited = 0;
+    while (environ[inherited])
+        inherited++;
+    char **envp = (char **) zmalloc ((inherited + SPINE_ATTACH_VARS + 1) * sizeof (char *));
+    size_t count = 0;
+    for (size_t index = 0; attach[index]; index++)
+        envp[count++] = attach[index];
+    for (size_t index = 0; index < inherited; index++)
+        if (strncmp (environ[index], "TF_", 3) != 0)
+            envp[count++] = environ[index];
+    char *program = zsys_sprintf ("%s/tf-test-actor", getenv ("TF_BIN_DIR"));
+    char *argv[] = {program, "--role", "expectation", NULL};
+    pid_t actor;
+    assert_int_equal (posix_spawn (&actor, program, NULL, NULL, argv, envp), 0);
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 0);
+    int status;
+    assert_int_equal (waitpid (actor, &status, 0), actor);
+    assert_int_equal (WEXITSTATUS (status), 0);
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    json_t *visitor = s_expectation (report, "visitor");
+    assert_non_null (visitor);
+    assert_true (json_is_true (json_object_get (visitor, "passed")));
+    json_decref (report);
+    for (size_t index = 0; attach[index]; index++)
+        free (attach[index]);
+    free (attach);
+    free (envp);
+    zstr_free (&program);
+}
+
 int
 main (void)
 {
@@ -115,6 +195,8 @@ main (void)
         cmocka_unit_test_teardown (test_spine_pass_removes_run_dir, spine_teardown),
         cmocka_unit_test_teardown (test_spine_pass_keeps_run_dir_when_asked, spine_teardown),
         cmocka_unit_test_teardown (test_spine_two_expectations_fail, spine_teardown),
+        cmocka_unit_test_teardown (test_spine_overrides_apply, spine_teardown),
+        cmocka_unit_test_teardown (test_spine_custom_actor_attaches_by_endpoint, spine_teardown),
     };
     return cmocka_run_group_tests_name ("spine_verdicts", tests, NULL, NULL);
 }
