@@ -1,0 +1,14 @@
+#  The local deployer through real `tf run`s (stand-in nodes and real tf-nodes)
+tf_add_integration_test(test_deploy_local
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_deploy_local.c ${CMAKE_CURRENT_LIST_DIR}/spine_harness.c
+  LIBS PkgConfig::CZMQ PkgConfig::JANSSON
+  TIMEOUT 300)
+target_include_directories(test_deploy_local PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+#  The programs under test are built before the test that runs them
+foreach(program tf tf-coordinator tf-deployer-local tf-scanner tf-node tf-expect-consensus-liveness
+                tf-workload-chaos-partition tf-workload-chaos-pause
+                tf-workload-chaos-random-restart)
+  if(TARGET ${program})
+    add_dependencies(test_deploy_local ${program})
+  endif()
+endforeach()

@@ -1,0 +1,216 @@
+//  test_deploy_local.c - the local deployer through real `tf run`s
+//
+//  Readiness failure with a node binary that exits at once; node control
+//  (partition, heal, pause, resume, restart) and cleanup on stand-in nodes
+//  (tests/data/nodes/stub-node.py); nodes dying with a SIGKILLed deployer;
+//  three real tf-nodes making progress. Every test ends with every node
+//  process gone, checked by the pids the deployer logged.
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <signal.h>
+#include "spine_harness.h"
+
+#define DEPLOY_MAX_PIDS     64
+#define DEPLOY_STARTED      "deployer: node started name="
+
+//  Path of a file under tests/data; caller frees
+static char *
+s_data_path (const char *name)
+{
+    const char *data = getenv ("TF_TEST_DATA");
+    assert_non_null (data);
+    return zsys_sprintf ("%s/%s", data, name);
+}
+
+//  Start tf run on a fixture with LOGOS_BLOCKCHAIN_NODE_BIN at node_bin (a file
+//  of tests/data, or NULL for the default tf-node)
+static spine_run_t *
+s_start (const char *scenario, const char *node_bin)
+{
+    char *bin_path = node_bin ? s_data_path (node_bin) : NULL;
+    char *bin_env = bin_path ? zsys_sprintf ("LOGOS_BLOCKCHAIN_NODE_BIN=%s", bin_path) : NULL;
+    const char *env[] = {bin_env ? bin_env : "TF_DEPLOY_TEST=1", NULL};
+    spine_run_t *run = spine_start (scenario, true, env);
+    zstr_free (&bin_env);
+    zstr_free (&bin_path);
+    assert_non_null (run);
+    return run;
+}
+
+//  Contents of a file of the run directory; caller frees
+static char *
+s_run_file (spine_run_t *run, const char *name)
+{
+    char *path = zsys_sprintf ("%s/%s", spine_run_dir (run), name);
+    zfile_t *file = zfile_new (NULL, path);
+    zstr_free (&path);
+    char *text = NULL;
+    if (file && zfile_input (file) == 0) {
+        zchunk_t *chunk = zfile_read (file, zfile_cursize (file), 0);
+        text = zchunk_strdup (chunk);
+        zchunk_destroy (&chunk);
+    }
+    zfile_destroy (&file);
+    return text ? text : strdup ("");
+}
+
+//  Every node pid the deployer logged (restarts included)
+static size_t
+s_node_pids (spine_run_t *run, pid_t *pids, size_t max)
+{
+    char *log = s_run_file (run, "logs/deployer.log");
+    size_t count = 0;
+    for (const char *at = log; count < max && (at = strstr (at, DEPLOY_STARTED)); at++) {
+        const char *pid = strstr (at, " pid=");
+        if (pid)
+            pids[count++] = (pid_t) atoi (pid + strlen (" pid="));
+    }
+    free (log);
+    return count;
+}
+
+//  After the run: every node process is gone
+static void
+s_assert_nodes_gone (spine_run_t *run, size_t at_least)
+{
+    pid_t pids[DEPLOY_MAX_PIDS];
+    size_t count = s_node_pids (run, pids, DEPLOY_MAX_PIDS);
+    assert_true (count >= at_least);
+    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
+    for (size_t index = 0; index < count; index++)
+        assert_false (spine_pid_alive (pids[index]));
+}
+
+static void
+test_deploy_readiness_failure_names_every_node (void **state)
+{
+    spine_run_t *run = *state = s_start ("deploy_fail.yaml", "nodes/exit-at-once.sh");
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 3);
+    char *output = spine_output (run);
+    assert_non_null (strstr (output, "node process exited during http readiness:\n"
+                                     "  validator#0@"));
+    assert_non_null (strstr (output, "\n  validator#1@"));
+    assert_non_null (strstr (output, ": process exited with status 1 (log: "));
+    assert_non_null (strstr (output, "/nodes/validator-1/node.log)"));
+    free (output);
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    const char *reason =
+        json_string_value (json_object_get (json_object_get (report, "abort"), "reason"));
+    assert_non_null (reason);
+    assert_non_null (strstr (reason, "validator#0@"));
+    assert_non_null (strstr (reason, "process exited with status 1"));
+    json_decref (report);
+    //  The node's own words are in its log
+    char *node_log = s_run_file (run, "nodes/validator-0/node.log");
+    assert_non_null (strstr (node_log, "exit-at-once: refusing to start with "));
+    assert_non_null (strstr (node_log, "/nodes/validator-0/node.yaml --deployment "));
+    free (node_log);
+    s_assert_nodes_gone (run, 2);
+}
+
+static void
+test_deploy_node_control_and_cleanup (void **state)
+{
+    spine_run_t *run = *state = s_start ("deploy_control.yaml", "nodes/stub-node.py");
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 0);
+    char *log = s_run_file (run, "logs/deployer.log");
+    static const char *const done[] = {"action=partition", "action=heal", "action=pause",
+                                       "action=resume", "action=restart"};
+    for (size_t index = 0; index < sizeof done / sizeof done[0]; index++) {
+        char *line = zsys_sprintf ("deployer: node control done %s", done[index]);
+        bool found = strstr (log, line) != NULL;
+        if (!found)
+            print_error ("no '%s' in the deployer's log:\n%s\n", line, log);
+        zstr_free (&line);
+        assert_true (found);
+    }
+    assert_null (strstr (log, "node control failed"));
+    assert_non_null (strstr (log, "deployer: every node stopped nodes=3"));
+    free (log);
+    //  The partition cut validator-1 off from both others, both ways, then healed
+    char *cut = s_run_file (run, "nodes/validator-1/node.log");
+    char *hub = s_run_file (run, "nodes/validator-0/node.log");
+    assert_non_null (strstr (cut, "testing: POST /testing/block-peer \"stub-"));
+    assert_non_null (strstr (cut, "testing: POST /testing/unblock-peer \"stub-"));
+    assert_non_null (strstr (hub, "testing: POST /testing/block-peer \"stub-"));
+    free (cut);
+    free (hub);
+    json_t *report = spine_report (run);
+    json_t *nodes = json_object_get (report, "nodes");
+    assert_int_equal (json_array_size (nodes), 3);
+    json_decref (report);
+    s_assert_nodes_gone (run, 4);           //  Three nodes and one restart
+}
+
+static void
+test_deploy_nodes_die_with_a_sigkilled_deployer (void **state)
+{
+    spine_run_t *run = *state = s_start ("deploy_long.yaml", "nodes/stub-node.py");
+    assert_true (spine_wait_output (run, "phase execute", SPINE_EVENT_TIMEOUT_MS));
+    pid_t nodes[DEPLOY_MAX_PIDS];
+    assert_int_equal (s_node_pids (run, nodes, DEPLOY_MAX_PIDS), 3);
+    for (size_t index = 0; index < 3; index++)
+        assert_true (spine_pid_alive (nodes[index]));
+    //  The deployer is the one process of the run named "deployer" in pids
+    char *pids = s_run_file (run, "pids");
+    const char *line = strstr (pids, " deployer\n");
+    assert_non_null (line);
+    while (line > pids && line[-1] != '\n')
+        line--;
+    pid_t deployer = (pid_t) atoi (line);
+    free (pids);
+    assert_true (deployer > 0);
+    assert_int_equal (kill (deployer, SIGKILL), 0);
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 3);
+    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
+    for (size_t index = 0; index < 3; index++)
+        assert_false (spine_pid_alive (nodes[index]));
+}
+
+static void
+test_deploy_three_tf_nodes_progress (void **state)
+{
+    char *node = zsys_sprintf ("%s/tf-node", getenv ("TF_BIN_DIR"));
+    bool built = access (node, X_OK) == 0;
+    zstr_free (&node);
+    if (!built)
+        fail_msg ("tf-node is not built in TF_BIN_DIR");
+    spine_run_t *run = *state = s_start ("deploy_three.yaml", NULL);
+    int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
+    if (code != 0) {
+        char *output = spine_output (run);
+        print_error ("tf run exited %d:\n%s\n", code, output);
+        free (output);
+        fail ();
+    }
+    json_t *report = spine_report (run);
+    json_t *nodes = json_object_get (report, "nodes");
+    assert_int_equal (json_array_size (nodes), 3);
+    for (size_t index = 0; index < 3; index++) {
+        const char *peer_id =
+            json_string_value (json_object_get (json_array_get (nodes, index), "peer_id"));
+        assert_non_null (peer_id);
+    }
+    json_decref (report);
+    s_assert_nodes_gone (run, 3);
+}
+
+int
+main (void)
+{
+    spine_init ();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown (test_deploy_readiness_failure_names_every_node,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_deploy_node_control_and_cleanup, spine_teardown),
+        cmocka_unit_test_teardown (test_deploy_nodes_die_with_a_sigkilled_deployer,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_deploy_three_tf_nodes_progress, spine_teardown),
+    };
+    return cmocka_run_group_tests_name ("deploy_local", tests, NULL, NULL);
+}
