@@ -251,6 +251,29 @@ tf_plan_errors_touch (const tf_plan_errors_t *self, size_t since, const char *pa
     return false;
 }
 
+//  True when a comes after b in the file
+static bool
+s_error_after (const tf_plan_error_t *a, const tf_plan_error_t *b)
+{
+    return a->line > b->line || (a->line == b->line && a->column > b->column);
+}
+
+void
+tf_plan_errors_sort (tf_plan_errors_t *self, size_t since)
+{
+    assert (self);
+    //  Insertion sort: lists are short and it keeps equal positions in order
+    for (size_t index = since + 1; index < self->count; index++) {
+        tf_plan_error_t moving = self->errors[index];
+        size_t slot = index;
+        while (slot > since && s_error_after (&self->errors[slot - 1], &moving)) {
+            self->errors[slot] = self->errors[slot - 1];
+            slot--;
+        }
+        self->errors[slot] = moving;
+    }
+}
+
 //  ---------------------------------------------------------------------------
 //  Marks: where the loader found each key path
 
@@ -288,9 +311,9 @@ tf_plan_marks_find (const tf_plan_marks_t *self, const char *path)
     char cursor[TF_PLAN_PATH_SIZE];
     snprintf (cursor, sizeof cursor, "%s", path);
     while (true) {
-        for (size_t index = 0; index < self->count; index++)
-            if (streq (self->marks[index].path, cursor))
-                return &self->marks[index];
+        for (size_t index = self->count; index > 0; index--)
+            if (streq (self->marks[index - 1].path, cursor))
+                return &self->marks[index - 1];
         //  Try the parent: drop the last ".key" or "[n]"
         char *dot = strrchr (cursor, '.');
         char *bracket = strrchr (cursor, '[');

@@ -22,7 +22,8 @@ typedef struct {
     size_t capacity;
 } tf_plan_marks_t;
 
-//  Remember where path sits. The table copies path.
+//  Remember where path sits; a later mark of the same path wins. The table
+//  copies path.
 void tf_plan_marks_add (tf_plan_marks_t *self, const char *path, int line, int column);
 
 //  Free every mark (the table itself belongs to the caller).
@@ -39,6 +40,10 @@ int tf_plan_validate_marked (tf_plan_t *self, const tf_plan_marks_t *marks,
 
 //  True when an error at index >= since names path or a path under it.
 bool tf_plan_errors_touch (const tf_plan_errors_t *self, size_t since, const char *path);
+
+//  Order the errors from index since on by line and column (stable; errors
+//  without a position keep their place at the front), as a reader meets them.
+void tf_plan_errors_sort (tf_plan_errors_t *self, size_t since);
 
 //  The knob key of item, or NULL.
 tf_knob_t *tf_plan_item_knob (tf_plan_item_t *item, const char *key);

@@ -59,6 +59,14 @@ s_bad (s_check_t *check, const char *path)
     return tf_plan_errors_touch (check->errors, check->since, path);
 }
 
+//  True when a node count was already reported (the network name does not count)
+static bool
+s_counts_bad (s_check_t *check)
+{
+    return s_bad (check, "topology.validators") || s_bad (check, "topology.executors")
+           || s_bad (check, "topology.nodes");
+}
+
 //  A name safe for files and logs: letters, digits, '.', '_', '-', not starting with '.'
 static bool
 s_valid_actor_name (const char *name)
@@ -303,18 +311,18 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
         bool executors = tf_plan_knob_bool (item, "executors", false) && plan->executors > 0;
         s_path (knob_path, sizeof knob_path, "%s.validators", path);
         s_path (max_path, sizeof max_path, "%s.executors", path);
-        if (!validators && !executors && !s_bad (check, "topology") && !s_bad (check, knob_path)
+        if (!validators && !executors && !s_counts_bad (check) && !s_bad (check, knob_path)
             && !s_bad (check, max_path))
             s_fail (check, path, "chaos restart workload has no eligible targets (restarting "
                     "validators needs two or more, restarting executors one or more)");
     }
     else if (streq (item->kind, "chaos_partition")) {
         uint32_t total = plan->validators + plan->executors;
-        if (total < 2 && !s_bad (check, "topology"))
+        if (total < 2 && !s_counts_bad (check))
             s_fail (check, path, "chaos partition needs at least two nodes");
         s_path (knob_path, sizeof knob_path, "%s.group", path);
         const char *group = tf_plan_knob_str (item, "group", "");
-        if (*group && !s_bad (check, knob_path) && !s_bad (check, "topology")) {
+        if (*group && !s_bad (check, knob_path) && !s_counts_bad (check)) {
             char *copy = strdup (group);
             char *cursor = copy, *name;
             size_t members = 0;
@@ -334,7 +342,7 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
     else if (streq (item->kind, "chaos_pause")) {
         s_path (knob_path, sizeof knob_path, "%s.node", path);
         const char *node = tf_plan_knob_str (item, "node", "");
-        if (*node && !s_bad (check, knob_path) && !s_bad (check, "topology")
+        if (*node && !s_bad (check, knob_path) && !s_counts_bad (check)
             && !s_valid_node_name (plan, node))
             s_fail (check, knob_path, "no node '%s' in this topology (expected validator-<i> "
                     "or executor-<i>)", node);
@@ -384,7 +392,7 @@ s_check_item (s_check_t *check, tf_plan_item_t *item, tf_role_t role, const char
     s_check_knobs (check, item, kind, path);
 
     if ((kind->needs & TF_CATALOG_NEEDS_EXECUTORS) && plan->executors == 0
-        && !s_bad (check, "topology"))
+        && !s_counts_bad (check))
         s_fail (check, path, "%s workload requires at least one executor "
                 "(topology.executors >= 1)", kind->kind);
     if ((kind->needs & TF_CATALOG_NEEDS_NODE_CONTROL) && !plan->node_control
@@ -461,7 +469,7 @@ s_check_scalars (s_check_t *check)
     if ((int) plan->network < TF_NETWORK_STAR || plan->network > TF_NETWORK_FULL)
         s_fail (check, "topology.network", "expected star, ring or full");
     uint64_t nodes = (uint64_t) plan->validators + plan->executors;
-    if (!s_bad (check, "topology") && (nodes < 1 || nodes > TF_PLAN_MAX_NODES))
+    if (!s_counts_bad (check) && (nodes < 1 || nodes > TF_PLAN_MAX_NODES))
         s_fail (check, "topology", "expected between 1 and %d nodes (validators + executors), "
                 "got %" PRIu64, TF_PLAN_MAX_NODES, nodes);
 

@@ -145,13 +145,14 @@ s_check_map (s_loader_t *self, const yaml_node_t *node, const char *path,
         }
         char key_path[TF_PLAN_PATH_SIZE];
         s_path (key_path, sizeof key_path, "%s%s%s", path, *path ? "." : "", text);
-        for (yaml_node_pair_t *before = node->data.mapping.pairs.start; before < pair; before++) {
+        bool duplicate = false;
+        for (yaml_node_pair_t *before = node->data.mapping.pairs.start;
+             before < pair && !duplicate; before++) {
             const char *other = s_text (s_node (self, before->key));
-            if (other && streq (other, text)) {
+            duplicate = other && streq (other, text);
+            if (duplicate)
                 s_error (self, key, key_path, "duplicate key '%s' (first at line %d)", text,
                          (int) s_node (self, before->key)->start_mark.line + 1);
-                break;
-            }
         }
         bool known = allowed == NULL;
         for (const char *const *word = allowed; word && *word && !known; word++)
@@ -163,7 +164,7 @@ s_check_map (s_loader_t *self, const yaml_node_t *node, const char *path,
                           word == allowed ? "" : ", ", *word);
             s_error (self, key, key_path, "unknown key '%s' (expected one of: %s)", text, list);
         }
-        else
+        else if (!duplicate)
             s_mark (self, key_path, s_node (self, pair->value));
     }
     return true;
@@ -658,6 +659,7 @@ out:
         yaml_document_delete (&document);
     yaml_parser_delete (&parser);
     tf_plan_marks_clear (&self.marks);
+    tf_plan_errors_sort (errors, since);
     if (tf_plan_errors_count (errors) > since)
         tf_plan_destroy (&self.plan);
     return self.plan;

@@ -1,2 +1,4 @@
 #  Unit tests of the plan: model and builder, YAML loader and printer, wire form
 tf_add_unit_test(test_tf_plan SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_plan.c LIBS tf_proto)
+tf_add_unit_test(test_tf_plan_yaml SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_plan_yaml.c
+                 LIBS tf_proto)
