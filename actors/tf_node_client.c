@@ -1,0 +1,331 @@
+//  tf_node_client.c - HTTP client for a node's API (see tf_node_client.h)
+//
+//  One curl multi handle drives two easy handles: the block stream (long
+//  lived) and the current request. Waiting is always curl_multi_poll with at
+//  most TF_NODE_CLIENT_TICK_MS, after which the cancel callback is asked, so
+//  no call blocks longer than a tick past a cancel.
+
+#include <curl/curl.h>
+#include "tf_node_client.h"
+
+struct _tf_node_client_t {
+    char *base_url;                         //  "http://127.0.0.1:18080", no trailing slash
+    CURLM *multi;                           //  Drives both transfers
+    CURL *request;                          //  The current request's handle
+    CURL *stream;                           //  The block stream's handle, or NULL
+    bool streaming;                         //  Stream transfer added and not finished
+    bool stream_answered;                   //  Stream delivered bytes since opened
+    zchunk_t *stream_line;                  //  Partial stream line
+    tf_node_client_line_fn *line_fn;        //  Receives complete stream lines
+    void *line_arg;
+    tf_node_client_cancel_fn *cancel_fn;    //  Asked every tick while waiting
+    void *cancel_arg;
+    int64_t timeout_ms;                     //  Per request
+    uint64_t lines;                         //  Stream lines delivered so far
+};
+
+//  libcurl's global state is set up once per process
+static void
+s_curl_global (void)
+{
+    static bool initialised = false;        //  Workers start after main's first client
+    if (!initialised) {
+        curl_global_init (CURL_GLOBAL_DEFAULT);
+        initialised = true;
+    }
+}
+
+tf_node_client_t *
+tf_node_client_new (const char *base_url)
+{
+    assert (base_url);
+    s_curl_global ();
+    tf_node_client_t *self = (tf_node_client_t *) zmalloc (sizeof (tf_node_client_t));
+    self->base_url = strdup (base_url);
+    size_t length = strlen (self->base_url);
+    while (length > 0 && self->base_url[length - 1] == '/')
+        self->base_url[--length] = 0;
+    self->multi = curl_multi_init ();
+    self->request = curl_easy_init ();
+    self->stream_line = zchunk_new (NULL, 0);
+    self->timeout_ms = TF_NODE_CLIENT_TIMEOUT_MS;
+    if (!self->multi || !self->request)
+        tf_node_client_destroy (&self);
+    return self;
+}
+
+void
+tf_node_client_destroy (tf_node_client_t **self_p)
+{
+    assert (self_p);
+    tf_node_client_t *self = *self_p;
+    if (!self)
+        return;
+    tf_node_client_stream_close (self);
+    if (self->request)
+        curl_easy_cleanup (self->request);
+    if (self->multi)
+        curl_multi_cleanup (self->multi);
+    zchunk_destroy (&self->stream_line);
+    free (self->base_url);
+    free (self);
+    *self_p = NULL;
+}
+
+void
+tf_node_client_set_cancel (tf_node_client_t *self, tf_node_client_cancel_fn *fn, void *arg)
+{
+    assert (self);
+    self->cancel_fn = fn;
+    self->cancel_arg = arg;
+}
+
+void
+tf_node_client_set_timeout (tf_node_client_t *self, int64_t timeout_ms)
+{
+    assert (self);
+    self->timeout_ms = timeout_ms > 0 ? timeout_ms : TF_NODE_CLIENT_TIMEOUT_MS;
+}
+
+static bool
+s_cancelled (tf_node_client_t *self)
+{
+    return self->cancel_fn && self->cancel_fn (self->cancel_arg);
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Transfers
+
+//  Collect a request's answer, refusing more than TF_NODE_CLIENT_MAX_BODY
+static size_t
+s_on_body (char *data, size_t size, size_t count, void *arg)
+{
+    zchunk_t *body = (zchunk_t *) arg;
+    size_t length = size * count;
+    if (zchunk_size (body) + length > TF_NODE_CLIENT_MAX_BODY)
+        return 0;                           //  Aborts the transfer
+    zchunk_extend (body, data, length);
+    return length;
+}
+
+//  Split stream bytes into lines and hand each one over
+static size_t
+s_on_stream (char *data, size_t size, size_t count, void *arg)
+{
+    tf_node_client_t *self = (tf_node_client_t *) arg;
+    size_t length = size * count;
+    self->stream_answered = true;
+    const char *cursor = data;
+    const char *end = data + length;
+    while (cursor < end) {
+        const char *newline = (const char *) memchr (cursor, '\n', (size_t) (end - cursor));
+        size_t span = (size_t) ((newline ? newline : end) - cursor);
+        if (zchunk_size (self->stream_line) + span > TF_NODE_CLIENT_MAX_LINE)
+            return 0;                       //  A line this long is not a block event
+        zchunk_extend (self->stream_line, cursor, span);
+        if (!newline)
+            break;
+        size_t line_size = zchunk_size (self->stream_line);
+        if (line_size > 0 && self->line_fn) {
+            self->lines++;
+            self->line_fn (self->line_arg, (const char *) zchunk_data (self->stream_line),
+                           line_size);
+        }
+        zchunk_set (self->stream_line, NULL, 0);
+        cursor = newline + 1;
+    }
+    return length;
+}
+
+//  One curl_multi_perform and the bookkeeping of finished transfers. Returns
+//  true if the request handle finished, with its result in *result.
+static bool
+s_perform (tf_node_client_t *self, CURLcode *result)
+{
+    int running = 0;
+    curl_multi_perform (self->multi, &running);
+    bool request_done = false;
+    CURLMsg *info;
+    int queued;
+    while ((info = curl_multi_info_read (self->multi, &queued))) {
+        if (info->msg != CURLMSG_DONE)
+            continue;
+        if (info->easy_handle == self->request) {
+            request_done = true;
+            *result = info->data.result;
+        }
+        else if (info->easy_handle == self->stream)
+            self->streaming = false;        //  Node closed it or went away
+    }
+    return request_done;
+}
+
+//  Make progress, waiting up to wait_ms for activity unless the request
+//  finished or a stream line arrived. Returns true if the request finished.
+static bool
+s_drive (tf_node_client_t *self, int64_t wait_ms, CURLcode *result)
+{
+    uint64_t lines_before = self->lines;
+    if (s_perform (self, result))
+        return true;
+    if (wait_ms <= 0 || self->lines != lines_before)
+        return false;
+    int ready = 0;
+    curl_multi_poll (self->multi, NULL, 0, (int) wait_ms, &ready);
+    return s_perform (self, result);
+}
+
+int
+tf_node_client_request (tf_node_client_t *self, const char *path, const char *body,
+                        long *status_p, char **answer_p)
+{
+    assert (self && path && status_p && answer_p);
+    char *url = zsys_sprintf ("%s%s", self->base_url, path);
+    zchunk_t *answer = zchunk_new (NULL, 0);
+    struct curl_slist *headers = NULL;
+    CURL *curl = self->request;
+    curl_easy_reset (curl);
+    curl_easy_setopt (curl, CURLOPT_URL, url);
+    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) self->timeout_ms);
+    curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) TF_NODE_CLIENT_CONNECT_MS);
+    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_on_body);
+    curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
+    if (body) {
+        headers = curl_slist_append (headers, "Content-Type: application/json");
+        curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+    }
+    int rc = -1;
+    CURLcode result = CURLE_OK;
+    curl_multi_add_handle (self->multi, curl);
+    bool done = false;
+    while (!done) {
+        done = s_drive (self, TF_NODE_CLIENT_TICK_MS, &result);
+        if (!done && s_cancelled (self))
+            break;
+    }
+    curl_multi_remove_handle (self->multi, curl);
+    if (done && result == CURLE_OK) {
+        curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, status_p);
+        zchunk_extend (answer, "", 1);
+        *answer_p = strdup ((const char *) zchunk_data (answer));
+        rc = 0;
+    }
+    else
+        *status_p = 0;
+    curl_slist_free_all (headers);
+    zchunk_destroy (&answer);
+    zstr_free (&url);
+    return rc;
+}
+
+int
+tf_node_client_info (tf_node_client_t *self, tf_cryptarchia_info_t *info)
+{
+    assert (self && info);
+    long status = 0;
+    char *answer = NULL;
+    int rc = -1;
+    if (tf_node_client_request (self, TF_NODE_PATH_INFO, NULL, &status, &answer) == 0
+        && status == 200)
+        rc = tf_node_info_parse (answer, strlen (answer), info);
+    free (answer);
+    return rc;
+}
+
+int
+tf_node_client_block (tf_node_client_t *self, const char *id, tf_node_block_t **block_p)
+{
+    assert (self && id && block_p);
+    char body[TF_NODE_ID_SIZE + 3];
+    snprintf (body, sizeof body, "\"%s\"", id);
+    long status = 0;
+    char *answer = NULL;
+    int rc = -1;
+    if (tf_node_client_request (self, TF_NODE_PATH_BLOCK, body, &status, &answer) == 0
+        && status == 200)
+        rc = tf_node_block_parse_storage (answer, strlen (answer), id, block_p);
+    free (answer);
+    return rc;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Stream
+
+int
+tf_node_client_stream_open (tf_node_client_t *self, tf_node_client_line_fn *fn, void *arg)
+{
+    assert (self && fn);
+    tf_node_client_stream_close (self);
+    self->stream = curl_easy_init ();
+    if (!self->stream)
+        return -1;
+    self->line_fn = fn;
+    self->line_arg = arg;
+    self->stream_answered = false;
+    char *url = zsys_sprintf ("%s%s", self->base_url, TF_NODE_PATH_STREAM);
+    curl_easy_setopt (self->stream, CURLOPT_URL, url);
+    curl_easy_setopt (self->stream, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt (self->stream, CURLOPT_CONNECTTIMEOUT_MS, (long) TF_NODE_CLIENT_CONNECT_MS);
+    curl_easy_setopt (self->stream, CURLOPT_WRITEFUNCTION, s_on_stream);
+    curl_easy_setopt (self->stream, CURLOPT_WRITEDATA, self);
+    curl_easy_setopt (self->stream, CURLOPT_FAILONERROR, 1L);
+    curl_easy_setopt (self->stream, CURLOPT_TCP_NODELAY, 1L);
+    zstr_free (&url);
+    if (curl_multi_add_handle (self->multi, self->stream) != CURLM_OK) {
+        curl_easy_cleanup (self->stream);
+        self->stream = NULL;
+        return -1;
+    }
+    self->streaming = true;
+    return 0;
+}
+
+bool
+tf_node_client_streaming (tf_node_client_t *self)
+{
+    assert (self);
+    return self->stream && self->streaming;
+}
+
+bool
+tf_node_client_stream_answered (tf_node_client_t *self)
+{
+    assert (self);
+    return self->stream_answered;
+}
+
+void
+tf_node_client_stream_close (tf_node_client_t *self)
+{
+    assert (self);
+    if (!self->stream)
+        return;
+    curl_multi_remove_handle (self->multi, self->stream);
+    curl_easy_cleanup (self->stream);
+    self->stream = NULL;
+    self->streaming = false;
+    zchunk_set (self->stream_line, NULL, 0);
+}
+
+int
+tf_node_client_pump (tf_node_client_t *self, int64_t wait_ms)
+{
+    assert (self);
+    int64_t deadline = zclock_mono () + (wait_ms > 0 ? wait_ms : 0);
+    uint64_t lines_before = self->lines;
+    CURLcode ignored = CURLE_OK;
+    while (self->lines == lines_before) {
+        if (s_cancelled (self))
+            return -1;
+        int64_t left = deadline - zclock_mono ();
+        if (left <= 0)
+            break;
+        s_drive (self, left < TF_NODE_CLIENT_TICK_MS ? left : TF_NODE_CLIENT_TICK_MS, &ignored);
+    }
+    s_drive (self, 0, &ignored);            //  Deliver what the last poll woke for
+    return 0;
+}
