@@ -5,6 +5,7 @@
 //  misbehaves on request: fails its verdict, crashes, hangs or acks late.
 //  Emits expect.result (expectations, in evaluate) and run.phase.ack.
 
+#include <signal.h>
 #include <sys/resource.h>
 #include "tf_actor.h"
 
@@ -14,6 +15,7 @@ typedef struct {
     int crash_in;                           //  Phase that aborts the process, or -1
     int hang_in;                            //  Phase never acknowledged, or -1
     long ack_delay_ms;                      //  Delay before each ack
+    long linger_ms;                         //  Stay this long after the run, deaf to SIGTERM
 } s_test_t;
 
 //  An expectation's verdict goes out before its evaluate ack
@@ -63,7 +65,7 @@ s_take_options (s_test_t *test, int *argc, char **argv)
         const char *flag = argv[index];
         bool ours = !strcmp (flag, "--role") || !strcmp (flag, "--fail")
                     || !strcmp (flag, "--crash-in") || !strcmp (flag, "--hang-in")
-                    || !strcmp (flag, "--ack-delay-ms");
+                    || !strcmp (flag, "--ack-delay-ms") || !strcmp (flag, "--linger-ms");
         if (!ours) {
             argv[kept++] = argv[index];
             continue;
@@ -77,6 +79,8 @@ s_take_options (s_test_t *test, int *argc, char **argv)
             test->fail = value;
         else if (!strcmp (flag, "--ack-delay-ms"))
             test->ack_delay_ms = atol (value);
+        else if (!strcmp (flag, "--linger-ms"))
+            test->linger_ms = atol (value);
         else {
             int phase = tf_phase_by_name (value);
             if (phase < 0)
@@ -101,7 +105,8 @@ main (int argc, char **argv)
     int rc = tf_actor_config_parse (
         &config, argc, argv, test.role, "test",
         "A test actor. Also: --role workload|expectation, --fail MESSAGE (failed verdict),\n"
-        "--crash-in PHASE (abort), --hang-in PHASE (never ack), --ack-delay-ms N.");
+        "--crash-in PHASE (abort), --hang-in PHASE (never ack), --ack-delay-ms N,\n"
+        "--linger-ms N (outstay the run by N ms, ignoring SIGTERM).");
     if (rc)
         return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
     zsys_init ();
@@ -110,5 +115,12 @@ main (int argc, char **argv)
     tf_actor_t *actor = tf_actor_new (&config, &handlers, &test);
     rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
     tf_actor_destroy (&actor);
+    if (test.linger_ms > 0) {
+        //  A stubborn process: only SIGKILL ends it before its time
+        signal (SIGTERM, SIG_IGN);
+        int64_t until = zclock_mono () + test.linger_ms;
+        while (zclock_mono () < until)
+            zclock_sleep ((int) (until - zclock_mono ()));
+    }
     return rc;
 }

@@ -1,6 +1,7 @@
-//  test_spine_faults.c - faults through tf: an actor crash, Ctrl-C, SIGKILL of
-//  tf itself. Each ends with no process of the run left, checked by pid (the
-//  run's pids file) and by reaping every orphan handed to the test.
+//  test_spine_faults.c - faults through tf: an actor crash, Ctrl-C once and
+//  twice, SIGKILL of tf itself, an actor that outstays the run. Each ends with
+//  no process of the run left, checked by pid (the run's pids file) and by
+//  reaping every orphan handed to the test.
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,17 +13,24 @@
 
 #define SPINE_MAX_PIDS  64
 #define SPINE_PROCESSES 5                   //  Coordinator, deployer, three actors
+#define SPINE_FORCE_MS  15000               //  A forced stop is much quicker than cleanup's deadline
 
-//  Every process tf started is gone (after everything was reaped)
+//  Every one of the processes tf started is gone (after everything was reaped)
 static void
-s_assert_no_process_left (spine_run_t *run)
+s_assert_none_of_left (spine_run_t *run, size_t processes)
 {
     assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
     pid_t pids[SPINE_MAX_PIDS];
     size_t count = spine_run_pids (run, pids, SPINE_MAX_PIDS);
-    assert_int_equal (count, SPINE_PROCESSES);
+    assert_int_equal (count, processes);
     for (size_t index = 0; index < count; index++)
         assert_false (spine_pid_alive (pids[index]));
+}
+
+static void
+s_assert_no_process_left (spine_run_t *run)
+{
+    s_assert_none_of_left (run, SPINE_PROCESSES);
 }
 
 static void
@@ -84,6 +92,38 @@ test_spine_sigkill_leaves_no_process (void **state)
     s_assert_no_process_left (run);
 }
 
+static void
+test_spine_second_sigint_forces (void **state)
+{
+    spine_run_t *run = *state = spine_start ("spine_hang_cleanup.yaml", true, NULL);
+    assert_true (spine_wait_output (run, "phase execute", SPINE_EVENT_TIMEOUT_MS));
+    kill (run->pid, SIGINT);
+    //  An actor never acknowledges cleanup: the run would wait for its deadline
+    assert_true (spine_wait_output (run, "phase cleanup", SPINE_EVENT_TIMEOUT_MS));
+    assert_false (spine_wait_output (run, "verdict:", 0));
+    kill (run->pid, SIGINT);
+    assert_int_equal (spine_wait_exit (run, SPINE_FORCE_MS), 3);
+    char *output = spine_output (run);
+    assert_non_null (strstr (output, "interrupted again: killing every process of the run"));
+    assert_non_null (strstr (output, "coordinator killed by signal 9"));
+    free (output);
+    s_assert_none_of_left (run, 4);         //  Coordinator, deployer, two actors
+}
+
+static void
+test_spine_stubborn_actor_is_killed (void **state)
+{
+    spine_run_t *run = *state = spine_start ("spine_stubborn.yaml", true, NULL);
+    //  The verdict stands; the actor that outstayed the run is named
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 0);
+    char *output = spine_output (run);
+    assert_non_null (strstr (output, "still running"));
+    assert_non_null (strstr (output, "ignored SIGTERM: SIGKILL"));
+    assert_non_null (strstr (output, "actor stubborn killed by signal 9 (Killed) (stopped by tf)"));
+    free (output);
+    s_assert_none_of_left (run, 4);         //  Coordinator, deployer, two actors
+}
+
 int
 main (void)
 {
@@ -92,6 +132,8 @@ main (void)
         cmocka_unit_test_teardown (test_spine_actor_crash_aborts_and_cleans_up, spine_teardown),
         cmocka_unit_test_teardown (test_spine_sigint_cleans_up, spine_teardown),
         cmocka_unit_test_teardown (test_spine_sigkill_leaves_no_process, spine_teardown),
+        cmocka_unit_test_teardown (test_spine_second_sigint_forces, spine_teardown),
+        cmocka_unit_test_teardown (test_spine_stubborn_actor_is_killed, spine_teardown),
     };
     return cmocka_run_group_tests_name ("spine_faults", tests, NULL, NULL);
 }
