@@ -208,8 +208,8 @@ void
 tf_progress_tick (tf_progress_t *self)
 {
     assert (self);
-    if (!self->phase[0])
-        return;
+    if (!self->phase[0] || strcmp (self->phase, "done") == 0)
+        return;                             //  Nothing more to show once the run is done
     if (self->live) {
         s_show_live (self);
         return;

@@ -1,0 +1,151 @@
+//  test_tf_progress.c - what tf shows while a run goes on: plain lines in CI,
+//  one live line on a terminal
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include "tf_progress.h"
+
+typedef struct {
+    char *text;                             //  Everything printed so far
+    size_t size;
+    FILE *out;                              //  Memory stream over text
+} s_screen_t;
+
+static int
+s_setup (void **state)
+{
+    s_screen_t *screen = (s_screen_t *) zmalloc (sizeof (s_screen_t));
+    screen->out = open_memstream (&screen->text, &screen->size);
+    assert_non_null (screen->out);
+    *state = screen;
+    return 0;
+}
+
+static int
+s_teardown (void **state)
+{
+    s_screen_t *screen = (s_screen_t *) *state;
+    fclose (screen->out);
+    free (screen->text);
+    free (screen);
+    return 0;
+}
+
+//  A run.phase broadcast as the coordinator sends it
+static tf_msg_t
+s_phase (const char *name, uint64_t seq, uint64_t phase_ms, char **awaiting, size_t count)
+{
+    tf_msg_t msg = {.id = TF_MSG_run_phase};
+    msg.run_phase = (tf_run_phase_t) {.run_id = "run-1",
+                                      .phase = (char *) name,
+                                      .seq = seq,
+                                      .elapsed_ms = 1500,
+                                      .phase_ms = phase_ms,
+                                      .awaiting = {.items = awaiting, .count = count}};
+    return msg;
+}
+
+//  Occurrences of needle in haystack
+static size_t
+s_count (const char *haystack, const char *needle)
+{
+    size_t count = 0;
+    for (const char *found = strstr (haystack, needle); found; found = strstr (found + 1, needle))
+        count++;
+    return count;
+}
+
+static void
+test_tf_progress_prints_each_phase_once_in_ci (void **state)
+{
+    s_screen_t *screen = (s_screen_t *) *state;
+    tf_progress_t *progress = tf_progress_new (screen->out, false);
+    char *awaiting[] = {"judge"};
+    tf_msg_t deploy = s_phase ("deploy", 2, 0, awaiting, 1);
+    tf_msg_t execute = s_phase ("execute", 4, 30000, NULL, 0);
+    tf_progress_message (progress, &deploy);
+    tf_progress_message (progress, &deploy);        //  Repeated every heartbeat
+    tf_progress_message (progress, &execute);
+    tf_progress_message (progress, &execute);
+    assert_string_equal (tf_progress_phase (progress), "execute");
+    fflush (screen->out);
+    assert_int_equal (s_count (screen->text, "phase deploy, run 1.5s"), 1);
+    assert_int_equal (s_count (screen->text, "phase execute (30.0s planned), run 1.5s"), 1);
+    assert_int_equal (screen->text[0], '[');         //  Timestamped
+    assert_null (strstr (screen->text, "\r"));       //  No terminal control in CI
+    tf_progress_destroy (&progress);
+    assert_null (progress);
+}
+
+static void
+test_tf_progress_reports_abort (void **state)
+{
+    s_screen_t *screen = (s_screen_t *) *state;
+    tf_progress_t *progress = tf_progress_new (screen->out, false);
+    tf_msg_t abort_msg = {.id = TF_MSG_run_abort};
+    abort_msg.run_abort = (tf_run_abort_t) {.run_id = "run-1",
+                                            .reason = "actor crasher lost",
+                                            .actor = "crasher",
+                                            .phase = "execute"};
+    tf_progress_message (progress, &abort_msg);
+    fflush (screen->out);
+    assert_non_null (strstr (screen->text, "run aborted in execute by actor crasher: actor "
+                                           "crasher lost"));
+    tf_progress_destroy (&progress);
+}
+
+static void
+test_tf_progress_keeps_one_live_line (void **state)
+{
+    s_screen_t *screen = (s_screen_t *) *state;
+    tf_progress_t *progress = tf_progress_new (screen->out, true);
+    char *awaiting[] = {"deployer", "judge"};
+    tf_msg_t capture = s_phase ("capture", 3, 0, awaiting, 2);
+    tf_progress_message (progress, &capture);
+    tf_progress_tick (progress);
+    fflush (screen->out);
+    assert_non_null (strstr (screen->text, "\r\033[Kcapture "));
+    assert_non_null (strstr (screen->text, "awaiting: deployer, judge"));
+    tf_progress_line (progress, "something happened");
+    tf_progress_end (progress);
+    fflush (screen->out);
+    //  The line is printed on a clean line, and the live line erased at the end
+    assert_non_null (strstr (screen->text, "\r\033[Ksomething happened\n"));
+    size_t length = strlen (screen->text);
+    assert_true (length >= 4);
+    assert_string_equal (screen->text + length - 4, "\r\033[K");
+    tf_progress_destroy (&progress);
+}
+
+static void
+test_tf_progress_done_awaits_nobody (void **state)
+{
+    s_screen_t *screen = (s_screen_t *) *state;
+    tf_progress_t *progress = tf_progress_new (screen->out, true);
+    char *awaiting[] = {"deployer"};
+    tf_msg_t done = s_phase ("done", 8, 0, awaiting, 1);
+    tf_progress_message (progress, &done);
+    tf_progress_tick (progress);
+    fflush (screen->out);
+    assert_non_null (strstr (screen->text, "phase done"));
+    assert_null (strstr (screen->text, "awaiting"));
+    tf_progress_destroy (&progress);
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown (test_tf_progress_prints_each_phase_once_in_ci, s_setup,
+                                         s_teardown),
+        cmocka_unit_test_setup_teardown (test_tf_progress_reports_abort, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_tf_progress_keeps_one_live_line, s_setup,
+                                         s_teardown),
+        cmocka_unit_test_setup_teardown (test_tf_progress_done_awaits_nobody, s_setup,
+                                         s_teardown),
+    };
+    return cmocka_run_group_tests_name ("tf_progress", tests, NULL, NULL);
+}
