@@ -2,3 +2,5 @@
 tf_add_unit_test(test_tf_plan SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_plan.c LIBS tf_proto)
 tf_add_unit_test(test_tf_plan_yaml SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_plan_yaml.c
                  LIBS tf_proto)
+tf_add_unit_test(test_tf_plan_wire SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_plan_wire.c
+                 LIBS tf_proto)
