@@ -56,7 +56,8 @@ struct _tf_supervisor_t {
     FILE *pids;                             //  run_dir/pids, one line per process
     zsock_t *control;                       //  SUB to the coordinator's broadcasts
     tf_progress_t *progress;
-    FILE *out;                              //  Not owned
+    FILE *out;                              //  Progress and verdict, not owned
+    FILE *err;                              //  Errors, not owned
 
     int interrupts_handled;                 //  SIGINT/SIGTERM acted upon
     bool forced;                            //  Second interrupt: everything SIGKILLed
@@ -122,6 +123,7 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
 {
     assert (config && config->scenario && config->bin_dir && err);
     tf_supervisor_t *self = (tf_supervisor_t *) zmalloc (sizeof (tf_supervisor_t));
+    self->err = err;
     self->bin_dir = strdup (config->bin_dir);
     self->run_dir_given = config->run_dir != NULL;
     if (config->run_dir)
@@ -220,21 +222,22 @@ s_dir_is_empty (const char *dir, bool *exists)
 static int
 s_prepare_run_dir (tf_supervisor_t *self)
 {
-    if (self->run_dir && self->run_dir[0] != '/') {
-        char cwd[PATH_MAX];
-        if (!getcwd (cwd, sizeof cwd)) {
-            fprintf (self->out, "tf: cannot read the current directory: %s\n", strerror (errno));
-            return TF_EXIT_ERROR;
-        }
-        char *absolute = zsys_sprintf ("%s/%s", cwd, self->run_dir);
-        free (self->run_dir);
-        self->run_dir = absolute;
-    }
     if (!self->run_dir) {
         const char *tmpdir = getenv ("TMPDIR");
         if (!tmpdir || !*tmpdir)
             tmpdir = "/tmp";
         self->run_dir = zsys_sprintf ("%s/%sXXXXXX", tmpdir, TF_SUPERVISOR_RUN_PREFIX);
+    }
+    //  Absolute, so the endpoints we print work from anywhere
+    if (self->run_dir[0] != '/') {
+        char cwd[PATH_MAX];
+        if (!getcwd (cwd, sizeof cwd)) {
+            fprintf (self->err, "tf: cannot read the current directory: %s\n", strerror (errno));
+            return TF_EXIT_ERROR;
+        }
+        char *absolute = zsys_sprintf ("%s/%s", cwd, self->run_dir);
+        free (self->run_dir);
+        self->run_dir = absolute;
     }
     size_t ipc_length = strlen (self->run_dir) + 1 + strlen (TF_SUPERVISOR_LONGEST_IPC);
     if (ipc_length > TF_SUPERVISOR_IPC_MAX) {
@@ -248,17 +251,17 @@ s_prepare_run_dir (tf_supervisor_t *self)
         bool exists;
         bool empty = s_dir_is_empty (self->run_dir, &exists);
         if (exists && !empty) {
-            fprintf (self->out, "tf: --run-dir %s exists and is not an empty directory\n",
+            fprintf (self->err, "tf: --run-dir %s exists and is not an empty directory\n",
                      self->run_dir);
             return TF_EXIT_USAGE;
         }
         if (!exists && mkdir (self->run_dir, TF_SUPERVISOR_DIR_MODE)) {
-            fprintf (self->out, "tf: cannot create run directory %s: %s\n", self->run_dir,
+            fprintf (self->err, "tf: cannot create run directory %s: %s\n", self->run_dir,
                      strerror (errno));
             return TF_EXIT_USAGE;
         }
         if (chmod (self->run_dir, TF_SUPERVISOR_DIR_MODE)) {
-            fprintf (self->out, "tf: cannot set mode 0700 on %s: %s\n", self->run_dir,
+            fprintf (self->err, "tf: cannot set mode 0700 on %s: %s\n", self->run_dir,
                      strerror (errno));
             return TF_EXIT_ERROR;
         }
@@ -268,7 +271,7 @@ s_prepare_run_dir (tf_supervisor_t *self)
     }
     else {
         if (!mkdtemp (self->run_dir)) {
-            fprintf (self->out, "tf: cannot create a run directory from %s: %s\n",
+            fprintf (self->err, "tf: cannot create a run directory from %s: %s\n",
                      self->run_dir, strerror (errno));
             return TF_EXIT_ERROR;
         }
@@ -291,7 +294,7 @@ s_write_file (tf_supervisor_t *self, const char *name, const void *data, size_t 
     if (fd >= 0 && write (fd, data, size) == (ssize_t) size && close (fd) == 0)
         rc = 0;
     else {
-        fprintf (self->out, "tf: cannot write %s: %s\n", path, strerror (errno));
+        fprintf (self->err, "tf: cannot write %s: %s\n", path, strerror (errno));
         if (fd >= 0)
             close (fd);
     }
@@ -316,7 +319,7 @@ s_fill_run_dir (tf_supervisor_t *self)
     uint8_t *packed = NULL;
     size_t packed_size = 0;
     if (tf_plan_pack (self->plan, &packed, &packed_size)) {
-        fprintf (self->out, "tf: cannot encode the plan\n");
+        fprintf (self->err, "tf: cannot encode the plan\n");
         return -1;
     }
     rc = s_write_file (self, "plan.msgpack", packed, packed_size);
@@ -326,7 +329,7 @@ s_fill_run_dir (tf_supervisor_t *self)
     char *logs = zsys_sprintf ("%s/logs", self->run_dir);
     rc = mkdir (logs, TF_SUPERVISOR_DIR_MODE);
     if (rc)
-        fprintf (self->out, "tf: cannot create %s: %s\n", logs, strerror (errno));
+        fprintf (self->err, "tf: cannot create %s: %s\n", logs, strerror (errno));
     zstr_free (&logs);
     if (rc)
         return -1;
@@ -334,7 +337,7 @@ s_fill_run_dir (tf_supervisor_t *self)
     int fd = open (pids, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, TF_SUPERVISOR_FILE_MODE);
     self->pids = fd >= 0 ? fdopen (fd, "w") : NULL;
     if (!self->pids)
-        fprintf (self->out, "tf: cannot create %s: %s\n", pids, strerror (errno));
+        fprintf (self->err, "tf: cannot create %s: %s\n", pids, strerror (errno));
     zstr_free (&pids);
     return self->pids ? 0 : -1;
 }
@@ -361,7 +364,7 @@ s_dispose_run_dir (tf_supervisor_t *self, int exit_code)
         fprintf (self->out, "run directory kept (LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS): %s\n",
                  self->run_dir);
     else if (nftw (self->run_dir, s_remove_entry, TF_SUPERVISOR_NFTW_FDS, FTW_DEPTH | FTW_PHYS))
-        fprintf (self->out, "tf: could not remove run directory %s: %s\n", self->run_dir,
+        fprintf (self->err, "tf: could not remove run directory %s: %s\n", self->run_dir,
                  strerror (errno));
     else
         fprintf (self->out,
@@ -467,7 +470,7 @@ s_start_coordinator (tf_supervisor_t *self)
     if (rc == 0)
         s_record_pid (self, self->coordinator);
     else
-        fprintf (self->out, "tf: cannot start %s (log: %s)\n", program, log);
+        fprintf (self->err, "tf: cannot start %s (log: %s)\n", program, log);
     zstr_free (&log);
     zstr_free (&plan_path);
     zstr_free (&program);
@@ -506,7 +509,7 @@ s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
     if (rc == 0)
         s_record_pid (self, actor->spawn);
     else
-        fprintf (self->out, "tf: cannot start actor %s (log: %s)\n", plan->name, log);
+        fprintf (self->err, "tf: cannot start actor %s (log: %s)\n", plan->name, log);
     zstr_free (&log);
     return rc;
 }
@@ -518,7 +521,7 @@ s_check_programs (tf_supervisor_t *self)
     int rc = 0;
     char *coordinator = zsys_sprintf ("%s/%s", self->bin_dir, TF_SUPERVISOR_COORDINATOR);
     if (access (coordinator, X_OK)) {
-        fprintf (self->out, "tf: %s is missing (is the project built?)\n", coordinator);
+        fprintf (self->err, "tf: %s is missing (is the project built?)\n", coordinator);
         rc = -1;
     }
     zstr_free (&coordinator);

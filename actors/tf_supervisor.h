@@ -47,7 +47,8 @@ typedef struct {
 } tf_supervisor_config_t;
 
 //  Load and validate the scenario with the overrides applied. Returns NULL
-//  after printing every problem to err (exit TF_EXIT_USAGE).
+//  after printing every problem to err (exit TF_EXIT_USAGE). err (borrowed)
+//  also receives the run's errors later.
 tf_supervisor_t *tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err);
 
 //  Destroy the supervisor and nullify the reference. Safe on NULL.
