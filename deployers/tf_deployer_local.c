@@ -326,7 +326,7 @@ s_kill_all_now (tf_deployer_local_t *self)
     for (size_t index = 0; index < self->node_count; index++) {
         s_node_t *node = &self->nodes[index];
         if (node->pid > 0) {
-            kill (node->pid, SIGKILL);
+            tf_node_proc_signal (node->pid, SIGKILL);
             int status;
             waitpid (node->pid, &status, 0);
             zsys_info ("deployer: node killed name=%s pid=%d", node->name, (int) node->pid);
@@ -763,14 +763,14 @@ s_control_begin (tf_deployer_local_t *self, s_control_t *control)
         if (node->pid <= 0)
             s_control_reply (self, false, "stop: node %s is already stopped", node->name);
         else {
-            kill (node->pid, SIGKILL);
+            tf_node_proc_signal (node->pid, SIGKILL);
             control->state = S_CONTROL_KILLING;
         }
     }
     else if (streq (action, "restart")) {
         control->relaunch = true;
         if (node->pid > 0) {
-            kill (node->pid, SIGKILL);
+            tf_node_proc_signal (node->pid, SIGKILL);
             control->state = S_CONTROL_KILLING;
         }
         else
@@ -789,7 +789,7 @@ s_control_begin (tf_deployer_local_t *self, s_control_t *control)
             s_control_reply (self, false, "pause: node %s is stopped", node->name);
         else if (node->paused)
             s_control_reply (self, false, "pause: node %s is already paused", node->name);
-        else if (kill (node->pid, SIGSTOP))
+        else if (tf_node_proc_signal (node->pid, SIGSTOP))
             s_control_reply (self, false, "pause: cannot signal %s: %s", node->name,
                              strerror (errno));
         else {
@@ -800,7 +800,7 @@ s_control_begin (tf_deployer_local_t *self, s_control_t *control)
     else if (streq (action, "resume")) {
         if (node->pid <= 0 || !node->paused)
             s_control_reply (self, false, "resume: node %s is not paused", node->name);
-        else if (kill (node->pid, SIGCONT))
+        else if (tf_node_proc_signal (node->pid, SIGCONT))
             s_control_reply (self, false, "resume: cannot signal %s: %s", node->name,
                              strerror (errno));
         else {
@@ -842,12 +842,11 @@ s_control_tick (tf_deployer_local_t *self)
             s_control_reply (self, true, NULL);
             return;
         }
-        //  A restarted node comes back unblocked: forget its blocks
-        for (size_t other = 0; other < self->node_count; other++) {
-            size_t at = (size_t) (node - self->nodes);
+        //  A restarted node forgets the peers it blocked; the others still
+        //  block it, so heal still unblocks those pairs
+        size_t at = (size_t) (node - self->nodes);
+        for (size_t other = 0; other < self->node_count; other++)
             self->blocked[at * self->node_count + other] = false;
-            self->blocked[other * self->node_count + at] = false;
-        }
         if (s_start_node (self, node))
             s_control_reply (self, false, "%s: cannot start node %s", control->action,
                              node->name);
@@ -973,9 +972,9 @@ s_begin_cleanup (tf_deployer_local_t *self)
     for (size_t index = 0; index < self->node_count; index++) {
         s_node_t *node = &self->nodes[index];
         if (node->pid > 0) {
-            kill (node->pid, SIGTERM);
-            if (node->paused)
-                kill (node->pid, SIGCONT);  //  A stopped process acts on SIGTERM only when continued
+            tf_node_proc_signal (node->pid, SIGTERM);
+            if (node->paused)               //  A stopped process acts on SIGTERM once continued
+                tf_node_proc_signal (node->pid, SIGCONT);
         }
     }
     self->kill_at = zclock_mono () + TF_DEPLOYER_LOCAL_STOP_GRACE_MS;
@@ -1000,7 +999,7 @@ s_cleanup_tick (tf_deployer_local_t *self)
         for (size_t index = 0; index < self->node_count; index++)
             if (self->nodes[index].pid > 0) {
                 zsys_notice ("deployer: node ignored SIGTERM name=%s; killing", self->nodes[index].name);
-                kill (self->nodes[index].pid, SIGKILL);
+                tf_node_proc_signal (self->nodes[index].pid, SIGKILL);
             }
         self->kill_at = INT64_MAX;
     }

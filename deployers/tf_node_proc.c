@@ -51,6 +51,7 @@ tf_node_proc_spawn (char *const argv[], const char *dir, const char *log_path,
         //  Child: die with the deployer, whatever kills it
         if (prctl (PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid () != parent)
             _exit (TF_NODE_PROC_EXEC_FAILED);
+        setpgid (0, 0);
         sigset_t none;
         sigemptyset (&none);
         sigprocmask (SIG_SETMASK, &none, NULL);
@@ -68,6 +69,8 @@ tf_node_proc_spawn (char *const argv[], const char *dir, const char *log_path,
         _exit (TF_NODE_PROC_EXEC_FAILED);
     }
     int fork_errno = errno;
+    if (pid > 0)
+        setpgid (pid, pid);                 //  Also here: whichever runs first wins the race
     free (envp);
     close (log_fd);
     if (pid < 0) {
@@ -76,6 +79,12 @@ tf_node_proc_spawn (char *const argv[], const char *dir, const char *log_path,
         return -1;
     }
     return pid;
+}
+
+int
+tf_node_proc_signal (pid_t pid, int signal_number)
+{
+    return pid > 0 ? kill (-pid, signal_number) : -1;
 }
 
 bool

@@ -3,8 +3,10 @@
 //
 //  The child sets PR_SET_PDEATHSIG SIGKILL (and exits at once if the deployer
 //  is already gone), so a node never outlives its deployer, even one killed
-//  with SIGKILL. It runs in its directory, with stdin on /dev/null and
-//  stdout+stderr appended to its log file.
+//  with SIGKILL. It leads its own process group, so signals meant for the
+//  deployer's group do not reach it and the deployer's signals reach whatever
+//  a wrapper script starts. It runs in its directory, with stdin on
+//  /dev/null and stdout+stderr appended to its log file.
 
 #ifndef TF_NODE_PROC_H_INCLUDED
 #define TF_NODE_PROC_H_INCLUDED
@@ -21,6 +23,10 @@
 //  Returns the child's pid, or -1 after logging why.
 pid_t tf_node_proc_spawn (char *const argv[], const char *dir, const char *log_path,
                           char *const extra_env[]);
+
+//  Send a signal to the node's process group. Call it only while the node is
+//  unreaped, so a recycled pid is never hit. Returns 0 or -1 (errno set).
+int tf_node_proc_signal (pid_t pid, int signal_number);
 
 //  Collect pid's status if it has ended, without blocking. Returns true (and
 //  *status) once it has been reaped.

@@ -5,6 +5,10 @@
 //  (tests/data/nodes/stub-node.py); nodes dying with a SIGKILLed deployer;
 //  three real tf-nodes making progress. Every test ends with every node
 //  process gone, checked by the pids the deployer logged.
+//
+//  These runs need every program of a local run built: tf, tf-coordinator,
+//  tf-deployer-local, tf-scanner, the chaos workloads, and tf-node with
+//  tf-expect-consensus-liveness for the last test.
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -167,6 +171,14 @@ test_deploy_nodes_die_with_a_sigkilled_deployer (void **state)
     assert_true (deployer > 0);
     assert_int_equal (kill (deployer, SIGKILL), 0);
     assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 3);
+    //  The nodes died with the deployer (parent-death signal): tf, which
+    //  inherits orphans, found none of them left behind
+    char *output = spine_output (run);
+    bool strays = strstr (output, "left behind by the run") != NULL;
+    if (strays)
+        print_error ("%s\n", output);
+    free (output);
+    assert_false (strays);
     assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
     for (size_t index = 0; index < 3; index++)
         assert_false (spine_pid_alive (nodes[index]));
