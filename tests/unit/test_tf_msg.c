@@ -36,6 +36,7 @@ typedef struct {
     const char *field;                      //  Map key
     const char *type;                       //  "STR", "U64", ... or "LIST"
     bool required;
+    const char *record;                     //  LIST only: the record of its items
 } s_schema_field_t;
 
 static const s_schema_field_t s_schema[] = {
@@ -43,8 +44,8 @@ static const s_schema_field_t s_schema[] = {
 #define TF_RECORD_END(name)
 #define TF_MSG_BEGIN(name, id, topic)
 #define TF_MSG_END(name)
-#define TF_FIELD(owner, field, type, required) {#owner, #field, #type, required},
-#define TF_LIST(owner, field, record, required) {#owner, #field, "LIST", required},
+#define TF_FIELD(owner, field, type, required) {#owner, #field, #type, required, NULL},
+#define TF_LIST(owner, field, record, required) {#owner, #field, "LIST", required, #record},
 #include "tf_msg.def"
 #undef TF_RECORD_BEGIN
 #undef TF_RECORD_END
@@ -969,6 +970,14 @@ test_tf_msg_rejects_deep_nesting (void **state)
     uint8_t *body = s_result_nested (8, &size);
     free (s_expect_accept (TF_MSG_expect_result, body, size, "details 8 deep", &again_size));
     free (body);
+    //  details sits one level below the top map: TF_MAX_DEPTH - 1 arrays fit, one more does not
+    body = s_result_nested (TF_MAX_DEPTH - 1, &size);
+    free (s_expect_accept (TF_MSG_expect_result, body, size, "details at the depth cap",
+                           &again_size));
+    free (body);
+    body = s_result_nested (TF_MAX_DEPTH, &size);
+    s_expect_reject (TF_MSG_expect_result, body, size, "details one level over the cap");
+    free (body);
     body = s_result_nested (TF_TEST_DEEP, &size);
     s_expect_reject (TF_MSG_expect_result, body, size, "details nested too deep");
     free (body);
@@ -1154,6 +1163,70 @@ test_tf_msg_survives_random_and_mutated_bodies (void **state)
     assert_true (accepted > 0);                      //  Some flips land in string bytes
 }
 
+
+//  ---------------------------------------------------------------------------
+//  The wire spec lists every field as the schema defines it
+
+//  How PROTOCOL.md writes a schema type
+static void
+s_doc_type (const s_schema_field_t *field, char *type, size_t size)
+{
+    static const char *const names[][2] = {
+        {"STR", "string"}, {"U64", "uint"}, {"BOOL", "bool"},  {"F64", "float"},
+        {"BIN", "bin"},    {"RAW", "any"},  {"STRS", "[string]"},
+    };
+    if (field->record) {
+        snprintf (type, size, "[%s]", field->record);
+        return;
+    }
+    for (size_t index = 0; index < sizeof names / sizeof names[0]; index++)
+        if (strcmp (names[index][0], field->type) == 0) {
+            snprintf (type, size, "%s", names[index][1]);
+            return;
+        }
+    fail_msg ("schema type %s has no name in PROTOCOL.md", field->type);
+}
+
+static void
+test_tf_msg_protocol_doc_lists_every_field (void **state)
+{
+    (void) state;
+    const char *data_dir = getenv ("TF_TEST_DATA");
+    assert_non_null (data_dir);
+    char *path = zsys_sprintf ("%s/../../proto/PROTOCOL.md", data_dir);
+    zchunk_t *chunk = zchunk_slurp (path, 0);
+    if (!chunk)
+        fail_msg ("cannot read %s", path);
+    char *doc = zchunk_strdup (chunk);
+    zchunk_destroy (&chunk);
+    for (size_t index = 0; index < S_SCHEMA_SIZE; index++) {
+        const s_schema_field_t *field = &s_schema[index];
+        tf_msg_id_t id = s_owner_id (field->owner);
+        //  The section of the message or record: from its heading to the next one
+        char heading[128];
+        if (id != TF_MSG_INVALID)
+            snprintf (heading, sizeof heading, "\n### `%s` (id %d)\n", tf_msg_topic (id), (int) id);
+        else
+            snprintf (heading, sizeof heading, "\n### record `%s`\n", field->owner);
+        char *section = strstr (doc, heading);
+        if (!section)
+            fail_msg ("PROTOCOL.md has no section \"%s\"", heading + 1);
+        char *next = strstr (section + 1, "\n### ");
+        char *end = next ? next : section + strlen (section);
+        char type[64], row[160];
+        s_doc_type (field, type, sizeof type);
+        snprintf (row, sizeof row, "\n| `%s` | %s | %s |", field->field, type,
+                  field->required ? "yes" : "no");
+        char saved = *end;
+        *end = 0;
+        bool found = strstr (section, row) != NULL;
+        *end = saved;
+        if (!found)
+            fail_msg ("PROTOCOL.md section of %s lacks the row \"%s\"", field->owner, row + 1);
+    }
+    zstr_free (&doc);
+    zstr_free (&path);
+}
 
 //  ---------------------------------------------------------------------------
 //  Sockets: frames, topics, the rejection counter
@@ -1423,6 +1496,7 @@ main (int argc, char **argv)
         cmocka_unit_test (test_tf_msg_ignores_unknown_keys),
         cmocka_unit_test (test_tf_msg_accepts_any_key_order_and_integer_width),
         cmocka_unit_test (test_tf_msg_survives_random_and_mutated_bodies),
+        cmocka_unit_test (test_tf_msg_protocol_doc_lists_every_field),
         cmocka_unit_test_setup_teardown (test_tf_msg_recv_delivers_a_good_message, s_pair_setup,
                                          s_pair_teardown),
         cmocka_unit_test_setup_teardown (test_tf_msg_recv_rejects_unknown_topic, s_pair_setup,
