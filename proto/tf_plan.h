@@ -57,7 +57,8 @@ typedef struct {
     char *command;                      //  Custom actors only: command tf spawns, or NULL
                                         //  when the actor attaches by itself
     char *role;                         //  Custom actors only: "workload" | "expectation"
-    tf_knob_t *knobs;                   //  Normalised knobs (defaults filled in)
+    tf_knob_t *knobs;                   //  Normalised knobs (defaults filled in, catalogue
+                                        //  order); custom actors: as given
     size_t knob_count;
 } tf_plan_item_t;
 
@@ -139,11 +140,14 @@ void tf_plan_errors_print (const tf_plan_errors_t *self, FILE *out);
 tf_plan_t *tf_plan_load (const char *path, tf_plan_errors_t *errors);
 
 //  Same, from a string (name is used in error messages in place of a file).
+//  A scenario without a `name` key is named after the file, without extension.
 tf_plan_t *tf_plan_load_string (const char *yaml, const char *name, tf_plan_errors_t *errors);
 
 //  Check a plan's semantics (counts, knobs against the catalogue, impossible
 //  combinations such as DA without executors or chaos without node control),
 //  filling in knob defaults. Returns 0 when valid, -1 and errors otherwise.
+//  Validating a valid plan again changes nothing, so callers may adjust a loaded
+//  plan (runner, duration, seed) and validate it once more.
 int tf_plan_validate (tf_plan_t *self, tf_plan_errors_t *errors);
 
 //  Print the normalised plan as YAML (what `tf validate` shows). The output
@@ -172,7 +176,8 @@ int tf_plan_network_parse (const char *text, tf_network_t *network_p);
 int tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p);
 
 //  Decode; strict like every decoder: returns NULL (and logs once) on anything
-//  malformed. Caller owns the result.
+//  malformed. Checks structure and types, not meaning (the sender validated).
+//  Caller owns the result.
 tf_plan_t *tf_plan_unpack (const uint8_t *data, size_t size);
 
 //  ---------------------------------------------------------------------------
@@ -190,7 +195,9 @@ const tf_plan_item_t *tf_plan_item_by_name (const tf_plan_t *self, const char *n
 
 //  ---------------------------------------------------------------------------
 //  Builder for people embedding tf in their own C tests. Each call returns self
-//  so calls chain; errors are kept and reported by tf_plan_build.
+//  so calls chain. Setters do not check: tf_plan_build reports every problem
+//  (unknown kinds or knobs, bounds, impossible combinations) at once. Items are
+//  named after their kind as they are added, so item->name is usable at once.
 
 tf_plan_t *tf_plan_set_topology (tf_plan_t *self, tf_network_t network, uint32_t validators,
                                  uint32_t executors);

@@ -468,6 +468,39 @@ test_tf_plan_yaml_print_round_trips_awkward_strings (void **state)
     tf_plan_destroy (&plan);
 }
 
+static void
+test_tf_plan_yaml_survives_text_mutations (void **state)
+{
+    (void) state;
+    static const char replacements[] = ":{}[]-\"&*\n#!,";
+    char *path = s_data_path ("scenarios", "plan_full.yaml");
+    FILE *file = fopen (path, "rb");
+    assert_non_null (file);
+    char text[4096];
+    size_t size = fread (text, 1, sizeof text - 1, file);
+    fclose (file);
+    text[size] = 0;
+    size_t loaded = 0, rejected = 0;
+    for (size_t offset = 0; offset < size; offset++)
+        for (const char *with = replacements; *with; with++) {
+            char saved = text[offset];
+            text[offset] = *with;
+            tf_plan_errors_t *errors = tf_plan_errors_new ();
+            tf_plan_t *plan = tf_plan_load_string (text, "mutant.yaml", errors);
+            //  Either a plan and no errors, or errors and no plan
+            assert_true ((plan != NULL) == (tf_plan_errors_count (errors) == 0));
+            if (plan)
+                loaded++;
+            else
+                rejected++;
+            tf_plan_destroy (&plan);
+            tf_plan_errors_destroy (&errors);
+            text[offset] = saved;
+        }
+    assert_true (loaded > 0 && rejected > 0);
+    zstr_free (&path);
+}
+
 int
 main (void)
 {
@@ -486,6 +519,7 @@ main (void)
         cmocka_unit_test (test_tf_plan_yaml_reports_syntax_and_document_errors),
         cmocka_unit_test (test_tf_plan_yaml_collects_all_errors_in_file_order),
         cmocka_unit_test (test_tf_plan_yaml_print_round_trips_awkward_strings),
+        cmocka_unit_test (test_tf_plan_yaml_survives_text_mutations),
     };
     return cmocka_run_group_tests_name ("tf_plan_yaml", tests, NULL, NULL);
 }
