@@ -1,0 +1,370 @@
+//  tf_node_api.c - HTTP routes of the main and testing servers (node-api §1, §3 to §9)
+//
+//  Each handler takes the node lock, reads or changes state, and builds a reply. Errors
+//  are plain text with the status axum would give: 400 syntax, 415 content type, 422 shape.
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tf_node_api.h"
+#include "tf_node_internal.h"
+#include "tf_node_log.h"
+
+#define TF_NODE_HEADERS_LIMIT 512       //  Most ids /cryptarchia/headers returns
+#define TF_NODE_STATUS_MAX    10000     //  Most hashes per /mantle/status request
+
+typedef struct {
+    const char *path;           //  Exact path
+    const char *method;         //  Required method
+    int testing;                //  Served by the testing server
+    tf_node_route_t route;      //  Kind
+} route_t;
+
+static const route_t s_routes [] = {
+    {"/cryptarchia/info", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/cryptarchia/headers", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/storage/block", "POST", 0, TF_NODE_ROUTE_PLAIN},
+    {"/cryptarchia/events/blocks/stream", "GET", 0, TF_NODE_ROUTE_BLOCK_STREAM},
+    {"/cryptarchia/lib-stream", "GET", 0, TF_NODE_ROUTE_LIB_STREAM},
+    {"/mempool/add/tx", "POST", 0, TF_NODE_ROUTE_PLAIN},
+    {"/network/info", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/mantle/metrics", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/mantle/status", "POST", 0, TF_NODE_ROUTE_PLAIN},
+    {"/wallet/transactions/transfer-funds", "POST", 0, TF_NODE_ROUTE_PLAIN},
+    {"/metrics", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/testing/block-peer", "POST", 1, TF_NODE_ROUTE_PLAIN},
+    {"/testing/unblock-peer", "POST", 1, TF_NODE_ROUTE_PLAIN},
+    {"/testing/blocked-peers", "GET", 1, TF_NODE_ROUTE_PLAIN},
+    {"/da/block-peer", "POST", 1, TF_NODE_ROUTE_PLAIN},
+    {"/da/unblock-peer", "POST", 1, TF_NODE_ROUTE_PLAIN},
+    {"/da/blacklisted-peers", "GET", 1, TF_NODE_ROUTE_PLAIN},
+    {"/testing/faults", "GET", 1, TF_NODE_ROUTE_PLAIN},
+    {"/testing/faults", "POST", 1, TF_NODE_ROUTE_PLAIN},
+    {NULL, NULL, 0, TF_NODE_ROUTE_NONE}};
+
+//  /wallet/<64 hex>/balance
+static int
+s_is_balance_path (const char *path)
+{
+    return strncmp (path, "/wallet/", 8) == 0 && strlen (path) > 16
+           && strcmp (path + strlen (path) - 8, "/balance") == 0;
+}
+
+tf_node_route_t
+tf_node_api_route (const char *path, int testing, const char *method, int *allowed)
+{
+    tf_node_route_t found = TF_NODE_ROUTE_NONE;
+    *allowed = 0;
+    for (const route_t *route = s_routes; route->path; route++)
+        if (route->testing == testing && strcmp (route->path, path) == 0) {
+            found = route->route;
+            *allowed |= strcmp (route->method, method) == 0;
+        }
+    if (!testing && s_is_balance_path (path)) {
+        found = TF_NODE_ROUTE_PLAIN;
+        *allowed = strcmp (method, "GET") == 0;
+    }
+    return found;
+}
+
+void
+tf_node_reply_json (tf_node_reply_t *reply, int status, json_t *value)
+{
+    reply->status = status;
+    reply->body = json_dumps (value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+    assert (reply->body);
+    reply->content_type = "application/json";
+    json_decref (value);
+}
+
+void
+tf_node_reply_text (tf_node_reply_t *reply, int status, const char *text)
+{
+    reply->status = status;
+    reply->body = strdup (text);
+    assert (reply->body);
+    reply->content_type = "text/plain; charset=utf-8";
+}
+
+//  Parse a JSON body for a POST: 415 without application/json, 400 on bad syntax.
+static json_t *
+s_body (const tf_node_request_t *request, tf_node_reply_t *reply)
+{
+    if (!request->content_type || !strstr (request->content_type, "application/json")) {
+        tf_node_reply_text (reply, 415,
+                            "Expected request with `Content-Type: application/json`");
+        return NULL;
+    }
+    json_error_t error;
+    json_t *body = json_loadb (request->body ? request->body : "", request->body_size,
+                               JSON_DECODE_ANY, &error);
+    if (!body) {
+        char text [300];
+        snprintf (text, sizeof text, "Failed to parse the request body as JSON: %s", error.text);
+        tf_node_reply_text (reply, 400, text);
+    }
+    return body;
+}
+
+static void
+s_info (tf_node_t *node, tf_node_reply_t *reply)
+{
+    const tf_node_chain_entry_t *tip = tf_node_chain_tip (node->chain);
+    const tf_node_chain_entry_t *lib = tf_node_chain_lib (node->chain);
+    tf_node_reply_json (reply, 200,
+                        json_pack ("{s:o, s:o, s:I, s:I, s:s}", "lib",
+                                   tf_node_json_hash (&lib->block->id), "tip",
+                                   tf_node_json_hash (&tip->block->id), "slot",
+                                   (json_int_t) tip->block->slot, "height",
+                                   (json_int_t) tip->height, "mode",
+                                   node->online ? "Online" : "Bootstrapping"));
+}
+
+static void
+s_headers (tf_node_t *node, const tf_node_request_t *request, tf_node_reply_t *reply)
+{
+    tf_node_hash_t from_id, to_id;
+    if ((request->query_from && tf_node_hex_decode (request->query_from, from_id.bytes, 32))
+        || (request->query_to && tf_node_hex_decode (request->query_to, to_id.bytes, 32))) {
+        tf_node_reply_text (reply, 400, "Failed to deserialize query string: from and to must "
+                                        "be 64 hex digits");
+        return;
+    }
+    const tf_node_chain_entry_t *lib = tf_node_chain_lib (node->chain);
+    const tf_node_chain_entry_t *entry = request->query_from
+                                             ? tf_node_chain_lookup (node->chain, &from_id)
+                                             : tf_node_chain_tip (node->chain);
+    if (!request->query_to)
+        to_id = lib->block->id;
+    json_t *ids = json_array ();
+    for (size_t count = 0; entry && count < TF_NODE_HEADERS_LIMIT; count++) {
+        json_array_append_new (ids, tf_node_json_hash (&entry->block->id));
+        if (tf_node_hash_cmp (&entry->block->id, &to_id) == 0 || entry == lib)
+            break;
+        entry = entry->parent;
+    }
+    tf_node_reply_json (reply, 200, ids);
+}
+
+static void
+s_storage_block (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
+{
+    tf_node_hash_t id;
+    if (tf_node_json_get_hash (body, &id)) {
+        tf_node_reply_text (reply, 422, "Failed to deserialize the JSON body: expected a "
+                                        "HeaderId (64 hex digits string)");
+        return;
+    }
+    const tf_node_chain_entry_t *entry = tf_node_chain_lookup (node->chain, &id);
+    tf_node_reply_json (reply, 200,
+                        entry ? tf_node_block_storage_json (entry->block) : json_null ());
+}
+
+static void
+s_add_tx (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
+{
+    char error [256];
+    char *text = json_dumps (body, JSON_COMPACT | JSON_ENCODE_ANY);
+    size_t size = text ? strlen (text) : 0;
+    free (text);
+    tf_node_tx_t *tx = size <= TF_NODE_TX_MAX_JSON ? tf_node_tx_new (body, 0, error, sizeof error)
+                                                   : NULL;
+    if (size > TF_NODE_TX_MAX_JSON)
+        snprintf (error, sizeof error, "transaction larger than %d bytes", TF_NODE_TX_MAX_JSON);
+    if (!tx) {
+        char message [320];
+        snprintf (message, sizeof message, "Failed to deserialize the JSON body: %s", error);
+        tf_node_reply_text (reply, 422, message);
+        return;
+    }
+    int status = tf_node_admit_tx (node, &tx, NULL, error, sizeof error);
+    if (status == 200)
+        tf_node_reply_json (reply, 200, json_null ());
+    else
+        tf_node_reply_text (reply, status, error);
+}
+
+static void
+s_network_info (tf_node_t *node, tf_node_reply_t *reply)
+{
+    char address [128];
+    snprintf (address, sizeof address, "/ip4/%s/tcp/%d", node->config->p2p_host,
+              tf_node_p2p_port (node->p2p));
+    tf_node_reply_json (reply, 200,
+                        json_pack ("{s:[s], s:s, s:I, s:I, s:I}", "listen_addresses", address,
+                                   "peer_id", tf_node_p2p_peer_id (node->p2p), "n_peers",
+                                   (json_int_t) tf_node_p2p_peers (node->p2p), "n_connections",
+                                   (json_int_t) tf_node_p2p_connections (node->p2p),
+                                   "n_pending_connections",
+                                   (json_int_t) tf_node_p2p_pending (node->p2p)));
+}
+
+static void
+s_mantle_status (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
+{
+    if (!json_is_array (body) || json_array_size (body) > TF_NODE_STATUS_MAX) {
+        tf_node_reply_text (reply, 422, "Failed to deserialize the JSON body: expected an array "
+                                        "of tx hashes");
+        return;
+    }
+    json_t *answer = json_array ();
+    size_t index;
+    json_t *item;
+    json_array_foreach (body, index, item) {
+        tf_node_hash_t hash;
+        if (tf_node_json_get_hash (item, &hash)) {
+            json_decref (answer);
+            tf_node_reply_text (reply, 422, "Failed to deserialize the JSON body: a tx hash is "
+                                            "not 64 hex digits");
+            return;
+        }
+        json_array_append_new (answer, json_string (tf_node_mempool_contains (node->mempool, &hash)
+                                                        ? "Pending" : "Unknown"));
+    }
+    tf_node_reply_json (reply, 200, answer);
+}
+
+static void
+s_metrics (tf_node_t *node, tf_node_reply_t *reply)
+{
+    const tf_node_chain_entry_t *tip = tf_node_chain_tip (node->chain);
+    const tf_node_chain_entry_t *lib = tf_node_chain_lib (node->chain);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream (&text, &size);
+    assert (out);
+    struct {
+        const char *name, *type, *help;
+        unsigned long long value;
+    } rows [] = {
+        {"consensus_tip_height", "gauge", "Height of the canonical tip", tip->height},
+        {"consensus_finalized_height", "gauge", "Height of the last immutable block", lib->height},
+        {"consensus_current_slot", "gauge", "Wall-clock slot", tf_node_current_slot (node)},
+        {"consensus_tip_slot", "gauge", "Slot of the canonical tip", tip->block->slot},
+        {"consensus_peers_connected", "gauge", "Distinct connected peers",
+         tf_node_p2p_peers (node->p2p)},
+        {"consensus_connections", "gauge", "Open peer connections",
+         tf_node_p2p_connections (node->p2p)},
+        {"consensus_forks_count", "counter", "Fork switches (reorgs)", node->reorgs},
+        {"mempool_transactions_pending", "gauge", "Transactions in the mempool",
+         tf_node_mempool_size (node->mempool)},
+        {"mempool_transactions_added_total", "counter", "Transactions admitted to the mempool",
+         node->txs_added},
+        {"consensus_blocks_imported_total", "counter", "Blocks added to the block tree",
+         node->blocks_imported},
+        {"consensus_block_transactions_total", "counter", "Transactions in imported blocks",
+         node->block_txs},
+        {"tf_node_blocks_produced_total", "counter", "Blocks this node produced",
+         node->blocks_produced},
+        {"tf_node_online", "gauge", "1 when the mode is Online", (unsigned long long) node->online},
+    };
+    for (size_t index = 0; index < sizeof rows / sizeof rows [0]; index++)
+        fprintf (out, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", rows [index].name, rows [index].help,
+                 rows [index].name, rows [index].type, rows [index].name, rows [index].value);
+    fclose (out);
+    reply->status = 200;
+    reply->body = text;
+    reply->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+static void
+s_peer_switch (tf_node_t *node, json_t *body, int block, tf_node_reply_t *reply)
+{
+    const char *peer_id = json_string_value (body);
+    int rc = -1;
+    if (peer_id)
+        rc = block ? tf_node_p2p_block (node->p2p, peer_id) : tf_node_p2p_unblock (node->p2p, peer_id);
+    if (rc)
+        tf_node_reply_text (reply, 422, "Failed to deserialize the JSON body: expected a PeerId "
+                                        "string");
+    else
+        tf_node_reply_json (reply, 200, json_true ());
+}
+
+static json_t *
+s_faults_json (tf_node_t *node)
+{
+    return json_pack ("{s:b, s:b}", "produce_blocks", node->produce_blocks, "drop_transactions",
+                      node->drop_transactions);
+}
+
+static void
+s_set_faults (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
+{
+    json_t *produce = json_object_get (body, "produce_blocks");
+    json_t *drop = json_object_get (body, "drop_transactions");
+    int bad = !json_is_object (body) || (produce && !json_is_boolean (produce))
+              || (drop && !json_is_boolean (drop));
+    const char *key;
+    json_t *value;
+    json_object_foreach (body, key, value)
+        bad |= strcmp (key, "produce_blocks") != 0 && strcmp (key, "drop_transactions") != 0;
+    if (bad) {
+        tf_node_reply_text (reply, 422, "Failed to deserialize the JSON body: expected "
+                                        "{\"produce_blocks\": bool, \"drop_transactions\": bool}");
+        return;
+    }
+    if (produce)
+        node->produce_blocks = json_is_true (produce);
+    if (drop)
+        node->drop_transactions = json_is_true (drop);
+    tf_node_info ("node: faults produce_blocks=%d drop_transactions=%d", node->produce_blocks,
+                  node->drop_transactions);
+    tf_node_reply_json (reply, 200, s_faults_json (node));
+}
+
+void
+tf_node_api_handle (tf_node_t *node, int testing, const tf_node_request_t *request,
+                    tf_node_reply_t *reply)
+{
+    const char *path = request->path;
+    int post = strcmp (request->method, "POST") == 0;
+    json_t *body = NULL;
+    if (post && !(body = s_body (request, reply)))
+        return;
+    pthread_mutex_lock (&node->mutex);
+    if (testing) {
+        if (strcmp (path, "/testing/block-peer") == 0 || strcmp (path, "/da/block-peer") == 0)
+            s_peer_switch (node, body, 1, reply);
+        else if (strcmp (path, "/testing/unblock-peer") == 0 || strcmp (path, "/da/unblock-peer") == 0)
+            s_peer_switch (node, body, 0, reply);
+        else if (strcmp (path, "/testing/faults") == 0 && post)
+            s_set_faults (node, body, reply);
+        else if (strcmp (path, "/testing/faults") == 0)
+            tf_node_reply_json (reply, 200, s_faults_json (node));
+        else
+            tf_node_reply_json (reply, 200, tf_node_p2p_blocked (node->p2p));
+    }
+    else if (strcmp (path, "/cryptarchia/info") == 0)
+        s_info (node, reply);
+    else if (strcmp (path, "/cryptarchia/headers") == 0)
+        s_headers (node, request, reply);
+    else if (strcmp (path, "/storage/block") == 0)
+        s_storage_block (node, body, reply);
+    else if (strcmp (path, "/mempool/add/tx") == 0)
+        s_add_tx (node, body, reply);
+    else if (strcmp (path, "/network/info") == 0)
+        s_network_info (node, reply);
+    else if (strcmp (path, "/mantle/metrics") == 0)
+        tf_node_reply_json (reply, 200,
+                            json_pack ("{s:I, s:I}", "pending_items",
+                                       (json_int_t) tf_node_mempool_size (node->mempool),
+                                       "last_item_timestamp",
+                                       (json_int_t) tf_node_mempool_last_add_ms (node->mempool)));
+    else if (strcmp (path, "/mantle/status") == 0)
+        s_mantle_status (node, body, reply);
+    else if (strcmp (path, "/metrics") == 0)
+        s_metrics (node, reply);
+    else if (strcmp (path, "/wallet/transactions/transfer-funds") == 0)
+        tf_node_wallet_transfer (node, body, reply);
+    else {
+        //  /wallet/<pk>/balance
+        char pk [80];
+        size_t length = strlen (path) - 8 - 8;
+        snprintf (pk, sizeof pk, "%.*s", (int) (length < sizeof pk ? length : sizeof pk - 1),
+                  path + 8);
+        tf_node_wallet_balance (node, pk, request->query_tip, reply);
+    }
+    pthread_mutex_unlock (&node->mutex);
+    json_decref (body);
+}

@@ -1,0 +1,268 @@
+//  test_node_cluster.c - three tf-node processes with 100 ms slots: progress, agreement up
+//  to the LIB, a tx reaching blocks on every node, and the NDJSON block stream
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "test_node_harness.h"
+
+#define NODES           3
+#define EVENT_MS        30000       //  Generous: shared 2-core machines under ASan
+
+static int
+s_setup (void **state)
+{
+    nh_options_t options = {100, 0.5, 20};
+    nh_cluster_t *cluster = nh_cluster_new (NODES, &options);
+    if (!cluster)
+        return -1;
+    *state = cluster;
+    for (size_t index = 0; index < NODES; index++)
+        if (nh_start (cluster, index))
+            return -1;
+    for (size_t index = 0; index < NODES; index++)
+        if (nh_wait_ready (cluster, index, EVENT_MS))
+            return -1;
+    return 0;
+}
+
+static int
+s_teardown (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    nh_cluster_destroy (&cluster);
+    return 0;
+}
+
+static void
+s_dump (nh_cluster_t *cluster)
+{
+    for (size_t index = 0; index < NODES; index++)
+        nh_dump_log (cluster, index);
+}
+
+static int
+s_all_online_with_peers (nh_cluster_t *cluster)
+{
+    for (size_t index = 0; index < NODES; index++) {
+        json_t *network = nh_get (cluster, index, "/network/info");
+        json_int_t peers = json_integer_value (json_object_get (network, "n_peers"));
+        json_decref (network);
+        json_t *info = nh_get (cluster, index, "/cryptarchia/info");
+        int online = json_is_string (json_object_get (info, "mode"))
+                     && strcmp (json_string_value (json_object_get (info, "mode")), "Online") == 0;
+        json_decref (info);
+        if (peers != NODES - 1 || !online)
+            return 0;
+    }
+    return 1;
+}
+
+static int
+s_all_at_least (nh_cluster_t *cluster, int64_t height)
+{
+    for (size_t index = 0; index < NODES; index++)
+        if (nh_info_int (cluster, index, "height") < height)
+            return 0;
+    return 1;
+}
+
+//  The canonical id at a height on a node, via /cryptarchia/headers from the tip down
+static int
+s_block_at (nh_cluster_t *cluster, size_t index, int64_t height, char *out)
+{
+    json_t *info = nh_get (cluster, index, "/cryptarchia/info");
+    int64_t tip_height = json_integer_value (json_object_get (info, "height"));
+    char path [200];
+    snprintf (path, sizeof path, "/cryptarchia/headers?from=%s&to=%s",
+              json_string_value (json_object_get (info, "tip")),
+              json_string_value (json_object_get (info, "lib")));
+    json_decref (info);
+    json_t *headers = nh_get (cluster, index, path);
+    int64_t position = tip_height - height;
+    int rc = -1;
+    if (position >= 0 && (size_t) position < json_array_size (headers)) {
+        snprintf (out, 65, "%s", json_string_value (json_array_get (headers, (size_t) position)));
+        rc = 0;
+    }
+    json_decref (headers);
+    return rc;
+}
+
+static void
+test_node_cluster_progresses_and_agrees_up_to_lib (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    int ok;
+    NH_WAIT (ok, s_all_online_with_peers (cluster), EVENT_MS);
+    if (!ok)
+        s_dump (cluster);
+    assert_true (ok);
+    //  k = 20 at ~5 blocks/s: the LIB moves after a few seconds
+    NH_WAIT (ok, s_all_at_least (cluster, 30), EVENT_MS);
+    if (!ok)
+        s_dump (cluster);
+    assert_true (ok);
+    for (size_t index = 0; index < NODES; index++)
+        assert_true (nh_info_int (cluster, index, "height") >= 30);
+
+    //  Every node's LIB is a block every other node has on its canonical chain
+    for (size_t index = 0; index < NODES; index++) {
+        json_t *info = nh_get (cluster, index, "/cryptarchia/info");
+        assert_non_null (info);
+        const char *lib = json_string_value (json_object_get (info, "lib"));
+        assert_non_null (lib);
+        char request [80];
+        snprintf (request, sizeof request, "\"%s\"", lib);
+        json_t *block = nh_post (cluster, index, 0, "/storage/block", request);
+        assert_true (json_is_object (block));
+        int64_t lib_height = -1;
+        //  Find the LIB's height by its position below the tip
+        char path [200];
+        snprintf (path, sizeof path, "/cryptarchia/headers?from=%s",
+                  json_string_value (json_object_get (info, "tip")));
+        json_t *headers = nh_get (cluster, index, path);
+        assert_true (json_array_size (headers) > 0);
+        lib_height = json_integer_value (json_object_get (info, "height"))
+                     - (int64_t) json_array_size (headers) + 1;
+        assert_true (lib_height > 0);
+        for (size_t other = 0; other < NODES; other++) {
+            char id [65];
+            int found;
+            NH_WAIT (found, s_block_at (cluster, other, lib_height, id) == 0 || lib_height < 0,
+                     EVENT_MS);
+            //  The other node may already have moved its LIB past it: then ask storage
+            if (!found) {
+                json_t *there = nh_post (cluster, other, 0, "/storage/block", request);
+                assert_true (json_is_object (there));
+                json_decref (there);
+            }
+            else
+                assert_string_equal (id, lib);
+        }
+        json_decref (headers);
+        json_decref (block);
+        json_decref (info);
+    }
+}
+
+static json_int_t
+s_balance (nh_cluster_t *cluster, size_t index, const char *path)
+{
+    json_t *balance = nh_get (cluster, index, path);
+    json_int_t value = json_integer_value (json_object_get (balance, "balance"));
+    json_decref (balance);
+    return value;
+}
+
+static void
+test_node_cluster_tx_reaches_blocks_on_all_nodes (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    tf_node_tx_t *tx = nh_transfer (cluster, 0, &cluster->nodes [1].leader.pk);
+    assert_non_null (tx);
+    char *text = json_dumps (tx->json, JSON_COMPACT);
+    char *body = NULL;
+    long status = nh_http (cluster, 0, 0, "POST", "/mempool/add/tx", "application/json", text,
+                           strlen (text), &body);
+    assert_int_equal (status, 200);
+    assert_string_equal (body, "null");
+    free (body);
+    //  A duplicate is refused the way the real node does
+    status = nh_http (cluster, 0, 0, "POST", "/mempool/add/tx", "application/json", text,
+                      strlen (text), &body);
+    assert_true (status == 500 || status == 422);
+    free (body);
+    free (text);
+    char note [65];
+    tf_node_hash_hex (&cluster->notes [0], note);
+    for (size_t index = 0; index < NODES; index++) {
+        int found;
+        NH_WAIT (found, nh_chain_contains (cluster, index, note, 400), EVENT_MS);
+        if (!found)
+            nh_dump_log (cluster, index);
+        assert_true (found);
+    }
+    //  Every node's wallet (all hold the sender's key) sees the sender one note poorer
+    char path [120], hex [65];
+    snprintf (path, sizeof path, "/wallet/%s/balance", tf_node_hash_hex (&cluster->wallet.pk, hex));
+    for (size_t index = 0; index < NODES; index++) {
+        int moved;
+        NH_WAIT (moved, s_balance (cluster, index, path) == (NH_WALLET_NOTES - 1) * NH_WALLET_VALUE,
+                 EVENT_MS);
+        assert_true (moved);
+    }
+    tf_node_tx_destroy (&tx);
+}
+
+typedef struct {
+    char *data;         //  Received bytes
+    size_t size;        //  Their count
+    int lines;          //  Complete lines seen
+    int want;           //  Stop after this many
+} stream_sink_t;
+
+static size_t
+s_stream_sink (char *data, size_t size, size_t count, void *arg)
+{
+    stream_sink_t *sink = arg;
+    sink->data = realloc (sink->data, sink->size + size * count + 1);
+    memcpy (sink->data + sink->size, data, size * count);
+    sink->size += size * count;
+    sink->data [sink->size] = 0;
+    for (size_t index = 0; index < size * count; index++)
+        sink->lines += data [index] == '\n';
+    return sink->lines >= sink->want ? 0 : size * count;    //  0 aborts the transfer
+}
+
+static void
+test_node_cluster_block_stream_delivers_ndjson (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    char url [200];
+    snprintf (url, sizeof url, "http://127.0.0.1:%d/cryptarchia/events/blocks/stream",
+              cluster->nodes [2].api_port);
+    CURL *curl = curl_easy_init ();
+    stream_sink_t sink = {NULL, 0, 0, 3};
+    curl_easy_setopt (curl, CURLOPT_URL, url);
+    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) EVENT_MS);
+    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_stream_sink);
+    curl_easy_setopt (curl, CURLOPT_WRITEDATA, &sink);
+    CURLcode rc = curl_easy_perform (curl);
+    curl_easy_cleanup (curl);
+    assert_int_equal (rc, CURLE_WRITE_ERROR);      //  We hung up after 3 lines
+    assert_true (sink.lines >= 3);
+    char *line = sink.data;
+    for (int index = 0; index < 3; index++) {
+        char *end = strchr (line, '\n');
+        assert_non_null (end);
+        json_t *event = json_loadb (line, (size_t) (end - line), 0, NULL);
+        assert_non_null (event);
+        json_t *header = json_object_get (json_object_get (event, "block"), "header");
+        assert_true (json_is_string (json_object_get (header, "id")));
+        assert_true (json_is_string (json_object_get (event, "tip")));
+        assert_true (json_is_string (json_object_get (event, "lib")));
+        json_decref (event);
+        line = end + 1;
+    }
+    free (sink.data);
+    //  The node keeps serving after the client went away
+    assert_true (nh_info_int (cluster, 2, "height") > 0);
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_node_cluster_progresses_and_agrees_up_to_lib),
+        cmocka_unit_test (test_node_cluster_tx_reaches_blocks_on_all_nodes),
+        cmocka_unit_test (test_node_cluster_block_stream_delivers_ndjson),
+    };
+    return cmocka_run_group_tests_name ("node_cluster", tests, s_setup, s_teardown);
+}
