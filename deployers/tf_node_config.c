@@ -5,12 +5,14 @@
 //  quote or a backslash except paths, which we escape.
 
 #include <czmq.h>
+#include <float.h>
 #include "tf_node_config.h"
 #include "tf_keys.h"
 
 #define TF_MS_PER_SECOND  1000
 #define TF_NS_PER_MS      1000000
 #define TF_US_PER_MS      1000
+#define TF_NODE_CONFIG_NUMBER_SIZE 32   //  Room for a double in decimal
 
 //  Print value as a double-quoted YAML scalar
 static void
@@ -82,8 +84,15 @@ tf_deployment_config_print (const tf_deployment_config_t *config, FILE *out)
              config->slot_ms / TF_MS_PER_SECOND,
              (config->slot_ms % TF_MS_PER_SECOND) * TF_NS_PER_MS);
     fprintf (out, "  chain_start_time: \"%s\"\n", config->chain_start_time);
-    fprintf (out, "cryptarchia:\n  security_param: %u\n  active_slot_coeff: %.17g\n",
-             config->security_param, config->active_slot_coeff);
+    //  The shortest decimal that reads back as the same double (0.9, not 0.90000000000000002)
+    char coeff[TF_NODE_CONFIG_NUMBER_SIZE];
+    for (int digits = 1; digits <= DBL_DECIMAL_DIG; digits++) {
+        snprintf (coeff, sizeof coeff, "%.*g", digits, config->active_slot_coeff);
+        if (strtod (coeff, NULL) == config->active_slot_coeff)
+            break;
+    }
+    fprintf (out, "cryptarchia:\n  security_param: %u\n  active_slot_coeff: %s\n",
+             config->security_param, coeff);
     fprintf (out, "  genesis_state:\n");
     tf_genesis_print_yaml (config->genesis, out, 4);
 }

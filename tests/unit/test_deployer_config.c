@@ -158,7 +158,7 @@ test_tf_node_config_deployment_yaml_has_time_consensus_and_genesis (void **state
     tf_deployment_config_t config = {.slot_ms = 1500,
                                      .chain_start_time = start,
                                      .security_param = 10,
-                                     .active_slot_coeff = 0.5,
+                                     .active_slot_coeff = 0.9,
                                      .genesis = genesis};
     char *text = NULL;
     size_t size = 0;
@@ -173,7 +173,7 @@ test_tf_node_config_deployment_yaml_has_time_consensus_and_genesis (void **state
     assert_string_equal (s_scalar (&document, "time.chain_start_time"),
                          "2026-01-10 07:47:56.891000 +00:00:00");
     assert_string_equal (s_scalar (&document, "cryptarchia.security_param"), "10");
-    assert_string_equal (s_scalar (&document, "cryptarchia.active_slot_coeff"), "0.5");
+    assert_string_equal (s_scalar (&document, "cryptarchia.active_slot_coeff"), "0.9");
     assert_int_equal (s_length (&document, "cryptarchia.genesis_state.mantle_tx.ops"), 3);
     assert_string_equal (s_scalar (&document, "cryptarchia.genesis_state.mantle_tx.ops.0.opcode"),
                          "32");
