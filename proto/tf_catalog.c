@@ -120,6 +120,7 @@ static const tf_catalog_runner_t s_runners[] = {
 
 #define S_RUNNER_COUNT (sizeof s_runners / sizeof s_runners[0])
 
+//  Linear search: the catalogue has a handful of kinds
 const tf_catalog_kind_t *
 tf_catalog_kind (const char *kind)
 {
@@ -131,18 +132,21 @@ tf_catalog_kind (const char *kind)
     return NULL;
 }
 
+//  Number of kinds in the catalogue
 size_t
 tf_catalog_kind_count (void)
 {
     return S_KIND_COUNT;
 }
 
+//  Kind at index, or NULL past the end
 const tf_catalog_kind_t *
 tf_catalog_kind_at (size_t index)
 {
     return index < S_KIND_COUNT ? &s_kinds[index] : NULL;
 }
 
+//  Knob of a kind by name, or NULL
 const tf_catalog_knob_t *
 tf_catalog_knob (const tf_catalog_kind_t *kind, const char *name)
 {
@@ -155,6 +159,7 @@ tf_catalog_knob (const tf_catalog_kind_t *kind, const char *name)
     return NULL;
 }
 
+//  Runner by name, or NULL
 const tf_catalog_runner_t *
 tf_catalog_runner (const char *name)
 {
@@ -166,24 +171,28 @@ tf_catalog_runner (const char *name)
     return NULL;
 }
 
+//  Number of runners
 size_t
 tf_catalog_runner_count (void)
 {
     return S_RUNNER_COUNT;
 }
 
+//  Runner at index, or NULL past the end
 const tf_catalog_runner_t *
 tf_catalog_runner_at (size_t index)
 {
     return index < S_RUNNER_COUNT ? &s_runners[index] : NULL;
 }
 
+//  Role as scenarios spell it
 const char *
 tf_catalog_role_str (tf_role_t role)
 {
     return role == TF_ROLE_WORKLOAD ? "workload" : "expectation";
 }
 
+//  Knob type as error messages and `tf catalog` name it
 const char *
 tf_catalog_type_str (tf_knob_type_t type)
 {
@@ -210,6 +219,7 @@ s_append_name (char *list, size_t size, const char *name)
     snprintf (list + used, size - used, "%s%s", used ? ", " : "", name);
 }
 
+//  Kinds of one role, comma-separated; caller frees
 char *
 tf_catalog_kind_names (tf_role_t role)
 {
@@ -220,6 +230,7 @@ tf_catalog_kind_names (tf_role_t role)
     return strdup (list);
 }
 
+//  Knobs of a kind, comma-separated; caller frees
 char *
 tf_catalog_knob_names (const tf_catalog_kind_t *kind)
 {
@@ -230,6 +241,7 @@ tf_catalog_knob_names (const tf_catalog_kind_t *kind)
     return strdup (list);
 }
 
+//  Runners, comma-separated; caller frees
 char *
 tf_catalog_runner_names (void)
 {
@@ -257,6 +269,7 @@ s_print_needs (const tf_catalog_kind_t *kind, FILE *out)
     fprintf (out, "\n");
 }
 
+//  Workload kinds, expectation kinds, then runners, one line per entry
 void
 tf_catalog_print (FILE *out)
 {

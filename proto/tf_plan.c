@@ -31,12 +31,14 @@ struct _tf_plan_errors_t {
     size_t capacity;
 };
 
+//  Copy text, or NULL for NULL; caller owns the copy
 static char *
 s_strdup_or_null (const char *text)
 {
     return text ? strdup (text) : NULL;
 }
 
+//  Create a plan with the defaults of a scenario that sets nothing
 tf_plan_t *
 tf_plan_new (const char *name)
 {
@@ -54,6 +56,7 @@ tf_plan_new (const char *name)
     return self;
 }
 
+//  Free what a knob value owns; the key stays
 void
 tf_plan_knob_reset (tf_knob_t *knob)
 {
@@ -64,6 +67,7 @@ tf_plan_knob_reset (tf_knob_t *knob)
     memset (&knob->value, 0, sizeof knob->value);
 }
 
+//  Free everything an item owns and zero it
 static void
 s_item_clear (tf_plan_item_t *item)
 {
@@ -79,6 +83,7 @@ s_item_clear (tf_plan_item_t *item)
     memset (item, 0, sizeof *item);
 }
 
+//  Free a whole item list and empty the caller's pointers
 static void
 s_items_free (tf_plan_item_t **items_p, size_t *count_p)
 {
@@ -89,6 +94,7 @@ s_items_free (tf_plan_item_t **items_p, size_t *count_p)
     *count_p = 0;
 }
 
+//  Destroy the plan and nullify the reference
 void
 tf_plan_destroy (tf_plan_t **self_p)
 {
@@ -136,6 +142,7 @@ s_items_dup (const tf_plan_item_t *items, size_t count)
     return copy;
 }
 
+//  Deep copy: the copy shares no memory with self
 tf_plan_t *
 tf_plan_dup (const tf_plan_t *self)
 {
@@ -161,12 +168,14 @@ tf_plan_dup (const tf_plan_t *self)
 //  ---------------------------------------------------------------------------
 //  Errors
 
+//  Create an empty error list
 tf_plan_errors_t *
 tf_plan_errors_new (void)
 {
     return (tf_plan_errors_t *) zmalloc (sizeof (tf_plan_errors_t));
 }
 
+//  Destroy the list and every error in it
 void
 tf_plan_errors_destroy (tf_plan_errors_t **self_p)
 {
@@ -184,6 +193,7 @@ tf_plan_errors_destroy (tf_plan_errors_t **self_p)
     *self_p = NULL;
 }
 
+//  Number of errors collected so far
 size_t
 tf_plan_errors_count (const tf_plan_errors_t *self)
 {
@@ -191,6 +201,7 @@ tf_plan_errors_count (const tf_plan_errors_t *self)
     return self->count;
 }
 
+//  Error at index (borrowed), or NULL past the end
 const tf_plan_error_t *
 tf_plan_errors_at (const tf_plan_errors_t *self, size_t index)
 {
@@ -198,6 +209,7 @@ tf_plan_errors_at (const tf_plan_errors_t *self, size_t index)
     return index < self->count ? &self->errors[index] : NULL;
 }
 
+//  Append one error; the list copies file, path and the formatted message
 void
 tf_plan_errors_add (tf_plan_errors_t *self, const char *file, int line, int column,
                     const char *path, const char *format, ...)
@@ -222,6 +234,7 @@ tf_plan_errors_add (tf_plan_errors_t *self, const char *file, int line, int colu
     error->message = strdup (message);
 }
 
+//  One line per error, as compilers print them, so editors can jump to it
 void
 tf_plan_errors_print (const tf_plan_errors_t *self, FILE *out)
 {
@@ -237,6 +250,8 @@ tf_plan_errors_print (const tf_plan_errors_t *self, FILE *out)
     }
 }
 
+//  Prefix match on whole path components: "wallets" touches
+//  "wallets.amount" and "wallets[0]" but not "wallets_extra"
 bool
 tf_plan_errors_touch (const tf_plan_errors_t *self, size_t since, const char *path)
 {
@@ -277,6 +292,7 @@ tf_plan_errors_sort (tf_plan_errors_t *self, size_t since)
 //  ---------------------------------------------------------------------------
 //  Marks: where the loader found each key path
 
+//  Record a position; the array grows by doubling
 void
 tf_plan_marks_add (tf_plan_marks_t *self, const char *path, int line, int column)
 {
@@ -293,6 +309,7 @@ tf_plan_marks_add (tf_plan_marks_t *self, const char *path, int line, int column
     mark->column = column;
 }
 
+//  Free every mark and the array
 void
 tf_plan_marks_clear (tf_plan_marks_t *self)
 {
@@ -303,6 +320,8 @@ tf_plan_marks_clear (tf_plan_marks_t *self)
     memset (self, 0, sizeof *self);
 }
 
+//  Exact path first, then ever shorter parents, so a default knob (never in
+//  the file) is reported at its item
 const tf_plan_mark_t *
 tf_plan_marks_find (const tf_plan_marks_t *self, const char *path)
 {
@@ -327,6 +346,8 @@ tf_plan_marks_find (const tf_plan_marks_t *self, const char *path)
 //  ---------------------------------------------------------------------------
 //  Durations and networks
 
+//  Digits, then exactly one unit. strtoull alone would accept a sign or
+//  blanks, hence the first-character check
 int
 tf_plan_duration_parse (const char *text, int64_t *ms_p)
 {
@@ -355,6 +376,7 @@ tf_plan_duration_parse (const char *text, int64_t *ms_p)
     return 0;
 }
 
+//  Largest unit that divides exactly, so parse (format (ms)) == ms
 void
 tf_plan_duration_format (int64_t ms, char *out, size_t size)
 {
@@ -371,6 +393,7 @@ tf_plan_duration_format (int64_t ms, char *out, size_t size)
 
 static const char *s_networks[] = {"star", "ring", "full"};
 
+//  Name of a network layout as scenarios spell it
 const char *
 tf_plan_network_str (tf_network_t network)
 {
@@ -378,6 +401,7 @@ tf_plan_network_str (tf_network_t network)
     return index < sizeof s_networks / sizeof s_networks[0] ? s_networks[index] : "?";
 }
 
+//  Network layout from its name
 int
 tf_plan_network_parse (const char *text, tf_network_t *network_p)
 {
@@ -393,6 +417,7 @@ tf_plan_network_parse (const char *text, tf_network_t *network_p)
 //  ---------------------------------------------------------------------------
 //  Knobs
 
+//  Knob of item by key (mutable), or NULL
 tf_knob_t *
 tf_plan_item_knob (tf_plan_item_t *item, const char *key)
 {
@@ -403,6 +428,7 @@ tf_plan_item_knob (tf_plan_item_t *item, const char *key)
     return NULL;
 }
 
+//  Knob of item by key, added when missing, its value reset when present
 tf_knob_t *
 tf_plan_item_put (tf_plan_item_t *item, const char *key)
 {
@@ -420,6 +446,7 @@ tf_plan_item_put (tf_plan_item_t *item, const char *key)
     return knob;
 }
 
+//  Parse into a scratch value first, so a failure leaves the knob as it was
 int
 tf_plan_knob_parse (tf_knob_t *knob, tf_knob_type_t type, const char *text)
 {
@@ -483,6 +510,7 @@ s_knob (const tf_plan_item_t *item, const char *key)
     return NULL;
 }
 
+//  Knob readers: the value when the knob exists with that type, else fallback
 int64_t
 tf_plan_knob_int (const tf_plan_item_t *item, const char *key, int64_t fallback)
 {
@@ -490,6 +518,7 @@ tf_plan_knob_int (const tf_plan_item_t *item, const char *key, int64_t fallback)
     return knob && knob->type == TF_KNOB_INT ? knob->value.i : fallback;
 }
 
+//  A number knob; an integer knob reads as a number too
 double
 tf_plan_knob_float (const tf_plan_item_t *item, const char *key, double fallback)
 {
@@ -501,6 +530,7 @@ tf_plan_knob_float (const tf_plan_item_t *item, const char *key, double fallback
     return fallback;
 }
 
+//  A boolean knob, or fallback
 bool
 tf_plan_knob_bool (const tf_plan_item_t *item, const char *key, bool fallback)
 {
@@ -508,6 +538,7 @@ tf_plan_knob_bool (const tf_plan_item_t *item, const char *key, bool fallback)
     return knob && knob->type == TF_KNOB_BOOL ? knob->value.b : fallback;
 }
 
+//  A string knob (borrowed), or fallback
 const char *
 tf_plan_knob_str (const tf_plan_item_t *item, const char *key, const char *fallback)
 {
@@ -515,6 +546,7 @@ tf_plan_knob_str (const tf_plan_item_t *item, const char *key, const char *fallb
     return knob && knob->type == TF_KNOB_STR ? knob->value.s : fallback;
 }
 
+//  A duration knob in milliseconds, or fallback
 int64_t
 tf_plan_knob_ms (const tf_plan_item_t *item, const char *key, int64_t fallback)
 {
@@ -532,6 +564,8 @@ s_find_item (const tf_plan_item_t *items, size_t count, const char *name)
     return NULL;
 }
 
+//  Workloads, then expectations, then custom actors: names are unique
+//  across all three once the plan is valid
 const tf_plan_item_t *
 tf_plan_item_by_name (const tf_plan_t *self, const char *name)
 {
@@ -549,6 +583,7 @@ tf_plan_item_by_name (const tf_plan_t *self, const char *name)
 //  ---------------------------------------------------------------------------
 //  Items
 
+//  Grow a list by one zeroed item and return it
 tf_plan_item_t *
 tf_plan_item_append (tf_plan_item_t **items_p, size_t *count_p)
 {
@@ -560,6 +595,8 @@ tf_plan_item_append (tf_plan_item_t **items_p, size_t *count_p)
     return item;
 }
 
+//  Count the earlier items of the same kind: the first is named after the
+//  kind, the n-th gets "-n"
 void
 tf_plan_item_name_after_kind (tf_plan_item_t *items, size_t count, tf_plan_item_t *item)
 {
@@ -581,6 +618,7 @@ tf_plan_item_name_after_kind (tf_plan_item_t *items, size_t count, tf_plan_item_
 //  ---------------------------------------------------------------------------
 //  Builder
 
+//  Builder setters: store as given; tf_plan_build checks
 tf_plan_t *
 tf_plan_set_topology (tf_plan_t *self, tf_network_t network, uint32_t validators,
                       uint32_t executors)
@@ -592,6 +630,7 @@ tf_plan_set_topology (tf_plan_t *self, tf_network_t network, uint32_t validators
     return self;
 }
 
+//  Uniform wallets; drops any per-wallet amounts
 tf_plan_t *
 tf_plan_set_wallets (tf_plan_t *self, uint32_t count, uint64_t amount)
 {
@@ -604,6 +643,7 @@ tf_plan_set_wallets (tf_plan_t *self, uint32_t count, uint64_t amount)
     return self;
 }
 
+//  Per-wallet amounts (copied); wallets becomes their number
 tf_plan_t *
 tf_plan_set_wallet_amounts (tf_plan_t *self, const uint64_t *amounts, size_t count)
 {
@@ -620,6 +660,7 @@ tf_plan_set_wallet_amounts (tf_plan_t *self, const uint64_t *amounts, size_t cou
     return self;
 }
 
+//  Length of the execute phase
 tf_plan_t *
 tf_plan_set_duration_ms (tf_plan_t *self, int64_t duration_ms)
 {
@@ -628,6 +669,7 @@ tf_plan_set_duration_ms (tf_plan_t *self, int64_t duration_ms)
     return self;
 }
 
+//  Seed of every random choice of the run
 tf_plan_t *
 tf_plan_set_seed (tf_plan_t *self, uint64_t seed)
 {
@@ -636,6 +678,7 @@ tf_plan_set_seed (tf_plan_t *self, uint64_t seed)
     return self;
 }
 
+//  Slot length and active slot coefficient of the nodes
 tf_plan_t *
 tf_plan_set_slot (tf_plan_t *self, int64_t slot_ms, double active_slot_coeff)
 {
@@ -645,6 +688,7 @@ tf_plan_set_slot (tf_plan_t *self, int64_t slot_ms, double active_slot_coeff)
     return self;
 }
 
+//  k, the depth of the last irreversible block
 tf_plan_t *
 tf_plan_set_security_param (tf_plan_t *self, uint32_t security_param)
 {
@@ -653,6 +697,7 @@ tf_plan_set_security_param (tf_plan_t *self, uint32_t security_param)
     return self;
 }
 
+//  Runner name (copied)
 tf_plan_t *
 tf_plan_set_runner (tf_plan_t *self, const char *runner)
 {
@@ -662,6 +707,7 @@ tf_plan_set_runner (tf_plan_t *self, const char *runner)
     return self;
 }
 
+//  Node profile name (copied)
 tf_plan_t *
 tf_plan_set_node_profile (tf_plan_t *self, const char *profile)
 {
@@ -671,6 +717,7 @@ tf_plan_set_node_profile (tf_plan_t *self, const char *profile)
     return self;
 }
 
+//  Let workloads restart, pause and partition nodes
 tf_plan_t *
 tf_plan_enable_node_control (tf_plan_t *self)
 {
@@ -679,6 +726,7 @@ tf_plan_enable_node_control (tf_plan_t *self)
     return self;
 }
 
+//  Append a workload of kind, named after it at once
 tf_plan_item_t *
 tf_plan_add_workload (tf_plan_t *self, const char *kind)
 {
@@ -689,6 +737,7 @@ tf_plan_add_workload (tf_plan_t *self, const char *kind)
     return item;
 }
 
+//  Append an expectation of kind, named after it at once
 tf_plan_item_t *
 tf_plan_add_expectation (tf_plan_t *self, const char *kind)
 {
@@ -699,6 +748,7 @@ tf_plan_add_expectation (tf_plan_t *self, const char *kind)
     return item;
 }
 
+//  Append a custom actor; command NULL means it attaches by itself
 tf_plan_item_t *
 tf_plan_add_custom (tf_plan_t *self, const char *name, const char *role, const char *command)
 {
@@ -710,6 +760,7 @@ tf_plan_add_custom (tf_plan_t *self, const char *name, const char *role, const c
     return item;
 }
 
+//  Knob setters: add the knob or replace its value and type
 void
 tf_plan_item_set_int (tf_plan_item_t *item, const char *key, int64_t value)
 {
@@ -718,6 +769,7 @@ tf_plan_item_set_int (tf_plan_item_t *item, const char *key, int64_t value)
     knob->value.i = value;
 }
 
+//  Set a number knob
 void
 tf_plan_item_set_float (tf_plan_item_t *item, const char *key, double value)
 {
@@ -726,6 +778,7 @@ tf_plan_item_set_float (tf_plan_item_t *item, const char *key, double value)
     knob->value.f = value;
 }
 
+//  Set a boolean knob
 void
 tf_plan_item_set_bool (tf_plan_item_t *item, const char *key, bool value)
 {
@@ -734,6 +787,7 @@ tf_plan_item_set_bool (tf_plan_item_t *item, const char *key, bool value)
     knob->value.b = value;
 }
 
+//  Set a string knob (copied)
 void
 tf_plan_item_set_str (tf_plan_item_t *item, const char *key, const char *value)
 {
@@ -743,6 +797,7 @@ tf_plan_item_set_str (tf_plan_item_t *item, const char *key, const char *value)
     knob->value.s = strdup (value);
 }
 
+//  Set a duration knob, in milliseconds
 void
 tf_plan_item_set_ms (tf_plan_item_t *item, const char *key, int64_t value_ms)
 {
@@ -751,6 +806,7 @@ tf_plan_item_set_ms (tf_plan_item_t *item, const char *key, int64_t value_ms)
     knob->value.i = value_ms;
 }
 
+//  The builder's plan goes through the same validator as a loaded one
 int
 tf_plan_build (tf_plan_t *self, tf_plan_errors_t *errors)
 {
@@ -774,6 +830,8 @@ s_put_actor (tf_plan_actor_t *actors, size_t max, size_t *count, const char *nam
     (*count)++;
 }
 
+//  Start order: deployer, scanner (when the runner deploys nodes),
+//  workloads, expectations, custom actors. Names and programs are borrowed
 size_t
 tf_plan_actors (const tf_plan_t *self, tf_plan_actor_t *actors, size_t max)
 {

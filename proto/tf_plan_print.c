@@ -65,6 +65,7 @@ s_print_float (FILE *out, double value)
     fputs (text, out);
 }
 
+//  A duration in its largest exact unit
 static void
 s_print_duration (FILE *out, int64_t ms)
 {
@@ -73,6 +74,7 @@ s_print_duration (FILE *out, int64_t ms)
     fputs (text, out);
 }
 
+//  Knobs as a flow mapping, in the plan's order
 static void
 s_print_knobs (FILE *out, const tf_plan_item_t *item)
 {
@@ -103,6 +105,7 @@ s_print_knobs (FILE *out, const tf_plan_item_t *item)
     fputc ('}', out);
 }
 
+//  A list of workloads or expectations, one `- kind: {knobs}` per line
 static void
 s_print_items (FILE *out, const char *key, const tf_plan_item_t *items, size_t count)
 {
@@ -116,6 +119,7 @@ s_print_items (FILE *out, const char *key, const tf_plan_item_t *items, size_t c
     }
 }
 
+//  Custom actors as flow mappings; command and knobs only when present
 static void
 s_print_customs (FILE *out, const tf_plan_t *self)
 {
@@ -138,6 +142,7 @@ s_print_customs (FILE *out, const tf_plan_t *self)
     }
 }
 
+//  Section by section, in the order of docs/scenarios.md
 void
 tf_plan_print (const tf_plan_t *self, FILE *out)
 {

@@ -179,6 +179,7 @@ s_coerce (tf_knob_t *knob, tf_knob_type_t type)
     return -1;
 }
 
+//  True when a numeric knob lies within the catalogue's bounds
 static bool
 s_in_bounds (const tf_catalog_knob_t *entry, const tf_knob_t *knob)
 {
@@ -521,6 +522,8 @@ s_check_scalars (s_check_t *check)
                 "or '-' (at most %d bytes)", TF_PLAN_MAX_NAME);
 }
 
+//  Scalars first, then each list, then names across lists, so errors come
+//  out roughly in file order even before the loader sorts them
 int
 tf_plan_validate_marked (tf_plan_t *self, const tf_plan_marks_t *marks,
                          tf_plan_errors_t *errors, size_t since)
@@ -546,6 +549,7 @@ tf_plan_validate_marked (tf_plan_t *self, const tf_plan_marks_t *marks,
     return tf_plan_errors_count (errors) > since ? -1 : 0;
 }
 
+//  Validate without positions (builder, overrides)
 int
 tf_plan_validate (tf_plan_t *self, tf_plan_errors_t *errors)
 {

@@ -19,6 +19,7 @@
 //  ---------------------------------------------------------------------------
 //  Encoding
 
+//  A msgpack str
 static void
 s_pack_str (msgpack_packer *packer, const char *text)
 {
@@ -27,6 +28,7 @@ s_pack_str (msgpack_packer *packer, const char *text)
     msgpack_pack_str_body (packer, text, length);
 }
 
+//  One knob as key and typed value; durations travel as integer ms
 static void
 s_pack_knob (msgpack_packer *packer, const tf_knob_t *knob)
 {
@@ -51,6 +53,7 @@ s_pack_knob (msgpack_packer *packer, const tf_knob_t *knob)
     }
 }
 
+//  The "knobs" key and its map
 static void
 s_pack_knobs (msgpack_packer *packer, const tf_plan_item_t *item)
 {
@@ -60,6 +63,7 @@ s_pack_knobs (msgpack_packer *packer, const tf_plan_item_t *item)
         s_pack_knob (packer, &item->knobs[index]);
 }
 
+//  A list of workloads or expectations under key
 static void
 s_pack_items (msgpack_packer *packer, const char *key, const tf_plan_item_t *items, size_t count)
 {
@@ -75,6 +79,7 @@ s_pack_items (msgpack_packer *packer, const char *key, const tf_plan_item_t *ite
     }
 }
 
+//  The custom actors; "command" only when there is one
 static void
 s_pack_customs (msgpack_packer *packer, const tf_plan_t *self)
 {
@@ -95,6 +100,7 @@ s_pack_customs (msgpack_packer *packer, const tf_plan_t *self)
     }
 }
 
+//  Keys in a fixed order so equal plans pack to equal bytes
 int
 tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
 {
@@ -198,6 +204,8 @@ s_scan_skip (size_t size, size_t *offset, uint64_t count)
     return 0;
 }
 
+//  Walk one object at data[*offset], advancing *offset past it; -1 when it
+//  does not fit in size bytes or nests deeper than TF_WIRE_MAX_DEPTH
 static int
 s_scan (const uint8_t *data, size_t size, size_t *offset, int depth)
 {
@@ -303,6 +311,7 @@ s_reject (s_decoder_t *self, const char *format, ...)
     return -1;
 }
 
+//  True when a map key is the string text
 static bool
 s_key_is (const msgpack_object *key, const char *text)
 {
@@ -427,6 +436,7 @@ s_read_f64 (s_decoder_t *self, const msgpack_object *object, const char *what, d
     return 0;
 }
 
+//  A boolean
 static int
 s_read_bool (s_decoder_t *self, const msgpack_object *object, const char *what, bool *out)
 {
@@ -484,6 +494,8 @@ s_read_knob (s_decoder_t *self, const msgpack_object *value, const tf_catalog_kn
     return 0;
 }
 
+//  A knob map into item; knob types come from the catalogue when it knows
+//  the kind and the knob
 static int
 s_read_knobs (s_decoder_t *self, const msgpack_object *object, const char *what,
               tf_plan_item_t *item)
@@ -536,6 +548,7 @@ s_read_items (s_decoder_t *self, const msgpack_object *object, const char *what,
     return 0;
 }
 
+//  The list of custom actors; "command" may be absent or nil
 static int
 s_read_customs (s_decoder_t *self, const msgpack_object *object, tf_plan_t *plan)
 {
@@ -563,6 +576,7 @@ s_read_customs (s_decoder_t *self, const msgpack_object *object, tf_plan_t *plan
     return 0;
 }
 
+//  Wallet count, uniform amount and the optional per-wallet amounts
 static int
 s_read_wallets (s_decoder_t *self, const msgpack_object *object, tf_plan_t *plan)
 {
@@ -659,6 +673,7 @@ s_read_plan (s_decoder_t *self, const msgpack_object *root, tf_plan_t *plan)
     return 0;
 }
 
+//  Scan, unpack, read; the first problem found is the one logged
 tf_plan_t *
 tf_plan_unpack (const uint8_t *data, size_t size)
 {

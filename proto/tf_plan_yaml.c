@@ -53,6 +53,7 @@ s_error (s_loader_t *self, const yaml_node_t *node, const char *path, const char
                         node ? (int) node->start_mark.column + 1 : 0, path, "%s", message);
 }
 
+//  Remember where a key path's value sits (1-based)
 static void
 s_mark (s_loader_t *self, const char *path, const yaml_node_t *node)
 {
@@ -60,6 +61,7 @@ s_mark (s_loader_t *self, const char *path, const yaml_node_t *node)
                        (int) node->start_mark.column + 1);
 }
 
+//  Node of the document by index
 static yaml_node_t *
 s_node (s_loader_t *self, int index)
 {
@@ -76,6 +78,7 @@ s_text (const yaml_node_t *node)
     return strlen (text) == node->data.scalar.length ? text : NULL;
 }
 
+//  True for an unquoted scalar: only those can be numbers or booleans
 static bool
 s_plain (const yaml_node_t *node)
 {
@@ -203,6 +206,7 @@ s_get_u32 (s_loader_t *self, const yaml_node_t *node, const char *path, uint32_t
     return 0;
 }
 
+//  true or false, unquoted
 static int
 s_get_bool (s_loader_t *self, const yaml_node_t *node, const char *path, bool *out)
 {
@@ -217,6 +221,7 @@ s_get_bool (s_loader_t *self, const yaml_node_t *node, const char *path, bool *o
     return -1;
 }
 
+//  A finite number, unquoted
 static int
 s_get_float (s_loader_t *self, const yaml_node_t *node, const char *path, double *out)
 {
@@ -231,6 +236,7 @@ s_get_float (s_loader_t *self, const yaml_node_t *node, const char *path, double
     return -1;
 }
 
+//  A duration with its unit, unquoted
 static int
 s_get_duration (s_loader_t *self, const yaml_node_t *node, const char *path, int64_t *out)
 {
@@ -328,6 +334,7 @@ s_load_knobs (s_loader_t *self, tf_plan_item_t *item, const tf_catalog_kind_t *k
 //  ---------------------------------------------------------------------------
 //  Sections
 
+//  network, validators, executors, or the newer nodes: N
 static void
 s_load_topology (s_loader_t *self, const yaml_node_t *node)
 {
@@ -356,6 +363,7 @@ s_load_topology (s_loader_t *self, const yaml_node_t *node)
         s_get_u32 (self, value, "topology.executors", &plan->executors);
 }
 
+//  The per-wallet amounts list
 static void
 s_load_amounts (s_loader_t *self, const yaml_node_t *node)
 {
@@ -385,6 +393,7 @@ s_load_amounts (s_loader_t *self, const yaml_node_t *node)
     plan->wallet_amount_count = count;
 }
 
+//  wallets: N or {count, amount, amounts}
 static void
 s_load_wallets (s_loader_t *self, const yaml_node_t *node)
 {
@@ -466,6 +475,7 @@ s_load_list (s_loader_t *self, const yaml_node_t *node, const char *list,
                       items_p, count_p);
 }
 
+//  Custom actors: name and role required, command and knobs optional
 static void
 s_load_customs (s_loader_t *self, const yaml_node_t *node)
 {
@@ -513,6 +523,7 @@ s_load_customs (s_loader_t *self, const yaml_node_t *node)
     }
 }
 
+//  duration, seed, runner
 static void
 s_load_run (s_loader_t *self, const yaml_node_t *node)
 {
@@ -529,6 +540,7 @@ s_load_run (s_loader_t *self, const yaml_node_t *node)
         s_get_string (self, value, "run.runner", TF_PLAN_MAX_NAME, &plan->runner);
 }
 
+//  slot, active_slot_coeff, security_param
 static void
 s_load_consensus (s_loader_t *self, const yaml_node_t *node)
 {
@@ -545,6 +557,7 @@ s_load_consensus (s_loader_t *self, const yaml_node_t *node)
         s_get_u32 (self, value, "consensus.security_param", &plan->security_param);
 }
 
+//  profile
 static void
 s_load_node (s_loader_t *self, const yaml_node_t *node)
 {
@@ -611,6 +624,8 @@ s_syntax_error (s_loader_t *self, const yaml_parser_t *parser)
                         parser->context ? " " : "", parser->context ? parser->context : "");
 }
 
+//  Parse, walk, validate with the marks, then sort the errors by position.
+//  The plan is returned only when this load added no error
 tf_plan_t *
 tf_plan_load_string (const char *yaml, const char *name, tf_plan_errors_t *errors)
 {
@@ -665,6 +680,7 @@ out:
     return self.plan;
 }
 
+//  Read the whole file (bounded) and load it as a string
 tf_plan_t *
 tf_plan_load (const char *path, tf_plan_errors_t *errors)
 {
