@@ -1,0 +1,236 @@
+//  tf_exp_liveness.c - expectation consensus_liveness
+
+#include "tf_exp_liveness.h"
+#include "tf_exp_liveness_probe.h"
+#include "tf_run_metrics.h"
+
+//  The scanner's last sample of one node
+typedef struct {
+    uint64_t height;
+    char tip[TF_NODE_ID_SIZE];
+    char lib[TF_NODE_ID_SIZE];
+    bool up;
+    uint64_t at_ms;                         //  Unix ms of the sample
+    uint64_t last_up_ms;                    //  Unix ms of the last sample that answered
+} s_sample_t;
+
+struct _tf_exp_liveness_t {
+    tf_actor_t *actor;                      //  Runtime
+    double tolerance;                       //  Knobs
+    uint64_t minimum;
+    bool agreement;
+    uint64_t expected_blocks;               //  From the run metrics
+    zhashx_t *samples;                      //  node name -> s_sample_t (owned)
+    zactor_t *probe;                        //  Running at evaluate, or NULL
+};
+
+static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);
+static int s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase);
+static int s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg);
+static void s_on_stop (tf_actor_t *actor, void *state);
+
+static void
+s_free_sample (void **item_p)
+{
+    free (*item_p);
+    *item_p = NULL;
+}
+
+tf_exp_liveness_t *
+tf_exp_liveness_new (const tf_actor_config_t *config)
+{
+    assert (config);
+    tf_exp_liveness_t *self = (tf_exp_liveness_t *) zmalloc (sizeof (tf_exp_liveness_t));
+    self->tolerance = TF_EXP_LIVENESS_TOLERANCE;
+    self->agreement = true;
+    self->samples = zhashx_new ();
+    zhashx_set_destructor (self->samples, s_free_sample);
+    tf_actor_handlers_t handlers = {
+        .plan = s_on_plan, .phase = s_on_phase, .message = s_on_message, .stop = s_on_stop};
+    self->actor = tf_actor_new (config, &handlers, self);
+    if (!self->actor) {
+        tf_exp_liveness_destroy (&self);
+        return NULL;
+    }
+    if (config->feed_ep)
+        tf_actor_subscribe_feed (self->actor, "feed.tip");
+    return self;
+}
+
+void
+tf_exp_liveness_destroy (tf_exp_liveness_t **self_p)
+{
+    assert (self_p);
+    tf_exp_liveness_t *self = *self_p;
+    if (!self)
+        return;
+    if (self->actor)
+        s_on_stop (self->actor, self);
+    tf_actor_destroy (&self->actor);
+    zhashx_destroy (&self->samples);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+tf_exp_liveness_run (tf_exp_liveness_t *self)
+{
+    assert (self);
+    return tf_actor_run (self->actor);
+}
+
+static int
+s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
+{
+    tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
+    const tf_plan_item_t *item = tf_plan_item_by_name (plan, tf_actor_name (actor));
+    if (item) {
+        self->tolerance = tf_plan_knob_float (item, "tolerance", TF_EXP_LIVENESS_TOLERANCE);
+        int64_t minimum = tf_plan_knob_int (item, "minimum", 0);
+        self->minimum = minimum > 0 ? (uint64_t) minimum : 0;
+        self->agreement = tf_plan_knob_bool (item, "agreement", true);
+    }
+    else
+        zsys_warning ("liveness: the plan has no item named %s; using defaults",
+                      tf_actor_name (actor));
+    tf_run_metrics_t metrics = tf_run_metrics (plan);
+    self->expected_blocks = metrics.expected_blocks;
+    zsys_info ("liveness: expected_blocks=%" PRIu64 " tolerance=%g minimum=%" PRIu64
+               " target=%" PRIu64 " agreement=%s",
+               self->expected_blocks, self->tolerance, self->minimum,
+               tf_exp_liveness_target (self->expected_blocks, self->tolerance, self->minimum),
+               self->agreement ? "yes" : "no");
+    return 0;
+}
+
+//  Keep each node's last tip sample, as a fallback for evaluate
+static int
+s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
+{
+    tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
+    if (msg->id != TF_MSG_feed_tip)
+        return 0;
+    const tf_feed_tip_t *tip = &msg->feed_tip;
+    s_sample_t *sample = (s_sample_t *) zhashx_lookup (self->samples, tip->node);
+    if (!sample) {
+        sample = (s_sample_t *) zmalloc (sizeof (s_sample_t));
+        zhashx_insert (self->samples, tip->node, sample);
+    }
+    sample->up = tip->up;
+    sample->at_ms = tip->at_ms;
+    if (tip->up) {
+        sample->height = tip->height;
+        sample->last_up_ms = tip->at_ms;
+        if (tf_node_id_copy (tip->tip, sample->tip))
+            sample->tip[0] = 0;
+        if (tf_node_id_copy (tip->lib, sample->lib))
+            sample->lib[0] = 0;
+    }
+    return 0;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Evaluate
+
+//  The probe's observations are in: fill gaps from the feed, judge, report
+static int
+s_on_probe (tf_actor_t *actor, void *state, zsock_t *reader)
+{
+    tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
+    tf_exp_liveness_obs_t *obs = tf_exp_liveness_probe_recv (self->probe);
+    tf_actor_remove_reader (actor, zactor_sock (self->probe));
+    zactor_destroy (&self->probe);
+    if (!obs) {
+        tf_actor_phase_done (actor, false, "liveness probe was interrupted");
+        return 0;
+    }
+    obs->target = tf_exp_liveness_target (self->expected_blocks, self->tolerance, self->minimum);
+    obs->expected_blocks = self->expected_blocks;
+    obs->tolerance = self->tolerance;
+    obs->minimum = self->minimum;
+    uint64_t now = tf_actor_now_ms ();
+    for (size_t index = 0; index < obs->node_count; index++) {
+        tf_exp_liveness_node_t *node = &obs->nodes[index];
+        const s_sample_t *sample = (const s_sample_t *) zhashx_lookup (self->samples, node->name);
+        if (node->source != TF_EXP_SOURCE_NONE || !sample || !sample->up
+            || now > sample->at_ms + TF_EXP_LIVENESS_FEED_FRESH_MS)
+            continue;
+        node->source = TF_EXP_SOURCE_FEED;
+        node->height = sample->height;
+        snprintf (node->tip, sizeof node->tip, "%s", sample->tip);
+        snprintf (node->lib, sizeof node->lib, "%s", sample->lib);
+    }
+    tf_exp_liveness_verdict_t verdict;
+    tf_exp_liveness_judge (obs, &verdict);
+    if (verdict.passed)
+        zsys_info ("%s", verdict.message);
+    else
+        zsys_error ("%s", verdict.message);
+    tf_expect_result_t result = {.name = (char *) tf_actor_name (actor),
+                                 .passed = verdict.passed,
+                                 .message = verdict.message,
+                                 .details = {.data = verdict.details,
+                                             .size = verdict.details_size}};
+    int rc = tf_actor_send (actor, TF_MSG_expect_result, &result);
+    tf_exp_liveness_verdict_free (&verdict);
+    tf_exp_liveness_obs_free (obs);
+    free (obs);
+    if (rc)
+        tf_actor_phase_done (actor, false, "cannot send the result to the coordinator");
+    else
+        tf_actor_phase_done (actor, true, NULL);
+    return 0;
+}
+
+static int
+s_start_probe (tf_exp_liveness_t *self, tf_actor_t *actor)
+{
+    const tf_run_nodes_t *nodes = tf_actor_nodes (actor);
+    size_t count = nodes ? nodes->nodes.count : 0;
+    tf_exp_probe_node_t *probe_nodes =
+        (tf_exp_probe_node_t *) zmalloc ((count + 1) * sizeof (tf_exp_probe_node_t));
+    for (size_t index = 0; index < count; index++) {
+        const tf_node_info_t *node = &nodes->nodes.items[index];
+        probe_nodes[index] = (tf_exp_probe_node_t){
+            .name = node->name, .api_url = node->api_url, .validator = streq (node->role, "validator")};
+    }
+    tf_exp_probe_args_t args = {.nodes = probe_nodes, .node_count = count,
+                                .agreement = self->agreement};
+    self->probe = tf_exp_liveness_probe_new (&args);
+    free (probe_nodes);
+    if (!self->probe)
+        return -1;
+    return tf_actor_add_reader (actor, zactor_sock (self->probe), s_on_probe);
+}
+
+static int
+s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
+{
+    tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
+    if (phase != TF_PHASE_EVALUATE || self->probe)
+        return TF_ACTOR_ACK;
+    if (s_start_probe (self, actor)) {
+        tf_actor_phase_done (actor, false, "cannot start the liveness probe");
+        return TF_ACTOR_PENDING;
+    }
+    return TF_ACTOR_PENDING;
+}
+
+static void
+s_on_stop (tf_actor_t *actor, void *state)
+{
+    tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
+    if (!self->probe)
+        return;
+    tf_actor_remove_reader (actor, zactor_sock (self->probe));
+    //  Observations already sent are ours to free
+    if (zsock_events (zactor_sock (self->probe)) & ZMQ_POLLIN) {
+        tf_exp_liveness_obs_t *obs = tf_exp_liveness_probe_recv (self->probe);
+        if (obs) {
+            tf_exp_liveness_obs_free (obs);
+            free (obs);
+        }
+    }
+    zactor_destroy (&self->probe);
+}

@@ -1,0 +1,32 @@
+//  tf_exp_liveness.h - expectation consensus_liveness
+//
+//  Every validator must reach the target height (tf_exp_liveness_judge.h)
+//  and, with `agreement` (default true), every node must hold the lowest LIB
+//  among the nodes on its chain. Knobs: tolerance (0.8), minimum (0: use
+//  tolerance), agreement (true). At evaluate a probe thread reads each node's
+//  API (tf_exp_liveness_probe); the scanner's last tip sample stands in for a
+//  node the probe cannot reach but the scanner could, recently.
+//
+//  Consumes: run.plan, run.nodes, run.phase, feed.tip
+//  Emits:    expect.result (in evaluate, before its ack)
+
+#ifndef TF_EXP_LIVENESS_H_INCLUDED
+#define TF_EXP_LIVENESS_H_INCLUDED
+
+#include "tf_actor.h"
+
+#define TF_EXP_LIVENESS_KIND        "consensus_liveness"
+#define TF_EXP_LIVENESS_FEED_FRESH_MS 2000  //  A tip sample older than this is stale
+
+typedef struct _tf_exp_liveness_t tf_exp_liveness_t;
+
+//  Create the expectation actor. NULL (logged) on failure.
+tf_exp_liveness_t *tf_exp_liveness_new (const tf_actor_config_t *config);
+
+//  Destroy and nullify. Safe on NULL.
+void tf_exp_liveness_destroy (tf_exp_liveness_t **self_p);
+
+//  Run until done or a signal; returns the process exit code.
+int tf_exp_liveness_run (tf_exp_liveness_t *self);
+
+#endif
