@@ -594,6 +594,13 @@ s_begin_deploy (tf_deployer_local_t *self)
 {
     const tf_plan_t *plan = tf_actor_plan (self->actor);
     assert (plan);                          //  The runtime delivers the plan before phases
+    if (access (self->binary, X_OK) != 0) {
+        char *reason = zsys_sprintf ("node binary %s is not executable: %s (set %s)",
+                                     self->binary, strerror (errno), TF_NODE_PROFILE_BIN_ENV);
+        tf_actor_phase_done (self->actor, false, reason);
+        zstr_free (&reason);
+        return TF_ACTOR_PENDING;
+    }
     if (s_prepare (self, plan)) {
         tf_actor_phase_done (self->actor, false, "cannot prepare the nodes (see the deployer's log)");
         return TF_ACTOR_PENDING;
@@ -1051,11 +1058,6 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
         return -1;
     }
     self->binary = tf_node_profile_binary (self->profile);
-    if (access (self->binary, X_OK) != 0) {
-        tf_actor_fail (actor, "node binary %s is not executable: %s (set %s)", self->binary,
-                       strerror (errno), TF_NODE_PROFILE_BIN_ENV);
-        return -1;
-    }
     self->http = tf_http_worker_new ();
     if (!self->http || tf_actor_add_reader (actor, zactor_sock (self->http), s_on_http)) {
         tf_actor_fail (actor, "cannot start the HTTP worker");

@@ -118,6 +118,19 @@ test_deploy_readiness_failure_names_every_node (void **state)
 }
 
 static void
+test_deploy_missing_node_binary_fails_deploy (void **state)
+{
+    spine_run_t *run = *state = s_start ("deploy_fail.yaml", "nodes/no-such-node");
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 3);
+    char *output = spine_output (run);
+    assert_non_null (strstr (output, "ABORTED in deploy by actor deployer"));
+    assert_non_null (strstr (output, "/nodes/no-such-node is not executable: No such file or "
+                                     "directory (set LOGOS_BLOCKCHAIN_NODE_BIN)"));
+    free (output);
+    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
+}
+
+static void
 test_deploy_node_control_and_cleanup (void **state)
 {
     spine_run_t *run = *state = s_start ("deploy_control.yaml", "nodes/stub-node.py");
@@ -219,6 +232,7 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown (test_deploy_readiness_failure_names_every_node,
                                    spine_teardown),
+        cmocka_unit_test_teardown (test_deploy_missing_node_binary_fails_deploy, spine_teardown),
         cmocka_unit_test_teardown (test_deploy_node_control_and_cleanup, spine_teardown),
         cmocka_unit_test_teardown (test_deploy_nodes_die_with_a_sigkilled_deployer,
                                    spine_teardown),
