@@ -484,12 +484,62 @@ test_tf_plan_wire_rejects_wrong_version_types_and_roots (void **state)
     tf_plan_destroy (&plan);
 }
 
+//  Read a golden vector: hex digits, whitespace ignored
+static s_bytes_t
+s_read_golden (const char *file)
+{
+    const char *data = getenv ("TF_TEST_DATA");
+    assert_non_null (data);
+    char *path = zsys_sprintf ("%s/golden/%s", data, file);
+    FILE *handle = fopen (path, "r");
+    assert_non_null (handle);
+    s_bytes_t bytes = {(uint8_t *) zmalloc (TF_PLAN_MAX_WIRE), 0};
+    int high = -1, digit;
+    while ((digit = fgetc (handle)) != EOF) {
+        if (isspace (digit))
+            continue;
+        assert_true (isxdigit (digit));
+        int value = isdigit (digit) ? digit - '0' : tolower (digit) - 'a' + 10;
+        if (high < 0)
+            high = value;
+        else {
+            bytes.data[bytes.size++] = (uint8_t) (high << 4 | value);
+            high = -1;
+        }
+    }
+    assert_int_equal (high, -1);
+    fclose (handle);
+    zstr_free (&path);
+    return bytes;
+}
+
+static void
+test_tf_plan_wire_matches_golden_vector (void **state)
+{
+    (void) state;
+    //  Changing the wire means regenerating this vector on purpose
+    s_bytes_t golden = s_read_golden ("plan.smoke.hex");
+    tf_plan_t *plan = s_load ("../../scenarios/smoke.yaml");
+    s_bytes_t bytes = s_pack (plan);
+    s_assert_same (golden, bytes);
+    tf_plan_t *decoded = tf_plan_unpack (golden.data, golden.size);
+    assert_non_null (decoded);
+    s_bytes_t again = s_pack (decoded);
+    s_assert_same (golden, again);
+    free (again.data);
+    free (bytes.data);
+    free (golden.data);
+    tf_plan_destroy (&decoded);
+    tf_plan_destroy (&plan);
+}
+
 int
 main (void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_plan_wire_round_trips_every_field),
         cmocka_unit_test (test_tf_plan_wire_builder_packs_like_yaml),
+        cmocka_unit_test (test_tf_plan_wire_matches_golden_vector),
         cmocka_unit_test (test_tf_plan_wire_rejects_every_truncation_and_trailing_bytes),
         cmocka_unit_test (test_tf_plan_wire_survives_byte_mutations),
         cmocka_unit_test (test_tf_plan_wire_rejects_oversize_input),
