@@ -9,3 +9,11 @@ foreach(suite verdicts faults cli)
   #  The programs under test are built before the tests that run them
   add_dependencies(test_spine_${suite} tf tf-coordinator tf-test-actor tf-deployer-none)
 endforeach()
+#  The same with real nodes: the local deployer, the scanner and tf-node
+tf_add_integration_test(test_spine_local
+  SOURCES ${SPINE_DIR}/test_spine_local.c ${SPINE_DIR}/spine_harness.c
+  LIBS PkgConfig::CZMQ PkgConfig::JANSSON
+  TIMEOUT 240)
+target_include_directories(test_spine_local PRIVATE ${SPINE_DIR})
+add_dependencies(test_spine_local tf tf-coordinator tf-test-actor tf-deployer-local tf-scanner
+                 tf-node)
