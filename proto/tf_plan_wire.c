@@ -691,11 +691,14 @@ tf_plan_unpack (const uint8_t *data, size_t size)
         goto out;
     }
     size_t offset = 0;
+    //  Safe now: every count is backed by bytes, so the zone stays within a
+    //  small multiple of size
     if (msgpack_unpack_next (&unpacked, (const char *) data, size, &offset)
         != MSGPACK_UNPACK_SUCCESS) {
         s_reject (&decoder, "msgpack parse error");
         goto out;
     }
+    //  Start from the defaults: every string the reader replaces is freed first
     plan = tf_plan_new ("");
     if (s_read_plan (&decoder, &unpacked.data, plan))
         tf_plan_destroy (&plan);

@@ -316,6 +316,8 @@ s_load_knobs (s_loader_t *self, tf_plan_item_t *item, const tf_catalog_kind_t *k
         return;
     if (!s_check_map (self, node, path, NULL))
         return;
+    //  s_check_map reported duplicates and non-scalar keys; the first value of a
+    //  key wins, as it does for every other mapping
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
          pair < node->data.mapping.pairs.top; pair++) {
         yaml_node_t *key = s_node (self, pair->key);
@@ -428,6 +430,7 @@ s_load_entry (s_loader_t *self, const yaml_node_t *node, const char *list, size_
     s_mark (self, path, node);
     const char *kind = NULL;
     const yaml_node_t *knobs = NULL;
+    //  `- kind` alone means every knob at its default
     if (node->type == YAML_SCALAR_NODE && !s_null (node))
         kind = s_text (node);
     else if (node->type == YAML_MAPPING_NODE
@@ -667,6 +670,8 @@ tf_plan_load_string (const char *yaml, const char *name, tf_plan_errors_t *error
             s_error (&self, extra, "", "expected one YAML document, found another");
         yaml_document_delete (&next);
     }
+    //  Semantic checks run even after structural errors, so the user sees both;
+    //  checks on a value the loader already rejected are skipped (errors_touch)
     tf_plan_validate_marked (self.plan, &self.marks, errors, since);
 
 out:
