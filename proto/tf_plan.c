@@ -20,6 +20,8 @@
 #define TF_PLAN_DEFAULT_PROFILE         "tf-node"
 #define TF_PLAN_MESSAGE_SIZE            512     //  Longest error message, bytes
 #define TF_PLAN_SUFFIX_SIZE             16      //  Room for "-<n>" after a kind
+#define TF_PLAN_ERRORS_INITIAL          8       //  First allocation of an error list
+#define TF_PLAN_MARKS_INITIAL           32      //  First allocation of a mark table
 
 #define S_MS_PER_SECOND                 1000
 #define S_MS_PER_MINUTE                 (60 * S_MS_PER_SECOND)
@@ -27,8 +29,8 @@
 
 struct _tf_plan_errors_t {
     tf_plan_error_t *errors;            //  In the order they were found
-    size_t count;
-    size_t capacity;
+    size_t count;                       //  Errors held
+    size_t capacity;                    //  Room in errors
 };
 
 //  Copy text, or NULL for NULL; caller owns the copy
@@ -216,7 +218,7 @@ tf_plan_errors_add (tf_plan_errors_t *self, const char *file, int line, int colu
 {
     assert (self && format);
     if (self->count == self->capacity) {
-        self->capacity = self->capacity ? self->capacity * 2 : 8;
+        self->capacity = self->capacity ? self->capacity * 2 : TF_PLAN_ERRORS_INITIAL;
         self->errors = (tf_plan_error_t *) realloc (self->errors,
                                                     self->capacity * sizeof (tf_plan_error_t));
         assert (self->errors);
@@ -298,7 +300,7 @@ tf_plan_marks_add (tf_plan_marks_t *self, const char *path, int line, int column
 {
     assert (self && path);
     if (self->count == self->capacity) {
-        self->capacity = self->capacity ? self->capacity * 2 : 32;
+        self->capacity = self->capacity ? self->capacity * 2 : TF_PLAN_MARKS_INITIAL;
         self->marks = (tf_plan_mark_t *) realloc (self->marks,
                                                   self->capacity * sizeof (tf_plan_mark_t));
         assert (self->marks);

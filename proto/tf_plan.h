@@ -78,9 +78,9 @@ typedef struct {
     size_t wallet_amount_count;
 
     //  What runs
-    tf_plan_item_t *workloads;
+    tf_plan_item_t *workloads;          //  In start order
     size_t workload_count;
-    tf_plan_item_t *expectations;
+    tf_plan_item_t *expectations;       //  In start order
     size_t expectation_count;
     tf_plan_item_t *customs;            //  Custom actors (any language)
     size_t custom_count;

@@ -18,8 +18,8 @@ typedef struct {
 
 typedef struct {
     tf_plan_mark_t *marks;              //  Grows as the loader walks the document
-    size_t count;
-    size_t capacity;
+    size_t count;                       //  Marks held
+    size_t capacity;                    //  Room in marks
 } tf_plan_marks_t;
 
 //  Remember where path sits; a later mark of the same path wins. The table
