@@ -333,8 +333,14 @@ nh_http (nh_cluster_t *self, size_t index, int testing, const char *method, cons
 json_t *
 nh_get (nh_cluster_t *self, size_t index, const char *path)
 {
+    return nh_get_on (self, index, 0, path);
+}
+
+json_t *
+nh_get_on (nh_cluster_t *self, size_t index, int testing, const char *path)
+{
     char *body = NULL;
-    long status = nh_http (self, index, 0, "GET", path, NULL, NULL, 0, &body);
+    long status = nh_http (self, index, testing, "GET", path, NULL, NULL, 0, &body);
     json_t *json = status >= 200 && status < 300 ? json_loads (body, JSON_DECODE_ANY, NULL) : NULL;
     free (body);
     return json;

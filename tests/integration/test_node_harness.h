@@ -63,6 +63,7 @@ long nh_http (nh_cluster_t *self, size_t index, int testing, const char *method,
 
 //  GET/POST returning parsed JSON on 2xx, else NULL (caller owns).
 json_t *nh_get (nh_cluster_t *self, size_t index, const char *path);
+json_t *nh_get_on (nh_cluster_t *self, size_t index, int testing, const char *path);
 json_t *nh_post (nh_cluster_t *self, size_t index, int testing, const char *path, const char *json);
 
 //  Field of /cryptarchia/info as an integer, or -1.

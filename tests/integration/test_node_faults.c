@@ -1,0 +1,131 @@
+//  test_node_faults.c - the testing API's fault switches: stop producing blocks, silently
+//  drop submitted transactions; both readable and settable
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "test_node_harness.h"
+
+#define NODES           2
+#define FAULTY          0
+#define EVENT_MS        30000
+#define QUIET_SLOTS     20      //  Slots watched to see that nothing happens
+
+static int
+s_setup (void **state)
+{
+    nh_options_t options = {100, 0.5, 20};
+    nh_cluster_t *cluster = nh_cluster_new (NODES, &options);
+    if (!cluster)
+        return -1;
+    *state = cluster;
+    for (size_t index = 0; index < NODES; index++)
+        if (nh_start (cluster, index))
+            return -1;
+    for (size_t index = 0; index < NODES; index++)
+        if (nh_wait_ready (cluster, index, EVENT_MS))
+            return -1;
+    return 0;
+}
+
+static int
+s_teardown (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    nh_cluster_destroy (&cluster);
+    return 0;
+}
+
+static void
+s_set_faults (nh_cluster_t *cluster, const char *body, int produce, int drop)
+{
+    json_t *answer = nh_post (cluster, FAULTY, 1, "/testing/faults", body);
+    assert_non_null (answer);
+    assert_int_equal (json_is_true (json_object_get (answer, "produce_blocks")), produce);
+    assert_int_equal (json_is_true (json_object_get (answer, "drop_transactions")), drop);
+    json_decref (answer);
+    json_t *read = nh_get_on (cluster, FAULTY, 1, "/testing/faults");
+    assert_int_equal (json_is_true (json_object_get (read, "produce_blocks")), produce);
+    assert_int_equal (json_is_true (json_object_get (read, "drop_transactions")), drop);
+    json_decref (read);
+}
+
+//  Wait until the node's own clock has moved QUIET_SLOTS slots past now
+static void
+s_let_slots_pass (nh_cluster_t *cluster, size_t index)
+{
+    int64_t start = nh_metric (cluster, index, "consensus_current_slot");
+    int ok;
+    NH_WAIT (ok, nh_metric (cluster, index, "consensus_current_slot") >= start + QUIET_SLOTS,
+             EVENT_MS);
+    assert_true (ok);
+}
+
+static void
+test_node_faults_stop_producing_blocks (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    int ok;
+    NH_WAIT (ok, nh_metric (cluster, FAULTY, "tf_node_blocks_produced_total") >= 2, EVENT_MS);
+    assert_true (ok);
+    s_set_faults (cluster, "{\"produce_blocks\":false}", 0, 0);
+    int64_t produced = nh_metric (cluster, FAULTY, "tf_node_blocks_produced_total");
+    int64_t height = nh_info_int (cluster, FAULTY, "height");
+    s_let_slots_pass (cluster, FAULTY);
+    assert_int_equal (nh_metric (cluster, FAULTY, "tf_node_blocks_produced_total"), produced);
+    //  Still following the other node
+    NH_WAIT (ok, nh_info_int (cluster, FAULTY, "height") > height, EVENT_MS);
+    assert_true (ok);
+    s_set_faults (cluster, "{\"produce_blocks\":true}", 1, 0);
+    NH_WAIT (ok, nh_metric (cluster, FAULTY, "tf_node_blocks_produced_total") > produced, EVENT_MS);
+    assert_true (ok);
+}
+
+static void
+test_node_faults_drop_transactions (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    s_set_faults (cluster, "{\"drop_transactions\":true}", 1, 1);
+    tf_node_tx_t *tx = nh_transfer (cluster, 1, &cluster->nodes [0].leader.pk);
+    char *text = json_dumps (tx->json, JSON_COMPACT);
+    char *body = NULL;
+    assert_int_equal (nh_http (cluster, FAULTY, 0, "POST", "/mempool/add/tx", "application/json",
+                               text, strlen (text), &body), 200);
+    assert_string_equal (body, "null");
+    free (body);
+    json_t *metrics = nh_get (cluster, FAULTY, "/mantle/metrics");
+    assert_int_equal (json_integer_value (json_object_get (metrics, "pending_items")), 0);
+    json_decref (metrics);
+    char note [65];
+    tf_node_hash_hex (&cluster->notes [1], note);
+    s_let_slots_pass (cluster, FAULTY);
+    for (size_t index = 0; index < NODES; index++)
+        assert_false (nh_chain_contains (cluster, index, note, 400));
+    json_t *other = nh_get (cluster, 1, "/mantle/metrics");
+    assert_int_equal (json_integer_value (json_object_get (other, "pending_items")), 0);
+    json_decref (other);
+
+    //  Switched off, the same tx goes through
+    s_set_faults (cluster, "{\"drop_transactions\":false}", 1, 0);
+    assert_int_equal (nh_http (cluster, FAULTY, 0, "POST", "/mempool/add/tx", "application/json",
+                               text, strlen (text), NULL), 200);
+    int ok;
+    NH_WAIT (ok, nh_chain_contains (cluster, 1, note, 400), EVENT_MS);
+    assert_true (ok);
+    free (text);
+    tf_node_tx_destroy (&tx);
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_node_faults_stop_producing_blocks),
+        cmocka_unit_test (test_node_faults_drop_transactions),
+    };
+    return cmocka_run_group_tests_name ("node_faults", tests, s_setup, s_teardown);
+}
