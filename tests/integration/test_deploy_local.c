@@ -33,16 +33,22 @@ s_data_path (const char *name)
 //  Start tf run on a fixture with LOGOS_BLOCKCHAIN_NODE_BIN at node_bin (a file
 //  of tests/data, or NULL for the default tf-node)
 static spine_run_t *
-s_start (const char *scenario, const char *node_bin)
+s_start_env (const char *scenario, const char *node_bin, const char *extra)
 {
     char *bin_path = node_bin ? s_data_path (node_bin) : NULL;
     char *bin_env = bin_path ? zsys_sprintf ("LOGOS_BLOCKCHAIN_NODE_BIN=%s", bin_path) : NULL;
-    const char *env[] = {bin_env ? bin_env : "TF_DEPLOY_TEST=1", NULL};
+    const char *env[] = {bin_env ? bin_env : "TF_DEPLOY_TEST=1", extra, NULL};
     spine_run_t *run = spine_start (scenario, true, env);
     zstr_free (&bin_env);
     zstr_free (&bin_path);
     assert_non_null (run);
     return run;
+}
+
+static spine_run_t *
+s_start (const char *scenario, const char *node_bin)
+{
+    return s_start_env (scenario, node_bin, NULL);
 }
 
 //  Contents of a file of the run directory; caller frees
@@ -114,6 +120,23 @@ test_deploy_readiness_failure_names_every_node (void **state)
     assert_non_null (strstr (node_log, "exit-at-once: refusing to start with "));
     assert_non_null (strstr (node_log, "/nodes/validator-0/node.yaml --deployment "));
     free (node_log);
+    s_assert_nodes_gone (run, 2);
+}
+
+//  Nodes that never see a peer: network readiness times out (after the full
+//  TF_READINESS_TIMEOUT_MS) and names every node with its peer count
+static void
+test_deploy_network_readiness_times_out (void **state)
+{
+    spine_run_t *run = *state =
+        s_start_env ("deploy_fail.yaml", "nodes/stub-node.py", "STUB_NODE_PEERS=0");
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS * 2), 3);
+    char *output = spine_output (run);
+    const char *message = strstr (output, "timed out waiting for network readiness:\n"
+                                          "  validator#0@");
+    assert_non_null (message);
+    assert_non_null (strstr (message, ": 0 peers (expected 1)\n  validator#1@"));
+    free (output);
     s_assert_nodes_gone (run, 2);
 }
 
@@ -233,6 +256,7 @@ main (void)
         cmocka_unit_test_teardown (test_deploy_readiness_failure_names_every_node,
                                    spine_teardown),
         cmocka_unit_test_teardown (test_deploy_missing_node_binary_fails_deploy, spine_teardown),
+        cmocka_unit_test_teardown (test_deploy_network_readiness_times_out, spine_teardown),
         cmocka_unit_test_teardown (test_deploy_node_control_and_cleanup, spine_teardown),
         cmocka_unit_test_teardown (test_deploy_nodes_die_with_a_sigkilled_deployer,
                                    spine_teardown),

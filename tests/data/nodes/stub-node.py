@@ -6,7 +6,9 @@
 #  deployer asks: /cryptarchia/info (Online), /network/info (a peer id and
 #  many peers) and the testing API's block-peer/unblock-peer, which it logs
 #  on stdout ("testing: POST PATH BODY") so a test can check them.
+#  STUB_NODE_PEERS sets the n_peers it reports (default 1000).
 import json
+import os
 import re
 import sys
 import threading
@@ -25,6 +27,7 @@ if len(sys.argv) != 4 or sys.argv[2] != "--deployment":
 config = open(sys.argv[1]).read()
 http_port = address(config, "http")
 testing_port = address(config, "testing_http")
+peers = int(os.environ.get("STUB_NODE_PEERS", "1000"))
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -45,7 +48,7 @@ class Handler(BaseHTTPRequestHandler):
                               "mode": "Online"})
         elif self.path == "/network/info":
             self.answer(200, {"listen_addresses": [], "peer_id": "stub-%d" % http_port,
-                              "n_peers": 1000, "n_connections": 1000,
+                              "n_peers": peers, "n_connections": peers,
                               "n_pending_connections": 0})
         else:
             self.answer(404, "not found")
