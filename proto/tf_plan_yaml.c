@@ -134,7 +134,8 @@ s_check_map (s_loader_t *self, const yaml_node_t *node, const char *path,
 {
     char got[TF_YAML_TEXT_SIZE + 8];
     if (node->type != YAML_MAPPING_NODE) {
-        s_error (self, node, path, "expected a mapping, got %s", s_describe (node, got, sizeof got));
+        s_error (self, node, path, "expected a mapping, got %s",
+                 s_describe (node, got, sizeof got));
         return false;
     }
     for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;

@@ -382,7 +382,8 @@ test_tf_plan_wire_rejects_missing_and_mistyped_keys (void **state)
                                          edit);
             tf_plan_t *decoded = tf_plan_unpack (edited.data, edited.size);
             if (decoded)
-                fail_msg ("%s.%s: edit %d was accepted", required[index].section ? required[index].section : "",
+                fail_msg ("%s.%s: edit %d was accepted",
+                          required[index].section ? required[index].section : "",
                           required[index].key, (int) edit);
             free (edited.data);
         }

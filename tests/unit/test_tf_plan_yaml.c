@@ -381,6 +381,27 @@ test_tf_plan_yaml_rejects_impossible_combinations (void **state)
 }
 
 static void
+test_tf_plan_yaml_checks_wallet_configs (void **state)
+{
+    (void) state;
+    S_EXPECT ("wallets: {count: 3, amounts: [1, 0]}\n",
+              {1, 30, "wallets.amounts", "expected 3 amounts (one per wallet), got 2"},
+              {1, 34, "wallets.amounts[1]", "expected an integer >= 1, got 0"});
+    S_EXPECT ("wallets: {amount: 0}\n",
+              {1, 19, "wallets.amount", "expected an integer >= 1, got 0"});
+    S_EXPECT ("wallets: 200000\n",
+              {1, 10, "wallets", "expected at most 100000 wallets, got 200000"});
+    S_EXPECT ("wallets: {amounts: 5, size: 2}\n",
+              {1, 20, "wallets.amounts", "expected a list of amounts, got '5'"},
+              {1, 23, "wallets.size",
+               "unknown key 'size' (expected one of: count, amount, amounts)"});
+    tf_plan_t *plan = s_load_ok ("wallets: {amounts: [7, 8]}\n");
+    assert_int_equal (plan->wallets, 2);
+    assert_int_equal (plan->wallet_amounts[0], 7);
+    tf_plan_destroy (&plan);
+}
+
+static void
 test_tf_plan_yaml_checks_custom_actors (void **state)
 {
     (void) state;
@@ -515,6 +536,7 @@ main (void)
         cmocka_unit_test (test_tf_plan_yaml_rejects_wrong_types),
         cmocka_unit_test (test_tf_plan_yaml_rejects_duplicate_keys),
         cmocka_unit_test (test_tf_plan_yaml_rejects_impossible_combinations),
+        cmocka_unit_test (test_tf_plan_yaml_checks_wallet_configs),
         cmocka_unit_test (test_tf_plan_yaml_checks_custom_actors),
         cmocka_unit_test (test_tf_plan_yaml_reports_syntax_and_document_errors),
         cmocka_unit_test (test_tf_plan_yaml_collects_all_errors_in_file_order),
