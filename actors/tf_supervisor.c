@@ -631,7 +631,8 @@ s_on_interrupt (tf_supervisor_t *self)
         return;
     }
     if (!self->forced) {
-        tf_progress_line (self->progress, "interrupted again: killing every process of the run");
+        tf_progress_line (self->progress, "interrupted%s: killing every process of the run",
+                          self->interrupts_handled > 1 ? " again" : "");
         self->forced = true;
         if (self->coordinator)
             tf_spawn_signal (self->coordinator, SIGKILL);
