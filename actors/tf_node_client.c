@@ -24,22 +24,16 @@ struct _tf_node_client_t {
     uint64_t lines;                         //  Stream lines delivered so far
 };
 
-//  libcurl's global state is set up once per process
-static void
-s_curl_global (void)
+int
+tf_node_client_global_init (void)
 {
-    static bool initialised = false;        //  Workers start after main's first client
-    if (!initialised) {
-        curl_global_init (CURL_GLOBAL_DEFAULT);
-        initialised = true;
-    }
+    return curl_global_init (CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
 }
 
 tf_node_client_t *
 tf_node_client_new (const char *base_url)
 {
     assert (base_url);
-    s_curl_global ();
     tf_node_client_t *self = (tf_node_client_t *) zmalloc (sizeof (tf_node_client_t));
     self->base_url = strdup (base_url);
     size_t length = strlen (self->base_url);

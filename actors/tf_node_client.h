@@ -99,6 +99,10 @@ int tf_node_tx_hash (const json_t *mantle_tx, char hash[TF_NODE_ID_SIZE]);
 
 typedef struct _tf_node_client_t tf_node_client_t;
 
+//  Set libcurl up for the process; call once from main() before any thread
+//  creates a client. Returns 0, or -1 (logged by the caller).
+int tf_node_client_global_init (void);
+
 //  Asked every TF_NODE_CLIENT_TICK_MS while the client waits: true aborts.
 typedef bool (tf_node_client_cancel_fn) (void *arg);
 

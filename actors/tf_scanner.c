@@ -1,5 +1,6 @@
 //  tf_scanner.c - the block scanner: follows every node, publishes the block feed
 
+#include "tf_node_client.h"
 #include "tf_scanner.h"
 #include "tf_scanner_index.h"
 #include "tf_scanner_worker.h"
@@ -19,6 +20,7 @@ struct _tf_scanner_t {
     s_follower_t *followers;                //  One per followed node
     size_t follower_count;
     bool stopped;                           //  Cleanup reached: follow nothing more
+    uint64_t blocks;                        //  Published
     uint64_t transactions;                  //  In published blocks
 };
 
@@ -200,7 +202,7 @@ s_publish_stats (tf_scanner_t *self)
     uint64_t up = 0;
     for (size_t index = 0; index < self->follower_count; index++)
         up += self->followers[index].up;
-    tf_feed_stats_t stats = {.blocks = tf_scanner_index_size (self->index),
+    tf_feed_stats_t stats = {.blocks = self->blocks,
                              .transactions = self->transactions,
                              .nodes_up = up,
                              .nodes = self->follower_count,
@@ -220,9 +222,10 @@ s_on_block (tf_scanner_t *self, tf_feed_block_t *block)
                       block->parent, block->nodes.count ? block->nodes.items[0] : "?");
         return;
     }
-    if (rc == TF_SCANNER_INDEX_KNOWN)
-        return;
+    if (rc == TF_SCANNER_INDEX_KNOWN || tf_node_id_is_zero (block->parent))
+        return;                             //  Genesis anchors heights; it is not news
     block->height = height;
+    self->blocks++;
     self->transactions += block->txs.count;
     s_publish (self, TF_MSG_feed_block, block);
     if (tf_actor_verbose (self->actor))
@@ -276,8 +279,8 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
         s_publish_stats (self);
         s_stop_followers (self);
         self->stopped = true;
-        zsys_info ("scanner: stopped following blocks=%zu transactions=%" PRIu64,
-                   tf_scanner_index_size (self->index), self->transactions);
+        zsys_info ("scanner: stopped following blocks=%" PRIu64 " transactions=%" PRIu64,
+                   self->blocks, self->transactions);
     }
     return TF_ACTOR_ACK;
 }

@@ -6,7 +6,9 @@
 //  the scanner deduplicates blocks across nodes, computes heights
 //  (tf_scanner_index) and publishes:
 //
-//      feed.block  once per distinct block, when first seen; `nodes` names the
+//      feed.block  once per distinct block but genesis (height 0, which only
+//                  anchors heights, as the seeds' scanner never reports it),
+//                  when first seen; `nodes` names the
 //                  node(s) that reported it first. A block is not published
 //                  again when more nodes turn out to hold it: per-node
 //                  progress is in feed.tip.

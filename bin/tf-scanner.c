@@ -1,5 +1,6 @@
 //  tf-scanner - the block scanner: follows every node and publishes the block feed
 
+#include "tf_node_client.h"
 #include "tf_scanner.h"
 
 int
@@ -21,6 +22,10 @@ main (int argc, char **argv)
         return TF_ACTOR_EXIT_USAGE;
     }
     zsys_init ();
+    if (tf_node_client_global_init ()) {
+        fprintf (stderr, "%s: cannot initialise libcurl\n", argv[0]);
+        return TF_ACTOR_EXIT_FAILURE;
+    }
     zsys_set_logident ("tf-scanner");
     options.feed_ep = config.feed_ep;
     tf_scanner_t *scanner = tf_scanner_new (&config, &options);

@@ -1,0 +1,299 @@
+//  tf-test-fault - a test workload that breaks nodes at the start of execute
+//
+//  For the failure tests of consensus_liveness. At the start of execute it
+//  applies the faults its flags name to nodes of run.nodes, then acks:
+//    --stop-producing validator-1,validator-2
+//        POST <testing_url>/testing/faults {"produce_blocks": false} on each
+//        (node/README.md 4.1), from a worker thread
+//    --node-control "stop validator-1"       (repeatable, applied in order)
+//    --node-control "partition validator-2,validator-3"
+//        node.control to the coordinator; waits for each reply
+//  Emits: node.control, run.phase.ack
+
+#include "tf_actor.h"
+#include "tf_node_client.h"
+
+#define S_MAX_CONTROLS      16              //  --node-control flags
+#define S_MAX_NODES         TF_PLAN_MAX_NODES
+#define S_FAULTS_BODY       "{\"produce_blocks\":false}"
+
+typedef struct {
+    char *action;                           //  "stop", "partition", ...
+    char *targets;                          //  Comma-separated node names
+} s_control_t;
+
+typedef struct {
+    const char *stop_producing;             //  Comma-separated node names, or NULL
+    s_control_t controls[S_MAX_CONTROLS];
+    size_t control_count;
+    size_t next_control;                    //  Next to send
+    zactor_t *worker;                       //  Posting faults, or NULL
+    bool faults_done;
+} s_fault_t;
+
+//  Split "a,b,c" into a fresh tf_strs_t (caller frees items and array)
+static tf_strs_t
+s_split (const char *list)
+{
+    tf_strs_t strs = {0};
+    char *copy = strdup (list);
+    char *saved = NULL;
+    for (char *item = strtok_r (copy, ",", &saved); item; item = strtok_r (NULL, ",", &saved)) {
+        strs.items = (char **) realloc (strs.items, (strs.count + 1) * sizeof (char *));
+        assert (strs.items);
+        strs.items[strs.count++] = strdup (item);
+    }
+    free (copy);
+    return strs;
+}
+
+static void
+s_strs_free (tf_strs_t *strs)
+{
+    for (size_t index = 0; index < strs->count; index++)
+        free (strs->items[index]);
+    free (strs->items);
+    memset (strs, 0, sizeof *strs);
+}
+
+
+//  ---------------------------------------------------------------------------
+//  --stop-producing: a worker posts the fault switch to each node
+
+typedef struct {
+    char **urls;                            //  Testing URLs (owned by the caller until signal)
+    char **names;
+    size_t count;
+} s_post_args_t;
+
+static void
+s_post_worker (zsock_t *pipe, void *arg)
+{
+    const s_post_args_t *args = (const s_post_args_t *) arg;
+    size_t count = args->count;
+    char **urls = (char **) zmalloc ((count + 1) * sizeof (char *));
+    char **names = (char **) zmalloc ((count + 1) * sizeof (char *));
+    for (size_t index = 0; index < count; index++) {
+        urls[index] = strdup (args->urls[index]);
+        names[index] = strdup (args->names[index]);
+    }
+    zsock_signal (pipe, 0);
+    char *error = NULL;
+    for (size_t index = 0; index < count && !error; index++) {
+        tf_node_client_t *client = tf_node_client_new (urls[index]);
+        long status = 0;
+        char *answer = NULL;
+        if (!client
+            || tf_node_client_request (client, TF_NODE_PATH_FAULTS, S_FAULTS_BODY, &status,
+                                       &answer)
+            || status != 200)
+            error = zsys_sprintf ("cannot switch block production off on %s (http %ld)",
+                                  names[index], status);
+        else
+            zsys_info ("fault: block production off node=%s", names[index]);
+        free (answer);
+        tf_node_client_destroy (&client);
+    }
+    zstr_send (pipe, error ? error : "ok");
+    zstr_free (&error);
+    for (size_t index = 0; index < count; index++) {
+        free (urls[index]);
+        free (names[index]);
+    }
+    free (urls);
+    free (names);
+    char *command = zstr_recv (pipe);       //  $TERM
+    zstr_free (&command);
+}
+
+static void s_next_control (tf_actor_t *actor, s_fault_t *fault);
+
+static int
+s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
+{
+    s_fault_t *fault = (s_fault_t *) state;
+    char *outcome = zstr_recv (reader);
+    tf_actor_remove_reader (actor, reader);
+    zactor_destroy (&fault->worker);
+    fault->faults_done = true;
+    if (!outcome || !streq (outcome, "ok"))
+        tf_actor_phase_done (actor, false, outcome ? outcome : "fault worker interrupted");
+    else
+        s_next_control (actor, fault);
+    zstr_free (&outcome);
+    return 0;
+}
+
+static int
+s_start_stop_producing (tf_actor_t *actor, s_fault_t *fault)
+{
+    const tf_run_nodes_t *nodes = tf_actor_nodes (actor);
+    tf_strs_t targets = s_split (fault->stop_producing);
+    s_post_args_t args = {.urls = (char **) zmalloc ((targets.count + 1) * sizeof (char *)),
+                          .names = targets.items,
+                          .count = targets.count};
+    int rc = 0;
+    for (size_t target = 0; target < targets.count && rc == 0; target++) {
+        const char *url = NULL;
+        for (size_t index = 0; nodes && index < nodes->nodes.count; index++)
+            if (streq (nodes->nodes.items[index].name, targets.items[target]))
+                url = nodes->nodes.items[index].testing_url;
+        if (!url) {
+            tf_actor_phase_done (actor, false, "stop-producing: no testing API for a named node");
+            rc = -1;
+        }
+        args.urls[target] = (char *) url;
+    }
+    if (rc == 0) {
+        fault->worker = zactor_new (s_post_worker, &args);
+        tf_actor_add_reader (actor, zactor_sock (fault->worker), s_on_worker);
+    }
+    free (args.urls);
+    s_strs_free (&targets);
+    return rc;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  --node-control: one request at a time through the coordinator
+
+static void
+s_next_control (tf_actor_t *actor, s_fault_t *fault)
+{
+    if (fault->next_control >= fault->control_count) {
+        tf_actor_phase_done (actor, true, NULL);
+        return;
+    }
+    s_control_t *control = &fault->controls[fault->next_control];
+    char req_id[32];
+    snprintf (req_id, sizeof req_id, "fault-%zu", fault->next_control);
+    tf_strs_t group = s_split (control->targets);
+    bool is_group = streq (control->action, "partition") || streq (control->action, "heal");
+    tf_node_control_t request = {.req_id = req_id,
+                                 .action = control->action,
+                                 .node = is_group || !group.count ? NULL : group.items[0],
+                                 .group = is_group ? group : (tf_strs_t){0}};
+    zsys_info ("fault: node control action=%s targets=%s", control->action, control->targets);
+    if (tf_actor_send (actor, TF_MSG_node_control, &request))
+        tf_actor_phase_done (actor, false, "cannot send node.control");
+    s_strs_free (&group);
+}
+
+static int
+s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
+{
+    s_fault_t *fault = (s_fault_t *) state;
+    if (msg->id != TF_MSG_node_control_reply || fault->next_control >= fault->control_count)
+        return 0;
+    char req_id[32];
+    snprintf (req_id, sizeof req_id, "fault-%zu", fault->next_control);
+    if (!streq (msg->node_control_reply.req_id, req_id))
+        return 0;
+    if (!msg->node_control_reply.ok) {
+        char *reason = zsys_sprintf ("node control %s %s failed: %s",
+                                     fault->controls[fault->next_control].action,
+                                     fault->controls[fault->next_control].targets,
+                                     msg->node_control_reply.error ? msg->node_control_reply.error
+                                                                   : "no reason");
+        tf_actor_phase_done (actor, false, reason);
+        zstr_free (&reason);
+        return 0;
+    }
+    fault->next_control++;
+    s_next_control (actor, fault);
+    return 0;
+}
+
+static int
+s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
+{
+    s_fault_t *fault = (s_fault_t *) state;
+    if (phase != TF_PHASE_EXECUTE)
+        return TF_ACTOR_ACK;
+    if (fault->stop_producing && !fault->faults_done) {
+        s_start_stop_producing (actor, fault);  //  Acks (or fails) when done
+        return TF_ACTOR_PENDING;
+    }
+    s_next_control (actor, fault);
+    return TF_ACTOR_PENDING;
+}
+
+static void
+s_on_stop (tf_actor_t *actor, void *state)
+{
+    s_fault_t *fault = (s_fault_t *) state;
+    if (fault->worker) {
+        tf_actor_remove_reader (actor, zactor_sock (fault->worker));
+        zactor_destroy (&fault->worker);
+    }
+}
+
+//  Take our own options out of argv; the runtime parses the rest
+static int
+s_take_options (s_fault_t *fault, int *argc, char **argv)
+{
+    int kept = 1;
+    for (int index = 1; index < *argc; index++) {
+        const char *flag = argv[index];
+        if (!streq (flag, "--stop-producing") && !streq (flag, "--node-control")) {
+            argv[kept++] = argv[index];
+            continue;
+        }
+        if (index + 1 >= *argc)
+            return fprintf (stderr, "tf-test-fault: %s needs a value\n", flag), -1;
+        const char *value = argv[++index];
+        if (streq (flag, "--stop-producing")) {
+            fault->stop_producing = value;
+            continue;
+        }
+        const char *space = strchr (value, ' ');
+        if (!space || !space[1] || fault->control_count >= S_MAX_CONTROLS)
+            return fprintf (stderr, "tf-test-fault: --node-control \"ACTION NODE[,NODE]\"\n"), -1;
+        s_control_t *control = &fault->controls[fault->control_count++];
+        control->action = strndup (value, (size_t) (space - value));
+        control->targets = strdup (space + 1);
+    }
+    *argc = kept;
+    argv[kept] = NULL;
+    return 0;
+}
+
+static void
+s_fault_free (s_fault_t *fault)
+{
+    for (size_t index = 0; index < fault->control_count; index++) {
+        free (fault->controls[index].action);
+        free (fault->controls[index].targets);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+    s_fault_t fault = {0};
+    tf_actor_config_t config;
+    int rc = s_take_options (&fault, &argc, argv);
+    if (rc == 0)
+        rc = tf_actor_config_parse (
+            &config, argc, argv, "workload", "test-fault",
+            "A test workload that breaks nodes when execute starts, then acks.\n"
+            "Also: --stop-producing NODE[,NODE] (testing API fault switch), --node-control\n"
+            "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...).");
+    if (rc == 0) {
+        zsys_init ();
+        zsys_set_logident ("tf-test-fault");
+        if (tf_node_client_global_init ())
+            rc = TF_ACTOR_EXIT_FAILURE;
+        else {
+            tf_actor_handlers_t handlers = {
+                .phase = s_on_phase, .message = s_on_message, .stop = s_on_stop};
+            tf_actor_t *actor = tf_actor_new (&config, &handlers, &fault);
+            rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
+            tf_actor_destroy (&actor);
+        }
+    }
+    else
+        rc = rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
+    s_fault_free (&fault);
+    return rc;
+}
