@@ -16,7 +16,8 @@ s_usage (FILE *out)
              "Multi-node scenario testing for blockchain nodes.\n\n"
              "Commands:\n"
              "  run SCENARIO       deploy, drive, judge and clean up one scenario\n"
-             "  validate FILE      print the normalised plan of a scenario, or every error\n\n"
+             "  validate FILE      print the normalised plan of a scenario, or every error\n"
+             "  replay RUN_DIR     judge a past run's recording again with its expectations\n\n"
              "Options:\n"
              "  -h, --help         show this help (tf COMMAND --help for a command)\n"
              "  --version          print the version\n\n"
@@ -44,6 +45,20 @@ s_run_usage (FILE *out)
              "(or NOMOS_TESTS_KEEP_LOGS=1) or --run-dir was given.\n\n"
              "Ctrl-C once: the run is aborted and cleaned up. Twice: every process is killed.\n"
              "Progress is one live line on a terminal, plain lines when CI=true or piped.\n");
+}
+
+static void
+s_replay_usage (FILE *out)
+{
+    fprintf (out,
+             "Usage: tf replay RUN_DIR [OPTIONS]\n"
+             "Judge a past run again, offline: its expectations (built-in and custom) run\n"
+             "against the recording in RUN_DIR/bus.rec instead of live nodes and workloads.\n"
+             "RUN_DIR is the run directory of a kept run (plan.msgpack and bus.rec).\n\n"
+             "Options:\n"
+             "  --run-dir DIR      run directory of the replay; must not exist or be empty\n"
+             "  -h, --help         show this help\n\n"
+             "Exit codes as for tf run.\n");
 }
 
 static void
@@ -98,9 +113,11 @@ s_validate (int argc, char **argv)
     return tf_supervisor_validate (argv[optind], stdout, stderr);
 }
 
+//  tf run SCENARIO, or tf replay RUN_DIR (replay: no plan overrides)
 static int
-s_run (int argc, char **argv)
+s_run (int argc, char **argv, bool replay)
 {
+    const char *command = replay ? "tf replay" : "tf run";
     tf_supervisor_config_t config = {.duration_ms = -1};
     static const struct option options[] = {
         {"runner", required_argument, NULL, 'r'}, {"duration", required_argument, NULL, 'd'},
@@ -110,6 +127,8 @@ s_run (int argc, char **argv)
     optind = 1;
     int option;
     while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
+        if (replay && option != 'D' && option != 'h')
+            option = '?';                   //  A replay keeps the recorded plan
         switch (option) {
             case 'r':
                 config.runner = optarg;
@@ -135,27 +154,34 @@ s_run (int argc, char **argv)
             }
             case 'D':
                 if (!*optarg) {
-                    fprintf (stderr, "tf run: --run-dir must not be empty\n");
+                    fprintf (stderr, "%s: --run-dir must not be empty\n", command);
                     return TF_EXIT_USAGE;
                 }
                 config.run_dir = optarg;
                 break;
             case 'h':
-                s_run_usage (stdout);
+                if (replay)
+                    s_replay_usage (stdout);
+                else
+                    s_run_usage (stdout);
                 return TF_EXIT_PASSED;
             default:
-                fprintf (stderr, "tf run: try --help\n");
+                fprintf (stderr, "%s: try --help\n", command);
                 return TF_EXIT_USAGE;
         }
     }
     if (argc - optind != 1) {
-        fprintf (stderr, "tf run: expected exactly one scenario file (try --help)\n");
+        fprintf (stderr, "%s: expected exactly one %s (try --help)\n", command,
+                 replay ? "run directory" : "scenario file");
         return TF_EXIT_USAGE;
     }
-    config.scenario = argv[optind];
+    if (replay)
+        config.replay_dir = argv[optind];
+    else
+        config.scenario = argv[optind];
     char *bin_dir = s_bin_dir ();
     if (!bin_dir) {
-        fprintf (stderr, "tf run: cannot find the directory of the tf program\n");
+        fprintf (stderr, "%s: cannot find the directory of the tf program\n", command);
         return TF_EXIT_ERROR;
     }
     config.bin_dir = bin_dir;
@@ -185,7 +211,9 @@ tf_cli_main (int argc, char **argv)
         return TF_EXIT_PASSED;
     }
     if (strcmp (command, "run") == 0)
-        return s_run (argc - 1, argv + 1);
+        return s_run (argc - 1, argv + 1, false);
+    if (strcmp (command, "replay") == 0)
+        return s_run (argc - 1, argv + 1, true);
     if (strcmp (command, "validate") == 0)
         return s_validate (argc - 1, argv + 1);
     fprintf (stderr, "tf: unknown command '%s' (try tf --help)\n", command);

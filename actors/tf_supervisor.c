@@ -43,6 +43,7 @@ typedef struct {
 struct _tf_supervisor_t {
     tf_plan_t *plan;                        //  Validated, overrides applied
     char *bin_dir;                          //  Where our programs live
+    char *replay_recording;                 //  tf replay: absolute path of bus.rec
     bool run_dir_given;                     //  --run-dir: never removed
     char *run_dir;                          //  Absolute path, set by s_prepare_run_dir
     char *run_id;
@@ -118,10 +119,75 @@ tf_supervisor_validate (const char *path, FILE *out, FILE *err)
     return rc;
 }
 
+//  Take the workloads (built-in and custom) out of a plan: in a replay the
+//  recording plays their part
+static void
+s_drop_workloads (tf_plan_t *plan)
+{
+    //  A scratch plan takes the items over, and its destroy frees them
+    tf_plan_t *scrap = tf_plan_new ("scrap");
+    scrap->workloads = plan->workloads;
+    scrap->workload_count = plan->workload_count;
+    plan->workloads = NULL;
+    plan->workload_count = 0;
+    scrap->customs = (tf_plan_item_t *) zmalloc ((plan->custom_count + 1) * sizeof (tf_plan_item_t));
+    tf_plan_item_t *kept = (tf_plan_item_t *) zmalloc ((plan->custom_count + 1) * sizeof (tf_plan_item_t));
+    size_t kept_count = 0;
+    for (size_t index = 0; index < plan->custom_count; index++) {
+        tf_plan_item_t *item = &plan->customs[index];
+        if (item->role && strcmp (item->role, "expectation") == 0)
+            kept[kept_count++] = *item;
+        else
+            scrap->customs[scrap->custom_count++] = *item;
+    }
+    free (plan->customs);
+    plan->customs = kept;
+    plan->custom_count = kept_count;
+    tf_plan_destroy (&scrap);
+}
+
+//  tf replay: the past run's plan, to judge its recording again. Returns 0,
+//  or -1 after printing why to err.
+static int
+s_load_replay (tf_supervisor_t *self, const char *replay_dir, FILE *err)
+{
+    char *plan_path = zsys_sprintf ("%s/%s", replay_dir, TF_SUPERVISOR_PLAN_FILE);
+    char *recording = zsys_sprintf ("%s/%s", replay_dir, TF_SUPERVISOR_RECORDING_FILE);
+    zfile_t *file = zfile_new (NULL, plan_path);
+    zchunk_t *chunk = NULL;
+    int rc = -1;
+    if (!file || zfile_input (file) || !(chunk = zfile_read (file, zfile_cursize (file), 0))) {
+        fprintf (err, "tf replay: cannot read %s: is %s a run directory?\n", plan_path,
+                 replay_dir);
+        goto out;
+    }
+    if (access (recording, R_OK)) {
+        fprintf (err, "tf replay: cannot read %s: %s\n", recording, strerror (errno));
+        goto out;
+    }
+    self->plan = tf_plan_unpack (zchunk_data (chunk), zchunk_size (chunk));
+    if (!self->plan) {
+        fprintf (err, "tf replay: %s is not a valid plan\n", plan_path);
+        goto out;
+    }
+    s_drop_workloads (self->plan);
+    free (self->plan->runner);
+    self->plan->runner = strdup (TF_SUPERVISOR_REPLAY_RUNNER);
+    //  The recording is read by the deployer; it must not depend on our cwd
+    self->replay_recording = realpath (recording, NULL);
+    rc = self->replay_recording ? 0 : -1;
+out:
+    zchunk_destroy (&chunk);
+    zfile_destroy (&file);
+    zstr_free (&recording);
+    zstr_free (&plan_path);
+    return rc;
+}
+
 tf_supervisor_t *
 tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
 {
-    assert (config && config->scenario && config->bin_dir && err);
+    assert (config && (config->scenario || config->replay_dir) && config->bin_dir && err);
     tf_supervisor_t *self = (tf_supervisor_t *) zmalloc (sizeof (tf_supervisor_t));
     self->err = err;
     self->bin_dir = strdup (config->bin_dir);
@@ -129,8 +195,11 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
     if (config->run_dir)
         self->run_dir = strdup (config->run_dir);
     tf_plan_errors_t *errors = tf_plan_errors_new ();
-    self->plan = tf_plan_load (config->scenario, errors);
-    if (!self->plan)
+    if (config->replay_dir) {
+        if (s_load_replay (self, config->replay_dir, err))
+            goto failed_printed;
+    }
+    else if (!(self->plan = tf_plan_load (config->scenario, errors)))
         goto failed;
     bool overridden = false;
     if (config->runner) {
@@ -146,14 +215,14 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
         self->plan->seed = config->seed;
         overridden = true;
     }
-    if (overridden && tf_plan_validate (self->plan, errors))
+    if ((overridden || config->replay_dir) && tf_plan_validate (self->plan, errors))
         goto failed;
     self->actor_count = 0;
     tf_plan_actor_t actors[TF_SUPERVISOR_MAX_ACTORS];
     size_t count = tf_plan_actors (self->plan, actors, TF_SUPERVISOR_MAX_ACTORS);
     if (count > TF_SUPERVISOR_MAX_ACTORS) {
         fprintf (err, "%s: the plan needs %zu actors; at most %d are supported\n",
-                 config->scenario, count, TF_SUPERVISOR_MAX_ACTORS);
+                 self->plan->name, count, TF_SUPERVISOR_MAX_ACTORS);
         goto failed_printed;
     }
     for (size_t index = 0; index < count; index++)
@@ -189,6 +258,7 @@ tf_supervisor_destroy (tf_supervisor_t **self_p)
     free (self->control_ep);
     free (self->run_id);
     free (self->run_dir);
+    free (self->replay_recording);
     free (self->bin_dir);
     free (self);
     *self_p = NULL;
@@ -322,7 +392,7 @@ s_fill_run_dir (tf_supervisor_t *self)
         fprintf (self->err, "tf: cannot encode the plan\n");
         return -1;
     }
-    rc = s_write_file (self, "plan.msgpack", packed, packed_size);
+    rc = s_write_file (self, TF_SUPERVISOR_PLAN_FILE, packed, packed_size);
     free (packed);
     if (rc)
         return -1;
@@ -434,6 +504,8 @@ s_set_run_env (tf_supervisor_t *self, tf_spawn_t *spawn)
     tf_spawn_setenv (spawn, "TF_CONTROL", self->control_ep);
     tf_spawn_setenv (spawn, "TF_SERVICE", self->service_ep);
     tf_spawn_setenv (spawn, "TF_FEED", self->feed_ep);
+    if (self->replay_recording)
+        tf_spawn_setenv (spawn, "TF_REPLAY_RECORDING", self->replay_recording);
     const char *path = getenv ("PATH");
     char *search = zsys_sprintf ("%s%s%s", self->bin_dir, path ? ":" : "", path ? path : "");
     tf_spawn_setenv (spawn, "PATH", search);
@@ -457,7 +529,7 @@ s_start_coordinator (tf_supervisor_t *self)
 {
     self->coordinator = tf_spawn_new ("coordinator");
     char *program = zsys_sprintf ("%s/%s", self->bin_dir, TF_SUPERVISOR_COORDINATOR);
-    char *plan_path = zsys_sprintf ("%s/plan.msgpack", self->run_dir);
+    char *plan_path = zsys_sprintf ("%s/%s", self->run_dir, TF_SUPERVISOR_PLAN_FILE);
     const char *args[] = {program,      "--run-dir", self->run_dir,   "--run-id",
                           self->run_id, "--plan",    plan_path,       "--control",
                           self->control_ep, "--service", self->service_ep, "--feed",

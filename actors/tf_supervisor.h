@@ -33,6 +33,9 @@
 #define TF_SUPERVISOR_RUN_PREFIX        "tf-run-"
 #define TF_SUPERVISOR_PIDS_FILE         "pids"
 #define TF_SUPERVISOR_REPORT_FILE       "report.json"
+#define TF_SUPERVISOR_PLAN_FILE         "plan.msgpack"
+#define TF_SUPERVISOR_RECORDING_FILE    "bus.rec"
+#define TF_SUPERVISOR_REPLAY_RUNNER     "replay"
 
 typedef struct _tf_supervisor_t tf_supervisor_t;
 
@@ -44,9 +47,13 @@ typedef struct {
     uint64_t seed;
     const char *run_dir;                    //  Given run directory, or NULL for mkdtemp
     const char *bin_dir;                    //  Where tf-coordinator and the actors live
+    const char *replay_dir;                 //  tf replay: a past run directory, whose
+                                            //  plan.msgpack and bus.rec replace scenario
 } tf_supervisor_config_t;
 
-//  Load and validate the scenario with the overrides applied. Returns NULL
+//  Load and validate the scenario with the overrides applied. For a replay,
+//  the past run's plan keeps its expectations (built-in and custom), loses its
+//  workloads (the recording stands in for them) and runs on runner "replay". Returns NULL
 //  after printing every problem to err (exit TF_EXIT_USAGE). err (borrowed)
 //  also receives the run's errors later.
 tf_supervisor_t *tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err);

@@ -33,6 +33,13 @@ test_spine_cli_help_and_version (void **state)
     assert_int_equal (s_tf (run_help, &output), 0);
     assert_non_null (strstr (output, "--runner"));
     free (output);
+    const char *replay_help[] = {"replay", "--help", NULL};
+    assert_int_equal (s_tf (replay_help, &output), 0);
+    assert_non_null (strstr (output, "Usage: tf replay RUN_DIR"));
+    free (output);
+    const char *replay_seed[] = {"replay", "/tmp", "--seed", "3", NULL};
+    assert_int_equal (s_tf (replay_seed, &output), 2);  //  A replay keeps the recorded plan
+    free (output);
     const char *version[] = {"--version", NULL};
     assert_int_equal (s_tf (version, &output), 0);
     assert_non_null (strstr (output, "tf " TF_VERSION));

@@ -12,6 +12,7 @@
 #include "spine_harness.h"
 
 #define SPINE_ATTACH_VARS   16              //  TF_* variables tf prints for attaching
+#define SPINE_MAX_PIDS      16
 
 extern char **environ;
 
@@ -187,6 +188,45 @@ test_spine_custom_actor_attaches_by_endpoint (void **state)
     zstr_free (&program);
 }
 
+static void
+test_spine_replay_judges_the_recording_again (void **state)
+{
+    spine_run_t *run = *state = spine_start ("spine_two_fail.yaml", true, NULL);
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 1);
+    //  The replay keeps the expectations, drops the workload, plays bus.rec back
+    const char *args[] = {"replay", spine_run_dir (run), NULL};
+    spine_run_t *replay = spine_start_args (args, NULL);
+    int code = spine_wait_exit (replay, SPINE_RUN_TIMEOUT_MS);
+    char *output = spine_output (replay);
+    json_t *report = spine_report (replay);
+    bool has_replayer_log = spine_run_file_exists (replay, "logs/deployer.log");
+    pid_t pids[SPINE_MAX_PIDS];
+    size_t processes = spine_run_pids (replay, pids, SPINE_MAX_PIDS);
+    spine_destroy (&replay);
+    assert_int_equal (code, 1);
+    assert_non_null (strstr (output, "runner replay"));
+    assert_non_null (strstr (output, "FAIL strict-a: too few blocks"));
+    assert_non_null (strstr (output, "FAIL strict-b: tx never included"));
+    assert_non_null (strstr (output, "PASS lenient: all good"));
+    free (output);
+    assert_non_null (report);
+    assert_string_equal (json_string_value (json_object_get (report, "runner")), "replay");
+    assert_null (s_expectation (report, "worker"));
+    assert_non_null (s_expectation (report, "strict-a"));
+    json_decref (report);
+    assert_true (has_replayer_log);
+    assert_int_equal (processes, 5);        //  Coordinator, replayer, three expectations
+    //  A directory that holds no run is refused
+    const char *bad[] = {"replay", getenv ("TF_TEST_DATA"), NULL};
+    spine_run_t *refused = spine_start_args (bad, NULL);
+    code = spine_wait_exit (refused, SPINE_RUN_TIMEOUT_MS);
+    output = spine_output (refused);
+    spine_destroy (&refused);
+    assert_int_equal (code, 2);
+    assert_non_null (strstr (output, "a run directory?"));
+    free (output);
+}
+
 int
 main (void)
 {
@@ -197,6 +237,7 @@ main (void)
         cmocka_unit_test_teardown (test_spine_two_expectations_fail, spine_teardown),
         cmocka_unit_test_teardown (test_spine_overrides_apply, spine_teardown),
         cmocka_unit_test_teardown (test_spine_custom_actor_attaches_by_endpoint, spine_teardown),
+        cmocka_unit_test_teardown (test_spine_replay_judges_the_recording_again, spine_teardown),
     };
     return cmocka_run_group_tests_name ("spine_verdicts", tests, NULL, NULL);
 }
