@@ -1,0 +1,180 @@
+//  test_liveness.c - consensus_liveness through real runs: tf, the local
+//  deployer, tf-node, the scanner and the expectation, with faults applied by
+//  tf-test-fault. Every run must leave no node process behind.
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include "spine_harness.h"
+
+#define S_MAX_PIDS      64                  //  Processes a run lists in its pids file
+#define S_CMDLINE_MAX   4096                //  Bytes of /proc/PID/cmdline read
+#define S_ID_HEX        64                  //  Hex characters of a block id
+
+//  The consensus_liveness entry of report.json (borrowed), or NULL
+static json_t *
+s_liveness (json_t *report)
+{
+    size_t index;
+    json_t *entry;
+    json_array_foreach (json_object_get (report, "expectations"), index, entry)
+        if (streq (json_string_value (json_object_get (entry, "kind")), "consensus_liveness"))
+            return entry;
+    return NULL;
+}
+
+//  True if a live process mentions the run directory on its command line:
+//  every tf-node of the run does (its node.yaml lives there)
+static bool
+s_process_in_run_dir (const char *run_dir)
+{
+    DIR *proc = opendir ("/proc");
+    assert_non_null (proc);
+    bool found = false;
+    struct dirent *entry;
+    while (!found && (entry = readdir (proc))) {
+        char *end = NULL;
+        long pid = strtol (entry->d_name, &end, 10);
+        if (*end || pid <= 0 || pid == getpid ())
+            continue;
+        char path[64];
+        snprintf (path, sizeof path, "/proc/%ld/cmdline", pid);
+        FILE *file = fopen (path, "rb");
+        if (!file)
+            continue;
+        char cmdline[S_CMDLINE_MAX];
+        size_t size = fread (cmdline, 1, sizeof cmdline - 1, file);
+        fclose (file);
+        for (size_t index = 0; index < size; index++)
+            if (cmdline[index] == 0)
+                cmdline[index] = ' ';
+        cmdline[size] = 0;
+        found = strstr (cmdline, run_dir) != NULL && spine_pid_alive ((pid_t) pid);
+    }
+    closedir (proc);
+    return found;
+}
+
+//  Nothing of the run survives it: actors, and nodes
+static void
+s_assert_nothing_survives (spine_run_t *run)
+{
+    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
+    pid_t pids[S_MAX_PIDS];
+    size_t count = spine_run_pids (run, pids, S_MAX_PIDS);
+    assert_true (count >= 4);               //  Coordinator, deployer, scanner, expectation
+    for (size_t index = 0; index < count; index++)
+        assert_false (spine_pid_alive (pids[index]));
+    assert_false (s_process_in_run_dir (spine_run_dir (run)));
+}
+
+//  Run a fixture to the end; returns report.json (caller decrefs)
+static json_t *
+s_run (void **state, const char *scenario, int expected_exit)
+{
+    spine_run_t *run = *state = spine_start (scenario, true, NULL);
+    assert_non_null (run);
+    int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
+    if (code != expected_exit) {
+        char *output = spine_output (run);
+        print_message ("tf output:\n%s\n", output);
+        free (output);
+    }
+    assert_int_equal (code, expected_exit);
+    s_assert_nothing_survives (run);
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    return report;
+}
+
+static void
+test_liveness_smoke_passes_with_heights_per_node (void **state)
+{
+    json_t *report = s_run (state, "liveness_smoke.yaml", 0);
+    json_t *liveness = s_liveness (report);
+    assert_non_null (liveness);
+    assert_true (json_is_true (json_object_get (liveness, "passed")));
+    const char *message = json_string_value (json_object_get (liveness, "message"));
+    assert_non_null (strstr (message, "consensus_liveness: target="));
+    assert_non_null (strstr (message, "\u2713"));
+    json_t *details = json_object_get (liveness, "details");
+    json_int_t target = json_integer_value (json_object_get (details, "target"));
+    assert_true (target >= 2);
+    json_t *heights = json_object_get (details, "heights");
+    assert_int_equal (json_object_size (heights), 3);
+    const char *names[] = {"validator-0", "validator-1", "validator-2"};
+    for (size_t index = 0; index < 3; index++) {
+        json_t *height = json_object_get (heights, names[index]);
+        assert_true (json_is_integer (height));
+        assert_true (json_integer_value (height) >= target);
+        assert_int_equal (strlen (json_string_value (
+                              json_object_get (json_object_get (details, "libs"), names[index]))),
+                          S_ID_HEX);
+    }
+    assert_string_equal (json_string_value (json_object_get (details, "agreement")), "ok");
+    json_decref (report);
+}
+
+static void
+test_liveness_fails_when_two_validators_stop_producing (void **state)
+{
+    json_t *report = s_run (state, "liveness_stop_producing.yaml", 1);
+    json_t *liveness = s_liveness (report);
+    assert_false (json_is_true (json_object_get (liveness, "passed")));
+    const char *message = json_string_value (json_object_get (liveness, "message"));
+    assert_non_null (strstr (message, "consensus liveness violated (target="));
+    //  The nodes still follow the one producer: each is named below the target
+    assert_non_null (strstr (message, "- validator-0 height "));
+    assert_non_null (strstr (message, "- validator-1 height "));
+    assert_non_null (strstr (message, "- validator-2 height "));
+    assert_null (strstr (message, "unreachable"));
+    json_decref (report);
+}
+
+static void
+test_liveness_fails_when_two_validators_are_stopped (void **state)
+{
+    json_t *report = s_run (state, "liveness_stopped.yaml", 1);
+    json_t *liveness = s_liveness (report);
+    assert_false (json_is_true (json_object_get (liveness, "passed")));
+    const char *message = json_string_value (json_object_get (liveness, "message"));
+    assert_non_null (strstr (message, "- validator-1 height 0 below target "));
+    assert_non_null (strstr (message, "- validator-2 height 0 below target "));
+    assert_non_null (strstr (message, "(unreachable)"));
+    assert_null (strstr (message, "- validator-0 "));
+    json_decref (report);
+}
+
+static void
+test_liveness_fails_agreement_on_a_partition_never_healed (void **state)
+{
+    json_t *report = s_run (state, "liveness_partition.yaml", 1);
+    json_t *liveness = s_liveness (report);
+    assert_false (json_is_true (json_object_get (liveness, "passed")));
+    const char *message = json_string_value (json_object_get (liveness, "message"));
+    assert_non_null (strstr (message, "consensus agreement violated: "));
+    assert_non_null (strstr (message, "'s LIB "));
+    json_t *details = json_object_get (liveness, "details");
+    assert_string_equal (json_string_value (json_object_get (details, "agreement")), "violated");
+    json_decref (report);
+}
+
+int
+main (void)
+{
+    spine_init ();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown (test_liveness_smoke_passes_with_heights_per_node,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_liveness_fails_when_two_validators_stop_producing,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_liveness_fails_when_two_validators_are_stopped,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_liveness_fails_agreement_on_a_partition_never_healed,
+                                   spine_teardown),
+    };
+    return cmocka_run_group_tests_name ("liveness", tests, NULL, NULL);
+}
