@@ -7,8 +7,7 @@
 //  process gone, checked by the pids the deployer logged.
 //
 //  These runs need every program of a local run built: tf, tf-coordinator,
-//  tf-deployer-local, tf-scanner, the chaos workloads, and tf-node with
-//  tf-expect-consensus-liveness for the last test.
+//  tf-deployer-local, tf-scanner, the chaos workloads, and tf-node.
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +19,8 @@
 
 #define DEPLOY_MAX_PIDS     64
 #define DEPLOY_STARTED      "deployer: node started name="
+#define DEPLOY_RECORD_HEADER 8              //  Block log record: length, crc32
+#define DEPLOY_MIN_BLOCKS   10              //  6 s of 100 ms slots give far more
 
 //  Path of a file under tests/data; caller frees
 static char *
@@ -220,6 +221,28 @@ test_deploy_nodes_die_with_a_sigkilled_deployer (void **state)
         assert_false (spine_pid_alive (nodes[index]));
 }
 
+//  Records in a tf-node block log (node/README.md 6: u32 LE length, u32 LE
+//  crc32, then the block)
+static size_t
+s_block_records (spine_run_t *run, const char *node)
+{
+    char *path = zsys_sprintf ("%s/nodes/%s/db/blocks.log", spine_run_dir (run), node);
+    FILE *file = fopen (path, "rb");
+    zstr_free (&path);
+    size_t records = 0;
+    uint8_t header[DEPLOY_RECORD_HEADER];
+    while (file && fread (header, 1, sizeof header, file) == sizeof header) {
+        uint32_t length = (uint32_t) header[0] | (uint32_t) header[1] << 8
+                          | (uint32_t) header[2] << 16 | (uint32_t) header[3] << 24;
+        if (fseek (file, (long) length, SEEK_CUR) != 0)
+            break;
+        records++;
+    }
+    if (file)
+        fclose (file);
+    return records;
+}
+
 static void
 test_deploy_three_tf_nodes_progress (void **state)
 {
@@ -228,7 +251,8 @@ test_deploy_three_tf_nodes_progress (void **state)
     zstr_free (&node);
     if (!built)
         fail_msg ("tf-node is not built in TF_BIN_DIR");
-    spine_run_t *run = *state = s_start ("deploy_three.yaml", NULL);
+    spine_run_t *run = *state =
+        s_start_env ("deploy_three.yaml", NULL, "LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1");
     int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
     if (code != 0) {
         char *output = spine_output (run);
@@ -240,9 +264,16 @@ test_deploy_three_tf_nodes_progress (void **state)
     json_t *nodes = json_object_get (report, "nodes");
     assert_int_equal (json_array_size (nodes), 3);
     for (size_t index = 0; index < 3; index++) {
-        const char *peer_id =
-            json_string_value (json_object_get (json_array_get (nodes, index), "peer_id"));
+        json_t *info = json_array_get (nodes, index);
+        const char *name = json_string_value (json_object_get (info, "name"));
+        const char *peer_id = json_string_value (json_object_get (info, "peer_id"));
+        assert_non_null (name);
         assert_non_null (peer_id);
+        assert_true (strlen (peer_id) > 0);
+        //  Every node holds a chain that grew during the run
+        size_t blocks = s_block_records (run, name);
+        if (blocks < DEPLOY_MIN_BLOCKS)
+            fail_msg ("%s stored %zu blocks, fewer than %d", name, blocks, DEPLOY_MIN_BLOCKS);
     }
     json_decref (report);
     s_assert_nodes_gone (run, 3);
