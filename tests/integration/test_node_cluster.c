@@ -104,12 +104,12 @@ test_node_cluster_progresses_and_agrees_up_to_lib (void **state)
         s_dump (cluster);
     assert_true (ok);
     //  k = 20 at ~5 blocks/s: the LIB moves after a few seconds
-    NH_WAIT (ok, s_all_at_least (cluster, 30), EVENT_MS);
+    NH_WAIT (ok, s_all_at_least (cluster, 40), EVENT_MS);
     if (!ok)
         s_dump (cluster);
     assert_true (ok);
     for (size_t index = 0; index < NODES; index++)
-        assert_true (nh_info_int (cluster, index, "height") >= 30);
+        assert_true (nh_info_int (cluster, index, "height") >= 40);
 
     //  Every node's LIB is a block every other node has on its canonical chain
     for (size_t index = 0; index < NODES; index++) {
@@ -256,6 +256,18 @@ test_node_cluster_block_stream_delivers_ndjson (void **state)
     assert_true (nh_info_int (cluster, 2, "height") > 0);
 }
 
+static void
+test_node_cluster_stops_cleanly_on_sigterm (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    for (size_t index = 0; index < cluster->count; index++) {
+        int code = nh_stop (cluster, index, EVENT_MS);
+        if (code != 0)
+            nh_dump_log (cluster, index);
+        assert_int_equal (code, 0);
+    }
+}
+
 int
 main (void)
 {
@@ -263,6 +275,7 @@ main (void)
         cmocka_unit_test (test_node_cluster_progresses_and_agrees_up_to_lib),
         cmocka_unit_test (test_node_cluster_tx_reaches_blocks_on_all_nodes),
         cmocka_unit_test (test_node_cluster_block_stream_delivers_ndjson),
+        cmocka_unit_test (test_node_cluster_stops_cleanly_on_sigterm),
     };
     return cmocka_run_group_tests_name ("node_cluster", tests, s_setup, s_teardown);
 }

@@ -259,6 +259,26 @@ nh_kill (nh_cluster_t *self, size_t index, int signum)
 }
 
 int
+nh_stop (nh_cluster_t *self, size_t index, int timeout_ms)
+{
+    nh_node_t *node = &self->nodes [index];
+    if (node->pid <= 0)
+        return -1;
+    kill (node->pid, SIGTERM);
+    int64_t deadline = nh_now_ms () + timeout_ms;
+    int status = -1;
+    while (nh_now_ms () < deadline) {
+        if (waitpid (node->pid, &status, WNOHANG) == node->pid) {
+            node->pid = 0;
+            return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+        }
+        nh_pause ();
+    }
+    nh_kill (self, index, SIGKILL);
+    return -1;
+}
+
+int
 nh_alive (nh_cluster_t *self, size_t index)
 {
     nh_node_t *node = &self->nodes [index];

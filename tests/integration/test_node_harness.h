@@ -53,6 +53,10 @@ int nh_start (nh_cluster_t *self, size_t index);
 //  Send a signal and reap; returns the wait status or -1.
 int nh_kill (nh_cluster_t *self, size_t index, int signum);
 
+//  SIGTERM and reap within timeout_ms (SIGKILL after it). Returns the exit code (0 for a
+//  clean stop; sanitizers make leaks a non-zero code), 128+signal, or -1 on timeout.
+int nh_stop (nh_cluster_t *self, size_t index, int timeout_ms);
+
 //  True if the node's process is still running.
 int nh_alive (nh_cluster_t *self, size_t index);
 

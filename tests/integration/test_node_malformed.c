@@ -261,6 +261,18 @@ test_node_malformed_command_lines_exit_2 (void **state)
     assert_int_equal (s_run_cli (cluster, unknown_flag), 2);
 }
 
+static void
+test_node_malformed_stops_cleanly_on_sigterm (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    for (size_t index = 0; index < cluster->count; index++) {
+        int code = nh_stop (cluster, index, EVENT_MS);
+        if (code != 0)
+            nh_dump_log (cluster, index);
+        assert_int_equal (code, 0);
+    }
+}
+
 int
 main (void)
 {
@@ -269,6 +281,7 @@ main (void)
         cmocka_unit_test (test_node_malformed_deep_and_huge_bodies),
         cmocka_unit_test (test_node_malformed_raw_garbage_on_every_port),
         cmocka_unit_test (test_node_malformed_command_lines_exit_2),
+        cmocka_unit_test (test_node_malformed_stops_cleanly_on_sigterm),
     };
     return cmocka_run_group_tests_name ("node_malformed", tests, s_setup, s_teardown);
 }
