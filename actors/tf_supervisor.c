@@ -69,7 +69,7 @@ struct _tf_supervisor_t {
 };
 
 static int s_signal_pipe[2] = {-1, -1};     //  Written by the signal handlers
-static volatile sig_atomic_t s_interrupts;  //  SIGINT/SIGTERM received
+static volatile sig_atomic_t s_interrupts;  //  SIGINT/SIGTERM/SIGHUP received
 
 
 //  ---------------------------------------------------------------------------
@@ -450,8 +450,8 @@ static void
 s_on_signal (int signal_number)
 {
     int saved_errno = errno;
-    if (signal_number == SIGINT || signal_number == SIGTERM)
-        s_interrupts++;
+    if (signal_number != SIGCHLD)
+        s_interrupts++;                     //  SIGINT, SIGTERM, SIGHUP
     char byte = (char) signal_number;
     ssize_t written = write (s_signal_pipe[1], &byte, 1);
     (void) written;                         //  A full pipe already means "wake up"
@@ -471,6 +471,7 @@ s_install_signals (void)
     sigemptyset (&action.sa_mask);
     sigaction (SIGINT, &action, NULL);
     sigaction (SIGTERM, &action, NULL);
+    sigaction (SIGHUP, &action, NULL);      //  Terminal gone: clean up as for Ctrl-C
     sigaction (SIGCHLD, &action, NULL);
     signal (SIGPIPE, SIG_IGN);              //  A closed stdout must not kill the supervisor
     return 0;

@@ -7,7 +7,7 @@
 //  follows the coordinator's broadcasts for progress, forwards signals, reaps
 //  everything, prints the verdict from report.json and returns the exit code.
 //
-//  Signals: the first SIGINT/SIGTERM is forwarded to the coordinator as
+//  Signals: the first SIGINT/SIGTERM/SIGHUP is forwarded to the coordinator as
 //  SIGTERM (it aborts the run and still cleans up); the second SIGKILLs every
 //  child. tf is a child subreaper, so processes its children leave behind come
 //  back to it and are stopped before it exits.
