@@ -19,3 +19,12 @@ foreach(program tf tf-coordinator tf-deployer-local tf-scanner tf-node tf-expect
     add_dependencies(test_deploy_control ${program})
   endif()
 endforeach()
+#  run-examples.sh on the host runner with this build (a short passing run),
+#  and its refusal of runners that do not exist yet (exit 2)
+add_test(NAME test_deploy_run_examples_host
+         COMMAND ${CMAKE_SOURCE_DIR}/scripts/run/run-examples.sh -t 3 -n 2 --no-setup host)
+add_test(NAME test_deploy_run_examples_compose_refused
+         COMMAND sh -c "\"$0\" --no-setup compose; test $? -eq 2"
+                 ${CMAKE_SOURCE_DIR}/scripts/run/run-examples.sh)
+set_tests_properties(test_deploy_run_examples_host test_deploy_run_examples_compose_refused
+  PROPERTIES LABELS integration TIMEOUT 120 ENVIRONMENT "TF_BUILD_DIR=${CMAKE_BINARY_DIR};CI=true")
