@@ -863,16 +863,27 @@ s_print_verdict (tf_supervisor_t *self)
     else {
         const char *verdict = json_string_value (json_object_get (report, "verdict"));
         fprintf (out, "verdict: %s\n", verdict ? verdict : "?");
+        //  Results arrive in any order; show them in the plan's order
         json_t *expectations = json_object_get (report, "expectations");
-        size_t index;
-        json_t *entry;
-        json_array_foreach (expectations, index, entry) {
-            const char *name = json_string_value (json_object_get (entry, "name"));
-            const char *message = json_string_value (json_object_get (entry, "message"));
-            fprintf (out, "  %s %s: ", json_is_true (json_object_get (entry, "passed")) ? "PASS" : "FAIL",
-                     name ? name : "?");
-            s_print_message (out, message ? message : "");
+        size_t count = json_array_size (expectations);
+        bool *shown = (bool *) zmalloc ((count + 1) * sizeof (bool));
+        for (size_t actor = 0; actor <= self->actor_count; actor++) {
+            const char *wanted = actor < self->actor_count ? self->actors[actor].plan.name : NULL;
+            size_t index;
+            json_t *entry;
+            json_array_foreach (expectations, index, entry) {
+                const char *name = json_string_value (json_object_get (entry, "name"));
+                if (shown[index] || (wanted && (!name || strcmp (name, wanted) != 0)))
+                    continue;               //  The last pass shows what the plan did not name
+                shown[index] = true;
+                const char *message = json_string_value (json_object_get (entry, "message"));
+                fprintf (out, "  %s %s: ",
+                         json_is_true (json_object_get (entry, "passed")) ? "PASS" : "FAIL",
+                         name ? name : "?");
+                s_print_message (out, message ? message : "");
+            }
         }
+        free (shown);
         json_t *abort_info = json_object_get (report, "abort");
         if (json_is_object (abort_info)) {
             const char *reason = json_string_value (json_object_get (abort_info, "reason"));

@@ -109,6 +109,9 @@ test_spine_two_expectations_fail (void **state)
     assert_non_null (strstr (output, "FAIL strict-a: too few blocks"));
     assert_non_null (strstr (output, "FAIL strict-b: tx never included"));
     assert_non_null (strstr (output, "PASS lenient: all good"));
+    //  In the plan's order, whatever order the results arrived in
+    assert_true (strstr (output, "FAIL strict-a") < strstr (output, "FAIL strict-b"));
+    assert_true (strstr (output, "FAIL strict-b") < strstr (output, "PASS lenient"));
     assert_non_null (strstr (output, "run directory kept"));
     free (output);
     assert_true (spine_run_file_exists (run, "cleanup.done"));
