@@ -3,8 +3,9 @@
 //  The def file is expanded here once more into one field table per record and
 //  message; encode, decode and free walk those tables. Before msgpack-c ever
 //  sees the bytes, s_scan checks the structure (every length fits in what is
-//  left, nesting is bounded), so a hostile length prefix cannot make the
-//  unpacker allocate gigabytes.
+//  left, nesting and the number of objects are bounded), so neither a hostile
+//  length prefix nor millions of one-byte objects can make the unpacker
+//  allocate more than a few MiB.
 
 #include "tf_msg.h"
 #include <msgpack.h>
@@ -165,7 +166,8 @@ s_set_error (const char *format, ...)
 
 static int s_pack_record (msgpack_packer *pk, const tf_schema_t *schema, const void *body,
                           bool with_version);
-static int s_scan (const uint8_t *data, size_t size, size_t *offset, int depth);
+static int s_scan (const uint8_t *data, size_t size, size_t *offset, int depth,
+                   size_t *objects);
 
 //  Strings over TF_MAX_STR are refused here, as every decoder would refuse them
 static int
@@ -219,8 +221,8 @@ s_pack_field (msgpack_packer *pk, const tf_field_t *field, const uint8_t *member
             //  Already one encoded msgpack object: copy it in as it is, once the
             //  same structure scan as the decoder's says it is exactly one
             const tf_bytes_t *bytes = (const tf_bytes_t *) member;
-            size_t end = 0;
-            if (bytes->size > TF_MAX_BIN || s_scan (bytes->data, bytes->size, &end, 1)
+            size_t end = 0, objects = 0;
+            if (bytes->size > TF_MAX_BIN || s_scan (bytes->data, bytes->size, &end, 1, &objects)
                 || end != bytes->size)
                 return -1;
             msgpack_sbuffer *buffer = (msgpack_sbuffer *) pk->data;
@@ -332,9 +334,10 @@ s_read_be (const uint8_t *bytes, size_t width)
 }
 
 static int
-s_scan (const uint8_t *data, size_t size, size_t *offset, int depth)
+s_scan (const uint8_t *data, size_t size, size_t *offset, int depth, size_t *objects)
 {
-    if (depth > TF_MAX_DEPTH || *offset >= size)
+    //  msgpack-c spends 24 to 48 bytes on every object it unpacks
+    if (depth > TF_MAX_DEPTH || *offset >= size || ++*objects > TF_MAX_OBJECTS)
         return -1;
     uint8_t head = data[(*offset)++];
     size_t left = size - *offset;
@@ -389,7 +392,7 @@ s_scan (const uint8_t *data, size_t size, size_t *offset, int depth)
         return -1;
     *offset += length;
     for (uint64_t child = 0; child < children; child++)
-        if (s_scan (data, size, offset, depth + 1))
+        if (s_scan (data, size, offset, depth + 1, objects))
             return -1;
     return 0;
 #undef NEED
@@ -585,8 +588,8 @@ tf_msg_decode (tf_msg_id_t id, const uint8_t *data, size_t size, void *body)
         s_set_error ("%s: empty or oversize body (%zu bytes)", schema->name, size);
         return -1;
     }
-    size_t end = 0;
-    if (s_scan (data, size, &end, 0) || end != size) {
+    size_t end = 0, objects = 0;
+    if (s_scan (data, size, &end, 0, &objects) || end != size) {
         s_set_error ("%s: not exactly one well-formed msgpack object", schema->name);
         return -1;
     }

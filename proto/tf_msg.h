@@ -21,6 +21,7 @@
 #define TF_MAX_BIN          (4u << 20)      //  Longest bin/raw field, bytes
 #define TF_MAX_ITEMS        100000u         //  Longest array field, items
 #define TF_MAX_DEPTH        32              //  Deepest nesting inside a message
+#define TF_MAX_OBJECTS      (4u * TF_MAX_ITEMS) //  msgpack objects in one body, keys included
 #define TF_MAX_TOPIC        64              //  Longest topic frame, bytes
 
 #define TF_REQUIRED         true

@@ -946,6 +946,47 @@ test_tf_msg_rejects_huge_length_prefixes (void **state)
                      "a map header that lies");
 }
 
+//  The heartbeat golden body plus an unknown key holding an array of count 1s
+static uint8_t *
+s_heartbeat_with_ones (size_t count, size_t *size_p)
+{
+    size_t value_size = 5 + count;
+    uint8_t *value = (uint8_t *) malloc (value_size);
+    value[0] = 0xdd;                                 //  array32
+    value[1] = (uint8_t) (count >> 24);
+    value[2] = (uint8_t) (count >> 16);
+    value[3] = (uint8_t) (count >> 8);
+    value[4] = (uint8_t) count;
+    memset (value + 5, 0x01, count);
+    size_t size;
+    uint8_t *golden = s_golden (TF_MSG_actor_heartbeat, &size);
+    uint8_t *body = s_edit (golden, size, NULL, NULL, NULL, 0, "added_later", value, value_size,
+                            size_p);
+    free (golden);
+    free (value);
+    return body;
+}
+
+//  A body of a few MiB holding millions of one-byte objects would make the
+//  unpacker allocate 24 to 48 bytes for each (hundreds of MiB): the object
+//  budget refuses it before the unpacker runs
+static void
+test_tf_msg_rejects_too_many_objects (void **state)
+{
+    (void) state;
+    size_t size, again_size;
+    uint8_t *body = s_heartbeat_with_ones (TF_MAX_ITEMS, &size);
+    free (s_expect_accept (TF_MSG_actor_heartbeat, body, size, "100000 ignored objects",
+                           &again_size));
+    free (body);
+    body = s_heartbeat_with_ones (TF_MAX_OBJECTS, &size);
+    s_expect_reject (TF_MSG_actor_heartbeat, body, size, "an object count over the budget");
+    free (body);
+    body = s_heartbeat_with_ones (TF_MSG_MAX_SIZE - 64, &size);
+    s_expect_reject (TF_MSG_actor_heartbeat, body, size, "8 MiB of one-byte objects");
+    free (body);
+}
+
 //  expect.result whose details nest depth arrays deep
 static uint8_t *
 s_result_nested (size_t depth, size_t *size_p)
@@ -1489,6 +1530,7 @@ main (int argc, char **argv)
         cmocka_unit_test (test_tf_msg_rejects_oversize_raw_and_body),
         cmocka_unit_test (test_tf_msg_rejects_huge_length_prefixes),
         cmocka_unit_test (test_tf_msg_rejects_deep_nesting),
+        cmocka_unit_test (test_tf_msg_rejects_too_many_objects),
         cmocka_unit_test (test_tf_msg_rejects_wrong_version),
         cmocka_unit_test (test_tf_msg_rejects_missing_version),
         cmocka_unit_test (test_tf_msg_rejects_trailing_bytes),
