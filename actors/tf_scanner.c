@@ -243,22 +243,26 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
         return 0;
     char *kind = zmsg_popstr (msg);
     zframe_t *body = zmsg_pop (msg);
-    assert (kind && body);                  //  Our own pipe
-    if (streq (kind, TF_SCANNER_WORKER_BLOCK)) {
+    if (!kind || !body)
+        zsys_error ("scanner: worker sent a record without kind or body");
+    else if (streq (kind, TF_SCANNER_WORKER_BLOCK)) {
         tf_feed_block_t block;
-        int rc = tf_msg_decode (TF_MSG_feed_block, zframe_data (body), zframe_size (body), &block);
-        assert (rc == 0);
-        s_on_block (self, &block);
+        if (tf_msg_decode (TF_MSG_feed_block, zframe_data (body), zframe_size (body), &block) == 0)
+            s_on_block (self, &block);
+        else
+            zsys_error ("scanner: worker sent a malformed block: %s", tf_msg_last_error ());
         tf_msg_body_free (TF_MSG_feed_block, &block);
     }
-    else {
+    else if (streq (kind, TF_SCANNER_WORKER_TIP)) {
         tf_feed_tip_t tip;
-        int rc = tf_msg_decode (TF_MSG_feed_tip, zframe_data (body), zframe_size (body), &tip);
-        assert (rc == 0 && streq (kind, TF_SCANNER_WORKER_TIP));
-        s_follower_t *follower = s_follower_by_name (self, tip.node);
-        if (follower)
-            follower->up = tip.up;
-        s_publish (self, TF_MSG_feed_tip, &tip);
+        if (tf_msg_decode (TF_MSG_feed_tip, zframe_data (body), zframe_size (body), &tip) == 0) {
+            s_follower_t *follower = s_follower_by_name (self, tip.node);
+            if (follower)
+                follower->up = tip.up;
+            s_publish (self, TF_MSG_feed_tip, &tip);
+        }
+        else
+            zsys_error ("scanner: worker sent a malformed tip: %s", tf_msg_last_error ());
         tf_msg_body_free (TF_MSG_feed_tip, &tip);
     }
     zframe_destroy (&body);

@@ -45,8 +45,11 @@ s_send (s_worker_t *self, const char *kind, tf_msg_id_t id, const void *body)
 {
     uint8_t *data = NULL;
     size_t size = 0;
-    int rc = tf_msg_encode (id, body, &data, &size);
-    assert (rc == 0);                       //  We built the body: our bug otherwise
+    if (tf_msg_encode (id, body, &data, &size)) {
+        zsys_error ("scanner: cannot encode %s node=%s: %s", kind, self->node,
+                    tf_msg_last_error ());
+        return;
+    }
     zmsg_t *msg = zmsg_new ();
     zmsg_addstr (msg, kind);
     zmsg_addmem (msg, data, size);

@@ -2,7 +2,7 @@
 #  scanner, the expectation and tf-test-fault (reuses the spine's harness)
 tf_add_integration_test(test_liveness
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_liveness.c ${CMAKE_CURRENT_LIST_DIR}/spine_harness.c
-  LIBS PkgConfig::CZMQ PkgConfig::JANSSON
+  LIBS tf_actors PkgConfig::CZMQ PkgConfig::JANSSON
   TIMEOUT 300)
 target_include_directories(test_liveness PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 add_dependencies(test_liveness tf tf-coordinator tf-deployer-local tf-scanner tf-node

@@ -9,6 +9,8 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include "spine_harness.h"
+#include "tf_msg.h"
+#include "tf_recording.h"
 
 #define S_MAX_PIDS      64                  //  Processes a run lists in its pids file
 #define S_CMDLINE_MAX   4096                //  Bytes of /proc/PID/cmdline read
@@ -162,6 +164,103 @@ test_liveness_fails_agreement_on_a_partition_never_healed (void **state)
     json_decref (report);
 }
 
+//  The feed of a run, read back from its recording, is whole: every block
+//  once, after its parent, at its parent's height plus one; every node's last
+//  answered tip is in it at the height the node reported; feed.stats agrees.
+static void
+s_assert_feed_whole (spine_run_t *run)
+{
+    char *path = zsys_sprintf ("%s/%s", spine_run_dir (run), TF_RECORDING_FILE);
+    tf_recording_t *recording = tf_recording_open (path);
+    zstr_free (&path);
+    assert_non_null (recording);
+    zhashx_t *heights = zhashx_new ();          //  id -> height + 1 (never NULL)
+    zhashx_t *last_tips = zhashx_new ();        //  node -> "tip height"
+    zhashx_set_destructor (last_tips, (zhashx_destructor_fn *) zstr_free);
+    char genesis[S_ID_HEX + 1] = "";
+    uint64_t stats_blocks = 0;
+    tf_record_t record;
+    int rc;
+    while ((rc = tf_recording_next (recording, &record)) == 1) {
+        if (record.source != TF_SOURCE_FEED)
+            continue;
+        tf_msg_id_t id = tf_msg_id_by_topic (record.topic, strlen (record.topic));
+        if (id == TF_MSG_feed_block) {
+            tf_feed_block_t block;
+            assert_int_equal (tf_msg_decode (id, record.body, record.size, &block), 0);
+            assert_null (zhashx_lookup (heights, block.id));     //  Never twice
+            assert_true (block.height >= 1);                     //  Genesis is not news
+            if (block.height == 1) {
+                if (!genesis[0])
+                    snprintf (genesis, sizeof genesis, "%s", block.parent);
+                assert_string_equal (block.parent, genesis);
+            }
+            else {
+                uintptr_t parent = (uintptr_t) zhashx_lookup (heights, block.parent);
+                assert_true (parent != 0);                       //  Parent came first
+                assert_int_equal (parent, block.height);  //  Stored as height + 1
+            }
+            assert_true (block.nodes.count >= 1);
+            zhashx_insert (heights, block.id, (void *) (uintptr_t) (block.height + 1));
+            tf_msg_body_free (id, &block);
+        }
+        else if (id == TF_MSG_feed_tip) {
+            tf_feed_tip_t tip;
+            assert_int_equal (tf_msg_decode (id, record.body, record.size, &tip), 0);
+            if (tip.up)
+                zhashx_update (last_tips, tip.node,
+                               zsys_sprintf ("%s %" PRIu64, tip.tip, tip.height));
+            tf_msg_body_free (id, &tip);
+        }
+        else if (id == TF_MSG_feed_stats) {
+            tf_feed_stats_t stats;
+            assert_int_equal (tf_msg_decode (id, record.body, record.size, &stats), 0);
+            stats_blocks = stats.blocks;
+            tf_msg_body_free (id, &stats);
+        }
+    }
+    assert_int_equal (rc, 0);
+    assert_true (zhashx_size (heights) > 0);
+    assert_int_equal (stats_blocks, zhashx_size (heights));
+    assert_int_equal (zhashx_size (last_tips), 3);
+    for (const char *sample = (const char *) zhashx_first (last_tips); sample;
+         sample = (const char *) zhashx_next (last_tips)) {
+        char tip[S_ID_HEX + 1];
+        uint64_t height = 0;
+        assert_int_equal (sscanf (sample, "%64s %" SCNu64, tip, &height), 2);
+        uintptr_t known = (uintptr_t) zhashx_lookup (heights, tip);
+        assert_true (known != 0);                               //  No tip was missed
+        assert_int_equal (known - 1, height);
+    }
+    zhashx_destroy (&last_tips);
+    zhashx_destroy (&heights);
+    tf_recording_destroy (&recording);
+}
+
+static void
+test_liveness_feed_is_whole_across_a_node_restart (void **state)
+{
+    spine_run_t *run = *state = spine_start ("liveness_restart.yaml", true, NULL);
+    assert_non_null (run);
+    int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
+    assert_true (code == 0 || code == 1);   //  The verdict is not what this test is about
+    s_assert_nothing_survives (run);
+    s_assert_feed_whole (run);
+    char *path = zsys_sprintf ("%s/logs/fault.log", spine_run_dir (run));
+    char *log = NULL;
+    zfile_t *file = zfile_new (NULL, path);
+    if (file && zfile_input (file) == 0) {
+        zchunk_t *chunk = zfile_read (file, zfile_cursize (file), 0);
+        log = zchunk_strdup (chunk);
+        zchunk_destroy (&chunk);
+    }
+    zfile_destroy (&file);
+    zstr_free (&path);
+    assert_non_null (log);
+    assert_non_null (strstr (log, "node control action=restart targets=validator-1"));
+    zstr_free (&log);
+}
+
 int
 main (void)
 {
@@ -174,6 +273,8 @@ main (void)
         cmocka_unit_test_teardown (test_liveness_fails_when_two_validators_are_stopped,
                                    spine_teardown),
         cmocka_unit_test_teardown (test_liveness_fails_agreement_on_a_partition_never_healed,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_liveness_feed_is_whole_across_a_node_restart,
                                    spine_teardown),
     };
     return cmocka_run_group_tests_name ("liveness", tests, NULL, NULL);
