@@ -46,7 +46,7 @@ tf_node_new (tf_node_config_t **config_p)
     self->config = config;
     self->produce_blocks = 1;
     self->orphans = tf_node_idmap_new (s_orphan_free);
-    self->mempool = tf_node_mempool_new (TF_NODE_MEMPOOL_CAP);
+    self->mempool = tf_node_mempool_new (config->mempool_cap);
 
     //  Genesis: its block, ledger and leaders with their stakes
     tf_node_ledger_t *ledger = tf_node_ledger_new ();

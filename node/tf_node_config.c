@@ -21,6 +21,7 @@
 #define TF_NODE_TAG_KEY "!tag"
 #define TF_NODE_DEFAULT_BOOTSTRAP_US 1000000
 #define TF_NODE_MAX_SEGMENTS 8
+#define TF_NODE_DEFAULT_MEMPOOL_CAP 20000
 
 //  Parsing context: which file, where to put the error
 typedef struct {
@@ -578,6 +579,15 @@ s_read_node (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
             return;
         }
         self->log_level = parsed;
+    }
+    self->mempool_cap = TF_NODE_DEFAULT_MEMPOOL_CAP;
+    json_t *cap = s_get (root, "mempool.max_txs");
+    if (cap) {
+        if (!json_is_integer (cap) || json_integer_value (cap) < 1) {
+            s_fail (ctx, "mempool.max_txs", "expected a positive integer");
+            return;
+        }
+        self->mempool_cap = (size_t) json_integer_value (cap);
     }
     self->bootstrap_period_us = TF_NODE_DEFAULT_BOOTSTRAP_US;
     json_t *period = s_get (root, "cryptarchia.service.bootstrap.prolonged_bootstrap_period");

@@ -42,6 +42,7 @@ typedef struct {
     char *log_file;                         //  Path when logger is FILE
     int log_level;                          //  tf_node_log_level_t
     int64_t bootstrap_period_us;            //  prolonged_bootstrap_period
+    size_t mempool_cap;                     //  mempool.max_txs (tf-node extension)
     //  deployment.yaml
     int64_t slot_duration_us;               //  Slot length
     int64_t chain_start_us;                 //  Unix time of slot 0, microseconds

@@ -4,8 +4,6 @@
 
 #include "tf_node_ledger.h"
 
-#define TF_NODE_MEMPOOL_CAP 20000       //  Default pending tx cap
-
 typedef struct _tf_node_mempool_t tf_node_mempool_t;
 
 typedef enum {

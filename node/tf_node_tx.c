@@ -182,6 +182,44 @@ tf_node_tx_new_transfer (const tf_node_hash_t *inputs, const tf_node_key_t **key
     return self;
 }
 
+tf_node_tx_t *
+tf_node_tx_new_inscription (const tf_node_key_t *signer, const tf_node_hash_t *channel,
+                            const uint8_t *inscription, size_t size)
+{
+    static const tf_node_hash_t root;   //  Parent message id of a channel's first message
+    tf_node_buf_t encoding = {0};
+    tf_node_buf_put (&encoding, TF_NODE_TXHASH_TAG, strlen (TF_NODE_TXHASH_TAG));
+    tf_node_buf_u8 (&encoding, 1);
+    tf_node_buf_u8 (&encoding, TF_NODE_OP_INSCRIBE);
+    tf_node_buf_put (&encoding, channel->bytes, TF_NODE_HASH_SIZE);
+    tf_node_buf_u32 (&encoding, (uint32_t) size);
+    tf_node_buf_put (&encoding, inscription, size);
+    tf_node_buf_put (&encoding, root.bytes, TF_NODE_HASH_SIZE);
+    tf_node_buf_put (&encoding, signer->pk.bytes, TF_NODE_HASH_SIZE);
+    tf_node_buf_u8 (&encoding, 0);
+    tf_node_buf_u8 (&encoding, 0);
+    tf_node_buf_u64 (&encoding, 0);
+    tf_node_buf_u64 (&encoding, 0);
+    tf_node_hash_t hash;
+    tf_node_blake2b (encoding.data, encoding.size, &hash);
+    tf_node_hash_mask_fr (&hash);
+    tf_node_buf_reset (&encoding);
+    uint8_t signature [TF_NODE_SIG_SIZE];
+    tf_node_sign (signer, hash.bytes, TF_NODE_HASH_SIZE, signature);
+    json_t *json = json_pack (
+        "{s:{s:[{s:i, s:{s:o, s:o, s:o, s:o}}], s:{s:[], s:[]}, s:i, s:i}, s:[{s:o}], s:{s:[]}}",
+        "mantle_tx", "ops", "opcode", TF_NODE_OP_INSCRIBE, "payload", "channel_id",
+        tf_node_json_hash (channel), "inscription", tf_node_json_bytes (inscription, size), "parent",
+        tf_node_json_hash (&root), "signer", tf_node_json_hash (&signer->pk), "ledger_tx", "inputs",
+        "outputs", "execution_gas_price", 0, "storage_gas_price", 0, "ops_proofs", "Ed25519Sig",
+        tf_node_json_bytes (signature, TF_NODE_SIG_SIZE), "ledger_tx_proof", "Ed25519Sigs");
+    assert (json);
+    char error [128];
+    tf_node_tx_t *self = tf_node_tx_new (json, 0, error, sizeof error);
+    json_decref (json);
+    return self;
+}
+
 json_t *
 tf_node_json_hash (const tf_node_hash_t *hash)
 {

@@ -61,6 +61,11 @@ tf_node_tx_t *tf_node_tx_new_transfer (const tf_node_hash_t *inputs, const tf_no
                                        size_t ninputs, const tf_node_output_t *outputs,
                                        size_t noutputs);
 
+//  Build and sign a tx with one ChannelInscribe op (no ledger inputs or outputs): signer
+//  signs the tx hash. Caller owns the result.
+tf_node_tx_t *tf_node_tx_new_inscription (const tf_node_key_t *signer, const tf_node_hash_t *channel,
+                                          const uint8_t *inscription, size_t size);
+
 //  JSON helpers shared with the block shapes: a hash as 64 hex, 64-byte array of ints.
 json_t *tf_node_json_hash (const tf_node_hash_t *hash);
 json_t *tf_node_json_bytes (const uint8_t *data, size_t size);

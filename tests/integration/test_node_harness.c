@@ -37,6 +37,10 @@ nh_pause (void)
     nanosleep (&pause, NULL);
 }
 
+//  Sockets held open until every port is chosen, so no port is handed out twice
+static int s_held [1024];
+static size_t s_nheld;
+
 static int
 s_free_port (void)
 {
@@ -49,9 +53,19 @@ s_free_port (void)
     if (fd >= 0 && bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0
         && getsockname (fd, (struct sockaddr *) &addr, &length) == 0)
         port = ntohs (addr.sin_port);
-    if (fd >= 0)
+    if (fd >= 0 && s_nheld < sizeof s_held / sizeof s_held [0])
+        s_held [s_nheld++] = fd;
+    else if (fd >= 0)
         close (fd);
     return port;
+}
+
+//  Release the sockets behind the chosen ports
+static void
+s_release_ports (void)
+{
+    while (s_nheld)
+        close (s_held [--s_nheld]);
 }
 
 static void
@@ -144,6 +158,7 @@ nh_cluster_new (size_t count, const nh_options_t *options)
         snprintf (node->dir, sizeof node->dir, "%s/node-%zu", self->root, index);
         mkdir (node->dir, 0755);
     }
+    s_release_ports ();
 
     //  deployment.yaml: JSON is YAML, so the genesis tx goes in as a flow mapping
     char path [600];
