@@ -110,8 +110,18 @@ test_node_partition_forks_and_reorgs_back (void **state)
     NH_WAIT (ok, s_peers (cluster, LONER) == 0 && s_peers (cluster, 0) == 1, EVENT_MS);
     assert_true (ok);
 
+    //  A tx only the loner sees ends up in its fork
+    tf_node_tx_t *tx = nh_transfer (cluster, 2, &cluster->nodes [0].leader.pk);
+    char *text = json_dumps (tx->json, JSON_COMPACT);
+    assert_int_equal (nh_http (cluster, LONER, 0, "POST", "/mempool/add/tx", "application/json",
+                               text, strlen (text), NULL), 200);
+    free (text);
+    tf_node_tx_destroy (&tx);
+    char note [65];
+    tf_node_hash_hex (&cluster->notes [2], note);
     char fork_tip [65];
-    NH_WAIT (ok, s_forked (cluster, fork_tip), EVENT_MS);
+    NH_WAIT (ok, nh_chain_contains (cluster, LONER, note, 100) && s_forked (cluster, fork_tip),
+             EVENT_MS);
     if (!ok)
         nh_dump_log (cluster, LONER);
     assert_true (ok);
@@ -134,6 +144,9 @@ test_node_partition_forks_and_reorgs_back (void **state)
         assert_string_not_equal (json_string_value (item), fork_tip);
     json_decref (headers);
     assert_true (nh_metric (cluster, LONER, "consensus_forks_count") >= 1);
+    //  The reorg returned the tx to the loner's pool, and it made it into the common chain
+    NH_WAIT (ok, nh_chain_contains (cluster, 0, note, 400), EVENT_MS);
+    assert_true (ok);
     assert_int_equal (s_peers (cluster, LONER), NODES - 1);
 }
 
