@@ -14,7 +14,6 @@ struct _tf_node_client_t {
     CURL *request;                          //  The current request's handle
     CURL *stream;                           //  The block stream's handle, or NULL
     bool streaming;                         //  Stream transfer added and not finished
-    bool stream_answered;                   //  Stream delivered bytes since opened
     zchunk_t *stream_line;                  //  Partial stream line
     tf_node_client_line_fn *line_fn;        //  Receives complete stream lines
     void *line_arg;
@@ -109,7 +108,6 @@ s_on_stream (char *data, size_t size, size_t count, void *arg)
 {
     tf_node_client_t *self = (tf_node_client_t *) arg;
     size_t length = size * count;
-    self->stream_answered = true;
     const char *cursor = data;
     const char *end = data + length;
     while (cursor < end) {
@@ -259,7 +257,6 @@ tf_node_client_stream_open (tf_node_client_t *self, tf_node_client_line_fn *fn, 
         return -1;
     self->line_fn = fn;
     self->line_arg = arg;
-    self->stream_answered = false;
     char *url = zsys_sprintf ("%s%s", self->base_url, TF_NODE_PATH_STREAM);
     curl_easy_setopt (self->stream, CURLOPT_URL, url);
     curl_easy_setopt (self->stream, CURLOPT_NOSIGNAL, 1L);
@@ -283,13 +280,6 @@ tf_node_client_streaming (tf_node_client_t *self)
 {
     assert (self);
     return self->stream && self->streaming;
-}
-
-bool
-tf_node_client_stream_answered (tf_node_client_t *self)
-{
-    assert (self);
-    return self->stream_answered;
 }
 
 void

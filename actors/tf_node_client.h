@@ -142,9 +142,6 @@ int tf_node_client_stream_open (tf_node_client_t *self, tf_node_client_line_fn *
 //  True while the stream transfer is running (it ends when the node goes away).
 bool tf_node_client_streaming (tf_node_client_t *self);
 
-//  True once the stream has delivered at least one byte since it was opened.
-bool tf_node_client_stream_answered (tf_node_client_t *self);
-
 //  Stop the stream, if any.
 void tf_node_client_stream_close (tf_node_client_t *self);
 

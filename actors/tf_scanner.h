@@ -16,6 +16,8 @@
 //                  the node does not answer)
 //      feed.stats  running totals every TF_SCANNER_STATS_MS
 //
+//  Heights count from genesis (0), as tf-node's /cryptarchia/info does; the
+//  real node restarts its count at the recovered LIB, the feed does not.
 //  Workers stop on the cleanup phase and on every exit path.
 //
 //  Consumes: run.plan, run.nodes, run.phase

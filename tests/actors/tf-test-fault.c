@@ -24,6 +24,7 @@ typedef struct {
 
 typedef struct {
     const char *stop_producing;             //  Comma-separated node names, or NULL
+    long after_ms;                          //  Delay into execute before the faults
     s_control_t controls[S_MAX_CONTROLS];
     size_t control_count;
     size_t next_control;                    //  Next to send
@@ -204,18 +205,34 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     return 0;
 }
 
+//  Apply the faults: production switches first, then node control requests
+static void
+s_apply (tf_actor_t *actor, s_fault_t *fault)
+{
+    if (fault->stop_producing && !fault->faults_done)
+        s_start_stop_producing (actor, fault);  //  Goes on to node control when done
+    else
+        s_next_control (actor, fault);
+}
+
 static int
 s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
 {
     s_fault_t *fault = (s_fault_t *) state;
     if (phase != TF_PHASE_EXECUTE)
         return TF_ACTOR_ACK;
-    if (fault->stop_producing && !fault->faults_done) {
-        s_start_stop_producing (actor, fault);  //  Acks (or fails) when done
-        return TF_ACTOR_PENDING;
-    }
-    s_next_control (actor, fault);
-    return TF_ACTOR_PENDING;
+    if (fault->after_ms > 0)
+        tf_actor_set_timer (actor, fault->after_ms);
+    else
+        s_apply (actor, fault);
+    return TF_ACTOR_PENDING;                //  Acked (or failed) when the faults are in
+}
+
+static int
+s_on_timer (tf_actor_t *actor, void *state)
+{
+    s_apply (actor, (s_fault_t *) state);
+    return 0;
 }
 
 static void
@@ -235,7 +252,8 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
     int kept = 1;
     for (int index = 1; index < *argc; index++) {
         const char *flag = argv[index];
-        if (!streq (flag, "--stop-producing") && !streq (flag, "--node-control")) {
+        if (!streq (flag, "--stop-producing") && !streq (flag, "--node-control")
+            && !streq (flag, "--after")) {
             argv[kept++] = argv[index];
             continue;
         }
@@ -244,6 +262,13 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
         const char *value = argv[++index];
         if (streq (flag, "--stop-producing")) {
             fault->stop_producing = value;
+            continue;
+        }
+        if (streq (flag, "--after")) {
+            char *end = NULL;
+            fault->after_ms = strtol (value, &end, 10);
+            if (*end || fault->after_ms < 0)
+                return fprintf (stderr, "tf-test-fault: --after takes milliseconds\n"), -1;
             continue;
         }
         const char *space = strchr (value, ' ');
@@ -278,7 +303,8 @@ main (int argc, char **argv)
             &config, argc, argv, "workload", "test-fault",
             "A test workload that breaks nodes when execute starts, then acks.\n"
             "Also: --stop-producing NODE[,NODE] (testing API fault switch), --node-control\n"
-            "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...).");
+            "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...),\n"
+            "--after MS (apply them that long into execute).");
     if (rc == 0) {
         zsys_init ();
         zsys_set_logident ("tf-test-fault");
@@ -286,7 +312,7 @@ main (int argc, char **argv)
             rc = TF_ACTOR_EXIT_FAILURE;
         else {
             tf_actor_handlers_t handlers = {
-                .phase = s_on_phase, .message = s_on_message, .stop = s_on_stop};
+                .phase = s_on_phase, .message = s_on_message, .timer = s_on_timer, .stop = s_on_stop};
             tf_actor_t *actor = tf_actor_new (&config, &handlers, &fault);
             rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
             tf_actor_destroy (&actor);
