@@ -10,94 +10,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <jansson.h>
-#include "tf_deployer_local.h"
-#include "tf_genesis.h"
-#include "tf_http_worker.h"
-#include "tf_keys.h"
-#include "tf_node_config.h"
-#include "tf_node_proc.h"
-#include "tf_node_profile.h"
-#include "tf_readiness.h"
-#include "tf_topology.h"
+#include "tf_deployer_local_private.h"
 
-#define TF_NAME_SIZE        32              //  "validator-255"
-#define TF_PORTS_PER_NODE   3               //  http, testing, p2p
-#define TF_DIR_MODE         0700            //  Node directories
-#define TF_TAG_READY        "ready"         //  HTTP batch tags
-#define TF_TAG_CONTROL      "control"
-#define TF_HTTP_OK_MIN      200
-#define TF_HTTP_OK_MAX      299
-
-//  One node of the run
-typedef struct {
-    char name[TF_NAME_SIZE];                //  "validator-0"
-    const char *role;                       //  "validator" | "executor" (static)
-    uint32_t index;                         //  Within its role
-    char *dir;                              //  RUN_DIR/nodes/<name>
-    char *db_path;                          //  dir/db
-    char *log_path;                         //  Where stdout+stderr go
-    uint16_t http_port;
-    uint16_t testing_port;
-    uint16_t p2p_port;
-    pid_t pid;                              //  0 when not running
-    bool paused;                            //  SIGSTOPped
-    char *peer_id;                          //  From /network/info, or NULL
-    tf_readiness_node_t ready;              //  Readiness observations
-} s_node_t;
-
-//  Steps of a node-control request
-typedef enum {
-    S_CONTROL_QUEUED = 0,                   //  Not started
-    S_CONTROL_KILLING,                      //  SIGKILL sent, waiting to reap
-    S_CONTROL_STARTING,                     //  Spawned, waiting for HTTP
-    S_CONTROL_HTTP,                         //  Waiting for the worker's answers
-} s_control_state_t;
-
-//  One node-control request
-typedef struct {
-    char *req_id;
-    char *requester;                        //  Or NULL
-    char *action;
-    char *node_name;                        //  Or NULL
-    char **group;                           //  Partition group
-    size_t group_count;
-    s_control_state_t state;
-    s_node_t *node;                         //  Target, not owned
-    bool relaunch;                          //  Restart: start again after the kill
-    int64_t deadline;                       //  zclock_mono deadline of a start
-    size_t *pairs;                          //  Partition/heal: (a, b) node indexes per request
-    size_t pair_count;
-    bool sent;                              //  Partition/heal batch handed to the worker
-} s_control_t;
-
-struct _tf_deployer_local_t {
-    tf_actor_t *actor;                      //  Not owned; set by the first handler call
-    const tf_node_profile_t *profile;       //  Node kind
-    char *binary;                           //  Node binary to run
-    char *nodes_dir;                        //  RUN_DIR/nodes
-    char *log_dir;                          //  LOGOS_BLOCKCHAIN_LOG_DIR, or NULL
-    bool keep_logs;                         //  Keep node data after cleanup
-    s_node_t *nodes;                        //  Every node of the plan
-    size_t node_count;
-    bool *blocked;                          //  node_count^2: a blocks b's peer id
-    zactor_t *http;                         //  HTTP worker thread
-    bool http_busy;                         //  A batch is in flight
-    size_t *probe_nodes;                    //  Node index of each request in flight
-    size_t probe_count;
-    bool ticking;                           //  Tick timer armed
-
-    bool deploying;                         //  Readiness in progress
-    tf_readiness_stage_t stage;             //  Current readiness stage
-    int64_t stage_deadline;                 //  zclock_mono
-
-    zlistx_t *controls;                     //  Queued s_control_t, head in progress
-
-    bool cleaning;                          //  Cleanup in progress
-    int64_t kill_at;                        //  When SIGTERMed nodes get SIGKILL
-};
-
-static void s_control_destroy (s_control_t **self_p);
 static void s_tick (tf_deployer_local_t *self);
 static void s_kill_all_now (tf_deployer_local_t *self);
 
@@ -129,14 +43,10 @@ tf_deployer_local_destroy (tf_deployer_local_t **self_p)
         return;
     s_kill_all_now (self);
     zactor_destroy (&self->http);
-    s_control_t *control = (s_control_t *) zlistx_first (self->controls);
-    while (control) {
-        s_control_destroy (&control);
-        control = (s_control_t *) zlistx_next (self->controls);
-    }
+    tf_deployer_local_control_refuse_all (self, NULL);
     zlistx_destroy (&self->controls);
     for (size_t index = 0; index < self->node_count; index++) {
-        s_node_t *node = &self->nodes[index];
+        tf_local_node_t *node = &self->nodes[index];
         free (node->dir);
         free (node->db_path);
         free (node->log_path);
@@ -166,8 +76,8 @@ s_env_alias (const char *name, const char *alias)
     return value && *value ? value : NULL;
 }
 
-static void
-s_arm_tick (tf_deployer_local_t *self)
+void
+tf_deployer_local_arm_tick (tf_deployer_local_t *self)
 {
     if (!self->ticking) {
         self->ticking = true;
@@ -175,17 +85,8 @@ s_arm_tick (tf_deployer_local_t *self)
     }
 }
 
-static s_node_t *
-s_node_by_name (tf_deployer_local_t *self, const char *name)
-{
-    for (size_t index = 0; name && index < self->node_count; index++)
-        if (streq (self->nodes[index].name, name))
-            return &self->nodes[index];
-    return NULL;
-}
-
-static char *
-s_url (uint16_t port, const char *path)
+char *
+tf_deployer_local_url (uint16_t port, const char *path)
 {
     return zsys_sprintf ("http://%s:%u%s", TF_NODE_CONFIG_HOST, port, path ? path : "");
 }
@@ -231,7 +132,7 @@ s_mkdir (const char *path)
 
 //  Write a node's two files with the profile's config templates
 static int
-s_write_node_files (tf_deployer_local_t *self, s_node_t *node, const tf_node_config_t *config,
+s_write_node_files (tf_deployer_local_t *self, tf_local_node_t *node, const tf_node_config_t *config,
                     const tf_deployment_config_t *deployment)
 {
     int rc = 0;
@@ -260,8 +161,8 @@ s_write_node_files (tf_deployer_local_t *self, s_node_t *node, const tf_node_con
 //  Processes
 
 //  Start a node from its files; -1 after logging why
-static int
-s_start_node (tf_deployer_local_t *self, s_node_t *node)
+int
+tf_deployer_local_start_node (tf_deployer_local_t *self, tf_local_node_t *node)
 {
     char *argv[TF_NODE_PROFILE_MAX_ARGS + 1];
     int argc = tf_node_profile_argv (self->profile, self->binary, node->dir, argv);
@@ -302,7 +203,7 @@ static void
 s_reap (tf_deployer_local_t *self)
 {
     for (size_t index = 0; index < self->node_count; index++) {
-        s_node_t *node = &self->nodes[index];
+        tf_local_node_t *node = &self->nodes[index];
         int status;
         if (!tf_node_proc_reap (node->pid, &status))
             continue;
@@ -324,7 +225,7 @@ static void
 s_kill_all_now (tf_deployer_local_t *self)
 {
     for (size_t index = 0; index < self->node_count; index++) {
-        s_node_t *node = &self->nodes[index];
+        tf_local_node_t *node = &self->nodes[index];
         if (node->pid > 0) {
             tf_node_proc_signal (node->pid, SIGKILL);
             int status;
@@ -350,7 +251,7 @@ static void
 s_release_data (tf_deployer_local_t *self)
 {
     for (size_t index = 0; index < self->node_count; index++) {
-        s_node_t *node = &self->nodes[index];
+        tf_local_node_t *node = &self->nodes[index];
         if (self->keep_logs)
             zsys_notice ("deployer: kept node files name=%s dir=%s log=%s", node->name, node->dir,
                          node->log_path);
@@ -383,14 +284,14 @@ s_prepare (tf_deployer_local_t *self, const tf_plan_t *plan)
         goto out;
 
     self->node_count = (size_t) plan->validators + plan->executors;
-    self->nodes = (s_node_t *) zmalloc ((self->node_count ? self->node_count : 1) * sizeof (s_node_t));
+    self->nodes = (tf_local_node_t *) zmalloc ((self->node_count ? self->node_count : 1) * sizeof (tf_local_node_t));
     self->blocked = (bool *) zmalloc ((self->node_count ? self->node_count * self->node_count : 1)
                                       * sizeof (bool));
     ports = (uint16_t *) zmalloc ((self->node_count * TF_PORTS_PER_NODE + 1) * sizeof (uint16_t));
     if (s_free_ports (ports, self->node_count * TF_PORTS_PER_NODE))
         goto out;
     for (uint32_t global = 0; global < self->node_count; global++) {
-        s_node_t *node = &self->nodes[global];
+        tf_local_node_t *node = &self->nodes[global];
         bool executor = global >= plan->validators;
         node->role = executor ? "executor" : "validator";
         node->index = executor ? global - plan->validators : global;
@@ -424,7 +325,7 @@ s_prepare (tf_deployer_local_t *self, const tf_plan_t *plan)
     const char *log_level = s_env_alias ("LOGOS_BLOCKCHAIN_LOG_LEVEL", "NOMOS_LOG_LEVEL");
     const char *log_filter = s_env_alias ("LOGOS_BLOCKCHAIN_LOG_FILTER", "NOMOS_LOG_FILTER");
     for (uint32_t global = 0; global < self->node_count; global++) {
-        s_node_t *node = &self->nodes[global];
+        tf_local_node_t *node = &self->nodes[global];
         uint32_t peers[TF_PLAN_MAX_NODES];
         uint16_t peer_ports[TF_PLAN_MAX_NODES];
         size_t peer_count = tf_topology_initial_peers (plan->network, (uint32_t) self->node_count,
@@ -450,7 +351,7 @@ s_prepare (tf_deployer_local_t *self, const tf_plan_t *plan)
             goto out;
     }
     for (size_t index = 0; index < self->node_count; index++)
-        if (s_start_node (self, &self->nodes[index]))
+        if (tf_deployer_local_start_node (self, &self->nodes[index]))
             goto out;
     rc = 0;
 out:
@@ -493,12 +394,12 @@ s_deployed (tf_deployer_local_t *self)
     tf_node_info_t *infos =
         (tf_node_info_t *) zmalloc ((self->node_count + 1) * sizeof (tf_node_info_t));
     for (size_t index = 0; index < self->node_count; index++) {
-        s_node_t *node = &self->nodes[index];
+        tf_local_node_t *node = &self->nodes[index];
         infos[index] = (tf_node_info_t){.name = node->name,
                                         .role = (char *) node->role,
                                         .index = node->index,
-                                        .api_url = s_url (node->http_port, NULL),
-                                        .testing_url = s_url (node->testing_port, NULL),
+                                        .api_url = tf_deployer_local_url (node->http_port, NULL),
+                                        .testing_url = tf_deployer_local_url (node->testing_port, NULL),
                                         .peer_id = node->peer_id,
                                         .log_path = node->log_path};
     }
@@ -546,7 +447,7 @@ s_readiness_tick (tf_deployer_local_t *self)
         if (self->nodes[index].ready.ready)
             continue;
         requests[self->probe_count].method = "GET";
-        requests[self->probe_count].url = s_url (self->nodes[index].http_port, path);
+        requests[self->probe_count].url = tf_deployer_local_url (self->nodes[index].http_port, path);
         self->probe_nodes[self->probe_count++] = index;
     }
     char *tag = zsys_sprintf ("%s:%d", TF_TAG_READY, (int) self->stage);
@@ -565,7 +466,7 @@ s_readiness_answers (tf_deployer_local_t *self, int stage, tf_http_request_t *an
     if (!self->deploying || stage != (int) self->stage || count != self->probe_count)
         return;                             //  Stale: the stage moved on
     for (size_t answer = 0; answer < count; answer++) {
-        s_node_t *node = &self->nodes[self->probe_nodes[answer]];
+        tf_local_node_t *node = &self->nodes[self->probe_nodes[answer]];
         tf_readiness_observe (self->stage, &node->ready, answers[answer].status,
                               answers[answer].answer);
         if (self->stage == TF_READINESS_NETWORK && answers[answer].status >= TF_HTTP_OK_MIN
@@ -607,358 +508,8 @@ s_begin_deploy (tf_deployer_local_t *self)
     }
     self->deploying = true;
     s_enter_stage (self, TF_READINESS_HTTP);
-    s_arm_tick (self);
+    tf_deployer_local_arm_tick (self);
     return TF_ACTOR_PENDING;
-}
-
-
-//  ---------------------------------------------------------------------------
-//  Node control
-
-static void
-s_control_destroy (s_control_t **self_p)
-{
-    assert (self_p);
-    s_control_t *self = *self_p;
-    if (!self)
-        return;
-    free (self->req_id);
-    free (self->requester);
-    free (self->action);
-    free (self->node_name);
-    for (size_t index = 0; index < self->group_count; index++)
-        free (self->group[index]);
-    free (self->group);
-    free (self->pairs);
-    free (self);
-    *self_p = NULL;
-}
-
-//  Answer the request at the head of the queue and drop it
-static void
-s_control_reply (tf_deployer_local_t *self, bool ok, const char *format, ...)
-    __attribute__ ((format (printf, 3, 4)));
-
-static void
-s_control_reply (tf_deployer_local_t *self, bool ok, const char *format, ...)
-{
-    s_control_t *control = (s_control_t *) zlistx_first (self->controls);
-    assert (control);
-    char *error = NULL;
-    if (format) {
-        va_list args;
-        va_start (args, format);
-        error = zsys_vprintf (format, args);
-        va_end (args);
-    }
-    tf_node_control_reply_t reply = {
-        .req_id = control->req_id, .ok = ok, .error = ok ? NULL : error,
-        .requester = control->requester};
-    tf_actor_send (self->actor, TF_MSG_node_control_reply, &reply);
-    if (ok)
-        zsys_info ("deployer: node control done action=%s node=%s", control->action,
-                   control->node_name ? control->node_name : "-");
-    else
-        zsys_warning ("deployer: node control failed action=%s node=%s error=\"%s\"",
-                      control->action, control->node_name ? control->node_name : "-", error);
-    zstr_free (&error);
-    zlistx_delete (self->controls, zlistx_cursor (self->controls));
-    s_control_destroy (&control);
-}
-
-//  Send a batch of block/unblock requests for the listed pairs (both ways)
-static void
-s_control_send_pairs (tf_deployer_local_t *self, s_control_t *control, const char *path)
-{
-    size_t count = control->pair_count * 2;
-    tf_http_request_t *requests =
-        (tf_http_request_t *) zmalloc ((count + 1) * sizeof (tf_http_request_t));
-    for (size_t pair = 0; pair < control->pair_count; pair++)
-        for (size_t side = 0; side < 2; side++) {
-            s_node_t *from = &self->nodes[control->pairs[pair * 2 + side]];
-            s_node_t *to = &self->nodes[control->pairs[pair * 2 + 1 - side]];
-            tf_http_request_t *request = &requests[pair * 2 + side];
-            request->method = "POST";
-            request->url = s_url (from->testing_port, path);
-            json_t *body = json_string (to->peer_id);
-            request->body = json_dumps (body, JSON_COMPACT | JSON_ENCODE_ANY);
-            json_decref (body);
-        }
-    if (tf_http_worker_send (self->http, TF_TAG_CONTROL, requests, count) == 0) {
-        self->http_busy = true;
-        control->sent = true;
-    }
-    for (size_t index = 0; index < count; index++) {
-        zstr_free (&requests[index].url);
-        free (requests[index].body);
-    }
-    free (requests);
-}
-
-//  Partition: check the group and list every pair across the cut
-static bool
-s_control_plan_partition (tf_deployer_local_t *self, s_control_t *control)
-{
-    bool *inside = (bool *) zmalloc ((self->node_count + 1) * sizeof (bool));
-    bool ok = false;
-    size_t members = 0;
-    for (size_t member = 0; member < control->group_count; member++) {
-        s_node_t *node = s_node_by_name (self, control->group[member]);
-        if (!node) {
-            s_control_reply (self, false, "partition: unknown node %s", control->group[member]);
-            goto out;
-        }
-        if (!inside[node - self->nodes])
-            members++;
-        inside[node - self->nodes] = true;
-    }
-    if (members == 0 || members >= self->node_count) {
-        s_control_reply (self, false, "partition: the group must name some but not all nodes");
-        goto out;
-    }
-    control->pairs = (size_t *) zmalloc (2 * members * self->node_count * sizeof (size_t));
-    for (size_t a = 0; a < self->node_count; a++)
-        for (size_t b = 0; b < self->node_count; b++)
-            if (inside[a] && !inside[b]) {
-                if (!self->nodes[a].peer_id || !self->nodes[b].peer_id) {
-                    s_control_reply (self, false, "partition: peer id of %s unknown",
-                                     self->nodes[a].peer_id ? self->nodes[b].name
-                                                            : self->nodes[a].name);
-                    goto out;
-                }
-                control->pairs[control->pair_count * 2] = a;
-                control->pairs[control->pair_count * 2 + 1] = b;
-                control->pair_count++;
-            }
-    ok = true;
-out:
-    free (inside);
-    return ok;
-}
-
-//  Heal: every blocked pair
-static void
-s_control_plan_heal (tf_deployer_local_t *self, s_control_t *control)
-{
-    control->pairs = (size_t *) zmalloc ((self->node_count * self->node_count + 1) * 2
-                                         * sizeof (size_t));
-    for (size_t a = 0; a < self->node_count; a++)
-        for (size_t b = a + 1; b < self->node_count; b++)
-            if (self->blocked[a * self->node_count + b] || self->blocked[b * self->node_count + a]) {
-                control->pairs[control->pair_count * 2] = a;
-                control->pairs[control->pair_count * 2 + 1] = b;
-                control->pair_count++;
-            }
-}
-
-//  Start the request at the head of the queue
-static void
-s_control_begin (tf_deployer_local_t *self, s_control_t *control)
-{
-    const char *action = control->action;
-    bool is_group = streq (action, "partition") || streq (action, "heal");
-    if (!is_group) {
-        control->node = s_node_by_name (self, control->node_name);
-        if (!control->node) {
-            s_control_reply (self, false, "%s: unknown node %s", action,
-                             control->node_name ? control->node_name : "(none given)");
-            return;
-        }
-    }
-    s_node_t *node = control->node;
-    if (streq (action, "stop")) {
-        if (node->pid <= 0)
-            s_control_reply (self, false, "stop: node %s is already stopped", node->name);
-        else {
-            tf_node_proc_signal (node->pid, SIGKILL);
-            control->state = S_CONTROL_KILLING;
-        }
-    }
-    else if (streq (action, "restart")) {
-        control->relaunch = true;
-        if (node->pid > 0) {
-            tf_node_proc_signal (node->pid, SIGKILL);
-            control->state = S_CONTROL_KILLING;
-        }
-        else
-            control->state = S_CONTROL_KILLING;     //  Already down: next tick starts it
-    }
-    else if (streq (action, "start")) {
-        if (node->pid > 0)
-            s_control_reply (self, false, "start: node %s is already running", node->name);
-        else {
-            control->relaunch = true;
-            control->state = S_CONTROL_KILLING;
-        }
-    }
-    else if (streq (action, "pause")) {
-        if (node->pid <= 0)
-            s_control_reply (self, false, "pause: node %s is stopped", node->name);
-        else if (node->paused)
-            s_control_reply (self, false, "pause: node %s is already paused", node->name);
-        else if (tf_node_proc_signal (node->pid, SIGSTOP))
-            s_control_reply (self, false, "pause: cannot signal %s: %s", node->name,
-                             strerror (errno));
-        else {
-            node->paused = true;
-            s_control_reply (self, true, NULL);
-        }
-    }
-    else if (streq (action, "resume")) {
-        if (node->pid <= 0 || !node->paused)
-            s_control_reply (self, false, "resume: node %s is not paused", node->name);
-        else if (tf_node_proc_signal (node->pid, SIGCONT))
-            s_control_reply (self, false, "resume: cannot signal %s: %s", node->name,
-                             strerror (errno));
-        else {
-            node->paused = false;
-            s_control_reply (self, true, NULL);
-        }
-    }
-    else if (streq (action, "partition")) {
-        if (s_control_plan_partition (self, control))
-            control->state = S_CONTROL_HTTP;        //  Sent when the worker is free
-    }
-    else if (streq (action, "heal")) {
-        s_control_plan_heal (self, control);
-        if (control->pair_count == 0)
-            s_control_reply (self, true, NULL);
-        else
-            control->state = S_CONTROL_HTTP;
-    }
-    else
-        s_control_reply (self, false, "unknown node control action '%s'", action);
-}
-
-//  Advance the request at the head of the queue, once per tick
-static void
-s_control_tick (tf_deployer_local_t *self)
-{
-    s_control_t *control = (s_control_t *) zlistx_first (self->controls);
-    if (!control)
-        return;
-    if (control->state == S_CONTROL_QUEUED) {
-        s_control_begin (self, control);
-        return;                             //  Any next request starts on the next tick
-    }
-    s_node_t *node = control->node;
-    if (control->state == S_CONTROL_KILLING) {
-        if (node->pid > 0)
-            return;                         //  Not reaped yet
-        if (!control->relaunch) {
-            s_control_reply (self, true, NULL);
-            return;
-        }
-        //  A restarted node forgets the peers it blocked; the others still
-        //  block it, so heal still unblocks those pairs
-        size_t at = (size_t) (node - self->nodes);
-        for (size_t other = 0; other < self->node_count; other++)
-            self->blocked[at * self->node_count + other] = false;
-        if (s_start_node (self, node))
-            s_control_reply (self, false, "%s: cannot start node %s", control->action,
-                             node->name);
-        else {
-            control->state = S_CONTROL_STARTING;
-            control->deadline = zclock_mono () + tf_readiness_timeout_ms ();
-        }
-        return;
-    }
-    if (control->state == S_CONTROL_STARTING) {
-        if (node->ready.exited) {
-            s_control_reply (self, false, "%s: node %s process %s (log: %s)", control->action,
-                             node->name, node->ready.exit_text, node->log_path);
-            return;
-        }
-        if (zclock_mono () >= control->deadline) {
-            s_control_reply (self, false, "%s: node %s api not answering after %" PRId64 " ms (%s)",
-                             control->action, node->name, tf_readiness_timeout_ms (),
-                             node->ready.error);
-            return;
-        }
-        if (!self->http_busy) {
-            tf_http_request_t request = {.method = "GET",
-                                         .url = s_url (node->http_port, self->profile->info_path)};
-            if (tf_http_worker_send (self->http, TF_TAG_CONTROL, &request, 1) == 0)
-                self->http_busy = true;
-            zstr_free (&request.url);
-        }
-        return;
-    }
-    if (control->state == S_CONTROL_HTTP && !self->http_busy && !control->sent) {
-        bool heal = streq (control->action, "heal");
-        s_control_send_pairs (self, control,
-                              heal ? self->profile->unblock_peer_path
-                                   : self->profile->block_peer_path);
-    }
-}
-
-//  The worker answered a control batch
-static void
-s_control_answers (tf_deployer_local_t *self, tf_http_request_t *answers, size_t count)
-{
-    s_control_t *control = (s_control_t *) zlistx_first (self->controls);
-    if (!control)
-        return;
-    if (control->state == S_CONTROL_STARTING) {
-        if (count == 1) {
-            tf_readiness_observe (TF_READINESS_HTTP, &control->node->ready, answers[0].status,
-                                  answers[0].answer);
-            if (control->node->ready.ready)
-                s_control_reply (self, true, NULL);
-        }
-        return;
-    }
-    if (control->state != S_CONTROL_HTTP || count != control->pair_count * 2)
-        return;
-    bool heal = streq (control->action, "heal");
-    char *failures = NULL;
-    for (size_t pair = 0; pair < control->pair_count; pair++)
-        for (size_t side = 0; side < 2; side++) {
-            size_t from = control->pairs[pair * 2 + side];
-            size_t to = control->pairs[pair * 2 + 1 - side];
-            const tf_http_request_t *answer = &answers[pair * 2 + side];
-            bool ok = answer->status >= TF_HTTP_OK_MIN && answer->status <= TF_HTTP_OK_MAX;
-            if (ok)
-                self->blocked[from * self->node_count + to] = !heal;
-            else if (!failures)
-                failures = zsys_sprintf ("%s on %s (%s): HTTP %ld %s", heal ? "unblock" : "block",
-                                         self->nodes[from].name, self->nodes[to].name,
-                                         answer->status, answer->answer ? answer->answer : "");
-        }
-    if (failures)
-        s_control_reply (self, false, "%s: %s", control->action, failures);
-    else
-        s_control_reply (self, true, NULL);
-    zstr_free (&failures);
-}
-
-//  A node.control request arrived: queue it, or refuse it at once when there
-//  are no nodes to act on
-static void
-s_on_node_control (tf_deployer_local_t *self, const tf_node_control_t *request)
-{
-    if (self->node_count == 0 || self->deploying || self->cleaning) {
-        tf_node_control_reply_t reply = {.req_id = request->req_id,
-                                         .ok = false,
-                                         .error = "nodes are not deployed",
-                                         .requester = request->requester};
-        tf_actor_send (self->actor, TF_MSG_node_control_reply, &reply);
-        return;
-    }
-    s_control_t *control = (s_control_t *) zmalloc (sizeof (s_control_t));
-    control->req_id = strdup (request->req_id);
-    control->requester = request->requester ? strdup (request->requester) : NULL;
-    control->action = strdup (request->action);
-    control->node_name = request->node ? strdup (request->node) : NULL;
-    control->group_count = request->group.count;
-    control->group = (char **) zmalloc ((control->group_count + 1) * sizeof (char *));
-    for (size_t index = 0; index < control->group_count; index++)
-        control->group[index] = strdup (request->group.items[index]);
-    zlistx_add_end (self->controls, control);
-    zsys_info ("deployer: node control queued action=%s node=%s requester=%s", control->action,
-               control->node_name ? control->node_name : "-",
-               control->requester ? control->requester : "-");
-    s_arm_tick (self);
 }
 
 
@@ -970,14 +521,9 @@ s_begin_cleanup (tf_deployer_local_t *self)
 {
     self->deploying = false;
     self->cleaning = true;
-    //  Refuse every queued control request: the run is ending
-    s_control_t *control = (s_control_t *) zlistx_first (self->controls);
-    while (control) {
-        s_control_reply (self, false, "the run is cleaning up");
-        control = (s_control_t *) zlistx_first (self->controls);
-    }
+    tf_deployer_local_control_refuse_all (self, "the run is cleaning up");
     for (size_t index = 0; index < self->node_count; index++) {
-        s_node_t *node = &self->nodes[index];
+        tf_local_node_t *node = &self->nodes[index];
         if (node->pid > 0) {
             tf_node_proc_signal (node->pid, SIGTERM);
             if (node->paused)               //  A stopped process acts on SIGTERM once continued
@@ -985,7 +531,7 @@ s_begin_cleanup (tf_deployer_local_t *self)
         }
     }
     self->kill_at = zclock_mono () + TF_DEPLOYER_LOCAL_STOP_GRACE_MS;
-    s_arm_tick (self);
+    tf_deployer_local_arm_tick (self);
     return TF_ACTOR_PENDING;
 }
 
@@ -1025,7 +571,7 @@ s_tick (tf_deployer_local_t *self)
     else if (self->cleaning)
         s_cleanup_tick (self);
     else
-        s_control_tick (self);
+        tf_deployer_local_control_tick (self);
 }
 
 static int
@@ -1041,7 +587,7 @@ s_on_http (tf_actor_t *actor, void *state, zsock_t *reader)
     if (strncmp (tag, TF_TAG_READY ":", strlen (TF_TAG_READY ":")) == 0)
         s_readiness_answers (self, atoi (tag + strlen (TF_TAG_READY ":")), answers, count);
     else if (streq (tag, TF_TAG_CONTROL) && !self->cleaning)
-        s_control_answers (self, answers, count);
+        tf_deployer_local_control_answers (self, answers, count);
     zstr_free (&tag);
     tf_http_requests_free (&answers, count);
     return 0;
@@ -1087,7 +633,7 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     tf_deployer_local_t *self = (tf_deployer_local_t *) state;
     self->actor = actor;
     if (msg->id == TF_MSG_node_control)
-        s_on_node_control (self, &msg->node_control);
+        tf_deployer_local_control_request (self, &msg->node_control);
     return 0;
 }
 
@@ -1099,7 +645,7 @@ s_on_timer (tf_actor_t *actor, void *state)
     s_tick (self);
     bool work = self->deploying || self->cleaning || zlistx_size (self->controls) > 0;
     if (work)
-        s_arm_tick (self);
+        tf_deployer_local_arm_tick (self);
     return 0;
 }
 
