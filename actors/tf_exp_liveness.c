@@ -29,6 +29,7 @@ static int s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase);
 static int s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg);
 static void s_on_stop (tf_actor_t *actor, void *state);
 
+//  zhashx destructor of a sample
 static void
 s_free_sample (void **item_p)
 {
@@ -79,6 +80,7 @@ tf_exp_liveness_run (tf_exp_liveness_t *self)
     return tf_actor_run (self->actor);
 }
 
+//  Read our knobs and the run metrics from the plan
 static int
 s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
 {
@@ -183,6 +185,7 @@ s_on_probe (tf_actor_t *actor, void *state, zsock_t *reader)
     return 0;
 }
 
+//  Start the probe thread on the current node list
 static int
 s_start_probe (tf_exp_liveness_t *self, tf_actor_t *actor)
 {
@@ -204,6 +207,7 @@ s_start_probe (tf_exp_liveness_t *self, tf_actor_t *actor)
     return tf_actor_add_reader (actor, zactor_sock (self->probe), s_on_probe);
 }
 
+//  Evaluate: probe the nodes; the ack follows the result
 static int
 s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
 {
@@ -217,6 +221,7 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
     return TF_ACTOR_PENDING;
 }
 
+//  Every exit path: stop a probe still running, freeing what it sent
 static void
 s_on_stop (tf_actor_t *actor, void *state)
 {

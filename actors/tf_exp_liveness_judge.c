@@ -60,6 +60,7 @@ tf_exp_liveness_verdict_free (tf_exp_liveness_verdict_t *verdict)
 //  ---------------------------------------------------------------------------
 //  Details map, for report.json
 
+//  Pack a string
 static void
 s_pack_str (msgpack_packer *packer, const char *text)
 {
@@ -68,6 +69,7 @@ s_pack_str (msgpack_packer *packer, const char *text)
     msgpack_pack_str_body (packer, text, length);
 }
 
+//  How a height was observed, for the report
 static const char *
 s_source_name (tf_exp_source_t source)
 {
@@ -77,6 +79,7 @@ s_source_name (tf_exp_source_t source)
 
 #define S_DETAIL_KEYS   8                   //  Keys of the details map below
 
+//  The details map of the report: target, heights, LIBs, sources, agreement
 static void
 s_pack_details (const tf_exp_liveness_obs_t *obs, bool agreement_ok,
                 tf_exp_liveness_verdict_t *verdict)

@@ -7,6 +7,7 @@ typedef struct {
     bool terminated;                        //  $TERM received
 } s_probe_t;
 
+//  True once $TERM has arrived on the pipe (never blocks)
 static bool
 s_cancelled (void *arg)
 {
@@ -83,6 +84,7 @@ s_walk_to_floor (tf_node_client_t *client, tf_exp_liveness_node_t *node,
     snprintf (node->floor_id, sizeof node->floor_id, "%s", cursor);
 }
 
+//  The thread: observe every node, send the observations, wait for $TERM
 static void
 s_probe (zsock_t *pipe, void *arg)
 {

@@ -80,6 +80,7 @@ tf_node_client_set_timeout (tf_node_client_t *self, int64_t timeout_ms)
     self->timeout_ms = timeout_ms > 0 ? timeout_ms : TF_NODE_CLIENT_TIMEOUT_MS;
 }
 
+//  Ask the cancel callback, if any
 static bool
 s_cancelled (tf_node_client_t *self)
 {

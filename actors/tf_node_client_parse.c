@@ -89,6 +89,7 @@ tf_node_block_destroy (tf_node_block_t **self_p)
     *self_p = NULL;
 }
 
+//  Append a copy of text to strs
 static void
 s_strs_add (tf_strs_t *strs, const char *text)
 {
@@ -101,6 +102,7 @@ s_strs_add (tf_strs_t *strs, const char *text)
 //  ---------------------------------------------------------------------------
 //  Tx hash, tf-node flavour: BLAKE2b-256 ("MANTLE_TXHASH_V1" || encoding)
 
+//  Feed bytes to the hash
 static void
 s_put (crypto_generichash_state *state, const void *data, size_t size)
 {
@@ -114,6 +116,7 @@ s_put_u8 (crypto_generichash_state *state, uint64_t value)
     s_put (state, &byte, 1);
 }
 
+//  Feed an unsigned integer as width little-endian bytes
 static void
 s_put_le (crypto_generichash_state *state, uint64_t value, size_t width)
 {
@@ -136,6 +139,7 @@ s_put_hex32 (crypto_generichash_state *state, const json_t *value)
     return 0;
 }
 
+//  Feed one op in the node-api §6 encoding; -1 for an op tf-node does not take
 static int
 s_put_op (crypto_generichash_state *state, const json_t *op)
 {

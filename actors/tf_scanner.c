@@ -93,6 +93,7 @@ tf_scanner_run (tf_scanner_t *self)
 //  ---------------------------------------------------------------------------
 //  Followers
 
+//  Stop one follower's worker and free it
 static void
 s_follower_stop (tf_scanner_t *self, s_follower_t *follower)
 {
@@ -104,14 +105,22 @@ s_follower_stop (tf_scanner_t *self, s_follower_t *follower)
     zstr_free (&follower->api_url);
 }
 
+//  Stop every follower (cleanup, stop, node list replaced)
 static void
 s_stop_followers (tf_scanner_t *self)
 {
+    //  Tell every worker first, so they wind down together, not one by one
+    for (size_t index = 0; index < self->follower_count; index++)
+        if (self->followers[index].worker) {
+            zsock_set_sndtimeo (zactor_sock (self->followers[index].worker), 0);
+            zstr_send (self->followers[index].worker, "$TERM");
+        }
     for (size_t index = 0; index < self->follower_count; index++)
         s_follower_stop (self, &self->followers[index]);
     self->follower_count = 0;
 }
 
+//  Follower of a node, or NULL
 static s_follower_t *
 s_follower_by_name (tf_scanner_t *self, const char *name)
 {
@@ -189,6 +198,7 @@ s_on_nodes (tf_actor_t *actor, void *state, const tf_run_nodes_t *nodes)
 //  ---------------------------------------------------------------------------
 //  Publishing
 
+//  Publish one record on the feed
 static void
 s_publish (tf_scanner_t *self, tf_msg_id_t id, const void *body)
 {
@@ -196,6 +206,7 @@ s_publish (tf_scanner_t *self, tf_msg_id_t id, const void *body)
         zsys_warning ("scanner: cannot publish %s", tf_msg_topic (id));
 }
 
+//  Publish the running totals
 static void
 s_publish_stats (tf_scanner_t *self)
 {
@@ -275,6 +286,7 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
 //  ---------------------------------------------------------------------------
 //  Phases and timers
 
+//  Stop following at cleanup; acknowledge every phase at once
 static int
 s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
 {
@@ -289,6 +301,7 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
     return TF_ACTOR_ACK;
 }
 
+//  Periodic feed.stats
 static int
 s_on_timer (tf_actor_t *actor, void *state)
 {
@@ -299,6 +312,7 @@ s_on_timer (tf_actor_t *actor, void *state)
     return 0;
 }
 
+//  Every exit path: no worker outlives the actor
 static void
 s_on_stop (tf_actor_t *actor, void *state)
 {

@@ -8,6 +8,7 @@ struct _tf_scanner_index_t {
     zhashx_t *heights;                      //  id -> uint64_t height (owned copies)
 };
 
+//  zhashx destructor of a stored height
 static void
 s_free_height (void **item_p)
 {

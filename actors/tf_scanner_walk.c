@@ -50,6 +50,7 @@ tf_scanner_walk_size (tf_scanner_walk_t *self)
     return zhashx_size (self->known);
 }
 
+//  Mark a block known, then hand it on
 static void
 s_emit (tf_scanner_walk_t *self, const tf_node_block_t *block)
 {

@@ -57,6 +57,7 @@ s_send (s_worker_t *self, const char *kind, tf_msg_id_t id, const void *body)
     zmsg_send (&msg, self->pipe);
 }
 
+//  The walk's fetch: POST /storage/block on this node
 static int
 s_fetch (void *arg, const char *id, tf_node_block_t **block_p)
 {
@@ -67,6 +68,7 @@ s_fetch (void *arg, const char *id, tf_node_block_t **block_p)
     return rc;
 }
 
+//  The walk's emit: a feed.block record to the scanner (height set there)
 static void
 s_emit (void *arg, const tf_node_block_t *block)
 {
@@ -82,6 +84,7 @@ s_emit (void *arg, const tf_node_block_t *block)
     s_send (self, TF_SCANNER_WORKER_BLOCK, TF_MSG_feed_block, &record);
 }
 
+//  Queue a stream line; it is parsed after the client returns
 static void
 s_on_line (void *arg, const char *line, size_t size)
 {
@@ -140,6 +143,7 @@ s_sample_tip (s_worker_t *self)
     s_send (self, TF_SCANNER_WORKER_TIP, TF_MSG_feed_tip, &sample);
 }
 
+//  The thread: follow the node until $TERM
 static void
 s_worker (zsock_t *pipe, void *arg)
 {

@@ -48,6 +48,7 @@ s_split (const char *list)
     return strs;
 }
 
+//  Free a list made by s_split
 static void
 s_strs_free (tf_strs_t *strs)
 {
@@ -67,6 +68,7 @@ typedef struct {
     size_t count;
 } s_post_args_t;
 
+//  The thread: switch block production off on each node, report "ok" or why not
 static void
 s_post_worker (zsock_t *pipe, void *arg)
 {
@@ -109,6 +111,7 @@ s_post_worker (zsock_t *pipe, void *arg)
 
 static void s_next_control (tf_actor_t *actor, s_fault_t *fault);
 
+//  The fault switches are in (or failed): go on with node control
 static int
 s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
 {
@@ -125,6 +128,7 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
     return 0;
 }
 
+//  Start the worker on the testing URLs of the named nodes
 static int
 s_start_stop_producing (tf_actor_t *actor, s_fault_t *fault)
 {
@@ -158,6 +162,7 @@ s_start_stop_producing (tf_actor_t *actor, s_fault_t *fault)
 //  ---------------------------------------------------------------------------
 //  --node-control: one request at a time through the coordinator
 
+//  Send the next node control request, or ack when none is left
 static void
 s_next_control (tf_actor_t *actor, s_fault_t *fault)
 {
@@ -180,6 +185,7 @@ s_next_control (tf_actor_t *actor, s_fault_t *fault)
     s_strs_free (&group);
 }
 
+//  A node control reply: next request, or fail the phase
 static int
 s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
 {
@@ -215,6 +221,7 @@ s_apply (tf_actor_t *actor, s_fault_t *fault)
         s_next_control (actor, fault);
 }
 
+//  Execute: apply the faults now or after --after
 static int
 s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
 {
@@ -228,6 +235,7 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
     return TF_ACTOR_PENDING;                //  Acked (or failed) when the faults are in
 }
 
+//  --after elapsed
 static int
 s_on_timer (tf_actor_t *actor, void *state)
 {
@@ -235,6 +243,7 @@ s_on_timer (tf_actor_t *actor, void *state)
     return 0;
 }
 
+//  Every exit path: no worker left running
 static void
 s_on_stop (tf_actor_t *actor, void *state)
 {
@@ -283,6 +292,7 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
     return 0;
 }
 
+//  Free what the options allocated
 static void
 s_fault_free (s_fault_t *fault)
 {
