@@ -22,6 +22,9 @@
 #define BENCH_MAX_NODES 200
 #define BENCH_STAKE     100
 
+#define PORT_LOW  20000     //  Ports handed to nodes: [PORT_LOW, PORT_HIGH)
+#define PORT_HIGH 32000
+
 //  Sockets held open until every port is chosen, so no port is handed out twice
 static int s_held [1024];
 static size_t s_nheld;
@@ -29,20 +32,28 @@ static size_t s_nheld;
 static int
 s_free_port (void)
 {
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = {0};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    socklen_t length = sizeof addr;
-    int port = -1;
-    if (fd >= 0 && bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0
-        && getsockname (fd, (struct sockaddr *) &addr, &length) == 0)
-        port = ntohs (addr.sin_port);
-    if (fd >= 0 && s_nheld < sizeof s_held / sizeof s_held [0])
-        s_held [s_nheld++] = fd;
-    else if (fd >= 0)
-        close (fd);
-    return port;
+    //  Below the kernel's ephemeral range (32768 and up by default), so no outgoing
+    //  connection takes the port between now and the node's bind; random, so tests running
+    //  in parallel rarely try the same one
+    static unsigned seed;
+    if (!seed)
+        seed = (unsigned) getpid () ^ (unsigned) time (NULL);
+    for (int attempt = 0; attempt < 1000; attempt++) {
+        int port = PORT_LOW + (int) (rand_r (&seed) % (PORT_HIGH - PORT_LOW));
+        int fd = socket (AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in addr = {0};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons ((uint16_t) port);
+        addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+        if (fd >= 0 && bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0
+            && s_nheld < sizeof s_held / sizeof s_held [0]) {
+            s_held [s_nheld++] = fd;
+            return port;
+        }
+        if (fd >= 0)
+            close (fd);
+    }
+    return -1;
 }
 
 //  Release the sockets behind the chosen ports

@@ -22,17 +22,9 @@ static int
 s_setup (void **state)
 {
     nh_options_t options = {100, 0.5, 20};
-    nh_cluster_t *cluster = nh_cluster_new (NODES, &options);
-    if (!cluster)
-        return -1;
+    nh_cluster_t *cluster = nh_cluster_start (NODES, &options, EVENT_MS);
     *state = cluster;
-    for (size_t index = 0; index < NODES; index++)
-        if (nh_start (cluster, index))
-            return -1;
-    for (size_t index = 0; index < NODES; index++)
-        if (nh_wait_ready (cluster, index, EVENT_MS))
-            return -1;
-    return 0;
+    return cluster ? 0 : -1;
 }
 
 static int

@@ -13,6 +13,7 @@
 #define NH_WALLET_NOTES     8           //  Genesis notes of the test wallet
 #define NH_WALLET_VALUE     1000        //  Value of each
 #define NH_POLL_MS          50          //  Re-check interval while waiting for an event
+#define NH_START_ATTEMPTS   3           //  Cluster start attempts
 
 typedef struct {
     pid_t pid;                          //  Running process, or 0
@@ -43,6 +44,10 @@ typedef struct {
 
 //  Write configs for count nodes (full mesh by initial_peers, equal stake). NULL on error.
 nh_cluster_t *nh_cluster_new (size_t count, const nh_options_t *options);
+
+//  nh_cluster_new, start every node and wait until all answer; on failure (a port taken
+//  meanwhile) start over with new ports, NH_START_ATTEMPTS times. NULL if all failed.
+nh_cluster_t *nh_cluster_start (size_t count, const nh_options_t *options, int timeout_ms);
 
 //  Kill (SIGKILL) and reap every node, remove the directory; safe on NULL.
 void nh_cluster_destroy (nh_cluster_t **self_p);

@@ -26,13 +26,9 @@ static int
 s_setup (void **state)
 {
     nh_options_t options = {100, 0.5, 20};
-    nh_cluster_t *cluster = nh_cluster_new (1, &options);
-    if (!cluster)
-        return -1;
+    nh_cluster_t *cluster = nh_cluster_start (1, &options, EVENT_MS);
     *state = cluster;
-    if (nh_start (cluster, 0) || nh_wait_ready (cluster, 0, EVENT_MS))
-        return -1;
-    return 0;
+    return cluster ? 0 : -1;
 }
 
 static int
