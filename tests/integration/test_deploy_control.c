@@ -150,6 +150,12 @@ test_deploy_control_every_action_answers (void **state)
     }
     assert_int_equal (actor_rc, TF_ACTOR_EXIT_OK);
     assert_int_equal (tf_rc, 0);
+    //  The deployer ended cleanly (no crash, no sanitizer report)
+    char *tf_output = spine_output (run);
+    bool deployer_failed = strstr (tf_output, "actor deployer exited") != NULL
+                           || strstr (tf_output, "actor deployer killed") != NULL;
+    free (tf_output);
+    assert_false (deployer_failed);
     //  validator-1 really went down and came back: started twice
     char *log_path = zsys_sprintf ("%s/logs/deployer.log", spine_run_dir (run));
     zfile_t *file = zfile_new (NULL, log_path);
