@@ -160,8 +160,10 @@ s_storage_block (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
                         entry ? tf_node_block_storage_json (entry->block) : json_null ());
 }
 
-static void
-s_add_tx (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
+//  Parse and check a submitted tx before taking the lock (JSON walk and signature checks
+//  are the costly part); NULL with the 422 reply written on failure
+static tf_node_tx_t *
+s_parse_tx (json_t *body, tf_node_reply_t *reply)
 {
     char error [256];
     char *text = json_dumps (body, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -175,9 +177,15 @@ s_add_tx (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
         char message [320];
         snprintf (message, sizeof message, "Failed to deserialize the JSON body: %s", error);
         tf_node_reply_text (reply, 422, message);
-        return;
     }
-    int status = tf_node_admit_tx (node, &tx, NULL, error, sizeof error);
+    return tx;
+}
+
+static void
+s_add_tx (tf_node_t *node, tf_node_tx_t **tx_p, tf_node_reply_t *reply)
+{
+    char error [256];
+    int status = tf_node_admit_tx (node, tx_p, NULL, error, sizeof error);
     if (status == 200)
         tf_node_reply_json (reply, 200, json_null ());
     else
@@ -322,6 +330,11 @@ tf_node_api_handle (tf_node_t *node, int testing, const tf_node_request_t *reque
     json_t *body = NULL;
     if (post && !(body = s_body (request, reply)))
         return;
+    tf_node_tx_t *tx = NULL;
+    if (!testing && strcmp (path, "/mempool/add/tx") == 0 && !(tx = s_parse_tx (body, reply))) {
+        json_decref (body);
+        return;
+    }
     pthread_mutex_lock (&node->mutex);
     if (testing) {
         if (strcmp (path, "/testing/block-peer") == 0 || strcmp (path, "/da/block-peer") == 0)
@@ -342,7 +355,7 @@ tf_node_api_handle (tf_node_t *node, int testing, const tf_node_request_t *reque
     else if (strcmp (path, "/storage/block") == 0)
         s_storage_block (node, body, reply);
     else if (strcmp (path, "/mempool/add/tx") == 0)
-        s_add_tx (node, body, reply);
+        s_add_tx (node, &tx, reply);
     else if (strcmp (path, "/network/info") == 0)
         s_network_info (node, reply);
     else if (strcmp (path, "/mantle/metrics") == 0)
@@ -366,5 +379,6 @@ tf_node_api_handle (tf_node_t *node, int testing, const tf_node_request_t *reque
         tf_node_wallet_balance (node, pk, request->query_tip, reply);
     }
     pthread_mutex_unlock (&node->mutex);
+    tf_node_tx_destroy (&tx);
     json_decref (body);
 }
