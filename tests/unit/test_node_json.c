@@ -234,6 +234,43 @@ test_node_json_hash_rules_match_the_readme (void **state)
 }
 
 static void
+test_node_json_inscription_hash_and_proof (void **state)
+{
+    fixture_t *fixture = *state;
+    tf_node_hash_t channel;
+    memset (&channel, 0x42, sizeof channel);
+    tf_node_tx_t *tx = tf_node_tx_new_inscription (&fixture->alice, &channel,
+                                                   (const uint8_t *) "Test", 4);
+    assert_non_null (tx);
+    //  u8 1 || opcode 0 || channel || u32 4 || "Test" || parent 0 || signer || 0 || 0 || gas
+    uint8_t encoding [2 + 32 + 4 + 4 + 32 + 32 + 2 + 16] = {0};
+    size_t at = 0;
+    encoding [at++] = 1;
+    encoding [at++] = 0;
+    memcpy (encoding + at, channel.bytes, 32);
+    at += 32;
+    encoding [at] = 4;
+    at += 4;
+    memcpy (encoding + at, "Test", 4);
+    at += 4 + 32;
+    memcpy (encoding + at, fixture->alice.pk.bytes, 32);
+    at += 32 + 2 + 16;
+    uint8_t hash [32];
+    s_tagged ("MANTLE_TXHASH_V1", encoding, at, hash);
+    assert_memory_equal (hash, tx->hash.bytes, 32);
+    //  The op proof is checked at parse: a tampered one is refused
+    json_t *copy = json_deep_copy (tx->json);
+    json_t *sig = json_object_get (json_array_get (json_object_get (copy, "ops_proofs"), 0),
+                                   "Ed25519Sig");
+    json_array_set_new (sig, 5, json_integer ((json_integer_value (json_array_get (sig, 5)) + 1) % 256));
+    char error [200];
+    assert_null (tf_node_tx_new (copy, 0, error, sizeof error));
+    assert_non_null (strstr (error, "Ed25519Sig"));
+    json_decref (copy);
+    tf_node_tx_destroy (&tx);
+}
+
+static void
 test_node_json_peer_id_known_answer (void **state)
 {
     (void) state;
@@ -257,6 +294,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_node_json_golden_tx_and_blocks),
         cmocka_unit_test (test_node_json_hash_rules_match_the_readme),
+        cmocka_unit_test (test_node_json_inscription_hash_and_proof),
         cmocka_unit_test (test_node_json_peer_id_known_answer),
     };
     return cmocka_run_group_tests_name ("tf_node_json", tests, s_setup, s_teardown);
