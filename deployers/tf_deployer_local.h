@@ -9,6 +9,12 @@
 //  handler, it stops every node. HTTP to nodes runs in a worker thread, and
 //  processes are reaped without blocking, so the loop keeps its heartbeats.
 //
+//  STYLE.md's deployer ops table (start/stop/restart per backend) is not used
+//  yet: compose and k8s are separate programs with no code here so far, and
+//  the local deployer's only backend is tf_node_proc. When a second backend
+//  lands, the process calls of tf_deployer_local*.c are the seam to put
+//  behind it.
+//
 //  Consumes: run.plan, run.phase, node.control (through the runtime)
 //  Emits:    run.nodes, node.control.reply, run.phase.ack
 
