@@ -7,3 +7,9 @@ tf_add_integration_test(test_liveness
 target_include_directories(test_liveness PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 add_dependencies(test_liveness tf tf-coordinator tf-deployer-local tf-scanner tf-node
                  tf-expect-consensus-liveness tf-test-fault)
+#  The node HTTP client against fake nodes on loopback (libmicrohttpd, a
+#  listening socket that never answers)
+tf_add_integration_test(test_liveness_client
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_liveness_client.c
+  LIBS tf_actors PkgConfig::MHD
+  TIMEOUT 60)
