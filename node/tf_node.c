@@ -579,5 +579,7 @@ s_replay_block (json_t *json, void *arg)
         tf_node_warn ("node: stored block unreadable reason=%s", error);
         return;
     }
-    tf_node_import_block (self, &block, NULL, 1);
+    //  Blocks k deep in our own log are final: keep the LIB moving so ledgers below it go
+    if (tf_node_import_block (self, &block, NULL, 1) == 0)
+        tf_node_chain_update_lib (self->chain);
 }
