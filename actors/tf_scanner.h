@@ -12,8 +12,9 @@
 //                  node(s) that reported it first. A block is not published
 //                  again when more nodes turn out to hold it: per-node
 //                  progress is in feed.tip.
-//      feed.tip    every node's tip sample, every tip interval (up=false when
-//                  the node does not answer)
+//      feed.tip    every node's tip sample, every tip interval; up=false when
+//                  the node does not answer, the other fields then repeating
+//                  its last answer (empty before the first)
 //      feed.stats  running totals every TF_SCANNER_STATS_MS
 //
 //  Heights count from genesis (0), as tf-node's /cryptarchia/info does; the
