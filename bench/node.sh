@@ -5,13 +5,13 @@
 #   2. resident memory of that node
 #   3. 50 nodes on this machine with 250 ms slots: time until all progress, RSS per node
 #  Env: TF_BENCH_BUILD (build dir, default build-bench, Release without sanitizers),
-#       BENCH_TXS (default 60000), BENCH_SECONDS (wrk duration, default 5),
+#       BENCH_TXS (default 60000), BENCH_SECONDS (wrk duration, default 4),
 #       BENCH_NODES (default 50), BENCH_HEIGHT (blocks every node must reach, default 8).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${TF_BENCH_BUILD:-$ROOT/build-bench}
 TXS=${BENCH_TXS:-60000}
-SECONDS_RUN=${BENCH_SECONDS:-5}
+SECONDS_RUN=${BENCH_SECONDS:-4}
 NODES=${BENCH_NODES:-50}
 HEIGHT=${BENCH_HEIGHT:-8}
 DEADLINE_S=120                      #  Longest wait for the 50 nodes to progress

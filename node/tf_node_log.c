@@ -2,7 +2,9 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <sys/time.h>
 #include <time.h>
@@ -37,6 +39,14 @@ tf_node_log_open (const char *path, int use_stdout)
     tf_node_log_close ();
     s_use_stdout = use_stdout;
     if (path) {
+        //  The real node creates its log directory; do the same for the last level
+        char *copy = strdup (path);
+        char *slash = copy ? strrchr (copy, '/') : NULL;
+        if (slash && slash != copy) {
+            *slash = 0;
+            mkdir (copy, 0755);
+        }
+        free (copy);
         s_file = fopen (path, "a");
         if (!s_file)
             return -1;
