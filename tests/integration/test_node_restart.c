@@ -104,11 +104,37 @@ test_node_restart_after_sigkill_keeps_blocks_and_catches_up (void **state)
     assert_true (s_walk_to_genesis (cluster, VICTIM, new_tip) > height);
 }
 
+//  Kill at whatever moment the loop happens to be in, a few times in a row: each restart
+//  keeps the chain it had and rejoins
+static void
+test_node_restart_repeated_sigkill_loses_nothing (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    for (int round = 0; round < 3; round++) {
+        int ok;
+        int64_t before = nh_info_int (cluster, 0, "height");
+        NH_WAIT (ok, nh_info_int (cluster, VICTIM, "height") > before, EVENT_MS);
+        assert_true (ok);
+        char tip [65];
+        assert_int_equal (nh_info_str (cluster, VICTIM, "tip", tip), 0);
+        int64_t height = nh_info_int (cluster, VICTIM, "height");
+        nh_kill (cluster, VICTIM, SIGKILL);
+        assert_int_equal (nh_start (cluster, VICTIM), 0);
+        assert_int_equal (nh_wait_ready (cluster, VICTIM, EVENT_MS), 0);
+        assert_int_equal (s_walk_to_genesis (cluster, VICTIM, tip), height + 1);
+    }
+    int64_t target = nh_info_int (cluster, 0, "height");
+    int ok;
+    NH_WAIT (ok, nh_info_int (cluster, VICTIM, "height") >= target, EVENT_MS);
+    assert_true (ok);
+}
+
 int
 main (void)
 {
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_node_restart_after_sigkill_keeps_blocks_and_catches_up),
+        cmocka_unit_test (test_node_restart_repeated_sigkill_loses_nothing),
     };
     return cmocka_run_group_tests_name ("node_restart", tests, s_setup, s_teardown);
 }
