@@ -195,8 +195,9 @@ s_start_probe (tf_exp_liveness_t *self, tf_actor_t *actor)
         (tf_exp_probe_node_t *) zmalloc ((count + 1) * sizeof (tf_exp_probe_node_t));
     for (size_t index = 0; index < count; index++) {
         const tf_node_info_t *node = &nodes->nodes.items[index];
-        probe_nodes[index] = (tf_exp_probe_node_t){
-            .name = node->name, .api_url = node->api_url, .validator = streq (node->role, "validator")};
+        probe_nodes[index] = (tf_exp_probe_node_t){.name = node->name,
+                                                   .api_url = node->api_url,
+                                                   .validator = streq (node->role, "validator")};
     }
     tf_exp_probe_args_t args = {.nodes = probe_nodes, .node_count = count,
                                 .agreement = self->agreement};

@@ -150,7 +150,8 @@ s_put_op (crypto_generichash_state *state, const json_t *op)
     s_put_u8 (state, opcode);
     if (opcode == S_OP_INSCRIBE) {
         const json_t *inscription = json_object_get (payload, "inscription");
-        if (!json_is_array (inscription) || s_put_hex32 (state, json_object_get (payload, "channel_id")))
+        if (!json_is_array (inscription)
+            || s_put_hex32 (state, json_object_get (payload, "channel_id")))
             return -1;
         s_put_le (state, json_array_size (inscription), sizeof (uint32_t));
         size_t index;

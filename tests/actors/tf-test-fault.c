@@ -321,8 +321,10 @@ main (int argc, char **argv)
         if (tf_node_client_global_init ())
             rc = TF_ACTOR_EXIT_FAILURE;
         else {
-            tf_actor_handlers_t handlers = {
-                .phase = s_on_phase, .message = s_on_message, .timer = s_on_timer, .stop = s_on_stop};
+            tf_actor_handlers_t handlers = {.phase = s_on_phase,
+                                            .message = s_on_message,
+                                            .timer = s_on_timer,
+                                            .stop = s_on_stop};
             tf_actor_t *actor = tf_actor_new (&config, &handlers, &fault);
             rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
             tf_actor_destroy (&actor);

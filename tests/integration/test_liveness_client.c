@@ -21,8 +21,11 @@
 
 #define S_ID_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define S_ID_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-#define S_INFO "{\"lib\":\"" S_ID_B "\",\"tip\":\"" S_ID_A "\",\"slot\":9,\"height\":4,\"mode\":\"Online\"}"
-#define S_LINE_1 "{\"block\":{\"header\":{\"id\":\"" S_ID_A "\",\"parent_block\":\"" S_ID_B "\",\"slot\":9},\"transactions\":[]}}"
+#define S_INFO                                                                                     \
+    "{\"lib\":\"" S_ID_B "\",\"tip\":\"" S_ID_A "\",\"slot\":9,\"height\":4,\"mode\":\"Online\"}"
+#define S_LINE_1                                                                                   \
+    "{\"block\":{\"header\":{\"id\":\"" S_ID_A "\",\"parent_block\":\"" S_ID_B                    \
+    "\",\"slot\":9},\"transactions\":[]}}"
 #define S_LINE_2 "{\"tip\":\"" S_ID_A "\"}"
 
 //  The stream is served in pieces that split lines in awkward places

@@ -43,7 +43,7 @@ test_tf_exp_liveness_target_follows_the_seeds (void **state)
 {
     (void) state;
     assert_int_equal (tf_exp_liveness_target (10, 0.8, 0), 8);
-    assert_int_equal (tf_exp_liveness_target (20, 0.7, 0), 14);     //  Not 15 from 14.000000000000002
+    assert_int_equal (tf_exp_liveness_target (20, 0.7, 0), 14);     //  Not 14.000000000000002
     assert_int_equal (tf_exp_liveness_target (11, 0.8, 0), 9);      //  8.8 rounds up
     assert_int_equal (tf_exp_liveness_target (2, 0.1, 0), 1);       //  Never 0
     assert_int_equal (tf_exp_liveness_target (10, 0.8, 3), 3);      //  minimum wins
