@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include "tf_node_client.h"
+#include "tf_scanner.h"
 #include "tf_scanner_index.h"
 #include "tf_scanner_walk.h"
 
@@ -325,6 +326,36 @@ test_tf_scanner_index_dedups_and_computes_heights (void **state)
     assert_null (index);
 }
 
+//  ---------------------------------------------------------------------------
+//  Command line: the scanner's own flags come out, the runtime's stay
+
+static void
+test_tf_scanner_options_take_poll_mode_and_leave_the_rest (void **state)
+{
+    (void) state;
+    char *argv[] = {"tf-scanner", "--poll-only", "--name", "anchor", "--poll-ms", "1000",
+                    "--single-node", "--feed", "ipc://x", NULL};
+    int argc = 9;
+    tf_scanner_options_t options = {0};
+    assert_int_equal (tf_scanner_options_take (&options, &argc, argv), 0);
+    assert_true (options.poll_only);
+    assert_true (options.single_node);
+    assert_int_equal (options.poll_ms, 1000);
+    assert_int_equal (argc, 5);
+    assert_string_equal (argv[1], "--name");
+    assert_string_equal (argv[2], "anchor");
+    assert_string_equal (argv[3], "--feed");
+    assert_null (argv[5]);
+
+    char *bad[] = {"tf-scanner", "--poll-ms", "soon", NULL};
+    argc = 3;
+    tf_scanner_options_t rejected = {0};
+    assert_int_equal (tf_scanner_options_take (&rejected, &argc, bad), -1);
+    char *missing[] = {"tf-scanner", "--poll-ms", NULL};
+    argc = 2;
+    assert_int_equal (tf_scanner_options_take (&rejected, &argc, missing), -1);
+}
+
 int
 main (void)
 {
@@ -339,6 +370,7 @@ main (void)
         cmocka_unit_test (test_tf_scanner_walk_emits_nothing_past_a_missing_ancestor),
         cmocka_unit_test (test_tf_scanner_walk_follows_a_fork_from_the_common_ancestor),
         cmocka_unit_test (test_tf_scanner_index_dedups_and_computes_heights),
+        cmocka_unit_test (test_tf_scanner_options_take_poll_mode_and_leave_the_rest),
     };
     return cmocka_run_group_tests_name ("tf_scanner", tests, NULL, NULL);
 }
