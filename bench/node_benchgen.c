@@ -204,7 +204,7 @@ main (int argc, char *argv [])
             tf_node_tx_t *inscribe = tf_node_tx_new_inscription (&signer, &channel,
                                                                  (const uint8_t *) inscription,
                                                                  (size_t) size);
-            char *text = json_dumps (inscribe->json, JSON_COMPACT);
+            char *text = strdup (tf_node_tx_text (inscribe));
             fprintf (file, "%s\n", text);
             free (text);
             tf_node_tx_destroy (&inscribe);

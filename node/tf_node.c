@@ -292,7 +292,7 @@ tf_node_admit_tx (tf_node_t *self, tf_node_tx_t **tx_p, tf_node_p2p_conn_t *from
         status = 422;
         goto out;
     }
-    json_t *frame = json_pack ("{s:s, s:O}", "type", "tx", "tx", tx->json);
+    json_t *frame = json_pack ("{s:s, s:o}", "type", "tx", "tx", tf_node_tx_json (tx));
     tf_node_mempool_rc_t added = tf_node_mempool_add (self->mempool, &tx);
     if (added == TF_NODE_MEMPOOL_OK) {
         self->txs_added++;

@@ -166,13 +166,11 @@ static tf_node_tx_t *
 s_parse_tx (json_t *body, tf_node_reply_t *reply)
 {
     char error [256];
-    char *text = json_dumps (body, JSON_COMPACT | JSON_ENCODE_ANY);
-    size_t size = text ? strlen (text) : 0;
-    free (text);
-    tf_node_tx_t *tx = size <= TF_NODE_TX_MAX_JSON ? tf_node_tx_new (body, 0, error, sizeof error)
-                                                   : NULL;
-    if (size > TF_NODE_TX_MAX_JSON)
+    tf_node_tx_t *tx = tf_node_tx_new (body, 0, error, sizeof error);
+    if (tx && strlen (tf_node_tx_text (tx)) > TF_NODE_TX_MAX_JSON) {
         snprintf (error, sizeof error, "transaction larger than %d bytes", TF_NODE_TX_MAX_JSON);
+        tf_node_tx_destroy (&tx);
+    }
     if (!tx) {
         char message [320];
         snprintf (message, sizeof message, "Failed to deserialize the JSON body: %s", error);

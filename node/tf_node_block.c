@@ -23,7 +23,9 @@ tf_node_block_new_genesis (const tf_node_tx_t *genesis_tx)
     char error [128];
     self->txs = calloc (1, sizeof *self->txs);
     assert (self->txs);
-    self->txs [0] = tf_node_tx_new (genesis_tx->json, 1, error, sizeof error);
+    json_t *json = tf_node_tx_json (genesis_tx);
+    self->txs [0] = tf_node_tx_new (json, 1, error, sizeof error);
+    json_decref (json);
     assert (self->txs [0]);     //  It parsed once already
     self->ntxs = 1;
     tf_node_block_merkle_root (self->txs, 1, &self->block_root);
@@ -197,7 +199,7 @@ tf_node_block_storage_json (const tf_node_block_t *self)
     json_object_set_new (block, "signature", tf_node_json_bytes (self->signature, TF_NODE_SIG_SIZE));
     json_t *txs = json_array ();
     for (size_t index = 0; index < self->ntxs; index++)
-        json_array_append (txs, self->txs [index]->json);
+        json_array_append_new (txs, tf_node_tx_json (self->txs [index]));
     json_object_set_new (block, "transactions", txs);
     return block;
 }

@@ -153,7 +153,9 @@ tf_node_tx_t *
 tf_node_tx_dup (const tf_node_tx_t *tx)
 {
     char error [200];
-    tf_node_tx_t *copy = tf_node_tx_new (tx->json, 0, error, sizeof error);
+    json_t *json = tf_node_tx_json (tx);
+    tf_node_tx_t *copy = tf_node_tx_new (json, 0, error, sizeof error);
+    json_decref (json);
     assert (copy);      //  It parsed before, so it parses again
     return copy;
 }

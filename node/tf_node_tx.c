@@ -27,7 +27,6 @@ tf_node_tx_new (json_t *json, int genesis, char *error, size_t error_size)
     tf_node_buf_t encoding = {0};
     tf_node_tx_t *self = calloc (1, sizeof *self);
     assert (self);
-    self->json = json_incref (json);
 
     json_t *mantle = json_object_get (json, "mantle_tx");
     json_t *ops = json_object_get (mantle, "ops");
@@ -74,6 +73,8 @@ tf_node_tx_new (json_t *json, int genesis, char *error, size_t error_size)
         goto out;
     if (!genesis && s_parse_ledger_proof (self, json_object_get (json, "ledger_tx_proof"), &why))
         goto out;
+    self->text = json_dumps (json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert (self->text);
 out:
     tf_node_buf_reset (&encoding);
     if (why) {
@@ -90,7 +91,7 @@ tf_node_tx_destroy (tf_node_tx_t **self_p)
     tf_node_tx_t *self = *self_p;
     if (!self)
         return;
-    json_decref (self->json);
+    free (self->text);
     free (self->inputs);
     free (self->input_sigs);
     free (self->outputs);
@@ -115,18 +116,34 @@ tf_node_note_id (const tf_node_hash_t *tx_hash, uint64_t index, const tf_node_ou
 }
 
 json_t *
+tf_node_tx_json (const tf_node_tx_t *self)
+{
+    assert (self);
+    json_t *json = json_loads (self->text, 0, NULL);
+    assert (json);      //  We wrote the text
+    return json;
+}
+
+const char *
+tf_node_tx_text (const tf_node_tx_t *self)
+{
+    assert (self);
+    return self->text;
+}
+
+json_t *
 tf_node_tx_api_json (const tf_node_tx_t *self)
 {
     assert (self);
-    json_t *copy = json_deep_copy (self->json);
-    json_t *mantle = json_object_get (self->json, "mantle_tx");
+    json_t *copy = tf_node_tx_json (self);
+    json_t *mantle = json_object_get (copy, "mantle_tx");
     json_t *api_mantle = json_object ();
     json_object_set_new (api_mantle, "hash", tf_node_json_hash (&self->hash));
     const char *key;
     json_t *value;
     json_object_foreach (mantle, key, value)
         json_object_set (api_mantle, key, value);
-    json_object_set_new (copy, "mantle_tx", api_mantle);
+    json_object_set_new (copy, "mantle_tx", api_mantle);     //  Frees the old mantle_tx
     return copy;
 }
 

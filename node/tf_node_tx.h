@@ -28,7 +28,7 @@ typedef struct {
 } tf_node_decl_t;
 
 typedef struct {
-    json_t *json;                   //  The tx as received (owned reference)
+    char *text;                     //  The tx as received, compact JSON (owned)
     tf_node_hash_t hash;            //  Tx hash (section 3.2 of node/README.md)
     size_t ninputs;                 //  Number of inputs
     tf_node_hash_t *inputs;         //  Note ids spent
@@ -42,8 +42,14 @@ typedef struct {
 
 //  Parse and check a SignedMantleTx (shape, limits, op proofs; not ledger signatures, which
 //  need the ledger). genesis allows SDPDeclare ops and hashes with zeroed locked note ids.
-//  Takes a new reference to json. On failure returns NULL and writes a reason to error.
+//  Keeps json as compact text (a parsed tree costs ten times the memory); json is borrowed. On failure returns NULL and writes a reason to error.
 tf_node_tx_t *tf_node_tx_new (json_t *json, int genesis, char *error, size_t error_size);
+
+//  The tx as JSON, parsed from its text (caller owns the new reference).
+json_t *tf_node_tx_json (const tf_node_tx_t *self);
+
+//  The tx as compact JSON text (borrowed).
+const char *tf_node_tx_text (const tf_node_tx_t *self);
 
 //  Destroy a tx; safe on NULL.
 void tf_node_tx_destroy (tf_node_tx_t **self_p);

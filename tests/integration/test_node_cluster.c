@@ -162,7 +162,7 @@ test_node_cluster_tx_reaches_blocks_on_all_nodes (void **state)
     nh_cluster_t *cluster = *state;
     tf_node_tx_t *tx = nh_transfer (cluster, 0, &cluster->nodes [1].leader.pk);
     assert_non_null (tx);
-    char *text = json_dumps (tx->json, JSON_COMPACT);
+    char *text = strdup (tf_node_tx_text (tx));
     char *body = NULL;
     long status = nh_http (cluster, 0, 0, "POST", "/mempool/add/tx", "application/json", text,
                            strlen (text), &body);

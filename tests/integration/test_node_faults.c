@@ -83,7 +83,7 @@ test_node_faults_drop_transactions (void **state)
     nh_cluster_t *cluster = *state;
     s_set_faults (cluster, "{\"drop_transactions\":true}", 1, 1);
     tf_node_tx_t *tx = nh_transfer (cluster, 1, &cluster->nodes [0].leader.pk);
-    char *text = json_dumps (tx->json, JSON_COMPACT);
+    char *text = strdup (tf_node_tx_text (tx));
     char *body = NULL;
     assert_int_equal (nh_http (cluster, FAULTY, 0, "POST", "/mempool/add/tx", "application/json",
                                text, strlen (text), &body), 200);

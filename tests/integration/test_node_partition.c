@@ -104,7 +104,7 @@ test_node_partition_forks_and_reorgs_back (void **state)
 
     //  A tx only the loner sees ends up in its fork
     tf_node_tx_t *tx = nh_transfer (cluster, 2, &cluster->nodes [0].leader.pk);
-    char *text = json_dumps (tx->json, JSON_COMPACT);
+    char *text = strdup (tf_node_tx_text (tx));
     assert_int_equal (nh_http (cluster, LONER, 0, "POST", "/mempool/add/tx", "application/json",
                                text, strlen (text), NULL), 200);
     free (text);

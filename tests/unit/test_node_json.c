@@ -129,7 +129,9 @@ test_node_json_golden_tx_and_blocks (void **state)
     fixture_t *fixture = *state;
     char hex [65];
     assert_string_equal (tf_node_hash_hex (&fixture->genesis->id, hex), s_golden_genesis);
-    s_assert_json (fixture->tx->json, s_golden_tx);
+    json_t *tx_json = tf_node_tx_json (fixture->tx);
+    s_assert_json (tx_json, s_golden_tx);
+    json_decref (tx_json);
     json_t *storage = tf_node_block_storage_json (fixture->block);
     s_assert_json (storage, s_golden_storage);
     json_t *api = tf_node_block_api_json (fixture->block);
@@ -259,7 +261,7 @@ test_node_json_inscription_hash_and_proof (void **state)
     s_tagged ("MANTLE_TXHASH_V1", encoding, at, hash);
     assert_memory_equal (hash, tx->hash.bytes, 32);
     //  The op proof is checked at parse: a tampered one is refused
-    json_t *copy = json_deep_copy (tx->json);
+    json_t *copy = tf_node_tx_json (tx);
     json_t *sig = json_object_get (json_array_get (json_object_get (copy, "ops_proofs"), 0),
                                    "Ed25519Sig");
     json_array_set_new (sig, 5, json_integer ((json_integer_value (json_array_get (sig, 5)) + 1) % 256));

@@ -123,7 +123,7 @@ test_node_ledger_tx_shape_checks (void **state)
     assert_null (tf_node_tx_new_transfer (inputs, keys, 2, &output, 1));
     //  A tampered signature still parses but fails the ledger
     tf_node_tx_t *tx = s_spend (fixture, &fixture->alice, 3, 5);
-    json_t *copy = json_deep_copy (tx->json);
+    json_t *copy = tf_node_tx_json (tx);
     json_t *sig = json_array_get (json_object_get (json_object_get (copy, "ledger_tx_proof"),
                                                    "Ed25519Sigs"), 0);
     json_array_set_new (sig, 0, json_integer ((json_integer_value (json_array_get (sig, 0)) + 1) % 256));
