@@ -192,8 +192,8 @@ tf_node_client_request (tf_node_client_t *self, const char *path, const char *bo
     }
     int rc = -1;
     CURLcode result = CURLE_OK;
-    curl_multi_add_handle (self->multi, curl);
-    bool done = false;
+    bool done = curl_multi_add_handle (self->multi, curl) != CURLM_OK;
+    result = done ? CURLE_FAILED_INIT : CURLE_OK;
     while (!done) {
         done = s_drive (self, TF_NODE_CLIENT_TICK_MS, &result);
         if (!done && s_cancelled (self))
