@@ -23,6 +23,7 @@ typedef struct {
 static const route_t s_routes [] = {
     {"/cryptarchia/info", "GET", 0, TF_NODE_ROUTE_PLAIN},
     {"/cryptarchia/headers", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/cryptarchia/blocks", "GET", 0, TF_NODE_ROUTE_PLAIN},
     {"/storage/block", "POST", 0, TF_NODE_ROUTE_PLAIN},
     {"/cryptarchia/events/blocks/stream", "GET", 0, TF_NODE_ROUTE_BLOCK_STREAM},
     {"/cryptarchia/lib-stream", "GET", 0, TF_NODE_ROUTE_LIB_STREAM},
@@ -144,6 +145,49 @@ s_headers (tf_node_t *node, const tf_node_request_t *request, tf_node_reply_t *r
         entry = entry->parent;
     }
     tf_node_reply_json (reply, 200, ids);
+}
+
+static int
+s_parse_slot (const char *text, uint64_t *out)
+{
+    if (!text || !*text || strspn (text, "0123456789") != strlen (text) || strlen (text) > 19)
+        return -1;
+    *out = strtoull (text, NULL, 10);
+    return 0;
+}
+
+//  Immutable blocks (strictly below the LIB) with slot_from <= slot <= slot_to, ascending
+static void
+s_blocks (tf_node_t *node, const tf_node_request_t *request, tf_node_reply_t *reply)
+{
+    uint64_t slot_from, slot_to;
+    if (s_parse_slot (request->query_slot_from, &slot_from)
+        || s_parse_slot (request->query_slot_to, &slot_to) || slot_from > slot_to) {
+        tf_node_reply_text (reply, 400, "Failed to deserialize query string: slot_from and "
+                                        "slot_to are required unsigned integers, "
+                                        "slot_from <= slot_to");
+        return;
+    }
+    //  Slots grow along the chain: binary search for the first block at or after slot_from
+    uint64_t low = 0, high = tf_node_chain_lib (node->chain)->height;
+    while (low < high) {
+        uint64_t middle = low + (high - low) / 2;
+        if (tf_node_chain_at (node->chain, middle)->block->slot < slot_from)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    json_t *blocks = json_array ();
+    uint64_t limit = slot_to - slot_from + 1;
+    for (uint64_t height = low; height < tf_node_chain_lib (node->chain)->height
+                                && json_array_size (blocks) < limit;
+         height++) {
+        const tf_node_block_t *block = tf_node_chain_at (node->chain, height)->block;
+        if (block->slot > slot_to)
+            break;
+        json_array_append_new (blocks, tf_node_block_api_json (block));
+    }
+    tf_node_reply_json (reply, 200, blocks);
 }
 
 static void
@@ -350,6 +394,8 @@ tf_node_api_handle (tf_node_t *node, int testing, const tf_node_request_t *reque
         s_info (node, reply);
     else if (strcmp (path, "/cryptarchia/headers") == 0)
         s_headers (node, request, reply);
+    else if (strcmp (path, "/cryptarchia/blocks") == 0)
+        s_blocks (node, request, reply);
     else if (strcmp (path, "/storage/block") == 0)
         s_storage_block (node, body, reply);
     else if (strcmp (path, "/mempool/add/tx") == 0)

@@ -16,6 +16,8 @@ typedef struct {
     const char *query_from;     //  ?from=
     const char *query_to;       //  ?to=
     const char *query_tip;      //  ?tip=
+    const char *query_slot_from;    //  ?slot_from=
+    const char *query_slot_to;      //  ?slot_to=
 } tf_node_request_t;
 
 //  One answer: status, body (owned) and content type (static)

@@ -246,6 +246,10 @@ s_access (void *cls, struct MHD_Connection *connection, const char *url, const c
         .query_from = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "from"),
         .query_to = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "to"),
         .query_tip = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "tip"),
+        .query_slot_from = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND,
+                                                        "slot_from"),
+        .query_slot_to = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND,
+                                                      "slot_to"),
     };
     tf_node_reply_t reply = {0};
     tf_node_api_handle (self->node, self->testing, &request, &reply);

@@ -14,8 +14,8 @@
 
 static int s_parse_ops (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis,
                         tf_node_buf_t *encoding, const char **why);
-static int s_parse_ledger (tf_node_tx_t *self, json_t *ledger, tf_node_buf_t *encoding,
-                           const char **why);
+static int s_parse_ledger (tf_node_tx_t *self, json_t *ledger, int genesis,
+                           tf_node_buf_t *encoding, const char **why);
 static int s_parse_ledger_proof (tf_node_tx_t *self, json_t *proof, const char **why);
 static int s_check_op_proofs (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis,
                               const char **why);
@@ -51,7 +51,7 @@ tf_node_tx_new (json_t *json, int genesis, char *error, size_t error_size)
         goto out;
     }
     if (s_parse_ops (self, ops, proofs, genesis, &encoding, &why)
-        || s_parse_ledger (self, ledger, &encoding, &why))
+        || s_parse_ledger (self, ledger, genesis, &encoding, &why))
         goto out;
     tf_node_buf_u64 (&encoding, exec_gas);
     tf_node_buf_u64 (&encoding, storage_gas);
@@ -397,7 +397,8 @@ s_parse_ops (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis, tf_no
 
 //  Inputs and outputs, encoded for the hash.
 static int
-s_parse_ledger (tf_node_tx_t *self, json_t *ledger, tf_node_buf_t *encoding, const char **why)
+s_parse_ledger (tf_node_tx_t *self, json_t *ledger, int genesis, tf_node_buf_t *encoding,
+                const char **why)
 {
     json_t *inputs = json_object_get (ledger, "inputs");
     json_t *outputs = json_object_get (ledger, "outputs");
@@ -405,8 +406,9 @@ s_parse_ledger (tf_node_tx_t *self, json_t *ledger, tf_node_buf_t *encoding, con
         *why = "ledger_tx needs inputs and outputs arrays";
         return -1;
     }
+    size_t max_outputs = genesis ? TF_NODE_GENESIS_MAX_OUTPUTS : TF_NODE_TX_MAX_OUTPUTS;
     if (json_array_size (inputs) > TF_NODE_TX_MAX_INPUTS
-        || json_array_size (outputs) > TF_NODE_TX_MAX_OUTPUTS) {
+        || json_array_size (outputs) > max_outputs) {
         *why = "too many inputs or outputs";
         return -1;
     }

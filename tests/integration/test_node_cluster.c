@@ -147,6 +147,40 @@ test_node_cluster_progresses_and_agrees_up_to_lib (void **state)
     }
 }
 
+static void
+test_node_cluster_immutable_blocks_by_slot (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    //  The LIB may move during the request: the answer ends just below one of these two
+    int64_t lib_before = nh_metric (cluster, 1, "consensus_finalized_height");
+    json_t *blocks = nh_get (cluster, 1, "/cryptarchia/blocks?slot_from=1&slot_to=1000000000");
+    int64_t lib_after = nh_metric (cluster, 1, "consensus_finalized_height");
+    assert_true (lib_before > 1);
+    //  Slot 1 onwards leaves out genesis: heights 1 .. LIB-1
+    assert_true ((int64_t) json_array_size (blocks) >= lib_before - 1);
+    assert_true ((int64_t) json_array_size (blocks) <= lib_after - 1);
+    //  Ascending slots, each block the parent of the next
+    json_int_t previous_slot = 0;
+    const char *previous_id = NULL;
+    size_t index;
+    json_t *block;
+    json_array_foreach (blocks, index, block) {
+        json_t *header = json_object_get (block, "header");
+        json_int_t slot = json_integer_value (json_object_get (header, "slot"));
+        assert_true (slot > previous_slot);
+        if (previous_id)
+            assert_string_equal (json_string_value (json_object_get (header, "parent_block")),
+                                 previous_id);
+        previous_slot = slot;
+        previous_id = json_string_value (json_object_get (header, "id"));
+    }
+    //  A range of two slots holds at most two blocks
+    json_t *few = nh_get (cluster, 1, "/cryptarchia/blocks?slot_from=1&slot_to=2");
+    assert_true (json_is_array (few) && json_array_size (few) <= 2);
+    json_decref (few);
+    json_decref (blocks);
+}
+
 static json_int_t
 s_balance (nh_cluster_t *cluster, size_t index, const char *path)
 {
@@ -347,6 +381,7 @@ main (void)
 {
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_node_cluster_progresses_and_agrees_up_to_lib),
+        cmocka_unit_test (test_node_cluster_immutable_blocks_by_slot),
         cmocka_unit_test (test_node_cluster_tx_reaches_blocks_on_all_nodes),
         cmocka_unit_test (test_node_cluster_block_stream_delivers_ndjson),
         cmocka_unit_test (test_node_cluster_open_streams_do_not_block_requests),

@@ -97,6 +97,11 @@ static const case_t s_corpus [] = {
     {0, "POST", "/storage/block", JSON, "\"" ZERO64 "\"", 200},   //  Unknown id: null
     {0, "GET", "/cryptarchia/headers?from=xyz", NULL, NULL, 400},
     {0, "GET", "/cryptarchia/headers?to=" ZERO64 "00", NULL, NULL, 400},
+    {0, "GET", "/cryptarchia/blocks", NULL, NULL, 400},
+    {0, "GET", "/cryptarchia/blocks?slot_from=5", NULL, NULL, 400},
+    {0, "GET", "/cryptarchia/blocks?slot_from=9&slot_to=3", NULL, NULL, 400},
+    {0, "GET", "/cryptarchia/blocks?slot_from=-1&slot_to=3", NULL, NULL, 400},
+    {0, "GET", "/cryptarchia/blocks?slot_from=0&slot_to=3", NULL, NULL, 200},
     {0, "POST", "/mantle/status", JSON, "{}", 422},
     {0, "POST", "/mantle/status", JSON, "[1,2]", 422},
     {0, "GET", "/wallet/abc/balance", NULL, NULL, 400},
