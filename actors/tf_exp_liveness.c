@@ -14,6 +14,12 @@ typedef struct {
     uint64_t last_up_ms;                    //  Unix ms of the last sample that answered
 } s_sample_t;
 
+//  A block the feed published
+typedef struct {
+    char parent[TF_NODE_ID_SIZE];
+    uint64_t height;
+} s_block_t;
+
 struct _tf_exp_liveness_t {
     tf_actor_t *actor;                      //  Runtime
     double tolerance;                       //  Knobs
@@ -21,6 +27,7 @@ struct _tf_exp_liveness_t {
     bool agreement;
     uint64_t expected_blocks;               //  From the run metrics
     zhashx_t *samples;                      //  node name -> s_sample_t (owned)
+    zhashx_t *blocks;                       //  block id -> s_block_t (owned), from the feed
     zactor_t *probe;                        //  Running at evaluate, or NULL
 };
 
@@ -29,7 +36,7 @@ static int s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase);
 static int s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg);
 static void s_on_stop (tf_actor_t *actor, void *state);
 
-//  zhashx destructor of a sample
+//  zhashx destructor of a sample or a block
 static void
 s_free_sample (void **item_p)
 {
@@ -46,6 +53,8 @@ tf_exp_liveness_new (const tf_actor_config_t *config)
     self->agreement = true;
     self->samples = zhashx_new ();
     zhashx_set_destructor (self->samples, s_free_sample);
+    self->blocks = zhashx_new ();
+    zhashx_set_destructor (self->blocks, s_free_sample);
     tf_actor_handlers_t handlers = {
         .plan = s_on_plan, .phase = s_on_phase, .message = s_on_message, .stop = s_on_stop};
     self->actor = tf_actor_new (config, &handlers, self);
@@ -53,8 +62,10 @@ tf_exp_liveness_new (const tf_actor_config_t *config)
         tf_exp_liveness_destroy (&self);
         return NULL;
     }
-    if (config->feed_ep)
+    if (config->feed_ep) {
         tf_actor_subscribe_feed (self->actor, "feed.tip");
+        tf_actor_subscribe_feed (self->actor, "feed.block");
+    }
     return self;
 }
 
@@ -69,6 +80,7 @@ tf_exp_liveness_destroy (tf_exp_liveness_t **self_p)
         s_on_stop (self->actor, self);
     tf_actor_destroy (&self->actor);
     zhashx_destroy (&self->samples);
+    zhashx_destroy (&self->blocks);
     free (self);
     *self_p = NULL;
 }
@@ -110,6 +122,16 @@ static int
 s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
 {
     tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
+    if (msg->id == TF_MSG_feed_block) {
+        s_block_t *block = (s_block_t *) zmalloc (sizeof (s_block_t));
+        block->height = msg->feed_block.height;
+        if (tf_node_id_copy (msg->feed_block.parent, block->parent) == 0
+            && !zhashx_lookup (self->blocks, msg->feed_block.id))
+            zhashx_insert (self->blocks, msg->feed_block.id, block);
+        else
+            free (block);
+        return 0;
+    }
     if (msg->id != TF_MSG_feed_tip)
         return 0;
     const tf_feed_tip_t *tip = &msg->feed_tip;
@@ -134,6 +156,19 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
 
 //  ---------------------------------------------------------------------------
 //  Evaluate
+
+//  The feed's record of a block, for agreement where the probe came short
+static int
+s_lookup (void *arg, const char *id, char parent[TF_NODE_ID_SIZE], uint64_t *height_p)
+{
+    tf_exp_liveness_t *self = (tf_exp_liveness_t *) arg;
+    const s_block_t *block = (const s_block_t *) zhashx_lookup (self->blocks, id);
+    if (!block)
+        return -1;
+    snprintf (parent, TF_NODE_ID_SIZE, "%s", block->parent);
+    *height_p = block->height;
+    return 0;
+}
 
 //  The probe's observations are in: fill gaps from the feed, judge, report
 static int
@@ -163,6 +198,7 @@ s_on_probe (tf_actor_t *actor, void *state, zsock_t *reader)
         snprintf (node->tip, sizeof node->tip, "%s", sample->tip);
         snprintf (node->lib, sizeof node->lib, "%s", sample->lib);
     }
+    tf_exp_liveness_fill_from_feed (obs, s_lookup, self);
     tf_exp_liveness_verdict_t verdict;
     tf_exp_liveness_judge (obs, &verdict);
     if (verdict.passed)

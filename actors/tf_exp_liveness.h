@@ -5,9 +5,10 @@
 //  among the nodes on its chain. Knobs: tolerance (0.8), minimum (0: use
 //  tolerance), agreement (true). At evaluate a probe thread reads each node's
 //  API (tf_exp_liveness_probe); the scanner's last tip sample stands in for a
-//  node the probe cannot reach but the scanner could, recently.
+//  node the probe cannot reach but the scanner could, recently, and the
+//  feed's block records stand in for chain walks the probe could not finish.
 //
-//  Consumes: run.plan, run.nodes, run.phase, feed.tip
+//  Consumes: run.plan, run.nodes, run.phase, feed.tip, feed.block
 //  Emits:    expect.result (in evaluate, before its ack)
 
 #ifndef TF_EXP_LIVENESS_H_INCLUDED

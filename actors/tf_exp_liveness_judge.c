@@ -34,6 +34,57 @@ tf_exp_liveness_pick_floor (tf_exp_liveness_obs_t *obs)
     }
 }
 
+//  The id a chain holds at height floor, walking the feed from tip; 0 or -1
+static int
+s_feed_floor_id (const char *tip, uint64_t floor, tf_exp_block_fn *lookup, void *arg,
+                 char out[TF_NODE_ID_SIZE])
+{
+    char cursor[TF_NODE_ID_SIZE], parent[TF_NODE_ID_SIZE];
+    uint64_t height = 0;
+    snprintf (cursor, sizeof cursor, "%s", tip);
+    if (lookup (arg, cursor, parent, &height) || height < floor)
+        return -1;
+    while (height > floor) {
+        snprintf (cursor, sizeof cursor, "%s", parent);
+        height--;
+        //  The floor itself needs no lookup: genesis is never in the feed
+        if (height > floor) {
+            uint64_t parent_height = 0;
+            if (lookup (arg, cursor, parent, &parent_height) || parent_height != height)
+                return -1;
+        }
+    }
+    snprintf (out, TF_NODE_ID_SIZE, "%s", cursor);
+    return 0;
+}
+
+void
+tf_exp_liveness_fill_from_feed (tf_exp_liveness_obs_t *obs, tf_exp_block_fn *lookup, void *arg)
+{
+    assert (obs && lookup);
+    if (!obs->agreement)
+        return;
+    if (!obs->floor_known) {
+        for (size_t index = 0; index < obs->node_count; index++) {
+            tf_exp_liveness_node_t *node = &obs->nodes[index];
+            char parent[TF_NODE_ID_SIZE];
+            if (node->source == TF_EXP_SOURCE_API && node->lib[0] && !node->lib_height_known
+                && lookup (arg, node->lib, parent, &node->lib_height) == 0)
+                node->lib_height_known = true;
+        }
+        tf_exp_liveness_pick_floor (obs);
+        if (!obs->floor_known)
+            return;
+    }
+    for (size_t index = 0; index < obs->node_count; index++) {
+        tf_exp_liveness_node_t *node = &obs->nodes[index];
+        if (node->source != TF_EXP_SOURCE_API || node->floor_id[0] || !node->tip[0])
+            continue;
+        if (s_feed_floor_id (node->tip, obs->floor_height, lookup, arg, node->floor_id) == 0)
+            zstr_free (&node->walk_error);
+    }
+}
+
 void
 tf_exp_liveness_obs_free (tf_exp_liveness_obs_t *obs)
 {

@@ -73,6 +73,18 @@ uint64_t tf_exp_liveness_target (uint64_t expected_blocks, double tolerance, uin
 //  order on ties). Sets floor_known, floor_node, floor_lib, floor_height.
 void tf_exp_liveness_pick_floor (tf_exp_liveness_obs_t *obs);
 
+//  A block the feed published: writes its parent and height and returns 0,
+//  or returns -1 when the feed never carried it.
+typedef int (tf_exp_block_fn) (void *arg, const char *id, char parent[TF_NODE_ID_SIZE],
+                               uint64_t *height_p);
+
+//  Agreement from the feed's records where the probe's walks over HTTP came
+//  short: LIB heights (only when no floor was found), then each answering
+//  node's id at the floor height, walking the feed from its tip. A node so
+//  resolved loses its walk_error.
+void tf_exp_liveness_fill_from_feed (tf_exp_liveness_obs_t *obs, tf_exp_block_fn *lookup,
+                                     void *arg);
+
 //  Judge. Fills *verdict (caller frees with tf_exp_liveness_verdict_free).
 void tf_exp_liveness_judge (const tf_exp_liveness_obs_t *obs, tf_exp_liveness_verdict_t *verdict);
 

@@ -212,6 +212,110 @@ test_tf_exp_liveness_notes_an_unverified_chain_without_failing (void **state)
     tf_exp_liveness_obs_free (&obs);
 }
 
+//  A fake feed: blocks 1..6 on the main chain ('1'..'6'), a fork off 3 with
+//  blocks at heights 4 and 5 ('d', 'e'); genesis ('0') is never in the feed
+typedef struct {
+    char id;
+    char parent;
+    uint64_t height;
+} s_feed_block_t;
+
+static const s_feed_block_t s_feed[] = {
+    {'1', '0', 1}, {'2', '1', 2}, {'3', '2', 3}, {'4', '3', 4},
+    {'5', '4', 5}, {'6', '5', 6}, {'d', '3', 4}, {'e', 'd', 5},
+};
+
+static int
+s_feed_lookup (void *arg, const char *id, char parent[TF_NODE_ID_SIZE], uint64_t *height_p)
+{
+    size_t *lookups = (size_t *) arg;
+    (*lookups)++;
+    for (size_t index = 0; index < sizeof s_feed / sizeof s_feed[0]; index++) {
+        char candidate[TF_NODE_ID_SIZE];
+        s_id (s_feed[index].id, candidate);
+        if (streq (candidate, id)) {
+            s_id (s_feed[index].parent, parent);
+            *height_p = s_feed[index].height;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void
+test_tf_exp_liveness_feed_settles_agreement_the_probe_could_not (void **state)
+{
+    (void) state;
+    //  Node 0 on the main chain (tip 6, LIB 2), node 1 on the fork (tip e, LIB 3):
+    //  the probe walked neither
+    const uint64_t heights[] = {6, 5};
+    tf_exp_liveness_obs_t obs;
+    s_obs (&obs, heights, 2, 4);
+    s_id ('6', obs.nodes[0].tip);
+    s_id ('2', obs.nodes[0].lib);
+    s_id ('e', obs.nodes[1].tip);
+    s_id ('3', obs.nodes[1].lib);
+    obs.nodes[1].walk_error = strdup ("cannot read block eeee");
+    size_t lookups = 0;
+    tf_exp_liveness_fill_from_feed (&obs, s_feed_lookup, &lookups);
+    assert_true (obs.floor_known);
+    assert_string_equal (obs.floor_node, "validator-0");
+    assert_int_equal (obs.floor_height, 2);
+    char two[TF_NODE_ID_SIZE];
+    s_id ('2', two);
+    assert_string_equal (obs.nodes[0].floor_id, two);
+    assert_string_equal (obs.nodes[1].floor_id, two);   //  The fork is above the floor
+    assert_null (obs.nodes[1].walk_error);
+    tf_exp_liveness_verdict_t verdict;
+    tf_exp_liveness_judge (&obs, &verdict);
+    assert_true (verdict.passed);
+    tf_exp_liveness_verdict_free (&verdict);
+    tf_exp_liveness_obs_free (&obs);
+}
+
+static void
+test_tf_exp_liveness_feed_finds_a_fork_below_the_floor (void **state)
+{
+    (void) state;
+    //  The probe found the floor (node 0's LIB '4' at height 4) but could not
+    //  walk node 1, whose chain holds the fork block 'd' at height 4
+    const uint64_t heights[] = {6, 5};
+    tf_exp_liveness_obs_t obs;
+    s_obs (&obs, heights, 2, 4);
+    s_id ('6', obs.nodes[0].tip);
+    s_id ('4', obs.nodes[0].lib);
+    obs.nodes[0].lib_height_known = true;
+    obs.nodes[0].lib_height = 4;
+    s_id ('4', obs.nodes[0].floor_id);
+    s_id ('e', obs.nodes[1].tip);
+    tf_exp_liveness_pick_floor (&obs);
+    size_t lookups = 0;
+    tf_exp_liveness_fill_from_feed (&obs, s_feed_lookup, &lookups);
+    char fork[TF_NODE_ID_SIZE];
+    s_id ('d', fork);
+    assert_string_equal (obs.nodes[1].floor_id, fork);
+    tf_exp_liveness_verdict_t verdict;
+    tf_exp_liveness_judge (&obs, &verdict);
+    assert_false (verdict.passed);
+    assert_non_null (strstr (verdict.message, "consensus agreement violated: validator-1 does not "
+                                              "hold validator-0's LIB"));
+    tf_exp_liveness_verdict_free (&verdict);
+    tf_exp_liveness_obs_free (&obs);
+
+    //  Down to genesis: the floor at height 0 needs no lookup of genesis itself
+    const uint64_t low[] = {2};
+    s_obs (&obs, low, 1, 1);
+    s_id ('2', obs.nodes[0].tip);
+    s_id ('0', obs.nodes[0].lib);
+    obs.nodes[0].lib_height_known = true;
+    tf_exp_liveness_pick_floor (&obs);
+    tf_exp_liveness_fill_from_feed (&obs, s_feed_lookup, &lookups);
+    char genesis[TF_NODE_ID_SIZE];
+    s_id ('0', genesis);
+    assert_string_equal (obs.nodes[0].floor_id, genesis);
+    tf_exp_liveness_obs_free (&obs);
+}
+
 int
 main (void)
 {
@@ -224,6 +328,8 @@ main (void)
         cmocka_unit_test (test_tf_exp_liveness_floor_is_the_lowest_lib),
         cmocka_unit_test (test_tf_exp_liveness_fails_agreement_on_an_unhealed_fork),
         cmocka_unit_test (test_tf_exp_liveness_notes_an_unverified_chain_without_failing),
+        cmocka_unit_test (test_tf_exp_liveness_feed_settles_agreement_the_probe_could_not),
+        cmocka_unit_test (test_tf_exp_liveness_feed_finds_a_fork_below_the_floor),
     };
     return cmocka_run_group_tests_name ("tf_exp_liveness", tests, NULL, NULL);
 }
