@@ -63,6 +63,7 @@ struct _tf_coord_t {
     tf_run_nodes_t nodes;                   //  From the deployer
     bool have_nodes;
     tf_report_t *report;
+    zhash_t *controls;                      //  "requester/req_id" -> "action node", in flight
 };
 
 static volatile sig_atomic_t s_signals;     //  SIGINT/SIGTERM received
@@ -180,6 +181,8 @@ tf_coord_new (const tf_coord_config_t *config)
     zloop_reader (self->loop, self->service, s_on_service, self);
     zloop_timer (self->loop, TF_COORD_TICK_MS, 0, s_on_tick, self);
     self->report = tf_report_new (self->run_id, self->plan);
+    self->controls = zhash_new ();
+    zhash_autofree (self->controls);
     return self;
 
 failed:
@@ -195,6 +198,7 @@ tf_coord_destroy (tf_coord_t **self_p)
     if (!self)
         return;
     tf_report_destroy (&self->report);
+    zhash_destroy (&self->controls);
     zloop_destroy (&self->loop);
     zsock_destroy (&self->feed);
     tf_recording_destroy (&self->recording);
@@ -559,6 +563,13 @@ s_on_node_control (tf_coord_t *self, s_actor_t *actor, tf_node_control_t *reques
         s_event (self, "node.control.failed", actor->name, request->node, refusal);
         return;
     }
+    //  Remembered so the outcome's event names the action and the node too
+    char *key = zsys_sprintf ("%s/%s", actor->name, request->req_id);
+    char *what = zsys_sprintf ("%s%s%s", request->action, request->node ? " " : "",
+                               request->node ? request->node : "");
+    zhash_update (self->controls, key, what);
+    zstr_free (&key);
+    zstr_free (&what);
     tf_msg_send_to (self->service, self->deployer->routing_id, TF_MSG_node_control, request);
 }
 
@@ -568,11 +579,18 @@ s_on_node_control_reply (tf_coord_t *self, s_actor_t *actor, tf_node_control_rep
     if (actor != self->deployer)
         return;
     s_actor_t *requester = reply->requester ? s_actor_by_name (self, reply->requester) : NULL;
-    char *detail = zsys_sprintf ("%s%s", reply->ok ? "ok" : "failed: ",
+    char *key = zsys_sprintf ("%s/%s", reply->requester ? reply->requester : "",
+                              reply->req_id);
+    const char *what = (const char *) zhash_lookup (self->controls, key);
+    const char *node = what && strchr (what, ' ') ? strchr (what, ' ') + 1 : NULL;
+    char *detail = zsys_sprintf ("%s %s%s", what ? what : reply->req_id,
+                                 reply->ok ? "ok" : "failed: ",
                                  reply->ok ? "" : (reply->error ? reply->error : "?"));
     s_event (self, reply->ok ? "node.control.done" : "node.control.failed",
-             reply->requester, NULL, detail);
+             reply->requester, node, detail);
     zstr_free (&detail);
+    zhash_delete (self->controls, key);
+    zstr_free (&key);
     if (requester && requester->registered && !requester->lost)
         tf_msg_send_to (self->service, requester->routing_id, TF_MSG_node_control_reply, reply);
 }
