@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 #  setup.sh - install the Debian packages tf needs (only the missing ones) and build it.
 #
-#  Usage: scripts/setup.sh [--no-build] [BUILD_DIR] [-- extra cmake options]
+#  Usage: scripts/setup.sh [--no-build] [--test-deps] [BUILD_DIR] [-- extra cmake options]
+#  --test-deps also installs what only the test suite uses (headless chromium, XML
+#  checker, Python ZeroMQ and msgpack for the example actor).
 #  Environment: TF_SANITIZER (none|address,undefined|...), TF_WERROR (ON|OFF),
 #               CMAKE_BUILD_TYPE (Debug|Release).
 set -euo pipefail
@@ -9,12 +11,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build_dir="$here/build"
 do_build=1
+test_deps=0
 extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) do_build=0 ;;
+        --test-deps) test_deps=1 ;;
         -h|--help)
-            sed -n '2,7p' "$0" | sed 's/^#  \{0,1\}//'
+            sed -n '2,8p' "$0" | sed 's/^# \{0,2\}//'
             exit 0 ;;
         --) shift; extra=("$@"); break ;;
         *) build_dir=$1 ;;
@@ -26,6 +30,7 @@ packages=(build-essential cmake pkg-config clang
           libczmq-dev libzmq3-dev libmsgpack-dev libcurl4-openssl-dev libcmocka-dev
           libyaml-dev libjansson-dev libmicrohttpd-dev libsodium-dev
           wrk python3 iproute2 procps)
+[ $test_deps -eq 0 ] || packages+=(chromium libxml2-utils python3-zmq python3-msgpack)
 
 missing=()
 for pkg in "${packages[@]}"; do

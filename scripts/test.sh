@@ -12,7 +12,7 @@ esac
 build_dir="${TF_TEST_BUILD_DIR:-$here/build-test}"
 
 TF_SANITIZER="${TF_SANITIZER:-address,undefined}" TF_WERROR=ON \
-    "$here/scripts/setup.sh" "$build_dir"
+    "$here/scripts/setup.sh" --test-deps "$build_dir"
 
 #  Sanitizer runtime settings: leaks are failures; CZMQ's global context is torn
 #  down at exit, so only real leaks remain.
