@@ -396,7 +396,7 @@ s_read_u64 (s_decoder_t *self, const msgpack_object *object, const char *what, u
 static int
 s_read_u32 (s_decoder_t *self, const msgpack_object *object, const char *what, uint32_t *out)
 {
-    uint64_t value;
+    uint64_t value = 0;
     if (s_read_u64 (self, object, what, UINT32_MAX, &value))
         return -1;
     *out = (uint32_t) value;

@@ -644,8 +644,8 @@ tf_plan_load_string (const char *yaml, const char *name, tf_plan_errors_t *error
     yaml_parser_t parser;
     yaml_document_t document;
     bool have_document = false;
-    int rc = yaml_parser_initialize (&parser);
-    assert (rc);
+    if (!yaml_parser_initialize (&parser))
+        abort ();                           //  libyaml fails here only out of memory
     yaml_parser_set_input_string (&parser, (const unsigned char *) yaml, strlen (yaml));
     if (!yaml_parser_load (&parser, &document)) {
         s_syntax_error (&self, &parser);
