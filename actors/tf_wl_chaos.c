@@ -20,6 +20,10 @@ typedef struct {
     uint64_t sent;                          //  Requests sent
     uint64_t done;                          //  Requests that succeeded
     uint64_t failed;                        //  Requests refused or failed
+    uint64_t seed;                          //  The run seed, shown with the schedule
+    int64_t settle_ms;                      //  Quiet time after the last action
+    int64_t last_answer;                    //  zclock_mono of the last reply, or 0
+    bool settling;                          //  In cooldown, waiting out settle_ms
 } s_chaos_t;
 
 //  ---------------------------------------------------------------------------
@@ -50,8 +54,9 @@ s_add_step (tf_chaos_schedule_t *schedule, int64_t at_ms, const char *action, co
 //  Seeds' random restart: targets are validators (only when there are two or
 //  more: restarting the only validator would halt consensus) and executors as
 //  the knobs allow; a restart every [min_delay, max_delay]; a node is not hit
-//  again within target_cooldown. Times are planned offsets, so the choices
-//  depend on the seed alone.
+//  again within target_cooldown: when every target is cooling down, the turn
+//  waits for the first one to come out of it. Times are planned offsets, so
+//  the choices depend on the seed alone.
 static int
 s_build_restart (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng,
                  int64_t duration_ms, tf_chaos_schedule_t *schedule, char *error, size_t size)
@@ -75,20 +80,26 @@ s_build_restart (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rn
         snprintf (error, size, "chaos restart needs 0 < min_delay <= max_delay");
         return -1;
     }
-    int64_t last[TF_CHAOS_MAX_NODES];
+    int64_t ready[TF_CHAOS_MAX_NODES];      //  When each target may be restarted again
     for (size_t index = 0; index < target_count; index++)
-        last[index] = INT64_MIN / 2;
+        ready[index] = 0;
     for (int64_t at = tf_rng_range (rng, min_delay, max_delay); at < duration_ms;
          at += tf_rng_range (rng, min_delay, max_delay)) {
+        int64_t first_ready = INT64_MAX;
+        for (size_t index = 0; index < target_count; index++)
+            if (ready[index] < first_ready)
+                first_ready = ready[index];
+        if (first_ready > at)
+            at = first_ready;               //  Everyone is cooling down: wait
+        if (at >= duration_ms)
+            break;
         size_t eligible[TF_CHAOS_MAX_NODES];
         size_t eligible_count = 0;
         for (size_t index = 0; index < target_count; index++)
-            if (at - last[index] >= cooldown)
+            if (ready[index] <= at)
                 eligible[eligible_count++] = index;
-        if (eligible_count == 0)
-            continue;                       //  Everyone is cooling down: skip this turn
         size_t chosen = eligible[tf_rng_range (rng, 0, (int64_t) eligible_count - 1)];
-        last[chosen] = at;
+        ready[chosen] = at + cooldown;
         char node[TF_CHAOS_NAME_SIZE];
         s_node_name (plan, targets[chosen], node, sizeof node);
         if (!s_add_step (schedule, at, "restart", node))
@@ -213,13 +224,15 @@ static void
 s_send_status (s_chaos_t *self, const char *state)
 {
     char *schedule = tf_chaos_schedule_describe (&self->schedule);
+    char *detail = zsys_sprintf ("seed %" PRIu64 ": %s", self->seed, schedule);
     tf_workload_status_t status = {.name = (char *) tf_actor_name (self->actor),
                                    .state = (char *) state,
                                    .submitted = self->sent,
                                    .accepted = self->done,
                                    .rejected = self->failed,
-                                   .detail = schedule};
+                                   .detail = detail};
     tf_actor_send (self->actor, TF_MSG_workload_status, &status);
+    zstr_free (&detail);
     free (schedule);
 }
 
@@ -236,11 +249,33 @@ s_arm (s_chaos_t *self)
     tf_actor_set_timer (self->actor, delay > 0 ? delay : 0);
 }
 
+//  In cooldown with every step answered: acknowledge once the nodes have had
+//  the run's chaos cooldown to settle since the last action. Returns
+//  TF_ACTOR_ACK when that time has already passed, else TF_ACTOR_PENDING.
+static int
+s_settle (s_chaos_t *self)
+{
+    self->executing = false;
+    int64_t remaining = self->last_answer ? self->last_answer + self->settle_ms - zclock_mono ()
+                                          : 0;
+    if (remaining <= 0) {
+        self->settling = false;
+        tf_actor_set_timer (self->actor, -1);
+        s_send_status (self, "stopped");
+        return TF_ACTOR_ACK;
+    }
+    zsys_info ("chaos: settling %" PRId64 " ms after the last action", remaining);
+    self->settling = true;
+    tf_actor_set_timer (self->actor, remaining);
+    return TF_ACTOR_PENDING;
+}
+
 static int
 s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
 {
     s_chaos_t *self = (s_chaos_t *) state;
     self->actor = actor;
+    self->seed = plan->seed;
     self->item = tf_plan_item_by_name (plan, tf_actor_name (actor));
     if (!self->item) {
         tf_actor_fail (actor, "the plan has no workload named %s", tf_actor_name (actor));
@@ -248,6 +283,7 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
     }
     char error[256];
     tf_run_metrics_t metrics = tf_run_metrics (plan);
+    self->settle_ms = metrics.cooldown_ms;
     if (tf_chaos_schedule_build (plan, self->item, metrics.duration_ms, &self->schedule, error,
                                  sizeof error)) {
         tf_actor_fail (actor, "%s", error);
@@ -278,12 +314,15 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
             self->execute_started = zclock_mono () - self->schedule.steps[self->next].at_ms;
             s_arm (self);
         }
-        if (self->next >= self->schedule.count && !self->waiting) {
-            self->executing = false;
-            s_send_status (self, "stopped");
-            return TF_ACTOR_ACK;
-        }
+        if (self->next >= self->schedule.count && !self->waiting)
+            return s_settle (self);
         return TF_ACTOR_PENDING;            //  Acked when the last step is answered
+    }
+    else if (phase > TF_PHASE_COOLDOWN && (self->executing || self->settling)) {
+        //  The run was aborted (or moved on): no more actions
+        self->executing = false;
+        self->settling = false;
+        tf_actor_set_timer (actor, -1);
     }
     return TF_ACTOR_ACK;
 }
@@ -292,7 +331,13 @@ static int
 s_on_timer (tf_actor_t *actor, void *state)
 {
     s_chaos_t *self = (s_chaos_t *) state;
-    if (self->waiting || self->next >= self->schedule.count)
+    if (self->settling) {
+        self->settling = false;
+        s_send_status (self, "stopped");
+        tf_actor_phase_done (actor, true, NULL);
+        return 0;
+    }
+    if (!self->executing || self->waiting || self->next >= self->schedule.count)
         return 0;
     tf_chaos_step_t *step = &self->schedule.steps[self->next];
     snprintf (self->req_id, sizeof self->req_id, "%s-%zu", tf_actor_name (actor), self->next);
@@ -315,20 +360,26 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
         || strcmp (msg->node_control_reply.req_id, self->req_id) != 0)
         return 0;
     self->waiting = false;
+    self->last_answer = zclock_mono ();
     tf_chaos_step_t *step = &self->schedule.steps[self->next++];
+    tf_phase_t phase = tf_actor_phase (actor);
     if (!msg->node_control_reply.ok) {
         self->failed++;
         s_send_status (self, "failed");
-        tf_actor_fail (actor, "%s %s failed: %s", step->action, step->node,
-                       msg->node_control_reply.error ? msg->node_control_reply.error : "?");
+        const char *error = msg->node_control_reply.error ? msg->node_control_reply.error : "?";
+        if (phase > TF_PHASE_COOLDOWN) {    //  The run is ending anyway
+            zsys_warning ("chaos: %s %s refused while the run ends: %s", step->action,
+                          step->node, error);
+            return 0;
+        }
+        tf_actor_fail (actor, "%s %s failed: %s", step->action, step->node, error);
         return -1;
     }
     self->done++;
     s_send_status (self, "running");
-    if (tf_actor_phase (actor) == TF_PHASE_COOLDOWN && self->next >= self->schedule.count) {
-        self->executing = false;
-        s_send_status (self, "stopped");
-        tf_actor_phase_done (actor, true, NULL);
+    if (phase == TF_PHASE_COOLDOWN && self->next >= self->schedule.count) {
+        if (s_settle (self) == TF_ACTOR_ACK)
+            tf_actor_phase_done (actor, true, NULL);
         return 0;
     }
     s_arm (self);

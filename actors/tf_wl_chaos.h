@@ -3,10 +3,14 @@
 //  Every chaos workload turns its knobs and the run seed into a schedule of
 //  steps (restart validator-1 at +12.4 s, partition {validator-2} at +5 s ...)
 //  before the run starts, so the same seed always gives the same schedule; the
-//  schedule is published in the workload's status and so lands in the report.
+//  schedule is published in the workload's status ("seed 4: +2.6s restart
+//  validator-1; ...") and so lands in report.json under workloads.
 //  During execute the driver sends each step as a node.control request through
 //  the coordinator and waits for its reply before the next; a refused or failed
-//  action fails the workload (and so aborts the run).
+//  action fails the workload (and so aborts the run). In cooldown it runs the
+//  steps still due (a heal, a resume) at once, then holds its acknowledgement
+//  until the run's cooldown has passed since its last answered action, so the
+//  expectations judge nodes that have settled.
 //
 //  Kinds: chaos_random_restart, chaos_partition, chaos_pause.
 //  Consumes: run.plan, run.phase, node.control.reply

@@ -3,7 +3,8 @@
 //  The seeds reason in blocks, not wall time: the expected block count comes
 //  from the slot duration and the active slot coefficient, runs are clamped to
 //  at least two blocks, and the cooldown is a number of block intervals
-//  (longer when chaos may have knocked nodes over).
+//  (5, or 15 when chaos may have knocked nodes over: a plan with a chaos
+//  workload or node_control: true).
 
 #ifndef TF_RUN_METRICS_H_INCLUDED
 #define TF_RUN_METRICS_H_INCLUDED
@@ -12,7 +13,12 @@
 
 #define TF_RUN_MIN_BLOCKS           2       //  Runs are clamped to at least this many
 #define TF_COOLDOWN_BLOCKS          5       //  Cooldown after an ordinary run
-#define TF_COOLDOWN_BLOCKS_CHAOS    15      //  After chaos (the seeds' 30 s at 2 s slots)
+#define TF_SEEDS_SLOT_MS            2000    //  The seeds' default slot
+#define TF_SEEDS_CHAOS_COOLDOWN_MS  30000   //  The seeds' minimum cooldown after chaos
+//  After chaos: the seeds' 30 s in blocks at their 2 s slots. A block
+//  interval is never shorter than a slot (f <= 1), so at the seeds' timing
+//  this is at least 30 s; with faster slots it shrinks with the protocol.
+#define TF_COOLDOWN_BLOCKS_CHAOS    (TF_SEEDS_CHAOS_COOLDOWN_MS / TF_SEEDS_SLOT_MS)
 
 typedef struct {
     int64_t block_interval_ms;              //  slot / f: mean time between blocks
