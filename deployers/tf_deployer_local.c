@@ -603,6 +603,11 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
         tf_actor_fail (actor, "unknown node profile '%s'", plan->node_profile);
         return -1;
     }
+    const char *timeout_error = tf_readiness_timeout_error ();
+    if (timeout_error) {
+        tf_actor_fail (actor, "%s (got '%s')", timeout_error, getenv (TF_READINESS_TIMEOUT_ENV));
+        return -1;
+    }
     self->binary = tf_node_profile_binary (self->profile);
     self->http = tf_http_worker_new ();
     if (!self->http || tf_actor_add_reader (actor, zactor_sock (self->http), s_on_http)) {

@@ -21,6 +21,7 @@
 #define DEPLOY_STARTED      "deployer: node started name="
 #define DEPLOY_RECORD_HEADER 8              //  Block log record: length, crc32
 #define DEPLOY_MIN_BLOCKS   10              //  6 s of 100 ms slots give far more
+#define S_MAX_ENV           8               //  Variables a test run gets, with the NULL
 
 //  Path of a file under tests/data; caller frees
 static char *
@@ -33,12 +34,18 @@ s_data_path (const char *name)
 
 //  Start tf run on a fixture with LOGOS_BLOCKCHAIN_NODE_BIN at node_bin (a file
 //  of tests/data, or NULL for the default tf-node)
+//  Start a run of scenario with node_bin (a test data path) as the node and
+//  the variables of extra (NULL-terminated, may be NULL) in its environment
 static spine_run_t *
-s_start_env (const char *scenario, const char *node_bin, const char *extra)
+s_start_envs (const char *scenario, const char *node_bin, const char **extra)
 {
     char *bin_path = node_bin ? s_data_path (node_bin) : NULL;
     char *bin_env = bin_path ? zsys_sprintf ("LOGOS_BLOCKCHAIN_NODE_BIN=%s", bin_path) : NULL;
-    const char *env[] = {bin_env ? bin_env : "TF_DEPLOY_TEST=1", extra, NULL};
+    const char *env[S_MAX_ENV] = {bin_env ? bin_env : "TF_DEPLOY_TEST=1"};
+    for (size_t index = 0; extra && extra[index]; index++) {
+        assert_true (index + 2 < S_MAX_ENV);
+        env[index + 1] = extra[index];
+    }
     spine_run_t *run = spine_start (scenario, true, env);
     zstr_free (&bin_env);
     zstr_free (&bin_path);
@@ -47,9 +54,16 @@ s_start_env (const char *scenario, const char *node_bin, const char *extra)
 }
 
 static spine_run_t *
+s_start_env (const char *scenario, const char *node_bin, const char *extra)
+{
+    const char *env[] = {extra, NULL};
+    return s_start_envs (scenario, node_bin, env);
+}
+
+static spine_run_t *
 s_start (const char *scenario, const char *node_bin)
 {
-    return s_start_env (scenario, node_bin, NULL);
+    return s_start_envs (scenario, node_bin, NULL);
 }
 
 //  Contents of a file of the run directory; caller frees
@@ -132,13 +146,14 @@ test_deploy_readiness_failure_names_every_node (void **state)
     s_assert_nodes_gone (run, 2);
 }
 
-//  Nodes that never see a peer: network readiness times out (after the full
-//  TF_READINESS_TIMEOUT_MS) and names every node with its peer count
+//  Nodes that never see a peer: network readiness times out (after the stage
+//  timeout, shortened through TF_READINESS_TIMEOUT) and names every node with
+//  its peer count
 static void
 test_deploy_network_readiness_times_out (void **state)
 {
-    spine_run_t *run = *state =
-        s_start_env ("deploy_fail.yaml", "nodes/stub-node.py", "STUB_NODE_PEERS=0");
+    const char *env[] = {"STUB_NODE_PEERS=0", "TF_READINESS_TIMEOUT=4s", NULL};
+    spine_run_t *run = *state = s_start_envs ("deploy_fail.yaml", "nodes/stub-node.py", env);
     assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS * 2), 3);
     char *output = spine_output (run);
     const char *message = strstr (output, "timed out waiting for network readiness:\n"

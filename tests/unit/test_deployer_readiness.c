@@ -110,6 +110,27 @@ test_tf_readiness_slow_env_doubles_timeouts (void **state)
     unsetenv ("SLOW_TEST_ENV");
 }
 
+static void
+test_tf_readiness_timeout_from_env (void **state)
+{
+    (void) state;
+    unsetenv ("SLOW_TEST_ENV");
+    setenv (TF_READINESS_TIMEOUT_ENV, "4s", 1);
+    assert_null (tf_readiness_timeout_error ());
+    assert_int_equal (tf_readiness_timeout_ms (), 4000);
+    setenv ("SLOW_TEST_ENV", "true", 1);
+    assert_int_equal (tf_readiness_timeout_ms (), 8000);
+    unsetenv ("SLOW_TEST_ENV");
+    const char *bad[] = {"", "4", "soon", "0s", "-1s"};
+    for (size_t index = 0; index < sizeof bad / sizeof bad[0]; index++) {
+        setenv (TF_READINESS_TIMEOUT_ENV, bad[index], 1);
+        assert_non_null (strstr (tf_readiness_timeout_error (), "positive duration"));
+        assert_int_equal (tf_readiness_timeout_ms (), TF_READINESS_TIMEOUT_MS);
+    }
+    unsetenv (TF_READINESS_TIMEOUT_ENV);
+    assert_null (tf_readiness_timeout_error ());
+}
+
 int
 main (void)
 {
@@ -119,6 +140,7 @@ main (void)
         cmocka_unit_test (test_tf_readiness_report_chain_mode),
         cmocka_unit_test (test_tf_readiness_observe_each_stage),
         cmocka_unit_test (test_tf_readiness_slow_env_doubles_timeouts),
+        cmocka_unit_test (test_tf_readiness_timeout_from_env),
     };
     return cmocka_run_group_tests_name ("tf_readiness", tests, NULL, NULL);
 }
