@@ -1,0 +1,65 @@
+//  tf_exp_tx_judge.h - the verdict of tx_inclusion, from bus records alone
+//
+//  Pure: no sockets, no HTTP, so a replay of a run's recording reaches the
+//  same verdict as the live run. It collects tx.submitted records, feed.block
+//  records and the LIB of every feed.tip, in any order, and judges at the end:
+//
+//  * submitted: distinct tx hashes in tx.submitted (accepted, rejected or
+//    failed: a tx no node took counts against the ratio, it is never dropped);
+//  * a block is final once it is a LIB or an ancestor of one (LIBs are taken
+//    in order of their first report, so a block's final time is when the
+//    first LIB at or above it was reported); a block at or below the highest
+//    final height that is not final was reorganised away;
+//  * a submitted tx is included when a block carries it that was not
+//    reorganised away; lost_in_reorgs counts those that only such blocks carried;
+//  * latency: from the submission's at_ms to the first such block's seen_ms,
+//    and to the first time one of them became final (lib latency);
+//  * required = max (1, ceil (submitted x min_ratio)); passed when
+//    included >= required. Failure message, first line, the seeds' form:
+//    "tx_inclusion_expectation: observed 15 below required 25".
+
+#ifndef TF_EXP_TX_JUDGE_H_INCLUDED
+#define TF_EXP_TX_JUDGE_H_INCLUDED
+
+#include <stdbool.h>
+#include "tf_msg.h"
+
+#define TF_EXP_TX_MIN_RATIO     0.5         //  Default share of submitted txs to include
+#define TF_EXP_TX_EPSILON       1e-9        //  Keeps ceil (50 x 0.5) at 25
+#define TF_EXP_TX_REASON_KEY    80          //  Rejection reasons are grouped by this prefix
+#define TF_EXP_TX_TITLE         "tx_inclusion_expectation"
+
+typedef struct _tf_exp_tx_judge_t tf_exp_tx_judge_t;
+
+//  The verdict
+typedef struct {
+    bool passed;
+    uint64_t submitted;
+    uint64_t included;
+    uint64_t required;
+    char *message;                          //  Multi-line (owned)
+    uint8_t *details;                       //  msgpack map for the report (owned)
+    size_t details_size;
+} tf_exp_tx_verdict_t;
+
+//  Create a judge requiring min_ratio (0 < r <= 1) of submitted txs included.
+tf_exp_tx_judge_t *tf_exp_tx_judge_new (double min_ratio);
+
+//  Destroy and nullify. Safe on NULL.
+void tf_exp_tx_judge_destroy (tf_exp_tx_judge_t **self_p);
+
+//  Observations; records are copied.
+void tf_exp_tx_judge_submitted (tf_exp_tx_judge_t *self, const tf_tx_submitted_t *record);
+void tf_exp_tx_judge_block (tf_exp_tx_judge_t *self, const tf_feed_block_t *block);
+void tf_exp_tx_judge_tip (tf_exp_tx_judge_t *self, const tf_feed_tip_t *tip);
+
+//  Judge what was observed. Fills *verdict (free with tf_exp_tx_verdict_free).
+void tf_exp_tx_judge_verdict (tf_exp_tx_judge_t *self, tf_exp_tx_verdict_t *verdict);
+
+//  Free what a verdict owns.
+void tf_exp_tx_verdict_free (tf_exp_tx_verdict_t *verdict);
+
+//  Nearest-rank percentile (0 < q <= 1) of `count` sorted values; 0 when empty.
+uint64_t tf_exp_tx_percentile (const uint64_t *sorted, size_t count, double q);
+
+#endif

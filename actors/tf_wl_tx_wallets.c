@@ -1,0 +1,276 @@
+//  tf_wl_tx_wallets.c - the transaction workload's users and their notes
+
+#include <czmq.h>
+#include <sodium.h>
+#include "tf_rng.h"
+#include "tf_wl_tx_wallets.h"
+
+#define S_MAX_OUTPUTS   2                   //  Payment and change
+
+//  A note a user may spend
+typedef struct {
+    uint8_t id[TF_KEYS_HASH_SIZE];
+    uint64_t value;
+    unsigned strikes;                       //  Times a node rejected a tx spending it
+} s_note_t;
+
+//  One user: wallet key and spendable notes
+typedef struct {
+    tf_key_t key;
+    s_note_t *notes;                        //  Spendable notes (owned array)
+    size_t count;
+    size_t capacity;
+} s_user_t;
+
+typedef enum { S_BUILT, S_ACCEPTED, S_EXPIRED } s_state_t;
+
+//  A tx of ours that no block has carried yet
+typedef struct {
+    s_state_t state;
+    size_t sender;                          //  User index
+    s_note_t input;                         //  The note it spends
+    size_t output_count;
+    uint64_t values[S_MAX_OUTPUTS];         //  Output values ...
+    size_t owners[S_MAX_OUTPUTS];           //  ... and the users they pay
+    uint64_t accepted_height;               //  Chain height when a node accepted it
+} s_pending_t;
+
+struct _tf_wl_tx_wallets_t {
+    s_user_t *users;                        //  Owned array
+    size_t user_count;
+    size_t turn;                            //  Next sender to try
+    tf_rng_t rng;                           //  Recipients
+    zhashx_t *pending;                      //  hash hex -> s_pending_t (owned)
+};
+
+//  zhashx destructor of a pending tx
+static void
+s_pending_free (void **item_p)
+{
+    free (*item_p);
+    *item_p = NULL;
+}
+
+//  Add a note to a user's pool
+static void
+s_push_note (s_user_t *user, const s_note_t *note)
+{
+    if (user->count == user->capacity) {
+        user->capacity = user->capacity ? 2 * user->capacity : 8;
+        user->notes = (s_note_t *) realloc (user->notes, user->capacity * sizeof (s_note_t));
+        assert (user->notes);
+    }
+    user->notes[user->count++] = *note;
+}
+
+//  Take a note out of a user's pool by id; false when it is not there
+static bool
+s_remove_note (s_user_t *user, const uint8_t id[TF_KEYS_HASH_SIZE])
+{
+    for (size_t index = 0; index < user->count; index++)
+        if (memcmp (user->notes[index].id, id, TF_KEYS_HASH_SIZE) == 0) {
+            user->notes[index] = user->notes[--user->count];
+            return true;
+        }
+    return false;
+}
+
+tf_wl_tx_wallets_t *
+tf_wl_tx_wallets_new (const tf_wl_tx_wallet_t *users, size_t count, uint64_t seed,
+                      const char *stream)
+{
+    assert (users || count == 0);
+    tf_wl_tx_wallets_t *self = (tf_wl_tx_wallets_t *) zmalloc (sizeof (tf_wl_tx_wallets_t));
+    self->users = (s_user_t *) zmalloc ((count ? count : 1) * sizeof (s_user_t));
+    self->user_count = count;
+    for (size_t index = 0; index < count; index++) {
+        self->users[index].key = users[index].key;
+        s_note_t note = {.value = users[index].amount};
+        memcpy (note.id, users[index].note_id, TF_KEYS_HASH_SIZE);
+        if (note.value > 0)
+            s_push_note (&self->users[index], &note);
+    }
+    tf_rng_seed (&self->rng, seed, stream ? stream : "transactions");
+    self->pending = zhashx_new ();
+    zhashx_set_destructor (self->pending, s_pending_free);
+    return self;
+}
+
+void
+tf_wl_tx_wallets_destroy (tf_wl_tx_wallets_t **self_p)
+{
+    assert (self_p);
+    tf_wl_tx_wallets_t *self = *self_p;
+    if (!self)
+        return;
+    for (size_t index = 0; index < self->user_count; index++)
+        free (self->users[index].notes);
+    free (self->users);
+    zhashx_destroy (&self->pending);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+tf_wl_tx_wallets_next (tf_wl_tx_wallets_t *self, tf_tx_t *tx, size_t *sender_p)
+{
+    assert (self && tx && sender_p);
+    size_t sender = self->user_count;
+    for (size_t step = 0; step < self->user_count && sender == self->user_count; step++) {
+        size_t candidate = (self->turn + step) % self->user_count;
+        if (self->users[candidate].count > 0)
+            sender = candidate;
+    }
+    if (sender == self->user_count)
+        return -1;
+    self->turn = (sender + 1) % self->user_count;
+    s_user_t *user = &self->users[sender];
+    s_pending_t *pending = (s_pending_t *) zmalloc (sizeof (s_pending_t));
+    pending->sender = sender;
+    pending->input = user->notes[--user->count];    //  Newest note first
+    //  Recipient: any other user, or the sender itself when it is alone
+    size_t recipient = sender;
+    if (self->user_count > 1) {
+        recipient = (size_t) tf_rng_range (&self->rng, 0, (int64_t) self->user_count - 2);
+        if (recipient >= sender)
+            recipient++;
+    }
+    uint64_t value = pending->input.value;
+    pending->values[0] = value >= 2 ? value / 2 : value;
+    pending->owners[0] = recipient;
+    pending->output_count = 1;
+    if (value >= 2) {
+        pending->values[1] = value - value / 2;
+        pending->owners[1] = sender;
+        pending->output_count = 2;
+    }
+    tf_tx_input_t input = {.owner = &user->key};
+    memcpy (input.note_id, pending->input.id, TF_KEYS_HASH_SIZE);
+    tf_tx_output_t outputs[S_MAX_OUTPUTS];
+    for (size_t index = 0; index < pending->output_count; index++) {
+        outputs[index].value = pending->values[index];
+        memcpy (outputs[index].public_key, self->users[pending->owners[index]].key.public_key,
+                TF_KEYS_PUBLIC_SIZE);
+    }
+    if (tf_tx_build (&input, 1, outputs, pending->output_count, tx)) {
+        s_push_note (user, &pending->input);
+        free (pending);
+        return -1;
+    }
+    //  The same hash twice would mean the same note spent twice: impossible
+    int rc = zhashx_insert (self->pending, tx->hash_hex, pending);
+    assert (rc == 0);
+    *sender_p = sender;
+    return 0;
+}
+
+void
+tf_wl_tx_wallets_accepted (tf_wl_tx_wallets_t *self, const char *hash, uint64_t height)
+{
+    assert (self && hash);
+    s_pending_t *pending = (s_pending_t *) zhashx_lookup (self->pending, hash);
+    if (pending && pending->state == S_BUILT) {
+        pending->state = S_ACCEPTED;
+        pending->accepted_height = height;
+    }
+}
+
+//  Give a pending tx's input back to its sender (with a strike if rejected)
+static void
+s_release_input (tf_wl_tx_wallets_t *self, s_pending_t *pending, bool strike)
+{
+    s_note_t note = pending->input;
+    if (strike)
+        note.strikes++;
+    if (note.strikes < TF_WL_TX_MAX_STRIKES)
+        s_push_note (&self->users[pending->sender], &note);
+}
+
+void
+tf_wl_tx_wallets_refused (tf_wl_tx_wallets_t *self, const char *hash, bool rejected)
+{
+    assert (self && hash);
+    s_pending_t *pending = (s_pending_t *) zhashx_lookup (self->pending, hash);
+    if (!pending || pending->state == S_EXPIRED)
+        return;
+    s_release_input (self, pending, rejected);
+    zhashx_delete (self->pending, hash);
+}
+
+size_t
+tf_wl_tx_wallets_included (tf_wl_tx_wallets_t *self, const tf_strs_t *hashes)
+{
+    assert (self && hashes);
+    size_t ours = 0;
+    for (size_t index = 0; index < hashes->count; index++) {
+        const char *hash = hashes->items[index];
+        s_pending_t *pending = (s_pending_t *) zhashx_lookup (self->pending, hash);
+        uint8_t tx_hash[TF_KEYS_HASH_SIZE];
+        if (!pending || sodium_hex2bin (tx_hash, sizeof tx_hash, hash, strlen (hash), NULL, NULL,
+                                        NULL) != 0)
+            continue;
+        ours++;
+        //  An expired tx's input went back to the pool: it is spent after all
+        if (pending->state == S_EXPIRED)
+            s_remove_note (&self->users[pending->sender], pending->input.id);
+        for (size_t output = 0; output < pending->output_count; output++) {
+            s_user_t *owner = &self->users[pending->owners[output]];
+            s_note_t note = {.value = pending->values[output]};
+            tf_keys_note_id (tx_hash, output, note.value, owner->key.public_key, note.id);
+            s_push_note (owner, &note);
+        }
+        zhashx_delete (self->pending, hash);
+    }
+    return ours;
+}
+
+size_t
+tf_wl_tx_wallets_expire (tf_wl_tx_wallets_t *self, uint64_t height, uint64_t stale_blocks)
+{
+    assert (self);
+    size_t expired = 0;
+    for (s_pending_t *pending = (s_pending_t *) zhashx_first (self->pending); pending;
+         pending = (s_pending_t *) zhashx_next (self->pending))
+        if (pending->state == S_ACCEPTED && pending->accepted_height + stale_blocks <= height) {
+            pending->state = S_EXPIRED;
+            s_release_input (self, pending, true);
+            expired++;
+        }
+    return expired;
+}
+
+size_t
+tf_wl_tx_wallets_spendable (tf_wl_tx_wallets_t *self)
+{
+    assert (self);
+    size_t count = 0;
+    for (size_t index = 0; index < self->user_count; index++)
+        count += self->users[index].count;
+    return count;
+}
+
+size_t
+tf_wl_tx_wallets_pending (tf_wl_tx_wallets_t *self)
+{
+    assert (self);
+    size_t count = 0;
+    for (s_pending_t *pending = (s_pending_t *) zhashx_first (self->pending); pending;
+         pending = (s_pending_t *) zhashx_next (self->pending))
+        count += pending->state != S_EXPIRED;
+    return count;
+}
+
+uint64_t
+tf_wl_tx_wallets_funds (tf_wl_tx_wallets_t *self)
+{
+    assert (self);
+    uint64_t funds = 0;
+    for (size_t index = 0; index < self->user_count; index++)
+        for (size_t note = 0; note < self->users[index].count; note++)
+            funds += self->users[index].notes[note].value;
+    for (s_pending_t *pending = (s_pending_t *) zhashx_first (self->pending); pending;
+         pending = (s_pending_t *) zhashx_next (self->pending))
+        if (pending->state != S_EXPIRED)
+            funds += pending->input.value;
+    return funds;
+}

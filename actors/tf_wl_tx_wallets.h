@@ -1,0 +1,74 @@
+//  tf_wl_tx_wallets.h - the transaction workload's users and their notes
+//
+//  Pure bookkeeping, no sockets. Each user owns a wallet funded in genesis
+//  and a pool of notes it may spend: notes on chain that no pending tx of
+//  ours spends. A transfer spends one note of the sender and pays half its
+//  value to another user (the whole of it when the value is 1), the rest
+//  back to the sender as change. Funds never leave the users (no fees), so
+//  every user can keep sending for the whole run, and each tx's outputs
+//  become spendable as soon as a block carries it (note ids follow from the
+//  tx hash, tf_keys). Senders take turns; recipients come from the seeded
+//  generator.
+//
+//  A pending tx ends in one of three ways: a block carries it (its outputs
+//  join the pools), a node rejected it or none took it (its input goes back
+//  to the pool; after TF_WL_TX_MAX_STRIKES rejections a note is given up,
+//  it is probably spent), or it stays out of blocks for too long (expired:
+//  its input goes back with a strike, and if a block carries it after all
+//  its outputs still join the pools).
+
+#ifndef TF_WL_TX_WALLETS_H_INCLUDED
+#define TF_WL_TX_WALLETS_H_INCLUDED
+
+#include <stdbool.h>
+#include "tf_msg.h"
+#include "tf_tx_build.h"
+
+#define TF_WL_TX_MAX_STRIKES    3           //  Rejections before a note is given up
+
+//  One funded wallet, as genesis holds it
+typedef struct {
+    tf_key_t key;                           //  Wallet key
+    uint64_t amount;                        //  Value of its genesis note
+    uint8_t note_id[TF_KEYS_HASH_SIZE];     //  Its genesis note
+} tf_wl_tx_wallet_t;
+
+typedef struct _tf_wl_tx_wallets_t tf_wl_tx_wallets_t;
+
+//  Create the pools of `count` users (copied) whose random choices come from
+//  (seed, stream). Caller owns the result.
+tf_wl_tx_wallets_t *tf_wl_tx_wallets_new (const tf_wl_tx_wallet_t *users, size_t count,
+                                          uint64_t seed, const char *stream);
+
+//  Destroy and nullify. Safe on NULL.
+void tf_wl_tx_wallets_destroy (tf_wl_tx_wallets_t **self_p);
+
+//  Build and sign the next transfer into *tx (free with tf_tx_free) and write
+//  the sender's index. Returns 0, or -1 when no user has a note to spend.
+int tf_wl_tx_wallets_next (tf_wl_tx_wallets_t *self, tf_tx_t *tx, size_t *sender_p);
+
+//  A node accepted the tx hash (64 hex) while the chain was at `height`.
+void tf_wl_tx_wallets_accepted (tf_wl_tx_wallets_t *self, const char *hash, uint64_t height);
+
+//  No node took the tx: its input goes back to the pool; `rejected` (a node
+//  refused it as invalid) counts a strike against the note.
+void tf_wl_tx_wallets_refused (tf_wl_tx_wallets_t *self, const char *hash, bool rejected);
+
+//  A block carried these tx hashes: the outputs of ours join the pools.
+//  Returns how many of them were ours.
+size_t tf_wl_tx_wallets_included (tf_wl_tx_wallets_t *self, const tf_strs_t *hashes);
+
+//  Expire txs accepted at a height older than height - stale_blocks; returns
+//  how many expired.
+size_t tf_wl_tx_wallets_expire (tf_wl_tx_wallets_t *self, uint64_t height, uint64_t stale_blocks);
+
+//  Notes that can be spent now, all users together.
+size_t tf_wl_tx_wallets_spendable (tf_wl_tx_wallets_t *self);
+
+//  Txs built and not yet included, refused or expired.
+size_t tf_wl_tx_wallets_pending (tf_wl_tx_wallets_t *self);
+
+//  Sum of the values of spendable and pending notes (constant when nothing is lost).
+uint64_t tf_wl_tx_wallets_funds (tf_wl_tx_wallets_t *self);
+
+#endif
