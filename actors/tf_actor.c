@@ -71,6 +71,9 @@ static int s_send_ack (tf_actor_t *self);
 static void
 s_usage (FILE *out, const char *program, const char *summary)
 {
+    const char *slash = strrchr (program, '/');
+    if (slash)
+        program = slash + 1;                //  Its name, wherever it was started from
     fprintf (out,
              "Usage: %s [OPTIONS]\n"
              "%s\n\n"
