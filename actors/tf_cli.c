@@ -1,10 +1,11 @@
-//  tf_cli.c - the command line of `tf`: run, validate, help and version
+//  tf_cli.c - the command line of `tf`: run, validate, replay, clean, help and version
 
 #include <czmq.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <unistd.h>
+#include "tf_clean.h"
 #include "tf_cli.h"
 #include "tf_supervisor.h"
 
@@ -17,7 +18,8 @@ s_usage (FILE *out)
              "Commands:\n"
              "  run SCENARIO       deploy, drive, judge and clean up one scenario\n"
              "  validate FILE      print the normalised plan of a scenario, or every error\n"
-             "  replay RUN_DIR     judge a past run's recording again with its expectations\n\n"
+             "  replay RUN_DIR     judge a past run's recording again with its expectations\n"
+             "  clean              stop and remove what crashed runs left behind\n\n"
              "Options:\n"
              "  -h, --help         show this help (tf COMMAND --help for a command)\n"
              "  --version          print the version\n\n"
@@ -56,9 +58,83 @@ s_replay_usage (FILE *out)
              "against the recording in RUN_DIR/bus.rec instead of live nodes and workloads.\n"
              "RUN_DIR is the run directory of a kept run (plan.msgpack and bus.rec).\n\n"
              "Options:\n"
+             "  --expect NAME      judge only this expectation of the plan (repeatable)\n"
              "  --run-dir DIR      run directory of the replay; must not exist or be empty\n"
              "  -h, --help         show this help\n\n"
+             "A recording whose run never reached evaluate (killed, or aborted) is judged\n"
+             "on what it holds; tf says in which phase and when it ends.\n"
              "Exit codes as for tf run.\n");
+}
+
+static void
+s_clean_usage (FILE *out)
+{
+    fprintf (out,
+             "Usage: tf clean [OPTIONS]\n"
+             "Find run directories under ${TMPDIR:-/tmp} (tf-run-*, or any holding tf.pid),\n"
+             "stop the processes a run whose tf is gone left behind (from its pids file, and\n"
+             "any naming its directory), and remove the directory. A live run is never\n"
+             "touched.\n\n"
+             "Options:\n"
+             "  --older-than D     only runs idle for at least D (e.g. 30m, 2h, 90s)\n"
+             "  --run-id ID        only this run (repeatable)\n"
+             "  --dir DIR          look in DIR instead of ${TMPDIR:-/tmp}\n"
+             "  --dry-run          say what would be done, do nothing\n"
+             "  -h, --help         show this help\n\n"
+             "Exit codes: 0 done, 2 usage, 3 something could not be stopped or removed.\n");
+}
+
+static int
+s_clean (int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"older-than", required_argument, NULL, 'o'}, {"run-id", required_argument, NULL, 'i'},
+        {"dir", required_argument, NULL, 'D'},        {"dry-run", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+    };
+    const char *tmpdir = getenv ("TMPDIR");
+    tf_clean_config_t config = {.root = tmpdir && *tmpdir ? tmpdir : "/tmp"};
+    const char **run_ids = (const char **) zmalloc ((size_t) (argc + 1) * sizeof (char *));
+    size_t run_id_count = 0;
+    int rc = TF_EXIT_USAGE;
+    optind = 1;
+    int option;
+    while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
+        switch (option) {
+            case 'o':
+                if (tf_supervisor_parse_duration (optarg, &config.older_than_ms)) {
+                    fprintf (stderr, "tf clean: --older-than '%s' is not a duration "
+                                     "(e.g. 30m, 2h, 90s)\n", optarg);
+                    goto out;
+                }
+                break;
+            case 'i':
+                run_ids[run_id_count++] = optarg;
+                break;
+            case 'D':
+                config.root = optarg;
+                break;
+            case 'n':
+                config.dry_run = true;
+                break;
+            case 'h':
+                s_clean_usage (stdout);
+                rc = TF_EXIT_PASSED;
+                goto out;
+            default:
+                fprintf (stderr, "tf clean: try --help\n");
+                goto out;
+        }
+    }
+    if (optind != argc) {
+        fprintf (stderr, "tf clean: unexpected argument '%s' (try --help)\n", argv[optind]);
+        goto out;
+    }
+    config.run_ids = run_id_count ? run_ids : NULL;
+    rc = tf_clean_run (&config, stdout, stderr);
+out:
+    free (run_ids);
+    return rc;
 }
 
 static void
@@ -122,14 +198,23 @@ s_run (int argc, char **argv, bool replay)
     static const struct option options[] = {
         {"runner", required_argument, NULL, 'r'}, {"duration", required_argument, NULL, 'd'},
         {"seed", required_argument, NULL, 's'},   {"run-dir", required_argument, NULL, 'D'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"expect", required_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
+    const char **expect_names = (const char **) zmalloc ((size_t) (argc + 1) * sizeof (char *));
+    size_t expect_count = 0;
+    int rc = TF_EXIT_USAGE;
     optind = 1;
     int option;
     while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
-        if (replay && option != 'D' && option != 'h')
+        if (replay && option != 'D' && option != 'h' && option != 'e')
             option = '?';                   //  A replay keeps the recorded plan
+        if (!replay && option == 'e')
+            option = '?';
         switch (option) {
+            case 'e':
+                expect_names[expect_count++] = optarg;
+                break;
             case 'r':
                 config.runner = optarg;
                 break;
@@ -137,7 +222,7 @@ s_run (int argc, char **argv, bool replay)
                 if (tf_supervisor_parse_duration (optarg, &config.duration_ms)) {
                     fprintf (stderr, "tf run: --duration '%s' is not a duration "
                                      "(e.g. 90s, 2m, 500ms)\n", optarg);
-                    return TF_EXIT_USAGE;
+                    goto out;
                 }
                 break;
             case 's': {
@@ -147,7 +232,7 @@ s_run (int argc, char **argv, bool replay)
                 if (errno || end == optarg || *end || optarg[0] == '-') {
                     fprintf (stderr, "tf run: --seed '%s' is not an unsigned integer\n",
                              optarg);
-                    return TF_EXIT_USAGE;
+                    goto out;
                 }
                 config.has_seed = true;
                 break;
@@ -155,7 +240,7 @@ s_run (int argc, char **argv, bool replay)
             case 'D':
                 if (!*optarg) {
                     fprintf (stderr, "%s: --run-dir must not be empty\n", command);
-                    return TF_EXIT_USAGE;
+                    goto out;
                 }
                 config.run_dir = optarg;
                 break;
@@ -164,16 +249,17 @@ s_run (int argc, char **argv, bool replay)
                     s_replay_usage (stdout);
                 else
                     s_run_usage (stdout);
-                return TF_EXIT_PASSED;
+                rc = TF_EXIT_PASSED;
+                goto out;
             default:
                 fprintf (stderr, "%s: try --help\n", command);
-                return TF_EXIT_USAGE;
+                goto out;
         }
     }
     if (argc - optind != 1) {
         fprintf (stderr, "%s: expected exactly one %s (try --help)\n", command,
                  replay ? "run directory" : "scenario file");
-        return TF_EXIT_USAGE;
+        goto out;
     }
     if (replay)
         config.replay_dir = argv[optind];
@@ -182,15 +268,18 @@ s_run (int argc, char **argv, bool replay)
     char *bin_dir = s_bin_dir ();
     if (!bin_dir) {
         fprintf (stderr, "%s: cannot find the directory of the tf program\n", command);
-        return TF_EXIT_ERROR;
+        rc = TF_EXIT_ERROR;
+        goto out;
     }
     config.bin_dir = bin_dir;
-    int rc = TF_EXIT_USAGE;
+    config.expect_names = expect_count ? expect_names : NULL;
     tf_supervisor_t *supervisor = tf_supervisor_new (&config, stderr);
     if (supervisor)
         rc = tf_supervisor_run (supervisor, stdout);
     tf_supervisor_destroy (&supervisor);
     free (bin_dir);
+out:
+    free (expect_names);
     return rc;
 }
 
@@ -216,6 +305,8 @@ tf_cli_main (int argc, char **argv)
         return s_run (argc - 1, argv + 1, true);
     if (strcmp (command, "validate") == 0)
         return s_validate (argc - 1, argv + 1);
+    if (strcmp (command, "clean") == 0)
+        return s_clean (argc - 1, argv + 1);
     fprintf (stderr, "tf: unknown command '%s' (try tf --help)\n", command);
     return TF_EXIT_USAGE;
 }

@@ -8,6 +8,7 @@
 
 #include "tf_coord.h"
 #include "tf_recording.h"
+#include "tf_recording_summary.h"
 #include "tf_run_metrics.h"
 
 #define TF_COORD_MAX_ACTORS     (3 * TF_PLAN_MAX_ITEMS + 2)
@@ -34,6 +35,7 @@ struct _tf_coord_t {
     int64_t timeout_ms;                     //  Actor silence that means death
     int64_t register_ms;                    //  Registration deadline
     int64_t slow_factor;                    //  1, or 2 under SLOW_TEST_ENV
+    bool replay;                            //  tf replay: the recording stands in for time
     bool verbose;
 
     tf_plan_t *plan;                        //  The plan, decoded
@@ -115,6 +117,23 @@ out:
     return rc;
 }
 
+//  tf replay: say in the report how far the judged recording's run went.
+//  Its timed phases take no time: the replayer plays the record back at once.
+static void
+s_summarize_replay (tf_coord_t *self)
+{
+    const char *recording = getenv ("TF_REPLAY_RECORDING");
+    self->replay = self->plan->runner && streq (self->plan->runner, "replay");
+    if (!self->replay || !recording)
+        return;
+    tf_recording_summary_t summary;
+    if (tf_recording_summarize (recording, &summary))
+        return;                             //  The replayer fails the run on it
+    tf_report_replay (self->report, recording, &summary);
+    char text[TF_RECORDING_SUMMARY_TEXT];
+    zsys_info ("coord: replay %s", tf_recording_summary_text (&summary, text, sizeof text));
+}
+
 tf_coord_t *
 tf_coord_new (const tf_coord_config_t *config)
 {
@@ -181,6 +200,7 @@ tf_coord_new (const tf_coord_config_t *config)
     zloop_reader (self->loop, self->service, s_on_service, self);
     zloop_timer (self->loop, TF_COORD_TICK_MS, 0, s_on_tick, self);
     self->report = tf_report_new (self->run_id, self->plan);
+    s_summarize_replay (self);
     self->controls = zhash_new ();
     zhash_autofree (self->controls);
     return self;
@@ -269,6 +289,8 @@ s_awaited (tf_coord_t *self, const s_actor_t *actor)
 static int64_t
 s_phase_min_ms (tf_coord_t *self)
 {
+    if (self->replay)
+        return 0;                           //  The recording plays back at once
     if (self->phase == TF_PHASE_EXECUTE)
         return self->metrics.duration_ms;
     if (self->phase == TF_PHASE_COOLDOWN)
@@ -536,6 +558,7 @@ s_on_result (tf_coord_t *self, s_actor_t *actor, tf_expect_result_t *result)
     free (result->name);
     result->name = strdup (actor->name);    //  An actor speaks only for itself
     tf_report_result (self->report, result);
+    s_publish (self, TF_MSG_expect_result, result); //  Into the recording, for replays
     zsys_info ("coord: result name=%s passed=%s", actor->name, result->passed ? "yes" : "no");
     s_event (self, "expect.result", actor->name, NULL, result->passed ? "passed" : "failed");
 }

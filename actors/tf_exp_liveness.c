@@ -2,6 +2,8 @@
 
 #include "tf_exp_liveness.h"
 #include "tf_exp_liveness_probe.h"
+#include "tf_exp_liveness_record.h"
+#include "tf_supervisor.h"
 #include "tf_run_metrics.h"
 
 //  The scanner's last sample of one node
@@ -25,6 +27,7 @@ struct _tf_exp_liveness_t {
     double tolerance;                       //  Knobs
     uint64_t minimum;
     bool agreement;
+    bool replay;                            //  tf replay: no nodes, judge the record
     uint64_t expected_blocks;               //  From the run metrics
     zhashx_t *samples;                      //  node name -> s_sample_t (owned)
     zhashx_t *blocks;                       //  block id -> s_block_t (owned), from the feed
@@ -107,6 +110,7 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
     else
         zsys_warning ("liveness: the plan has no item named %s; using defaults",
                       tf_actor_name (actor));
+    self->replay = plan->runner && streq (plan->runner, TF_SUPERVISOR_REPLAY_RUNNER);
     tf_run_metrics_t metrics = tf_run_metrics (plan);
     self->expected_blocks = metrics.expected_blocks;
     zsys_info ("liveness: expected_blocks=%" PRIu64 " tolerance=%g minimum=%" PRIu64
@@ -170,37 +174,24 @@ s_lookup (void *arg, const char *id, char parent[TF_NODE_ID_SIZE], uint64_t *hei
     return 0;
 }
 
-//  The probe's observations are in: fill gaps from the feed, judge, report
-static int
-s_on_probe (tf_actor_t *actor, void *state, zsock_t *reader)
+//  Judge the observations (knobs set here), send the result, acknowledge.
+//  note: a line appended to the message, or NULL. Frees obs.
+static void
+s_judge_and_report (tf_exp_liveness_t *self, tf_actor_t *actor, tf_exp_liveness_obs_t *obs,
+                    const char *note)
 {
-    tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
-    tf_exp_liveness_obs_t *obs = tf_exp_liveness_probe_recv (self->probe);
-    tf_actor_remove_reader (actor, zactor_sock (self->probe));
-    zactor_destroy (&self->probe);
-    if (!obs) {
-        tf_actor_phase_done (actor, false, "liveness probe was interrupted");
-        return 0;
-    }
     obs->target = tf_exp_liveness_target (self->expected_blocks, self->tolerance, self->minimum);
     obs->expected_blocks = self->expected_blocks;
     obs->tolerance = self->tolerance;
     obs->minimum = self->minimum;
-    uint64_t now = tf_actor_now_ms ();
-    for (size_t index = 0; index < obs->node_count; index++) {
-        tf_exp_liveness_node_t *node = &obs->nodes[index];
-        const s_sample_t *sample = (const s_sample_t *) zhashx_lookup (self->samples, node->name);
-        if (node->source != TF_EXP_SOURCE_NONE || !sample || !sample->up
-            || now > sample->at_ms + TF_EXP_LIVENESS_FEED_FRESH_MS)
-            continue;
-        node->source = TF_EXP_SOURCE_FEED;
-        node->height = sample->height;
-        snprintf (node->tip, sizeof node->tip, "%s", sample->tip);
-        snprintf (node->lib, sizeof node->lib, "%s", sample->lib);
-    }
-    tf_exp_liveness_fill_from_feed (obs, s_lookup, self);
+    obs->agreement = self->agreement;
     tf_exp_liveness_verdict_t verdict;
     tf_exp_liveness_judge (obs, &verdict);
+    if (note) {
+        char *message = zsys_sprintf ("%s\n%s", verdict.message, note);
+        free (verdict.message);
+        verdict.message = message;
+    }
     if (verdict.passed)
         zsys_info ("%s", verdict.message);
     else
@@ -218,7 +209,87 @@ s_on_probe (tf_actor_t *actor, void *state, zsock_t *reader)
         tf_actor_phase_done (actor, false, "cannot send the result to the coordinator");
     else
         tf_actor_phase_done (actor, true, NULL);
+}
+
+//  The probe's observations are in: fill gaps from the feed, judge, report
+static int
+s_on_probe (tf_actor_t *actor, void *state, zsock_t *reader)
+{
+    tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
+    tf_exp_liveness_obs_t *obs = tf_exp_liveness_probe_recv (self->probe);
+    tf_actor_remove_reader (actor, zactor_sock (self->probe));
+    zactor_destroy (&self->probe);
+    if (!obs) {
+        tf_actor_phase_done (actor, false, "liveness probe was interrupted");
+        return 0;
+    }
+    uint64_t now = tf_actor_now_ms ();
+    for (size_t index = 0; index < obs->node_count; index++) {
+        tf_exp_liveness_node_t *node = &obs->nodes[index];
+        const s_sample_t *sample = (const s_sample_t *) zhashx_lookup (self->samples, node->name);
+        if (node->source != TF_EXP_SOURCE_NONE || !sample || !sample->up
+            || now > sample->at_ms + TF_EXP_LIVENESS_FEED_FRESH_MS)
+            continue;
+        node->source = TF_EXP_SOURCE_FEED;
+        node->height = sample->height;
+        snprintf (node->tip, sizeof node->tip, "%s", sample->tip);
+        snprintf (node->lib, sizeof node->lib, "%s", sample->lib);
+    }
+    tf_exp_liveness_fill_from_feed (obs, s_lookup, self);
+    s_judge_and_report (self, actor, obs, NULL);
     return 0;
+}
+
+//  A recording without this expectation's observations (the live run never
+//  reached evaluate): every node as its last recorded tip sample shows it
+static tf_exp_liveness_obs_t *
+s_observe_recorded_feed (tf_exp_liveness_t *self, tf_actor_t *actor)
+{
+    const tf_run_nodes_t *nodes = tf_actor_nodes (actor);
+    size_t count = nodes ? nodes->nodes.count : 0;
+    tf_exp_liveness_obs_t *obs = (tf_exp_liveness_obs_t *) zmalloc (sizeof (tf_exp_liveness_obs_t));
+    obs->nodes = (tf_exp_liveness_node_t *) zmalloc ((count + 1) * sizeof (tf_exp_liveness_node_t));
+    obs->node_count = count;
+    for (size_t index = 0; index < count; index++) {
+        const tf_node_info_t *info = &nodes->nodes.items[index];
+        tf_exp_liveness_node_t *node = &obs->nodes[index];
+        node->name = strdup (info->name);
+        node->validator = streq (info->role, "validator");
+        const s_sample_t *sample = (const s_sample_t *) zhashx_lookup (self->samples, info->name);
+        if (!sample || !sample->up)
+            continue;                       //  Unreachable when the recording ends
+        node->source = TF_EXP_SOURCE_FEED;
+        node->height = sample->height;
+        snprintf (node->tip, sizeof node->tip, "%s", sample->tip);
+        snprintf (node->lib, sizeof node->lib, "%s", sample->lib);
+    }
+    return obs;
+}
+
+//  tf replay: judge what the live run observed, as the recording kept it
+static void
+s_evaluate_replay (tf_exp_liveness_t *self, tf_actor_t *actor)
+{
+    const char *recording = getenv ("TF_REPLAY_RECORDING");
+    tf_exp_liveness_obs_t *obs = (tf_exp_liveness_obs_t *) zmalloc (sizeof (tf_exp_liveness_obs_t));
+    int rc = recording ? tf_exp_liveness_recorded (recording, tf_actor_name (actor), obs) : -1;
+    if (rc < 0) {
+        free (obs);
+        tf_actor_phase_done (actor, false, "cannot read the recording (TF_REPLAY_RECORDING)");
+        return;
+    }
+    if (rc == 0) {
+        zsys_info ("liveness: judging the recorded observations nodes=%zu", obs->node_count);
+        s_judge_and_report (self, actor, obs, NULL);
+        return;
+    }
+    free (obs);
+    obs = s_observe_recorded_feed (self, actor);
+    zsys_info ("liveness: no recorded observations; judging the recorded feed nodes=%zu",
+               obs->node_count);
+    s_judge_and_report (self, actor, obs,
+                        "(replay: the recording holds no evaluate of this expectation; "
+                        "judged on each node's last recorded tip)");
 }
 
 //  Start the probe thread on the current node list
@@ -251,6 +322,10 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
     tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
     if (phase != TF_PHASE_EVALUATE || self->probe)
         return TF_ACTOR_ACK;
+    if (self->replay) {
+        s_evaluate_replay (self, actor);
+        return TF_ACTOR_PENDING;
+    }
     if (s_start_probe (self, actor)) {
         tf_actor_phase_done (actor, false, "cannot start the liveness probe");
         return TF_ACTOR_PENDING;

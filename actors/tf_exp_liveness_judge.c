@@ -4,6 +4,7 @@
 #include <math.h>
 #include <msgpack.h>
 #include "tf_exp_liveness_judge.h"
+#include "tf_exp_liveness_record.h"
 
 uint64_t
 tf_exp_liveness_target (uint64_t expected_blocks, double tolerance, uint64_t minimum)
@@ -128,9 +129,10 @@ s_source_name (tf_exp_source_t source)
                                                                                : "unreachable";
 }
 
-#define S_DETAIL_KEYS   8                   //  Keys of the details map below
+#define S_DETAIL_KEYS   9                   //  Keys of the details map below
 
-//  The details map of the report: target, heights, LIBs, sources, agreement
+//  The details map of the report: target, heights, LIBs, sources, agreement,
+//  and the observations themselves, so a replay judges the same inputs
 static void
 s_pack_details (const tf_exp_liveness_obs_t *obs, bool agreement_ok,
                 tf_exp_liveness_verdict_t *verdict)
@@ -181,6 +183,8 @@ s_pack_details (const tf_exp_liveness_obs_t *obs, bool agreement_ok,
     }
     else
         msgpack_pack_nil (&packer);
+    s_pack_str (&packer, "observations");
+    tf_exp_liveness_pack_observations (obs, &packer);
     verdict->details = (uint8_t *) malloc (buffer.size ? buffer.size : 1);
     assert (verdict->details);
     memcpy (verdict->details, buffer.data, buffer.size);

@@ -7,6 +7,7 @@
 #define TF_PROGRESS_MAX_AWAITING    256     //  Characters of the awaited-actors list
 #define TF_PROGRESS_MAX_WORKLOADS   512     //  Characters of the workload counters
 #define TF_PROGRESS_MS_PER_S        1000.0
+#define TF_PROGRESS_MAX_NODES       256     //  Nodes whose heights are followed
 
 struct _tf_progress_t {
     FILE *out;                              //  Not owned
@@ -21,6 +22,11 @@ struct _tf_progress_t {
     char awaiting[TF_PROGRESS_MAX_AWAITING];    //  "a, b" from the last broadcast
     zhash_t *workloads;                     //  Name -> "submitted=N accepted=N"
     int64_t next_ci_line;                   //  zclock_mono of the next periodic line
+    char *nodes[TF_PROGRESS_MAX_NODES];     //  Names of the nodes the feed reported
+    uint64_t heights[TF_PROGRESS_MAX_NODES];    //  Their last answered heights
+    size_t node_count;
+    bool has_stats;                         //  A feed.stats arrived
+    uint64_t transactions;                  //  Included, from the last feed.stats
 };
 
 tf_progress_t *
@@ -44,6 +50,8 @@ tf_progress_destroy (tf_progress_t **self_p)
     if (!self)
         return;
     zhash_destroy (&self->workloads);
+    for (size_t index = 0; index < self->node_count; index++)
+        free (self->nodes[index]);
     free (self);
     *self_p = NULL;
 }
@@ -67,7 +75,20 @@ s_clear_live (tf_progress_t *self)
     }
 }
 
-//  "execute 12.3s/30.0s, run 20.1s" into buffer
+//  ", height 10-12, txs 34" (what the feed reported so far) into buffer
+static void
+s_format_chain (tf_progress_t *self, char *buffer, size_t size)
+{
+    buffer[0] = 0;
+    int used = 0;
+    uint64_t lowest = 0, highest = 0;
+    if (tf_progress_heights (self, &lowest, &highest) > 0)
+        used = snprintf (buffer, size, ", height %" PRIu64 "-%" PRIu64, lowest, highest);
+    if (self->has_stats && used >= 0 && (size_t) used < size)
+        snprintf (buffer + used, size - (size_t) used, ", txs %" PRIu64, self->transactions);
+}
+
+//  "execute 12.3s/30.0s, run 20.1s, height 10-12, txs 34" into buffer
 static void
 s_format_status (tf_progress_t *self, char *buffer, size_t size)
 {
@@ -81,6 +102,10 @@ s_format_status (tf_progress_t *self, char *buffer, size_t size)
                          (double) self->phase_ms / TF_PROGRESS_MS_PER_S, run);
     else
         used = snprintf (buffer, size, "%s %.1fs, run %.1fs", self->phase, in_phase, run);
+    char chain[64];
+    s_format_chain (self, chain, sizeof chain);
+    if (used > 0 && (size_t) used < size)
+        used += snprintf (buffer + used, size - (size_t) used, "%s", chain);
     if (used > 0 && (size_t) used < size && self->awaiting[0])
         snprintf (buffer + used, size - (size_t) used, ", awaiting: %s", self->awaiting);
 }
@@ -175,6 +200,23 @@ s_on_phase (tf_progress_t *self, const tf_run_phase_t *phase)
     self->next_ci_line = zclock_mono () + TF_PROGRESS_CI_INTERVAL_MS;
 }
 
+//  A node's tip sample: keep the last height it answered with
+static void
+s_on_tip (tf_progress_t *self, const tf_feed_tip_t *tip)
+{
+    if (!tip->up)
+        return;
+    size_t index = 0;
+    while (index < self->node_count && strcmp (self->nodes[index], tip->node) != 0)
+        index++;
+    if (index == self->node_count) {
+        if (self->node_count == TF_PROGRESS_MAX_NODES)
+            return;
+        self->nodes[self->node_count++] = strdup (tip->node);
+    }
+    self->heights[index] = tip->height;
+}
+
 void
 tf_progress_message (tf_progress_t *self, const tf_msg_t *msg)
 {
@@ -199,6 +241,13 @@ tf_progress_message (tf_progress_t *self, const tf_msg_t *msg)
             zstr_free (&counters);
             break;
         }
+        case TF_MSG_feed_tip:
+            s_on_tip (self, &msg->feed_tip);
+            break;
+        case TF_MSG_feed_stats:
+            self->has_stats = true;
+            self->transactions = msg->feed_stats.transactions;
+            break;
         default:
             break;
     }
@@ -234,6 +283,19 @@ tf_progress_end (tf_progress_t *self)
     assert (self);
     s_clear_live (self);
     fflush (self->out);
+}
+
+size_t
+tf_progress_heights (tf_progress_t *self, uint64_t *lowest, uint64_t *highest)
+{
+    assert (self && lowest && highest);
+    for (size_t index = 0; index < self->node_count; index++) {
+        if (index == 0 || self->heights[index] < *lowest)
+            *lowest = self->heights[index];
+        if (index == 0 || self->heights[index] > *highest)
+            *highest = self->heights[index];
+    }
+    return self->node_count;
 }
 
 const char *

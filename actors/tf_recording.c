@@ -10,6 +10,7 @@ struct _tf_recording_t {
     int fd;                                 //  Open file
     bool writing;                           //  Append mode
     bool failed;                            //  A write failed (logged once)
+    bool torn;                              //  Reading stopped at a torn last record
     uint64_t count;                         //  Records so far
     uint8_t *buffer;                        //  Read buffer for the current record
     size_t capacity;
@@ -127,8 +128,10 @@ tf_recording_next (tf_recording_t *self, tf_record_t *record)
     assert (self && !self->writing && record);
     uint8_t length_bytes[4];
     int rc = s_read_exact (self->fd, length_bytes, sizeof length_bytes);
-    if (rc <= 0)
+    if (rc <= 0) {
+        self->torn = rc < 0;
         return 0;                           //  End, or torn length: stop there
+    }
     size_t length = (size_t) s_get_be (length_bytes, 4);
     if (length < TF_RECORD_HEAD - 4 || length > TF_MSG_MAX_SIZE + TF_MAX_TOPIC + TF_RECORD_HEAD)
         return -1;
@@ -138,8 +141,10 @@ tf_recording_next (tf_recording_t *self, tf_record_t *record)
         assert (self->buffer);
         self->capacity = length;
     }
-    if (s_read_exact (self->fd, self->buffer, length) != 1)
+    if (s_read_exact (self->fd, self->buffer, length) != 1) {
+        self->torn = true;
         return 0;                           //  Torn last record
+    }
     size_t topic_size = self->buffer[9];
     if (topic_size > TF_MAX_TOPIC || 10 + topic_size > length || self->buffer[8] > TF_SOURCE_FEED)
         return -1;
@@ -159,4 +164,11 @@ tf_recording_count (const tf_recording_t *self)
 {
     assert (self);
     return self->count;
+}
+
+bool
+tf_recording_torn (const tf_recording_t *self)
+{
+    assert (self);
+    return self->torn;
 }

@@ -49,6 +49,9 @@ int tf_recording_append (tf_recording_t *self, tf_source_t source, const char *t
 //  torn last record), -1 on a corrupt record.
 int tf_recording_next (tf_recording_t *self, tf_record_t *record);
 
+//  Did reading stop at a torn last record (a write cut short by a kill)?
+bool tf_recording_torn (const tf_recording_t *self);
+
 //  Records read or written so far.
 uint64_t tf_recording_count (const tf_recording_t *self);
 

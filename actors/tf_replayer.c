@@ -7,6 +7,13 @@
 //  which relays them on control exactly as in the live run. Expectations then
 //  judge the same data offline.
 //
+//  The feed is an XPUB: before it plays anything back, the replayer waits at
+//  deploy until subscriptions have stopped arriving for a settle time, so
+//  every subscriber of the run (coordinator, expectations, tf itself) is
+//  connected when the first record goes out. A replay runs its phases at
+//  once, faster than ZeroMQ's reconnect interval, so without this a
+//  subscriber that connected before the bind would miss the whole feed.
+//
 //  Consumes: run.phase (through the runtime)
 //  Emits:    run.nodes, tx.submitted, workload.status; feed.* on its PUB
 
@@ -15,9 +22,13 @@
 
 struct _tf_replayer_t {
     char *recording_path;                   //  bus.rec of the past run
-    zsock_t *feed;                          //  PUB bound at the run's feed endpoint
+    zsock_t *feed;                          //  XPUB bound at the run's feed endpoint
     tf_actor_t *actor;                      //  Not owned
     uint64_t replayed;                      //  Records re-published
+    uint64_t subscriptions;                 //  Subscription messages seen on the feed
+    int64_t settle_started;                 //  zclock_mono when deploy began to settle
+    int64_t last_subscription;              //  zclock_mono of the last one seen
+    bool settling;                          //  Deploy waits for subscribers
 };
 
 tf_replayer_t *
@@ -26,9 +37,10 @@ tf_replayer_new (const char *recording_path, const char *feed_ep)
     assert (recording_path && feed_ep);
     tf_replayer_t *self = (tf_replayer_t *) zmalloc (sizeof (tf_replayer_t));
     self->recording_path = strdup (recording_path);
-    self->feed = zsock_new (ZMQ_PUB);
+    self->feed = zsock_new (ZMQ_XPUB);
     assert (self->feed);
     zsock_set_sndhwm (self->feed, 0);       //  Queue, never drop, however fast we replay
+    zsock_set_xpub_verbose (self->feed, 1); //  Every subscriber's subscriptions, not just new ones
     if (zsock_bind (self->feed, "%s", feed_ep) < 0) {
         zsys_error ("replayer: cannot bind feed endpoint=%s error=\"%s\"", feed_ep,
                     zmq_strerror (zmq_errno ()));
@@ -109,13 +121,58 @@ s_replay_records (tf_replayer_t *self)
     return rc < 0 ? -1 : 0;
 }
 
+//  Subscriptions arriving on the feed: note when the last one came
+static int
+s_on_subscription (tf_actor_t *actor, void *state, zsock_t *reader)
+{
+    tf_replayer_t *self = (tf_replayer_t *) state;
+    zmsg_t *msg = zmsg_recv (reader);
+    zmsg_destroy (&msg);
+    self->subscriptions++;
+    self->last_subscription = zclock_mono ();
+    return 0;
+}
+
+//  Deploy ends once subscriptions have been quiet for the settle time, or at
+//  the longest wait
+static int
+s_on_timer (tf_actor_t *actor, void *state)
+{
+    tf_replayer_t *self = (tf_replayer_t *) state;
+    if (!self->settling)
+        return 0;
+    int64_t now = zclock_mono ();
+    int64_t quiet_since = self->last_subscription > self->settle_started
+                              ? self->last_subscription
+                              : self->settle_started;
+    if (now - quiet_since < TF_REPLAYER_SETTLE_MS
+        && now - self->settle_started < TF_REPLAYER_SETTLE_MAX_MS) {
+        tf_actor_set_timer (actor, quiet_since + TF_REPLAYER_SETTLE_MS - now);
+        return 0;
+    }
+    self->settling = false;
+    zsys_info ("replayer: feed subscribers settled subscriptions=%" PRIu64 " after=%" PRId64
+               "ms",
+               self->subscriptions, now - self->settle_started);
+    tf_actor_phase_done (actor, true, NULL);
+    return 0;
+}
+
 static int
 s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
 {
     tf_replayer_t *self = (tf_replayer_t *) state;
+    if (!self->actor)
+        tf_actor_add_reader (actor, self->feed, s_on_subscription);
     self->actor = actor;
     if (phase == TF_PHASE_DEPLOY && s_replay_nodes (self)) {
         tf_actor_phase_done (actor, false, "cannot read the recorded node list");
+        return TF_ACTOR_PENDING;
+    }
+    if (phase == TF_PHASE_DEPLOY) {
+        self->settling = true;
+        self->settle_started = zclock_mono ();
+        tf_actor_set_timer (actor, TF_REPLAYER_SETTLE_MS);
         return TF_ACTOR_PENDING;
     }
     if (phase == TF_PHASE_EXECUTE && s_replay_records (self)) {
@@ -128,7 +185,7 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
 const tf_actor_handlers_t *
 tf_replayer_handlers (void)
 {
-    static const tf_actor_handlers_t handlers = {.phase = s_on_phase};
+    static const tf_actor_handlers_t handlers = {.phase = s_on_phase, .timer = s_on_timer};
     return &handlers;
 }
 

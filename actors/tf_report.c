@@ -5,6 +5,7 @@
 #include "tf_junit.h"
 #include "tf_recording.h"
 #include "tf_report.h"
+#include "tf_report_bus.h"
 #include "tf_report_html.h"
 
 #define TF_REPORT_FILE  "report.json"
@@ -174,6 +175,80 @@ tf_report_abort (tf_report_t *self, const char *reason, const char *actor, tf_ph
                                     "phase", tf_phase_name (phase)));
 }
 
+void
+tf_report_replay (tf_report_t *self, const char *recording_path,
+                  const tf_recording_summary_t *summary)
+{
+    assert (self && recording_path && summary);
+    char text[TF_RECORDING_SUMMARY_TEXT];
+    tf_recording_summary_text (summary, text, sizeof text);
+    json_t *replay = json_pack (
+        "{s:s, s:I, s:b, s:s, s:I, s:b, s:b, s:s}", "recording", recording_path, "records",
+        (json_int_t) summary->records, "whole", tf_recording_summary_whole (summary), "ends_in",
+        summary->phase[0] ? summary->phase : "register", "ends_at_ms",
+        (json_int_t) ((summary->aborted && !summary->evaluated ? summary->abort_at_ms
+                                                               : summary->last_ms)
+                      - summary->first_ms),
+        "aborted", summary->aborted, "torn", summary->torn, "summary", text);
+    json_object_set_new (self->root, "replay", replay);
+}
+
+//  Node control requests and their outcomes (restarts, stops, partitions...)
+static json_t *
+s_chaos_events (tf_report_t *self)
+{
+    json_t *chaos = json_array ();
+    size_t index;
+    json_t *event;
+    json_array_foreach (self->events, index, event) {
+        const char *kind = json_string_value (json_object_get (event, "kind"));
+        if (kind && strncmp (kind, "node.control", strlen ("node.control")) == 0)
+            json_array_append (chaos, event);
+    }
+    return chaos;
+}
+
+//  Each phase's length; the sum of repeated phases (none today) per name
+static json_t *
+s_phase_timings (tf_report_t *self)
+{
+    json_t *timings = json_object ();
+    size_t index;
+    json_t *phase;
+    json_array_foreach (self->phases, index, phase) {
+        json_int_t started = json_integer_value (json_object_get (phase, "started_ms"));
+        json_int_t ended = json_integer_value (json_object_get (phase, "ended_ms"));
+        json_int_t length = ended > started ? ended - started : 0;
+        json_object_set_new (phase, "duration_ms", json_integer (length));
+        const char *name = json_string_value (json_object_get (phase, "phase"));
+        json_int_t before = json_integer_value (json_object_get (timings, name));
+        json_object_set_new (timings, name, json_integer (before + length));
+    }
+    return timings;
+}
+
+//  Heights and transactions from the recording, latencies from the results
+static void
+s_add_bus_figures (tf_report_t *self, const char *recording_path)
+{
+    json_t *figures = tf_report_bus (recording_path);
+    json_object_set (self->root, "heights", json_object_get (figures, "heights"));
+    json_t *tx = json_object_get (figures, "tx");
+    size_t index;
+    json_t *entry;
+    json_array_foreach (self->expectations, index, entry) {
+        json_t *latencies = json_object_get (json_object_get (entry, "details"),
+                                             "inclusion_latency_ms");
+        json_t *summary = tf_report_latency_summary (latencies);
+        if (summary) {
+            json_object_set_new (tx, "inclusion_latency_ms", summary);
+            break;
+        }
+    }
+    json_object_set (self->root, "tx", tx);
+    json_decref (figures);
+}
+
 tf_verdict_t
 tf_report_verdict (tf_report_t *self)
 {
@@ -202,6 +277,10 @@ tf_report_write (tf_report_t *self, const char *run_dir, uint64_t rejected_messa
     json_object_set_new (self->root, "ended_ms", json_integer ((json_int_t) now));
     json_object_set_new (self->root, "rejected_messages",
                          json_integer ((json_int_t) rejected_messages));
+    json_object_set_new (self->root, "timings_ms", s_phase_timings (self));
+    json_object_set_new (self->root, "chaos", s_chaos_events (self));
+    char *recording = zsys_sprintf ("%s/%s", run_dir, TF_RECORDING_FILE);
+    s_add_bus_figures (self, recording);
     char *path = zsys_sprintf ("%s/%s", run_dir, TF_REPORT_FILE);
     int rc = tf_json_write_file (self->root, path);
     zstr_free (&path);
@@ -210,7 +289,6 @@ tf_report_write (tf_report_t *self, const char *run_dir, uint64_t rejected_messa
         rc = -1;
     zstr_free (&path);
     path = zsys_sprintf ("%s/%s", run_dir, TF_HTML_FILE);
-    char *recording = zsys_sprintf ("%s/%s", run_dir, TF_RECORDING_FILE);
     if (tf_report_html_write (self->root, recording, path))
         rc = -1;
     zstr_free (&recording);

@@ -10,6 +10,7 @@
 #include "tf_msg.h"
 #include "tf_phase.h"
 #include "tf_plan.h"
+#include "tf_recording_summary.h"
 #include "tf_run_metrics.h"
 
 typedef struct _tf_report_t tf_report_t;
@@ -48,11 +49,18 @@ void tf_report_nodes (tf_report_t *self, const tf_run_nodes_t *nodes);
 void tf_report_abort (tf_report_t *self, const char *reason, const char *actor,
                       tf_phase_t phase);
 
+//  tf replay: the recording judged (its path, and how far its run went).
+void tf_report_replay (tf_report_t *self, const char *recording_path,
+                       const tf_recording_summary_t *summary);
+
 //  The verdict so far: error if aborted, failed if any expectation failed.
 tf_verdict_t tf_report_verdict (tf_report_t *self);
 
-//  Write report.json, junit.xml and report.html (heights drawn from the bus
-//  recording in run_dir) into run_dir. Returns 0 or -1 (logged).
+//  Write report.json, junit.xml and report.html into run_dir. From the bus
+//  recording in run_dir come per-node heights (feed.tip), transaction totals
+//  (feed.stats, tx.submitted by outcome) and the height picture; from the
+//  events, the chaos (node control) list; from the phases, their timings.
+//  Returns 0 or -1 (logged).
 int tf_report_write (tf_report_t *self, const char *run_dir, uint64_t rejected_messages);
 
 #endif

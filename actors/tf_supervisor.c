@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "tf_clean.h"
 #include "tf_plan.h"
 #include "tf_progress.h"
 #include "tf_spawn.h"
@@ -56,6 +57,7 @@ struct _tf_supervisor_t {
     tf_spawn_t *coordinator;
     FILE *pids;                             //  run_dir/pids, one line per process
     zsock_t *control;                       //  SUB to the coordinator's broadcasts
+    zsock_t *feed;                          //  SUB to the block feed, for progress
     tf_progress_t *progress;
     FILE *out;                              //  Progress and verdict, not owned
     FILE *err;                              //  Errors, not owned
@@ -146,10 +148,68 @@ s_drop_workloads (tf_plan_t *plan)
     tf_plan_destroy (&scrap);
 }
 
+//  Is name one of names (NULL-terminated)?
+static bool
+s_listed (const char *const *names, const char *name)
+{
+    for (size_t index = 0; names[index]; index++)
+        if (streq (names[index], name))
+            return true;
+    return false;
+}
+
+//  tf replay --expect: keep only the named expectations (built-in and
+//  custom). Returns 0, or -1 after printing a name the plan does not have.
+static int
+s_keep_expectations (tf_plan_t *plan, const char *const *names, FILE *err)
+{
+    int rc = 0;
+    for (size_t index = 0; names[index]; index++) {
+        bool known = tf_plan_item_by_name (plan, names[index]) != NULL;
+        for (size_t item = 0; known && item < plan->workload_count; item++)
+            known = !streq (plan->workloads[item].name, names[index]);
+        if (!known) {
+            fprintf (err, "tf replay: --expect %s: the recorded plan has no expectation of "
+                          "that name; it has:", names[index]);
+            for (size_t item = 0; item < plan->expectation_count; item++)
+                fprintf (err, " %s", plan->expectations[item].name);
+            for (size_t item = 0; item < plan->custom_count; item++)
+                fprintf (err, " %s", plan->customs[item].name);
+            fprintf (err, "\n");
+            rc = -1;
+        }
+    }
+    if (rc)
+        return rc;
+    //  A scratch plan takes the dropped items over, and its destroy frees them
+    tf_plan_t *scrap = tf_plan_new ("scrap");
+    scrap->expectations = (tf_plan_item_t *) zmalloc ((plan->expectation_count + 1)
+                                                      * sizeof (tf_plan_item_t));
+    scrap->customs = (tf_plan_item_t *) zmalloc ((plan->custom_count + 1)
+                                                 * sizeof (tf_plan_item_t));
+    size_t kept = 0;
+    for (size_t index = 0; index < plan->expectation_count; index++)
+        if (s_listed (names, plan->expectations[index].name))
+            plan->expectations[kept++] = plan->expectations[index];
+        else
+            scrap->expectations[scrap->expectation_count++] = plan->expectations[index];
+    plan->expectation_count = kept;
+    kept = 0;
+    for (size_t index = 0; index < plan->custom_count; index++)
+        if (s_listed (names, plan->customs[index].name))
+            plan->customs[kept++] = plan->customs[index];
+        else
+            scrap->customs[scrap->custom_count++] = plan->customs[index];
+    plan->custom_count = kept;
+    tf_plan_destroy (&scrap);
+    return 0;
+}
+
 //  tf replay: the past run's plan, to judge its recording again. Returns 0,
 //  or -1 after printing why to err.
 static int
-s_load_replay (tf_supervisor_t *self, const char *replay_dir, FILE *err)
+s_load_replay (tf_supervisor_t *self, const char *replay_dir, const char *const *expect_names,
+               FILE *err)
 {
     char *plan_path = zsys_sprintf ("%s/%s", replay_dir, TF_SUPERVISOR_PLAN_FILE);
     char *recording = zsys_sprintf ("%s/%s", replay_dir, TF_SUPERVISOR_RECORDING_FILE);
@@ -171,6 +231,8 @@ s_load_replay (tf_supervisor_t *self, const char *replay_dir, FILE *err)
         goto out;
     }
     s_drop_workloads (self->plan);
+    if (expect_names && s_keep_expectations (self->plan, expect_names, err))
+        goto out;
     free (self->plan->runner);
     self->plan->runner = strdup (TF_SUPERVISOR_REPLAY_RUNNER);
     //  The recording is read by the deployer; it must not depend on our cwd
@@ -196,7 +258,7 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
         self->run_dir = strdup (config->run_dir);
     tf_plan_errors_t *errors = tf_plan_errors_new ();
     if (config->replay_dir) {
-        if (s_load_replay (self, config->replay_dir, err))
+        if (s_load_replay (self, config->replay_dir, config->expect_names, err))
             goto failed_printed;
     }
     else if (!(self->plan = tf_plan_load (config->scenario, errors)))
@@ -251,6 +313,7 @@ tf_supervisor_destroy (tf_supervisor_t **self_p)
     if (self->pids)
         fclose (self->pids);
     zsock_destroy (&self->control);
+    zsock_destroy (&self->feed);
     tf_progress_destroy (&self->progress);
     tf_plan_destroy (&self->plan);
     free (self->feed_ep);
@@ -396,6 +459,11 @@ s_fill_run_dir (tf_supervisor_t *self)
     free (packed);
     if (rc)
         return -1;
+    if (tf_clean_mark (self->run_dir, self->run_id)) {
+        fprintf (self->err, "tf: cannot write %s/%s: %s\n", self->run_dir, TF_CLEAN_MARKER_FILE,
+                 strerror (errno));
+        return -1;
+    }
     char *logs = zsys_sprintf ("%s/logs", self->run_dir);
     rc = mkdir (logs, TF_SUPERVISOR_DIR_MODE);
     if (rc)
@@ -751,19 +819,39 @@ s_read_control (tf_supervisor_t *self)
     }
 }
 
-//  Wait for an event (signal, control message) or the next tick
+//  Receive whatever the scanner (or a replay) published that progress shows
+static void
+s_read_feed (tf_supervisor_t *self)
+{
+    while (zsock_events (self->feed) & ZMQ_POLLIN) {
+        tf_msg_t *msg = tf_msg_recv (self->feed);
+        if (msg)
+            tf_progress_message (self->progress, msg);
+        tf_msg_destroy (&msg);
+    }
+}
+
+//  Wait for an event (signal, control message, feed record) or the next tick
 static void
 s_wait (tf_supervisor_t *self, int64_t timeout_ms)
 {
-    zmq_pollitem_t items[] = {
-        {self->control ? zsock_resolve (self->control) : NULL, 0, ZMQ_POLLIN, 0},
-        {NULL, s_signal_pipe[0], ZMQ_POLLIN, 0},
-    };
-    zmq_pollitem_t *first = self->control ? items : items + 1;
-    int count = self->control ? 2 : 1;
-    if (zmq_poll (first, count, (long) timeout_ms) > 0) {
-        if (self->control && (items[0].revents & ZMQ_POLLIN))
+    zmq_pollitem_t items[3];
+    int count = 0;
+    int control_at = -1, feed_at = -1;
+    if (self->control) {
+        control_at = count;
+        items[count++] = (zmq_pollitem_t){zsock_resolve (self->control), 0, ZMQ_POLLIN, 0};
+    }
+    if (self->feed) {
+        feed_at = count;
+        items[count++] = (zmq_pollitem_t){zsock_resolve (self->feed), 0, ZMQ_POLLIN, 0};
+    }
+    items[count++] = (zmq_pollitem_t){NULL, s_signal_pipe[0], ZMQ_POLLIN, 0};
+    if (zmq_poll (items, count, (long) timeout_ms) > 0) {
+        if (control_at >= 0 && (items[control_at].revents & ZMQ_POLLIN))
             s_read_control (self);
+        if (feed_at >= 0 && (items[feed_at].revents & ZMQ_POLLIN))
+            s_read_feed (self);
         s_drain_signal_pipe ();
     }
 }
@@ -850,6 +938,31 @@ s_print_message (FILE *out, const char *message)
     }
 }
 
+//  Transactions the feed saw included, and how far a replayed recording went
+static void
+s_print_figures (FILE *out, json_t *report)
+{
+    json_t *tx = json_object_get (report, "tx");
+    if (json_is_true (json_object_get (tx, "stats_seen"))) {
+        fprintf (out, "transactions included: %" JSON_INTEGER_FORMAT,
+                 json_integer_value (json_object_get (tx, "included")));
+        json_int_t submitted = json_integer_value (json_object_get (tx, "submitted"));
+        if (submitted > 0) {
+            fprintf (out, " (submitted %" JSON_INTEGER_FORMAT, submitted);
+            const char *outcome;
+            json_t *count;
+            json_object_foreach (json_object_get (tx, "outcomes"), outcome, count)
+                fprintf (out, ", %s %" JSON_INTEGER_FORMAT, outcome, json_integer_value (count));
+            fprintf (out, ")");
+        }
+        fprintf (out, "\n");
+    }
+    const char *replay = json_string_value (
+        json_object_get (json_object_get (report, "replay"), "summary"));
+    if (replay)
+        fprintf (out, "replay: %s\n", replay);
+}
+
 //  Print the verdict from report.json, and every process that ended badly
 static void
 s_print_verdict (tf_supervisor_t *self)
@@ -892,6 +1005,7 @@ s_print_verdict (tf_supervisor_t *self)
             fprintf (out, "  ABORTED in %s%s%s: %s\n", phase ? phase : "?",
                      actor ? " by actor " : "", actor ? actor : "", reason ? reason : "?");
         }
+        s_print_figures (out, report);
         json_decref (report);
     }
     zstr_free (&path);
@@ -954,6 +1068,12 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
     zsock_set_subscribe (self->control, "run.");
     zsock_set_subscribe (self->control, "workload.");
     zsock_connect (self->control, "%s", self->control_ep);   //  Retried until it binds
+    self->feed = zsock_new (ZMQ_SUB);
+    assert (self->feed);
+    zsock_set_linger (self->feed, 0);
+    zsock_set_subscribe (self->feed, "feed.tip");
+    zsock_set_subscribe (self->feed, "feed.stats");
+    zsock_connect (self->feed, "%s", self->feed_ep);         //  A run without a feed never binds
 
     if (s_start_coordinator (self))
         self->start_failed = true;
@@ -973,6 +1093,7 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
         tf_progress_tick (self->progress);
     }
     s_read_control (self);                  //  Last broadcasts, e.g. the abort
+    s_read_feed (self);
     s_sweep_strays (self);
     tf_progress_end (self->progress);
     fclose (self->pids);

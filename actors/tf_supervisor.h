@@ -12,7 +12,13 @@
 //  child. tf is a child subreaper, so processes its children leave behind come
 //  back to it and are stopped before it exits.
 //
+//  The run directory also gets tf.pid (tf_clean.h), the marker that lets
+//  `tf clean` tell a live run from a crashed one. After the verdict tf prints
+//  the transactions the feed saw included, and for a replay how far the
+//  recorded run went.
+//
 //  Consumes (SUB on control): run.phase, run.abort, workload.status
+//  Consumes (SUB on feed): feed.tip, feed.stats (heights and txs for progress)
 
 #ifndef TF_SUPERVISOR_H_INCLUDED
 #define TF_SUPERVISOR_H_INCLUDED
@@ -49,6 +55,8 @@ typedef struct {
     const char *bin_dir;                    //  Where tf-coordinator and the actors live
     const char *replay_dir;                 //  tf replay: a past run directory, whose
                                             //  plan.msgpack and bus.rec replace scenario
+    const char *const *expect_names;        //  tf replay --expect: only these expectations
+                                            //  (NULL-terminated), or NULL for all
 } tf_supervisor_config_t;
 
 //  Load and validate the scenario with the overrides applied. For a replay,

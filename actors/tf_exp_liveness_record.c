@@ -1,0 +1,210 @@
+//  tf_exp_liveness_record.c - what consensus_liveness observed, as part of the record
+
+#include <czmq.h>
+#include "tf_exp_liveness_record.h"
+#include "tf_msg.h"
+#include "tf_recording.h"
+
+#define S_NODE_KEYS     9                   //  Keys of one node's map below
+
+static void
+s_pack_str (msgpack_packer *packer, const char *text)
+{
+    size_t length = strlen (text);
+    msgpack_pack_str (packer, length);
+    msgpack_pack_str_body (packer, text, length);
+}
+
+static const char *
+s_source_name (tf_exp_source_t source)
+{
+    return source == TF_EXP_SOURCE_API ? "api" : source == TF_EXP_SOURCE_FEED ? "feed"
+                                                                               : "unreachable";
+}
+
+void
+tf_exp_liveness_pack_observations (const tf_exp_liveness_obs_t *obs, msgpack_packer *packer)
+{
+    assert (obs && packer);
+    msgpack_pack_array (packer, obs->node_count);
+    for (size_t index = 0; index < obs->node_count; index++) {
+        const tf_exp_liveness_node_t *node = &obs->nodes[index];
+        msgpack_pack_map (packer, S_NODE_KEYS);
+        s_pack_str (packer, "name");
+        s_pack_str (packer, node->name);
+        s_pack_str (packer, "validator");
+        if (node->validator)
+            msgpack_pack_true (packer);
+        else
+            msgpack_pack_false (packer);
+        s_pack_str (packer, "source");
+        s_pack_str (packer, s_source_name (node->source));
+        s_pack_str (packer, "height");
+        msgpack_pack_uint64 (packer, node->height);
+        s_pack_str (packer, "tip");
+        s_pack_str (packer, node->tip);
+        s_pack_str (packer, "lib");
+        s_pack_str (packer, node->lib);
+        s_pack_str (packer, "lib_height");
+        if (node->lib_height_known)
+            msgpack_pack_uint64 (packer, node->lib_height);
+        else
+            msgpack_pack_nil (packer);
+        s_pack_str (packer, "floor_id");
+        s_pack_str (packer, node->floor_id);
+        s_pack_str (packer, "walk_error");
+        if (node->walk_error)
+            s_pack_str (packer, node->walk_error);
+        else
+            msgpack_pack_nil (packer);
+    }
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Reading back
+
+//  Value of key in a msgpack map, or NULL
+static const msgpack_object *
+s_get (const msgpack_object *map, const char *key)
+{
+    if (!map || map->type != MSGPACK_OBJECT_MAP)
+        return NULL;
+    size_t length = strlen (key);
+    for (uint32_t index = 0; index < map->via.map.size; index++) {
+        const msgpack_object_kv *pair = &map->via.map.ptr[index];
+        if (pair->key.type == MSGPACK_OBJECT_STR && pair->key.via.str.size == length
+            && memcmp (pair->key.via.str.ptr, key, length) == 0)
+            return &pair->val;
+    }
+    return NULL;
+}
+
+//  Copy a string value into out (size bytes); -1 unless it is a string that fits
+static int
+s_copy_str (const msgpack_object *value, char *out, size_t size)
+{
+    if (!value || value->type != MSGPACK_OBJECT_STR || value->via.str.size >= size)
+        return -1;
+    memcpy (out, value->via.str.ptr, value->via.str.size);
+    out[value->via.str.size] = 0;
+    return 0;
+}
+
+static char *
+s_dup_str (const msgpack_object *value)
+{
+    if (!value || value->type != MSGPACK_OBJECT_STR)
+        return NULL;
+    return strndup (value->via.str.ptr, value->via.str.size);
+}
+
+static int
+s_get_u64 (const msgpack_object *value, uint64_t *out)
+{
+    if (!value || value->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return -1;
+    *out = value->via.u64;
+    return 0;
+}
+
+//  One node's map into node; 0 or -1
+static int
+s_read_node (const msgpack_object *map, tf_exp_liveness_node_t *node)
+{
+    char source[16];
+    const msgpack_object *validator = s_get (map, "validator");
+    node->name = s_dup_str (s_get (map, "name"));
+    if (!node->name || !validator || validator->type != MSGPACK_OBJECT_BOOLEAN
+        || s_copy_str (s_get (map, "source"), source, sizeof source)
+        || s_get_u64 (s_get (map, "height"), &node->height)
+        || s_copy_str (s_get (map, "tip"), node->tip, sizeof node->tip)
+        || s_copy_str (s_get (map, "lib"), node->lib, sizeof node->lib)
+        || s_copy_str (s_get (map, "floor_id"), node->floor_id, sizeof node->floor_id))
+        return -1;
+    node->validator = validator->via.boolean;
+    node->source = streq (source, "api")    ? TF_EXP_SOURCE_API
+                   : streq (source, "feed") ? TF_EXP_SOURCE_FEED
+                                            : TF_EXP_SOURCE_NONE;
+    node->lib_height_known = s_get_u64 (s_get (map, "lib_height"), &node->lib_height) == 0;
+    node->walk_error = s_dup_str (s_get (map, "walk_error"));
+    return 0;
+}
+
+int
+tf_exp_liveness_obs_from_details (const uint8_t *details, size_t size,
+                                  tf_exp_liveness_obs_t *obs)
+{
+    assert (obs);
+    memset (obs, 0, sizeof *obs);
+    if (!details || size == 0)
+        return -1;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    int rc = -1;
+    if (msgpack_unpack_next (&unpacked, (const char *) details, size, NULL)
+        != MSGPACK_UNPACK_SUCCESS)
+        goto out;
+    const msgpack_object *nodes = s_get (&unpacked.data, "observations");
+    if (!nodes || nodes->type != MSGPACK_OBJECT_ARRAY)
+        goto out;
+    obs->nodes = (tf_exp_liveness_node_t *) zmalloc ((nodes->via.array.size + 1)
+                                                     * sizeof (tf_exp_liveness_node_t));
+    for (uint32_t index = 0; index < nodes->via.array.size; index++) {
+        obs->node_count++;
+        if (s_read_node (&nodes->via.array.ptr[index], &obs->nodes[index]))
+            goto out;
+    }
+    const msgpack_object *floor = s_get (&unpacked.data, "floor");
+    if (floor && floor->type == MSGPACK_OBJECT_MAP) {
+        obs->floor_node = s_dup_str (s_get (floor, "node"));
+        if (!obs->floor_node
+            || s_copy_str (s_get (floor, "lib"), obs->floor_lib, sizeof obs->floor_lib)
+            || s_get_u64 (s_get (floor, "height"), &obs->floor_height))
+            goto out;
+        obs->floor_known = true;
+    }
+    rc = 0;
+out:
+    msgpack_unpacked_destroy (&unpacked);
+    if (rc)
+        tf_exp_liveness_obs_free (obs);
+    return rc;
+}
+
+int
+tf_exp_liveness_recorded (const char *path, const char *name, tf_exp_liveness_obs_t *obs)
+{
+    assert (path && name && obs);
+    memset (obs, 0, sizeof *obs);
+    tf_recording_t *recording = tf_recording_open (path);
+    if (!recording)
+        return -1;
+    int found = 1;
+    tf_record_t record;
+    int rc;
+    while ((rc = tf_recording_next (recording, &record)) == 1) {
+        if (record.source != TF_SOURCE_CONTROL || strcmp (record.topic, "expect.result") != 0)
+            continue;
+        tf_expect_result_t result;
+        if (tf_msg_decode (TF_MSG_expect_result, record.body, record.size, &result))
+            continue;
+        if (streq (result.name, name)) {
+            tf_exp_liveness_obs_t candidate;
+            if (tf_exp_liveness_obs_from_details (result.details.data, result.details.size,
+                                                  &candidate) == 0) {
+                tf_exp_liveness_obs_free (obs);
+                *obs = candidate;
+                found = 0;
+            }
+        }
+        tf_msg_body_free (TF_MSG_expect_result, &result);
+    }
+    tf_recording_destroy (&recording);
+    if (rc < 0) {
+        zsys_error ("liveness: corrupt recording path=%s", path);
+        tf_exp_liveness_obs_free (obs);
+        return -1;
+    }
+    return found;
+}

@@ -1,0 +1,22 @@
+//  tf_report_bus.h - the figures of report.json read from the bus recording
+//
+//  Per-node heights come from the scanner's feed.tip samples, transaction
+//  totals from its feed.stats and from the workloads' tx.submitted records
+//  (relayed on control): what the run saw, as it saw it.
+
+#ifndef TF_REPORT_BUS_H_INCLUDED
+#define TF_REPORT_BUS_H_INCLUDED
+
+#include <jansson.h>
+
+//  Summarise the recording at path. Returns a new object:
+//    heights: {node: {height, max_height, tip, lib, slot, up, at_ms, samples}}
+//    tx: {included, blocks, submitted, outcomes: {accepted: n, ...}, stats_seen}
+//  A missing or unreadable recording gives empty figures (logged).
+json_t *tf_report_bus (const char *recording_path);
+
+//  Summary of an array of latencies (ms): {count, min, p50, p95, max}, or
+//  NULL when latencies is not a non-empty array of numbers. New reference.
+json_t *tf_report_latency_summary (const json_t *latencies);
+
+#endif
