@@ -205,10 +205,11 @@ tf_chaos_schedule_describe (const tf_chaos_schedule_t *schedule)
         used += (size_t) snprintf (text, size, "nothing scheduled");
     for (size_t index = 0; index < schedule->count && used < size; index++) {
         const tf_chaos_step_t *step = &schedule->steps[index];
-        used += (size_t) snprintf (text + used, size - used, "%s+%.1fs %s %s", index ? "; " : "",
-                                   (double) step->at_ms / 1000.0, step->action, step->node);
+        used += (size_t) snprintf (text + used, size - used, "%s+%.1fs %s%s%s",
+                                   index ? "; " : "", (double) step->at_ms / 1000.0,
+                                   step->action, step->node[0] ? " " : "", step->node);
         for (size_t member = 0; member < step->group_count && used < size; member++)
-            used += (size_t) snprintf (text + used, size - used, "%s%s", member ? "," : "{",
+            used += (size_t) snprintf (text + used, size - used, "%s%s", member ? "," : " {",
                                        step->group[member]);
         if (step->group_count && used < size)
             used += (size_t) snprintf (text + used, size - used, "}");

@@ -46,7 +46,8 @@ int tf_chaos_schedule_build (const tf_plan_t *plan, const tf_plan_item_t *item,
 //  Free the strings a schedule owns.
 void tf_chaos_schedule_clear (tf_chaos_schedule_t *schedule);
 
-//  Describe a schedule in one line per step ("+12.4s restart validator-1").
+//  Describe a schedule on one line, steps separated by "; " ("+12.4s restart
+//  validator-1; +20.0s partition {validator-2,executor-0}; +30.0s heal").
 //  Caller owns the result.
 char *tf_chaos_schedule_describe (const tf_chaos_schedule_t *schedule);
 

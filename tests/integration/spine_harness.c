@@ -18,6 +18,7 @@
 #define SPINE_MAX_ENV       512
 #define SPINE_NFTW_FDS      16
 #define SPINE_RUN_DIR_LINE  "run directory: "
+#define SPINE_CMDLINE_MAX   4096            //  Bytes of /proc/PID/cmdline read
 
 extern char **environ;
 
@@ -297,6 +298,37 @@ bool
 spine_pid_alive (pid_t pid)
 {
     return kill (pid, 0) == 0 || errno != ESRCH;
+}
+
+bool
+spine_process_mentions (const char *text)
+{
+    DIR *proc = opendir ("/proc");
+    if (!proc)
+        return false;
+    bool found = false;
+    struct dirent *entry;
+    while (!found && (entry = readdir (proc))) {
+        char *end = NULL;
+        long pid = strtol (entry->d_name, &end, 10);
+        if (*end || pid <= 0 || pid == getpid ())
+            continue;
+        char path[64];
+        snprintf (path, sizeof path, "/proc/%ld/cmdline", pid);
+        FILE *file = fopen (path, "rb");
+        if (!file)
+            continue;
+        char cmdline[SPINE_CMDLINE_MAX];
+        size_t size = fread (cmdline, 1, sizeof cmdline - 1, file);
+        fclose (file);
+        for (size_t index = 0; index < size; index++)
+            if (cmdline[index] == 0)
+                cmdline[index] = ' ';
+        cmdline[size] = 0;
+        found = strstr (cmdline, text) != NULL && spine_pid_alive ((pid_t) pid);
+    }
+    closedir (proc);
+    return found;
 }
 
 static int

@@ -77,6 +77,10 @@ bool spine_all_gone (int64_t timeout_ms);
 //  Is this pid still a process (zombies count as gone once reaped)?
 bool spine_pid_alive (pid_t pid);
 
+//  True if a live process other than this one mentions text on its command
+//  line (e.g. a run directory: every tf-node of a run names its node.yaml there).
+bool spine_process_mentions (const char *text);
+
 //  Kill tf if it still runs, reap everything, remove the test directory.
 void spine_destroy (spine_run_t **run_p);
 

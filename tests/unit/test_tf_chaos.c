@@ -203,6 +203,9 @@ test_tf_chaos_partition_cuts_then_heals (void **state)
     assert_string_equal (schedule->steps[0].group[0], "validator-2");
     assert_string_equal (schedule->steps[1].action, "heal");
     assert_int_equal (schedule->steps[1].at_ms, 4000);
+    char *described = tf_chaos_schedule_describe (schedule);
+    assert_string_equal (described, "+1.0s partition {validator-2}; +4.0s heal");
+    free (described);
     tf_chaos_schedule_clear (schedule);
 
     tf_plan_item_set_bool (&plan->workloads[0], "heal", false);

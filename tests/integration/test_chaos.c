@@ -1,0 +1,435 @@
+//  test_chaos.c - the chaos workloads through real runs: tf, the local
+//  deployer's node control, tf-node on loopback, the scanner and
+//  consensus_liveness. Each run must pass or fail for the right reason, show
+//  every node-control request and its outcome in report.json with the
+//  workload's seeded schedule, let the nodes settle before evaluation, and
+//  leave no process behind.
+//
+//  Two of three validators stopped for good through node control is
+//  test_liveness's "two validators are stopped" case; it is not repeated here.
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include "spine_harness.h"
+#include "tf_msg.h"
+#include "tf_recording.h"
+#include "tf_run_metrics.h"
+#include "tf_wl_chaos.h"
+
+#define S_MAX_PIDS          64              //  Processes a run lists in its pids file
+#define S_MAX_EVENTS        64              //  Node-control events one test looks at
+#define S_EARLY_MS          100             //  Clock slack between timer and event stamp
+#define S_RESTART_SEED      4               //  run.seed of chaos_restart.yaml
+#define S_OTHER_SEED        5               //  Another seed, another schedule
+
+//  Restart order of the first Recipe 4 run, for the same-seed test
+static char *s_first_order;
+
+//  ---------------------------------------------------------------------------
+//  Helpers
+
+//  Nothing of the run survives it: actors, and nodes
+static void
+s_assert_nothing_survives (spine_run_t *run)
+{
+    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
+    pid_t pids[S_MAX_PIDS];
+    size_t count = spine_run_pids (run, pids, S_MAX_PIDS);
+    assert_true (count >= 5);               //  Coordinator, deployer, scanner, workload, exp.
+    for (size_t index = 0; index < count; index++)
+        assert_false (spine_pid_alive (pids[index]));
+    assert_false (spine_process_mentions (spine_run_dir (run)));
+}
+
+//  Run a fixture to the end; returns report.json (caller decrefs)
+static json_t *
+s_run (void **state, const char *scenario, int expected_exit)
+{
+    spine_run_t *run = *state = spine_start (scenario, true, NULL);
+    assert_non_null (run);
+    int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
+    if (code != expected_exit) {
+        char *output = spine_output (run);
+        print_message ("tf output:\n%s\n", output);
+        free (output);
+    }
+    assert_int_equal (code, expected_exit);
+    s_assert_nothing_survives (run);
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    return report;
+}
+
+//  The consensus_liveness entry of report.json (borrowed)
+static json_t *
+s_liveness (json_t *report)
+{
+    size_t index;
+    json_t *entry;
+    json_array_foreach (json_object_get (report, "expectations"), index, entry)
+        if (streq (json_string_value (json_object_get (entry, "kind")), "consensus_liveness"))
+            return entry;
+    fail_msg ("no consensus_liveness result in the report");
+    return NULL;
+}
+
+//  When a phase started (Unix ms)
+static int64_t
+s_phase_started (json_t *report, const char *phase)
+{
+    size_t index;
+    json_t *entry;
+    json_array_foreach (json_object_get (report, "phases"), index, entry)
+        if (streq (json_string_value (json_object_get (entry, "phase")), phase))
+            return json_integer_value (json_object_get (entry, "started_ms"));
+    fail_msg ("phase %s missing from the report", phase);
+    return 0;
+}
+
+//  The run events of one kind that an actor caused, in order (borrowed)
+static size_t
+s_events (json_t *report, const char *kind, const char *actor, json_t **found, size_t max)
+{
+    size_t count = 0;
+    size_t index;
+    json_t *event;
+    json_array_foreach (json_object_get (report, "events"), index, event)
+        if (streq (json_string_value (json_object_get (event, "kind")), kind)
+            && streq (json_string_value (json_object_get (event, "actor")), actor)) {
+            assert_true (count < max);
+            found[count++] = event;
+        }
+    return count;
+}
+
+static int64_t
+s_at (json_t *event)
+{
+    return json_integer_value (json_object_get (event, "at_ms"));
+}
+
+static const char *
+s_str (json_t *object, const char *key)
+{
+    return json_string_value (json_object_get (object, key));
+}
+
+//  The schedule a workload of a fixture plans with this seed, as described
+static char *
+s_planned (const char *scenario, const char *workload, uint64_t seed,
+           tf_chaos_schedule_t *schedule)
+{
+    char *path = spine_scenario_path (scenario);
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    tf_plan_t *plan = tf_plan_load (path, errors);
+    assert_non_null (plan);
+    tf_plan_set_seed (plan, seed);
+    const tf_plan_item_t *item = tf_plan_item_by_name (plan, workload);
+    assert_non_null (item);
+    char error[256] = "";
+    assert_int_equal (tf_chaos_schedule_build (plan, item, tf_run_metrics (plan).duration_ms,
+                                               schedule, error, sizeof error), 0);
+    char *described = tf_chaos_schedule_describe (schedule);
+    tf_plan_destroy (&plan);
+    tf_plan_errors_destroy (&errors);
+    zstr_free (&path);
+    return described;
+}
+
+//  The workload's status in the report: stopped, every request answered
+//  well, and the schedule shown with the seed it came from
+static void
+s_assert_workload (json_t *report, const char *name, uint64_t seed, const char *schedule,
+                   size_t steps)
+{
+    json_t *status = json_object_get (json_object_get (report, "workloads"), name);
+    assert_non_null (status);
+    assert_string_equal (s_str (status, "state"), "stopped");
+    assert_int_equal (json_integer_value (json_object_get (status, "submitted")), steps);
+    assert_int_equal (json_integer_value (json_object_get (status, "accepted")), steps);
+    assert_int_equal (json_integer_value (json_object_get (status, "rejected")), 0);
+    char *expected = zsys_sprintf ("seed %" PRIu64 ": %s", seed, schedule);
+    assert_string_equal (s_str (status, "detail"), expected);
+    zstr_free (&expected);
+}
+
+//  Every step of the schedule was requested through the coordinator at its
+//  planned time (or later; a step planned past execute as the cooldown starts)
+//  and succeeded; request and outcome name the node. Evaluation began no
+//  sooner than the run's cooldown after the last outcome.
+static void
+s_assert_steps_done (json_t *report, const char *workload, const tf_chaos_schedule_t *schedule)
+{
+    json_t *requests[S_MAX_EVENTS], *outcomes[S_MAX_EVENTS], *failures[S_MAX_EVENTS];
+    size_t count = s_events (report, "node.control", workload, requests, S_MAX_EVENTS);
+    assert_int_equal (count, schedule->count);
+    assert_int_equal (s_events (report, "node.control.done", workload, outcomes, S_MAX_EVENTS),
+                      count);
+    assert_int_equal (s_events (report, "node.control.failed", workload, failures,
+                                S_MAX_EVENTS), 0);
+    int64_t execute = s_phase_started (report, "execute");
+    int64_t cooldown_started = s_phase_started (report, "cooldown");
+    for (size_t index = 0; index < count; index++) {
+        const tf_chaos_step_t *step = &schedule->steps[index];
+        const char *node = step->node[0] ? step->node : NULL;
+        int64_t due = execute + step->at_ms;
+        if (due > cooldown_started)
+            due = cooldown_started;
+        assert_true (s_at (requests[index]) >= due - S_EARLY_MS);
+        assert_true (s_at (outcomes[index]) >= s_at (requests[index]));
+        if (index)
+            assert_true (s_at (requests[index]) >= s_at (outcomes[index - 1]));
+        if (node) {
+            assert_string_equal (s_str (requests[index], "node"), node);
+            assert_string_equal (s_str (outcomes[index], "node"), node);
+        }
+        assert_non_null (strstr (s_str (requests[index], "detail"), step->action));
+        assert_non_null (strstr (s_str (outcomes[index], "detail"), step->action));
+    }
+    int64_t cooldown = json_integer_value (
+        json_object_get (json_object_get (report, "run_metrics"), "cooldown_ms"));
+    assert_true (cooldown > 0);
+    assert_true (s_phase_started (report, "evaluate") >= s_at (outcomes[count - 1]) + cooldown);
+}
+
+//  The nodes restarted, in order, as the report's outcomes say: "a,b,c"
+static char *
+s_restart_order (json_t *report)
+{
+    json_t *outcomes[S_MAX_EVENTS];
+    size_t count = s_events (report, "node.control.done", "chaos_random_restart", outcomes,
+                             S_MAX_EVENTS);
+    char *order = strdup ("");
+    for (size_t index = 0; index < count; index++) {
+        char *longer = zsys_sprintf ("%s%s%s", order, index ? "," : "",
+                                     s_str (outcomes[index], "node"));
+        free (order);
+        order = longer;
+    }
+    return order;
+}
+
+//  node.control.done run events in the run's bus recording
+static size_t
+s_recorded_outcomes (spine_run_t *run)
+{
+    char *path = zsys_sprintf ("%s/%s", spine_run_dir (run), TF_RECORDING_FILE);
+    tf_recording_t *recording = tf_recording_open (path);
+    zstr_free (&path);
+    assert_non_null (recording);
+    size_t count = 0;
+    tf_record_t record;
+    int rc;
+    while ((rc = tf_recording_next (recording, &record)) == 1) {
+        if (record.source != TF_SOURCE_CONTROL || !streq (record.topic, "run.event"))
+            continue;
+        tf_run_event_t event;
+        assert_int_equal (tf_msg_decode (TF_MSG_run_event, record.body, record.size, &event), 0);
+        if (streq (event.kind, "node.control.done"))
+            count++;
+        tf_msg_body_free (TF_MSG_run_event, &event);
+    }
+    assert_int_equal (rc, 0);
+    tf_recording_destroy (&recording);
+    return count;
+}
+
+//  Recipe 4 in short: passes with the seed's restarts done; returns the order
+static char *
+s_recipe4 (void **state)
+{
+    json_t *report = s_run (state, "chaos_restart.yaml", 0);
+    json_t *liveness = s_liveness (report);
+    assert_true (json_is_true (json_object_get (liveness, "passed")));
+    assert_string_equal (s_str (json_object_get (liveness, "details"), "agreement"), "ok");
+
+    tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
+    char *planned = s_planned ("chaos_restart.yaml", "chaos_random_restart", S_RESTART_SEED,
+                               schedule);
+    assert_true (schedule->count >= 2);
+    for (size_t index = 0; index < schedule->count; index++)
+        assert_string_equal (schedule->steps[index].action, "restart");
+    s_assert_workload (report, "chaos_random_restart", S_RESTART_SEED, planned,
+                       schedule->count);
+    s_assert_steps_done (report, "chaos_random_restart", schedule);
+    assert_int_equal (s_recorded_outcomes ((spine_run_t *) *state), schedule->count);
+    char *order = s_restart_order (report);
+    free (planned);
+    free (schedule);
+    json_decref (report);
+    return order;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Tests
+
+static void
+test_chaos_recipe4_passes_with_restarts_in_the_report (void **state)
+{
+    free (s_first_order);
+    s_first_order = s_recipe4 (state);
+}
+
+static void
+test_chaos_same_seed_restarts_the_same_nodes_in_order (void **state)
+{
+    if (!s_first_order) {                   //  Run on its own
+        s_first_order = s_recipe4 (state);
+        spine_teardown (state);
+    }
+    char *order = s_recipe4 (state);
+    assert_string_equal (order, s_first_order);
+    free (order);
+
+    //  Another seed plans another schedule for the same scenario
+    tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
+    char *first = s_planned ("chaos_restart.yaml", "chaos_random_restart", S_RESTART_SEED,
+                             schedule);
+    tf_chaos_schedule_clear (schedule);
+    char *other = s_planned ("chaos_restart.yaml", "chaos_random_restart", S_OTHER_SEED,
+                             schedule);
+    assert_string_not_equal (first, other);
+    free (first);
+    free (other);
+    free (schedule);
+}
+
+static void
+test_chaos_partition_healed_passes_liveness_and_agreement (void **state)
+{
+    json_t *report = s_run (state, "chaos_partition_heal.yaml", 0);
+    json_t *liveness = s_liveness (report);
+    assert_true (json_is_true (json_object_get (liveness, "passed")));
+    json_t *details = json_object_get (liveness, "details");
+    assert_string_equal (s_str (details, "agreement"), "ok");
+    json_int_t target = json_integer_value (json_object_get (details, "target"));
+    json_t *heights = json_object_get (details, "heights");
+    assert_int_equal (json_object_size (heights), 3);
+    assert_true (json_integer_value (json_object_get (heights, "validator-2")) >= target);
+
+    tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
+    char *planned = s_planned ("chaos_partition_heal.yaml", "chaos_partition", 21, schedule);
+    assert_string_equal (planned, "+2.0s partition {validator-2}; +4.0s heal");
+    s_assert_workload (report, "chaos_partition", 21, planned, 2);
+    s_assert_steps_done (report, "chaos_partition", schedule);
+    tf_chaos_schedule_clear (schedule);
+    free (planned);
+    free (schedule);
+    json_decref (report);
+}
+
+static void
+test_chaos_partition_never_healed_fails_agreement (void **state)
+{
+    json_t *report = s_run (state, "chaos_partition_unhealed.yaml", 1);
+    json_t *liveness = s_liveness (report);
+    assert_false (json_is_true (json_object_get (liveness, "passed")));
+    const char *message = s_str (liveness, "message");
+    assert_non_null (strstr (message, "consensus agreement violated: "));
+    assert_non_null (strstr (message, "does not hold validator-2's LIB "));
+    assert_string_equal (s_str (json_object_get (liveness, "details"), "agreement"),
+                         "violated");
+    assert_string_equal (s_str (report, "verdict"), "failed");
+
+    tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
+    char *planned = s_planned ("chaos_partition_unhealed.yaml", "chaos_partition", 21,
+                               schedule);
+    assert_string_equal (planned, "+2.0s partition {validator-2}");
+    s_assert_workload (report, "chaos_partition", 21, planned, 1);
+    s_assert_steps_done (report, "chaos_partition", schedule);
+    tf_chaos_schedule_clear (schedule);
+    free (planned);
+    free (schedule);
+    json_decref (report);
+}
+
+static void
+test_chaos_pause_then_resume_passes (void **state)
+{
+    json_t *report = s_run (state, "chaos_pause.yaml", 0);
+    json_t *liveness = s_liveness (report);
+    assert_true (json_is_true (json_object_get (liveness, "passed")));
+    assert_string_equal (s_str (json_object_get (liveness, "details"), "agreement"), "ok");
+
+    tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
+    char *planned = s_planned ("chaos_pause.yaml", "chaos_pause", 22, schedule);
+    assert_string_equal (planned, "+2.0s pause validator-1; +9.0s resume validator-1");
+    s_assert_workload (report, "chaos_pause", 22, planned, 2);
+    s_assert_steps_done (report, "chaos_pause", schedule);
+    //  Paused until the end of execute; resumed as the cooldown started, and
+    //  the cooldown held open a full cooldown after that (s_assert_steps_done)
+    json_t *requests[S_MAX_EVENTS], *outcomes[S_MAX_EVENTS];
+    assert_int_equal (s_events (report, "node.control", "chaos_pause", requests, S_MAX_EVENTS),
+                      2);
+    assert_int_equal (s_events (report, "node.control.done", "chaos_pause", outcomes,
+                                S_MAX_EVENTS), 2);
+    int64_t cooldown_started = s_phase_started (report, "cooldown");
+    assert_true (s_at (outcomes[0]) < cooldown_started);
+    assert_true (s_at (requests[1]) >= cooldown_started);
+    assert_true (s_at (requests[1]) - s_at (outcomes[0]) >= 8000 - 2000 - S_EARLY_MS);
+    free (planned);
+    free (schedule);
+    json_decref (report);
+}
+
+//  tf validate (and tf run) refuse chaos without node control, and node
+//  control on a runner that cannot do it, at the key's line and column
+static void
+test_chaos_refused_without_node_control (void **state)
+{
+    struct {
+        const char *scenario;
+        const char *where;
+        const char *message;
+    } cases[] = {
+        {"chaos_refused.yaml", ":5:18: workloads[0].chaos_pause: ",
+         "chaos workloads require node control (set node_control: true)"},
+        {"chaos_k8s.yaml", ":4:15: node_control: ",
+         "runner 'k8s' cannot do node control, which chaos workloads need"},
+    };
+    for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++)
+        for (int command = 0; command < 2; command++) {
+            char *path = spine_scenario_path (cases[index].scenario);
+            const char *args[] = {command ? "run" : "validate", path, NULL};
+            spine_run_t *run = *state = spine_start_args (args, NULL);
+            assert_non_null (run);
+            assert_int_equal (spine_wait_exit (run, SPINE_EVENT_TIMEOUT_MS), 2);
+            char *output = spine_output (run);
+            char *expected = zsys_sprintf ("%s%s%s", path, cases[index].where,
+                                           cases[index].message);
+            if (!strstr (output, expected))
+                print_message ("expected '%s' in:\n%s\n", expected, output);
+            assert_non_null (strstr (output, expected));
+            assert_null (strstr (output, "run directory: "));      //  Nothing started
+            assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
+            zstr_free (&expected);
+            free (output);
+            zstr_free (&path);
+            spine_teardown (state);
+        }
+}
+
+int
+main (void)
+{
+    spine_init ();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown (test_chaos_refused_without_node_control, spine_teardown),
+        cmocka_unit_test_teardown (test_chaos_recipe4_passes_with_restarts_in_the_report,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_chaos_same_seed_restarts_the_same_nodes_in_order,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_chaos_partition_healed_passes_liveness_and_agreement,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_chaos_partition_never_healed_fails_agreement,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_chaos_pause_then_resume_passes, spine_teardown),
+    };
+    int rc = cmocka_run_group_tests_name ("chaos", tests, NULL, NULL);
+    free (s_first_order);
+    return rc;
+}
