@@ -157,7 +157,12 @@ tf_wl_tx_wallets_next (tf_wl_tx_wallets_t *self, tf_tx_t *tx, size_t *sender_p)
         free (pending);
         return -1;
     }
-    //  The same hash twice would mean the same note spent twice: impossible
+    //  The same tx again: its note came back when it expired, and the same
+    //  recipient was drawn. Only an expired record can hold a note in use.
+    s_pending_t *previous = (s_pending_t *) zhashx_lookup (self->pending, tx->hash_hex);
+    assert (!previous || previous->state == S_EXPIRED);
+    if (previous)
+        zhashx_delete (self->pending, tx->hash_hex);
     int rc = zhashx_insert (self->pending, tx->hash_hex, pending);
     assert (rc == 0);
     *sender_p = sender;

@@ -5,6 +5,8 @@
 //    --stop-producing validator-1,validator-2
 //        POST <testing_url>/testing/faults {"produce_blocks": false} on each
 //        (node/README.md 4.1), from a worker thread
+//    --drop-transactions validator-0,validator-1
+//        POST <testing_url>/testing/faults {"drop_transactions": true} on each
 //    --node-control "stop validator-1"       (repeatable, applied in order)
 //    --node-control "partition validator-2,validator-3"
 //        node.control to the coordinator; waits for each reply
@@ -16,6 +18,7 @@
 #define S_MAX_CONTROLS      16              //  --node-control flags
 #define S_MAX_NODES         TF_PLAN_MAX_NODES
 #define S_FAULTS_BODY       "{\"produce_blocks\":false}"
+#define S_DROP_BODY         "{\"drop_transactions\":true}"
 
 typedef struct {
     char *action;                           //  "stop", "partition", ...
@@ -24,6 +27,9 @@ typedef struct {
 
 typedef struct {
     const char *stop_producing;             //  Comma-separated node names, or NULL
+    const char *drop_transactions;          //  Comma-separated node names, or NULL
+    bool posting_drops;                     //  The worker posts drop_transactions
+    bool drops_done;
     long after_ms;                          //  Delay into execute before the faults
     s_control_t controls[S_MAX_CONTROLS];
     size_t control_count;
@@ -66,6 +72,8 @@ typedef struct {
     char **urls;                            //  Testing URLs (owned by the caller until signal)
     char **names;
     size_t count;
+    const char *body;                       //  Fault switch to post
+    const char *what;                       //  For the log: "block production off"
 } s_post_args_t;
 
 //  The thread: switch block production off on each node, report "ok" or why not
@@ -74,6 +82,8 @@ s_post_worker (zsock_t *pipe, void *arg)
 {
     const s_post_args_t *args = (const s_post_args_t *) arg;
     size_t count = args->count;
+    char *body = strdup (args->body);
+    char *what = strdup (args->what);
     char **urls = (char **) zmalloc ((count + 1) * sizeof (char *));
     char **names = (char **) zmalloc ((count + 1) * sizeof (char *));
     for (size_t index = 0; index < count; index++) {
@@ -87,13 +97,12 @@ s_post_worker (zsock_t *pipe, void *arg)
         long status = 0;
         char *answer = NULL;
         if (!client
-            || tf_node_client_request (client, TF_NODE_PATH_FAULTS, S_FAULTS_BODY, &status,
-                                       &answer)
+            || tf_node_client_request (client, TF_NODE_PATH_FAULTS, body, &status, &answer)
             || status != 200)
-            error = zsys_sprintf ("cannot switch block production off on %s (http %ld)",
-                                  names[index], status);
+            error = zsys_sprintf ("cannot switch %s on %s (http %ld)", what, names[index],
+                                  status);
         else
-            zsys_info ("fault: block production off node=%s", names[index]);
+            zsys_info ("fault: %s node=%s", what, names[index]);
         free (answer);
         tf_node_client_destroy (&client);
     }
@@ -105,11 +114,13 @@ s_post_worker (zsock_t *pipe, void *arg)
     }
     free (urls);
     free (names);
+    free (body);
+    free (what);
     char *command = zstr_recv (pipe);       //  $TERM
     zstr_free (&command);
 }
 
-static void s_next_control (tf_actor_t *actor, s_fault_t *fault);
+static void s_apply (tf_actor_t *actor, s_fault_t *fault);
 
 //  The fault switches are in (or failed): go on with node control
 static int
@@ -119,11 +130,14 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
     char *outcome = zstr_recv (reader);
     tf_actor_remove_reader (actor, reader);
     zactor_destroy (&fault->worker);
-    fault->faults_done = true;
+    if (fault->posting_drops)
+        fault->drops_done = true;
+    else
+        fault->faults_done = true;
     if (!outcome || !streq (outcome, "ok"))
         tf_actor_phase_done (actor, false, outcome ? outcome : "fault worker interrupted");
     else
-        s_next_control (actor, fault);
+        s_apply (actor, fault);             //  Next switch, then node control
     zstr_free (&outcome);
     return 0;
 }
@@ -133,10 +147,15 @@ static int
 s_start_stop_producing (tf_actor_t *actor, s_fault_t *fault)
 {
     const tf_run_nodes_t *nodes = tf_actor_nodes (actor);
-    tf_strs_t targets = s_split (fault->stop_producing);
+    fault->posting_drops = fault->faults_done || !fault->stop_producing;
+    tf_strs_t targets =
+        s_split (fault->posting_drops ? fault->drop_transactions : fault->stop_producing);
     s_post_args_t args = {.urls = (char **) zmalloc ((targets.count + 1) * sizeof (char *)),
                           .names = targets.items,
-                          .count = targets.count};
+                          .count = targets.count,
+                          .body = fault->posting_drops ? S_DROP_BODY : S_FAULTS_BODY,
+                          .what = fault->posting_drops ? "transaction dropping"
+                                                       : "block production off"};
     int rc = 0;
     for (size_t target = 0; target < targets.count && rc == 0; target++) {
         const char *url = NULL;
@@ -144,7 +163,7 @@ s_start_stop_producing (tf_actor_t *actor, s_fault_t *fault)
             if (streq (nodes->nodes.items[index].name, targets.items[target]))
                 url = nodes->nodes.items[index].testing_url;
         if (!url) {
-            tf_actor_phase_done (actor, false, "stop-producing: no testing API for a named node");
+            tf_actor_phase_done (actor, false, "fault switch: no testing API for a named node");
             rc = -1;
         }
         args.urls[target] = (char *) url;
@@ -211,12 +230,14 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     return 0;
 }
 
-//  Apply the faults: production switches first, then node control requests
+//  Apply the faults: production switches first, then transaction dropping,
+//  then node control requests
 static void
 s_apply (tf_actor_t *actor, s_fault_t *fault)
 {
-    if (fault->stop_producing && !fault->faults_done)
-        s_start_stop_producing (actor, fault);  //  Goes on to node control when done
+    if ((fault->stop_producing && !fault->faults_done)
+        || (fault->drop_transactions && !fault->drops_done))
+        s_start_stop_producing (actor, fault);  //  Comes back here when done
     else
         s_next_control (actor, fault);
 }
@@ -262,7 +283,7 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
     for (int index = 1; index < *argc; index++) {
         const char *flag = argv[index];
         if (!streq (flag, "--stop-producing") && !streq (flag, "--node-control")
-            && !streq (flag, "--after")) {
+            && !streq (flag, "--after") && !streq (flag, "--drop-transactions")) {
             argv[kept++] = argv[index];
             continue;
         }
@@ -271,6 +292,10 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
         const char *value = argv[++index];
         if (streq (flag, "--stop-producing")) {
             fault->stop_producing = value;
+            continue;
+        }
+        if (streq (flag, "--drop-transactions")) {
+            fault->drop_transactions = value;
             continue;
         }
         if (streq (flag, "--after")) {
@@ -314,7 +339,8 @@ main (int argc, char **argv)
             "A test workload that breaks nodes when execute starts, then acks.\n"
             "Also: --stop-producing NODE[,NODE] (testing API fault switch), --node-control\n"
             "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...),\n"
-            "--after MS (apply them that long into execute).");
+            "--after MS (apply them that long into execute), --drop-transactions NODE[,NODE]\n"
+            "(testing API: accept transactions and discard them).");
     if (rc == 0) {
         zsys_init ();
         zsys_set_logident ("tf-test-fault");

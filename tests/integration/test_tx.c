@@ -1,0 +1,203 @@
+//  test_tx.c - the transaction workload and tx_inclusion through real runs:
+//  tf, the local deployer, tf-node, the scanner, tf-workload-transactions,
+//  tf-expect-tx-inclusion, and faults applied by tf-test-fault. A replay of
+//  each kept run must reach the same verdict from the recording alone.
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include "spine_harness.h"
+
+#define S_TITLE         "tx_inclusion_expectation: "
+
+//  The tx_inclusion entry of report.json (borrowed), or NULL
+static json_t *
+s_inclusion (json_t *report)
+{
+    size_t index;
+    json_t *entry;
+    json_array_foreach (json_object_get (report, "expectations"), index, entry)
+        if (streq (json_string_value (json_object_get (entry, "kind")), "tx_inclusion"))
+            return entry;
+    return NULL;
+}
+
+//  An integer of the details map
+static json_int_t
+s_figure (json_t *details, const char *key)
+{
+    json_t *value = json_object_get (details, key);
+    assert_true (json_is_integer (value));
+    return json_integer_value (value);
+}
+
+//  Wait for tf to exit with expected_exit; print its output if it did not
+static void
+s_expect_exit (spine_run_t *run, int expected_exit)
+{
+    int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
+    if (code != expected_exit) {
+        char *output = spine_output (run);
+        print_message ("tf output:\n%s\n", output);
+        free (output);
+    }
+    assert_int_equal (code, expected_exit);
+    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
+}
+
+//  Run a fixture to the end, leaving no process; returns report.json
+static json_t *
+s_run (void **state, const char *scenario, int expected_exit)
+{
+    spine_run_t *run = *state = spine_start (scenario, true, NULL);
+    assert_non_null (run);
+    s_expect_exit (run, expected_exit);
+    pid_t pids[64];
+    size_t count = spine_run_pids (run, pids, 64);
+    assert_true (count >= 5);               //  Coordinator, deployer, scanner, workload, expectation
+    for (size_t index = 0; index < count; index++)
+        assert_false (spine_pid_alive (pids[index]));
+    assert_false (spine_process_mentions (spine_run_dir (run)));
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    return report;
+}
+
+//  Percentile maps carry p50 <= p90 <= p99 <= max
+static void
+s_assert_percentiles (json_t *details, const char *key)
+{
+    json_t *map = json_object_get (details, key);
+    assert_true (json_is_object (map));
+    json_int_t p50 = s_figure (map, "p50"), p90 = s_figure (map, "p90");
+    json_int_t p99 = s_figure (map, "p99"), max = s_figure (map, "max");
+    assert_true (p50 <= p90 && p90 <= p99 && p99 <= max);
+}
+
+//  tf replay of the first run: same exit code, same figures, same first line
+static void
+s_assert_replay_agrees (spine_run_t *live, json_t *live_entry, int expected_exit)
+{
+    const char *args[] = {"replay", spine_run_dir (live), NULL};
+    const char *env[] = {"LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1", NULL};   //  Keep a pass too
+    spine_run_t *replay = spine_start_args (args, env);
+    assert_non_null (replay);
+    s_expect_exit (replay, expected_exit);
+    json_t *report = spine_report (replay);
+    assert_non_null (report);
+    json_t *entry = s_inclusion (report);
+    assert_non_null (entry);
+    assert_int_equal (json_is_true (json_object_get (entry, "passed")),
+                      json_is_true (json_object_get (live_entry, "passed")));
+    json_t *details = json_object_get (entry, "details");
+    json_t *live_details = json_object_get (live_entry, "details");
+    const char *keys[] = {"submitted", "accepted", "rejected", "included", "required",
+                          "lost_in_reorgs", "retried"};
+    for (size_t index = 0; index < sizeof keys / sizeof keys[0]; index++)
+        assert_int_equal (s_figure (details, keys[index]), s_figure (live_details, keys[index]));
+    const char *message = json_string_value (json_object_get (entry, "message"));
+    const char *live_message = json_string_value (json_object_get (live_entry, "message"));
+    assert_string_equal (message, live_message);
+    json_decref (report);
+    spine_destroy (&replay);
+}
+
+static void
+test_tx_recipe2_passes_with_details (void **state)
+{
+    json_t *report = s_run (state, "tx_recipe2.yaml", 0);
+    json_t *entry = s_inclusion (report);
+    assert_non_null (entry);
+    assert_true (json_is_true (json_object_get (entry, "passed")));
+    json_t *details = json_object_get (entry, "details");
+    json_int_t submitted = s_figure (details, "submitted");
+    json_int_t included = s_figure (details, "included");
+    assert_true (submitted >= 50);          //  10 per block over 6 s of 400 ms blocks
+    assert_true (included > 0);
+    assert_true (included >= s_figure (details, "required"));
+    assert_int_equal (s_figure (details, "required"), (submitted + 1) / 2);
+    assert_int_equal (s_figure (details, "accepted") + s_figure (details, "rejected")
+                          + s_figure (details, "failed"),
+                      submitted);
+    assert_true (json_is_number (json_object_get (details, "min_ratio")));
+    assert_true (json_number_value (json_object_get (details, "min_ratio")) == 0.5);
+    assert_true (s_figure (details, "lost_in_reorgs") >= 0);
+    s_assert_percentiles (details, "latency_ms");
+    s_assert_percentiles (details, "lib_latency_ms");
+    assert_true (s_figure (json_object_get (details, "latency_ms"), "max") > 0);
+    json_t *latencies = json_object_get (details, "inclusion_latency_ms");
+    assert_int_equal (json_array_size (latencies), (size_t) included);
+    char *first_line = zsys_sprintf (S_TITLE "%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT
+                                     " included (", included, submitted);
+    const char *message = json_string_value (json_object_get (entry, "message"));
+    assert_non_null (message);
+    assert_ptr_equal (strstr (message, first_line), message);
+    zstr_free (&first_line);
+    s_assert_replay_agrees ((spine_run_t *) *state, entry, 0);
+    json_decref (report);
+}
+
+static void
+test_tx_inclusion_fails_when_every_node_drops_transactions (void **state)
+{
+    json_t *report = s_run (state, "tx_dropped.yaml", 1);
+    json_t *entry = s_inclusion (report);
+    assert_non_null (entry);
+    assert_false (json_is_true (json_object_get (entry, "passed")));
+    json_t *details = json_object_get (entry, "details");
+    json_int_t submitted = s_figure (details, "submitted");
+    json_int_t required = s_figure (details, "required");
+    assert_true (submitted >= 4);           //  Every user sent at least once
+    assert_int_equal (s_figure (details, "accepted"), submitted);   //  Taken, then dropped
+    assert_int_equal (s_figure (details, "included"), 0);
+    assert_int_equal (required, (submitted + 1) / 2);
+    char *expected = zsys_sprintf (S_TITLE "observed 0 below required %" JSON_INTEGER_FORMAT
+                                   "\n- ", required);
+    const char *message = json_string_value (json_object_get (entry, "message"));
+    assert_non_null (message);
+    assert_ptr_equal (strstr (message, expected), message);
+    zstr_free (&expected);
+    s_assert_replay_agrees ((spine_run_t *) *state, entry, 1);
+    json_decref (report);
+}
+
+static void
+test_tx_submissions_move_off_a_stopped_node (void **state)
+{
+    json_t *report = s_run (state, "tx_node_down.yaml", 0);
+    json_t *entry = s_inclusion (report);
+    assert_non_null (entry);
+    assert_true (json_is_true (json_object_get (entry, "passed")));
+    json_t *details = json_object_get (entry, "details");
+    json_int_t accepted = s_figure (details, "accepted");
+    assert_true (accepted >= 20);
+    assert_int_equal (s_figure (details, "failed"), 0);
+    assert_int_equal (s_figure (details, "rejected"), 0);
+    //  About a third of the submissions drew validator-2 first and moved on
+    assert_true (s_figure (details, "retried") > 0);
+    json_t *by_node = json_object_get (details, "by_node");
+    json_int_t moved_to = 0;
+    if (json_object_get (by_node, "validator-0"))
+        moved_to += s_figure (by_node, "validator-0");
+    if (json_object_get (by_node, "validator-1"))
+        moved_to += s_figure (by_node, "validator-1");
+    assert_true (moved_to >= accepted - 6);  //  At most one block's worth before the stop
+    assert_non_null (strstr (json_string_value (json_object_get (entry, "message")),
+                             "moved to another node"));
+    json_decref (report);
+}
+
+int
+main (void)
+{
+    spine_init ();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown (test_tx_recipe2_passes_with_details, spine_teardown),
+        cmocka_unit_test_teardown (test_tx_inclusion_fails_when_every_node_drops_transactions,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_tx_submissions_move_off_a_stopped_node, spine_teardown),
+    };
+    return cmocka_run_group_tests_name ("tx", tests, NULL, NULL);
+}
