@@ -103,6 +103,7 @@ tf_tx_build (const tf_tx_input_t *inputs, size_t input_count, const tf_tx_output
     assert (encoded);
     size_t written = tf_tx_encode (inputs, input_count, outputs, output_count, encoded);
     assert (written == size);
+    (void) written;
     tf_keys_tx_hash (encoded, size, tx->hash);
     free (encoded);
     tf_keys_hex32 (tx->hash, tx->hash_hex);

@@ -165,6 +165,7 @@ tf_wl_tx_wallets_next (tf_wl_tx_wallets_t *self, tf_tx_t *tx, size_t *sender_p)
         zhashx_delete (self->pending, tx->hash_hex);
     int rc = zhashx_insert (self->pending, tx->hash_hex, pending);
     assert (rc == 0);
+    (void) rc;
     *sender_p = sender;
     return 0;
 }

@@ -364,6 +364,10 @@ test_tf_plan_yaml_rejects_impossible_combinations (void **state)
     S_EXPECT ("name: t\nexpectations:\n  - tx_inclusion: {min_ratio: 0.9}\n",
               {3, 19, "expectations[0].tx_inclusion",
                "tx_inclusion requires a transactions workload"});
+    //  A replay plays the recorded workloads back: their expectations stand alone
+    tf_plan_t *replayed = s_load_ok ("name: t\nexpectations:\n  - tx_inclusion: {}\n"
+                                     "run: {runner: replay}\n");
+    tf_plan_destroy (&replayed);
     S_EXPECT ("name: t\ntopology: {validators: 3}\nnode_control: true\nworkloads:\n"
               "  - chaos_random_restart: {min_delay: 2m, max_delay: 1m}\n",
               {5, 39, "workloads[0].chaos_random_restart.min_delay",
