@@ -12,7 +12,7 @@
 #include "tf_clean.h"
 
 #define S_PROC_READ_MAX     65536           //  Bytes of /proc/PID/cmdline or environ read
-#define S_STARTTIME_FIELD   20              //  Field 22 of /proc/PID/stat, counted after comm
+#define S_STARTTIME_FIELD   19              //  Field 22 of /proc/PID/stat, counted from state (3)
 #define S_POLL_MS           50              //  Re-check interval while processes stop
 #define S_NFTW_FDS          16
 #define S_MS_PER_S          1000
