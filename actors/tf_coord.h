@@ -6,13 +6,16 @@
 //  -> done; no phase starts before every live actor acknowledged the previous
 //  one. A lost heartbeat, a failed ack, a phase deadline or SIGTERM aborts the
 //  run: the abort is published and the run goes straight to cleanup, which is
-//  always delivered to the deployer.
+//  always delivered to the deployer. Under the replay runner the timed phases
+//  take no time (the replayer plays the recording back at once) and the
+//  report says how far the recorded run went (tf_recording_summary.h).
 //
 //  Consumes: actor.hello, actor.heartbeat, run.phase.ack, run.nodes,
 //            expect.result, workload.status, tx.submitted, node.control,
 //            node.control.reply
 //  Emits:    actor.welcome, run.plan, run.nodes, run.phase, run.abort,
-//            run.event, workload.status and tx.submitted (relayed on control),
+//            run.event, workload.status, tx.submitted and expect.result
+//            (relayed on control, so the recording keeps them),
 //            node.control (relayed),
 //            node.control.reply (relayed), actor.error
 

@@ -7,6 +7,10 @@
 //  API (tf_exp_liveness_probe); the scanner's last tip sample stands in for a
 //  node the probe cannot reach but the scanner could, recently, and the
 //  feed's block records stand in for chain walks the probe could not finish.
+//  The observations judged travel in the result's details (see
+//  tf_exp_liveness_record.h); under `tf replay` (runner "replay") the
+//  expectation judges the recorded ones instead of probing, or, when the
+//  recorded run never reached evaluate, each node's last recorded tip.
 //
 //  Consumes: run.plan, run.nodes, run.phase, feed.tip, feed.block
 //  Emits:    expect.result (in evaluate, before its ack)

@@ -132,8 +132,9 @@ s_drop_workloads (tf_plan_t *plan)
     scrap->workload_count = plan->workload_count;
     plan->workloads = NULL;
     plan->workload_count = 0;
-    scrap->customs = (tf_plan_item_t *) zmalloc ((plan->custom_count + 1) * sizeof (tf_plan_item_t));
-    tf_plan_item_t *kept = (tf_plan_item_t *) zmalloc ((plan->custom_count + 1) * sizeof (tf_plan_item_t));
+    size_t items_size = (plan->custom_count + 1) * sizeof (tf_plan_item_t);
+    scrap->customs = (tf_plan_item_t *) zmalloc (items_size);
+    tf_plan_item_t *kept = (tf_plan_item_t *) zmalloc (items_size);
     size_t kept_count = 0;
     for (size_t index = 0; index < plan->custom_count; index++) {
         tf_plan_item_t *item = &plan->customs[index];
@@ -409,7 +410,8 @@ s_prepare_run_dir (tf_supervisor_t *self)
             return TF_EXIT_ERROR;
         }
         //  The random part of the directory name is the run id
-        self->run_id = strdup (strrchr (self->run_dir, '/') + 1 + strlen (TF_SUPERVISOR_RUN_PREFIX));
+        const char *name = strrchr (self->run_dir, '/') + 1;
+        self->run_id = strdup (name + strlen (TF_SUPERVISOR_RUN_PREFIX));
     }
     self->control_ep = zsys_sprintf ("ipc://%s/control.ipc", self->run_dir);
     self->service_ep = zsys_sprintf ("ipc://%s/service.ipc", self->run_dir);

@@ -307,7 +307,8 @@ test_artifacts_junit_is_valid_xml (void **state)
     char *argv[] = {xmllint, "--noout", junit, NULL};
     assert_int_equal (s_run_tool (argv, out), 0);
     char *text = s_read_file (junit);
-    assert_non_null (strstr (text, "<testsuite name=\"liveness_smoke\" tests=\"1\" failures=\"0\""));
+    assert_non_null (
+        strstr (text, "<testsuite name=\"liveness_smoke\" tests=\"1\" failures=\"0\""));
     assert_non_null (strstr (text, "<testcase classname=\"tf.liveness_smoke\" name=\""
                                    "consensus_liveness\""));
     free (text);

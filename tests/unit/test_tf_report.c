@@ -193,7 +193,8 @@ test_tf_report_writes_figures_from_results_and_recording (void **state)
     //  junit.xml: one case per expectation, the failure's message escaped
     char *junit = s_read (fixture->dir, "junit.xml");
     assert_non_null (strstr (junit, "tests=\"2\" failures=\"1\" errors=\"0\""));
-    assert_non_null (strstr (junit, "<testcase classname=\"tf.liveness_smoke\" name=\"tx_inclusion\""));
+    assert_non_null (
+        strstr (junit, "<testcase classname=\"tf.liveness_smoke\" name=\"tx_inclusion\""));
     assert_non_null (strstr (junit, "<failure message=\"height &lt;3&gt; &amp; &quot;low&quot; "
                                     "&apos;here&apos;\">height &lt;3&gt;"));
     assert_null (strstr (junit, "\x01"));
