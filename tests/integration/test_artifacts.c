@@ -488,6 +488,39 @@ test_artifacts_killed_run_leaves_a_recording_replay_reads (void **state)
     free (output);
     json_decref (replayed);
     spine_destroy (&replay);
+
+    //  tf clean finds the dead run by its marker and removes it, by run id
+    char *marker = zsys_sprintf ("%s/tf.pid", spine_run_dir (run));
+    char *text = s_read_file (marker);
+    char run_id[64] = "";
+    assert_int_equal (sscanf (text, "%*d %*u %63s", run_id), 1);
+    free (text);
+    char *root = strdup (spine_run_dir (run));
+    *strrchr (root, '/') = 0;
+    const char *dry[] = {"clean", "--dir", root, "--run-id", run_id, "--dry-run", NULL};
+    spine_run_t *clean = spine_start_args (dry, NULL);
+    assert_int_equal (spine_wait_exit (clean, SPINE_RUN_TIMEOUT_MS), 0);
+    output = spine_output (clean);
+    char *would = zsys_sprintf ("run %s: would stop 0 process(es) and remove %s", run_id,
+                                spine_run_dir (run));
+    assert_non_null (strstr (output, would));
+    free (output);
+    spine_destroy (&clean);
+    assert_int_equal (access (marker, F_OK), 0);
+    const char *args[] = {"clean", "--dir", root, "--run-id", run_id, NULL};
+    clean = spine_start_args (args, NULL);
+    assert_int_equal (spine_wait_exit (clean, SPINE_RUN_TIMEOUT_MS), 0);
+    output = spine_output (clean);
+    char *removed = zsys_sprintf ("run %s: stopped 0 process(es), removed %s", run_id,
+                                  spine_run_dir (run));
+    assert_non_null (strstr (output, removed));
+    assert_int_not_equal (access (spine_run_dir (run), F_OK), 0);
+    free (output);
+    spine_destroy (&clean);
+    zstr_free (&removed);
+    zstr_free (&would);
+    free (root);
+    zstr_free (&marker);
 }
 
 int

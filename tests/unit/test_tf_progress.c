@@ -135,6 +135,58 @@ test_tf_progress_done_awaits_nobody (void **state)
     tf_progress_destroy (&progress);
 }
 
+//  A feed.tip sample of node at height (up or not)
+static tf_msg_t
+s_tip (const char *node, uint64_t height, bool up)
+{
+    tf_msg_t msg = {.id = TF_MSG_feed_tip};
+    msg.feed_tip = (tf_feed_tip_t) {.node = (char *) node, .tip = "t", .height = height,
+                                    .lib = "l", .mode = "Online", .up = up};
+    return msg;
+}
+
+static void
+test_tf_progress_shows_heights_and_transactions_from_the_feed (void **state)
+{
+    s_screen_t *screen = (s_screen_t *) *state;
+    tf_progress_t *progress = tf_progress_new (screen->out, true);
+    tf_msg_t execute = s_phase ("execute", 4, 30000, NULL, 0);
+    tf_progress_message (progress, &execute);
+    tf_msg_t tips[] = {s_tip ("validator-0", 12, true), s_tip ("validator-1", 10, true),
+                       s_tip ("validator-2", 11, true), s_tip ("validator-1", 0, false)};
+    for (size_t index = 0; index < 4; index++)
+        tf_progress_message (progress, &tips[index]);
+    tf_msg_t stats = {.id = TF_MSG_feed_stats};
+    stats.feed_stats = (tf_feed_stats_t) {.blocks = 13, .transactions = 34, .nodes_up = 2,
+                                          .nodes = 3};
+    tf_progress_message (progress, &stats);
+    uint64_t lowest = 0, highest = 0;
+    //  A node that stops answering keeps the last height it answered with
+    assert_int_equal (tf_progress_heights (progress, &lowest, &highest), 3);
+    assert_int_equal (lowest, 10);
+    assert_int_equal (highest, 12);
+    tf_progress_tick (progress);
+    fflush (screen->out);
+    assert_non_null (strstr (screen->text, "\r\033[Kexecute "));
+    assert_non_null (strstr (screen->text, "s/30.0s, run "));
+    assert_non_null (strstr (screen->text, ", height 10-12, txs 34"));
+    tf_progress_destroy (&progress);
+}
+
+static void
+test_tf_progress_without_feed_shows_no_heights (void **state)
+{
+    s_screen_t *screen = (s_screen_t *) *state;
+    tf_progress_t *progress = tf_progress_new (screen->out, true);
+    tf_msg_t execute = s_phase ("execute", 4, 30000, NULL, 0);
+    tf_progress_message (progress, &execute);
+    tf_progress_tick (progress);
+    fflush (screen->out);
+    assert_null (strstr (screen->text, "height"));
+    assert_null (strstr (screen->text, "txs"));
+    tf_progress_destroy (&progress);
+}
+
 int
 main (void)
 {
@@ -145,6 +197,10 @@ main (void)
         cmocka_unit_test_setup_teardown (test_tf_progress_keeps_one_live_line, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_tf_progress_done_awaits_nobody, s_setup,
+                                         s_teardown),
+        cmocka_unit_test_setup_teardown (
+            test_tf_progress_shows_heights_and_transactions_from_the_feed, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_tf_progress_without_feed_shows_no_heights, s_setup,
                                          s_teardown),
     };
     return cmocka_run_group_tests_name ("tf_progress", tests, NULL, NULL);
