@@ -213,7 +213,8 @@ s_on_new_block (tf_wl_tx_t *self)
         snprintf (job->hash, sizeof job->hash, "%s", tx.hash_hex);
         job->json = tx.json;                //  Moves into the job
         tx.json = NULL;
-        job->first_node = (size_t) tf_rng_range (&self->node_rng, 0, (int64_t) self->node_count - 1);
+        job->first_node =
+            (size_t) tf_rng_range (&self->node_rng, 0, (int64_t) self->node_count - 1);
         zlistx_add_end (self->queue, job);
         self->built++;
         tf_tx_free (&tx);

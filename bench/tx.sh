@@ -71,10 +71,12 @@ run_tf () {         #  run_tf RATE RUN_DIR [with-wrk]
             sleep 0.1
         done
         for yaml in "$dir"/nodes/validator-*/node.yaml; do
-            port=$(awk '/^http:/ { want = 1 } want && /address:/ { gsub(/[":]/, " "); print $3; exit }' "$yaml")
+            node=$(basename "$(dirname "$yaml")")
+            port=$(awk '/^http:/ { want = 1 }
+                        want && /address:/ { gsub(/[":]/, " "); print $3; exit }' "$yaml")
             wrk -t1 -c$WRK_CONNECTIONS -d"${DURATION%s}s" -s "$ROOT/bench/node_tx.lua" \
-                "http://127.0.0.1:$port" -- "$WORK/gen/txs-$(basename "$(dirname "$yaml")").ndjson" 1 \
-                >"$dir.wrk-$(basename "$(dirname "$yaml")")" 2>&1 &
+                "http://127.0.0.1:$port" -- "$WORK/gen/txs-$node.ndjson" 1 \
+                >"$dir.wrk-$node" 2>&1 &
             WRK_PIDS+=($!)
         done
     fi
@@ -100,9 +102,9 @@ for rate in $RATES; do
     starved=$(grep -ho 'starved=[0-9]*' "$dir/logs/transactions.log" | tail -1 | cut -d= -f2)
     asked=$((planned + starved))
     keeps_up=$(awk -v a="$accepted" -v p="$asked" 'BEGIN { print (p > 0 && a >= 0.9 * p) ? 1 : 0 }')
-    printf "rate %4d/block: asked %6d, accepted %6d (%5.0f tx/s), failed %d, included %6d, passed %s\n" \
-        "$rate" "$asked" "$accepted" "$(awk -v a="$accepted" -v s="$SECONDS_RUN" 'BEGIN { print a / s }')" \
-        "$failed" "$included" "$passed"
+    per_second=$(awk -v a="$accepted" -v s="$SECONDS_RUN" 'BEGIN { print a / s }')
+    printf "rate %4d/block: asked %6d, accepted %6d (%5.0f tx/s), failed %d, included %6d, %s\n" \
+        "$rate" "$asked" "$accepted" "$per_second" "$failed" "$included" "passed $passed"
     if [ "$keeps_up" = 1 ] && [ "$failed" = 0 ] && [ "$passed" = True ]; then
         BEST=$rate
     fi
@@ -110,10 +112,12 @@ done
 [ "$BEST" -gt 0 ] || { echo "no rate was sustained"; exit 1; }
 echo "highest sustained rate: $BEST txs/block"
 
-echo "== 2. rate $BEST/block with wrk posting pre-signed txs to the same nodes ($WRK_CONNECTIONS connections each)"
+echo "== 2. rate $BEST/block, wrk posting pre-signed txs to the same nodes" \
+     "($WRK_CONNECTIONS connections each)"
 "$BIN/tf-node-benchgen" "$WORK/gen" 1 "$TXS" 1000 0.5 10 >/dev/null
 #  One third of the pre-signed txs per node, so no tx reaches two nodes from wrk
-awk -v dir="$WORK/gen" '{ print > (dir "/txs-validator-" (NR % 3) ".ndjson") }' "$WORK/gen/txs.ndjson"
+awk -v dir="$WORK/gen" '{ print > (dir "/txs-validator-" (NR % 3) ".ndjson") }' \
+    "$WORK/gen/txs.ndjson"
 dir=$WORK/load
 run_tf "$BEST" "$dir" with-wrk
 accepted=$(figure "$dir/report.json" "d['accepted']")
@@ -122,9 +126,17 @@ for out in "$dir".wrk-*; do
     n=$(sed -n 's/^BENCH accepted=\([0-9]*\).*/\1/p' "$out")
     WRK_ACCEPTED=$((WRK_ACCEPTED + ${n:-0}))
 done
-echo "workload accepted:   $accepted in $SECONDS_RUN s ($(awk -v a="$accepted" -v s="$SECONDS_RUN" 'BEGIN { printf "%.0f", a / s }') tx/s)"
-echo "wrk accepted:        $WRK_ACCEPTED in $SECONDS_RUN s ($(awk -v a="$WRK_ACCEPTED" -v s="$SECONDS_RUN" 'BEGIN { printf "%.0f", a / s }') tx/s)"
-awk -v a="$accepted" -v w="$WRK_ACCEPTED" 'BEGIN { if (w > 0) printf "ratio workload/wrk: %.3f\n", a / w }'
-echo "tx_inclusion:        $(figure "$dir/report.json" "'passed=%s included=%d/%d failed=%d' % (passed, d['included'], d['submitted'], d['failed'])")"
-echo "latency to block:    $(figure "$dir/report.json" "'p50 %d ms p99 %d ms' % (d['latency_ms']['p50'], d['latency_ms']['p99'])")"
-echo "latency to LIB:      $(figure "$dir/report.json" "'p50 %d ms p99 %d ms' % (d['lib_latency_ms']['p50'], d['lib_latency_ms']['p99'])")"
+rate_of () {        #  rate_of COUNT: per second of execute
+    awk -v a="$1" -v s="$SECONDS_RUN" 'BEGIN { printf "%.0f", a / s }'
+}
+echo "workload accepted:   $accepted in $SECONDS_RUN s ($(rate_of "$accepted") tx/s)"
+echo "wrk accepted:        $WRK_ACCEPTED in $SECONDS_RUN s ($(rate_of "$WRK_ACCEPTED") tx/s)"
+awk -v a="$accepted" -v w="$WRK_ACCEPTED" \
+    'BEGIN { if (w > 0) printf "ratio workload/wrk: %.3f\n", a / w }'
+REPORT=$dir/report.json
+echo "tx_inclusion:        $(figure "$REPORT" "'passed=%s included=%d/%d failed=%d' \
+    % (passed, d['included'], d['submitted'], d['failed'])")"
+echo "latency to block:    $(figure "$REPORT" "'p50 %d ms p99 %d ms' \
+    % (d['latency_ms']['p50'], d['latency_ms']['p99'])")"
+echo "latency to LIB:      $(figure "$REPORT" "'p50 %d ms p99 %d ms' \
+    % (d['lib_latency_ms']['p50'], d['lib_latency_ms']['p99'])")"

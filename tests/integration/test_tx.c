@@ -56,7 +56,7 @@ s_run (void **state, const char *scenario, int expected_exit)
     s_expect_exit (run, expected_exit);
     pid_t pids[64];
     size_t count = spine_run_pids (run, pids, 64);
-    assert_true (count >= 5);               //  Coordinator, deployer, scanner, workload, expectation
+    assert_true (count >= 5);   //  Coordinator, deployer, scanner, workload, expectation
     for (size_t index = 0; index < count; index++)
         assert_false (spine_pid_alive (pids[index]));
     assert_false (spine_process_mentions (spine_run_dir (run)));
