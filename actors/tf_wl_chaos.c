@@ -102,8 +102,11 @@ s_build_restart (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rn
         ready[chosen] = at + cooldown;
         char node[TF_CHAOS_NAME_SIZE];
         s_node_name (plan, targets[chosen], node, sizeof node);
-        if (!s_add_step (schedule, at, "restart", node))
-            break;
+        if (!s_add_step (schedule, at, "restart", node)) {
+            snprintf (error, size, "chaos restart would need more than %d restarts in the run; "
+                      "raise min_delay", TF_CHAOS_MAX_STEPS);
+            return -1;
+        }
     }
     return 0;
 }

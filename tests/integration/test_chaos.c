@@ -370,7 +370,6 @@ test_chaos_pause_then_resume_passes (void **state)
     int64_t cooldown_started = s_phase_started (report, "cooldown");
     assert_true (s_at (outcomes[0]) < cooldown_started);
     assert_true (s_at (requests[1]) >= cooldown_started);
-    assert_true (s_at (requests[1]) - s_at (outcomes[0]) >= 8000 - 2000 - S_EARLY_MS);
     free (planned);
     free (schedule);
     json_decref (report);

@@ -232,6 +232,27 @@ test_tf_chaos_single_validator_only_is_refused (void **state)
     tf_plan_destroy (&plan);
 }
 
+//  A schedule too long to hold is refused, not cut short
+static void
+test_tf_chaos_refuses_a_schedule_too_long (void **state)
+{
+    tf_plan_t *plan = s_restart_plan (3, 0, true, false, 5);
+    tf_plan_item_set_ms (&plan->workloads[0], "min_delay", 10);
+    tf_plan_item_set_ms (&plan->workloads[0], "max_delay", 10);
+    tf_plan_item_set_ms (&plan->workloads[0], "target_cooldown", 0);
+    tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
+    char error[128] = "";
+    assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], TEST_DURATION_MS,
+                                               schedule, error, sizeof error), -1);
+    assert_string_equal (error, "chaos restart would need more than 1024 restarts in the run; "
+                                "raise min_delay");
+    assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], 1024 * 10 + 5,
+                                               schedule, error, sizeof error), 0);
+    assert_int_equal (schedule->count, 1024);
+    free (schedule);
+    tf_plan_destroy (&plan);
+}
+
 //  Cooldown is counted in blocks: 5 after an ordinary run, 15 after chaos,
 //  which at the seeds' 2 s slots is at least their 30 s minimum
 static void
@@ -294,6 +315,7 @@ main (void)
         cmocka_unit_test (test_tf_chaos_never_restarts_the_only_validator),
         cmocka_unit_test (test_tf_chaos_refuses_when_no_target_is_eligible),
         cmocka_unit_test (test_tf_chaos_single_validator_only_is_refused),
+        cmocka_unit_test (test_tf_chaos_refuses_a_schedule_too_long),
         cmocka_unit_test (test_tf_chaos_partition_cuts_then_heals),
         cmocka_unit_test (test_tf_chaos_cooldown_is_in_blocks_and_longer_after_chaos),
         cmocka_unit_test (test_tf_rng_streams_are_deterministic_and_distinct),
