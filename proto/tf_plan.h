@@ -19,6 +19,7 @@
 #define TF_PLAN_MAX_ITEMS       64      //  Workloads, expectations, custom actors each
 #define TF_PLAN_MAX_KNOBS       32      //  Knobs per item
 #define TF_PLAN_MAX_WALLETS     100000
+#define TF_PLAN_MAX_GENESIS_NOTES 255   //  Nodes + wallets: one genesis tx funds them all
 #define TF_PLAN_MAX_NAME        64      //  Scenario, actor and profile names, bytes
 #define TF_PLAN_MAX_STR         4096    //  Any other string (commands, knob values), bytes
 #define TF_PLAN_MAX_WIRE        (4u << 20)  //  Largest packed plan accepted, bytes

@@ -105,6 +105,25 @@ test_tf_plan_duration_format_uses_largest_exact_unit (void **state)
     }
 }
 
+//  One genesis tx funds every node and wallet, and it holds 255 notes
+static void
+test_tf_plan_wallets_fit_the_genesis_with_the_nodes (void **state)
+{
+    (void) state;
+    tf_plan_t *plan = tf_plan_new ("genesis");
+    tf_plan_set_topology (plan, TF_NETWORK_STAR, 3, 0);
+    tf_plan_set_wallets (plan, TF_PLAN_MAX_GENESIS_NOTES - 3, 100);
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    assert_int_equal (tf_plan_build (plan, errors), 0);
+    tf_plan_set_wallets (plan, TF_PLAN_MAX_GENESIS_NOTES - 2, 100);
+    assert_int_equal (tf_plan_build (plan, errors), -1);
+    assert_string_equal (s_error_at (errors, "wallets"),
+                         "expected at most 252 wallets with 3 nodes (the genesis transaction "
+                         "holds 255 notes, one per node and wallet), got 253");
+    tf_plan_errors_destroy (&errors);
+    tf_plan_destroy (&plan);
+}
+
 static void
 test_tf_plan_builder_fills_knob_defaults_in_catalogue_order (void **state)
 {
@@ -486,6 +505,7 @@ main (void)
         cmocka_unit_test (test_tf_plan_builder_rejects_impossible_combinations),
         cmocka_unit_test (test_tf_plan_builder_checks_scalars_and_knob_types),
         cmocka_unit_test (test_tf_plan_dup_is_deep),
+        cmocka_unit_test (test_tf_plan_wallets_fit_the_genesis_with_the_nodes),
         cmocka_unit_test (test_tf_plan_errors_print_formats_positions),
         cmocka_unit_test (test_tf_catalog_lists_every_kind_with_program_and_knobs),
     };
