@@ -252,6 +252,16 @@ s_last_activity_ms (const char *run_dir)
     return newest;
 }
 
+//  Did the run get as far as its report?
+static bool
+s_has_report (const char *run_dir)
+{
+    char *path = zsys_sprintf ("%s/report.json", run_dir);
+    bool exists = access (path, F_OK) == 0;
+    zstr_free (&path);
+    return exists;
+}
+
 static bool
 s_wanted (const tf_clean_config_t *config, const char *run_id)
 {
@@ -291,6 +301,14 @@ s_clean_one (const tf_clean_config_t *config, const char *run_dir, const char *n
         return 0;                           //  Younger than asked: not a candidate
     pid_t pids[TF_CLEAN_MAX_PIDS];
     size_t count = s_find_processes (run_dir, pids);
+    //  A run that reached its verdict and left nothing running was kept on
+    //  purpose (a failure, or KEEP_LOGS): only removed when asked for by id or age
+    bool asked = config->run_ids || config->older_than_ms > 0;
+    if (!asked && count == 0 && s_has_report (run_dir)) {
+        fprintf (out, "run %s: finished with a report, kept (remove it with --run-id %s or "
+                 "--older-than): %s\n", run_id, run_id, run_dir);
+        return 0;
+    }
     if (config->dry_run) {
         fprintf (out, "run %s: would stop %zu process(es) and remove %s (idle %" PRId64 " s)\n",
                  run_id, count, run_dir, idle_ms / S_MS_PER_S);

@@ -7,7 +7,9 @@
 //  is alive, stops the processes a dead run left (those in its pids file and
 //  any whose command line or TF_RUN_DIR names the run directory, each
 //  checked again before a signal: SIGTERM, then SIGKILL after a grace), and
-//  removes the directory.
+//  removes the directory. A dead run that finished (report.json written,
+//  nothing left running) was kept on purpose: it goes only when named by id or
+//  old enough for --older-than.
 
 #ifndef TF_CLEAN_H_INCLUDED
 #define TF_CLEAN_H_INCLUDED

@@ -246,6 +246,22 @@ test_tf_clean_waits_for_an_unmarked_young_directory (void **state)
     zstr_free (&dir);
 }
 
+static void
+test_tf_clean_keeps_a_finished_run_unless_asked (void **state)
+{
+    fixture_t *fixture = (fixture_t *) *state;
+    char *dir = s_make_run_dir (fixture, "kept01");
+    s_mark_crashed (dir, "kept01");
+    s_write (dir, "report.json", "{\"verdict\": \"failed\"}\n");
+    assert_int_equal (s_clean (fixture, 0, NULL, false), 0);
+    assert_true (s_exists (dir));
+    assert_non_null (strstr (fixture->output, "run kept01: finished with a report, kept"));
+    const char *only[] = {"kept01", NULL};
+    assert_int_equal (s_clean (fixture, 0, only, false), 0);
+    assert_false (s_exists (dir));
+    zstr_free (&dir);
+}
+
 int
 main (void)
 {
@@ -253,6 +269,8 @@ main (void)
         cmocka_unit_test_setup_teardown (
             test_tf_clean_stops_a_crashed_runs_processes_and_removes_it, setup, teardown),
         cmocka_unit_test_setup_teardown (test_tf_clean_leaves_a_live_run_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_tf_clean_keeps_a_finished_run_unless_asked, setup,
+                                         teardown),
         cmocka_unit_test_setup_teardown (test_tf_clean_honours_run_ids_dry_run_and_age, setup,
                                          teardown),
         cmocka_unit_test_setup_teardown (test_tf_clean_waits_for_an_unmarked_young_directory,
