@@ -7,5 +7,6 @@ int
 main (int argc, char **argv)
 {
     return tf_wl_chaos_main (argc, argv, "chaos_random_restart",
-                             "Restart nodes at seeded random times (the seeds' chaos_random_restart).");
+                             "Restart nodes at seeded random times "
+                             "(the seeds' chaos_random_restart).");
 }

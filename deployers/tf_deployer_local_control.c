@@ -171,7 +171,8 @@ s_control_plan_heal (tf_deployer_local_t *self, s_control_t *control)
                                          * sizeof (size_t));
     for (size_t a = 0; a < self->node_count; a++)
         for (size_t b = a + 1; b < self->node_count; b++)
-            if (self->blocked[a * self->node_count + b] || self->blocked[b * self->node_count + a]) {
+            if (self->blocked[a * self->node_count + b]
+                || self->blocked[b * self->node_count + a]) {
                 control->pairs[control->pair_count * 2] = a;
                 control->pairs[control->pair_count * 2 + 1] = b;
                 control->pair_count++;
@@ -297,14 +298,16 @@ tf_deployer_local_control_tick (tf_deployer_local_t *self)
             return;
         }
         if (zclock_mono () >= control->deadline) {
-            s_control_reply (self, false, "%s: node %s api not answering after %" PRId64 " ms (%s)",
+            s_control_reply (self, false,
+                             "%s: node %s api not answering after %" PRId64 " ms (%s)",
                              control->action, node->name, tf_readiness_timeout_ms (),
                              node->ready.error);
             return;
         }
         if (!self->http_busy) {
-            tf_http_request_t request = {.method = "GET",
-                                         .url = tf_deployer_local_url (node->http_port, self->profile->info_path)};
+            tf_http_request_t request = {
+                .method = "GET",
+                .url = tf_deployer_local_url (node->http_port, self->profile->info_path)};
             if (tf_http_worker_send (self->http, TF_TAG_CONTROL, &request, 1) == 0)
                 self->http_busy = true;
             zstr_free (&request.url);
@@ -321,7 +324,8 @@ tf_deployer_local_control_tick (tf_deployer_local_t *self)
 
 //  The worker answered a control batch
 void
-tf_deployer_local_control_answers (tf_deployer_local_t *self, tf_http_request_t *answers, size_t count)
+tf_deployer_local_control_answers (tf_deployer_local_t *self, tf_http_request_t *answers,
+                                   size_t count)
 {
     s_control_t *control = (s_control_t *) zlistx_first (self->controls);
     if (!control)
