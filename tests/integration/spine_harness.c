@@ -2,6 +2,11 @@
 
 #define _GNU_SOURCE                         //  nftw
 #include "spine_harness.h"
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -329,6 +334,53 @@ spine_process_mentions (const char *text)
     }
     closedir (proc);
     return found;
+}
+
+json_t *
+spine_expectation (json_t *report, const char *kind)
+{
+    size_t index;
+    json_t *entry;
+    json_array_foreach (json_object_get (report, "expectations"), index, entry)
+        if (streq (json_string_value (json_object_get (entry, "kind")), kind))
+            return entry;
+    return NULL;
+}
+
+void
+spine_assert_exit (spine_run_t *run, int expected_exit)
+{
+    int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
+    if (code != expected_exit) {
+        char *output = spine_output (run);
+        print_message ("tf output:\n%s\n", output);
+        free (output);
+    }
+    assert_int_equal (code, expected_exit);
+}
+
+void
+spine_assert_nothing_survives (spine_run_t *run, size_t min_pids)
+{
+    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
+    pid_t pids[SPINE_MAX_PIDS];
+    size_t count = spine_run_pids (run, pids, SPINE_MAX_PIDS);
+    assert_true (count >= min_pids);
+    for (size_t index = 0; index < count; index++)
+        assert_false (spine_pid_alive (pids[index]));
+    assert_false (spine_process_mentions (spine_run_dir (run)));
+}
+
+json_t *
+spine_run_to_end (void **state, const char *scenario, int expected_exit, size_t min_pids)
+{
+    spine_run_t *run = *state = spine_start (scenario, true, NULL);
+    assert_non_null (run);
+    spine_assert_exit (run, expected_exit);
+    spine_assert_nothing_survives (run, min_pids);
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    return report;
 }
 
 static int

@@ -19,6 +19,7 @@
 #define SPINE_EVENT_TIMEOUT_MS      30000   //  Longest wait for one event
 #define SPINE_GONE_TIMEOUT_MS       30000   //  Every process gone after tf died
 #define SPINE_POLL_MS               20      //  Re-check interval while waiting
+#define SPINE_MAX_PIDS              64      //  Processes a run lists in its pids file
 
 typedef struct {
     char *temp_dir;                         //  Private to the test, removed at the end
@@ -80,6 +81,24 @@ bool spine_pid_alive (pid_t pid);
 //  True if a live process other than this one mentions text on its command
 //  line (e.g. a run directory: every tf-node of a run names its node.yaml there).
 bool spine_process_mentions (const char *text);
+
+//  The entry of kind in report.json's expectations (borrowed), or NULL.
+json_t *spine_expectation (json_t *report, const char *kind);
+
+//  Wait for tf to exit and assert (cmocka) that it exited with expected_exit,
+//  printing tf's output first when it did not.
+void spine_assert_exit (spine_run_t *run, int expected_exit);
+
+//  Assert (cmocka) that nothing of the run survives it: every process gone,
+//  at least min_pids listed in its pids file and none alive, and no process
+//  naming its run directory (every node does) left.
+void spine_assert_nothing_survives (spine_run_t *run, size_t min_pids);
+
+//  Start scenario with a run directory, wait for expected_exit, assert that
+//  nothing survives (min_pids as above); the run goes to *state for the
+//  teardown. Returns report.json (caller decrefs).
+json_t *spine_run_to_end (void **state, const char *scenario, int expected_exit,
+                          size_t min_pids);
 
 //  Kill tf if it still runs, reap everything, remove the test directory.
 void spine_destroy (spine_run_t **run_p);

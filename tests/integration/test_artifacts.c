@@ -18,7 +18,6 @@
 #include "tf_msg.h"
 #include "tf_recording.h"
 
-#define S_MAX_PIDS          64              //  Processes a run lists in its pids file
 #define S_TOOL_TIMEOUT_MS   60000           //  Longest a helper program (chromium) may run
 #define S_NODES             3               //  Validators of the fixtures that pass or fail
 #define S_SMOKE_EXECUTE_MS  6000            //  liveness_smoke.yaml's duration
@@ -37,12 +36,7 @@ static json_t *s_passing_report;
 static json_t *
 s_liveness (json_t *report)
 {
-    size_t index;
-    json_t *entry;
-    json_array_foreach (json_object_get (report, "expectations"), index, entry)
-        if (streq (json_string_value (json_object_get (entry, "kind")), "consensus_liveness"))
-            return entry;
-    return NULL;
+    return spine_expectation (report, "consensus_liveness");
 }
 
 static const char *
@@ -452,8 +446,8 @@ test_artifacts_killed_run_leaves_a_recording_replay_reads (void **state)
     assert_true (s_read_recording (spine_run_dir (run)).tips_in_execute >= S_NODES - 1);
 
     //  SIGKILL the coordinator (the recorder) and tf: nothing gets to clean up
-    pid_t pids[S_MAX_PIDS];
-    size_t count = spine_run_pids (run, pids, S_MAX_PIDS);
+    pid_t pids[SPINE_MAX_PIDS];
+    size_t count = spine_run_pids (run, pids, SPINE_MAX_PIDS);
     assert_true (count >= 1);
     assert_int_equal (kill (pids[0], SIGKILL), 0);  //  The coordinator starts first
     assert_int_equal (kill (run->pid, SIGKILL), 0);

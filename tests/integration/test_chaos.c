@@ -19,7 +19,6 @@
 #include "tf_run_metrics.h"
 #include "tf_wl_chaos.h"
 
-#define S_MAX_PIDS          64              //  Processes a run lists in its pids file
 #define S_MAX_EVENTS        64              //  Node-control events one test looks at
 #define S_EARLY_MS          100             //  Clock slack between timer and event stamp
 #define S_RESTART_SEED      8               //  run.seed of chaos_restart.yaml
@@ -31,49 +30,22 @@ static char *s_first_order;
 //  ---------------------------------------------------------------------------
 //  Helpers
 
-//  Nothing of the run survives it: actors, and nodes
-static void
-s_assert_nothing_survives (spine_run_t *run)
-{
-    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
-    pid_t pids[S_MAX_PIDS];
-    size_t count = spine_run_pids (run, pids, S_MAX_PIDS);
-    assert_true (count >= 5);               //  Coordinator, deployer, scanner, workload, exp.
-    for (size_t index = 0; index < count; index++)
-        assert_false (spine_pid_alive (pids[index]));
-    assert_false (spine_process_mentions (spine_run_dir (run)));
-}
-
-//  Run a fixture to the end; returns report.json (caller decrefs)
+//  Run a fixture to the end: coordinator, deployer, scanner, workload and
+//  expectation at least; returns report.json (caller decrefs)
 static json_t *
 s_run (void **state, const char *scenario, int expected_exit)
 {
-    spine_run_t *run = *state = spine_start (scenario, true, NULL);
-    assert_non_null (run);
-    int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
-    if (code != expected_exit) {
-        char *output = spine_output (run);
-        print_message ("tf output:\n%s\n", output);
-        free (output);
-    }
-    assert_int_equal (code, expected_exit);
-    s_assert_nothing_survives (run);
-    json_t *report = spine_report (run);
-    assert_non_null (report);
-    return report;
+    return spine_run_to_end (state, scenario, expected_exit, 5);
 }
 
 //  The consensus_liveness entry of report.json (borrowed)
 static json_t *
 s_liveness (json_t *report)
 {
-    size_t index;
-    json_t *entry;
-    json_array_foreach (json_object_get (report, "expectations"), index, entry)
-        if (streq (json_string_value (json_object_get (entry, "kind")), "consensus_liveness"))
-            return entry;
-    fail_msg ("no consensus_liveness result in the report");
-    return NULL;
+    json_t *entry = spine_expectation (report, "consensus_liveness");
+    if (!entry)
+        fail_msg ("no consensus_liveness result in the report");
+    return entry;
 }
 
 //  When a phase started (Unix ms)
@@ -261,6 +233,10 @@ s_recipe4 (void **state)
     //  lasts a full cooldown after it (s_assert_steps_done)
     char *order = s_restart_order (report);
     assert_string_equal (order, "validator-2,executor-0,validator-0,validator-1");
+    //  Users kept sending through the restarts
+    json_t *transactions = json_object_get (json_object_get (report, "workloads"),
+                                            "transactions");
+    assert_true (json_integer_value (json_object_get (transactions, "accepted")) > 0);
     free (planned);
     free (schedule);
     json_decref (report);

@@ -7,89 +7,25 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include "spine_harness.h"
 #include "tf_msg.h"
 #include "tf_recording.h"
 
-#define S_MAX_PIDS      64                  //  Processes a run lists in its pids file
-#define S_CMDLINE_MAX   4096                //  Bytes of /proc/PID/cmdline read
 #define S_ID_HEX        64                  //  Hex characters of a block id
 
-//  The consensus_liveness entry of report.json (borrowed), or NULL
+//  The consensus_liveness entry of report.json (borrowed)
 static json_t *
 s_liveness (json_t *report)
 {
-    size_t index;
-    json_t *entry;
-    json_array_foreach (json_object_get (report, "expectations"), index, entry)
-        if (streq (json_string_value (json_object_get (entry, "kind")), "consensus_liveness"))
-            return entry;
-    return NULL;
+    return spine_expectation (report, "consensus_liveness");
 }
 
-//  True if a live process mentions the run directory on its command line:
-//  every tf-node of the run does (its node.yaml lives there)
-static bool
-s_process_in_run_dir (const char *run_dir)
-{
-    DIR *proc = opendir ("/proc");
-    assert_non_null (proc);
-    bool found = false;
-    struct dirent *entry;
-    while (!found && (entry = readdir (proc))) {
-        char *end = NULL;
-        long pid = strtol (entry->d_name, &end, 10);
-        if (*end || pid <= 0 || pid == getpid ())
-            continue;
-        char path[64];
-        snprintf (path, sizeof path, "/proc/%ld/cmdline", pid);
-        FILE *file = fopen (path, "rb");
-        if (!file)
-            continue;
-        char cmdline[S_CMDLINE_MAX];
-        size_t size = fread (cmdline, 1, sizeof cmdline - 1, file);
-        fclose (file);
-        for (size_t index = 0; index < size; index++)
-            if (cmdline[index] == 0)
-                cmdline[index] = ' ';
-        cmdline[size] = 0;
-        found = strstr (cmdline, run_dir) != NULL && spine_pid_alive ((pid_t) pid);
-    }
-    closedir (proc);
-    return found;
-}
-
-//  Nothing of the run survives it: actors, and nodes
-static void
-s_assert_nothing_survives (spine_run_t *run)
-{
-    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
-    pid_t pids[S_MAX_PIDS];
-    size_t count = spine_run_pids (run, pids, S_MAX_PIDS);
-    assert_true (count >= 4);               //  Coordinator, deployer, scanner, expectation
-    for (size_t index = 0; index < count; index++)
-        assert_false (spine_pid_alive (pids[index]));
-    assert_false (s_process_in_run_dir (spine_run_dir (run)));
-}
-
-//  Run a fixture to the end; returns report.json (caller decrefs)
+//  Run a fixture to the end: coordinator, deployer, scanner and expectation
+//  at least; returns report.json (caller decrefs)
 static json_t *
 s_run (void **state, const char *scenario, int expected_exit)
 {
-    spine_run_t *run = *state = spine_start (scenario, true, NULL);
-    assert_non_null (run);
-    int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
-    if (code != expected_exit) {
-        char *output = spine_output (run);
-        print_message ("tf output:\n%s\n", output);
-        free (output);
-    }
-    assert_int_equal (code, expected_exit);
-    s_assert_nothing_survives (run);
-    json_t *report = spine_report (run);
-    assert_non_null (report);
-    return report;
+    return spine_run_to_end (state, scenario, expected_exit, 4);
 }
 
 static void
@@ -244,7 +180,7 @@ test_liveness_feed_is_whole_across_a_node_restart (void **state)
     assert_non_null (run);
     int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
     assert_true (code == 0 || code == 1);   //  The verdict is not what this test is about
-    s_assert_nothing_survives (run);
+    spine_assert_nothing_survives (run, 4);
     s_assert_feed_whole (run);
     char *path = zsys_sprintf ("%s/logs/fault.log", spine_run_dir (run));
     char *log = NULL;

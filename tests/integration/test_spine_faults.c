@@ -11,7 +11,6 @@
 #include <signal.h>
 #include "spine_harness.h"
 
-#define SPINE_MAX_PIDS  64
 #define SPINE_PROCESSES 5                   //  Coordinator, deployer, three actors
 #define SPINE_FORCE_MS  15000               //  A forced stop is much quicker than cleanup's deadline
 

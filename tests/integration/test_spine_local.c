@@ -11,7 +11,6 @@
 
 #define SPINE_LOCAL_NODES       2           //  Validators in spine_local.yaml
 #define SPINE_LOCAL_PROCESSES   4           //  Coordinator, deployer, scanner, judge
-#define SPINE_MAX_PIDS          64
 
 //  Children of pid, as the kernel lists them (main thread's)
 static size_t

@@ -12,7 +12,6 @@
 #include "spine_harness.h"
 
 #define SPINE_ATTACH_VARS   16              //  TF_* variables tf prints for attaching
-#define SPINE_MAX_PIDS      16
 
 extern char **environ;
 

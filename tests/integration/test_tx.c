@@ -16,12 +16,7 @@
 static json_t *
 s_inclusion (json_t *report)
 {
-    size_t index;
-    json_t *entry;
-    json_array_foreach (json_object_get (report, "expectations"), index, entry)
-        if (streq (json_string_value (json_object_get (entry, "kind")), "tx_inclusion"))
-            return entry;
-    return NULL;
+    return spine_expectation (report, "tx_inclusion");
 }
 
 //  An integer of the details map
@@ -33,36 +28,12 @@ s_figure (json_t *details, const char *key)
     return json_integer_value (value);
 }
 
-//  Wait for tf to exit with expected_exit; print its output if it did not
-static void
-s_expect_exit (spine_run_t *run, int expected_exit)
-{
-    int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
-    if (code != expected_exit) {
-        char *output = spine_output (run);
-        print_message ("tf output:\n%s\n", output);
-        free (output);
-    }
-    assert_int_equal (code, expected_exit);
-    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
-}
-
-//  Run a fixture to the end, leaving no process; returns report.json
+//  Run a fixture to the end: coordinator, deployer, scanner, workload and
+//  expectation at least; returns report.json (caller decrefs)
 static json_t *
 s_run (void **state, const char *scenario, int expected_exit)
 {
-    spine_run_t *run = *state = spine_start (scenario, true, NULL);
-    assert_non_null (run);
-    s_expect_exit (run, expected_exit);
-    pid_t pids[64];
-    size_t count = spine_run_pids (run, pids, 64);
-    assert_true (count >= 5);   //  Coordinator, deployer, scanner, workload, expectation
-    for (size_t index = 0; index < count; index++)
-        assert_false (spine_pid_alive (pids[index]));
-    assert_false (spine_process_mentions (spine_run_dir (run)));
-    json_t *report = spine_report (run);
-    assert_non_null (report);
-    return report;
+    return spine_run_to_end (state, scenario, expected_exit, 5);
 }
 
 //  Percentile maps carry p50 <= p90 <= p99 <= max
@@ -84,7 +55,8 @@ s_assert_replay_agrees (spine_run_t *live, json_t *live_entry, int expected_exit
     const char *env[] = {"LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1", NULL};   //  Keep a pass too
     spine_run_t *replay = spine_start_args (args, env);
     assert_non_null (replay);
-    s_expect_exit (replay, expected_exit);
+    spine_assert_exit (replay, expected_exit);
+    assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
     json_t *report = spine_report (replay);
     assert_non_null (report);
     json_t *entry = s_inclusion (report);
