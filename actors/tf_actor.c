@@ -542,6 +542,23 @@ tf_actor_send (tf_actor_t *self, tf_msg_id_t id, const void *body)
     return tf_msg_send (self->service, id, body);
 }
 
+int
+tf_actor_send_result (tf_actor_t *self, bool passed, const char *message,
+                      const uint8_t *details, size_t details_size)
+{
+    assert (self && message);
+    if (passed)
+        zsys_info ("%s", message);
+    else
+        zsys_error ("%s", message);
+    tf_expect_result_t result = {.name = self->name,
+                                 .passed = passed,
+                                 .message = (char *) message,
+                                 .details = {.data = (uint8_t *) details,
+                                             .size = details ? details_size : 0}};
+    return tf_actor_send (self, TF_MSG_expect_result, &result);
+}
+
 void
 tf_actor_subscribe_feed (tf_actor_t *self, const char *prefix)
 {

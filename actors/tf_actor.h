@@ -96,6 +96,12 @@ int tf_actor_phase_done (tf_actor_t *self, bool ok, const char *error);
 //  Send a message to the coordinator (results, status, node control...).
 int tf_actor_send (tf_actor_t *self, tf_msg_id_t id, const void *body);
 
+//  An expectation's verdict: log message (info when passed, error when not)
+//  and send it as this actor's expect.result, with details (one msgpack map,
+//  or NULL). Returns 0, or -1 when it could not be sent.
+int tf_actor_send_result (tf_actor_t *self, bool passed, const char *message,
+                          const uint8_t *details, size_t details_size);
+
 //  Subscribe to a feed topic prefix ("feed.block", "feed.tip", "feed.").
 void tf_actor_subscribe_feed (tf_actor_t *self, const char *prefix);
 

@@ -192,16 +192,8 @@ s_judge_and_report (tf_exp_liveness_t *self, tf_actor_t *actor, tf_exp_liveness_
         free (verdict.message);
         verdict.message = message;
     }
-    if (verdict.passed)
-        zsys_info ("%s", verdict.message);
-    else
-        zsys_error ("%s", verdict.message);
-    tf_expect_result_t result = {.name = (char *) tf_actor_name (actor),
-                                 .passed = verdict.passed,
-                                 .message = verdict.message,
-                                 .details = {.data = verdict.details,
-                                             .size = verdict.details_size}};
-    int rc = tf_actor_send (actor, TF_MSG_expect_result, &result);
+    int rc = tf_actor_send_result (actor, verdict.passed, verdict.message, verdict.details,
+                                   verdict.details_size);
     tf_exp_liveness_verdict_free (&verdict);
     tf_exp_liveness_obs_free (obs);
     free (obs);

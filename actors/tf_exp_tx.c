@@ -98,16 +98,8 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
         return TF_ACTOR_ACK;
     tf_exp_tx_verdict_t verdict;
     tf_exp_tx_judge_verdict (self->judge, &verdict);
-    if (verdict.passed)
-        zsys_info ("%s", verdict.message);
-    else
-        zsys_error ("%s", verdict.message);
-    tf_expect_result_t result = {.name = (char *) tf_actor_name (actor),
-                                 .passed = verdict.passed,
-                                 .message = verdict.message,
-                                 .details = {.data = verdict.details,
-                                             .size = verdict.details_size}};
-    int rc = tf_actor_send (actor, TF_MSG_expect_result, &result);
+    int rc = tf_actor_send_result (actor, verdict.passed, verdict.message, verdict.details,
+                                   verdict.details_size);
     tf_exp_tx_verdict_free (&verdict);
     if (rc) {
         tf_actor_phase_done (actor, false, "cannot send the result to the coordinator");

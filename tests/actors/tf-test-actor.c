@@ -24,10 +24,8 @@ s_judge (tf_actor_t *actor, s_test_t *test)
 {
     if (strcmp (test->role, "expectation") != 0 || tf_actor_phase (actor) != TF_PHASE_EVALUATE)
         return;
-    tf_expect_result_t result = {.name = (char *) tf_actor_name (actor),
-                                 .passed = test->fail == NULL,
-                                 .message = (char *) (test->fail ? test->fail : "all good")};
-    tf_actor_send (actor, TF_MSG_expect_result, &result);
+    tf_actor_send_result (actor, test->fail == NULL, test->fail ? test->fail : "all good", NULL,
+                          0);
 }
 
 static int
