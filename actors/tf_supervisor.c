@@ -946,9 +946,14 @@ s_print_figures (FILE *out, json_t *report)
 {
     json_t *tx = json_object_get (report, "tx");
     if (json_is_true (json_object_get (tx, "stats_seen"))) {
+        //  As the book's block feed stats count them: over every block the
+        //  feed published, fork blocks too, so a tx on two forks counts twice
         fprintf (out, "transactions included: %" JSON_INTEGER_FORMAT,
                  json_integer_value (json_object_get (tx, "included")));
         json_int_t submitted = json_integer_value (json_object_get (tx, "submitted"));
+        json_int_t blocks = json_integer_value (json_object_get (tx, "blocks"));
+        if (blocks > 0)
+            fprintf (out, " in %" JSON_INTEGER_FORMAT " blocks seen (fork blocks too)", blocks);
         if (submitted > 0) {
             fprintf (out, " (submitted %" JSON_INTEGER_FORMAT, submitted);
             const char *outcome;
