@@ -229,7 +229,8 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     tf_wl_tx_t *self = (tf_wl_tx_t *) state;
     if (msg->id != TF_MSG_feed_block || !self->wallets)
         return 0;
-    self->included += tf_wl_tx_wallets_included (self->wallets, &msg->feed_block.txs);
+    self->included += tf_wl_tx_wallets_included (self->wallets, &msg->feed_block.txs,
+                                                msg->feed_block.height);
     if (msg->feed_block.height <= self->height)
         return 0;
     self->height = msg->feed_block.height;

@@ -12,6 +12,7 @@ typedef struct {
     uint8_t id[TF_KEYS_HASH_SIZE];
     uint64_t value;
     unsigned strikes;                       //  Times a node rejected a tx spending it
+    uint64_t ready_height;                  //  Spent once the feed reaches this height
 } s_note_t;
 
 //  One user: wallet key and spendable notes
@@ -41,6 +42,7 @@ struct _tf_wl_tx_wallets_t {
     size_t turn;                            //  Next sender to try
     tf_rng_t rng;                           //  Recipients
     zhashx_t *pending;                      //  hash hex -> s_pending_t (owned)
+    uint64_t height;                        //  Highest block height seen
 };
 
 //  zhashx destructor of a pending tx
@@ -61,6 +63,19 @@ s_push_note (s_user_t *user, const s_note_t *note)
         assert (user->notes);
     }
     user->notes[user->count++] = *note;
+}
+
+//  Index of the user's oldest note ready at height, or user->count if none
+static size_t
+s_ready_note (const s_user_t *user, uint64_t height)
+{
+    size_t oldest = user->count;
+    for (size_t index = 0; index < user->count; index++)
+        if (user->notes[index].ready_height <= height
+            && (oldest == user->count
+                || user->notes[index].ready_height < user->notes[oldest].ready_height))
+            oldest = index;
+    return oldest;
 }
 
 //  Take a note out of a user's pool by id; false when it is not there
@@ -116,9 +131,11 @@ tf_wl_tx_wallets_next (tf_wl_tx_wallets_t *self, tf_tx_t *tx, size_t *sender_p)
 {
     assert (self && tx && sender_p);
     size_t sender = self->user_count;
+    size_t note = 0;
     for (size_t step = 0; step < self->user_count && sender == self->user_count; step++) {
         size_t candidate = (self->turn + step) % self->user_count;
-        if (self->users[candidate].count > 0)
+        note = s_ready_note (&self->users[candidate], self->height);
+        if (note < self->users[candidate].count)
             sender = candidate;
     }
     if (sender == self->user_count)
@@ -127,7 +144,8 @@ tf_wl_tx_wallets_next (tf_wl_tx_wallets_t *self, tf_tx_t *tx, size_t *sender_p)
     s_user_t *user = &self->users[sender];
     s_pending_t *pending = (s_pending_t *) zmalloc (sizeof (s_pending_t));
     pending->sender = sender;
-    pending->input = user->notes[--user->count];    //  Newest note first
+    pending->input = user->notes[note];
+    user->notes[note] = user->notes[--user->count];
     //  Recipient: any other user, or the sender itself when it is alone
     size_t recipient = sender;
     if (self->user_count > 1) {
@@ -204,9 +222,11 @@ tf_wl_tx_wallets_refused (tf_wl_tx_wallets_t *self, const char *hash, bool rejec
 }
 
 size_t
-tf_wl_tx_wallets_included (tf_wl_tx_wallets_t *self, const tf_strs_t *hashes)
+tf_wl_tx_wallets_included (tf_wl_tx_wallets_t *self, const tf_strs_t *hashes, uint64_t height)
 {
     assert (self && hashes);
+    if (height > self->height)
+        self->height = height;
     size_t ours = 0;
     for (size_t index = 0; index < hashes->count; index++) {
         const char *hash = hashes->items[index];
@@ -221,7 +241,8 @@ tf_wl_tx_wallets_included (tf_wl_tx_wallets_t *self, const tf_strs_t *hashes)
             s_remove_note (&self->users[pending->sender], pending->input.id);
         for (size_t output = 0; output < pending->output_count; output++) {
             s_user_t *owner = &self->users[pending->owners[output]];
-            s_note_t note = {.value = pending->values[output]};
+            s_note_t note = {.value = pending->values[output],
+                             .ready_height = height + TF_WL_TX_CONFIRMATIONS};
             tf_keys_note_id (tx_hash, output, note.value, owner->key.public_key, note.id);
             s_push_note (owner, &note);
         }

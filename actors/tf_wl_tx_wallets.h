@@ -5,10 +5,12 @@
 //  ours spends. A transfer spends one note of the sender and pays half its
 //  value to another user (the whole of it when the value is 1), the rest
 //  back to the sender as change. Funds never leave the users (no fees), so
-//  every user can keep sending for the whole run, and each tx's outputs
-//  become spendable as soon as a block carries it (note ids follow from the
-//  tx hash, tf_keys). Senders take turns; recipients come from the seeded
-//  generator.
+//  every user can keep sending for the whole run. A tx's outputs (note ids
+//  follow from the tx hash, tf_keys) become spendable once the block that
+//  carried it is TF_WL_TX_CONFIRMATIONS blocks deep on the feed: spent any
+//  sooner, a node that has not got that block yet, or is on another fork,
+//  refuses the tx. Senders take turns and spend their oldest ready note;
+//  recipients come from the seeded generator.
 //
 //  A pending tx ends in one of three ways: a block carries it (its outputs
 //  join the pools), a node rejected it or none took it (its input goes back
@@ -25,6 +27,7 @@
 #include "tf_tx_build.h"
 
 #define TF_WL_TX_MAX_STRIKES    3           //  Rejections before a note is given up
+#define TF_WL_TX_CONFIRMATIONS  2           //  Blocks on top of a note's before it is spent
 
 //  One funded wallet, as genesis holds it
 typedef struct {
@@ -44,7 +47,7 @@ tf_wl_tx_wallets_t *tf_wl_tx_wallets_new (const tf_wl_tx_wallet_t *users, size_t
 void tf_wl_tx_wallets_destroy (tf_wl_tx_wallets_t **self_p);
 
 //  Build and sign the next transfer into *tx (free with tf_tx_free) and write
-//  the sender's index. Returns 0, or -1 when no user has a note to spend.
+//  the sender's index. Returns 0, or -1 when no user has a note ready to spend.
 int tf_wl_tx_wallets_next (tf_wl_tx_wallets_t *self, tf_tx_t *tx, size_t *sender_p);
 
 //  A node accepted the tx hash (64 hex) while the chain was at `height`.
@@ -54,15 +57,18 @@ void tf_wl_tx_wallets_accepted (tf_wl_tx_wallets_t *self, const char *hash, uint
 //  refused it as invalid) counts a strike against the note.
 void tf_wl_tx_wallets_refused (tf_wl_tx_wallets_t *self, const char *hash, bool rejected);
 
-//  A block carried these tx hashes: the outputs of ours join the pools.
-//  Returns how many of them were ours.
-size_t tf_wl_tx_wallets_included (tf_wl_tx_wallets_t *self, const tf_strs_t *hashes);
+//  A block at height carried these tx hashes (pass every block, also those
+//  without txs of ours: heights ripen notes): the outputs of ours join the
+//  pools, to be spent TF_WL_TX_CONFIRMATIONS blocks later. Returns how many of
+//  the hashes were ours.
+size_t tf_wl_tx_wallets_included (tf_wl_tx_wallets_t *self, const tf_strs_t *hashes,
+                                  uint64_t height);
 
 //  Expire txs accepted at a height older than height - stale_blocks; returns
 //  how many expired.
 size_t tf_wl_tx_wallets_expire (tf_wl_tx_wallets_t *self, uint64_t height, uint64_t stale_blocks);
 
-//  Notes that can be spent now, all users together.
+//  Notes in the users' pools, ready or still ripening, all users together.
 size_t tf_wl_tx_wallets_spendable (tf_wl_tx_wallets_t *self);
 
 //  Txs built and not yet included, refused or expired.

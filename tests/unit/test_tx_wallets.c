@@ -27,13 +27,13 @@ s_wallets (void)
     return tf_wl_tx_wallets_new (users, S_USERS, 9, "test");
 }
 
-//  A block carrying one hash
+//  A block at height carrying one hash, or none when hash is NULL
 static size_t
-s_include (tf_wl_tx_wallets_t *wallets, const char *hash)
+s_include (tf_wl_tx_wallets_t *wallets, const char *hash, uint64_t height)
 {
     char *items[] = {(char *) hash};
-    tf_strs_t hashes = {.items = items, .count = 1};
-    return tf_wl_tx_wallets_included (wallets, &hashes);
+    tf_strs_t hashes = {.items = items, .count = hash ? 1 : 0};
+    return tf_wl_tx_wallets_included (wallets, &hashes, height);
 }
 
 static void
@@ -68,9 +68,9 @@ test_tx_wallets_included_outputs_become_spendable (void **state)
     size_t sender = 0;
     assert_int_equal (tf_wl_tx_wallets_next (wallets, &tx, &sender), 0);
     tf_wl_tx_wallets_accepted (wallets, tx.hash_hex, 1);
-    assert_int_equal (s_include (wallets, "00ff"), 0);      //  Not ours
-    assert_int_equal (s_include (wallets, tx.hash_hex), 1);
-    assert_int_equal (s_include (wallets, tx.hash_hex), 0);  //  A fork block carrying it again
+    assert_int_equal (s_include (wallets, "00ff", 1), 0);   //  Not ours
+    assert_int_equal (s_include (wallets, tx.hash_hex, 2), 1);
+    assert_int_equal (s_include (wallets, tx.hash_hex, 2), 0);  //  A fork block carrying it
     //  Payment and change: one more note than before, funds unchanged
     assert_int_equal (tf_wl_tx_wallets_spendable (wallets), S_USERS + 1);
     assert_int_equal (tf_wl_tx_wallets_pending (wallets), 0);
@@ -83,11 +83,20 @@ test_tx_wallets_included_outputs_become_spendable (void **state)
     assert_int_equal (json_integer_value (json_object_get (json_array_get (outputs, 0), "value")),
                       50);
     json_decref (json);
-    for (size_t round = 0; round < S_USERS; round++) {
-        tf_tx_t next;
-        assert_int_equal (tf_wl_tx_wallets_next (wallets, &next, &sender), 0);
-        tf_tx_free (&next);
-    }
+    //  The new notes ripen TF_WL_TX_CONFIRMATIONS blocks later: until then only
+    //  the two genesis notes left can be spent
+    tf_tx_t spent[S_USERS + 1];
+    for (size_t round = 0; round < S_USERS - 1; round++)
+        assert_int_equal (tf_wl_tx_wallets_next (wallets, &spent[round], &sender), 0);
+    tf_tx_t early;
+    assert_int_equal (tf_wl_tx_wallets_next (wallets, &early, &sender), -1);
+    assert_int_equal (s_include (wallets, NULL, 2 + TF_WL_TX_CONFIRMATIONS - 1), 0);
+    assert_int_equal (tf_wl_tx_wallets_next (wallets, &early, &sender), -1);
+    assert_int_equal (s_include (wallets, NULL, 2 + TF_WL_TX_CONFIRMATIONS), 0);
+    for (size_t round = S_USERS - 1; round < S_USERS + 1; round++)
+        assert_int_equal (tf_wl_tx_wallets_next (wallets, &spent[round], &sender), 0);
+    for (size_t round = 0; round < S_USERS + 1; round++)
+        tf_tx_free (&spent[round]);
     tf_tx_free (&tx);
     tf_wl_tx_wallets_destroy (&wallets);
 }
@@ -170,7 +179,7 @@ test_tx_wallets_expired_tx_frees_its_note_and_may_still_land (void **state)
     tf_wl_tx_wallets_accepted (wallets, again.hash_hex, 16);
     assert_int_equal (tf_wl_tx_wallets_expire (wallets, 22, 6), 1);
     //  ... then a block carries it after all: the note is spent, outputs arrive
-    assert_int_equal (s_include (wallets, tx.hash_hex), 1);
+    assert_int_equal (s_include (wallets, tx.hash_hex, 23), 1);
     assert_int_equal (tf_wl_tx_wallets_spendable (wallets), 2);        //  5 and 5
     assert_int_equal (tf_wl_tx_wallets_funds (wallets), 10);
     tf_tx_free (&tx);
