@@ -283,6 +283,8 @@ s_awaited (tf_coord_t *self, const s_actor_t *actor)
 {
     if (self->phase == TF_PHASE_REGISTER)
         return !actor->registered;
+    if (self->phase == TF_PHASE_DONE)
+        return false;                       //  The end: nothing to acknowledge
     return actor->registered && !actor->lost && actor->acked_seq != self->seq;
 }
 
