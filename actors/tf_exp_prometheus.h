@@ -1,0 +1,33 @@
+//  tf_exp_prometheus.h - expectation prometheus_block_production
+//
+//  The nodes' Prometheus metrics must show at least `min_blocks` (default 1)
+//  blocks produced during the run. At capture a scraper thread
+//  (tf_exp_prometheus_scrape.h) reads every node's /metrics for the
+//  blocks-produced counter, the baseline; at evaluate it reads them again and
+//  the judge (tf_exp_prometheus_judge.h) sums what each node produced in
+//  between. The scrapes judged travel in the result's details
+//  (tf_exp_prometheus_record.h); under `tf replay` (runner "replay") the
+//  expectation judges the recorded ones instead of scraping.
+//
+//  Consumes: run.plan, run.nodes, run.phase
+//  Emits:    expect.result (in evaluate, before its ack)
+
+#ifndef TF_EXP_PROMETHEUS_H_INCLUDED
+#define TF_EXP_PROMETHEUS_H_INCLUDED
+
+#include "tf_actor.h"
+
+#define TF_EXP_PROMETHEUS_KIND      "prometheus_block_production"
+
+typedef struct _tf_exp_prometheus_t tf_exp_prometheus_t;
+
+//  Create the expectation actor. NULL (logged) on failure.
+tf_exp_prometheus_t *tf_exp_prometheus_new (const tf_actor_config_t *config);
+
+//  Destroy and nullify. Safe on NULL.
+void tf_exp_prometheus_destroy (tf_exp_prometheus_t **self_p);
+
+//  Run until done or a signal; returns the process exit code.
+int tf_exp_prometheus_run (tf_exp_prometheus_t *self);
+
+#endif

@@ -1,0 +1,127 @@
+//  tf_exp_prometheus_record.c - what prometheus_block_production scraped, as
+//  part of the record
+
+#include <czmq.h>
+#include <msgpack.h>
+#include "tf_exp_prometheus_record.h"
+#include "tf_msg.h"
+#include "tf_recording.h"
+
+//  Value of key in a msgpack map, or NULL
+static const msgpack_object *
+s_get (const msgpack_object *map, const char *key)
+{
+    if (!map || map->type != MSGPACK_OBJECT_MAP)
+        return NULL;
+    size_t length = strlen (key);
+    for (uint32_t index = 0; index < map->via.map.size; index++) {
+        const msgpack_object_kv *pair = &map->via.map.ptr[index];
+        if (pair->key.type == MSGPACK_OBJECT_STR && pair->key.via.str.size == length
+            && memcmp (pair->key.via.str.ptr, key, length) == 0)
+            return &pair->val;
+    }
+    return NULL;
+}
+
+static char *
+s_dup_str (const msgpack_object *value)
+{
+    if (!value || value->type != MSGPACK_OBJECT_STR)
+        return NULL;
+    return strndup (value->via.str.ptr, value->via.str.size);
+}
+
+//  One scrape: a figure (or nil) and an error (or nil); 0 or -1
+static int
+s_read_scrape (const msgpack_object *map, const char *key, const char *error_key,
+               tf_exp_prometheus_scrape_t *scrape)
+{
+    const msgpack_object *value = s_get (map, key);
+    const msgpack_object *error = s_get (map, error_key);
+    if (!value || !error)
+        return -1;
+    if (value->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
+        scrape->known = true;
+        scrape->value = value->via.u64;
+    }
+    else if (value->type != MSGPACK_OBJECT_NIL)
+        return -1;
+    if (error->type == MSGPACK_OBJECT_STR)
+        scrape->error = s_dup_str (error);
+    else if (error->type != MSGPACK_OBJECT_NIL)
+        return -1;
+    return 0;
+}
+
+int
+tf_exp_prometheus_obs_from_details (const uint8_t *details, size_t size,
+                                    tf_exp_prometheus_obs_t *obs)
+{
+    assert (obs);
+    memset (obs, 0, sizeof *obs);
+    if (!details || size == 0)
+        return -1;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    int rc = -1;
+    if (msgpack_unpack_next (&unpacked, (const char *) details, size, NULL)
+        != MSGPACK_UNPACK_SUCCESS)
+        goto out;
+    const msgpack_object *nodes = s_get (&unpacked.data, "observations");
+    if (!nodes || nodes->type != MSGPACK_OBJECT_ARRAY)
+        goto out;
+    obs->nodes = (tf_exp_prometheus_node_t *) zmalloc ((nodes->via.array.size + 1)
+                                                       * sizeof (tf_exp_prometheus_node_t));
+    for (uint32_t index = 0; index < nodes->via.array.size; index++) {
+        const msgpack_object *map = &nodes->via.array.ptr[index];
+        tf_exp_prometheus_node_t *node = &obs->nodes[index];
+        obs->node_count++;
+        node->name = s_dup_str (s_get (map, "name"));
+        if (!node->name
+            || s_read_scrape (map, "capture", "capture_error", &node->capture)
+            || s_read_scrape (map, "evaluate", "evaluate_error", &node->evaluate))
+            goto out;
+    }
+    rc = 0;
+out:
+    msgpack_unpacked_destroy (&unpacked);
+    if (rc)
+        tf_exp_prometheus_obs_free (obs);
+    return rc;
+}
+
+int
+tf_exp_prometheus_recorded (const char *path, const char *name, tf_exp_prometheus_obs_t *obs)
+{
+    assert (path && name && obs);
+    memset (obs, 0, sizeof *obs);
+    tf_recording_t *recording = tf_recording_open (path);
+    if (!recording)
+        return -1;
+    int found = 1;
+    tf_record_t record;
+    int rc;
+    while ((rc = tf_recording_next (recording, &record)) == 1) {
+        if (record.source != TF_SOURCE_CONTROL || strcmp (record.topic, "expect.result") != 0)
+            continue;
+        tf_expect_result_t result;
+        if (tf_msg_decode (TF_MSG_expect_result, record.body, record.size, &result))
+            continue;
+        tf_exp_prometheus_obs_t candidate;
+        if (streq (result.name, name)
+            && tf_exp_prometheus_obs_from_details (result.details.data, result.details.size,
+                                                   &candidate) == 0) {
+            tf_exp_prometheus_obs_free (obs);
+            *obs = candidate;
+            found = 0;
+        }
+        tf_msg_body_free (TF_MSG_expect_result, &result);
+    }
+    tf_recording_destroy (&recording);
+    if (rc < 0) {
+        zsys_error ("prometheus: corrupt recording path=%s", path);
+        tf_exp_prometheus_obs_free (obs);
+        return -1;
+    }
+    return found;
+}

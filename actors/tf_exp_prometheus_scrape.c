@@ -1,0 +1,103 @@
+//  tf_exp_prometheus_scrape.c - scrapes every node's /metrics, in a thread
+
+#include "tf_exp_prometheus_scrape.h"
+#include "tf_node_client.h"
+
+typedef struct {
+    const char *const *urls;                //  Borrowed until the signal
+    size_t count;
+} s_args_t;
+
+typedef struct {
+    zsock_t *pipe;                          //  Not owned
+    bool terminated;                        //  $TERM received
+} s_scraper_t;
+
+//  True once $TERM has arrived on the pipe (never blocks)
+static bool
+s_cancelled (void *arg)
+{
+    s_scraper_t *self = (s_scraper_t *) arg;
+    while (!self->terminated && (zsock_events (self->pipe) & ZMQ_POLLIN)) {
+        char *command = zstr_recv (self->pipe);
+        if (!command || streq (command, "$TERM"))
+            self->terminated = true;
+        zstr_free (&command);
+    }
+    return self->terminated;
+}
+
+//  Scrape one node into scrape, retrying while it gives no figure
+static void
+s_scrape_node (s_scraper_t *self, const char *url, tf_exp_prometheus_scrape_t *scrape)
+{
+    tf_node_client_t *client = tf_node_client_new (url);
+    if (!client) {
+        scrape->error = strdup ("no answer");
+        return;
+    }
+    tf_node_client_set_cancel (client, s_cancelled, self);
+    for (int attempt = 0; attempt < TF_EXP_SCRAPE_TRIES && !s_cancelled (self); attempt++) {
+        long status = 0;
+        char *answer = NULL;
+        if (tf_node_client_request (client, TF_EXP_PROMETHEUS_PATH, NULL, &status, &answer))
+            status = 0;
+        tf_exp_prometheus_scrape_set (scrape, status ? answer : NULL, status);
+        free (answer);
+        if (scrape->known)
+            break;
+        if (attempt + 1 < TF_EXP_SCRAPE_TRIES)
+            tf_node_client_pump (client, TF_EXP_SCRAPE_RETRY_MS);
+    }
+    tf_node_client_destroy (&client);
+}
+
+static void
+s_scraper (zsock_t *pipe, void *arg)
+{
+    const s_args_t *args = (const s_args_t *) arg;
+    s_scraper_t self = {.pipe = pipe};
+    size_t count = args->count;
+    char **urls = (char **) zmalloc ((count + 1) * sizeof (char *));
+    for (size_t index = 0; index < count; index++)
+        urls[index] = strdup (args->urls[index]);
+    zsock_signal (pipe, 0);                 //  args may go now
+
+    tf_exp_prometheus_scrape_t *scrapes = (tf_exp_prometheus_scrape_t *) zmalloc (
+        (count + 1) * sizeof (tf_exp_prometheus_scrape_t));
+    for (size_t index = 0; index < count && !self.terminated; index++)
+        s_scrape_node (&self, urls[index], &scrapes[index]);
+    for (size_t index = 0; index < count; index++)
+        free (urls[index]);
+    free (urls);
+    if (self.terminated) {
+        for (size_t index = 0; index < count; index++)
+            free (scrapes[index].error);
+        free (scrapes);
+        return;
+    }
+    zsock_send (pipe, "p", scrapes);        //  The receiver owns them now
+    while (!self.terminated) {
+        char *command = zstr_recv (pipe);
+        if (!command || streq (command, "$TERM"))
+            self.terminated = true;
+        zstr_free (&command);
+    }
+}
+
+zactor_t *
+tf_exp_prometheus_scrape_new (const char *const *urls, size_t count)
+{
+    s_args_t args = {.urls = urls, .count = count};
+    return zactor_new (s_scraper, &args);
+}
+
+tf_exp_prometheus_scrape_t *
+tf_exp_prometheus_scrape_recv (zactor_t *scraper)
+{
+    assert (scraper);
+    void *scrapes = NULL;
+    if (zsock_recv (scraper, "p", &scrapes) != 0)
+        return NULL;
+    return (tf_exp_prometheus_scrape_t *) scrapes;
+}
