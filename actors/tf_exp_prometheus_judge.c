@@ -192,8 +192,9 @@ s_node_line (const tf_exp_prometheus_node_t *node)
     char *evaluate = s_describe (&node->evaluate, "evaluate");
     bool restarted = node->capture.known && node->evaluate.known
                      && node->evaluate.value < node->capture.value;
-    char *line = zsys_sprintf ("- %s: %" PRIu64 " produced (metric %s, %s%s)", node->name,
-                               tf_exp_prometheus_produced (node), capture, evaluate,
+    char *line = zsys_sprintf ("- %s: %" PRIu64 " produced (%s%s, %s%s)", node->name,
+                               tf_exp_prometheus_produced (node),
+                               node->capture.known ? "metric " : "", capture, evaluate,
                                restarted ? ": counter restarted" : "");
     free (capture);
     free (evaluate);
