@@ -237,6 +237,7 @@ test_details_read_back_judge_the_same (void **state)
     assert_string_equal (again.message, verdict.message);
     assert_int_equal (again.details_size, verdict.details_size);
     assert_memory_equal (again.details, verdict.details, verdict.details_size);
+    tf_exp_prometheus_obs_free (&back);
     //  Garbage reads back as nothing
     assert_int_equal (tf_exp_prometheus_obs_from_details ((const uint8_t *) "\x01", 1, &back),
                       -1);
