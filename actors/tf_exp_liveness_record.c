@@ -177,34 +177,12 @@ tf_exp_liveness_recorded (const char *path, const char *name, tf_exp_liveness_ob
 {
     assert (path && name && obs);
     memset (obs, 0, sizeof *obs);
-    tf_recording_t *recording = tf_recording_open (path);
-    if (!recording)
-        return -1;
-    int found = 1;
-    tf_record_t record;
-    int rc;
-    while ((rc = tf_recording_next (recording, &record)) == 1) {
-        if (record.source != TF_SOURCE_CONTROL || strcmp (record.topic, "expect.result") != 0)
-            continue;
-        tf_expect_result_t result;
-        if (tf_msg_decode (TF_MSG_expect_result, record.body, record.size, &result))
-            continue;
-        if (streq (result.name, name)) {
-            tf_exp_liveness_obs_t candidate;
-            if (tf_exp_liveness_obs_from_details (result.details.data, result.details.size,
-                                                  &candidate) == 0) {
-                tf_exp_liveness_obs_free (obs);
-                *obs = candidate;
-                found = 0;
-            }
-        }
-        tf_msg_body_free (TF_MSG_expect_result, &result);
-    }
-    tf_recording_destroy (&recording);
-    if (rc < 0) {
-        zsys_error ("liveness: corrupt recording path=%s", path);
-        tf_exp_liveness_obs_free (obs);
-        return -1;
-    }
-    return found;
+    uint8_t *details;
+    size_t size;
+    int rc = tf_recording_result_details (path, name, &details, &size);
+    if (rc)
+        return rc;
+    rc = tf_exp_liveness_obs_from_details (details, size, obs) ? 1 : 0;
+    free (details);
+    return rc;
 }

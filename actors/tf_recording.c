@@ -172,3 +172,43 @@ tf_recording_torn (const tf_recording_t *self)
     assert (self);
     return self->torn;
 }
+
+int
+tf_recording_result_details (const char *path, const char *name, uint8_t **details_p,
+                             size_t *size_p)
+{
+    assert (path && name && details_p && size_p);
+    tf_recording_t *self = tf_recording_open (path);
+    if (!self)
+        return -1;
+    uint8_t *details = NULL;
+    size_t size = 0;
+    tf_record_t record;
+    int rc;
+    while ((rc = tf_recording_next (self, &record)) == 1) {
+        if (record.source != TF_SOURCE_CONTROL || !streq (record.topic, "expect.result"))
+            continue;
+        tf_expect_result_t result;
+        if (tf_msg_decode (TF_MSG_expect_result, record.body, record.size, &result))
+            continue;
+        if (streq (result.name, name) && result.details.size > 0) {
+            free (details);
+            size = result.details.size;
+            details = (uint8_t *) malloc (size);
+            assert (details);
+            memcpy (details, result.details.data, size);
+        }
+        tf_msg_body_free (TF_MSG_expect_result, &result);
+    }
+    tf_recording_destroy (&self);
+    if (rc < 0) {
+        zsys_error ("recording: corrupt record path=%s", path);
+        free (details);
+        return -1;
+    }
+    if (!details)
+        return 1;
+    *details_p = details;
+    *size_p = size;
+    return 0;
+}

@@ -55,4 +55,12 @@ bool tf_recording_torn (const tf_recording_t *self);
 //  Records read or written so far.
 uint64_t tf_recording_count (const tf_recording_t *self);
 
+//  The details of the last expect.result that the expectation `name`
+//  published, as the recording at path holds it on control. Returns 0 with
+//  *details_p (caller frees) and *size_p set, 1 when there is none, -1 when
+//  the recording cannot be read (logged). How an expectation re-judges, in a
+//  replay, what it observed live.
+int tf_recording_result_details (const char *path, const char *name, uint8_t **details_p,
+                                 size_t *size_p);
+
 #endif

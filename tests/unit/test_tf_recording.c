@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <czmq.h>
+#include "tf_msg.h"
 #include "tf_recording.h"
 
 typedef struct {
@@ -114,6 +115,50 @@ test_tf_recording_open_fails_on_missing_file (void **state)
     assert_null (tf_recording_open (missing));
 }
 
+//  Append an expect.result of name with details (a msgpack map), or none
+static void
+s_append_result (tf_recording_t *writer, const char *name, const uint8_t *details,
+                 size_t size)
+{
+    tf_expect_result_t result = {.name = (char *) name,
+                                 .passed = true,
+                                 .message = "ok",
+                                 .details = {.data = (uint8_t *) details, .size = size}};
+    uint8_t *body;
+    size_t body_size;
+    assert_int_equal (tf_msg_encode (TF_MSG_expect_result, &result, &body, &body_size), 0);
+    assert_int_equal (tf_recording_append (writer, TF_SOURCE_CONTROL, "expect.result", body,
+                                           body_size), 0);
+    free (body);
+}
+
+static void
+test_tf_recording_finds_the_last_result_details_of_an_expectation (void **state)
+{
+    fixture_t *fixture = (fixture_t *) *state;
+    tf_recording_t *writer = tf_recording_create (fixture->path);
+    const uint8_t first[] = {0x81, 0xa1, 'n', 0x01};    //  {"n": 1}
+    const uint8_t last[] = {0x81, 0xa1, 'n', 0x02};     //  {"n": 2}
+    const uint8_t other[] = {0x81, 0xa1, 'n', 0x03};
+    s_append_result (writer, "alpha", first, sizeof first);
+    s_append_result (writer, "beta", other, sizeof other);
+    s_append_result (writer, "alpha", last, sizeof last);
+    s_append_result (writer, "gamma", NULL, 0);        //  A result without details
+    tf_recording_destroy (&writer);
+
+    uint8_t *details = NULL;
+    size_t size = 0;
+    assert_int_equal (tf_recording_result_details (fixture->path, "alpha", &details, &size), 0);
+    assert_int_equal (size, sizeof last);
+    assert_memory_equal (details, last, sizeof last);
+    free (details);
+    assert_int_equal (tf_recording_result_details (fixture->path, "gamma", &details, &size), 1);
+    assert_int_equal (tf_recording_result_details (fixture->path, "delta", &details, &size), 1);
+    char *missing = zsys_sprintf ("%s/none.rec", fixture->dir);
+    assert_int_equal (tf_recording_result_details (missing, "alpha", &details, &size), -1);
+    zstr_free (&missing);
+}
+
 int
 main (void)
 {
@@ -125,6 +170,8 @@ main (void)
                                          teardown),
         cmocka_unit_test_setup_teardown (test_tf_recording_rejects_a_corrupt_length, setup,
                                          teardown),
+        cmocka_unit_test_setup_teardown (
+            test_tf_recording_finds_the_last_result_details_of_an_expectation, setup, teardown),
         cmocka_unit_test_setup_teardown (test_tf_recording_open_fails_on_missing_file, setup,
                                          teardown),
     };
