@@ -66,6 +66,7 @@ struct _tf_coord_t {
     bool have_nodes;
     tf_report_t *report;
     zhash_t *controls;                      //  "requester/req_id" -> "action node", in flight
+    int signals_handled;                    //  Of s_signals, those acted upon
 };
 
 static volatile sig_atomic_t s_signals;     //  SIGINT/SIGTERM received
@@ -412,6 +413,8 @@ static int
 s_on_tick (zloop_t *loop, int timer_id, void *arg)
 {
     tf_coord_t *self = (tf_coord_t *) arg;
+    if (s_signals > self->signals_handled)
+        return -1;                          //  A signal that came outside the poll: act on it
     int64_t now = zclock_mono ();
     if (self->phase == TF_PHASE_DONE) {
         if (now - self->last_broadcast >= self->heartbeat_ms) {
@@ -714,14 +717,15 @@ tf_coord_run (tf_coord_t *self)
                self->run_id, self->actor_count, self->metrics.duration_ms,
                self->metrics.cooldown_ms);
     s_enter (self, TF_PHASE_REGISTER);
-    int handled_signals = 0;
     while (!self->finished) {
-        zloop_start (self->loop);           //  Returns on EINTR, or when finished
-        if (s_signals > handled_signals) {
-            handled_signals = s_signals;
+        //  Returns when finished, on EINTR, or from the next tick when a signal
+        //  came while the loop was busy rather than polling
+        zloop_start (self->loop);
+        if (s_signals > self->signals_handled) {
+            self->signals_handled = s_signals;
             if (!self->aborted)
                 s_abort (self, NULL, "interrupted by signal");
-            else if (handled_signals > 1 && self->phase != TF_PHASE_DONE)
+            else if (self->signals_handled > 1 && self->phase != TF_PHASE_DONE)
                 s_enter (self, TF_PHASE_DONE);  //  Second signal: stop waiting for cleanup
         }
     }
