@@ -5,6 +5,7 @@
 #include <msgpack.h>
 #include "tf_exp_liveness_judge.h"
 #include "tf_exp_liveness_record.h"
+#include "tf_mpack.h"
 
 uint64_t
 tf_exp_liveness_target (uint64_t expected_blocks, double tolerance, uint64_t minimum)
@@ -112,15 +113,6 @@ tf_exp_liveness_verdict_free (tf_exp_liveness_verdict_t *verdict)
 //  ---------------------------------------------------------------------------
 //  Details map, for report.json
 
-//  Pack a string
-static void
-s_pack_str (msgpack_packer *packer, const char *text)
-{
-    size_t length = strlen (text);
-    msgpack_pack_str (packer, length);
-    msgpack_pack_str_body (packer, text, length);
-}
-
 //  How a height was observed, for the report
 static const char *
 s_source_name (tf_exp_source_t source)
@@ -142,48 +134,48 @@ s_pack_details (const tf_exp_liveness_obs_t *obs, bool agreement_ok,
     msgpack_packer packer;
     msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
     msgpack_pack_map (&packer, S_DETAIL_KEYS);
-    s_pack_str (&packer, "target");
+    tf_mpack_str (&packer, "target");
     msgpack_pack_uint64 (&packer, obs->target);
-    s_pack_str (&packer, "expected_blocks");
+    tf_mpack_str (&packer, "expected_blocks");
     msgpack_pack_uint64 (&packer, obs->expected_blocks);
-    s_pack_str (&packer, "tolerance");
+    tf_mpack_str (&packer, "tolerance");
     msgpack_pack_double (&packer, obs->tolerance);
-    s_pack_str (&packer, "heights");
+    tf_mpack_str (&packer, "heights");
     msgpack_pack_map (&packer, obs->node_count);
     for (size_t index = 0; index < obs->node_count; index++) {
-        s_pack_str (&packer, obs->nodes[index].name);
+        tf_mpack_str (&packer, obs->nodes[index].name);
         msgpack_pack_uint64 (&packer, obs->nodes[index].height);
     }
-    s_pack_str (&packer, "libs");
+    tf_mpack_str (&packer, "libs");
     msgpack_pack_map (&packer, obs->node_count);
     for (size_t index = 0; index < obs->node_count; index++) {
-        s_pack_str (&packer, obs->nodes[index].name);
-        s_pack_str (&packer, obs->nodes[index].lib);
+        tf_mpack_str (&packer, obs->nodes[index].name);
+        tf_mpack_str (&packer, obs->nodes[index].lib);
     }
-    s_pack_str (&packer, "sources");
+    tf_mpack_str (&packer, "sources");
     msgpack_pack_map (&packer, obs->node_count);
     for (size_t index = 0; index < obs->node_count; index++) {
-        s_pack_str (&packer, obs->nodes[index].name);
-        s_pack_str (&packer, s_source_name (obs->nodes[index].source));
+        tf_mpack_str (&packer, obs->nodes[index].name);
+        tf_mpack_str (&packer, s_source_name (obs->nodes[index].source));
     }
-    s_pack_str (&packer, "agreement");
+    tf_mpack_str (&packer, "agreement");
     if (!obs->agreement)
-        s_pack_str (&packer, "not checked");
+        tf_mpack_str (&packer, "not checked");
     else
-        s_pack_str (&packer, !obs->floor_known ? "no lib known" : agreement_ok ? "ok" : "violated");
-    s_pack_str (&packer, "floor");
+        tf_mpack_str (&packer, !obs->floor_known ? "no lib known" : agreement_ok ? "ok" : "violated");
+    tf_mpack_str (&packer, "floor");
     if (obs->floor_known) {
         msgpack_pack_map (&packer, 3);
-        s_pack_str (&packer, "node");
-        s_pack_str (&packer, obs->floor_node);
-        s_pack_str (&packer, "lib");
-        s_pack_str (&packer, obs->floor_lib);
-        s_pack_str (&packer, "height");
+        tf_mpack_str (&packer, "node");
+        tf_mpack_str (&packer, obs->floor_node);
+        tf_mpack_str (&packer, "lib");
+        tf_mpack_str (&packer, obs->floor_lib);
+        tf_mpack_str (&packer, "height");
         msgpack_pack_uint64 (&packer, obs->floor_height);
     }
     else
         msgpack_pack_nil (&packer);
-    s_pack_str (&packer, "observations");
+    tf_mpack_str (&packer, "observations");
     tf_exp_liveness_pack_observations (obs, &packer);
     verdict->details = (uint8_t *) malloc (buffer.size ? buffer.size : 1);
     assert (verdict->details);

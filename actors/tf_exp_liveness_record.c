@@ -4,16 +4,9 @@
 #include "tf_exp_liveness_record.h"
 #include "tf_msg.h"
 #include "tf_recording.h"
+#include "tf_mpack.h"
 
 #define S_NODE_KEYS     9                   //  Keys of one node's map below
-
-static void
-s_pack_str (msgpack_packer *packer, const char *text)
-{
-    size_t length = strlen (text);
-    msgpack_pack_str (packer, length);
-    msgpack_pack_str_body (packer, text, length);
-}
 
 static const char *
 s_source_name (tf_exp_source_t source)
@@ -30,31 +23,31 @@ tf_exp_liveness_pack_observations (const tf_exp_liveness_obs_t *obs, msgpack_pac
     for (size_t index = 0; index < obs->node_count; index++) {
         const tf_exp_liveness_node_t *node = &obs->nodes[index];
         msgpack_pack_map (packer, S_NODE_KEYS);
-        s_pack_str (packer, "name");
-        s_pack_str (packer, node->name);
-        s_pack_str (packer, "validator");
+        tf_mpack_str (packer, "name");
+        tf_mpack_str (packer, node->name);
+        tf_mpack_str (packer, "validator");
         if (node->validator)
             msgpack_pack_true (packer);
         else
             msgpack_pack_false (packer);
-        s_pack_str (packer, "source");
-        s_pack_str (packer, s_source_name (node->source));
-        s_pack_str (packer, "height");
+        tf_mpack_str (packer, "source");
+        tf_mpack_str (packer, s_source_name (node->source));
+        tf_mpack_str (packer, "height");
         msgpack_pack_uint64 (packer, node->height);
-        s_pack_str (packer, "tip");
-        s_pack_str (packer, node->tip);
-        s_pack_str (packer, "lib");
-        s_pack_str (packer, node->lib);
-        s_pack_str (packer, "lib_height");
+        tf_mpack_str (packer, "tip");
+        tf_mpack_str (packer, node->tip);
+        tf_mpack_str (packer, "lib");
+        tf_mpack_str (packer, node->lib);
+        tf_mpack_str (packer, "lib_height");
         if (node->lib_height_known)
             msgpack_pack_uint64 (packer, node->lib_height);
         else
             msgpack_pack_nil (packer);
-        s_pack_str (packer, "floor_id");
-        s_pack_str (packer, node->floor_id);
-        s_pack_str (packer, "walk_error");
+        tf_mpack_str (packer, "floor_id");
+        tf_mpack_str (packer, node->floor_id);
+        tf_mpack_str (packer, "walk_error");
         if (node->walk_error)
-            s_pack_str (packer, node->walk_error);
+            tf_mpack_str (packer, node->walk_error);
         else
             msgpack_pack_nil (packer);
     }
@@ -63,22 +56,6 @@ tf_exp_liveness_pack_observations (const tf_exp_liveness_obs_t *obs, msgpack_pac
 
 //  ---------------------------------------------------------------------------
 //  Reading back
-
-//  Value of key in a msgpack map, or NULL
-static const msgpack_object *
-s_get (const msgpack_object *map, const char *key)
-{
-    if (!map || map->type != MSGPACK_OBJECT_MAP)
-        return NULL;
-    size_t length = strlen (key);
-    for (uint32_t index = 0; index < map->via.map.size; index++) {
-        const msgpack_object_kv *pair = &map->via.map.ptr[index];
-        if (pair->key.type == MSGPACK_OBJECT_STR && pair->key.via.str.size == length
-            && memcmp (pair->key.via.str.ptr, key, length) == 0)
-            return &pair->val;
-    }
-    return NULL;
-}
 
 //  Copy a string value into out (size bytes); -1 unless it is a string that fits
 static int
@@ -89,14 +66,6 @@ s_copy_str (const msgpack_object *value, char *out, size_t size)
     memcpy (out, value->via.str.ptr, value->via.str.size);
     out[value->via.str.size] = 0;
     return 0;
-}
-
-static char *
-s_dup_str (const msgpack_object *value)
-{
-    if (!value || value->type != MSGPACK_OBJECT_STR)
-        return NULL;
-    return strndup (value->via.str.ptr, value->via.str.size);
 }
 
 static int
@@ -113,21 +82,21 @@ static int
 s_read_node (const msgpack_object *map, tf_exp_liveness_node_t *node)
 {
     char source[16];
-    const msgpack_object *validator = s_get (map, "validator");
-    node->name = s_dup_str (s_get (map, "name"));
+    const msgpack_object *validator = tf_mpack_get (map, "validator");
+    node->name = tf_mpack_strdup (tf_mpack_get (map, "name"));
     if (!node->name || !validator || validator->type != MSGPACK_OBJECT_BOOLEAN
-        || s_copy_str (s_get (map, "source"), source, sizeof source)
-        || s_get_u64 (s_get (map, "height"), &node->height)
-        || s_copy_str (s_get (map, "tip"), node->tip, sizeof node->tip)
-        || s_copy_str (s_get (map, "lib"), node->lib, sizeof node->lib)
-        || s_copy_str (s_get (map, "floor_id"), node->floor_id, sizeof node->floor_id))
+        || s_copy_str (tf_mpack_get (map, "source"), source, sizeof source)
+        || s_get_u64 (tf_mpack_get (map, "height"), &node->height)
+        || s_copy_str (tf_mpack_get (map, "tip"), node->tip, sizeof node->tip)
+        || s_copy_str (tf_mpack_get (map, "lib"), node->lib, sizeof node->lib)
+        || s_copy_str (tf_mpack_get (map, "floor_id"), node->floor_id, sizeof node->floor_id))
         return -1;
     node->validator = validator->via.boolean;
     node->source = streq (source, "api")    ? TF_EXP_SOURCE_API
                    : streq (source, "feed") ? TF_EXP_SOURCE_FEED
                                             : TF_EXP_SOURCE_NONE;
-    node->lib_height_known = s_get_u64 (s_get (map, "lib_height"), &node->lib_height) == 0;
-    node->walk_error = s_dup_str (s_get (map, "walk_error"));
+    node->lib_height_known = s_get_u64 (tf_mpack_get (map, "lib_height"), &node->lib_height) == 0;
+    node->walk_error = tf_mpack_strdup (tf_mpack_get (map, "walk_error"));
     return 0;
 }
 
@@ -145,7 +114,7 @@ tf_exp_liveness_obs_from_details (const uint8_t *details, size_t size,
     if (msgpack_unpack_next (&unpacked, (const char *) details, size, NULL)
         != MSGPACK_UNPACK_SUCCESS)
         goto out;
-    const msgpack_object *nodes = s_get (&unpacked.data, "observations");
+    const msgpack_object *nodes = tf_mpack_get (&unpacked.data, "observations");
     if (!nodes || nodes->type != MSGPACK_OBJECT_ARRAY)
         goto out;
     obs->nodes = (tf_exp_liveness_node_t *) zmalloc ((nodes->via.array.size + 1)
@@ -155,12 +124,12 @@ tf_exp_liveness_obs_from_details (const uint8_t *details, size_t size,
         if (s_read_node (&nodes->via.array.ptr[index], &obs->nodes[index]))
             goto out;
     }
-    const msgpack_object *floor = s_get (&unpacked.data, "floor");
+    const msgpack_object *floor = tf_mpack_get (&unpacked.data, "floor");
     if (floor && floor->type == MSGPACK_OBJECT_MAP) {
-        obs->floor_node = s_dup_str (s_get (floor, "node"));
+        obs->floor_node = tf_mpack_strdup (tf_mpack_get (floor, "node"));
         if (!obs->floor_node
-            || s_copy_str (s_get (floor, "lib"), obs->floor_lib, sizeof obs->floor_lib)
-            || s_get_u64 (s_get (floor, "height"), &obs->floor_height))
+            || s_copy_str (tf_mpack_get (floor, "lib"), obs->floor_lib, sizeof obs->floor_lib)
+            || s_get_u64 (tf_mpack_get (floor, "height"), &obs->floor_height))
             goto out;
         obs->floor_known = true;
     }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <msgpack.h>
 #include "tf_exp_prometheus_judge.h"
+#include "tf_mpack.h"
 
 #define S_DETAIL_KEYS   5                   //  Keys of the details map
 #define S_NODE_KEYS     5                   //  Keys of one node's observations
@@ -202,25 +203,17 @@ s_node_line (const tf_exp_prometheus_node_t *node)
 }
 
 static void
-s_pack_str (msgpack_packer *packer, const char *text)
-{
-    size_t length = strlen (text);
-    msgpack_pack_str (packer, length);
-    msgpack_pack_str_body (packer, text, length);
-}
-
-static void
 s_pack_scrape (msgpack_packer *packer, const tf_exp_prometheus_scrape_t *scrape,
                const char *key, const char *error_key)
 {
-    s_pack_str (packer, key);
+    tf_mpack_str (packer, key);
     if (scrape->known)
         msgpack_pack_uint64 (packer, scrape->value);
     else
         msgpack_pack_nil (packer);
-    s_pack_str (packer, error_key);
+    tf_mpack_str (packer, error_key);
     if (scrape->error)
-        s_pack_str (packer, scrape->error);
+        tf_mpack_str (packer, scrape->error);
     else
         msgpack_pack_nil (packer);
 }
@@ -235,25 +228,25 @@ s_pack_details (const tf_exp_prometheus_obs_t *obs, tf_exp_prometheus_verdict_t 
     msgpack_packer packer;
     msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
     msgpack_pack_map (&packer, S_DETAIL_KEYS);
-    s_pack_str (&packer, "required");
+    tf_mpack_str (&packer, "required");
     msgpack_pack_uint64 (&packer, obs->min_blocks);
-    s_pack_str (&packer, "observed");
+    tf_mpack_str (&packer, "observed");
     msgpack_pack_uint64 (&packer, verdict->observed);
-    s_pack_str (&packer, "metric");
-    s_pack_str (&packer, TF_EXP_PROMETHEUS_METRIC);
-    s_pack_str (&packer, "per_node");
+    tf_mpack_str (&packer, "metric");
+    tf_mpack_str (&packer, TF_EXP_PROMETHEUS_METRIC);
+    tf_mpack_str (&packer, "per_node");
     msgpack_pack_map (&packer, obs->node_count);
     for (size_t index = 0; index < obs->node_count; index++) {
-        s_pack_str (&packer, obs->nodes[index].name);
+        tf_mpack_str (&packer, obs->nodes[index].name);
         msgpack_pack_uint64 (&packer, tf_exp_prometheus_produced (&obs->nodes[index]));
     }
-    s_pack_str (&packer, "observations");
+    tf_mpack_str (&packer, "observations");
     msgpack_pack_array (&packer, obs->node_count);
     for (size_t index = 0; index < obs->node_count; index++) {
         const tf_exp_prometheus_node_t *node = &obs->nodes[index];
         msgpack_pack_map (&packer, S_NODE_KEYS);
-        s_pack_str (&packer, "name");
-        s_pack_str (&packer, node->name);
+        tf_mpack_str (&packer, "name");
+        tf_mpack_str (&packer, node->name);
         s_pack_scrape (&packer, &node->capture, "capture", "capture_error");
         s_pack_scrape (&packer, &node->evaluate, "evaluate", "evaluate_error");
     }

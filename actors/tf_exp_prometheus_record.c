@@ -6,38 +6,15 @@
 #include "tf_exp_prometheus_record.h"
 #include "tf_msg.h"
 #include "tf_recording.h"
-
-//  Value of key in a msgpack map, or NULL
-static const msgpack_object *
-s_get (const msgpack_object *map, const char *key)
-{
-    if (!map || map->type != MSGPACK_OBJECT_MAP)
-        return NULL;
-    size_t length = strlen (key);
-    for (uint32_t index = 0; index < map->via.map.size; index++) {
-        const msgpack_object_kv *pair = &map->via.map.ptr[index];
-        if (pair->key.type == MSGPACK_OBJECT_STR && pair->key.via.str.size == length
-            && memcmp (pair->key.via.str.ptr, key, length) == 0)
-            return &pair->val;
-    }
-    return NULL;
-}
-
-static char *
-s_dup_str (const msgpack_object *value)
-{
-    if (!value || value->type != MSGPACK_OBJECT_STR)
-        return NULL;
-    return strndup (value->via.str.ptr, value->via.str.size);
-}
+#include "tf_mpack.h"
 
 //  One scrape: a figure (or nil) and an error (or nil); 0 or -1
 static int
 s_read_scrape (const msgpack_object *map, const char *key, const char *error_key,
                tf_exp_prometheus_scrape_t *scrape)
 {
-    const msgpack_object *value = s_get (map, key);
-    const msgpack_object *error = s_get (map, error_key);
+    const msgpack_object *value = tf_mpack_get (map, key);
+    const msgpack_object *error = tf_mpack_get (map, error_key);
     if (!value || !error)
         return -1;
     if (value->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
@@ -47,7 +24,7 @@ s_read_scrape (const msgpack_object *map, const char *key, const char *error_key
     else if (value->type != MSGPACK_OBJECT_NIL)
         return -1;
     if (error->type == MSGPACK_OBJECT_STR)
-        scrape->error = s_dup_str (error);
+        scrape->error = tf_mpack_strdup (error);
     else if (error->type != MSGPACK_OBJECT_NIL)
         return -1;
     return 0;
@@ -67,7 +44,7 @@ tf_exp_prometheus_obs_from_details (const uint8_t *details, size_t size,
     if (msgpack_unpack_next (&unpacked, (const char *) details, size, NULL)
         != MSGPACK_UNPACK_SUCCESS)
         goto out;
-    const msgpack_object *nodes = s_get (&unpacked.data, "observations");
+    const msgpack_object *nodes = tf_mpack_get (&unpacked.data, "observations");
     if (!nodes || nodes->type != MSGPACK_OBJECT_ARRAY)
         goto out;
     obs->nodes = (tf_exp_prometheus_node_t *) zmalloc ((nodes->via.array.size + 1)
@@ -76,7 +53,7 @@ tf_exp_prometheus_obs_from_details (const uint8_t *details, size_t size,
         const msgpack_object *map = &nodes->via.array.ptr[index];
         tf_exp_prometheus_node_t *node = &obs->nodes[index];
         obs->node_count++;
-        node->name = s_dup_str (s_get (map, "name"));
+        node->name = tf_mpack_strdup (tf_mpack_get (map, "name"));
         if (!node->name
             || s_read_scrape (map, "capture", "capture_error", &node->capture)
             || s_read_scrape (map, "evaluate", "evaluate_error", &node->evaluate))

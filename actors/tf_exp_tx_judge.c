@@ -4,6 +4,7 @@
 #include <math.h>
 #include <msgpack.h>
 #include "tf_exp_tx_judge.h"
+#include "tf_mpack.h"
 
 #define S_HEX_SIZE      65                  //  64 hex and a terminator
 #define S_OUTCOME_SIZE  16
@@ -246,26 +247,18 @@ s_match (tf_exp_tx_judge_t *self, uint64_t final_height)
     }
 }
 
-static void
-s_pack_str (msgpack_packer *packer, const char *text)
-{
-    size_t length = strlen (text);
-    msgpack_pack_str (packer, length);
-    msgpack_pack_str_body (packer, text, length);
-}
-
 //  {p50, p90, p99, max} of sorted latencies
 static void
 s_pack_percentiles (msgpack_packer *packer, const uint64_t *sorted, size_t count)
 {
     msgpack_pack_map (packer, 4);
-    s_pack_str (packer, "p50");
+    tf_mpack_str (packer, "p50");
     msgpack_pack_uint64 (packer, tf_exp_tx_percentile (sorted, count, 0.5));
-    s_pack_str (packer, "p90");
+    tf_mpack_str (packer, "p90");
     msgpack_pack_uint64 (packer, tf_exp_tx_percentile (sorted, count, 0.9));
-    s_pack_str (packer, "p99");
+    tf_mpack_str (packer, "p99");
     msgpack_pack_uint64 (packer, tf_exp_tx_percentile (sorted, count, 0.99));
-    s_pack_str (packer, "max");
+    tf_mpack_str (packer, "max");
     msgpack_pack_uint64 (packer, count ? sorted[count - 1] : 0);
 }
 
@@ -276,7 +269,7 @@ s_pack_counts (msgpack_packer *packer, zhashx_t *counts)
     msgpack_pack_map (packer, zhashx_size (counts));
     for (uint64_t *count = (uint64_t *) zhashx_first (counts); count;
          count = (uint64_t *) zhashx_next (counts)) {
-        s_pack_str (packer, (const char *) zhashx_cursor (counts));
+        tf_mpack_str (packer, (const char *) zhashx_cursor (counts));
         msgpack_pack_uint64 (packer, *count);
     }
 }
@@ -369,24 +362,24 @@ s_pack_details (tf_exp_tx_judge_t *self, const s_tally_t *tally, tf_exp_tx_verdi
                                tally->failed, tally->retried, tally->included,
                                tally->finalized, tally->required, tally->lost};
     for (size_t index = 0; index < sizeof values / sizeof values[0]; index++) {
-        s_pack_str (&packer, names[index]);
+        tf_mpack_str (&packer, names[index]);
         msgpack_pack_uint64 (&packer, values[index]);
     }
-    s_pack_str (&packer, "min_ratio");
+    tf_mpack_str (&packer, "min_ratio");
     msgpack_pack_double (&packer, self->min_ratio);
-    s_pack_str (&packer, "latency_ms");
+    tf_mpack_str (&packer, "latency_ms");
     s_pack_percentiles (&packer, tally->latencies, tally->included);
-    s_pack_str (&packer, "lib_latency_ms");
+    tf_mpack_str (&packer, "lib_latency_ms");
     s_pack_percentiles (&packer, tally->lib_latencies, tally->finalized);
-    s_pack_str (&packer, "inclusion_latency_ms");
+    tf_mpack_str (&packer, "inclusion_latency_ms");
     msgpack_pack_array (&packer, tally->included);
     for (size_t index = 0; index < tally->included; index++)
         msgpack_pack_uint64 (&packer, tally->latencies[index]);
-    s_pack_str (&packer, "by_node");
+    tf_mpack_str (&packer, "by_node");
     s_pack_counts (&packer, tally->by_node);
-    s_pack_str (&packer, "reasons");
+    tf_mpack_str (&packer, "reasons");
     s_pack_counts (&packer, tally->reasons);
-    s_pack_str (&packer, "blocks");
+    tf_mpack_str (&packer, "blocks");
     msgpack_pack_uint64 (&packer, zhashx_size (self->blocks));
     verdict->details = (uint8_t *) malloc (buffer.size);
     assert (verdict->details);

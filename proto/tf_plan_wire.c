@@ -8,6 +8,7 @@
 
 #include "tf_plan_private.h"
 #include "tf_catalog.h"
+#include "tf_mpack.h"
 #include <czmq.h>
 #include <math.h>
 #include <msgpack.h>
@@ -19,20 +20,11 @@
 //  ---------------------------------------------------------------------------
 //  Encoding
 
-//  A msgpack str
-static void
-s_pack_str (msgpack_packer *packer, const char *text)
-{
-    size_t length = strlen (text);
-    msgpack_pack_str (packer, length);
-    msgpack_pack_str_body (packer, text, length);
-}
-
 //  One knob as key and typed value; durations travel as integer ms
 static void
 s_pack_knob (msgpack_packer *packer, const tf_knob_t *knob)
 {
-    s_pack_str (packer, knob->key);
+    tf_mpack_str (packer, knob->key);
     switch (knob->type) {
         case TF_KNOB_INT:
         case TF_KNOB_DURATION:
@@ -48,7 +40,7 @@ s_pack_knob (msgpack_packer *packer, const tf_knob_t *knob)
                 msgpack_pack_false (packer);
             break;
         case TF_KNOB_STR:
-            s_pack_str (packer, knob->value.s);
+            tf_mpack_str (packer, knob->value.s);
             break;
     }
 }
@@ -57,7 +49,7 @@ s_pack_knob (msgpack_packer *packer, const tf_knob_t *knob)
 static void
 s_pack_knobs (msgpack_packer *packer, const tf_plan_item_t *item)
 {
-    s_pack_str (packer, "knobs");
+    tf_mpack_str (packer, "knobs");
     msgpack_pack_map (packer, item->knob_count);
     for (size_t index = 0; index < item->knob_count; index++)
         s_pack_knob (packer, &item->knobs[index]);
@@ -67,14 +59,14 @@ s_pack_knobs (msgpack_packer *packer, const tf_plan_item_t *item)
 static void
 s_pack_items (msgpack_packer *packer, const char *key, const tf_plan_item_t *items, size_t count)
 {
-    s_pack_str (packer, key);
+    tf_mpack_str (packer, key);
     msgpack_pack_array (packer, count);
     for (size_t index = 0; index < count; index++) {
         msgpack_pack_map (packer, 3);
-        s_pack_str (packer, "kind");
-        s_pack_str (packer, items[index].kind ? items[index].kind : "");
-        s_pack_str (packer, "name");
-        s_pack_str (packer, items[index].name ? items[index].name : "");
+        tf_mpack_str (packer, "kind");
+        tf_mpack_str (packer, items[index].kind ? items[index].kind : "");
+        tf_mpack_str (packer, "name");
+        tf_mpack_str (packer, items[index].name ? items[index].name : "");
         s_pack_knobs (packer, &items[index]);
     }
 }
@@ -83,18 +75,18 @@ s_pack_items (msgpack_packer *packer, const char *key, const tf_plan_item_t *ite
 static void
 s_pack_customs (msgpack_packer *packer, const tf_plan_t *self)
 {
-    s_pack_str (packer, "custom");
+    tf_mpack_str (packer, "custom");
     msgpack_pack_array (packer, self->custom_count);
     for (size_t index = 0; index < self->custom_count; index++) {
         const tf_plan_item_t *custom = &self->customs[index];
         msgpack_pack_map (packer, custom->command ? 4 : 3);
-        s_pack_str (packer, "name");
-        s_pack_str (packer, custom->name ? custom->name : "");
-        s_pack_str (packer, "role");
-        s_pack_str (packer, custom->role ? custom->role : "");
+        tf_mpack_str (packer, "name");
+        tf_mpack_str (packer, custom->name ? custom->name : "");
+        tf_mpack_str (packer, "role");
+        tf_mpack_str (packer, custom->role ? custom->role : "");
         if (custom->command) {
-            s_pack_str (packer, "command");
-            s_pack_str (packer, custom->command);
+            tf_mpack_str (packer, "command");
+            tf_mpack_str (packer, custom->command);
         }
         s_pack_knobs (packer, custom);
     }
@@ -111,28 +103,28 @@ tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
     msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
 
     msgpack_pack_map (&packer, 10);
-    s_pack_str (&packer, "v");
+    tf_mpack_str (&packer, "v");
     msgpack_pack_uint32 (&packer, TF_PLAN_WIRE_VERSION);
-    s_pack_str (&packer, "name");
-    s_pack_str (&packer, self->name ? self->name : "");
+    tf_mpack_str (&packer, "name");
+    tf_mpack_str (&packer, self->name ? self->name : "");
 
-    s_pack_str (&packer, "topology");
+    tf_mpack_str (&packer, "topology");
     msgpack_pack_map (&packer, 3);
-    s_pack_str (&packer, "network");
-    s_pack_str (&packer, tf_plan_network_str (self->network));
-    s_pack_str (&packer, "validators");
+    tf_mpack_str (&packer, "network");
+    tf_mpack_str (&packer, tf_plan_network_str (self->network));
+    tf_mpack_str (&packer, "validators");
     msgpack_pack_uint32 (&packer, self->validators);
-    s_pack_str (&packer, "executors");
+    tf_mpack_str (&packer, "executors");
     msgpack_pack_uint32 (&packer, self->executors);
 
-    s_pack_str (&packer, "wallets");
+    tf_mpack_str (&packer, "wallets");
     msgpack_pack_map (&packer, self->wallet_amounts ? 3 : 2);
-    s_pack_str (&packer, "count");
+    tf_mpack_str (&packer, "count");
     msgpack_pack_uint32 (&packer, self->wallets);
-    s_pack_str (&packer, "amount");
+    tf_mpack_str (&packer, "amount");
     msgpack_pack_uint64 (&packer, self->wallet_amount);
     if (self->wallet_amounts) {
-        s_pack_str (&packer, "amounts");
+        tf_mpack_str (&packer, "amounts");
         msgpack_pack_array (&packer, self->wallet_amount_count);
         for (size_t index = 0; index < self->wallet_amount_count; index++)
             msgpack_pack_uint64 (&packer, self->wallet_amounts[index]);
@@ -142,29 +134,29 @@ tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
     s_pack_items (&packer, "expectations", self->expectations, self->expectation_count);
     s_pack_customs (&packer, self);
 
-    s_pack_str (&packer, "run");
+    tf_mpack_str (&packer, "run");
     msgpack_pack_map (&packer, 3);
-    s_pack_str (&packer, "duration_ms");
+    tf_mpack_str (&packer, "duration_ms");
     msgpack_pack_int64 (&packer, self->duration_ms);
-    s_pack_str (&packer, "seed");
+    tf_mpack_str (&packer, "seed");
     msgpack_pack_uint64 (&packer, self->seed);
-    s_pack_str (&packer, "runner");
-    s_pack_str (&packer, self->runner ? self->runner : "");
+    tf_mpack_str (&packer, "runner");
+    tf_mpack_str (&packer, self->runner ? self->runner : "");
 
-    s_pack_str (&packer, "consensus");
+    tf_mpack_str (&packer, "consensus");
     msgpack_pack_map (&packer, 3);
-    s_pack_str (&packer, "slot_ms");
+    tf_mpack_str (&packer, "slot_ms");
     msgpack_pack_int64 (&packer, self->slot_ms);
-    s_pack_str (&packer, "active_slot_coeff");
+    tf_mpack_str (&packer, "active_slot_coeff");
     msgpack_pack_double (&packer, self->active_slot_coeff);
-    s_pack_str (&packer, "security_param");
+    tf_mpack_str (&packer, "security_param");
     msgpack_pack_uint32 (&packer, self->security_param);
 
-    s_pack_str (&packer, "node");
+    tf_mpack_str (&packer, "node");
     msgpack_pack_map (&packer, 2);
-    s_pack_str (&packer, "profile");
-    s_pack_str (&packer, self->node_profile ? self->node_profile : "");
-    s_pack_str (&packer, "control");
+    tf_mpack_str (&packer, "profile");
+    tf_mpack_str (&packer, self->node_profile ? self->node_profile : "");
+    tf_mpack_str (&packer, "control");
     if (self->node_control)
         msgpack_pack_true (&packer);
     else

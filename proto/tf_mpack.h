@@ -1,0 +1,18 @@
+//  tf_mpack.h - small msgpack helpers for maps built and read outside the
+//  wire codec: the details maps of expectation results and the plan's map
+
+#ifndef TF_MPACK_H_INCLUDED
+#define TF_MPACK_H_INCLUDED
+
+#include <msgpack.h>
+
+//  Pack text (NUL-terminated) as a msgpack str.
+void tf_mpack_str (msgpack_packer *packer, const char *text);
+
+//  The value of key in map, or NULL when map is not a map or has no such key.
+const msgpack_object *tf_mpack_get (const msgpack_object *map, const char *key);
+
+//  A copy of a msgpack str (caller frees), or NULL when value is not a str.
+char *tf_mpack_strdup (const msgpack_object *value);
+
+#endif
