@@ -2,25 +2,6 @@
 
 #include "tf_exp_liveness_probe.h"
 
-typedef struct {
-    zsock_t *pipe;                          //  Not owned
-    bool terminated;                        //  $TERM received
-} s_probe_t;
-
-//  True once $TERM has arrived on the pipe (never blocks)
-static bool
-s_cancelled (void *arg)
-{
-    s_probe_t *self = (s_probe_t *) arg;
-    while (!self->terminated && (zsock_events (self->pipe) & ZMQ_POLLIN)) {
-        char *command = zstr_recv (self->pipe);
-        if (!command || streq (command, "$TERM"))
-            self->terminated = true;
-        zstr_free (&command);
-    }
-    return self->terminated;
-}
-
 //  Step from cursor (at *height_p) to its parent. Returns 0, or -1 with *error_p.
 static int
 s_step (tf_node_client_t *client, char cursor[TF_NODE_ID_SIZE], uint64_t *height_p,
@@ -89,7 +70,7 @@ static void
 s_probe (zsock_t *pipe, void *arg)
 {
     const tf_exp_probe_args_t *args = (const tf_exp_probe_args_t *) arg;
-    s_probe_t self = {.pipe = pipe};
+    tf_node_client_pipe_t self = {.pipe = pipe};
     tf_exp_liveness_obs_t *obs = (tf_exp_liveness_obs_t *) zmalloc (sizeof (tf_exp_liveness_obs_t));
     obs->agreement = args->agreement;
     obs->node_count = args->node_count;
@@ -110,8 +91,9 @@ s_probe (zsock_t *pipe, void *arg)
         clients[index] = tf_node_client_new (urls[index]);
         if (!clients[index])
             continue;
-        tf_node_client_set_cancel (clients[index], s_cancelled, &self);
-        for (int attempt = 0; attempt < TF_EXP_PROBE_TRIES && !s_cancelled (&self); attempt++) {
+        tf_node_client_set_cancel (clients[index], tf_node_client_pipe_cancelled, &self);
+        for (int attempt = 0;
+             attempt < TF_EXP_PROBE_TRIES && !tf_node_client_pipe_cancelled (&self); attempt++) {
             tf_cryptarchia_info_t info;
             if (tf_node_client_info (clients[index], &info) == 0) {
                 node->source = TF_EXP_SOURCE_API;

@@ -8,36 +8,19 @@ typedef struct {
     size_t count;
 } s_args_t;
 
-typedef struct {
-    zsock_t *pipe;                          //  Not owned
-    bool terminated;                        //  $TERM received
-} s_scraper_t;
-
-//  True once $TERM has arrived on the pipe (never blocks)
-static bool
-s_cancelled (void *arg)
-{
-    s_scraper_t *self = (s_scraper_t *) arg;
-    while (!self->terminated && (zsock_events (self->pipe) & ZMQ_POLLIN)) {
-        char *command = zstr_recv (self->pipe);
-        if (!command || streq (command, "$TERM"))
-            self->terminated = true;
-        zstr_free (&command);
-    }
-    return self->terminated;
-}
-
 //  Scrape one node into scrape, retrying while it gives no figure
 static void
-s_scrape_node (s_scraper_t *self, const char *url, tf_exp_prometheus_scrape_t *scrape)
+s_scrape_node (tf_node_client_pipe_t *self, const char *url,
+               tf_exp_prometheus_scrape_t *scrape)
 {
     tf_node_client_t *client = tf_node_client_new (url);
     if (!client) {
         scrape->error = strdup ("no answer");
         return;
     }
-    tf_node_client_set_cancel (client, s_cancelled, self);
-    for (int attempt = 0; attempt < TF_EXP_SCRAPE_TRIES && !s_cancelled (self); attempt++) {
+    tf_node_client_set_cancel (client, tf_node_client_pipe_cancelled, self);
+    for (int attempt = 0;
+         attempt < TF_EXP_SCRAPE_TRIES && !tf_node_client_pipe_cancelled (self); attempt++) {
         long status = 0;
         char *answer = NULL;
         if (tf_node_client_request (client, TF_EXP_PROMETHEUS_PATH, NULL, &status, &answer))
@@ -56,7 +39,7 @@ static void
 s_scraper (zsock_t *pipe, void *arg)
 {
     const s_args_t *args = (const s_args_t *) arg;
-    s_scraper_t self = {.pipe = pipe};
+    tf_node_client_pipe_t self = {.pipe = pipe};
     size_t count = args->count;
     char **urls = (char **) zmalloc ((count + 1) * sizeof (char *));
     for (size_t index = 0; index < count; index++)

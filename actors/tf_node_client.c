@@ -73,6 +73,20 @@ tf_node_client_set_cancel (tf_node_client_t *self, tf_node_client_cancel_fn *fn,
     self->cancel_arg = arg;
 }
 
+bool
+tf_node_client_pipe_cancelled (void *pipe)
+{
+    tf_node_client_pipe_t *self = (tf_node_client_pipe_t *) pipe;
+    assert (self && self->pipe);
+    while (!self->terminated && (zsock_events (self->pipe) & ZMQ_POLLIN)) {
+        char *command = zstr_recv (self->pipe);
+        if (!command || streq (command, "$TERM"))
+            self->terminated = true;
+        zstr_free (&command);
+    }
+    return self->terminated;
+}
+
 void
 tf_node_client_set_timeout (tf_node_client_t *self, int64_t timeout_ms)
 {

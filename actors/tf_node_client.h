@@ -106,6 +106,17 @@ int tf_node_client_global_init (void);
 //  Asked every TF_NODE_CLIENT_TICK_MS while the client waits: true aborts.
 typedef bool (tf_node_client_cancel_fn) (void *arg);
 
+//  The pipe of a zactor thread that uses clients, watched for $TERM: pass
+//  tf_node_client_pipe_cancelled with it to tf_node_client_set_cancel.
+typedef struct {
+    zsock_t *pipe;                          //  The thread's pipe, not owned
+    bool terminated;                        //  $TERM (or the pipe's end) arrived
+} tf_node_client_pipe_t;
+
+//  A tf_node_client_cancel_fn over a tf_node_client_pipe_t: true once $TERM
+//  has arrived on its pipe. Never blocks.
+bool tf_node_client_pipe_cancelled (void *pipe);
+
 //  One complete stream line (without its newline), borrowed for the call.
 typedef void (tf_node_client_line_fn) (void *arg, const char *line, size_t size);
 

@@ -11,7 +11,7 @@
 #include "tf_scanner_worker.h"
 
 typedef struct {
-    zsock_t *pipe;                          //  To the scanner's loop, not owned
+    tf_node_client_pipe_t loop;             //  Pipe to the scanner's loop, watched for $TERM
     char *node;                             //  Node name
     bool stream;                            //  Follow the stream
     int64_t tip_ms;                         //  Tip sampling interval
@@ -19,25 +19,10 @@ typedef struct {
     tf_node_client_t *client;               //  HTTP to the node
     tf_scanner_walk_t *walk;                //  What this node's chain has emitted
     zlistx_t *lines;                        //  Stream lines not processed yet (char *)
-    bool terminated;                        //  $TERM received
     bool up;                                //  Last tip sample answered
     tf_cryptarchia_info_t last;                    //  Last good tip sample
     uint64_t malformed;                     //  Stream lines we could not parse
 } s_worker_t;
-
-//  True once $TERM has arrived on the pipe (never blocks)
-static bool
-s_cancelled (void *arg)
-{
-    s_worker_t *self = (s_worker_t *) arg;
-    while (!self->terminated && (zsock_events (self->pipe) & ZMQ_POLLIN)) {
-        char *command = zstr_recv (self->pipe);
-        if (!command || streq (command, "$TERM"))
-            self->terminated = true;
-        zstr_free (&command);
-    }
-    return self->terminated;
-}
 
 //  Send one record to the scanner's loop as [kind][msgpack body]
 static void
@@ -54,7 +39,7 @@ s_send (s_worker_t *self, const char *kind, tf_msg_id_t id, const void *body)
     zmsg_addstr (msg, kind);
     zmsg_addmem (msg, data, size);
     free (data);
-    zmsg_send (&msg, self->pipe);
+    zmsg_send (&msg, self->loop.pipe);
 }
 
 //  The walk's fetch: POST /storage/block on this node
@@ -101,7 +86,7 @@ static void
 s_process_lines (s_worker_t *self)
 {
     char *line;
-    while (!self->terminated && (line = (char *) zlistx_first (self->lines))) {
+    while (!self->loop.terminated && (line = (char *) zlistx_first (self->lines))) {
         zlistx_detach_cur (self->lines);
         tf_node_block_t *block = NULL;
         char tip[TF_NODE_ID_SIZE], lib[TF_NODE_ID_SIZE];
@@ -123,7 +108,7 @@ s_sample_tip (s_worker_t *self)
 {
     tf_cryptarchia_info_t info;
     bool up = tf_node_client_info (self->client, &info) == 0;
-    if (self->terminated)
+    if (self->loop.terminated)
         return;
     if (up != self->up)
         zsys_info ("scanner: node %s node=%s", up ? "answers" : "does not answer", self->node);
@@ -148,7 +133,7 @@ static void
 s_worker (zsock_t *pipe, void *arg)
 {
     const tf_scanner_worker_args_t *args = (const tf_scanner_worker_args_t *) arg;
-    s_worker_t self = {.pipe = pipe,
+    s_worker_t self = {.loop = {.pipe = pipe},
                        .node = strdup (args->node),
                        .stream = args->stream,
                        .tip_ms = args->tip_ms,
@@ -159,15 +144,15 @@ s_worker (zsock_t *pipe, void *arg)
     zsock_signal (pipe, 0);                 //  args may go now
     if (!self.client) {
         zsys_error ("scanner: cannot create an HTTP client node=%s", self.node);
-        while (!s_cancelled (&self))
+        while (!tf_node_client_pipe_cancelled (&self.loop))
             zclock_sleep (TF_NODE_CLIENT_TICK_MS);
     }
     else
-        tf_node_client_set_cancel (self.client, s_cancelled, &self);
+        tf_node_client_set_cancel (self.client, tf_node_client_pipe_cancelled, &self.loop);
 
     int64_t next_tip = 0;
     int64_t next_stream = 0;
-    while (self.client && !s_cancelled (&self)) {
+    while (self.client && !tf_node_client_pipe_cancelled (&self.loop)) {
         int64_t now = zclock_mono ();
         if (self.stream && !tf_node_client_streaming (self.client) && now >= next_stream) {
             if (tf_node_client_stream_open (self.client, s_on_line, &self) == 0)
