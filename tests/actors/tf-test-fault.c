@@ -1,7 +1,8 @@
 //  tf-test-fault - a test workload that breaks nodes at the start of execute
 //
-//  For the failure tests of consensus_liveness. At the start of execute it
-//  applies the faults its flags name to nodes of run.nodes, then acks:
+//  For the failure tests of the expectations. At the start of execute (or of
+//  the phase --at names: capture puts the faults in before any workload runs)
+//  it applies the faults its flags name to nodes of run.nodes, then acks:
 //    --stop-producing validator-1,validator-2
 //        POST <testing_url>/testing/faults {"produce_blocks": false} on each
 //        (node/README.md 4.1), from a worker thread
@@ -30,7 +31,8 @@ typedef struct {
     const char *drop_transactions;          //  Comma-separated node names, or NULL
     bool posting_drops;                     //  The worker posts drop_transactions
     bool drops_done;
-    long after_ms;                          //  Delay into execute before the faults
+    tf_phase_t at;                          //  Phase whose start applies the faults
+    long after_ms;                          //  Delay into that phase before the faults
     s_control_t controls[S_MAX_CONTROLS];
     size_t control_count;
     size_t next_control;                    //  Next to send
@@ -242,12 +244,12 @@ s_apply (tf_actor_t *actor, s_fault_t *fault)
         s_next_control (actor, fault);
 }
 
-//  Execute: apply the faults now or after --after
+//  Execute (or --at): apply the faults now or after --after
 static int
 s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
 {
     s_fault_t *fault = (s_fault_t *) state;
-    if (phase != TF_PHASE_EXECUTE)
+    if (phase != fault->at)
         return TF_ACTOR_ACK;
     if (fault->after_ms > 0)
         tf_actor_set_timer (actor, fault->after_ms);
@@ -283,7 +285,8 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
     for (int index = 1; index < *argc; index++) {
         const char *flag = argv[index];
         if (!streq (flag, "--stop-producing") && !streq (flag, "--node-control")
-            && !streq (flag, "--after") && !streq (flag, "--drop-transactions")) {
+            && !streq (flag, "--after") && !streq (flag, "--drop-transactions")
+            && !streq (flag, "--at")) {
             argv[kept++] = argv[index];
             continue;
         }
@@ -296,6 +299,13 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
         }
         if (streq (flag, "--drop-transactions")) {
             fault->drop_transactions = value;
+            continue;
+        }
+        if (streq (flag, "--at")) {
+            int phase = tf_phase_by_name (value);
+            if (phase != TF_PHASE_CAPTURE && phase != TF_PHASE_EXECUTE)
+                return fprintf (stderr, "tf-test-fault: --at takes capture or execute\n"), -1;
+            fault->at = (tf_phase_t) phase;
             continue;
         }
         if (streq (flag, "--after")) {
@@ -330,7 +340,7 @@ s_fault_free (s_fault_t *fault)
 int
 main (int argc, char **argv)
 {
-    s_fault_t fault = {0};
+    s_fault_t fault = {.at = TF_PHASE_EXECUTE};
     tf_actor_config_t config;
     int rc = s_take_options (&fault, &argc, argv);
     if (rc == 0)
@@ -340,7 +350,8 @@ main (int argc, char **argv)
             "Also: --stop-producing NODE[,NODE] (testing API fault switch), --node-control\n"
             "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...),\n"
             "--after MS (apply them that long into execute), --drop-transactions NODE[,NODE]\n"
-            "(testing API: accept transactions and discard them).");
+            "(testing API: accept transactions and discard them), --at capture|execute (the\n"
+            "phase whose start applies them; default execute).");
     if (rc == 0) {
         zsys_init ();
         zsys_set_logident ("tf-test-fault");
