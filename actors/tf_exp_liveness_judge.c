@@ -162,7 +162,9 @@ s_pack_details (const tf_exp_liveness_obs_t *obs, bool agreement_ok,
     if (!obs->agreement)
         tf_mpack_str (&packer, "not checked");
     else
-        tf_mpack_str (&packer, !obs->floor_known ? "no lib known" : agreement_ok ? "ok" : "violated");
+        tf_mpack_str (&packer, !obs->floor_known ? "no lib known"
+                               : agreement_ok    ? "ok"
+                                                 : "violated");
     tf_mpack_str (&packer, "floor");
     if (obs->floor_known) {
         msgpack_pack_map (&packer, 3);
