@@ -132,12 +132,7 @@ s_probe (zsock_t *pipe, void *arg)
         return;
     }
     zsock_send (pipe, "p", obs);            //  The receiver owns obs now
-    while (!self.terminated) {
-        char *command = zstr_recv (pipe);
-        if (!command || streq (command, "$TERM"))
-            self.terminated = true;
-        zstr_free (&command);
-    }
+    tf_node_client_pipe_wait_term (&self);
 }
 
 zactor_t *

@@ -60,12 +60,7 @@ s_scraper (zsock_t *pipe, void *arg)
         return;
     }
     zsock_send (pipe, "p", scrapes);        //  The receiver owns them now
-    while (!self.terminated) {
-        char *command = zstr_recv (pipe);
-        if (!command || streq (command, "$TERM"))
-            self.terminated = true;
-        zstr_free (&command);
-    }
+    tf_node_client_pipe_wait_term (&self);
 }
 
 zactor_t *

@@ -88,6 +88,18 @@ tf_node_client_pipe_cancelled (void *pipe)
 }
 
 void
+tf_node_client_pipe_wait_term (tf_node_client_pipe_t *self)
+{
+    assert (self && self->pipe);
+    while (!self->terminated) {
+        char *command = zstr_recv (self->pipe);
+        if (!command || streq (command, "$TERM"))
+            self->terminated = true;
+        zstr_free (&command);
+    }
+}
+
+void
 tf_node_client_set_timeout (tf_node_client_t *self, int64_t timeout_ms)
 {
     assert (self);

@@ -117,6 +117,10 @@ typedef struct {
 //  has arrived on its pipe. Never blocks.
 bool tf_node_client_pipe_cancelled (void *pipe);
 
+//  Block until $TERM (or the pipe's end) arrives: how a thread that has sent
+//  its result waits to be destroyed.
+void tf_node_client_pipe_wait_term (tf_node_client_pipe_t *pipe);
+
 //  One complete stream line (without its newline), borrowed for the call.
 typedef void (tf_node_client_line_fn) (void *arg, const char *line, size_t size);
 
