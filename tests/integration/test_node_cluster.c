@@ -68,54 +68,30 @@ s_all_at_least (nh_cluster_t *cluster, int64_t height)
     return 1;
 }
 
-//  The canonical id at a height on a node, via /cryptarchia/headers from the tip down
+//  Is block id (of slot) on a node's canonical chain? Above the node's LIB the
+//  headers from its tip hold it; below, its immutable blocks of that slot do.
+//  A LIB moving between the two requests only makes the caller ask again.
 static int
-s_block_at (nh_cluster_t *cluster, size_t index, int64_t height, char *out)
+s_canonical_on (nh_cluster_t *cluster, size_t index, const char *id, json_int_t slot)
 {
-    json_t *info = nh_get (cluster, index, "/cryptarchia/info");
-    int64_t tip_height = json_integer_value (json_object_get (info, "height"));
-    char path [200];
-    snprintf (path, sizeof path, "/cryptarchia/headers?from=%s&to=%s",
-              json_string_value (json_object_get (info, "tip")),
-              json_string_value (json_object_get (info, "lib")));
-    json_decref (info);
-    json_t *headers = nh_get (cluster, index, path);
-    int64_t position = tip_height - height;
-    int rc = -1;
-    if (position >= 0 && (size_t) position < json_array_size (headers)) {
-        snprintf (out, 65, "%s", json_string_value (json_array_get (headers, (size_t) position)));
-        rc = 0;
-    }
+    json_t *headers = nh_get (cluster, index, "/cryptarchia/headers");
+    size_t position;
+    json_t *entry;
+    int found = 0;
+    json_array_foreach (headers, position, entry)
+        found |= strcmp (json_string_value (entry), id) == 0;
     json_decref (headers);
-    return rc;
-}
-
-//  A node's LIB id and height, read consistently: the headers from its tip
-//  (as /cryptarchia/info gave it) down to its LIB must end at that info's LIB;
-//  -1 when the LIB moved in between (ask again)
-static int
-s_lib_of (nh_cluster_t *cluster, size_t index, char lib [65], int64_t *height_p)
-{
-    json_t *info = nh_get (cluster, index, "/cryptarchia/info");
-    if (!info)
-        return -1;
-    const char *info_lib = json_string_value (json_object_get (info, "lib"));
-    const char *tip = json_string_value (json_object_get (info, "tip"));
-    int64_t tip_height = json_integer_value (json_object_get (info, "height"));
-    char path [200];
-    snprintf (path, sizeof path, "/cryptarchia/headers?from=%s", tip ? tip : "");
-    json_t *headers = tip ? nh_get (cluster, index, path) : NULL;
-    size_t count = json_array_size (headers);
-    const char *last = count ? json_string_value (json_array_get (headers, count - 1)) : NULL;
-    int rc = -1;
-    if (info_lib && last && strcmp (last, info_lib) == 0) {
-        snprintf (lib, 65, "%s", info_lib);
-        *height_p = tip_height - (int64_t) count + 1;
-        rc = 0;
+    char path [120];
+    snprintf (path, sizeof path, "/cryptarchia/blocks?slot_from=%" JSON_INTEGER_FORMAT
+              "&slot_to=%" JSON_INTEGER_FORMAT, slot, slot);
+    json_t *immutable = found ? NULL : nh_get (cluster, index, path);
+    json_array_foreach (immutable, position, entry) {
+        const char *block_id = json_string_value (
+            json_object_get (json_object_get (entry, "header"), "id"));
+        found |= block_id && strcmp (block_id, id) == 0;
     }
-    json_decref (headers);
-    json_decref (info);
-    return rc;
+    json_decref (immutable);
+    return found;
 }
 
 static void
@@ -137,27 +113,22 @@ test_node_cluster_progresses_and_agrees_up_to_lib (void **state)
 
     //  Every node's LIB is a block every other node has on its canonical chain
     for (size_t index = 0; index < NODES; index++) {
+        json_t *info = nh_get (cluster, index, "/cryptarchia/info");
+        assert_non_null (info);
         char lib [65];
-        int64_t lib_height = -1;
-        NH_WAIT (ok, s_lib_of (cluster, index, lib, &lib_height) == 0, EVENT_MS);
-        assert_true (ok);
-        assert_true (lib_height > 0);
+        snprintf (lib, sizeof lib, "%s", json_string_value (json_object_get (info, "lib")));
+        json_decref (info);
         char request [80];
         snprintf (request, sizeof request, "\"%s\"", lib);
         json_t *block = nh_post (cluster, index, 0, "/storage/block", request);
         assert_true (json_is_object (block));
+        json_int_t slot = json_integer_value (
+            json_object_get (json_object_get (block, "header"), "slot"));
+        assert_true (slot > 0);             //  Past genesis
         for (size_t other = 0; other < NODES; other++) {
-            char id [65];
             int found;
-            NH_WAIT (found, s_block_at (cluster, other, lib_height, id) == 0, EVENT_MS);
-            //  The other node may already have moved its LIB past it: then ask storage
-            if (!found) {
-                json_t *there = nh_post (cluster, other, 0, "/storage/block", request);
-                assert_true (json_is_object (there));
-                json_decref (there);
-            }
-            else
-                assert_string_equal (id, lib);
+            NH_WAIT (found, s_canonical_on (cluster, other, lib, slot), EVENT_MS);
+            assert_true (found);
         }
         json_decref (block);
     }
