@@ -124,7 +124,7 @@ static void
 s_summarize_replay (tf_coord_t *self)
 {
     const char *recording = getenv ("TF_REPLAY_RECORDING");
-    self->replay = self->plan->runner && streq (self->plan->runner, "replay");
+    self->replay = tf_plan_is_replay (self->plan);
     if (!self->replay || !recording)
         return;
     tf_recording_summary_t summary;

@@ -3,7 +3,6 @@
 #include "tf_exp_liveness.h"
 #include "tf_exp_liveness_probe.h"
 #include "tf_exp_liveness_record.h"
-#include "tf_supervisor.h"
 #include "tf_run_metrics.h"
 
 //  The scanner's last sample of one node
@@ -110,7 +109,7 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
     else
         zsys_warning ("liveness: the plan has no item named %s; using defaults",
                       tf_actor_name (actor));
-    self->replay = plan->runner && streq (plan->runner, TF_SUPERVISOR_REPLAY_RUNNER);
+    self->replay = tf_plan_is_replay (plan);
     tf_run_metrics_t metrics = tf_run_metrics (plan);
     self->expected_blocks = metrics.expected_blocks;
     zsys_info ("liveness: expected_blocks=%" PRIu64 " tolerance=%g minimum=%" PRIu64

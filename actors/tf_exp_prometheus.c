@@ -3,7 +3,6 @@
 #include "tf_exp_prometheus.h"
 #include "tf_exp_prometheus_record.h"
 #include "tf_exp_prometheus_scrape.h"
-#include "tf_supervisor.h"
 
 struct _tf_exp_prometheus_t {
     tf_actor_t *actor;                      //  Runtime
@@ -95,7 +94,7 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
     else
         zsys_warning ("prometheus: the plan has no item named %s; using defaults",
                       tf_actor_name (actor));
-    self->replay = plan->runner && streq (plan->runner, TF_SUPERVISOR_REPLAY_RUNNER);
+    self->replay = tf_plan_is_replay (plan);
     zsys_info ("prometheus: min_blocks=%" PRIu64 " metric=%s", self->min_blocks,
                TF_EXP_PROMETHEUS_METRIC);
     return 0;

@@ -109,12 +109,13 @@ static const tf_catalog_kind_t s_kinds[] = {
 #define S_KIND_COUNT (sizeof s_kinds / sizeof s_kinds[0])
 
 static const tf_catalog_runner_t s_runners[] = {
-    {"local", "tf-deployer-local", true, true, "node processes on this host"},
-    {"compose", "tf-deployer-compose", true, true, "one Docker Compose service per node"},
-    {"k8s", "tf-deployer-k8s", false, true, "one Kubernetes pod per node (no node control)"},
-    {"none", "tf-deployer-none", false, false,
+    {"local", "tf-deployer-local", true, true, false, "node processes on this host"},
+    {"compose", "tf-deployer-compose", true, true, false, "one Docker Compose service per node"},
+    {"k8s", "tf-deployer-k8s", false, true, false,
+     "one Kubernetes pod per node (no node control)"},
+    {"none", "tf-deployer-none", false, false, false,
      "deploys no nodes, for testing the framework itself"},
-    {"replay", "tf-deployer-replay", false, false,
+    {"replay", "tf-deployer-replay", false, false, true,
      "plays a past run's recording back to its expectations (tf replay)"},
 };
 

@@ -46,6 +46,7 @@ typedef struct {
     const char *program;                //  Its deployer, e.g. "tf-deployer-local"
     bool node_control;                  //  Can restart, pause and partition nodes
     bool scanner;                       //  Runs have a scanner (there are nodes to follow)
+    bool replay;                        //  Plays a recording back instead of running workloads
     const char *help;                   //  One line for `tf catalog`
 } tf_catalog_runner_t;
 

@@ -582,6 +582,15 @@ tf_plan_item_by_name (const tf_plan_t *self, const char *name)
     return item;
 }
 
+//  The runner's catalogue entry says whether it replays
+bool
+tf_plan_is_replay (const tf_plan_t *self)
+{
+    assert (self);
+    const tf_catalog_runner_t *runner = tf_catalog_runner (self->runner);
+    return runner && runner->replay;
+}
+
 //  ---------------------------------------------------------------------------
 //  Items
 

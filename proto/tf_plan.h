@@ -194,6 +194,10 @@ int64_t tf_plan_knob_ms (const tf_plan_item_t *item, const char *key, int64_t fa
 //  Find a workload/expectation/custom item by actor name, or NULL.
 const tf_plan_item_t *tf_plan_item_by_name (const tf_plan_t *self, const char *name);
 
+//  True when the plan's runner plays a recording back (tf replay) instead of
+//  deploying nodes and running workloads.
+bool tf_plan_is_replay (const tf_plan_t *self);
+
 //  ---------------------------------------------------------------------------
 //  Builder for people embedding tf in their own C tests. Each call returns self
 //  so calls chain. Setters do not check: tf_plan_build reports every problem

@@ -403,8 +403,7 @@ s_check_item (s_check_t *check, tf_plan_item_t *item, tf_role_t role, const char
         && !s_bad (check, "wallets"))
         s_fail (check, path, "transaction workload requires seeded wallets (set wallets: N)");
     //  A replay plays the recorded workloads back instead of running them
-    bool replay = plan->runner && strcmp (plan->runner, "replay") == 0;
-    if (kind->companion && !replay && !s_has_workload (plan, kind->companion))
+    if (kind->companion && !tf_plan_is_replay (plan) && !s_has_workload (plan, kind->companion))
         s_fail (check, path, "%s requires a %s workload", kind->kind, kind->companion);
     s_check_kind_rules (check, item, path);
 }
