@@ -14,4 +14,4 @@ cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DTF_SANITIZER
     > /dev/null
 cmake --build "$build_dir" -j2 --target tf-bench-bus > /dev/null
 echo "tf-bench-bus on $(nproc) cores, $(uname -sr)"
-exec "$build_dir/bin/tf-bench-bus" "$@"
+exec "$build_dir/bench/tf-bench-bus" "$@"

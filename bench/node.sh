@@ -61,7 +61,7 @@ rss_kb () {         #  rss_kb PID
 }
 
 echo "== 1. tx admission vs the cheapest endpoint (1 node, $SECONDS_RUN s each, $WRK_CONNECTIONS keep-alive connections)"
-"$BIN/tf-node-benchgen" "$WORK/one" 1 "$TXS" 1000 0.5 10
+"$BUILD/bench/tf-node-benchgen" "$WORK/one" 1 "$TXS" 1000 0.5 10
 start_node "$WORK/one" 0
 NODE_PID=${PIDS[-1]}
 PORT=$(api_port "$WORK/one" 0)
@@ -88,7 +88,7 @@ echo "node RSS after load: $(rss_kb "$NODE_PID") kB"
 kill -TERM "$NODE_PID"; wait "$NODE_PID" || true
 
 echo "== 2. $NODES nodes, 250 ms slots, f=0.5: every node must reach height $HEIGHT"
-"$BIN/tf-node-benchgen" "$WORK/many" "$NODES" 0 250 0.5 10
+"$BUILD/bench/tf-node-benchgen" "$WORK/many" "$NODES" 0 250 0.5 10
 FIRST=${#PIDS[@]}
 BEGIN_S=$(date +%s.%N)
 for ((index = 0; index < NODES; index++)); do

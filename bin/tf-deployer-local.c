@@ -1,5 +1,5 @@
 //  tf-deployer-local - the local deployer: a run's nodes as processes on this host
-//  Started by `tf run` for `run: {runner: local}`; see deployers/tf_deployer_local.h.
+//  Started by `tf run` for `run: {runner: local}`; see deployers/local/tf_deployer_local.h.
 
 #include "tf_deployer_local.h"
 

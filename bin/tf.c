@@ -1,7 +1,7 @@
 //  tf - the supervisor: runs scenarios (tf run) and checks them (tf validate)
 //
 //  See tf --help. Every process of a run is started, watched and stopped by
-//  this program; the logic lives in actors/tf_cli.c and actors/tf_supervisor.c.
+//  this program; the logic lives in actors/supervisor/tf_cli.c and tf_supervisor.c.
 
 #include <czmq.h>
 #include "tf_cli.h"

@@ -1,5 +1,5 @@
 //  tf-test-actor - a configurable actor for the spine's tests, and the usage
-//  example of the actor runtime (actors/tf_actor.h)
+//  example of the actor runtime (actors/runtime/tf_actor.h)
 //
 //  A workload or an expectation that does nothing but follow the phases, and
 //  misbehaves on request: fails its verdict, crashes, hangs or acks late.

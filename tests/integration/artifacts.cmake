@@ -3,8 +3,6 @@
 #  killed run (reuses the spine's harness)
 tf_add_integration_test(test_artifacts
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_artifacts.c ${CMAKE_CURRENT_LIST_DIR}/spine_harness.c
-  LIBS tf_actors PkgConfig::CZMQ PkgConfig::JANSSON
+  LIBS tf_record PkgConfig::CZMQ PkgConfig::JANSSON
   TIMEOUT 300)
 target_include_directories(test_artifacts PRIVATE ${CMAKE_CURRENT_LIST_DIR})
-add_dependencies(test_artifacts tf tf-coordinator tf-deployer-local tf-deployer-replay tf-scanner
-                 tf-node tf-expect-consensus-liveness tf-test-fault)

@@ -7,18 +7,9 @@ target_include_directories(test_deploy_local PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 #  Node control requests from an actor the test attaches itself
 tf_add_integration_test(test_deploy_control
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_deploy_control.c ${CMAKE_CURRENT_LIST_DIR}/spine_harness.c
-  LIBS tf_actors PkgConfig::CZMQ PkgConfig::JANSSON
+  LIBS tf_runtime PkgConfig::CZMQ PkgConfig::JANSSON
   TIMEOUT 180)
 target_include_directories(test_deploy_control PRIVATE ${CMAKE_CURRENT_LIST_DIR})
-#  The programs under test are built before the test that runs them
-foreach(program tf tf-coordinator tf-deployer-local tf-scanner tf-node tf-expect-consensus-liveness
-                tf-workload-chaos-partition tf-workload-chaos-pause
-                tf-workload-chaos-random-restart)
-  if(TARGET ${program})
-    add_dependencies(test_deploy_local ${program})
-    add_dependencies(test_deploy_control ${program})
-  endif()
-endforeach()
 #  run-examples.sh on the host runner with this build (a short passing run),
 #  and its refusal of runners that do not exist yet (exit 2)
 add_test(NAME test_deploy_run_examples_host

@@ -2,14 +2,12 @@
 #  scanner, the expectation and tf-test-fault (reuses the spine's harness)
 tf_add_integration_test(test_liveness
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_liveness.c ${CMAKE_CURRENT_LIST_DIR}/spine_harness.c
-  LIBS tf_actors PkgConfig::CZMQ PkgConfig::JANSSON
+  LIBS tf_record PkgConfig::CZMQ PkgConfig::JANSSON
   TIMEOUT 300)
 target_include_directories(test_liveness PRIVATE ${CMAKE_CURRENT_LIST_DIR})
-add_dependencies(test_liveness tf tf-coordinator tf-deployer-local tf-scanner tf-node
-                 tf-expect-consensus-liveness tf-test-fault)
 #  The node HTTP client against fake nodes on loopback (libmicrohttpd, a
 #  listening socket that never answers)
 tf_add_integration_test(test_liveness_client
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_liveness_client.c
-  LIBS tf_actors PkgConfig::MHD
+  LIBS tf_nodeapi PkgConfig::MHD
   TIMEOUT 60)

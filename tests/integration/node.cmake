@@ -6,5 +6,4 @@ foreach(suite cluster restart partition faults malformed)
     LIBS tf_node PkgConfig::CURL PkgConfig::JANSSON
     TIMEOUT 120)
   target_include_directories(test_node_${suite} PRIVATE ${NODE_IT_DIR})
-  add_dependencies(test_node_${suite} tf-node)
 endforeach()

@@ -3,8 +3,6 @@
 #  keep each verdict
 tf_add_integration_test(test_prometheus
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_prometheus.c ${CMAKE_CURRENT_LIST_DIR}/spine_harness.c
-  LIBS tf_actors PkgConfig::CZMQ PkgConfig::JANSSON
+  LIBS tf_record PkgConfig::CZMQ PkgConfig::JANSSON
   TIMEOUT 120)
 target_include_directories(test_prometheus PRIVATE ${CMAKE_CURRENT_LIST_DIR})
-add_dependencies(test_prometheus tf tf-coordinator tf-deployer-local tf-deployer-replay
-                 tf-scanner tf-node tf-expect-prometheus-block-production tf-test-fault)

@@ -6,8 +6,6 @@ foreach(suite verdicts faults cli)
     LIBS PkgConfig::CZMQ PkgConfig::JANSSON
     TIMEOUT 240)
   target_include_directories(test_spine_${suite} PRIVATE ${SPINE_DIR})
-  #  The programs under test are built before the tests that run them
-  add_dependencies(test_spine_${suite} tf tf-coordinator tf-test-actor tf-deployer-none)
 endforeach()
 #  The same with real nodes: the local deployer, the scanner and tf-node
 tf_add_integration_test(test_spine_local
@@ -15,5 +13,3 @@ tf_add_integration_test(test_spine_local
   LIBS PkgConfig::CZMQ PkgConfig::JANSSON
   TIMEOUT 240)
 target_include_directories(test_spine_local PRIVATE ${SPINE_DIR})
-add_dependencies(test_spine_local tf tf-coordinator tf-test-actor tf-deployer-local tf-scanner
-                 tf-node)

@@ -3,9 +3,6 @@
 #  is passed over, and replays keep each verdict
 tf_add_integration_test(test_tx
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tx.c ${CMAKE_CURRENT_LIST_DIR}/spine_harness.c
-  LIBS tf_actors PkgConfig::CZMQ PkgConfig::JANSSON
+  LIBS tf_record PkgConfig::CZMQ PkgConfig::JANSSON
   TIMEOUT 240)
 target_include_directories(test_tx PRIVATE ${CMAKE_CURRENT_LIST_DIR})
-add_dependencies(test_tx tf tf-coordinator tf-deployer-local tf-deployer-replay tf-scanner tf-node
-                 tf-expect-consensus-liveness tf-workload-transactions tf-expect-tx-inclusion
-                 tf-test-fault)

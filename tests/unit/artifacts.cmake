@@ -1,5 +1,7 @@
 #  Unit tests of what a run leaves behind: tf clean, report.json / junit.xml / report.html
-foreach(class tf_clean tf_report tf_recording_summary)
-  tf_add_unit_test(test_${class} SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_${class}.c
-                   LIBS tf_actors)
-endforeach()
+tf_add_unit_test(test_tf_clean SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_clean.c
+                 LIBS tf_supervisor)
+tf_add_unit_test(test_tf_report SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_report.c
+                 LIBS tf_report)
+tf_add_unit_test(test_tf_recording_summary
+                 SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_recording_summary.c LIBS tf_record)

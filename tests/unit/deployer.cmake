@@ -1,7 +1,9 @@
-#  Unit tests of the local deployer's pieces: keys, topology, genesis, configs, readiness,
+#  Unit tests of the deployers' pieces: keys, topology, genesis, configs, readiness,
 #  node processes
-foreach(name keys topology genesis config readiness proc)
+foreach(name keys topology genesis config readiness)
   tf_add_unit_test(test_deployer_${name}
                    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_deployer_${name}.c
                    LIBS tf_deployers PkgConfig::YAML)
 endforeach()
+tf_add_unit_test(test_deployer_proc SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_deployer_proc.c
+                 LIBS tf_deployer_local)

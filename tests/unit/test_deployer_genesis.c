@@ -1,5 +1,5 @@
 //  test_deployer_genesis - the genesis of a run from its plan and seed
-//  (deployers/tf_genesis.h)
+//  (actors/nodeapi/tf_genesis.h)
 //
 //  The hash and note-id vectors were computed independently (Python) from
 //  tf-node's encoding (node/README.md 3.2, 3.3): a wrong encoding would give

@@ -1,4 +1,4 @@
-//  test_deployer_keys - key derivation from the run seed (actors/tf_keys.h)
+//  test_deployer_keys - key derivation from the run seed (actors/nodeapi/tf_keys.h)
 //
 //  The vectors were computed independently (Python hashlib.blake2b and the
 //  cryptography package's Ed25519) from the formulas in tf_keys.h, so a change

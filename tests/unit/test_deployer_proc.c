@@ -1,6 +1,6 @@
 //  test_deployer_proc - node processes: spawned with their log, environment and
 //  directory, described when they end, signalled as a group
-//  (deployers/tf_node_proc.h)
+//  (deployers/local/tf_node_proc.h)
 
 #include <stdarg.h>
 #include <stddef.h>

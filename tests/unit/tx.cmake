@@ -1,4 +1,7 @@
 #  Unit tests of the transaction workload's parts and the tx_inclusion judge (no network)
-foreach(test test_tx_build test_tx_wallets test_tx_judge)
-  tf_add_unit_test(${test} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${test}.c LIBS tf_actors)
-endforeach()
+tf_add_unit_test(test_tx_build SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tx_build.c
+                 LIBS tf_nodeapi)
+tf_add_unit_test(test_tx_wallets SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tx_wallets.c
+                 LIBS tf_workloads)
+tf_add_unit_test(test_tx_judge SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tx_judge.c
+                 LIBS tf_expectations)
