@@ -17,31 +17,31 @@
 #include "tf_phase.h"
 #include <pthread.h>
 
-#define S_DEFAULT_ACTORS        50
-#define S_DEFAULT_ROUNDS        500
-#define S_DEFAULT_RECORDS       50000
-#define S_SUBSCRIBERS           3
-#define S_TXS_PER_BLOCK         10
-#define S_REPEATS               5           //  Feed runs of each kind; the median is kept
-#define S_RATIO_TARGET          0.5
-#define S_HELLO_INTERVAL_MS     200         //  As the actor runtime
-#define S_REBROADCAST_MS        250         //  As the coordinator's heartbeat
-#define S_WAIT_MS               30000       //  Any single wait longer than this fails the bench
-#define S_SYNC_INTERVAL_MS      10          //  Feed probes until every subscriber is there
-#define S_RUN_ID                "bench"
+#define S_DEFAULT_ACTORS    50
+#define S_DEFAULT_ROUNDS    500
+#define S_DEFAULT_RECORDS   50000
+#define S_SUBSCRIBERS       3
+#define S_TXS_PER_BLOCK     10
+#define S_REPEATS           5 //  Feed runs of each kind; the median is kept
+#define S_RATIO_TARGET      0.5
+#define S_HELLO_INTERVAL_MS 200   //  As the actor runtime
+#define S_REBROADCAST_MS    250   //  As the coordinator's heartbeat
+#define S_WAIT_MS           30000 //  Any single wait longer than this fails the bench
+#define S_SYNC_INTERVAL_MS  10    //  Feed probes until every subscriber is there
+#define S_RUN_ID            "bench"
 
 typedef struct {
-    int index;                              //  actor-<index>
+    int index; //  actor-<index>
     const char *control_ep;
     const char *service_ep;
-    int rc;                                 //  0 when it saw "done"
+    int rc; //  0 when it saw "done"
 } s_actor_t;
 
 typedef struct {
     const char *feed_ep;
-    const char *back_ep;                    //  PUSH to main: "sync", then "done"
-    bool decode;                            //  tf_msg_recv, or raw frames
-    size_t expected;                        //  feed.block records to receive
+    const char *back_ep; //  PUSH to main: "sync", then "done"
+    bool decode;         //  tf_msg_recv, or raw frames
+    size_t expected;     //  feed.block records to receive
     size_t received;
     int rc;
 } s_subscriber_t;
@@ -130,8 +130,8 @@ s_publish_phase (zsock_t *control, uint64_t seq, const char *phase, int64_t star
 //  Wait until every actor acked seq (re-broadcasting like the coordinator).
 //  Returns 0, or -1 on timeout.
 static int
-s_collect_acks (zsock_t *control, zsock_t *service, size_t actors, uint64_t seq,
-                const char *phase, int64_t started)
+s_collect_acks (zsock_t *control, zsock_t *service, size_t actors, uint64_t seq, const char *phase,
+                int64_t started)
 {
     bool *acked = (bool *) calloc (actors, sizeof (bool));
     size_t count = 0;
@@ -189,7 +189,7 @@ s_bench_phases (const char *dir, size_t actors, size_t rounds)
     pthread_t *thread = (pthread_t *) calloc (actors, sizeof (pthread_t));
     double *latency_ms = (double *) calloc (rounds, sizeof (double));
     for (size_t index = 0; index < actors; index++) {
-        actor[index] = (s_actor_t) {(int) index, control_ep, service_ep, -1};
+        actor[index] = (s_actor_t){(int) index, control_ep, service_ep, -1};
         pthread_create (&thread[index], NULL, s_actor_main, &actor[index]);
     }
     int64_t started = zclock_mono ();
@@ -285,7 +285,7 @@ s_subscriber_main (void *arg)
     zsock_t *feed = zsock_new (ZMQ_SUB);
     zsock_t *back = zsock_new (ZMQ_PUSH);
     assert (feed && back);
-    zsock_set_rcvhwm (feed, 0);             //  As the actor runtime: queue, never drop
+    zsock_set_rcvhwm (feed, 0); //  As the actor runtime: queue, never drop
     zsock_set_rcvtimeo (feed, S_WAIT_MS);
     zsock_set_subscribe (feed, "feed.");
     zsock_connect (feed, "%s", self->feed_ep);
@@ -298,7 +298,7 @@ s_subscriber_main (void *arg)
         if (self->decode) {
             tf_msg_t *msg = tf_msg_recv (feed);
             if (!msg)
-                break;                      //  Timed out (or a rejection: a bug here)
+                break; //  Timed out (or a rejection: a bug here)
             is_block = msg->id == TF_MSG_feed_block && msg->feed_block.txs.count == S_TXS_PER_BLOCK;
             is_tip = msg->id == TF_MSG_feed_tip;
             tf_msg_destroy (&msg);
@@ -313,8 +313,8 @@ s_subscriber_main (void *arg)
                 zmq_msg_close (&body);
                 break;
             }
-            is_block = zmq_msg_size (&topic) == 10;     //  "feed.block"
-            is_tip = zmq_msg_size (&topic) == 8;        //  "feed.tip"
+            is_block = zmq_msg_size (&topic) == 10; //  "feed.block"
+            is_tip = zmq_msg_size (&topic) == 8;    //  "feed.tip"
             zmq_msg_close (&topic);
             zmq_msg_close (&body);
         }
@@ -374,15 +374,15 @@ s_feed_run (const char *dir, size_t records, bool through_tf, int run)
     tf_feed_block_t block = s_block (1);
     uint8_t *raw_block = NULL, *raw_tip = NULL;
     size_t raw_block_size = 0, raw_tip_size = 0;
-    tf_feed_tip_t tip = {.node = "validator-0", .tip = block.id, .lib = block.parent,
-                         .mode = "Online", .up = true};
+    tf_feed_tip_t tip = {
+        .node = "validator-0", .tip = block.id, .lib = block.parent, .mode = "Online", .up = true};
     tf_msg_encode (TF_MSG_feed_block, &block, &raw_block, &raw_block_size);
     tf_msg_encode (TF_MSG_feed_tip, &tip, &raw_tip, &raw_tip_size);
 
     s_subscriber_t subscriber[S_SUBSCRIBERS];
     pthread_t thread[S_SUBSCRIBERS];
     for (int index = 0; index < S_SUBSCRIBERS; index++) {
-        subscriber[index] = (s_subscriber_t) {feed_ep, back_ep, through_tf, records, 0, -1};
+        subscriber[index] = (s_subscriber_t){feed_ep, back_ep, through_tf, records, 0, -1};
         pthread_create (&thread[index], NULL, s_subscriber_main, &subscriber[index]);
     }
     //  Probe with feed.tip until every subscriber has one: no record is lost after that
@@ -399,7 +399,7 @@ s_feed_run (const char *dir, size_t records, bool through_tf, int run)
     void *handle = zsock_resolve (feed);
     for (size_t index = 0; index < records && synced == S_SUBSCRIBERS; index++) {
         if (through_tf) {
-            block = s_block (index + 1);    //  Encoded per record, as the scanner does
+            block = s_block (index + 1); //  Encoded per record, as the scanner does
             tf_msg_send (feed, TF_MSG_feed_block, &block);
         }
         else {
@@ -423,8 +423,8 @@ s_feed_run (const char *dir, size_t records, bool through_tf, int run)
     if (done == S_SUBSCRIBERS)
         rate = (double) records * 1e6 / (double) (finished - started);
     else
-        fprintf (stderr, "tf-bench-bus: feed run %d incomplete (synced %d, done %d)\n", run,
-                 synced, done);
+        fprintf (stderr, "tf-bench-bus: feed run %d incomplete (synced %d, done %d)\n", run, synced,
+                 done);
     free (raw_tip);
     free (raw_block);
 out:
@@ -493,10 +493,11 @@ s_bench_feed (const char *dir, size_t records, double *ratio_p)
 static void
 s_usage (FILE *out)
 {
-    fprintf (out, "Usage: tf-bench-bus [--actors N] [--rounds N] [--records N]\n"
-                  "Phase round trips with N actor threads (default %d actors, %d rounds), then\n"
-                  "feed.block throughput to %d subscribers, tf_msg vs raw ZeroMQ (default %d "
-                  "records).\n",
+    fprintf (out,
+             "Usage: tf-bench-bus [--actors N] [--rounds N] [--records N]\n"
+             "Phase round trips with N actor threads (default %d actors, %d rounds), then\n"
+             "feed.block throughput to %d subscribers, tf_msg vs raw ZeroMQ (default %d "
+             "records).\n",
              S_DEFAULT_ACTORS, S_DEFAULT_ROUNDS, S_SUBSCRIBERS, S_DEFAULT_RECORDS);
 }
 

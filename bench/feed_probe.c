@@ -10,8 +10,8 @@
 #include <czmq.h>
 #include "tf_msg.h"
 
-#define S_MAX_FEEDS     8                   //  Feeds followed at once
-#define S_POLL_MS       100                 //  Deadline check interval
+#define S_MAX_FEEDS 8   //  Feeds followed at once
+#define S_POLL_MS   100 //  Deadline check interval
 
 int
 main (int argc, char **argv)

@@ -31,29 +31,58 @@ main (int argc, char **argv)
 {
     tf_coord_config_t config = {0};
     static const struct option options[] = {
-        {"run-dir", required_argument, NULL, 'd'},  {"run-id", required_argument, NULL, 'i'},
-        {"plan", required_argument, NULL, 'p'},     {"control", required_argument, NULL, 'c'},
-        {"service", required_argument, NULL, 's'},  {"feed", required_argument, NULL, 'f'},
+        {"run-dir", required_argument, NULL, 'd'},
+        {"run-id", required_argument, NULL, 'i'},
+        {"plan", required_argument, NULL, 'p'},
+        {"control", required_argument, NULL, 'c'},
+        {"service", required_argument, NULL, 's'},
+        {"feed", required_argument, NULL, 'f'},
         {"heartbeat-ms", required_argument, NULL, 'b'},
-        {"timeout-ms", required_argument, NULL, 't'}, {"register-ms", required_argument, NULL, 'r'},
-        {"verbose", no_argument, NULL, 'v'},        {"help", no_argument, NULL, 'h'},
+        {"timeout-ms", required_argument, NULL, 't'},
+        {"register-ms", required_argument, NULL, 'r'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int option;
     while ((option = getopt_long (argc, argv, "vh", options, NULL)) != -1) {
         switch (option) {
-            case 'd': config.run_dir = optarg; break;
-            case 'i': config.run_id = optarg; break;
-            case 'p': config.plan_path = optarg; break;
-            case 'c': config.control_ep = optarg; break;
-            case 's': config.service_ep = optarg; break;
-            case 'f': config.feed_ep = optarg; break;
-            case 'b': config.heartbeat_ms = atoll (optarg); break;
-            case 't': config.timeout_ms = atoll (optarg); break;
-            case 'r': config.register_ms = atoll (optarg); break;
-            case 'v': config.verbose = true; break;
-            case 'h': s_usage (stdout); return 0;
-            default: s_usage (stderr); return 2;
+            case 'd':
+                config.run_dir = optarg;
+                break;
+            case 'i':
+                config.run_id = optarg;
+                break;
+            case 'p':
+                config.plan_path = optarg;
+                break;
+            case 'c':
+                config.control_ep = optarg;
+                break;
+            case 's':
+                config.service_ep = optarg;
+                break;
+            case 'f':
+                config.feed_ep = optarg;
+                break;
+            case 'b':
+                config.heartbeat_ms = atoll (optarg);
+                break;
+            case 't':
+                config.timeout_ms = atoll (optarg);
+                break;
+            case 'r':
+                config.register_ms = atoll (optarg);
+                break;
+            case 'v':
+                config.verbose = true;
+                break;
+            case 'h':
+                s_usage (stdout);
+                return 0;
+            default:
+                s_usage (stderr);
+                return 2;
         }
     }
     if (!config.run_dir || !config.run_id || !config.plan_path || !config.control_ep

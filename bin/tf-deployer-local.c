@@ -12,7 +12,8 @@ main (int argc, char **argv)
         "Deploy the run's nodes as local processes, wait for readiness, serve node control.\n"
         "Node binary: LOGOS_BLOCKCHAIN_NODE_BIN (alias NOMOS_NODE_BIN), else tf-node beside\n"
         "this program. Keep node data: LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1. Logs:\n"
-        "LOGOS_BLOCKCHAIN_LOG_DIR, _LEVEL, _FILTER. SLOW_TEST_ENV=true doubles readiness timeouts.");
+        "LOGOS_BLOCKCHAIN_LOG_DIR, _LEVEL, _FILTER. SLOW_TEST_ENV=true doubles readiness "
+        "timeouts.");
     if (rc)
         return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
     zsys_init ();

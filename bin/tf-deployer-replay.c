@@ -22,7 +22,7 @@ main (int argc, char **argv)
     tf_replayer_t *replayer = tf_replayer_new (recording, config.feed_ep);
     if (!replayer)
         return TF_ACTOR_EXIT_FAILURE;
-    config.feed_ep = NULL;                  //  We publish the feed; we do not follow it
+    config.feed_ep = NULL; //  We publish the feed; we do not follow it
     tf_actor_t *actor = tf_actor_new (&config, tf_replayer_handlers (), replayer);
     rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
     tf_actor_destroy (&actor);

@@ -6,9 +6,9 @@
 #include "tf_node.h"
 #include "tf_node_log.h"
 
-#define TF_NODE_EXIT_CONFIG 2       //  Bad command line or config
+#define TF_NODE_EXIT_CONFIG 2 //  Bad command line or config
 
-static volatile sig_atomic_t s_stop = 0;    //  Set by SIGTERM / SIGINT
+static volatile sig_atomic_t s_stop = 0; //  Set by SIGTERM / SIGINT
 
 static void
 s_on_signal (int signum)
@@ -26,27 +26,27 @@ s_usage (FILE *out)
 }
 
 int
-main (int argc, char *argv [])
+main (int argc, char *argv[])
 {
     const char *node_path = NULL, *deployment_path = NULL;
     int check = 0;
     for (int index = 1; index < argc; index++) {
-        if (strcmp (argv [index], "--help") == 0 || strcmp (argv [index], "-h") == 0) {
+        if (strcmp (argv[index], "--help") == 0 || strcmp (argv[index], "-h") == 0) {
             s_usage (stdout);
             return 0;
         }
-        if (strcmp (argv [index], "--version") == 0) {
+        if (strcmp (argv[index], "--version") == 0) {
             printf ("tf-node %s\n", TF_VERSION);
             return 0;
         }
-        if (strcmp (argv [index], "--check-config") == 0)
+        if (strcmp (argv[index], "--check-config") == 0)
             check = 1;
-        else if (strcmp (argv [index], "--deployment") == 0 && index + 1 < argc)
-            deployment_path = argv [++index];
-        else if (argv [index][0] != '-' && !node_path)
-            node_path = argv [index];
+        else if (strcmp (argv[index], "--deployment") == 0 && index + 1 < argc)
+            deployment_path = argv[++index];
+        else if (argv[index][0] != '-' && !node_path)
+            node_path = argv[index];
         else {
-            fprintf (stderr, "tf-node: unexpected argument '%s'\n", argv [index]);
+            fprintf (stderr, "tf-node: unexpected argument '%s'\n", argv[index]);
             s_usage (stderr);
             return TF_NODE_EXIT_CONFIG;
         }
@@ -59,9 +59,9 @@ main (int argc, char *argv [])
         fprintf (stderr, "tf-node: libsodium failed to initialise\n");
         return 1;
     }
-    char error [TF_NODE_CONFIG_ERROR_MAX];
-    tf_node_config_t *config = tf_node_config_load (node_path, deployment_path, check, error,
-                                                    sizeof error);
+    char error[TF_NODE_CONFIG_ERROR_MAX];
+    tf_node_config_t *config =
+        tf_node_config_load (node_path, deployment_path, check, error, sizeof error);
     if (!config) {
         fprintf (stderr, "tf-node: config error: %s\n", error);
         return TF_NODE_EXIT_CONFIG;

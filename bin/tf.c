@@ -11,6 +11,6 @@ main (int argc, char **argv)
 {
     zsys_init ();
     zsys_set_logident ("tf");
-    zsys_set_logstream (stderr);            //  stdout carries progress and the verdict
+    zsys_set_logstream (stderr); //  stdout carries progress and the verdict
     return tf_cli_main (argc, argv);
 }

@@ -56,7 +56,7 @@ s_worker (zsock_t *pipe, void *args)
     while (true) {
         zmsg_t *msg = zmsg_recv (pipe);
         if (!msg)
-            break;                          //  Interrupted
+            break; //  Interrupted
         char *tag = zmsg_popstr (msg);
         if (!tag || streq (tag, "$TERM")) {
             zstr_free (&tag);

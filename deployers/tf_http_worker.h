@@ -15,17 +15,17 @@
 
 #include <czmq.h>
 
-#define TF_HTTP_WORKER_TIMEOUT_MS      1000     //  Whole transfer, loopback
-#define TF_HTTP_WORKER_CONNECT_MS      500      //  Connect phase
-#define TF_HTTP_WORKER_MAX_BODY        (1024 * 1024)  //  Answers larger than this are cut
+#define TF_HTTP_WORKER_TIMEOUT_MS 1000          //  Whole transfer, loopback
+#define TF_HTTP_WORKER_CONNECT_MS 500           //  Connect phase
+#define TF_HTTP_WORKER_MAX_BODY   (1024 * 1024) //  Answers larger than this are cut
 
 //  One request and, after the batch, its answer
 typedef struct {
-    char *method;                           //  "GET" | "POST"
+    char *method; //  "GET" | "POST"
     char *url;
-    char *body;                             //  POST body (JSON), or NULL
-    long status;                            //  HTTP status, 0 when no answer
-    char *answer;                           //  Body, or the transport error
+    char *body;   //  POST body (JSON), or NULL
+    long status;  //  HTTP status, 0 when no answer
+    char *answer; //  Body, or the transport error
 } tf_http_request_t;
 
 //  Create the worker thread. Its pipe is the zactor itself (add it as a reader).

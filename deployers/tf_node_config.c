@@ -9,10 +9,10 @@
 #include "tf_node_config.h"
 #include "tf_keys.h"
 
-#define TF_MS_PER_SECOND  1000
-#define TF_NS_PER_MS      1000000
-#define TF_US_PER_MS      1000
-#define TF_NODE_CONFIG_NUMBER_SIZE 32   //  Room for a double in decimal
+#define TF_MS_PER_SECOND           1000
+#define TF_NS_PER_MS               1000000
+#define TF_US_PER_MS               1000
+#define TF_NODE_CONFIG_NUMBER_SIZE 32 //  Room for a double in decimal
 
 //  Print value as a double-quoted YAML scalar
 static void

@@ -12,33 +12,33 @@
 #include <stdio.h>
 #include "tf_genesis.h"
 
-#define TF_NODE_CONFIG_HOST          "127.0.0.1"  //  Every port is on loopback
-#define TF_NODE_CONFIG_DEFAULT_LEVEL "INFO"       //  tracing.level when the env says nothing
-#define TF_NODE_CONFIG_TIME_SIZE     48           //  Room for a chain_start_time string
+#define TF_NODE_CONFIG_HOST          "127.0.0.1" //  Every port is on loopback
+#define TF_NODE_CONFIG_DEFAULT_LEVEL "INFO"      //  tracing.level when the env says nothing
+#define TF_NODE_CONFIG_TIME_SIZE     48          //  Room for a chain_start_time string
 
 //  What one node's node.yaml says
 typedef struct {
-    uint16_t http_port;                     //  Main API
-    uint16_t testing_port;                  //  Testing API
-    uint16_t p2p_port;                      //  Swarm (TCP)
-    const uint8_t *node_key;                //  32-byte p2p identity seed
-    const uint8_t *leader_key;              //  32-byte Ed25519 leader seed
-    const uint16_t *peer_ports;             //  p2p ports of its initial peers
+    uint16_t http_port;         //  Main API
+    uint16_t testing_port;      //  Testing API
+    uint16_t p2p_port;          //  Swarm (TCP)
+    const uint8_t *node_key;    //  32-byte p2p identity seed
+    const uint8_t *leader_key;  //  32-byte Ed25519 leader seed
+    const uint16_t *peer_ports; //  p2p ports of its initial peers
     size_t peer_count;
-    const char *db_path;                    //  storage.db_path
-    const char *log_dir;                    //  tracing to !File in this dir, or NULL: Stderr
-    const char *log_prefix;                 //  File logger's prefix (the node's name)
-    const char *log_level;                  //  tracing.level, e.g. "INFO"
-    const char *log_filter;                 //  tracing.filter, or NULL
+    const char *db_path;    //  storage.db_path
+    const char *log_dir;    //  tracing to !File in this dir, or NULL: Stderr
+    const char *log_prefix; //  File logger's prefix (the node's name)
+    const char *log_level;  //  tracing.level, e.g. "INFO"
+    const char *log_filter; //  tracing.filter, or NULL
 } tf_node_config_t;
 
 //  What the shared deployment.yaml says
 typedef struct {
-    int64_t slot_ms;                        //  time.slot_duration
-    const char *chain_start_time;           //  time.chain_start_time (tf_node_config_time)
-    uint32_t security_param;                //  cryptarchia.security_param (k)
-    double active_slot_coeff;               //  cryptarchia.active_slot_coeff (f)
-    const tf_genesis_t *genesis;            //  cryptarchia.genesis_state
+    int64_t slot_ms;              //  time.slot_duration
+    const char *chain_start_time; //  time.chain_start_time (tf_node_config_time)
+    uint32_t security_param;      //  cryptarchia.security_param (k)
+    double active_slot_coeff;     //  cryptarchia.active_slot_coeff (f)
+    const tf_genesis_t *genesis;  //  cryptarchia.genesis_state
 } tf_deployment_config_t;
 
 //  Write node.yaml.

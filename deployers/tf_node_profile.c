@@ -3,7 +3,7 @@
 #include <czmq.h>
 #include "tf_node_profile.h"
 
-#define TF_PROFILE_BIN_WORD "{bin}"          //  Template placeholders
+#define TF_PROFILE_BIN_WORD "{bin}" //  Template placeholders
 #define TF_PROFILE_DIR_WORD "{dir}"
 
 static const tf_node_profile_t s_profiles[] = {
@@ -45,7 +45,7 @@ tf_node_profile_binary (const tf_node_profile_t *profile)
     char self_path[PATH_MAX];
     ssize_t length = readlink ("/proc/self/exe", self_path, sizeof self_path - 1);
     if (length <= 0)
-        return strdup (profile->binary);    //  Left to PATH lookup by exec
+        return strdup (profile->binary); //  Left to PATH lookup by exec
     self_path[length] = 0;
     char *slash = strrchr (self_path, '/');
     if (slash)

@@ -14,24 +14,24 @@
 #include <stdio.h>
 #include "tf_node_config.h"
 
-#define TF_NODE_PROFILE_DEFAULT     "tf-node"
-#define TF_NODE_PROFILE_BIN_ENV     "LOGOS_BLOCKCHAIN_NODE_BIN"
-#define TF_NODE_PROFILE_BIN_ALIAS   "NOMOS_NODE_BIN"
-#define TF_NODE_PROFILE_MAX_ARGS    32      //  Words of an expanded command line
+#define TF_NODE_PROFILE_DEFAULT   "tf-node"
+#define TF_NODE_PROFILE_BIN_ENV   "LOGOS_BLOCKCHAIN_NODE_BIN"
+#define TF_NODE_PROFILE_BIN_ALIAS "NOMOS_NODE_BIN"
+#define TF_NODE_PROFILE_MAX_ARGS  32 //  Words of an expanded command line
 
 typedef struct {
-    const char *name;                       //  Profile name, as in the plan
-    const char *binary;                     //  Binary's file name, looked up beside ours
-    const char *command;                    //  Command template
-    const char *node_file;                  //  Node config file name in the node's dir
-    const char *deployment_file;            //  Shared config file name in the node's dir
+    const char *name;            //  Profile name, as in the plan
+    const char *binary;          //  Binary's file name, looked up beside ours
+    const char *command;         //  Command template
+    const char *node_file;       //  Node config file name in the node's dir
+    const char *deployment_file; //  Shared config file name in the node's dir
     //  Config templates: write each file's text
     void (*print_node) (const tf_node_config_t *config, FILE *out);
     void (*print_deployment) (const tf_deployment_config_t *config, FILE *out);
-    const char *info_path;                  //  Chain info (HTTP readiness, mode)
-    const char *network_path;               //  Peers and peer id
-    const char *block_peer_path;            //  Testing API: POST a JSON string PeerId
-    const char *unblock_peer_path;          //  Testing API: POST a JSON string PeerId
+    const char *info_path;         //  Chain info (HTTP readiness, mode)
+    const char *network_path;      //  Peers and peer id
+    const char *block_peer_path;   //  Testing API: POST a JSON string PeerId
+    const char *unblock_peer_path; //  Testing API: POST a JSON string PeerId
 } tf_node_profile_t;
 
 //  The profile called name, or NULL when there is none.

@@ -5,17 +5,21 @@
 #include "tf_plan.h"
 #include "tf_readiness.h"
 
-#define TF_HTTP_OK_MIN  200
-#define TF_HTTP_OK_MAX  299
+#define TF_HTTP_OK_MIN 200
+#define TF_HTTP_OK_MAX 299
 
 const char *
 tf_readiness_stage_name (tf_readiness_stage_t stage)
 {
     switch (stage) {
-        case TF_READINESS_HTTP: return "http";
-        case TF_READINESS_NETWORK: return "network";
-        case TF_READINESS_CHAIN: return "chain";
-        case TF_READINESS_DONE: return "done";
+        case TF_READINESS_HTTP:
+            return "http";
+        case TF_READINESS_NETWORK:
+            return "network";
+        case TF_READINESS_CHAIN:
+            return "chain";
+        case TF_READINESS_DONE:
+            return "done";
     }
     return "unknown";
 }
@@ -60,8 +64,7 @@ s_describe (tf_readiness_stage_t stage, const tf_readiness_node_t *node, zchunk_
         line = zsys_sprintf ("process %s (log: %s)", node->exit_text,
                              node->log_path ? node->log_path : "none");
     else if (stage == TF_READINESS_NETWORK)
-        line = zsys_sprintf ("%" PRIu64 " peers (expected %u)", node->peers,
-                             node->expected_peers);
+        line = zsys_sprintf ("%" PRIu64 " peers (expected %u)", node->peers, node->expected_peers);
     else if (stage == TF_READINESS_CHAIN)
         line = zsys_sprintf ("mode %s (expected %s)", node->mode[0] ? node->mode : "unknown",
                              TF_READINESS_ONLINE);
@@ -81,11 +84,10 @@ tf_readiness_report (tf_readiness_stage_t stage, bool timed_out, const tf_readin
 {
     assert (nodes || count == 0);
     zchunk_t *text = zchunk_new (NULL, 0);
-    char *head = timed_out
-                     ? zsys_sprintf ("timed out waiting for %s readiness:",
-                                     tf_readiness_stage_name (stage))
-                     : zsys_sprintf ("node process exited during %s readiness:",
-                                     tf_readiness_stage_name (stage));
+    char *head = timed_out ? zsys_sprintf ("timed out waiting for %s readiness:",
+                                           tf_readiness_stage_name (stage))
+                           : zsys_sprintf ("node process exited during %s readiness:",
+                                           tf_readiness_stage_name (stage));
     zchunk_extend (text, head, strlen (head));
     zstr_free (&head);
     for (size_t index = 0; index < count; index++)

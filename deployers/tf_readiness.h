@@ -16,12 +16,12 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define TF_READINESS_TIMEOUT_MS   60000     //  Each stage, before SLOW_TEST_ENV
-#define TF_READINESS_TIMEOUT_ENV  "TF_READINESS_TIMEOUT"  //  Overrides it: "20s", "500ms"
-#define TF_READINESS_SLOW_FACTOR  2         //  SLOW_TEST_ENV=true multiplies by this
-#define TF_READINESS_POLL_MS      100       //  Probe period
-#define TF_READINESS_ONLINE       "Online"  //  Chain mode of a ready node
-#define TF_READINESS_TEXT_SIZE    256       //  Room for a node's last observation
+#define TF_READINESS_TIMEOUT_MS  60000                  //  Each stage, before SLOW_TEST_ENV
+#define TF_READINESS_TIMEOUT_ENV "TF_READINESS_TIMEOUT" //  Overrides it: "20s", "500ms"
+#define TF_READINESS_SLOW_FACTOR 2                      //  SLOW_TEST_ENV=true multiplies by this
+#define TF_READINESS_POLL_MS     100                    //  Probe period
+#define TF_READINESS_ONLINE      "Online"               //  Chain mode of a ready node
+#define TF_READINESS_TEXT_SIZE   256                    //  Room for a node's last observation
 
 typedef enum {
     TF_READINESS_HTTP = 0,

@@ -55,9 +55,12 @@ const char *
 tf_topology_name (tf_network_t network)
 {
     switch (network) {
-        case TF_NETWORK_STAR: return "star";
-        case TF_NETWORK_RING: return "ring";
-        case TF_NETWORK_FULL: return "full";
+        case TF_NETWORK_STAR:
+            return "star";
+        case TF_NETWORK_RING:
+            return "ring";
+        case TF_NETWORK_FULL:
+            return "full";
     }
     return "unknown";
 }

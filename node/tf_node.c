@@ -57,18 +57,19 @@ tf_node_new (tf_node_config_t **config_p)
     assert (self->leaders);
     uint64_t total = 0;
     for (size_t index = 0; index < config->genesis_tx->ndecls; index++) {
-        const tf_node_decl_t *decl = &config->genesis_tx->decls [index];
+        const tf_node_decl_t *decl = &config->genesis_tx->decls[index];
         const tf_node_output_t *note = tf_node_ledger_note (ledger, &decl->locked_note_id);
-        tf_node_leader_t *leader = &self->leaders [self->nleaders++];
+        tf_node_leader_t *leader = &self->leaders[self->nleaders++];
         leader->pk = decl->provider_id;
         leader->stake = note ? note->value : 0;
         total += leader->stake;
     }
     for (size_t index = 0; index < self->nleaders; index++)
-        self->leaders [index].threshold = tf_node_lottery_threshold (
-            config->active_slot_coeff, total ? (double) self->leaders [index].stake / (double) total : 0);
+        self->leaders[index].threshold = tf_node_lottery_threshold (
+            config->active_slot_coeff,
+            total ? (double) self->leaders[index].stake / (double) total : 0);
     self->chain = tf_node_chain_new (genesis, ledger, config->security_param);
-    char hex [65];
+    char hex[65];
     tf_node_info ("node: genesis id=%s leaders=%zu total_stake=%llu",
                   tf_node_hash_hex (&self->nonce, hex), self->nleaders, (unsigned long long) total);
 
@@ -106,7 +107,7 @@ tf_node_new (tf_node_config_t **config_p)
     *config_p = NULL;
     return self;
 fail:
-    self->config = NULL;    //  The caller keeps the config on failure
+    self->config = NULL; //  The caller keeps the config on failure
     tf_node_destroy (&self);
     return NULL;
 }
@@ -121,13 +122,13 @@ tf_node_destroy (tf_node_t **self_p)
     //  Streams first, so HTTP threads blocked on them return, then the servers
     pthread_mutex_lock (&self->mutex);
     for (size_t index = 0; index < TF_NODE_MAX_STREAMS; index++)
-        if (self->streams [index])
-            tf_node_stream_close (self->streams [index]);
+        if (self->streams[index])
+            tf_node_stream_close (self->streams[index]);
     pthread_mutex_unlock (&self->mutex);
     tf_node_http_destroy (&self->testing);
     tf_node_http_destroy (&self->http);
     for (size_t index = 0; index < TF_NODE_MAX_STREAMS; index++)
-        tf_node_stream_destroy (&self->streams [index]);
+        tf_node_stream_destroy (&self->streams[index]);
     tf_node_p2p_destroy (&self->p2p);
     tf_node_store_destroy (&self->store);
     tf_node_idmap_destroy (&self->orphans);
@@ -169,7 +170,8 @@ tf_node_run (tf_node_t *self, volatile sig_atomic_t *stop)
             s_announce_tip (self);
         }
         //  Sleep until the next slot boundary, at most TF_NODE_POLL_MAX_MS
-        int64_t into = (s_wall_us () - self->config->chain_start_us) % self->config->slot_duration_us;
+        int64_t into =
+            (s_wall_us () - self->config->chain_start_us) % self->config->slot_duration_us;
         int64_t wait_ms = (self->config->slot_duration_us - (into < 0 ? 0 : into)) / 1000 + 1;
         if (wait_ms > TF_NODE_POLL_MAX_MS)
             wait_ms = TF_NODE_POLL_MAX_MS;
@@ -186,8 +188,8 @@ static double
 s_threshold (const tf_node_t *self, const tf_node_hash_t *pk)
 {
     for (size_t index = 0; index < self->nleaders; index++)
-        if (tf_node_hash_cmp (&self->leaders [index].pk, pk) == 0)
-            return self->leaders [index].threshold;
+        if (tf_node_hash_cmp (&self->leaders[index].pk, pk) == 0)
+            return self->leaders[index].threshold;
     return -1;
 }
 
@@ -201,7 +203,7 @@ tf_node_import_block (tf_node_t *self, tf_node_block_t **block_p, tf_node_p2p_co
 {
     tf_node_block_t *block = *block_p;
     *block_p = NULL;
-    char hex [65], error [256] = "";
+    char hex[65], error[256] = "";
     int rc = -1;
     if (tf_node_chain_lookup (self->chain, &block->id)
         || tf_node_idmap_lookup (self->orphans, &block->id))
@@ -233,8 +235,8 @@ tf_node_import_block (tf_node_t *self, tf_node_block_t **block_p, tf_node_p2p_co
             && tf_node_idmap_insert (self->orphans, &id, block) == 0)
             block = NULL;
         if (from) {
-            json_t *request = json_pack ("{s:s, s:o}", "type", "get_block", "id",
-                                         tf_node_json_hash (&parent));
+            json_t *request =
+                json_pack ("{s:s, s:o}", "type", "get_block", "id", tf_node_json_hash (&parent));
             tf_node_p2p_send (self->p2p, from, request);
             json_decref (request);
         }
@@ -248,7 +250,7 @@ tf_node_import_block (tf_node_t *self, tf_node_block_t **block_p, tf_node_p2p_co
     const tf_node_chain_entry_t *entry = tf_node_chain_lookup (self->chain, &id);
     json_t *stored = tf_node_block_storage_json (entry->block);
     if (!replaying && tf_node_store_append (self->store, stored) != 0) {
-        self->fatal = 1;    //  Not durable: never announce it, stop the node
+        self->fatal = 1; //  Not durable: never announce it, stop the node
         json_decref (stored);
         goto out;
     }
@@ -281,7 +283,7 @@ tf_node_admit_tx (tf_node_t *self, tf_node_tx_t **tx_p, tf_node_p2p_conn_t *from
     *tx_p = NULL;
     int status = 200;
     if (self->drop_transactions)
-        goto out;       //  Fault: accepted and forgotten
+        goto out; //  Fault: accepted and forgotten
     if (tf_node_mempool_contains (self->mempool, &tx->hash)) {
         snprintf (error, error_size, "Item already in mempool");
         status = 500;
@@ -320,9 +322,9 @@ tf_node_stream_t *
 tf_node_subscribe (tf_node_t *self, tf_node_stream_kind_t kind)
 {
     for (size_t index = 0; index < TF_NODE_MAX_STREAMS; index++)
-        if (!self->streams [index]) {
-            self->streams [index] = tf_node_stream_new (kind);
-            return self->streams [index];
+        if (!self->streams[index]) {
+            self->streams[index] = tf_node_stream_new (kind);
+            return self->streams[index];
         }
     return NULL;
 }
@@ -331,8 +333,8 @@ void
 tf_node_unsubscribe (tf_node_t *self, tf_node_stream_t **stream_p)
 {
     for (size_t index = 0; index < TF_NODE_MAX_STREAMS; index++)
-        if (self->streams [index] == *stream_p)
-            self->streams [index] = NULL;
+        if (self->streams[index] == *stream_p)
+            self->streams[index] = NULL;
     tf_node_stream_destroy (stream_p);
 }
 
@@ -341,7 +343,7 @@ s_push (tf_node_t *self, tf_node_stream_kind_t kind, json_t *event)
 {
     char *line = NULL;
     for (size_t index = 0; index < TF_NODE_MAX_STREAMS; index++) {
-        tf_node_stream_t *stream = self->streams [index];
+        tf_node_stream_t *stream = self->streams[index];
         if (!stream || tf_node_stream_kind (stream) != kind)
             continue;
         if (!line) {
@@ -365,8 +367,8 @@ s_publish_block (tf_node_t *self, const tf_node_chain_entry_t *entry)
 {
     int wanted = 0;
     for (size_t index = 0; index < TF_NODE_MAX_STREAMS && !wanted; index++)
-        wanted = self->streams [index]
-                 && tf_node_stream_kind (self->streams [index]) == TF_NODE_STREAM_BLOCKS;
+        wanted = self->streams[index]
+                 && tf_node_stream_kind (self->streams[index]) == TF_NODE_STREAM_BLOCKS;
     if (!wanted)
         return;
     s_push (self, TF_NODE_STREAM_BLOCKS,
@@ -392,7 +394,7 @@ s_after_tip_change (tf_node_t *self, const tf_node_chain_entry_t *old_tip)
 {
     const tf_node_chain_entry_t *tip = tf_node_chain_tip (self->chain);
     const tf_node_chain_entry_t *fork = tf_node_chain_common (old_tip, tip);
-    char hex [65];
+    char hex[65];
     if (fork != old_tip) {
         self->reorgs++;
         tf_node_info ("node: reorg depth=%llu fork_height=%llu new_tip=%s height=%llu",
@@ -401,8 +403,8 @@ s_after_tip_change (tf_node_t *self, const tf_node_chain_entry_t *old_tip)
                       (unsigned long long) tip->height);
         for (const tf_node_chain_entry_t *entry = old_tip; entry != fork; entry = entry->parent)
             for (size_t index = 0; index < entry->block->ntxs; index++) {
-                tf_node_tx_t *copy = tf_node_tx_dup (entry->block->txs [index]);
-                char reason [160];
+                tf_node_tx_t *copy = tf_node_tx_dup (entry->block->txs[index]);
+                char reason[160];
                 if (tf_node_ledger_check (tip->ledger, copy, reason, sizeof reason) == 0)
                     tf_node_mempool_add (self->mempool, &copy);
                 tf_node_tx_destroy (&copy);
@@ -410,16 +412,16 @@ s_after_tip_change (tf_node_t *self, const tf_node_chain_entry_t *old_tip)
     }
     for (const tf_node_chain_entry_t *entry = tip; entry != fork; entry = entry->parent)
         for (size_t index = 0; index < entry->block->ntxs; index++)
-            tf_node_mempool_remove (self->mempool, &entry->block->txs [index]->hash);
+            tf_node_mempool_remove (self->mempool, &entry->block->txs[index]->hash);
     s_update_lib (self);
-    if (self->p2p)  //  Not yet during replay
+    if (self->p2p) //  Not yet during replay
         tf_node_p2p_set_tip (self->p2p, tf_node_hash_hex (&tip->block->id, hex), tip->height);
 }
 
 typedef struct {
-    const tf_node_hash_t *parent;   //  Parent searched for
-    tf_node_hash_t *ids;            //  Children found
-    size_t count;                   //  Their count
+    const tf_node_hash_t *parent; //  Parent searched for
+    tf_node_hash_t *ids;          //  Children found
+    size_t count;                 //  Their count
 } orphan_scan_t;
 
 static int
@@ -428,7 +430,7 @@ s_scan_orphan (const tf_node_hash_t *id, void *value, void *arg)
     orphan_scan_t *scan = arg;
     tf_node_block_t *block = value;
     if (tf_node_hash_cmp (&block->parent, scan->parent) == 0)
-        scan->ids [scan->count++] = *id;
+        scan->ids[scan->count++] = *id;
     return 0;
 }
 
@@ -437,11 +439,12 @@ s_adopt_orphans (tf_node_t *self, const tf_node_hash_t *parent)
 {
     if (tf_node_idmap_size (self->orphans) == 0)
         return;
-    orphan_scan_t scan = {parent, calloc (tf_node_idmap_size (self->orphans), sizeof (tf_node_hash_t)), 0};
+    orphan_scan_t scan = {parent,
+                          calloc (tf_node_idmap_size (self->orphans), sizeof (tf_node_hash_t)), 0};
     assert (scan.ids);
     tf_node_idmap_foreach (self->orphans, s_scan_orphan, &scan);
     for (size_t index = 0; index < scan.count; index++) {
-        tf_node_block_t *child = tf_node_idmap_take (self->orphans, &scan.ids [index]);
+        tf_node_block_t *child = tf_node_idmap_take (self->orphans, &scan.ids[index]);
         if (child)
             tf_node_import_block (self, &child, NULL, 0);
     }
@@ -480,20 +483,20 @@ s_try_produce (tf_node_t *self, uint64_t slot)
     const tf_node_chain_entry_t *tip = tf_node_chain_tip (self->chain);
     if (threshold <= 0 || tip->block->slot >= slot)
         return;
-    uint8_t proof [TF_NODE_SIG_SIZE];
+    uint8_t proof[TF_NODE_SIG_SIZE];
     tf_node_lottery_prove (&self->config->leader, &self->nonce, slot, proof);
     if (!tf_node_lottery_wins (proof, threshold))
         return;
     tf_node_tx_t **txs = calloc (TF_NODE_BLOCK_MAX_TXS, sizeof *txs);
     assert (txs);
     size_t ntxs = tf_node_mempool_select (self->mempool, tip->ledger, txs, TF_NODE_BLOCK_MAX_TXS);
-    tf_node_block_t *block = tf_node_block_new_forged (&tip->block->id, slot, &self->config->leader,
-                                                       proof, txs, ntxs);
+    tf_node_block_t *block =
+        tf_node_block_new_forged (&tip->block->id, slot, &self->config->leader, proof, txs, ntxs);
     tf_node_hash_t id = block->id;
     uint64_t height = tip->height + 1;
     if (tf_node_import_block (self, &block, NULL, 0) == 0) {
         self->blocks_produced++;
-        char hex [65];
+        char hex[65];
         tf_node_info ("node: block produced height=%llu slot=%llu txs=%zu id=%.12s",
                       (unsigned long long) height, (unsigned long long) slot, ntxs,
                       tf_node_hash_hex (&id, hex));
@@ -504,9 +507,9 @@ static void
 s_announce_tip (tf_node_t *self)
 {
     const tf_node_chain_entry_t *tip = tf_node_chain_tip (self->chain);
-    json_t *frame = json_pack ("{s:s, s:o, s:I}", "type", "tip", "tip",
-                               tf_node_json_hash (&tip->block->id), "height",
-                               (json_int_t) tip->height);
+    json_t *frame =
+        json_pack ("{s:s, s:o, s:I}", "type", "tip", "tip", tf_node_json_hash (&tip->block->id),
+                   "height", (json_int_t) tip->height);
     tf_node_p2p_broadcast (self->p2p, frame, NULL);
     json_decref (frame);
 }
@@ -535,10 +538,10 @@ s_on_frame (void *arg, tf_node_p2p_conn_t *conn, json_t *frame)
 {
     tf_node_t *self = arg;
     const char *type = json_string_value (json_object_get (frame, "type"));
-    char error [256];
+    char error[256];
     if (strcmp (type, "block") == 0) {
-        tf_node_block_t *block = tf_node_block_new_from_json (json_object_get (frame, "block"), error,
-                                                              sizeof error);
+        tf_node_block_t *block =
+            tf_node_block_new_from_json (json_object_get (frame, "block"), error, sizeof error);
         if (block)
             tf_node_import_block (self, &block, conn, 0);
         else
@@ -573,7 +576,7 @@ static void
 s_replay_block (json_t *json, void *arg)
 {
     tf_node_t *self = arg;
-    char error [256];
+    char error[256];
     tf_node_block_t *block = tf_node_block_new_from_json (json, error, sizeof error);
     if (!block) {
         tf_node_warn ("node: stored block unreadable reason=%s", error);

@@ -10,17 +10,17 @@
 #include "tf_node_internal.h"
 #include "tf_node_log.h"
 
-#define TF_NODE_HEADERS_LIMIT 512       //  Most ids /cryptarchia/headers returns
-#define TF_NODE_STATUS_MAX    10000     //  Most hashes per /mantle/status request
+#define TF_NODE_HEADERS_LIMIT 512   //  Most ids /cryptarchia/headers returns
+#define TF_NODE_STATUS_MAX    10000 //  Most hashes per /mantle/status request
 
 typedef struct {
-    const char *path;           //  Exact path
-    const char *method;         //  Required method
-    int testing;                //  Served by the testing server
-    tf_node_route_t route;      //  Kind
+    const char *path;      //  Exact path
+    const char *method;    //  Required method
+    int testing;           //  Served by the testing server
+    tf_node_route_t route; //  Kind
 } route_t;
 
-static const route_t s_routes [] = {
+static const route_t s_routes[] = {
     {"/cryptarchia/info", "GET", 0, TF_NODE_ROUTE_PLAIN},
     {"/cryptarchia/headers", "GET", 0, TF_NODE_ROUTE_PLAIN},
     {"/cryptarchia/blocks", "GET", 0, TF_NODE_ROUTE_PLAIN},
@@ -92,15 +92,14 @@ static json_t *
 s_body (const tf_node_request_t *request, tf_node_reply_t *reply)
 {
     if (!request->content_type || !strstr (request->content_type, "application/json")) {
-        tf_node_reply_text (reply, 415,
-                            "Expected request with `Content-Type: application/json`");
+        tf_node_reply_text (reply, 415, "Expected request with `Content-Type: application/json`");
         return NULL;
     }
     json_error_t error;
     json_t *body = json_loadb (request->body ? request->body : "", request->body_size,
                                JSON_DECODE_ANY, &error);
     if (!body) {
-        char text [300];
+        char text[300];
         snprintf (text, sizeof text, "Failed to parse the request body as JSON: %s", error.text);
         tf_node_reply_text (reply, 400, text);
     }
@@ -112,13 +111,12 @@ s_info (tf_node_t *node, tf_node_reply_t *reply)
 {
     const tf_node_chain_entry_t *tip = tf_node_chain_tip (node->chain);
     const tf_node_chain_entry_t *lib = tf_node_chain_lib (node->chain);
-    tf_node_reply_json (reply, 200,
-                        json_pack ("{s:o, s:o, s:I, s:I, s:s}", "lib",
-                                   tf_node_json_hash (&lib->block->id), "tip",
-                                   tf_node_json_hash (&tip->block->id), "slot",
-                                   (json_int_t) tip->block->slot, "height",
-                                   (json_int_t) tip->height, "mode",
-                                   node->online ? "Online" : "Bootstrapping"));
+    tf_node_reply_json (
+        reply, 200,
+        json_pack ("{s:o, s:o, s:I, s:I, s:s}", "lib", tf_node_json_hash (&lib->block->id), "tip",
+                   tf_node_json_hash (&tip->block->id), "slot", (json_int_t) tip->block->slot,
+                   "height", (json_int_t) tip->height, "mode",
+                   node->online ? "Online" : "Bootstrapping"));
 }
 
 static void
@@ -127,8 +125,9 @@ s_headers (tf_node_t *node, const tf_node_request_t *request, tf_node_reply_t *r
     tf_node_hash_t from_id, to_id;
     if ((request->query_from && tf_node_hex_decode (request->query_from, from_id.bytes, 32))
         || (request->query_to && tf_node_hex_decode (request->query_to, to_id.bytes, 32))) {
-        tf_node_reply_text (reply, 400, "Failed to deserialize query string: from and to must "
-                                        "be 64 hex digits");
+        tf_node_reply_text (reply, 400,
+                            "Failed to deserialize query string: from and to must "
+                            "be 64 hex digits");
         return;
     }
     const tf_node_chain_entry_t *lib = tf_node_chain_lib (node->chain);
@@ -163,9 +162,10 @@ s_blocks (tf_node_t *node, const tf_node_request_t *request, tf_node_reply_t *re
     uint64_t slot_from, slot_to;
     if (s_parse_slot (request->query_slot_from, &slot_from)
         || s_parse_slot (request->query_slot_to, &slot_to) || slot_from > slot_to) {
-        tf_node_reply_text (reply, 400, "Failed to deserialize query string: slot_from and "
-                                        "slot_to are required unsigned integers, "
-                                        "slot_from <= slot_to");
+        tf_node_reply_text (reply, 400,
+                            "Failed to deserialize query string: slot_from and "
+                            "slot_to are required unsigned integers, "
+                            "slot_from <= slot_to");
         return;
     }
     //  Slots grow along the chain: binary search for the first block at or after slot_from
@@ -179,8 +179,8 @@ s_blocks (tf_node_t *node, const tf_node_request_t *request, tf_node_reply_t *re
     }
     json_t *blocks = json_array ();
     uint64_t limit = slot_to - slot_from + 1;
-    for (uint64_t height = low; height < tf_node_chain_lib (node->chain)->height
-                                && json_array_size (blocks) < limit;
+    for (uint64_t height = low;
+         height < tf_node_chain_lib (node->chain)->height && json_array_size (blocks) < limit;
          height++) {
         const tf_node_block_t *block = tf_node_chain_at (node->chain, height)->block;
         if (block->slot > slot_to)
@@ -195,8 +195,9 @@ s_storage_block (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
 {
     tf_node_hash_t id;
     if (tf_node_json_get_hash (body, &id)) {
-        tf_node_reply_text (reply, 422, "Failed to deserialize the JSON body: expected a "
-                                        "HeaderId (64 hex digits string)");
+        tf_node_reply_text (reply, 422,
+                            "Failed to deserialize the JSON body: expected a "
+                            "HeaderId (64 hex digits string)");
         return;
     }
     const tf_node_chain_entry_t *entry = tf_node_chain_lookup (node->chain, &id);
@@ -209,14 +210,14 @@ s_storage_block (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
 static tf_node_tx_t *
 s_parse_tx (json_t *body, tf_node_reply_t *reply)
 {
-    char error [256];
+    char error[256];
     tf_node_tx_t *tx = tf_node_tx_new (body, 0, error, sizeof error);
     if (tx && strlen (tf_node_tx_text (tx)) > TF_NODE_TX_MAX_JSON) {
         snprintf (error, sizeof error, "transaction larger than %d bytes", TF_NODE_TX_MAX_JSON);
         tf_node_tx_destroy (&tx);
     }
     if (!tx) {
-        char message [320];
+        char message[320];
         snprintf (message, sizeof message, "Failed to deserialize the JSON body: %s", error);
         tf_node_reply_text (reply, 422, message);
     }
@@ -226,7 +227,7 @@ s_parse_tx (json_t *body, tf_node_reply_t *reply)
 static void
 s_add_tx (tf_node_t *node, tf_node_tx_t **tx_p, tf_node_reply_t *reply)
 {
-    char error [256];
+    char error[256];
     int status = tf_node_admit_tx (node, tx_p, NULL, error, sizeof error);
     if (status == 200)
         tf_node_reply_json (reply, 200, json_null ());
@@ -237,7 +238,7 @@ s_add_tx (tf_node_t *node, tf_node_tx_t **tx_p, tf_node_reply_t *reply)
 static void
 s_network_info (tf_node_t *node, tf_node_reply_t *reply)
 {
-    char address [128];
+    char address[128];
     snprintf (address, sizeof address, "/ip4/%s/tcp/%d", node->config->p2p_host,
               tf_node_p2p_port (node->p2p));
     tf_node_reply_json (reply, 200,
@@ -253,23 +254,27 @@ static void
 s_mantle_status (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
 {
     if (!json_is_array (body) || json_array_size (body) > TF_NODE_STATUS_MAX) {
-        tf_node_reply_text (reply, 422, "Failed to deserialize the JSON body: expected an array "
-                                        "of tx hashes");
+        tf_node_reply_text (reply, 422,
+                            "Failed to deserialize the JSON body: expected an array "
+                            "of tx hashes");
         return;
     }
     json_t *answer = json_array ();
     size_t index;
     json_t *item;
-    json_array_foreach (body, index, item) {
+    json_array_foreach (body, index, item)
+    {
         tf_node_hash_t hash;
         if (tf_node_json_get_hash (item, &hash)) {
             json_decref (answer);
-            tf_node_reply_text (reply, 422, "Failed to deserialize the JSON body: a tx hash is "
-                                            "not 64 hex digits");
+            tf_node_reply_text (reply, 422,
+                                "Failed to deserialize the JSON body: a tx hash is "
+                                "not 64 hex digits");
             return;
         }
-        json_array_append_new (answer, json_string (tf_node_mempool_contains (node->mempool, &hash)
-                                                        ? "Pending" : "Unknown"));
+        json_array_append_new (
+            answer,
+            json_string (tf_node_mempool_contains (node->mempool, &hash) ? "Pending" : "Unknown"));
     }
     tf_node_reply_json (reply, 200, answer);
 }
@@ -286,7 +291,7 @@ s_metrics (tf_node_t *node, tf_node_reply_t *reply)
     struct {
         const char *name, *type, *help;
         unsigned long long value;
-    } rows [] = {
+    } rows[] = {
         {"consensus_tip_height", "gauge", "Height of the canonical tip", tip->height},
         {"consensus_finalized_height", "gauge", "Height of the last immutable block", lib->height},
         {"consensus_current_slot", "gauge", "Wall-clock slot", tf_node_current_slot (node)},
@@ -308,9 +313,9 @@ s_metrics (tf_node_t *node, tf_node_reply_t *reply)
          node->blocks_produced},
         {"tf_node_online", "gauge", "1 when the mode is Online", (unsigned long long) node->online},
     };
-    for (size_t index = 0; index < sizeof rows / sizeof rows [0]; index++)
-        fprintf (out, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", rows [index].name, rows [index].help,
-                 rows [index].name, rows [index].type, rows [index].name, rows [index].value);
+    for (size_t index = 0; index < sizeof rows / sizeof rows[0]; index++)
+        fprintf (out, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", rows[index].name, rows[index].help,
+                 rows[index].name, rows[index].type, rows[index].name, rows[index].value);
     fclose (out);
     reply->status = 200;
     reply->body = text;
@@ -323,10 +328,12 @@ s_peer_switch (tf_node_t *node, json_t *body, int block, tf_node_reply_t *reply)
     const char *peer_id = json_string_value (body);
     int rc = -1;
     if (peer_id)
-        rc = block ? tf_node_p2p_block (node->p2p, peer_id) : tf_node_p2p_unblock (node->p2p, peer_id);
+        rc = block ? tf_node_p2p_block (node->p2p, peer_id)
+                   : tf_node_p2p_unblock (node->p2p, peer_id);
     if (rc)
-        tf_node_reply_text (reply, 422, "Failed to deserialize the JSON body: expected a PeerId "
-                                        "string");
+        tf_node_reply_text (reply, 422,
+                            "Failed to deserialize the JSON body: expected a PeerId "
+                            "string");
     else
         tf_node_reply_json (reply, 200, json_true ());
 }
@@ -347,11 +354,12 @@ s_set_faults (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
               || (drop && !json_is_boolean (drop));
     const char *key;
     json_t *value;
-    json_object_foreach (body, key, value)
-        bad |= strcmp (key, "produce_blocks") != 0 && strcmp (key, "drop_transactions") != 0;
+    json_object_foreach (body, key, value) bad |=
+        strcmp (key, "produce_blocks") != 0 && strcmp (key, "drop_transactions") != 0;
     if (bad) {
-        tf_node_reply_text (reply, 422, "Failed to deserialize the JSON body: expected "
-                                        "{\"produce_blocks\": bool, \"drop_transactions\": bool}");
+        tf_node_reply_text (reply, 422,
+                            "Failed to deserialize the JSON body: expected "
+                            "{\"produce_blocks\": bool, \"drop_transactions\": bool}");
         return;
     }
     if (produce)
@@ -381,7 +389,8 @@ tf_node_api_handle (tf_node_t *node, int testing, const tf_node_request_t *reque
     if (testing) {
         if (strcmp (path, "/testing/block-peer") == 0 || strcmp (path, "/da/block-peer") == 0)
             s_peer_switch (node, body, 1, reply);
-        else if (strcmp (path, "/testing/unblock-peer") == 0 || strcmp (path, "/da/unblock-peer") == 0)
+        else if (strcmp (path, "/testing/unblock-peer") == 0
+                 || strcmp (path, "/da/unblock-peer") == 0)
             s_peer_switch (node, body, 0, reply);
         else if (strcmp (path, "/testing/faults") == 0 && post)
             s_set_faults (node, body, reply);
@@ -416,7 +425,7 @@ tf_node_api_handle (tf_node_t *node, int testing, const tf_node_request_t *reque
         tf_node_wallet_transfer (node, body, reply);
     else {
         //  /wallet/<pk>/balance
-        char pk [80];
+        char pk[80];
         size_t length = strlen (path) - 8 - 8;
         snprintf (pk, sizeof pk, "%.*s", (int) (length < sizeof pk ? length : sizeof pk - 1),
                   path + 8);

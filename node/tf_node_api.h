@@ -8,23 +8,23 @@
 
 //  One parsed request (all fields borrowed)
 typedef struct {
-    const char *method;         //  GET, POST, ...
-    const char *path;           //  URL path without the query
-    const char *content_type;   //  Content-Type header or NULL
-    const char *body;           //  Body bytes (NUL-terminated) or NULL
-    size_t body_size;           //  Body length
-    const char *query_from;     //  ?from=
-    const char *query_to;       //  ?to=
-    const char *query_tip;      //  ?tip=
-    const char *query_slot_from;    //  ?slot_from=
-    const char *query_slot_to;      //  ?slot_to=
+    const char *method;          //  GET, POST, ...
+    const char *path;            //  URL path without the query
+    const char *content_type;    //  Content-Type header or NULL
+    const char *body;            //  Body bytes (NUL-terminated) or NULL
+    size_t body_size;            //  Body length
+    const char *query_from;      //  ?from=
+    const char *query_to;        //  ?to=
+    const char *query_tip;       //  ?tip=
+    const char *query_slot_from; //  ?slot_from=
+    const char *query_slot_to;   //  ?slot_to=
 } tf_node_request_t;
 
 //  One answer: status, body (owned) and content type (static)
 typedef struct {
-    int status;                 //  HTTP status
-    char *body;                 //  Owned body text
-    const char *content_type;   //  Static content type
+    int status;               //  HTTP status
+    char *body;               //  Owned body text
+    const char *content_type; //  Static content type
 } tf_node_reply_t;
 
 //  Route kinds for the HTTP layer
@@ -36,8 +36,7 @@ typedef enum {
 } tf_node_route_t;
 
 //  Which route a path is; *allowed says whether method is right for it (else 405).
-tf_node_route_t tf_node_api_route (const char *path, int testing, const char *method,
-                                   int *allowed);
+tf_node_route_t tf_node_api_route (const char *path, int testing, const char *method, int *allowed);
 
 //  Answer a plain route (lock taken inside). The reply body is owned by the caller.
 void tf_node_api_handle (tf_node_t *node, int testing, const tf_node_request_t *request,

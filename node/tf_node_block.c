@@ -5,7 +5,7 @@
 #include <string.h>
 #include "tf_node_block.h"
 
-#define TF_NODE_BLOCK_ID_TAG "BLOCK_ID_V1"
+#define TF_NODE_BLOCK_ID_TAG  "BLOCK_ID_V1"
 #define TF_NODE_BLOCK_VERSION "Bedrock"
 
 static tf_node_block_t *
@@ -20,13 +20,13 @@ tf_node_block_t *
 tf_node_block_new_genesis (const tf_node_tx_t *genesis_tx)
 {
     tf_node_block_t *self = s_block_new ();
-    char error [128];
+    char error[128];
     self->txs = calloc (1, sizeof *self->txs);
     assert (self->txs);
     json_t *json = tf_node_tx_json (genesis_tx);
-    self->txs [0] = tf_node_tx_new (json, 1, error, sizeof error);
+    self->txs[0] = tf_node_tx_new (json, 1, error, sizeof error);
     json_decref (json);
-    assert (self->txs [0]);     //  It parsed once already
+    assert (self->txs[0]); //  It parsed once already
     self->ntxs = 1;
     tf_node_block_merkle_root (self->txs, 1, &self->block_root);
     tf_node_block_compute_id (self);
@@ -35,7 +35,7 @@ tf_node_block_new_genesis (const tf_node_tx_t *genesis_tx)
 
 tf_node_block_t *
 tf_node_block_new_forged (const tf_node_hash_t *parent, uint64_t slot, const tf_node_key_t *leader,
-                          const uint8_t lottery_proof [TF_NODE_SIG_SIZE], tf_node_tx_t **txs,
+                          const uint8_t lottery_proof[TF_NODE_SIG_SIZE], tf_node_tx_t **txs,
                           size_t ntxs)
 {
     tf_node_block_t *self = s_block_new ();
@@ -57,7 +57,7 @@ tf_node_block_t *
 tf_node_block_new_from_json (const json_t *json, char *error, size_t error_size)
 {
     const char *why = NULL;
-    char tx_error [200] = "";
+    char tx_error[200] = "";
     tf_node_block_t *self = s_block_new ();
     json_t *header = json_object_get (json, "header");
     json_t *pol = json_object_get (header, "proof_of_leadership");
@@ -86,9 +86,10 @@ tf_node_block_new_from_json (const json_t *json, char *error, size_t error_size)
     assert (self->txs);
     size_t index;
     json_t *tx_json;
-    json_array_foreach (txs, index, tx_json) {
-        self->txs [index] = tf_node_tx_new (tx_json, 0, tx_error, sizeof tx_error);
-        if (!self->txs [index]) {
+    json_array_foreach (txs, index, tx_json)
+    {
+        self->txs[index] = tf_node_tx_new (tx_json, 0, tx_error, sizeof tx_error);
+        if (!self->txs[index]) {
             why = tx_error;
             goto out;
         }
@@ -121,7 +122,7 @@ tf_node_block_destroy (tf_node_block_t **self_p)
     if (!self)
         return;
     for (size_t index = 0; index < self->ntxs; index++)
-        tf_node_tx_destroy (&self->txs [index]);
+        tf_node_tx_destroy (&self->txs[index]);
     free (self->txs);
     free (self);
     *self_p = NULL;
@@ -153,20 +154,20 @@ tf_node_block_merkle_root (tf_node_tx_t *const *txs, size_t ntxs, tf_node_hash_t
         width *= 2;
     tf_node_hash_t *level = calloc (width, sizeof *level);
     assert (level);
-    static const uint8_t zero [TF_NODE_HASH_SIZE];
+    static const uint8_t zero[TF_NODE_HASH_SIZE];
     for (size_t index = 0; index < width; index++)
-        tf_node_blake2b (index < ntxs ? txs [index]->hash.bytes : zero, TF_NODE_HASH_SIZE,
-                         &level [index]);
+        tf_node_blake2b (index < ntxs ? txs[index]->hash.bytes : zero, TF_NODE_HASH_SIZE,
+                         &level[index]);
     while (width > 1) {
         for (size_t index = 0; index < width / 2; index++) {
-            uint8_t pair [2 * TF_NODE_HASH_SIZE];
-            memcpy (pair, level [2 * index].bytes, TF_NODE_HASH_SIZE);
-            memcpy (pair + TF_NODE_HASH_SIZE, level [2 * index + 1].bytes, TF_NODE_HASH_SIZE);
-            tf_node_blake2b (pair, sizeof pair, &level [index]);
+            uint8_t pair[2 * TF_NODE_HASH_SIZE];
+            memcpy (pair, level[2 * index].bytes, TF_NODE_HASH_SIZE);
+            memcpy (pair + TF_NODE_HASH_SIZE, level[2 * index + 1].bytes, TF_NODE_HASH_SIZE);
+            tf_node_blake2b (pair, sizeof pair, &level[index]);
         }
         width /= 2;
     }
-    *out = level [0];
+    *out = level[0];
     free (level);
 }
 
@@ -196,10 +197,11 @@ tf_node_block_storage_json (const tf_node_block_t *self)
     assert (self);
     json_t *block = json_object ();
     json_object_set_new (block, "header", s_header_json (self, 0));
-    json_object_set_new (block, "signature", tf_node_json_bytes (self->signature, TF_NODE_SIG_SIZE));
+    json_object_set_new (block, "signature",
+                         tf_node_json_bytes (self->signature, TF_NODE_SIG_SIZE));
     json_t *txs = json_array ();
     for (size_t index = 0; index < self->ntxs; index++)
-        json_array_append_new (txs, tf_node_tx_json (self->txs [index]));
+        json_array_append_new (txs, tf_node_tx_json (self->txs[index]));
     json_object_set_new (block, "transactions", txs);
     return block;
 }
@@ -212,7 +214,7 @@ tf_node_block_api_json (const tf_node_block_t *self)
     json_object_set_new (block, "header", s_header_json (self, 1));
     json_t *txs = json_array ();
     for (size_t index = 0; index < self->ntxs; index++)
-        json_array_append_new (txs, tf_node_tx_api_json (self->txs [index]));
+        json_array_append_new (txs, tf_node_tx_api_json (self->txs[index]));
     json_object_set_new (block, "transactions", txs);
     return block;
 }

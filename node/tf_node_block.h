@@ -4,21 +4,21 @@
 
 #include "tf_node_tx.h"
 
-#define TF_NODE_PROOF_SIZE     128      //  proof_of_leadership.proof bytes
-#define TF_NODE_BLOCK_MAX_TXS  1024     //  Txs per block
+#define TF_NODE_PROOF_SIZE    128  //  proof_of_leadership.proof bytes
+#define TF_NODE_BLOCK_MAX_TXS 1024 //  Txs per block
 
 typedef struct {
-    tf_node_hash_t id;                  //  Block id (computed, never sent)
-    tf_node_hash_t parent;              //  parent_block
-    uint64_t slot;                      //  Slot
-    tf_node_hash_t block_root;          //  Merkle root of tx hashes
-    uint8_t proof [TF_NODE_PROOF_SIZE]; //  Lottery signature || 64 zero bytes
-    tf_node_hash_t entropy;             //  entropy_contribution
-    tf_node_hash_t leader_key;          //  Leader's Ed25519 public key
-    tf_node_hash_t voucher_cm;          //  Always zero in tf-node
-    uint8_t signature [TF_NODE_SIG_SIZE];  //  Leader's signature over the id
-    tf_node_tx_t **txs;                 //  Owned txs
-    size_t ntxs;                        //  Their count
+    tf_node_hash_t id;                   //  Block id (computed, never sent)
+    tf_node_hash_t parent;               //  parent_block
+    uint64_t slot;                       //  Slot
+    tf_node_hash_t block_root;           //  Merkle root of tx hashes
+    uint8_t proof[TF_NODE_PROOF_SIZE];   //  Lottery signature || 64 zero bytes
+    tf_node_hash_t entropy;              //  entropy_contribution
+    tf_node_hash_t leader_key;           //  Leader's Ed25519 public key
+    tf_node_hash_t voucher_cm;           //  Always zero in tf-node
+    uint8_t signature[TF_NODE_SIG_SIZE]; //  Leader's signature over the id
+    tf_node_tx_t **txs;                  //  Owned txs
+    size_t ntxs;                         //  Their count
 } tf_node_block_t;
 
 //  The genesis block for a genesis tx (borrowed; the block keeps a reference to its JSON).
@@ -27,7 +27,7 @@ tf_node_block_t *tf_node_block_new_genesis (const tf_node_tx_t *genesis_tx);
 //  Forge and sign a block. Takes ownership of the txs array and its txs.
 tf_node_block_t *tf_node_block_new_forged (const tf_node_hash_t *parent, uint64_t slot,
                                            const tf_node_key_t *leader,
-                                           const uint8_t lottery_proof [TF_NODE_SIG_SIZE],
+                                           const uint8_t lottery_proof[TF_NODE_SIG_SIZE],
                                            tf_node_tx_t **txs, size_t ntxs);
 
 //  Parse the storage form; NULL with a reason in error if malformed. Checks the root and

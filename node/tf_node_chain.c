@@ -11,13 +11,13 @@
 #include "tf_node_idmap.h"
 
 struct _tf_node_chain_t {
-    tf_node_idmap_t *entries;               //  block id -> tf_node_chain_entry_t
-    tf_node_chain_entry_t *genesis;         //  Root
-    tf_node_chain_entry_t *tip;             //  Canonical tip
-    tf_node_chain_entry_t *lib;             //  Last immutable block
-    tf_node_chain_entry_t **canonical;      //  Canonical entry per height
-    size_t canonical_room;                  //  Allocated slots in canonical
-    uint64_t security_param;                //  k
+    tf_node_idmap_t *entries;          //  block id -> tf_node_chain_entry_t
+    tf_node_chain_entry_t *genesis;    //  Root
+    tf_node_chain_entry_t *tip;        //  Canonical tip
+    tf_node_chain_entry_t *lib;        //  Last immutable block
+    tf_node_chain_entry_t **canonical; //  Canonical entry per height
+    size_t canonical_room;             //  Allocated slots in canonical
+    uint64_t security_param;           //  k
 };
 
 static void
@@ -62,8 +62,7 @@ tf_node_chain_destroy (tf_node_chain_t **self_p)
 }
 
 tf_node_chain_rc_t
-tf_node_chain_add (tf_node_chain_t *self, tf_node_block_t **block_p, char *error,
-                   size_t error_size)
+tf_node_chain_add (tf_node_chain_t *self, tf_node_block_t **block_p, char *error, size_t error_size)
 {
     assert (self);
     assert (block_p && *block_p);
@@ -84,13 +83,13 @@ tf_node_chain_add (tf_node_chain_t *self, tf_node_block_t **block_p, char *error
     //  the block is missing the second time, so double spends fail here too
     tf_node_ledger_t *ledger = tf_node_ledger_dup (parent->ledger);
     for (size_t index = 0; index < block->ntxs; index++) {
-        char reason [160];
-        if (tf_node_ledger_check (ledger, block->txs [index], reason, sizeof reason)) {
+        char reason[160];
+        if (tf_node_ledger_check (ledger, block->txs[index], reason, sizeof reason)) {
             snprintf (error, error_size, "tx %zu: %s", index, reason);
             tf_node_ledger_destroy (&ledger);
             return TF_NODE_CHAIN_INVALID;
         }
-        tf_node_ledger_apply (ledger, block->txs [index]);
+        tf_node_ledger_apply (ledger, block->txs[index]);
     }
     tf_node_chain_entry_t *entry = calloc (1, sizeof *entry);
     assert (entry);
@@ -111,7 +110,7 @@ tf_node_chain_add (tf_node_chain_t *self, tf_node_block_t **block_p, char *error
 }
 
 typedef struct {
-    uint64_t lib_height;        //  Prune below this height
+    uint64_t lib_height; //  Prune below this height
 } prune_t;
 
 static int
@@ -128,11 +127,11 @@ int
 tf_node_chain_update_lib (tf_node_chain_t *self)
 {
     assert (self);
-    uint64_t height = self->tip->height > self->security_param
-                          ? self->tip->height - self->security_param : 0;
+    uint64_t height =
+        self->tip->height > self->security_param ? self->tip->height - self->security_param : 0;
     if (height <= self->lib->height)
-        return 0;       //  Never moves back
-    self->lib = self->canonical [height];
+        return 0; //  Never moves back
+    self->lib = self->canonical[height];
     prune_t prune = {height};
     tf_node_idmap_foreach (self->entries, s_prune_ledger, &prune);
     return 1;
@@ -165,7 +164,7 @@ tf_node_chain_lookup (const tf_node_chain_t *self, const tf_node_hash_t *id)
 const tf_node_chain_entry_t *
 tf_node_chain_at (const tf_node_chain_t *self, uint64_t height)
 {
-    return height <= self->tip->height ? self->canonical [height] : NULL;
+    return height <= self->tip->height ? self->canonical[height] : NULL;
 }
 
 const tf_node_chain_entry_t *
@@ -210,9 +209,9 @@ s_set_tip (tf_node_chain_t *self, tf_node_chain_entry_t *tip)
     }
     for (tf_node_chain_entry_t *entry = tip; entry; entry = entry->parent) {
         if (self->tip && entry->height <= self->tip->height
-            && self->canonical [entry->height] == entry)
+            && self->canonical[entry->height] == entry)
             break;
-        self->canonical [entry->height] = entry;
+        self->canonical[entry->height] = entry;
     }
     self->tip = tip;
 }

@@ -9,18 +9,18 @@ typedef struct _tf_node_chain_t tf_node_chain_t;
 
 //  One block in the tree
 typedef struct _tf_node_chain_entry_t {
-    tf_node_block_t *block;                 //  Owned block
-    uint64_t height;                        //  Genesis = 0
-    struct _tf_node_chain_entry_t *parent;  //  Parent entry, NULL for genesis
-    tf_node_ledger_t *ledger;               //  Ledger after this block; NULL once below LIB
+    tf_node_block_t *block;                //  Owned block
+    uint64_t height;                       //  Genesis = 0
+    struct _tf_node_chain_entry_t *parent; //  Parent entry, NULL for genesis
+    tf_node_ledger_t *ledger;              //  Ledger after this block; NULL once below LIB
 } tf_node_chain_entry_t;
 
 typedef enum {
-    TF_NODE_CHAIN_ADDED = 0,        //  New block in the tree
-    TF_NODE_CHAIN_DUPLICATE,        //  Already known
-    TF_NODE_CHAIN_ORPHAN,           //  Parent unknown
-    TF_NODE_CHAIN_INVALID,          //  Bad slot or bad transactions
-    TF_NODE_CHAIN_STALE             //  Forks below the LIB
+    TF_NODE_CHAIN_ADDED = 0, //  New block in the tree
+    TF_NODE_CHAIN_DUPLICATE, //  Already known
+    TF_NODE_CHAIN_ORPHAN,    //  Parent unknown
+    TF_NODE_CHAIN_INVALID,   //  Bad slot or bad transactions
+    TF_NODE_CHAIN_STALE      //  Forks below the LIB
 } tf_node_chain_rc_t;
 
 //  Create a tree rooted at genesis; takes ownership of genesis and its ledger.
@@ -33,8 +33,8 @@ void tf_node_chain_destroy (tf_node_chain_t **self_p);
 //  Add a block: applies its txs to the parent's ledger. On ADDED the tree owns the block and
 //  *block_p is nulled; otherwise the caller keeps it. The tip may change (see tip()).
 //  error receives a reason on INVALID.
-tf_node_chain_rc_t tf_node_chain_add (tf_node_chain_t *self, tf_node_block_t **block_p,
-                                      char *error, size_t error_size);
+tf_node_chain_rc_t tf_node_chain_add (tf_node_chain_t *self, tf_node_block_t **block_p, char *error,
+                                      size_t error_size);
 
 //  Move the LIB to the k-th ancestor of the tip if that is higher. Returns 1 if it moved.
 int tf_node_chain_update_lib (tf_node_chain_t *self);

@@ -18,17 +18,17 @@
 #include "tf_node_config.h"
 #include "tf_node_log.h"
 
-#define TF_NODE_TAG_KEY "!tag"
+#define TF_NODE_TAG_KEY              "!tag"
 #define TF_NODE_DEFAULT_BOOTSTRAP_US 1000000
-#define TF_NODE_MAX_SEGMENTS 8
-#define TF_NODE_DEFAULT_MEMPOOL_CAP 20000
+#define TF_NODE_MAX_SEGMENTS         8
+#define TF_NODE_DEFAULT_MEMPOOL_CAP  20000
 
 //  Parsing context: which file, where to put the error
 typedef struct {
-    const char *file;           //  File being read
-    char *error;                //  Error buffer
-    size_t error_size;          //  Its size
-    int failed;                 //  An error was written
+    const char *file;  //  File being read
+    char *error;       //  Error buffer
+    size_t error_size; //  Its size
+    int failed;        //  An error was written
 } ctx_t;
 
 static void s_fail (ctx_t *ctx, const char *path, const char *format, ...)
@@ -38,9 +38,9 @@ static void
 s_fail (ctx_t *ctx, const char *path, const char *format, ...)
 {
     if (ctx->failed)
-        return;     //  Keep the first error
+        return; //  Keep the first error
     ctx->failed = 1;
-    char what [256];
+    char what[256];
     va_list args;
     va_start (args, format);
     vsnprintf (what, sizeof what, format, args);
@@ -52,7 +52,7 @@ s_fail (ctx_t *ctx, const char *path, const char *format, ...)
 static json_t *
 s_get (json_t *root, const char *path)
 {
-    char copy [256];
+    char copy[256];
     snprintf (copy, sizeof copy, "%s", path);
     json_t *node = root;
     char *saveptr = NULL;
@@ -81,8 +81,8 @@ s_address (ctx_t *ctx, json_t *root, const char *path, char *host, int *port)
     const char *colon = text ? strrchr (text, ':') : NULL;
     char *end = NULL;
     long number = colon ? strtol (colon + 1, &end, 10) : -1;
-    if (!colon || colon == text || (size_t) (colon - text) >= TF_NODE_HOST_MAX || *end
-        || number < 0 || number > 65535) {
+    if (!colon || colon == text || (size_t) (colon - text) >= TF_NODE_HOST_MAX || *end || number < 0
+        || number > 65535) {
         s_fail (ctx, path, "expected \"HOST:PORT\" (e.g. \"127.0.0.1:18080\")");
         return -1;
     }
@@ -96,7 +96,7 @@ s_seed_key (ctx_t *ctx, json_t *node, const char *path, const char *want_tag, tf
 {
     json_t *value;
     const char *tag = s_tag (node, &value);
-    uint8_t seed [32];
+    uint8_t seed[32];
     if ((want_tag && (!tag || strcmp (tag, want_tag) != 0))
         || tf_node_hex_decode (json_string_value (value), seed, sizeof seed)) {
         s_fail (ctx, path, "expected %s%s64 hex digits (a 32-byte Ed25519 seed)",
@@ -112,7 +112,7 @@ s_seed_key (ctx_t *ctx, json_t *node, const char *path, const char *want_tag, tf
 static char *
 s_relative (const char *file, const char *path)
 {
-    if (path [0] == '/')
+    if (path[0] == '/')
         return strdup (path);
     char *copy = strdup (file);
     assert (copy);
@@ -131,13 +131,14 @@ s_check_keys (ctx_t *ctx, json_t *object, const char *path, const char *const *k
 {
     const char *key;
     json_t *value;
-    json_object_foreach (object, key, value) {
+    json_object_foreach (object, key, value)
+    {
         int found = strcmp (key, TF_NODE_TAG_KEY) == 0;
         for (const char *const *name = known; *name && !found; name++)
             found = strcmp (key, *name) == 0;
         if (found)
             continue;
-        char where [256];
+        char where[256];
         snprintf (where, sizeof where, "%s%s%s", path, *path ? "." : "", key);
         if (strict)
             s_fail (ctx, where, "unknown key");
@@ -229,7 +230,7 @@ tf_node_config_duration (const json_t *value, int64_t *out)
     double number = strtod (text, &end);
     if (errno || end == text || number < 0 || number > 1e9 || isspace ((unsigned char) *text))
         return -1;
-    double scale = 1e6;     //  Bare numbers and "s" are seconds
+    double scale = 1e6; //  Bare numbers and "s" are seconds
     if (strcmp (end, "ms") == 0)
         scale = 1e3;
     else if (strcmp (end, "us") == 0)
@@ -251,7 +252,8 @@ tf_node_config_time (const char *text, int64_t *out)
     int consumed = 0;
     char separator;
     if (sscanf (text, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &parts.tm_year, &parts.tm_mon, &parts.tm_mday,
-                &separator, &parts.tm_hour, &parts.tm_min, &parts.tm_sec, &consumed) != 7
+                &separator, &parts.tm_hour, &parts.tm_min, &parts.tm_sec, &consumed)
+            != 7
         || (separator != ' ' && separator != 'T' && separator != 't'))
         return -1;
     const char *cursor = text + consumed;
@@ -295,43 +297,44 @@ tf_node_config_time (const char *text, int64_t *out)
 int
 tf_node_config_multiaddr (const char *text, tf_node_peer_addr_t *out)
 {
-    if (!text || text [0] != '/')
+    if (!text || text[0] != '/')
         return -1;
-    char copy [256];
+    char copy[256];
     if (strlen (text) >= sizeof copy)
         return -1;
     snprintf (copy, sizeof copy, "%s", text + 1);
-    char *segments [TF_NODE_MAX_SEGMENTS];
+    char *segments[TF_NODE_MAX_SEGMENTS];
     size_t count = 0;
     char *saveptr = NULL;
     for (char *part = strtok_r (copy, "/", &saveptr); part && count < TF_NODE_MAX_SEGMENTS;
          part = strtok_r (NULL, "/", &saveptr))
-        segments [count++] = part;
+        segments[count++] = part;
     tf_node_peer_addr_t addr = {0};
     size_t next;
-    if (count < 4 || (strcmp (segments [0], "ip4") != 0 && strcmp (segments [0], "dns4") != 0
-                      && strcmp (segments [0], "dns") != 0))
+    if (count < 4
+        || (strcmp (segments[0], "ip4") != 0 && strcmp (segments[0], "dns4") != 0
+            && strcmp (segments[0], "dns") != 0))
         return -1;
-    if (strlen (segments [1]) >= TF_NODE_HOST_MAX)
+    if (strlen (segments[1]) >= TF_NODE_HOST_MAX)
         return -1;
-    snprintf (addr.host, sizeof addr.host, "%s", segments [1]);
+    snprintf (addr.host, sizeof addr.host, "%s", segments[1]);
     char *end;
-    long port = strtol (segments [3], &end, 10);
+    long port = strtol (segments[3], &end, 10);
     if (*end || port <= 0 || port > 65535)
         return -1;
     addr.port = (int) port;
-    if (strcmp (segments [2], "tcp") == 0)
+    if (strcmp (segments[2], "tcp") == 0)
         next = 4;
-    else if (strcmp (segments [2], "udp") == 0 && count >= 5 && strcmp (segments [4], "quic-v1") == 0)
+    else if (strcmp (segments[2], "udp") == 0 && count >= 5 && strcmp (segments[4], "quic-v1") == 0)
         next = 5;
     else
         return -1;
     if (next < count) {
         tf_node_hash_t pk;
-        if (next + 2 != count || strcmp (segments [next], "p2p") != 0
-            || tf_node_peer_id_decode (segments [next + 1], &pk))
+        if (next + 2 != count || strcmp (segments[next], "p2p") != 0
+            || tf_node_peer_id_decode (segments[next + 1], &pk))
             return -1;
-        snprintf (addr.peer_id, sizeof addr.peer_id, "%s", segments [next + 1]);
+        snprintf (addr.peer_id, sizeof addr.peer_id, "%s", segments[next + 1]);
     }
     *out = addr;
     return 0;
@@ -354,10 +357,10 @@ s_scalar (const yaml_node_t *node)
     char *end;
     errno = 0;
     long long integer = strtoll (text, &end, 10);
-    if (!*end && !errno && length <= 18 && !(length > 1 && text [0] == '0'))
+    if (!*end && !errno && length <= 18 && !(length > 1 && text[0] == '0'))
         return json_integer (integer);
     double real = strtod (text, &end);
-    if (!*end && !errno && strchr (text, '.') && isdigit ((unsigned char) text [0]))
+    if (!*end && !errno && strchr (text, '.') && isdigit ((unsigned char) text[0]))
         return json_real (real);
     return json_string (text);
 }
@@ -368,7 +371,7 @@ s_convert (yaml_document_t *document, yaml_node_t *node, int depth)
     if (!node || depth > 64)
         return NULL;
     const char *tag = (const char *) node->tag;
-    int custom = tag && tag [0] == '!';
+    int custom = tag && tag[0] == '!';
     json_t *result = NULL;
     if (node->type == YAML_SCALAR_NODE) {
         result = s_scalar (node);
@@ -379,7 +382,8 @@ s_convert (yaml_document_t *document, yaml_node_t *node, int depth)
         result = json_array ();
         for (yaml_node_item_t *item = node->data.sequence.items.start;
              item < node->data.sequence.items.top; item++) {
-            json_t *child = s_convert (document, yaml_document_get_node (document, *item), depth + 1);
+            json_t *child =
+                s_convert (document, yaml_document_get_node (document, *item), depth + 1);
             if (!child) {
                 json_decref (result);
                 return NULL;
@@ -394,8 +398,8 @@ s_convert (yaml_document_t *document, yaml_node_t *node, int depth)
         for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
              pair < node->data.mapping.pairs.top; pair++) {
             yaml_node_t *key = yaml_document_get_node (document, pair->key);
-            json_t *value = s_convert (document, yaml_document_get_node (document, pair->value),
-                                       depth + 1);
+            json_t *value =
+                s_convert (document, yaml_document_get_node (document, pair->value), depth + 1);
             if (!key || key->type != YAML_SCALAR_NODE || !value) {
                 json_decref (value);
                 json_decref (result);
@@ -438,9 +442,9 @@ out_parser:
     return root;
 }
 
-static const char *const s_node_sections [] = {
-    "network", "blend", "cryptarchia", "time", "mempool", "tracing", "sdp", "http", "storage",
-    "key_management", "wallet", "testing_http", "leader", NULL};
+static const char *const s_node_sections[] = {
+    "network", "blend",   "cryptarchia",    "time",   "mempool",      "tracing", "sdp",
+    "http",    "storage", "key_management", "wallet", "testing_http", "leader",  NULL};
 
 static void
 s_read_node (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
@@ -469,8 +473,10 @@ s_read_node (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
         s_fail (ctx, "network.backend.swarm.host", "expected an IPv4 address string");
         return;
     }
-    snprintf (self->p2p_host, sizeof self->p2p_host, "%s", host ? json_string_value (host) : "127.0.0.1");
-    if (!json_is_integer (port) || json_integer_value (port) < 0 || json_integer_value (port) > 65535) {
+    snprintf (self->p2p_host, sizeof self->p2p_host, "%s",
+              host ? json_string_value (host) : "127.0.0.1");
+    if (!json_is_integer (port) || json_integer_value (port) < 0
+        || json_integer_value (port) > 65535) {
         s_fail (ctx, "network.backend.swarm.port", "expected a port number (0..65535)");
         return;
     }
@@ -487,12 +493,14 @@ s_read_node (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
     assert (self->peers);
     size_t index;
     json_t *peer;
-    json_array_foreach (peers, index, peer) {
-        if (tf_node_config_multiaddr (json_string_value (peer), &self->peers [self->npeers])) {
-            char where [64];
+    json_array_foreach (peers, index, peer)
+    {
+        if (tf_node_config_multiaddr (json_string_value (peer), &self->peers[self->npeers])) {
+            char where[64];
             snprintf (where, sizeof where, "network.backend.initial_peers[%zu]", index);
-            s_fail (ctx, where, "expected /ip4/HOST/tcp/PORT[/p2p/PEERID] or "
-                                "/ip4/HOST/udp/PORT/quic-v1[/p2p/PEERID]");
+            s_fail (ctx, where,
+                    "expected /ip4/HOST/tcp/PORT[/p2p/PEERID] or "
+                    "/ip4/HOST/udp/PORT/quic-v1[/p2p/PEERID]");
             return;
         }
         self->npeers++;
@@ -514,14 +522,15 @@ s_read_node (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
     assert (self->wallet_keys);
     const char *key_id;
     json_t *key;
-    json_object_foreach (keys, key_id, key) {
-        char where [160];
+    json_object_foreach (keys, key_id, key)
+    {
+        char where[160];
         snprintf (where, sizeof where, "key_management.keys.%s", key_id);
         json_t *value;
         const char *tag = s_tag (key, &value);
         if (tag && strcmp (tag, "Ed25519") != 0 && strcmp (key_id, "leader") != 0)
-            continue;   //  !Zk keys belong to the real node's wallet; nothing to do here
-        tf_node_key_t *slot = &self->wallet_keys [self->nwallet_keys];
+            continue; //  !Zk keys belong to the real node's wallet; nothing to do here
+        tf_node_key_t *slot = &self->wallet_keys[self->nwallet_keys];
         if (s_seed_key (ctx, key, where, "Ed25519", slot))
             return;
         self->nwallet_keys++;
@@ -533,11 +542,12 @@ s_read_node (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
     json_t *known = s_get (root, "wallet.known_keys");
     self->known_keys = calloc (json_object_size (known) + 1, sizeof *self->known_keys);
     assert (self->known_keys);
-    json_object_foreach (known, key_id, key) {
+    json_object_foreach (known, key_id, key)
+    {
         json_t *value;
         s_tag (key, &value);
-        if (tf_node_json_get_hash (value, &self->known_keys [self->nknown_keys])) {
-            char where [160];
+        if (tf_node_json_get_hash (value, &self->known_keys[self->nknown_keys])) {
+            char where[160];
             snprintf (where, sizeof where, "wallet.known_keys.%s", key_id);
             s_fail (ctx, where, "expected a public key, 64 hex digits");
             return;
@@ -557,7 +567,8 @@ s_read_node (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
     else if (logger_tag && strcmp (logger_tag, "File") == 0
              && json_is_string (json_object_get (logger, "directory"))) {
         json_t *prefix = json_object_get (logger, "prefix");
-        char *dir = s_relative (ctx->file, json_string_value (json_object_get (logger, "directory")));
+        char *dir =
+            s_relative (ctx->file, json_string_value (json_object_get (logger, "directory")));
         size_t size = strlen (dir) + 80;
         self->log_file = malloc (size);
         assert (self->log_file);
@@ -573,7 +584,8 @@ s_read_node (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
     self->log_level = TF_NODE_LOG_INFO;
     json_t *level = s_get (root, "tracing.level");
     if (level) {
-        int parsed = json_is_string (level) ? tf_node_log_level_parse (json_string_value (level)) : -1;
+        int parsed =
+            json_is_string (level) ? tf_node_log_level_parse (json_string_value (level)) : -1;
         if (parsed < 0) {
             s_fail (ctx, "tracing.level", "expected ERROR, WARN, INFO, DEBUG or TRACE");
             return;
@@ -598,12 +610,12 @@ s_read_node (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
     }
 }
 
-static const char *const s_deployment_sections [] = {
-    "blend", "network", "cryptarchia", "time", "mempool", NULL};
-static const char *const s_cryptarchia_keys [] = {
-    "epoch_config", "security_param", "sdp_config", "gossipsub_protocol", "genesis_state",
-    "active_slot_coeff", NULL};
-static const char *const s_time_keys [] = {"slot_duration", "chain_start_time", NULL};
+static const char *const s_deployment_sections[] = {"blend", "network", "cryptarchia",
+                                                    "time",  "mempool", NULL};
+static const char *const s_cryptarchia_keys[] = {
+    "epoch_config",  "security_param",    "sdp_config", "gossipsub_protocol",
+    "genesis_state", "active_slot_coeff", NULL};
+static const char *const s_time_keys[] = {"slot_duration", "chain_start_time", NULL};
 
 static void
 s_read_deployment (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
@@ -634,13 +646,14 @@ s_read_deployment (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
     self->security_param = (uint64_t) json_integer_value (k);
     json_t *coeff = s_get (root, "cryptarchia.active_slot_coeff");
     self->active_slot_coeff = coeff ? json_number_value (coeff) : 0.1;
-    if (coeff && (!json_is_number (coeff) || self->active_slot_coeff <= 0
-                  || self->active_slot_coeff > 1)) {
+    if (coeff
+        && (!json_is_number (coeff) || self->active_slot_coeff <= 0
+            || self->active_slot_coeff > 1)) {
         s_fail (ctx, "cryptarchia.active_slot_coeff", "expected a number in (0, 1]");
         return;
     }
     json_t *genesis = s_get (root, "cryptarchia.genesis_state");
-    char reason [200];
+    char reason[200];
     if (!genesis) {
         s_fail (ctx, "cryptarchia.genesis_state", "missing: expected a SignedMantleTx");
         return;
@@ -656,19 +669,20 @@ s_read_deployment (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
     }
     //  Every declared stake must be a genesis output
     for (size_t index = 0; index < self->genesis_tx->ndecls; index++) {
-        const tf_node_decl_t *decl = &self->genesis_tx->decls [index];
+        const tf_node_decl_t *decl = &self->genesis_tx->decls[index];
         int found = 0;
         for (size_t output = 0; output < self->genesis_tx->noutputs && !found; output++) {
             tf_node_hash_t note_id;
-            tf_node_note_id (&self->genesis_tx->hash, output, &self->genesis_tx->outputs [output],
+            tf_node_note_id (&self->genesis_tx->hash, output, &self->genesis_tx->outputs[output],
                              &note_id);
             found = tf_node_hash_cmp (&note_id, &decl->locked_note_id) == 0;
         }
         if (!found) {
-            char where [96];
+            char where[96];
             snprintf (where, sizeof where,
                       "cryptarchia.genesis_state.mantle_tx.ops[%zu].payload.locked_note_id", index);
-            s_fail (ctx, where, "expected the note id of a genesis output (see node/README.md 1.2)");
+            s_fail (ctx, where,
+                    "expected the note id of a genesis output (see node/README.md 1.2)");
             return;
         }
     }

@@ -4,10 +4,10 @@
 #include <string.h>
 #include "tf_node_crypto.h"
 
-static const char s_base58 [] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+static const char s_base58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 //  Multihash identity prefix + protobuf PublicKey{type=Ed25519, data[32]}
-static const uint8_t s_peer_prefix [] = {0x00, 0x24, 0x08, 0x01, 0x12, 0x20};
+static const uint8_t s_peer_prefix[] = {0x00, 0x24, 0x08, 0x01, 0x12, 0x20};
 #define TF_NODE_PEER_BYTES (sizeof s_peer_prefix + TF_NODE_HASH_SIZE)
 
 int
@@ -33,16 +33,16 @@ tf_node_hex_decode (const char *hex, uint8_t *out, size_t size)
 {
     if (!hex)
         return -1;
-    if (hex [0] == '0' && (hex [1] == 'x' || hex [1] == 'X'))
+    if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
         hex += 2;
     if (strlen (hex) != 2 * size)
         return -1;
     for (size_t index = 0; index < size; index++) {
-        int high = s_hex_value (hex [2 * index]);
-        int low = s_hex_value (hex [2 * index + 1]);
+        int high = s_hex_value (hex[2 * index]);
+        int low = s_hex_value (hex[2 * index + 1]);
         if (high < 0 || low < 0)
             return -1;
-        out [index] = (uint8_t) (high << 4 | low);
+        out[index] = (uint8_t) (high << 4 | low);
     }
     return 0;
 }
@@ -50,12 +50,12 @@ tf_node_hex_decode (const char *hex, uint8_t *out, size_t size)
 void
 tf_node_hex_encode (const uint8_t *data, size_t size, char *out)
 {
-    static const char digits [] = "0123456789abcdef";
+    static const char digits[] = "0123456789abcdef";
     for (size_t index = 0; index < size; index++) {
-        out [2 * index] = digits [data [index] >> 4];
-        out [2 * index + 1] = digits [data [index] & 15];
+        out[2 * index] = digits[data[index] >> 4];
+        out[2 * index + 1] = digits[data[index] & 15];
     }
-    out [2 * size] = 0;
+    out[2 * size] = 0;
 }
 
 char *
@@ -82,7 +82,7 @@ void
 tf_node_hash_mask_fr (tf_node_hash_t *hash)
 {
     //  The BN254 modulus starts 0x30 in its most significant byte (byte 31, LE)
-    hash->bytes [31] &= 0x0f;
+    hash->bytes[31] &= 0x0f;
 }
 
 void
@@ -92,21 +92,21 @@ tf_node_blake2b (const void *data, size_t size, tf_node_hash_t *out)
 }
 
 void
-tf_node_key_from_seed (const uint8_t seed [32], tf_node_key_t *key)
+tf_node_key_from_seed (const uint8_t seed[32], tf_node_key_t *key)
 {
     crypto_sign_seed_keypair (key->pk.bytes, key->sk, seed);
 }
 
 void
 tf_node_sign (const tf_node_key_t *key, const void *data, size_t size,
-              uint8_t signature [TF_NODE_SIG_SIZE])
+              uint8_t signature[TF_NODE_SIG_SIZE])
 {
     crypto_sign_detached (signature, NULL, data, size, key->sk);
 }
 
 int
 tf_node_verify (const tf_node_hash_t *pk, const void *data, size_t size,
-                const uint8_t signature [TF_NODE_SIG_SIZE])
+                const uint8_t signature[TF_NODE_SIG_SIZE])
 {
     return crypto_sign_verify_detached (signature, data, size, pk->bytes) == 0 ? 0 : -1;
 }
@@ -121,31 +121,31 @@ tf_node_pk_is_valid (const tf_node_hash_t *pk)
 void
 tf_node_peer_id (const tf_node_hash_t *pk, char *out)
 {
-    uint8_t input [TF_NODE_PEER_BYTES];
+    uint8_t input[TF_NODE_PEER_BYTES];
     memcpy (input, s_peer_prefix, sizeof s_peer_prefix);
     memcpy (input + sizeof s_peer_prefix, pk->bytes, TF_NODE_HASH_SIZE);
 
     //  Classic base58: repeated division of a big-endian number, leading zeros as '1'
-    uint8_t digits [TF_NODE_PEER_ID_MAX] = {0};
+    uint8_t digits[TF_NODE_PEER_ID_MAX] = {0};
     size_t ndigits = 0;
     for (size_t index = 0; index < sizeof input; index++) {
-        unsigned carry = input [index];
+        unsigned carry = input[index];
         for (size_t position = 0; position < ndigits; position++) {
-            carry += (unsigned) digits [position] << 8;
-            digits [position] = (uint8_t) (carry % 58);
+            carry += (unsigned) digits[position] << 8;
+            digits[position] = (uint8_t) (carry % 58);
             carry /= 58;
         }
         while (carry) {
-            digits [ndigits++] = (uint8_t) (carry % 58);
+            digits[ndigits++] = (uint8_t) (carry % 58);
             carry /= 58;
         }
     }
     size_t length = 0;
-    for (size_t index = 0; index < sizeof input && input [index] == 0; index++)
-        out [length++] = '1';
+    for (size_t index = 0; index < sizeof input && input[index] == 0; index++)
+        out[length++] = '1';
     while (ndigits)
-        out [length++] = s_base58 [digits [--ndigits]];
-    out [length] = 0;
+        out[length++] = s_base58[digits[--ndigits]];
+    out[length] = 0;
 }
 
 int
@@ -153,7 +153,7 @@ tf_node_peer_id_decode (const char *peer_id, tf_node_hash_t *pk)
 {
     if (!peer_id || strlen (peer_id) >= TF_NODE_PEER_ID_MAX)
         return -1;
-    uint8_t bytes [TF_NODE_PEER_ID_MAX] = {0};     //  Little-endian big number
+    uint8_t bytes[TF_NODE_PEER_ID_MAX] = {0}; //  Little-endian big number
     size_t nbytes = 0;
     size_t zeros = 0;
     for (const char *cursor = peer_id; *cursor == '1'; cursor++)
@@ -164,22 +164,22 @@ tf_node_peer_id_decode (const char *peer_id, tf_node_hash_t *pk)
             return -1;
         unsigned carry = (unsigned) (found - s_base58);
         for (size_t position = 0; position < nbytes; position++) {
-            carry += (unsigned) bytes [position] * 58;
-            bytes [position] = (uint8_t) (carry & 0xff);
+            carry += (unsigned) bytes[position] * 58;
+            bytes[position] = (uint8_t) (carry & 0xff);
             carry >>= 8;
         }
         while (carry) {
             if (nbytes >= sizeof bytes)
                 return -1;
-            bytes [nbytes++] = (uint8_t) (carry & 0xff);
+            bytes[nbytes++] = (uint8_t) (carry & 0xff);
             carry >>= 8;
         }
     }
     if (zeros + nbytes != TF_NODE_PEER_BYTES)
         return -1;
-    uint8_t decoded [TF_NODE_PEER_BYTES] = {0};
+    uint8_t decoded[TF_NODE_PEER_BYTES] = {0};
     for (size_t index = 0; index < nbytes; index++)
-        decoded [zeros + index] = bytes [nbytes - 1 - index];
+        decoded[zeros + index] = bytes[nbytes - 1 - index];
     if (memcmp (decoded, s_peer_prefix, sizeof s_peer_prefix) != 0)
         return -1;
     memcpy (pk->bytes, decoded + sizeof s_peer_prefix, TF_NODE_HASH_SIZE);
@@ -192,7 +192,7 @@ tf_node_crc32 (const void *data, size_t size)
     const uint8_t *bytes = data;
     uint32_t crc = 0xffffffffu;
     for (size_t index = 0; index < size; index++) {
-        crc ^= bytes [index];
+        crc ^= bytes[index];
         for (int bit = 0; bit < 8; bit++)
             crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
     }
@@ -224,18 +224,18 @@ tf_node_buf_u8 (tf_node_buf_t *buf, uint8_t value)
 void
 tf_node_buf_u32 (tf_node_buf_t *buf, uint32_t value)
 {
-    uint8_t bytes [4];
+    uint8_t bytes[4];
     for (int index = 0; index < 4; index++)
-        bytes [index] = (uint8_t) (value >> (8 * index));
+        bytes[index] = (uint8_t) (value >> (8 * index));
     tf_node_buf_put (buf, bytes, 4);
 }
 
 void
 tf_node_buf_u64 (tf_node_buf_t *buf, uint64_t value)
 {
-    uint8_t bytes [8];
+    uint8_t bytes[8];
     for (int index = 0; index < 8; index++)
-        bytes [index] = (uint8_t) (value >> (8 * index));
+        bytes[index] = (uint8_t) (value >> (8 * index));
     tf_node_buf_put (buf, bytes, 8);
 }
 

@@ -6,19 +6,19 @@
 #include <stdint.h>
 #include <sodium.h>
 
-#define TF_NODE_HASH_SIZE 32        //  blake2b-256 output, block ids, note ids, keys
-#define TF_NODE_SIG_SIZE  64        //  Ed25519 signature
-#define TF_NODE_PEER_ID_MAX 64      //  Room for a base58 PeerId and its NUL
+#define TF_NODE_HASH_SIZE   32 //  blake2b-256 output, block ids, note ids, keys
+#define TF_NODE_SIG_SIZE    64 //  Ed25519 signature
+#define TF_NODE_PEER_ID_MAX 64 //  Room for a base58 PeerId and its NUL
 
 //  A 32-byte value: hash, block id, note id, tx hash, public key
 typedef struct {
-    uint8_t bytes [TF_NODE_HASH_SIZE];
+    uint8_t bytes[TF_NODE_HASH_SIZE];
 } tf_node_hash_t;
 
 //  An Ed25519 key pair built from a 32-byte seed
 typedef struct {
-    tf_node_hash_t pk;                          //  Public key
-    uint8_t sk [crypto_sign_SECRETKEYBYTES];    //  Secret key (seed || pk)
+    tf_node_hash_t pk;                      //  Public key
+    uint8_t sk[crypto_sign_SECRETKEYBYTES]; //  Secret key (seed || pk)
 } tf_node_key_t;
 
 //  Initialise libsodium; 0 or -1.
@@ -46,15 +46,15 @@ void tf_node_hash_mask_fr (tf_node_hash_t *hash);
 void tf_node_blake2b (const void *data, size_t size, tf_node_hash_t *out);
 
 //  Build a key pair from a 32-byte seed.
-void tf_node_key_from_seed (const uint8_t seed [32], tf_node_key_t *key);
+void tf_node_key_from_seed (const uint8_t seed[32], tf_node_key_t *key);
 
 //  Sign data (deterministic Ed25519).
 void tf_node_sign (const tf_node_key_t *key, const void *data, size_t size,
-                   uint8_t signature [TF_NODE_SIG_SIZE]);
+                   uint8_t signature[TF_NODE_SIG_SIZE]);
 
 //  Verify an Ed25519 signature; 0 if valid, -1 if not (also for invalid keys).
 int tf_node_verify (const tf_node_hash_t *pk, const void *data, size_t size,
-                    const uint8_t signature [TF_NODE_SIG_SIZE]);
+                    const uint8_t signature[TF_NODE_SIG_SIZE]);
 
 //  True if pk is a valid compressed Edwards point.
 int tf_node_pk_is_valid (const tf_node_hash_t *pk);
@@ -71,9 +71,9 @@ uint32_t tf_node_crc32 (const void *data, size_t size);
 
 //  Incremental blake2b-256: a tiny growable byte buffer that is hashed at the end
 typedef struct {
-    uint8_t *data;      //  Bytes so far
-    size_t size;        //  Used
-    size_t room;        //  Allocated
+    uint8_t *data; //  Bytes so far
+    size_t size;   //  Used
+    size_t room;   //  Allocated
 } tf_node_buf_t;
 
 //  Append bytes, a u8, a u32 LE, a u64 LE to a buffer.

@@ -15,33 +15,33 @@
 #include "tf_node_internal.h"
 #include "tf_node_log.h"
 
-#define TF_NODE_HTTP_MEMORY_LIMIT  (2 * 1024 * 1024)    //  Per-connection buffer (one block line)
-#define TF_NODE_HTTP_TIMEOUT_S     300                  //  Idle keep-alive connections close
-#define TF_NODE_HTTP_MAX_CONNS     1000                 //  Concurrent connections
-#define TF_NODE_STREAM_WAIT_MS     250                  //  Reader wake-up to check the client
-#define TF_NODE_STREAM_BLOCK       (64 * 1024)          //  Advisory chunk size
+#define TF_NODE_HTTP_MEMORY_LIMIT (2 * 1024 * 1024) //  Per-connection buffer (one block line)
+#define TF_NODE_HTTP_TIMEOUT_S    300               //  Idle keep-alive connections close
+#define TF_NODE_HTTP_MAX_CONNS    1000              //  Concurrent connections
+#define TF_NODE_STREAM_WAIT_MS    250               //  Reader wake-up to check the client
+#define TF_NODE_STREAM_BLOCK      (64 * 1024)       //  Advisory chunk size
 
 struct _tf_node_http_t {
-    struct MHD_Daemon *daemon;      //  Server
-    tf_node_t *node;                //  Node served (not owned)
-    int testing;                    //  Testing routes instead of the main ones
+    struct MHD_Daemon *daemon; //  Server
+    tf_node_t *node;           //  Node served (not owned)
+    int testing;               //  Testing routes instead of the main ones
 };
 
 //  Per-request body accumulator
 typedef struct {
-    char *body;                     //  Bytes received (NUL-terminated)
-    size_t size;                    //  Used
-    size_t room;                    //  Allocated
-    int too_large;                  //  Over the body limit: answer 413
+    char *body;    //  Bytes received (NUL-terminated)
+    size_t size;   //  Used
+    size_t room;   //  Allocated
+    int too_large; //  Over the body limit: answer 413
 } request_ctx_t;
 
 //  Per-stream state for the content reader
 typedef struct {
-    tf_node_t *node;                //  Node (not owned)
-    tf_node_stream_t *stream;       //  Subscription (owned through the node's table)
-    struct MHD_Connection *connection;  //  To peek at the client socket
-    char *pending;                  //  Line being sent
-    size_t offset;                  //  Bytes of pending already sent
+    tf_node_t *node;                   //  Node (not owned)
+    tf_node_stream_t *stream;          //  Subscription (owned through the node's table)
+    struct MHD_Connection *connection; //  To peek at the client socket
+    char *pending;                     //  Line being sent
+    size_t offset;                     //  Bytes of pending already sent
 } stream_ctx_t;
 
 static enum MHD_Result s_access (void *cls, struct MHD_Connection *connection, const char *url,
@@ -61,8 +61,8 @@ tf_node_http_new (tf_node_t *node, const char *host, int port, int testing)
     memset (&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_port = htons ((uint16_t) port);
-    if (inet_pton (AF_INET, strcmp (host, "localhost") == 0 ? "127.0.0.1" : host,
-                   &addr.sin_addr) != 1) {
+    if (inet_pton (AF_INET, strcmp (host, "localhost") == 0 ? "127.0.0.1" : host, &addr.sin_addr)
+        != 1) {
         tf_node_error ("http: bad host=%s", host);
         free (self);
         return NULL;
@@ -73,8 +73,8 @@ tf_node_http_new (tf_node_t *node, const char *host, int port, int testing)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) TF_NODE_HTTP_MEMORY_LIMIT,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) TF_NODE_HTTP_TIMEOUT_S,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) TF_NODE_HTTP_MAX_CONNS,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int) 256,
-        MHD_OPTION_NOTIFY_COMPLETED, s_completed, NULL, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int) 256, MHD_OPTION_NOTIFY_COMPLETED,
+        s_completed, NULL, MHD_OPTION_END);
     if (!self->daemon) {
         tf_node_error ("http: cannot listen on %s:%d", host, port);
         free (self);
@@ -138,7 +138,7 @@ s_stream_read (void *cls, uint64_t pos, char *buf, size_t max)
         if (!ctx->pending) {
             if (tf_node_stream_closed (ctx->stream) || s_client_gone (ctx->connection))
                 return MHD_CONTENT_READER_END_WITH_ERROR;
-            return 0;   //  Nothing yet: MHD calls again
+            return 0; //  Nothing yet: MHD calls again
         }
     }
     size_t left = strlen (ctx->pending) - ctx->offset;
@@ -216,7 +216,7 @@ s_access (void *cls, struct MHD_Connection *connection, const char *url, const c
             }
             memcpy (ctx->body + ctx->size, upload_data, *upload_data_size);
             ctx->size += *upload_data_size;
-            ctx->body [ctx->size] = 0;
+            ctx->body[ctx->size] = 0;
         }
         *upload_data_size = 0;
         return MHD_YES;
@@ -229,8 +229,9 @@ s_access (void *cls, struct MHD_Connection *connection, const char *url, const c
     if (!allowed)
         return s_send_text (connection, 405, "Method Not Allowed");
     if (ctx->too_large)
-        return s_send_text (connection, 413, "Failed to buffer the request body: length limit "
-                                             "exceeded");
+        return s_send_text (connection, 413,
+                            "Failed to buffer the request body: length limit "
+                            "exceeded");
     if (route == TF_NODE_ROUTE_BLOCK_STREAM)
         return s_start_stream (self, connection, TF_NODE_STREAM_BLOCKS);
     if (route == TF_NODE_ROUTE_LIB_STREAM)
@@ -239,17 +240,16 @@ s_access (void *cls, struct MHD_Connection *connection, const char *url, const c
     tf_node_request_t request = {
         .method = method,
         .path = url,
-        .content_type = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_TYPE),
+        .content_type =
+            MHD_lookup_connection_value (connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
         .body = ctx->body,
         .body_size = ctx->size,
         .query_from = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "from"),
         .query_to = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "to"),
         .query_tip = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "tip"),
-        .query_slot_from = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND,
-                                                        "slot_from"),
-        .query_slot_to = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND,
-                                                      "slot_to"),
+        .query_slot_from =
+            MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "slot_from"),
+        .query_slot_to = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "slot_to"),
     };
     tf_node_reply_t reply = {0};
     tf_node_api_handle (self->node, self->testing, &request, &reply);

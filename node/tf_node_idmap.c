@@ -4,12 +4,12 @@
 #include <string.h>
 #include "tf_node_idmap.h"
 
-#define TF_NODE_IDMAP_START 64      //  Initial bucket count (power of two)
+#define TF_NODE_IDMAP_START 64 //  Initial bucket count (power of two)
 
 typedef struct _entry_t {
-    tf_node_hash_t id;              //  Key
-    void *value;                    //  Owned value
-    struct _entry_t *next;          //  Chain
+    tf_node_hash_t id;     //  Key
+    void *value;           //  Owned value
+    struct _entry_t *next; //  Chain
 } entry_t;
 
 struct _tf_node_idmap_t {
@@ -23,7 +23,7 @@ static size_t
 s_bucket (const tf_node_idmap_t *self, const tf_node_hash_t *id)
 {
     uint64_t mix;
-    memcpy (&mix, id->bytes, sizeof mix);   //  Ids are hashes: any 8 bytes spread well
+    memcpy (&mix, id->bytes, sizeof mix); //  Ids are hashes: any 8 bytes spread well
     return (size_t) (mix ^ (mix >> 29)) & (self->nbuckets - 1);
 }
 
@@ -36,11 +36,11 @@ s_grow (tf_node_idmap_t *self)
     self->buckets = calloc (self->nbuckets, sizeof *self->buckets);
     assert (self->buckets);
     for (size_t index = 0; index < old_count; index++)
-        for (entry_t *entry = old [index], *next; entry; entry = next) {
+        for (entry_t *entry = old[index], *next; entry; entry = next) {
             next = entry->next;
             size_t bucket = s_bucket (self, &entry->id);
-            entry->next = self->buckets [bucket];
-            self->buckets [bucket] = entry;
+            entry->next = self->buckets[bucket];
+            self->buckets[bucket] = entry;
         }
     free (old);
 }
@@ -65,7 +65,7 @@ tf_node_idmap_destroy (tf_node_idmap_t **self_p)
     if (!self)
         return;
     for (size_t index = 0; index < self->nbuckets; index++)
-        for (entry_t *entry = self->buckets [index], *next; entry; entry = next) {
+        for (entry_t *entry = self->buckets[index], *next; entry; entry = next) {
             next = entry->next;
             if (self->free_fn)
                 self->free_fn (entry->value);
@@ -82,7 +82,7 @@ tf_node_idmap_dup (const tf_node_idmap_t *self, tf_node_idmap_dup_fn *dup_fn)
     assert (self);
     tf_node_idmap_t *copy = tf_node_idmap_new (self->free_fn);
     for (size_t index = 0; index < self->nbuckets; index++)
-        for (entry_t *entry = self->buckets [index]; entry; entry = entry->next)
+        for (entry_t *entry = self->buckets[index]; entry; entry = entry->next)
             tf_node_idmap_insert (copy, &entry->id, dup_fn ? dup_fn (entry->value) : entry->value);
     return copy;
 }
@@ -100,8 +100,8 @@ tf_node_idmap_insert (tf_node_idmap_t *self, const tf_node_hash_t *id, void *val
     entry->id = *id;
     entry->value = value;
     size_t bucket = s_bucket (self, id);
-    entry->next = self->buckets [bucket];
-    self->buckets [bucket] = entry;
+    entry->next = self->buckets[bucket];
+    self->buckets[bucket] = entry;
     self->size++;
     return 0;
 }
@@ -110,7 +110,7 @@ void *
 tf_node_idmap_lookup (const tf_node_idmap_t *self, const tf_node_hash_t *id)
 {
     assert (self);
-    for (entry_t *entry = self->buckets [s_bucket (self, id)]; entry; entry = entry->next)
+    for (entry_t *entry = self->buckets[s_bucket (self, id)]; entry; entry = entry->next)
         if (tf_node_hash_cmp (&entry->id, id) == 0)
             return entry->value;
     return NULL;
@@ -120,7 +120,7 @@ void *
 tf_node_idmap_take (tf_node_idmap_t *self, const tf_node_hash_t *id)
 {
     assert (self);
-    for (entry_t **link = &self->buckets [s_bucket (self, id)]; *link; link = &(*link)->next)
+    for (entry_t **link = &self->buckets[s_bucket (self, id)]; *link; link = &(*link)->next)
         if (tf_node_hash_cmp (&(*link)->id, id) == 0) {
             entry_t *entry = *link;
             void *value = entry->value;
@@ -155,8 +155,8 @@ tf_node_idmap_foreach (const tf_node_idmap_t *self, tf_node_idmap_visit_fn *visi
 {
     assert (self);
     for (size_t index = 0; index < self->nbuckets; index++)
-        for (entry_t *entry = self->buckets [index], *next; entry; entry = next) {
-            next = entry->next;     //  The visitor may delete this entry
+        for (entry_t *entry = self->buckets[index], *next; entry; entry = next) {
+            next = entry->next; //  The visitor may delete this entry
             int rc = visit (&entry->id, entry->value, arg);
             if (rc)
                 return rc;

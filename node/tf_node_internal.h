@@ -12,42 +12,42 @@
 #include "tf_node_store.h"
 #include "tf_node_stream.h"
 
-#define TF_NODE_MAX_ORPHANS     1024    //  Blocks held while their ancestors are fetched
-#define TF_NODE_MAX_STREAMS     64      //  Concurrent NDJSON subscribers
-#define TF_NODE_TIP_EVERY_MS    1000    //  Tip announcements to peers
-#define TF_NODE_POLL_MAX_MS     100     //  Longest sleep of the loop
+#define TF_NODE_MAX_ORPHANS  1024 //  Blocks held while their ancestors are fetched
+#define TF_NODE_MAX_STREAMS  64   //  Concurrent NDJSON subscribers
+#define TF_NODE_TIP_EVERY_MS 1000 //  Tip announcements to peers
+#define TF_NODE_POLL_MAX_MS  100  //  Longest sleep of the loop
 
 typedef struct _tf_node_http_t tf_node_http_t;
 
 //  A leader declared at genesis
 typedef struct {
-    tf_node_hash_t pk;                  //  Its Ed25519 key
-    uint64_t stake;                     //  Value of its stake note
-    double threshold;                   //  Lottery threshold phi(alpha)
+    tf_node_hash_t pk; //  Its Ed25519 key
+    uint64_t stake;    //  Value of its stake note
+    double threshold;  //  Lottery threshold phi(alpha)
 } tf_node_leader_t;
 
 struct _tf_node_t {
-    tf_node_config_t *config;           //  Owned config
-    pthread_mutex_t mutex;              //  Guards everything below
-    tf_node_chain_t *chain;             //  Block tree
-    tf_node_mempool_t *mempool;         //  Pending txs
-    tf_node_store_t *store;             //  Block log
-    tf_node_p2p_t *p2p;                 //  Peers
-    tf_node_http_t *http;               //  Main API
-    tf_node_http_t *testing;            //  Testing API, or NULL
-    tf_node_leader_t *leaders;          //  Declared leaders
-    size_t nleaders;                    //  Their count
-    tf_node_hash_t nonce;               //  Lottery nonce: genesis id
-    tf_node_idmap_t *orphans;           //  id -> tf_node_block_t waiting for a parent
-    tf_node_stream_t *streams [TF_NODE_MAX_STREAMS];  //  NDJSON subscribers
-    int online;                         //  Mode: 0 Bootstrapping, 1 Online
-    int64_t started_us;                 //  Monotonic start
-    int64_t next_tip_ms;                //  Next tip announcement
-    uint64_t last_slot_tried;           //  Last slot the lottery ran for
-    int produce_blocks;                 //  Fault switch
-    int drop_transactions;              //  Fault switch
-    int fatal;                          //  Storage failed: stop
-    uint64_t blocks_imported;           //  Counters for /metrics
+    tf_node_config_t *config;                       //  Owned config
+    pthread_mutex_t mutex;                          //  Guards everything below
+    tf_node_chain_t *chain;                         //  Block tree
+    tf_node_mempool_t *mempool;                     //  Pending txs
+    tf_node_store_t *store;                         //  Block log
+    tf_node_p2p_t *p2p;                             //  Peers
+    tf_node_http_t *http;                           //  Main API
+    tf_node_http_t *testing;                        //  Testing API, or NULL
+    tf_node_leader_t *leaders;                      //  Declared leaders
+    size_t nleaders;                                //  Their count
+    tf_node_hash_t nonce;                           //  Lottery nonce: genesis id
+    tf_node_idmap_t *orphans;                       //  id -> tf_node_block_t waiting for a parent
+    tf_node_stream_t *streams[TF_NODE_MAX_STREAMS]; //  NDJSON subscribers
+    int online;                                     //  Mode: 0 Bootstrapping, 1 Online
+    int64_t started_us;                             //  Monotonic start
+    int64_t next_tip_ms;                            //  Next tip announcement
+    uint64_t last_slot_tried;                       //  Last slot the lottery ran for
+    int produce_blocks;                             //  Fault switch
+    int drop_transactions;                          //  Fault switch
+    int fatal;                                      //  Storage failed: stop
+    uint64_t blocks_imported;                       //  Counters for /metrics
     uint64_t block_txs;
     uint64_t blocks_produced;
     uint64_t txs_added;
@@ -64,8 +64,8 @@ int tf_node_import_block (tf_node_t *self, tf_node_block_t **block_p, tf_node_p2
 
 //  Admit a tx to the mempool and gossip it (lock held). Takes ownership of *tx_p in every
 //  case. Returns an HTTP status: 200, 422 (reason in error) or 500 (reason in error).
-int tf_node_admit_tx (tf_node_t *self, tf_node_tx_t **tx_p, tf_node_p2p_conn_t *from,
-                      char *error, size_t error_size);
+int tf_node_admit_tx (tf_node_t *self, tf_node_tx_t **tx_p, tf_node_p2p_conn_t *from, char *error,
+                      size_t error_size);
 
 //  Register an NDJSON subscriber (lock held); NULL if there are too many.
 tf_node_stream_t *tf_node_subscribe (tf_node_t *self, tf_node_stream_kind_t kind);

@@ -7,7 +7,7 @@
 #include "tf_node_ledger.h"
 
 struct _tf_node_ledger_t {
-    tf_node_idmap_t *notes;         //  note id -> tf_node_output_t
+    tf_node_idmap_t *notes; //  note id -> tf_node_output_t
 };
 
 static void *
@@ -58,13 +58,12 @@ tf_node_ledger_check (const tf_node_ledger_t *self, const tf_node_tx_t *tx, char
     assert (tx);
     uint64_t funds = 0, spent = 0;
     for (size_t index = 0; index < tx->ninputs; index++) {
-        const tf_node_output_t *note = tf_node_idmap_lookup (self->notes, &tx->inputs [index]);
+        const tf_node_output_t *note = tf_node_idmap_lookup (self->notes, &tx->inputs[index]);
         if (!note) {
             snprintf (error, error_size, "input %zu is not an unspent note", index);
             return -1;
         }
-        if (tf_node_verify (&note->pk, tx->hash.bytes, TF_NODE_HASH_SIZE,
-                            tx->input_sigs [index])) {
+        if (tf_node_verify (&note->pk, tx->hash.bytes, TF_NODE_HASH_SIZE, tx->input_sigs[index])) {
             snprintf (error, error_size, "input %zu: signature by the note owner is invalid",
                       index);
             return -1;
@@ -76,11 +75,11 @@ tf_node_ledger_check (const tf_node_ledger_t *self, const tf_node_tx_t *tx, char
         funds += note->value;
     }
     for (size_t index = 0; index < tx->noutputs; index++) {
-        if (spent + tx->outputs [index].value < spent) {
+        if (spent + tx->outputs[index].value < spent) {
             snprintf (error, error_size, "output values overflow");
             return -1;
         }
-        spent += tx->outputs [index].value;
+        spent += tx->outputs[index].value;
     }
     if (spent > funds) {
         snprintf (error, error_size, "outputs (%llu) exceed inputs (%llu)",
@@ -95,7 +94,7 @@ tf_node_ledger_apply (tf_node_ledger_t *self, const tf_node_tx_t *tx)
 {
     assert (self);
     for (size_t index = 0; index < tx->ninputs; index++)
-        tf_node_idmap_delete (self->notes, &tx->inputs [index]);
+        tf_node_idmap_delete (self->notes, &tx->inputs[index]);
     tf_node_ledger_add_outputs (self, tx);
 }
 
@@ -105,10 +104,10 @@ tf_node_ledger_add_outputs (tf_node_ledger_t *self, const tf_node_tx_t *tx)
     assert (self);
     for (size_t index = 0; index < tx->noutputs; index++) {
         tf_node_hash_t note_id;
-        tf_node_note_id (&tx->hash, index, &tx->outputs [index], &note_id);
-        tf_node_output_t *note = s_note_dup (&tx->outputs [index]);
+        tf_node_note_id (&tx->hash, index, &tx->outputs[index], &note_id);
+        tf_node_output_t *note = s_note_dup (&tx->outputs[index]);
         if (tf_node_idmap_insert (self->notes, &note_id, note))
-            free (note);    //  Same note twice: impossible unless hashes collide
+            free (note); //  Same note twice: impossible unless hashes collide
     }
 }
 
@@ -120,11 +119,11 @@ tf_node_ledger_note (const tf_node_ledger_t *self, const tf_node_hash_t *note_id
 }
 
 typedef struct {
-    const tf_node_hash_t *pk;       //  Owner searched
-    uint64_t balance;               //  Running sum
-    tf_node_hash_t *ids;            //  Output ids, or NULL
-    size_t count;                   //  Ids written
-    size_t max;                     //  Room in ids
+    const tf_node_hash_t *pk; //  Owner searched
+    uint64_t balance;         //  Running sum
+    tf_node_hash_t *ids;      //  Output ids, or NULL
+    size_t count;             //  Ids written
+    size_t max;               //  Room in ids
 } owner_scan_t;
 
 static int
@@ -135,7 +134,7 @@ s_scan_owner (const tf_node_hash_t *id, void *value, void *arg)
     if (tf_node_hash_cmp (&note->pk, scan->pk) == 0) {
         scan->balance += note->value;
         if (scan->ids && scan->count < scan->max)
-            scan->ids [scan->count++] = *id;
+            scan->ids[scan->count++] = *id;
     }
     return 0;
 }

@@ -10,17 +10,17 @@
 #include <time.h>
 #include "tf_node_log.h"
 
-static tf_node_log_level_t s_level = TF_NODE_LOG_INFO;    //  Threshold
-static FILE *s_file = NULL;                                //  Open log file, or NULL
-static int s_use_stdout = 0;                               //  Stdout instead of stderr
-static pthread_mutex_t s_mutex = PTHREAD_MUTEX_INITIALIZER;  //  One line at a time
-static const char *s_names [] = {"ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
+static tf_node_log_level_t s_level = TF_NODE_LOG_INFO;      //  Threshold
+static FILE *s_file = NULL;                                 //  Open log file, or NULL
+static int s_use_stdout = 0;                                //  Stdout instead of stderr
+static pthread_mutex_t s_mutex = PTHREAD_MUTEX_INITIALIZER; //  One line at a time
+static const char *s_names[] = {"ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
 
 int
 tf_node_log_level_parse (const char *name)
 {
     for (int index = 0; index < 5; index++)
-        if (strcasecmp (name, s_names [index]) == 0)
+        if (strcasecmp (name, s_names[index]) == 0)
             return index;
     if (strcasecmp (name, "WARNING") == 0)
         return TF_NODE_LOG_WARN;
@@ -72,12 +72,12 @@ tf_node_log (tf_node_log_level_t level, const char *format, ...)
     gettimeofday (&now, NULL);
     struct tm parts;
     gmtime_r (&now.tv_sec, &parts);
-    char stamp [32];
+    char stamp[32];
     strftime (stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &parts);
 
     pthread_mutex_lock (&s_mutex);
     FILE *out = s_file ? s_file : (s_use_stdout ? stdout : stderr);
-    fprintf (out, "%s.%03dZ %-5s tf-node: ", stamp, (int) (now.tv_usec / 1000), s_names [level]);
+    fprintf (out, "%s.%03dZ %-5s tf-node: ", stamp, (int) (now.tv_usec / 1000), s_names[level]);
     va_list args;
     va_start (args, format);
     vfprintf (out, format, args);

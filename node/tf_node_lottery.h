@@ -13,17 +13,16 @@ double tf_node_lottery_threshold (double active_slot_coeff, double relative_stak
 
 //  The leader's proof for a slot: Ed25519 over (tag || nonce || slot LE).
 void tf_node_lottery_prove (const tf_node_key_t *key, const tf_node_hash_t *nonce, uint64_t slot,
-                            uint8_t proof [TF_NODE_SIG_SIZE]);
+                            uint8_t proof[TF_NODE_SIG_SIZE]);
 
 //  The ticket of a proof in [0, 1): first 8 bytes of blake2b-256(proof), LE, over 2^64.
-double tf_node_lottery_ticket (const uint8_t proof [TF_NODE_SIG_SIZE]);
+double tf_node_lottery_ticket (const uint8_t proof[TF_NODE_SIG_SIZE]);
 
 //  True if the proof's ticket is below the threshold.
-int tf_node_lottery_wins (const uint8_t proof [TF_NODE_SIG_SIZE], double threshold);
+int tf_node_lottery_wins (const uint8_t proof[TF_NODE_SIG_SIZE], double threshold);
 
 //  0 if proof is the leader's valid, winning proof for (nonce, slot); -1 otherwise.
 int tf_node_lottery_verify (const tf_node_hash_t *leader, const tf_node_hash_t *nonce,
-                            uint64_t slot, const uint8_t proof [TF_NODE_SIG_SIZE],
-                            double threshold);
+                            uint64_t slot, const uint8_t proof[TF_NODE_SIG_SIZE], double threshold);
 
 #endif

@@ -6,16 +6,16 @@
 #include "tf_node_mempool.h"
 
 typedef struct _item_t {
-    tf_node_tx_t *tx;               //  Owned tx
-    struct _item_t *prev, *next;    //  Arrival order
+    tf_node_tx_t *tx;            //  Owned tx
+    struct _item_t *prev, *next; //  Arrival order
 } item_t;
 
 struct _tf_node_mempool_t {
-    tf_node_idmap_t *by_hash;       //  tx hash -> item_t (owned by the list)
-    tf_node_idmap_t *by_input;      //  note id -> item_t spending it
-    item_t *head, *tail;            //  Oldest, newest
-    size_t cap;                     //  Most pending txs
-    uint64_t last_add_ms;           //  Unix ms of the last add
+    tf_node_idmap_t *by_hash;  //  tx hash -> item_t (owned by the list)
+    tf_node_idmap_t *by_input; //  note id -> item_t spending it
+    item_t *head, *tail;       //  Oldest, newest
+    size_t cap;                //  Most pending txs
+    uint64_t last_add_ms;      //  Unix ms of the last add
 };
 
 tf_node_mempool_t *
@@ -55,7 +55,7 @@ tf_node_mempool_add (tf_node_mempool_t *self, tf_node_tx_t **tx_p)
     if (tf_node_idmap_lookup (self->by_hash, &tx->hash))
         return TF_NODE_MEMPOOL_DUPLICATE;
     for (size_t index = 0; index < tx->ninputs; index++)
-        if (tf_node_idmap_lookup (self->by_input, &tx->inputs [index]))
+        if (tf_node_idmap_lookup (self->by_input, &tx->inputs[index]))
             return TF_NODE_MEMPOOL_CONFLICT;
     if (tf_node_idmap_size (self->by_hash) >= self->cap)
         return TF_NODE_MEMPOOL_FULL;
@@ -70,7 +70,7 @@ tf_node_mempool_add (tf_node_mempool_t *self, tf_node_tx_t **tx_p)
     self->tail = item;
     tf_node_idmap_insert (self->by_hash, &tx->hash, item);
     for (size_t index = 0; index < tx->ninputs; index++)
-        tf_node_idmap_insert (self->by_input, &tx->inputs [index], item);
+        tf_node_idmap_insert (self->by_input, &tx->inputs[index], item);
     struct timeval now;
     gettimeofday (&now, NULL);
     self->last_add_ms = (uint64_t) now.tv_sec * 1000 + (uint64_t) now.tv_usec / 1000;
@@ -95,7 +95,7 @@ s_unlink (tf_node_mempool_t *self, item_t *item)
 {
     tf_node_idmap_take (self->by_hash, &item->tx->hash);
     for (size_t index = 0; index < item->tx->ninputs; index++)
-        tf_node_idmap_take (self->by_input, &item->tx->inputs [index]);
+        tf_node_idmap_take (self->by_input, &item->tx->inputs[index]);
     if (item->prev)
         item->prev->next = item->next;
     else
@@ -117,21 +117,21 @@ tf_node_mempool_remove (tf_node_mempool_t *self, const tf_node_hash_t *hash)
 }
 
 size_t
-tf_node_mempool_select (tf_node_mempool_t *self, const tf_node_ledger_t *ledger,
-                        tf_node_tx_t **txs, size_t max)
+tf_node_mempool_select (tf_node_mempool_t *self, const tf_node_ledger_t *ledger, tf_node_tx_t **txs,
+                        size_t max)
 {
     assert (self);
     tf_node_ledger_t *scratch = tf_node_ledger_dup (ledger);
     size_t count = 0;
     for (item_t *item = self->head, *next; item && count < max; item = next) {
         next = item->next;
-        char reason [160];
+        char reason[160];
         if (tf_node_ledger_check (scratch, item->tx, reason, sizeof reason)) {
-            s_unlink (self, item);      //  Spent or unfunded on this chain: drop it
+            s_unlink (self, item); //  Spent or unfunded on this chain: drop it
             continue;
         }
         tf_node_ledger_apply (scratch, item->tx);
-        txs [count++] = tf_node_tx_dup (item->tx);
+        txs[count++] = tf_node_tx_dup (item->tx);
     }
     tf_node_ledger_destroy (&scratch);
     return count;
@@ -152,10 +152,10 @@ tf_node_mempool_last_add_ms (const tf_node_mempool_t *self)
 tf_node_tx_t *
 tf_node_tx_dup (const tf_node_tx_t *tx)
 {
-    char error [200];
+    char error[200];
     json_t *json = tf_node_tx_json (tx);
     tf_node_tx_t *copy = tf_node_tx_new (json, 0, error, sizeof error);
     json_decref (json);
-    assert (copy);      //  It parsed before, so it parses again
+    assert (copy); //  It parsed before, so it parses again
     return copy;
 }

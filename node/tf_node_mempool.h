@@ -7,10 +7,10 @@
 typedef struct _tf_node_mempool_t tf_node_mempool_t;
 
 typedef enum {
-    TF_NODE_MEMPOOL_OK = 0,         //  Added
-    TF_NODE_MEMPOOL_DUPLICATE,      //  Same hash pending
-    TF_NODE_MEMPOOL_CONFLICT,       //  An input is already spent by a pending tx
-    TF_NODE_MEMPOOL_FULL            //  At the cap
+    TF_NODE_MEMPOOL_OK = 0,    //  Added
+    TF_NODE_MEMPOOL_DUPLICATE, //  Same hash pending
+    TF_NODE_MEMPOOL_CONFLICT,  //  An input is already spent by a pending tx
+    TF_NODE_MEMPOOL_FULL       //  At the cap
 } tf_node_mempool_rc_t;
 
 //  Create a pool holding at most cap txs.

@@ -3,7 +3,7 @@
 //  Frame: u32 big-endian length || JSON object with a "type" (node/README.md §5). Each
 //  side sends "hello" first; other frames go to the node only after the peer's hello. All
 //  state is guarded by the node's mutex, which poll() releases while it sleeps.
-#define _GNU_SOURCE     //  accept4
+#define _GNU_SOURCE //  accept4
 #include <arpa/inet.h>
 #include <assert.h>
 #include <errno.h>
@@ -24,42 +24,42 @@
 typedef enum { CONN_DIALING, CONN_HELLO, CONN_READY } conn_state_t;
 
 struct _tf_node_p2p_conn_t {
-    int fd;                                 //  Socket
-    conn_state_t state;                     //  Dialing, waiting for hello, ready
-    int dial_index;                         //  Initial peer index, or -1 when inbound
-    int dead;                               //  Close at the end of this poll
-    char peer_id [TF_NODE_PEER_ID_MAX];     //  Known after hello
-    uint8_t *in;                            //  Received bytes not yet framed
-    size_t in_size, in_room;                //  Used, allocated
-    uint8_t *out;                           //  Bytes to send
-    size_t out_size, out_room, out_sent;    //  Used, allocated, already sent
-    struct _tf_node_p2p_conn_t *next;       //  List
+    int fd;                              //  Socket
+    conn_state_t state;                  //  Dialing, waiting for hello, ready
+    int dial_index;                      //  Initial peer index, or -1 when inbound
+    int dead;                            //  Close at the end of this poll
+    char peer_id[TF_NODE_PEER_ID_MAX];   //  Known after hello
+    uint8_t *in;                         //  Received bytes not yet framed
+    size_t in_size, in_room;             //  Used, allocated
+    uint8_t *out;                        //  Bytes to send
+    size_t out_size, out_room, out_sent; //  Used, allocated, already sent
+    struct _tf_node_p2p_conn_t *next;    //  List
 };
 
 //  One initial peer and its dialing state
 typedef struct {
-    tf_node_peer_addr_t addr;               //  Where to dial
-    tf_node_p2p_conn_t *conn;               //  Live outbound connection, or NULL
-    int64_t next_dial_ms;                   //  When to dial again
-    int is_self;                            //  The address turned out to be us
+    tf_node_peer_addr_t addr; //  Where to dial
+    tf_node_p2p_conn_t *conn; //  Live outbound connection, or NULL
+    int64_t next_dial_ms;     //  When to dial again
+    int is_self;              //  The address turned out to be us
 } dial_t;
 
 struct _tf_node_p2p_t {
-    int listener;                           //  Listening socket
-    int port;                               //  Bound port
-    int wake [2];                           //  Self-pipe to interrupt poll
-    pthread_mutex_t *mutex;                 //  Node lock (not owned)
-    tf_node_p2p_conn_t *conns;              //  All connections
-    dial_t *dials;                          //  Initial peers
-    size_t ndials;                          //  Their count
-    char peer_id [TF_NODE_PEER_ID_MAX];     //  Ours
-    char key_hex [2 * TF_NODE_HASH_SIZE + 1];  //  Our public key, hex
-    char tip [2 * TF_NODE_HASH_SIZE + 1];   //  Announced tip
-    uint64_t height;                        //  Announced height
-    json_t *blocked;                        //  Object: PeerId -> true
-    tf_node_p2p_frame_fn *on_frame;         //  Frame callback
-    tf_node_p2p_hello_fn *on_hello;         //  Hello callback
-    void *arg;                              //  Their argument
+    int listener;                            //  Listening socket
+    int port;                                //  Bound port
+    int wake[2];                             //  Self-pipe to interrupt poll
+    pthread_mutex_t *mutex;                  //  Node lock (not owned)
+    tf_node_p2p_conn_t *conns;               //  All connections
+    dial_t *dials;                           //  Initial peers
+    size_t ndials;                           //  Their count
+    char peer_id[TF_NODE_PEER_ID_MAX];       //  Ours
+    char key_hex[2 * TF_NODE_HASH_SIZE + 1]; //  Our public key, hex
+    char tip[2 * TF_NODE_HASH_SIZE + 1];     //  Announced tip
+    uint64_t height;                         //  Announced height
+    json_t *blocked;                         //  Object: PeerId -> true
+    tf_node_p2p_frame_fn *on_frame;          //  Frame callback
+    tf_node_p2p_hello_fn *on_hello;          //  Hello callback
+    void *arg;                               //  Their argument
 };
 
 static int64_t
@@ -112,7 +112,7 @@ tf_node_p2p_new (const tf_node_config_t *config, pthread_mutex_t *mutex,
     tf_node_p2p_t *self = calloc (1, sizeof *self);
     assert (self);
     self->listener = -1;
-    self->wake [0] = self->wake [1] = -1;
+    self->wake[0] = self->wake[1] = -1;
     self->mutex = mutex;
     self->on_frame = on_frame;
     self->on_hello = on_hello;
@@ -123,7 +123,7 @@ tf_node_p2p_new (const tf_node_config_t *config, pthread_mutex_t *mutex,
     self->dials = calloc (config->npeers + 1, sizeof *self->dials);
     assert (self->dials);
     for (size_t index = 0; index < config->npeers; index++)
-        self->dials [self->ndials++].addr = config->peers [index];
+        self->dials[self->ndials++].addr = config->peers[index];
 
     struct sockaddr_in addr;
     if (s_resolve (config->p2p_host, config->p2p_port, &addr)) {
@@ -134,8 +134,8 @@ tf_node_p2p_new (const tf_node_config_t *config, pthread_mutex_t *mutex,
         tf_node_error ("p2p: pipe failed: %s", strerror (errno));
         goto fail;
     }
-    fcntl (self->wake [0], F_SETFL, O_NONBLOCK);
-    fcntl (self->wake [1], F_SETFL, O_NONBLOCK);
+    fcntl (self->wake[0], F_SETFL, O_NONBLOCK);
+    fcntl (self->wake[1], F_SETFL, O_NONBLOCK);
     self->listener = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
     setsockopt (self->listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -179,10 +179,10 @@ tf_node_p2p_destroy (tf_node_p2p_t **self_p)
     }
     if (self->listener >= 0)
         close (self->listener);
-    if (self->wake [0] >= 0)
-        close (self->wake [0]);
-    if (self->wake [1] >= 0)
-        close (self->wake [1]);
+    if (self->wake[0] >= 0)
+        close (self->wake[0]);
+    if (self->wake[1] >= 0)
+        close (self->wake[1]);
     json_decref (self->blocked);
     free (self->dials);
     free (self);
@@ -199,7 +199,7 @@ static void
 s_dial_due (tf_node_p2p_t *self, int64_t now)
 {
     for (size_t index = 0; index < self->ndials; index++) {
-        dial_t *dial = &self->dials [index];
+        dial_t *dial = &self->dials[index];
         if (dial->conn || dial->is_self || now < dial->next_dial_ms
             || s_is_blocked (self, dial->addr.peer_id))
             continue;
@@ -248,10 +248,10 @@ s_handle_hello (tf_node_p2p_t *self, tf_node_p2p_conn_t *conn, json_t *frame)
         return;
     }
     tf_node_peer_id (&key, conn->peer_id);
-    dial_t *dial = conn->dial_index >= 0 ? &self->dials [conn->dial_index] : NULL;
+    dial_t *dial = conn->dial_index >= 0 ? &self->dials[conn->dial_index] : NULL;
     if (strcmp (conn->peer_id, self->peer_id) == 0) {
         if (dial)
-            dial->is_self = 1;      //  Listed ourselves: never dial it again
+            dial->is_self = 1; //  Listed ourselves: never dial it again
         conn->dead = 1;
         return;
     }
@@ -266,8 +266,7 @@ s_handle_hello (tf_node_p2p_t *self, tf_node_p2p_conn_t *conn, json_t *frame)
         return;
     }
     conn->state = CONN_READY;
-    tf_node_debug ("p2p: peer connected peer=%s direction=%s", conn->peer_id,
-                   dial ? "out" : "in");
+    tf_node_debug ("p2p: peer connected peer=%s direction=%s", conn->peer_id, dial ? "out" : "in");
     if (self->on_hello)
         self->on_hello (self->arg, conn, frame);
 }
@@ -279,8 +278,8 @@ s_handle_input (tf_node_p2p_t *self, tf_node_p2p_conn_t *conn)
     size_t offset = 0;
     while (!conn->dead && conn->in_size - offset >= 4) {
         const uint8_t *head = conn->in + offset;
-        uint32_t length = (uint32_t) head [0] << 24 | (uint32_t) head [1] << 16
-                          | (uint32_t) head [2] << 8 | head [3];
+        uint32_t length =
+            (uint32_t) head[0] << 24 | (uint32_t) head[1] << 16 | (uint32_t) head[2] << 8 | head[3];
         if (length > TF_NODE_P2P_MAX_FRAME) {
             conn->dead = 1;
             break;
@@ -319,7 +318,7 @@ s_read (tf_node_p2p_t *self, tf_node_p2p_conn_t *conn)
         }
         if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
             break;
-        conn->dead = 1;     //  EOF or error
+        conn->dead = 1; //  EOF or error
     }
 }
 
@@ -352,7 +351,7 @@ s_reap (tf_node_p2p_t *self)
         if (conn->state == CONN_READY)
             tf_node_debug ("p2p: peer disconnected peer=%s", conn->peer_id);
         if (conn->dial_index >= 0)
-            self->dials [conn->dial_index].conn = NULL;
+            self->dials[conn->dial_index].conn = NULL;
         *link = conn->next;
         s_conn_free (conn);
     }
@@ -369,30 +368,30 @@ tf_node_p2p_poll (tf_node_p2p_t *self, int timeout_ms)
     struct pollfd *fds = calloc (count, sizeof *fds);
     tf_node_p2p_conn_t **owners = calloc (count, sizeof *owners);
     assert (fds && owners);
-    fds [0] = (struct pollfd) {self->wake [0], POLLIN, 0};
-    fds [1] = (struct pollfd) {self->listener, POLLIN, 0};
+    fds[0] = (struct pollfd){self->wake[0], POLLIN, 0};
+    fds[1] = (struct pollfd){self->listener, POLLIN, 0};
     size_t used = 2;
     for (tf_node_p2p_conn_t *conn = self->conns; conn; conn = conn->next) {
         short events = conn->state == CONN_DIALING ? POLLOUT : POLLIN;
         if (conn->out_size > conn->out_sent)
             events |= POLLOUT;
-        owners [used] = conn;
-        fds [used++] = (struct pollfd) {conn->fd, events, 0};
+        owners[used] = conn;
+        fds[used++] = (struct pollfd){conn->fd, events, 0};
     }
     pthread_mutex_unlock (self->mutex);
     int ready = poll (fds, used, timeout_ms);
     pthread_mutex_lock (self->mutex);
     if (ready > 0) {
-        if (fds [0].revents) {
-            char drain [256];
-            while (read (self->wake [0], drain, sizeof drain) > 0)
+        if (fds[0].revents) {
+            char drain[256];
+            while (read (self->wake[0], drain, sizeof drain) > 0)
                 ;
         }
-        if (fds [1].revents & POLLIN)
+        if (fds[1].revents & POLLIN)
             s_accept (self);
         for (size_t index = 2; index < used; index++) {
-            tf_node_p2p_conn_t *conn = owners [index];
-            short revents = fds [index].revents;
+            tf_node_p2p_conn_t *conn = owners[index];
+            short revents = fds[index].revents;
             if (!revents || conn->dead)
                 continue;
             if (conn->state == CONN_DIALING) {
@@ -426,8 +425,8 @@ tf_node_p2p_wake (tf_node_p2p_t *self)
 {
     assert (self);
     char byte = 1;
-    ssize_t rc = write (self->wake [1], &byte, 1);
-    (void) rc;      //  A full pipe already means "wake up"
+    ssize_t rc = write (self->wake[1], &byte, 1);
+    (void) rc; //  A full pipe already means "wake up"
 }
 
 static void
@@ -439,7 +438,7 @@ s_queue (tf_node_p2p_conn_t *conn, const json_t *frame)
     assert (text);
     size_t length = strlen (text);
     if (conn->out_size + length + 4 > TF_NODE_P2P_MAX_OUTBUF) {
-        conn->dead = 1;     //  Hopelessly behind
+        conn->dead = 1; //  Hopelessly behind
         free (text);
         return;
     }
@@ -452,10 +451,10 @@ s_queue (tf_node_p2p_conn_t *conn, const json_t *frame)
         conn->out_room = room;
     }
     uint8_t *cursor = conn->out + conn->out_size;
-    cursor [0] = (uint8_t) (length >> 24);
-    cursor [1] = (uint8_t) (length >> 16);
-    cursor [2] = (uint8_t) (length >> 8);
-    cursor [3] = (uint8_t) length;
+    cursor[0] = (uint8_t) (length >> 24);
+    cursor[1] = (uint8_t) (length >> 16);
+    cursor[2] = (uint8_t) (length >> 8);
+    cursor[3] = (uint8_t) length;
     memcpy (cursor + 4, text, length);
     conn->out_size += length + 4;
     free (text);
@@ -465,8 +464,8 @@ static void
 s_send_hello (tf_node_p2p_t *self, tf_node_p2p_conn_t *conn)
 {
     json_t *hello = json_pack ("{s:s, s:i, s:s, s:i, s:s, s:I}", "type", "hello", "version",
-                               TF_NODE_P2P_VERSION, "key", self->key_hex, "port", self->port,
-                               "tip", self->tip, "height", (json_int_t) self->height);
+                               TF_NODE_P2P_VERSION, "key", self->key_hex, "port", self->port, "tip",
+                               self->tip, "height", (json_int_t) self->height);
     s_queue (conn, hello);
     json_decref (hello);
 }

@@ -6,11 +6,11 @@
 #include <pthread.h>
 #include "tf_node_config.h"
 
-#define TF_NODE_P2P_MAX_FRAME   (16 * 1024 * 1024)  //  Larger frames drop the peer
-#define TF_NODE_P2P_MAX_OUTBUF  (64 * 1024 * 1024)  //  A peer this far behind is dropped
-#define TF_NODE_P2P_REDIAL_MS   500                 //  Re-dial interval
-#define TF_NODE_P2P_MAX_CONNS   256                 //  Inbound + outbound connections
-#define TF_NODE_P2P_VERSION     1
+#define TF_NODE_P2P_MAX_FRAME  (16 * 1024 * 1024) //  Larger frames drop the peer
+#define TF_NODE_P2P_MAX_OUTBUF (64 * 1024 * 1024) //  A peer this far behind is dropped
+#define TF_NODE_P2P_REDIAL_MS  500                //  Re-dial interval
+#define TF_NODE_P2P_MAX_CONNS  256                //  Inbound + outbound connections
+#define TF_NODE_P2P_VERSION    1
 
 typedef struct _tf_node_p2p_t tf_node_p2p_t;
 

@@ -17,14 +17,14 @@
 #define TF_NODE_STORE_HEADER 8
 
 struct _tf_node_store_t {
-    int fd;             //  Log file, O_APPEND
-    char *path;         //  Its path
+    int fd;     //  Log file, O_APPEND
+    char *path; //  Its path
 };
 
 static int
 s_mkdirs (const char *dir)
 {
-    char path [4096];
+    char path[4096];
     if (strlen (dir) >= sizeof path)
         return -1;
     snprintf (path, sizeof path, "%s", dir);
@@ -80,8 +80,8 @@ tf_node_store_destroy (tf_node_store_t **self_p)
 static uint32_t
 s_u32 (const uint8_t *bytes)
 {
-    return (uint32_t) bytes [0] | (uint32_t) bytes [1] << 8 | (uint32_t) bytes [2] << 16
-           | (uint32_t) bytes [3] << 24;
+    return (uint32_t) bytes[0] | (uint32_t) bytes[1] << 8 | (uint32_t) bytes[2] << 16
+           | (uint32_t) bytes[3] << 24;
 }
 
 long
@@ -123,8 +123,8 @@ tf_node_store_replay (tf_node_store_t *self, tf_node_store_replay_fn *replay, vo
     }
     free (data);
     if (offset < size) {
-        tf_node_warn ("store: truncating torn tail file=%s offset=%zu size=%zu", self->path,
-                      offset, size);
+        tf_node_warn ("store: truncating torn tail file=%s offset=%zu size=%zu", self->path, offset,
+                      size);
         if (ftruncate (self->fd, (off_t) offset) || fsync (self->fd))
             return -1;
     }
@@ -143,8 +143,8 @@ tf_node_store_append (tf_node_store_t *self, const json_t *block)
     assert (record);
     uint32_t crc = tf_node_crc32 (text, length);
     for (int index = 0; index < 4; index++) {
-        record [index] = (uint8_t) (length >> (8 * index));
-        record [4 + index] = (uint8_t) (crc >> (8 * index));
+        record[index] = (uint8_t) (length >> (8 * index));
+        record[4 + index] = (uint8_t) (crc >> (8 * index));
     }
     memcpy (record + TF_NODE_STORE_HEADER, text, length);
     free (text);

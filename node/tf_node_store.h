@@ -4,8 +4,8 @@
 
 #include <jansson.h>
 
-#define TF_NODE_STORE_FILE "blocks.log"
-#define TF_NODE_STORE_MAX_RECORD (64 * 1024 * 1024)     //  Larger lengths mean corruption
+#define TF_NODE_STORE_FILE       "blocks.log"
+#define TF_NODE_STORE_MAX_RECORD (64 * 1024 * 1024) //  Larger lengths mean corruption
 
 typedef struct _tf_node_store_t tf_node_store_t;
 

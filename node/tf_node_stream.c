@@ -7,17 +7,17 @@
 #include "tf_node_stream.h"
 
 typedef struct _line_t {
-    char *text;                     //  Owned line
-    struct _line_t *next;           //  Queue
+    char *text;           //  Owned line
+    struct _line_t *next; //  Queue
 } line_t;
 
 struct _tf_node_stream_t {
-    tf_node_stream_kind_t kind;     //  Blocks or LIB
-    pthread_mutex_t mutex;          //  Guards the queue
-    pthread_cond_t cond;            //  Signalled on push and close
-    line_t *head, *tail;            //  Oldest, newest
-    size_t queued;                  //  Lines in the queue
-    int closed;                     //  No more lines
+    tf_node_stream_kind_t kind; //  Blocks or LIB
+    pthread_mutex_t mutex;      //  Guards the queue
+    pthread_cond_t cond;        //  Signalled on push and close
+    line_t *head, *tail;        //  Oldest, newest
+    size_t queued;              //  Lines in the queue
+    int closed;                 //  No more lines
 };
 
 tf_node_stream_t *
@@ -75,7 +75,7 @@ tf_node_stream_push (tf_node_stream_t *self, const char *text)
     self->tail = line;
     self->queued++;
     if (self->queued > TF_NODE_STREAM_MAX_QUEUED) {
-        line_t *oldest = self->head;    //  A lagging reader loses the oldest, as the real node
+        line_t *oldest = self->head; //  A lagging reader loses the oldest, as the real node
         self->head = oldest->next;
         free (oldest->text);
         free (oldest);

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#define TF_NODE_STREAM_MAX_QUEUED 4096      //  Lines held for a slow reader; older ones drop
+#define TF_NODE_STREAM_MAX_QUEUED 4096 //  Lines held for a slow reader; older ones drop
 
 typedef enum { TF_NODE_STREAM_BLOCKS = 0, TF_NODE_STREAM_LIB } tf_node_stream_kind_t;
 

@@ -14,8 +14,8 @@
 
 static int s_parse_ops (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis,
                         tf_node_buf_t *encoding, const char **why);
-static int s_parse_ledger (tf_node_tx_t *self, json_t *ledger, int genesis,
-                           tf_node_buf_t *encoding, const char **why);
+static int s_parse_ledger (tf_node_tx_t *self, json_t *ledger, int genesis, tf_node_buf_t *encoding,
+                           const char **why);
 static int s_parse_ledger_proof (tf_node_tx_t *self, json_t *proof, const char **why);
 static int s_check_op_proofs (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis,
                               const char **why);
@@ -120,7 +120,7 @@ tf_node_tx_json (const tf_node_tx_t *self)
 {
     assert (self);
     json_t *json = json_loads (self->text, 0, NULL);
-    assert (json);      //  We wrote the text
+    assert (json); //  We wrote the text
     return json;
 }
 
@@ -141,28 +141,27 @@ tf_node_tx_api_json (const tf_node_tx_t *self)
     json_object_set_new (api_mantle, "hash", tf_node_json_hash (&self->hash));
     const char *key;
     json_t *value;
-    json_object_foreach (mantle, key, value)
-        json_object_set (api_mantle, key, value);
-    json_object_set_new (copy, "mantle_tx", api_mantle);     //  Frees the old mantle_tx
+    json_object_foreach (mantle, key, value) json_object_set (api_mantle, key, value);
+    json_object_set_new (copy, "mantle_tx", api_mantle); //  Frees the old mantle_tx
     return copy;
 }
 
 tf_node_tx_t *
-tf_node_tx_new_transfer (const tf_node_hash_t *inputs, const tf_node_key_t **keys,
-                         size_t ninputs, const tf_node_output_t *outputs, size_t noutputs)
+tf_node_tx_new_transfer (const tf_node_hash_t *inputs, const tf_node_key_t **keys, size_t ninputs,
+                         const tf_node_output_t *outputs, size_t noutputs)
 {
     json_t *input_list = json_array ();
     for (size_t index = 0; index < ninputs; index++)
-        json_array_append_new (input_list, tf_node_json_hash (&inputs [index]));
+        json_array_append_new (input_list, tf_node_json_hash (&inputs[index]));
     json_t *output_list = json_array ();
     for (size_t index = 0; index < noutputs; index++)
         json_array_append_new (output_list,
-                               json_pack ("{s:I, s:o}", "value", (json_int_t) outputs [index].value,
-                                          "pk", tf_node_json_hash (&outputs [index].pk)));
-    json_t *json = json_pack (
-        "{s:{s:[], s:{s:o, s:o}, s:i, s:i}, s:[], s:{s:[]}}", "mantle_tx", "ops", "ledger_tx",
-        "inputs", input_list, "outputs", output_list, "execution_gas_price", 0,
-        "storage_gas_price", 0, "ops_proofs", "ledger_tx_proof", "Ed25519Sigs");
+                               json_pack ("{s:I, s:o}", "value", (json_int_t) outputs[index].value,
+                                          "pk", tf_node_json_hash (&outputs[index].pk)));
+    json_t *json =
+        json_pack ("{s:{s:[], s:{s:o, s:o}, s:i, s:i}, s:[], s:{s:[]}}", "mantle_tx", "ops",
+                   "ledger_tx", "inputs", input_list, "outputs", output_list, "execution_gas_price",
+                   0, "storage_gas_price", 0, "ops_proofs", "ledger_tx_proof", "Ed25519Sigs");
     assert (json);
 
     //  Hash first (the proof is not part of it), then sign the hash with each input's key
@@ -170,11 +169,11 @@ tf_node_tx_new_transfer (const tf_node_hash_t *inputs, const tf_node_key_t **key
     tf_node_buf_u8 (&encoding, 0);
     tf_node_buf_u8 (&encoding, (uint8_t) ninputs);
     for (size_t index = 0; index < ninputs; index++)
-        tf_node_buf_put (&encoding, inputs [index].bytes, TF_NODE_HASH_SIZE);
+        tf_node_buf_put (&encoding, inputs[index].bytes, TF_NODE_HASH_SIZE);
     tf_node_buf_u8 (&encoding, (uint8_t) noutputs);
     for (size_t index = 0; index < noutputs; index++) {
-        tf_node_buf_u64 (&encoding, outputs [index].value);
-        tf_node_buf_put (&encoding, outputs [index].pk.bytes, TF_NODE_HASH_SIZE);
+        tf_node_buf_u64 (&encoding, outputs[index].value);
+        tf_node_buf_put (&encoding, outputs[index].pk.bytes, TF_NODE_HASH_SIZE);
     }
     tf_node_buf_u64 (&encoding, 0);
     tf_node_buf_u64 (&encoding, 0);
@@ -189,11 +188,11 @@ tf_node_tx_new_transfer (const tf_node_hash_t *inputs, const tf_node_key_t **key
 
     json_t *sigs = json_object_get (json_object_get (json, "ledger_tx_proof"), "Ed25519Sigs");
     for (size_t index = 0; index < ninputs; index++) {
-        uint8_t signature [TF_NODE_SIG_SIZE];
-        tf_node_sign (keys [index], hash.bytes, TF_NODE_HASH_SIZE, signature);
+        uint8_t signature[TF_NODE_SIG_SIZE];
+        tf_node_sign (keys[index], hash.bytes, TF_NODE_HASH_SIZE, signature);
         json_array_append_new (sigs, tf_node_json_bytes (signature, TF_NODE_SIG_SIZE));
     }
-    char error [128];
+    char error[128];
     tf_node_tx_t *self = tf_node_tx_new (json, 0, error, sizeof error);
     json_decref (json);
     return self;
@@ -203,7 +202,7 @@ tf_node_tx_t *
 tf_node_tx_new_inscription (const tf_node_key_t *signer, const tf_node_hash_t *channel,
                             const uint8_t *inscription, size_t size)
 {
-    static const tf_node_hash_t root;   //  Parent message id of a channel's first message
+    static const tf_node_hash_t root; //  Parent message id of a channel's first message
     tf_node_buf_t encoding = {0};
     tf_node_buf_put (&encoding, TF_NODE_TXHASH_TAG, strlen (TF_NODE_TXHASH_TAG));
     tf_node_buf_u8 (&encoding, 1);
@@ -221,17 +220,18 @@ tf_node_tx_new_inscription (const tf_node_key_t *signer, const tf_node_hash_t *c
     tf_node_blake2b (encoding.data, encoding.size, &hash);
     tf_node_hash_mask_fr (&hash);
     tf_node_buf_reset (&encoding);
-    uint8_t signature [TF_NODE_SIG_SIZE];
+    uint8_t signature[TF_NODE_SIG_SIZE];
     tf_node_sign (signer, hash.bytes, TF_NODE_HASH_SIZE, signature);
     json_t *json = json_pack (
         "{s:{s:[{s:i, s:{s:o, s:o, s:o, s:o}}], s:{s:[], s:[]}, s:i, s:i}, s:[{s:o}], s:{s:[]}}",
         "mantle_tx", "ops", "opcode", TF_NODE_OP_INSCRIBE, "payload", "channel_id",
-        tf_node_json_hash (channel), "inscription", tf_node_json_bytes (inscription, size), "parent",
-        tf_node_json_hash (&root), "signer", tf_node_json_hash (&signer->pk), "ledger_tx", "inputs",
-        "outputs", "execution_gas_price", 0, "storage_gas_price", 0, "ops_proofs", "Ed25519Sig",
-        tf_node_json_bytes (signature, TF_NODE_SIG_SIZE), "ledger_tx_proof", "Ed25519Sigs");
+        tf_node_json_hash (channel), "inscription", tf_node_json_bytes (inscription, size),
+        "parent", tf_node_json_hash (&root), "signer", tf_node_json_hash (&signer->pk), "ledger_tx",
+        "inputs", "outputs", "execution_gas_price", 0, "storage_gas_price", 0, "ops_proofs",
+        "Ed25519Sig", tf_node_json_bytes (signature, TF_NODE_SIG_SIZE), "ledger_tx_proof",
+        "Ed25519Sigs");
     assert (json);
-    char error [128];
+    char error[128];
     tf_node_tx_t *self = tf_node_tx_new (json, 0, error, sizeof error);
     json_decref (json);
     return self;
@@ -240,7 +240,7 @@ tf_node_tx_new_inscription (const tf_node_key_t *signer, const tf_node_hash_t *c
 json_t *
 tf_node_json_hash (const tf_node_hash_t *hash)
 {
-    char hex [2 * TF_NODE_HASH_SIZE + 1];
+    char hex[2 * TF_NODE_HASH_SIZE + 1];
     return json_string (tf_node_hash_hex (hash, hex));
 }
 
@@ -249,7 +249,7 @@ tf_node_json_bytes (const uint8_t *data, size_t size)
 {
     json_t *array = json_array ();
     for (size_t index = 0; index < size; index++)
-        json_array_append_new (array, json_integer (data [index]));
+        json_array_append_new (array, json_integer (data[index]));
     return array;
 }
 
@@ -271,7 +271,7 @@ tf_node_json_get_bytes (const json_t *value, uint8_t *out, size_t size)
         if (!json_is_integer (item) || json_integer_value (item) < 0
             || json_integer_value (item) > 255)
             return -1;
-        out [index] = (uint8_t) json_integer_value (item);
+        out[index] = (uint8_t) json_integer_value (item);
     }
     return 0;
 }
@@ -300,7 +300,8 @@ s_parse_ops (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis, tf_no
     tf_node_buf_u8 (encoding, (uint8_t) self->nops);
     size_t index;
     json_t *op;
-    json_array_foreach (ops, index, op) {
+    json_array_foreach (ops, index, op)
+    {
         uint64_t opcode;
         json_t *payload = json_object_get (op, "payload");
         if (tf_node_json_get_u64 (json_object_get (op, "opcode"), &opcode)
@@ -336,12 +337,11 @@ s_parse_ops (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis, tf_no
             }
         }
         else if (opcode == TF_NODE_OP_SDP_DECLARE && genesis) {
-            tf_node_decl_t *decl = &self->decls [self->ndecls];
+            tf_node_decl_t *decl = &self->decls[self->ndecls];
             tf_node_hash_t zk_id;
             json_t *locators = json_object_get (payload, "locators");
             json_t *locked = json_object_get (payload, "locked_note_id");
-            if (tf_node_json_get_hash (json_object_get (payload, "provider_id"),
-                                       &decl->provider_id)
+            if (tf_node_json_get_hash (json_object_get (payload, "provider_id"), &decl->provider_id)
                 || tf_node_json_get_hash (json_object_get (payload, "zk_id"), &zk_id)
                 || !json_is_array (locators) || json_array_size (locators) > 255
                 || !(json_is_string (locked) || json_is_integer (locked))) {
@@ -350,26 +350,28 @@ s_parse_ops (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis, tf_no
             }
             //  An output index is resolved to its note id once the hash is known
             if (tf_node_json_get_hash (locked, &decl->locked_note_id)) {
-                char number [32];
+                char number[32];
                 snprintf (number, sizeof number, "%lld",
-                          json_is_integer (locked) ? (long long) json_integer_value (locked) : -1LL);
+                          json_is_integer (locked) ? (long long) json_integer_value (locked)
+                                                   : -1LL);
                 const char *text = json_is_string (locked) ? json_string_value (locked) : number;
                 char *end;
                 unsigned long output = strtoul (text, &end, 10);
-                if (*end || end == text || text [0] == '-' || output > 255) {
+                if (*end || end == text || text[0] == '-' || output > 255) {
                     *why = "SDPDeclare locked_note_id must be 64 hex or an output index";
                     return -1;
                 }
                 memset (&decl->locked_note_id, 0, sizeof decl->locked_note_id);
-                decl->locked_note_id.bytes [0] = (uint8_t) output;
-                decl->locked_note_id.bytes [31] = 0xff;     //  Marks "index", see below
+                decl->locked_note_id.bytes[0] = (uint8_t) output;
+                decl->locked_note_id.bytes[31] = 0xff; //  Marks "index", see below
             }
             tf_node_buf_u8 (encoding, TF_NODE_OP_SDP_DECLARE);
-            tf_node_buf_u8 (encoding, 0);   //  Service type BN
+            tf_node_buf_u8 (encoding, 0); //  Service type BN
             tf_node_buf_u8 (encoding, (uint8_t) json_array_size (locators));
             size_t position;
             json_t *locator;
-            json_array_foreach (locators, position, locator) {
+            json_array_foreach (locators, position, locator)
+            {
                 if (!json_is_string (locator)) {
                     *why = "SDPDeclare locators must be strings";
                     return -1;
@@ -380,10 +382,10 @@ s_parse_ops (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis, tf_no
                 if (strcmp (text, TF_NODE_EXECUTOR_LOCATOR) == 0)
                     decl->executor = 1;
             }
-            static const uint8_t zero [TF_NODE_HASH_SIZE];
+            static const uint8_t zero[TF_NODE_HASH_SIZE];
             tf_node_buf_put (encoding, decl->provider_id.bytes, TF_NODE_HASH_SIZE);
             tf_node_buf_put (encoding, zk_id.bytes, TF_NODE_HASH_SIZE);
-            tf_node_buf_put (encoding, zero, TF_NODE_HASH_SIZE);   //  Zeroed: see README 1.2
+            tf_node_buf_put (encoding, zero, TF_NODE_HASH_SIZE); //  Zeroed: see README 1.2
             self->ndecls++;
         }
         else {
@@ -421,21 +423,21 @@ s_parse_ledger (tf_node_tx_t *self, json_t *ledger, int genesis, tf_node_buf_t *
 
     tf_node_buf_u8 (encoding, (uint8_t) self->ninputs);
     for (size_t index = 0; index < self->ninputs; index++) {
-        if (tf_node_json_get_hash (json_array_get (inputs, index), &self->inputs [index])) {
+        if (tf_node_json_get_hash (json_array_get (inputs, index), &self->inputs[index])) {
             *why = "an input must be a 64-hex note id";
             return -1;
         }
         for (size_t earlier = 0; earlier < index; earlier++)
-            if (tf_node_hash_cmp (&self->inputs [earlier], &self->inputs [index]) == 0) {
+            if (tf_node_hash_cmp (&self->inputs[earlier], &self->inputs[index]) == 0) {
                 *why = "the same input appears twice";
                 return -1;
             }
-        tf_node_buf_put (encoding, self->inputs [index].bytes, TF_NODE_HASH_SIZE);
+        tf_node_buf_put (encoding, self->inputs[index].bytes, TF_NODE_HASH_SIZE);
     }
     tf_node_buf_u8 (encoding, (uint8_t) self->noutputs);
     for (size_t index = 0; index < self->noutputs; index++) {
         json_t *output = json_array_get (outputs, index);
-        tf_node_output_t *note = &self->outputs [index];
+        tf_node_output_t *note = &self->outputs[index];
         if (tf_node_json_get_u64 (json_object_get (output, "value"), &note->value)
             || tf_node_json_get_hash (json_object_get (output, "pk"), &note->pk)) {
             *why = "an output must be {value: u64, pk: 64 hex}";
@@ -457,7 +459,7 @@ s_parse_ledger_proof (tf_node_tx_t *self, json_t *proof, const char **why)
         return -1;
     }
     for (size_t index = 0; index < self->ninputs; index++)
-        if (tf_node_json_get_bytes (json_array_get (sigs, index), self->input_sigs [index],
+        if (tf_node_json_get_bytes (json_array_get (sigs, index), self->input_sigs[index],
                                     TF_NODE_SIG_SIZE)) {
             *why = "a ledger signature must be an array of 64 integers";
             return -1;
@@ -471,11 +473,12 @@ s_check_op_proofs (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis,
 {
     size_t index;
     json_t *op;
-    json_array_foreach (ops, index, op) {
+    json_array_foreach (ops, index, op)
+    {
         json_t *payload = json_object_get (op, "payload");
         json_t *proof = json_array_get (proofs, index);
         if (json_integer_value (json_object_get (op, "opcode")) == TF_NODE_OP_INSCRIBE) {
-            uint8_t signature [TF_NODE_SIG_SIZE];
+            uint8_t signature[TF_NODE_SIG_SIZE];
             tf_node_hash_t signer;
             tf_node_json_get_hash (json_object_get (payload, "signer"), &signer);
             if (tf_node_json_get_bytes (json_object_get (proof, "Ed25519Sig"), signature,
@@ -488,14 +491,14 @@ s_check_op_proofs (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis,
     }
     //  Genesis: resolve output-index locked note ids
     for (size_t decl = 0; genesis && decl < self->ndecls; decl++) {
-        tf_node_hash_t *locked = &self->decls [decl].locked_note_id;
-        if (locked->bytes [31] == 0xff) {
-            size_t output = locked->bytes [0];
+        tf_node_hash_t *locked = &self->decls[decl].locked_note_id;
+        if (locked->bytes[31] == 0xff) {
+            size_t output = locked->bytes[0];
             if (output >= self->noutputs) {
                 *why = "SDPDeclare locked_note_id index is past the outputs";
                 return -1;
             }
-            tf_node_note_id (&self->hash, output, &self->outputs [output], locked);
+            tf_node_note_id (&self->hash, output, &self->outputs[output], locked);
         }
     }
     return 0;

@@ -7,15 +7,14 @@
 #include <czmq.h>
 #include <math.h>
 
-#define TF_CATALOG_NO_MAX       INFINITY        //  No upper bound
-#define TF_CATALOG_MAX_DELAY_MS (24.0 * 3600 * 1000)    //  Longest chaos delay or window
-#define TF_CATALOG_NAMES_SIZE   512             //  Room for a list of names
+#define TF_CATALOG_NO_MAX       INFINITY             //  No upper bound
+#define TF_CATALOG_MAX_DELAY_MS (24.0 * 3600 * 1000) //  Longest chaos delay or window
+#define TF_CATALOG_NAMES_SIZE   512                  //  Room for a list of names
 
 #define S_KNOBS(array) array, sizeof (array) / sizeof (array)[0]
 
 static const tf_catalog_knob_t s_transactions_knobs[] = {
-    {"rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false,
-     "transactions submitted per block"},
+    {"rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false, "transactions submitted per block"},
     {"users", TF_KNOB_INT, "1", 1, TF_PLAN_MAX_WALLETS, false,
      "distinct wallets that send them (at most `wallets`)"},
 };
@@ -23,8 +22,7 @@ static const tf_catalog_knob_t s_transactions_knobs[] = {
 static const tf_catalog_knob_t s_da_knobs[] = {
     {"channel_rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false,
      "channel inscriptions per block"},
-    {"blob_rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false,
-     "blobs published per channel"},
+    {"blob_rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false, "blobs published per channel"},
 };
 
 static const tf_catalog_knob_t s_restart_knobs[] = {
@@ -99,8 +97,8 @@ static const tf_catalog_kind_t s_kinds[] = {
      "every validator reaches the expected block height", S_KNOBS (s_liveness_knobs)},
     {"tx_inclusion", TF_ROLE_EXPECTATION, "tf-expect-tx-inclusion", 0, "transactions",
      "submitted transactions appear in blocks", S_KNOBS (s_tx_inclusion_knobs)},
-    {"prometheus_block_production", TF_ROLE_EXPECTATION, "tf-expect-prometheus-block-production",
-     0, NULL, "the nodes' Prometheus metrics show blocks being produced",
+    {"prometheus_block_production", TF_ROLE_EXPECTATION, "tf-expect-prometheus-block-production", 0,
+     NULL, "the nodes' Prometheus metrics show blocks being produced",
      S_KNOBS (s_block_production_knobs)},
     {"da_inclusion", TF_ROLE_EXPECTATION, "tf-expect-da-inclusion", 0, "da",
      "planned channel operations and blobs are included", S_KNOBS (s_da_inclusion_knobs)},
@@ -111,8 +109,7 @@ static const tf_catalog_kind_t s_kinds[] = {
 static const tf_catalog_runner_t s_runners[] = {
     {"local", "tf-deployer-local", true, true, false, "node processes on this host"},
     {"compose", "tf-deployer-compose", true, true, false, "one Docker Compose service per node"},
-    {"k8s", "tf-deployer-k8s", false, true, false,
-     "one Kubernetes pod per node (no node control)"},
+    {"k8s", "tf-deployer-k8s", false, true, false, "one Kubernetes pod per node (no node control)"},
     {"none", "tf-deployer-none", false, false, false,
      "deploys no nodes, for testing the framework itself"},
     {"replay", "tf-deployer-replay", false, false, true,

@@ -11,43 +11,43 @@
 #include "tf_plan.h"
 
 //  What a kind needs from the rest of the plan (bit flags)
-#define TF_CATALOG_NEEDS_EXECUTORS      (1u << 0)   //  At least one executor
-#define TF_CATALOG_NEEDS_NODE_CONTROL   (1u << 1)   //  node_control: true, a capable runner
-#define TF_CATALOG_NEEDS_WALLETS        (1u << 2)   //  Seeded wallets
+#define TF_CATALOG_NEEDS_EXECUTORS    (1u << 0) //  At least one executor
+#define TF_CATALOG_NEEDS_NODE_CONTROL (1u << 1) //  node_control: true, a capable runner
+#define TF_CATALOG_NEEDS_WALLETS      (1u << 2) //  Seeded wallets
 
 typedef enum {
-    TF_ROLE_WORKLOAD = 0,               //  Drives traffic or faults during execute
-    TF_ROLE_EXPECTATION                 //  Judges the run after the workloads
+    TF_ROLE_WORKLOAD = 0, //  Drives traffic or faults during execute
+    TF_ROLE_EXPECTATION   //  Judges the run after the workloads
 } tf_role_t;
 
 typedef struct {
-    const char *name;                   //  Knob key, e.g. "rate"
-    tf_knob_type_t type;                //  Its type; DURATION is milliseconds
-    const char *fallback;               //  Default, spelt as in YAML ("1", "0.8", "45s")
-    double minimum;                     //  Lowest accepted value (numbers, durations in ms)
-    double maximum;                     //  Highest accepted value
-    bool exclusive_minimum;             //  The value must be > minimum, not >=
-    const char *help;                   //  One line for `tf catalog`
+    const char *name;       //  Knob key, e.g. "rate"
+    tf_knob_type_t type;    //  Its type; DURATION is milliseconds
+    const char *fallback;   //  Default, spelt as in YAML ("1", "0.8", "45s")
+    double minimum;         //  Lowest accepted value (numbers, durations in ms)
+    double maximum;         //  Highest accepted value
+    bool exclusive_minimum; //  The value must be > minimum, not >=
+    const char *help;       //  One line for `tf catalog`
 } tf_catalog_knob_t;
 
 typedef struct {
-    const char *kind;                   //  Name in scenarios, e.g. "transactions"
-    tf_role_t role;                     //  Workload or expectation
-    const char *program;                //  Program that implements it
-    unsigned needs;                     //  TF_CATALOG_NEEDS_* flags
-    const char *companion;              //  Workload kind that must also be present, or NULL
-    const char *help;                   //  One line for `tf catalog`
-    const tf_catalog_knob_t *knobs;     //  Accepted knobs, in normalised order
+    const char *kind;               //  Name in scenarios, e.g. "transactions"
+    tf_role_t role;                 //  Workload or expectation
+    const char *program;            //  Program that implements it
+    unsigned needs;                 //  TF_CATALOG_NEEDS_* flags
+    const char *companion;          //  Workload kind that must also be present, or NULL
+    const char *help;               //  One line for `tf catalog`
+    const tf_catalog_knob_t *knobs; //  Accepted knobs, in normalised order
     size_t knob_count;
 } tf_catalog_kind_t;
 
 typedef struct {
-    const char *name;                   //  Name in scenarios, e.g. "local"
-    const char *program;                //  Its deployer, e.g. "tf-deployer-local"
-    bool node_control;                  //  Can restart, pause and partition nodes
-    bool scanner;                       //  Runs have a scanner (there are nodes to follow)
-    bool replay;                        //  Plays a recording back instead of running workloads
-    const char *help;                   //  One line for `tf catalog`
+    const char *name;    //  Name in scenarios, e.g. "local"
+    const char *program; //  Its deployer, e.g. "tf-deployer-local"
+    bool node_control;   //  Can restart, pause and partition nodes
+    bool scanner;        //  Runs have a scanner (there are nodes to follow)
+    bool replay;         //  Plays a recording back instead of running workloads
+    const char *help;    //  One line for `tf catalog`
 } tf_catalog_runner_t;
 
 //  Look a kind up by name; NULL when there is no such kind.

@@ -24,19 +24,19 @@ typedef enum {
 typedef struct _tf_schema_t tf_schema_t;
 
 typedef struct {
-    const char *name;                       //  Map key
+    const char *name; //  Map key
     tf_type_t type;
-    size_t offset;                          //  Of the member in its struct
+    size_t offset; //  Of the member in its struct
     bool required;
-    const tf_schema_t *record;              //  LIST only: schema of its items
+    const tf_schema_t *record; //  LIST only: schema of its items
 } tf_field_t;
 
 struct _tf_schema_t {
-    const char *name;                       //  Record or message name
-    const char *topic;                      //  Messages only
+    const char *name;  //  Record or message name
+    const char *topic; //  Messages only
     const tf_field_t *fields;
     size_t field_count;
-    size_t size;                            //  sizeof the struct
+    size_t size; //  sizeof the struct
 };
 
 //  Every LIST member has this layout, whatever its item type
@@ -92,10 +92,10 @@ static const tf_msg_entry_t s_messages[TF_MSG_COUNT_] = {
 #undef TF_LIST
 };
 
-#define TF_MAX_FIELDS 64                    //  Duplicate-key bitmap width
+#define TF_MAX_FIELDS 64 //  Duplicate-key bitmap width
 
 static _Thread_local char s_last_error[160];
-static uint64_t s_rejected;                 //  Process-wide count of rejected messages
+static uint64_t s_rejected; //  Process-wide count of rejected messages
 static bool s_rejection_logged[TF_MSG_COUNT_ + 1];
 
 static const tf_schema_t *
@@ -148,8 +148,7 @@ tf_msg_reject (tf_msg_id_t id, const char *topic, const char *reason)
     }
 }
 
-static void
-s_set_error (const char *format, ...) __attribute__ ((format (printf, 1, 2)));
+static void s_set_error (const char *format, ...) __attribute__ ((format (printf, 1, 2)));
 
 static void
 s_set_error (const char *format, ...)
@@ -166,8 +165,7 @@ s_set_error (const char *format, ...)
 
 static int s_pack_record (msgpack_packer *pk, const tf_schema_t *schema, const void *body,
                           bool with_version);
-static int s_scan (const uint8_t *data, size_t size, size_t *offset, int depth,
-                   size_t *objects);
+static int s_scan (const uint8_t *data, size_t size, size_t *offset, int depth, size_t *objects);
 
 //  Strings over TF_MAX_STR are refused here, as every decoder would refuse them
 static int
@@ -281,7 +279,8 @@ s_pack_record (msgpack_packer *pk, const tf_schema_t *schema, const void *body, 
         s_pack_str (pk, field->name);
         if (s_pack_field (pk, field, base + field->offset)) {
             s_set_error ("%s.%s breaks the schema: over a cap, a NULL item, or not exactly one "
-                         "msgpack object", schema->name, field->name);
+                         "msgpack object",
+                         schema->name, field->name);
             return -1;
         }
     }
@@ -294,7 +293,7 @@ tf_msg_encode (tf_msg_id_t id, const void *body, uint8_t **data_p, size_t *size_
     assert (body);
     assert (data_p && size_p);
     const tf_schema_t *schema = s_schema (id);
-    assert (schema);                        //  Sending an unknown id is our bug
+    assert (schema); //  Sending an unknown id is our bug
 
     msgpack_sbuffer buffer;
     msgpack_sbuffer_init (&buffer);
@@ -306,9 +305,9 @@ tf_msg_encode (tf_msg_id_t id, const void *body, uint8_t **data_p, size_t *size_
         rc = -1;
     }
     if (rc == 0) {
-        *data_p = (uint8_t *) buffer.data;  //  sbuffer memory is malloc'd: caller frees
+        *data_p = (uint8_t *) buffer.data; //  sbuffer memory is malloc'd: caller frees
         *size_p = buffer.size;
-        if (!*data_p) {                     //  Never happens for a map, but keep the promise
+        if (!*data_p) { //  Never happens for a map, but keep the promise
             *data_p = (uint8_t *) malloc (1);
             assert (*data_p);
         }
@@ -341,8 +340,8 @@ s_scan (const uint8_t *data, size_t size, size_t *offset, int depth, size_t *obj
         return -1;
     uint8_t head = data[(*offset)++];
     size_t left = size - *offset;
-    uint64_t length = 0;                    //  Payload bytes to skip
-    uint64_t children = 0;                  //  Nested objects that follow
+    uint64_t length = 0;   //  Payload bytes to skip
+    uint64_t children = 0; //  Nested objects that follow
 
 #define NEED(n)                                                                                    \
     do {                                                                                           \
@@ -350,36 +349,95 @@ s_scan (const uint8_t *data, size_t size, size_t *offset, int depth, size_t *obj
             return -1;                                                                             \
     } while (0)
     if (head <= 0x7f || head >= 0xe0 || head == 0xc0 || head == 0xc2 || head == 0xc3)
-        return 0;                           //  fixint, nil, bool
+        return 0; //  fixint, nil, bool
     else if ((head & 0xe0) == 0xa0)
-        length = head & 0x1f;               //  fixstr
+        length = head & 0x1f; //  fixstr
     else if ((head & 0xf0) == 0x90)
-        children = head & 0x0f;             //  fixarray
+        children = head & 0x0f; //  fixarray
     else if ((head & 0xf0) == 0x80)
-        children = 2u * (head & 0x0f);      //  fixmap
+        children = 2u * (head & 0x0f); //  fixmap
     else {
         size_t width = 0;
         switch (head) {
-            case 0xcc: case 0xd0: length = 1; break;
-            case 0xcd: case 0xd1: length = 2; break;
-            case 0xca: case 0xce: case 0xd2: length = 4; break;
-            case 0xcb: case 0xcf: case 0xd3: length = 8; break;
-            case 0xd4: length = 2; break;   //  fixext 1..16: type byte + data
-            case 0xd5: length = 3; break;
-            case 0xd6: length = 5; break;
-            case 0xd7: length = 9; break;
-            case 0xd8: length = 17; break;
-            case 0xc4: case 0xd9: width = 1; break;
-            case 0xc5: case 0xda: width = 2; break;
-            case 0xc6: case 0xdb: width = 4; break;
-            case 0xc7: width = 1; length = 1; break;
-            case 0xc8: width = 2; length = 1; break;
-            case 0xc9: width = 4; length = 1; break;
-            case 0xdc: NEED (2); children = s_read_be (data + *offset, 2); *offset += 2; break;
-            case 0xdd: NEED (4); children = s_read_be (data + *offset, 4); *offset += 4; break;
-            case 0xde: NEED (2); children = 2 * s_read_be (data + *offset, 2); *offset += 2; break;
-            case 0xdf: NEED (4); children = 2 * s_read_be (data + *offset, 4); *offset += 4; break;
-            default: return -1;             //  0xc1 is never used
+            case 0xcc:
+            case 0xd0:
+                length = 1;
+                break;
+            case 0xcd:
+            case 0xd1:
+                length = 2;
+                break;
+            case 0xca:
+            case 0xce:
+            case 0xd2:
+                length = 4;
+                break;
+            case 0xcb:
+            case 0xcf:
+            case 0xd3:
+                length = 8;
+                break;
+            case 0xd4:
+                length = 2;
+                break; //  fixext 1..16: type byte + data
+            case 0xd5:
+                length = 3;
+                break;
+            case 0xd6:
+                length = 5;
+                break;
+            case 0xd7:
+                length = 9;
+                break;
+            case 0xd8:
+                length = 17;
+                break;
+            case 0xc4:
+            case 0xd9:
+                width = 1;
+                break;
+            case 0xc5:
+            case 0xda:
+                width = 2;
+                break;
+            case 0xc6:
+            case 0xdb:
+                width = 4;
+                break;
+            case 0xc7:
+                width = 1;
+                length = 1;
+                break;
+            case 0xc8:
+                width = 2;
+                length = 1;
+                break;
+            case 0xc9:
+                width = 4;
+                length = 1;
+                break;
+            case 0xdc:
+                NEED (2);
+                children = s_read_be (data + *offset, 2);
+                *offset += 2;
+                break;
+            case 0xdd:
+                NEED (4);
+                children = s_read_be (data + *offset, 4);
+                *offset += 4;
+                break;
+            case 0xde:
+                NEED (2);
+                children = 2 * s_read_be (data + *offset, 2);
+                *offset += 2;
+                break;
+            case 0xdf:
+                NEED (4);
+                children = 2 * s_read_be (data + *offset, 4);
+                *offset += 4;
+                break;
+            default:
+                return -1; //  0xc1 is never used
         }
         if (width) {
             NEED (width);
@@ -388,7 +446,7 @@ s_scan (const uint8_t *data, size_t size, size_t *offset, int depth, size_t *obj
         }
     }
     left = size - *offset;
-    if (length > left || children > left)   //  Each child takes at least one byte
+    if (length > left || children > left) //  Each child takes at least one byte
         return -1;
     *offset += length;
     for (uint64_t child = 0; child < children; child++)
@@ -487,7 +545,7 @@ s_unpack_field (const tf_field_t *field, const msgpack_object *value, uint8_t *m
                 strs->items[index] = s_copy_str (item);
                 if (!strs->items[index])
                     return -1;
-                strs->count = index + 1;    //  Free walks exactly what was copied
+                strs->count = index + 1; //  Free walks exactly what was copied
             }
             return 0;
         }
@@ -519,7 +577,7 @@ s_unpack_record (const tf_schema_t *schema, const msgpack_object *object, void *
         return -1;
     }
     assert (schema->field_count < TF_MAX_FIELDS);
-    uint64_t seen = 0;                      //  Bit per field, top bit for "v"
+    uint64_t seen = 0; //  Bit per field, top bit for "v"
     const uint64_t version_bit = 1ull << (TF_MAX_FIELDS - 1);
     const msgpack_object_map *map = &object->via.map;
     for (uint32_t pair = 0; pair < map->size; pair++) {
@@ -724,13 +782,13 @@ tf_msg_recv (zsock_t *sock)
             zmq_msg_close (&frame);
             for (size_t index = 0; index < frame_count; index++)
                 zmq_msg_close (&frames[index]);
-            return NULL;                    //  Interrupted or socket gone
+            return NULL; //  Interrupted or socket gone
         }
         more = zmq_msg_more (&frame);
         if (frame_count < 3)
             frames[frame_count++] = frame;
         else {
-            too_many = true;                //  Drain the rest, reject below
+            too_many = true; //  Drain the rest, reject below
             zmq_msg_close (&frame);
         }
     }

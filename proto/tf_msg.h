@@ -15,21 +15,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TF_PROTO_VERSION    1               //  "v" of every message
-#define TF_MSG_MAX_SIZE     (8u << 20)      //  Largest body accepted, bytes
-#define TF_MAX_STR          (64u << 10)     //  Longest string field, bytes
-#define TF_MAX_BIN          (4u << 20)      //  Longest bin/raw field, bytes
-#define TF_MAX_ITEMS        100000u         //  Longest array field, items
-#define TF_MAX_DEPTH        32              //  Deepest nesting inside a message
-#define TF_MAX_OBJECTS      (4u * TF_MAX_ITEMS) //  msgpack objects in one body, keys included
-#define TF_MAX_TOPIC        64              //  Longest topic frame, bytes
+#define TF_PROTO_VERSION 1                   //  "v" of every message
+#define TF_MSG_MAX_SIZE  (8u << 20)          //  Largest body accepted, bytes
+#define TF_MAX_STR       (64u << 10)         //  Longest string field, bytes
+#define TF_MAX_BIN       (4u << 20)          //  Longest bin/raw field, bytes
+#define TF_MAX_ITEMS     100000u             //  Longest array field, items
+#define TF_MAX_DEPTH     32                  //  Deepest nesting inside a message
+#define TF_MAX_OBJECTS   (4u * TF_MAX_ITEMS) //  msgpack objects in one body, keys included
+#define TF_MAX_TOPIC     64                  //  Longest topic frame, bytes
 
-#define TF_REQUIRED         true
-#define TF_OPTIONAL         false
+#define TF_REQUIRED true
+#define TF_OPTIONAL false
 
 //  Bytes owned by the message that holds them
 typedef struct {
-    uint8_t *data;                          //  NULL when absent
+    uint8_t *data; //  NULL when absent
     size_t size;
 } tf_bytes_t;
 
@@ -50,7 +50,7 @@ typedef struct {
 
 //  Message ids
 typedef enum {
-    TF_MSG_INVALID = 0,                     //  Malformed or unknown (ROUTER only)
+    TF_MSG_INVALID = 0, //  Malformed or unknown (ROUTER only)
 #define TF_RECORD_BEGIN(name)
 #define TF_RECORD_END(name)
 #define TF_MSG_BEGIN(name, id, topic) TF_MSG_##name = id,
@@ -68,10 +68,13 @@ typedef enum {
 } tf_msg_id_t;
 
 //  One plain struct per record and message: tf_<name>_t
+//  (clang-format would split "} tf_x_t;" over three lines)
+// clang-format off
 #define TF_RECORD_BEGIN(name) typedef struct {
 #define TF_RECORD_END(name) } tf_##name##_t;
 #define TF_MSG_BEGIN(name, id, topic) typedef struct {
 #define TF_MSG_END(name) } tf_##name##_t;
+// clang-format on
 #define TF_FIELD(owner, field, type, required) TF_CTYPE_##type field;
 #define TF_LIST(owner, field, record, required)                                                    \
     struct {                                                                                       \
@@ -89,8 +92,8 @@ typedef enum {
 //  A received message: its id, the sender's routing id (ROUTER sockets only)
 //  and the decoded body, one union member per message name (msg->phase.seq).
 typedef struct {
-    tf_msg_id_t id;                         //  TF_MSG_INVALID when malformed
-    zframe_t *routing_id;                   //  Owned; NULL unless read from a ROUTER
+    tf_msg_id_t id;       //  TF_MSG_INVALID when malformed
+    zframe_t *routing_id; //  Owned; NULL unless read from a ROUTER
     union {
 #define TF_RECORD_BEGIN(name)
 #define TF_RECORD_END(name)

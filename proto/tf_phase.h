@@ -10,14 +10,14 @@
 #include <stddef.h>
 
 typedef enum {
-    TF_PHASE_REGISTER = 0,              //  Waiting for every expected actor to say hello
-    TF_PHASE_DEPLOY,                    //  Deployer starts nodes and waits for readiness
-    TF_PHASE_CAPTURE,                   //  Expectations take their baseline
-    TF_PHASE_EXECUTE,                   //  Workloads drive traffic for the run duration
-    TF_PHASE_COOLDOWN,                  //  Workloads stop; the cluster settles
-    TF_PHASE_EVALUATE,                  //  Expectations judge and report
-    TF_PHASE_CLEANUP,                   //  Deployer stops nodes; actors release resources
-    TF_PHASE_DONE,                      //  Everyone exits
+    TF_PHASE_REGISTER = 0, //  Waiting for every expected actor to say hello
+    TF_PHASE_DEPLOY,       //  Deployer starts nodes and waits for readiness
+    TF_PHASE_CAPTURE,      //  Expectations take their baseline
+    TF_PHASE_EXECUTE,      //  Workloads drive traffic for the run duration
+    TF_PHASE_COOLDOWN,     //  Workloads stop; the cluster settles
+    TF_PHASE_EVALUATE,     //  Expectations judge and report
+    TF_PHASE_CLEANUP,      //  Deployer stops nodes; actors release resources
+    TF_PHASE_DONE,         //  Everyone exits
     TF_PHASE_COUNT_
 } tf_phase_t;
 

@@ -10,27 +10,27 @@
 #include <errno.h>
 #include <math.h>
 
-#define TF_PLAN_DEFAULT_VALIDATORS      1
-#define TF_PLAN_DEFAULT_DURATION_MS     60000
-#define TF_PLAN_DEFAULT_SLOT_MS         1000
-#define TF_PLAN_DEFAULT_COEFF           0.9
-#define TF_PLAN_DEFAULT_SECURITY_PARAM  10
-#define TF_PLAN_DEFAULT_WALLET_AMOUNT   100     //  Seeds: "Uniform: 100 funds/user"
-#define TF_PLAN_DEFAULT_RUNNER          "local"
-#define TF_PLAN_DEFAULT_PROFILE         "tf-node"
-#define TF_PLAN_MESSAGE_SIZE            512     //  Longest error message, bytes
-#define TF_PLAN_SUFFIX_SIZE             16      //  Room for "-<n>" after a kind
-#define TF_PLAN_ERRORS_INITIAL          8       //  First allocation of an error list
-#define TF_PLAN_MARKS_INITIAL           32      //  First allocation of a mark table
+#define TF_PLAN_DEFAULT_VALIDATORS     1
+#define TF_PLAN_DEFAULT_DURATION_MS    60000
+#define TF_PLAN_DEFAULT_SLOT_MS        1000
+#define TF_PLAN_DEFAULT_COEFF          0.9
+#define TF_PLAN_DEFAULT_SECURITY_PARAM 10
+#define TF_PLAN_DEFAULT_WALLET_AMOUNT  100 //  Seeds: "Uniform: 100 funds/user"
+#define TF_PLAN_DEFAULT_RUNNER         "local"
+#define TF_PLAN_DEFAULT_PROFILE        "tf-node"
+#define TF_PLAN_MESSAGE_SIZE           512 //  Longest error message, bytes
+#define TF_PLAN_SUFFIX_SIZE            16  //  Room for "-<n>" after a kind
+#define TF_PLAN_ERRORS_INITIAL         8   //  First allocation of an error list
+#define TF_PLAN_MARKS_INITIAL          32  //  First allocation of a mark table
 
-#define S_MS_PER_SECOND                 1000
-#define S_MS_PER_MINUTE                 (60 * S_MS_PER_SECOND)
-#define S_MS_PER_HOUR                   (60 * S_MS_PER_MINUTE)
+#define S_MS_PER_SECOND 1000
+#define S_MS_PER_MINUTE (60 * S_MS_PER_SECOND)
+#define S_MS_PER_HOUR   (60 * S_MS_PER_MINUTE)
 
 struct _tf_plan_errors_t {
-    tf_plan_error_t *errors;            //  In the order they were found
-    size_t count;                       //  Errors held
-    size_t capacity;                    //  Room in errors
+    tf_plan_error_t *errors; //  In the order they were found
+    size_t count;            //  Errors held
+    size_t capacity;         //  Room in errors
 };
 
 //  Copy text, or NULL for NULL; caller owns the copy
@@ -219,8 +219,8 @@ tf_plan_errors_add (tf_plan_errors_t *self, const char *file, int line, int colu
     assert (self && format);
     if (self->count == self->capacity) {
         self->capacity = self->capacity ? self->capacity * 2 : TF_PLAN_ERRORS_INITIAL;
-        self->errors = (tf_plan_error_t *) realloc (self->errors,
-                                                    self->capacity * sizeof (tf_plan_error_t));
+        self->errors =
+            (tf_plan_error_t *) realloc (self->errors, self->capacity * sizeof (tf_plan_error_t));
         assert (self->errors);
     }
     char message[TF_PLAN_MESSAGE_SIZE];
@@ -301,8 +301,8 @@ tf_plan_marks_add (tf_plan_marks_t *self, const char *path, int line, int column
     assert (self && path);
     if (self->count == self->capacity) {
         self->capacity = self->capacity ? self->capacity * 2 : TF_PLAN_MARKS_INITIAL;
-        self->marks = (tf_plan_mark_t *) realloc (self->marks,
-                                                  self->capacity * sizeof (tf_plan_mark_t));
+        self->marks =
+            (tf_plan_mark_t *) realloc (self->marks, self->capacity * sizeof (tf_plan_mark_t));
         assert (self->marks);
     }
     tf_plan_mark_t *mark = &self->marks[self->count++];
@@ -355,7 +355,7 @@ tf_plan_duration_parse (const char *text, int64_t *ms_p)
 {
     assert (ms_p);
     if (!text || !isdigit ((unsigned char) *text))
-        return -1;                      //  No sign, no blank, no bare unit
+        return -1; //  No sign, no blank, no bare unit
     errno = 0;
     char *end = NULL;
     unsigned long long value = strtoull (text, &end, 10);
@@ -528,7 +528,7 @@ tf_plan_knob_float (const tf_plan_item_t *item, const char *key, double fallback
     if (knob && knob->type == TF_KNOB_FLOAT)
         return knob->value.f;
     if (knob && knob->type == TF_KNOB_INT)
-        return (double) knob->value.i;  //  A whole number is a number too
+        return (double) knob->value.i; //  A whole number is a number too
     return fallback;
 }
 
@@ -612,7 +612,7 @@ void
 tf_plan_item_name_after_kind (tf_plan_item_t *items, size_t count, tf_plan_item_t *item)
 {
     assert (items && item && item->kind);
-    size_t repeat = 0;                  //  Items of this kind before this one
+    size_t repeat = 0; //  Items of this kind before this one
     for (size_t index = 0; index < count && &items[index] != item; index++)
         if (items[index].kind && streq (items[index].kind, item->kind))
             repeat++;
@@ -829,8 +829,8 @@ tf_plan_build (tf_plan_t *self, tf_plan_errors_t *errors)
 
 //  Store one actor if there is room; count it either way
 static void
-s_put_actor (tf_plan_actor_t *actors, size_t max, size_t *count, const char *name,
-             const char *role, const char *program, const char *command)
+s_put_actor (tf_plan_actor_t *actors, size_t max, size_t *count, const char *name, const char *role,
+             const char *program, const char *command)
 {
     if (*count < max) {
         actors[*count].name = name;

@@ -15,57 +15,57 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TF_PLAN_MAX_NODES       256     //  Validators + executors
-#define TF_PLAN_MAX_ITEMS       64      //  Workloads, expectations, custom actors each
-#define TF_PLAN_MAX_KNOBS       32      //  Knobs per item
-#define TF_PLAN_MAX_WALLETS     100000
-#define TF_PLAN_MAX_GENESIS_NOTES 255   //  Nodes + wallets: one genesis tx funds them all
-#define TF_PLAN_MAX_NAME        64      //  Scenario, actor and profile names, bytes
-#define TF_PLAN_MAX_STR         4096    //  Any other string (commands, knob values), bytes
-#define TF_PLAN_MAX_WIRE        (4u << 20)  //  Largest packed plan accepted, bytes
-#define TF_PLAN_WIRE_VERSION    1       //  "v" of the packed plan
+#define TF_PLAN_MAX_NODES         256 //  Validators + executors
+#define TF_PLAN_MAX_ITEMS         64  //  Workloads, expectations, custom actors each
+#define TF_PLAN_MAX_KNOBS         32  //  Knobs per item
+#define TF_PLAN_MAX_WALLETS       100000
+#define TF_PLAN_MAX_GENESIS_NOTES 255        //  Nodes + wallets: one genesis tx funds them all
+#define TF_PLAN_MAX_NAME          64         //  Scenario, actor and profile names, bytes
+#define TF_PLAN_MAX_STR           4096       //  Any other string (commands, knob values), bytes
+#define TF_PLAN_MAX_WIRE          (4u << 20) //  Largest packed plan accepted, bytes
+#define TF_PLAN_WIRE_VERSION      1          //  "v" of the packed plan
 
 typedef enum {
-    TF_NETWORK_STAR = 0,                //  Node 0 is the hub, every other node peers with it
-    TF_NETWORK_RING,                    //  Node i peers with node i+1 (mod n)
-    TF_NETWORK_FULL                     //  Every node peers with every other node
+    TF_NETWORK_STAR = 0, //  Node 0 is the hub, every other node peers with it
+    TF_NETWORK_RING,     //  Node i peers with node i+1 (mod n)
+    TF_NETWORK_FULL      //  Every node peers with every other node
 } tf_network_t;
 
 typedef enum {
-    TF_KNOB_INT = 0,                    //  int64
-    TF_KNOB_FLOAT,                      //  double
-    TF_KNOB_BOOL,                       //  bool
-    TF_KNOB_STR,                        //  string
-    TF_KNOB_DURATION                    //  milliseconds (int64); "60s", "500ms", "2m" in YAML
+    TF_KNOB_INT = 0, //  int64
+    TF_KNOB_FLOAT,   //  double
+    TF_KNOB_BOOL,    //  bool
+    TF_KNOB_STR,     //  string
+    TF_KNOB_DURATION //  milliseconds (int64); "60s", "500ms", "2m" in YAML
 } tf_knob_type_t;
 
 typedef struct {
-    char *key;                          //  Knob name, e.g. "rate"
-    tf_knob_type_t type;                //  Which member of the union is valid
+    char *key;           //  Knob name, e.g. "rate"
+    tf_knob_type_t type; //  Which member of the union is valid
     union {
-        int64_t i;                      //  INT and DURATION (ms)
-        double f;                       //  FLOAT
-        bool b;                         //  BOOL
-        char *s;                        //  STR (owned)
+        int64_t i; //  INT and DURATION (ms)
+        double f;  //  FLOAT
+        bool b;    //  BOOL
+        char *s;   //  STR (owned)
     } value;
 } tf_knob_t;
 
 //  One workload, expectation or custom actor of the plan
 typedef struct {
-    char *kind;                         //  "transactions", "consensus_liveness", ...;
-                                        //  NULL for custom actors
-    char *name;                         //  Unique actor name: the kind, then "transactions-2"...
-    char *command;                      //  Custom actors only: command tf spawns, or NULL
-                                        //  when the actor attaches by itself
-    char *role;                         //  Custom actors only: "workload" | "expectation"
-    tf_knob_t *knobs;                   //  Normalised knobs (defaults filled in, catalogue
-                                        //  order); custom actors: as given
+    char *kind;       //  "transactions", "consensus_liveness", ...;
+                      //  NULL for custom actors
+    char *name;       //  Unique actor name: the kind, then "transactions-2"...
+    char *command;    //  Custom actors only: command tf spawns, or NULL
+                      //  when the actor attaches by itself
+    char *role;       //  Custom actors only: "workload" | "expectation"
+    tf_knob_t *knobs; //  Normalised knobs (defaults filled in, catalogue
+                      //  order); custom actors: as given
     size_t knob_count;
 } tf_plan_item_t;
 
 typedef struct {
-    char *name;                         //  Scenario name
-    char *source;                       //  File it was loaded from, or NULL (builder)
+    char *name;   //  Scenario name
+    char *source; //  File it was loaded from, or NULL (builder)
 
     //  Topology
     tf_network_t network;
@@ -73,30 +73,30 @@ typedef struct {
     uint32_t executors;
 
     //  Wallets (funded in genesis, keys derived from the seed)
-    uint32_t wallets;                   //  Number of user wallets, 0 = none
-    uint64_t wallet_amount;             //  Funds per wallet when uniform
-    uint64_t *wallet_amounts;           //  Per-wallet funds (custom config) or NULL
+    uint32_t wallets;         //  Number of user wallets, 0 = none
+    uint64_t wallet_amount;   //  Funds per wallet when uniform
+    uint64_t *wallet_amounts; //  Per-wallet funds (custom config) or NULL
     size_t wallet_amount_count;
 
     //  What runs
-    tf_plan_item_t *workloads;          //  In start order
+    tf_plan_item_t *workloads; //  In start order
     size_t workload_count;
-    tf_plan_item_t *expectations;       //  In start order
+    tf_plan_item_t *expectations; //  In start order
     size_t expectation_count;
-    tf_plan_item_t *customs;            //  Custom actors (any language)
+    tf_plan_item_t *customs; //  Custom actors (any language)
     size_t custom_count;
 
     //  Run and protocol time
-    int64_t duration_ms;                //  Execute phase, wall clock
-    uint64_t seed;                      //  Every random choice derives from it
-    int64_t slot_ms;                    //  Node slot duration
-    double active_slot_coeff;           //  f, probability a slot has a leader
-    uint32_t security_param;            //  k, LIB depth
+    int64_t duration_ms;      //  Execute phase, wall clock
+    uint64_t seed;            //  Every random choice derives from it
+    int64_t slot_ms;          //  Node slot duration
+    double active_slot_coeff; //  f, probability a slot has a leader
+    uint32_t security_param;  //  k, LIB depth
 
     //  Deployment
-    char *runner;                       //  "local" | "compose" | "k8s" | "none" | "replay"
-    char *node_profile;                 //  Node profile name, default "tf-node"
-    bool node_control;                  //  Node control enabled (needed by chaos)
+    char *runner;       //  "local" | "compose" | "k8s" | "none" | "replay"
+    char *node_profile; //  Node profile name, default "tf-node"
+    bool node_control;  //  Node control enabled (needed by chaos)
 } tf_plan_t;
 
 //  Create an empty plan with every default set (star, 1 validator, 0 executors,
@@ -114,11 +114,11 @@ tf_plan_t *tf_plan_dup (const tf_plan_t *self);
 //  sees all problems at once, each with file:line:column and the key path.
 
 typedef struct {
-    char *file;                         //  Scenario file or NULL (builder)
-    int line;                           //  1-based, 0 when unknown
-    int column;                         //  1-based, 0 when unknown
-    char *path;                         //  Key path, e.g. "workloads[0].transactions.rate"
-    char *message;                      //  What was expected
+    char *file;    //  Scenario file or NULL (builder)
+    int line;      //  1-based, 0 when unknown
+    int column;    //  1-based, 0 when unknown
+    char *path;    //  Key path, e.g. "workloads[0].transactions.rate"
+    char *message; //  What was expected
 } tf_plan_error_t;
 
 typedef struct _tf_plan_errors_t tf_plan_errors_t;
@@ -237,11 +237,11 @@ int tf_plan_build (tf_plan_t *self, tf_plan_errors_t *errors);
 //  use this one list.
 
 typedef struct {
-    const char *name;                   //  Actor name (borrowed from the plan or static)
-    const char *role;                   //  "deployer" | "scanner" | "workload" | "expectation"
-    const char *program;                //  Program to spawn, e.g. "tf-expect-consensus-liveness",
-                                        //  or NULL for a custom actor that attaches itself
-    const char *command;                //  Custom actor's shell command, or NULL
+    const char *name;    //  Actor name (borrowed from the plan or static)
+    const char *role;    //  "deployer" | "scanner" | "workload" | "expectation"
+    const char *program; //  Program to spawn, e.g. "tf-expect-consensus-liveness",
+                         //  or NULL for a custom actor that attaches itself
+    const char *command; //  Custom actor's shell command, or NULL
 } tf_plan_actor_t;
 
 //  Fill actors[] (up to max) and return how many the plan needs.

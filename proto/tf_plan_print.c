@@ -9,9 +9,9 @@
 #include <czmq.h>
 #include <math.h>
 
-#define TF_PRINT_NUMBER_SIZE    40      //  Room for a double or a duration
-#define TF_PRINT_SHORT_DIGITS   15      //  Try this precision first (reads better)
-#define TF_PRINT_EXACT_DIGITS   17      //  Always round-trips a double
+#define TF_PRINT_NUMBER_SIZE  40 //  Room for a double or a duration
+#define TF_PRINT_SHORT_DIGITS 15 //  Try this precision first (reads better)
+#define TF_PRINT_EXACT_DIGITS 17 //  Always round-trips a double
 
 //  True when text can be printed unquoted and still read back as this string
 static bool

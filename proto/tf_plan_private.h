@@ -8,18 +8,18 @@
 
 #include "tf_plan.h"
 
-#define TF_PLAN_PATH_SIZE       256     //  Room for a key path such as "workloads[3].da.blob_rate"
+#define TF_PLAN_PATH_SIZE 256 //  Room for a key path such as "workloads[3].da.blob_rate"
 
 typedef struct {
-    char *path;                         //  Key path
-    int line;                           //  1-based
-    int column;                         //  1-based
+    char *path; //  Key path
+    int line;   //  1-based
+    int column; //  1-based
 } tf_plan_mark_t;
 
 typedef struct {
-    tf_plan_mark_t *marks;              //  Grows as the loader walks the document
-    size_t count;                       //  Marks held
-    size_t capacity;                    //  Room in marks
+    tf_plan_mark_t *marks; //  Grows as the loader walks the document
+    size_t count;          //  Marks held
+    size_t capacity;       //  Room in marks
 } tf_plan_marks_t;
 
 //  Remember where path sits; a later mark of the same path wins. The table

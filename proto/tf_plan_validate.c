@@ -12,13 +12,13 @@
 #include <czmq.h>
 #include <math.h>
 
-#define TF_VALIDATE_TEXT_SIZE   96      //  Room for a value or a bound, printed
+#define TF_VALIDATE_TEXT_SIZE 96 //  Room for a value or a bound, printed
 
 typedef struct {
-    tf_plan_t *plan;                    //  Being checked, not owned
-    const tf_plan_marks_t *marks;       //  Positions from the loader, or NULL
-    tf_plan_errors_t *errors;           //  Where problems go, not owned
-    size_t since;                       //  First error of this load or validation
+    tf_plan_t *plan;              //  Being checked, not owned
+    const tf_plan_marks_t *marks; //  Positions from the loader, or NULL
+    tf_plan_errors_t *errors;     //  Where problems go, not owned
+    size_t since;                 //  First error of this load or validation
 } s_check_t;
 
 static void s_path (char *out, size_t size, const char *format, ...)
@@ -173,7 +173,7 @@ s_coerce (tf_knob_t *knob, tf_knob_type_t type)
         return 0;
     }
     if (type == TF_KNOB_DURATION && knob->type == TF_KNOB_INT) {
-        knob->type = TF_KNOB_DURATION;  //  Both hold int64 milliseconds
+        knob->type = TF_KNOB_DURATION; //  Both hold int64 milliseconds
         return 0;
     }
     return -1;
@@ -206,12 +206,12 @@ s_check_knobs (s_check_t *check, tf_plan_item_t *item, const tf_catalog_kind_t *
         tf_knob_t *knob = &item->knobs[index];
         s_path (knob_path, sizeof knob_path, "%s.%s", path, knob->key);
         if (s_bad (check, knob_path))
-            continue;                   //  The loader said why already
+            continue; //  The loader said why already
         const tf_catalog_knob_t *entry = tf_catalog_knob (kind, knob->key);
         if (!entry) {
             char *known = tf_catalog_knob_names (kind);
-            s_fail (check, knob_path, "unknown knob '%s' of %s (known: %s)", knob->key,
-                    kind->kind, known);
+            s_fail (check, knob_path, "unknown knob '%s' of %s (known: %s)", knob->key, kind->kind,
+                    known);
             free (known);
             continue;
         }
@@ -231,8 +231,8 @@ s_check_knobs (s_check_t *check, tf_plan_item_t *item, const tf_catalog_kind_t *
     }
 
     //  Normalise: every catalogue knob present, in catalogue order
-    tf_knob_t *ordered = (tf_knob_t *) zmalloc ((kind->knob_count + item->knob_count)
-                                                * sizeof (tf_knob_t));
+    tf_knob_t *ordered =
+        (tf_knob_t *) zmalloc ((kind->knob_count + item->knob_count) * sizeof (tf_knob_t));
     bool *taken = (bool *) zmalloc ((item->knob_count + 1) * sizeof (bool));
     size_t count = 0;
     for (size_t index = 0; index < kind->knob_count; index++) {
@@ -249,7 +249,7 @@ s_check_knobs (s_check_t *check, tf_plan_item_t *item, const tf_catalog_kind_t *
             tf_knob_t *knob = &ordered[count++];
             knob->key = strdup (entry->name);
             int rc = tf_plan_knob_parse (knob, entry->type, entry->fallback);
-            assert (rc == 0);           //  The catalogue's defaults parse
+            assert (rc == 0); //  The catalogue's defaults parse
             (void) rc;
         }
     }
@@ -293,8 +293,9 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
         int64_t users = tf_plan_knob_int (item, "users", 1);
         if (plan->wallets > 0 && users > (int64_t) plan->wallets && !s_bad (check, "wallets")
             && !s_bad (check, knob_path))
-            s_fail (check, knob_path, "expected at most %u users (the number of wallets), got %"
-                    PRId64, plan->wallets, users);
+            s_fail (check, knob_path,
+                    "expected at most %u users (the number of wallets), got %" PRId64,
+                    plan->wallets, users);
     }
     else if (streq (item->kind, "chaos_random_restart")) {
         char max_path[TF_PLAN_PATH_SIZE];
@@ -314,7 +315,8 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
         s_path (max_path, sizeof max_path, "%s.executors", path);
         if (!validators && !executors && !s_counts_bad (check) && !s_bad (check, knob_path)
             && !s_bad (check, max_path))
-            s_fail (check, path, "chaos restart workload has no eligible targets (restarting "
+            s_fail (check, path,
+                    "chaos restart workload has no eligible targets (restarting "
                     "validators needs two or more, restarting executors one or more)");
     }
     else if (streq (item->kind, "chaos_partition")) {
@@ -332,8 +334,10 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
                 valid = s_valid_node_name (plan, name);
                 members++;
                 if (!valid)
-                    s_fail (check, knob_path, "no node '%s' in this topology (expected "
-                            "validator-<i> or executor-<i>, comma-separated)", name);
+                    s_fail (check, knob_path,
+                            "no node '%s' in this topology (expected "
+                            "validator-<i> or executor-<i>, comma-separated)",
+                            name);
             }
             if (valid && members >= total)
                 s_fail (check, knob_path, "the group must leave at least one node outside");
@@ -345,8 +349,10 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
         const char *node = tf_plan_knob_str (item, "node", "");
         if (*node && !s_bad (check, knob_path) && !s_counts_bad (check)
             && !s_valid_node_name (plan, node))
-            s_fail (check, knob_path, "no node '%s' in this topology (expected validator-<i> "
-                    "or executor-<i>)", node);
+            s_fail (check, knob_path,
+                    "no node '%s' in this topology (expected validator-<i> "
+                    "or executor-<i>)",
+                    node);
     }
 }
 
@@ -385,22 +391,20 @@ s_check_item (s_check_t *check, tf_plan_item_t *item, tf_role_t role, const char
     }
     s_path (path, sizeof path, "%s.%s", entry_path, item->kind);
     if (!item->name || !*item->name)
-        tf_plan_item_name_after_kind (role == TF_ROLE_WORKLOAD ? plan->workloads
-                                                               : plan->expectations,
-                                      role == TF_ROLE_WORKLOAD ? plan->workload_count
-                                                               : plan->expectation_count,
-                                      item);
+        tf_plan_item_name_after_kind (
+            role == TF_ROLE_WORKLOAD ? plan->workloads : plan->expectations,
+            role == TF_ROLE_WORKLOAD ? plan->workload_count : plan->expectation_count, item);
     s_check_knobs (check, item, kind, path);
 
-    if ((kind->needs & TF_CATALOG_NEEDS_EXECUTORS) && plan->executors == 0
-        && !s_counts_bad (check))
-        s_fail (check, path, "%s workload requires at least one executor "
-                "(topology.executors >= 1)", kind->kind);
+    if ((kind->needs & TF_CATALOG_NEEDS_EXECUTORS) && plan->executors == 0 && !s_counts_bad (check))
+        s_fail (check, path,
+                "%s workload requires at least one executor "
+                "(topology.executors >= 1)",
+                kind->kind);
     if ((kind->needs & TF_CATALOG_NEEDS_NODE_CONTROL) && !plan->node_control
         && !s_bad (check, "node_control"))
         s_fail (check, path, "chaos workloads require node control (set node_control: true)");
-    if ((kind->needs & TF_CATALOG_NEEDS_WALLETS) && plan->wallets == 0
-        && !s_bad (check, "wallets"))
+    if ((kind->needs & TF_CATALOG_NEEDS_WALLETS) && plan->wallets == 0 && !s_bad (check, "wallets"))
         s_fail (check, path, "transaction workload requires seeded wallets (set wallets: N)");
     //  A replay plays the recorded workloads back instead of running them
     if (kind->companion && !tf_plan_is_replay (plan) && !s_has_workload (plan, kind->companion))
@@ -416,8 +420,10 @@ s_check_custom (s_check_t *check, tf_plan_item_t *item, size_t index)
     s_path (path, sizeof path, "custom[%zu]", index);
     s_path (field, sizeof field, "%s.name", path);
     if (!s_bad (check, field) && !s_valid_actor_name (item->name))
-        s_fail (check, field, "expected a name of letters, digits, '.', '_' or '-' (at most "
-                "%d bytes), got '%s'", TF_PLAN_MAX_NAME, item->name ? item->name : "");
+        s_fail (check, field,
+                "expected a name of letters, digits, '.', '_' or '-' (at most "
+                "%d bytes), got '%s'",
+                TF_PLAN_MAX_NAME, item->name ? item->name : "");
     s_path (field, sizeof field, "%s.role", path);
     if (!s_bad (check, field)
         && (!item->role || (!streq (item->role, "workload") && !streq (item->role, "expectation"))))
@@ -425,8 +431,10 @@ s_check_custom (s_check_t *check, tf_plan_item_t *item, size_t index)
                 item->role ? item->role : "");
     s_path (field, sizeof field, "%s.command", path);
     if (item->command && (!*item->command || strlen (item->command) > TF_PLAN_MAX_STR))
-        s_fail (check, field, "expected a non-empty command of at most %d bytes (or no "
-                "command, for an actor that attaches by itself)", TF_PLAN_MAX_STR);
+        s_fail (check, field,
+                "expected a non-empty command of at most %d bytes (or no "
+                "command, for an actor that attaches by itself)",
+                TF_PLAN_MAX_STR);
     s_path (field, sizeof field, "%s.knobs", path);
     s_check_free_knobs (check, item, field);
 }
@@ -449,13 +457,14 @@ s_check_unique_names (s_check_t *check)
         for (size_t other = 0; other < plan->workload_count; other++)
             clash |= plan->workloads[other].name && streq (plan->workloads[other].name, name);
         for (size_t other = 0; other < plan->expectation_count; other++)
-            clash |= plan->expectations[other].name
-                     && streq (plan->expectations[other].name, name);
+            clash |= plan->expectations[other].name && streq (plan->expectations[other].name, name);
         for (size_t other = 0; other < index; other++)
             clash |= plan->customs[other].name && streq (plan->customs[other].name, name);
         if (clash)
-            s_fail (check, path, "actor name '%s' is already taken (names must be unique; "
-                    "built-in actors are named after their kind)", name);
+            s_fail (check, path,
+                    "actor name '%s' is already taken (names must be unique; "
+                    "built-in actors are named after their kind)",
+                    name);
     }
 }
 
@@ -472,18 +481,22 @@ s_check_scalars (s_check_t *check)
         s_fail (check, "topology.network", "expected star, ring or full");
     uint64_t nodes = (uint64_t) plan->validators + plan->executors;
     if (!s_counts_bad (check) && (nodes < 1 || nodes > TF_PLAN_MAX_NODES))
-        s_fail (check, "topology", "expected between 1 and %d nodes (validators + executors), "
-                "got %" PRIu64, TF_PLAN_MAX_NODES, nodes);
+        s_fail (check, "topology",
+                "expected between 1 and %d nodes (validators + executors), "
+                "got %" PRIu64,
+                TF_PLAN_MAX_NODES, nodes);
 
     if (!s_bad (check, "wallets") && plan->wallets > TF_PLAN_MAX_WALLETS)
         s_fail (check, "wallets", "expected at most %d wallets, got %u", TF_PLAN_MAX_WALLETS,
                 plan->wallets);
     else if (!s_bad (check, "wallets") && !s_counts_bad (check) && nodes <= TF_PLAN_MAX_NODES
              && plan->wallets > 0 && nodes + plan->wallets > TF_PLAN_MAX_GENESIS_NOTES)
-        s_fail (check, "wallets", "expected at most %" PRIu64 " wallets with %" PRIu64
+        s_fail (check, "wallets",
+                "expected at most %" PRIu64 " wallets with %" PRIu64
                 " nodes (the genesis transaction holds %d notes, one per node and wallet), "
-                "got %u", nodes < TF_PLAN_MAX_GENESIS_NOTES ? TF_PLAN_MAX_GENESIS_NOTES - nodes : 0,
-                nodes, TF_PLAN_MAX_GENESIS_NOTES, plan->wallets);
+                "got %u",
+                nodes < TF_PLAN_MAX_GENESIS_NOTES ? TF_PLAN_MAX_GENESIS_NOTES - nodes : 0, nodes,
+                TF_PLAN_MAX_GENESIS_NOTES, plan->wallets);
     if (plan->wallet_amounts) {
         if (!s_bad (check, "wallets") && plan->wallet_amount_count != plan->wallets)
             s_fail (check, "wallets.amounts", "expected %u amounts (one per wallet), got %zu",
@@ -511,8 +524,10 @@ s_check_scalars (s_check_t *check)
         free (known);
     }
     if (runner && !runner->node_control && plan->node_control && !s_bad (check, "node_control"))
-        s_fail (check, "node_control", "runner '%s' cannot do node control, which chaos "
-                "workloads need (use local or compose)", runner->name);
+        s_fail (check, "node_control",
+                "runner '%s' cannot do node control, which chaos "
+                "workloads need (use local or compose)",
+                runner->name);
     if (!s_bad (check, "consensus.slot") && plan->slot_ms <= 0) {
         tf_plan_duration_format (plan->slot_ms, text, sizeof text);
         s_fail (check, "consensus.slot", "expected a duration > 0, got %s", text);
@@ -525,15 +540,17 @@ s_check_scalars (s_check_t *check)
         s_fail (check, "consensus.security_param", "expected an integer >= 1, got 0");
     if (!s_bad (check, "node.profile")
         && (!plan->node_profile || !s_valid_actor_name (plan->node_profile)))
-        s_fail (check, "node.profile", "expected a profile name of letters, digits, '.', '_' "
-                "or '-' (at most %d bytes)", TF_PLAN_MAX_NAME);
+        s_fail (check, "node.profile",
+                "expected a profile name of letters, digits, '.', '_' "
+                "or '-' (at most %d bytes)",
+                TF_PLAN_MAX_NAME);
 }
 
 //  Scalars first, then each list, then names across lists, so errors come
 //  out roughly in file order even before the loader sorts them
 int
-tf_plan_validate_marked (tf_plan_t *self, const tf_plan_marks_t *marks,
-                         tf_plan_errors_t *errors, size_t since)
+tf_plan_validate_marked (tf_plan_t *self, const tf_plan_marks_t *marks, tf_plan_errors_t *errors,
+                         size_t since)
 {
     assert (self && errors);
     s_check_t check = {self, marks, errors, since};
@@ -543,8 +560,8 @@ tf_plan_validate_marked (tf_plan_t *self, const tf_plan_marks_t *marks,
     const char *lists[] = {"workloads", "expectations", "custom"};
     for (size_t list = 0; list < sizeof counts / sizeof counts[0]; list++)
         if (counts[list] > TF_PLAN_MAX_ITEMS)
-            s_fail (&check, lists[list], "expected at most %d entries, got %zu",
-                    TF_PLAN_MAX_ITEMS, counts[list]);
+            s_fail (&check, lists[list], "expected at most %d entries, got %zu", TF_PLAN_MAX_ITEMS,
+                    counts[list]);
     for (size_t index = 0; index < self->workload_count; index++)
         s_check_item (&check, &self->workloads[index], TF_ROLE_WORKLOAD, "workloads", index);
     for (size_t index = 0; index < self->expectation_count; index++)

@@ -13,9 +13,9 @@
 #include <math.h>
 #include <msgpack.h>
 
-#define TF_WIRE_MAX_DEPTH       8       //  Deepest nesting of a valid plan is 4
-#define TF_WIRE_MAX_MAP         256     //  Most keys in any map of the plan
-#define TF_WIRE_REASON_SIZE     160     //  Why a plan was rejected
+#define TF_WIRE_MAX_DEPTH   8   //  Deepest nesting of a valid plan is 4
+#define TF_WIRE_MAX_MAP     256 //  Most keys in any map of the plan
+#define TF_WIRE_REASON_SIZE 160 //  Why a plan was rejected
 
 //  ---------------------------------------------------------------------------
 //  Encoding
@@ -205,71 +205,81 @@ s_scan (const uint8_t *data, size_t size, size_t *offset, int depth)
         return -1;
     uint8_t byte = data[(*offset)++];
     uint64_t length = 0;
-    uint64_t children = 0;              //  Objects nested in an array or map
+    uint64_t children = 0; //  Objects nested in an array or map
     if (byte <= 0x7f || byte >= 0xe0 || byte == 0xc0 || byte == 0xc2 || byte == 0xc3)
-        return 0;                       //  Fixints, nil, false, true
+        return 0; //  Fixints, nil, false, true
     if ((byte & 0xe0) == 0xa0)
-        return s_scan_skip (size, offset, byte & 0x1f);             //  fixstr
+        return s_scan_skip (size, offset, byte & 0x1f); //  fixstr
     if ((byte & 0xf0) == 0x90)
-        children = byte & 0x0f;                                     //  fixarray
+        children = byte & 0x0f; //  fixarray
     else if ((byte & 0xf0) == 0x80)
-        children = 2 * (uint64_t) (byte & 0x0f);                    //  fixmap
+        children = 2 * (uint64_t) (byte & 0x0f); //  fixmap
     else
         switch (byte) {
-            case 0xc4: case 0xd9:                                   //  bin8, str8
+            case 0xc4:
+            case 0xd9: //  bin8, str8
                 return s_scan_length (data, size, offset, 1, &length)
                        || s_scan_skip (size, offset, length);
-            case 0xc5: case 0xda:                                   //  bin16, str16
+            case 0xc5:
+            case 0xda: //  bin16, str16
                 return s_scan_length (data, size, offset, 2, &length)
                        || s_scan_skip (size, offset, length);
-            case 0xc6: case 0xdb:                                   //  bin32, str32
+            case 0xc6:
+            case 0xdb: //  bin32, str32
                 return s_scan_length (data, size, offset, 4, &length)
                        || s_scan_skip (size, offset, length);
-            case 0xc7:                                              //  ext8
+            case 0xc7: //  ext8
                 return s_scan_length (data, size, offset, 1, &length)
                        || s_scan_skip (size, offset, length + 1);
-            case 0xc8:                                              //  ext16
+            case 0xc8: //  ext16
                 return s_scan_length (data, size, offset, 2, &length)
                        || s_scan_skip (size, offset, length + 1);
-            case 0xc9:                                              //  ext32
+            case 0xc9: //  ext32
                 return s_scan_length (data, size, offset, 4, &length)
                        || s_scan_skip (size, offset, length + 1);
-            case 0xcc: case 0xd0:                                   //  uint8, int8
+            case 0xcc:
+            case 0xd0: //  uint8, int8
                 return s_scan_skip (size, offset, 1);
-            case 0xcd: case 0xd1: case 0xd4:                        //  16-bit, fixext1
+            case 0xcd:
+            case 0xd1:
+            case 0xd4: //  16-bit, fixext1
                 return s_scan_skip (size, offset, 2);
-            case 0xd5:                                              //  fixext2
+            case 0xd5: //  fixext2
                 return s_scan_skip (size, offset, 3);
-            case 0xca: case 0xce: case 0xd2:                        //  32-bit
+            case 0xca:
+            case 0xce:
+            case 0xd2: //  32-bit
                 return s_scan_skip (size, offset, 4);
-            case 0xd6:                                              //  fixext4
+            case 0xd6: //  fixext4
                 return s_scan_skip (size, offset, 5);
-            case 0xcb: case 0xcf: case 0xd3:                        //  64-bit
+            case 0xcb:
+            case 0xcf:
+            case 0xd3: //  64-bit
                 return s_scan_skip (size, offset, 8);
-            case 0xd7:                                              //  fixext8
+            case 0xd7: //  fixext8
                 return s_scan_skip (size, offset, 9);
-            case 0xd8:                                              //  fixext16
+            case 0xd8: //  fixext16
                 return s_scan_skip (size, offset, 17);
-            case 0xdc:                                              //  array16
+            case 0xdc: //  array16
                 if (s_scan_length (data, size, offset, 2, &children))
                     return -1;
                 break;
-            case 0xdd:                                              //  array32
+            case 0xdd: //  array32
                 if (s_scan_length (data, size, offset, 4, &children))
                     return -1;
                 break;
-            case 0xde:                                              //  map16
+            case 0xde: //  map16
                 if (s_scan_length (data, size, offset, 2, &children))
                     return -1;
                 children *= 2;
                 break;
-            case 0xdf:                                              //  map32
+            case 0xdf: //  map32
                 if (s_scan_length (data, size, offset, 4, &children))
                     return -1;
                 children *= 2;
                 break;
             default:
-                return -1;                                          //  0xc1: never used
+                return -1; //  0xc1: never used
         }
     //  Each child takes at least one byte: a count beyond what is left is a lie
     if (children > size - *offset)
@@ -284,7 +294,7 @@ s_scan (const uint8_t *data, size_t size, size_t *offset, int depth)
 //  Decoding
 
 typedef struct {
-    char reason[TF_WIRE_REASON_SIZE];   //  First problem found
+    char reason[TF_WIRE_REASON_SIZE]; //  First problem found
 } s_decoder_t;
 
 static int s_reject (s_decoder_t *self, const char *format, ...)
@@ -523,8 +533,7 @@ s_read_items (s_decoder_t *self, const msgpack_object *object, const char *what,
     if (!object)
         return -1;
     if (object->type != MSGPACK_OBJECT_ARRAY || object->via.array.size > TF_PLAN_MAX_ITEMS)
-        return s_reject (self, "%s: expected a list of at most %d items", what,
-                         TF_PLAN_MAX_ITEMS);
+        return s_reject (self, "%s: expected a list of at most %d items", what, TF_PLAN_MAX_ITEMS);
     for (uint32_t index = 0; index < object->via.array.size; index++) {
         const msgpack_object *entry = &object->via.array.ptr[index];
         if (s_check_map (self, entry, what, TF_WIRE_MAX_MAP))
@@ -548,8 +557,7 @@ s_read_customs (s_decoder_t *self, const msgpack_object *object, tf_plan_t *plan
     if (!object)
         return -1;
     if (object->type != MSGPACK_OBJECT_ARRAY || object->via.array.size > TF_PLAN_MAX_ITEMS)
-        return s_reject (self, "%s: expected a list of at most %d items", what,
-                         TF_PLAN_MAX_ITEMS);
+        return s_reject (self, "%s: expected a list of at most %d items", what, TF_PLAN_MAX_ITEMS);
     for (uint32_t index = 0; index < object->via.array.size; index++) {
         const msgpack_object *entry = &object->via.array.ptr[index];
         if (s_check_map (self, entry, what, TF_WIRE_MAX_MAP))
@@ -641,8 +649,8 @@ s_read_plan (s_decoder_t *self, const msgpack_object *root, tf_plan_t *plan)
                        &plan->duration_ms)
         || s_read_u64 (self, s_require (self, run, "run", "seed"), "run.seed", UINT64_MAX,
                        &plan->seed)
-        || s_read_str (self, s_require (self, run, "run", "runner"), "run.runner",
-                       TF_PLAN_MAX_NAME, &plan->runner))
+        || s_read_str (self, s_require (self, run, "run", "runner"), "run.runner", TF_PLAN_MAX_NAME,
+                       &plan->runner))
         return -1;
 
     const msgpack_object *consensus = s_require (self, root, "plan", "consensus");

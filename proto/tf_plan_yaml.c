@@ -12,15 +12,15 @@
 #include <errno.h>
 #include <yaml.h>
 
-#define TF_PLAN_MAX_FILE        (1u << 20)  //  Largest scenario file read, bytes
-#define TF_YAML_TEXT_SIZE       64          //  Longest value quoted back in an error
+#define TF_PLAN_MAX_FILE  (1u << 20) //  Largest scenario file read, bytes
+#define TF_YAML_TEXT_SIZE 64         //  Longest value quoted back in an error
 
 typedef struct {
-    yaml_document_t *document;          //  Being walked, not owned
-    const char *file;                   //  Name used in errors
-    tf_plan_t *plan;                    //  Being filled, not owned
-    tf_plan_marks_t marks;              //  Where each key path sits
-    tf_plan_errors_t *errors;           //  Not owned
+    yaml_document_t *document; //  Being walked, not owned
+    const char *file;          //  Name used in errors
+    tf_plan_t *plan;           //  Being filled, not owned
+    tf_plan_marks_t marks;     //  Where each key path sits
+    tf_plan_errors_t *errors;  //  Not owned
 } s_loader_t;
 
 static void s_path (char *out, size_t size, const char *format, ...)
@@ -150,8 +150,8 @@ s_check_map (s_loader_t *self, const yaml_node_t *node, const char *path,
         char key_path[TF_PLAN_PATH_SIZE];
         s_path (key_path, sizeof key_path, "%s%s%s", path, *path ? "." : "", text);
         bool duplicate = false;
-        for (yaml_node_pair_t *before = node->data.mapping.pairs.start;
-             before < pair && !duplicate; before++) {
+        for (yaml_node_pair_t *before = node->data.mapping.pairs.start; before < pair && !duplicate;
+             before++) {
             const char *other = s_text (s_node (self, before->key));
             duplicate = other && streq (other, text);
             if (duplicate)
@@ -178,8 +178,7 @@ s_check_map (s_loader_t *self, const yaml_node_t *node, const char *path,
 //  Typed values. Numbers and booleans must be plain (unquoted) scalars.
 
 static int
-s_get_u64 (s_loader_t *self, const yaml_node_t *node, const char *path, uint64_t max,
-           uint64_t *out)
+s_get_u64 (s_loader_t *self, const yaml_node_t *node, const char *path, uint64_t max, uint64_t *out)
 {
     char got[TF_YAML_TEXT_SIZE + 8];
     const char *text = s_text (node);
@@ -252,8 +251,7 @@ s_get_duration (s_loader_t *self, const yaml_node_t *node, const char *path, int
 
 //  A non-empty string of at most max bytes; caller owns *out
 static int
-s_get_string (s_loader_t *self, const yaml_node_t *node, const char *path, size_t max,
-              char **out)
+s_get_string (s_loader_t *self, const yaml_node_t *node, const char *path, size_t max, char **out)
 {
     char got[TF_YAML_TEXT_SIZE + 8];
     const char *text = s_text (node);
@@ -286,12 +284,14 @@ s_load_knob (s_loader_t *self, tf_plan_item_t *item, const tf_catalog_knob_t *en
         bool quoted_ok = entry->type == TF_KNOB_STR;
         if ((!quoted_ok && !s_plain (node)) || tf_plan_knob_parse (&parsed, entry->type, text)) {
             if (entry->type == TF_KNOB_DURATION)
-                s_error (self, node, path, "expected a duration such as 500ms, 60s, 2m or 1h, "
-                         "got %s", s_describe (node, got, sizeof got));
+                s_error (self, node, path,
+                         "expected a duration such as 500ms, 60s, 2m or 1h, "
+                         "got %s",
+                         s_describe (node, got, sizeof got));
             else
                 s_error (self, node, path, "expected %s %s, got %s",
-                         entry->type == TF_KNOB_INT ? "an" : "a",
-                         tf_catalog_type_str (entry->type), s_describe (node, got, sizeof got));
+                         entry->type == TF_KNOB_INT ? "an" : "a", tf_catalog_type_str (entry->type),
+                         s_describe (node, got, sizeof got));
             return;
         }
     }
@@ -324,12 +324,12 @@ s_load_knobs (s_loader_t *self, tf_plan_item_t *item, const tf_catalog_kind_t *k
         yaml_node_t *key = s_node (self, pair->key);
         const char *text = s_text (key);
         if (!text || tf_plan_item_knob (item, text))
-            continue;                   //  Reported by s_check_map
+            continue; //  Reported by s_check_map
         char knob_path[TF_PLAN_PATH_SIZE];
         s_path (knob_path, sizeof knob_path, "%s.%s", path, text);
         const tf_catalog_knob_t *entry = kind ? tf_catalog_knob (kind, text) : NULL;
         if (kind && !entry)
-            s_mark (self, knob_path, key);  //  The validator rejects it: point at the key
+            s_mark (self, knob_path, key); //  The validator rejects it: point at the key
         s_load_knob (self, item, entry, text, s_node (self, pair->value), knob_path);
     }
 }
@@ -441,8 +441,10 @@ s_load_entry (s_loader_t *self, const yaml_node_t *node, const char *list, size_
         knobs = s_node (self, node->data.mapping.pairs.start->value);
     }
     if (!kind || !*kind) {
-        s_error (self, node, path, "expected one kind per entry, such as `- transactions: "
-                 "{rate: 1}`, got %s", s_describe (node, got, sizeof got));
+        s_error (self, node, path,
+                 "expected one kind per entry, such as `- transactions: "
+                 "{rate: 1}`, got %s",
+                 s_describe (node, got, sizeof got));
         return;
     }
     tf_plan_item_t *item = tf_plan_item_append (items_p, count_p);
@@ -458,8 +460,8 @@ s_load_entry (s_loader_t *self, const yaml_node_t *node, const char *list, size_
 
 //  A list of workloads or expectations (or nothing)
 static void
-s_load_list (s_loader_t *self, const yaml_node_t *node, const char *list,
-             tf_plan_item_t **items_p, size_t *count_p)
+s_load_list (s_loader_t *self, const yaml_node_t *node, const char *list, tf_plan_item_t **items_p,
+             size_t *count_p)
 {
     char got[TF_YAML_TEXT_SIZE + 8];
     if (s_null (node))
@@ -577,9 +579,9 @@ s_load_node (s_loader_t *self, const yaml_node_t *node)
 static void
 s_load_root (s_loader_t *self, const yaml_node_t *root)
 {
-    static const char *const keys[] = {"name",   "topology",  "wallets",      "workloads",
-                                       "expectations", "custom", "run", "consensus",
-                                       "node_control", "node", NULL};
+    static const char *const keys[] = {"name",         "topology", "wallets", "workloads",
+                                       "expectations", "custom",   "run",     "consensus",
+                                       "node_control", "node",     NULL};
     tf_plan_t *plan = self->plan;
     if (!s_check_map (self, root, "", keys))
         return;
@@ -645,7 +647,7 @@ tf_plan_load_string (const char *yaml, const char *name, tf_plan_errors_t *error
     yaml_document_t document;
     bool have_document = false;
     if (!yaml_parser_initialize (&parser))
-        abort ();                           //  libyaml fails here only out of memory
+        abort (); //  libyaml fails here only out of memory
     yaml_parser_set_input_string (&parser, (const unsigned char *) yaml, strlen (yaml));
     if (!yaml_parser_load (&parser, &document)) {
         s_syntax_error (&self, &parser);
@@ -655,7 +657,8 @@ tf_plan_load_string (const char *yaml, const char *name, tf_plan_errors_t *error
     self.document = &document;
     yaml_node_t *root = yaml_document_get_root_node (&document);
     if (!root) {
-        tf_plan_errors_add (errors, file, 0, 0, "", "empty scenario: expected a mapping with "
+        tf_plan_errors_add (errors, file, 0, 0, "",
+                            "empty scenario: expected a mapping with "
                             "topology, workloads, expectations and run");
         goto out;
     }

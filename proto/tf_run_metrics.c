@@ -28,8 +28,8 @@ tf_run_metrics (const tf_plan_t *plan)
         metrics.duration_ms = minimum;
         metrics.clamped = true;
     }
-    metrics.expected_blocks = (uint64_t) ceil ((double) metrics.duration_ms
-                                               / (double) metrics.block_interval_ms);
+    metrics.expected_blocks =
+        (uint64_t) ceil ((double) metrics.duration_ms / (double) metrics.block_interval_ms);
     int64_t blocks = tf_run_metrics_chaos (plan) ? TF_COOLDOWN_BLOCKS_CHAOS : TF_COOLDOWN_BLOCKS;
     metrics.cooldown_ms = blocks * metrics.block_interval_ms;
     return metrics;

@@ -11,21 +11,21 @@
 
 #include "tf_plan.h"
 
-#define TF_RUN_MIN_BLOCKS           2       //  Runs are clamped to at least this many
-#define TF_COOLDOWN_BLOCKS          5       //  Cooldown after an ordinary run
-#define TF_SEEDS_SLOT_MS            2000    //  The seeds' default slot
-#define TF_SEEDS_CHAOS_COOLDOWN_MS  30000   //  The seeds' minimum cooldown after chaos
+#define TF_RUN_MIN_BLOCKS          2     //  Runs are clamped to at least this many
+#define TF_COOLDOWN_BLOCKS         5     //  Cooldown after an ordinary run
+#define TF_SEEDS_SLOT_MS           2000  //  The seeds' default slot
+#define TF_SEEDS_CHAOS_COOLDOWN_MS 30000 //  The seeds' minimum cooldown after chaos
 //  After chaos: the seeds' 30 s in blocks at their 2 s slots. A block
 //  interval is never shorter than a slot (f <= 1), so at the seeds' timing
 //  this is at least 30 s; with faster slots it shrinks with the protocol.
-#define TF_COOLDOWN_BLOCKS_CHAOS    (TF_SEEDS_CHAOS_COOLDOWN_MS / TF_SEEDS_SLOT_MS)
+#define TF_COOLDOWN_BLOCKS_CHAOS (TF_SEEDS_CHAOS_COOLDOWN_MS / TF_SEEDS_SLOT_MS)
 
 typedef struct {
-    int64_t block_interval_ms;              //  slot / f: mean time between blocks
-    int64_t duration_ms;                    //  Execute phase, after clamping
-    uint64_t expected_blocks;               //  ceil (duration / block interval)
-    int64_t cooldown_ms;                    //  Cooldown phase
-    bool clamped;                           //  duration was raised to the minimum
+    int64_t block_interval_ms; //  slot / f: mean time between blocks
+    int64_t duration_ms;       //  Execute phase, after clamping
+    uint64_t expected_blocks;  //  ceil (duration / block interval)
+    int64_t cooldown_ms;       //  Cooldown phase
+    bool clamped;              //  duration was raised to the minimum
 } tf_run_metrics_t;
 
 //  Compute the run metrics of a plan.

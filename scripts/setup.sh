@@ -3,7 +3,7 @@
 #
 #  Usage: scripts/setup.sh [--no-build] [--test-deps] [BUILD_DIR] [-- extra cmake options]
 #  --test-deps also installs what only the test suite uses (headless chromium, XML
-#  checker, Python ZeroMQ and msgpack for the example actor).
+#  checker, Python ZeroMQ and msgpack for the example actor, clang-format).
 #  Environment: TF_SANITIZER (none|address,undefined|...), TF_WERROR (ON|OFF),
 #               CMAKE_BUILD_TYPE (Debug|Release).
 set -euo pipefail
@@ -30,7 +30,7 @@ packages=(build-essential cmake pkg-config clang
           libczmq-dev libzmq3-dev libmsgpack-dev libcurl4-openssl-dev libcmocka-dev
           libyaml-dev libjansson-dev libmicrohttpd-dev libsodium-dev
           wrk python3 iproute2 procps)
-[ $test_deps -eq 0 ] || packages+=(chromium libxml2-utils python3-zmq python3-msgpack)
+[ $test_deps -eq 0 ] || packages+=(chromium libxml2-utils python3-zmq python3-msgpack clang-format)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -11,65 +11,65 @@
 #include "tf_recording_summary.h"
 #include "tf_run_metrics.h"
 
-#define TF_COORD_MAX_ACTORS     (3 * TF_PLAN_MAX_ITEMS + 2)
-#define TF_COORD_DONE_REPEATS   3           //  Heartbeats spent repeating "done"
-#define TF_COORD_SLOW_FACTOR    2           //  SLOW_TEST_ENV multiplies timeouts
-#define TF_COORD_MAX_REASON     1024        //  Longest abort reason kept
+#define TF_COORD_MAX_ACTORS   (3 * TF_PLAN_MAX_ITEMS + 2)
+#define TF_COORD_DONE_REPEATS 3    //  Heartbeats spent repeating "done"
+#define TF_COORD_SLOW_FACTOR  2    //  SLOW_TEST_ENV multiplies timeouts
+#define TF_COORD_MAX_REASON   1024 //  Longest abort reason kept
 
 typedef struct {
-    char *name;                             //  Actor name from the plan
-    char *role;                             //  deployer|scanner|workload|expectation
-    bool registered;                        //  Said hello and was welcomed
-    bool lost;                              //  Heartbeat lost or failed: no longer awaited
-    zframe_t *routing_id;                   //  Its DEALER, as the ROUTER sees it
-    int64_t last_seen;                      //  zclock_mono of its last message
-    uint64_t pid;                           //  From its hello
-    uint64_t acked_seq;                     //  Last phase sequence it acknowledged
-    bool has_result;                        //  Expectations: result received
+    char *name;           //  Actor name from the plan
+    char *role;           //  deployer|scanner|workload|expectation
+    bool registered;      //  Said hello and was welcomed
+    bool lost;            //  Heartbeat lost or failed: no longer awaited
+    zframe_t *routing_id; //  Its DEALER, as the ROUTER sees it
+    int64_t last_seen;    //  zclock_mono of its last message
+    uint64_t pid;         //  From its hello
+    uint64_t acked_seq;   //  Last phase sequence it acknowledged
+    bool has_result;      //  Expectations: result received
 } s_actor_t;
 
 struct _tf_coord_t {
-    char *run_dir;                          //  Where report.json goes
-    char *run_id;                           //  Unique id of this run
-    int64_t heartbeat_ms;                   //  Phase re-broadcast interval
-    int64_t timeout_ms;                     //  Actor silence that means death
-    int64_t register_ms;                    //  Registration deadline
-    int64_t slow_factor;                    //  1, or 2 under SLOW_TEST_ENV
-    bool replay;                            //  tf replay: the recording stands in for time
+    char *run_dir;        //  Where report.json goes
+    char *run_id;         //  Unique id of this run
+    int64_t heartbeat_ms; //  Phase re-broadcast interval
+    int64_t timeout_ms;   //  Actor silence that means death
+    int64_t register_ms;  //  Registration deadline
+    int64_t slow_factor;  //  1, or 2 under SLOW_TEST_ENV
+    bool replay;          //  tf replay: the recording stands in for time
     bool verbose;
 
-    tf_plan_t *plan;                        //  The plan, decoded
-    uint8_t *plan_bytes;                    //  The plan as sent to actors
+    tf_plan_t *plan;     //  The plan, decoded
+    uint8_t *plan_bytes; //  The plan as sent to actors
     size_t plan_size;
-    tf_run_metrics_t metrics;               //  Duration, cooldown in protocol time
+    tf_run_metrics_t metrics; //  Duration, cooldown in protocol time
 
-    zsock_t *control;                       //  PUB: phases, events, abort
-    zsock_t *service;                       //  ROUTER: actors' requests
-    zsock_t *feed;                          //  SUB to the block feed, for the recording
+    zsock_t *control; //  PUB: phases, events, abort
+    zsock_t *service; //  ROUTER: actors' requests
+    zsock_t *feed;    //  SUB to the block feed, for the recording
     zloop_t *loop;
-    tf_recording_t *recording;              //  Everything on control and feed
+    tf_recording_t *recording; //  Everything on control and feed
 
-    s_actor_t actors[TF_COORD_MAX_ACTORS];  //  Every actor the plan needs
+    s_actor_t actors[TF_COORD_MAX_ACTORS]; //  Every actor the plan needs
     size_t actor_count;
-    s_actor_t *deployer;                    //  Points into actors[]
+    s_actor_t *deployer; //  Points into actors[]
 
-    tf_phase_t phase;                       //  Current phase
-    uint64_t seq;                           //  Its sequence number
-    int64_t run_started;                    //  zclock_mono at start
-    int64_t phase_started;                  //  zclock_mono when the phase began
-    int64_t last_broadcast;                 //  zclock_mono of the last phase broadcast
-    int done_repeats;                       //  Broadcasts of "done" so far
+    tf_phase_t phase;       //  Current phase
+    uint64_t seq;           //  Its sequence number
+    int64_t run_started;    //  zclock_mono at start
+    int64_t phase_started;  //  zclock_mono when the phase began
+    int64_t last_broadcast; //  zclock_mono of the last phase broadcast
+    int done_repeats;       //  Broadcasts of "done" so far
     bool aborted;
-    bool finished;                          //  Loop may end
+    bool finished; //  Loop may end
 
-    tf_run_nodes_t nodes;                   //  From the deployer
+    tf_run_nodes_t nodes; //  From the deployer
     bool have_nodes;
     tf_report_t *report;
-    zhash_t *controls;                      //  "requester/req_id" -> "action node", in flight
-    int signals_handled;                    //  Of s_signals, those acted upon
+    zhash_t *controls;   //  "requester/req_id" -> "action node", in flight
+    int signals_handled; //  Of s_signals, those acted upon
 };
 
-static volatile sig_atomic_t s_signals;     //  SIGINT/SIGTERM received
+static volatile sig_atomic_t s_signals; //  SIGINT/SIGTERM received
 
 static void
 s_on_signal (int signal_number)
@@ -129,7 +129,7 @@ s_summarize_replay (tf_coord_t *self)
         return;
     tf_recording_summary_t summary;
     if (tf_recording_summarize (recording, &summary))
-        return;                             //  The replayer fails the run on it
+        return; //  The replayer fails the run on it
     tf_report_replay (self->report, recording, &summary);
     char text[TF_RECORDING_SUMMARY_TEXT];
     zsys_info ("coord: replay %s", tf_recording_summary_text (&summary, text, sizeof text));
@@ -171,7 +171,7 @@ tf_coord_new (const tf_coord_config_t *config)
     assert (self->control && self->service && self->loop);
     zsock_set_linger (self->control, 0);
     zsock_set_linger (self->service, 0);
-    zsock_set_sndhwm (self->control, 0);    //  Never drop a phase or an event
+    zsock_set_sndhwm (self->control, 0); //  Never drop a phase or an event
     if (zsock_bind (self->control, "%s", config->control_ep) < 0) {
         zsys_error ("coord: cannot bind control endpoint=%s error=\"%s\"", config->control_ep,
                     zmq_strerror (zmq_errno ()));
@@ -190,7 +190,7 @@ tf_coord_new (const tf_coord_config_t *config)
     if (config->feed_ep) {
         self->feed = zsock_new (ZMQ_SUB);
         assert (self->feed);
-        zsock_set_rcvhwm (self->feed, 0);   //  The recording keeps every record
+        zsock_set_rcvhwm (self->feed, 0); //  The recording keeps every record
         zsock_set_subscribe (self->feed, "");
         if (zsock_connect (self->feed, "%s", config->feed_ep)) {
             zsys_error ("coord: cannot connect feed endpoint=%s", config->feed_ep);
@@ -285,7 +285,7 @@ s_awaited (tf_coord_t *self, const s_actor_t *actor)
     if (self->phase == TF_PHASE_REGISTER)
         return !actor->registered;
     if (self->phase == TF_PHASE_DONE)
-        return false;                       //  The end: nothing to acknowledge
+        return false; //  The end: nothing to acknowledge
     return actor->registered && !actor->lost && actor->acked_seq != self->seq;
 }
 
@@ -293,7 +293,7 @@ static int64_t
 s_phase_min_ms (tf_coord_t *self)
 {
     if (self->replay)
-        return 0;                           //  The recording plays back at once
+        return 0; //  The recording plays back at once
     if (self->phase == TF_PHASE_EXECUTE)
         return self->metrics.duration_ms;
     if (self->phase == TF_PHASE_COOLDOWN)
@@ -354,7 +354,7 @@ s_abort (tf_coord_t *self, s_actor_t *actor, const char *format, ...)
     vsnprintf (reason, sizeof reason, format, args);
     va_end (args);
     if (actor)
-        actor->lost = true;                 //  Not awaited any more
+        actor->lost = true; //  Not awaited any more
     if (self->phase == TF_PHASE_DONE)
         return;
     zsys_error ("coord: abort phase=%s actor=%s reason=\"%s\"", tf_phase_name (self->phase),
@@ -414,7 +414,7 @@ s_on_tick (zloop_t *loop, int timer_id, void *arg)
 {
     tf_coord_t *self = (tf_coord_t *) arg;
     if (s_signals > self->signals_handled)
-        return -1;                          //  A signal that came outside the poll: act on it
+        return -1; //  A signal that came outside the poll: act on it
     int64_t now = zclock_mono ();
     if (self->phase == TF_PHASE_DONE) {
         if (now - self->last_broadcast >= self->heartbeat_ms) {
@@ -540,7 +540,7 @@ s_on_nodes (tf_coord_t *self, s_actor_t *actor, tf_msg_t *msg)
         return;
     }
     tf_msg_body_free (TF_MSG_run_nodes, &self->nodes);
-    self->nodes = msg->run_nodes;           //  Take the list over from the message
+    self->nodes = msg->run_nodes; //  Take the list over from the message
     memset (&msg->run_nodes, 0, sizeof msg->run_nodes);
     free (self->nodes.run_id);
     self->nodes.run_id = strdup (self->run_id);
@@ -558,10 +558,10 @@ static void
 s_on_result (tf_coord_t *self, s_actor_t *actor, tf_expect_result_t *result)
 {
     if (actor->has_result)
-        return;                             //  One verdict per expectation
+        return; //  One verdict per expectation
     actor->has_result = true;
     free (result->name);
-    result->name = strdup (actor->name);    //  An actor speaks only for itself
+    result->name = strdup (actor->name); //  An actor speaks only for itself
     tf_report_result (self->report, result);
     s_publish (self, TF_MSG_expect_result, result); //  Into the recording, for replays
     zsys_info ("coord: result name=%s passed=%s", actor->name, result->passed ? "yes" : "no");
@@ -573,8 +573,8 @@ s_on_node_control (tf_coord_t *self, s_actor_t *actor, tf_node_control_t *reques
 {
     free (request->requester);
     request->requester = strdup (actor->name);
-    char *detail = zsys_sprintf ("%s requested by %s (%s)", request->action, actor->name,
-                                 request->req_id);
+    char *detail =
+        zsys_sprintf ("%s requested by %s (%s)", request->action, actor->name, request->req_id);
     s_event (self, "node.control", actor->name, request->node, detail);
     zstr_free (&detail);
     const char *refusal = NULL;
@@ -607,15 +607,14 @@ s_on_node_control_reply (tf_coord_t *self, s_actor_t *actor, tf_node_control_rep
     if (actor != self->deployer)
         return;
     s_actor_t *requester = reply->requester ? s_actor_by_name (self, reply->requester) : NULL;
-    char *key = zsys_sprintf ("%s/%s", reply->requester ? reply->requester : "",
-                              reply->req_id);
+    char *key = zsys_sprintf ("%s/%s", reply->requester ? reply->requester : "", reply->req_id);
     const char *what = (const char *) zhash_lookup (self->controls, key);
     const char *node = what && strchr (what, ' ') ? strchr (what, ' ') + 1 : NULL;
-    char *detail = zsys_sprintf ("%s %s%s", what ? what : reply->req_id,
-                                 reply->ok ? "ok" : "failed: ",
-                                 reply->ok ? "" : (reply->error ? reply->error : "?"));
-    s_event (self, reply->ok ? "node.control.done" : "node.control.failed",
-             reply->requester, node, detail);
+    char *detail = zsys_sprintf (
+        "%s %s%s", what ? what : reply->req_id,
+        reply->ok ? "ok" : "failed: ", reply->ok ? "" : (reply->error ? reply->error : "?"));
+    s_event (self, reply->ok ? "node.control.done" : "node.control.failed", reply->requester, node,
+             detail);
     zstr_free (&detail);
     zhash_delete (self->controls, key);
     zstr_free (&key);
@@ -726,7 +725,7 @@ tf_coord_run (tf_coord_t *self)
             if (!self->aborted)
                 s_abort (self, NULL, "interrupted by signal");
             else if (self->signals_handled > 1 && self->phase != TF_PHASE_DONE)
-                s_enter (self, TF_PHASE_DONE);  //  Second signal: stop waiting for cleanup
+                s_enter (self, TF_PHASE_DONE); //  Second signal: stop waiting for cleanup
         }
     }
     tf_verdict_t verdict = tf_report_verdict (self->report);

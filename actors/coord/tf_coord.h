@@ -26,25 +26,25 @@
 #include "tf_plan.h"
 #include "tf_report.h"
 
-#define TF_COORD_HEARTBEAT_MS       250     //  Phase re-broadcast and heartbeat interval
-#define TF_COORD_TIMEOUT_MS         5000    //  Actor silence that means it is gone
-#define TF_COORD_REGISTER_MS        30000   //  Every actor must say hello within this
-#define TF_COORD_DEPLOY_MS          300000  //  Deploy deadline (the deployer has its own)
-#define TF_COORD_PHASE_MS           60000   //  Deadline of capture, evaluate, cleanup acks
-#define TF_COORD_TICK_MS            50      //  Resolution of phase timers
+#define TF_COORD_HEARTBEAT_MS 250    //  Phase re-broadcast and heartbeat interval
+#define TF_COORD_TIMEOUT_MS   5000   //  Actor silence that means it is gone
+#define TF_COORD_REGISTER_MS  30000  //  Every actor must say hello within this
+#define TF_COORD_DEPLOY_MS    300000 //  Deploy deadline (the deployer has its own)
+#define TF_COORD_PHASE_MS     60000  //  Deadline of capture, evaluate, cleanup acks
+#define TF_COORD_TICK_MS      50     //  Resolution of phase timers
 
 typedef struct _tf_coord_t tf_coord_t;
 
 typedef struct {
-    const char *run_dir;                    //  Where report.json goes
-    const char *run_id;                     //  Unique id of this run
-    const char *plan_path;                  //  plan.msgpack written by tf
-    const char *control_ep;                 //  Bind endpoint of the control PUB
-    const char *service_ep;                 //  Bind endpoint of the service ROUTER
-    const char *feed_ep;                    //  Scanner's feed, recorded; NULL for none
-    int64_t heartbeat_ms;                   //  0: TF_COORD_HEARTBEAT_MS
-    int64_t timeout_ms;                     //  0: TF_COORD_TIMEOUT_MS (x2 if SLOW_TEST_ENV)
-    int64_t register_ms;                    //  0: TF_COORD_REGISTER_MS (x2 if SLOW_TEST_ENV)
+    const char *run_dir;    //  Where report.json goes
+    const char *run_id;     //  Unique id of this run
+    const char *plan_path;  //  plan.msgpack written by tf
+    const char *control_ep; //  Bind endpoint of the control PUB
+    const char *service_ep; //  Bind endpoint of the service ROUTER
+    const char *feed_ep;    //  Scanner's feed, recorded; NULL for none
+    int64_t heartbeat_ms;   //  0: TF_COORD_HEARTBEAT_MS
+    int64_t timeout_ms;     //  0: TF_COORD_TIMEOUT_MS (x2 if SLOW_TEST_ENV)
+    int64_t register_ms;    //  0: TF_COORD_REGISTER_MS (x2 if SLOW_TEST_ENV)
     bool verbose;
 } tf_coord_config_t;
 

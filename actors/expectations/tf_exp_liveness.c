@@ -11,8 +11,8 @@ typedef struct {
     char tip[TF_NODE_ID_SIZE];
     char lib[TF_NODE_ID_SIZE];
     bool up;
-    uint64_t at_ms;                         //  Unix ms of the sample
-    uint64_t last_up_ms;                    //  Unix ms of the last sample that answered
+    uint64_t at_ms;      //  Unix ms of the sample
+    uint64_t last_up_ms; //  Unix ms of the last sample that answered
 } s_sample_t;
 
 //  A block the feed published
@@ -22,15 +22,15 @@ typedef struct {
 } s_block_t;
 
 struct _tf_exp_liveness_t {
-    tf_actor_t *actor;                      //  Runtime
-    double tolerance;                       //  Knobs
+    tf_actor_t *actor; //  Runtime
+    double tolerance;  //  Knobs
     uint64_t minimum;
     bool agreement;
-    bool replay;                            //  tf replay: no nodes, judge the record
-    uint64_t expected_blocks;               //  From the run metrics
-    zhashx_t *samples;                      //  node name -> s_sample_t (owned)
-    zhashx_t *blocks;                       //  block id -> s_block_t (owned), from the feed
-    zactor_t *probe;                        //  Running at evaluate, or NULL
+    bool replay;              //  tf replay: no nodes, judge the record
+    uint64_t expected_blocks; //  From the run metrics
+    zhashx_t *samples;        //  node name -> s_sample_t (owned)
+    zhashx_t *blocks;         //  block id -> s_block_t (owned), from the feed
+    zactor_t *probe;          //  Running at evaluate, or NULL
 };
 
 static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);
@@ -248,7 +248,7 @@ s_observe_recorded_feed (tf_exp_liveness_t *self, tf_actor_t *actor)
         node->validator = streq (info->role, "validator");
         const s_sample_t *sample = (const s_sample_t *) zhashx_lookup (self->samples, info->name);
         if (!sample || !sample->up)
-            continue;                       //  Unreachable when the recording ends
+            continue; //  Unreachable when the recording ends
         node->source = TF_EXP_SOURCE_FEED;
         node->height = sample->height;
         snprintf (node->tip, sizeof node->tip, "%s", sample->tip);
@@ -297,8 +297,8 @@ s_start_probe (tf_exp_liveness_t *self, tf_actor_t *actor)
                                                    .api_url = node->api_url,
                                                    .validator = streq (node->role, "validator")};
     }
-    tf_exp_probe_args_t args = {.nodes = probe_nodes, .node_count = count,
-                                .agreement = self->agreement};
+    tf_exp_probe_args_t args = {
+        .nodes = probe_nodes, .node_count = count, .agreement = self->agreement};
     self->probe = tf_exp_liveness_probe_new (&args);
     free (probe_nodes);
     if (!self->probe)

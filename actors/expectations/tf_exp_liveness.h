@@ -20,8 +20,8 @@
 
 #include "tf_actor.h"
 
-#define TF_EXP_LIVENESS_KIND        "consensus_liveness"
-#define TF_EXP_LIVENESS_FEED_FRESH_MS 2000  //  A tip sample older than this is stale
+#define TF_EXP_LIVENESS_KIND          "consensus_liveness"
+#define TF_EXP_LIVENESS_FEED_FRESH_MS 2000 //  A tip sample older than this is stale
 
 typedef struct _tf_exp_liveness_t tf_exp_liveness_t;
 

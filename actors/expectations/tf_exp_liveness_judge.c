@@ -117,11 +117,12 @@ tf_exp_liveness_verdict_free (tf_exp_liveness_verdict_t *verdict)
 static const char *
 s_source_name (tf_exp_source_t source)
 {
-    return source == TF_EXP_SOURCE_API ? "api" : source == TF_EXP_SOURCE_FEED ? "feed"
-                                                                               : "unreachable";
+    return source == TF_EXP_SOURCE_API    ? "api"
+           : source == TF_EXP_SOURCE_FEED ? "feed"
+                                          : "unreachable";
 }
 
-#define S_DETAIL_KEYS   9                   //  Keys of the details map below
+#define S_DETAIL_KEYS 9 //  Keys of the details map below
 
 //  The details map of the report: target, heights, LIBs, sources, agreement,
 //  and the observations themselves, so a replay judges the same inputs
@@ -221,17 +222,17 @@ tf_exp_liveness_judge (const tf_exp_liveness_obs_t *obs, tf_exp_liveness_verdict
             const tf_exp_liveness_node_t *node = &obs->nodes[index];
             char *line = NULL;
             if (node->source != TF_EXP_SOURCE_API)
-                continue;                   //  Unreachable: its liveness says enough
+                continue; //  Unreachable: its liveness says enough
             if (!node->floor_id[0])
                 line = zsys_sprintf ("\n(agreement not verified for %s: %s)", node->name,
                                      node->walk_error ? node->walk_error : "chain not walked");
             else if (strcmp (node->floor_id, obs->floor_lib) != 0) {
                 agreement_ok = false;
-                line = zsys_sprintf ("%sconsensus agreement violated: %s does not hold %s's LIB "
-                                     "%s at height %" PRIu64 " (it holds %s)",
-                                     zchunk_size (agreement) ? "\n" : "", node->name,
-                                     obs->floor_node, obs->floor_lib, obs->floor_height,
-                                     node->floor_id);
+                line =
+                    zsys_sprintf ("%sconsensus agreement violated: %s does not hold %s's LIB "
+                                  "%s at height %" PRIu64 " (it holds %s)",
+                                  zchunk_size (agreement) ? "\n" : "", node->name, obs->floor_node,
+                                  obs->floor_lib, obs->floor_height, node->floor_id);
             }
             if (line) {
                 zchunk_t *into = node->floor_id[0] ? agreement : notes;

@@ -19,41 +19,41 @@
 #include <stdint.h>
 #include "tf_node_client.h"
 
-#define TF_EXP_LIVENESS_TOLERANCE   0.8     //  Share of expected blocks, by default
-#define TF_EXP_LIVENESS_EPSILON     1e-9    //  Keeps ceil (20 x 0.7) at 14, not 15
+#define TF_EXP_LIVENESS_TOLERANCE 0.8  //  Share of expected blocks, by default
+#define TF_EXP_LIVENESS_EPSILON   1e-9 //  Keeps ceil (20 x 0.7) at 14, not 15
 
 //  Where a node's height came from
 typedef enum {
-    TF_EXP_SOURCE_NONE = 0,                 //  Unreachable: height 0
-    TF_EXP_SOURCE_API,                      //  GET /cryptarchia/info at evaluate
-    TF_EXP_SOURCE_FEED                      //  The scanner's last tip sample
+    TF_EXP_SOURCE_NONE = 0, //  Unreachable: height 0
+    TF_EXP_SOURCE_API,      //  GET /cryptarchia/info at evaluate
+    TF_EXP_SOURCE_FEED      //  The scanner's last tip sample
 } tf_exp_source_t;
 
 //  What was observed of one node
 typedef struct {
-    char *name;                             //  "validator-0" (owned)
-    bool validator;                         //  Liveness applies to validators
-    tf_exp_source_t source;                 //  Where height came from
-    uint64_t height;                        //  Tip height (0 when unreachable)
-    char tip[TF_NODE_ID_SIZE];              //  Tip id, "" when unknown
-    char lib[TF_NODE_ID_SIZE];              //  LIB id, "" when unknown
-    bool lib_height_known;                  //  Its chain was walked down to its LIB
+    char *name;                //  "validator-0" (owned)
+    bool validator;            //  Liveness applies to validators
+    tf_exp_source_t source;    //  Where height came from
+    uint64_t height;           //  Tip height (0 when unreachable)
+    char tip[TF_NODE_ID_SIZE]; //  Tip id, "" when unknown
+    char lib[TF_NODE_ID_SIZE]; //  LIB id, "" when unknown
+    bool lib_height_known;     //  Its chain was walked down to its LIB
     uint64_t lib_height;
-    char floor_id[TF_NODE_ID_SIZE];         //  Its chain's id at the floor height, "" unknown
-    char *walk_error;                       //  Why its chain could not be walked (owned), or NULL
+    char floor_id[TF_NODE_ID_SIZE]; //  Its chain's id at the floor height, "" unknown
+    char *walk_error;               //  Why its chain could not be walked (owned), or NULL
 } tf_exp_liveness_node_t;
 
 //  The observations of a run
 typedef struct {
-    uint64_t target;                        //  Height every validator must reach
-    uint64_t expected_blocks;               //  From the run metrics
+    uint64_t target;          //  Height every validator must reach
+    uint64_t expected_blocks; //  From the run metrics
     double tolerance;
-    uint64_t minimum;                       //  0: none
-    bool agreement;                         //  Check agreement on the LIB
-    tf_exp_liveness_node_t *nodes;          //  Owned array
+    uint64_t minimum;              //  0: none
+    bool agreement;                //  Check agreement on the LIB
+    tf_exp_liveness_node_t *nodes; //  Owned array
     size_t node_count;
-    bool floor_known;                       //  A floor LIB was found
-    char *floor_node;                       //  Node whose LIB is the floor (owned)
+    bool floor_known; //  A floor LIB was found
+    char *floor_node; //  Node whose LIB is the floor (owned)
     char floor_lib[TF_NODE_ID_SIZE];
     uint64_t floor_height;
 } tf_exp_liveness_obs_t;
@@ -61,8 +61,8 @@ typedef struct {
 //  The verdict
 typedef struct {
     bool passed;
-    char *message;                          //  Multi-line, the seeds' wording (owned)
-    uint8_t *details;                       //  msgpack map for the report (owned)
+    char *message;    //  Multi-line, the seeds' wording (owned)
+    uint8_t *details; //  msgpack map for the report (owned)
     size_t details_size;
 } tf_exp_liveness_verdict_t;
 

@@ -4,15 +4,14 @@
 
 //  Step from cursor (at *height_p) to its parent. Returns 0, or -1 with *error_p.
 static int
-s_step (tf_node_client_t *client, char cursor[TF_NODE_ID_SIZE], uint64_t *height_p,
-        char **error_p)
+s_step (tf_node_client_t *client, char cursor[TF_NODE_ID_SIZE], uint64_t *height_p, char **error_p)
 {
     tf_node_block_t *block = NULL;
     int rc = tf_node_client_block (client, cursor, &block);
     if (rc != 0 || *height_p == 0 || tf_node_id_is_zero (block->parent)) {
-        *error_p = rc == 1    ? zsys_sprintf ("block %.16s is not in its storage", cursor)
+        *error_p = rc == 1   ? zsys_sprintf ("block %.16s is not in its storage", cursor)
                    : rc != 0 ? zsys_sprintf ("cannot read block %.16s", cursor)
-                              : zsys_sprintf ("its chain ends below the height it reports");
+                             : zsys_sprintf ("its chain ends below the height it reports");
         tf_node_block_destroy (&block);
         return -1;
     }
@@ -25,15 +24,14 @@ s_step (tf_node_client_t *client, char cursor[TF_NODE_ID_SIZE], uint64_t *height
 //  Walk a node's chain from its tip down to its LIB; sets lib_height.
 //  Leaves *cursor at the LIB.
 static void
-s_walk_to_lib (tf_node_client_t *client, tf_exp_liveness_node_t *node,
-               char cursor[TF_NODE_ID_SIZE])
+s_walk_to_lib (tf_node_client_t *client, tf_exp_liveness_node_t *node, char cursor[TF_NODE_ID_SIZE])
 {
     snprintf (cursor, TF_NODE_ID_SIZE, "%s", node->tip);
     uint64_t height = node->height;
     for (size_t steps = 0; strcmp (cursor, node->lib) != 0; steps++) {
         if (steps >= TF_EXP_PROBE_WALK_MAX) {
-            node->walk_error = zsys_sprintf ("LIB more than %d blocks below the tip",
-                                             TF_EXP_PROBE_WALK_MAX);
+            node->walk_error =
+                zsys_sprintf ("LIB more than %d blocks below the tip", TF_EXP_PROBE_WALK_MAX);
             return;
         }
         if (s_step (client, cursor, &height, &node->walk_error))
@@ -82,7 +80,7 @@ s_probe (zsock_t *pipe, void *arg)
         obs->nodes[index].validator = args->nodes[index].validator;
         urls[index] = strdup (args->nodes[index].api_url);
     }
-    zsock_signal (pipe, 0);                 //  args may go now
+    zsock_signal (pipe, 0); //  args may go now
 
     tf_node_client_t **clients =
         (tf_node_client_t **) zmalloc ((obs->node_count + 1) * sizeof (tf_node_client_t *));
@@ -131,7 +129,7 @@ s_probe (zsock_t *pipe, void *arg)
         free (obs);
         return;
     }
-    zsock_send (pipe, "p", obs);            //  The receiver owns obs now
+    zsock_send (pipe, "p", obs); //  The receiver owns obs now
     tf_node_client_pipe_wait_term (&self);
 }
 

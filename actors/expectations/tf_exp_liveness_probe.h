@@ -15,20 +15,20 @@
 #include <czmq.h>
 #include "tf_exp_liveness_judge.h"
 
-#define TF_EXP_PROBE_TRIES          3       //  Info requests per node
-#define TF_EXP_PROBE_RETRY_MS       200     //  Between them
-#define TF_EXP_PROBE_WALK_MAX       20000   //  Deepest walk per node, blocks
+#define TF_EXP_PROBE_TRIES    3     //  Info requests per node
+#define TF_EXP_PROBE_RETRY_MS 200   //  Between them
+#define TF_EXP_PROBE_WALK_MAX 20000 //  Deepest walk per node, blocks
 
 typedef struct {
-    const char *name;                       //  Node name
-    const char *api_url;                    //  Its API
+    const char *name;    //  Node name
+    const char *api_url; //  Its API
     bool validator;
 } tf_exp_probe_node_t;
 
 typedef struct {
-    const tf_exp_probe_node_t *nodes;       //  Borrowed until the zactor signals
+    const tf_exp_probe_node_t *nodes; //  Borrowed until the zactor signals
     size_t node_count;
-    bool agreement;                         //  Walk chains for agreement
+    bool agreement; //  Walk chains for agreement
 } tf_exp_probe_args_t;
 
 //  Start probing; args are copied before this returns.

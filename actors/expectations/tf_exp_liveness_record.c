@@ -6,13 +6,14 @@
 #include "tf_recording.h"
 #include "tf_mpack.h"
 
-#define S_NODE_KEYS     9                   //  Keys of one node's map below
+#define S_NODE_KEYS 9 //  Keys of one node's map below
 
 static const char *
 s_source_name (tf_exp_source_t source)
 {
-    return source == TF_EXP_SOURCE_API ? "api" : source == TF_EXP_SOURCE_FEED ? "feed"
-                                                                               : "unreachable";
+    return source == TF_EXP_SOURCE_API    ? "api"
+           : source == TF_EXP_SOURCE_FEED ? "feed"
+                                          : "unreachable";
 }
 
 void
@@ -101,8 +102,7 @@ s_read_node (const msgpack_object *map, tf_exp_liveness_node_t *node)
 }
 
 int
-tf_exp_liveness_obs_from_details (const uint8_t *details, size_t size,
-                                  tf_exp_liveness_obs_t *obs)
+tf_exp_liveness_obs_from_details (const uint8_t *details, size_t size, tf_exp_liveness_obs_t *obs)
 {
     assert (obs);
     memset (obs, 0, sizeof *obs);

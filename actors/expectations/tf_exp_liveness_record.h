@@ -17,8 +17,7 @@
 #include "tf_exp_liveness_judge.h"
 
 //  Pack the per-node observations (an array of maps) with packer.
-void tf_exp_liveness_pack_observations (const tf_exp_liveness_obs_t *obs,
-                                        msgpack_packer *packer);
+void tf_exp_liveness_pack_observations (const tf_exp_liveness_obs_t *obs, msgpack_packer *packer);
 
 //  Read the observations back from a result's details map into *obs (zeroed
 //  first; free with tf_exp_liveness_obs_free). Sets nodes, node_count and the

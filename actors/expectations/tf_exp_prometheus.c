@@ -5,13 +5,13 @@
 #include "tf_exp_prometheus_scrape.h"
 
 struct _tf_exp_prometheus_t {
-    tf_actor_t *actor;                      //  Runtime
-    uint64_t min_blocks;                    //  Knob
-    bool replay;                            //  tf replay: no nodes, judge the record
-    zactor_t *scraper;                      //  Running in capture or evaluate, or NULL
-    char **names;                           //  Nodes the scraper reads, in its order
+    tf_actor_t *actor;   //  Runtime
+    uint64_t min_blocks; //  Knob
+    bool replay;         //  tf replay: no nodes, judge the record
+    zactor_t *scraper;   //  Running in capture or evaluate, or NULL
+    char **names;        //  Nodes the scraper reads, in its order
     size_t name_count;
-    zhashx_t *baseline;                     //  node name -> scrape at capture (owned)
+    zhashx_t *baseline; //  node name -> scrape at capture (owned)
 };
 
 static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);
@@ -132,7 +132,7 @@ s_evaluate (tf_exp_prometheus_t *self, tf_actor_t *actor, tf_exp_prometheus_scra
     for (size_t index = 0; index < obs.node_count; index++) {
         tf_exp_prometheus_node_t *node = &obs.nodes[index];
         node->name = strdup (self->names[index]);
-        node->evaluate = scrapes[index];    //  Takes its error
+        node->evaluate = scrapes[index]; //  Takes its error
         const tf_exp_prometheus_scrape_t *capture =
             (const tf_exp_prometheus_scrape_t *) zhashx_lookup (self->baseline, node->name);
         if (capture) {
@@ -185,8 +185,7 @@ s_evaluate_replay (tf_exp_prometheus_t *self, tf_actor_t *actor)
 {
     const char *recording = getenv ("TF_REPLAY_RECORDING");
     tf_exp_prometheus_obs_t obs;
-    int rc = recording ? tf_exp_prometheus_recorded (recording, tf_actor_name (actor), &obs)
-                       : -1;
+    int rc = recording ? tf_exp_prometheus_recorded (recording, tf_actor_name (actor), &obs) : -1;
     if (rc < 0) {
         tf_actor_phase_done (actor, false, "cannot read the recording (TF_REPLAY_RECORDING)");
         return;

@@ -17,7 +17,7 @@
 
 #include "tf_actor.h"
 
-#define TF_EXP_PROMETHEUS_KIND      "prometheus_block_production"
+#define TF_EXP_PROMETHEUS_KIND "prometheus_block_production"
 
 typedef struct _tf_exp_prometheus_t tf_exp_prometheus_t;
 

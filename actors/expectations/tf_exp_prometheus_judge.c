@@ -7,9 +7,9 @@
 #include "tf_exp_prometheus_judge.h"
 #include "tf_mpack.h"
 
-#define S_DETAIL_KEYS   5                   //  Keys of the details map
-#define S_NODE_KEYS     5                   //  Keys of one node's observations
-#define S_TOKEN_MAX     64                  //  Longest value or timestamp token
+#define S_DETAIL_KEYS 5  //  Keys of the details map
+#define S_NODE_KEYS   5  //  Keys of one node's observations
+#define S_TOKEN_MAX   64 //  Longest value or timestamp token
 
 //  ---------------------------------------------------------------------------
 //  The exposition format
@@ -44,7 +44,7 @@ s_skip_labels (const char **cursor, const char *end)
                 return -1;
         if (at >= end)
             return -1;
-        at++;                               //  Closing quote
+        at++; //  Closing quote
         while (at < end && (*at == ' ' || *at == '\t'))
             at++;
         if (at < end && *at == ',')
@@ -103,7 +103,7 @@ s_parse_line (const char *line, const char *end, const char *metric, double *val
     double number = strtod (token, &rest);
     if (*rest)
         return -1;
-    if (line < end) {                       //  Optional timestamp, then nothing
+    if (line < end) { //  Optional timestamp, then nothing
         char stamp[S_TOKEN_MAX];
         if (s_token (&line, end, stamp))
             return -1;
@@ -140,8 +140,7 @@ tf_exp_prometheus_parse (const char *text, size_t size, const char *metric, doub
 }
 
 void
-tf_exp_prometheus_scrape_set (tf_exp_prometheus_scrape_t *scrape, const char *answer,
-                              long status)
+tf_exp_prometheus_scrape_set (tf_exp_prometheus_scrape_t *scrape, const char *answer, long status)
 {
     assert (scrape);
     free (scrape->error);
@@ -172,7 +171,7 @@ tf_exp_prometheus_produced (const tf_exp_prometheus_node_t *node)
     if (!node->capture.known || !node->evaluate.known)
         return 0;
     if (node->evaluate.value < node->capture.value)
-        return node->evaluate.value;        //  Restarted: so did its counter
+        return node->evaluate.value; //  Restarted: so did its counter
     return node->evaluate.value - node->capture.value;
 }
 
@@ -191,20 +190,20 @@ s_node_line (const tf_exp_prometheus_node_t *node)
 {
     char *capture = s_describe (&node->capture, "capture");
     char *evaluate = s_describe (&node->evaluate, "evaluate");
-    bool restarted = node->capture.known && node->evaluate.known
-                     && node->evaluate.value < node->capture.value;
-    char *line = zsys_sprintf ("- %s: %" PRIu64 " produced (%s%s, %s%s)", node->name,
-                               tf_exp_prometheus_produced (node),
-                               node->capture.known ? "metric " : "", capture, evaluate,
-                               restarted ? ": counter restarted" : "");
+    bool restarted =
+        node->capture.known && node->evaluate.known && node->evaluate.value < node->capture.value;
+    char *line =
+        zsys_sprintf ("- %s: %" PRIu64 " produced (%s%s, %s%s)", node->name,
+                      tf_exp_prometheus_produced (node), node->capture.known ? "metric " : "",
+                      capture, evaluate, restarted ? ": counter restarted" : "");
     free (capture);
     free (evaluate);
     return line;
 }
 
 static void
-s_pack_scrape (msgpack_packer *packer, const tf_exp_prometheus_scrape_t *scrape,
-               const char *key, const char *error_key)
+s_pack_scrape (msgpack_packer *packer, const tf_exp_prometheus_scrape_t *scrape, const char *key,
+               const char *error_key)
 {
     tf_mpack_str (packer, key);
     if (scrape->known)
@@ -258,22 +257,19 @@ s_pack_details (const tf_exp_prometheus_obs_t *obs, tf_exp_prometheus_verdict_t 
 }
 
 void
-tf_exp_prometheus_judge (const tf_exp_prometheus_obs_t *obs,
-                         tf_exp_prometheus_verdict_t *verdict)
+tf_exp_prometheus_judge (const tf_exp_prometheus_obs_t *obs, tf_exp_prometheus_verdict_t *verdict)
 {
     assert (obs && verdict);
     memset (verdict, 0, sizeof *verdict);
     for (size_t index = 0; index < obs->node_count; index++)
         verdict->observed += tf_exp_prometheus_produced (&obs->nodes[index]);
     verdict->passed = verdict->observed >= obs->min_blocks;
-    char *message =
-        verdict->passed
-            ? zsys_sprintf ("prometheus_block_production: %" PRIu64
-                            " blocks produced (required %" PRIu64 ")",
-                            verdict->observed, obs->min_blocks)
-            : zsys_sprintf ("prometheus_block_production: observed %" PRIu64
-                            " blocks below required %" PRIu64,
-                            verdict->observed, obs->min_blocks);
+    char *message = verdict->passed ? zsys_sprintf ("prometheus_block_production: %" PRIu64
+                                                    " blocks produced (required %" PRIu64 ")",
+                                                    verdict->observed, obs->min_blocks)
+                                    : zsys_sprintf ("prometheus_block_production: observed %" PRIu64
+                                                    " blocks below required %" PRIu64,
+                                                    verdict->observed, obs->min_blocks);
     //  A failure lists every node; a pass only the nodes without a figure
     for (size_t index = 0; index < obs->node_count; index++) {
         const tf_exp_prometheus_node_t *node = &obs->nodes[index];

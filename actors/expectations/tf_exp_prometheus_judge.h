@@ -18,13 +18,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TF_EXP_PROMETHEUS_METRIC    "tf_node_blocks_produced_total"
+#define TF_EXP_PROMETHEUS_METRIC "tf_node_blocks_produced_total"
 
 //  One scrape of one node's /metrics
 typedef struct {
-    bool known;                             //  value holds the metric
-    uint64_t value;                         //  Its value, when known
-    char *error;                            //  Why unknown ("no answer", ...), or NULL
+    bool known;     //  value holds the metric
+    uint64_t value; //  Its value, when known
+    char *error;    //  Why unknown ("no answer", ...), or NULL
 } tf_exp_prometheus_scrape_t;
 
 //  One node: its scrapes at capture and at evaluate
@@ -35,16 +35,16 @@ typedef struct {
 } tf_exp_prometheus_node_t;
 
 typedef struct {
-    tf_exp_prometheus_node_t *nodes;        //  Owned
+    tf_exp_prometheus_node_t *nodes; //  Owned
     size_t node_count;
-    uint64_t min_blocks;                    //  Knob
+    uint64_t min_blocks; //  Knob
 } tf_exp_prometheus_obs_t;
 
 typedef struct {
     bool passed;
-    uint64_t observed;                      //  Blocks produced over every node
-    char *message;                          //  Owned
-    uint8_t *details;                       //  msgpack map, owned
+    uint64_t observed; //  Blocks produced over every node
+    char *message;     //  Owned
+    uint8_t *details;  //  msgpack map, owned
     size_t details_size;
 } tf_exp_prometheus_verdict_t;
 

@@ -54,8 +54,7 @@ tf_exp_prometheus_obs_from_details (const uint8_t *details, size_t size,
         tf_exp_prometheus_node_t *node = &obs->nodes[index];
         obs->node_count++;
         node->name = tf_mpack_strdup (tf_mpack_get (map, "name"));
-        if (!node->name
-            || s_read_scrape (map, "capture", "capture_error", &node->capture)
+        if (!node->name || s_read_scrape (map, "capture", "capture_error", &node->capture)
             || s_read_scrape (map, "evaluate", "evaluate_error", &node->evaluate))
             goto out;
     }

@@ -23,7 +23,6 @@ int tf_exp_prometheus_obs_from_details (const uint8_t *details, size_t size,
 //  Read the observations of the last expect.result of expectation name in
 //  the recording at path into *obs. Returns 0, 1 when the recording holds
 //  none, or -1 when it cannot be read (logged).
-int tf_exp_prometheus_recorded (const char *path, const char *name,
-                                tf_exp_prometheus_obs_t *obs);
+int tf_exp_prometheus_recorded (const char *path, const char *name, tf_exp_prometheus_obs_t *obs);
 
 #endif

@@ -4,14 +4,13 @@
 #include "tf_node_client.h"
 
 typedef struct {
-    const char *const *urls;                //  Borrowed until the signal
+    const char *const *urls; //  Borrowed until the signal
     size_t count;
 } s_args_t;
 
 //  Scrape one node into scrape, retrying while it gives no figure
 static void
-s_scrape_node (tf_node_client_pipe_t *self, const char *url,
-               tf_exp_prometheus_scrape_t *scrape)
+s_scrape_node (tf_node_client_pipe_t *self, const char *url, tf_exp_prometheus_scrape_t *scrape)
 {
     tf_node_client_t *client = tf_node_client_new (url);
     if (!client) {
@@ -19,8 +18,8 @@ s_scrape_node (tf_node_client_pipe_t *self, const char *url,
         return;
     }
     tf_node_client_set_cancel (client, tf_node_client_pipe_cancelled, self);
-    for (int attempt = 0;
-         attempt < TF_EXP_SCRAPE_TRIES && !tf_node_client_pipe_cancelled (self); attempt++) {
+    for (int attempt = 0; attempt < TF_EXP_SCRAPE_TRIES && !tf_node_client_pipe_cancelled (self);
+         attempt++) {
         long status = 0;
         char *answer = NULL;
         if (tf_node_client_request (client, TF_EXP_PROMETHEUS_PATH, NULL, &status, &answer))
@@ -44,10 +43,10 @@ s_scraper (zsock_t *pipe, void *arg)
     char **urls = (char **) zmalloc ((count + 1) * sizeof (char *));
     for (size_t index = 0; index < count; index++)
         urls[index] = strdup (args->urls[index]);
-    zsock_signal (pipe, 0);                 //  args may go now
+    zsock_signal (pipe, 0); //  args may go now
 
-    tf_exp_prometheus_scrape_t *scrapes = (tf_exp_prometheus_scrape_t *) zmalloc (
-        (count + 1) * sizeof (tf_exp_prometheus_scrape_t));
+    tf_exp_prometheus_scrape_t *scrapes =
+        (tf_exp_prometheus_scrape_t *) zmalloc ((count + 1) * sizeof (tf_exp_prometheus_scrape_t));
     for (size_t index = 0; index < count && !self.terminated; index++)
         s_scrape_node (&self, urls[index], &scrapes[index]);
     for (size_t index = 0; index < count; index++)
@@ -59,7 +58,7 @@ s_scraper (zsock_t *pipe, void *arg)
         free (scrapes);
         return;
     }
-    zsock_send (pipe, "p", scrapes);        //  The receiver owns them now
+    zsock_send (pipe, "p", scrapes); //  The receiver owns them now
     tf_node_client_pipe_wait_term (&self);
 }
 

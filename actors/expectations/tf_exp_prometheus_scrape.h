@@ -13,9 +13,9 @@
 #include <czmq.h>
 #include "tf_exp_prometheus_judge.h"
 
-#define TF_EXP_SCRAPE_TRIES         3       //  Requests per node
-#define TF_EXP_SCRAPE_RETRY_MS      200     //  Between them
-#define TF_EXP_PROMETHEUS_PATH      "/metrics"
+#define TF_EXP_SCRAPE_TRIES    3   //  Requests per node
+#define TF_EXP_SCRAPE_RETRY_MS 200 //  Between them
+#define TF_EXP_PROMETHEUS_PATH "/metrics"
 
 //  Start scraping the nodes' APIs (urls, count of them; copied before this
 //  returns).

@@ -4,9 +4,9 @@
 #include "tf_exp_tx_judge.h"
 
 struct _tf_exp_tx_t {
-    tf_actor_t *actor;                      //  Runtime
-    tf_exp_tx_judge_t *judge;               //  Observations, then the verdict
-    double min_ratio;                       //  Knob
+    tf_actor_t *actor;        //  Runtime
+    tf_exp_tx_judge_t *judge; //  Observations, then the verdict
+    double min_ratio;         //  Knob
 };
 
 static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);

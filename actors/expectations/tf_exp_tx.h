@@ -13,7 +13,7 @@
 
 #include "tf_actor.h"
 
-#define TF_EXP_TX_KIND      "tx_inclusion"
+#define TF_EXP_TX_KIND "tx_inclusion"
 
 typedef struct _tf_exp_tx_t tf_exp_tx_t;
 

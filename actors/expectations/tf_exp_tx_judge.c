@@ -6,21 +6,21 @@
 #include "tf_exp_tx_judge.h"
 #include "tf_mpack.h"
 
-#define S_HEX_SIZE      65                  //  64 hex and a terminator
-#define S_OUTCOME_SIZE  16
-#define S_NODE_SIZE     64
-#define S_DETAIL_KEYS   16                  //  Entries of the details map
+#define S_HEX_SIZE     65 //  64 hex and a terminator
+#define S_OUTCOME_SIZE 16
+#define S_NODE_SIZE    64
+#define S_DETAIL_KEYS  16 //  Entries of the details map
 
 //  One submitted tx
 typedef struct {
-    uint64_t at_ms;                         //  Submission time
-    char outcome[S_OUTCOME_SIZE];           //  accepted | rejected | failed
+    uint64_t at_ms;               //  Submission time
+    char outcome[S_OUTCOME_SIZE]; //  accepted | rejected | failed
     char node[S_NODE_SIZE];
-    char *reason;                           //  Owned, or NULL
+    char *reason; //  Owned, or NULL
     //  Filled by the verdict
-    uint64_t seen_ms;                       //  First block carrying it, kept: 0 none
-    uint64_t final_ms;                      //  First time such a block was final: 0 never
-    bool in_lost;                           //  A reorganised block carried it
+    uint64_t seen_ms;  //  First block carrying it, kept: 0 none
+    uint64_t final_ms; //  First time such a block was final: 0 never
+    bool in_lost;      //  A reorganised block carried it
 } s_sub_t;
 
 //  One block of the feed
@@ -28,8 +28,8 @@ typedef struct {
     char parent[S_HEX_SIZE];
     uint64_t height;
     uint64_t seen_ms;
-    uint64_t final_ms;                      //  Filled by the verdict: 0 not final
-    tf_strs_t txs;                          //  Owned copies
+    uint64_t final_ms; //  Filled by the verdict: 0 not final
+    tf_strs_t txs;     //  Owned copies
 } s_block_t;
 
 //  One LIB id and when it was first reported
@@ -40,9 +40,9 @@ typedef struct {
 
 struct _tf_exp_tx_judge_t {
     double min_ratio;
-    zhashx_t *subs;                         //  tx hash -> s_sub_t (owned)
-    zhashx_t *blocks;                       //  block id -> s_block_t (owned)
-    zhashx_t *libs;                         //  lib id -> s_lib_t (owned)
+    zhashx_t *subs;   //  tx hash -> s_sub_t (owned)
+    zhashx_t *blocks; //  block id -> s_block_t (owned)
+    zhashx_t *libs;   //  lib id -> s_lib_t (owned)
 };
 
 static void
@@ -290,10 +290,10 @@ s_count (zhashx_t *counts, const char *name)
 typedef struct {
     uint64_t submitted, accepted, rejected, failed, retried;
     uint64_t included, finalized, lost, required;
-    uint64_t *latencies;                    //  Submission -> first block, ms (owned)
-    uint64_t *lib_latencies;                //  Submission -> final, ms (owned)
-    zhashx_t *by_node;                      //  node -> accepted
-    zhashx_t *reasons;                      //  reason prefix -> rejected or failed
+    uint64_t *latencies;     //  Submission -> first block, ms (owned)
+    uint64_t *lib_latencies; //  Submission -> final, ms (owned)
+    zhashx_t *by_node;       //  node -> accepted
+    zhashx_t *reasons;       //  reason prefix -> rejected or failed
 } s_tally_t;
 
 static void
@@ -324,8 +324,8 @@ s_tally (tf_exp_tx_judge_t *self, s_tally_t *tally)
             s_count (tally->reasons, key);
         }
         if (sub->seen_ms) {
-            tally->latencies[tally->included++] = sub->seen_ms > sub->at_ms
-                                                      ? sub->seen_ms - sub->at_ms : 0;
+            tally->latencies[tally->included++] =
+                sub->seen_ms > sub->at_ms ? sub->seen_ms - sub->at_ms : 0;
             if (sub->final_ms)
                 tally->lib_latencies[tally->finalized++] =
                     sub->final_ms > sub->at_ms ? sub->final_ms - sub->at_ms : 0;
@@ -356,10 +356,10 @@ s_pack_details (tf_exp_tx_judge_t *self, const s_tally_t *tally, tf_exp_tx_verdi
     msgpack_packer packer;
     msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
     msgpack_pack_map (&packer, S_DETAIL_KEYS);
-    const char *names[] = {"submitted", "accepted", "rejected", "failed", "retried",
-                           "included", "finalized", "required", "lost_in_reorgs"};
+    const char *names[] = {"submitted", "accepted",  "rejected", "failed",        "retried",
+                           "included",  "finalized", "required", "lost_in_reorgs"};
     const uint64_t values[] = {tally->submitted, tally->accepted, tally->rejected,
-                               tally->failed, tally->retried, tally->included,
+                               tally->failed,    tally->retried,  tally->included,
                                tally->finalized, tally->required, tally->lost};
     for (size_t index = 0; index < sizeof values / sizeof values[0]; index++) {
         tf_mpack_str (&packer, names[index]);
@@ -396,19 +396,20 @@ s_message (tf_exp_tx_judge_t *self, const s_tally_t *tally, bool passed)
     size_t size = 0;
     FILE *out = open_memstream (&text, &size);
     assert (out);
-    double percent = tally->submitted ? 100.0 * (double) tally->included
-                                            / (double) tally->submitted : 0;
+    double percent =
+        tally->submitted ? 100.0 * (double) tally->included / (double) tally->submitted : 0;
     if (passed)
         fprintf (out, "%s: %" PRIu64 "/%" PRIu64 " included (%.0f%%)", TF_EXP_TX_TITLE,
                  tally->included, tally->submitted, percent);
     else
         fprintf (out, "%s: observed %" PRIu64 " below required %" PRIu64, TF_EXP_TX_TITLE,
                  tally->included, tally->required);
-    fprintf (out, "\n- %" PRIu64 "/%" PRIu64 " included (%.0f%%), required %" PRIu64
-                  " (min_ratio %g)",
+    fprintf (out,
+             "\n- %" PRIu64 "/%" PRIu64 " included (%.0f%%), required %" PRIu64 " (min_ratio %g)",
              tally->included, tally->submitted, percent, tally->required, self->min_ratio);
-    fprintf (out, "\n- accepted %" PRIu64 " (%" PRIu64 " moved to another node), rejected %"
-                  PRIu64 ", failed %" PRIu64,
+    fprintf (out,
+             "\n- accepted %" PRIu64 " (%" PRIu64 " moved to another node), rejected %" PRIu64
+             ", failed %" PRIu64,
              tally->accepted, tally->retried, tally->rejected, tally->failed);
     for (uint64_t *count = (uint64_t *) zhashx_first (tally->reasons); count;
          count = (uint64_t *) zhashx_next (tally->reasons))
@@ -417,8 +418,9 @@ s_message (tf_exp_tx_judge_t *self, const s_tally_t *tally, bool passed)
     fprintf (out, "\n- lost in reorgs %" PRIu64 "; %" PRIu64 " below the LIB", tally->lost,
              tally->finalized);
     if (tally->included)
-        fprintf (out, "\n- latency to first block p50 %" PRIu64 " ms p99 %" PRIu64
-                      " ms; to LIB p50 %" PRIu64 " ms p99 %" PRIu64 " ms",
+        fprintf (out,
+                 "\n- latency to first block p50 %" PRIu64 " ms p99 %" PRIu64
+                 " ms; to LIB p50 %" PRIu64 " ms p99 %" PRIu64 " ms",
                  tf_exp_tx_percentile (tally->latencies, tally->included, 0.5),
                  tf_exp_tx_percentile (tally->latencies, tally->included, 0.99),
                  tf_exp_tx_percentile (tally->lib_latencies, tally->finalized, 0.5),

@@ -24,10 +24,10 @@
 #include <stdbool.h>
 #include "tf_msg.h"
 
-#define TF_EXP_TX_MIN_RATIO     0.5         //  Default share of submitted txs to include
-#define TF_EXP_TX_EPSILON       1e-9        //  Keeps ceil (50 x 0.5) at 25
-#define TF_EXP_TX_REASON_KEY    80          //  Rejection reasons are grouped by this prefix
-#define TF_EXP_TX_TITLE         "tx_inclusion_expectation"
+#define TF_EXP_TX_MIN_RATIO  0.5  //  Default share of submitted txs to include
+#define TF_EXP_TX_EPSILON    1e-9 //  Keeps ceil (50 x 0.5) at 25
+#define TF_EXP_TX_REASON_KEY 80   //  Rejection reasons are grouped by this prefix
+#define TF_EXP_TX_TITLE      "tx_inclusion_expectation"
 
 typedef struct _tf_exp_tx_judge_t tf_exp_tx_judge_t;
 
@@ -37,8 +37,8 @@ typedef struct {
     uint64_t submitted;
     uint64_t included;
     uint64_t required;
-    char *message;                          //  Multi-line (owned)
-    uint8_t *details;                       //  msgpack map for the report (owned)
+    char *message;    //  Multi-line (owned)
+    uint8_t *details; //  msgpack map for the report (owned)
     size_t details_size;
 } tf_exp_tx_verdict_t;
 

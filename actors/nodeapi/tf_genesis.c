@@ -36,10 +36,10 @@ s_hash_tx (tf_genesis_t *self)
             zchunk_extend (out, TF_GENESIS_EXECUTOR_LOCATOR, strlen (TF_GENESIS_EXECUTOR_LOCATOR));
         }
         zchunk_extend (out, leader->key.public_key, TF_KEYS_PUBLIC_SIZE);
-        zchunk_extend (out, zero, sizeof zero);     //  zk_id
-        zchunk_extend (out, zero, sizeof zero);     //  locked_note_id, zeroed for the hash
+        zchunk_extend (out, zero, sizeof zero); //  zk_id
+        zchunk_extend (out, zero, sizeof zero); //  locked_note_id, zeroed for the hash
     }
-    s_put_u8 (out, 0);                              //  No inputs
+    s_put_u8 (out, 0); //  No inputs
     s_put_u8 (out, (uint8_t) (self->leader_count + self->wallet_count));
     for (size_t node = 0; node < self->leader_count; node++) {
         s_put_le (out, self->leaders[node].stake, sizeof (uint64_t));
@@ -49,8 +49,8 @@ s_hash_tx (tf_genesis_t *self)
         s_put_le (out, self->wallets[index].amount, sizeof (uint64_t));
         zchunk_extend (out, self->wallets[index].key.public_key, TF_KEYS_PUBLIC_SIZE);
     }
-    s_put_le (out, 0, sizeof (uint64_t));           //  execution_gas_price
-    s_put_le (out, 0, sizeof (uint64_t));           //  storage_gas_price
+    s_put_le (out, 0, sizeof (uint64_t)); //  execution_gas_price
+    s_put_le (out, 0, sizeof (uint64_t)); //  storage_gas_price
     tf_keys_tx_hash (zchunk_data (out), zchunk_size (out), self->tx_hash);
     zchunk_destroy (&out);
 }
@@ -62,13 +62,14 @@ tf_genesis_new (const tf_plan_t *plan)
     tf_genesis_t *self = (tf_genesis_t *) zmalloc (sizeof (tf_genesis_t));
     self->leader_count = (size_t) plan->validators + plan->executors;
     self->wallet_count = plan->wallets;
-    self->leaders = (tf_genesis_leader_t *) zmalloc (
-        (self->leader_count ? self->leader_count : 1) * sizeof (tf_genesis_leader_t));
-    self->wallets = (tf_genesis_wallet_t *) zmalloc (
-        (self->wallet_count ? self->wallet_count : 1) * sizeof (tf_genesis_wallet_t));
+    self->leaders = (tf_genesis_leader_t *) zmalloc ((self->leader_count ? self->leader_count : 1)
+                                                     * sizeof (tf_genesis_leader_t));
+    self->wallets = (tf_genesis_wallet_t *) zmalloc ((self->wallet_count ? self->wallet_count : 1)
+                                                     * sizeof (tf_genesis_wallet_t));
     if (self->leader_count + self->wallet_count > TF_GENESIS_MAX_COUNT) {
         zsys_error ("genesis: %zu leaders and %zu wallets do not fit one genesis tx (at most %d "
-                    "notes)", self->leader_count, self->wallet_count, TF_GENESIS_MAX_COUNT);
+                    "notes)",
+                    self->leader_count, self->wallet_count, TF_GENESIS_MAX_COUNT);
         goto failed;
     }
     for (uint32_t node = 0; node < self->leader_count; node++) {
@@ -124,8 +125,7 @@ s_print_output (FILE *out, int indent, uint64_t value, const uint8_t public_key[
 {
     char hex[TF_KEYS_HEX_SIZE];
     tf_keys_hex32 (public_key, hex);
-    fprintf (out, "%*s- value: %" PRIu64 "\n%*s  pk: \"%s\"\n", indent, "", value, indent, "",
-             hex);
+    fprintf (out, "%*s- value: %" PRIu64 "\n%*s  pk: \"%s\"\n", indent, "", value, indent, "", hex);
 }
 
 void

@@ -17,35 +17,35 @@
 #include "tf_keys.h"
 #include "tf_plan.h"
 
-#define TF_GENESIS_LEADER_STAKE   1000      //  Stake of every leader's note
-#define TF_GENESIS_SDP_DECLARE    32        //  SDPDeclare opcode
-#define TF_GENESIS_SERVICE_TYPE   "BN"      //  Blockchain node service
-#define TF_GENESIS_SERVICE_BN     0         //  Its code in the tx encoding
-#define TF_GENESIS_EXECUTOR_LOCATOR "/tf/executor"  //  Marks an executor's declaration
-#define TF_GENESIS_MAX_COUNT      255       //  Ops and outputs are counted in a u8
+#define TF_GENESIS_LEADER_STAKE     1000           //  Stake of every leader's note
+#define TF_GENESIS_SDP_DECLARE      32             //  SDPDeclare opcode
+#define TF_GENESIS_SERVICE_TYPE     "BN"           //  Blockchain node service
+#define TF_GENESIS_SERVICE_BN       0              //  Its code in the tx encoding
+#define TF_GENESIS_EXECUTOR_LOCATOR "/tf/executor" //  Marks an executor's declaration
+#define TF_GENESIS_MAX_COUNT        255            //  Ops and outputs are counted in a u8
 
 //  One leader: a validator or an executor
 typedef struct {
-    bool executor;                          //  Role: executor or validator
-    uint32_t index;                         //  Index within its role
-    tf_key_t key;                           //  Leader key (purpose "leader", global index)
-    uint64_t stake;                         //  Value of its stake note
-    uint8_t note_id[TF_KEYS_HASH_SIZE];  //  Its stake note (locked by the declaration)
+    bool executor;                      //  Role: executor or validator
+    uint32_t index;                     //  Index within its role
+    tf_key_t key;                       //  Leader key (purpose "leader", global index)
+    uint64_t stake;                     //  Value of its stake note
+    uint8_t note_id[TF_KEYS_HASH_SIZE]; //  Its stake note (locked by the declaration)
 } tf_genesis_leader_t;
 
 //  One funded user wallet
 typedef struct {
-    tf_key_t key;                           //  Wallet key (purpose "wallet", wallet index)
-    uint64_t amount;                        //  Value of its genesis note
+    tf_key_t key;    //  Wallet key (purpose "wallet", wallet index)
+    uint64_t amount; //  Value of its genesis note
     uint8_t note_id[TF_KEYS_HASH_SIZE];
 } tf_genesis_wallet_t;
 
 typedef struct {
-    tf_genesis_leader_t *leaders;           //  validators + executors, in node order
+    tf_genesis_leader_t *leaders; //  validators + executors, in node order
     size_t leader_count;
     tf_genesis_wallet_t *wallets;
     size_t wallet_count;
-    uint8_t tx_hash[TF_KEYS_HASH_SIZE];     //  Genesis tx hash (note ids derive from it)
+    uint8_t tx_hash[TF_KEYS_HASH_SIZE]; //  Genesis tx hash (note ids derive from it)
 } tf_genesis_t;
 
 //  Build the genesis of plan. Returns NULL (after logging why) when keys

@@ -5,10 +5,10 @@
 #include <sodium.h>
 #include <string.h>
 
-#define TF_KEYS_DOMAIN      "tf-key"        //  Domain of key seeds
-#define TF_KEYS_TX_DOMAIN   "MANTLE_TXHASH_V1"  //  Domain of tx hashes
-#define TF_KEYS_NOTE_DOMAIN "NOTE_ID_V1"        //  Domain of note ids
-#define TF_KEYS_LAST_BYTE   31                  //  Byte masked into a scalar
+#define TF_KEYS_DOMAIN      "tf-key"           //  Domain of key seeds
+#define TF_KEYS_TX_DOMAIN   "MANTLE_TXHASH_V1" //  Domain of tx hashes
+#define TF_KEYS_NOTE_DOMAIN "NOTE_ID_V1"       //  Domain of note ids
+#define TF_KEYS_LAST_BYTE   31                 //  Byte masked into a scalar
 
 static void
 s_put_u64_le (uint8_t *out, uint64_t value)

@@ -24,12 +24,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TF_KEYS_SEED_SIZE     32            //  Ed25519 seed
-#define TF_KEYS_PUBLIC_SIZE   32            //  Ed25519 public key
-#define TF_KEYS_SECRET_SIZE   64            //  libsodium secret key (seed || pk)
-#define TF_KEYS_HASH_SIZE     32            //  Tx hashes and note ids
-#define TF_KEYS_SCALAR_MASK   0x0f          //  Byte 31 mask that keeps a hash a BN254 scalar
-#define TF_KEYS_HEX_SIZE      65            //  32 bytes as hex plus terminator
+#define TF_KEYS_SEED_SIZE   32   //  Ed25519 seed
+#define TF_KEYS_PUBLIC_SIZE 32   //  Ed25519 public key
+#define TF_KEYS_SECRET_SIZE 64   //  libsodium secret key (seed || pk)
+#define TF_KEYS_HASH_SIZE   32   //  Tx hashes and note ids
+#define TF_KEYS_SCALAR_MASK 0x0f //  Byte 31 mask that keeps a hash a BN254 scalar
+#define TF_KEYS_HEX_SIZE    65   //  32 bytes as hex plus terminator
 
 #define TF_KEYS_PURPOSE_LEADER "leader"
 #define TF_KEYS_PURPOSE_NODE   "node"
@@ -37,7 +37,7 @@
 
 //  One derived Ed25519 key
 typedef struct {
-    uint8_t seed[TF_KEYS_SEED_SIZE];        //  What a node's config carries
+    uint8_t seed[TF_KEYS_SEED_SIZE]; //  What a node's config carries
     uint8_t public_key[TF_KEYS_PUBLIC_SIZE];
     uint8_t secret_key[TF_KEYS_SECRET_SIZE];
 } tf_key_t;

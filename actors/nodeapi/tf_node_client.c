@@ -9,18 +9,18 @@
 #include "tf_node_client.h"
 
 struct _tf_node_client_t {
-    char *base_url;                         //  "http://127.0.0.1:18080", no trailing slash
-    CURLM *multi;                           //  Drives both transfers
-    CURL *request;                          //  The current request's handle
-    CURL *stream;                           //  The block stream's handle, or NULL
-    bool streaming;                         //  Stream transfer added and not finished
-    zchunk_t *stream_line;                  //  Partial stream line
-    tf_node_client_line_fn *line_fn;        //  Receives complete stream lines
+    char *base_url;                  //  "http://127.0.0.1:18080", no trailing slash
+    CURLM *multi;                    //  Drives both transfers
+    CURL *request;                   //  The current request's handle
+    CURL *stream;                    //  The block stream's handle, or NULL
+    bool streaming;                  //  Stream transfer added and not finished
+    zchunk_t *stream_line;           //  Partial stream line
+    tf_node_client_line_fn *line_fn; //  Receives complete stream lines
     void *line_arg;
-    tf_node_client_cancel_fn *cancel_fn;    //  Asked every tick while waiting
+    tf_node_client_cancel_fn *cancel_fn; //  Asked every tick while waiting
     void *cancel_arg;
-    int64_t timeout_ms;                     //  Per request
-    uint64_t lines;                         //  Stream lines delivered so far
+    int64_t timeout_ms; //  Per request
+    uint64_t lines;     //  Stream lines delivered so far
 };
 
 int
@@ -124,7 +124,7 @@ s_on_body (char *data, size_t size, size_t count, void *arg)
     zchunk_t *body = (zchunk_t *) arg;
     size_t length = size * count;
     if (zchunk_size (body) + length > TF_NODE_CLIENT_MAX_BODY)
-        return 0;                           //  Aborts the transfer
+        return 0; //  Aborts the transfer
     zchunk_extend (body, data, length);
     return length;
 }
@@ -141,7 +141,7 @@ s_on_stream (char *data, size_t size, size_t count, void *arg)
         const char *newline = (const char *) memchr (cursor, '\n', (size_t) (end - cursor));
         size_t span = (size_t) ((newline ? newline : end) - cursor);
         if (zchunk_size (self->stream_line) + span > TF_NODE_CLIENT_MAX_LINE)
-            return 0;                       //  A line this long is not a block event
+            return 0; //  A line this long is not a block event
         zchunk_extend (self->stream_line, cursor, span);
         if (!newline)
             break;
@@ -175,7 +175,7 @@ s_perform (tf_node_client_t *self, CURLcode *result)
             *result = info->data.result;
         }
         else if (info->easy_handle == self->stream)
-            self->streaming = false;        //  Node closed it or went away
+            self->streaming = false; //  Node closed it or went away
     }
     return request_done;
 }
@@ -196,8 +196,8 @@ s_drive (tf_node_client_t *self, int64_t wait_ms, CURLcode *result)
 }
 
 int
-tf_node_client_request (tf_node_client_t *self, const char *path, const char *body,
-                        long *status_p, char **answer_p)
+tf_node_client_request (tf_node_client_t *self, const char *path, const char *body, long *status_p,
+                        char **answer_p)
 {
     assert (self && path && status_p && answer_p);
     char *url = zsys_sprintf ("%s%s", self->base_url, path);
@@ -337,6 +337,6 @@ tf_node_client_pump (tf_node_client_t *self, int64_t wait_ms)
             break;
         s_drive (self, left < TF_NODE_CLIENT_TICK_MS ? left : TF_NODE_CLIENT_TICK_MS, &ignored);
     }
-    s_drive (self, 0, &ignored);            //  Deliver what the last poll woke for
+    s_drive (self, 0, &ignored); //  Deliver what the last poll woke for
     return 0;
 }

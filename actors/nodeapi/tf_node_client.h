@@ -24,36 +24,36 @@
 #include <stdint.h>
 #include "tf_msg.h"
 
-#define TF_NODE_ID_HEX              64          //  Hex characters of a header id
-#define TF_NODE_ID_SIZE             (TF_NODE_ID_HEX + 1)
-#define TF_NODE_MODE_SIZE           16          //  "Bootstrapping" and a terminator
-#define TF_NODE_CLIENT_TIMEOUT_MS   1000        //  One request, loopback
-#define TF_NODE_CLIENT_CONNECT_MS   500         //  Connect phase of a request or stream
-#define TF_NODE_CLIENT_TICK_MS      20          //  Cancel callback interval while waiting
-#define TF_NODE_CLIENT_MAX_BODY     (16u << 20) //  Longest answer accepted, bytes
-#define TF_NODE_CLIENT_MAX_LINE     (16u << 20) //  Longest stream line accepted, bytes
+#define TF_NODE_ID_HEX            64 //  Hex characters of a header id
+#define TF_NODE_ID_SIZE           (TF_NODE_ID_HEX + 1)
+#define TF_NODE_MODE_SIZE         16          //  "Bootstrapping" and a terminator
+#define TF_NODE_CLIENT_TIMEOUT_MS 1000        //  One request, loopback
+#define TF_NODE_CLIENT_CONNECT_MS 500         //  Connect phase of a request or stream
+#define TF_NODE_CLIENT_TICK_MS    20          //  Cancel callback interval while waiting
+#define TF_NODE_CLIENT_MAX_BODY   (16u << 20) //  Longest answer accepted, bytes
+#define TF_NODE_CLIENT_MAX_LINE   (16u << 20) //  Longest stream line accepted, bytes
 
-#define TF_NODE_PATH_INFO           "/cryptarchia/info"
-#define TF_NODE_PATH_BLOCK          "/storage/block"
-#define TF_NODE_PATH_STREAM         "/cryptarchia/events/blocks/stream"
-#define TF_NODE_PATH_FAULTS         "/testing/faults"
+#define TF_NODE_PATH_INFO   "/cryptarchia/info"
+#define TF_NODE_PATH_BLOCK  "/storage/block"
+#define TF_NODE_PATH_STREAM "/cryptarchia/events/blocks/stream"
+#define TF_NODE_PATH_FAULTS "/testing/faults"
 
 //  GET /cryptarchia/info
 typedef struct {
-    char tip[TF_NODE_ID_SIZE];              //  Canonical tip id, lower-case hex
-    char lib[TF_NODE_ID_SIZE];              //  Last immutable block id
-    uint64_t slot;                          //  Slot of the tip block
-    uint64_t height;                        //  Tip height, genesis = 0
-    char mode[TF_NODE_MODE_SIZE];           //  "Bootstrapping" | "Online"
+    char tip[TF_NODE_ID_SIZE];    //  Canonical tip id, lower-case hex
+    char lib[TF_NODE_ID_SIZE];    //  Last immutable block id
+    uint64_t slot;                //  Slot of the tip block
+    uint64_t height;              //  Tip height, genesis = 0
+    char mode[TF_NODE_MODE_SIZE]; //  "Bootstrapping" | "Online"
 } tf_cryptarchia_info_t;
 
 //  One block, from either JSON form
 typedef struct {
-    char id[TF_NODE_ID_SIZE];               //  Header id
-    char parent[TF_NODE_ID_SIZE];           //  parent_block; all zeros for genesis
+    char id[TF_NODE_ID_SIZE];     //  Header id
+    char parent[TF_NODE_ID_SIZE]; //  parent_block; all zeros for genesis
     uint64_t slot;
-    tf_strs_t txs;                          //  Tx hashes in block order (owned)
-    tf_strs_t outputs;                      //  Output pks of its txs, in order (owned)
+    tf_strs_t txs;     //  Tx hashes in block order (owned)
+    tf_strs_t outputs; //  Output pks of its txs, in order (owned)
 } tf_node_block_t;
 
 
@@ -109,8 +109,8 @@ typedef bool (tf_node_client_cancel_fn) (void *arg);
 //  The pipe of a zactor thread that uses clients, watched for $TERM: pass
 //  tf_node_client_pipe_cancelled with it to tf_node_client_set_cancel.
 typedef struct {
-    zsock_t *pipe;                          //  The thread's pipe, not owned
-    bool terminated;                        //  $TERM (or the pipe's end) arrived
+    zsock_t *pipe;   //  The thread's pipe, not owned
+    bool terminated; //  $TERM (or the pipe's end) arrived
 } tf_node_client_pipe_t;
 
 //  A tf_node_client_cancel_fn over a tf_node_client_pipe_t: true once $TERM

@@ -6,14 +6,14 @@
 #include <sodium.h>
 #include "tf_node_client.h"
 
-#define S_TXHASH_TAG        "MANTLE_TXHASH_V1"  //  node/README.md §3.2
-#define S_HASH_SIZE         32                  //  BLAKE2b-256
-#define S_SCALAR_BYTE       31                  //  Byte masked to keep a BN254 scalar
-#define S_SCALAR_MASK       0x0f
-#define S_OP_INSCRIBE       0                   //  ChannelInscribe
-#define S_OP_SDP_DECLARE    32                  //  SDPDeclare
-#define S_MAX_COUNT         255                 //  Counts are encoded as one byte
-#define S_ZERO_ID           "0000000000000000000000000000000000000000000000000000000000000000"
+#define S_TXHASH_TAG     "MANTLE_TXHASH_V1" //  node/README.md §3.2
+#define S_HASH_SIZE      32                 //  BLAKE2b-256
+#define S_SCALAR_BYTE    31                 //  Byte masked to keep a BN254 scalar
+#define S_SCALAR_MASK    0x0f
+#define S_OP_INSCRIBE    0   //  ChannelInscribe
+#define S_OP_SDP_DECLARE 32  //  SDPDeclare
+#define S_MAX_COUNT      255 //  Counts are encoded as one byte
+#define S_ZERO_ID        "0000000000000000000000000000000000000000000000000000000000000000"
 
 bool
 tf_node_id_is_zero (const char *id)
@@ -156,34 +156,40 @@ s_put_op (crypto_generichash_state *state, const json_t *op)
         s_put_le (state, json_array_size (inscription), sizeof (uint32_t));
         size_t index;
         const json_t *byte;
-        json_array_foreach (inscription, index, byte) {
+        json_array_foreach (inscription, index, byte)
+        {
             uint64_t value;
             if (s_get_u64 (byte, &value) || value > UINT8_MAX)
                 return -1;
             s_put_u8 (state, value);
         }
         return s_put_hex32 (state, json_object_get (payload, "parent"))
-               || s_put_hex32 (state, json_object_get (payload, "signer")) ? -1 : 0;
+                       || s_put_hex32 (state, json_object_get (payload, "signer"))
+                   ? -1
+                   : 0;
     }
     if (opcode == S_OP_SDP_DECLARE) {
         const json_t *locators = json_object_get (payload, "locators");
         if (!json_is_array (locators) || json_array_size (locators) > S_MAX_COUNT)
             return -1;
-        s_put_u8 (state, 0);                //  service_type BN
+        s_put_u8 (state, 0); //  service_type BN
         s_put_u8 (state, json_array_size (locators));
         size_t index;
         const json_t *locator;
-        json_array_foreach (locators, index, locator) {
+        json_array_foreach (locators, index, locator)
+        {
             if (!json_is_string (locator))
                 return -1;
             s_put_le (state, json_string_length (locator), sizeof (uint32_t));
             s_put (state, json_string_value (locator), json_string_length (locator));
         }
         return s_put_hex32 (state, json_object_get (payload, "provider_id"))
-               || s_put_hex32 (state, json_object_get (payload, "zk_id"))
-               || s_put_hex32 (state, json_object_get (payload, "locked_note_id")) ? -1 : 0;
+                       || s_put_hex32 (state, json_object_get (payload, "zk_id"))
+                       || s_put_hex32 (state, json_object_get (payload, "locked_note_id"))
+                   ? -1
+                   : 0;
     }
-    return -1;                              //  tf-node accepts no other op
+    return -1; //  tf-node accepts no other op
 }
 
 int
@@ -206,15 +212,12 @@ tf_node_tx_hash (const json_t *mantle_tx, char hash[TF_NODE_ID_SIZE])
     s_put_u8 (&state, json_array_size (ops));
     size_t index;
     const json_t *item;
-    json_array_foreach (ops, index, item)
-        if (s_put_op (&state, item))
-            return -1;
+    json_array_foreach (ops, index, item) if (s_put_op (&state, item)) return -1;
     s_put_u8 (&state, json_array_size (inputs));
-    json_array_foreach (inputs, index, item)
-        if (s_put_hex32 (&state, item))
-            return -1;
+    json_array_foreach (inputs, index, item) if (s_put_hex32 (&state, item)) return -1;
     s_put_u8 (&state, json_array_size (outputs));
-    json_array_foreach (outputs, index, item) {
+    json_array_foreach (outputs, index, item)
+    {
         uint64_t value = 0;
         if (s_get_u64 (json_object_get (item, "value"), &value))
             return -1;
@@ -244,7 +247,8 @@ s_parse_transactions (tf_node_block_t *block, const json_t *transactions, bool a
         return -1;
     size_t index;
     const json_t *tx;
-    json_array_foreach (transactions, index, tx) {
+    json_array_foreach (transactions, index, tx)
+    {
         const json_t *mantle = json_object_get (tx, "mantle_tx");
         if (!json_is_object (mantle))
             return -1;
@@ -257,7 +261,8 @@ s_parse_transactions (tf_node_block_t *block, const json_t *transactions, bool a
         const json_t *outputs = json_object_get (json_object_get (mantle, "ledger_tx"), "outputs");
         size_t output_index;
         const json_t *output;
-        json_array_foreach (outputs, output_index, output) {
+        json_array_foreach (outputs, output_index, output)
+        {
             char pk[TF_NODE_ID_SIZE];
             if (tf_node_id_copy (json_string_value (json_object_get (output, "pk")), pk))
                 return -1;

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_U64_SIZE      8                   //  Little-endian u64 in the encoding
-#define S_SIG_SIZE      crypto_sign_BYTES   //  Ed25519 signature
+#define S_U64_SIZE 8                 //  Little-endian u64 in the encoding
+#define S_SIG_SIZE crypto_sign_BYTES //  Ed25519 signature
 
 static uint8_t *
 s_put_u64_le (uint8_t *out, uint64_t value)
@@ -34,7 +34,7 @@ tf_tx_encode (const tf_tx_input_t *inputs, size_t input_count, const tf_tx_outpu
     assert (inputs && outputs && out);
     assert (input_count <= TF_TX_MAX_INPUTS && output_count <= TF_TX_MAX_OUTPUTS);
     uint8_t *cursor = out;
-    *cursor++ = 0;                          //  No ops
+    *cursor++ = 0; //  No ops
     *cursor++ = (uint8_t) input_count;
     for (size_t index = 0; index < input_count; index++) {
         memcpy (cursor, inputs[index].note_id, TF_KEYS_HASH_SIZE);
@@ -46,8 +46,8 @@ tf_tx_encode (const tf_tx_input_t *inputs, size_t input_count, const tf_tx_outpu
         memcpy (cursor, outputs[index].public_key, TF_KEYS_PUBLIC_SIZE);
         cursor += TF_KEYS_PUBLIC_SIZE;
     }
-    cursor = s_put_u64_le (cursor, 0);      //  execution_gas_price
-    cursor = s_put_u64_le (cursor, 0);      //  storage_gas_price
+    cursor = s_put_u64_le (cursor, 0); //  execution_gas_price
+    cursor = s_put_u64_le (cursor, 0); //  storage_gas_price
     return (size_t) (cursor - out);
 }
 

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include "tf_keys.h"
 
-#define TF_TX_MAX_INPUTS    64              //  tf-node's limits per tx
-#define TF_TX_MAX_OUTPUTS   64
+#define TF_TX_MAX_INPUTS  64 //  tf-node's limits per tx
+#define TF_TX_MAX_OUTPUTS 64
 
 //  One note to spend and the key that owns it (borrowed)
 typedef struct {
@@ -30,9 +30,9 @@ typedef struct {
 
 //  A signed transfer
 typedef struct {
-    uint8_t hash[TF_KEYS_HASH_SIZE];        //  Tx hash (note ids of outputs derive from it)
-    char hash_hex[TF_KEYS_HEX_SIZE];        //  The same, 64 lower-case hex
-    char *json;                             //  SignedMantleTx JSON text (owned)
+    uint8_t hash[TF_KEYS_HASH_SIZE]; //  Tx hash (note ids of outputs derive from it)
+    char hash_hex[TF_KEYS_HEX_SIZE]; //  The same, 64 lower-case hex
+    char *json;                      //  SignedMantleTx JSON text (owned)
 } tf_tx_t;
 
 //  Build and sign a transfer into *tx. Returns 0, or -1 when the counts are
@@ -46,8 +46,8 @@ void tf_tx_free (tf_tx_t *tx);
 
 //  Encode the mantle tx of a transfer (node-api §6) into out, which must hold
 //  tf_tx_encoded_size bytes. Returns the bytes written.
-size_t tf_tx_encode (const tf_tx_input_t *inputs, size_t input_count,
-                     const tf_tx_output_t *outputs, size_t output_count, uint8_t *out);
+size_t tf_tx_encode (const tf_tx_input_t *inputs, size_t input_count, const tf_tx_output_t *outputs,
+                     size_t output_count, uint8_t *out);
 
 //  Bytes the encoding of a transfer takes.
 size_t tf_tx_encoded_size (size_t input_count, size_t output_count);

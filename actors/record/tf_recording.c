@@ -4,17 +4,17 @@
 #include "tf_msg.h"
 #include "tf_recording.h"
 
-#define TF_RECORD_HEAD  (4 + 8 + 1 + 1)     //  Length, time, source, topic length
+#define TF_RECORD_HEAD (4 + 8 + 1 + 1) //  Length, time, source, topic length
 
 struct _tf_recording_t {
-    int fd;                                 //  Open file
-    bool writing;                           //  Append mode
-    bool failed;                            //  A write failed (logged once)
-    bool torn;                              //  Reading stopped at a torn last record
-    uint64_t count;                         //  Records so far
-    uint8_t *buffer;                        //  Read buffer for the current record
+    int fd;          //  Open file
+    bool writing;    //  Append mode
+    bool failed;     //  A write failed (logged once)
+    bool torn;       //  Reading stopped at a torn last record
+    uint64_t count;  //  Records so far
+    uint8_t *buffer; //  Read buffer for the current record
     size_t capacity;
-    char topic[TF_MAX_TOPIC + 1];           //  Current record's topic
+    char topic[TF_MAX_TOPIC + 1]; //  Current record's topic
 };
 
 static tf_recording_t *
@@ -130,7 +130,7 @@ tf_recording_next (tf_recording_t *self, tf_record_t *record)
     int rc = s_read_exact (self->fd, length_bytes, sizeof length_bytes);
     if (rc <= 0) {
         self->torn = rc < 0;
-        return 0;                           //  End, or torn length: stop there
+        return 0; //  End, or torn length: stop there
     }
     size_t length = (size_t) s_get_be (length_bytes, 4);
     if (length < TF_RECORD_HEAD - 4 || length > TF_MSG_MAX_SIZE + TF_MAX_TOPIC + TF_RECORD_HEAD)
@@ -143,7 +143,7 @@ tf_recording_next (tf_recording_t *self, tf_record_t *record)
     }
     if (s_read_exact (self->fd, self->buffer, length) != 1) {
         self->torn = true;
-        return 0;                           //  Torn last record
+        return 0; //  Torn last record
     }
     size_t topic_size = self->buffer[9];
     if (topic_size > TF_MAX_TOPIC || 10 + topic_size > length || self->buffer[8] > TF_SOURCE_FEED)

@@ -14,20 +14,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TF_RECORDING_FILE "bus.rec"         //  Name inside the run directory
+#define TF_RECORDING_FILE "bus.rec" //  Name inside the run directory
 
 typedef enum {
-    TF_SOURCE_CONTROL = 0,                  //  The coordinator's control PUB
-    TF_SOURCE_FEED = 1                      //  The scanner's feed PUB
+    TF_SOURCE_CONTROL = 0, //  The coordinator's control PUB
+    TF_SOURCE_FEED = 1     //  The scanner's feed PUB
 } tf_source_t;
 
 typedef struct _tf_recording_t tf_recording_t;
 
 //  One record as read back; pointers are valid until the next read.
 typedef struct {
-    uint64_t at_ms;                         //  When it was recorded
+    uint64_t at_ms; //  When it was recorded
     tf_source_t source;
-    const char *topic;                      //  NUL-terminated
+    const char *topic; //  NUL-terminated
     const uint8_t *body;
     size_t size;
 } tf_record_t;

@@ -5,7 +5,7 @@
 #include "tf_recording.h"
 #include "tf_recording_summary.h"
 
-#define S_MS_PER_S  1000.0
+#define S_MS_PER_S 1000.0
 
 //  A control record: follow the phases and the abort
 static void

@@ -12,21 +12,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TF_RECORDING_SUMMARY_TEXT   512     //  Room for tf_recording_summary_text
+#define TF_RECORDING_SUMMARY_TEXT 512 //  Room for tf_recording_summary_text
 
 typedef struct {
-    uint64_t records;                       //  Whole records read
-    uint64_t first_ms;                      //  Unix ms of the first record
-    uint64_t last_ms;                       //  Unix ms of the last record
-    char phase[16];                         //  Last phase the run reached ("" if none),
-                                            //  the abort's phase when it was aborted
-    uint64_t phase_at_ms;                   //  Unix ms it began
-    bool evaluated;                         //  Evaluate was reached without an abort
-    bool finished;                          //  "done" was recorded
-    bool aborted;                           //  A run.abort was recorded
-    uint64_t abort_at_ms;                   //  Its time (record time)
+    uint64_t records;     //  Whole records read
+    uint64_t first_ms;    //  Unix ms of the first record
+    uint64_t last_ms;     //  Unix ms of the last record
+    char phase[16];       //  Last phase the run reached ("" if none),
+                          //  the abort's phase when it was aborted
+    uint64_t phase_at_ms; //  Unix ms it began
+    bool evaluated;       //  Evaluate was reached without an abort
+    bool finished;        //  "done" was recorded
+    bool aborted;         //  A run.abort was recorded
+    uint64_t abort_at_ms; //  Its time (record time)
     char abort_reason[256];
-    bool torn;                              //  A torn last record was dropped
+    bool torn; //  A torn last record was dropped
 } tf_recording_summary_t;
 
 //  Read the recording at path and summarise it into *summary. Returns 0, or

@@ -52,8 +52,10 @@ s_keep_expectations (tf_plan_t *plan, const char *const *names, FILE *err)
         for (size_t item = 0; known && item < plan->workload_count; item++)
             known = !streq (plan->workloads[item].name, names[index]);
         if (!known) {
-            fprintf (err, "tf replay: --expect %s: the recorded plan has no expectation of "
-                          "that name; it has:", names[index]);
+            fprintf (err,
+                     "tf replay: --expect %s: the recorded plan has no expectation of "
+                     "that name; it has:",
+                     names[index]);
             for (size_t item = 0; item < plan->expectation_count; item++)
                 fprintf (err, " %s", plan->expectations[item].name);
             for (size_t item = 0; item < plan->custom_count; item++)
@@ -66,10 +68,10 @@ s_keep_expectations (tf_plan_t *plan, const char *const *names, FILE *err)
         return rc;
     //  A scratch plan takes the dropped items over, and its destroy frees them
     tf_plan_t *scrap = tf_plan_new ("scrap");
-    scrap->expectations = (tf_plan_item_t *) zmalloc ((plan->expectation_count + 1)
-                                                      * sizeof (tf_plan_item_t));
-    scrap->customs = (tf_plan_item_t *) zmalloc ((plan->custom_count + 1)
-                                                 * sizeof (tf_plan_item_t));
+    scrap->expectations =
+        (tf_plan_item_t *) zmalloc ((plan->expectation_count + 1) * sizeof (tf_plan_item_t));
+    scrap->customs =
+        (tf_plan_item_t *) zmalloc ((plan->custom_count + 1) * sizeof (tf_plan_item_t));
     size_t kept = 0;
     for (size_t index = 0; index < plan->expectation_count; index++)
         if (s_listed (names, plan->expectations[index].name))

@@ -50,7 +50,7 @@ s_from_object (const msgpack_object *object)
             return map;
         }
         default:
-            return json_null ();            //  Ext types carry nothing a report needs
+            return json_null (); //  Ext types carry nothing a report needs
     }
 }
 

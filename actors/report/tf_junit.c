@@ -11,11 +11,21 @@ s_escape (FILE *out, const char *text)
     for (const char *cursor = text ? text : ""; *cursor; cursor++) {
         unsigned char ch = (unsigned char) *cursor;
         switch (ch) {
-            case '&': fputs ("&amp;", out); break;
-            case '<': fputs ("&lt;", out); break;
-            case '>': fputs ("&gt;", out); break;
-            case '"': fputs ("&quot;", out); break;
-            case '\'': fputs ("&apos;", out); break;
+            case '&':
+                fputs ("&amp;", out);
+                break;
+            case '<':
+                fputs ("&lt;", out);
+                break;
+            case '>':
+                fputs ("&gt;", out);
+                break;
+            case '"':
+                fputs ("&quot;", out);
+                break;
+            case '\'':
+                fputs ("&apos;", out);
+                break;
             default:
                 fputc ((ch < 0x20 && ch != '\n' && ch != '\t') ? ' ' : ch, out);
         }
@@ -62,8 +72,9 @@ tf_junit_write (const json_t *report, const char *path)
         return -1;
     }
     fprintf (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf (out, "<testsuites name=\"tf\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" "
-                  "time=\"%.3f\">\n",
+    fprintf (out,
+             "<testsuites name=\"tf\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" "
+             "time=\"%.3f\">\n",
              tests, failures, aborted ? 1 : 0, seconds);
     fprintf (out, "  <testsuite name=\"");
     s_escape (out, scenario ? scenario : "scenario");

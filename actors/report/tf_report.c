@@ -8,18 +8,18 @@
 #include "tf_report_bus.h"
 #include "tf_report_html.h"
 
-#define TF_REPORT_FILE  "report.json"
-#define TF_JUNIT_FILE   "junit.xml"
-#define TF_HTML_FILE    "report.html"
+#define TF_REPORT_FILE "report.json"
+#define TF_JUNIT_FILE  "junit.xml"
+#define TF_HTML_FILE   "report.html"
 
 struct _tf_report_t {
-    const tf_plan_t *plan;                  //  Not owned
-    json_t *root;                           //  The document being built
-    json_t *phases;                         //  Array, into root
-    json_t *expectations;                   //  Array, into root
-    json_t *workloads;                      //  Object by workload name, into root
-    json_t *events;                         //  Array, into root
-    uint64_t started_at;                    //  Unix ms of the first phase
+    const tf_plan_t *plan; //  Not owned
+    json_t *root;          //  The document being built
+    json_t *phases;        //  Array, into root
+    json_t *expectations;  //  Array, into root
+    json_t *workloads;     //  Object by workload name, into root
+    json_t *events;        //  Array, into root
+    uint64_t started_at;   //  Unix ms of the first phase
     bool aborted;
     bool any_failed;
 };
@@ -31,17 +31,16 @@ tf_report_new (const char *run_id, const tf_plan_t *plan)
     tf_report_t *self = (tf_report_t *) zmalloc (sizeof (tf_report_t));
     self->plan = plan;
     tf_run_metrics_t metrics = tf_run_metrics (plan);
-    self->root = json_pack ("{s:s, s:s?, s:s, s:{s:s, s:i, s:i, s:I, s:I, s:I, s:f, s:i, s:b}}",
-                            "run_id", run_id, "scenario", plan->name, "runner", plan->runner,
-                            "plan", "network",
-                            plan->network == TF_NETWORK_STAR   ? "star"
-                            : plan->network == TF_NETWORK_RING ? "ring"
-                                                               : "full",
-                            "validators", (int) plan->validators, "executors",
-                            (int) plan->executors, "duration_ms", (json_int_t) metrics.duration_ms,
-                            "seed", (json_int_t) plan->seed, "slot_ms", (json_int_t) plan->slot_ms,
-                            "active_slot_coeff", plan->active_slot_coeff, "security_param",
-                            (int) plan->security_param, "node_control", plan->node_control);
+    self->root = json_pack (
+        "{s:s, s:s?, s:s, s:{s:s, s:i, s:i, s:I, s:I, s:I, s:f, s:i, s:b}}", "run_id", run_id,
+        "scenario", plan->name, "runner", plan->runner, "plan", "network",
+        plan->network == TF_NETWORK_STAR   ? "star"
+        : plan->network == TF_NETWORK_RING ? "ring"
+                                           : "full",
+        "validators", (int) plan->validators, "executors", (int) plan->executors, "duration_ms",
+        (json_int_t) metrics.duration_ms, "seed", (json_int_t) plan->seed, "slot_ms",
+        (json_int_t) plan->slot_ms, "active_slot_coeff", plan->active_slot_coeff, "security_param",
+        (int) plan->security_param, "node_control", plan->node_control);
     assert (self->root);
     json_t *timing = json_pack ("{s:I, s:I, s:I, s:b}", "block_interval_ms",
                                 (json_int_t) metrics.block_interval_ms, "expected_blocks",
@@ -114,8 +113,8 @@ tf_report_result (tf_report_t *self, const tf_expect_result_t *result)
 {
     assert (self && result);
     json_t *entry = json_pack ("{s:s, s:s?, s:b, s:s}", "name", result->name, "kind",
-                               s_kind_of (self, result->name), "passed", result->passed,
-                               "message", result->message);
+                               s_kind_of (self, result->name), "passed", result->passed, "message",
+                               result->message);
     json_t *details = tf_json_from_msgpack (result->details.data, result->details.size);
     if (details)
         json_object_set_new (entry, "details", details);
@@ -155,10 +154,9 @@ tf_report_nodes (tf_report_t *self, const tf_run_nodes_t *nodes)
         const tf_node_info_t *node = &nodes->nodes.items[index];
         json_array_append_new (array, json_pack ("{s:s, s:s, s:I, s:s, s:s?, s:s?, s:s?}", "name",
                                                  node->name, "role", node->role, "index",
-                                                 (json_int_t) node->index, "api_url",
-                                                 node->api_url, "testing_url", node->testing_url,
-                                                 "peer_id", node->peer_id, "log_path",
-                                                 node->log_path));
+                                                 (json_int_t) node->index, "api_url", node->api_url,
+                                                 "testing_url", node->testing_url, "peer_id",
+                                                 node->peer_id, "log_path", node->log_path));
     }
     json_object_set_new (self->root, "nodes", array);
 }
@@ -168,11 +166,11 @@ tf_report_abort (tf_report_t *self, const char *reason, const char *actor, tf_ph
 {
     assert (self && reason);
     if (self->aborted)
-        return;                             //  The first cause is the one that matters
+        return; //  The first cause is the one that matters
     self->aborted = true;
     json_object_set_new (self->root, "abort",
-                         json_pack ("{s:s, s:s?, s:s}", "reason", reason, "actor", actor,
-                                    "phase", tf_phase_name (phase)));
+                         json_pack ("{s:s, s:s?, s:s}", "reason", reason, "actor", actor, "phase",
+                                    tf_phase_name (phase)));
 }
 
 void
@@ -200,7 +198,8 @@ s_chaos_events (tf_report_t *self)
     json_t *chaos = json_array ();
     size_t index;
     json_t *event;
-    json_array_foreach (self->events, index, event) {
+    json_array_foreach (self->events, index, event)
+    {
         const char *kind = json_string_value (json_object_get (event, "kind"));
         if (kind && strncmp (kind, "node.control", strlen ("node.control")) == 0)
             json_array_append (chaos, event);
@@ -215,7 +214,8 @@ s_phase_timings (tf_report_t *self)
     json_t *timings = json_object ();
     size_t index;
     json_t *phase;
-    json_array_foreach (self->phases, index, phase) {
+    json_array_foreach (self->phases, index, phase)
+    {
         json_int_t started = json_integer_value (json_object_get (phase, "started_ms"));
         json_int_t ended = json_integer_value (json_object_get (phase, "ended_ms"));
         json_int_t length = ended > started ? ended - started : 0;
@@ -236,9 +236,10 @@ s_add_bus_figures (tf_report_t *self, const char *recording_path)
     json_t *tx = json_object_get (figures, "tx");
     size_t index;
     json_t *entry;
-    json_array_foreach (self->expectations, index, entry) {
-        json_t *latencies = json_object_get (json_object_get (entry, "details"),
-                                             "inclusion_latency_ms");
+    json_array_foreach (self->expectations, index, entry)
+    {
+        json_t *latencies =
+            json_object_get (json_object_get (entry, "details"), "inclusion_latency_ms");
         json_t *summary = tf_report_latency_summary (latencies);
         if (summary) {
             json_object_set_new (tx, "inclusion_latency_ms", summary);
@@ -253,7 +254,7 @@ tf_verdict_t
 tf_report_verdict (tf_report_t *self)
 {
     assert (self);
-    return self->aborted ? TF_VERDICT_ERROR
+    return self->aborted      ? TF_VERDICT_ERROR
            : self->any_failed ? TF_VERDICT_FAILED
                               : TF_VERDICT_PASSED;
 }

@@ -16,9 +16,9 @@
 typedef struct _tf_report_t tf_report_t;
 
 typedef enum {
-    TF_VERDICT_PASSED = 0,                  //  Exit 0
-    TF_VERDICT_FAILED = 1,                  //  Exit 1: an expectation failed
-    TF_VERDICT_ERROR = 3                    //  Exit 3: infrastructure failure, run aborted
+    TF_VERDICT_PASSED = 0, //  Exit 0
+    TF_VERDICT_FAILED = 1, //  Exit 1: an expectation failed
+    TF_VERDICT_ERROR = 3   //  Exit 3: infrastructure failure, run aborted
 } tf_verdict_t;
 
 //  Create a report for a run of plan (borrowed for the report's life).
@@ -46,8 +46,7 @@ void tf_report_workload (tf_report_t *self, const tf_workload_status_t *status);
 void tf_report_nodes (tf_report_t *self, const tf_run_nodes_t *nodes);
 
 //  The run was aborted.
-void tf_report_abort (tf_report_t *self, const char *reason, const char *actor,
-                      tf_phase_t phase);
+void tf_report_abort (tf_report_t *self, const char *reason, const char *actor, tf_phase_t phase);
 
 //  tf replay: the recording judged (its path, and how far its run went).
 void tf_report_replay (tf_report_t *self, const char *recording_path,

@@ -5,8 +5,8 @@
 #include "tf_recording.h"
 #include "tf_report_bus.h"
 
-#define S_P50   0.50                        //  Percentiles of the latency summary
-#define S_P95   0.95
+#define S_P50 0.50 //  Percentiles of the latency summary
+#define S_P95 0.95
 
 //  Merge the keys of update into object, then drop update
 static void
@@ -33,14 +33,14 @@ s_on_tip (json_t *heights, const tf_record_t *record)
         max_height = (json_int_t) tip.height;
     json_int_t samples = json_integer_value (json_object_get (node, "samples")) + 1;
     //  A node that stopped answering keeps the last height it answered with
-    json_int_t height = tip.up ? (json_int_t) tip.height
-                               : json_integer_value (json_object_get (node, "height"));
-    s_merge (node, json_pack ("{s:I, s:I, s:I, s:b, s:I}", "height", height,
-                                         "max_height", max_height, "samples", samples, "up",
-                                         tip.up, "at_ms", (json_int_t) tip.at_ms));
+    json_int_t height =
+        tip.up ? (json_int_t) tip.height : json_integer_value (json_object_get (node, "height"));
+    s_merge (node,
+             json_pack ("{s:I, s:I, s:I, s:b, s:I}", "height", height, "max_height", max_height,
+                        "samples", samples, "up", tip.up, "at_ms", (json_int_t) tip.at_ms));
     if (tip.up)
-        s_merge (node, json_pack ("{s:s, s:s, s:I}", "tip", tip.tip, "lib", tip.lib,
-                                             "slot", (json_int_t) tip.slot));
+        s_merge (node, json_pack ("{s:s, s:s, s:I}", "tip", tip.tip, "lib", tip.lib, "slot",
+                                  (json_int_t) tip.slot));
     tf_msg_body_free (TF_MSG_feed_tip, &tip);
 }
 
@@ -50,9 +50,8 @@ s_on_stats (json_t *tx, const tf_record_t *record)
     tf_feed_stats_t stats;
     if (tf_msg_decode (TF_MSG_feed_stats, record->body, record->size, &stats))
         return;
-    s_merge (tx, json_pack ("{s:I, s:I, s:b}", "included",
-                                       (json_int_t) stats.transactions, "blocks",
-                                       (json_int_t) stats.blocks, "stats_seen", 1));
+    s_merge (tx, json_pack ("{s:I, s:I, s:b}", "included", (json_int_t) stats.transactions,
+                            "blocks", (json_int_t) stats.blocks, "stats_seen", 1));
     tf_msg_body_free (TF_MSG_feed_stats, &stats);
 }
 
@@ -75,9 +74,9 @@ tf_report_bus (const char *recording_path)
 {
     assert (recording_path);
     json_t *heights = json_object ();
-    json_t *tx = json_pack ("{s:I, s:I, s:I, s:{}, s:b}", "included", (json_int_t) 0, "blocks",
-                            (json_int_t) 0, "submitted", (json_int_t) 0, "outcomes",
-                            "stats_seen", 0);
+    json_t *tx =
+        json_pack ("{s:I, s:I, s:I, s:{}, s:b}", "included", (json_int_t) 0, "blocks",
+                   (json_int_t) 0, "submitted", (json_int_t) 0, "outcomes", "stats_seen", 0);
     tf_recording_t *recording = tf_recording_open (recording_path);
     if (recording) {
         tf_record_t record;

@@ -11,19 +11,19 @@
 #include "tf_recording.h"
 #include "tf_report_html.h"
 
-#define TF_HTML_WIDTH       960             //  SVG size, pixels
-#define TF_HTML_HEIGHT      360
-#define TF_HTML_MARGIN      48
-#define TF_HTML_MAX_NODES   64              //  Series drawn
-#define TF_HTML_BUCKETS     20              //  Latency histogram bars
+#define TF_HTML_WIDTH     960 //  SVG size, pixels
+#define TF_HTML_HEIGHT    360
+#define TF_HTML_MARGIN    48
+#define TF_HTML_MAX_NODES 64 //  Series drawn
+#define TF_HTML_BUCKETS   20 //  Latency histogram bars
 
 static const char *s_palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 #define TF_HTML_COLOURS (sizeof s_palette / sizeof s_palette[0])
 
 typedef struct {
-    char *node;                             //  Node name
-    zlistx_t *points;                       //  s_point_t items, in time order
+    char *node;       //  Node name
+    zlistx_t *points; //  s_point_t items, in time order
 } s_series_t;
 
 typedef struct {
@@ -37,11 +37,20 @@ s_escape (FILE *out, const char *text)
 {
     for (const char *cursor = text ? text : ""; *cursor; cursor++)
         switch (*cursor) {
-            case '&': fputs ("&amp;", out); break;
-            case '<': fputs ("&lt;", out); break;
-            case '>': fputs ("&gt;", out); break;
-            case '"': fputs ("&quot;", out); break;
-            default: fputc (*cursor, out);
+            case '&':
+                fputs ("&amp;", out);
+                break;
+            case '<':
+                fputs ("&lt;", out);
+                break;
+            case '>':
+                fputs ("&gt;", out);
+                break;
+            case '"':
+                fputs ("&quot;", out);
+                break;
+            default:
+                fputc (*cursor, out);
         }
 }
 
@@ -136,12 +145,12 @@ s_write_heights (FILE *out, const json_t *report, s_series_t *series, size_t cou
              TF_HTML_WIDTH, TF_HTML_HEIGHT, TF_HTML_WIDTH, TF_HTML_HEIGHT);
     int left = TF_HTML_MARGIN, right = TF_HTML_WIDTH - TF_HTML_MARGIN;
     int bottom = TF_HTML_HEIGHT - TF_HTML_MARGIN, upper = TF_HTML_MARGIN;
-    fprintf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left,
-             bottom, right, bottom);
-    fprintf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left,
-             bottom, left, upper);
-    fprintf (out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%" PRIu64
-                  "</text>\n",
+    fprintf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, bottom,
+             right, bottom);
+    fprintf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, bottom,
+             left, upper);
+    fprintf (out,
+             "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%" PRIu64 "</text>\n",
              left - 4, upper + 4, top);
     fprintf (out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>\n",
              left - 4, bottom);
@@ -154,8 +163,8 @@ s_write_heights (FILE *out, const json_t *report, s_series_t *series, size_t cou
         const json_t *event = json_array_get (events, index);
         const char *kind = json_string_value (json_object_get (event, "kind"));
         uint64_t at = (uint64_t) json_integer_value (json_object_get (event, "at_ms"));
-        bool chaos = kind && strncmp (kind, "node.control", 12) == 0
-                     && strcmp (kind, "node.control") != 0;
+        bool chaos =
+            kind && strncmp (kind, "node.control", 12) == 0 && strcmp (kind, "node.control") != 0;
         bool phase = kind && strcmp (kind, "phase") == 0;
         if (!chaos && !phase)
             continue;
@@ -233,8 +242,7 @@ s_write_latency (FILE *out, const json_t *report)
         fprintf (out,
                  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#1f77b4\">"
                  "<title>%zu tx</title></rect>\n",
-                 TF_HTML_MARGIN + bucket * bar, floor_y - height, bar - 2, height,
-                 buckets[bucket]);
+                 TF_HTML_MARGIN + bucket * bar, floor_y - height, bar - 2, height, buckets[bucket]);
     }
     fprintf (out, "<text x=\"%d\" y=\"%d\" font-size=\"11\">0 ms</text>\n", TF_HTML_MARGIN,
              floor_y + 16);

@@ -8,51 +8,51 @@
 #include "tf_actor.h"
 #include <getopt.h>
 
-#define TF_ACTOR_LINGER_MS 1000             //  Let a last ack reach the coordinator
+#define TF_ACTOR_LINGER_MS 1000 //  Let a last ack reach the coordinator
 
 typedef struct {
-    zsock_t *reader;                        //  Not owned
+    zsock_t *reader; //  Not owned
     tf_actor_reader_fn *fn;
 } s_reader_t;
 
 struct _tf_actor_t {
-    char *name;                             //  Unique actor name
-    char *role;                             //  deployer|scanner|workload|expectation
-    char *kind;                             //  Catalogue kind, or NULL
-    char *run_dir;                          //  Run directory, or NULL
-    bool verbose;                           //  Debug logging
-    tf_actor_handlers_t handlers;           //  The actor's callbacks
-    void *state;                            //  The actor's own object, not owned
+    char *name;                   //  Unique actor name
+    char *role;                   //  deployer|scanner|workload|expectation
+    char *kind;                   //  Catalogue kind, or NULL
+    char *run_dir;                //  Run directory, or NULL
+    bool verbose;                 //  Debug logging
+    tf_actor_handlers_t handlers; //  The actor's callbacks
+    void *state;                  //  The actor's own object, not owned
 
-    zsock_t *control;                       //  SUB to the coordinator's broadcasts
-    zsock_t *service;                       //  DEALER to the coordinator
-    zsock_t *feed;                          //  SUB to the block feed, or NULL
-    zloop_t *loop;                          //  Drives everything
-    zlistx_t *readers;                      //  s_reader_t items added by the actor
+    zsock_t *control;  //  SUB to the coordinator's broadcasts
+    zsock_t *service;  //  DEALER to the coordinator
+    zsock_t *feed;     //  SUB to the block feed, or NULL
+    zloop_t *loop;     //  Drives everything
+    zlistx_t *readers; //  s_reader_t items added by the actor
 
-    char *run_id;                           //  From the welcome
-    bool welcomed;                          //  Registration accepted
-    uint64_t heartbeat_ms;                  //  From the welcome
-    uint64_t timeout_ms;                    //  Coordinator silence that means it is gone
-    int hello_timer;                        //  zloop timer ids, -1 when not armed
+    char *run_id;          //  From the welcome
+    bool welcomed;         //  Registration accepted
+    uint64_t heartbeat_ms; //  From the welcome
+    uint64_t timeout_ms;   //  Coordinator silence that means it is gone
+    int hello_timer;       //  zloop timer ids, -1 when not armed
     int heartbeat_timer;
     int user_timer;
-    int64_t started_at;                     //  zclock_mono at tf_actor_run
-    int64_t last_control_at;                //  zclock_mono of the last control message
+    int64_t started_at;      //  zclock_mono at tf_actor_run
+    int64_t last_control_at; //  zclock_mono of the last control message
 
-    tf_plan_t *plan;                        //  Owned, NULL until received
-    tf_run_nodes_t nodes;                       //  Owned copy of the last node list
+    tf_plan_t *plan;      //  Owned, NULL until received
+    tf_run_nodes_t nodes; //  Owned copy of the last node list
     bool have_nodes;
 
-    tf_phase_t phase;                       //  Current phase
-    uint64_t phase_seq;                     //  Its sequence number, 0 before the first
-    bool phase_acked;                       //  Ack sent for phase_seq
-    bool phase_ok;                          //  What the ack said
-    char *phase_error;                      //  Why it failed, or NULL
+    tf_phase_t phase;   //  Current phase
+    uint64_t phase_seq; //  Its sequence number, 0 before the first
+    bool phase_acked;   //  Ack sent for phase_seq
+    bool phase_ok;      //  What the ack said
+    char *phase_error;  //  Why it failed, or NULL
 
-    int exit_code;                          //  What tf_actor_run returns
-    bool stopping;                          //  Loop asked to end
-    bool stopped;                           //  Stop handler already called
+    int exit_code; //  What tf_actor_run returns
+    bool stopping; //  Loop asked to end
+    bool stopped;  //  Stop handler already called
 };
 
 static int s_on_control (zloop_t *loop, zsock_t *reader, void *arg);
@@ -73,7 +73,7 @@ s_usage (FILE *out, const char *program, const char *summary)
 {
     const char *slash = strrchr (program, '/');
     if (slash)
-        program = slash + 1;                //  Its name, wherever it was started from
+        program = slash + 1; //  Its name, wherever it was started from
     fprintf (out,
              "Usage: %s [OPTIONS]\n"
              "%s\n\n"
@@ -113,14 +113,30 @@ tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv, const c
     int option;
     while ((option = getopt_long (argc, argv, "vh", options, NULL)) != -1) {
         switch (option) {
-            case 'n': config->name = optarg; break;
-            case 'c': config->control_ep = optarg; break;
-            case 's': config->service_ep = optarg; break;
-            case 'f': config->feed_ep = optarg; break;
-            case 'd': config->run_dir = optarg; break;
-            case 'v': config->verbose = true; break;
-            case 'h': s_usage (stdout, argv[0], summary); return 1;
-            default: s_usage (stderr, argv[0], summary); return -1;
+            case 'n':
+                config->name = optarg;
+                break;
+            case 'c':
+                config->control_ep = optarg;
+                break;
+            case 's':
+                config->service_ep = optarg;
+                break;
+            case 'f':
+                config->feed_ep = optarg;
+                break;
+            case 'd':
+                config->run_dir = optarg;
+                break;
+            case 'v':
+                config->verbose = true;
+                break;
+            case 'h':
+                s_usage (stdout, argv[0], summary);
+                return 1;
+            default:
+                s_usage (stderr, argv[0], summary);
+                return -1;
         }
     }
     if (optind < argc) {
@@ -132,8 +148,8 @@ tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv, const c
                           : !config->service_ep ? "--service"
                                                 : NULL;
     if (missing) {
-        fprintf (stderr, "%s: %s is required (or its environment variable; try --help)\n",
-                 argv[0], missing);
+        fprintf (stderr, "%s: %s is required (or its environment variable; try --help)\n", argv[0],
+                 missing);
         return -1;
     }
     if (config->feed_ep && !*config->feed_ep)
@@ -182,7 +198,7 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
     if (config->feed_ep) {
         self->feed = zsock_new (ZMQ_SUB);
         if (self->feed)
-            zsock_set_rcvhwm (self->feed, 0);   //  A slow actor queues, never loses records
+            zsock_set_rcvhwm (self->feed, 0); //  A slow actor queues, never loses records
         if (!self->feed || zsock_connect (self->feed, "%s", config->feed_ep)) {
             zsys_error ("actor: cannot connect feed endpoint=%s", config->feed_ep);
             goto failed;
@@ -276,10 +292,10 @@ static int
 s_send_ack (tf_actor_t *self)
 {
     tf_run_phase_ack_t ack = {.name = self->name,
-                          .phase = (char *) tf_phase_name (self->phase),
-                          .seq = self->phase_seq,
-                          .ok = self->phase_ok,
-                          .error = self->phase_ok ? NULL : self->phase_error};
+                              .phase = (char *) tf_phase_name (self->phase),
+                              .seq = self->phase_seq,
+                              .ok = self->phase_ok,
+                              .error = self->phase_ok ? NULL : self->phase_error};
     return tf_msg_send (self->service, TF_MSG_run_phase_ack, &ack);
 }
 
@@ -288,7 +304,7 @@ tf_actor_phase_done (tf_actor_t *self, bool ok, const char *error)
 {
     assert (self);
     if (self->phase_seq == 0)
-        return -1;                          //  No phase to acknowledge yet
+        return -1; //  No phase to acknowledge yet
     self->phase_acked = true;
     self->phase_ok = ok;
     free (self->phase_error);
@@ -308,30 +324,30 @@ s_on_phase (tf_actor_t *self, const tf_run_phase_t *phase_msg)
         return 0;
     }
     if (!self->welcomed || strcmp (phase_msg->run_id, self->run_id) != 0)
-        return 0;                           //  Not ours yet; the broadcast repeats
+        return 0; //  Not ours yet; the broadcast repeats
     if (phase_msg->seq < self->phase_seq)
         return 0;
     if (phase_msg->seq == self->phase_seq) {
         if (self->phase_acked)
-            s_send_ack (self);              //  Our ack may have crossed a restart
+            s_send_ack (self); //  Our ack may have crossed a restart
         return 0;
     }
     if (phase != TF_PHASE_DONE && !self->plan)
-        return 0;                           //  Plan still in flight; the broadcast repeats
+        return 0; //  Plan still in flight; the broadcast repeats
     self->phase = (tf_phase_t) phase;
     self->phase_seq = phase_msg->seq;
     self->phase_acked = false;
     if (self->verbose)
-        zsys_debug ("actor: phase name=%s phase=%s seq=%" PRIu64, self->name,
-                    phase_msg->phase, phase_msg->seq);
+        zsys_debug ("actor: phase name=%s phase=%s seq=%" PRIu64, self->name, phase_msg->phase,
+                    phase_msg->seq);
     if (phase == TF_PHASE_DONE) {
         self->stopping = true;
         return -1;
     }
-    int rc = self->handlers.phase ? self->handlers.phase (self, self->state, self->phase)
-                                  : TF_ACTOR_ACK;
+    int rc =
+        self->handlers.phase ? self->handlers.phase (self, self->state, self->phase) : TF_ACTOR_ACK;
     if (self->stopping)
-        return -1;                          //  Handler called tf_actor_fail
+        return -1; //  Handler called tf_actor_fail
     if (rc == TF_ACTOR_ACK)
         tf_actor_phase_done (self, true, NULL);
     else if (rc == TF_ACTOR_ERROR && !self->phase_acked)
@@ -356,7 +372,7 @@ tf_actor_fail (tf_actor_t *self, const char *format, ...)
     zstr_free (&reason);
     self->exit_code = TF_ACTOR_EXIT_FAILURE;
     self->stopping = true;
-    zloop_timer (self->loop, 0, 1, s_on_user_timer, NULL);  //  Wake the loop so it ends
+    zloop_timer (self->loop, 0, 1, s_on_user_timer, NULL); //  Wake the loop so it ends
 }
 
 
@@ -426,12 +442,11 @@ s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
             break;
         case TF_MSG_run_plan:
             if (self->plan)
-                break;                      //  Sent once per welcome; keep the first
+                break; //  Sent once per welcome; keep the first
             self->plan = tf_plan_unpack (msg->run_plan.plan.data, msg->run_plan.plan.size);
             if (!self->plan)
                 tf_actor_fail (self, "cannot decode the plan");
-            else if (self->handlers.plan
-                     && self->handlers.plan (self, self->state, self->plan) != 0
+            else if (self->handlers.plan && self->handlers.plan (self, self->state, self->plan) != 0
                      && !self->stopping)
                 tf_actor_fail (self, "actor rejected the plan");
             rc = self->stopping ? -1 : 0;
@@ -515,7 +530,7 @@ s_on_heartbeat_timer (zloop_t *loop, int timer_id, void *arg)
         return -1;
     }
     tf_actor_heartbeat_t heartbeat = {.name = self->name,
-                                .phase = (char *) tf_phase_name (self->phase)};
+                                      .phase = (char *) tf_phase_name (self->phase)};
     tf_msg_send (self->service, TF_MSG_actor_heartbeat, &heartbeat);
     return 0;
 }
@@ -525,7 +540,7 @@ s_on_user_timer (zloop_t *loop, int timer_id, void *arg)
 {
     tf_actor_t *self = (tf_actor_t *) arg;
     if (!self)
-        return -1;                          //  Wake-up armed by tf_actor_fail
+        return -1; //  Wake-up armed by tf_actor_fail
     self->user_timer = -1;
     int rc = self->handlers.timer ? self->handlers.timer (self, self->state) : 0;
     return (rc || self->stopping) ? -1 : 0;
@@ -543,19 +558,19 @@ tf_actor_send (tf_actor_t *self, tf_msg_id_t id, const void *body)
 }
 
 int
-tf_actor_send_result (tf_actor_t *self, bool passed, const char *message,
-                      const uint8_t *details, size_t details_size)
+tf_actor_send_result (tf_actor_t *self, bool passed, const char *message, const uint8_t *details,
+                      size_t details_size)
 {
     assert (self && message);
     if (passed)
         zsys_info ("%s", message);
     else
         zsys_error ("%s", message);
-    tf_expect_result_t result = {.name = self->name,
-                                 .passed = passed,
-                                 .message = (char *) message,
-                                 .details = {.data = (uint8_t *) details,
-                                             .size = details ? details_size : 0}};
+    tf_expect_result_t result = {
+        .name = self->name,
+        .passed = passed,
+        .message = (char *) message,
+        .details = {.data = (uint8_t *) details, .size = details ? details_size : 0}};
     return tf_actor_send (self, TF_MSG_expect_result, &result);
 }
 

@@ -21,11 +21,11 @@
 #include "tf_phase.h"
 #include "tf_plan.h"
 
-#define TF_ACTOR_HELLO_INTERVAL_MS  200     //  Hello repeats until welcomed
-#define TF_ACTOR_WELCOME_TIMEOUT_MS 30000   //  Give up if never welcomed
-#define TF_ACTOR_EXIT_OK            0       //  Run finished (done phase)
-#define TF_ACTOR_EXIT_USAGE         2       //  Bad command line
-#define TF_ACTOR_EXIT_FAILURE       3       //  Coordinator lost, fatal error
+#define TF_ACTOR_HELLO_INTERVAL_MS  200   //  Hello repeats until welcomed
+#define TF_ACTOR_WELCOME_TIMEOUT_MS 30000 //  Give up if never welcomed
+#define TF_ACTOR_EXIT_OK            0     //  Run finished (done phase)
+#define TF_ACTOR_EXIT_USAGE         2     //  Bad command line
+#define TF_ACTOR_EXIT_FAILURE       3     //  Coordinator lost, fatal error
 
 typedef struct _tf_actor_t tf_actor_t;
 
@@ -33,14 +33,14 @@ typedef struct _tf_actor_t tf_actor_t;
 //  environment the supervisor sets (TF_ACTOR_NAME, TF_CONTROL, TF_SERVICE,
 //  TF_FEED, TF_RUN_DIR), which is how custom actors in other languages attach.
 typedef struct {
-    const char *name;                       //  Unique actor name
-    const char *role;                       //  deployer|scanner|workload|expectation
-    const char *kind;                       //  Catalogue kind, or NULL
-    const char *control_ep;                 //  Coordinator's PUB, e.g. ipc://run/control.ipc
-    const char *service_ep;                 //  Coordinator's ROUTER
-    const char *feed_ep;                    //  Scanner's PUB, or NULL
-    const char *run_dir;                    //  Run directory, or NULL
-    bool verbose;                           //  Debug logging
+    const char *name;       //  Unique actor name
+    const char *role;       //  deployer|scanner|workload|expectation
+    const char *kind;       //  Catalogue kind, or NULL
+    const char *control_ep; //  Coordinator's PUB, e.g. ipc://run/control.ipc
+    const char *service_ep; //  Coordinator's ROUTER
+    const char *feed_ep;    //  Scanner's PUB, or NULL
+    const char *run_dir;    //  Run directory, or NULL
+    bool verbose;           //  Debug logging
 } tf_actor_config_t;
 
 //  Parse the flags every actor takes (--name --control --service --feed
@@ -52,9 +52,9 @@ int tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv, con
                            const char *kind, const char *summary);
 
 //  What a handler returns for a phase
-#define TF_ACTOR_ACK      0                 //  Done with this phase: acknowledge now
-#define TF_ACTOR_PENDING  1                 //  Will call tf_actor_phase_done later
-#define TF_ACTOR_ERROR    (-1)              //  Failed: acknowledged as failed
+#define TF_ACTOR_ACK     0    //  Done with this phase: acknowledge now
+#define TF_ACTOR_PENDING 1    //  Will call tf_actor_phase_done later
+#define TF_ACTOR_ERROR   (-1) //  Failed: acknowledged as failed
 
 //  Handlers; any may be NULL. `state` is the actor's own object.
 typedef struct {
@@ -120,7 +120,8 @@ void tf_actor_remove_reader (tf_actor_t *self, zsock_t *reader);
 //  Fail the actor: log, acknowledge the current phase as failed (or tell the
 //  coordinator at once if none is pending), then stop with
 //  TF_ACTOR_EXIT_FAILURE.
-void tf_actor_fail (tf_actor_t *self, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
+void tf_actor_fail (tf_actor_t *self, const char *format, ...)
+    __attribute__ ((format (printf, 2, 3)));
 
 //  Queries; returned pointers are borrowed from the actor.
 const char *tf_actor_name (tf_actor_t *self);

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 typedef struct {
-    uint64_t state[4];                      //  xoshiro256** state
+    uint64_t state[4]; //  xoshiro256** state
 } tf_rng_t;
 
 //  Seed a generator from the run seed and a stream name (e.g. the actor name).

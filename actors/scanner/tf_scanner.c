@@ -6,22 +6,22 @@
 #include "tf_scanner_worker.h"
 
 typedef struct {
-    char *name;                             //  Node name
-    char *api_url;                          //  Its API
-    zactor_t *worker;                       //  Follows it
-    bool up;                                //  Last tip sample answered
+    char *name;       //  Node name
+    char *api_url;    //  Its API
+    zactor_t *worker; //  Follows it
+    bool up;          //  Last tip sample answered
 } s_follower_t;
 
 struct _tf_scanner_t {
-    tf_actor_t *actor;                      //  Runtime: coordinator, phases
-    zsock_t *feed;                          //  PUB we bind
-    tf_scanner_options_t options;           //  Modes from the command line
-    tf_scanner_index_t *index;              //  Published blocks and heights
-    s_follower_t *followers;                //  One per followed node
+    tf_actor_t *actor;            //  Runtime: coordinator, phases
+    zsock_t *feed;                //  PUB we bind
+    tf_scanner_options_t options; //  Modes from the command line
+    tf_scanner_index_t *index;    //  Published blocks and heights
+    s_follower_t *followers;      //  One per followed node
     size_t follower_count;
-    bool stopped;                           //  Cleanup reached: follow nothing more
-    uint64_t blocks;                        //  Published
-    uint64_t transactions;                  //  In published blocks
+    bool stopped;          //  Cleanup reached: follow nothing more
+    uint64_t blocks;       //  Published
+    uint64_t transactions; //  In published blocks
 };
 
 static int s_on_nodes (tf_actor_t *actor, void *state, const tf_run_nodes_t *nodes);
@@ -40,18 +40,16 @@ tf_scanner_new (const tf_actor_config_t *config, const tf_scanner_options_t *opt
     self->feed = zsock_new (ZMQ_PUB);
     assert (self->feed);
     zsock_set_linger (self->feed, 0);
-    zsock_set_sndhwm (self->feed, 0);       //  Subscribers queue; never drop a block
+    zsock_set_sndhwm (self->feed, 0); //  Subscribers queue; never drop a block
     if (zsock_bind (self->feed, "%s", options->feed_ep) < 0) {
         zsys_error ("scanner: cannot bind feed endpoint=%s error=\"%s\"", options->feed_ep,
                     zmq_strerror (zmq_errno ()));
         goto failed;
     }
     tf_actor_config_t actor_config = *config;
-    actor_config.feed_ep = NULL;            //  We publish the feed; we do not follow it
-    tf_actor_handlers_t handlers = {.nodes = s_on_nodes,
-                                    .phase = s_on_phase,
-                                    .timer = s_on_timer,
-                                    .stop = s_on_stop};
+    actor_config.feed_ep = NULL; //  We publish the feed; we do not follow it
+    tf_actor_handlers_t handlers = {
+        .nodes = s_on_nodes, .phase = s_on_phase, .timer = s_on_timer, .stop = s_on_stop};
     self->actor = tf_actor_new (&actor_config, &handlers, self);
     if (!self->actor)
         goto failed;
@@ -162,7 +160,7 @@ s_on_nodes (tf_actor_t *actor, void *state, const tf_run_nodes_t *nodes)
         const tf_node_info_t *node = &nodes->nodes.items[index];
         s_follower_t *old = s_follower_by_name (self, node->name);
         if (old && streq (old->api_url, node->api_url)) {
-            next[index] = *old;             //  Keep it running
+            next[index] = *old; //  Keep it running
             memset (old, 0, sizeof *old);
             continue;
         }
@@ -187,7 +185,7 @@ s_on_nodes (tf_actor_t *actor, void *state, const tf_run_nodes_t *nodes)
         tf_actor_add_reader (actor, zactor_sock (next[index].worker), s_on_worker);
         zsys_info ("scanner: following node=%s url=%s", node->name, node->api_url);
     }
-    s_stop_followers (self);                //  Those not kept
+    s_stop_followers (self); //  Those not kept
     free (self->followers);
     self->followers = next;
     self->follower_count = wanted;
@@ -226,22 +224,22 @@ static void
 s_on_block (tf_scanner_t *self, tf_feed_block_t *block)
 {
     uint64_t height = 0;
-    tf_scanner_index_rc_t rc = tf_scanner_index_add (self->index, block->id, block->parent,
-                                                     &height);
+    tf_scanner_index_rc_t rc =
+        tf_scanner_index_add (self->index, block->id, block->parent, &height);
     if (rc == TF_SCANNER_INDEX_ORPHAN) {
         zsys_warning ("scanner: block without a known parent id=%s parent=%s node=%s", block->id,
                       block->parent, block->nodes.count ? block->nodes.items[0] : "?");
         return;
     }
     if (rc == TF_SCANNER_INDEX_KNOWN || tf_node_id_is_zero (block->parent))
-        return;                             //  Genesis anchors heights; it is not news
+        return; //  Genesis anchors heights; it is not news
     block->height = height;
     self->blocks++;
     self->transactions += block->txs.count;
     s_publish (self, TF_MSG_feed_block, block);
     if (tf_actor_verbose (self->actor))
-        zsys_debug ("scanner: block height=%" PRIu64 " id=%.12s txs=%zu node=%s", height,
-                    block->id, block->txs.count, block->nodes.items[0]);
+        zsys_debug ("scanner: block height=%" PRIu64 " id=%.12s txs=%zu node=%s", height, block->id,
+                    block->txs.count, block->nodes.items[0]);
 }
 
 //  One record from a worker's pipe

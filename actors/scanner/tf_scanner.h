@@ -29,22 +29,21 @@
 
 #include "tf_actor.h"
 
-#define TF_SCANNER_STATS_MS         1000    //  feed.stats interval
-#define TF_SCANNER_TIP_MAX_MS       250     //  Tip sampling: every slot, at most this
-#define TF_SCANNER_TIP_MIN_MS       20      //  ... and at least this
+#define TF_SCANNER_STATS_MS   1000 //  feed.stats interval
+#define TF_SCANNER_TIP_MAX_MS 250  //  Tip sampling: every slot, at most this
+#define TF_SCANNER_TIP_MIN_MS 20   //  ... and at least this
 
 typedef struct {
-    const char *feed_ep;                    //  Where to bind the feed PUB
-    bool poll_only;                         //  No streams: poll info every poll_ms
-    int64_t poll_ms;                        //  Tip interval override (0: from the slot)
-    bool single_node;                       //  Follow only the first node
+    const char *feed_ep; //  Where to bind the feed PUB
+    bool poll_only;      //  No streams: poll info every poll_ms
+    int64_t poll_ms;     //  Tip interval override (0: from the slot)
+    bool single_node;    //  Follow only the first node
 } tf_scanner_options_t;
 
 typedef struct _tf_scanner_t tf_scanner_t;
 
 //  Create the scanner and bind the feed. NULL (logged) on failure.
-tf_scanner_t *tf_scanner_new (const tf_actor_config_t *config,
-                              const tf_scanner_options_t *options);
+tf_scanner_t *tf_scanner_new (const tf_actor_config_t *config, const tf_scanner_options_t *options);
 
 //  Destroy and nullify. Safe on NULL.
 void tf_scanner_destroy (tf_scanner_t **self_p);

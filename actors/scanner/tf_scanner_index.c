@@ -5,7 +5,7 @@
 #include "tf_scanner_index.h"
 
 struct _tf_scanner_index_t {
-    zhashx_t *heights;                      //  id -> uint64_t height (owned copies)
+    zhashx_t *heights; //  id -> uint64_t height (owned copies)
 };
 
 //  zhashx destructor of a stored height

@@ -13,9 +13,9 @@
 #include <stddef.h>
 
 typedef enum {
-    TF_SCANNER_INDEX_NEW = 0,               //  First sight: publish
-    TF_SCANNER_INDEX_KNOWN,                 //  Published before
-    TF_SCANNER_INDEX_ORPHAN                 //  Parent unknown: cannot place it
+    TF_SCANNER_INDEX_NEW = 0, //  First sight: publish
+    TF_SCANNER_INDEX_KNOWN,   //  Published before
+    TF_SCANNER_INDEX_ORPHAN   //  Parent unknown: cannot place it
 } tf_scanner_index_rc_t;
 
 typedef struct _tf_scanner_index_t tf_scanner_index_t;

@@ -3,10 +3,10 @@
 #include "tf_scanner_walk.h"
 
 struct _tf_scanner_walk_t {
-    zhashx_t *known;                        //  Emitted ids (values unused)
-    tf_scanner_fetch_fn *fetch;             //  Reads a block from the node
+    zhashx_t *known;            //  Emitted ids (values unused)
+    tf_scanner_fetch_fn *fetch; //  Reads a block from the node
     void *fetch_arg;
-    tf_scanner_emit_fn *emit;               //  Publishes a block
+    tf_scanner_emit_fn *emit; //  Publishes a block
     void *emit_arg;
 };
 
@@ -77,7 +77,7 @@ tf_scanner_walk_block (tf_scanner_walk_t *self, const tf_node_block_t *block)
             break;
         }
         if (strcmp (ancestor->id, cursor) != 0 || strcmp (ancestor->parent, ancestor->id) == 0) {
-            tf_node_block_destroy (&ancestor);  //  A node answering nonsense: a gap
+            tf_node_block_destroy (&ancestor); //  A node answering nonsense: a gap
             rc = -1;
             break;
         }

@@ -13,7 +13,7 @@
 
 #include "tf_node_client.h"
 
-#define TF_SCANNER_WALK_MAX     100000      //  Deepest walk back; deeper is a gap
+#define TF_SCANNER_WALK_MAX 100000 //  Deepest walk back; deeper is a gap
 
 //  Fetch block id: 0 and *block_p (callee's result, caller owns), 1 when the
 //  node does not hold it, -1 on failure.

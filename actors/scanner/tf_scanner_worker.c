@@ -11,17 +11,17 @@
 #include "tf_scanner_worker.h"
 
 typedef struct {
-    tf_node_client_pipe_t loop;             //  Pipe to the scanner's loop, watched for $TERM
-    char *node;                             //  Node name
-    bool stream;                            //  Follow the stream
-    int64_t tip_ms;                         //  Tip sampling interval
+    tf_node_client_pipe_t loop; //  Pipe to the scanner's loop, watched for $TERM
+    char *node;                 //  Node name
+    bool stream;                //  Follow the stream
+    int64_t tip_ms;             //  Tip sampling interval
     bool verbose;
-    tf_node_client_t *client;               //  HTTP to the node
-    tf_scanner_walk_t *walk;                //  What this node's chain has emitted
-    zlistx_t *lines;                        //  Stream lines not processed yet (char *)
-    bool up;                                //  Last tip sample answered
-    tf_cryptarchia_info_t last;                    //  Last good tip sample
-    uint64_t malformed;                     //  Stream lines we could not parse
+    tf_node_client_t *client;   //  HTTP to the node
+    tf_scanner_walk_t *walk;    //  What this node's chain has emitted
+    zlistx_t *lines;            //  Stream lines not processed yet (char *)
+    bool up;                    //  Last tip sample answered
+    tf_cryptarchia_info_t last; //  Last good tip sample
+    uint64_t malformed;         //  Stream lines we could not parse
 } s_worker_t;
 
 //  Send one record to the scanner's loop as [kind][msgpack body]
@@ -141,7 +141,7 @@ s_worker (zsock_t *pipe, void *arg)
     self.client = tf_node_client_new (args->api_url);
     self.walk = tf_scanner_walk_new (s_fetch, &self, s_emit, &self);
     self.lines = zlistx_new ();
-    zsock_signal (pipe, 0);                 //  args may go now
+    zsock_signal (pipe, 0); //  args may go now
     if (!self.client) {
         zsys_error ("scanner: cannot create an HTTP client node=%s", self.node);
         while (!tf_node_client_pipe_cancelled (&self.loop))
@@ -156,7 +156,7 @@ s_worker (zsock_t *pipe, void *arg)
         int64_t now = zclock_mono ();
         if (self.stream && !tf_node_client_streaming (self.client) && now >= next_stream) {
             if (tf_node_client_stream_open (self.client, s_on_line, &self) == 0)
-                next_tip = now;             //  Catch up on what the stream missed
+                next_tip = now; //  Catch up on what the stream missed
             next_stream = now + TF_SCANNER_WORKER_RECONNECT_MS;
         }
         int64_t wait = next_tip - now;

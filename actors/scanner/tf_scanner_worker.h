@@ -17,15 +17,15 @@
 
 #include <czmq.h>
 
-#define TF_SCANNER_WORKER_RECONNECT_MS  200     //  Stream reconnect interval
-#define TF_SCANNER_WORKER_BLOCK         "block"
-#define TF_SCANNER_WORKER_TIP           "tip"
+#define TF_SCANNER_WORKER_RECONNECT_MS 200 //  Stream reconnect interval
+#define TF_SCANNER_WORKER_BLOCK        "block"
+#define TF_SCANNER_WORKER_TIP          "tip"
 
 typedef struct {
-    const char *node;                       //  Node name, e.g. "validator-0"
-    const char *api_url;                    //  Its API base URL
-    bool stream;                            //  Follow the block stream (else poll only)
-    int64_t tip_ms;                         //  Tip sampling interval
+    const char *node;    //  Node name, e.g. "validator-0"
+    const char *api_url; //  Its API base URL
+    bool stream;         //  Follow the block stream (else poll only)
+    int64_t tip_ms;      //  Tip sampling interval
     bool verbose;
 } tf_scanner_worker_args_t;
 

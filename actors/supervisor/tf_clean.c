@@ -1,6 +1,6 @@
 //  tf_clean.c - `tf clean`: remove what crashed runs left behind
 
-#define _GNU_SOURCE                         //  nftw
+#define _GNU_SOURCE //  nftw
 #include <czmq.h>
 #include <dirent.h>
 #include <errno.h>
@@ -11,11 +11,11 @@
 #include <unistd.h>
 #include "tf_clean.h"
 
-#define S_PROC_READ_MAX     65536           //  Bytes of /proc/PID/cmdline or environ read
-#define S_STARTTIME_FIELD   19              //  Field 22 of /proc/PID/stat, counted from state (3)
-#define S_POLL_MS           50              //  Re-check interval while processes stop
-#define S_NFTW_FDS          16
-#define S_MS_PER_S          1000
+#define S_PROC_READ_MAX   65536 //  Bytes of /proc/PID/cmdline or environ read
+#define S_STARTTIME_FIELD 19    //  Field 22 of /proc/PID/stat, counted from state (3)
+#define S_POLL_MS         50    //  Re-check interval while processes stop
+#define S_NFTW_FDS        16
+#define S_MS_PER_S        1000
 
 //  Start time of a process in clock ticks since boot, or 0 when it is gone
 static uint64_t
@@ -29,12 +29,12 @@ s_start_time (pid_t pid)
     size_t size = fread (line, 1, sizeof line - 1, file);
     fclose (file);
     line[size] = 0;
-    char *cursor = strrchr (line, ')');     //  comm may hold spaces and parentheses
+    char *cursor = strrchr (line, ')'); //  comm may hold spaces and parentheses
     if (!cursor)
         return 0;
     cursor++;
     if (cursor[0] == ' ' && cursor[1] == 'Z')
-        return 0;                           //  A zombie has ended already
+        return 0; //  A zombie has ended already
     for (int field = 0; field < S_STARTTIME_FIELD && cursor; field++)
         cursor = strchr (cursor + 1, ' ');
     return cursor ? strtoull (cursor + 1, NULL, 10) : 0;
@@ -49,8 +49,8 @@ tf_clean_mark (const char *run_dir, const char *run_id)
     zstr_free (&path);
     if (fd < 0)
         return -1;
-    char *text = zsys_sprintf ("%d %" PRIu64 " %s\n", (int) getpid (), s_start_time (getpid ()),
-                               run_id);
+    char *text =
+        zsys_sprintf ("%d %" PRIu64 " %s\n", (int) getpid (), s_start_time (getpid ()), run_id);
     ssize_t length = (ssize_t) strlen (text);
     int rc = write (fd, text, (size_t) length) == length ? 0 : -1;
     zstr_free (&text);
@@ -209,7 +209,7 @@ s_stop_processes (const char *run_dir, pid_t *pids, size_t count)
                 left++;
         if (left == 0 || zclock_mono () >= deadline)
             break;
-        zclock_sleep (S_POLL_MS);           //  Polling processes we cannot wait for
+        zclock_sleep (S_POLL_MS); //  Polling processes we cannot wait for
     }
     if (left == 0)
         return 0;
@@ -298,15 +298,17 @@ s_clean_one (const tf_clean_config_t *config, const char *run_dir, const char *n
         return 0;
     }
     if (idle_ms < config->older_than_ms)
-        return 0;                           //  Younger than asked: not a candidate
+        return 0; //  Younger than asked: not a candidate
     pid_t pids[TF_CLEAN_MAX_PIDS];
     size_t count = s_find_processes (run_dir, pids);
     //  A run that reached its verdict and left nothing running was kept on
     //  purpose (a failure, or KEEP_LOGS): only removed when asked for by id or age
     bool asked = config->run_ids || config->older_than_ms > 0;
     if (!asked && count == 0 && s_has_report (run_dir)) {
-        fprintf (out, "run %s: finished with a report, kept (remove it with --run-id %s or "
-                 "--older-than): %s\n", run_id, run_id, run_dir);
+        fprintf (out,
+                 "run %s: finished with a report, kept (remove it with --run-id %s or "
+                 "--older-than): %s\n",
+                 run_id, run_id, run_dir);
         return 0;
     }
     if (config->dry_run) {
@@ -346,11 +348,10 @@ tf_clean_run (const tf_clean_config_t *config, FILE *out, FILE *err)
         char *run_dir = zsys_sprintf ("%s/%s", config->root, entry->d_name);
         char *marker = zsys_sprintf ("%s/%s", run_dir, TF_CLEAN_MARKER_FILE);
         struct stat info;
-        bool candidate = lstat (run_dir, &info) == 0 && S_ISDIR (info.st_mode)
-                         && info.st_uid == getuid ()
-                         && (strncmp (entry->d_name, TF_CLEAN_RUN_PREFIX,
-                                      strlen (TF_CLEAN_RUN_PREFIX)) == 0
-                             || access (marker, F_OK) == 0);
+        bool candidate =
+            lstat (run_dir, &info) == 0 && S_ISDIR (info.st_mode) && info.st_uid == getuid ()
+            && (strncmp (entry->d_name, TF_CLEAN_RUN_PREFIX, strlen (TF_CLEAN_RUN_PREFIX)) == 0
+                || access (marker, F_OK) == 0);
         if (candidate) {
             seen++;
             if (s_clean_one (config, run_dir, entry->d_name, out, err))

@@ -20,18 +20,18 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define TF_CLEAN_MARKER_FILE        "tf.pid"
-#define TF_CLEAN_RUN_PREFIX         "tf-run-"
-#define TF_CLEAN_TERM_GRACE_MS      3000    //  After SIGTERM, before SIGKILL
-#define TF_CLEAN_UNMARKED_MIN_MS    60000   //  An unmarked dir younger than this may be
-                                            //  a run starting up: left alone
-#define TF_CLEAN_MAX_PIDS           1024    //  Processes stopped per run
+#define TF_CLEAN_MARKER_FILE   "tf.pid"
+#define TF_CLEAN_RUN_PREFIX    "tf-run-"
+#define TF_CLEAN_TERM_GRACE_MS 3000 //  After SIGTERM, before SIGKILL
+//  An unmarked directory younger than this may be a run starting up: left alone
+#define TF_CLEAN_UNMARKED_MIN_MS 60000
+#define TF_CLEAN_MAX_PIDS        1024 //  Processes stopped per run
 
 typedef struct {
-    const char *root;                       //  Where run directories live (TMPDIR)
-    int64_t older_than_ms;                  //  Only runs idle at least this long; 0: any
-    const char *const *run_ids;             //  Only these runs (NULL-terminated), or NULL
-    bool dry_run;                           //  Say what would be done, do nothing
+    const char *root;           //  Where run directories live (TMPDIR)
+    int64_t older_than_ms;      //  Only runs idle at least this long; 0: any
+    const char *const *run_ids; //  Only these runs (NULL-terminated), or NULL
+    bool dry_run;               //  Say what would be done, do nothing
 } tf_clean_config_t;
 
 //  Write run_dir/tf.pid for the calling process. Returns 0 or -1 (errno set).

@@ -12,85 +12,86 @@
 static void
 s_usage (FILE *out)
 {
-    fprintf (out,
-             "Usage: tf COMMAND [OPTIONS]\n"
-             "Multi-node scenario testing for blockchain nodes.\n\n"
-             "Commands:\n"
-             "  run SCENARIO       deploy, drive, judge and clean up one scenario\n"
-             "  validate FILE      print the normalised plan of a scenario, or every error\n"
-             "  replay RUN_DIR     judge a past run's recording again with its expectations\n"
-             "  clean              stop and remove what crashed runs left behind\n\n"
-             "Options:\n"
-             "  -h, --help         show this help (tf COMMAND --help for a command)\n"
-             "  --version          print the version\n\n"
-             "Exit codes: 0 passed, 1 expectations failed, 2 bad scenario or usage,\n"
-             "3 infrastructure failure (deploy, readiness, actor crash).\n");
+    fprintf (out, "Usage: tf COMMAND [OPTIONS]\n"
+                  "Multi-node scenario testing for blockchain nodes.\n\n"
+                  "Commands:\n"
+                  "  run SCENARIO       deploy, drive, judge and clean up one scenario\n"
+                  "  validate FILE      print the normalised plan of a scenario, or every error\n"
+                  "  replay RUN_DIR     judge a past run's recording again with its expectations\n"
+                  "  clean              stop and remove what crashed runs left behind\n\n"
+                  "Options:\n"
+                  "  -h, --help         show this help (tf COMMAND --help for a command)\n"
+                  "  --version          print the version\n\n"
+                  "Exit codes: 0 passed, 1 expectations failed, 2 bad scenario or usage,\n"
+                  "3 infrastructure failure (deploy, readiness, actor crash).\n");
 }
 
 static void
 s_run_usage (FILE *out)
 {
-    fprintf (out,
-             "Usage: tf run SCENARIO [OPTIONS]\n"
-             "Run one scenario: start the coordinator and every actor, show progress,\n"
-             "print the verdict and exit with it.\n\n"
-             "Options:\n"
-             "  --runner NAME      local|compose|k8s|none (overrides run.runner)\n"
-             "  --duration D       execute phase length, e.g. 90s, 2m, 500ms (overrides run.duration)\n"
-             "  --seed N           seed of every random choice (overrides run.seed)\n"
-             "  --run-dir DIR      run directory; must not exist or be empty; never removed\n"
-             "  -h, --help         show this help\n\n"
-             "The run directory (default: a fresh tf-run-XXXXXX under ${TMPDIR:-/tmp}, mode\n"
-             "0700) holds plan.yaml, plan.msgpack, logs/<process>.log, pids (one \"PID NAME\"\n"
-             "line per process started), the bus recording and report.json. It is kept when\n"
-             "the run fails, and removed after a pass unless LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1\n"
-             "(or NOMOS_TESTS_KEEP_LOGS=1) or --run-dir was given.\n\n"
-             "Ctrl-C once: the run is aborted and cleaned up. Twice: every process is killed.\n"
-             "Progress is one live line on a terminal, plain lines when CI=true or piped.\n");
+    fprintf (
+        out,
+        "Usage: tf run SCENARIO [OPTIONS]\n"
+        "Run one scenario: start the coordinator and every actor, show progress,\n"
+        "print the verdict and exit with it.\n\n"
+        "Options:\n"
+        "  --runner NAME      local|compose|k8s|none (overrides run.runner)\n"
+        "  --duration D       execute phase length, e.g. 90s, 2m, 500ms (overrides run.duration)\n"
+        "  --seed N           seed of every random choice (overrides run.seed)\n"
+        "  --run-dir DIR      run directory; must not exist or be empty; never removed\n"
+        "  -h, --help         show this help\n\n"
+        "The run directory (default: a fresh tf-run-XXXXXX under ${TMPDIR:-/tmp}, mode\n"
+        "0700) holds plan.yaml, plan.msgpack, logs/<process>.log, pids (one \"PID NAME\"\n"
+        "line per process started), the bus recording and report.json. It is kept when\n"
+        "the run fails, and removed after a pass unless LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1\n"
+        "(or NOMOS_TESTS_KEEP_LOGS=1) or --run-dir was given.\n\n"
+        "Ctrl-C once: the run is aborted and cleaned up. Twice: every process is killed.\n"
+        "Progress is one live line on a terminal, plain lines when CI=true or piped.\n");
 }
 
 static void
 s_replay_usage (FILE *out)
 {
-    fprintf (out,
-             "Usage: tf replay RUN_DIR [OPTIONS]\n"
-             "Judge a past run again, offline: its expectations (built-in and custom) run\n"
-             "against the recording in RUN_DIR/bus.rec instead of live nodes and workloads.\n"
-             "RUN_DIR is the run directory of a kept run (plan.msgpack and bus.rec).\n\n"
-             "Options:\n"
-             "  --expect NAME      judge only this expectation of the plan (repeatable)\n"
-             "  --run-dir DIR      run directory of the replay; must not exist or be empty\n"
-             "  -h, --help         show this help\n\n"
-             "A recording whose run never reached evaluate (killed, or aborted) is judged\n"
-             "on what it holds; tf says in which phase and when it ends.\n"
-             "Exit codes as for tf run.\n");
+    fprintf (out, "Usage: tf replay RUN_DIR [OPTIONS]\n"
+                  "Judge a past run again, offline: its expectations (built-in and custom) run\n"
+                  "against the recording in RUN_DIR/bus.rec instead of live nodes and workloads.\n"
+                  "RUN_DIR is the run directory of a kept run (plan.msgpack and bus.rec).\n\n"
+                  "Options:\n"
+                  "  --expect NAME      judge only this expectation of the plan (repeatable)\n"
+                  "  --run-dir DIR      run directory of the replay; must not exist or be empty\n"
+                  "  -h, --help         show this help\n\n"
+                  "A recording whose run never reached evaluate (killed, or aborted) is judged\n"
+                  "on what it holds; tf says in which phase and when it ends.\n"
+                  "Exit codes as for tf run.\n");
 }
 
 static void
 s_clean_usage (FILE *out)
 {
-    fprintf (out,
-             "Usage: tf clean [OPTIONS]\n"
-             "Find run directories under ${TMPDIR:-/tmp} (tf-run-*, or any holding tf.pid),\n"
-             "stop the processes a run whose tf is gone left behind (from its pids file, and\n"
-             "any naming its directory), and remove the directory. A live run is never\n"
-             "touched.\n\n"
-             "Options:\n"
-             "  --older-than D     only runs idle for at least D (e.g. 30m, 2h, 90s)\n"
-             "  --run-id ID        only this run (repeatable)\n"
-             "  --dir DIR          look in DIR instead of ${TMPDIR:-/tmp}\n"
-             "  --dry-run          say what would be done, do nothing\n"
-             "  -h, --help         show this help\n\n"
-             "Exit codes: 0 done, 2 usage, 3 something could not be stopped or removed.\n");
+    fprintf (out, "Usage: tf clean [OPTIONS]\n"
+                  "Find run directories under ${TMPDIR:-/tmp} (tf-run-*, or any holding tf.pid),\n"
+                  "stop the processes a run whose tf is gone left behind (from its pids file, and\n"
+                  "any naming its directory), and remove the directory. A live run is never\n"
+                  "touched.\n\n"
+                  "Options:\n"
+                  "  --older-than D     only runs idle for at least D (e.g. 30m, 2h, 90s)\n"
+                  "  --run-id ID        only this run (repeatable)\n"
+                  "  --dir DIR          look in DIR instead of ${TMPDIR:-/tmp}\n"
+                  "  --dry-run          say what would be done, do nothing\n"
+                  "  -h, --help         show this help\n\n"
+                  "Exit codes: 0 done, 2 usage, 3 something could not be stopped or removed.\n");
 }
 
 static int
 s_clean (int argc, char **argv)
 {
     static const struct option options[] = {
-        {"older-than", required_argument, NULL, 'o'}, {"run-id", required_argument, NULL, 'i'},
-        {"dir", required_argument, NULL, 'D'},        {"dry-run", no_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+        {"older-than", required_argument, NULL, 'o'},
+        {"run-id", required_argument, NULL, 'i'},
+        {"dir", required_argument, NULL, 'D'},
+        {"dry-run", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *tmpdir = getenv ("TMPDIR");
     tf_clean_config_t config = {.root = tmpdir && *tmpdir ? tmpdir : "/tmp"};
@@ -103,8 +104,10 @@ s_clean (int argc, char **argv)
         switch (option) {
             case 'o':
                 if (tf_supervisor_parse_duration (optarg, &config.older_than_ms)) {
-                    fprintf (stderr, "tf clean: --older-than '%s' is not a duration "
-                                     "(e.g. 30m, 2h, 90s)\n", optarg);
+                    fprintf (stderr,
+                             "tf clean: --older-than '%s' is not a duration "
+                             "(e.g. 30m, 2h, 90s)\n",
+                             optarg);
                     goto out;
                 }
                 break;
@@ -140,12 +143,11 @@ out:
 static void
 s_validate_usage (FILE *out)
 {
-    fprintf (out,
-             "Usage: tf validate FILE\n"
-             "Load and check a scenario. Prints the normalised plan (exit 0), or every\n"
-             "error as file:line:column: path: message (exit 2).\n\n"
-             "Options:\n"
-             "  -h, --help         show this help\n");
+    fprintf (out, "Usage: tf validate FILE\n"
+                  "Load and check a scenario. Prints the normalised plan (exit 0), or every\n"
+                  "error as file:line:column: path: message (exit 2).\n\n"
+                  "Options:\n"
+                  "  -h, --help         show this help\n");
 }
 
 //  Directory of the running tf binary, where its sibling programs live.
@@ -196,9 +198,12 @@ s_run (int argc, char **argv, bool replay)
     const char *command = replay ? "tf replay" : "tf run";
     tf_supervisor_config_t config = {.duration_ms = -1};
     static const struct option options[] = {
-        {"runner", required_argument, NULL, 'r'}, {"duration", required_argument, NULL, 'd'},
-        {"seed", required_argument, NULL, 's'},   {"run-dir", required_argument, NULL, 'D'},
-        {"expect", required_argument, NULL, 'e'}, {"help", no_argument, NULL, 'h'},
+        {"runner", required_argument, NULL, 'r'},
+        {"duration", required_argument, NULL, 'd'},
+        {"seed", required_argument, NULL, 's'},
+        {"run-dir", required_argument, NULL, 'D'},
+        {"expect", required_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char **expect_names = (const char **) zmalloc ((size_t) (argc + 1) * sizeof (char *));
@@ -208,7 +213,7 @@ s_run (int argc, char **argv, bool replay)
     int option;
     while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
         if (replay && option != 'D' && option != 'h' && option != 'e')
-            option = '?';                   //  A replay keeps the recorded plan
+            option = '?'; //  A replay keeps the recorded plan
         if (!replay && option == 'e')
             option = '?';
         switch (option) {
@@ -220,8 +225,10 @@ s_run (int argc, char **argv, bool replay)
                 break;
             case 'd':
                 if (tf_supervisor_parse_duration (optarg, &config.duration_ms)) {
-                    fprintf (stderr, "tf run: --duration '%s' is not a duration "
-                                     "(e.g. 90s, 2m, 500ms)\n", optarg);
+                    fprintf (stderr,
+                             "tf run: --duration '%s' is not a duration "
+                             "(e.g. 90s, 2m, 500ms)\n",
+                             optarg);
                     goto out;
                 }
                 break;
@@ -230,8 +237,7 @@ s_run (int argc, char **argv, bool replay)
                 errno = 0;
                 config.seed = strtoull (optarg, &end, 10);
                 if (errno || end == optarg || *end || optarg[0] == '-') {
-                    fprintf (stderr, "tf run: --seed '%s' is not an unsigned integer\n",
-                             optarg);
+                    fprintf (stderr, "tf run: --seed '%s' is not an unsigned integer\n", optarg);
                     goto out;
                 }
                 config.has_seed = true;

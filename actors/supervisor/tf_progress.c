@@ -4,29 +4,29 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TF_PROGRESS_MAX_AWAITING    256     //  Characters of the awaited-actors list
-#define TF_PROGRESS_MAX_WORKLOADS   512     //  Characters of the workload counters
-#define TF_PROGRESS_MS_PER_S        1000.0
-#define TF_PROGRESS_MAX_NODES       256     //  Nodes whose heights are followed
+#define TF_PROGRESS_MAX_AWAITING  256 //  Characters of the awaited-actors list
+#define TF_PROGRESS_MAX_WORKLOADS 512 //  Characters of the workload counters
+#define TF_PROGRESS_MS_PER_S      1000.0
+#define TF_PROGRESS_MAX_NODES     256 //  Nodes whose heights are followed
 
 struct _tf_progress_t {
-    FILE *out;                              //  Not owned
-    bool live;                              //  Rewrite one line (terminal)
-    bool live_shown;                        //  A live line is on screen now
-    char phase[32];                         //  Current phase name, "" before any
-    uint64_t seq;                           //  Its sequence number
-    uint64_t phase_ms;                      //  Its planned length, 0 if untimed
-    int64_t phase_started;                  //  zclock_mono when we saw it begin
-    uint64_t run_elapsed_ms;                //  From the last broadcast
-    int64_t run_elapsed_at;                 //  zclock_mono of that broadcast
-    char awaiting[TF_PROGRESS_MAX_AWAITING];    //  "a, b" from the last broadcast
-    zhash_t *workloads;                     //  Name -> "submitted=N accepted=N"
-    int64_t next_ci_line;                   //  zclock_mono of the next periodic line
-    char *nodes[TF_PROGRESS_MAX_NODES];     //  Names of the nodes the feed reported
-    uint64_t heights[TF_PROGRESS_MAX_NODES];    //  Their last answered heights
+    FILE *out;                               //  Not owned
+    bool live;                               //  Rewrite one line (terminal)
+    bool live_shown;                         //  A live line is on screen now
+    char phase[32];                          //  Current phase name, "" before any
+    uint64_t seq;                            //  Its sequence number
+    uint64_t phase_ms;                       //  Its planned length, 0 if untimed
+    int64_t phase_started;                   //  zclock_mono when we saw it begin
+    uint64_t run_elapsed_ms;                 //  From the last broadcast
+    int64_t run_elapsed_at;                  //  zclock_mono of that broadcast
+    char awaiting[TF_PROGRESS_MAX_AWAITING]; //  "a, b" from the last broadcast
+    zhash_t *workloads;                      //  Name -> "submitted=N accepted=N"
+    int64_t next_ci_line;                    //  zclock_mono of the next periodic line
+    char *nodes[TF_PROGRESS_MAX_NODES];      //  Names of the nodes the feed reported
+    uint64_t heights[TF_PROGRESS_MAX_NODES]; //  Their last answered heights
     size_t node_count;
-    bool has_stats;                         //  A feed.stats arrived
-    uint64_t transactions;                  //  Included, from the last feed.stats
+    bool has_stats;        //  A feed.stats arrived
+    uint64_t transactions; //  Included, from the last feed.stats
 };
 
 tf_progress_t *
@@ -233,10 +233,9 @@ tf_progress_message (tf_progress_t *self, const tf_msg_t *msg)
             break;
         case TF_MSG_workload_status: {
             const tf_workload_status_t *status = &msg->workload_status;
-            char *counters = zsys_sprintf ("%s submitted=%" PRIu64 " accepted=%" PRIu64
-                                           " rejected=%" PRIu64,
-                                           status->state, status->submitted, status->accepted,
-                                           status->rejected);
+            char *counters =
+                zsys_sprintf ("%s submitted=%" PRIu64 " accepted=%" PRIu64 " rejected=%" PRIu64,
+                              status->state, status->submitted, status->accepted, status->rejected);
             zhash_update (self->workloads, status->name, counters);
             zstr_free (&counters);
             break;
@@ -258,7 +257,7 @@ tf_progress_tick (tf_progress_t *self)
 {
     assert (self);
     if (!self->phase[0] || strcmp (self->phase, "done") == 0)
-        return;                             //  Nothing more to show once the run is done
+        return; //  Nothing more to show once the run is done
     if (self->live) {
         s_show_live (self);
         return;

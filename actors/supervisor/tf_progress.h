@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include "tf_msg.h"
 
-#define TF_PROGRESS_CI_INTERVAL_MS  5000    //  Plain status line this often in CI
-#define TF_PROGRESS_LIVE_WIDTH      100     //  Live line is cut to this many columns
+#define TF_PROGRESS_CI_INTERVAL_MS 5000 //  Plain status line this often in CI
+#define TF_PROGRESS_LIVE_WIDTH     100  //  Live line is cut to this many columns
 
 typedef struct _tf_progress_t tf_progress_t;
 

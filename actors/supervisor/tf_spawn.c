@@ -7,7 +7,7 @@
 //  parent when execve fails, so a missing program is an error at start, not a
 //  silent early exit.
 
-#define _GNU_SOURCE                         //  pipe2, nftw
+#define _GNU_SOURCE //  pipe2, nftw
 #include "tf_spawn.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -17,21 +17,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define TF_SPAWN_EXEC_FAILED    127         //  Child's exit code when execve fails
-#define TF_SPAWN_LOG_MODE       0600        //  Logs may hold secrets of the run
+#define TF_SPAWN_EXEC_FAILED 127  //  Child's exit code when execve fails
+#define TF_SPAWN_LOG_MODE    0600 //  Logs may hold secrets of the run
 
 extern char **environ;
 
 struct _tf_spawn_t {
-    char *name;                             //  For messages
-    char *argv[TF_SPAWN_MAX_ARGS + 1];      //  NULL-terminated
+    char *name;                        //  For messages
+    char *argv[TF_SPAWN_MAX_ARGS + 1]; //  NULL-terminated
     size_t argc;
-    char *env[TF_SPAWN_MAX_ENV];            //  "KEY=value" added to the environment
+    char *env[TF_SPAWN_MAX_ENV]; //  "KEY=value" added to the environment
     size_t env_count;
-    pid_t pid;                              //  0 until started
-    bool reaped;                            //  Status collected
-    int status;                             //  From waitpid, valid once reaped
-    char description[128];                  //  Last tf_spawn_describe
+    pid_t pid;             //  0 until started
+    bool reaped;           //  Status collected
+    int status;            //  From waitpid, valid once reaped
+    char description[128]; //  Last tf_spawn_describe
 };
 
 tf_spawn_t *
@@ -64,7 +64,7 @@ void
 tf_spawn_arg (tf_spawn_t *self, const char *arg)
 {
     assert (self && arg);
-    assert (self->argc < TF_SPAWN_MAX_ARGS);  //  Our programs take a handful of flags
+    assert (self->argc < TF_SPAWN_MAX_ARGS); //  Our programs take a handful of flags
     self->argv[self->argc] = strdup (arg);
     assert (self->argv[self->argc]);
     self->argc++;
@@ -87,8 +87,8 @@ tf_spawn_shell_is_simple (const char *command)
     const char *equals = memchr (start, '=', length);
     if (equals)
         return false;
-    static const char *reserved[] = {"if", "then", "else", "elif", "fi", "do", "done", "case",
-                                     "esac", "while", "until", "for", "in", "exec", NULL};
+    static const char *reserved[] = {"if",   "then",  "else",  "elif", "fi", "do",   "done", "case",
+                                     "esac", "while", "until", "for",  "in", "exec", NULL};
     for (size_t index = 0; reserved[index]; index++)
         if (strlen (reserved[index]) == length && memcmp (start, reserved[index], length) == 0)
             return false;
@@ -115,7 +115,7 @@ tf_spawn_setenv (tf_spawn_t *self, const char *key, const char *value)
 {
     assert (self && key && value);
     char *entry = zsys_sprintf ("%s=%s", key, value);
-    size_t key_length = strlen (key) + 1;   //  Including the '='
+    size_t key_length = strlen (key) + 1; //  Including the '='
     for (size_t index = 0; index < self->env_count; index++)
         if (strncmp (self->env[index], entry, key_length) == 0) {
             free (self->env[index]);
@@ -158,7 +158,7 @@ s_child (tf_spawn_t *self, char **envp, pid_t parent, int null_fd, int log_fd, i
     setpgid (0, 0);
     prctl (PR_SET_PDEATHSIG, SIGTERM);
     if (getppid () != parent)
-        _exit (TF_SPAWN_EXEC_FAILED);       //  tf died before prctl took effect
+        _exit (TF_SPAWN_EXEC_FAILED); //  tf died before prctl took effect
     //  Handlers do not survive exec, but ignored signals would: reset them all
     struct sigaction default_action;
     memset (&default_action, 0, sizeof default_action);
@@ -213,7 +213,7 @@ tf_spawn_start (tf_spawn_t *self, const char *log_path)
         s_child (self, envp, parent, null_fd, log_fd, error_pipe[1]);
     int fork_error = errno;
     if (pid > 0)
-        setpgid (pid, pid);                 //  Also here: no window where it shares ours
+        setpgid (pid, pid); //  Also here: no window where it shares ours
     sigprocmask (SIG_SETMASK, &saved, NULL);
     if (pid < 0) {
         zsys_error ("spawn: fork failed name=%s error=\"%s\"", self->name, strerror (fork_error));
@@ -337,8 +337,7 @@ tf_spawn_describe (tf_spawn_t *self)
     if (!self->pid)
         snprintf (self->description, sizeof self->description, "not started");
     else if (!self->reaped)
-        snprintf (self->description, sizeof self->description, "running (pid %d)",
-                  (int) self->pid);
+        snprintf (self->description, sizeof self->description, "running (pid %d)", (int) self->pid);
     else if (WIFSIGNALED (self->status))
         snprintf (self->description, sizeof self->description, "killed by signal %d (%s)",
                   WTERMSIG (self->status), strsignal (WTERMSIG (self->status)));

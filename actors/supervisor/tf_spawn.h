@@ -14,9 +14,9 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define TF_SPAWN_MAX_ARGS   64              //  Arguments of one program
-#define TF_SPAWN_MAX_ENV    32              //  Variables added to the environment
-#define TF_SPAWN_SHELL      "/bin/sh"       //  Runs custom actors' commands
+#define TF_SPAWN_MAX_ARGS 64        //  Arguments of one program
+#define TF_SPAWN_MAX_ENV  32        //  Variables added to the environment
+#define TF_SPAWN_SHELL    "/bin/sh" //  Runs custom actors' commands
 
 typedef struct _tf_spawn_t tf_spawn_t;
 

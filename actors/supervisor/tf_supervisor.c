@@ -7,7 +7,7 @@
 //  loop ends when every child has been reaped; then processes our children
 //  left behind (we are a subreaper) are stopped too.
 
-#define _GNU_SOURCE                         //  pipe2, nftw
+#define _GNU_SOURCE //  pipe2, nftw
 #include <czmq.h>
 #include <dirent.h>
 #include <errno.h>
@@ -27,52 +27,52 @@
 #include "tf_spawn.h"
 #include "tf_supervisor.h"
 
-#define TF_SUPERVISOR_MAX_ACTORS    (3 * TF_PLAN_MAX_ITEMS + 2)
-#define TF_SUPERVISOR_RUN_ID_SIZE   8       //  Hex digits of a generated run id
-#define TF_SUPERVISOR_DIR_MODE      0700    //  Run directory and logs/
-#define TF_SUPERVISOR_FILE_MODE     0600
-#define TF_SUPERVISOR_NFTW_FDS      16      //  Descriptors nftw may hold open
-#define TF_SUPERVISOR_MAX_STRAYS    256     //  Leftover processes swept at the end
-#define TF_SUPERVISOR_COORDINATOR   "tf-coordinator"
-#define TF_SUPERVISOR_LONGEST_IPC   "service.ipc"   //  Longest endpoint file name
+#define TF_SUPERVISOR_MAX_ACTORS  (3 * TF_PLAN_MAX_ITEMS + 2)
+#define TF_SUPERVISOR_RUN_ID_SIZE 8    //  Hex digits of a generated run id
+#define TF_SUPERVISOR_DIR_MODE    0700 //  Run directory and logs/
+#define TF_SUPERVISOR_FILE_MODE   0600
+#define TF_SUPERVISOR_NFTW_FDS    16  //  Descriptors nftw may hold open
+#define TF_SUPERVISOR_MAX_STRAYS  256 //  Leftover processes swept at the end
+#define TF_SUPERVISOR_COORDINATOR "tf-coordinator"
+#define TF_SUPERVISOR_LONGEST_IPC "service.ipc" //  Longest endpoint file name
 
 typedef struct {
-    tf_plan_actor_t plan;                   //  Borrowed from the plan
-    tf_spawn_t *spawn;                      //  NULL: a custom actor that attaches itself
-    bool stopped_by_us;                     //  We sent it SIGTERM or SIGKILL
+    tf_plan_actor_t plan; //  Borrowed from the plan
+    tf_spawn_t *spawn;    //  NULL: a custom actor that attaches itself
+    bool stopped_by_us;   //  We sent it SIGTERM or SIGKILL
 } s_actor_t;
 
 struct _tf_supervisor_t {
-    tf_plan_t *plan;                        //  Validated, overrides applied
-    char *bin_dir;                          //  Where our programs live
-    char *replay_recording;                 //  tf replay: absolute path of bus.rec
-    bool run_dir_given;                     //  --run-dir: never removed
-    char *run_dir;                          //  Absolute path, set by s_prepare_run_dir
+    tf_plan_t *plan;        //  Validated, overrides applied
+    char *bin_dir;          //  Where our programs live
+    char *replay_recording; //  tf replay: absolute path of bus.rec
+    bool run_dir_given;     //  --run-dir: never removed
+    char *run_dir;          //  Absolute path, set by s_prepare_run_dir
     char *run_id;
-    char *control_ep;                       //  ipc://<run_dir>/control.ipc
+    char *control_ep; //  ipc://<run_dir>/control.ipc
     char *service_ep;
     char *feed_ep;
 
     s_actor_t actors[TF_SUPERVISOR_MAX_ACTORS];
     size_t actor_count;
     tf_spawn_t *coordinator;
-    FILE *pids;                             //  run_dir/pids, one line per process
-    zsock_t *control;                       //  SUB to the coordinator's broadcasts
-    zsock_t *feed;                          //  SUB to the block feed, for progress
+    FILE *pids;       //  run_dir/pids, one line per process
+    zsock_t *control; //  SUB to the coordinator's broadcasts
+    zsock_t *feed;    //  SUB to the block feed, for progress
     tf_progress_t *progress;
-    FILE *out;                              //  Progress and verdict, not owned
-    FILE *err;                              //  Errors, not owned
+    FILE *out; //  Progress and verdict, not owned
+    FILE *err; //  Errors, not owned
 
-    int interrupts_handled;                 //  SIGINT/SIGTERM acted upon
-    bool forced;                            //  Second interrupt: everything SIGKILLed
-    bool start_failed;                      //  A process could not be started
-    int64_t coordinator_ended_at;           //  zclock_mono, 0 while it runs
-    int64_t term_sent_at;                   //  Actors SIGTERMed, 0 if not yet
-    bool kill_sent;                         //  Actors SIGKILLed
+    int interrupts_handled;       //  SIGINT/SIGTERM acted upon
+    bool forced;                  //  Second interrupt: everything SIGKILLed
+    bool start_failed;            //  A process could not be started
+    int64_t coordinator_ended_at; //  zclock_mono, 0 while it runs
+    int64_t term_sent_at;         //  Actors SIGTERMed, 0 if not yet
+    bool kill_sent;               //  Actors SIGKILLed
 };
 
-static int s_signal_pipe[2] = {-1, -1};     //  Written by the signal handlers
-static volatile sig_atomic_t s_interrupts;  //  SIGINT/SIGTERM/SIGHUP received
+static int s_signal_pipe[2] = {-1, -1};    //  Written by the signal handlers
+static volatile sig_atomic_t s_interrupts; //  SIGINT/SIGTERM/SIGHUP received
 
 
 //  ---------------------------------------------------------------------------
@@ -134,8 +134,7 @@ s_load_replay (tf_supervisor_t *self, const char *replay_dir, const char *const 
     zchunk_t *chunk = NULL;
     int rc = -1;
     if (!file || zfile_input (file) || !(chunk = zfile_read (file, zfile_cursize (file), 0))) {
-        fprintf (err, "tf replay: cannot read %s: is %s a run directory?\n", plan_path,
-                 replay_dir);
+        fprintf (err, "tf replay: cannot read %s: is %s a run directory?\n", plan_path, replay_dir);
         goto out;
     }
     if (access (recording, R_OK)) {
@@ -199,8 +198,8 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
     tf_plan_actor_t actors[TF_SUPERVISOR_MAX_ACTORS];
     size_t count = tf_plan_actors (self->plan, actors, TF_SUPERVISOR_MAX_ACTORS);
     if (count > TF_SUPERVISOR_MAX_ACTORS) {
-        fprintf (err, "%s: the plan needs %zu actors; at most %d are supported\n",
-                 self->plan->name, count, TF_SUPERVISOR_MAX_ACTORS);
+        fprintf (err, "%s: the plan needs %zu actors; at most %d are supported\n", self->plan->name,
+                 count, TF_SUPERVISOR_MAX_ACTORS);
         goto failed_printed;
     }
     for (size_t index = 0; index < count; index++)
@@ -320,8 +319,8 @@ s_prepare_run_dir (tf_supervisor_t *self)
     }
     else {
         if (!mkdtemp (self->run_dir)) {
-            fprintf (self->err, "tf: cannot create a run directory from %s: %s\n",
-                     self->run_dir, strerror (errno));
+            fprintf (self->err, "tf: cannot create a run directory from %s: %s\n", self->run_dir,
+                     strerror (errno));
             return TF_EXIT_ERROR;
         }
         //  The random part of the directory name is the run id
@@ -436,10 +435,10 @@ s_on_signal (int signal_number)
 {
     int saved_errno = errno;
     if (signal_number != SIGCHLD)
-        s_interrupts++;                     //  SIGINT, SIGTERM, SIGHUP
+        s_interrupts++; //  SIGINT, SIGTERM, SIGHUP
     char byte = (char) signal_number;
     ssize_t written = write (s_signal_pipe[1], &byte, 1);
-    (void) written;                         //  A full pipe already means "wake up"
+    (void) written; //  A full pipe already means "wake up"
     errno = saved_errno;
 }
 
@@ -448,7 +447,7 @@ s_install_signals (void)
 {
     if (s_signal_pipe[0] < 0 && pipe2 (s_signal_pipe, O_CLOEXEC | O_NONBLOCK))
         return -1;
-    zsys_handler_set (NULL);                //  CZMQ must not swallow SIGINT/SIGTERM
+    zsys_handler_set (NULL); //  CZMQ must not swallow SIGINT/SIGTERM
     struct sigaction action;
     memset (&action, 0, sizeof action);
     action.sa_handler = s_on_signal;
@@ -456,9 +455,9 @@ s_install_signals (void)
     sigemptyset (&action.sa_mask);
     sigaction (SIGINT, &action, NULL);
     sigaction (SIGTERM, &action, NULL);
-    sigaction (SIGHUP, &action, NULL);      //  Terminal gone: clean up as for Ctrl-C
+    sigaction (SIGHUP, &action, NULL); //  Terminal gone: clean up as for Ctrl-C
     sigaction (SIGCHLD, &action, NULL);
-    signal (SIGPIPE, SIG_IGN);              //  A closed stdout must not kill the supervisor
+    signal (SIGPIPE, SIG_IGN); //  A closed stdout must not kill the supervisor
     return 0;
 }
 
@@ -516,10 +515,10 @@ s_start_coordinator (tf_supervisor_t *self)
     self->coordinator = tf_spawn_new ("coordinator");
     char *program = zsys_sprintf ("%s/%s", self->bin_dir, TF_SUPERVISOR_COORDINATOR);
     char *plan_path = zsys_sprintf ("%s/%s", self->run_dir, TF_SUPERVISOR_PLAN_FILE);
-    const char *args[] = {program,      "--run-dir", self->run_dir,   "--run-id",
-                          self->run_id, "--plan",    plan_path,       "--control",
+    const char *args[] = {program,          "--run-dir", self->run_dir,    "--run-id",
+                          self->run_id,     "--plan",    plan_path,        "--control",
                           self->control_ep, "--service", self->service_ep, "--feed",
-                          self->feed_ep, NULL};
+                          self->feed_ep,    NULL};
     for (size_t index = 0; args[index]; index++)
         tf_spawn_arg (self->coordinator, args[index]);
     s_set_run_env (self, self->coordinator);
@@ -551,9 +550,9 @@ s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
     actor->spawn = tf_spawn_new (plan->name);
     if (plan->program) {
         char *program = zsys_sprintf ("%s/%s", self->bin_dir, plan->program);
-        const char *args[] = {program,          "--name",    plan->name,    "--control",
+        const char *args[] = {program,          "--name",    plan->name,       "--control",
                               self->control_ep, "--service", self->service_ep, "--feed",
-                              self->feed_ep,    "--run-dir", self->run_dir, NULL};
+                              self->feed_ep,    "--run-dir", self->run_dir,    NULL};
         for (size_t index = 0; args[index]; index++)
             tf_spawn_arg (actor->spawn, args[index]);
         zstr_free (&program);
@@ -637,7 +636,7 @@ s_reap (tf_supervisor_t *self)
         int status;
         pid_t pid = waitpid (-1, &status, WNOHANG);
         if (pid <= 0)
-            break;                          //  None ended, or no children at all
+            break; //  None ended, or no children at all
         if (self->coordinator && tf_spawn_pid (self->coordinator) == pid
             && tf_spawn_running (self->coordinator)) {
             tf_spawn_set_status (self->coordinator, status);
@@ -706,8 +705,7 @@ s_escalate (tf_supervisor_t *self)
     if (!self->coordinator_ended_at || self->kill_sent)
         return;
     int64_t now = zclock_mono ();
-    if (!self->term_sent_at
-        && now - self->coordinator_ended_at >= TF_SUPERVISOR_ACTOR_GRACE_MS) {
+    if (!self->term_sent_at && now - self->coordinator_ended_at >= TF_SUPERVISOR_ACTOR_GRACE_MS) {
         if (s_running_count (self) > 0)
             tf_progress_line (self->progress,
                               "%zu actor(s) still running %d ms after the coordinator: SIGTERM",
@@ -879,8 +877,8 @@ s_print_figures (FILE *out, json_t *report)
         }
         fprintf (out, "\n");
     }
-    const char *replay = json_string_value (
-        json_object_get (json_object_get (report, "replay"), "summary"));
+    const char *replay =
+        json_string_value (json_object_get (json_object_get (report, "replay"), "summary"));
     if (replay)
         fprintf (out, "replay: %s\n", replay);
 }
@@ -906,10 +904,11 @@ s_print_verdict (tf_supervisor_t *self)
             const char *wanted = actor < self->actor_count ? self->actors[actor].plan.name : NULL;
             size_t index;
             json_t *entry;
-            json_array_foreach (expectations, index, entry) {
+            json_array_foreach (expectations, index, entry)
+            {
                 const char *name = json_string_value (json_object_get (entry, "name"));
                 if (shown[index] || (wanted && (!name || strcmp (name, wanted) != 0)))
-                    continue;               //  The last pass shows what the plan did not name
+                    continue; //  The last pass shows what the plan did not name
                 shown[index] = true;
                 const char *message = json_string_value (json_object_get (entry, "message"));
                 fprintf (out, "  %s %s: ",
@@ -969,8 +968,7 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
     if (rc)
         return rc;
     fprintf (out, "tf: run %s of scenario '%s' (runner %s, %zu actors)\nrun directory: %s\n",
-             self->run_id, self->plan->name, self->plan->runner, self->actor_count,
-             self->run_dir);
+             self->run_id, self->plan->name, self->plan->runner, self->actor_count, self->run_dir);
     fflush (out);
     if (s_fill_run_dir (self)) {
         fprintf (out, "run directory kept: %s\n", self->run_dir);
@@ -989,13 +987,13 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
     zsock_set_rcvhwm (self->control, 0);
     zsock_set_subscribe (self->control, "run.");
     zsock_set_subscribe (self->control, "workload.");
-    zsock_connect (self->control, "%s", self->control_ep);   //  Retried until it binds
+    zsock_connect (self->control, "%s", self->control_ep); //  Retried until it binds
     self->feed = zsock_new (ZMQ_SUB);
     assert (self->feed);
     zsock_set_linger (self->feed, 0);
     zsock_set_subscribe (self->feed, "feed.tip");
     zsock_set_subscribe (self->feed, "feed.stats");
-    zsock_connect (self->feed, "%s", self->feed_ep);         //  A run without a feed never binds
+    zsock_connect (self->feed, "%s", self->feed_ep); //  A run without a feed never binds
 
     if (s_start_coordinator (self))
         self->start_failed = true;
@@ -1014,7 +1012,7 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
         s_escalate (self);
         tf_progress_tick (self->progress);
     }
-    s_read_control (self);                  //  Last broadcasts, e.g. the abort
+    s_read_control (self); //  Last broadcasts, e.g. the abort
     s_read_feed (self);
     s_sweep_strays (self);
     tf_progress_end (self->progress);

@@ -27,36 +27,36 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TF_EXIT_PASSED          0           //  Every expectation passed
-#define TF_EXIT_FAILED          1           //  An expectation failed
-#define TF_EXIT_USAGE           2           //  Bad scenario or command line
-#define TF_EXIT_ERROR           3           //  Infrastructure failure
+#define TF_EXIT_PASSED 0 //  Every expectation passed
+#define TF_EXIT_FAILED 1 //  An expectation failed
+#define TF_EXIT_USAGE  2 //  Bad scenario or command line
+#define TF_EXIT_ERROR  3 //  Infrastructure failure
 
-#define TF_SUPERVISOR_TICK_MS           100     //  Reap and refresh at least this often
-#define TF_SUPERVISOR_ACTOR_GRACE_MS    5000    //  Actors' time to exit after the coordinator
-#define TF_SUPERVISOR_TERM_GRACE_MS     3000    //  After SIGTERM, before SIGKILL
-#define TF_SUPERVISOR_IPC_MAX           107     //  Longest ipc:// path (sun_path - 1)
-#define TF_SUPERVISOR_RUN_PREFIX        "tf-run-"
-#define TF_SUPERVISOR_PIDS_FILE         "pids"
-#define TF_SUPERVISOR_REPORT_FILE       "report.json"
-#define TF_SUPERVISOR_PLAN_FILE         "plan.msgpack"
-#define TF_SUPERVISOR_RECORDING_FILE    "bus.rec"
-#define TF_SUPERVISOR_REPLAY_RUNNER     "replay"
+#define TF_SUPERVISOR_TICK_MS        100  //  Reap and refresh at least this often
+#define TF_SUPERVISOR_ACTOR_GRACE_MS 5000 //  Actors' time to exit after the coordinator
+#define TF_SUPERVISOR_TERM_GRACE_MS  3000 //  After SIGTERM, before SIGKILL
+#define TF_SUPERVISOR_IPC_MAX        107  //  Longest ipc:// path (sun_path - 1)
+#define TF_SUPERVISOR_RUN_PREFIX     "tf-run-"
+#define TF_SUPERVISOR_PIDS_FILE      "pids"
+#define TF_SUPERVISOR_REPORT_FILE    "report.json"
+#define TF_SUPERVISOR_PLAN_FILE      "plan.msgpack"
+#define TF_SUPERVISOR_RECORDING_FILE "bus.rec"
+#define TF_SUPERVISOR_REPLAY_RUNNER  "replay"
 
 typedef struct _tf_supervisor_t tf_supervisor_t;
 
 typedef struct {
-    const char *scenario;                   //  YAML scenario file
-    const char *runner;                     //  Override of run.runner, or NULL
-    int64_t duration_ms;                    //  Override of run.duration, or -1
-    bool has_seed;                          //  seed overrides run.seed
+    const char *scenario; //  YAML scenario file
+    const char *runner;   //  Override of run.runner, or NULL
+    int64_t duration_ms;  //  Override of run.duration, or -1
+    bool has_seed;        //  seed overrides run.seed
     uint64_t seed;
-    const char *run_dir;                    //  Given run directory, or NULL for mkdtemp
-    const char *bin_dir;                    //  Where tf-coordinator and the actors live
-    const char *replay_dir;                 //  tf replay: a past run directory, whose
-                                            //  plan.msgpack and bus.rec replace scenario
-    const char *const *expect_names;        //  tf replay --expect: only these expectations
-                                            //  (NULL-terminated), or NULL for all
+    const char *run_dir;             //  Given run directory, or NULL for mkdtemp
+    const char *bin_dir;             //  Where tf-coordinator and the actors live
+    const char *replay_dir;          //  tf replay: a past run directory, whose
+                                     //  plan.msgpack and bus.rec replace scenario
+    const char *const *expect_names; //  tf replay --expect: only these expectations
+                                     //  (NULL-terminated), or NULL for all
 } tf_supervisor_config_t;
 
 //  Load and validate the scenario with the overrides applied. For a replay,

@@ -4,26 +4,26 @@
 #include "tf_run_metrics.h"
 #include "tf_wl_chaos.h"
 
-#define TF_CHAOS_MAX_NODES      TF_PLAN_MAX_NODES
-#define TF_CHAOS_NAME_SIZE      64
+#define TF_CHAOS_MAX_NODES TF_PLAN_MAX_NODES
+#define TF_CHAOS_NAME_SIZE 64
 
 typedef struct {
-    tf_actor_t *actor;                      //  Not owned
-    const tf_plan_item_t *item;             //  This workload in the plan, not owned
-    char kind[32];                          //  Catalogue kind
-    tf_chaos_schedule_t schedule;           //  What to do and when
-    size_t next;                            //  Next step to send
-    bool waiting;                           //  A request is in flight
-    char req_id[TF_CHAOS_NAME_SIZE + 16];   //  Its id
-    int64_t execute_started;                //  zclock_mono at execute
-    bool executing;                         //  Between execute and cooldown
-    uint64_t sent;                          //  Requests sent
-    uint64_t done;                          //  Requests that succeeded
-    uint64_t failed;                        //  Requests refused or failed
-    uint64_t seed;                          //  The run seed, shown with the schedule
-    int64_t settle_ms;                      //  Quiet time after the last action
-    int64_t last_answer;                    //  zclock_mono of the last reply, or 0
-    bool settling;                          //  In cooldown, waiting out settle_ms
+    tf_actor_t *actor;                    //  Not owned
+    const tf_plan_item_t *item;           //  This workload in the plan, not owned
+    char kind[32];                        //  Catalogue kind
+    tf_chaos_schedule_t schedule;         //  What to do and when
+    size_t next;                          //  Next step to send
+    bool waiting;                         //  A request is in flight
+    char req_id[TF_CHAOS_NAME_SIZE + 16]; //  Its id
+    int64_t execute_started;              //  zclock_mono at execute
+    bool executing;                       //  Between execute and cooldown
+    uint64_t sent;                        //  Requests sent
+    uint64_t done;                        //  Requests that succeeded
+    uint64_t failed;                      //  Requests refused or failed
+    uint64_t seed;                        //  The run seed, shown with the schedule
+    int64_t settle_ms;                    //  Quiet time after the last action
+    int64_t last_answer;                  //  zclock_mono of the last reply, or 0
+    bool settling;                        //  In cooldown, waiting out settle_ms
 } s_chaos_t;
 
 //  ---------------------------------------------------------------------------
@@ -80,7 +80,7 @@ s_build_restart (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rn
         snprintf (error, size, "chaos restart needs 0 < min_delay <= max_delay");
         return -1;
     }
-    int64_t ready[TF_CHAOS_MAX_NODES];      //  When each target may be restarted again
+    int64_t ready[TF_CHAOS_MAX_NODES]; //  When each target may be restarted again
     for (size_t index = 0; index < target_count; index++)
         ready[index] = 0;
     for (int64_t at = tf_rng_range (rng, min_delay, max_delay); at < duration_ms;
@@ -90,7 +90,7 @@ s_build_restart (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rn
             if (ready[index] < first_ready)
                 first_ready = ready[index];
         if (first_ready > at)
-            at = first_ready;               //  Everyone is cooling down: wait
+            at = first_ready; //  Everyone is cooling down: wait
         if (at >= duration_ms)
             break;
         size_t eligible[TF_CHAOS_MAX_NODES];
@@ -103,8 +103,10 @@ s_build_restart (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rn
         char node[TF_CHAOS_NAME_SIZE];
         s_node_name (plan, targets[chosen], node, sizeof node);
         if (!s_add_step (schedule, at, "restart", node)) {
-            snprintf (error, size, "chaos restart would need more than %d restarts in the run; "
-                      "raise min_delay", TF_CHAOS_MAX_STEPS);
+            snprintf (error, size,
+                      "chaos restart would need more than %d restarts in the run; "
+                      "raise min_delay",
+                      TF_CHAOS_MAX_STEPS);
             return -1;
         }
     }
@@ -136,8 +138,7 @@ s_build_partition (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *
     }
     else {
         char node[TF_CHAOS_NAME_SIZE];
-        s_node_name (plan, (size_t) tf_rng_range (rng, 0, (int64_t) total - 1), node,
-                     sizeof node);
+        s_node_name (plan, (size_t) tf_rng_range (rng, 0, (int64_t) total - 1), node, sizeof node);
         cut->group[cut->group_count++] = strdup (node);
     }
     if (cut->group_count == 0 || cut->group_count >= total) {
@@ -162,8 +163,7 @@ s_build_pause (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng,
     if (target && *target)
         snprintf (node, sizeof node, "%s", target);
     else
-        s_node_name (plan, (size_t) tf_rng_range (rng, 0, (int64_t) total - 1), node,
-                     sizeof node);
+        s_node_name (plan, (size_t) tf_rng_range (rng, 0, (int64_t) total - 1), node, sizeof node);
     s_add_step (schedule, delay, "pause", node);
     s_add_step (schedule, delay + window, "resume", node);
     return 0;
@@ -208,9 +208,9 @@ tf_chaos_schedule_describe (const tf_chaos_schedule_t *schedule)
         used += (size_t) snprintf (text, size, "nothing scheduled");
     for (size_t index = 0; index < schedule->count && used < size; index++) {
         const tf_chaos_step_t *step = &schedule->steps[index];
-        used += (size_t) snprintf (text + used, size - used, "%s+%.1fs %s%s%s",
-                                   index ? "; " : "", (double) step->at_ms / 1000.0,
-                                   step->action, step->node[0] ? " " : "", step->node);
+        used += (size_t) snprintf (text + used, size - used, "%s+%.1fs %s%s%s", index ? "; " : "",
+                                   (double) step->at_ms / 1000.0, step->action,
+                                   step->node[0] ? " " : "", step->node);
         for (size_t member = 0; member < step->group_count && used < size; member++)
             used += (size_t) snprintf (text + used, size - used, "%s%s", member ? "," : " {",
                                        step->group[member]);
@@ -260,8 +260,8 @@ static int
 s_settle (s_chaos_t *self)
 {
     self->executing = false;
-    int64_t remaining = self->last_answer ? self->last_answer + self->settle_ms - zclock_mono ()
-                                          : 0;
+    int64_t remaining =
+        self->last_answer ? self->last_answer + self->settle_ms - zclock_mono () : 0;
     if (remaining <= 0) {
         self->settling = false;
         tf_actor_set_timer (self->actor, -1);
@@ -320,7 +320,7 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
         }
         if (self->next >= self->schedule.count && !self->waiting)
             return s_settle (self);
-        return TF_ACTOR_PENDING;            //  Acked when the last step is answered
+        return TF_ACTOR_PENDING; //  Acked when the last step is answered
     }
     else if (phase > TF_PHASE_COOLDOWN && (self->executing || self->settling)) {
         //  The run was aborted (or moved on): no more actions
@@ -371,9 +371,9 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
         self->failed++;
         s_send_status (self, "failed");
         const char *error = msg->node_control_reply.error ? msg->node_control_reply.error : "?";
-        if (phase > TF_PHASE_COOLDOWN) {    //  The run is ending anyway
-            zsys_warning ("chaos: %s %s refused while the run ends: %s", step->action,
-                          step->node, error);
+        if (phase > TF_PHASE_COOLDOWN) { //  The run is ending anyway
+            zsys_warning ("chaos: %s %s refused while the run ends: %s", step->action, step->node,
+                          error);
             return 0;
         }
         tf_actor_fail (actor, "%s %s failed: %s", step->action, step->node, error);
@@ -403,10 +403,8 @@ tf_wl_chaos_main (int argc, char **argv, const char *kind, const char *summary)
     zsys_set_logident (identity);
     s_chaos_t *self = (s_chaos_t *) zmalloc (sizeof (s_chaos_t));
     snprintf (self->kind, sizeof self->kind, "%s", kind);
-    tf_actor_handlers_t handlers = {.plan = s_on_plan,
-                                    .phase = s_on_phase,
-                                    .message = s_on_message,
-                                    .timer = s_on_timer};
+    tf_actor_handlers_t handlers = {
+        .plan = s_on_plan, .phase = s_on_phase, .message = s_on_message, .timer = s_on_timer};
     tf_actor_t *actor = tf_actor_new (&config, &handlers, self);
     rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
     tf_actor_destroy (&actor);

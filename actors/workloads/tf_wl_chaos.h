@@ -21,14 +21,14 @@
 
 #include "tf_actor.h"
 
-#define TF_CHAOS_MAX_STEPS      1024        //  Longest schedule
-#define TF_CHAOS_MAX_GROUP      64          //  Nodes in one partition group
+#define TF_CHAOS_MAX_STEPS 1024 //  Longest schedule
+#define TF_CHAOS_MAX_GROUP 64   //  Nodes in one partition group
 
 typedef struct {
-    int64_t at_ms;                          //  Offset from the start of execute
-    char action[16];                        //  restart|stop|start|pause|resume|partition|heal
-    char node[64];                          //  Target node, or "" for partition/heal
-    char *group[TF_CHAOS_MAX_GROUP];        //  Partition group (owned strings)
+    int64_t at_ms;                   //  Offset from the start of execute
+    char action[16];                 //  restart|stop|start|pause|resume|partition|heal
+    char node[64];                   //  Target node, or "" for partition/heal
+    char *group[TF_CHAOS_MAX_GROUP]; //  Partition group (owned strings)
     size_t group_count;
 } tf_chaos_step_t;
 
@@ -39,9 +39,8 @@ typedef struct {
 
 //  Build the schedule of a chaos item of the plan into schedule. On error
 //  (e.g. no eligible target) returns -1 with a message in error.
-int tf_chaos_schedule_build (const tf_plan_t *plan, const tf_plan_item_t *item,
-                             int64_t duration_ms, tf_chaos_schedule_t *schedule, char *error,
-                             size_t error_size);
+int tf_chaos_schedule_build (const tf_plan_t *plan, const tf_plan_item_t *item, int64_t duration_ms,
+                             tf_chaos_schedule_t *schedule, char *error, size_t error_size);
 
 //  Free the strings a schedule owns.
 void tf_chaos_schedule_clear (tf_chaos_schedule_t *schedule);

@@ -5,39 +5,39 @@
 #include "tf_wl_tx.h"
 #include "tf_wl_tx_submit.h"
 
-#define S_STREAM_SIZE   128                 //  Seeded stream names: actor name and a use
+#define S_STREAM_SIZE 128 //  Seeded stream names: actor name and a use
 
 //  A signed tx waiting for an idle worker
 typedef struct {
     char hash[TF_KEYS_HEX_SIZE];
-    char *json;                             //  Owned
-    size_t first_node;                      //  Node to try first
+    char *json;        //  Owned
+    size_t first_node; //  Node to try first
 } s_job_t;
 
 struct _tf_wl_tx_t {
-    tf_actor_t *actor;                      //  Runtime
-    tf_wl_tx_wallets_fn *wallets_fn;        //  Supplies the plan's wallets
-    size_t worker_count;                    //  Submission threads
-    int64_t rate;                           //  Knobs: txs per block ...
-    int64_t users;                          //  ... and distinct senders
-    uint64_t cap;                           //  Most submissions in all
-    tf_wl_tx_wallets_t *wallets;            //  The users' notes
-    tf_wl_tx_submit_t *submit;              //  Worker threads, during execute
-    zlistx_t *queue;                        //  s_job_t waiting for a worker (owned)
-    tf_rng_t node_rng;                      //  First node of each submission
+    tf_actor_t *actor;               //  Runtime
+    tf_wl_tx_wallets_fn *wallets_fn; //  Supplies the plan's wallets
+    size_t worker_count;             //  Submission threads
+    int64_t rate;                    //  Knobs: txs per block ...
+    int64_t users;                   //  ... and distinct senders
+    uint64_t cap;                    //  Most submissions in all
+    tf_wl_tx_wallets_t *wallets;     //  The users' notes
+    tf_wl_tx_submit_t *submit;       //  Worker threads, during execute
+    zlistx_t *queue;                 //  s_job_t waiting for a worker (owned)
+    tf_rng_t node_rng;               //  First node of each submission
     size_t node_count;
-    uint64_t height;                        //  Highest block height seen on the feed
-    bool executing;                         //  Submitting on new blocks
-    bool draining;                          //  Cooldown: waiting for workers to finish
-    uint64_t built;                         //  Txs built and queued
-    uint64_t submitted;                     //  tx.submitted published
+    uint64_t height;    //  Highest block height seen on the feed
+    bool executing;     //  Submitting on new blocks
+    bool draining;      //  Cooldown: waiting for workers to finish
+    uint64_t built;     //  Txs built and queued
+    uint64_t submitted; //  tx.submitted published
     uint64_t accepted;
     uint64_t rejected;
-    uint64_t failed;                        //  No node took it
-    uint64_t retried;                       //  Accepted by another node than the first
-    uint64_t included;                      //  Ours seen in a block
-    uint64_t starved;                       //  Txs a block asked for when no note was free
-    uint64_t behind;                        //  Txs skipped because the queue was full
+    uint64_t failed;   //  No node took it
+    uint64_t retried;  //  Accepted by another node than the first
+    uint64_t included; //  Ours seen in a block
+    uint64_t starved;  //  Txs a block asked for when no note was free
+    uint64_t behind;   //  Txs skipped because the queue was full
 };
 
 static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);
@@ -110,12 +110,12 @@ tf_wl_tx_run (tf_wl_tx_t *self)
 static void
 s_send_status (tf_wl_tx_t *self, const char *state)
 {
-    char *detail = zsys_sprintf (
-        "failed=%" PRIu64 " retried=%" PRIu64 " included=%" PRIu64 " starved=%" PRIu64
-        " behind=%" PRIu64 " spendable=%zu pending=%zu height=%" PRIu64,
-        self->failed, self->retried, self->included, self->starved, self->behind,
-        self->wallets ? tf_wl_tx_wallets_spendable (self->wallets) : 0,
-        self->wallets ? tf_wl_tx_wallets_pending (self->wallets) : 0, self->height);
+    char *detail =
+        zsys_sprintf ("failed=%" PRIu64 " retried=%" PRIu64 " included=%" PRIu64 " starved=%" PRIu64
+                      " behind=%" PRIu64 " spendable=%zu pending=%zu height=%" PRIu64,
+                      self->failed, self->retried, self->included, self->starved, self->behind,
+                      self->wallets ? tf_wl_tx_wallets_spendable (self->wallets) : 0,
+                      self->wallets ? tf_wl_tx_wallets_pending (self->wallets) : 0, self->height);
     tf_workload_status_t status = {.name = (char *) tf_actor_name (self->actor),
                                    .state = (char *) state,
                                    .submitted = self->submitted,
@@ -140,8 +140,9 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
     self->users = tf_plan_knob_int (item, "users", 1);
     if (self->rate < 1 || self->users < 1 || plan->wallets < 1
         || self->users > (int64_t) plan->wallets) {
-        tf_actor_fail (actor, "transactions: rate %" PRId64 " and users %" PRId64
-                              " need rate >= 1 and 1 <= users <= wallets (%u)",
+        tf_actor_fail (actor,
+                       "transactions: rate %" PRId64 " and users %" PRId64
+                       " need rate >= 1 and 1 <= users <= wallets (%u)",
                        self->rate, self->users, plan->wallets);
         return -1;
     }
@@ -211,7 +212,7 @@ s_on_new_block (tf_wl_tx_t *self)
         }
         s_job_t *job = (s_job_t *) zmalloc (sizeof (s_job_t));
         snprintf (job->hash, sizeof job->hash, "%s", tx.hash_hex);
-        job->json = tx.json;                //  Moves into the job
+        job->json = tx.json; //  Moves into the job
         tx.json = NULL;
         job->first_node =
             (size_t) tf_rng_range (&self->node_rng, 0, (int64_t) self->node_count - 1);
@@ -229,8 +230,8 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     tf_wl_tx_t *self = (tf_wl_tx_t *) state;
     if (msg->id != TF_MSG_feed_block || !self->wallets)
         return 0;
-    self->included += tf_wl_tx_wallets_included (self->wallets, &msg->feed_block.txs,
-                                                msg->feed_block.height);
+    self->included +=
+        tf_wl_tx_wallets_included (self->wallets, &msg->feed_block.txs, msg->feed_block.height);
     if (msg->feed_block.height <= self->height)
         return 0;
     self->height = msg->feed_block.height;
@@ -340,7 +341,7 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
                 tf_wl_tx_wallets_refused (self->wallets, job->hash, false);
         zlistx_purge (self->queue);
         self->draining = true;
-        s_finish_if_drained (self);         //  Acks at once when no job is in flight
+        s_finish_if_drained (self); //  Acks at once when no job is in flight
         return TF_ACTOR_PENDING;
     }
     return TF_ACTOR_ACK;

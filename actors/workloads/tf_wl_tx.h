@@ -23,11 +23,11 @@
 #include "tf_actor.h"
 #include "tf_wl_tx_wallets.h"
 
-#define TF_WL_TX_KIND               "transactions"
-#define TF_WL_TX_STATUS_MS          1000    //  workload.status interval
-#define TF_WL_TX_BACKLOG_BLOCKS     4       //  Queued txs beyond this many blocks' worth wait
-#define TF_WL_TX_STALE_BLOCKS       6       //  Accepted but not in a block after this many: expired
-#define TF_WL_TX_PLAN_SLACK         3       //  At most this times the planned count in all
+#define TF_WL_TX_KIND           "transactions"
+#define TF_WL_TX_STATUS_MS      1000 //  workload.status interval
+#define TF_WL_TX_BACKLOG_BLOCKS 4    //  Queued txs beyond this many blocks' worth wait
+#define TF_WL_TX_STALE_BLOCKS   6    //  Accepted but not in a block after this many: expired
+#define TF_WL_TX_PLAN_SLACK     3    //  At most this times the planned count in all
 
 //  The funded wallets of a plan: writes a fresh array (*wallets_p, caller
 //  frees) and its length. Returns 0, or -1 (logged) when they cannot be derived.

@@ -4,8 +4,8 @@
 #include "tf_node_client.h"
 #include "tf_wl_tx_submit.h"
 
-#define S_REASON_MAX        200             //  Node's answer text kept in a reason
-#define S_ALREADY_POOLED    "already in mempool"
+#define S_REASON_MAX     200 //  Node's answer text kept in a reason
+#define S_ALREADY_POOLED "already in mempool"
 
 //  What a worker thread starts with (copied by the thread before it signals)
 typedef struct {
@@ -14,8 +14,8 @@ typedef struct {
 } s_worker_args_t;
 
 struct _tf_wl_tx_submit_t {
-    zactor_t **workers;                     //  Owned array of worker threads
-    bool *busy;                             //  Worker holds a job
+    zactor_t **workers; //  Owned array of worker threads
+    bool *busy;         //  Worker holds a job
     size_t worker_count;
     size_t node_count;
 };
@@ -24,10 +24,10 @@ struct _tf_wl_tx_submit_t {
 //  Worker thread
 
 typedef struct {
-    char **names;                           //  Node names (owned)
-    tf_node_client_t **clients;             //  One keep-alive client per node (owned)
+    char **names;               //  Node names (owned)
+    tf_node_client_t **clients; //  One keep-alive client per node (owned)
     size_t count;
-    zsock_t *pipe;                          //  To the actor, not owned
+    zsock_t *pipe; //  To the actor, not owned
 } s_worker_t;
 
 //  Any message on the pipe while a job runs is $TERM: stop waiting
@@ -54,7 +54,7 @@ static void
 s_submit (s_worker_t *worker, const char *hash, const char *json, size_t first)
 {
     const char *outcome = "failed";
-    char *reason = NULL;                    //  Accumulates the nodes passed over
+    char *reason = NULL; //  Accumulates the nodes passed over
     size_t node = first % worker->count;
     unsigned retries = 0;
     uint64_t at_ms = tf_actor_now_ms ();
@@ -63,8 +63,8 @@ s_submit (s_worker_t *worker, const char *hash, const char *json, size_t first)
         retries = (unsigned) attempt;
         long status = 0;
         char *answer = NULL;
-        int rc = tf_node_client_request (worker->clients[node], TF_WL_TX_SUBMIT_PATH, json,
-                                         &status, &answer);
+        int rc = tf_node_client_request (worker->clients[node], TF_WL_TX_SUBMIT_PATH, json, &status,
+                                         &answer);
         char *text = s_answer_text (answer);
         free (answer);
         char *why = NULL;
@@ -129,7 +129,7 @@ s_worker (zsock_t *pipe, void *arg)
     while (ready) {
         zmsg_t *job = zmsg_recv (pipe);
         if (!job)
-            break;                          //  Interrupted
+            break; //  Interrupted
         char *hash = zmsg_popstr (job);
         bool term = !hash || streq (hash, "$TERM");
         char *json = term ? NULL : zmsg_popstr (job);

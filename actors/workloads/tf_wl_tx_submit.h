@@ -20,26 +20,26 @@
 #include "tf_keys.h"
 
 #define TF_WL_TX_SUBMIT_PATH        "/mempool/add/tx"
-#define TF_WL_TX_SUBMIT_WORKERS     4       //  Submissions in flight at once, by default
+#define TF_WL_TX_SUBMIT_WORKERS     4 //  Submissions in flight at once, by default
 #define TF_WL_TX_SUBMIT_MAX_WORKERS 64
-#define TF_WL_TX_SUBMIT_TIMEOUT_MS  1000    //  One POST; then the next node
+#define TF_WL_TX_SUBMIT_TIMEOUT_MS  1000 //  One POST; then the next node
 #define TF_WL_TX_OUTCOME_SIZE       16
 #define TF_WL_TX_NODE_NAME_SIZE     64
 
 //  One node submissions may go to (borrowed)
 typedef struct {
-    const char *name;                       //  "validator-0"
-    const char *api_url;                    //  "http://127.0.0.1:18080"
+    const char *name;    //  "validator-0"
+    const char *api_url; //  "http://127.0.0.1:18080"
 } tf_wl_tx_node_t;
 
 //  The outcome of one job
 typedef struct {
     char hash[TF_KEYS_HEX_SIZE];
-    char node[TF_WL_TX_NODE_NAME_SIZE];     //  Node that took it, or the last one tried
-    char outcome[TF_WL_TX_OUTCOME_SIZE];    //  accepted | rejected | failed
-    char *reason;                           //  Why, or the nodes passed over (owned), or NULL
-    uint64_t at_ms;                         //  Unix ms when the first attempt started
-    unsigned retries;                       //  Nodes tried before the last one
+    char node[TF_WL_TX_NODE_NAME_SIZE];  //  Node that took it, or the last one tried
+    char outcome[TF_WL_TX_OUTCOME_SIZE]; //  accepted | rejected | failed
+    char *reason;                        //  Why, or the nodes passed over (owned), or NULL
+    uint64_t at_ms;                      //  Unix ms when the first attempt started
+    unsigned retries;                    //  Nodes tried before the last one
 } tf_wl_tx_result_t;
 
 typedef struct _tf_wl_tx_submit_t tf_wl_tx_submit_t;

@@ -5,20 +5,20 @@
 #include "tf_rng.h"
 #include "tf_wl_tx_wallets.h"
 
-#define S_MAX_OUTPUTS   2                   //  Payment and change
+#define S_MAX_OUTPUTS 2 //  Payment and change
 
 //  A note a user may spend
 typedef struct {
     uint8_t id[TF_KEYS_HASH_SIZE];
     uint64_t value;
-    unsigned strikes;                       //  Times a node rejected a tx spending it
-    uint64_t ready_height;                  //  Spent once the feed reaches this height
+    unsigned strikes;      //  Times a node rejected a tx spending it
+    uint64_t ready_height; //  Spent once the feed reaches this height
 } s_note_t;
 
 //  One user: wallet key and spendable notes
 typedef struct {
     tf_key_t key;
-    s_note_t *notes;                        //  Spendable notes (owned array)
+    s_note_t *notes; //  Spendable notes (owned array)
     size_t count;
     size_t capacity;
 } s_user_t;
@@ -28,21 +28,21 @@ typedef enum { S_BUILT, S_ACCEPTED, S_EXPIRED } s_state_t;
 //  A tx of ours that no block has carried yet
 typedef struct {
     s_state_t state;
-    size_t sender;                          //  User index
-    s_note_t input;                         //  The note it spends
+    size_t sender;  //  User index
+    s_note_t input; //  The note it spends
     size_t output_count;
-    uint64_t values[S_MAX_OUTPUTS];         //  Output values ...
-    size_t owners[S_MAX_OUTPUTS];           //  ... and the users they pay
-    uint64_t accepted_height;               //  Chain height when a node accepted it
+    uint64_t values[S_MAX_OUTPUTS]; //  Output values ...
+    size_t owners[S_MAX_OUTPUTS];   //  ... and the users they pay
+    uint64_t accepted_height;       //  Chain height when a node accepted it
 } s_pending_t;
 
 struct _tf_wl_tx_wallets_t {
-    s_user_t *users;                        //  Owned array
+    s_user_t *users; //  Owned array
     size_t user_count;
-    size_t turn;                            //  Next sender to try
-    tf_rng_t rng;                           //  Recipients
-    zhashx_t *pending;                      //  hash hex -> s_pending_t (owned)
-    uint64_t height;                        //  Highest block height seen
+    size_t turn;       //  Next sender to try
+    tf_rng_t rng;      //  Recipients
+    zhashx_t *pending; //  hash hex -> s_pending_t (owned)
+    uint64_t height;   //  Highest block height seen
 };
 
 //  zhashx destructor of a pending tx
@@ -232,8 +232,8 @@ tf_wl_tx_wallets_included (tf_wl_tx_wallets_t *self, const tf_strs_t *hashes, ui
         const char *hash = hashes->items[index];
         s_pending_t *pending = (s_pending_t *) zhashx_lookup (self->pending, hash);
         uint8_t tx_hash[TF_KEYS_HASH_SIZE];
-        if (!pending || sodium_hex2bin (tx_hash, sizeof tx_hash, hash, strlen (hash), NULL, NULL,
-                                        NULL) != 0)
+        if (!pending
+            || sodium_hex2bin (tx_hash, sizeof tx_hash, hash, strlen (hash), NULL, NULL, NULL) != 0)
             continue;
         ours++;
         //  An expired tx's input went back to the pool: it is spent after all

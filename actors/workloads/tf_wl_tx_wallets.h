@@ -26,14 +26,14 @@
 #include "tf_msg.h"
 #include "tf_tx_build.h"
 
-#define TF_WL_TX_MAX_STRIKES    3           //  Rejections before a note is given up
-#define TF_WL_TX_CONFIRMATIONS  2           //  Blocks on top of a note's before it is spent
+#define TF_WL_TX_MAX_STRIKES   3 //  Rejections before a note is given up
+#define TF_WL_TX_CONFIRMATIONS 2 //  Blocks on top of a note's before it is spent
 
 //  One funded wallet, as genesis holds it
 typedef struct {
-    tf_key_t key;                           //  Wallet key
-    uint64_t amount;                        //  Value of its genesis note
-    uint8_t note_id[TF_KEYS_HASH_SIZE];     //  Its genesis note
+    tf_key_t key;                       //  Wallet key
+    uint64_t amount;                    //  Value of its genesis note
+    uint8_t note_id[TF_KEYS_HASH_SIZE]; //  Its genesis note
 } tf_wl_tx_wallet_t;
 
 typedef struct _tf_wl_tx_wallets_t tf_wl_tx_wallets_t;

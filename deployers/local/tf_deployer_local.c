@@ -132,8 +132,8 @@ s_mkdir (const char *path)
 
 //  Write a node's two files with the profile's config templates
 static int
-s_write_node_files (tf_deployer_local_t *self, tf_local_node_t *node, const tf_node_config_t *config,
-                    const tf_deployment_config_t *deployment)
+s_write_node_files (tf_deployer_local_t *self, tf_local_node_t *node,
+                    const tf_node_config_t *config, const tf_deployment_config_t *deployment)
 {
     int rc = 0;
     for (int file = 0; file < 2 && rc == 0; file++) {
@@ -146,9 +146,9 @@ s_write_node_files (tf_deployer_local_t *self, tf_local_node_t *node, const tf_n
         else
             self->profile->print_deployment (deployment, memory);
         fclose (memory);
-        char *path = zsys_sprintf ("%s/%s", node->dir,
-                                   file == 0 ? self->profile->node_file
-                                             : self->profile->deployment_file);
+        char *path =
+            zsys_sprintf ("%s/%s", node->dir,
+                          file == 0 ? self->profile->node_file : self->profile->deployment_file);
         rc = tf_node_config_write_file (path, text);
         zstr_free (&path);
         free (text);
@@ -284,7 +284,8 @@ s_prepare (tf_deployer_local_t *self, const tf_plan_t *plan)
         goto out;
 
     self->node_count = (size_t) plan->validators + plan->executors;
-    self->nodes = (tf_local_node_t *) zmalloc ((self->node_count ? self->node_count : 1) * sizeof (tf_local_node_t));
+    self->nodes = (tf_local_node_t *) zmalloc ((self->node_count ? self->node_count : 1)
+                                               * sizeof (tf_local_node_t));
     self->blocked = (bool *) zmalloc ((self->node_count ? self->node_count * self->node_count : 1)
                                       * sizeof (bool));
     ports = (uint16_t *) zmalloc ((self->node_count * TF_PORTS_PER_NODE + 1) * sizeof (uint16_t));
@@ -299,7 +300,7 @@ s_prepare (tf_deployer_local_t *self, const tf_plan_t *plan)
         node->dir = zsys_sprintf ("%s/%s", self->nodes_dir, node->name);
         node->db_path = zsys_sprintf ("%s/db", node->dir);
         node->log_path = self->log_dir ? zsys_sprintf ("%s/%s.log", self->log_dir, node->name)
-                                        : zsys_sprintf ("%s/node.log", node->dir);
+                                       : zsys_sprintf ("%s/node.log", node->dir);
         node->http_port = ports[global * TF_PORTS_PER_NODE];
         node->testing_port = ports[global * TF_PORTS_PER_NODE + 1];
         node->p2p_port = ports[global * TF_PORTS_PER_NODE + 2];
@@ -343,7 +344,7 @@ s_prepare (tf_deployer_local_t *self, const tf_plan_t *plan)
                                    .peer_ports = peer_ports,
                                    .peer_count = peer_count,
                                    .db_path = node->db_path,
-                                   .log_dir = NULL,     //  Stderr, which goes to log_path
+                                   .log_dir = NULL, //  Stderr, which goes to log_path
                                    .log_prefix = node->name,
                                    .log_level = log_level,
                                    .log_filter = log_filter};
@@ -395,13 +396,14 @@ s_deployed (tf_deployer_local_t *self)
         (tf_node_info_t *) zmalloc ((self->node_count + 1) * sizeof (tf_node_info_t));
     for (size_t index = 0; index < self->node_count; index++) {
         tf_local_node_t *node = &self->nodes[index];
-        infos[index] = (tf_node_info_t){.name = node->name,
-                                        .role = (char *) node->role,
-                                        .index = node->index,
-                                        .api_url = tf_deployer_local_url (node->http_port, NULL),
-                                        .testing_url = tf_deployer_local_url (node->testing_port, NULL),
-                                        .peer_id = node->peer_id,
-                                        .log_path = node->log_path};
+        infos[index] =
+            (tf_node_info_t){.name = node->name,
+                             .role = (char *) node->role,
+                             .index = node->index,
+                             .api_url = tf_deployer_local_url (node->http_port, NULL),
+                             .testing_url = tf_deployer_local_url (node->testing_port, NULL),
+                             .peer_id = node->peer_id,
+                             .log_path = node->log_path};
     }
     tf_run_nodes_t nodes = {.run_id = (char *) tf_actor_run_id (self->actor)};
     nodes.nodes.items = infos;
@@ -437,7 +439,7 @@ s_readiness_tick (tf_deployer_local_t *self)
     if (self->http_busy)
         return;
     const char *path = self->stage == TF_READINESS_NETWORK ? self->profile->network_path
-                                                            : self->profile->info_path;
+                                                           : self->profile->info_path;
     tf_http_request_t *requests =
         (tf_http_request_t *) zmalloc ((self->node_count + 1) * sizeof (tf_http_request_t));
     free (self->probe_nodes);
@@ -447,7 +449,8 @@ s_readiness_tick (tf_deployer_local_t *self)
         if (self->nodes[index].ready.ready)
             continue;
         requests[self->probe_count].method = "GET";
-        requests[self->probe_count].url = tf_deployer_local_url (self->nodes[index].http_port, path);
+        requests[self->probe_count].url =
+            tf_deployer_local_url (self->nodes[index].http_port, path);
         self->probe_nodes[self->probe_count++] = index;
     }
     char *tag = zsys_sprintf ("%s:%d", TF_TAG_READY, (int) self->stage);
@@ -460,11 +463,10 @@ s_readiness_tick (tf_deployer_local_t *self)
 }
 
 static void
-s_readiness_answers (tf_deployer_local_t *self, int stage, tf_http_request_t *answers,
-                     size_t count)
+s_readiness_answers (tf_deployer_local_t *self, int stage, tf_http_request_t *answers, size_t count)
 {
     if (!self->deploying || stage != (int) self->stage || count != self->probe_count)
-        return;                             //  Stale: the stage moved on
+        return; //  Stale: the stage moved on
     for (size_t answer = 0; answer < count; answer++) {
         tf_local_node_t *node = &self->nodes[self->probe_nodes[answer]];
         tf_readiness_observe (self->stage, &node->ready, answers[answer].status,
@@ -494,16 +496,17 @@ static int
 s_begin_deploy (tf_deployer_local_t *self)
 {
     const tf_plan_t *plan = tf_actor_plan (self->actor);
-    assert (plan);                          //  The runtime delivers the plan before phases
+    assert (plan); //  The runtime delivers the plan before phases
     if (access (self->binary, X_OK) != 0) {
-        char *reason = zsys_sprintf ("node binary %s is not executable: %s (set %s)",
-                                     self->binary, strerror (errno), TF_NODE_PROFILE_BIN_ENV);
+        char *reason = zsys_sprintf ("node binary %s is not executable: %s (set %s)", self->binary,
+                                     strerror (errno), TF_NODE_PROFILE_BIN_ENV);
         tf_actor_phase_done (self->actor, false, reason);
         zstr_free (&reason);
         return TF_ACTOR_PENDING;
     }
     if (s_prepare (self, plan)) {
-        tf_actor_phase_done (self->actor, false, "cannot prepare the nodes (see the deployer's log)");
+        tf_actor_phase_done (self->actor, false,
+                             "cannot prepare the nodes (see the deployer's log)");
         return TF_ACTOR_PENDING;
     }
     self->deploying = true;
@@ -526,7 +529,7 @@ s_begin_cleanup (tf_deployer_local_t *self)
         tf_local_node_t *node = &self->nodes[index];
         if (node->pid > 0) {
             tf_node_proc_signal (node->pid, SIGTERM);
-            if (node->paused)               //  A stopped process acts on SIGTERM once continued
+            if (node->paused) //  A stopped process acts on SIGTERM once continued
                 tf_node_proc_signal (node->pid, SIGCONT);
         }
     }
@@ -551,7 +554,8 @@ s_cleanup_tick (tf_deployer_local_t *self)
     if (zclock_mono () >= self->kill_at) {
         for (size_t index = 0; index < self->node_count; index++)
             if (self->nodes[index].pid > 0) {
-                zsys_notice ("deployer: node ignored SIGTERM name=%s; killing", self->nodes[index].name);
+                zsys_notice ("deployer: node ignored SIGTERM name=%s; killing",
+                             self->nodes[index].name);
                 tf_node_proc_signal (self->nodes[index].pid, SIGKILL);
             }
         self->kill_at = INT64_MAX;
@@ -615,7 +619,8 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
         return -1;
     }
     zsys_info ("deployer: plan received profile=%s binary=%s validators=%u executors=%u "
-               "network=%s", self->profile->name, self->binary, plan->validators, plan->executors,
+               "network=%s",
+               self->profile->name, self->binary, plan->validators, plan->executors,
                tf_topology_name (plan->network));
     return 0;
 }

@@ -23,8 +23,8 @@
 
 #include "tf_actor.h"
 
-#define TF_DEPLOYER_LOCAL_STOP_GRACE_MS   2000  //  SIGTERM, then SIGKILL after this
-#define TF_DEPLOYER_LOCAL_START_MARGIN_MS 1000  //  chain_start_time after generation
+#define TF_DEPLOYER_LOCAL_STOP_GRACE_MS   2000 //  SIGTERM, then SIGKILL after this
+#define TF_DEPLOYER_LOCAL_START_MARGIN_MS 1000 //  chain_start_time after generation
 #define TF_DEPLOYER_LOCAL_KEEP_ENV        "LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS"
 #define TF_DEPLOYER_LOCAL_KEEP_ALIAS      "NOMOS_TESTS_KEEP_LOGS"
 #define TF_DEPLOYER_LOCAL_LOG_DIR_ENV     "LOGOS_BLOCKCHAIN_LOG_DIR"

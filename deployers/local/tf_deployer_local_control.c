@@ -10,27 +10,27 @@
 
 //  Steps of a node-control request
 typedef enum {
-    S_CONTROL_QUEUED = 0,                   //  Not started
-    S_CONTROL_KILLING,                      //  SIGKILL sent, waiting to reap
-    S_CONTROL_STARTING,                     //  Spawned, waiting for HTTP
-    S_CONTROL_HTTP,                         //  Waiting for the worker's answers
+    S_CONTROL_QUEUED = 0, //  Not started
+    S_CONTROL_KILLING,    //  SIGKILL sent, waiting to reap
+    S_CONTROL_STARTING,   //  Spawned, waiting for HTTP
+    S_CONTROL_HTTP,       //  Waiting for the worker's answers
 } s_control_state_t;
 
 //  One node-control request
 typedef struct {
     char *req_id;
-    char *requester;                        //  Or NULL
+    char *requester; //  Or NULL
     char *action;
-    char *node_name;                        //  Or NULL
-    char **group;                           //  Partition group
+    char *node_name; //  Or NULL
+    char **group;    //  Partition group
     size_t group_count;
     s_control_state_t state;
-    tf_local_node_t *node;                  //  Target, not owned
-    bool relaunch;                          //  Restart: start again after the kill
-    int64_t deadline;                       //  zclock_mono deadline of a start
-    size_t *pairs;                          //  Partition/heal: (a, b) node indexes per request
+    tf_local_node_t *node; //  Target, not owned
+    bool relaunch;         //  Restart: start again after the kill
+    int64_t deadline;      //  zclock_mono deadline of a start
+    size_t *pairs;         //  Partition/heal: (a, b) node indexes per request
     size_t pair_count;
-    bool sent;                              //  Partition/heal batch handed to the worker
+    bool sent; //  Partition/heal batch handed to the worker
 } s_control_t;
 
 static tf_local_node_t *
@@ -62,8 +62,7 @@ s_control_destroy (s_control_t **self_p)
 }
 
 //  Answer the request at the head of the queue and drop it
-static void
-s_control_reply (tf_deployer_local_t *self, bool ok, const char *format, ...)
+static void s_control_reply (tf_deployer_local_t *self, bool ok, const char *format, ...)
     __attribute__ ((format (printf, 3, 4)));
 
 static void
@@ -78,9 +77,10 @@ s_control_reply (tf_deployer_local_t *self, bool ok, const char *format, ...)
         error = zsys_vprintf (format, args);
         va_end (args);
     }
-    tf_node_control_reply_t reply = {
-        .req_id = control->req_id, .ok = ok, .error = ok ? NULL : error,
-        .requester = control->requester};
+    tf_node_control_reply_t reply = {.req_id = control->req_id,
+                                     .ok = ok,
+                                     .error = ok ? NULL : error,
+                                     .requester = control->requester};
     tf_actor_send (self->actor, TF_MSG_node_control_reply, &reply);
     if (ok)
         zsys_info ("deployer: node control done action=%s node=%s", control->action,
@@ -167,8 +167,8 @@ out:
 static void
 s_control_plan_heal (tf_deployer_local_t *self, s_control_t *control)
 {
-    control->pairs = (size_t *) zmalloc ((self->node_count * self->node_count + 1) * 2
-                                         * sizeof (size_t));
+    control->pairs =
+        (size_t *) zmalloc ((self->node_count * self->node_count + 1) * 2 * sizeof (size_t));
     for (size_t a = 0; a < self->node_count; a++)
         for (size_t b = a + 1; b < self->node_count; b++)
             if (self->blocked[a * self->node_count + b]
@@ -209,7 +209,7 @@ s_control_begin (tf_deployer_local_t *self, s_control_t *control)
             control->state = S_CONTROL_KILLING;
         }
         else
-            control->state = S_CONTROL_KILLING;     //  Already down: next tick starts it
+            control->state = S_CONTROL_KILLING; //  Already down: next tick starts it
     }
     else if (streq (action, "start")) {
         if (node->pid > 0)
@@ -245,7 +245,7 @@ s_control_begin (tf_deployer_local_t *self, s_control_t *control)
     }
     else if (streq (action, "partition")) {
         if (s_control_plan_partition (self, control))
-            control->state = S_CONTROL_HTTP;        //  Sent when the worker is free
+            control->state = S_CONTROL_HTTP; //  Sent when the worker is free
     }
     else if (streq (action, "heal")) {
         s_control_plan_heal (self, control);
@@ -267,12 +267,12 @@ tf_deployer_local_control_tick (tf_deployer_local_t *self)
         return;
     if (control->state == S_CONTROL_QUEUED) {
         s_control_begin (self, control);
-        return;                             //  Any next request starts on the next tick
+        return; //  Any next request starts on the next tick
     }
     tf_local_node_t *node = control->node;
     if (control->state == S_CONTROL_KILLING) {
         if (node->pid > 0)
-            return;                         //  Not reaped yet
+            return; //  Not reaped yet
         if (!control->relaunch) {
             s_control_reply (self, true, NULL);
             return;
@@ -283,8 +283,7 @@ tf_deployer_local_control_tick (tf_deployer_local_t *self)
         for (size_t other = 0; other < self->node_count; other++)
             self->blocked[at * self->node_count + other] = false;
         if (tf_deployer_local_start_node (self, node))
-            s_control_reply (self, false, "%s: cannot start node %s", control->action,
-                             node->name);
+            s_control_reply (self, false, "%s: cannot start node %s", control->action, node->name);
         else {
             control->state = S_CONTROL_STARTING;
             control->deadline = zclock_mono () + tf_readiness_timeout_ms ();
@@ -298,8 +297,7 @@ tf_deployer_local_control_tick (tf_deployer_local_t *self)
             return;
         }
         if (zclock_mono () >= control->deadline) {
-            s_control_reply (self, false,
-                             "%s: node %s api not answering after %" PRId64 " ms (%s)",
+            s_control_reply (self, false, "%s: node %s api not answering after %" PRId64 " ms (%s)",
                              control->action, node->name, tf_readiness_timeout_ms (),
                              node->ready.error);
             return;

@@ -10,7 +10,7 @@
 
 extern char **environ;
 
-#define TF_NODE_PROC_LOG_MODE  0600         //  Node logs are private to the run
+#define TF_NODE_PROC_LOG_MODE 0600 //  Node logs are private to the run
 
 pid_t
 tf_node_proc_spawn (char *const argv[], const char *dir, const char *log_path,
@@ -70,7 +70,7 @@ tf_node_proc_spawn (char *const argv[], const char *dir, const char *log_path,
     }
     int fork_errno = errno;
     if (pid > 0)
-        setpgid (pid, pid);                 //  Also here: whichever runs first wins the race
+        setpgid (pid, pid); //  Also here: whichever runs first wins the race
     free (envp);
     close (log_fd);
     if (pid < 0) {

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define TF_NODE_PROC_EXEC_FAILED  127       //  Exit status when exec fails (as sh does)
-#define TF_NODE_PROC_TEXT_SIZE    128       //  Room for a description of an exit
+#define TF_NODE_PROC_EXEC_FAILED 127 //  Exit status when exec fails (as sh does)
+#define TF_NODE_PROC_TEXT_SIZE   128 //  Room for a description of an exit
 
 //  Start argv[0] with argv in dir, output appended to log_path, with the
 //  deployer's environment plus extra_env ("KEY=value" strings, NULL-ended).

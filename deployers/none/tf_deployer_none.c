@@ -9,9 +9,9 @@
 #include <unistd.h>
 #include "tf_actor.h"
 
-#define TF_DEPLOYER_NONE_MARK   "cleanup.done"
-#define TF_DEPLOYER_NONE_TEXT   "cleanup delivered\n"
-#define TF_DEPLOYER_NONE_MODE   0600
+#define TF_DEPLOYER_NONE_MARK "cleanup.done"
+#define TF_DEPLOYER_NONE_TEXT "cleanup delivered\n"
+#define TF_DEPLOYER_NONE_MODE 0600
 
 static int
 s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
@@ -47,7 +47,7 @@ main (int argc, char **argv)
         return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
     zsys_init ();
     zsys_set_logident ("tf-deployer-none");
-    config.feed_ep = NULL;                  //  No nodes, no blocks to follow
+    config.feed_ep = NULL; //  No nodes, no blocks to follow
     tf_actor_handlers_t handlers = {.phase = s_on_phase};
     tf_actor_t *actor = tf_actor_new (&config, &handlers, NULL);
     rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;

@@ -21,14 +21,14 @@
 #include "tf_replayer.h"
 
 struct _tf_replayer_t {
-    char *recording_path;                   //  bus.rec of the past run
-    zsock_t *feed;                          //  XPUB bound at the run's feed endpoint
-    tf_actor_t *actor;                      //  Not owned
-    uint64_t replayed;                      //  Records re-published
-    uint64_t subscriptions;                 //  Subscription messages seen on the feed
-    int64_t settle_started;                 //  zclock_mono when deploy began to settle
-    int64_t last_subscription;              //  zclock_mono of the last one seen
-    bool settling;                          //  Deploy waits for subscribers
+    char *recording_path;      //  bus.rec of the past run
+    zsock_t *feed;             //  XPUB bound at the run's feed endpoint
+    tf_actor_t *actor;         //  Not owned
+    uint64_t replayed;         //  Records re-published
+    uint64_t subscriptions;    //  Subscription messages seen on the feed
+    int64_t settle_started;    //  zclock_mono when deploy began to settle
+    int64_t last_subscription; //  zclock_mono of the last one seen
+    bool settling;             //  Deploy waits for subscribers
 };
 
 tf_replayer_t *
@@ -85,7 +85,7 @@ s_replay_nodes (tf_replayer_t *self)
         return -1;
     }
     if (!found)
-        nodes.run_id = strdup (tf_actor_run_id (self->actor));   //  A run without nodes
+        nodes.run_id = strdup (tf_actor_run_id (self->actor)); //  A run without nodes
     tf_actor_send (self->actor, TF_MSG_run_nodes, &nodes);
     tf_msg_body_free (TF_MSG_run_nodes, &nodes);
     return 0;
@@ -108,7 +108,7 @@ s_replay_records (tf_replayer_t *self)
         }
         tf_msg_id_t id = tf_msg_id_by_topic (record.topic, strlen (record.topic));
         if (id != TF_MSG_tx_submitted && id != TF_MSG_workload_status)
-            continue;                       //  The coordinator makes its own control traffic
+            continue; //  The coordinator makes its own control traffic
         tf_msg_t msg = {.id = id};
         if (tf_msg_decode (id, record.body, record.size, &msg.actor_hello) == 0) {
             tf_actor_send (self->actor, id, &msg.actor_hello);
@@ -142,17 +142,15 @@ s_on_timer (tf_actor_t *actor, void *state)
     if (!self->settling)
         return 0;
     int64_t now = zclock_mono ();
-    int64_t quiet_since = self->last_subscription > self->settle_started
-                              ? self->last_subscription
-                              : self->settle_started;
+    int64_t quiet_since = self->last_subscription > self->settle_started ? self->last_subscription
+                                                                         : self->settle_started;
     if (now - quiet_since < TF_REPLAYER_SETTLE_MS
         && now - self->settle_started < TF_REPLAYER_SETTLE_MAX_MS) {
         tf_actor_set_timer (actor, quiet_since + TF_REPLAYER_SETTLE_MS - now);
         return 0;
     }
     self->settling = false;
-    zsys_info ("replayer: feed subscribers settled subscriptions=%" PRIu64 " after=%" PRId64
-               "ms",
+    zsys_info ("replayer: feed subscribers settled subscriptions=%" PRIu64 " after=%" PRId64 "ms",
                self->subscriptions, now - self->settle_started);
     tf_actor_phase_done (actor, true, NULL);
     return 0;

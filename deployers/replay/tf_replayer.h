@@ -8,9 +8,9 @@
 
 #include "tf_actor.h"
 
-#define TF_REPLAYER_SETTLE_MS       300     //  Quiet feed subscriptions before playing:
-                                            //  3 x ZeroMQ's default reconnect interval
-#define TF_REPLAYER_SETTLE_MAX_MS   3000    //  Longest wait for them to settle
+//  Quiet feed subscriptions before playing: 3 x ZeroMQ's default reconnect interval
+#define TF_REPLAYER_SETTLE_MS     300
+#define TF_REPLAYER_SETTLE_MAX_MS 3000 //  Longest wait for them to settle
 
 typedef struct _tf_replayer_t tf_replayer_t;
 

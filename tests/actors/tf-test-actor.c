@@ -10,12 +10,12 @@
 #include "tf_actor.h"
 
 typedef struct {
-    const char *role;                       //  "workload" | "expectation"
-    const char *fail;                       //  Failed verdict's message, or NULL
-    int crash_in;                           //  Phase that aborts the process, or -1
-    int hang_in;                            //  Phase never acknowledged, or -1
-    long ack_delay_ms;                      //  Delay before each ack
-    long linger_ms;                         //  Stay this long after the run, deaf to SIGTERM
+    const char *role;  //  "workload" | "expectation"
+    const char *fail;  //  Failed verdict's message, or NULL
+    int crash_in;      //  Phase that aborts the process, or -1
+    int hang_in;       //  Phase never acknowledged, or -1
+    long ack_delay_ms; //  Delay before each ack
+    long linger_ms;    //  Stay this long after the run, deaf to SIGTERM
 } s_test_t;
 
 //  An expectation's verdict goes out before its evaluate ack
@@ -24,8 +24,7 @@ s_judge (tf_actor_t *actor, s_test_t *test)
 {
     if (strcmp (test->role, "expectation") != 0 || tf_actor_phase (actor) != TF_PHASE_EVALUATE)
         return;
-    tf_actor_send_result (actor, test->fail == NULL, test->fail ? test->fail : "all good", NULL,
-                          0);
+    tf_actor_send_result (actor, test->fail == NULL, test->fail ? test->fail : "all good", NULL, 0);
 }
 
 static int
@@ -34,11 +33,11 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
     s_test_t *test = (s_test_t *) state;
     if ((int) phase == test->crash_in) {
         struct rlimit no_core = {0, 0};
-        setrlimit (RLIMIT_CORE, &no_core);  //  A crash on purpose leaves no core file
+        setrlimit (RLIMIT_CORE, &no_core); //  A crash on purpose leaves no core file
         abort ();
     }
     if ((int) phase == test->hang_in)
-        return TF_ACTOR_PENDING;            //  Never acknowledged
+        return TF_ACTOR_PENDING; //  Never acknowledged
     if (test->ack_delay_ms > 0) {
         tf_actor_set_timer (actor, test->ack_delay_ms);
         return TF_ACTOR_PENDING;

@@ -16,27 +16,27 @@
 #include "tf_actor.h"
 #include "tf_node_client.h"
 
-#define S_MAX_CONTROLS      16              //  --node-control flags
-#define S_MAX_NODES         TF_PLAN_MAX_NODES
-#define S_FAULTS_BODY       "{\"produce_blocks\":false}"
-#define S_DROP_BODY         "{\"drop_transactions\":true}"
+#define S_MAX_CONTROLS 16 //  --node-control flags
+#define S_MAX_NODES    TF_PLAN_MAX_NODES
+#define S_FAULTS_BODY  "{\"produce_blocks\":false}"
+#define S_DROP_BODY    "{\"drop_transactions\":true}"
 
 typedef struct {
-    char *action;                           //  "stop", "partition", ...
-    char *targets;                          //  Comma-separated node names
+    char *action;  //  "stop", "partition", ...
+    char *targets; //  Comma-separated node names
 } s_control_t;
 
 typedef struct {
-    const char *stop_producing;             //  Comma-separated node names, or NULL
-    const char *drop_transactions;          //  Comma-separated node names, or NULL
-    bool posting_drops;                     //  The worker posts drop_transactions
+    const char *stop_producing;    //  Comma-separated node names, or NULL
+    const char *drop_transactions; //  Comma-separated node names, or NULL
+    bool posting_drops;            //  The worker posts drop_transactions
     bool drops_done;
-    tf_phase_t at;                          //  Phase whose start applies the faults
-    long after_ms;                          //  Delay into that phase before the faults
+    tf_phase_t at; //  Phase whose start applies the faults
+    long after_ms; //  Delay into that phase before the faults
     s_control_t controls[S_MAX_CONTROLS];
     size_t control_count;
-    size_t next_control;                    //  Next to send
-    zactor_t *worker;                       //  Posting faults, or NULL
+    size_t next_control; //  Next to send
+    zactor_t *worker;    //  Posting faults, or NULL
     bool faults_done;
 } s_fault_t;
 
@@ -71,11 +71,11 @@ s_strs_free (tf_strs_t *strs)
 //  --stop-producing: a worker posts the fault switch to each node
 
 typedef struct {
-    char **urls;                            //  Testing URLs (owned by the caller until signal)
+    char **urls; //  Testing URLs (owned by the caller until signal)
     char **names;
     size_t count;
-    const char *body;                       //  Fault switch to post
-    const char *what;                       //  For the log: "block production off"
+    const char *body; //  Fault switch to post
+    const char *what; //  For the log: "block production off"
 } s_post_args_t;
 
 //  The thread: switch block production off on each node, report "ok" or why not
@@ -98,11 +98,9 @@ s_post_worker (zsock_t *pipe, void *arg)
         tf_node_client_t *client = tf_node_client_new (urls[index]);
         long status = 0;
         char *answer = NULL;
-        if (!client
-            || tf_node_client_request (client, TF_NODE_PATH_FAULTS, body, &status, &answer)
+        if (!client || tf_node_client_request (client, TF_NODE_PATH_FAULTS, body, &status, &answer)
             || status != 200)
-            error = zsys_sprintf ("cannot switch %s on %s (http %ld)", what, names[index],
-                                  status);
+            error = zsys_sprintf ("cannot switch %s on %s (http %ld)", what, names[index], status);
         else
             zsys_info ("fault: %s node=%s", what, names[index]);
         free (answer);
@@ -118,7 +116,7 @@ s_post_worker (zsock_t *pipe, void *arg)
     free (names);
     free (body);
     free (what);
-    char *command = zstr_recv (pipe);       //  $TERM
+    char *command = zstr_recv (pipe); //  $TERM
     zstr_free (&command);
 }
 
@@ -139,7 +137,7 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
     if (!outcome || !streq (outcome, "ok"))
         tf_actor_phase_done (actor, false, outcome ? outcome : "fault worker interrupted");
     else
-        s_apply (actor, fault);             //  Next switch, then node control
+        s_apply (actor, fault); //  Next switch, then node control
     zstr_free (&outcome);
     return 0;
 }
@@ -218,11 +216,10 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     if (!streq (msg->node_control_reply.req_id, req_id))
         return 0;
     if (!msg->node_control_reply.ok) {
-        char *reason = zsys_sprintf ("node control %s %s failed: %s",
-                                     fault->controls[fault->next_control].action,
-                                     fault->controls[fault->next_control].targets,
-                                     msg->node_control_reply.error ? msg->node_control_reply.error
-                                                                   : "no reason");
+        char *reason = zsys_sprintf (
+            "node control %s %s failed: %s", fault->controls[fault->next_control].action,
+            fault->controls[fault->next_control].targets,
+            msg->node_control_reply.error ? msg->node_control_reply.error : "no reason");
         tf_actor_phase_done (actor, false, reason);
         zstr_free (&reason);
         return 0;
@@ -239,7 +236,7 @@ s_apply (tf_actor_t *actor, s_fault_t *fault)
 {
     if ((fault->stop_producing && !fault->faults_done)
         || (fault->drop_transactions && !fault->drops_done))
-        s_start_stop_producing (actor, fault);  //  Comes back here when done
+        s_start_stop_producing (actor, fault); //  Comes back here when done
     else
         s_next_control (actor, fault);
 }
@@ -255,7 +252,7 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
         tf_actor_set_timer (actor, fault->after_ms);
     else
         s_apply (actor, fault);
-    return TF_ACTOR_PENDING;                //  Acked (or failed) when the faults are in
+    return TF_ACTOR_PENDING; //  Acked (or failed) when the faults are in
 }
 
 //  --after elapsed

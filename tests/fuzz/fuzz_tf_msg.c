@@ -28,15 +28,15 @@ s_check_round_trip (tf_msg_id_t id, const void *body)
     uint8_t *first = NULL, *second = NULL;
     size_t first_size = 0, second_size = 0;
     if (tf_msg_encode (id, body, &first, &first_size))
-        abort ();                           //  A decoded body is always encodable
+        abort (); //  A decoded body is always encodable
     tf_msg_t again;
     memset (&again, 0, sizeof again);
     if (tf_msg_decode (id, first, first_size, &again.actor_hello))
-        abort ();                           //  Our own encoding must decode
+        abort (); //  Our own encoding must decode
     if (tf_msg_encode (id, &again.actor_hello, &second, &second_size))
         abort ();
     if (first_size != second_size || memcmp (first, second, first_size) != 0)
-        abort ();                           //  Encoding is a fixed point after one trip
+        abort (); //  Encoding is a fixed point after one trip
     tf_msg_body_free (id, &again.actor_hello);
     free (second);
     free (first);
@@ -53,7 +53,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             tf_msg_body_free ((tf_msg_id_t) id, &msg.actor_hello);
         }
         else if (!s_all_zero (&msg))
-            abort ();                       //  A rejection keeps nothing
+            abort (); //  A rejection keeps nothing
     }
     //  The topic lookup sees the same bytes as a topic frame
     tf_msg_id_by_topic ((const char *) data, size);

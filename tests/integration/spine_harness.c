@@ -1,6 +1,6 @@
 //  spine_harness.c - runs the real `tf` for the spine's integration tests
 
-#define _GNU_SOURCE                         //  nftw
+#define _GNU_SOURCE //  nftw
 #include "spine_harness.h"
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,11 +19,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define SPINE_MAX_ARGS      16
-#define SPINE_MAX_ENV       512
-#define SPINE_NFTW_FDS      16
-#define SPINE_RUN_DIR_LINE  "run directory: "
-#define SPINE_CMDLINE_MAX   4096            //  Bytes of /proc/PID/cmdline read
+#define SPINE_MAX_ARGS     16
+#define SPINE_MAX_ENV      512
+#define SPINE_NFTW_FDS     16
+#define SPINE_RUN_DIR_LINE "run directory: "
+#define SPINE_CMDLINE_MAX  4096 //  Bytes of /proc/PID/cmdline read
 
 extern char **environ;
 
@@ -38,7 +38,7 @@ char *
 spine_scenario_path (const char *scenario)
 {
     const char *data = getenv ("TF_TEST_DATA");
-    assert (data);                          //  Set by ctest
+    assert (data); //  Set by ctest
     return zsys_sprintf ("%s/scenarios/%s", data, scenario);
 }
 
@@ -87,7 +87,7 @@ static spine_run_t *
 s_start (spine_run_t *run, const char *const *args, const char *const *extra_env)
 {
     const char *bin_dir = getenv ("TF_BIN_DIR");
-    assert (bin_dir);                       //  Set by ctest
+    assert (bin_dir); //  Set by ctest
     char **argv = (char **) zmalloc ((SPINE_MAX_ARGS + 2) * sizeof (char *));
     argv[0] = zsys_sprintf ("%s/tf", bin_dir);
     size_t count = 1;
@@ -136,8 +136,7 @@ spine_start (const char *scenario, bool use_run_dir, const char *const *extra_en
 }
 
 spine_run_t *
-spine_start_options (const char *scenario, const char *const *options,
-                     const char *const *extra_env)
+spine_start_options (const char *scenario, const char *const *options, const char *const *extra_env)
 {
     spine_run_t *run = s_new_run ();
     char *path = spine_scenario_path (scenario);
@@ -197,7 +196,7 @@ spine_wait_output (spine_run_t *run, const char *text, int64_t timeout_ms)
 {
     int64_t deadline = zclock_mono () + timeout_ms;
     while (true) {
-        bool exited = s_check_exit (run);   //  Before reading: no lost last words
+        bool exited = s_check_exit (run); //  Before reading: no lost last words
         char *output = spine_output (run);
         bool found = strstr (output, text) != NULL;
         free (output);
@@ -292,7 +291,7 @@ spine_all_gone (int64_t timeout_ms)
         while ((pid = waitpid (-1, NULL, WNOHANG)) > 0)
             ;
         if (pid < 0 && errno == ECHILD)
-            return true;                    //  No child, no orphan handed to us
+            return true; //  No child, no orphan handed to us
         if (zclock_mono () > deadline)
             return false;
         zclock_sleep (SPINE_POLL_MS);
@@ -341,9 +340,9 @@ spine_expectation (json_t *report, const char *kind)
 {
     size_t index;
     json_t *entry;
-    json_array_foreach (json_object_get (report, "expectations"), index, entry)
-        if (streq (json_string_value (json_object_get (entry, "kind")), kind))
-            return entry;
+    json_array_foreach (
+        json_object_get (report, "expectations"), index,
+        entry) if (streq (json_string_value (json_object_get (entry, "kind")), kind)) return entry;
     return NULL;
 }
 

@@ -15,19 +15,19 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define SPINE_RUN_TIMEOUT_MS        60000   //  Longest a whole run may take
-#define SPINE_EVENT_TIMEOUT_MS      30000   //  Longest wait for one event
-#define SPINE_GONE_TIMEOUT_MS       30000   //  Every process gone after tf died
-#define SPINE_POLL_MS               20      //  Re-check interval while waiting
-#define SPINE_MAX_PIDS              64      //  Processes a run lists in its pids file
+#define SPINE_RUN_TIMEOUT_MS   60000 //  Longest a whole run may take
+#define SPINE_EVENT_TIMEOUT_MS 30000 //  Longest wait for one event
+#define SPINE_GONE_TIMEOUT_MS  30000 //  Every process gone after tf died
+#define SPINE_POLL_MS          20    //  Re-check interval while waiting
+#define SPINE_MAX_PIDS         64    //  Processes a run lists in its pids file
 
 typedef struct {
-    char *temp_dir;                         //  Private to the test, removed at the end
-    char *run_dir;                          //  --run-dir given, or the one tf printed
-    char *output_path;                      //  tf's stdout+stderr
-    pid_t pid;                              //  tf
+    char *temp_dir;    //  Private to the test, removed at the end
+    char *run_dir;     //  --run-dir given, or the one tf printed
+    char *output_path; //  tf's stdout+stderr
+    pid_t pid;         //  tf
     bool exited;
-    int status;                             //  waitpid status once exited
+    int status; //  waitpid status once exited
 } spine_run_t;
 
 //  Make the test process a subreaper; call once from main.
@@ -97,8 +97,7 @@ void spine_assert_nothing_survives (spine_run_t *run, size_t min_pids);
 //  Start scenario with a run directory, wait for expected_exit, assert that
 //  nothing survives (min_pids as above); the run goes to *state for the
 //  teardown. Returns report.json (caller decrefs).
-json_t *spine_run_to_end (void **state, const char *scenario, int expected_exit,
-                          size_t min_pids);
+json_t *spine_run_to_end (void **state, const char *scenario, int expected_exit, size_t min_pids);
 
 //  Kill tf if it still runs, reap everything, remove the test directory.
 void spine_destroy (spine_run_t **run_p);

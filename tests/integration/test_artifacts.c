@@ -18,9 +18,9 @@
 #include "tf_msg.h"
 #include "tf_recording.h"
 
-#define S_TOOL_TIMEOUT_MS   60000           //  Longest a helper program (chromium) may run
-#define S_NODES             3               //  Validators of the fixtures that pass or fail
-#define S_SMOKE_EXECUTE_MS  6000            //  liveness_smoke.yaml's duration
+#define S_TOOL_TIMEOUT_MS  60000 //  Longest a helper program (chromium) may run
+#define S_NODES            3     //  Validators of the fixtures that pass or fail
+#define S_SMOKE_EXECUTE_MS 6000  //  liveness_smoke.yaml's duration
 
 extern char **environ;
 
@@ -98,8 +98,8 @@ s_run_tool (char *const *argv, const char *out_path)
     int64_t deadline = zclock_mono () + S_TOOL_TIMEOUT_MS;
     pid_t ended = 0;
     while ((ended = waitpid (pid, &status, WNOHANG)) == 0 && zclock_mono () < deadline)
-        zclock_sleep (SPINE_POLL_MS);       //  Polling its exit against a deadline
-    kill (-pid, SIGKILL);                   //  Its group: helpers it left, or itself
+        zclock_sleep (SPINE_POLL_MS); //  Polling its exit against a deadline
+    kill (-pid, SIGKILL);             //  Its group: helpers it left, or itself
     if (ended == 0)
         waitpid (pid, &status, 0);
     assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
@@ -211,16 +211,24 @@ test_artifacts_run_dir_is_printed_kept_and_complete (void **state)
     const char *run_dir = spine_run_dir (s_passing);
     assert_non_null (run_dir);
     char *output = spine_output (s_passing);
-    char *kept = zsys_sprintf ("run directory kept (LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS): %s\n",
-                               run_dir);
+    char *kept =
+        zsys_sprintf ("run directory kept (LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS): %s\n", run_dir);
     assert_non_null (strstr (output, kept));
     assert_non_null (strstr (output, "transactions included: 0 in "));
     zstr_free (&kept);
     free (output);
-    const char *files[] = {"plan.yaml",        "plan.msgpack",     "pids",
-                           "tf.pid",           "bus.rec",          "report.json",
-                           "junit.xml",        "report.html",      "logs/coordinator.log",
-                           "logs/deployer.log", "logs/scanner.log", NULL};
+    const char *files[] = {"plan.yaml",
+                           "plan.msgpack",
+                           "pids",
+                           "tf.pid",
+                           "bus.rec",
+                           "report.json",
+                           "junit.xml",
+                           "report.html",
+                           "logs/coordinator.log",
+                           "logs/deployer.log",
+                           "logs/scanner.log",
+                           NULL};
     for (size_t index = 0; files[index]; index++)
         if (!spine_run_file_exists (s_passing, files[index]))
             fail_msg ("%s/%s is missing", run_dir, files[index]);
@@ -228,7 +236,8 @@ test_artifacts_run_dir_is_printed_kept_and_complete (void **state)
     size_t index;
     json_t *node;
     size_t nodes = 0;
-    json_array_foreach (json_object_get (s_passing_report, "nodes"), index, node) {
+    json_array_foreach (json_object_get (s_passing_report, "nodes"), index, node)
+    {
         const char *log = json_string_value (json_object_get (node, "log_path"));
         assert_non_null (log);
         assert_int_equal (access (log, R_OK), 0);
@@ -259,9 +268,10 @@ test_artifacts_report_json_has_the_figures (void **state)
     assert_int_equal (json_object_size (heights), S_NODES);
     const char *name;
     json_t *node;
-    json_object_foreach (heights, name, node) {
+    json_object_foreach (heights, name, node)
+    {
         json_int_t height = json_integer_value (json_object_get (node, "height"));
-        if (height < target - 1)            //  The scanner's last sample may trail by one
+        if (height < target - 1) //  The scanner's last sample may trail by one
             fail_msg ("%s: feed height %lld below target %lld", name, (long long) height,
                       (long long) target);
         assert_true (json_integer_value (json_object_get (node, "max_height")) >= height);
@@ -276,8 +286,8 @@ test_artifacts_report_json_has_the_figures (void **state)
     assert_true (json_integer_value (json_object_get (tx, "blocks")) >= target);
     //  Timings per phase; execute lasted at least its planned length
     json_t *timings = json_object_get (report, "timings_ms");
-    const char *phases[] = {"register", "deploy", "capture", "execute", "cooldown",
-                            "evaluate", "cleanup", NULL};
+    const char *phases[] = {"register", "deploy",   "capture", "execute",
+                            "cooldown", "evaluate", "cleanup", NULL};
     for (size_t index = 0; phases[index]; index++)
         assert_true (json_is_integer (json_object_get (timings, phases[index])));
     assert_true (json_integer_value (json_object_get (timings, "execute")) >= S_SMOKE_EXECUTE_MS);
@@ -326,8 +336,14 @@ test_artifacts_html_renders_in_headless_chromium (void **state)
     char *profile_option = zsys_sprintf ("--user-data-dir=%s", profile);
     char *url = zsys_sprintf ("file://%s/report.html", run_dir);
     char *dom_path = zsys_sprintf ("%s/report.dom", run_dir);
-    char *argv[] = {chromium,       "--headless",    "--no-sandbox", "--disable-gpu",
-                    "--no-first-run", profile_option, "--dump-dom",   url,
+    char *argv[] = {chromium,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    profile_option,
+                    "--dump-dom",
+                    url,
                     NULL};
     assert_int_equal (s_run_tool (argv, dom_path), 0);
     char *dom = s_read_file (dom_path);
@@ -343,7 +359,7 @@ test_artifacts_html_renders_in_headless_chromium (void **state)
         char *points = strstr (found, "points=\"");
         assert_non_null (points);
         assert_true (points[strlen ("points=\"")] >= '0'
-                     && points[strlen ("points=\"")] <= '9');   //  A line with points
+                     && points[strlen ("points=\"")] <= '9'); //  A line with points
         zstr_free (&series);
     }
     free (dom);
@@ -410,8 +426,8 @@ test_artifacts_replay_of_a_failure_fails_alike (void **state)
     assert_non_null (strstr (live_message, "- validator-1 height "));
 
     int code;
-    spine_run_t *replay = s_replay (spine_run_dir (run), "--expect", "consensus_liveness", true,
-                                    &code);
+    spine_run_t *replay =
+        s_replay (spine_run_dir (run), "--expect", "consensus_liveness", true, &code);
     char *output = spine_output (replay);
     print_message ("replay output:\n%s\n", output);
     assert_int_equal (code, 1);
@@ -442,14 +458,14 @@ test_artifacts_killed_run_leaves_a_recording_replay_reads (void **state)
     int64_t deadline = zclock_mono () + SPINE_EVENT_TIMEOUT_MS;
     while (s_read_recording (spine_run_dir (run)).tips_in_execute < S_NODES
            && zclock_mono () < deadline)
-        zclock_sleep (SPINE_POLL_MS);       //  Polling a file against a deadline
+        zclock_sleep (SPINE_POLL_MS); //  Polling a file against a deadline
     assert_true (s_read_recording (spine_run_dir (run)).tips_in_execute >= S_NODES - 1);
 
     //  SIGKILL the coordinator (the recorder) and tf: nothing gets to clean up
     pid_t pids[SPINE_MAX_PIDS];
     size_t count = spine_run_pids (run, pids, SPINE_MAX_PIDS);
     assert_true (count >= 1);
-    assert_int_equal (kill (pids[0], SIGKILL), 0);  //  The coordinator starts first
+    assert_int_equal (kill (pids[0], SIGKILL), 0); //  The coordinator starts first
     assert_int_equal (kill (run->pid, SIGKILL), 0);
     assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 128 + SIGKILL);
     assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
@@ -476,7 +492,7 @@ test_artifacts_killed_run_leaves_a_recording_replay_reads (void **state)
     assert_non_null (strstr (message, "consensus liveness violated (target="));
     assert_non_null (strstr (message, "(replay: the recording holds no evaluate of this "
                                       "expectation; judged on each node's last recorded tip)"));
-    assert_null (strstr (message, "unreachable"));   //  Both nodes answered until the kill
+    assert_null (strstr (message, "unreachable")); //  Both nodes answered until the kill
     //  The replay's own report drew the recorded heights
     assert_int_equal (json_object_size (json_object_get (replayed, "heights")), 2);
     free (output);
@@ -505,8 +521,8 @@ test_artifacts_killed_run_leaves_a_recording_replay_reads (void **state)
     clean = spine_start_args (args, NULL);
     assert_int_equal (spine_wait_exit (clean, SPINE_RUN_TIMEOUT_MS), 0);
     output = spine_output (clean);
-    char *removed = zsys_sprintf ("run %s: stopped 0 process(es), removed %s", run_id,
-                                  spine_run_dir (run));
+    char *removed =
+        zsys_sprintf ("run %s: stopped 0 process(es), removed %s", run_id, spine_run_dir (run));
     assert_non_null (strstr (output, removed));
     assert_int_not_equal (access (spine_run_dir (run), F_OK), 0);
     free (output);
@@ -529,8 +545,7 @@ main (void)
         cmocka_unit_test (test_artifacts_replay_of_a_pass_passes_alike),
     };
     const struct CMUnitTest failing[] = {
-        cmocka_unit_test_teardown (test_artifacts_replay_of_a_failure_fails_alike,
-                                   spine_teardown),
+        cmocka_unit_test_teardown (test_artifacts_replay_of_a_failure_fails_alike, spine_teardown),
         cmocka_unit_test_teardown (test_artifacts_killed_run_leaves_a_recording_replay_reads,
                                    spine_teardown),
     };

@@ -19,10 +19,10 @@
 #include "tf_run_metrics.h"
 #include "tf_wl_chaos.h"
 
-#define S_MAX_EVENTS        64              //  Node-control events one test looks at
-#define S_EARLY_MS          100             //  Clock slack between timer and event stamp
-#define S_RESTART_SEED      8               //  run.seed of chaos_restart.yaml
-#define S_OTHER_SEED        5               //  Another seed, another schedule
+#define S_MAX_EVENTS   64  //  Node-control events one test looks at
+#define S_EARLY_MS     100 //  Clock slack between timer and event stamp
+#define S_RESTART_SEED 8   //  run.seed of chaos_restart.yaml
+#define S_OTHER_SEED   5   //  Another seed, another schedule
 
 //  Restart order of the first Recipe 4 run, for the same-seed test
 static char *s_first_order;
@@ -54,9 +54,10 @@ s_phase_started (json_t *report, const char *phase)
 {
     size_t index;
     json_t *entry;
-    json_array_foreach (json_object_get (report, "phases"), index, entry)
-        if (streq (json_string_value (json_object_get (entry, "phase")), phase))
-            return json_integer_value (json_object_get (entry, "started_ms"));
+    json_array_foreach (
+        json_object_get (report, "phases"), index,
+        entry) if (streq (json_string_value (json_object_get (entry, "phase")),
+                          phase)) return json_integer_value (json_object_get (entry, "started_ms"));
     fail_msg ("phase %s missing from the report", phase);
     return 0;
 }
@@ -68,12 +69,14 @@ s_events (json_t *report, const char *kind, const char *actor, json_t **found, s
     size_t count = 0;
     size_t index;
     json_t *event;
-    json_array_foreach (json_object_get (report, "events"), index, event)
-        if (streq (json_string_value (json_object_get (event, "kind")), kind)
-            && streq (json_string_value (json_object_get (event, "actor")), actor)) {
-            assert_true (count < max);
-            found[count++] = event;
-        }
+    json_array_foreach (
+        json_object_get (report, "events"), index,
+        event) if (streq (json_string_value (json_object_get (event, "kind")), kind)
+                   && streq (json_string_value (json_object_get (event, "actor")), actor))
+    {
+        assert_true (count < max);
+        found[count++] = event;
+    }
     return count;
 }
 
@@ -91,8 +94,7 @@ s_str (json_t *object, const char *key)
 
 //  The schedule a workload of a fixture plans with this seed, as described
 static char *
-s_planned (const char *scenario, const char *workload, uint64_t seed,
-           tf_chaos_schedule_t *schedule)
+s_planned (const char *scenario, const char *workload, uint64_t seed, tf_chaos_schedule_t *schedule)
 {
     char *path = spine_scenario_path (scenario);
     tf_plan_errors_t *errors = tf_plan_errors_new ();
@@ -103,7 +105,8 @@ s_planned (const char *scenario, const char *workload, uint64_t seed,
     assert_non_null (item);
     char error[256] = "";
     assert_int_equal (tf_chaos_schedule_build (plan, item, tf_run_metrics (plan).duration_ms,
-                                               schedule, error, sizeof error), 0);
+                                               schedule, error, sizeof error),
+                      0);
     char *described = tf_chaos_schedule_describe (schedule);
     tf_plan_destroy (&plan);
     tf_plan_errors_destroy (&errors);
@@ -140,8 +143,8 @@ s_assert_steps_done (json_t *report, const char *workload, const tf_chaos_schedu
     assert_int_equal (count, schedule->count);
     assert_int_equal (s_events (report, "node.control.done", workload, outcomes, S_MAX_EVENTS),
                       count);
-    assert_int_equal (s_events (report, "node.control.failed", workload, failures,
-                                S_MAX_EVENTS), 0);
+    assert_int_equal (s_events (report, "node.control.failed", workload, failures, S_MAX_EVENTS),
+                      0);
     int64_t execute = s_phase_started (report, "execute");
     int64_t cooldown_started = s_phase_started (report, "cooldown");
     for (size_t index = 0; index < count; index++) {
@@ -172,12 +175,12 @@ static char *
 s_restart_order (json_t *report)
 {
     json_t *outcomes[S_MAX_EVENTS];
-    size_t count = s_events (report, "node.control.done", "chaos_random_restart", outcomes,
-                             S_MAX_EVENTS);
+    size_t count =
+        s_events (report, "node.control.done", "chaos_random_restart", outcomes, S_MAX_EVENTS);
     char *order = strdup ("");
     for (size_t index = 0; index < count; index++) {
-        char *longer = zsys_sprintf ("%s%s%s", order, index ? "," : "",
-                                     s_str (outcomes[index], "node"));
+        char *longer =
+            zsys_sprintf ("%s%s%s", order, index ? "," : "", s_str (outcomes[index], "node"));
         free (order);
         order = longer;
     }
@@ -219,13 +222,12 @@ s_recipe4 (void **state)
     assert_string_equal (s_str (json_object_get (liveness, "details"), "agreement"), "ok");
 
     tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
-    char *planned = s_planned ("chaos_restart.yaml", "chaos_random_restart", S_RESTART_SEED,
-                               schedule);
+    char *planned =
+        s_planned ("chaos_restart.yaml", "chaos_random_restart", S_RESTART_SEED, schedule);
     assert_true (schedule->count >= 2);
     for (size_t index = 0; index < schedule->count; index++)
         assert_string_equal (schedule->steps[index].action, "restart");
-    s_assert_workload (report, "chaos_random_restart", S_RESTART_SEED, planned,
-                       schedule->count);
+    s_assert_workload (report, "chaos_random_restart", S_RESTART_SEED, planned, schedule->count);
     s_assert_steps_done (report, "chaos_random_restart", schedule);
     assert_int_equal (s_recorded_outcomes ((spine_run_t *) *state), schedule->count);
     //  Seed 8 restarts validators and the executor; its last restart, due
@@ -234,8 +236,7 @@ s_recipe4 (void **state)
     char *order = s_restart_order (report);
     assert_string_equal (order, "validator-2,executor-0,validator-0,validator-1");
     //  Users kept sending through the restarts
-    json_t *transactions = json_object_get (json_object_get (report, "workloads"),
-                                            "transactions");
+    json_t *transactions = json_object_get (json_object_get (report, "workloads"), "transactions");
     assert_true (json_integer_value (json_object_get (transactions, "accepted")) > 0);
     free (planned);
     free (schedule);
@@ -257,7 +258,7 @@ test_chaos_recipe4_passes_with_restarts_in_the_report (void **state)
 static void
 test_chaos_same_seed_restarts_the_same_nodes_in_order (void **state)
 {
-    if (!s_first_order) {                   //  Run on its own
+    if (!s_first_order) { //  Run on its own
         s_first_order = s_recipe4 (state);
         spine_teardown (state);
     }
@@ -267,11 +268,10 @@ test_chaos_same_seed_restarts_the_same_nodes_in_order (void **state)
 
     //  Another seed plans another schedule for the same scenario
     tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
-    char *first = s_planned ("chaos_restart.yaml", "chaos_random_restart", S_RESTART_SEED,
-                             schedule);
+    char *first =
+        s_planned ("chaos_restart.yaml", "chaos_random_restart", S_RESTART_SEED, schedule);
     tf_chaos_schedule_clear (schedule);
-    char *other = s_planned ("chaos_restart.yaml", "chaos_random_restart", S_OTHER_SEED,
-                             schedule);
+    char *other = s_planned ("chaos_restart.yaml", "chaos_random_restart", S_OTHER_SEED, schedule);
     assert_string_not_equal (first, other);
     free (first);
     free (other);
@@ -311,13 +311,11 @@ test_chaos_partition_never_healed_fails_agreement (void **state)
     const char *message = s_str (liveness, "message");
     assert_non_null (strstr (message, "consensus agreement violated: "));
     assert_non_null (strstr (message, "does not hold validator-2's LIB "));
-    assert_string_equal (s_str (json_object_get (liveness, "details"), "agreement"),
-                         "violated");
+    assert_string_equal (s_str (json_object_get (liveness, "details"), "agreement"), "violated");
     assert_string_equal (s_str (report, "verdict"), "failed");
 
     tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
-    char *planned = s_planned ("chaos_partition_unhealed.yaml", "chaos_partition", 21,
-                               schedule);
+    char *planned = s_planned ("chaos_partition_unhealed.yaml", "chaos_partition", 21, schedule);
     assert_string_equal (planned, "+2.0s partition {validator-2}");
     s_assert_workload (report, "chaos_partition", 21, planned, 1);
     s_assert_steps_done (report, "chaos_partition", schedule);
@@ -343,10 +341,9 @@ test_chaos_pause_then_resume_passes (void **state)
     //  Paused until the end of execute; resumed as the cooldown started, and
     //  the cooldown held open a full cooldown after that (s_assert_steps_done)
     json_t *requests[S_MAX_EVENTS], *outcomes[S_MAX_EVENTS];
-    assert_int_equal (s_events (report, "node.control", "chaos_pause", requests, S_MAX_EVENTS),
+    assert_int_equal (s_events (report, "node.control", "chaos_pause", requests, S_MAX_EVENTS), 2);
+    assert_int_equal (s_events (report, "node.control.done", "chaos_pause", outcomes, S_MAX_EVENTS),
                       2);
-    assert_int_equal (s_events (report, "node.control.done", "chaos_pause", outcomes,
-                                S_MAX_EVENTS), 2);
     int64_t cooldown_started = s_phase_started (report, "cooldown");
     assert_true (s_at (outcomes[0]) < cooldown_started);
     assert_true (s_at (requests[1]) >= cooldown_started);
@@ -378,12 +375,12 @@ test_chaos_refused_without_node_control (void **state)
             assert_non_null (run);
             assert_int_equal (spine_wait_exit (run, SPINE_EVENT_TIMEOUT_MS), 2);
             char *output = spine_output (run);
-            char *expected = zsys_sprintf ("%s%s%s", path, cases[index].where,
-                                           cases[index].message);
+            char *expected =
+                zsys_sprintf ("%s%s%s", path, cases[index].where, cases[index].message);
             if (!strstr (output, expected))
                 print_message ("expected '%s' in:\n%s\n", expected, output);
             assert_non_null (strstr (output, expected));
-            assert_null (strstr (output, "run directory: "));      //  Nothing started
+            assert_null (strstr (output, "run directory: ")); //  Nothing started
             assert_true (spine_all_gone (SPINE_GONE_TIMEOUT_MS));
             zstr_free (&expected);
             free (output);

@@ -21,9 +21,9 @@
 typedef struct {
     const char *action;
     const char *node;
-    const char *group;                      //  Comma-separated partition group, or NULL
-    bool ok;                                //  Expected outcome
-    const char *error;                      //  Expected part of the error, when not ok
+    const char *group; //  Comma-separated partition group, or NULL
+    bool ok;           //  Expected outcome
+    const char *error; //  Expected part of the error, when not ok
 } s_step_t;
 
 static const s_step_t s_steps[] = {
@@ -43,7 +43,7 @@ static const s_step_t s_steps[] = {
 #define CONTROL_STEPS (sizeof s_steps / sizeof s_steps[0])
 
 typedef struct {
-    size_t next;                            //  Step whose reply we wait for
+    size_t next; //  Step whose reply we wait for
     bool replied[CONTROL_STEPS];
     bool ok[CONTROL_STEPS];
     char error[CONTROL_STEPS][CONTROL_MAX_TEXT];
@@ -102,8 +102,7 @@ s_attach_value (const char *output, const char *key)
 {
     char *needle = zsys_sprintf ("%s=", key);
     const char *at = strstr (output, needle);
-    char *value = at ? strndup (at + strlen (needle), strcspn (at + strlen (needle), " \n"))
-                     : NULL;
+    char *value = at ? strndup (at + strlen (needle), strcspn (at + strlen (needle), " \n")) : NULL;
     zstr_free (&needle);
     return value;
 }
@@ -111,8 +110,8 @@ s_attach_value (const char *output, const char *key)
 static void
 test_deploy_control_every_action_answers (void **state)
 {
-    char *stub = zsys_sprintf ("LOGOS_BLOCKCHAIN_NODE_BIN=%s/nodes/stub-node.py",
-                               getenv ("TF_TEST_DATA"));
+    char *stub =
+        zsys_sprintf ("LOGOS_BLOCKCHAIN_NODE_BIN=%s/nodes/stub-node.py", getenv ("TF_TEST_DATA"));
     const char *env[] = {stub, NULL};
     spine_run_t *run = *state = spine_start ("deploy_control_direct.yaml", true, env);
     zstr_free (&stub);

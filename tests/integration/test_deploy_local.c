@@ -17,11 +17,11 @@
 #include <signal.h>
 #include "spine_harness.h"
 
-#define DEPLOY_MAX_PIDS     64
-#define DEPLOY_STARTED      "deployer: node started name="
-#define DEPLOY_RECORD_HEADER 8              //  Block log record: length, crc32
-#define DEPLOY_MIN_BLOCKS   10              //  6 s of 100 ms slots give far more
-#define S_MAX_ENV           8               //  Variables a test run gets, with the NULL
+#define DEPLOY_MAX_PIDS      64
+#define DEPLOY_STARTED       "deployer: node started name="
+#define DEPLOY_RECORD_HEADER 8  //  Block log record: length, crc32
+#define DEPLOY_MIN_BLOCKS    10 //  6 s of 100 ms slots give far more
+#define S_MAX_ENV            8  //  Variables a test run gets, with the NULL
 
 //  Path of a file under tests/data; caller frees
 static char *
@@ -208,7 +208,7 @@ test_deploy_node_control_and_cleanup (void **state)
     json_t *nodes = json_object_get (report, "nodes");
     assert_int_equal (json_array_size (nodes), 3);
     json_decref (report);
-    s_assert_nodes_gone (run, 4);           //  Three nodes and one restart
+    s_assert_nodes_gone (run, 4); //  Three nodes and one restart
 }
 
 static void
@@ -307,13 +307,11 @@ main (void)
 {
     spine_init ();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown (test_deploy_readiness_failure_names_every_node,
-                                   spine_teardown),
+        cmocka_unit_test_teardown (test_deploy_readiness_failure_names_every_node, spine_teardown),
         cmocka_unit_test_teardown (test_deploy_missing_node_binary_fails_deploy, spine_teardown),
         cmocka_unit_test_teardown (test_deploy_network_readiness_times_out, spine_teardown),
         cmocka_unit_test_teardown (test_deploy_node_control_and_cleanup, spine_teardown),
-        cmocka_unit_test_teardown (test_deploy_nodes_die_with_a_sigkilled_deployer,
-                                   spine_teardown),
+        cmocka_unit_test_teardown (test_deploy_nodes_die_with_a_sigkilled_deployer, spine_teardown),
         cmocka_unit_test_teardown (test_deploy_three_tf_nodes_progress, spine_teardown),
     };
     return cmocka_run_group_tests_name ("deploy_local", tests, NULL, NULL);

@@ -11,7 +11,7 @@
 #include "tf_msg.h"
 #include "tf_recording.h"
 
-#define S_ID_HEX        64                  //  Hex characters of a block id
+#define S_ID_HEX 64 //  Hex characters of a block id
 
 //  The consensus_liveness entry of report.json (borrowed)
 static json_t *
@@ -110,8 +110,8 @@ s_assert_feed_whole (spine_run_t *run)
     tf_recording_t *recording = tf_recording_open (path);
     zstr_free (&path);
     assert_non_null (recording);
-    zhashx_t *heights = zhashx_new ();          //  id -> height + 1 (never NULL)
-    zhashx_t *last_tips = zhashx_new ();        //  node -> "tip height"
+    zhashx_t *heights = zhashx_new ();   //  id -> height + 1 (never NULL)
+    zhashx_t *last_tips = zhashx_new (); //  node -> "tip height"
     zhashx_set_destructor (last_tips, (zhashx_destructor_fn *) zstr_free);
     char genesis[S_ID_HEX + 1] = "";
     uint64_t stats_blocks = 0;
@@ -124,8 +124,8 @@ s_assert_feed_whole (spine_run_t *run)
         if (id == TF_MSG_feed_block) {
             tf_feed_block_t block;
             assert_int_equal (tf_msg_decode (id, record.body, record.size, &block), 0);
-            assert_null (zhashx_lookup (heights, block.id));     //  Never twice
-            assert_true (block.height >= 1);                     //  Genesis is not news
+            assert_null (zhashx_lookup (heights, block.id)); //  Never twice
+            assert_true (block.height >= 1);                 //  Genesis is not news
             if (block.height == 1) {
                 if (!genesis[0])
                     snprintf (genesis, sizeof genesis, "%s", block.parent);
@@ -133,8 +133,8 @@ s_assert_feed_whole (spine_run_t *run)
             }
             else {
                 uintptr_t parent = (uintptr_t) zhashx_lookup (heights, block.parent);
-                assert_true (parent != 0);                       //  Parent came first
-                assert_int_equal (parent, block.height);  //  Stored as height + 1
+                assert_true (parent != 0);               //  Parent came first
+                assert_int_equal (parent, block.height); //  Stored as height + 1
             }
             assert_true (block.nodes.count >= 1);
             zhashx_insert (heights, block.id, (void *) (uintptr_t) (block.height + 1));
@@ -165,7 +165,7 @@ s_assert_feed_whole (spine_run_t *run)
         uint64_t height = 0;
         assert_int_equal (sscanf (sample, "%64s %" SCNu64, tip, &height), 2);
         uintptr_t known = (uintptr_t) zhashx_lookup (heights, tip);
-        assert_true (known != 0);                               //  No tip was missed
+        assert_true (known != 0); //  No tip was missed
         assert_int_equal (known - 1, height);
     }
     zhashx_destroy (&last_tips);
@@ -179,7 +179,7 @@ test_liveness_feed_is_whole_across_a_node_restart (void **state)
     spine_run_t *run = *state = spine_start ("liveness_restart.yaml", true, NULL);
     assert_non_null (run);
     int code = spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS);
-    assert_true (code == 0 || code == 1);   //  The verdict is not what this test is about
+    assert_true (code == 0 || code == 1); //  The verdict is not what this test is about
     spine_assert_nothing_survives (run, 4);
     s_assert_feed_whole (run);
     char *path = zsys_sprintf ("%s/logs/fault.log", spine_run_dir (run));

@@ -14,23 +14,23 @@
 #include <sys/socket.h>
 #include "tf_node_client.h"
 
-#define S_SLACK_MS          250             //  Scheduling slack allowed on a bound
-#define S_SHORT_TIMEOUT_MS  300             //  Request timeout used against the hung node
-#define S_CANCEL_AFTER_MS   100             //  When the cancel callback starts saying yes
-#define S_STREAM_WAIT_MS    2000            //  Longest wait for the stream's lines
+#define S_SLACK_MS         250  //  Scheduling slack allowed on a bound
+#define S_SHORT_TIMEOUT_MS 300  //  Request timeout used against the hung node
+#define S_CANCEL_AFTER_MS  100  //  When the cancel callback starts saying yes
+#define S_STREAM_WAIT_MS   2000 //  Longest wait for the stream's lines
 
 #define S_ID_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define S_ID_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 #define S_INFO                                                                                     \
     "{\"lib\":\"" S_ID_B "\",\"tip\":\"" S_ID_A "\",\"slot\":9,\"height\":4,\"mode\":\"Online\"}"
 #define S_LINE_1                                                                                   \
-    "{\"block\":{\"header\":{\"id\":\"" S_ID_A "\",\"parent_block\":\"" S_ID_B                    \
+    "{\"block\":{\"header\":{\"id\":\"" S_ID_A "\",\"parent_block\":\"" S_ID_B                     \
     "\",\"slot\":9},\"transactions\":[]}}"
 #define S_LINE_2 "{\"tip\":\"" S_ID_A "\"}"
 
 //  The stream is served in pieces that split lines in awkward places
-static const char *s_stream_chunks[] = {"{\"block\":{\"hea", S_LINE_1 + 14, "\n" S_LINE_2,
-                                        "\n", NULL};
+static const char *s_stream_chunks[] = {"{\"block\":{\"hea", S_LINE_1 + 14, "\n" S_LINE_2, "\n",
+                                        NULL};
 
 static ssize_t
 s_stream_reader (void *cls, uint64_t pos, char *buf, size_t max)
@@ -57,11 +57,11 @@ static enum MHD_Result
 s_handler (void *cls, struct MHD_Connection *connection, const char *url, const char *method,
            const char *version, const char *upload_data, size_t *upload_data_size, void **state)
 {
-    if (!*state) {                          //  First call: headers only
+    if (!*state) { //  First call: headers only
         *state = (void *) 1;
         return MHD_YES;
     }
-    if (*upload_data_size) {                //  Swallow a POST body
+    if (*upload_data_size) { //  Swallow a POST body
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -74,8 +74,8 @@ s_handler (void *cls, struct MHD_Connection *connection, const char *url, const 
         response = MHD_create_response_from_buffer (4, (void *) "null", MHD_RESPMEM_PERSISTENT);
     else if (streq (url, TF_NODE_PATH_STREAM)) {
         size_t *next = (size_t *) zmalloc (sizeof (size_t));
-        response = MHD_create_response_from_callback (MHD_SIZE_UNKNOWN, 64, s_stream_reader,
-                                                      next, s_stream_free);
+        response = MHD_create_response_from_callback (MHD_SIZE_UNKNOWN, 64, s_stream_reader, next,
+                                                      s_stream_free);
     }
     else {
         status = MHD_HTTP_INTERNAL_SERVER_ERROR;
@@ -122,7 +122,7 @@ test_tf_node_client_reads_info_and_storage_misses (void **state)
     (void) state;
     char *url = NULL;
     struct MHD_Daemon *daemon = s_fake_node (&url);
-    tf_node_client_t *client = tf_node_client_new (url);     //  Trailing slash is fine
+    tf_node_client_t *client = tf_node_client_new (url); //  Trailing slash is fine
     assert_non_null (client);
     tf_cryptarchia_info_t info;
     assert_int_equal (tf_node_client_info (client, &info), 0);
@@ -168,7 +168,7 @@ test_tf_node_client_stream_reassembles_lines_across_chunks (void **state)
     int64_t deadline = zclock_mono () + S_STREAM_WAIT_MS;
     while (tf_node_client_streaming (client) && zclock_mono () < deadline)
         assert_int_equal (tf_node_client_pump (client, TF_NODE_CLIENT_TICK_MS), 0);
-    assert_false (tf_node_client_streaming (client));        //  The fake stream ended
+    assert_false (tf_node_client_streaming (client)); //  The fake stream ended
     assert_int_equal (zlistx_size (lines.lines), 2);
     assert_string_equal ((char *) zlistx_first (lines.lines), S_LINE_1);
     assert_string_equal ((char *) zlistx_next (lines.lines), S_LINE_2);
@@ -203,7 +203,7 @@ test_tf_node_client_gives_up_on_a_hung_node_in_time (void **state)
     zstr_free (&url);
 }
 
-static int64_t s_cancel_at;                 //  zclock_mono from which cancel says yes
+static int64_t s_cancel_at; //  zclock_mono from which cancel says yes
 
 static bool
 s_cancel (void *arg)
@@ -218,7 +218,7 @@ test_tf_node_client_cancel_ends_a_request_and_a_pump (void **state)
     (void) state;
     char *url = NULL;
     int fd = s_hung_node (&url);
-    tf_node_client_t *client = tf_node_client_new (url);    //  Default timeout: 1 s
+    tf_node_client_t *client = tf_node_client_new (url); //  Default timeout: 1 s
     tf_node_client_set_cancel (client, s_cancel, NULL);
     int64_t started = zclock_mono ();
     s_cancel_at = started + S_CANCEL_AFTER_MS;

@@ -15,8 +15,8 @@
 #include <string.h>
 #include "test_node_harness.h"
 
-#define NODES           3
-#define EVENT_MS        30000       //  Generous: shared 2-core machines under ASan
+#define NODES    3
+#define EVENT_MS 30000 //  Generous: shared 2-core machines under ASan
 
 static int
 s_setup (void **state)
@@ -78,16 +78,19 @@ s_canonical_on (nh_cluster_t *cluster, size_t index, const char *id, json_int_t 
     size_t position;
     json_t *entry;
     int found = 0;
-    json_array_foreach (headers, position, entry)
-        found |= strcmp (json_string_value (entry), id) == 0;
+    json_array_foreach (headers, position, entry) found |=
+        strcmp (json_string_value (entry), id) == 0;
     json_decref (headers);
-    char path [120];
-    snprintf (path, sizeof path, "/cryptarchia/blocks?slot_from=%" JSON_INTEGER_FORMAT
-              "&slot_to=%" JSON_INTEGER_FORMAT, slot, slot);
+    char path[120];
+    snprintf (path, sizeof path,
+              "/cryptarchia/blocks?slot_from=%" JSON_INTEGER_FORMAT
+              "&slot_to=%" JSON_INTEGER_FORMAT,
+              slot, slot);
     json_t *immutable = found ? NULL : nh_get (cluster, index, path);
-    json_array_foreach (immutable, position, entry) {
-        const char *block_id = json_string_value (
-            json_object_get (json_object_get (entry, "header"), "id"));
+    json_array_foreach (immutable, position, entry)
+    {
+        const char *block_id =
+            json_string_value (json_object_get (json_object_get (entry, "header"), "id"));
         found |= block_id && strcmp (block_id, id) == 0;
     }
     json_decref (immutable);
@@ -115,16 +118,16 @@ test_node_cluster_progresses_and_agrees_up_to_lib (void **state)
     for (size_t index = 0; index < NODES; index++) {
         json_t *info = nh_get (cluster, index, "/cryptarchia/info");
         assert_non_null (info);
-        char lib [65];
+        char lib[65];
         snprintf (lib, sizeof lib, "%s", json_string_value (json_object_get (info, "lib")));
         json_decref (info);
-        char request [80];
+        char request[80];
         snprintf (request, sizeof request, "\"%s\"", lib);
         json_t *block = nh_post (cluster, index, 0, "/storage/block", request);
         assert_true (json_is_object (block));
-        json_int_t slot = json_integer_value (
-            json_object_get (json_object_get (block, "header"), "slot"));
-        assert_true (slot > 0);             //  Past genesis
+        json_int_t slot =
+            json_integer_value (json_object_get (json_object_get (block, "header"), "slot"));
+        assert_true (slot > 0); //  Past genesis
         for (size_t other = 0; other < NODES; other++) {
             int found;
             NH_WAIT (found, s_canonical_on (cluster, other, lib, slot), EVENT_MS);
@@ -151,7 +154,8 @@ test_node_cluster_immutable_blocks_by_slot (void **state)
     const char *previous_id = NULL;
     size_t index;
     json_t *block;
-    json_array_foreach (blocks, index, block) {
+    json_array_foreach (blocks, index, block)
+    {
         json_t *header = json_object_get (block, "header");
         json_int_t slot = json_integer_value (json_object_get (header, "slot"));
         assert_true (slot > previous_slot);
@@ -181,7 +185,7 @@ static void
 test_node_cluster_tx_reaches_blocks_on_all_nodes (void **state)
 {
     nh_cluster_t *cluster = *state;
-    tf_node_tx_t *tx = nh_transfer (cluster, 0, &cluster->nodes [1].leader.pk);
+    tf_node_tx_t *tx = nh_transfer (cluster, 0, &cluster->nodes[1].leader.pk);
     assert_non_null (tx);
     char *text = strdup (tf_node_tx_text (tx));
     char *body = NULL;
@@ -196,8 +200,8 @@ test_node_cluster_tx_reaches_blocks_on_all_nodes (void **state)
     assert_true (status == 500 || status == 422);
     free (body);
     free (text);
-    char note [65];
-    tf_node_hash_hex (&cluster->notes [0], note);
+    char note[65];
+    tf_node_hash_hex (&cluster->notes[0], note);
     for (size_t index = 0; index < NODES; index++) {
         int found;
         NH_WAIT (found, nh_chain_contains (cluster, index, note, 400), EVENT_MS);
@@ -206,7 +210,7 @@ test_node_cluster_tx_reaches_blocks_on_all_nodes (void **state)
         assert_true (found);
     }
     //  Every node's wallet (all hold the sender's key) sees the sender one note poorer
-    char path [120], hex [65];
+    char path[120], hex[65];
     snprintf (path, sizeof path, "/wallet/%s/balance", tf_node_hash_hex (&cluster->wallet.pk, hex));
     for (size_t index = 0; index < NODES; index++) {
         int moved;
@@ -218,10 +222,10 @@ test_node_cluster_tx_reaches_blocks_on_all_nodes (void **state)
 }
 
 typedef struct {
-    char *data;         //  Received bytes
-    size_t size;        //  Their count
-    int lines;          //  Complete lines seen
-    int want;           //  Stop after this many
+    char *data;  //  Received bytes
+    size_t size; //  Their count
+    int lines;   //  Complete lines seen
+    int want;    //  Stop after this many
 } stream_sink_t;
 
 static size_t
@@ -231,18 +235,18 @@ s_stream_sink (char *data, size_t size, size_t count, void *arg)
     sink->data = realloc (sink->data, sink->size + size * count + 1);
     memcpy (sink->data + sink->size, data, size * count);
     sink->size += size * count;
-    sink->data [sink->size] = 0;
+    sink->data[sink->size] = 0;
     for (size_t index = 0; index < size * count; index++)
-        sink->lines += data [index] == '\n';
-    return sink->lines >= sink->want ? 0 : size * count;    //  0 aborts the transfer
+        sink->lines += data[index] == '\n';
+    return sink->lines >= sink->want ? 0 : size * count; //  0 aborts the transfer
 }
 
 //  Read want NDJSON lines from a stream path on node 2; returns them (caller frees)
 static char *
 s_read_stream (nh_cluster_t *cluster, const char *path, int want)
 {
-    char url [200];
-    snprintf (url, sizeof url, "http://127.0.0.1:%d%s", cluster->nodes [2].api_port, path);
+    char url[200];
+    snprintf (url, sizeof url, "http://127.0.0.1:%d%s", cluster->nodes[2].api_port, path);
     CURL *curl = curl_easy_init ();
     stream_sink_t sink = {NULL, 0, 0, want};
     curl_easy_setopt (curl, CURLOPT_URL, url);
@@ -252,7 +256,7 @@ s_read_stream (nh_cluster_t *cluster, const char *path, int want)
     curl_easy_setopt (curl, CURLOPT_WRITEDATA, &sink);
     CURLcode rc = curl_easy_perform (curl);
     curl_easy_cleanup (curl);
-    assert_int_equal (rc, CURLE_WRITE_ERROR);      //  We hung up after enough lines
+    assert_int_equal (rc, CURLE_WRITE_ERROR); //  We hung up after enough lines
     assert_true (sink.lines >= want);
     return sink.data;
 }
@@ -295,23 +299,24 @@ static void
 test_node_cluster_open_streams_do_not_block_requests (void **state)
 {
     nh_cluster_t *cluster = *state;
-    int fds [4];
+    int fds[4];
     for (size_t index = 0; index < 4; index++) {
-        fds [index] = socket (AF_INET, SOCK_STREAM, 0);
+        fds[index] = socket (AF_INET, SOCK_STREAM, 0);
         struct sockaddr_in addr = {0};
         addr.sin_family = AF_INET;
-        addr.sin_port = htons ((uint16_t) cluster->nodes [0].api_port);
+        addr.sin_port = htons ((uint16_t) cluster->nodes[0].api_port);
         addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-        assert_int_equal (connect (fds [index], (struct sockaddr *) &addr, sizeof addr), 0);
-        const char *request = index % 2 ? "GET /cryptarchia/lib-stream HTTP/1.1\r\nHost: x\r\n\r\n"
-                                        : "GET /cryptarchia/events/blocks/stream HTTP/1.1\r\nHost: x\r\n\r\n";
-        assert_true (send (fds [index], request, strlen (request), 0) > 0);
+        assert_int_equal (connect (fds[index], (struct sockaddr *) &addr, sizeof addr), 0);
+        const char *request =
+            index % 2 ? "GET /cryptarchia/lib-stream HTTP/1.1\r\nHost: x\r\n\r\n"
+                      : "GET /cryptarchia/events/blocks/stream HTTP/1.1\r\nHost: x\r\n\r\n";
+        assert_true (send (fds[index], request, strlen (request), 0) > 0);
     }
     //  Never read from them: ordinary requests still get answers
     for (int round = 0; round < 20; round++)
         assert_true (nh_info_int (cluster, 0, "height") >= 0);
     for (size_t index = 0; index < 4; index++)
-        close (fds [index]);
+        close (fds[index]);
     assert_true (nh_info_int (cluster, 0, "height") >= 0);
 }
 
@@ -319,15 +324,16 @@ static void
 test_node_cluster_wallet_transfer_funds (void **state)
 {
     nh_cluster_t *cluster = *state;
-    char wallet [65], recipient [65], body [400], path [120];
+    char wallet[65], recipient[65], body[400], path[120];
     tf_node_hash_hex (&cluster->wallet.pk, wallet);
-    tf_node_hash_hex (&cluster->nodes [2].leader.pk, recipient);
+    tf_node_hash_hex (&cluster->nodes[2].leader.pk, recipient);
     snprintf (path, sizeof path, "/wallet/%s/balance", wallet);
     json_int_t before = s_balance (cluster, 1, path);
     assert_true (before >= 10);
     snprintf (body, sizeof body,
               "{\"tip\":null,\"change_public_key\":\"%s\",\"funding_public_keys\":[\"%s\"],"
-              "\"recipient_public_key\":\"%s\",\"amount\":10}", wallet, wallet, recipient);
+              "\"recipient_public_key\":\"%s\",\"amount\":10}",
+              wallet, wallet, recipient);
     char *answer = NULL;
     long status = nh_http (cluster, 1, 0, "POST", "/wallet/transactions/transfer-funds",
                            "application/json", body, strlen (body), &answer);
@@ -343,7 +349,7 @@ test_node_cluster_wallet_transfer_funds (void **state)
         NH_WAIT (moved, s_balance (cluster, index, path) == before - 10, EVENT_MS);
         assert_true (moved);
     }
-    char status_body [100];
+    char status_body[100];
     snprintf (status_body, sizeof status_body, "[\"%s\"]", hash);
     json_t *pool = nh_post (cluster, 1, 0, "/mantle/status", status_body);
     assert_string_equal (json_string_value (json_array_get (pool, 0)), "Unknown");
@@ -366,7 +372,7 @@ test_node_cluster_stops_cleanly_on_sigterm (void **state)
 int
 main (void)
 {
-    const struct CMUnitTest tests [] = {
+    const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_node_cluster_progresses_and_agrees_up_to_lib),
         cmocka_unit_test (test_node_cluster_immutable_blocks_by_slot),
         cmocka_unit_test (test_node_cluster_tx_reaches_blocks_on_all_nodes),

@@ -10,10 +10,10 @@
 #include <string.h>
 #include "test_node_harness.h"
 
-#define NODES           2
-#define FAULTY          0
-#define EVENT_MS        30000
-#define QUIET_SLOTS     20      //  Slots watched to see that nothing happens
+#define NODES       2
+#define FAULTY      0
+#define EVENT_MS    30000
+#define QUIET_SLOTS 20 //  Slots watched to see that nothing happens
 
 static int
 s_setup (void **state)
@@ -82,18 +82,19 @@ test_node_faults_drop_transactions (void **state)
 {
     nh_cluster_t *cluster = *state;
     s_set_faults (cluster, "{\"drop_transactions\":true}", 1, 1);
-    tf_node_tx_t *tx = nh_transfer (cluster, 1, &cluster->nodes [0].leader.pk);
+    tf_node_tx_t *tx = nh_transfer (cluster, 1, &cluster->nodes[0].leader.pk);
     char *text = strdup (tf_node_tx_text (tx));
     char *body = NULL;
     assert_int_equal (nh_http (cluster, FAULTY, 0, "POST", "/mempool/add/tx", "application/json",
-                               text, strlen (text), &body), 200);
+                               text, strlen (text), &body),
+                      200);
     assert_string_equal (body, "null");
     free (body);
     json_t *metrics = nh_get (cluster, FAULTY, "/mantle/metrics");
     assert_int_equal (json_integer_value (json_object_get (metrics, "pending_items")), 0);
     json_decref (metrics);
-    char note [65];
-    tf_node_hash_hex (&cluster->notes [1], note);
+    char note[65];
+    tf_node_hash_hex (&cluster->notes[1], note);
     s_let_slots_pass (cluster, FAULTY);
     for (size_t index = 0; index < NODES; index++)
         assert_false (nh_chain_contains (cluster, index, note, 400));
@@ -104,7 +105,8 @@ test_node_faults_drop_transactions (void **state)
     //  Switched off, the same tx goes through
     s_set_faults (cluster, "{\"drop_transactions\":false}", 1, 0);
     assert_int_equal (nh_http (cluster, FAULTY, 0, "POST", "/mempool/add/tx", "application/json",
-                               text, strlen (text), NULL), 200);
+                               text, strlen (text), NULL),
+                      200);
     int ok;
     NH_WAIT (ok, nh_chain_contains (cluster, 1, note, 400), EVENT_MS);
     assert_true (ok);
@@ -129,7 +131,7 @@ test_node_faults_stops_cleanly_on_sigterm (void **state)
 int
 main (void)
 {
-    const struct CMUnitTest tests [] = {
+    const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_node_faults_stop_producing_blocks),
         cmocka_unit_test (test_node_faults_drop_transactions),
         cmocka_unit_test (test_node_faults_stops_cleanly_on_sigterm),

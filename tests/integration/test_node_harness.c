@@ -20,7 +20,7 @@
 
 extern char **environ;
 
-#define NH_HTTP_TIMEOUT_MS 10000    //  Longest single request
+#define NH_HTTP_TIMEOUT_MS 10000 //  Longest single request
 
 int64_t
 nh_now_ms (void)
@@ -37,11 +37,11 @@ nh_pause (void)
     nanosleep (&pause, NULL);
 }
 
-#define PORT_LOW  20000     //  Ports handed to nodes: [PORT_LOW, PORT_HIGH)
+#define PORT_LOW  20000 //  Ports handed to nodes: [PORT_LOW, PORT_HIGH)
 #define PORT_HIGH 32000
 
 //  Sockets held open until every port is chosen, so no port is handed out twice
-static int s_held [1024];
+static int s_held[1024];
 static size_t s_nheld;
 
 static int
@@ -61,8 +61,8 @@ s_free_port (void)
         addr.sin_port = htons ((uint16_t) port);
         addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
         if (fd >= 0 && bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0
-            && s_nheld < sizeof s_held / sizeof s_held [0]) {
-            s_held [s_nheld++] = fd;
+            && s_nheld < sizeof s_held / sizeof s_held[0]) {
+            s_held[s_nheld++] = fd;
             return port;
         }
         if (fd >= 0)
@@ -76,16 +76,16 @@ static void
 s_release_ports (void)
 {
     while (s_nheld)
-        close (s_held [--s_nheld]);
+        close (s_held[--s_nheld]);
 }
 
 static void
-s_seed (uint8_t seed [32], uint8_t kind, size_t index)
+s_seed (uint8_t seed[32], uint8_t kind, size_t index)
 {
     memset (seed, 0, 32);
-    seed [0] = kind;
-    seed [1] = (uint8_t) index;
-    seed [2] = (uint8_t) (getpid () & 0xff);    //  Distinct identities across test runs
+    seed[0] = kind;
+    seed[1] = (uint8_t) index;
+    seed[2] = (uint8_t) (getpid () & 0xff); //  Distinct identities across test runs
 }
 
 //  Genesis: one stake note per node, NH_WALLET_NOTES wallet notes; note ids derived the
@@ -93,44 +93,44 @@ s_seed (uint8_t seed [32], uint8_t kind, size_t index)
 static json_t *
 s_genesis (nh_cluster_t *self)
 {
-    char hex [65];
+    char hex[65];
     json_t *outputs = json_array ();
     json_t *ops = json_array ();
     json_t *proofs = json_array ();
     for (size_t index = 0; index < self->count; index++) {
-        json_array_append_new (outputs, json_pack ("{s:i, s:s}", "value", 100, "pk",
-                                                   tf_node_hash_hex (&self->nodes [index].leader.pk, hex)));
-        char locator [64];
-        snprintf (locator, sizeof locator, "/ip4/127.0.0.1/tcp/%d", self->nodes [index].p2p_port);
-        json_t *payload = json_pack ("{s:s, s:[s], s:s, s:s, s:s}", "service_type", "BN",
-                                     "locators", locator, "provider_id", hex, "zk_id",
-                                     "0000000000000000000000000000000000000000000000000000000000000000",
-                                     "locked_note_id",
-                                     "0000000000000000000000000000000000000000000000000000000000000000");
+        json_array_append_new (outputs,
+                               json_pack ("{s:i, s:s}", "value", 100, "pk",
+                                          tf_node_hash_hex (&self->nodes[index].leader.pk, hex)));
+        char locator[64];
+        snprintf (locator, sizeof locator, "/ip4/127.0.0.1/tcp/%d", self->nodes[index].p2p_port);
+        json_t *payload = json_pack (
+            "{s:s, s:[s], s:s, s:s, s:s}", "service_type", "BN", "locators", locator, "provider_id",
+            hex, "zk_id", "0000000000000000000000000000000000000000000000000000000000000000",
+            "locked_note_id", "0000000000000000000000000000000000000000000000000000000000000000");
         json_object_set_new (payload, "provider_id",
-                             json_string (tf_node_hash_hex (&self->nodes [index].leader.pk, hex)));
+                             json_string (tf_node_hash_hex (&self->nodes[index].leader.pk, hex)));
         json_array_append_new (ops, json_pack ("{s:i, s:o}", "opcode", 32, "payload", payload));
         json_array_append_new (proofs, json_string ("NoProof"));
     }
     for (size_t index = 0; index < NH_WALLET_NOTES; index++)
         json_array_append_new (outputs, json_pack ("{s:i, s:s}", "value", NH_WALLET_VALUE, "pk",
                                                    tf_node_hash_hex (&self->wallet.pk, hex)));
-    json_t *genesis = json_pack ("{s:{s:o, s:{s:[], s:o}, s:i, s:i}, s:o, s:{s:[]}}", "mantle_tx",
-                                 "ops", ops, "ledger_tx", "inputs", "outputs", outputs,
-                                 "execution_gas_price", 0, "storage_gas_price", 0, "ops_proofs",
-                                 proofs, "ledger_tx_proof", "Ed25519Sigs");
-    char error [200];
+    json_t *genesis =
+        json_pack ("{s:{s:o, s:{s:[], s:o}, s:i, s:i}, s:o, s:{s:[]}}", "mantle_tx", "ops", ops,
+                   "ledger_tx", "inputs", "outputs", outputs, "execution_gas_price", 0,
+                   "storage_gas_price", 0, "ops_proofs", proofs, "ledger_tx_proof", "Ed25519Sigs");
+    char error[200];
     tf_node_tx_t *tx = tf_node_tx_new (genesis, 1, error, sizeof error);
     assert (tx);
     for (size_t index = 0; index < tx->noutputs; index++) {
         tf_node_hash_t note_id;
-        tf_node_note_id (&tx->hash, index, &tx->outputs [index], &note_id);
+        tf_node_note_id (&tx->hash, index, &tx->outputs[index], &note_id);
         if (index < self->count) {
             json_t *payload = json_object_get (json_array_get (ops, index), "payload");
             json_object_set_new (payload, "locked_note_id", tf_node_json_hash (&note_id));
         }
         else
-            self->notes [index - self->count] = note_id;
+            self->notes[index - self->count] = note_id;
     }
     tf_node_tx_destroy (&tx);
     return genesis;
@@ -153,11 +153,11 @@ nh_cluster_new (size_t count, const nh_options_t *options)
     const char *bin_dir = getenv ("TF_BIN_DIR");
     snprintf (self->bin, sizeof self->bin, "%s/tf-node", bin_dir ? bin_dir : ".");
     self->count = count;
-    uint8_t seed [32];
+    uint8_t seed[32];
     s_seed (seed, 0xee, 0);
     tf_node_key_from_seed (seed, &self->wallet);
     for (size_t index = 0; index < count; index++) {
-        nh_node_t *node = &self->nodes [index];
+        nh_node_t *node = &self->nodes[index];
         node->api_port = s_free_port ();
         node->testing_port = s_free_port ();
         node->p2p_port = s_free_port ();
@@ -172,7 +172,7 @@ nh_cluster_new (size_t count, const nh_options_t *options)
     s_release_ports ();
 
     //  deployment.yaml: JSON is YAML, so the genesis tx goes in as a flow mapping
-    char path [600];
+    char path[600];
     snprintf (path, sizeof path, "%s/deployment.yaml", self->root);
     FILE *file = fopen (path, "w");
     assert (file);
@@ -180,7 +180,7 @@ nh_cluster_new (size_t count, const nh_options_t *options)
     gettimeofday (&now, NULL);
     struct tm parts;
     gmtime_r (&now.tv_sec, &parts);
-    char stamp [64];
+    char stamp[64];
     strftime (stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &parts);
     json_t *genesis = s_genesis (self);
     char *genesis_text = json_dumps (genesis, JSON_COMPACT);
@@ -196,8 +196,8 @@ nh_cluster_new (size_t count, const nh_options_t *options)
 
     //  node.yaml per node: each dials every lower-index node
     for (size_t index = 0; index < count; index++) {
-        nh_node_t *node = &self->nodes [index];
-        char hex [65], leader_hex [65];
+        nh_node_t *node = &self->nodes[index];
+        char hex[65], leader_hex[65];
         snprintf (path, sizeof path, "%s/node.yaml", node->dir);
         file = fopen (path, "w");
         assert (file);
@@ -210,9 +210,9 @@ nh_cluster_new (size_t count, const nh_options_t *options)
                  "      node_key: %s\n    initial_peers:\n",
                  node->api_port, node->testing_port, node->p2p_port, hex);
         for (size_t peer = 0; peer < index; peer++)
-            fprintf (file, "      - /ip4/127.0.0.1/tcp/%d/p2p/%s\n", self->nodes [peer].p2p_port,
-                     self->nodes [peer].peer_id);
-        char wallet_hex [65];
+            fprintf (file, "      - /ip4/127.0.0.1/tcp/%d/p2p/%s\n", self->nodes[peer].p2p_port,
+                     self->nodes[peer].peer_id);
+        char wallet_hex[65];
         tf_node_hex_encode (self->wallet.sk, 32, wallet_hex);
         fprintf (file,
                  "cryptarchia:\n  service:\n    bootstrap:\n      prolonged_bootstrap_period: "
@@ -233,10 +233,10 @@ nh_cluster_destroy (nh_cluster_t **self_p)
     if (!self)
         return;
     for (size_t index = 0; index < self->count; index++)
-        if (self->nodes [index].pid > 0)
+        if (self->nodes[index].pid > 0)
             nh_kill (self, index, SIGKILL);
     if (!getenv ("TF_NODE_TEST_KEEP")) {
-        char command [600];
+        char command[600];
         snprintf (command, sizeof command, "rm -rf '%s'", self->root);
         if (system (command) != 0)
             fprintf (stderr, "harness: could not remove %s\n", self->root);
@@ -249,8 +249,8 @@ nh_cluster_destroy (nh_cluster_t **self_p)
 int
 nh_start (nh_cluster_t *self, size_t index)
 {
-    nh_node_t *node = &self->nodes [index];
-    char config [600], deployment [600], log [600];
+    nh_node_t *node = &self->nodes[index];
+    char config[600], deployment[600], log[600];
     snprintf (config, sizeof config, "%s/node.yaml", node->dir);
     snprintf (deployment, sizeof deployment, "%s/deployment.yaml", self->root);
     snprintf (log, sizeof log, "%s/node.log", node->dir);
@@ -259,7 +259,7 @@ nh_start (nh_cluster_t *self, size_t index)
     posix_spawn_file_actions_addopen (&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_adddup2 (&actions, 1, 2);
     posix_spawn_file_actions_addopen (&actions, 0, "/dev/null", O_RDONLY, 0);
-    char *argv [] = {self->bin, config, "--deployment", deployment, NULL};
+    char *argv[] = {self->bin, config, "--deployment", deployment, NULL};
     int rc = posix_spawn (&node->pid, self->bin, &actions, NULL, argv, environ);
     posix_spawn_file_actions_destroy (&actions);
     if (rc) {
@@ -273,7 +273,7 @@ nh_start (nh_cluster_t *self, size_t index)
 int
 nh_kill (nh_cluster_t *self, size_t index, int signum)
 {
-    nh_node_t *node = &self->nodes [index];
+    nh_node_t *node = &self->nodes[index];
     if (node->pid <= 0)
         return -1;
     kill (node->pid, signum);
@@ -287,7 +287,7 @@ nh_kill (nh_cluster_t *self, size_t index, int signum)
 int
 nh_stop (nh_cluster_t *self, size_t index, int timeout_ms)
 {
-    nh_node_t *node = &self->nodes [index];
+    nh_node_t *node = &self->nodes[index];
     if (node->pid <= 0)
         return -1;
     kill (node->pid, SIGTERM);
@@ -307,7 +307,7 @@ nh_stop (nh_cluster_t *self, size_t index, int timeout_ms)
 int
 nh_alive (nh_cluster_t *self, size_t index)
 {
-    nh_node_t *node = &self->nodes [index];
+    nh_node_t *node = &self->nodes[index];
     if (node->pid <= 0)
         return 0;
     int status;
@@ -319,8 +319,8 @@ nh_alive (nh_cluster_t *self, size_t index)
 }
 
 typedef struct {
-    char *data;     //  Body so far
-    size_t size;    //  Its length
+    char *data;  //  Body so far
+    size_t size; //  Its length
 } sink_t;
 
 static size_t
@@ -331,7 +331,7 @@ s_sink (char *data, size_t size, size_t count, void *arg)
     assert (sink->data);
     memcpy (sink->data + sink->size, data, size * count);
     sink->size += size * count;
-    sink->data [sink->size] = 0;
+    sink->data[sink->size] = 0;
     return size * count;
 }
 
@@ -339,8 +339,8 @@ long
 nh_http (nh_cluster_t *self, size_t index, int testing, const char *method, const char *path,
          const char *content_type, const char *data, size_t size, char **body)
 {
-    nh_node_t *node = &self->nodes [index];
-    char url [512];
+    nh_node_t *node = &self->nodes[index];
+    char url[512];
     snprintf (url, sizeof url, "http://127.0.0.1:%d%s",
               testing ? node->testing_port : node->api_port, path);
     CURL *curl = curl_easy_init ();
@@ -348,7 +348,7 @@ nh_http (nh_cluster_t *self, size_t index, int testing, const char *method, cons
     sink_t sink = {NULL, 0};
     struct curl_slist *headers = NULL;
     if (content_type) {
-        char header [256];
+        char header[256];
         snprintf (header, sizeof header, "Content-Type: %s", content_type);
         headers = curl_slist_append (headers, header);
     }
@@ -434,8 +434,9 @@ nh_metric (nh_cluster_t *self, size_t index, const char *name)
     int64_t value = -1;
     if (nh_http (self, index, 0, "GET", "/metrics", NULL, NULL, 0, &body) == 200) {
         size_t length = strlen (name);
-        for (char *line = body; line && *line; line = strchr (line, '\n') ? strchr (line, '\n') + 1 : NULL)
-            if (strncmp (line, name, length) == 0 && line [length] == ' ') {
+        for (char *line = body; line && *line;
+             line = strchr (line, '\n') ? strchr (line, '\n') + 1 : NULL)
+            if (strncmp (line, name, length) == 0 && line[length] == ' ') {
                 value = strtoll (line + length + 1, NULL, 10);
                 break;
             }
@@ -456,28 +457,28 @@ nh_wait_ready (nh_cluster_t *self, size_t index, int timeout_ms)
 tf_node_tx_t *
 nh_transfer (nh_cluster_t *self, size_t note, const tf_node_hash_t *pk)
 {
-    const tf_node_key_t *keys [1] = {&self->wallet};
+    const tf_node_key_t *keys[1] = {&self->wallet};
     tf_node_output_t output = {NH_WALLET_VALUE, *pk};
-    return tf_node_tx_new_transfer (&self->notes [note], keys, 1, &output, 1);
+    return tf_node_tx_new_transfer (&self->notes[note], keys, 1, &output, 1);
 }
 
 int
 nh_chain_contains (nh_cluster_t *self, size_t index, const char *text, int max_blocks)
 {
-    char id [65];
+    char id[65];
     if (nh_info_str (self, index, "tip", id))
         return 0;
     int found = 0;
     for (int count = 0; count < max_blocks && !found; count++) {
-        char request [96], *body = NULL;
+        char request[96], *body = NULL;
         snprintf (request, sizeof request, "\"%s\"", id);
         long status = nh_http (self, index, 0, "POST", "/storage/block", "application/json",
                                request, strlen (request), &body);
         json_t *block = status == 200 ? json_loads (body, JSON_DECODE_ANY, NULL) : NULL;
         found = body && strstr (body, text) != NULL;
         free (body);
-        const char *parent = json_string_value (
-            json_object_get (json_object_get (block, "header"), "parent_block"));
+        const char *parent =
+            json_string_value (json_object_get (json_object_get (block, "header"), "parent_block"));
         int more = parent && strspn (parent, "0") != strlen (parent);
         if (more)
             snprintf (id, sizeof id, "%s", parent);
@@ -491,8 +492,8 @@ nh_chain_contains (nh_cluster_t *self, size_t index, const char *text, int max_b
 void
 nh_dump_log (nh_cluster_t *self, size_t index)
 {
-    char command [700];
-    snprintf (command, sizeof command, "tail -n 30 '%s/node.log' >&2", self->nodes [index].dir);
+    char command[700];
+    snprintf (command, sizeof command, "tail -n 30 '%s/node.log' >&2", self->nodes[index].dir);
     if (system (command) != 0)
         fprintf (stderr, "harness: no log for node %zu\n", index);
 }

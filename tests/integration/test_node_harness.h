@@ -9,37 +9,37 @@
 #include "tf_node_crypto.h"
 #include "tf_node_tx.h"
 
-#define NH_MAX_NODES        8           //  Nodes per cluster
-#define NH_WALLET_NOTES     8           //  Genesis notes of the test wallet
-#define NH_WALLET_VALUE     1000        //  Value of each
-#define NH_POLL_MS          50          //  Re-check interval while waiting for an event
-#define NH_START_ATTEMPTS   3           //  Cluster start attempts
+#define NH_MAX_NODES      8    //  Nodes per cluster
+#define NH_WALLET_NOTES   8    //  Genesis notes of the test wallet
+#define NH_WALLET_VALUE   1000 //  Value of each
+#define NH_POLL_MS        50   //  Re-check interval while waiting for an event
+#define NH_START_ATTEMPTS 3    //  Cluster start attempts
 
 typedef struct {
-    pid_t pid;                          //  Running process, or 0
-    int api_port;                       //  Main API
-    int testing_port;                   //  Testing API
-    int p2p_port;                       //  p2p
-    tf_node_key_t node_key;             //  p2p identity
-    tf_node_key_t leader;               //  Leader key
-    char peer_id [TF_NODE_PEER_ID_MAX]; //  PeerId of node_key
-    char dir [512];                     //  Its directory (config, db, log)
+    pid_t pid;                         //  Running process, or 0
+    int api_port;                      //  Main API
+    int testing_port;                  //  Testing API
+    int p2p_port;                      //  p2p
+    tf_node_key_t node_key;            //  p2p identity
+    tf_node_key_t leader;              //  Leader key
+    char peer_id[TF_NODE_PEER_ID_MAX]; //  PeerId of node_key
+    char dir[512];                     //  Its directory (config, db, log)
 } nh_node_t;
 
 typedef struct {
-    char root [256];                    //  mkdtemp directory, removed at destroy
-    size_t count;                       //  Nodes
-    nh_node_t nodes [NH_MAX_NODES];     //  Nodes
-    tf_node_key_t wallet;               //  Owner of the wallet notes
-    tf_node_hash_t notes [NH_WALLET_NOTES];  //  Genesis note ids of the wallet
-    char bin [512];                     //  tf-node path
+    char root[256];                        //  mkdtemp directory, removed at destroy
+    size_t count;                          //  Nodes
+    nh_node_t nodes[NH_MAX_NODES];         //  Nodes
+    tf_node_key_t wallet;                  //  Owner of the wallet notes
+    tf_node_hash_t notes[NH_WALLET_NOTES]; //  Genesis note ids of the wallet
+    char bin[512];                         //  tf-node path
 } nh_cluster_t;
 
 //  Options for a cluster
 typedef struct {
-    int slot_ms;                        //  Slot duration
-    double active_slot_coeff;           //  f
-    int security_param;                 //  k
+    int slot_ms;              //  Slot duration
+    double active_slot_coeff; //  f
+    int security_param;       //  k
 } nh_options_t;
 
 //  Write configs for count nodes (full mesh by initial_peers, equal stake). NULL on error.

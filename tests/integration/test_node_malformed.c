@@ -17,8 +17,8 @@
 #include <unistd.h>
 #include "test_node_harness.h"
 
-#define EVENT_MS        30000
-#define BIG_BODY        (11 * 1024 * 1024)      //  Over the default 10 MiB limit
+#define EVENT_MS 30000
+#define BIG_BODY (11 * 1024 * 1024) //  Over the default 10 MiB limit
 
 extern char **environ;
 
@@ -40,18 +40,18 @@ s_teardown (void **state)
 }
 
 typedef struct {
-    int testing;                //  Testing server
-    const char *method;         //  Method
-    const char *path;           //  Path and query
-    const char *type;           //  Content-Type or NULL
-    const char *body;           //  Body or NULL
-    long status;                //  Expected status
+    int testing;        //  Testing server
+    const char *method; //  Method
+    const char *path;   //  Path and query
+    const char *type;   //  Content-Type or NULL
+    const char *body;   //  Body or NULL
+    long status;        //  Expected status
 } case_t;
 
 #define ZERO64 "0000000000000000000000000000000000000000000000000000000000000000"
-#define JSON "application/json"
+#define JSON   "application/json"
 
-static const case_t s_corpus [] = {
+static const case_t s_corpus[] = {
     {0, "GET", "/nope", NULL, NULL, 404},
     {0, "GET", "/cryptarchia/info/extra", NULL, NULL, 404},
     {0, "POST", "/cryptarchia/info", JSON, "{}", 405},
@@ -67,34 +67,42 @@ static const case_t s_corpus [] = {
     {0, "POST", "/mempool/add/tx", JSON, "null", 422},
     {0, "POST", "/mempool/add/tx", JSON, "\"tx\"", 422},
     {0, "POST", "/mempool/add/tx", JSON, "-1", 422},
-    {0, "POST", "/mempool/add/tx", JSON, "{\"mantle_tx\":{\"ops\":[],\"ledger_tx\":{\"inputs\":[],"
-                                         "\"outputs\":[]},\"execution_gas_price\":0,"
-                                         "\"storage_gas_price\":0},\"ops_proofs\":[],"
-                                         "\"ledger_tx_proof\":{\"Ed25519Sigs\":[]}}", 422},
-    {0, "POST", "/mempool/add/tx", JSON, "{\"mantle_tx\":{\"ops\":[],\"ledger_tx\":{\"inputs\":"
-                                         "[\"xyz\"],\"outputs\":[]},\"execution_gas_price\":0,"
-                                         "\"storage_gas_price\":0},\"ops_proofs\":[],"
-                                         "\"ledger_tx_proof\":{\"Ed25519Sigs\":[]}}", 422},
-    {0, "POST", "/mempool/add/tx", JSON, "{\"mantle_tx\":{\"ops\":[],\"ledger_tx\":{\"inputs\":"
-                                         "[],\"outputs\":[{\"value\":-5,\"pk\":\"" ZERO64 "\"}]},"
-                                         "\"execution_gas_price\":0,\"storage_gas_price\":0},"
-                                         "\"ops_proofs\":[],\"ledger_tx_proof\":{\"Ed25519Sigs\":[]}}",
+    {0, "POST", "/mempool/add/tx", JSON,
+     "{\"mantle_tx\":{\"ops\":[],\"ledger_tx\":{\"inputs\":[],"
+     "\"outputs\":[]},\"execution_gas_price\":0,"
+     "\"storage_gas_price\":0},\"ops_proofs\":[],"
+     "\"ledger_tx_proof\":{\"Ed25519Sigs\":[]}}",
      422},
-    {0, "POST", "/mempool/add/tx", JSON, "{\"mantle_tx\":{\"ops\":[{\"opcode\":99,\"payload\":{}}],"
-                                         "\"ledger_tx\":{\"inputs\":[],\"outputs\":[]},"
-                                         "\"execution_gas_price\":0,\"storage_gas_price\":0},"
-                                         "\"ops_proofs\":[\"NoProof\"],"
-                                         "\"ledger_tx_proof\":{\"Ed25519Sigs\":[]}}", 422},
-    {0, "POST", "/mempool/add/tx", JSON, "{\"mantle_tx\":{\"ops\":[],\"ledger_tx\":{\"inputs\":"
-                                         "[\"" ZERO64 "\"],\"outputs\":[]},\"execution_gas_price\":0,"
-                                         "\"storage_gas_price\":0},\"ops_proofs\":[],"
-                                         "\"ledger_tx_proof\":{\"pi_a\":[],\"pi_b\":[],\"pi_c\":[]}}",
+    {0, "POST", "/mempool/add/tx", JSON,
+     "{\"mantle_tx\":{\"ops\":[],\"ledger_tx\":{\"inputs\":"
+     "[\"xyz\"],\"outputs\":[]},\"execution_gas_price\":0,"
+     "\"storage_gas_price\":0},\"ops_proofs\":[],"
+     "\"ledger_tx_proof\":{\"Ed25519Sigs\":[]}}",
+     422},
+    {0, "POST", "/mempool/add/tx", JSON,
+     "{\"mantle_tx\":{\"ops\":[],\"ledger_tx\":{\"inputs\":"
+     "[],\"outputs\":[{\"value\":-5,\"pk\":\"" ZERO64 "\"}]},"
+     "\"execution_gas_price\":0,\"storage_gas_price\":0},"
+     "\"ops_proofs\":[],\"ledger_tx_proof\":{\"Ed25519Sigs\":[]}}",
+     422},
+    {0, "POST", "/mempool/add/tx", JSON,
+     "{\"mantle_tx\":{\"ops\":[{\"opcode\":99,\"payload\":{}}],"
+     "\"ledger_tx\":{\"inputs\":[],\"outputs\":[]},"
+     "\"execution_gas_price\":0,\"storage_gas_price\":0},"
+     "\"ops_proofs\":[\"NoProof\"],"
+     "\"ledger_tx_proof\":{\"Ed25519Sigs\":[]}}",
+     422},
+    {0, "POST", "/mempool/add/tx", JSON,
+     "{\"mantle_tx\":{\"ops\":[],\"ledger_tx\":{\"inputs\":"
+     "[\"" ZERO64 "\"],\"outputs\":[]},\"execution_gas_price\":0,"
+     "\"storage_gas_price\":0},\"ops_proofs\":[],"
+     "\"ledger_tx_proof\":{\"pi_a\":[],\"pi_b\":[],\"pi_c\":[]}}",
      422},
     {0, "POST", "/storage/block", JSON, "\"zz\"", 422},
     {0, "POST", "/storage/block", JSON, "12", 422},
     {0, "POST", "/storage/block", JSON, "\"" ZERO64, 400},
     {0, "POST", "/storage/block", "application/x-www-form-urlencoded", "a=b", 415},
-    {0, "POST", "/storage/block", JSON, "\"" ZERO64 "\"", 200},   //  Unknown id: null
+    {0, "POST", "/storage/block", JSON, "\"" ZERO64 "\"", 200}, //  Unknown id: null
     {0, "GET", "/cryptarchia/headers?from=xyz", NULL, NULL, 400},
     {0, "GET", "/cryptarchia/headers?to=" ZERO64 "00", NULL, NULL, 400},
     {0, "GET", "/cryptarchia/blocks", NULL, NULL, 400},
@@ -110,7 +118,8 @@ static const case_t s_corpus [] = {
     {0, "POST", "/wallet/transactions/transfer-funds", JSON, "{}", 422},
     {0, "POST", "/wallet/transactions/transfer-funds", JSON,
      "{\"change_public_key\":\"" ZERO64 "\",\"funding_public_keys\":[\"" ZERO64 "\"],"
-     "\"recipient_public_key\":\"" ZERO64 "\",\"amount\":1}", 500},
+     "\"recipient_public_key\":\"" ZERO64 "\",\"amount\":1}",
+     500},
     {1, "POST", "/testing/block-peer", JSON, "\"not-a-peer\"", 422},
     {1, "POST", "/testing/block-peer", JSON, "42", 422},
     {1, "POST", "/testing/unblock-peer", "text/plain", "x", 415},
@@ -125,8 +134,8 @@ static void
 test_node_malformed_requests_get_4xx (void **state)
 {
     nh_cluster_t *cluster = *state;
-    for (size_t index = 0; index < sizeof s_corpus / sizeof s_corpus [0]; index++) {
-        const case_t *item = &s_corpus [index];
+    for (size_t index = 0; index < sizeof s_corpus / sizeof s_corpus[0]; index++) {
+        const case_t *item = &s_corpus[index];
         char *body = NULL;
         long status = nh_http (cluster, 0, item->testing, item->method, item->path, item->type,
                                item->body, item->body ? strlen (item->body) : 0, &body);
@@ -147,15 +156,15 @@ test_node_malformed_deep_and_huge_bodies (void **state)
     char *deep = malloc (2 * depth + 1);
     memset (deep, '[', depth);
     memset (deep + depth, ']', depth);
-    deep [2 * depth] = 0;
-    assert_int_equal (nh_http (cluster, 0, 0, "POST", "/mempool/add/tx", JSON, deep, 2 * depth,
-                               NULL), 400);
+    deep[2 * depth] = 0;
+    assert_int_equal (
+        nh_http (cluster, 0, 0, "POST", "/mempool/add/tx", JSON, deep, 2 * depth, NULL), 400);
     free (deep);
     char *huge = malloc (BIG_BODY);
     memset (huge, ' ', BIG_BODY);
-    huge [0] = '"';
-    assert_int_equal (nh_http (cluster, 0, 0, "POST", "/mempool/add/tx", JSON, huge, BIG_BODY,
-                               NULL), 413);
+    huge[0] = '"';
+    assert_int_equal (
+        nh_http (cluster, 0, 0, "POST", "/mempool/add/tx", JSON, huge, BIG_BODY, NULL), 413);
     free (huge);
     assert_true (nh_info_int (cluster, 0, "height") >= 0);
 }
@@ -179,29 +188,29 @@ static void
 test_node_malformed_raw_garbage_on_every_port (void **state)
 {
     nh_cluster_t *cluster = *state;
-    nh_node_t *node = &cluster->nodes [0];
-    static const char *const garbage [] = {
+    nh_node_t *node = &cluster->nodes[0];
+    static const char *const garbage[] = {
         "\x00\x01\x02garbage\r\n\r\n",
         "GET / HTTP/9.9\r\n\r\n",
-        "\xff\xff\xff\xff{}",                           //  p2p: a 4 GiB frame
-        "\x00\x00\x00\x05{bad}",                        //  p2p: bad JSON
-        "\x00\x00\x00\x0f{\"type\":\"hello\"}",         //  p2p: hello without a key
-        "\x00\x00\x00\x10{\"type\":\"block\"}",         //  p2p: frame before hello
+        "\xff\xff\xff\xff{}",                   //  p2p: a 4 GiB frame
+        "\x00\x00\x00\x05{bad}",                //  p2p: bad JSON
+        "\x00\x00\x00\x0f{\"type\":\"hello\"}", //  p2p: hello without a key
+        "\x00\x00\x00\x10{\"type\":\"block\"}", //  p2p: frame before hello
     };
-    int ports [] = {node->api_port, node->testing_port, node->p2p_port};
+    int ports[] = {node->api_port, node->testing_port, node->p2p_port};
     for (size_t port = 0; port < 3; port++)
-        for (size_t index = 0; index < sizeof garbage / sizeof garbage [0]; index++) {
-            int fd = s_connect (ports [port]);
+        for (size_t index = 0; index < sizeof garbage / sizeof garbage[0]; index++) {
+            int fd = s_connect (ports[port]);
             assert_true (fd >= 0);
-            size_t length = index == 0 ? 14 : strlen (garbage [index]);
+            size_t length = index == 0 ? 14 : strlen (garbage[index]);
             if (index >= 2)
-                length = 4 + strlen (garbage [index] + 4);
-            ssize_t sent = send (fd, garbage [index], length, MSG_NOSIGNAL);
-            (void) sent;    //  The node may close first: that is fine
+                length = 4 + strlen (garbage[index] + 4);
+            ssize_t sent = send (fd, garbage[index], length, MSG_NOSIGNAL);
+            (void) sent; //  The node may close first: that is fine
             shutdown (fd, SHUT_WR);
-            char reply [256];
+            char reply[256];
             while (recv (fd, reply, sizeof reply, 0) > 0)
-                ;           //  Until the node closes or answers
+                ; //  Until the node closes or answers
             close (fd);
         }
     assert_true (nh_alive (cluster, 0));
@@ -215,11 +224,11 @@ test_node_malformed_raw_garbage_on_every_port (void **state)
 static int
 s_run_cli (nh_cluster_t *cluster, const char *const *args)
 {
-    char *argv [8] = {cluster->bin};
+    char *argv[8] = {cluster->bin};
     size_t count = 1;
-    for (; args [count - 1] && count < 7; count++)
-        argv [count] = (char *) args [count - 1];
-    argv [count] = NULL;
+    for (; args[count - 1] && count < 7; count++)
+        argv[count] = (char *) args[count - 1];
+    argv[count] = NULL;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init (&actions);
     posix_spawn_file_actions_addopen (&actions, 1, "/dev/null", O_WRONLY, 0);
@@ -237,21 +246,21 @@ static void
 test_node_malformed_command_lines_exit_2 (void **state)
 {
     nh_cluster_t *cluster = *state;
-    char config [700], deployment [700], broken [700];
-    snprintf (config, sizeof config, "%s/node.yaml", cluster->nodes [0].dir);
+    char config[700], deployment[700], broken[700];
+    snprintf (config, sizeof config, "%s/node.yaml", cluster->nodes[0].dir);
     snprintf (deployment, sizeof deployment, "%s/deployment.yaml", cluster->root);
     snprintf (broken, sizeof broken, "%s/broken.yaml", cluster->root);
     FILE *file = fopen (broken, "w");
     fputs ("time: {slot_duration: soon}\n", file);
     fclose (file);
-    const char *help [] = {"--help", NULL};
-    const char *version [] = {"--version", NULL};
-    const char *none [] = {NULL};
-    const char *no_deployment [] = {config, NULL};
-    const char *missing [] = {"/nonexistent/node.yaml", "--deployment", deployment, NULL};
-    const char *bad [] = {config, "--deployment", broken, "--check-config", NULL};
-    const char *good [] = {config, "--deployment", deployment, "--check-config", NULL};
-    const char *unknown_flag [] = {config, "--deployment", deployment, "--frobnicate", NULL};
+    const char *help[] = {"--help", NULL};
+    const char *version[] = {"--version", NULL};
+    const char *none[] = {NULL};
+    const char *no_deployment[] = {config, NULL};
+    const char *missing[] = {"/nonexistent/node.yaml", "--deployment", deployment, NULL};
+    const char *bad[] = {config, "--deployment", broken, "--check-config", NULL};
+    const char *good[] = {config, "--deployment", deployment, "--check-config", NULL};
+    const char *unknown_flag[] = {config, "--deployment", deployment, "--frobnicate", NULL};
     assert_int_equal (s_run_cli (cluster, help), 0);
     assert_int_equal (s_run_cli (cluster, version), 0);
     assert_int_equal (s_run_cli (cluster, none), 2);
@@ -277,7 +286,7 @@ test_node_malformed_stops_cleanly_on_sigterm (void **state)
 int
 main (void)
 {
-    const struct CMUnitTest tests [] = {
+    const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_node_malformed_requests_get_4xx),
         cmocka_unit_test (test_node_malformed_deep_and_huge_bodies),
         cmocka_unit_test (test_node_malformed_raw_garbage_on_every_port),

@@ -10,9 +10,9 @@
 #include <string.h>
 #include "test_node_harness.h"
 
-#define NODES           3
-#define LONER           2
-#define EVENT_MS        30000
+#define NODES    3
+#define LONER    2
+#define EVENT_MS 30000
 
 static int
 s_setup (void **state)
@@ -36,7 +36,8 @@ s_peers (nh_cluster_t *cluster, size_t index)
 {
     json_t *network = nh_get (cluster, index, "/network/info");
     int64_t peers = json_is_integer (json_object_get (network, "n_peers"))
-                        ? (int64_t) json_integer_value (json_object_get (network, "n_peers")) : -1;
+                        ? (int64_t) json_integer_value (json_object_get (network, "n_peers"))
+                        : -1;
     json_decref (network);
     return peers;
 }
@@ -45,7 +46,7 @@ s_peers (nh_cluster_t *cluster, size_t index)
 static int
 s_has_block (nh_cluster_t *cluster, size_t index, const char *id)
 {
-    char request [96];
+    char request[96];
     snprintf (request, sizeof request, "\"%s\"", id);
     json_t *block = nh_post (cluster, index, 0, "/storage/block", request);
     int found = json_is_object (block);
@@ -66,9 +67,9 @@ s_forked (nh_cluster_t *cluster, char *loner_tip)
 static int
 s_same_tip (nh_cluster_t *cluster)
 {
-    char left [65], right [65];
-    return nh_info_str (cluster, 0, "tip", left) == 0 && nh_info_str (cluster, LONER, "tip", right) == 0
-           && strcmp (left, right) == 0;
+    char left[65], right[65];
+    return nh_info_str (cluster, 0, "tip", left) == 0
+           && nh_info_str (cluster, LONER, "tip", right) == 0 && strcmp (left, right) == 0;
 }
 
 static void
@@ -77,8 +78,8 @@ s_switch_peers (nh_cluster_t *cluster, const char *path)
     for (size_t index = 0; index < NODES; index++) {
         if (index == LONER)
             continue;
-        char body [96];
-        snprintf (body, sizeof body, "\"%s\"", cluster->nodes [index].peer_id);
+        char body[96];
+        snprintf (body, sizeof body, "\"%s\"", cluster->nodes[index].peer_id);
         json_t *answer = nh_post (cluster, LONER, 1, path, body);
         assert_true (json_is_true (answer));
         json_decref (answer);
@@ -90,7 +91,8 @@ test_node_partition_forks_and_reorgs_back (void **state)
 {
     nh_cluster_t *cluster = *state;
     int ok;
-    NH_WAIT (ok, s_peers (cluster, LONER) == NODES - 1 && nh_info_int (cluster, LONER, "height") >= 3,
+    NH_WAIT (ok,
+             s_peers (cluster, LONER) == NODES - 1 && nh_info_int (cluster, LONER, "height") >= 3,
              EVENT_MS);
     assert_true (ok);
 
@@ -103,15 +105,16 @@ test_node_partition_forks_and_reorgs_back (void **state)
     assert_true (ok);
 
     //  A tx only the loner sees ends up in its fork
-    tf_node_tx_t *tx = nh_transfer (cluster, 2, &cluster->nodes [0].leader.pk);
+    tf_node_tx_t *tx = nh_transfer (cluster, 2, &cluster->nodes[0].leader.pk);
     char *text = strdup (tf_node_tx_text (tx));
     assert_int_equal (nh_http (cluster, LONER, 0, "POST", "/mempool/add/tx", "application/json",
-                               text, strlen (text), NULL), 200);
+                               text, strlen (text), NULL),
+                      200);
     free (text);
     tf_node_tx_destroy (&tx);
-    char note [65];
-    tf_node_hash_hex (&cluster->notes [2], note);
-    char fork_tip [65];
+    char note[65];
+    tf_node_hash_hex (&cluster->notes[2], note);
+    char fork_tip[65];
     NH_WAIT (ok, nh_chain_contains (cluster, LONER, note, 100) && s_forked (cluster, fork_tip),
              EVENT_MS);
     if (!ok)
@@ -125,7 +128,7 @@ test_node_partition_forks_and_reorgs_back (void **state)
         nh_dump_log (cluster, LONER);
     assert_true (ok);
     //  The loner's own fork is no longer canonical: its tip's branch does not contain it
-    char tip [65], path [200];
+    char tip[65], path[200];
     assert_int_equal (nh_info_str (cluster, LONER, "tip", tip), 0);
     snprintf (path, sizeof path, "/cryptarchia/headers?from=%s", tip);
     json_t *headers = nh_get (cluster, LONER, path);
@@ -159,7 +162,7 @@ test_node_partition_stops_cleanly_on_sigterm (void **state)
 int
 main (void)
 {
-    const struct CMUnitTest tests [] = {
+    const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_node_partition_forks_and_reorgs_back),
         cmocka_unit_test (test_node_partition_stops_cleanly_on_sigterm),
     };

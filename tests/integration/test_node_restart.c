@@ -11,9 +11,9 @@
 #include <string.h>
 #include "test_node_harness.h"
 
-#define NODES           3
-#define VICTIM          2
-#define EVENT_MS        30000
+#define NODES    3
+#define VICTIM   2
+#define EVENT_MS 30000
 
 static int
 s_setup (void **state)
@@ -36,11 +36,11 @@ s_teardown (void **state)
 static int
 s_walk_to_genesis (nh_cluster_t *cluster, size_t index, const char *from)
 {
-    char id [65];
+    char id[65];
     snprintf (id, sizeof id, "%s", from);
     int count = 0;
     while (1) {
-        char request [96];
+        char request[96];
         snprintf (request, sizeof request, "\"%s\"", id);
         json_t *block = nh_post (cluster, index, 0, "/storage/block", request);
         if (!json_is_object (block)) {
@@ -48,8 +48,8 @@ s_walk_to_genesis (nh_cluster_t *cluster, size_t index, const char *from)
             return -1;
         }
         count++;
-        const char *parent = json_string_value (
-            json_object_get (json_object_get (block, "header"), "parent_block"));
+        const char *parent =
+            json_string_value (json_object_get (json_object_get (block, "header"), "parent_block"));
         int genesis = !parent || strspn (parent, "0") == 64;
         if (!genesis)
             snprintf (id, sizeof id, "%s", parent);
@@ -66,15 +66,15 @@ test_node_restart_after_sigkill_keeps_blocks_and_catches_up (void **state)
     int ok;
     NH_WAIT (ok, nh_info_int (cluster, VICTIM, "height") >= 15, EVENT_MS);
     assert_true (ok);
-    char tip [65];
+    char tip[65];
     assert_int_equal (nh_info_str (cluster, VICTIM, "tip", tip), 0);
     int64_t height = nh_info_int (cluster, VICTIM, "height");
     int status = nh_kill (cluster, VICTIM, SIGKILL);
     assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
 
     //  A torn record at the end of the log, as a crash in the middle of a write leaves
-    char path [700];
-    snprintf (path, sizeof path, "%s/db/blocks.log", cluster->nodes [VICTIM].dir);
+    char path[700];
+    snprintf (path, sizeof path, "%s/db/blocks.log", cluster->nodes[VICTIM].dir);
     FILE *log = fopen (path, "ab");
     assert_non_null (log);
     fwrite ("\x40\x00\x00\x00\x01\x02\x03\x04{\"header\":", 1, 19, log);
@@ -99,7 +99,7 @@ test_node_restart_after_sigkill_keeps_blocks_and_catches_up (void **state)
     if (!ok)
         nh_dump_log (cluster, VICTIM);
     assert_true (ok);
-    char new_tip [65];
+    char new_tip[65];
     assert_int_equal (nh_info_str (cluster, VICTIM, "tip", new_tip), 0);
     assert_true (s_walk_to_genesis (cluster, VICTIM, new_tip) > height);
 }
@@ -115,7 +115,7 @@ test_node_restart_repeated_sigkill_loses_nothing (void **state)
         int64_t before = nh_info_int (cluster, 0, "height");
         NH_WAIT (ok, nh_info_int (cluster, VICTIM, "height") > before, EVENT_MS);
         assert_true (ok);
-        char tip [65];
+        char tip[65];
         assert_int_equal (nh_info_str (cluster, VICTIM, "tip", tip), 0);
         int64_t height = nh_info_int (cluster, VICTIM, "height");
         nh_kill (cluster, VICTIM, SIGKILL);
@@ -146,7 +146,7 @@ test_node_restart_stops_cleanly_on_sigterm (void **state)
 int
 main (void)
 {
-    const struct CMUnitTest tests [] = {
+    const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_node_restart_after_sigkill_keeps_blocks_and_catches_up),
         cmocka_unit_test (test_node_restart_repeated_sigkill_loses_nothing),
         cmocka_unit_test (test_node_restart_stops_cleanly_on_sigterm),

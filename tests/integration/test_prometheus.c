@@ -10,8 +10,8 @@
 #include <cmocka.h>
 #include "spine_harness.h"
 
-#define S_KIND          "prometheus_block_production"
-#define S_NODES         3
+#define S_KIND  "prometheus_block_production"
+#define S_NODES 3
 
 //  An integer of the details map
 static json_int_t
@@ -31,7 +31,8 @@ s_assert_per_node (json_t *details)
     json_int_t sum = 0;
     const char *name;
     json_t *value;
-    json_object_foreach (per_node, name, value) {
+    json_object_foreach (per_node, name, value)
+    {
         assert_true (json_is_integer (value));
         sum += json_integer_value (value);
     }
@@ -44,7 +45,7 @@ static void
 s_assert_replay_agrees (spine_run_t *live, json_t *live_entry, int expected_exit)
 {
     const char *args[] = {"replay", spine_run_dir (live), NULL};
-    const char *env[] = {"LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1", NULL};   //  Keep a pass too
+    const char *env[] = {"LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1", NULL}; //  Keep a pass too
     spine_run_t *replay = spine_start_args (args, env);
     assert_non_null (replay);
     spine_assert_exit (replay, expected_exit);

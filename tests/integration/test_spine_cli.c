@@ -38,7 +38,7 @@ test_spine_cli_help_and_version (void **state)
     assert_non_null (strstr (output, "Usage: tf replay RUN_DIR"));
     free (output);
     const char *replay_seed[] = {"replay", "/tmp", "--seed", "3", NULL};
-    assert_int_equal (s_tf (replay_seed, &output), 2);  //  A replay keeps the recorded plan
+    assert_int_equal (s_tf (replay_seed, &output), 2); //  A replay keeps the recorded plan
     free (output);
     const char *version[] = {"--version", NULL};
     assert_int_equal (s_tf (version, &output), 0);

@@ -11,8 +11,8 @@
 #include <signal.h>
 #include "spine_harness.h"
 
-#define SPINE_PROCESSES 5                   //  Coordinator, deployer, three actors
-#define SPINE_FORCE_MS  15000               //  A forced stop is much quicker than cleanup's deadline
+#define SPINE_PROCESSES 5     //  Coordinator, deployer, three actors
+#define SPINE_FORCE_MS  15000 //  A forced stop is much quicker than cleanup's deadline
 
 //  Every one of the processes tf started is gone (after everything was reaped)
 static void
@@ -71,8 +71,8 @@ test_spine_sigint_cleans_up (void **state)
     assert_non_null (report);
     json_t *abort_info = json_object_get (report, "abort");
     assert_true (json_is_object (abort_info));
-    assert_non_null (strstr (json_string_value (json_object_get (abort_info, "reason")),
-                             "interrupted"));
+    assert_non_null (
+        strstr (json_string_value (json_object_get (abort_info, "reason")), "interrupted"));
     json_decref (report);
     s_assert_no_process_left (run);
 }
@@ -106,7 +106,7 @@ test_spine_second_sigint_forces (void **state)
     assert_non_null (strstr (output, "interrupted again: killing every process of the run"));
     assert_non_null (strstr (output, "coordinator killed by signal 9"));
     free (output);
-    s_assert_none_of_left (run, 4);         //  Coordinator, deployer, two actors
+    s_assert_none_of_left (run, 4); //  Coordinator, deployer, two actors
 }
 
 static void
@@ -120,7 +120,7 @@ test_spine_stubborn_actor_is_killed (void **state)
     assert_non_null (strstr (output, "ignored SIGTERM: SIGKILL"));
     assert_non_null (strstr (output, "actor stubborn killed by signal 9 (Killed) (stopped by tf)"));
     free (output);
-    s_assert_none_of_left (run, 4);         //  Coordinator, deployer, two actors
+    s_assert_none_of_left (run, 4); //  Coordinator, deployer, two actors
 }
 
 int

@@ -9,8 +9,8 @@
 #include <signal.h>
 #include "spine_harness.h"
 
-#define SPINE_LOCAL_NODES       2           //  Validators in spine_local.yaml
-#define SPINE_LOCAL_PROCESSES   4           //  Coordinator, deployer, scanner, judge
+#define SPINE_LOCAL_NODES     2 //  Validators in spine_local.yaml
+#define SPINE_LOCAL_PROCESSES 4 //  Coordinator, deployer, scanner, judge
 
 //  Children of pid, as the kernel lists them (main thread's)
 static size_t

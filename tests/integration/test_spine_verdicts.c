@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include "spine_harness.h"
 
-#define SPINE_ATTACH_VARS   16              //  TF_* variables tf prints for attaching
+#define SPINE_ATTACH_VARS 16 //  TF_* variables tf prints for attaching
 
 extern char **environ;
 
@@ -28,9 +28,10 @@ s_expectation (json_t *report, const char *name)
 {
     size_t index;
     json_t *entry;
-    json_array_foreach (json_object_get (report, "expectations"), index, entry)
-        if (strcmp (json_string_value (json_object_get (entry, "name")), name) == 0)
-            return entry;
+    json_array_foreach (
+        json_object_get (report, "expectations"), index,
+        entry) if (strcmp (json_string_value (json_object_get (entry, "name")), name)
+                   == 0) return entry;
     return NULL;
 }
 
@@ -98,8 +99,7 @@ test_spine_two_expectations_fail (void **state)
     assert_false (json_is_true (json_object_get (first, "passed")));
     assert_false (json_is_true (json_object_get (second, "passed")));
     assert_true (json_is_true (json_object_get (lenient, "passed")));
-    assert_string_equal (json_string_value (json_object_get (first, "message")),
-                         "too few blocks");
+    assert_string_equal (json_string_value (json_object_get (first, "message")), "too few blocks");
     assert_string_equal (json_string_value (json_object_get (second, "message")),
                          "tx never included");
     json_decref (report);
@@ -153,7 +153,8 @@ static void
 test_spine_custom_actor_attaches_by_endpoint (void **state)
 {
     spine_run_t *run = *state = spine_start ("spine_attach.yaml", true, NULL);
-    assert_true (spine_wait_output (run, "waiting for custom actor 'visitor'", SPINE_EVENT_TIMEOUT_MS));
+    assert_true (
+        spine_wait_output (run, "waiting for custom actor 'visitor'", SPINE_EVENT_TIMEOUT_MS));
     assert_true (spine_wait_output (run, "<your actor>", SPINE_EVENT_TIMEOUT_MS));
     char *output = spine_output (run);
     char **attach = s_attach_env (output);
@@ -217,7 +218,7 @@ test_spine_replay_judges_the_recording_again (void **state)
     assert_non_null (s_expectation (report, "strict-a"));
     json_decref (report);
     assert_true (has_replayer_log);
-    assert_int_equal (processes, 5);        //  Coordinator, replayer, three expectations
+    assert_int_equal (processes, 5); //  Coordinator, replayer, three expectations
     //  A directory that holds no run is refused
     const char *bad[] = {"replay", getenv ("TF_TEST_DATA"), NULL};
     spine_run_t *refused = spine_start_args (bad, NULL);

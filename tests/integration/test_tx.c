@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include "spine_harness.h"
 
-#define S_TITLE         "tx_inclusion_expectation: "
+#define S_TITLE "tx_inclusion_expectation: "
 
 //  The tx_inclusion entry of report.json (borrowed), or NULL
 static json_t *
@@ -52,7 +52,7 @@ static void
 s_assert_replay_agrees (spine_run_t *live, json_t *live_entry, int expected_exit)
 {
     const char *args[] = {"replay", spine_run_dir (live), NULL};
-    const char *env[] = {"LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1", NULL};   //  Keep a pass too
+    const char *env[] = {"LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1", NULL}; //  Keep a pass too
     spine_run_t *replay = spine_start_args (args, env);
     assert_non_null (replay);
     spine_assert_exit (replay, expected_exit);
@@ -65,8 +65,8 @@ s_assert_replay_agrees (spine_run_t *live, json_t *live_entry, int expected_exit
                       json_is_true (json_object_get (live_entry, "passed")));
     json_t *details = json_object_get (entry, "details");
     json_t *live_details = json_object_get (live_entry, "details");
-    const char *keys[] = {"submitted", "accepted", "rejected", "included", "required",
-                          "lost_in_reorgs", "retried"};
+    const char *keys[] = {"submitted", "accepted",       "rejected", "included",
+                          "required",  "lost_in_reorgs", "retried"};
     for (size_t index = 0; index < sizeof keys / sizeof keys[0]; index++)
         assert_int_equal (s_figure (details, keys[index]), s_figure (live_details, keys[index]));
     const char *message = json_string_value (json_object_get (entry, "message"));
@@ -86,7 +86,7 @@ test_tx_recipe2_passes_with_details (void **state)
     json_t *details = json_object_get (entry, "details");
     json_int_t submitted = s_figure (details, "submitted");
     json_int_t included = s_figure (details, "included");
-    assert_true (submitted >= 50);          //  10 per block over 6 s of 400 ms blocks
+    assert_true (submitted >= 50); //  10 per block over 6 s of 400 ms blocks
     assert_true (included > 0);
     assert_true (included >= s_figure (details, "required"));
     assert_int_equal (s_figure (details, "required"), (submitted + 1) / 2);
@@ -101,8 +101,9 @@ test_tx_recipe2_passes_with_details (void **state)
     assert_true (s_figure (json_object_get (details, "latency_ms"), "max") > 0);
     json_t *latencies = json_object_get (details, "inclusion_latency_ms");
     assert_int_equal (json_array_size (latencies), (size_t) included);
-    char *first_line = zsys_sprintf (S_TITLE "%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT
-                                     " included (", included, submitted);
+    char *first_line =
+        zsys_sprintf (S_TITLE "%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT " included (",
+                      included, submitted);
     const char *message = json_string_value (json_object_get (entry, "message"));
     assert_non_null (message);
     assert_ptr_equal (strstr (message, first_line), message);
@@ -121,12 +122,12 @@ test_tx_inclusion_fails_when_every_node_drops_transactions (void **state)
     json_t *details = json_object_get (entry, "details");
     json_int_t submitted = s_figure (details, "submitted");
     json_int_t required = s_figure (details, "required");
-    assert_true (submitted >= 4);           //  Every user sent at least once
-    assert_int_equal (s_figure (details, "accepted"), submitted);   //  Taken, then dropped
+    assert_true (submitted >= 4);                                 //  Every user sent at least once
+    assert_int_equal (s_figure (details, "accepted"), submitted); //  Taken, then dropped
     assert_int_equal (s_figure (details, "included"), 0);
     assert_int_equal (required, (submitted + 1) / 2);
-    char *expected = zsys_sprintf (S_TITLE "observed 0 below required %" JSON_INTEGER_FORMAT
-                                   "\n- ", required);
+    char *expected =
+        zsys_sprintf (S_TITLE "observed 0 below required %" JSON_INTEGER_FORMAT "\n- ", required);
     const char *message = json_string_value (json_object_get (entry, "message"));
     assert_non_null (message);
     assert_ptr_equal (strstr (message, expected), message);
@@ -155,9 +156,9 @@ test_tx_submissions_move_off_a_stopped_node (void **state)
         moved_to += s_figure (by_node, "validator-0");
     if (json_object_get (by_node, "validator-1"))
         moved_to += s_figure (by_node, "validator-1");
-    assert_true (moved_to >= accepted - 6);  //  At most one block's worth before the stop
-    assert_non_null (strstr (json_string_value (json_object_get (entry, "message")),
-                             "moved to another node"));
+    assert_true (moved_to >= accepted - 6); //  At most one block's worth before the stop
+    assert_non_null (
+        strstr (json_string_value (json_object_get (entry, "message")), "moved to another node"));
     json_decref (report);
 }
 

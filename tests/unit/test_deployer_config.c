@@ -48,8 +48,7 @@ static const char *
 s_scalar (yaml_document_t *document, const char *path)
 {
     yaml_node_t *node = s_lookup (document, path);
-    return node && node->type == YAML_SCALAR_NODE ? (const char *) node->data.scalar.value
-                                                  : NULL;
+    return node && node->type == YAML_SCALAR_NODE ? (const char *) node->data.scalar.value : NULL;
 }
 
 static size_t
@@ -192,17 +191,16 @@ test_tf_node_config_deployment_yaml_has_time_consensus_and_genesis (void **state
         TF_GENESIS_EXECUTOR_LOCATOR);
     assert_int_equal (
         s_length (&document, "cryptarchia.genesis_state.mantle_tx.ops.0.payload.locators"), 0);
-    assert_int_equal (
-        s_length (&document, "cryptarchia.genesis_state.mantle_tx.ledger_tx.outputs"), 7);
+    assert_int_equal (s_length (&document, "cryptarchia.genesis_state.mantle_tx.ledger_tx.outputs"),
+                      7);
     assert_string_equal (
         s_scalar (&document, "cryptarchia.genesis_state.mantle_tx.ledger_tx.outputs.6.pk"), wallet);
     assert_string_equal (
         s_scalar (&document, "cryptarchia.genesis_state.mantle_tx.ledger_tx.outputs.6.value"),
         "100");
-    assert_string_equal (s_scalar (&document, "cryptarchia.genesis_state.ops_proofs.1"),
-                         "NoProof");
-    assert_int_equal (
-        s_length (&document, "cryptarchia.genesis_state.ledger_tx_proof.Ed25519Sigs"), 0);
+    assert_string_equal (s_scalar (&document, "cryptarchia.genesis_state.ops_proofs.1"), "NoProof");
+    assert_int_equal (s_length (&document, "cryptarchia.genesis_state.ledger_tx_proof.Ed25519Sigs"),
+                      0);
     yaml_document_delete (&document);
     free (text);
     tf_genesis_destroy (&genesis);

@@ -15,8 +15,8 @@
 #include "tf_genesis.h"
 
 static void
-s_plan (tf_plan_t *plan, uint32_t validators, uint32_t executors, uint32_t wallets,
-        uint64_t amount, uint64_t seed)
+s_plan (tf_plan_t *plan, uint32_t validators, uint32_t executors, uint32_t wallets, uint64_t amount,
+        uint64_t seed)
 {
     memset (plan, 0, sizeof *plan);
     plan->validators = validators;

@@ -10,7 +10,7 @@
 #include <czmq.h>
 #include "tf_node_proc.h"
 
-#define PROC_DEADLINE_MS 10000              //  Longest wait for a child to end
+#define PROC_DEADLINE_MS 10000 //  Longest wait for a child to end
 #define PROC_POLL_MS     10
 
 //  Wait for pid to end (with a deadline); returns its wait status

@@ -48,11 +48,11 @@ test_tf_readiness_report_names_an_exited_process_and_its_log (void **state)
     snprintf (nodes[1].exit_text, sizeof nodes[1].exit_text, "exited with status 1");
     nodes[1].log_path = "/run/nodes/executor-0/node.log";
     char *report = tf_readiness_report (TF_READINESS_HTTP, false, nodes, 2);
-    assert_string_equal (
-        report, "node process exited during http readiness:\n"
-                "  validator#0@18800: api not answering (Couldn't connect to server)\n"
-                "  executor#0@18810: process exited with status 1 (log: "
-                "/run/nodes/executor-0/node.log)");
+    assert_string_equal (report,
+                         "node process exited during http readiness:\n"
+                         "  validator#0@18800: api not answering (Couldn't connect to server)\n"
+                         "  executor#0@18810: process exited with status 1 (log: "
+                         "/run/nodes/executor-0/node.log)");
     free (report);
 }
 

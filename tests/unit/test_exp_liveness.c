@@ -43,10 +43,10 @@ test_tf_exp_liveness_target_follows_the_seeds (void **state)
 {
     (void) state;
     assert_int_equal (tf_exp_liveness_target (10, 0.8, 0), 8);
-    assert_int_equal (tf_exp_liveness_target (20, 0.7, 0), 14);     //  Not 14.000000000000002
-    assert_int_equal (tf_exp_liveness_target (11, 0.8, 0), 9);      //  8.8 rounds up
-    assert_int_equal (tf_exp_liveness_target (2, 0.1, 0), 1);       //  Never 0
-    assert_int_equal (tf_exp_liveness_target (10, 0.8, 3), 3);      //  minimum wins
+    assert_int_equal (tf_exp_liveness_target (20, 0.7, 0), 14); //  Not 14.000000000000002
+    assert_int_equal (tf_exp_liveness_target (11, 0.8, 0), 9);  //  8.8 rounds up
+    assert_int_equal (tf_exp_liveness_target (2, 0.1, 0), 1);   //  Never 0
+    assert_int_equal (tf_exp_liveness_target (10, 0.8, 3), 3);  //  minimum wins
     assert_int_equal (tf_exp_liveness_target (10, 0.9, 0), 9);
 }
 
@@ -93,7 +93,7 @@ test_tf_exp_liveness_counts_unreachable_as_zero_and_ignores_executors (void **st
     tf_exp_liveness_obs_t obs;
     s_obs (&obs, heights, 3, 8);
     obs.nodes[1].source = TF_EXP_SOURCE_NONE;
-    obs.nodes[2].validator = false;                 //  An executor behind: not judged
+    obs.nodes[2].validator = false; //  An executor behind: not judged
     free (obs.nodes[2].name);
     obs.nodes[2].name = strdup ("executor-0");
     obs.agreement = false;
@@ -264,7 +264,7 @@ test_tf_exp_liveness_feed_settles_agreement_the_probe_could_not (void **state)
     char two[TF_NODE_ID_SIZE];
     s_id ('2', two);
     assert_string_equal (obs.nodes[0].floor_id, two);
-    assert_string_equal (obs.nodes[1].floor_id, two);   //  The fork is above the floor
+    assert_string_equal (obs.nodes[1].floor_id, two); //  The fork is above the floor
     assert_null (obs.nodes[1].walk_error);
     tf_exp_liveness_verdict_t verdict;
     tf_exp_liveness_judge (&obs, &verdict);

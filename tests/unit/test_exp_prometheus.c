@@ -10,7 +10,7 @@
 #include "tf_exp_prometheus_judge.h"
 #include "tf_exp_prometheus_record.h"
 
-#define S_METRIC    TF_EXP_PROMETHEUS_METRIC
+#define S_METRIC TF_EXP_PROMETHEUS_METRIC
 
 //  Parse text (terminated) for metric; -1 on "not found" for brevity
 static double
@@ -39,8 +39,7 @@ test_parse_skips_comments_and_other_metrics (void **state)
     //  A commented-out sample is no sample
     assert_true (s_parse ("# tf_node_blocks_produced_total 5\n", S_METRIC) == -1);
     //  No final newline, CRLF, tabs, a timestamp
-    assert_true (s_parse ("a 1\r\ntf_node_blocks_produced_total\t3 1700000000000", S_METRIC)
-                 == 3);
+    assert_true (s_parse ("a 1\r\ntf_node_blocks_produced_total\t3 1700000000000", S_METRIC) == 3);
 }
 
 static void
@@ -69,9 +68,9 @@ test_parse_skips_bad_lines (void **state)
     for (size_t index = 0; index < sizeof bad / sizeof bad[0]; index++)
         assert_true (s_parse (bad[index], S_METRIC) == -1);
     //  The good line after a bad one still counts
-    assert_true (s_parse ("tf_node_blocks_produced_total x\ntf_node_blocks_produced_total 7\n",
-                          S_METRIC)
-                 == 7);
+    assert_true (
+        s_parse ("tf_node_blocks_produced_total x\ntf_node_blocks_produced_total 7\n", S_METRIC)
+        == 7);
 }
 
 static void
@@ -103,14 +102,13 @@ test_scrape_set_names_what_is_wrong (void **state)
 //  Observations of validator-0.. with capture and evaluate figures; a figure
 //  below 0 means the node gave none (no answer)
 static void
-s_obs (tf_exp_prometheus_obs_t *obs, const int64_t (*figures)[2], size_t count,
-       uint64_t min_blocks)
+s_obs (tf_exp_prometheus_obs_t *obs, const int64_t (*figures)[2], size_t count, uint64_t min_blocks)
 {
     memset (obs, 0, sizeof *obs);
     obs->min_blocks = min_blocks;
     obs->node_count = count;
-    obs->nodes = (tf_exp_prometheus_node_t *) zmalloc ((count + 1)
-                                                       * sizeof (tf_exp_prometheus_node_t));
+    obs->nodes =
+        (tf_exp_prometheus_node_t *) zmalloc ((count + 1) * sizeof (tf_exp_prometheus_node_t));
     for (size_t index = 0; index < count; index++) {
         tf_exp_prometheus_node_t *node = &obs->nodes[index];
         node->name = zsys_sprintf ("validator-%zu", index);
@@ -239,8 +237,7 @@ test_details_read_back_judge_the_same (void **state)
     assert_memory_equal (again.details, verdict.details, verdict.details_size);
     tf_exp_prometheus_obs_free (&back);
     //  Garbage reads back as nothing
-    assert_int_equal (tf_exp_prometheus_obs_from_details ((const uint8_t *) "\x01", 1, &back),
-                      -1);
+    assert_int_equal (tf_exp_prometheus_obs_from_details ((const uint8_t *) "\x01", 1, &back), -1);
     tf_exp_prometheus_verdict_free (&again);
     tf_exp_prometheus_verdict_free (&verdict);
     tf_exp_prometheus_obs_free (&back);

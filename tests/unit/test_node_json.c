@@ -14,7 +14,7 @@
 
 //  Fixed inputs: alice (seed a1..a1) owns one genesis note of 100 and pays it to bob
 //  (seed b0..b0); leader (seed 11..11) puts that tx in a block at slot 7 on genesis
-static const char s_golden_tx [] =
+static const char s_golden_tx[] =
     "{\"mantle_tx\":{\"ops\":[],\"ledger_tx\":{\"inputs\":[\"b1bafda7e3d996fd4a463e41c170cc3f0"
     "7bb6b37b35998c1069e740bffbcfc0b\"],\"outputs\":[{\"value\":100,\"pk\":\"705fbac01f551989"
     "9f437bc42e40255ae9ab54bff00de3433af7d687d9e71ad5\"}]},\"execution_gas_price\":0,\"st"
@@ -23,7 +23,7 @@ static const char s_golden_tx [] =
     ",227,204,151,228,106,161,103,226,181,138,72,23,238,159,114,138,7,146,5,8,192,228"
     ",90,123,112,220,76,171,32,17,211,29,103,64,94,70,253,148,8]]}}";
 
-static const char s_golden_storage [] =
+static const char s_golden_storage[] =
     "{\"header\":{\"version\":\"Bedrock\",\"parent_block\":\"2d383f6f7e154f67a4ebc1e0cf5112dc5"
     "2e9d8b8c2a1e3e7331887d57b8e707a\",\"slot\":7,\"block_root\":\"d78a9196eac71b34a29944df"
     "7472ea89e358f71ba4edefd2251cceb74ea4cd7b\",\"proof_of_leadership\":{\"proof\":[106,25"
@@ -46,7 +46,7 @@ static const char s_golden_storage [] =
     ",151,228,106,161,103,226,181,138,72,23,238,159,114,138,7,146,5,8,192,228,90,123,"
     "112,220,76,171,32,17,211,29,103,64,94,70,253,148,8]]}}]}";
 
-static const char s_golden_api [] =
+static const char s_golden_api[] =
     "{\"header\":{\"id\":\"6d0451f4e0ed682084893676bf48f25ea2ffb9037df2a55d5106557c2f98143"
     "6\",\"parent_block\":\"2d383f6f7e154f67a4ebc1e0cf5112dc52e9d8b8c2a1e3e7331887d57b8e7"
     "07a\",\"slot\":7,\"block_root\":\"d78a9196eac71b34a29944df7472ea89e358f71ba4edefd2251c"
@@ -68,14 +68,15 @@ static const char s_golden_api [] =
     "8,159,114,138,7,146,5,8,192,228,90,123,112,220,76,171,32,17,211,29,103,64,94,70,"
     "253,148,8]]}}]}";
 
-static const char s_golden_genesis [] = "2d383f6f7e154f67a4ebc1e0cf5112dc52e9d8b8c2a1e3e7331887d57b8e707a";
+static const char s_golden_genesis[] =
+    "2d383f6f7e154f67a4ebc1e0cf5112dc52e9d8b8c2a1e3e7331887d57b8e707a";
 
 typedef struct {
-    tf_node_key_t alice, bob, leader;   //  Keys
-    tf_node_tx_t *genesis_tx;           //  Genesis
-    tf_node_block_t *genesis;           //  Genesis block
-    tf_node_tx_t *tx;                   //  The transfer (a copy is in block)
-    tf_node_block_t *block;             //  The block at slot 7
+    tf_node_key_t alice, bob, leader; //  Keys
+    tf_node_tx_t *genesis_tx;         //  Genesis
+    tf_node_block_t *genesis;         //  Genesis block
+    tf_node_tx_t *tx;                 //  The transfer (a copy is in block)
+    tf_node_block_t *block;           //  The block at slot 7
 } fixture_t;
 
 static int
@@ -88,15 +89,15 @@ s_setup (void **state)
     fixture->genesis_tx = tn_genesis (&fixture->alice, 1, 100);
     fixture->genesis = tf_node_block_new_genesis (fixture->genesis_tx);
     tf_node_hash_t note = tn_note (fixture->genesis_tx, 0);
-    const tf_node_key_t *keys [1] = {&fixture->alice};
+    const tf_node_key_t *keys[1] = {&fixture->alice};
     tf_node_output_t output = {100, fixture->bob.pk};
     fixture->tx = tf_node_tx_new_transfer (&note, keys, 1, &output, 1);
-    uint8_t proof [TF_NODE_SIG_SIZE];
+    uint8_t proof[TF_NODE_SIG_SIZE];
     tf_node_lottery_prove (&fixture->leader, &fixture->genesis->id, 7, proof);
     tf_node_tx_t **txs = calloc (1, sizeof *txs);
-    txs [0] = tf_node_tx_dup (fixture->tx);
-    fixture->block = tf_node_block_new_forged (&fixture->genesis->id, 7, &fixture->leader, proof,
-                                               txs, 1);
+    txs[0] = tf_node_tx_dup (fixture->tx);
+    fixture->block =
+        tf_node_block_new_forged (&fixture->genesis->id, 7, &fixture->leader, proof, txs, 1);
     *state = fixture;
     return 0;
 }
@@ -127,7 +128,7 @@ static void
 test_node_json_golden_tx_and_blocks (void **state)
 {
     fixture_t *fixture = *state;
-    char hex [65];
+    char hex[65];
     assert_string_equal (tf_node_hash_hex (&fixture->genesis->id, hex), s_golden_genesis);
     json_t *tx_json = tf_node_tx_json (fixture->tx);
     s_assert_json (tx_json, s_golden_tx);
@@ -143,13 +144,13 @@ test_node_json_golden_tx_and_blocks (void **state)
                          tf_node_hash_hex (&fixture->block->id, hex));
     assert_null (json_object_get (header, "version"));
     assert_null (json_object_get (api, "signature"));
-    json_t *mantle = json_object_get (json_array_get (json_object_get (api, "transactions"), 0),
-                                      "mantle_tx");
+    json_t *mantle =
+        json_object_get (json_array_get (json_object_get (api, "transactions"), 0), "mantle_tx");
     assert_string_equal (json_object_iter_key (json_object_iter (mantle)), "hash");
     assert_string_equal (json_string_value (json_object_get (mantle, "hash")),
                          tf_node_hash_hex (&fixture->tx->hash, hex));
     //  The storage form parses back to the same block
-    char error [200];
+    char error[200];
     tf_node_block_t *parsed = tf_node_block_new_from_json (storage, error, sizeof error);
     assert_non_null (parsed);
     assert_memory_equal (parsed->id.bytes, fixture->block->id.bytes, 32);
@@ -163,14 +164,14 @@ test_node_json_golden_tx_and_blocks (void **state)
 
 //  blake2b-256 of tag || data, byte 31 masked: the README's recipe
 static void
-s_tagged (const char *tag, const uint8_t *data, size_t size, uint8_t out [32])
+s_tagged (const char *tag, const uint8_t *data, size_t size, uint8_t out[32])
 {
     crypto_generichash_state hasher;
     crypto_generichash_init (&hasher, NULL, 0, 32);
     crypto_generichash_update (&hasher, (const uint8_t *) tag, strlen (tag));
     crypto_generichash_update (&hasher, data, size);
     crypto_generichash_final (&hasher, out, 32);
-    out [31] &= 0x0f;
+    out[31] &= 0x0f;
 }
 
 static void
@@ -178,57 +179,57 @@ test_node_json_hash_rules_match_the_readme (void **state)
 {
     fixture_t *fixture = *state;
     //  Tx hash: u8 n_ops || u8 n_inputs || input || u8 n_outputs || value LE || pk || gas LE x2
-    uint8_t encoding [1 + 1 + 32 + 1 + 8 + 32 + 16] = {0};
+    uint8_t encoding[1 + 1 + 32 + 1 + 8 + 32 + 16] = {0};
     size_t at = 0;
-    encoding [at++] = 0;
-    encoding [at++] = 1;
-    memcpy (encoding + at, fixture->tx->inputs [0].bytes, 32);
+    encoding[at++] = 0;
+    encoding[at++] = 1;
+    memcpy (encoding + at, fixture->tx->inputs[0].bytes, 32);
     at += 32;
-    encoding [at++] = 1;
-    encoding [at] = 100;
+    encoding[at++] = 1;
+    encoding[at] = 100;
     at += 8;
     memcpy (encoding + at, fixture->bob.pk.bytes, 32);
     at += 32 + 16;
-    uint8_t hash [32];
+    uint8_t hash[32];
     s_tagged ("MANTLE_TXHASH_V1", encoding, at, hash);
     assert_memory_equal (hash, fixture->tx->hash.bytes, 32);
 
     //  Note id: H || u64 index || u64 value || pk
-    uint8_t note_input [32 + 8 + 8 + 32] = {0};
+    uint8_t note_input[32 + 8 + 8 + 32] = {0};
     memcpy (note_input, fixture->genesis_tx->hash.bytes, 32);
-    note_input [40] = 100;
+    note_input[40] = 100;
     memcpy (note_input + 48, fixture->alice.pk.bytes, 32);
-    uint8_t note [32];
+    uint8_t note[32];
     s_tagged ("NOTE_ID_V1", note_input, sizeof note_input, note);
-    assert_memory_equal (note, fixture->tx->inputs [0].bytes, 32);
+    assert_memory_equal (note, fixture->tx->inputs[0].bytes, 32);
 
     //  Merkle root of one tx is its leaf; block id over the real node's field order
-    uint8_t leaf [32];
+    uint8_t leaf[32];
     crypto_generichash (leaf, 32, fixture->tx->hash.bytes, 32, NULL, 0);
     assert_memory_equal (leaf, fixture->block->block_root.bytes, 32);
     const tf_node_block_t *block = fixture->block;
-    uint8_t header [11 + 1 + 32 + 8 + 32 * 4 + 128] = {0};
+    uint8_t header[11 + 1 + 32 + 8 + 32 * 4 + 128] = {0};
     at = 0;
     memcpy (header, "BLOCK_ID_V1", 11);
     at = 11;
-    header [at++] = 1;
+    header[at++] = 1;
     memcpy (header + at, block->parent.bytes, 32);
     at += 32;
-    header [at] = 7;
+    header[at] = 7;
     at += 8;
     memcpy (header + at, block->block_root.bytes, 32);
-    at += 32 + 32;      //  voucher_cm is zero
+    at += 32 + 32; //  voucher_cm is zero
     memcpy (header + at, block->entropy.bytes, 32);
     at += 32;
     memcpy (header + at, block->proof, 128);
     at += 128;
     memcpy (header + at, block->leader_key.bytes, 32);
     at += 32;
-    uint8_t id [32];
+    uint8_t id[32];
     crypto_generichash (id, 32, header, at, NULL, 0);
     assert_memory_equal (id, block->id.bytes, 32);
     //  Empty blocks: root = leaf of 32 zero bytes
-    uint8_t zero [32] = {0}, zero_leaf [32];
+    uint8_t zero[32] = {0}, zero_leaf[32];
     crypto_generichash (zero_leaf, 32, zero, 32, NULL, 0);
     tf_node_hash_t root;
     tf_node_block_merkle_root (NULL, 0, &root);
@@ -241,31 +242,32 @@ test_node_json_inscription_hash_and_proof (void **state)
     fixture_t *fixture = *state;
     tf_node_hash_t channel;
     memset (&channel, 0x42, sizeof channel);
-    tf_node_tx_t *tx = tf_node_tx_new_inscription (&fixture->alice, &channel,
-                                                   (const uint8_t *) "Test", 4);
+    tf_node_tx_t *tx =
+        tf_node_tx_new_inscription (&fixture->alice, &channel, (const uint8_t *) "Test", 4);
     assert_non_null (tx);
     //  u8 1 || opcode 0 || channel || u32 4 || "Test" || parent 0 || signer || 0 || 0 || gas
-    uint8_t encoding [2 + 32 + 4 + 4 + 32 + 32 + 2 + 16] = {0};
+    uint8_t encoding[2 + 32 + 4 + 4 + 32 + 32 + 2 + 16] = {0};
     size_t at = 0;
-    encoding [at++] = 1;
-    encoding [at++] = 0;
+    encoding[at++] = 1;
+    encoding[at++] = 0;
     memcpy (encoding + at, channel.bytes, 32);
     at += 32;
-    encoding [at] = 4;
+    encoding[at] = 4;
     at += 4;
     memcpy (encoding + at, "Test", 4);
     at += 4 + 32;
     memcpy (encoding + at, fixture->alice.pk.bytes, 32);
     at += 32 + 2 + 16;
-    uint8_t hash [32];
+    uint8_t hash[32];
     s_tagged ("MANTLE_TXHASH_V1", encoding, at, hash);
     assert_memory_equal (hash, tx->hash.bytes, 32);
     //  The op proof is checked at parse: a tampered one is refused
     json_t *copy = tf_node_tx_json (tx);
-    json_t *sig = json_object_get (json_array_get (json_object_get (copy, "ops_proofs"), 0),
-                                   "Ed25519Sig");
-    json_array_set_new (sig, 5, json_integer ((json_integer_value (json_array_get (sig, 5)) + 1) % 256));
-    char error [200];
+    json_t *sig =
+        json_object_get (json_array_get (json_object_get (copy, "ops_proofs"), 0), "Ed25519Sig");
+    json_array_set_new (sig, 5,
+                        json_integer ((json_integer_value (json_array_get (sig, 5)) + 1) % 256));
+    char error[200];
     assert_null (tf_node_tx_new (copy, 0, error, sizeof error));
     assert_non_null (strstr (error, "Ed25519Sig"));
     json_decref (copy);
@@ -278,13 +280,14 @@ test_node_json_peer_id_known_answer (void **state)
     (void) state;
     tf_node_hash_t pk, back;
     for (int index = 0; index < 32; index++)
-        pk.bytes [index] = (uint8_t) index;
-    char peer_id [TF_NODE_PEER_ID_MAX];
+        pk.bytes[index] = (uint8_t) index;
+    char peer_id[TF_NODE_PEER_ID_MAX];
     tf_node_peer_id (&pk, peer_id);
     assert_string_equal (peer_id, "12D3KooW9pP4Seg3kZYhySpuVjn1RPdQBsUFZKiFxGMGQN5MeL6A");
     assert_int_equal (tf_node_peer_id_decode (peer_id, &back), 0);
     assert_memory_equal (back.bytes, pk.bytes, 32);
-    assert_int_equal (tf_node_peer_id_decode ("12D3KooW9pP4Seg3kZYhySpuVjn1RPdQBsUFZKiFxGMGQN5MeL6", &back), -1);
+    assert_int_equal (
+        tf_node_peer_id_decode ("12D3KooW9pP4Seg3kZYhySpuVjn1RPdQBsUFZKiFxGMGQN5MeL6", &back), -1);
     assert_int_equal (tf_node_peer_id_decode ("not-base58-0OIl", &back), -1);
     assert_int_equal (tf_node_peer_id_decode ("", &back), -1);
 }
@@ -293,7 +296,7 @@ int
 main (void)
 {
     tf_node_crypto_init ();
-    const struct CMUnitTest tests [] = {
+    const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_node_json_golden_tx_and_blocks),
         cmocka_unit_test (test_node_json_hash_rules_match_the_readme),
         cmocka_unit_test (test_node_json_inscription_hash_and_proof),

@@ -9,12 +9,12 @@
 #include <string.h>
 #include "tf_node_lottery.h"
 
-#define SLOTS 4000      //  Slots for the empirical win rate
+#define SLOTS 4000 //  Slots for the empirical win rate
 
 static void
 s_key (tf_node_key_t *key, uint8_t fill)
 {
-    uint8_t seed [32];
+    uint8_t seed[32];
     memset (seed, fill, sizeof seed);
     tf_node_key_from_seed (seed, key);
 }
@@ -44,7 +44,7 @@ test_node_lottery_proofs_are_deterministic_and_verifiable (void **state)
     s_key (&other, 2);
     tf_node_hash_t nonce;
     memset (&nonce, 7, sizeof nonce);
-    uint8_t first [TF_NODE_SIG_SIZE], second [TF_NODE_SIG_SIZE];
+    uint8_t first[TF_NODE_SIG_SIZE], second[TF_NODE_SIG_SIZE];
     tf_node_lottery_prove (&leader, &nonce, 42, first);
     tf_node_lottery_prove (&leader, &nonce, 42, second);
     assert_memory_equal (first, second, TF_NODE_SIG_SIZE);
@@ -53,9 +53,9 @@ test_node_lottery_proofs_are_deterministic_and_verifiable (void **state)
     assert_int_equal (tf_node_lottery_verify (&leader.pk, &nonce, 43, first, 1.0), -1);
     assert_int_equal (tf_node_lottery_verify (&other.pk, &nonce, 42, first, 1.0), -1);
     tf_node_hash_t other_nonce = nonce;
-    other_nonce.bytes [0] ^= 1;
+    other_nonce.bytes[0] ^= 1;
     assert_int_equal (tf_node_lottery_verify (&leader.pk, &other_nonce, 42, first, 1.0), -1);
-    first [10] ^= 1;
+    first[10] ^= 1;
     assert_int_equal (tf_node_lottery_verify (&leader.pk, &nonce, 42, first, 1.0), -1);
     //  A valid proof whose ticket is above the threshold does not win
     assert_int_equal (tf_node_lottery_verify (&leader.pk, &nonce, 42, second, 0.0), -1);
@@ -76,7 +76,7 @@ test_node_lottery_win_rate_matches_threshold (void **state)
     double threshold = tf_node_lottery_threshold (0.5, 1.0 / 3);
     int wins = 0;
     for (uint64_t slot = 0; slot < SLOTS; slot++) {
-        uint8_t proof [TF_NODE_SIG_SIZE];
+        uint8_t proof[TF_NODE_SIG_SIZE];
         tf_node_lottery_prove (&leader, &nonce, slot, proof);
         wins += tf_node_lottery_wins (proof, threshold);
     }
@@ -89,7 +89,7 @@ int
 main (void)
 {
     tf_node_crypto_init ();
-    const struct CMUnitTest tests [] = {
+    const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_node_lottery_threshold_follows_the_formula),
         cmocka_unit_test (test_node_lottery_proofs_are_deterministic_and_verifiable),
         cmocka_unit_test (test_node_lottery_win_rate_matches_threshold),

@@ -13,7 +13,7 @@ s_spend (const tf_node_tx_t *genesis, const tf_node_key_t *owner, size_t note, u
          const tf_node_key_t *to)
 {
     tf_node_hash_t input = tn_note (genesis, note);
-    const tf_node_key_t *keys [1] = {owner};
+    const tf_node_key_t *keys[1] = {owner};
     tf_node_output_t output = {value, to->pk};
     return tf_node_tx_new_transfer (&input, keys, 1, &output, 1);
 }
@@ -65,21 +65,21 @@ test_node_mempool_selects_valid_in_order_and_drops_invalid (void **state)
     tf_node_ledger_add_outputs (ledger, genesis);
     tf_node_mempool_t *pool = tf_node_mempool_new (10);
     tf_node_tx_t *good = s_spend (genesis, &alice, 0, 50, &bob);
-    tf_node_tx_t *forged = s_spend (genesis, &bob, 1, 50, &bob);     //  Bob cannot spend it
+    tf_node_tx_t *forged = s_spend (genesis, &bob, 1, 50, &bob); //  Bob cannot spend it
     tf_node_tx_t *later = s_spend (genesis, &alice, 2, 10, &bob);
     tf_node_hash_t good_hash = good->hash, later_hash = later->hash;
     tf_node_mempool_add (pool, &good);
     tf_node_mempool_add (pool, &forged);
     tf_node_mempool_add (pool, &later);
-    tf_node_tx_t *chosen [4] = {0};
+    tf_node_tx_t *chosen[4] = {0};
     assert_int_equal (tf_node_mempool_select (pool, ledger, chosen, 4), 2);
-    assert_memory_equal (chosen [0]->hash.bytes, good_hash.bytes, 32);
-    assert_memory_equal (chosen [1]->hash.bytes, later_hash.bytes, 32);
-    assert_int_equal (tf_node_mempool_size (pool), 2);      //  The forged one was dropped
+    assert_memory_equal (chosen[0]->hash.bytes, good_hash.bytes, 32);
+    assert_memory_equal (chosen[1]->hash.bytes, later_hash.bytes, 32);
+    assert_int_equal (tf_node_mempool_size (pool), 2); //  The forged one was dropped
     for (size_t index = 0; index < 2; index++)
-        tf_node_tx_destroy (&chosen [index]);
+        tf_node_tx_destroy (&chosen[index]);
     assert_int_equal (tf_node_mempool_select (pool, ledger, chosen, 1), 1);
-    tf_node_tx_destroy (&chosen [0]);
+    tf_node_tx_destroy (&chosen[0]);
     tf_node_mempool_destroy (&pool);
     tf_node_ledger_destroy (&ledger);
     tf_node_tx_destroy (&genesis);
@@ -89,7 +89,7 @@ int
 main (void)
 {
     tf_node_crypto_init ();
-    const struct CMUnitTest tests [] = {
+    const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_node_mempool_duplicates_conflicts_and_cap),
         cmocka_unit_test (test_node_mempool_selects_valid_in_order_and_drops_invalid),
     };

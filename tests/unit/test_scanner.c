@@ -39,7 +39,7 @@ test_tf_node_info_parses_cryptarchia_info (void **state)
         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     tf_cryptarchia_info_t info;
     assert_int_equal (tf_node_info_parse (json, strlen (json), &info), 0);
-    assert_string_equal (info.tip, tip);            //  0x dropped, lower-cased
+    assert_string_equal (info.tip, tip); //  0x dropped, lower-cased
     assert_string_equal (info.lib, lib);
     assert_int_equal (info.slot, 1234);
     assert_int_equal (info.height, 97);
@@ -51,13 +51,15 @@ static void
 test_tf_node_info_rejects_missing_height_and_short_ids (void **state)
 {
     (void) state;
-    const char *missing = "{\"lib\":\"" "00" "\",\"tip\":\"00\",\"slot\":1}";
+    const char *missing = "{\"lib\":\""
+                          "00"
+                          "\",\"tip\":\"00\",\"slot\":1}";
     tf_cryptarchia_info_t info;
     assert_int_equal (tf_node_info_parse (missing, strlen (missing), &info), -1);
     const char *garbage = "not json";
     assert_int_equal (tf_node_info_parse (garbage, strlen (garbage), &info), -1);
-    char *negative = zsys_sprintf ("{\"lib\":\"%s\",\"tip\":\"%s\",\"slot\":1,\"height\":-1}",
-                                   s_zero, s_zero);
+    char *negative =
+        zsys_sprintf ("{\"lib\":\"%s\",\"tip\":\"%s\",\"slot\":1,\"height\":-1}", s_zero, s_zero);
     assert_int_equal (tf_node_info_parse (negative, strlen (negative), &info), -1);
     zstr_free (&negative);
 }
@@ -67,8 +69,9 @@ test_tf_node_info_rejects_missing_height_and_short_ids (void **state)
 #define S_PK_B "2222222222222222222222222222222222222222222222222222222222222222"
 #define S_NOTE "3333333333333333333333333333333333333333333333333333333333333333"
 #define S_MANTLE_TX                                                                                \
-    "{\"ops\":[],\"ledger_tx\":{\"inputs\":[\"" S_NOTE "\"],\"outputs\":[{\"value\":10,\"pk\":\"" \
-    S_PK_A "\"},{\"value\":5,\"pk\":\"" S_PK_B "\"}]},\"execution_gas_price\":0,"                \
+    "{\"ops\":[],\"ledger_tx\":{\"inputs\":[\"" S_NOTE                                             \
+    "\"],\"outputs\":[{\"value\":10,\"pk\":\"" S_PK_A "\"},{\"value\":5,\"pk\":\"" S_PK_B          \
+    "\"}]},\"execution_gas_price\":0,"                                                             \
     "\"storage_gas_price\":0}"
 
 static void
@@ -145,7 +148,7 @@ test_tf_node_event_parses_stream_line_with_api_block (void **state)
     assert_string_equal (block->parent, parent);
     assert_int_equal (block->slot, 7);
     assert_int_equal (block->txs.count, 1);
-    assert_string_equal (block->txs.items[0], tx);      //  The node's own hash is kept
+    assert_string_equal (block->txs.items[0], tx); //  The node's own hash is kept
     assert_string_equal (block->outputs.items[0], S_PK_A);
     assert_string_equal (tip, id);
     assert_string_equal (lib, s_zero);
@@ -163,10 +166,10 @@ test_tf_node_event_parses_stream_line_with_api_block (void **state)
 
 //  A fake node: a chain of blocks by id, some of which can go missing
 typedef struct {
-    tf_node_block_t blocks[S_CHAIN_MAX];    //  Held by the fake node
+    tf_node_block_t blocks[S_CHAIN_MAX]; //  Held by the fake node
     size_t count;
-    bool missing[S_CHAIN_MAX];              //  Storage answers null
-    size_t fetches;                         //  Requests made
+    bool missing[S_CHAIN_MAX]; //  Storage answers null
+    size_t fetches;            //  Requests made
     char emitted[S_CHAIN_MAX * 2][TF_NODE_ID_SIZE];
     size_t emitted_count;
 } s_fake_t;
@@ -261,9 +264,9 @@ test_tf_scanner_walk_emits_nothing_past_a_missing_ancestor (void **state)
     assert_int_equal (tf_scanner_walk_tip (walk, fake.blocks[1].id), 0);
     fake.missing[3] = true;
     assert_int_equal (tf_scanner_walk_block (walk, &fake.blocks[5]), -1);
-    assert_int_equal (fake.emitted_count, 2);           //  Never a block without its parent
+    assert_int_equal (fake.emitted_count, 2); //  Never a block without its parent
     assert_false (tf_scanner_walk_known (walk, fake.blocks[4].id));
-    fake.missing[3] = false;                            //  Later the tip fills the gap
+    fake.missing[3] = false; //  Later the tip fills the gap
     assert_int_equal (tf_scanner_walk_tip (walk, fake.blocks[5].id), 0);
     assert_int_equal (fake.emitted_count, 6);
     assert_string_equal (fake.emitted[2], fake.blocks[2].id);
@@ -283,7 +286,7 @@ test_tf_scanner_walk_follows_a_fork_from_the_common_ancestor (void **state)
     assert_int_equal (tf_scanner_walk_tip (walk, fake.blocks[4].id), 0);
     size_t fetches = fake.fetches;
     assert_int_equal (tf_scanner_walk_block (walk, &fake.blocks[5]), 0);
-    assert_int_equal (fake.fetches, fetches);           //  Its parent was known
+    assert_int_equal (fake.fetches, fetches); //  Its parent was known
     assert_int_equal (fake.emitted_count, 6);
     tf_scanner_walk_destroy (&walk);
 }
@@ -333,8 +336,8 @@ static void
 test_tf_scanner_options_take_poll_mode_and_leave_the_rest (void **state)
 {
     (void) state;
-    char *argv[] = {"tf-scanner", "--poll-only", "--name", "anchor", "--poll-ms", "1000",
-                    "--single-node", "--feed", "ipc://x", NULL};
+    char *argv[] = {"tf-scanner", "--poll-only",   "--name", "anchor",  "--poll-ms",
+                    "1000",       "--single-node", "--feed", "ipc://x", NULL};
     int argc = 9;
     tf_scanner_options_t options = {0};
     assert_int_equal (tf_scanner_options_take (&options, &argc, argv), 0);

@@ -41,11 +41,14 @@ test_tf_chaos_same_seed_gives_same_schedule (void **state)
                         *c = calloc (1, sizeof *c);
     char error[128];
     assert_int_equal (tf_chaos_schedule_build (first, &first->workloads[0], TEST_DURATION_MS, a,
-                                               error, sizeof error), 0);
-    assert_int_equal (tf_chaos_schedule_build (second, &second->workloads[0], TEST_DURATION_MS,
-                                               b, error, sizeof error), 0);
+                                               error, sizeof error),
+                      0);
+    assert_int_equal (tf_chaos_schedule_build (second, &second->workloads[0], TEST_DURATION_MS, b,
+                                               error, sizeof error),
+                      0);
     assert_int_equal (tf_chaos_schedule_build (other, &other->workloads[0], TEST_DURATION_MS, c,
-                                               error, sizeof error), 0);
+                                               error, sizeof error),
+                      0);
     assert_true (a->count > 5);
     char *described_a = tf_chaos_schedule_describe (a);
     char *described_b = tf_chaos_schedule_describe (b);
@@ -74,7 +77,8 @@ test_tf_chaos_restart_respects_delays_and_cooldown (void **state)
         tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
         char error[128];
         assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], TEST_DURATION_MS,
-                                                   schedule, error, sizeof error), 0);
+                                                   schedule, error, sizeof error),
+                          0);
         assert_true (schedule->count >= TEST_DURATION_MS / 5000 - 1);
         int64_t previous = 0;
         for (size_t index = 0; index < schedule->count; index++) {
@@ -111,15 +115,15 @@ test_tf_chaos_restart_waits_for_a_target_out_of_cooldown (void **state)
     tf_plan_item_set_ms (&plan->workloads[0], "target_cooldown", 5000);
     tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
     char error[128];
-    assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], 13000, schedule,
-                                               error, sizeof error), 0);
+    assert_int_equal (
+        tf_chaos_schedule_build (plan, &plan->workloads[0], 13000, schedule, error, sizeof error),
+        0);
     const int64_t expected[] = {1000, 2000, 6000, 7000, 11000, 12000};
     assert_int_equal (schedule->count, 6);
     for (size_t index = 0; index < schedule->count; index++) {
         assert_int_equal (schedule->steps[index].at_ms, expected[index]);
         //  The two validators take turns
-        assert_string_equal (schedule->steps[index].node,
-                             schedule->steps[index % 2].node);
+        assert_string_equal (schedule->steps[index].node, schedule->steps[index % 2].node);
     }
     assert_string_not_equal (schedule->steps[0].node, schedule->steps[1].node);
     free (schedule);
@@ -136,8 +140,9 @@ test_tf_chaos_schedule_describes_every_step (void **state)
     tf_plan_item_set_ms (&plan->workloads[0], "target_cooldown", 0);
     tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
     char error[128];
-    assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], 3500, schedule, error,
-                                               sizeof error), 0);
+    assert_int_equal (
+        tf_chaos_schedule_build (plan, &plan->workloads[0], 3500, schedule, error, sizeof error),
+        0);
     assert_int_equal (schedule->count, 2);
     char *described = tf_chaos_schedule_describe (schedule);
     char *expected = zsys_sprintf ("+1.5s restart %s; +3.0s restart %s", schedule->steps[0].node,
@@ -146,8 +151,9 @@ test_tf_chaos_schedule_describes_every_step (void **state)
     zstr_free (&expected);
     free (described);
     tf_chaos_schedule_clear (schedule);
-    assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], 1000, schedule, error,
-                                               sizeof error), 0);
+    assert_int_equal (
+        tf_chaos_schedule_build (plan, &plan->workloads[0], 1000, schedule, error, sizeof error),
+        0);
     described = tf_chaos_schedule_describe (schedule);
     assert_string_equal (described, "nothing scheduled");
     free (described);
@@ -162,7 +168,8 @@ test_tf_chaos_never_restarts_the_only_validator (void **state)
     tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
     char error[128];
     assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], TEST_DURATION_MS,
-                                               schedule, error, sizeof error), 0);
+                                               schedule, error, sizeof error),
+                      0);
     assert_true (schedule->count > 0);
     for (size_t index = 0; index < schedule->count; index++)
         assert_string_equal (schedule->steps[index].node, "executor-0");
@@ -177,7 +184,8 @@ test_tf_chaos_refuses_when_no_target_is_eligible (void **state)
     tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
     char error[128] = "";
     assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], TEST_DURATION_MS,
-                                               schedule, error, sizeof error), -1);
+                                               schedule, error, sizeof error),
+                      -1);
     assert_string_equal (error, "chaos restart workload has no eligible targets");
     free (schedule);
     tf_plan_destroy (&plan);
@@ -195,8 +203,9 @@ test_tf_chaos_partition_cuts_then_heals (void **state)
     tf_plan_item_set_ms (item, "window", 3000);
     tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
     char error[128];
-    assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], 10000, schedule, error,
-                                               sizeof error), 0);
+    assert_int_equal (
+        tf_chaos_schedule_build (plan, &plan->workloads[0], 10000, schedule, error, sizeof error),
+        0);
     assert_int_equal (schedule->count, 2);
     assert_string_equal (schedule->steps[0].action, "partition");
     assert_int_equal (schedule->steps[0].group_count, 1);
@@ -209,8 +218,9 @@ test_tf_chaos_partition_cuts_then_heals (void **state)
     tf_chaos_schedule_clear (schedule);
 
     tf_plan_item_set_bool (&plan->workloads[0], "heal", false);
-    assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], 10000, schedule, error,
-                                               sizeof error), 0);
+    assert_int_equal (
+        tf_chaos_schedule_build (plan, &plan->workloads[0], 10000, schedule, error, sizeof error),
+        0);
     assert_int_equal (schedule->count, 1);
     tf_chaos_schedule_clear (schedule);
     free (schedule);
@@ -226,7 +236,8 @@ test_tf_chaos_single_validator_only_is_refused (void **state)
     tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
     char error[128] = "";
     assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], TEST_DURATION_MS,
-                                               schedule, error, sizeof error), -1);
+                                               schedule, error, sizeof error),
+                      -1);
     assert_string_equal (error, "chaos restart workload has no eligible targets");
     free (schedule);
     tf_plan_destroy (&plan);
@@ -243,11 +254,13 @@ test_tf_chaos_refuses_a_schedule_too_long (void **state)
     tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
     char error[128] = "";
     assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], TEST_DURATION_MS,
-                                               schedule, error, sizeof error), -1);
+                                               schedule, error, sizeof error),
+                      -1);
     assert_string_equal (error, "chaos restart would need more than 1024 restarts in the run; "
                                 "raise min_delay");
-    assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], 1024 * 10 + 5,
-                                               schedule, error, sizeof error), 0);
+    assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], 1024 * 10 + 5, schedule,
+                                               error, sizeof error),
+                      0);
     assert_int_equal (schedule->count, 1024);
     free (schedule);
     tf_plan_destroy (&plan);

@@ -13,13 +13,13 @@
 #include <sys/wait.h>
 #include "tf_clean.h"
 
-#define S_HOUR_MS   (60 * 60 * 1000)
+#define S_HOUR_MS (60 * 60 * 1000)
 
 extern char **environ;
 
 typedef struct {
-    char root[64];                          //  The TMPDIR under test
-    char *output;                           //  What tf clean printed
+    char root[64]; //  The TMPDIR under test
+    char *output;  //  What tf clean printed
     size_t output_size;
 } fixture_t;
 
@@ -113,9 +113,14 @@ s_wait_exec (pid_t pid)
             size = fread (cmdline, 1, sizeof cmdline, file);
             fclose (file);
         }
-        if (size >= 4 && memcmp (cmdline + size - 4, "\0" "60\0", 4) == 0)
+        if (size >= 4
+            && memcmp (cmdline + size - 4,
+                       "\0"
+                       "60\0",
+                       4)
+                   == 0)
             return;
-        zclock_sleep (10);                  //  Polling /proc against a deadline
+        zclock_sleep (10); //  Polling /proc against a deadline
     }
     fail_msg ("process %d never ran sleep 60", (int) pid);
 }
@@ -189,7 +194,7 @@ test_tf_clean_leaves_a_live_run_alone (void **state)
 {
     fixture_t *fixture = (fixture_t *) *state;
     char *dir = s_make_run_dir (fixture, "live01");
-    assert_int_equal (tf_clean_mark (dir, "live01"), 0);    //  We are its supervisor
+    assert_int_equal (tf_clean_mark (dir, "live01"), 0); //  We are its supervisor
     assert_true (tf_clean_run_is_live (dir));
     assert_int_equal (s_clean (fixture, 0, NULL, false), 0);
     assert_true (s_exists (dir));
@@ -219,7 +224,7 @@ test_tf_clean_honours_run_ids_dry_run_and_age (void **state)
     assert_non_null (strstr (fixture->output, "run first1: would stop 0 process(es) and remove"));
 
     assert_int_equal (s_clean (fixture, S_HOUR_MS, NULL, false), 0);
-    assert_true (s_exists (first) && s_exists (second));   //  Both are seconds old
+    assert_true (s_exists (first) && s_exists (second)); //  Both are seconds old
 
     const char *only[] = {"second", NULL};
     assert_int_equal (s_clean (fixture, 0, only, false), 0);
@@ -239,7 +244,7 @@ static void
 test_tf_clean_waits_for_an_unmarked_young_directory (void **state)
 {
     fixture_t *fixture = (fixture_t *) *state;
-    char *dir = s_make_run_dir (fixture, "young1");     //  No tf.pid: maybe starting
+    char *dir = s_make_run_dir (fixture, "young1"); //  No tf.pid: maybe starting
     assert_int_equal (s_clean (fixture, 0, NULL, false), 0);
     assert_true (s_exists (dir));
     assert_non_null (strstr (fixture->output, "run young1: no tf.pid and active "));
@@ -273,8 +278,8 @@ main (void)
                                          teardown),
         cmocka_unit_test_setup_teardown (test_tf_clean_honours_run_ids_dry_run_and_age, setup,
                                          teardown),
-        cmocka_unit_test_setup_teardown (test_tf_clean_waits_for_an_unmarked_young_directory,
-                                         setup, teardown),
+        cmocka_unit_test_setup_teardown (test_tf_clean_waits_for_an_unmarked_young_directory, setup,
+                                         teardown),
     };
     return cmocka_run_group_tests_name ("tf_clean", tests, NULL, NULL);
 }

@@ -21,10 +21,10 @@
 #include <msgpack.h>
 #include "tf_msg.h"
 
-#define TF_TEST_GOLDEN_DIR  "golden"        //  Under $TF_TEST_DATA
-#define TF_TEST_HEX_WIDTH   64              //  Hex digits per line in a vector file
-#define TF_TEST_RCVTIMEO_MS 2000            //  Bound on every receive in these tests
-#define TF_TEST_RANDOM_RUNS 20000           //  Random and mutated bodies per message
+#define TF_TEST_GOLDEN_DIR  "golden" //  Under $TF_TEST_DATA
+#define TF_TEST_HEX_WIDTH   64       //  Hex digits per line in a vector file
+#define TF_TEST_RCVTIMEO_MS 2000     //  Bound on every receive in these tests
+#define TF_TEST_RANDOM_RUNS 20000    //  Random and mutated bodies per message
 #define TF_TEST_DEEP        (TF_MAX_DEPTH + 8)
 
 
@@ -32,11 +32,11 @@
 //  The schema, as a flat table, from the same def file as the codec
 
 typedef struct {
-    const char *owner;                      //  Message or record name ("run_phase")
-    const char *field;                      //  Map key
-    const char *type;                       //  "STR", "U64", ... or "LIST"
+    const char *owner; //  Message or record name ("run_phase")
+    const char *field; //  Map key
+    const char *type;  //  "STR", "U64", ... or "LIST"
     bool required;
-    const char *record;                     //  LIST only: the record of its items
+    const char *record; //  LIST only: the record of its items
 } s_schema_field_t;
 
 static const s_schema_field_t s_schema[] = {
@@ -44,7 +44,7 @@ static const s_schema_field_t s_schema[] = {
 #define TF_RECORD_END(name)
 #define TF_MSG_BEGIN(name, id, topic)
 #define TF_MSG_END(name)
-#define TF_FIELD(owner, field, type, required) {#owner, #field, #type, required, NULL},
+#define TF_FIELD(owner, field, type, required)  {#owner, #field, #type, required, NULL},
 #define TF_LIST(owner, field, record, required) {#owner, #field, "LIST", required, #record},
 #include "tf_msg.def"
 #undef TF_RECORD_BEGIN
@@ -95,11 +95,11 @@ static tf_node_info_t s_nodes[] = {
     {.name = "executor-0", .role = "executor", .index = 0, .api_url = "http://127.0.0.1:18090"},
 };
 //  {"name":"smoke","v":1}: the plan field carries one msgpack object as it is
-static uint8_t s_plan_map[] = {0x82, 0xa4, 'n', 'a', 'm', 'e', 0xa5, 's', 'm',
-                               'o',  'k',  'e', 0xa1, 'v', 0x01};
+static uint8_t s_plan_map[] = {0x82, 0xa4, 'n', 'a', 'm',  'e', 0xa5, 's',
+                               'm',  'o',  'k', 'e', 0xa1, 'v', 0x01};
 //  {"height_min":57,"ratio":0.5}
-static uint8_t s_details_map[] = {0x82, 0xaa, 'h',  'e',  'i',  'g', 'h', 't', '_', 'm',
-                                  'i',  'n',  0x39, 0xa5, 'r',  'a', 't', 'i', 'o', 0xcb,
+static uint8_t s_details_map[] = {0x82, 0xaa, 'h',  'e',  'i',  'g',  'h',  't', '_', 'm',
+                                  'i',  'n',  0x39, 0xa5, 'r',  'a',  't',  'i', 'o', 0xcb,
                                   0x3f, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
 
 //  Fill msg's body for id with the fixed instance (all optional fields set)
@@ -110,35 +110,35 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
     msg->id = id;
     switch (id) {
         case TF_MSG_actor_hello:
-            msg->actor_hello = (tf_actor_hello_t) {
+            msg->actor_hello = (tf_actor_hello_t){
                 .name = "tx-workload", .role = "workload", .kind = "transactions", .pid = 4242};
             break;
         case TF_MSG_actor_welcome:
-            msg->actor_welcome = (tf_actor_welcome_t) {
+            msg->actor_welcome = (tf_actor_welcome_t){
                 .run_id = S_RUN_ID, .name = "tx-workload", .heartbeat_ms = 250, .timeout_ms = 5000};
             break;
         case TF_MSG_run_plan:
-            msg->run_plan = (tf_run_plan_t) {
+            msg->run_plan = (tf_run_plan_t){
                 .run_id = S_RUN_ID, .plan = {.data = s_plan_map, .size = sizeof s_plan_map}};
             break;
         case TF_MSG_run_phase:
-            msg->run_phase = (tf_run_phase_t) {.run_id = S_RUN_ID,
-                                               .phase = "execute",
-                                               .seq = 4,
-                                               .elapsed_ms = 12345,
-                                               .phase_ms = 60000,
-                                               .awaiting = {.items = s_awaiting, .count = 2}};
+            msg->run_phase = (tf_run_phase_t){.run_id = S_RUN_ID,
+                                              .phase = "execute",
+                                              .seq = 4,
+                                              .elapsed_ms = 12345,
+                                              .phase_ms = 60000,
+                                              .awaiting = {.items = s_awaiting, .count = 2}};
             break;
         case TF_MSG_run_phase_ack:
-            msg->run_phase_ack = (tf_run_phase_ack_t) {.name = "tx-workload",
-                                                       .phase = "execute",
-                                                       .seq = 4,
-                                                       .ok = false,
-                                                       .error = "node unreachable"};
+            msg->run_phase_ack = (tf_run_phase_ack_t){.name = "tx-workload",
+                                                      .phase = "execute",
+                                                      .seq = 4,
+                                                      .ok = false,
+                                                      .error = "node unreachable"};
             break;
         case TF_MSG_actor_heartbeat:
-            msg->actor_heartbeat = (tf_actor_heartbeat_t) {.name = "tx-workload",
-                                                           .phase = "execute"};
+            msg->actor_heartbeat =
+                (tf_actor_heartbeat_t){.name = "tx-workload", .phase = "execute"};
             break;
         case TF_MSG_run_nodes:
             msg->run_nodes.run_id = S_RUN_ID;
@@ -146,81 +146,83 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
             msg->run_nodes.nodes.count = 2;
             break;
         case TF_MSG_feed_block:
-            msg->feed_block = (tf_feed_block_t) {.id = S_BLOCK_ID,
-                                                 .parent = S_PARENT_ID,
-                                                 .slot = 120,
-                                                 .height = 57,
-                                                 .txs = {.items = s_txs, .count = 2},
-                                                 .nodes = {.items = s_block_nodes, .count = 2},
-                                                 .seen_ms = S_AT_MS,
-                                                 .outputs = {.items = s_outputs, .count = 1}};
+            msg->feed_block = (tf_feed_block_t){.id = S_BLOCK_ID,
+                                                .parent = S_PARENT_ID,
+                                                .slot = 120,
+                                                .height = 57,
+                                                .txs = {.items = s_txs, .count = 2},
+                                                .nodes = {.items = s_block_nodes, .count = 2},
+                                                .seen_ms = S_AT_MS,
+                                                .outputs = {.items = s_outputs, .count = 1}};
             break;
         case TF_MSG_feed_tip:
-            msg->feed_tip = (tf_feed_tip_t) {.node = "validator-0",
-                                             .tip = S_BLOCK_ID,
-                                             .height = 57,
-                                             .slot = 120,
-                                             .lib = S_PARENT_ID,
-                                             .mode = "Online",
-                                             .at_ms = S_AT_MS,
-                                             .up = true};
+            msg->feed_tip = (tf_feed_tip_t){.node = "validator-0",
+                                            .tip = S_BLOCK_ID,
+                                            .height = 57,
+                                            .slot = 120,
+                                            .lib = S_PARENT_ID,
+                                            .mode = "Online",
+                                            .at_ms = S_AT_MS,
+                                            .up = true};
             break;
         case TF_MSG_workload_status:
-            msg->workload_status = (tf_workload_status_t) {.name = "tx-workload",
-                                                           .state = "running",
-                                                           .submitted = 10,
-                                                           .accepted = 9,
-                                                           .rejected = 1,
-                                                           .detail = "1 rejected: bad nonce"};
+            msg->workload_status = (tf_workload_status_t){.name = "tx-workload",
+                                                          .state = "running",
+                                                          .submitted = 10,
+                                                          .accepted = 9,
+                                                          .rejected = 1,
+                                                          .detail = "1 rejected: bad nonce"};
             break;
         case TF_MSG_expect_result:
-            msg->expect_result = (tf_expect_result_t) {
+            msg->expect_result = (tf_expect_result_t){
                 .name = "consensus_liveness",
                 .passed = true,
                 .message = "every node advanced\n57 blocks",
                 .details = {.data = s_details_map, .size = sizeof s_details_map}};
             break;
         case TF_MSG_node_control:
-            msg->node_control = (tf_node_control_t) {.req_id = "chaos-1",
-                                                     .action = "partition",
-                                                     .node = "validator-1",
-                                                     .group = {.items = s_group, .count = 2},
-                                                     .requester = "chaos_random_restart"};
+            msg->node_control = (tf_node_control_t){.req_id = "chaos-1",
+                                                    .action = "partition",
+                                                    .node = "validator-1",
+                                                    .group = {.items = s_group, .count = 2},
+                                                    .requester = "chaos_random_restart"};
             break;
         case TF_MSG_node_control_reply:
-            msg->node_control_reply = (tf_node_control_reply_t) {
-                .req_id = "chaos-1", .ok = false, .error = "no such node",
-                .requester = "chaos_random_restart"};
+            msg->node_control_reply =
+                (tf_node_control_reply_t){.req_id = "chaos-1",
+                                          .ok = false,
+                                          .error = "no such node",
+                                          .requester = "chaos_random_restart"};
             break;
         case TF_MSG_run_abort:
-            msg->run_abort = (tf_run_abort_t) {
+            msg->run_abort = (tf_run_abort_t){
                 .run_id = S_RUN_ID,
                 .reason = "actor consensus_liveness lost: no heartbeat for 5012 ms during execute",
                 .actor = "consensus_liveness",
                 .phase = "execute"};
             break;
         case TF_MSG_run_event:
-            msg->run_event = (tf_run_event_t) {.run_id = S_RUN_ID,
-                                               .at_ms = S_AT_MS,
-                                               .kind = "node.control",
-                                               .actor = "chaos_random_restart",
-                                               .node = "validator-1",
-                                               .detail = "restart requested (chaos-1)"};
+            msg->run_event = (tf_run_event_t){.run_id = S_RUN_ID,
+                                              .at_ms = S_AT_MS,
+                                              .kind = "node.control",
+                                              .actor = "chaos_random_restart",
+                                              .node = "validator-1",
+                                              .detail = "restart requested (chaos-1)"};
             break;
         case TF_MSG_actor_error:
-            msg->actor_error = (tf_actor_error_t) {.code = 400, .reason = "malformed message"};
+            msg->actor_error = (tf_actor_error_t){.code = 400, .reason = "malformed message"};
             break;
         case TF_MSG_feed_stats:
-            msg->feed_stats = (tf_feed_stats_t) {
+            msg->feed_stats = (tf_feed_stats_t){
                 .blocks = 57, .transactions = 120, .nodes_up = 3, .nodes = 4, .at_ms = S_AT_MS};
             break;
         case TF_MSG_tx_submitted:
-            msg->tx_submitted = (tf_tx_submitted_t) {.name = "tx-workload",
-                                                     .hash = S_TX_1,
-                                                     .node = "validator-0",
-                                                     .at_ms = S_AT_MS,
-                                                     .outcome = "rejected",
-                                                     .reason = "insufficient funds"};
+            msg->tx_submitted = (tf_tx_submitted_t){.name = "tx-workload",
+                                                    .hash = S_TX_1,
+                                                    .node = "validator-0",
+                                                    .at_ms = S_AT_MS,
+                                                    .outcome = "rejected",
+                                                    .reason = "insufficient funds"};
             break;
         default:
             fail_msg ("no fixture for message id %d: add one with the new message", (int) id);
@@ -274,7 +276,7 @@ s_golden (tf_msg_id_t id, size_t *size_p)
         bytes[size++] = (uint8_t) (high << 4 | nibble);
         high = -1;
     }
-    assert_int_equal (high, -1);            //  Odd number of digits
+    assert_int_equal (high, -1); //  Odd number of digits
     fclose (file);
     zstr_free (&path);
     zstr_free (&dir);
@@ -385,8 +387,7 @@ s_edit (const uint8_t *body, size_t size, const char *drop, const char *replace,
     size_t pairs = 0;
     for (uint32_t pair = 0; pair < map->size; pair++) {
         const msgpack_object *key = &map->ptr[pair].key;
-        bool dropped = drop && key->type == MSGPACK_OBJECT_STR
-                       && key->via.str.size == strlen (drop)
+        bool dropped = drop && key->type == MSGPACK_OBJECT_STR && key->via.str.size == strlen (drop)
                        && memcmp (key->via.str.ptr, drop, key->via.str.size) == 0;
         pairs += dropped ? 0 : 1;
     }
@@ -422,8 +423,8 @@ s_hello_with_name (const uint8_t *name_value, size_t name_size, size_t *out_size
     uint8_t *golden;
     size_t golden_size;
     golden = s_golden (TF_MSG_actor_hello, &golden_size);
-    uint8_t *edited = s_edit (golden, golden_size, NULL, "name", name_value, name_size, NULL,
-                              NULL, 0, out_size);
+    uint8_t *edited =
+        s_edit (golden, golden_size, NULL, "name", name_value, name_size, NULL, NULL, 0, out_size);
     free (golden);
     return edited;
 }
@@ -512,8 +513,8 @@ test_tf_msg_golden_header_is_a_map_with_version_first (void **state)
         size_t size;
         uint8_t *golden = s_golden ((tf_msg_id_t) id, &size);
         assert_true (size >= 4);
-        assert_int_equal (golden[0] & 0xf0, 0x80);          //  fixmap
-        assert_memory_equal (golden + 1, "\xa1v\x01", 3);    //  "v": 1
+        assert_int_equal (golden[0] & 0xf0, 0x80);        //  fixmap
+        assert_memory_equal (golden + 1, "\xa1v\x01", 3); //  "v": 1
         free (golden);
     }
 }
@@ -536,7 +537,7 @@ static void
 test_tf_msg_encode_refuses_missing_required_string (void **state)
 {
     (void) state;
-    tf_actor_hello_t hello = {.name = "n"};             //  role missing
+    tf_actor_hello_t hello = {.name = "n"}; //  role missing
     uint8_t *data = NULL;
     size_t size = 0;
     assert_int_equal (tf_msg_encode (TF_MSG_actor_hello, &hello, &data, &size), -1);
@@ -552,13 +553,13 @@ test_tf_msg_encode_refuses_what_decoders_reject (void **state)
     uint8_t *data = NULL;
     size_t size = 0;
     //  A RAW field that is not exactly one msgpack object
-    const uint8_t broken[] = {0x82, 0xa1, 'a', 0x01};   //  Map of two pairs holding one
-    const uint8_t two[] = {0x01, 0x02};                 //  Two objects
+    const uint8_t broken[] = {0x82, 0xa1, 'a', 0x01}; //  Map of two pairs holding one
+    const uint8_t two[] = {0x01, 0x02};               //  Two objects
     const uint8_t *raws[] = {broken, two};
     const size_t raw_sizes[] = {sizeof broken, sizeof two};
     for (size_t index = 0; index < 2; index++) {
-        tf_run_plan_t plan = {.run_id = "r", .plan = {.data = (uint8_t *) raws[index],
-                                                      .size = raw_sizes[index]}};
+        tf_run_plan_t plan = {.run_id = "r",
+                              .plan = {.data = (uint8_t *) raws[index], .size = raw_sizes[index]}};
         assert_int_equal (tf_msg_encode (TF_MSG_run_plan, &plan, &data, &size), -1);
         assert_null (data);
     }
@@ -570,8 +571,8 @@ test_tf_msg_encode_refuses_what_decoders_reject (void **state)
     assert_int_equal (tf_msg_encode (TF_MSG_actor_heartbeat, &heartbeat, &data, &size), -1);
     assert_null (data);
     char *awaiting[] = {"a", long_name};
-    tf_run_phase_t phase = {.run_id = "r", .phase = "deploy",
-                            .awaiting = {.items = awaiting, .count = 2}};
+    tf_run_phase_t phase = {
+        .run_id = "r", .phase = "deploy", .awaiting = {.items = awaiting, .count = 2}};
     assert_int_equal (tf_msg_encode (TF_MSG_run_phase, &phase, &data, &size), -1);
     assert_null (data);
     //  One byte less is fine, and decodes
@@ -587,8 +588,8 @@ test_tf_msg_encode_refuses_what_decoders_reject (void **state)
     char **many = (char **) calloc (TF_MAX_ITEMS + 1, sizeof (char *));
     for (size_t index = 0; index <= TF_MAX_ITEMS; index++)
         many[index] = "";
-    tf_feed_block_t block = {.id = "i", .parent = "p",
-                             .txs = {.items = many, .count = TF_MAX_ITEMS + 1}};
+    tf_feed_block_t block = {
+        .id = "i", .parent = "p", .txs = {.items = many, .count = TF_MAX_ITEMS + 1}};
     assert_int_equal (tf_msg_encode (TF_MSG_feed_block, &block, &data, &size), -1);
     assert_null (data);
     free (many);
@@ -626,11 +627,11 @@ test_tf_msg_rejects_non_map (void **state)
         const char *bytes;
         size_t size;
     } bodies[] = {
-        {"\x01", 1},                                 //  int
-        {"\xc0", 1},                                 //  nil
-        {"\xa1v", 2},                                //  string
-        {"\x92\xa1v\x01", 4},                        //  array ["v", 1]
-        {"\xc4\x01v", 3},                            //  bin
+        {"\x01", 1},          //  int
+        {"\xc0", 1},          //  nil
+        {"\xa1v", 2},         //  string
+        {"\x92\xa1v\x01", 4}, //  array ["v", 1]
+        {"\xc4\x01v", 3},     //  bin
     };
     for (size_t index = 0; index < sizeof bodies / sizeof bodies[0]; index++)
         for (int id = 1; id < TF_MSG_COUNT_; id++)
@@ -648,11 +649,11 @@ test_tf_msg_rejects_non_string_key (void **state)
         //  The golden map plus {7: "x"}: an integer key, even an unknown one, is refused
         uint8_t *longer = (uint8_t *) malloc (size + 3);
         memcpy (longer, golden, size);
-        assert_true (longer[0] < 0x8f);              //  Still a fixmap with one more pair
+        assert_true (longer[0] < 0x8f); //  Still a fixmap with one more pair
         longer[0]++;
         memcpy (longer + size, "\x07\xa1x", 3);
         s_expect_reject ((tf_msg_id_t) id, longer, size + 3, "an integer key");
-        memcpy (longer + size, "\xc4\x01v", 3);     //  bin key "v"
+        memcpy (longer + size, "\xc4\x01v", 3); //  bin key "v"
         s_expect_reject ((tf_msg_id_t) id, longer, size + 3, "a bin key");
         free (longer);
         free (golden);
@@ -683,10 +684,11 @@ test_tf_msg_rejects_duplicate_key (void **state)
         for (uint32_t pair = 0; pair < map->size; pair++)
             if (map->ptr[pair].key.via.str.size == strlen (s_schema[index].field)
                 && memcmp (map->ptr[pair].key.via.str.ptr, s_schema[index].field,
-                           map->ptr[pair].key.via.str.size) == 0)
+                           map->ptr[pair].key.via.str.size)
+                       == 0)
                 msgpack_pack_object (&pk, map->ptr[pair].val);
         copy_size = copy.size;
-        assert_true (copy_size > 0);                 //  Fixtures set every field
+        assert_true (copy_size > 0); //  Fixtures set every field
         uint8_t *edited = s_edit (golden, size, NULL, NULL, NULL, 0, s_schema[index].field,
                                   (const uint8_t *) copy.data, copy_size, &edited_size);
         char what[96];
@@ -700,8 +702,8 @@ test_tf_msg_rejects_duplicate_key (void **state)
     //  And a second "v"
     size_t size, edited_size;
     uint8_t *golden = s_golden (TF_MSG_actor_heartbeat, &size);
-    uint8_t *edited = s_edit (golden, size, NULL, NULL, NULL, 0, "v", (const uint8_t *) "\x01", 1,
-                              &edited_size);
+    uint8_t *edited =
+        s_edit (golden, size, NULL, NULL, NULL, 0, "v", (const uint8_t *) "\x01", 1, &edited_size);
     s_expect_reject (TF_MSG_actor_heartbeat, edited, edited_size, "a duplicate \"v\"");
     free (edited);
     free (golden);
@@ -715,19 +717,28 @@ typedef struct {
 } s_wrong_t;
 
 static const s_wrong_t s_wrong_values[] = {
-    {"STR", "\x07", 1},                   {"STR", "\xc0", 1},          //  int, nil
-    {"STR", "\xc4\x01x", 3},              {"STR", "\x91\xa1x", 3},     //  bin, array
-    {"U64", "\xa1x", 2},                  {"U64", "\xff", 1},          //  string, -1
-    {"U64", "\xcb\x3f\xf8\0\0\0\0\0\0", 9}, {"U64", "\xc3", 1},        //  1.5, true
-    {"U64", "\xc0", 1},                                                //  nil
-    {"BOOL", "\x01", 1},                  {"BOOL", "\xc0", 1},         //  int, nil
-    {"BOOL", "\xa4true", 5},                                           //  string
-    {"STRS", "\xa1x", 2},                 {"STRS", "\x91\x01", 2},     //  string, [1]
-    {"STRS", "\xc0", 1},                  {"STRS", "\x81\xa1x\xa1y", 5},   //  nil, map
-    {"STRS", "\x92\xa1x\xc0", 4},                                      //  ["x", nil]
-    {"LIST", "\xa1x", 2},                 {"LIST", "\x91\x01", 2},     //  string, [1]
-    {"LIST", "\x91\xa1x", 3},             {"LIST", "\x81\xa1x\xa1y", 5},   //  ["x"], map
-    {"LIST", "\x91\x81\xa4name\xa1n", 9},                              //  [{"name":"n"}]
+    {"STR", "\x07", 1},
+    {"STR", "\xc0", 1}, //  int, nil
+    {"STR", "\xc4\x01x", 3},
+    {"STR", "\x91\xa1x", 3}, //  bin, array
+    {"U64", "\xa1x", 2},
+    {"U64", "\xff", 1}, //  string, -1
+    {"U64", "\xcb\x3f\xf8\0\0\0\0\0\0", 9},
+    {"U64", "\xc3", 1}, //  1.5, true
+    {"U64", "\xc0", 1}, //  nil
+    {"BOOL", "\x01", 1},
+    {"BOOL", "\xc0", 1},     //  int, nil
+    {"BOOL", "\xa4true", 5}, //  string
+    {"STRS", "\xa1x", 2},
+    {"STRS", "\x91\x01", 2}, //  string, [1]
+    {"STRS", "\xc0", 1},
+    {"STRS", "\x81\xa1x\xa1y", 5}, //  nil, map
+    {"STRS", "\x92\xa1x\xc0", 4},  //  ["x", nil]
+    {"LIST", "\xa1x", 2},
+    {"LIST", "\x91\x01", 2}, //  string, [1]
+    {"LIST", "\x91\xa1x", 3},
+    {"LIST", "\x81\xa1x\xa1y", 5},        //  ["x"], map
+    {"LIST", "\x91\x81\xa4name\xa1n", 9}, //  [{"name":"n"}]
 };
 
 static void
@@ -749,8 +760,8 @@ test_tf_msg_rejects_wrong_types (void **state)
                                       (const uint8_t *) s_wrong_values[wrong].bytes,
                                       s_wrong_values[wrong].size, NULL, NULL, 0, &edited_size);
             char what[96];
-            snprintf (what, sizeof what, "%s \"%s\" of the wrong type (#%zu)",
-                      s_schema[index].type, s_schema[index].field, wrong);
+            snprintf (what, sizeof what, "%s \"%s\" of the wrong type (#%zu)", s_schema[index].type,
+                      s_schema[index].field, wrong);
             s_expect_reject (id, edited, edited_size, what);
             free (edited);
             tried++;
@@ -770,9 +781,9 @@ test_tf_msg_rejects_missing_required_field (void **state)
             continue;
         size_t size, edited_size;
         uint8_t *golden = s_golden (id, &size);
-        uint8_t *edited = s_edit (golden, size, s_schema[index].field, NULL, NULL, 0, NULL, NULL,
-                                  0, &edited_size);
-        assert_true (edited_size < size);            //  The key was there and is gone
+        uint8_t *edited = s_edit (golden, size, s_schema[index].field, NULL, NULL, 0, NULL, NULL, 0,
+                                  &edited_size);
+        assert_true (edited_size < size); //  The key was there and is gone
         char what[96];
         snprintf (what, sizeof what, "a body without \"%s\"", s_schema[index].field);
         if (s_schema[index].required)
@@ -791,18 +802,18 @@ test_tf_msg_rejects_missing_required_field_in_record (void **state)
 {
     (void) state;
     //  run.nodes with one node lacking api_url
-    const uint8_t node[] = {0x93, 0xa4, 'n', 'a', 'm', 'e', 0xa1, 'n',
-                            0xa4, 'r', 'o', 'l', 'e', 0xa1, 'r', 0xa5, 'i', 'n', 'd', 'e', 'x', 0x00};
+    const uint8_t node[] = {0x93, 0xa4, 'n',  'a', 'm',  'e', 0xa1, 'n', 0xa4, 'r', 'o',
+                            'l',  'e',  0xa1, 'r', 0xa5, 'i', 'n',  'd', 'e',  'x', 0x00};
     uint8_t value[sizeof node];
     memcpy (value, node, sizeof node);
-    value[0] = 0x83;                                 //  Map of three pairs
+    value[0] = 0x83; //  Map of three pairs
     uint8_t list[sizeof node + 1];
     list[0] = 0x91;
     memcpy (list + 1, value, sizeof value);
     size_t size, edited_size;
     uint8_t *golden = s_golden (TF_MSG_run_nodes, &size);
-    uint8_t *edited = s_edit (golden, size, NULL, "nodes", list, sizeof list, NULL, NULL, 0,
-                              &edited_size);
+    uint8_t *edited =
+        s_edit (golden, size, NULL, "nodes", list, sizeof list, NULL, NULL, 0, &edited_size);
     s_expect_reject (TF_MSG_run_nodes, edited, edited_size, "a node without api_url");
     free (edited);
     free (golden);
@@ -815,7 +826,7 @@ test_tf_msg_rejects_oversize_string (void **state)
     //  A name of exactly TF_MAX_STR bytes passes, one more byte does not
     for (size_t length = TF_MAX_STR; length <= TF_MAX_STR + 1; length++) {
         uint8_t *value = (uint8_t *) malloc (length + 5);
-        value[0] = 0xdb;                             //  str32
+        value[0] = 0xdb; //  str32
         value[1] = (uint8_t) (length >> 24);
         value[2] = (uint8_t) (length >> 16);
         value[3] = (uint8_t) (length >> 8);
@@ -825,8 +836,8 @@ test_tf_msg_rejects_oversize_string (void **state)
         uint8_t *body = s_hello_with_name (value, length + 5, &size);
         if (length == TF_MAX_STR) {
             size_t again_size;
-            free (s_expect_accept (TF_MSG_actor_hello, body, size, "a name at the cap",
-                                   &again_size));
+            free (
+                s_expect_accept (TF_MSG_actor_hello, body, size, "a name at the cap", &again_size));
         }
         else
             s_expect_reject (TF_MSG_actor_hello, body, size, "a name over the cap");
@@ -851,12 +862,12 @@ s_block_with_txs (size_t count, size_t *size_p)
 {
     size_t value_size = 5 + count;
     uint8_t *value = (uint8_t *) malloc (value_size);
-    value[0] = 0xdd;                                 //  array32
+    value[0] = 0xdd; //  array32
     value[1] = (uint8_t) (count >> 24);
     value[2] = (uint8_t) (count >> 16);
     value[3] = (uint8_t) (count >> 8);
     value[4] = (uint8_t) count;
-    memset (value + 5, 0xa0, count);                 //  ""
+    memset (value + 5, 0xa0, count); //  ""
     size_t size;
     uint8_t *golden = s_golden (TF_MSG_feed_block, &size);
     uint8_t *body = s_edit (golden, size, NULL, "txs", value, value_size, NULL, NULL, 0, size_p);
@@ -889,15 +900,15 @@ test_tf_msg_rejects_oversize_raw_and_body (void **state)
     //  A plan (RAW) of one bin just over TF_MAX_BIN
     size_t length = TF_MAX_BIN + 1;
     uint8_t *value = (uint8_t *) calloc (1, length + 5);
-    value[0] = 0xc6;                                 //  bin32
+    value[0] = 0xc6; //  bin32
     value[1] = (uint8_t) (length >> 24);
     value[2] = (uint8_t) (length >> 16);
     value[3] = (uint8_t) (length >> 8);
     value[4] = (uint8_t) length;
     size_t size, edited_size;
     uint8_t *golden = s_golden (TF_MSG_run_plan, &size);
-    uint8_t *edited = s_edit (golden, size, NULL, "plan", value, length + 5, NULL, NULL, 0,
-                              &edited_size);
+    uint8_t *edited =
+        s_edit (golden, size, NULL, "plan", value, length + 5, NULL, NULL, 0, &edited_size);
     s_expect_reject (TF_MSG_run_plan, edited, edited_size, "a plan over TF_MAX_BIN");
     free (edited);
     free (value);
@@ -921,22 +932,22 @@ test_tf_msg_rejects_huge_length_prefixes (void **state)
         const char *bytes;
         size_t size;
     } lies[] = {
-        {"txs", "\xdd\xff\xff\xff\xff", 5},          //  array32 of 2^32-1 items
-        {"txs", "\xdc\xff\xff\xa0", 4},              //  array16 of 65535, one present
-        {"id", "\xdb\xff\xff\xff\xff", 5},           //  str32 of 4 GiB
-        {"id", "\xda\x10\x00x", 4},                  //  str16 of 4096, one byte present
-        {"id", "\xc6\xff\xff\xff\xff", 5},           //  bin32 of 4 GiB
-        {"id", "\xc9\xff\xff\xff\xff\x01", 6},       //  ext32 of 4 GiB
-        {"nodes", "\xdf\xff\xff\xff\xff", 5},        //  map32 of 2^32-1 pairs
+        {"txs", "\xdd\xff\xff\xff\xff", 5},    //  array32 of 2^32-1 items
+        {"txs", "\xdc\xff\xff\xa0", 4},        //  array16 of 65535, one present
+        {"id", "\xdb\xff\xff\xff\xff", 5},     //  str32 of 4 GiB
+        {"id", "\xda\x10\x00x", 4},            //  str16 of 4096, one byte present
+        {"id", "\xc6\xff\xff\xff\xff", 5},     //  bin32 of 4 GiB
+        {"id", "\xc9\xff\xff\xff\xff\x01", 6}, //  ext32 of 4 GiB
+        {"nodes", "\xdf\xff\xff\xff\xff", 5},  //  map32 of 2^32-1 pairs
     };
     size_t size;
     uint8_t *golden = s_golden (TF_MSG_feed_block, &size);
     for (size_t index = 0; index < sizeof lies / sizeof lies[0]; index++) {
         //  The lie is the last thing in the body, so nothing can cover for it
         size_t edited_size;
-        uint8_t *edited = s_edit (golden, size, lies[index].field, NULL, NULL, 0,
-                                  lies[index].field, (const uint8_t *) lies[index].bytes,
-                                  lies[index].size, &edited_size);
+        uint8_t *edited =
+            s_edit (golden, size, lies[index].field, NULL, NULL, 0, lies[index].field,
+                    (const uint8_t *) lies[index].bytes, lies[index].size, &edited_size);
         s_expect_reject (TF_MSG_feed_block, edited, edited_size, "a length prefix that lies");
         free (edited);
     }
@@ -952,7 +963,7 @@ s_heartbeat_with_ones (size_t count, size_t *size_p)
 {
     size_t value_size = 5 + count;
     uint8_t *value = (uint8_t *) malloc (value_size);
-    value[0] = 0xdd;                                 //  array32
+    value[0] = 0xdd; //  array32
     value[1] = (uint8_t) (count >> 24);
     value[2] = (uint8_t) (count >> 16);
     value[3] = (uint8_t) (count >> 8);
@@ -960,8 +971,8 @@ s_heartbeat_with_ones (size_t count, size_t *size_p)
     memset (value + 5, 0x01, count);
     size_t size;
     uint8_t *golden = s_golden (TF_MSG_actor_heartbeat, &size);
-    uint8_t *body = s_edit (golden, size, NULL, NULL, NULL, 0, "added_later", value, value_size,
-                            size_p);
+    uint8_t *body =
+        s_edit (golden, size, NULL, NULL, NULL, 0, "added_later", value, value_size, size_p);
     free (golden);
     free (value);
     return body;
@@ -992,12 +1003,11 @@ static uint8_t *
 s_result_nested (size_t depth, size_t *size_p)
 {
     uint8_t *value = (uint8_t *) malloc (depth + 1);
-    memset (value, 0x91, depth);                     //  [[[[...
+    memset (value, 0x91, depth); //  [[[[...
     value[depth] = 0x01;
     size_t size;
     uint8_t *golden = s_golden (TF_MSG_expect_result, &size);
-    uint8_t *body = s_edit (golden, size, NULL, "details", value, depth + 1, NULL, NULL, 0,
-                            size_p);
+    uint8_t *body = s_edit (golden, size, NULL, "details", value, depth + 1, NULL, NULL, 0, size_p);
     free (golden);
     free (value);
     return body;
@@ -1049,8 +1059,9 @@ test_tf_msg_rejects_wrong_version (void **state)
         uint8_t *golden = s_golden ((tf_msg_id_t) id, &size);
         for (size_t index = 0; index < sizeof versions / sizeof versions[0]; index++) {
             size_t edited_size;
-            uint8_t *edited = s_edit (golden, size, NULL, "v", (const uint8_t *) versions[index].bytes,
-                                      versions[index].size, NULL, NULL, 0, &edited_size);
+            uint8_t *edited =
+                s_edit (golden, size, NULL, "v", (const uint8_t *) versions[index].bytes,
+                        versions[index].size, NULL, NULL, 0, &edited_size);
             //  uint16 1 is still version 1: any integer encoding of 1 is accepted
             if (index == 5) {
                 size_t again_size;
@@ -1128,7 +1139,7 @@ test_tf_msg_ignores_unknown_keys (void **state)
                                   (const uint8_t *) extra, sizeof extra - 1, &edited_size);
         uint8_t *again =
             s_expect_accept ((tf_msg_id_t) id, edited, edited_size, "an unknown key", &again_size);
-        assert_int_equal (again_size, size);         //  Decoded exactly as the golden body
+        assert_int_equal (again_size, size); //  Decoded exactly as the golden body
         assert_memory_equal (again, golden, size);
         free (again);
         free (edited);
@@ -1145,10 +1156,9 @@ test_tf_msg_accepts_any_key_order_and_integer_width (void **state)
     const char body[] = "\x85\xa4name\xa1n\xa3seq\xce\x00\x00\x00\x04\xa5phase\xa1x"
                         "\xa2ok\xc2\xa1v\x01";
     tf_msg_t msg;
-    assert_int_equal (
-        tf_msg_decode (TF_MSG_run_phase_ack, (const uint8_t *) body, sizeof body - 1,
-                       &msg.run_phase_ack),
-        0);
+    assert_int_equal (tf_msg_decode (TF_MSG_run_phase_ack, (const uint8_t *) body, sizeof body - 1,
+                                     &msg.run_phase_ack),
+                      0);
     assert_int_equal (msg.run_phase_ack.seq, 4);
     assert_false (msg.run_phase_ack.ok);
     assert_null (msg.run_phase_ack.error);
@@ -1201,7 +1211,7 @@ test_tf_msg_survives_random_and_mutated_bodies (void **state)
         free (golden);
     }
     assert_true (rejected > 0);
-    assert_true (accepted > 0);                      //  Some flips land in string bytes
+    assert_true (accepted > 0); //  Some flips land in string bytes
 }
 
 
@@ -1213,7 +1223,7 @@ static void
 s_doc_type (const s_schema_field_t *field, char *type, size_t size)
 {
     static const char *const names[][2] = {
-        {"STR", "string"}, {"U64", "uint"}, {"BOOL", "bool"},  {"F64", "float"},
+        {"STR", "string"}, {"U64", "uint"}, {"BOOL", "bool"},     {"F64", "float"},
         {"BIN", "bin"},    {"RAW", "any"},  {"STRS", "[string]"},
     };
     if (field->record) {
@@ -1273,8 +1283,8 @@ test_tf_msg_protocol_doc_lists_every_field (void **state)
 //  Sockets: frames, topics, the rejection counter
 
 typedef struct {
-    zsock_t *reader;                                 //  Receives through tf_msg_recv
-    zsock_t *writer;                                 //  Sends raw frames
+    zsock_t *reader; //  Receives through tf_msg_recv
+    zsock_t *writer; //  Sends raw frames
 } s_pair_t;
 
 static int
@@ -1508,7 +1518,7 @@ main (int argc, char **argv)
     if (argc == 3 && strcmp (argv[1], "--write-golden") == 0)
         return s_write_golden (argv[2]);
     zsys_init ();
-    zsys_set_logstream (NULL);                       //  Rejections are expected here
+    zsys_set_logstream (NULL); //  Rejections are expected here
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_msg_round_trips_every_message),
         cmocka_unit_test (test_tf_msg_round_trip_keeps_field_values),
@@ -1543,8 +1553,8 @@ main (int argc, char **argv)
                                          s_pair_teardown),
         cmocka_unit_test_setup_teardown (test_tf_msg_recv_rejects_unknown_topic, s_pair_setup,
                                          s_pair_teardown),
-        cmocka_unit_test_setup_teardown (test_tf_msg_recv_rejects_wrong_frame_counts,
-                                         s_pair_setup, s_pair_teardown),
+        cmocka_unit_test_setup_teardown (test_tf_msg_recv_rejects_wrong_frame_counts, s_pair_setup,
+                                         s_pair_teardown),
         cmocka_unit_test_setup_teardown (test_tf_msg_recv_counts_every_rejection, s_pair_setup,
                                          s_pair_teardown),
         cmocka_unit_test_setup_teardown (test_tf_msg_router_returns_malformed_with_routing_id,

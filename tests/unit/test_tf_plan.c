@@ -47,7 +47,7 @@ test_tf_plan_new_has_documented_defaults (void **state)
     tf_plan_errors_destroy (&errors);
     tf_plan_destroy (&plan);
     assert_null (plan);
-    tf_plan_destroy (&plan);            //  Safe on NULL
+    tf_plan_destroy (&plan); //  Safe on NULL
 }
 
 static void
@@ -59,13 +59,30 @@ test_tf_plan_duration_parse_table (void **state)
         int rc;
         int64_t ms;
     } cases[] = {
-        {"500ms", 0, 500},     {"60s", 0, 60000},    {"2m", 0, 120000},   {"1h", 0, 3600000},
-        {"0s", 0, 0},          {"0ms", 0, 0},        {"007s", 0, 7000},   {"60", -1, 0},
-        {"", -1, 0},           {"s", -1, 0},         {"-5s", -1, 0},      {"+5s", -1, 0},
-        {"1.5s", -1, 0},       {"5 s", -1, 0},       {" 5s", -1, 0},      {"5S", -1, 0},
-        {"5sec", -1, 0},       {"5d", -1, 0},        {"5s5", -1, 0},      {"1m30s", -1, 0},
-        {"9223372036854775807ms", 0, INT64_MAX},     {"9223372036854775808ms", -1, 0},
-        {"2562047788015216h", -1, 0},                {"99999999999999999999999s", -1, 0},
+        {"500ms", 0, 500},
+        {"60s", 0, 60000},
+        {"2m", 0, 120000},
+        {"1h", 0, 3600000},
+        {"0s", 0, 0},
+        {"0ms", 0, 0},
+        {"007s", 0, 7000},
+        {"60", -1, 0},
+        {"", -1, 0},
+        {"s", -1, 0},
+        {"-5s", -1, 0},
+        {"+5s", -1, 0},
+        {"1.5s", -1, 0},
+        {"5 s", -1, 0},
+        {" 5s", -1, 0},
+        {"5S", -1, 0},
+        {"5sec", -1, 0},
+        {"5d", -1, 0},
+        {"5s5", -1, 0},
+        {"1m30s", -1, 0},
+        {"9223372036854775807ms", 0, INT64_MAX},
+        {"9223372036854775808ms", -1, 0},
+        {"2562047788015216h", -1, 0},
+        {"99999999999999999999999s", -1, 0},
     };
     for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
         int64_t ms = -1;
@@ -76,9 +93,9 @@ test_tf_plan_duration_parse_table (void **state)
             fail_msg ("'%s': %" PRId64 " ms, expected %" PRId64, cases[index].text, ms,
                       cases[index].ms);
         if (rc != 0)
-            assert_int_equal (ms, -1);  //  Written only on success
+            assert_int_equal (ms, -1); //  Written only on success
     }
-    assert_int_equal (tf_plan_duration_parse (NULL, &(int64_t) {0}), -1);
+    assert_int_equal (tf_plan_duration_parse (NULL, &(int64_t){0}), -1);
 }
 
 static void
@@ -89,9 +106,8 @@ test_tf_plan_duration_format_uses_largest_exact_unit (void **state)
         int64_t ms;
         const char *text;
     } cases[] = {
-        {0, "0ms"},          {500, "500ms"}, {1000, "1s"},   {1500, "1500ms"},
-        {60000, "1m"},       {90000, "90s"}, {3600000, "1h"}, {5400000, "90m"},
-        {-2000, "-2s"},
+        {0, "0ms"},     {500, "500ms"},  {1000, "1s"},     {1500, "1500ms"}, {60000, "1m"},
+        {90000, "90s"}, {3600000, "1h"}, {5400000, "90m"}, {-2000, "-2s"},
     };
     char text[32];
     for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
@@ -131,9 +147,9 @@ test_tf_plan_builder_fills_knob_defaults_in_catalogue_order (void **state)
     tf_plan_t *plan = tf_plan_new ("builder");
     tf_plan_set_wallets (plan, 10, 100);
     tf_plan_item_t *item = tf_plan_add_workload (plan, "transactions");
-    tf_plan_item_set_int (item, "users", 4);    //  Set out of catalogue order
+    tf_plan_item_set_int (item, "users", 4); //  Set out of catalogue order
     tf_plan_item_t *liveness = tf_plan_add_expectation (plan, "consensus_liveness");
-    tf_plan_item_set_int (liveness, "tolerance", 1);    //  An int where a number goes
+    tf_plan_item_set_int (liveness, "tolerance", 1); //  An int where a number goes
     tf_plan_errors_t *errors = tf_plan_errors_new ();
     assert_int_equal (tf_plan_build (plan, errors), 0);
 
@@ -175,7 +191,7 @@ test_tf_plan_knob_access_falls_back_on_missing_or_wrong_type (void **state)
     tf_plan_item_set_float (item, "ratio", 0.25);
     tf_plan_item_set_bool (item, "loud", true);
     tf_plan_item_set_str (item, "label", "first");
-    tf_plan_item_set_str (item, "label", "second");     //  Replaces, does not add
+    tf_plan_item_set_str (item, "label", "second"); //  Replaces, does not add
     tf_plan_item_set_ms (item, "every", 1500);
     assert_int_equal (item->knob_count, 5);
     assert_int_equal (tf_plan_knob_int (item, "count", 0), 7);
@@ -279,7 +295,7 @@ test_tf_plan_custom_names_must_be_unique_and_safe (void **state)
     assert_non_null (strstr (s_error_at (errors, "custom[5].role"), "got 'judge'"));
     assert_non_null (s_error_at (errors, "custom[5].command"));
     assert_int_equal (tf_plan_errors_count (errors), 6);
-    assert_int_equal (tf_plan_errors_at (errors, 0)->line, 0);  //  Builder: no position
+    assert_int_equal (tf_plan_errors_at (errors, 0)->line, 0); //  Builder: no position
     tf_plan_errors_destroy (&errors);
     tf_plan_destroy (&plan);
 }
@@ -297,7 +313,7 @@ test_tf_plan_builder_rejects_impossible_combinations (void **state)
     tf_plan_item_set_ms (restart, "min_delay", 5000);
     tf_plan_item_set_ms (restart, "max_delay", 1000);
     tf_plan_add_expectation (plan, "da_inclusion");
-    tf_plan_add_expectation (plan, "tx_inclusion");     //  Has its companion: no error
+    tf_plan_add_expectation (plan, "tx_inclusion"); //  Has its companion: no error
     tf_plan_add_expectation (plan, "no_such_thing");
     tf_plan_add_workload (plan, "consensus_liveness");
     tf_plan_errors_t *errors = tf_plan_errors_new ();
@@ -323,8 +339,8 @@ test_tf_plan_builder_rejects_impossible_combinations (void **state)
     tf_plan_errors_destroy (&errors);
     errors = tf_plan_errors_new ();
     assert_int_equal (tf_plan_build (plan, errors), -1);
-    assert_non_null (strstr (s_error_at (errors, "node_control"),
-                             "runner 'none' cannot do node control"));
+    assert_non_null (
+        strstr (s_error_at (errors, "node_control"), "runner 'none' cannot do node control"));
     assert_null (s_error_at (errors, "workloads[2].chaos_random_restart"));
     tf_plan_errors_destroy (&errors);
     tf_plan_destroy (&plan);
@@ -394,7 +410,7 @@ test_tf_plan_dup_is_deep (void **state)
     uint8_t *first, *second;
     size_t first_size, second_size;
     assert_int_equal (tf_plan_pack (plan, &first, &first_size), 0);
-    tf_plan_destroy (&plan);            //  The copy shares nothing with it
+    tf_plan_destroy (&plan); //  The copy shares nothing with it
     assert_int_equal (tf_plan_pack (copy, &second, &second_size), 0);
     assert_int_equal (first_size, second_size);
     assert_memory_equal (first, second, first_size);
@@ -465,8 +481,9 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
                       kind->kind, kind->knobs[knob].name);
             assert_null (s_error_at (errors, path));
             assert_non_null (kind->knobs[knob].help);
-            assert_true (item == (kind->role == TF_ROLE_WORKLOAD ? &plan->workloads[0]
-                                                                 : &plan->expectations[0]));
+            assert_true (
+                item
+                == (kind->role == TF_ROLE_WORKLOAD ? &plan->workloads[0] : &plan->expectations[0]));
             tf_plan_errors_destroy (&errors);
             tf_plan_destroy (&plan);
         }

@@ -13,10 +13,10 @@
 #include "tf_plan.h"
 
 typedef enum {
-    S_DROP,                             //  Leave the key out
-    S_NIL,                              //  Send nil as its value
-    S_DUPLICATE,                        //  Send the pair twice
-    S_EXTRA                             //  Add an unknown key beside it
+    S_DROP,      //  Leave the key out
+    S_NIL,       //  Send nil as its value
+    S_DUPLICATE, //  Send the pair twice
+    S_EXTRA      //  Add an unknown key beside it
 } s_edit_t;
 
 typedef struct {
@@ -290,7 +290,7 @@ test_tf_plan_wire_survives_byte_mutations (void **state)
             copy[offset] = values[value];
             tf_plan_t *mutant = tf_plan_unpack (copy, bytes.size);
             if (mutant) {
-                decoded++;              //  Some mutations are still valid plans
+                decoded++; //  Some mutations are still valid plans
                 s_bytes_t again = s_pack (mutant);
                 free (again.data);
                 tf_plan_destroy (&mutant);
@@ -317,7 +317,7 @@ test_tf_plan_wire_rejects_oversize_input (void **state)
     assert_null (tf_plan_unpack (forged_str, sizeof forged_str));
     //  Nesting deeper than any plan
     uint8_t deep[64];
-    memset (deep, 0x91, sizeof deep);   //  [[[[...
+    memset (deep, 0x91, sizeof deep); //  [[[[...
     deep[sizeof deep - 1] = 0xc0;
     assert_null (tf_plan_unpack (deep, sizeof deep));
 
@@ -337,7 +337,7 @@ test_tf_plan_wire_rejects_oversize_input (void **state)
     plan->name = strdup (name);
     bytes = s_pack (plan);
     assert_null (tf_plan_unpack (bytes.data, bytes.size));
-    name[sizeof name - 2] = 0;          //  Exactly at the cap: fine
+    name[sizeof name - 2] = 0; //  Exactly at the cap: fine
     free (plan->name);
     plan->name = strdup (name);
     free (bytes.data);
@@ -349,7 +349,7 @@ test_tf_plan_wire_rejects_oversize_input (void **state)
     while (at + 4 <= bytes.size && memcmp (bytes.data + at, name, 4) != 0)
         at++;
     assert_true (at + 4 <= bytes.size);
-    bytes.data[at + 1] = 0;             //  A NUL inside the name
+    bytes.data[at + 1] = 0; //  A NUL inside the name
     assert_null (tf_plan_unpack (bytes.data, bytes.size));
     free (bytes.data);
     tf_plan_destroy (&plan);
@@ -365,21 +365,40 @@ test_tf_plan_wire_rejects_missing_and_mistyped_keys (void **state)
         const char *section;
         const char *key;
     } required[] = {
-        {NULL, "v"},              {NULL, "name"},           {NULL, "topology"},
-        {NULL, "wallets"},        {NULL, "workloads"},      {NULL, "expectations"},
-        {NULL, "custom"},         {NULL, "run"},            {NULL, "consensus"},
-        {NULL, "node"},           {"topology", "network"},  {"topology", "validators"},
-        {"topology", "executors"}, {"wallets", "count"},    {"wallets", "amount"},
-        {"workloads", "kind"},    {"workloads", "name"},    {"workloads", "knobs"},
-        {"expectations", "kind"}, {"custom", "name"},       {"custom", "role"},
-        {"custom", "knobs"},      {"run", "duration_ms"},   {"run", "seed"},
-        {"run", "runner"},        {"consensus", "slot_ms"}, {"consensus", "active_slot_coeff"},
-        {"consensus", "security_param"}, {"node", "profile"}, {"node", "control"},
+        {NULL, "v"},
+        {NULL, "name"},
+        {NULL, "topology"},
+        {NULL, "wallets"},
+        {NULL, "workloads"},
+        {NULL, "expectations"},
+        {NULL, "custom"},
+        {NULL, "run"},
+        {NULL, "consensus"},
+        {NULL, "node"},
+        {"topology", "network"},
+        {"topology", "validators"},
+        {"topology", "executors"},
+        {"wallets", "count"},
+        {"wallets", "amount"},
+        {"workloads", "kind"},
+        {"workloads", "name"},
+        {"workloads", "knobs"},
+        {"expectations", "kind"},
+        {"custom", "name"},
+        {"custom", "role"},
+        {"custom", "knobs"},
+        {"run", "duration_ms"},
+        {"run", "seed"},
+        {"run", "runner"},
+        {"consensus", "slot_ms"},
+        {"consensus", "active_slot_coeff"},
+        {"consensus", "security_param"},
+        {"node", "profile"},
+        {"node", "control"},
     };
     for (size_t index = 0; index < sizeof required / sizeof required[0]; index++) {
         for (s_edit_t edit = S_DROP; edit <= S_DUPLICATE; edit++) {
-            s_bytes_t edited = s_repack (bytes, required[index].section, required[index].key,
-                                         edit);
+            s_bytes_t edited = s_repack (bytes, required[index].section, required[index].key, edit);
             tf_plan_t *decoded = tf_plan_unpack (edited.data, edited.size);
             if (decoded)
                 fail_msg ("%s.%s: edit %d was accepted",
@@ -412,8 +431,8 @@ test_tf_plan_wire_ignores_unknown_keys (void **state)
     tf_plan_t *plan = s_load ("scenarios/plan_full.yaml");
     s_bytes_t bytes = s_pack (plan);
     static const char *sections[][2] = {
-        {NULL, "name"}, {"topology", "network"}, {"workloads", "kind"}, {"custom", "name"},
-        {"run", "seed"}, {"node", "control"},
+        {NULL, "name"},     {"topology", "network"}, {"workloads", "kind"},
+        {"custom", "name"}, {"run", "seed"},         {"node", "control"},
     };
     for (size_t index = 0; index < sizeof sections / sizeof sections[0]; index++) {
         s_bytes_t edited = s_repack (bytes, sections[index][0], sections[index][1], S_EXTRA);

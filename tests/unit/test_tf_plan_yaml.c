@@ -12,14 +12,14 @@
 #include <dirent.h>
 #include "tf_plan.h"
 
-#define TEST_FILE           "test.yaml"     //  Name given to inline scenarios
-#define TEST_MIN_EXAMPLES   5               //  Example scenarios shipped in scenarios/
+#define TEST_FILE         "test.yaml" //  Name given to inline scenarios
+#define TEST_MIN_EXAMPLES 5           //  Example scenarios shipped in scenarios/
 
 typedef struct {
     int line;
     int column;
     const char *path;
-    const char *message;                    //  Must appear in the error's message
+    const char *message; //  Must appear in the error's message
 } s_expected_t;
 
 //  Path of a file in tests/data, or of the repository's scenarios/ when
@@ -63,10 +63,10 @@ s_expect_errors (const char *yaml, const s_expected_t *expected, size_t count)
     tf_plan_errors_destroy (&errors);
 }
 
-#define S_EXPECT(yaml, ...)                                                                       \
-    do {                                                                                          \
-        const s_expected_t expected[] = {__VA_ARGS__};                                            \
-        s_expect_errors (yaml, expected, sizeof expected / sizeof expected[0]);                   \
+#define S_EXPECT(yaml, ...)                                                                        \
+    do {                                                                                           \
+        const s_expected_t expected[] = {__VA_ARGS__};                                             \
+        s_expect_errors (yaml, expected, sizeof expected / sizeof expected[0]);                    \
     } while (0)
 
 //  Load a string that must be valid
@@ -199,7 +199,7 @@ test_tf_plan_yaml_loads_every_section (void **state)
     assert_int_equal (tf_plan_knob_ms (restart, "target_cooldown", -1), 0);
     const tf_plan_item_t *partition = tf_plan_item_by_name (plan, "chaos_partition");
     assert_string_equal (tf_plan_knob_str (partition, "group", ""), "validator-0,executor-1");
-    assert_int_equal (tf_plan_knob_ms (partition, "delay", 0), 10000);      //  Default
+    assert_int_equal (tf_plan_knob_ms (partition, "delay", 0), 10000); //  Default
     const tf_plan_item_t *second = tf_plan_item_by_name (plan, "transactions-2");
     assert_ptr_equal (second, &plan->workloads[5]);
     assert_int_equal (tf_plan_knob_int (second, "rate", 0), 1);
@@ -207,7 +207,7 @@ test_tf_plan_yaml_loads_every_section (void **state)
     assert_int_equal (plan->expectation_count, 4);
     assert_false (tf_plan_knob_bool (&plan->expectations[0], "agreement", true));
     assert_true (tf_plan_knob_float (&plan->expectations[1], "min_ratio", 0) == 1.0);
-    assert_int_equal (plan->expectations[3].knob_count, 1);   //  `da_inclusion:` gets defaults
+    assert_int_equal (plan->expectations[3].knob_count, 1); //  `da_inclusion:` gets defaults
 
     assert_int_equal (plan->custom_count, 2);
     const tf_plan_item_t *checker = &plan->customs[0];
@@ -219,8 +219,8 @@ test_tf_plan_yaml_loads_every_section (void **state)
     assert_true (tf_plan_knob_float (checker, "ratio", 0) == 0.5);
     assert_true (tf_plan_knob_bool (checker, "loud", false));
     assert_string_equal (tf_plan_knob_str (checker, "label", ""), "hello");
-    assert_string_equal (tf_plan_knob_str (checker, "quoted", ""), "42");  //  Quoted: a string
-    assert_string_equal (tf_plan_knob_str (checker, "every", ""), "45s");  //  No catalogue type
+    assert_string_equal (tf_plan_knob_str (checker, "quoted", ""), "42"); //  Quoted: a string
+    assert_string_equal (tf_plan_knob_str (checker, "every", ""), "45s"); //  No catalogue type
     assert_null (plan->customs[1].command);
     assert_string_equal (plan->customs[1].role, "workload");
     s_assert_print_round_trips (plan);
@@ -234,7 +234,7 @@ test_tf_plan_yaml_accepts_both_topology_spellings (void **state)
 {
     (void) state;
     tf_plan_t *plan = s_load_ok ("topology: {nodes: 3}\n");
-    assert_string_equal (plan->name, "test");           //  From the file name
+    assert_string_equal (plan->name, "test"); //  From the file name
     assert_int_equal (plan->validators, 3);
     assert_int_equal (plan->executors, 0);
     tf_plan_destroy (&plan);
@@ -260,8 +260,9 @@ test_tf_plan_yaml_rejects_unknown_keys_and_kinds (void **state)
     S_EXPECT ("name: t\ntopolgy: {nodes: 2}\n",
               {2, 1, "topolgy", "unknown key 'topolgy' (expected one of: name, topology,"});
     S_EXPECT ("name: t\nwallets: 5\nworkloads:\n  - transaction: {rate: 1}\n",
-              {4, 5, "workloads[0]", "unknown workload kind 'transaction' (known: transactions, "
-                                     "da, chaos_random_restart, chaos_partition, chaos_pause)"});
+              {4, 5, "workloads[0]",
+               "unknown workload kind 'transaction' (known: transactions, "
+               "da, chaos_random_restart, chaos_partition, chaos_pause)"});
     S_EXPECT ("name: t\nwallets: 5\nworkloads:\n  - transactions: {rate: 1, user: 5}\n",
               {4, 29, "workloads[0].transactions.user",
                "unknown knob 'user' of transactions (known: rate, users)"});
@@ -281,8 +282,9 @@ test_tf_plan_yaml_rejects_out_of_bounds_values (void **state)
     S_EXPECT ("name: t\nwallets: 5\nworkloads:\n  - transactions: {rate: 0, users: 5}\n",
               {4, 26, "workloads[0].transactions.rate", "expected an integer >= 1, got 0"});
     S_EXPECT ("name: t\ntopology: {validators: 0, executors: 0}\nrun: {duration: 0s}\n",
-              {2, 11, "topology", "expected between 1 and 256 nodes (validators + executors), "
-                                  "got 0"},
+              {2, 11, "topology",
+               "expected between 1 and 256 nodes (validators + executors), "
+               "got 0"},
               {3, 17, "run.duration", "expected a duration > 0, got 0ms"});
     S_EXPECT ("name: t\nexpectations:\n  - consensus_liveness: {tolerance: 1.5}\n",
               {3, 37, "expectations[0].consensus_liveness.tolerance",
@@ -299,7 +301,7 @@ test_tf_plan_yaml_rejects_bad_durations (void **state)
     S_EXPECT ("name: t\nrun: {duration: 60}\nconsensus: {slot: 1.5s}\n",
               {2, 17, "run.duration", "expected a duration such as 500ms, 60s, 2m or 1h, got '60'"},
               {3, 19, "consensus.slot", "got '1.5s'"});
-    S_EXPECT ("run: {duration: \"60s\"}\n",         //  Quoted: a string, not a duration
+    S_EXPECT ("run: {duration: \"60s\"}\n", //  Quoted: a string, not a duration
               {1, 17, "run.duration", "got '60s'"});
     S_EXPECT ("node_control: true\ntopology: {nodes: 2}\nworkloads:\n"
               "  - chaos_pause: {delay: -1s, window: 3d}\n",
@@ -315,18 +317,19 @@ test_tf_plan_yaml_rejects_wrong_types (void **state)
               "workloads: {transactions: {}}\n",
               {2, 10, "wallets", "expected a mapping, got a list"},
               {3, 15, "node_control", "expected true or false, got 'yes'"},
-              {4, 24, "topology.validators", "expected an integer between 0 and 4294967295, "
-                                             "got '3'"},
+              {4, 24, "topology.validators",
+               "expected an integer between 0 and 4294967295, "
+               "got '3'"},
               {5, 12, "workloads", "expected a list, got a mapping"});
     S_EXPECT ("name: [a]\ntopology: {validators: -1}\n",
               {1, 7, "name", "expected a string of 1 to 64 bytes, got a list"},
               {2, 24, "topology.validators", "got '-1'"});
-    S_EXPECT ("node_control: true\ntopology: {nodes: 3}\nworkloads:\n"
-              "  - chaos_random_restart: {validators: maybe, min_delay: [1s]}\n",
-              {4, 40, "workloads[0].chaos_random_restart.validators",
-               "expected a bool, got 'maybe'"},
-              {4, 58, "workloads[0].chaos_random_restart.min_delay",
-               "expected a duration value, got a list"});
+    S_EXPECT (
+        "node_control: true\ntopology: {nodes: 3}\nworkloads:\n"
+        "  - chaos_random_restart: {validators: maybe, min_delay: [1s]}\n",
+        {4, 40, "workloads[0].chaos_random_restart.validators", "expected a bool, got 'maybe'"},
+        {4, 58, "workloads[0].chaos_random_restart.min_delay",
+         "expected a duration value, got a list"});
     S_EXPECT ("- a\n- b\n", {1, 1, "", "expected a mapping, got a list"});
 }
 
@@ -361,9 +364,9 @@ test_tf_plan_yaml_rejects_impossible_combinations (void **state)
     S_EXPECT ("name: t\nwallets: {count: 2}\nworkloads:\n  - transactions: {users: 3}\n",
               {4, 27, "workloads[0].transactions.users",
                "expected at most 2 users (the number of wallets), got 3"});
-    S_EXPECT ("name: t\nexpectations:\n  - tx_inclusion: {min_ratio: 0.9}\n",
-              {3, 19, "expectations[0].tx_inclusion",
-               "tx_inclusion requires a transactions workload"});
+    S_EXPECT (
+        "name: t\nexpectations:\n  - tx_inclusion: {min_ratio: 0.9}\n",
+        {3, 19, "expectations[0].tx_inclusion", "tx_inclusion requires a transactions workload"});
     //  A replay plays the recorded workloads back: their expectations stand alone
     tf_plan_t *replayed = s_load_ok ("name: t\nexpectations:\n  - tx_inclusion: {}\n"
                                      "run: {runner: replay}\n");
@@ -395,10 +398,10 @@ test_tf_plan_yaml_checks_wallet_configs (void **state)
               {1, 19, "wallets.amount", "expected an integer >= 1, got 0"});
     S_EXPECT ("wallets: 200000\n",
               {1, 10, "wallets", "expected at most 100000 wallets, got 200000"});
-    S_EXPECT ("wallets: {amounts: 5, size: 2}\n",
-              {1, 20, "wallets.amounts", "expected a list of amounts, got '5'"},
-              {1, 23, "wallets.size",
-               "unknown key 'size' (expected one of: count, amount, amounts)"});
+    S_EXPECT (
+        "wallets: {amounts: 5, size: 2}\n",
+        {1, 20, "wallets.amounts", "expected a list of amounts, got '5'"},
+        {1, 23, "wallets.size", "unknown key 'size' (expected one of: count, amount, amounts)"});
     tf_plan_t *plan = s_load_ok ("wallets: {amounts: [7, 8]}\n");
     assert_int_equal (plan->wallets, 2);
     assert_int_equal (plan->wallet_amounts[0], 7);

@@ -9,9 +9,9 @@
 #include "tf_progress.h"
 
 typedef struct {
-    char *text;                             //  Everything printed so far
+    char *text; //  Everything printed so far
     size_t size;
-    FILE *out;                              //  Memory stream over text
+    FILE *out; //  Memory stream over text
 } s_screen_t;
 
 static int
@@ -39,12 +39,12 @@ static tf_msg_t
 s_phase (const char *name, uint64_t seq, uint64_t phase_ms, char **awaiting, size_t count)
 {
     tf_msg_t msg = {.id = TF_MSG_run_phase};
-    msg.run_phase = (tf_run_phase_t) {.run_id = "run-1",
-                                      .phase = (char *) name,
-                                      .seq = seq,
-                                      .elapsed_ms = 1500,
-                                      .phase_ms = phase_ms,
-                                      .awaiting = {.items = awaiting, .count = count}};
+    msg.run_phase = (tf_run_phase_t){.run_id = "run-1",
+                                     .phase = (char *) name,
+                                     .seq = seq,
+                                     .elapsed_ms = 1500,
+                                     .phase_ms = phase_ms,
+                                     .awaiting = {.items = awaiting, .count = count}};
     return msg;
 }
 
@@ -67,15 +67,15 @@ test_tf_progress_prints_each_phase_once_in_ci (void **state)
     tf_msg_t deploy = s_phase ("deploy", 2, 0, awaiting, 1);
     tf_msg_t execute = s_phase ("execute", 4, 30000, NULL, 0);
     tf_progress_message (progress, &deploy);
-    tf_progress_message (progress, &deploy);        //  Repeated every heartbeat
+    tf_progress_message (progress, &deploy); //  Repeated every heartbeat
     tf_progress_message (progress, &execute);
     tf_progress_message (progress, &execute);
     assert_string_equal (tf_progress_phase (progress), "execute");
     fflush (screen->out);
     assert_int_equal (s_count (screen->text, "phase deploy, run 1.5s"), 1);
     assert_int_equal (s_count (screen->text, "phase execute (30.0s planned), run 1.5s"), 1);
-    assert_int_equal (screen->text[0], '[');         //  Timestamped
-    assert_null (strstr (screen->text, "\r"));       //  No terminal control in CI
+    assert_int_equal (screen->text[0], '[');   //  Timestamped
+    assert_null (strstr (screen->text, "\r")); //  No terminal control in CI
     tf_progress_destroy (&progress);
     assert_null (progress);
 }
@@ -86,10 +86,8 @@ test_tf_progress_reports_abort (void **state)
     s_screen_t *screen = (s_screen_t *) *state;
     tf_progress_t *progress = tf_progress_new (screen->out, false);
     tf_msg_t abort_msg = {.id = TF_MSG_run_abort};
-    abort_msg.run_abort = (tf_run_abort_t) {.run_id = "run-1",
-                                            .reason = "actor crasher lost",
-                                            .actor = "crasher",
-                                            .phase = "execute"};
+    abort_msg.run_abort = (tf_run_abort_t){
+        .run_id = "run-1", .reason = "actor crasher lost", .actor = "crasher", .phase = "execute"};
     tf_progress_message (progress, &abort_msg);
     fflush (screen->out);
     assert_non_null (strstr (screen->text, "run aborted in execute by actor crasher: actor "
@@ -140,8 +138,12 @@ static tf_msg_t
 s_tip (const char *node, uint64_t height, bool up)
 {
     tf_msg_t msg = {.id = TF_MSG_feed_tip};
-    msg.feed_tip = (tf_feed_tip_t) {.node = (char *) node, .tip = "t", .height = height,
-                                    .lib = "l", .mode = "Online", .up = up};
+    msg.feed_tip = (tf_feed_tip_t){.node = (char *) node,
+                                   .tip = "t",
+                                   .height = height,
+                                   .lib = "l",
+                                   .mode = "Online",
+                                   .up = up};
     return msg;
 }
 
@@ -157,8 +159,8 @@ test_tf_progress_shows_heights_and_transactions_from_the_feed (void **state)
     for (size_t index = 0; index < 4; index++)
         tf_progress_message (progress, &tips[index]);
     tf_msg_t stats = {.id = TF_MSG_feed_stats};
-    stats.feed_stats = (tf_feed_stats_t) {.blocks = 13, .transactions = 34, .nodes_up = 2,
-                                          .nodes = 3};
+    stats.feed_stats =
+        (tf_feed_stats_t){.blocks = 13, .transactions = 34, .nodes_up = 2, .nodes = 3};
     tf_progress_message (progress, &stats);
     uint64_t lowest = 0, highest = 0;
     //  A node that stops answering keeps the last height it answered with
@@ -194,10 +196,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_tf_progress_prints_each_phase_once_in_ci, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_tf_progress_reports_abort, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown (test_tf_progress_keeps_one_live_line, s_setup,
-                                         s_teardown),
-        cmocka_unit_test_setup_teardown (test_tf_progress_done_awaits_nobody, s_setup,
-                                         s_teardown),
+        cmocka_unit_test_setup_teardown (test_tf_progress_keeps_one_live_line, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_tf_progress_done_awaits_nobody, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (
             test_tf_progress_shows_heights_and_transactions_from_the_feed, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_tf_progress_without_feed_shows_no_heights, s_setup,

@@ -10,8 +10,8 @@
 #include "tf_recording.h"
 
 typedef struct {
-    char dir[64];                           //  mkdtemp directory
-    char path[128];                         //  Recording inside it
+    char dir[64];   //  mkdtemp directory
+    char path[128]; //  Recording inside it
 } fixture_t;
 
 static int
@@ -43,10 +43,10 @@ test_tf_recording_reads_back_records_in_order (void **state)
     assert_non_null (writer);
     const uint8_t first[] = {0x81, 0xa1, 'v', 0x01};
     const uint8_t second[] = {0x80};
-    assert_int_equal (tf_recording_append (writer, TF_SOURCE_CONTROL, "run.phase", first,
-                                           sizeof first), 0);
-    assert_int_equal (tf_recording_append (writer, TF_SOURCE_FEED, "feed.block", second,
-                                           sizeof second), 0);
+    assert_int_equal (
+        tf_recording_append (writer, TF_SOURCE_CONTROL, "run.phase", first, sizeof first), 0);
+    assert_int_equal (
+        tf_recording_append (writer, TF_SOURCE_FEED, "feed.block", second, sizeof second), 0);
     assert_int_equal (tf_recording_count (writer), 2);
     tf_recording_destroy (&writer);
     assert_null (writer);
@@ -73,8 +73,8 @@ test_tf_recording_stops_at_a_torn_last_record (void **state)
     fixture_t *fixture = (fixture_t *) *state;
     tf_recording_t *writer = tf_recording_create (fixture->path);
     const uint8_t body[] = {0x80};
-    assert_int_equal (tf_recording_append (writer, TF_SOURCE_CONTROL, "run.event", body,
-                                           sizeof body), 0);
+    assert_int_equal (
+        tf_recording_append (writer, TF_SOURCE_CONTROL, "run.event", body, sizeof body), 0);
     tf_recording_destroy (&writer);
     //  Half a record, as a kill in the middle of a write would leave
     FILE *file = fopen (fixture->path, "ab");
@@ -117,8 +117,7 @@ test_tf_recording_open_fails_on_missing_file (void **state)
 
 //  Append an expect.result of name with details (a msgpack map), or none
 static void
-s_append_result (tf_recording_t *writer, const char *name, const uint8_t *details,
-                 size_t size)
+s_append_result (tf_recording_t *writer, const char *name, const uint8_t *details, size_t size)
 {
     tf_expect_result_t result = {.name = (char *) name,
                                  .passed = true,
@@ -127,8 +126,8 @@ s_append_result (tf_recording_t *writer, const char *name, const uint8_t *detail
     uint8_t *body;
     size_t body_size;
     assert_int_equal (tf_msg_encode (TF_MSG_expect_result, &result, &body, &body_size), 0);
-    assert_int_equal (tf_recording_append (writer, TF_SOURCE_CONTROL, "expect.result", body,
-                                           body_size), 0);
+    assert_int_equal (
+        tf_recording_append (writer, TF_SOURCE_CONTROL, "expect.result", body, body_size), 0);
     free (body);
 }
 
@@ -137,13 +136,13 @@ test_tf_recording_finds_the_last_result_details_of_an_expectation (void **state)
 {
     fixture_t *fixture = (fixture_t *) *state;
     tf_recording_t *writer = tf_recording_create (fixture->path);
-    const uint8_t first[] = {0x81, 0xa1, 'n', 0x01};    //  {"n": 1}
-    const uint8_t last[] = {0x81, 0xa1, 'n', 0x02};     //  {"n": 2}
+    const uint8_t first[] = {0x81, 0xa1, 'n', 0x01}; //  {"n": 1}
+    const uint8_t last[] = {0x81, 0xa1, 'n', 0x02};  //  {"n": 2}
     const uint8_t other[] = {0x81, 0xa1, 'n', 0x03};
     s_append_result (writer, "alpha", first, sizeof first);
     s_append_result (writer, "beta", other, sizeof other);
     s_append_result (writer, "alpha", last, sizeof last);
-    s_append_result (writer, "gamma", NULL, 0);        //  A result without details
+    s_append_result (writer, "gamma", NULL, 0); //  A result without details
     tf_recording_destroy (&writer);
 
     uint8_t *details = NULL;

@@ -51,17 +51,17 @@ s_record (const char *path, const char *const *phases, const char *abort_phase)
         size_t size = 0;
         assert_int_equal (tf_msg_encode (TF_MSG_run_phase, &phase, &data, &size), 0);
         //  Twice, as the heartbeat repeats a phase
-        assert_int_equal (tf_recording_append (recording, TF_SOURCE_CONTROL, "run.phase", data,
-                                               size), 0);
-        assert_int_equal (tf_recording_append (recording, TF_SOURCE_CONTROL, "run.phase", data,
-                                               size), 0);
+        assert_int_equal (
+            tf_recording_append (recording, TF_SOURCE_CONTROL, "run.phase", data, size), 0);
+        assert_int_equal (
+            tf_recording_append (recording, TF_SOURCE_CONTROL, "run.phase", data, size), 0);
         free (data);
         if (abort_phase && streq (phases[index], abort_phase)) {
-            tf_run_abort_t abort_msg = {.run_id = "r", .reason = "interrupted by signal",
-                                        .phase = (char *) abort_phase};
+            tf_run_abort_t abort_msg = {
+                .run_id = "r", .reason = "interrupted by signal", .phase = (char *) abort_phase};
             assert_int_equal (tf_msg_encode (TF_MSG_run_abort, &abort_msg, &data, &size), 0);
-            assert_int_equal (tf_recording_append (recording, TF_SOURCE_CONTROL, "run.abort",
-                                                   data, size), 0);
+            assert_int_equal (
+                tf_recording_append (recording, TF_SOURCE_CONTROL, "run.abort", data, size), 0);
             free (data);
         }
     }
@@ -95,7 +95,7 @@ test_tf_recording_summary_of_a_run_aborted_in_execute (void **state)
     assert_int_equal (tf_recording_summarize (fixture->path, &summary), 0);
     assert_false (tf_recording_summary_whole (&summary));
     assert_true (summary.aborted);
-    assert_string_equal (summary.phase, "execute");     //  Not cleanup: where it stopped
+    assert_string_equal (summary.phase, "execute"); //  Not cleanup: where it stopped
     char text[TF_RECORDING_SUMMARY_TEXT];
     tf_recording_summary_text (&summary, text, sizeof text);
     assert_non_null (strstr (text, "the live run was aborted in execute at "));
@@ -137,8 +137,7 @@ int
 main (void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown (test_tf_recording_summary_of_a_whole_run, setup,
-                                         teardown),
+        cmocka_unit_test_setup_teardown (test_tf_recording_summary_of_a_whole_run, setup, teardown),
         cmocka_unit_test_setup_teardown (test_tf_recording_summary_of_a_run_aborted_in_execute,
                                          setup, teardown),
         cmocka_unit_test_setup_teardown (

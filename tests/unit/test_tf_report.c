@@ -14,10 +14,10 @@
 #include "tf_report.h"
 #include "tf_report_bus.h"
 
-#define S_T0    1700000000000ULL            //  Unix ms the fake run starts at
+#define S_T0 1700000000000ULL //  Unix ms the fake run starts at
 
 typedef struct {
-    char dir[64];                           //  The fake run directory
+    char dir[64]; //  The fake run directory
     tf_plan_t *plan;
 } fixture_t;
 
@@ -69,22 +69,29 @@ s_write_recording (const char *dir)
     assert_non_null (recording);
     const char *tip = "aa00000000000000000000000000000000000000000000000000000000000000";
     for (uint64_t height = 1; height <= 5; height++) {
-        tf_feed_tip_t sample = {.node = "validator-0", .tip = (char *) tip, .height = height,
-                                .slot = height * 2, .lib = (char *) tip, .mode = "Online",
-                                .at_ms = S_T0 + height * 1000, .up = true};
+        tf_feed_tip_t sample = {.node = "validator-0",
+                                .tip = (char *) tip,
+                                .height = height,
+                                .slot = height * 2,
+                                .lib = (char *) tip,
+                                .mode = "Online",
+                                .at_ms = S_T0 + height * 1000,
+                                .up = true};
         s_append (recording, TF_SOURCE_FEED, TF_MSG_feed_tip, &sample);
         sample.node = "validator-1";
         sample.height = height < 5 ? height : 0;
-        sample.up = height < 5;             //  Stopped answering at the last sample
+        sample.up = height < 5; //  Stopped answering at the last sample
         s_append (recording, TF_SOURCE_FEED, TF_MSG_feed_tip, &sample);
     }
-    tf_feed_stats_t stats = {.blocks = 5, .transactions = 7, .nodes_up = 1, .nodes = 2,
-                             .at_ms = S_T0 + 5000};
+    tf_feed_stats_t stats = {
+        .blocks = 5, .transactions = 7, .nodes_up = 1, .nodes = 2, .at_ms = S_T0 + 5000};
     s_append (recording, TF_SOURCE_FEED, TF_MSG_feed_stats, &stats);
     const char *outcomes[] = {"accepted", "accepted", "rejected"};
     for (size_t index = 0; index < 3; index++) {
-        tf_tx_submitted_t tx = {.name = "transactions", .hash = (char *) tip,
-                                .node = "validator-0", .at_ms = S_T0 + 2000,
+        tf_tx_submitted_t tx = {.name = "transactions",
+                                .hash = (char *) tip,
+                                .node = "validator-0",
+                                .at_ms = S_T0 + 2000,
                                 .outcome = (char *) outcomes[index]};
         s_append (recording, TF_SOURCE_CONTROL, TF_MSG_tx_submitted, &tx);
     }
@@ -129,22 +136,26 @@ test_tf_report_writes_figures_from_results_and_recording (void **state)
     tf_report_phase (report, TF_PHASE_REGISTER, S_T0);
     tf_report_phase (report, TF_PHASE_EXECUTE, S_T0 + 500);
     tf_report_phase (report, TF_PHASE_EVALUATE, S_T0 + 6500);
-    tf_run_event_t restart = {.run_id = "run1", .at_ms = S_T0 + 3000,
-                              .kind = "node.control.done", .actor = "chaos",
-                              .node = "validator-1", .detail = "restart validator-1 ok"};
+    tf_run_event_t restart = {.run_id = "run1",
+                              .at_ms = S_T0 + 3000,
+                              .kind = "node.control.done",
+                              .actor = "chaos",
+                              .node = "validator-1",
+                              .detail = "restart validator-1 ok"};
     tf_report_event (report, &restart);
-    tf_run_event_t phase = {.run_id = "run1", .at_ms = S_T0, .kind = "phase",
-                            .detail = "register"};
+    tf_run_event_t phase = {.run_id = "run1", .at_ms = S_T0, .kind = "phase", .detail = "register"};
     tf_report_event (report, &phase);
     msgpack_sbuffer latencies;
     s_pack_latencies (&latencies);
-    tf_expect_result_t included = {.name = "tx_inclusion", .passed = true,
-                                   .message = "every tx included",
-                                   .details = {.data = (uint8_t *) latencies.data,
-                                               .size = latencies.size}};
+    tf_expect_result_t included = {
+        .name = "tx_inclusion",
+        .passed = true,
+        .message = "every tx included",
+        .details = {.data = (uint8_t *) latencies.data, .size = latencies.size}};
     tf_report_result (report, &included);
     msgpack_sbuffer_destroy (&latencies);
-    tf_expect_result_t failed = {.name = "consensus_liveness", .passed = false,
+    tf_expect_result_t failed = {.name = "consensus_liveness",
+                                 .passed = false,
                                  .message = "height <3> & \"low\" 'here'\n- validator-1 \x01"};
     tf_report_result (report, &failed);
     assert_int_equal (tf_report_verdict (report), TF_VERDICT_FAILED);
@@ -263,8 +274,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_tf_report_writes_figures_from_results_and_recording,
                                          setup, teardown),
         cmocka_unit_test (test_tf_report_latency_summary_refuses_what_is_not_numbers),
-        cmocka_unit_test_setup_teardown (test_tf_report_without_recording_has_empty_figures,
-                                         setup, teardown),
+        cmocka_unit_test_setup_teardown (test_tf_report_without_recording_has_empty_figures, setup,
+                                         teardown),
     };
     return cmocka_run_group_tests_name ("tf_report", tests, NULL, NULL);
 }

@@ -12,12 +12,12 @@
 #include <unistd.h>
 #include "tf_spawn.h"
 
-#define TEST_WAIT_MS    10000               //  Longest wait for a child to end
-#define TEST_POLL_MS    10
+#define TEST_WAIT_MS 10000 //  Longest wait for a child to end
+#define TEST_POLL_MS 10
 
 typedef struct {
-    char *dir;                              //  Private temporary directory
-    char *log;                              //  dir/child.log
+    char *dir; //  Private temporary directory
+    char *log; //  dir/child.log
 } s_fixture_t;
 
 static int
@@ -73,7 +73,7 @@ test_tf_spawn_logs_output_and_exit_code (void **state)
     tf_spawn_t *spawn = tf_spawn_new ("echoer");
     tf_spawn_shell (spawn, "echo out-$TF_TEST_VALUE; echo err >&2; exit 7");
     tf_spawn_setenv (spawn, "TF_TEST_VALUE", "first");
-    tf_spawn_setenv (spawn, "TF_TEST_VALUE", "second");     //  Replaces
+    tf_spawn_setenv (spawn, "TF_TEST_VALUE", "second"); //  Replaces
     assert_int_equal (tf_spawn_start (spawn, fixture->log), 0);
     assert_true (tf_spawn_pid (spawn) > 0);
     s_wait (spawn);
@@ -113,7 +113,7 @@ test_tf_spawn_runs_child_in_own_group_and_signals_it (void **state)
     s_wait (spawn);
     assert_int_equal (tf_spawn_term_signal (spawn), SIGTERM);
     assert_non_null (strstr (tf_spawn_describe (spawn), "killed by signal 15"));
-    assert_int_equal (tf_spawn_signal (spawn, SIGTERM), -1);   //  Reaped: never again
+    assert_int_equal (tf_spawn_signal (spawn, SIGTERM), -1); //  Reaped: never again
     char *log = s_read (fixture->log);
     assert_null (strstr (log, "never"));
     free (log);

@@ -30,7 +30,7 @@ test_tf_supervisor_parses_durations (void **state)
     assert_int_equal (tf_supervisor_parse_duration ("5 s", &duration_ms), -1);
     assert_int_equal (tf_supervisor_parse_duration ("5d", &duration_ms), -1);
     assert_int_equal (tf_supervisor_parse_duration ("99999999999999999999h", &duration_ms), -1);
-    assert_int_equal (duration_ms, 7);      //  Written only on success
+    assert_int_equal (duration_ms, 7); //  Written only on success
 }
 
 //  Path of a scenario fixture; caller frees
@@ -75,10 +75,8 @@ test_tf_supervisor_refuses_bad_overrides (void **state)
     size_t err_size = 0;
     FILE *err = open_memstream (&err_text, &err_size);
     char *scenario = s_scenario ("spine_pass.yaml");
-    tf_supervisor_config_t config = {.scenario = scenario,
-                                     .runner = "teleport",
-                                     .duration_ms = -1,
-                                     .bin_dir = "/nonexistent"};
+    tf_supervisor_config_t config = {
+        .scenario = scenario, .runner = "teleport", .duration_ms = -1, .bin_dir = "/nonexistent"};
     tf_supervisor_t *supervisor = tf_supervisor_new (&config, err);
     assert_null (supervisor);
     config.runner = NULL;

@@ -70,11 +70,11 @@ test_tx_build_json_has_the_shape_and_a_valid_signature (void **state)
     uint8_t signature[crypto_sign_BYTES];
     for (size_t byte = 0; byte < crypto_sign_BYTES; byte++)
         signature[byte] = (uint8_t) json_integer_value (json_array_get (sig, byte));
-    assert_int_equal (crypto_sign_verify_detached (signature, tx.hash, TF_KEYS_HASH_SIZE,
-                                                   from.public_key), 0);
+    assert_int_equal (
+        crypto_sign_verify_detached (signature, tx.hash, TF_KEYS_HASH_SIZE, from.public_key), 0);
     //  Signed by the wrong key, it would not verify
-    assert_int_not_equal (crypto_sign_verify_detached (signature, tx.hash, TF_KEYS_HASH_SIZE,
-                                                       to.public_key), 0);
+    assert_int_not_equal (
+        crypto_sign_verify_detached (signature, tx.hash, TF_KEYS_HASH_SIZE, to.public_key), 0);
     json_decref (json);
     tf_tx_free (&tx);
 }
@@ -93,15 +93,15 @@ test_tx_build_encoding_is_node_api_section_6 (void **state)
     size_t size = tf_tx_encode (&input, 1, &output, 1, encoded);
     assert_int_equal (size, tf_tx_encoded_size (1, 1));
     assert_int_equal (size, 1 + 1 + 32 + 1 + 8 + 32 + 16);
-    assert_int_equal (encoded[0], 0);       //  No ops
-    assert_int_equal (encoded[1], 1);       //  One input
+    assert_int_equal (encoded[0], 0); //  No ops
+    assert_int_equal (encoded[1], 1); //  One input
     assert_int_equal (encoded[2], 0xab);
-    assert_int_equal (encoded[34], 1);      //  One output
-    assert_int_equal (encoded[35], 0x02);   //  Value, little-endian
+    assert_int_equal (encoded[34], 1);    //  One output
+    assert_int_equal (encoded[35], 0x02); //  Value, little-endian
     assert_int_equal (encoded[36], 0x01);
-    assert_int_equal (encoded[43], 0xcd);   //  Its public key
+    assert_int_equal (encoded[43], 0xcd); //  Its public key
     for (size_t byte = 75; byte < size; byte++)
-        assert_int_equal (encoded[byte], 0);    //  Gas prices
+        assert_int_equal (encoded[byte], 0); //  Gas prices
 }
 
 static void

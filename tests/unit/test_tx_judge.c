@@ -22,8 +22,11 @@ s_submit (tf_exp_tx_judge_t *judge, unsigned number, uint64_t at_ms, const char 
 {
     char hash[65];
     s_id ('a', number, hash);
-    tf_tx_submitted_t record = {.name = "transactions", .hash = hash, .node = "validator-0",
-                                .at_ms = at_ms, .outcome = (char *) outcome,
+    tf_tx_submitted_t record = {.name = "transactions",
+                                .hash = hash,
+                                .node = "validator-0",
+                                .at_ms = at_ms,
+                                .outcome = (char *) outcome,
                                 .reason = (char *) reason};
     tf_exp_tx_judge_submitted (judge, &record);
 }
@@ -42,8 +45,12 @@ s_block (tf_exp_tx_judge_t *judge, unsigned number, unsigned parent_number, uint
         hashes[count] = (char *) malloc (65);
         s_id ('a', tx, hashes[count++]);
     }
-    tf_feed_block_t block = {.id = id, .parent = parent, .slot = height, .height = height,
-                             .txs = {.items = hashes, .count = count}, .seen_ms = seen_ms};
+    tf_feed_block_t block = {.id = id,
+                             .parent = parent,
+                             .slot = height,
+                             .height = height,
+                             .txs = {.items = hashes, .count = count},
+                             .seen_ms = seen_ms};
     tf_exp_tx_judge_block (judge, &block);
     for (size_t index = 0; index < count; index++)
         free (hashes[index]);
@@ -54,8 +61,12 @@ s_lib (tf_exp_tx_judge_t *judge, unsigned number, uint64_t at_ms)
 {
     char lib[65];
     s_id ('b', number, lib);
-    tf_feed_tip_t tip = {.node = "validator-0", .tip = lib, .lib = lib, .mode = "Online",
-                         .at_ms = at_ms, .up = true};
+    tf_feed_tip_t tip = {.node = "validator-0",
+                         .tip = lib,
+                         .lib = lib,
+                         .mode = "Online",
+                         .at_ms = at_ms,
+                         .up = true};
     tf_exp_tx_judge_tip (judge, &tip);
 }
 
@@ -101,7 +112,7 @@ test_tx_judge_fails_in_the_seeds_form (void **state)
     tf_exp_tx_judge_t *judge = tf_exp_tx_judge_new (0.5);
     for (unsigned tx = 0; tx < 50; tx++)
         s_submit (judge, tx, 1000, "accepted", NULL);
-    s_block (judge, 1, 0, 1, 1400, 0, 15);      //  15 of 50 included
+    s_block (judge, 1, 0, 1, 1400, 0, 15); //  15 of 50 included
     tf_exp_tx_verdict_t verdict;
     tf_exp_tx_judge_verdict (judge, &verdict);
     assert_false (verdict.passed);
@@ -112,7 +123,7 @@ test_tx_judge_fails_in_the_seeds_form (void **state)
     assert_int_equal (s_detail (&verdict, "submitted", NULL), 50);
     assert_int_equal (s_detail (&verdict, "inclusion_latency_ms", NULL), 15);
     assert_int_equal (s_detail (&verdict, "latency_ms", "p50"), 400);
-    assert_int_equal (s_detail (&verdict, "lib_latency_ms", "max"), 0);    //  No LIB yet
+    assert_int_equal (s_detail (&verdict, "lib_latency_ms", "max"), 0); //  No LIB yet
     tf_exp_tx_verdict_free (&verdict);
     tf_exp_tx_judge_destroy (&judge);
     assert_null (judge);
@@ -141,7 +152,7 @@ test_tx_judge_passes_counts_rejections_and_latencies (void **state)
     assert_int_equal (s_detail (&verdict, "rejected", NULL), 1);
     assert_int_equal (s_detail (&verdict, "failed", NULL), 1);
     assert_int_equal (s_detail (&verdict, "retried", NULL), 1);
-    assert_int_equal (s_detail (&verdict, "finalized", NULL), 4);  //  Block 1 only
+    assert_int_equal (s_detail (&verdict, "finalized", NULL), 4); //  Block 1 only
     assert_int_equal (s_detail (&verdict, "lib_latency_ms", "max"), 2000);
     assert_int_equal (s_detail (&verdict, "latency_ms", "max"), 1500 - 1004);
     assert_int_equal (s_detail (&verdict, "by_node", "validator-0"), 8);
@@ -159,12 +170,12 @@ test_tx_judge_counts_txs_lost_in_reorgs (void **state)
     //  Fork at height 1: block 2 carries txs 0-1 and loses; block 1 carries 1-2 and wins
     s_block (judge, 2, 0, 1, 1100, 0, 2);
     s_block (judge, 1, 0, 1, 1200, 1, 3);
-    s_block (judge, 3, 1, 2, 1300, 3, 4);       //  Above the LIB: undecided, included
+    s_block (judge, 3, 1, 2, 1300, 3, 4); //  Above the LIB: undecided, included
     s_lib (judge, 1, 2500);
     tf_exp_tx_verdict_t verdict;
     tf_exp_tx_judge_verdict (judge, &verdict);
-    assert_int_equal (verdict.included, 3);     //  1 (block 1), 2, 3
-    assert_int_equal (s_detail (&verdict, "lost_in_reorgs", NULL), 1);     //  tx 0
+    assert_int_equal (verdict.included, 3);                            //  1 (block 1), 2, 3
+    assert_int_equal (s_detail (&verdict, "lost_in_reorgs", NULL), 1); //  tx 0
     assert_int_equal (s_detail (&verdict, "finalized", NULL), 2);
     //  Tx 1's latency is from the winning block, not the first it was seen in
     assert_int_equal (s_detail (&verdict, "latency_ms", "p50"), 200);
@@ -181,9 +192,9 @@ test_tx_judge_is_order_independent_and_never_passes_empty (void **state)
     s_lib (judge, 1, 2000);
     s_block (judge, 1, 0, 1, 1500, 0, 2);
     s_submit (judge, 0, 1000, "rejected", "http 422: x");
-    s_submit (judge, 0, 1001, "accepted", NULL);   //  Same hash: the acceptance counts
+    s_submit (judge, 0, 1001, "accepted", NULL); //  Same hash: the acceptance counts
     s_submit (judge, 1, 1000, "accepted", NULL);
-    s_submit (judge, 1, 1200, "failed", NULL);     //  ... and is kept over a later failure
+    s_submit (judge, 1, 1200, "failed", NULL); //  ... and is kept over a later failure
     tf_exp_tx_verdict_t verdict;
     tf_exp_tx_judge_verdict (judge, &verdict);
     assert_true (verdict.passed);

@@ -9,8 +9,8 @@
 #include <jansson.h>
 #include "tf_wl_tx_wallets.h"
 
-#define S_USERS     3
-#define S_AMOUNT    100
+#define S_USERS  3
+#define S_AMOUNT 100
 
 //  Three users of 100 each, genesis notes from a made-up genesis hash
 static tf_wl_tx_wallets_t *
@@ -50,7 +50,7 @@ test_tx_wallets_senders_take_turns_until_notes_run_out (void **state)
     }
     tf_tx_t extra;
     size_t sender = 0;
-    assert_int_equal (tf_wl_tx_wallets_next (wallets, &extra, &sender), -1);  //  All pending
+    assert_int_equal (tf_wl_tx_wallets_next (wallets, &extra, &sender), -1); //  All pending
     assert_int_equal (tf_wl_tx_wallets_pending (wallets), S_USERS);
     assert_int_equal (tf_wl_tx_wallets_funds (wallets), S_USERS * S_AMOUNT);
     for (size_t index = 0; index < S_USERS; index++)
@@ -68,18 +68,17 @@ test_tx_wallets_included_outputs_become_spendable (void **state)
     size_t sender = 0;
     assert_int_equal (tf_wl_tx_wallets_next (wallets, &tx, &sender), 0);
     tf_wl_tx_wallets_accepted (wallets, tx.hash_hex, 1);
-    assert_int_equal (s_include (wallets, "00ff", 1), 0);   //  Not ours
+    assert_int_equal (s_include (wallets, "00ff", 1), 0); //  Not ours
     assert_int_equal (s_include (wallets, tx.hash_hex, 2), 1);
-    assert_int_equal (s_include (wallets, tx.hash_hex, 2), 0);  //  A fork block carrying it
+    assert_int_equal (s_include (wallets, tx.hash_hex, 2), 0); //  A fork block carrying it
     //  Payment and change: one more note than before, funds unchanged
     assert_int_equal (tf_wl_tx_wallets_spendable (wallets), S_USERS + 1);
     assert_int_equal (tf_wl_tx_wallets_pending (wallets), 0);
     assert_int_equal (tf_wl_tx_wallets_funds (wallets), S_USERS * S_AMOUNT);
     //  The change (50) is spent next, its note id derived from the tx hash
     json_t *json = json_loads (tx.json, 0, NULL);
-    json_t *outputs =
-        json_object_get (json_object_get (json_object_get (json, "mantle_tx"), "ledger_tx"),
-                         "outputs");
+    json_t *outputs = json_object_get (
+        json_object_get (json_object_get (json, "mantle_tx"), "ledger_tx"), "outputs");
     assert_int_equal (json_integer_value (json_object_get (json_array_get (outputs, 0), "value")),
                       50);
     json_decref (json);
@@ -146,7 +145,7 @@ test_tx_wallets_rejected_three_times_a_note_is_given_up (void **state)
         tf_tx_t tx;
         size_t sender = 1;
         assert_int_equal (tf_wl_tx_wallets_next (wallets, &tx, &sender), 0);
-        assert_int_equal (sender, 0);       //  Alone: pays itself
+        assert_int_equal (sender, 0); //  Alone: pays itself
         tf_wl_tx_wallets_refused (wallets, tx.hash_hex, true);
         tf_tx_free (&tx);
     }
@@ -168,9 +167,9 @@ test_tx_wallets_expired_tx_frees_its_note_and_may_still_land (void **state)
     size_t sender = 0;
     assert_int_equal (tf_wl_tx_wallets_next (wallets, &tx, &sender), 0);
     tf_wl_tx_wallets_accepted (wallets, tx.hash_hex, 10);
-    assert_int_equal (tf_wl_tx_wallets_expire (wallets, 15, 6), 0);   //  Not stale yet
+    assert_int_equal (tf_wl_tx_wallets_expire (wallets, 15, 6), 0); //  Not stale yet
     assert_int_equal (tf_wl_tx_wallets_expire (wallets, 16, 6), 1);
-    assert_int_equal (tf_wl_tx_wallets_spendable (wallets), 1);        //  The note is back
+    assert_int_equal (tf_wl_tx_wallets_spendable (wallets), 1); //  The note is back
     assert_int_equal (tf_wl_tx_wallets_pending (wallets), 0);
     //  The same tx is built again (alone, same split): it replaces the record
     tf_tx_t again;
@@ -180,7 +179,7 @@ test_tx_wallets_expired_tx_frees_its_note_and_may_still_land (void **state)
     assert_int_equal (tf_wl_tx_wallets_expire (wallets, 22, 6), 1);
     //  ... then a block carries it after all: the note is spent, outputs arrive
     assert_int_equal (s_include (wallets, tx.hash_hex, 23), 1);
-    assert_int_equal (tf_wl_tx_wallets_spendable (wallets), 2);        //  5 and 5
+    assert_int_equal (tf_wl_tx_wallets_spendable (wallets), 2); //  5 and 5
     assert_int_equal (tf_wl_tx_wallets_funds (wallets), 10);
     tf_tx_free (&tx);
     tf_tx_free (&again);
