@@ -2,7 +2,7 @@
 //  at least min_blocks blocks produced during the run
 
 #include "tf_exp_prometheus.h"
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 
 int
 main (int argc, char **argv)
@@ -16,7 +16,7 @@ main (int argc, char **argv)
     if (rc)
         return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
     zsys_init ();
-    if (tf_node_client_global_init ()) {
+    if (tf_api_client_global_init ()) {
         fprintf (stderr, "%s: cannot initialise libcurl\n", argv[0]);
         return TF_ACTOR_EXIT_FAILURE;
     }

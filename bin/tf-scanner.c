@@ -1,6 +1,6 @@
 //  tf-scanner - the block scanner: follows every node and publishes the block feed
 
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 #include "tf_scanner.h"
 
 int
@@ -22,7 +22,7 @@ main (int argc, char **argv)
         return TF_ACTOR_EXIT_USAGE;
     }
     zsys_init ();
-    if (tf_node_client_global_init ()) {
+    if (tf_api_client_global_init ()) {
         fprintf (stderr, "%s: cannot initialise libcurl\n", argv[0]);
         return TF_ACTOR_EXIT_FAILURE;
     }

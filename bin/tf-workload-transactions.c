@@ -2,7 +2,7 @@
 //  the block feed: `rate` per block from `users` wallets
 
 #include "tf_genesis.h"
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 #include "tf_wl_tx.h"
 
 //  The plan's wallets, exactly as the deployer funds them in genesis
@@ -38,7 +38,7 @@ main (int argc, char **argv)
     if (rc)
         return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
     zsys_init ();
-    if (tf_node_client_global_init ()) {
+    if (tf_api_client_global_init ()) {
         fprintf (stderr, "%s: cannot initialise libcurl\n", argv[0]);
         return TF_ACTOR_EXIT_FAILURE;
     }

@@ -8,8 +8,8 @@
 //  The scanner's last sample of one node
 typedef struct {
     uint64_t height;
-    char tip[TF_NODE_ID_SIZE];
-    char lib[TF_NODE_ID_SIZE];
+    char tip[TF_API_ID_SIZE];
+    char lib[TF_API_ID_SIZE];
     bool up;
     uint64_t at_ms;      //  Unix ms of the sample
     uint64_t last_up_ms; //  Unix ms of the last sample that answered
@@ -17,7 +17,7 @@ typedef struct {
 
 //  A block the feed published
 typedef struct {
-    char parent[TF_NODE_ID_SIZE];
+    char parent[TF_API_ID_SIZE];
     uint64_t height;
 } s_block_t;
 
@@ -128,7 +128,7 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     if (msg->id == TF_MSG_feed_block) {
         s_block_t *block = (s_block_t *) zmalloc (sizeof (s_block_t));
         block->height = msg->feed_block.height;
-        if (tf_node_id_copy (msg->feed_block.parent, block->parent) == 0
+        if (tf_api_id_copy (msg->feed_block.parent, block->parent) == 0
             && !zhashx_lookup (self->blocks, msg->feed_block.id))
             zhashx_insert (self->blocks, msg->feed_block.id, block);
         else
@@ -148,9 +148,9 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     if (tip->up) {
         sample->height = tip->height;
         sample->last_up_ms = tip->at_ms;
-        if (tf_node_id_copy (tip->tip, sample->tip))
+        if (tf_api_id_copy (tip->tip, sample->tip))
             sample->tip[0] = 0;
-        if (tf_node_id_copy (tip->lib, sample->lib))
+        if (tf_api_id_copy (tip->lib, sample->lib))
             sample->lib[0] = 0;
     }
     return 0;
@@ -162,13 +162,13 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
 
 //  The feed's record of a block, for agreement where the probe came short
 static int
-s_lookup (void *arg, const char *id, char parent[TF_NODE_ID_SIZE], uint64_t *height_p)
+s_lookup (void *arg, const char *id, char parent[TF_API_ID_SIZE], uint64_t *height_p)
 {
     tf_exp_liveness_t *self = (tf_exp_liveness_t *) arg;
     const s_block_t *block = (const s_block_t *) zhashx_lookup (self->blocks, id);
     if (!block)
         return -1;
-    snprintf (parent, TF_NODE_ID_SIZE, "%s", block->parent);
+    snprintf (parent, TF_API_ID_SIZE, "%s", block->parent);
     *height_p = block->height;
     return 0;
 }

@@ -39,9 +39,9 @@ tf_exp_liveness_pick_floor (tf_exp_liveness_obs_t *obs)
 //  The id a chain holds at height floor, walking the feed from tip; 0 or -1
 static int
 s_feed_floor_id (const char *tip, uint64_t floor, tf_exp_block_fn *lookup, void *arg,
-                 char out[TF_NODE_ID_SIZE])
+                 char out[TF_API_ID_SIZE])
 {
-    char cursor[TF_NODE_ID_SIZE], parent[TF_NODE_ID_SIZE];
+    char cursor[TF_API_ID_SIZE], parent[TF_API_ID_SIZE];
     uint64_t height = 0;
     snprintf (cursor, sizeof cursor, "%s", tip);
     if (lookup (arg, cursor, parent, &height) || height < floor)
@@ -56,7 +56,7 @@ s_feed_floor_id (const char *tip, uint64_t floor, tf_exp_block_fn *lookup, void 
                 return -1;
         }
     }
-    snprintf (out, TF_NODE_ID_SIZE, "%s", cursor);
+    snprintf (out, TF_API_ID_SIZE, "%s", cursor);
     return 0;
 }
 
@@ -69,7 +69,7 @@ tf_exp_liveness_fill_from_feed (tf_exp_liveness_obs_t *obs, tf_exp_block_fn *loo
     if (!obs->floor_known) {
         for (size_t index = 0; index < obs->node_count; index++) {
             tf_exp_liveness_node_t *node = &obs->nodes[index];
-            char parent[TF_NODE_ID_SIZE];
+            char parent[TF_API_ID_SIZE];
             if (node->source == TF_EXP_SOURCE_API && node->lib[0] && !node->lib_height_known
                 && lookup (arg, node->lib, parent, &node->lib_height) == 0)
                 node->lib_height_known = true;

@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 
 #define TF_EXP_LIVENESS_TOLERANCE 0.8  //  Share of expected blocks, by default
 #define TF_EXP_LIVENESS_EPSILON   1e-9 //  Keeps ceil (20 x 0.7) at 14, not 15
@@ -31,16 +31,16 @@ typedef enum {
 
 //  What was observed of one node
 typedef struct {
-    char *name;                //  "validator-0" (owned)
-    bool validator;            //  Liveness applies to validators
-    tf_exp_source_t source;    //  Where height came from
-    uint64_t height;           //  Tip height (0 when unreachable)
-    char tip[TF_NODE_ID_SIZE]; //  Tip id, "" when unknown
-    char lib[TF_NODE_ID_SIZE]; //  LIB id, "" when unknown
-    bool lib_height_known;     //  Its chain was walked down to its LIB
+    char *name;               //  "validator-0" (owned)
+    bool validator;           //  Liveness applies to validators
+    tf_exp_source_t source;   //  Where height came from
+    uint64_t height;          //  Tip height (0 when unreachable)
+    char tip[TF_API_ID_SIZE]; //  Tip id, "" when unknown
+    char lib[TF_API_ID_SIZE]; //  LIB id, "" when unknown
+    bool lib_height_known;    //  Its chain was walked down to its LIB
     uint64_t lib_height;
-    char floor_id[TF_NODE_ID_SIZE]; //  Its chain's id at the floor height, "" unknown
-    char *walk_error;               //  Why its chain could not be walked (owned), or NULL
+    char floor_id[TF_API_ID_SIZE]; //  Its chain's id at the floor height, "" unknown
+    char *walk_error;              //  Why its chain could not be walked (owned), or NULL
 } tf_exp_liveness_node_t;
 
 //  The observations of a run
@@ -54,7 +54,7 @@ typedef struct {
     size_t node_count;
     bool floor_known; //  A floor LIB was found
     char *floor_node; //  Node whose LIB is the floor (owned)
-    char floor_lib[TF_NODE_ID_SIZE];
+    char floor_lib[TF_API_ID_SIZE];
     uint64_t floor_height;
 } tf_exp_liveness_obs_t;
 
@@ -75,7 +75,7 @@ void tf_exp_liveness_pick_floor (tf_exp_liveness_obs_t *obs);
 
 //  A block the feed published: writes its parent and height and returns 0,
 //  or returns -1 when the feed never carried it.
-typedef int (tf_exp_block_fn) (void *arg, const char *id, char parent[TF_NODE_ID_SIZE],
+typedef int (tf_exp_block_fn) (void *arg, const char *id, char parent[TF_API_ID_SIZE],
                                uint64_t *height_p);
 
 //  Agreement from the feed's records where the probe's walks over HTTP came

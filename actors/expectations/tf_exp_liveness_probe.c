@@ -4,29 +4,29 @@
 
 //  Step from cursor (at *height_p) to its parent. Returns 0, or -1 with *error_p.
 static int
-s_step (tf_node_client_t *client, char cursor[TF_NODE_ID_SIZE], uint64_t *height_p, char **error_p)
+s_step (tf_api_client_t *client, char cursor[TF_API_ID_SIZE], uint64_t *height_p, char **error_p)
 {
-    tf_node_block_t *block = NULL;
-    int rc = tf_node_client_block (client, cursor, &block);
-    if (rc != 0 || *height_p == 0 || tf_node_id_is_zero (block->parent)) {
+    tf_api_block_t *block = NULL;
+    int rc = tf_api_client_block (client, cursor, &block);
+    if (rc != 0 || *height_p == 0 || tf_api_id_is_zero (block->parent)) {
         *error_p = rc == 1   ? zsys_sprintf ("block %.16s is not in its storage", cursor)
                    : rc != 0 ? zsys_sprintf ("cannot read block %.16s", cursor)
                              : zsys_sprintf ("its chain ends below the height it reports");
-        tf_node_block_destroy (&block);
+        tf_api_block_destroy (&block);
         return -1;
     }
-    snprintf (cursor, TF_NODE_ID_SIZE, "%s", block->parent);
+    snprintf (cursor, TF_API_ID_SIZE, "%s", block->parent);
     (*height_p)--;
-    tf_node_block_destroy (&block);
+    tf_api_block_destroy (&block);
     return 0;
 }
 
 //  Walk a node's chain from its tip down to its LIB; sets lib_height.
 //  Leaves *cursor at the LIB.
 static void
-s_walk_to_lib (tf_node_client_t *client, tf_exp_liveness_node_t *node, char cursor[TF_NODE_ID_SIZE])
+s_walk_to_lib (tf_api_client_t *client, tf_exp_liveness_node_t *node, char cursor[TF_API_ID_SIZE])
 {
-    snprintf (cursor, TF_NODE_ID_SIZE, "%s", node->tip);
+    snprintf (cursor, TF_API_ID_SIZE, "%s", node->tip);
     uint64_t height = node->height;
     for (size_t steps = 0; strcmp (cursor, node->lib) != 0; steps++) {
         if (steps >= TF_EXP_PROBE_WALK_MAX) {
@@ -43,8 +43,8 @@ s_walk_to_lib (tf_node_client_t *client, tf_exp_liveness_node_t *node, char curs
 
 //  Walk on from the LIB (at *cursor) down to the floor height
 static void
-s_walk_to_floor (tf_node_client_t *client, tf_exp_liveness_node_t *node,
-                 char cursor[TF_NODE_ID_SIZE], uint64_t floor_height)
+s_walk_to_floor (tf_api_client_t *client, tf_exp_liveness_node_t *node, char cursor[TF_API_ID_SIZE],
+                 uint64_t floor_height)
 {
     uint64_t height = node->lib_height;
     if (height < floor_height) {
@@ -68,7 +68,7 @@ static void
 s_probe (zsock_t *pipe, void *arg)
 {
     const tf_exp_probe_args_t *args = (const tf_exp_probe_args_t *) arg;
-    tf_node_client_pipe_t self = {.pipe = pipe};
+    tf_api_client_pipe_t self = {.pipe = pipe};
     tf_exp_liveness_obs_t *obs = (tf_exp_liveness_obs_t *) zmalloc (sizeof (tf_exp_liveness_obs_t));
     obs->agreement = args->agreement;
     obs->node_count = args->node_count;
@@ -82,18 +82,18 @@ s_probe (zsock_t *pipe, void *arg)
     }
     zsock_signal (pipe, 0); //  args may go now
 
-    tf_node_client_t **clients =
-        (tf_node_client_t **) zmalloc ((obs->node_count + 1) * sizeof (tf_node_client_t *));
+    tf_api_client_t **clients =
+        (tf_api_client_t **) zmalloc ((obs->node_count + 1) * sizeof (tf_api_client_t *));
     for (size_t index = 0; index < obs->node_count && !self.terminated; index++) {
         tf_exp_liveness_node_t *node = &obs->nodes[index];
-        clients[index] = tf_node_client_new (urls[index]);
+        clients[index] = tf_api_client_new (urls[index]);
         if (!clients[index])
             continue;
-        tf_node_client_set_cancel (clients[index], tf_node_client_pipe_cancelled, &self);
-        for (int attempt = 0;
-             attempt < TF_EXP_PROBE_TRIES && !tf_node_client_pipe_cancelled (&self); attempt++) {
-            tf_cryptarchia_info_t info;
-            if (tf_node_client_info (clients[index], &info) == 0) {
+        tf_api_client_set_cancel (clients[index], tf_api_client_pipe_cancelled, &self);
+        for (int attempt = 0; attempt < TF_EXP_PROBE_TRIES && !tf_api_client_pipe_cancelled (&self);
+             attempt++) {
+            tf_api_info_t info;
+            if (tf_api_client_info (clients[index], &info) == 0) {
                 node->source = TF_EXP_SOURCE_API;
                 node->height = info.height;
                 snprintf (node->tip, sizeof node->tip, "%s", info.tip);
@@ -101,12 +101,12 @@ s_probe (zsock_t *pipe, void *arg)
                 break;
             }
             if (attempt + 1 < TF_EXP_PROBE_TRIES)
-                tf_node_client_pump (clients[index], TF_EXP_PROBE_RETRY_MS);
+                tf_api_client_pump (clients[index], TF_EXP_PROBE_RETRY_MS);
         }
     }
     if (obs->agreement) {
-        char (*cursors)[TF_NODE_ID_SIZE] =
-            (char (*)[TF_NODE_ID_SIZE]) zmalloc ((obs->node_count + 1) * TF_NODE_ID_SIZE);
+        char (*cursors)[TF_API_ID_SIZE] =
+            (char (*)[TF_API_ID_SIZE]) zmalloc ((obs->node_count + 1) * TF_API_ID_SIZE);
         for (size_t index = 0; index < obs->node_count && !self.terminated; index++)
             if (obs->nodes[index].source == TF_EXP_SOURCE_API)
                 s_walk_to_lib (clients[index], &obs->nodes[index], cursors[index]);
@@ -119,7 +119,7 @@ s_probe (zsock_t *pipe, void *arg)
         free (cursors);
     }
     for (size_t index = 0; index < obs->node_count; index++) {
-        tf_node_client_destroy (&clients[index]);
+        tf_api_client_destroy (&clients[index]);
         free (urls[index]);
     }
     free (clients);
@@ -130,7 +130,7 @@ s_probe (zsock_t *pipe, void *arg)
         return;
     }
     zsock_send (pipe, "p", obs); //  The receiver owns obs now
-    tf_node_client_pipe_wait_term (&self);
+    tf_api_client_pipe_wait_term (&self);
 }
 
 zactor_t *

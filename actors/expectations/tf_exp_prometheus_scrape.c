@@ -1,7 +1,7 @@
 //  tf_exp_prometheus_scrape.c - scrapes every node's /metrics, in a thread
 
 #include "tf_exp_prometheus_scrape.h"
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 
 typedef struct {
     const char *const *urls; //  Borrowed until the signal
@@ -10,35 +10,35 @@ typedef struct {
 
 //  Scrape one node into scrape, retrying while it gives no figure
 static void
-s_scrape_node (tf_node_client_pipe_t *self, const char *url, tf_exp_prometheus_scrape_t *scrape)
+s_scrape_node (tf_api_client_pipe_t *self, const char *url, tf_exp_prometheus_scrape_t *scrape)
 {
-    tf_node_client_t *client = tf_node_client_new (url);
+    tf_api_client_t *client = tf_api_client_new (url);
     if (!client) {
         scrape->error = strdup ("no answer");
         return;
     }
-    tf_node_client_set_cancel (client, tf_node_client_pipe_cancelled, self);
-    for (int attempt = 0; attempt < TF_EXP_SCRAPE_TRIES && !tf_node_client_pipe_cancelled (self);
+    tf_api_client_set_cancel (client, tf_api_client_pipe_cancelled, self);
+    for (int attempt = 0; attempt < TF_EXP_SCRAPE_TRIES && !tf_api_client_pipe_cancelled (self);
          attempt++) {
         long status = 0;
         char *answer = NULL;
-        if (tf_node_client_request (client, TF_EXP_PROMETHEUS_PATH, NULL, &status, &answer))
+        if (tf_api_client_request (client, TF_EXP_PROMETHEUS_PATH, NULL, &status, &answer))
             status = 0;
         tf_exp_prometheus_scrape_set (scrape, status ? answer : NULL, status);
         free (answer);
         if (scrape->known)
             break;
         if (attempt + 1 < TF_EXP_SCRAPE_TRIES)
-            tf_node_client_pump (client, TF_EXP_SCRAPE_RETRY_MS);
+            tf_api_client_pump (client, TF_EXP_SCRAPE_RETRY_MS);
     }
-    tf_node_client_destroy (&client);
+    tf_api_client_destroy (&client);
 }
 
 static void
 s_scraper (zsock_t *pipe, void *arg)
 {
     const s_args_t *args = (const s_args_t *) arg;
-    tf_node_client_pipe_t self = {.pipe = pipe};
+    tf_api_client_pipe_t self = {.pipe = pipe};
     size_t count = args->count;
     char **urls = (char **) zmalloc ((count + 1) * sizeof (char *));
     for (size_t index = 0; index < count; index++)
@@ -59,7 +59,7 @@ s_scraper (zsock_t *pipe, void *arg)
         return;
     }
     zsock_send (pipe, "p", scrapes); //  The receiver owns them now
-    tf_node_client_pipe_wait_term (&self);
+    tf_api_client_pipe_wait_term (&self);
 }
 
 zactor_t *

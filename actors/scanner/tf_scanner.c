@@ -1,6 +1,6 @@
 //  tf_scanner.c - the block scanner: follows every node, publishes the block feed
 
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 #include "tf_scanner.h"
 #include "tf_scanner_index.h"
 #include "tf_scanner_worker.h"
@@ -231,7 +231,7 @@ s_on_block (tf_scanner_t *self, tf_feed_block_t *block)
                       block->parent, block->nodes.count ? block->nodes.items[0] : "?");
         return;
     }
-    if (rc == TF_SCANNER_INDEX_KNOWN || tf_node_id_is_zero (block->parent))
+    if (rc == TF_SCANNER_INDEX_KNOWN || tf_api_id_is_zero (block->parent))
         return; //  Genesis anchors heights; it is not news
     block->height = height;
     self->blocks++;

@@ -1,7 +1,7 @@
 //  tf_scanner_index.c - every block the feed has published, with its height
 
 #include <czmq.h>
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 #include "tf_scanner_index.h"
 
 struct _tf_scanner_index_t {
@@ -56,7 +56,7 @@ tf_scanner_index_add (tf_scanner_index_t *self, const char *id, const char *pare
     if (tf_scanner_index_height (self, id, height_p) == 0)
         return TF_SCANNER_INDEX_KNOWN;
     uint64_t height = 0;
-    if (!tf_node_id_is_zero (parent)) {
+    if (!tf_api_id_is_zero (parent)) {
         if (tf_scanner_index_height (self, parent, &height))
             return TF_SCANNER_INDEX_ORPHAN;
         height++;

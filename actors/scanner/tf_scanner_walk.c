@@ -52,14 +52,14 @@ tf_scanner_walk_size (tf_scanner_walk_t *self)
 
 //  Mark a block known, then hand it on
 static void
-s_emit (tf_scanner_walk_t *self, const tf_node_block_t *block)
+s_emit (tf_scanner_walk_t *self, const tf_api_block_t *block)
 {
     zhashx_insert (self->known, block->id, (void *) 1);
     self->emit (self->emit_arg, block);
 }
 
 int
-tf_scanner_walk_block (tf_scanner_walk_t *self, const tf_node_block_t *block)
+tf_scanner_walk_block (tf_scanner_walk_t *self, const tf_api_block_t *block)
 {
     assert (self && block);
     if (tf_scanner_walk_known (self, block->id))
@@ -68,28 +68,28 @@ tf_scanner_walk_block (tf_scanner_walk_t *self, const tf_node_block_t *block)
     zlistx_t *ancestors = zlistx_new ();
     int rc = 0;
     const char *cursor = block->parent;
-    while (!tf_node_id_is_zero (cursor) && !tf_scanner_walk_known (self, cursor)) {
-        tf_node_block_t *ancestor = NULL;
+    while (!tf_api_id_is_zero (cursor) && !tf_scanner_walk_known (self, cursor)) {
+        tf_api_block_t *ancestor = NULL;
         if (zlistx_size (ancestors) >= TF_SCANNER_WALK_MAX
             || self->fetch (self->fetch_arg, cursor, &ancestor) != 0) {
-            tf_node_block_destroy (&ancestor);
+            tf_api_block_destroy (&ancestor);
             rc = -1;
             break;
         }
         if (strcmp (ancestor->id, cursor) != 0 || strcmp (ancestor->parent, ancestor->id) == 0) {
-            tf_node_block_destroy (&ancestor); //  A node answering nonsense: a gap
+            tf_api_block_destroy (&ancestor); //  A node answering nonsense: a gap
             rc = -1;
             break;
         }
         zlistx_add_end (ancestors, ancestor);
         cursor = ancestor->parent;
     }
-    tf_node_block_t *ancestor = (tf_node_block_t *) zlistx_last (ancestors);
+    tf_api_block_t *ancestor = (tf_api_block_t *) zlistx_last (ancestors);
     while (ancestor) {
         if (rc == 0 && !tf_scanner_walk_known (self, ancestor->id))
             s_emit (self, ancestor);
-        tf_node_block_destroy (&ancestor);
-        ancestor = (tf_node_block_t *) zlistx_prev (ancestors);
+        tf_api_block_destroy (&ancestor);
+        ancestor = (tf_api_block_t *) zlistx_prev (ancestors);
     }
     zlistx_destroy (&ancestors);
     if (rc == 0)
@@ -103,12 +103,12 @@ tf_scanner_walk_tip (tf_scanner_walk_t *self, const char *tip)
     assert (self && tip);
     if (tf_scanner_walk_known (self, tip))
         return 0;
-    tf_node_block_t *block = NULL;
+    tf_api_block_t *block = NULL;
     if (self->fetch (self->fetch_arg, tip, &block) != 0) {
-        tf_node_block_destroy (&block);
+        tf_api_block_destroy (&block);
         return -1;
     }
     int rc = tf_scanner_walk_block (self, block);
-    tf_node_block_destroy (&block);
+    tf_api_block_destroy (&block);
     return rc;
 }

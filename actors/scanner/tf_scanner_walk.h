@@ -11,16 +11,16 @@
 #ifndef TF_SCANNER_WALK_H_INCLUDED
 #define TF_SCANNER_WALK_H_INCLUDED
 
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 
 #define TF_SCANNER_WALK_MAX 100000 //  Deepest walk back; deeper is a gap
 
 //  Fetch block id: 0 and *block_p (callee's result, caller owns), 1 when the
 //  node does not hold it, -1 on failure.
-typedef int (tf_scanner_fetch_fn) (void *arg, const char *id, tf_node_block_t **block_p);
+typedef int (tf_scanner_fetch_fn) (void *arg, const char *id, tf_api_block_t **block_p);
 
 //  A block to publish (borrowed for the call).
-typedef void (tf_scanner_emit_fn) (void *arg, const tf_node_block_t *block);
+typedef void (tf_scanner_emit_fn) (void *arg, const tf_api_block_t *block);
 
 typedef struct _tf_scanner_walk_t tf_scanner_walk_t;
 
@@ -34,7 +34,7 @@ void tf_scanner_walk_destroy (tf_scanner_walk_t **self_p);
 //  A block the node announced (borrowed): emit its missing ancestors, then it.
 //  Returns 0 (also when already known), or -1 when an ancestor could not be
 //  fetched (nothing of that chain is emitted; a later tip fills the gap).
-int tf_scanner_walk_block (tf_scanner_walk_t *self, const tf_node_block_t *block);
+int tf_scanner_walk_block (tf_scanner_walk_t *self, const tf_api_block_t *block);
 
 //  The node's tip id: fetch and emit it (and its ancestors) if unknown.
 //  Returns 0, or -1 on a gap.

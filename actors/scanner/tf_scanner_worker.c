@@ -6,22 +6,22 @@
 //  reads $TERM from the pipe, so every wait ends within a client tick.
 
 #include "tf_msg.h"
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 #include "tf_scanner_walk.h"
 #include "tf_scanner_worker.h"
 
 typedef struct {
-    tf_node_client_pipe_t loop; //  Pipe to the scanner's loop, watched for $TERM
-    char *node;                 //  Node name
-    bool stream;                //  Follow the stream
-    int64_t tip_ms;             //  Tip sampling interval
+    tf_api_client_pipe_t loop; //  Pipe to the scanner's loop, watched for $TERM
+    char *node;                //  Node name
+    bool stream;               //  Follow the stream
+    int64_t tip_ms;            //  Tip sampling interval
     bool verbose;
-    tf_node_client_t *client;   //  HTTP to the node
-    tf_scanner_walk_t *walk;    //  What this node's chain has emitted
-    zlistx_t *lines;            //  Stream lines not processed yet (char *)
-    bool up;                    //  Last tip sample answered
-    tf_cryptarchia_info_t last; //  Last good tip sample
-    uint64_t malformed;         //  Stream lines we could not parse
+    tf_api_client_t *client; //  HTTP to the node
+    tf_scanner_walk_t *walk; //  What this node's chain has emitted
+    zlistx_t *lines;         //  Stream lines not processed yet (char *)
+    bool up;                 //  Last tip sample answered
+    tf_api_info_t last;      //  Last good tip sample
+    uint64_t malformed;      //  Stream lines we could not parse
 } s_worker_t;
 
 //  Send one record to the scanner's loop as [kind][msgpack body]
@@ -44,10 +44,10 @@ s_send (s_worker_t *self, const char *kind, tf_msg_id_t id, const void *body)
 
 //  The walk's fetch: POST /storage/block on this node
 static int
-s_fetch (void *arg, const char *id, tf_node_block_t **block_p)
+s_fetch (void *arg, const char *id, tf_api_block_t **block_p)
 {
     s_worker_t *self = (s_worker_t *) arg;
-    int rc = tf_node_client_block (self->client, id, block_p);
+    int rc = tf_api_client_block (self->client, id, block_p);
     if (rc != 0 && self->verbose)
         zsys_debug ("scanner: cannot fetch block node=%s id=%s rc=%d", self->node, id, rc);
     return rc;
@@ -55,7 +55,7 @@ s_fetch (void *arg, const char *id, tf_node_block_t **block_p)
 
 //  The walk's emit: a feed.block record to the scanner (height set there)
 static void
-s_emit (void *arg, const tf_node_block_t *block)
+s_emit (void *arg, const tf_api_block_t *block)
 {
     s_worker_t *self = (s_worker_t *) arg;
     char *nodes[] = {self->node};
@@ -88,16 +88,16 @@ s_process_lines (s_worker_t *self)
     char *line;
     while (!self->loop.terminated && (line = (char *) zlistx_first (self->lines))) {
         zlistx_detach_cur (self->lines);
-        tf_node_block_t *block = NULL;
-        char tip[TF_NODE_ID_SIZE], lib[TF_NODE_ID_SIZE];
-        if (tf_node_event_parse (line, strlen (line), &block, tip, lib) == 0) {
+        tf_api_block_t *block = NULL;
+        char tip[TF_API_ID_SIZE], lib[TF_API_ID_SIZE];
+        if (tf_api_event_parse (line, strlen (line), &block, tip, lib) == 0) {
             if (tf_scanner_walk_block (self->walk, block) && self->verbose)
                 zsys_debug ("scanner: gap behind streamed block node=%s id=%s", self->node,
                             block->id);
         }
         else if (self->malformed++ == 0)
             zsys_warning ("scanner: malformed stream line node=%s", self->node);
-        tf_node_block_destroy (&block);
+        tf_api_block_destroy (&block);
         free (line);
     }
 }
@@ -106,8 +106,8 @@ s_process_lines (s_worker_t *self)
 static void
 s_sample_tip (s_worker_t *self)
 {
-    tf_cryptarchia_info_t info;
-    bool up = tf_node_client_info (self->client, &info) == 0;
+    tf_api_info_t info;
+    bool up = tf_api_client_info (self->client, &info) == 0;
     if (self->loop.terminated)
         return;
     if (up != self->up)
@@ -138,33 +138,33 @@ s_worker (zsock_t *pipe, void *arg)
                        .stream = args->stream,
                        .tip_ms = args->tip_ms,
                        .verbose = args->verbose};
-    self.client = tf_node_client_new (args->api_url);
+    self.client = tf_api_client_new (args->api_url);
     self.walk = tf_scanner_walk_new (s_fetch, &self, s_emit, &self);
     self.lines = zlistx_new ();
     zsock_signal (pipe, 0); //  args may go now
     if (!self.client) {
         zsys_error ("scanner: cannot create an HTTP client node=%s", self.node);
-        while (!tf_node_client_pipe_cancelled (&self.loop))
-            zclock_sleep (TF_NODE_CLIENT_TICK_MS);
+        while (!tf_api_client_pipe_cancelled (&self.loop))
+            zclock_sleep (TF_API_CLIENT_TICK_MS);
     }
     else
-        tf_node_client_set_cancel (self.client, tf_node_client_pipe_cancelled, &self.loop);
+        tf_api_client_set_cancel (self.client, tf_api_client_pipe_cancelled, &self.loop);
 
     int64_t next_tip = 0;
     int64_t next_stream = 0;
-    while (self.client && !tf_node_client_pipe_cancelled (&self.loop)) {
+    while (self.client && !tf_api_client_pipe_cancelled (&self.loop)) {
         int64_t now = zclock_mono ();
-        if (self.stream && !tf_node_client_streaming (self.client) && now >= next_stream) {
-            if (tf_node_client_stream_open (self.client, s_on_line, &self) == 0)
+        if (self.stream && !tf_api_client_streaming (self.client) && now >= next_stream) {
+            if (tf_api_client_stream_open (self.client, s_on_line, &self) == 0)
                 next_tip = now; //  Catch up on what the stream missed
             next_stream = now + TF_SCANNER_WORKER_RECONNECT_MS;
         }
         int64_t wait = next_tip - now;
         if (wait > self.tip_ms)
             wait = self.tip_ms;
-        if (self.stream && !tf_node_client_streaming (self.client) && wait > next_stream - now)
+        if (self.stream && !tf_api_client_streaming (self.client) && wait > next_stream - now)
             wait = next_stream - now;
-        if (tf_node_client_pump (self.client, wait) != 0)
+        if (tf_api_client_pump (self.client, wait) != 0)
             break;
         s_process_lines (&self);
         if (zclock_mono () >= next_tip) {
@@ -177,7 +177,7 @@ s_worker (zsock_t *pipe, void *arg)
         free (line);
     zlistx_destroy (&self.lines);
     tf_scanner_walk_destroy (&self.walk);
-    tf_node_client_destroy (&self.client);
+    tf_api_client_destroy (&self.client);
     free (self.node);
 }
 

@@ -1,7 +1,7 @@
 //  tf_wl_tx_submit.c - submits signed transactions from worker threads
 
 #include "tf_actor.h"
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 #include "tf_wl_tx_submit.h"
 
 #define S_REASON_MAX     200 //  Node's answer text kept in a reason
@@ -24,8 +24,8 @@ struct _tf_wl_tx_submit_t {
 //  Worker thread
 
 typedef struct {
-    char **names;               //  Node names (owned)
-    tf_node_client_t **clients; //  One keep-alive client per node (owned)
+    char **names;              //  Node names (owned)
+    tf_api_client_t **clients; //  One keep-alive client per node (owned)
     size_t count;
     zsock_t *pipe; //  To the actor, not owned
 } s_worker_t;
@@ -63,8 +63,8 @@ s_submit (s_worker_t *worker, const char *hash, const char *json, size_t first)
         retries = (unsigned) attempt;
         long status = 0;
         char *answer = NULL;
-        int rc = tf_node_client_request (worker->clients[node], TF_WL_TX_SUBMIT_PATH, json, &status,
-                                         &answer);
+        int rc = tf_api_client_request (worker->clients[node], TF_WL_TX_SUBMIT_PATH, json, &status,
+                                        &answer);
         char *text = s_answer_text (answer);
         free (answer);
         char *why = NULL;
@@ -113,16 +113,16 @@ s_worker (zsock_t *pipe, void *arg)
     const s_worker_args_t *args = (const s_worker_args_t *) arg;
     s_worker_t worker = {.count = args->node_count, .pipe = pipe};
     worker.names = (char **) zmalloc ((worker.count + 1) * sizeof (char *));
-    worker.clients = (tf_node_client_t **) zmalloc ((worker.count + 1) * sizeof (void *));
+    worker.clients = (tf_api_client_t **) zmalloc ((worker.count + 1) * sizeof (void *));
     bool ready = true;
     for (size_t index = 0; index < worker.count; index++) {
         worker.names[index] = strdup (args->nodes[index].name);
-        worker.clients[index] = tf_node_client_new (args->nodes[index].api_url);
+        worker.clients[index] = tf_api_client_new (args->nodes[index].api_url);
         if (!worker.clients[index])
             ready = false;
         else {
-            tf_node_client_set_cancel (worker.clients[index], s_cancelled, &worker);
-            tf_node_client_set_timeout (worker.clients[index], TF_WL_TX_SUBMIT_TIMEOUT_MS);
+            tf_api_client_set_cancel (worker.clients[index], s_cancelled, &worker);
+            tf_api_client_set_timeout (worker.clients[index], TF_WL_TX_SUBMIT_TIMEOUT_MS);
         }
     }
     zsock_signal (pipe, ready ? 0 : 1);
@@ -145,7 +145,7 @@ s_worker (zsock_t *pipe, void *arg)
     }
     for (size_t index = 0; index < worker.count; index++) {
         free (worker.names[index]);
-        tf_node_client_destroy (&worker.clients[index]);
+        tf_api_client_destroy (&worker.clients[index]);
     }
     free (worker.names);
     free (worker.clients);

@@ -1,7 +1,7 @@
 //  tf_wl_tx_submit.h - submits signed transactions to nodes from worker threads
 //
 //  A pool of worker threads (zactors), each with one keep-alive HTTP client
-//  per node (tf_node_client), so several submissions are in flight at once
+//  per node (tf_api_client), so several submissions are in flight at once
 //  and none blocks the actor's loop. A job is one tx and the node to try
 //  first; the worker POSTs it to /mempool/add/tx and, when that node does not
 //  answer or refuses for its own reasons (5xx other than "already in

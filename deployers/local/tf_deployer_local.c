@@ -88,7 +88,7 @@ tf_deployer_local_arm_tick (tf_deployer_local_t *self)
 char *
 tf_deployer_local_url (uint16_t port, const char *path)
 {
-    return zsys_sprintf ("http://%s:%u%s", TF_NODE_CONFIG_HOST, port, path ? path : "");
+    return zsys_sprintf ("http://%s:%u%s", TF_NODE_SPEC_HOST, port, path ? path : "");
 }
 
 //  Take ports from the kernel: bind every socket to port 0 first and close
@@ -132,8 +132,8 @@ s_mkdir (const char *path)
 
 //  Write a node's two files with the profile's config templates
 static int
-s_write_node_files (tf_deployer_local_t *self, tf_local_node_t *node,
-                    const tf_node_config_t *config, const tf_deployment_config_t *deployment)
+s_write_node_files (tf_deployer_local_t *self, tf_local_node_t *node, const tf_node_spec_t *config,
+                    const tf_deployment_spec_t *deployment)
 {
     int rc = 0;
     for (int file = 0; file < 2 && rc == 0; file++) {
@@ -149,7 +149,7 @@ s_write_node_files (tf_deployer_local_t *self, tf_local_node_t *node,
         char *path =
             zsys_sprintf ("%s/%s", node->dir,
                           file == 0 ? self->profile->node_file : self->profile->deployment_file);
-        rc = tf_node_config_write_file (path, text);
+        rc = tf_node_spec_write_file (path, text);
         zstr_free (&path);
         free (text);
     }
@@ -164,8 +164,8 @@ s_write_node_files (tf_deployer_local_t *self, tf_local_node_t *node,
 int
 tf_deployer_local_start_node (tf_deployer_local_t *self, tf_local_node_t *node)
 {
-    char *argv[TF_NODE_PROFILE_MAX_ARGS + 1];
-    int argc = tf_node_profile_argv (self->profile, self->binary, node->dir, argv);
+    char *argv[TF_PROFILE_MAX_ARGS + 1];
+    int argc = tf_profile_argv (self->profile, self->binary, node->dir, argv);
     if (argc <= 0)
         return -1;
     //  The older NOMOS_LOG_* spellings reach the node under the new names too
@@ -315,14 +315,14 @@ s_prepare (tf_deployer_local_t *self, const tf_plan_t *plan)
     }
 
     //  Shared deployment file, one copy per node
-    char start_time[TF_NODE_CONFIG_TIME_SIZE];
-    tf_node_config_time ((int64_t) tf_actor_now_ms () + TF_DEPLOYER_LOCAL_START_MARGIN_MS,
-                         start_time);
-    tf_deployment_config_t deployment = {.slot_ms = plan->slot_ms,
-                                         .chain_start_time = start_time,
-                                         .security_param = plan->security_param,
-                                         .active_slot_coeff = plan->active_slot_coeff,
-                                         .genesis = genesis};
+    char start_time[TF_NODE_SPEC_TIME_SIZE];
+    tf_node_spec_time ((int64_t) tf_actor_now_ms () + TF_DEPLOYER_LOCAL_START_MARGIN_MS,
+                       start_time);
+    tf_deployment_spec_t deployment = {.slot_ms = plan->slot_ms,
+                                       .chain_start_time = start_time,
+                                       .security_param = plan->security_param,
+                                       .active_slot_coeff = plan->active_slot_coeff,
+                                       .genesis = genesis};
     const char *log_level = s_env_alias ("LOGOS_BLOCKCHAIN_LOG_LEVEL", "NOMOS_LOG_LEVEL");
     const char *log_filter = s_env_alias ("LOGOS_BLOCKCHAIN_LOG_FILTER", "NOMOS_LOG_FILTER");
     for (uint32_t global = 0; global < self->node_count; global++) {
@@ -336,18 +336,18 @@ s_prepare (tf_deployer_local_t *self, const tf_plan_t *plan)
         uint8_t node_key[TF_KEYS_SEED_SIZE];
         if (tf_keys_seed (TF_KEYS_PURPOSE_NODE, plan->seed, global, node_key))
             goto out;
-        tf_node_config_t config = {.http_port = node->http_port,
-                                   .testing_port = node->testing_port,
-                                   .p2p_port = node->p2p_port,
-                                   .node_key = node_key,
-                                   .leader_key = genesis->leaders[global].key.seed,
-                                   .peer_ports = peer_ports,
-                                   .peer_count = peer_count,
-                                   .db_path = node->db_path,
-                                   .log_dir = NULL, //  Stderr, which goes to log_path
-                                   .log_prefix = node->name,
-                                   .log_level = log_level,
-                                   .log_filter = log_filter};
+        tf_node_spec_t config = {.http_port = node->http_port,
+                                 .testing_port = node->testing_port,
+                                 .p2p_port = node->p2p_port,
+                                 .node_key = node_key,
+                                 .leader_key = genesis->leaders[global].key.seed,
+                                 .peer_ports = peer_ports,
+                                 .peer_count = peer_count,
+                                 .db_path = node->db_path,
+                                 .log_dir = NULL, //  Stderr, which goes to log_path
+                                 .log_prefix = node->name,
+                                 .log_level = log_level,
+                                 .log_filter = log_filter};
         if (s_write_node_files (self, node, &config, &deployment))
             goto out;
     }
@@ -499,7 +499,7 @@ s_begin_deploy (tf_deployer_local_t *self)
     assert (plan); //  The runtime delivers the plan before phases
     if (access (self->binary, X_OK) != 0) {
         char *reason = zsys_sprintf ("node binary %s is not executable: %s (set %s)", self->binary,
-                                     strerror (errno), TF_NODE_PROFILE_BIN_ENV);
+                                     strerror (errno), TF_PROFILE_BIN_ENV);
         tf_actor_phase_done (self->actor, false, reason);
         zstr_free (&reason);
         return TF_ACTOR_PENDING;
@@ -602,7 +602,7 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
 {
     tf_deployer_local_t *self = (tf_deployer_local_t *) state;
     self->actor = actor;
-    self->profile = tf_node_profile_find (plan->node_profile);
+    self->profile = tf_profile_find (plan->node_profile);
     if (!self->profile) {
         tf_actor_fail (actor, "unknown node profile '%s'", plan->node_profile);
         return -1;
@@ -612,7 +612,7 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
         tf_actor_fail (actor, "%s (got '%s')", timeout_error, getenv (TF_READINESS_TIMEOUT_ENV));
         return -1;
     }
-    self->binary = tf_node_profile_binary (self->profile);
+    self->binary = tf_profile_binary (self->profile);
     self->http = tf_http_worker_new ();
     if (!self->http || tf_actor_add_reader (actor, zactor_sock (self->http), s_on_http)) {
         tf_actor_fail (actor, "cannot start the HTTP worker");

@@ -10,9 +10,9 @@
 #include "tf_genesis.h"
 #include "tf_http_worker.h"
 #include "tf_keys.h"
-#include "tf_node_config.h"
+#include "tf_node_spec.h"
 #include "tf_node_proc.h"
-#include "tf_node_profile.h"
+#include "tf_profile.h"
 #include "tf_readiness.h"
 #include "tf_topology.h"
 
@@ -42,13 +42,13 @@ typedef struct {
 } tf_local_node_t;
 
 struct _tf_deployer_local_t {
-    tf_actor_t *actor;                //  Not owned; set by the first handler call
-    const tf_node_profile_t *profile; //  Node kind
-    char *binary;                     //  Node binary to run
-    char *nodes_dir;                  //  RUN_DIR/nodes
-    char *log_dir;                    //  LOGOS_BLOCKCHAIN_LOG_DIR, or NULL
-    bool keep_logs;                   //  Keep node data after cleanup
-    tf_local_node_t *nodes;           //  Every node of the plan
+    tf_actor_t *actor;           //  Not owned; set by the first handler call
+    const tf_profile_t *profile; //  Node kind
+    char *binary;                //  Node binary to run
+    char *nodes_dir;             //  RUN_DIR/nodes
+    char *log_dir;               //  LOGOS_BLOCKCHAIN_LOG_DIR, or NULL
+    bool keep_logs;              //  Keep node data after cleanup
+    tf_local_node_t *nodes;      //  Every node of the plan
     size_t node_count;
     bool *blocked;       //  node_count^2: a blocks b's peer id
     zactor_t *http;      //  HTTP worker thread

@@ -14,7 +14,7 @@
 //  Emits: node.control, run.phase.ack
 
 #include "tf_actor.h"
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 
 #define S_MAX_CONTROLS 16 //  --node-control flags
 #define S_MAX_NODES    TF_PLAN_MAX_NODES
@@ -95,16 +95,16 @@ s_post_worker (zsock_t *pipe, void *arg)
     zsock_signal (pipe, 0);
     char *error = NULL;
     for (size_t index = 0; index < count && !error; index++) {
-        tf_node_client_t *client = tf_node_client_new (urls[index]);
+        tf_api_client_t *client = tf_api_client_new (urls[index]);
         long status = 0;
         char *answer = NULL;
-        if (!client || tf_node_client_request (client, TF_NODE_PATH_FAULTS, body, &status, &answer)
+        if (!client || tf_api_client_request (client, TF_API_PATH_FAULTS, body, &status, &answer)
             || status != 200)
             error = zsys_sprintf ("cannot switch %s on %s (http %ld)", what, names[index], status);
         else
             zsys_info ("fault: %s node=%s", what, names[index]);
         free (answer);
-        tf_node_client_destroy (&client);
+        tf_api_client_destroy (&client);
     }
     zstr_send (pipe, error ? error : "ok");
     zstr_free (&error);
@@ -352,7 +352,7 @@ main (int argc, char **argv)
     if (rc == 0) {
         zsys_init ();
         zsys_set_logident ("tf-test-fault");
-        if (tf_node_client_global_init ())
+        if (tf_api_client_global_init ())
             rc = TF_ACTOR_EXIT_FAILURE;
         else {
             tf_actor_handlers_t handlers = {.phase = s_on_phase,

@@ -12,7 +12,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 
 #define S_SLACK_MS         250  //  Scheduling slack allowed on a bound
 #define S_SHORT_TIMEOUT_MS 300  //  Request timeout used against the hung node
@@ -67,12 +67,12 @@ s_handler (void *cls, struct MHD_Connection *connection, const char *url, const 
     }
     struct MHD_Response *response;
     unsigned status = MHD_HTTP_OK;
-    if (streq (url, TF_NODE_PATH_INFO))
+    if (streq (url, TF_API_PATH_INFO))
         response = MHD_create_response_from_buffer (strlen (S_INFO), (void *) S_INFO,
                                                     MHD_RESPMEM_PERSISTENT);
-    else if (streq (url, TF_NODE_PATH_BLOCK))
+    else if (streq (url, TF_API_PATH_BLOCK))
         response = MHD_create_response_from_buffer (4, (void *) "null", MHD_RESPMEM_PERSISTENT);
-    else if (streq (url, TF_NODE_PATH_STREAM)) {
+    else if (streq (url, TF_API_PATH_STREAM)) {
         size_t *next = (size_t *) zmalloc (sizeof (size_t));
         response = MHD_create_response_from_callback (MHD_SIZE_UNKNOWN, 64, s_stream_reader, next,
                                                       s_stream_free);
@@ -117,27 +117,27 @@ s_hung_node (char **url_p)
 }
 
 static void
-test_tf_node_client_reads_info_and_storage_misses (void **state)
+test_tf_api_client_reads_info_and_storage_misses (void **state)
 {
     (void) state;
     char *url = NULL;
     struct MHD_Daemon *daemon = s_fake_node (&url);
-    tf_node_client_t *client = tf_node_client_new (url); //  Trailing slash is fine
+    tf_api_client_t *client = tf_api_client_new (url); //  Trailing slash is fine
     assert_non_null (client);
-    tf_cryptarchia_info_t info;
-    assert_int_equal (tf_node_client_info (client, &info), 0);
+    tf_api_info_t info;
+    assert_int_equal (tf_api_client_info (client, &info), 0);
     assert_string_equal (info.tip, S_ID_A);
     assert_int_equal (info.height, 4);
-    tf_node_block_t *block = NULL;
-    assert_int_equal (tf_node_client_block (client, S_ID_A, &block), 1);
+    tf_api_block_t *block = NULL;
+    assert_int_equal (tf_api_client_block (client, S_ID_A, &block), 1);
     assert_null (block);
     long status = 0;
     char *answer = NULL;
-    assert_int_equal (tf_node_client_request (client, "/nowhere", NULL, &status, &answer), 0);
+    assert_int_equal (tf_api_client_request (client, "/nowhere", NULL, &status, &answer), 0);
     assert_int_equal (status, 500);
     assert_string_equal (answer, "oops");
     free (answer);
-    tf_node_client_destroy (&client);
+    tf_api_client_destroy (&client);
     assert_null (client);
     MHD_stop_daemon (daemon);
     zstr_free (&url);
@@ -156,49 +156,49 @@ s_on_line (void *arg, const char *line, size_t size)
 }
 
 static void
-test_tf_node_client_stream_reassembles_lines_across_chunks (void **state)
+test_tf_api_client_stream_reassembles_lines_across_chunks (void **state)
 {
     (void) state;
     char *url = NULL;
     struct MHD_Daemon *daemon = s_fake_node (&url);
-    tf_node_client_t *client = tf_node_client_new (url);
+    tf_api_client_t *client = tf_api_client_new (url);
     s_lines_t lines = {.lines = zlistx_new ()};
     zlistx_set_destructor (lines.lines, (zlistx_destructor_fn *) zstr_free);
-    assert_int_equal (tf_node_client_stream_open (client, s_on_line, &lines), 0);
+    assert_int_equal (tf_api_client_stream_open (client, s_on_line, &lines), 0);
     int64_t deadline = zclock_mono () + S_STREAM_WAIT_MS;
-    while (tf_node_client_streaming (client) && zclock_mono () < deadline)
-        assert_int_equal (tf_node_client_pump (client, TF_NODE_CLIENT_TICK_MS), 0);
-    assert_false (tf_node_client_streaming (client)); //  The fake stream ended
+    while (tf_api_client_streaming (client) && zclock_mono () < deadline)
+        assert_int_equal (tf_api_client_pump (client, TF_API_CLIENT_TICK_MS), 0);
+    assert_false (tf_api_client_streaming (client)); //  The fake stream ended
     assert_int_equal (zlistx_size (lines.lines), 2);
     assert_string_equal ((char *) zlistx_first (lines.lines), S_LINE_1);
     assert_string_equal ((char *) zlistx_next (lines.lines), S_LINE_2);
-    tf_node_block_t *block = NULL;
-    char tip[TF_NODE_ID_SIZE], lib[TF_NODE_ID_SIZE];
+    tf_api_block_t *block = NULL;
+    char tip[TF_API_ID_SIZE], lib[TF_API_ID_SIZE];
     const char *first = (const char *) zlistx_first (lines.lines);
-    assert_int_equal (tf_node_event_parse (first, strlen (first), &block, tip, lib), 0);
+    assert_int_equal (tf_api_event_parse (first, strlen (first), &block, tip, lib), 0);
     assert_string_equal (block->parent, S_ID_B);
-    tf_node_block_destroy (&block);
+    tf_api_block_destroy (&block);
     zlistx_destroy (&lines.lines);
-    tf_node_client_destroy (&client);
+    tf_api_client_destroy (&client);
     MHD_stop_daemon (daemon);
     zstr_free (&url);
 }
 
 static void
-test_tf_node_client_gives_up_on_a_hung_node_in_time (void **state)
+test_tf_api_client_gives_up_on_a_hung_node_in_time (void **state)
 {
     (void) state;
     char *url = NULL;
     int fd = s_hung_node (&url);
-    tf_node_client_t *client = tf_node_client_new (url);
-    tf_node_client_set_timeout (client, S_SHORT_TIMEOUT_MS);
+    tf_api_client_t *client = tf_api_client_new (url);
+    tf_api_client_set_timeout (client, S_SHORT_TIMEOUT_MS);
     int64_t started = zclock_mono ();
-    tf_cryptarchia_info_t info;
-    assert_int_equal (tf_node_client_info (client, &info), -1);
+    tf_api_info_t info;
+    assert_int_equal (tf_api_client_info (client, &info), -1);
     int64_t took = zclock_mono () - started;
-    assert_true (took >= S_SHORT_TIMEOUT_MS - TF_NODE_CLIENT_TICK_MS);
+    assert_true (took >= S_SHORT_TIMEOUT_MS - TF_API_CLIENT_TICK_MS);
     assert_true (took <= S_SHORT_TIMEOUT_MS + S_SLACK_MS);
-    tf_node_client_destroy (&client);
+    tf_api_client_destroy (&client);
     close (fd);
     zstr_free (&url);
 }
@@ -213,27 +213,26 @@ s_cancel (void *arg)
 }
 
 static void
-test_tf_node_client_cancel_ends_a_request_and_a_pump (void **state)
+test_tf_api_client_cancel_ends_a_request_and_a_pump (void **state)
 {
     (void) state;
     char *url = NULL;
     int fd = s_hung_node (&url);
-    tf_node_client_t *client = tf_node_client_new (url); //  Default timeout: 1 s
-    tf_node_client_set_cancel (client, s_cancel, NULL);
+    tf_api_client_t *client = tf_api_client_new (url); //  Default timeout: 1 s
+    tf_api_client_set_cancel (client, s_cancel, NULL);
     int64_t started = zclock_mono ();
     s_cancel_at = started + S_CANCEL_AFTER_MS;
     long status = 0;
     char *answer = NULL;
-    assert_int_equal (tf_node_client_request (client, TF_NODE_PATH_INFO, NULL, &status, &answer),
-                      -1);
+    assert_int_equal (tf_api_client_request (client, TF_API_PATH_INFO, NULL, &status, &answer), -1);
     assert_null (answer);
     assert_int_equal (status, 0);
     assert_true (zclock_mono () - started < S_CANCEL_AFTER_MS + S_SLACK_MS);
     //  A pump asked to wait long returns as soon as cancel says so
     started = zclock_mono ();
-    assert_int_equal (tf_node_client_pump (client, TF_NODE_CLIENT_TIMEOUT_MS * 10), -1);
+    assert_int_equal (tf_api_client_pump (client, TF_API_CLIENT_TIMEOUT_MS * 10), -1);
     assert_true (zclock_mono () - started < S_SLACK_MS);
-    tf_node_client_destroy (&client);
+    tf_api_client_destroy (&client);
     close (fd);
     zstr_free (&url);
 }
@@ -241,13 +240,13 @@ test_tf_node_client_cancel_ends_a_request_and_a_pump (void **state)
 int
 main (void)
 {
-    if (tf_node_client_global_init ())
+    if (tf_api_client_global_init ())
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test (test_tf_node_client_reads_info_and_storage_misses),
-        cmocka_unit_test (test_tf_node_client_stream_reassembles_lines_across_chunks),
-        cmocka_unit_test (test_tf_node_client_gives_up_on_a_hung_node_in_time),
-        cmocka_unit_test (test_tf_node_client_cancel_ends_a_request_and_a_pump),
+        cmocka_unit_test (test_tf_api_client_reads_info_and_storage_misses),
+        cmocka_unit_test (test_tf_api_client_stream_reassembles_lines_across_chunks),
+        cmocka_unit_test (test_tf_api_client_gives_up_on_a_hung_node_in_time),
+        cmocka_unit_test (test_tf_api_client_cancel_ends_a_request_and_a_pump),
     };
-    return cmocka_run_group_tests_name ("tf_node_client", tests, NULL, NULL);
+    return cmocka_run_group_tests_name ("tf_api_client", tests, NULL, NULL);
 }

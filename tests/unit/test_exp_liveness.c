@@ -11,10 +11,10 @@
 #include "tf_json.h"
 
 static void
-s_id (char digit, char out[TF_NODE_ID_SIZE])
+s_id (char digit, char out[TF_API_ID_SIZE])
 {
-    memset (out, digit, TF_NODE_ID_HEX);
-    out[TF_NODE_ID_HEX] = 0;
+    memset (out, digit, TF_API_ID_HEX);
+    out[TF_API_ID_HEX] = 0;
 }
 
 //  Observations of nodes named validator-0.. with the given heights
@@ -149,7 +149,7 @@ test_tf_exp_liveness_floor_is_the_lowest_lib (void **state)
     assert_true (obs.floor_known);
     assert_string_equal (obs.floor_node, "validator-1");
     assert_int_equal (obs.floor_height, 15);
-    char lib[TF_NODE_ID_SIZE];
+    char lib[TF_API_ID_SIZE];
     s_id ('c', lib);
     assert_string_equal (obs.floor_lib, lib);
     tf_exp_liveness_verdict_t verdict;
@@ -168,7 +168,7 @@ test_tf_exp_liveness_fails_agreement_on_an_unhealed_fork (void **state)
     tf_exp_liveness_verdict_t verdict;
     tf_exp_liveness_judge (&obs, &verdict);
     assert_false (verdict.passed);
-    char lib[TF_NODE_ID_SIZE], held[TF_NODE_ID_SIZE];
+    char lib[TF_API_ID_SIZE], held[TF_API_ID_SIZE];
     s_id ('c', lib);
     s_id ('e', held);
     char *expected = zsys_sprintf (
@@ -226,12 +226,12 @@ static const s_feed_block_t s_feed[] = {
 };
 
 static int
-s_feed_lookup (void *arg, const char *id, char parent[TF_NODE_ID_SIZE], uint64_t *height_p)
+s_feed_lookup (void *arg, const char *id, char parent[TF_API_ID_SIZE], uint64_t *height_p)
 {
     size_t *lookups = (size_t *) arg;
     (*lookups)++;
     for (size_t index = 0; index < sizeof s_feed / sizeof s_feed[0]; index++) {
-        char candidate[TF_NODE_ID_SIZE];
+        char candidate[TF_API_ID_SIZE];
         s_id (s_feed[index].id, candidate);
         if (streq (candidate, id)) {
             s_id (s_feed[index].parent, parent);
@@ -261,7 +261,7 @@ test_tf_exp_liveness_feed_settles_agreement_the_probe_could_not (void **state)
     assert_true (obs.floor_known);
     assert_string_equal (obs.floor_node, "validator-0");
     assert_int_equal (obs.floor_height, 2);
-    char two[TF_NODE_ID_SIZE];
+    char two[TF_API_ID_SIZE];
     s_id ('2', two);
     assert_string_equal (obs.nodes[0].floor_id, two);
     assert_string_equal (obs.nodes[1].floor_id, two); //  The fork is above the floor
@@ -291,7 +291,7 @@ test_tf_exp_liveness_feed_finds_a_fork_below_the_floor (void **state)
     tf_exp_liveness_pick_floor (&obs);
     size_t lookups = 0;
     tf_exp_liveness_fill_from_feed (&obs, s_feed_lookup, &lookups);
-    char fork[TF_NODE_ID_SIZE];
+    char fork[TF_API_ID_SIZE];
     s_id ('d', fork);
     assert_string_equal (obs.nodes[1].floor_id, fork);
     tf_exp_liveness_verdict_t verdict;
@@ -310,7 +310,7 @@ test_tf_exp_liveness_feed_finds_a_fork_below_the_floor (void **state)
     obs.nodes[0].lib_height_known = true;
     tf_exp_liveness_pick_floor (&obs);
     tf_exp_liveness_fill_from_feed (&obs, s_feed_lookup, &lookups);
-    char genesis[TF_NODE_ID_SIZE];
+    char genesis[TF_API_ID_SIZE];
     s_id ('0', genesis);
     assert_string_equal (obs.nodes[0].floor_id, genesis);
     tf_exp_liveness_obs_free (&obs);

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 #include "tf_scanner.h"
 #include "tf_scanner_index.h"
 #include "tf_scanner_walk.h"
@@ -15,10 +15,10 @@
 
 //  Ids: "aa..aa" style, one hex digit repeated, so tests read well
 static void
-s_id (char digit, char out[TF_NODE_ID_SIZE])
+s_id (char digit, char out[TF_API_ID_SIZE])
 {
-    memset (out, digit, TF_NODE_ID_HEX);
-    out[TF_NODE_ID_HEX] = 0;
+    memset (out, digit, TF_API_ID_HEX);
+    out[TF_API_ID_HEX] = 0;
 }
 
 static const char s_zero[] = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -28,17 +28,17 @@ static const char s_zero[] = "00000000000000000000000000000000000000000000000000
 //  JSON
 
 static void
-test_tf_node_info_parses_cryptarchia_info (void **state)
+test_tf_api_info_parses_cryptarchia_info (void **state)
 {
     (void) state;
-    char tip[TF_NODE_ID_SIZE], lib[TF_NODE_ID_SIZE];
+    char tip[TF_API_ID_SIZE], lib[TF_API_ID_SIZE];
     s_id ('a', tip);
     s_id ('b', lib);
     char *json = zsys_sprintf (
         "{\"lib\":\"%s\",\"tip\":\"0x%s\",\"slot\":1234,\"height\":97,\"mode\":\"Online\"}", lib,
         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-    tf_cryptarchia_info_t info;
-    assert_int_equal (tf_node_info_parse (json, strlen (json), &info), 0);
+    tf_api_info_t info;
+    assert_int_equal (tf_api_info_parse (json, strlen (json), &info), 0);
     assert_string_equal (info.tip, tip); //  0x dropped, lower-cased
     assert_string_equal (info.lib, lib);
     assert_int_equal (info.slot, 1234);
@@ -54,13 +54,13 @@ test_tf_node_info_rejects_missing_height_and_short_ids (void **state)
     const char *missing = "{\"lib\":\""
                           "00"
                           "\",\"tip\":\"00\",\"slot\":1}";
-    tf_cryptarchia_info_t info;
-    assert_int_equal (tf_node_info_parse (missing, strlen (missing), &info), -1);
+    tf_api_info_t info;
+    assert_int_equal (tf_api_info_parse (missing, strlen (missing), &info), -1);
     const char *garbage = "not json";
-    assert_int_equal (tf_node_info_parse (garbage, strlen (garbage), &info), -1);
+    assert_int_equal (tf_api_info_parse (garbage, strlen (garbage), &info), -1);
     char *negative =
         zsys_sprintf ("{\"lib\":\"%s\",\"tip\":\"%s\",\"slot\":1,\"height\":-1}", s_zero, s_zero);
-    assert_int_equal (tf_node_info_parse (negative, strlen (negative), &info), -1);
+    assert_int_equal (tf_api_info_parse (negative, strlen (negative), &info), -1);
     zstr_free (&negative);
 }
 
@@ -78,7 +78,7 @@ static void
 test_tf_node_block_parses_storage_form_and_hashes_txs (void **state)
 {
     (void) state;
-    char id[TF_NODE_ID_SIZE], parent[TF_NODE_ID_SIZE];
+    char id[TF_API_ID_SIZE], parent[TF_API_ID_SIZE];
     s_id ('c', id);
     s_id ('d', parent);
     char *json = zsys_sprintf (
@@ -86,14 +86,14 @@ test_tf_node_block_parses_storage_form_and_hashes_txs (void **state)
         "\"block_root\":\"%s\"},\"signature\":[1,2],\"transactions\":[{\"mantle_tx\":" S_MANTLE_TX
         ",\"ops_proofs\":[],\"ledger_tx_proof\":{\"Ed25519Sigs\":[]}}]}",
         parent, s_zero);
-    tf_node_block_t *block = NULL;
-    assert_int_equal (tf_node_block_parse_storage (json, strlen (json), id, &block), 0);
+    tf_api_block_t *block = NULL;
+    assert_int_equal (tf_api_block_parse_storage (json, strlen (json), id, &block), 0);
     assert_non_null (block);
     assert_string_equal (block->id, id);
     assert_string_equal (block->parent, parent);
     assert_int_equal (block->slot, 42);
     assert_int_equal (block->txs.count, 1);
-    assert_int_equal (strlen (block->txs.items[0]), TF_NODE_ID_HEX);
+    assert_int_equal (strlen (block->txs.items[0]), TF_API_ID_HEX);
     //  tf-node masks byte 31 to keep the hash a BN254 scalar: its top hex digit is 0
     assert_int_equal (block->txs.items[0][62], '0');
     assert_int_equal (block->outputs.count, 2);
@@ -102,14 +102,14 @@ test_tf_node_block_parses_storage_form_and_hashes_txs (void **state)
 
     //  The same tx hashes the same; another value hashes differently
     json_t *tx = json_loads (S_MANTLE_TX, 0, NULL);
-    char again[TF_NODE_ID_SIZE], other[TF_NODE_ID_SIZE];
-    assert_int_equal (tf_node_tx_hash (tx, again), 0);
+    char again[TF_API_ID_SIZE], other[TF_API_ID_SIZE];
+    assert_int_equal (tf_api_tx_hash (tx, again), 0);
     assert_string_equal (again, block->txs.items[0]);
     json_object_set_new (json_object_get (tx, "ledger_tx"), "inputs", json_array ());
-    assert_int_equal (tf_node_tx_hash (tx, other), 0);
+    assert_int_equal (tf_api_tx_hash (tx, other), 0);
     assert_string_not_equal (other, again);
     json_decref (tx);
-    tf_node_block_destroy (&block);
+    tf_api_block_destroy (&block);
     assert_null (block);
     zstr_free (&json);
 }
@@ -118,13 +118,13 @@ static void
 test_tf_node_block_storage_null_means_absent (void **state)
 {
     (void) state;
-    char id[TF_NODE_ID_SIZE];
+    char id[TF_API_ID_SIZE];
     s_id ('c', id);
-    tf_node_block_t *block = NULL;
-    assert_int_equal (tf_node_block_parse_storage ("null", 4, id, &block), 1);
+    tf_api_block_t *block = NULL;
+    assert_int_equal (tf_api_block_parse_storage ("null", 4, id, &block), 1);
     assert_null (block);
     const char *bad = "{\"header\":{\"parent_block\":\"xyz\",\"slot\":1},\"transactions\":[]}";
-    assert_int_equal (tf_node_block_parse_storage (bad, strlen (bad), id, &block), -1);
+    assert_int_equal (tf_api_block_parse_storage (bad, strlen (bad), id, &block), -1);
     assert_null (block);
 }
 
@@ -132,7 +132,7 @@ static void
 test_tf_node_event_parses_stream_line_with_api_block (void **state)
 {
     (void) state;
-    char id[TF_NODE_ID_SIZE], parent[TF_NODE_ID_SIZE], tx[TF_NODE_ID_SIZE];
+    char id[TF_API_ID_SIZE], parent[TF_API_ID_SIZE], tx[TF_API_ID_SIZE];
     s_id ('e', id);
     s_id ('f', parent);
     s_id ('9', tx);
@@ -141,9 +141,9 @@ test_tf_node_event_parses_stream_line_with_api_block (void **state)
         "\"transactions\":[{\"mantle_tx\":{\"hash\":\"%s\",\"ops\":[],\"ledger_tx\":{\"inputs\":[],"
         "\"outputs\":[{\"value\":1,\"pk\":\"" S_PK_A "\"}]}}}]},\"tip\":\"%s\",\"lib\":\"%s\"}",
         id, parent, tx, id, s_zero);
-    tf_node_block_t *block = NULL;
-    char tip[TF_NODE_ID_SIZE], lib[TF_NODE_ID_SIZE];
-    assert_int_equal (tf_node_event_parse (line, strlen (line), &block, tip, lib), 0);
+    tf_api_block_t *block = NULL;
+    char tip[TF_API_ID_SIZE], lib[TF_API_ID_SIZE];
+    assert_int_equal (tf_api_event_parse (line, strlen (line), &block, tip, lib), 0);
     assert_string_equal (block->id, id);
     assert_string_equal (block->parent, parent);
     assert_int_equal (block->slot, 7);
@@ -152,11 +152,11 @@ test_tf_node_event_parses_stream_line_with_api_block (void **state)
     assert_string_equal (block->outputs.items[0], S_PK_A);
     assert_string_equal (tip, id);
     assert_string_equal (lib, s_zero);
-    tf_node_block_destroy (&block);
+    tf_api_block_destroy (&block);
     zstr_free (&line);
 
     const char *broken = "{\"block\":{\"header\":{\"slot\":7}}}";
-    assert_int_equal (tf_node_event_parse (broken, strlen (broken), &block, tip, lib), -1);
+    assert_int_equal (tf_api_event_parse (broken, strlen (broken), &block, tip, lib), -1);
     assert_null (block);
 }
 
@@ -166,11 +166,11 @@ test_tf_node_event_parses_stream_line_with_api_block (void **state)
 
 //  A fake node: a chain of blocks by id, some of which can go missing
 typedef struct {
-    tf_node_block_t blocks[S_CHAIN_MAX]; //  Held by the fake node
+    tf_api_block_t blocks[S_CHAIN_MAX]; //  Held by the fake node
     size_t count;
     bool missing[S_CHAIN_MAX]; //  Storage answers null
     size_t fetches;            //  Requests made
-    char emitted[S_CHAIN_MAX * 2][TF_NODE_ID_SIZE];
+    char emitted[S_CHAIN_MAX * 2][TF_API_ID_SIZE];
     size_t emitted_count;
 } s_fake_t;
 
@@ -183,14 +183,14 @@ s_fake_chain (s_fake_t *fake, size_t count)
     for (size_t index = 0; index < count; index++) {
         s_id (digits[index], fake->blocks[index].id);
         memcpy (fake->blocks[index].parent, index == 0 ? s_zero : fake->blocks[index - 1].id,
-                TF_NODE_ID_SIZE);
+                TF_API_ID_SIZE);
         fake->blocks[index].slot = index * 2;
     }
     fake->count = count;
 }
 
 static int
-s_fake_fetch (void *arg, const char *id, tf_node_block_t **block_p)
+s_fake_fetch (void *arg, const char *id, tf_api_block_t **block_p)
 {
     s_fake_t *fake = (s_fake_t *) arg;
     fake->fetches++;
@@ -198,7 +198,7 @@ s_fake_fetch (void *arg, const char *id, tf_node_block_t **block_p)
         if (streq (fake->blocks[index].id, id)) {
             if (fake->missing[index])
                 return 1;
-            tf_node_block_t *copy = (tf_node_block_t *) zmalloc (sizeof (tf_node_block_t));
+            tf_api_block_t *copy = (tf_api_block_t *) zmalloc (sizeof (tf_api_block_t));
             *copy = fake->blocks[index];
             *block_p = copy;
             return 0;
@@ -207,11 +207,11 @@ s_fake_fetch (void *arg, const char *id, tf_node_block_t **block_p)
 }
 
 static void
-s_fake_emit (void *arg, const tf_node_block_t *block)
+s_fake_emit (void *arg, const tf_api_block_t *block)
 {
     s_fake_t *fake = (s_fake_t *) arg;
     assert_true (fake->emitted_count < S_CHAIN_MAX * 2);
-    snprintf (fake->emitted[fake->emitted_count++], TF_NODE_ID_SIZE, "%s", block->id);
+    snprintf (fake->emitted[fake->emitted_count++], TF_API_ID_SIZE, "%s", block->id);
 }
 
 static void
@@ -281,7 +281,7 @@ test_tf_scanner_walk_follows_a_fork_from_the_common_ancestor (void **state)
     s_fake_t fake;
     s_fake_chain (&fake, 6);
     //  Block 5 forks off block 2 instead of extending 4
-    memcpy (fake.blocks[5].parent, fake.blocks[2].id, TF_NODE_ID_SIZE);
+    memcpy (fake.blocks[5].parent, fake.blocks[2].id, TF_API_ID_SIZE);
     tf_scanner_walk_t *walk = tf_scanner_walk_new (s_fake_fetch, &fake, s_fake_emit, &fake);
     assert_int_equal (tf_scanner_walk_tip (walk, fake.blocks[4].id), 0);
     size_t fetches = fake.fetches;
@@ -299,8 +299,8 @@ static void
 test_tf_scanner_index_dedups_and_computes_heights (void **state)
 {
     (void) state;
-    char genesis[TF_NODE_ID_SIZE], one[TF_NODE_ID_SIZE], two[TF_NODE_ID_SIZE],
-        fork[TF_NODE_ID_SIZE], stray[TF_NODE_ID_SIZE], unknown[TF_NODE_ID_SIZE];
+    char genesis[TF_API_ID_SIZE], one[TF_API_ID_SIZE], two[TF_API_ID_SIZE], fork[TF_API_ID_SIZE],
+        stray[TF_API_ID_SIZE], unknown[TF_API_ID_SIZE];
     s_id ('1', genesis);
     s_id ('2', one);
     s_id ('3', two);
@@ -363,7 +363,7 @@ int
 main (void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test (test_tf_node_info_parses_cryptarchia_info),
+        cmocka_unit_test (test_tf_api_info_parses_cryptarchia_info),
         cmocka_unit_test (test_tf_node_info_rejects_missing_height_and_short_ids),
         cmocka_unit_test (test_tf_node_block_parses_storage_form_and_hashes_txs),
         cmocka_unit_test (test_tf_node_block_storage_null_means_absent),

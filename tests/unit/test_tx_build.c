@@ -6,7 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <sodium.h>
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 #include "tf_tx_build.h"
 
 //  A transfer of wallet 0's note: 30 to wallet 1, 70 back
@@ -35,8 +35,8 @@ test_tx_build_hash_matches_the_nodes_rule (void **state)
     json_t *json = json_loads (tx.json, 0, &error);
     assert_non_null (json);
     //  The framework's second implementation of the rule (the scanner's) agrees
-    char hash[TF_NODE_ID_SIZE];
-    assert_int_equal (tf_node_tx_hash (json_object_get (json, "mantle_tx"), hash), 0);
+    char hash[TF_API_ID_SIZE];
+    assert_int_equal (tf_api_tx_hash (json_object_get (json, "mantle_tx"), hash), 0);
     assert_string_equal (hash, tx.hash_hex);
     assert_int_equal (tx.hash[31] & ~TF_KEYS_SCALAR_MASK, 0);
     json_decref (json);

@@ -1,4 +1,4 @@
-//  tf_node_profile.h - how to run one kind of node: binary, command line,
+//  tf_profile.h - how to run one kind of node: binary, command line,
 //  config files and testing API
 //
 //  The local deployer knows nodes only through a profile. The built-in
@@ -8,16 +8,16 @@
 //  hold {bin} (the binary) and {dir} (the node's directory). See
 //  docs/node-profiles.md.
 
-#ifndef TF_NODE_PROFILE_H_INCLUDED
-#define TF_NODE_PROFILE_H_INCLUDED
+#ifndef TF_PROFILE_H_INCLUDED
+#define TF_PROFILE_H_INCLUDED
 
 #include <stdio.h>
-#include "tf_node_config.h"
+#include "tf_node_spec.h"
 
-#define TF_NODE_PROFILE_DEFAULT   "tf-node"
-#define TF_NODE_PROFILE_BIN_ENV   "LOGOS_BLOCKCHAIN_NODE_BIN"
-#define TF_NODE_PROFILE_BIN_ALIAS "NOMOS_NODE_BIN"
-#define TF_NODE_PROFILE_MAX_ARGS  32 //  Words of an expanded command line
+#define TF_PROFILE_DEFAULT   "tf-node"
+#define TF_PROFILE_BIN_ENV   "LOGOS_BLOCKCHAIN_NODE_BIN"
+#define TF_PROFILE_BIN_ALIAS "NOMOS_NODE_BIN"
+#define TF_PROFILE_MAX_ARGS  32 //  Words of an expanded command line
 
 typedef struct {
     const char *name;            //  Profile name, as in the plan
@@ -26,25 +26,25 @@ typedef struct {
     const char *node_file;       //  Node config file name in the node's dir
     const char *deployment_file; //  Shared config file name in the node's dir
     //  Config templates: write each file's text
-    void (*print_node) (const tf_node_config_t *config, FILE *out);
-    void (*print_deployment) (const tf_deployment_config_t *config, FILE *out);
+    void (*print_node) (const tf_node_spec_t *config, FILE *out);
+    void (*print_deployment) (const tf_deployment_spec_t *config, FILE *out);
     const char *info_path;         //  Chain info (HTTP readiness, mode)
     const char *network_path;      //  Peers and peer id
     const char *block_peer_path;   //  Testing API: POST a JSON string PeerId
     const char *unblock_peer_path; //  Testing API: POST a JSON string PeerId
-} tf_node_profile_t;
+} tf_profile_t;
 
 //  The profile called name, or NULL when there is none.
-const tf_node_profile_t *tf_node_profile_find (const char *name);
+const tf_profile_t *tf_profile_find (const char *name);
 
 //  The node binary to run: the environment's override, else the profile's
 //  binary beside the running program. Caller owns the result.
-char *tf_node_profile_binary (const tf_node_profile_t *profile);
+char *tf_profile_binary (const tf_profile_t *profile);
 
 //  Expand the command template for binary and dir into argv (NULL-terminated,
-//  at most TF_NODE_PROFILE_MAX_ARGS words). Returns the word count, or -1 when
+//  at most TF_PROFILE_MAX_ARGS words). Returns the word count, or -1 when
 //  the template has too many words. Caller frees each word with free().
-int tf_node_profile_argv (const tf_node_profile_t *profile, const char *binary, const char *dir,
-                          char *argv[TF_NODE_PROFILE_MAX_ARGS + 1]);
+int tf_profile_argv (const tf_profile_t *profile, const char *binary, const char *dir,
+                     char *argv[TF_PROFILE_MAX_ARGS + 1]);
 
 #endif

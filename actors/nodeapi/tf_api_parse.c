@@ -1,10 +1,10 @@
-//  tf_node_client_parse.c - the node's JSON as plain structs (see tf_node_client.h)
+//  tf_api_parse.c - the node's JSON as plain structs (see tf_api_parse.h)
 //
 //  Strict about what we use (ids, slot, parent, tx shapes), lenient about the
 //  rest: unknown keys are ignored, as the real node's clients do.
 
 #include <sodium.h>
-#include "tf_node_client.h"
+#include "tf_api_parse.h"
 
 #define S_TXHASH_TAG     "MANTLE_TXHASH_V1" //  node/README.md §3.2
 #define S_HASH_SIZE      32                 //  BLAKE2b-256
@@ -16,26 +16,26 @@
 #define S_ZERO_ID        "0000000000000000000000000000000000000000000000000000000000000000"
 
 bool
-tf_node_id_is_zero (const char *id)
+tf_api_id_is_zero (const char *id)
 {
     return id && strcmp (id, S_ZERO_ID) == 0;
 }
 
 int
-tf_node_id_copy (const char *text, char out[TF_NODE_ID_SIZE])
+tf_api_id_copy (const char *text, char out[TF_API_ID_SIZE])
 {
     if (!text)
         return -1;
     if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
         text += 2;
-    if (strlen (text) != TF_NODE_ID_HEX)
+    if (strlen (text) != TF_API_ID_HEX)
         return -1;
-    for (size_t index = 0; index < TF_NODE_ID_HEX; index++) {
+    for (size_t index = 0; index < TF_API_ID_HEX; index++) {
         if (!isxdigit ((unsigned char) text[index]))
             return -1;
         out[index] = (char) tolower ((unsigned char) text[index]);
     }
-    out[TF_NODE_ID_HEX] = 0;
+    out[TF_API_ID_HEX] = 0;
     return 0;
 }
 
@@ -50,17 +50,17 @@ s_get_u64 (const json_t *value, uint64_t *out)
 }
 
 int
-tf_node_info_parse (const char *json, size_t size, tf_cryptarchia_info_t *info)
+tf_api_info_parse (const char *json, size_t size, tf_api_info_t *info)
 {
     assert (json && info);
     int rc = -1;
     json_t *root = json_loadb (json, size, 0, NULL);
-    tf_cryptarchia_info_t parsed;
+    tf_api_info_t parsed;
     memset (&parsed, 0, sizeof parsed);
     const char *mode = json_string_value (json_object_get (root, "mode"));
     if (!json_is_object (root)
-        || tf_node_id_copy (json_string_value (json_object_get (root, "tip")), parsed.tip)
-        || tf_node_id_copy (json_string_value (json_object_get (root, "lib")), parsed.lib)
+        || tf_api_id_copy (json_string_value (json_object_get (root, "tip")), parsed.tip)
+        || tf_api_id_copy (json_string_value (json_object_get (root, "lib")), parsed.lib)
         || s_get_u64 (json_object_get (root, "slot"), &parsed.slot)
         || s_get_u64 (json_object_get (root, "height"), &parsed.height))
         goto out;
@@ -73,10 +73,10 @@ out:
 }
 
 void
-tf_node_block_destroy (tf_node_block_t **self_p)
+tf_api_block_destroy (tf_api_block_t **self_p)
 {
     assert (self_p);
-    tf_node_block_t *self = *self_p;
+    tf_api_block_t *self = *self_p;
     if (!self)
         return;
     for (size_t index = 0; index < self->txs.count; index++)
@@ -130,10 +130,10 @@ s_put_le (crypto_generichash_state *state, uint64_t value, size_t width)
 static int
 s_put_hex32 (crypto_generichash_state *state, const json_t *value)
 {
-    char hex[TF_NODE_ID_SIZE];
+    char hex[TF_API_ID_SIZE];
     uint8_t bytes[S_HASH_SIZE];
-    if (tf_node_id_copy (json_string_value (value), hex)
-        || sodium_hex2bin (bytes, sizeof bytes, hex, TF_NODE_ID_HEX, NULL, NULL, NULL))
+    if (tf_api_id_copy (json_string_value (value), hex)
+        || sodium_hex2bin (bytes, sizeof bytes, hex, TF_API_ID_HEX, NULL, NULL, NULL))
         return -1;
     s_put (state, bytes, sizeof bytes);
     return 0;
@@ -193,7 +193,7 @@ s_put_op (crypto_generichash_state *state, const json_t *op)
 }
 
 int
-tf_node_tx_hash (const json_t *mantle_tx, char hash[TF_NODE_ID_SIZE])
+tf_api_tx_hash (const json_t *mantle_tx, char hash[TF_API_ID_SIZE])
 {
     const json_t *ops = json_object_get (mantle_tx, "ops");
     const json_t *ledger = json_object_get (mantle_tx, "ledger_tx");
@@ -230,7 +230,7 @@ tf_node_tx_hash (const json_t *mantle_tx, char hash[TF_NODE_ID_SIZE])
     uint8_t digest[S_HASH_SIZE];
     crypto_generichash_final (&state, digest, sizeof digest);
     digest[S_SCALAR_BYTE] &= S_SCALAR_MASK;
-    sodium_bin2hex (hash, TF_NODE_ID_SIZE, digest, sizeof digest);
+    sodium_bin2hex (hash, TF_API_ID_SIZE, digest, sizeof digest);
     return 0;
 }
 
@@ -241,7 +241,7 @@ tf_node_tx_hash (const json_t *mantle_tx, char hash[TF_NODE_ID_SIZE])
 //  Fill txs and outputs from a transactions array; api says whether each
 //  mantle_tx carries its hash (ApiBlock) or it must be computed (storage form)
 static int
-s_parse_transactions (tf_node_block_t *block, const json_t *transactions, bool api)
+s_parse_transactions (tf_api_block_t *block, const json_t *transactions, bool api)
 {
     if (!json_is_array (transactions))
         return -1;
@@ -252,9 +252,9 @@ s_parse_transactions (tf_node_block_t *block, const json_t *transactions, bool a
         const json_t *mantle = json_object_get (tx, "mantle_tx");
         if (!json_is_object (mantle))
             return -1;
-        char hash[TF_NODE_ID_SIZE];
-        int rc = api ? tf_node_id_copy (json_string_value (json_object_get (mantle, "hash")), hash)
-                     : tf_node_tx_hash (mantle, hash);
+        char hash[TF_API_ID_SIZE];
+        int rc = api ? tf_api_id_copy (json_string_value (json_object_get (mantle, "hash")), hash)
+                     : tf_api_tx_hash (mantle, hash);
         if (rc)
             return -1;
         s_strs_add (&block->txs, hash);
@@ -263,8 +263,8 @@ s_parse_transactions (tf_node_block_t *block, const json_t *transactions, bool a
         const json_t *output;
         json_array_foreach (outputs, output_index, output)
         {
-            char pk[TF_NODE_ID_SIZE];
-            if (tf_node_id_copy (json_string_value (json_object_get (output, "pk")), pk))
+            char pk[TF_API_ID_SIZE];
+            if (tf_api_id_copy (json_string_value (json_object_get (output, "pk")), pk))
                 return -1;
             s_strs_add (&block->outputs, pk);
         }
@@ -273,24 +273,23 @@ s_parse_transactions (tf_node_block_t *block, const json_t *transactions, bool a
 }
 
 //  Common part of both forms: header fields and transactions
-static tf_node_block_t *
+static tf_api_block_t *
 s_parse_block (const json_t *root, const char *id, bool api)
 {
-    tf_node_block_t *block = (tf_node_block_t *) zmalloc (sizeof (tf_node_block_t));
+    tf_api_block_t *block = (tf_api_block_t *) zmalloc (sizeof (tf_api_block_t));
     const json_t *header = json_object_get (root, "header");
     const char *id_text = api ? json_string_value (json_object_get (header, "id")) : id;
-    if (!json_is_object (header) || tf_node_id_copy (id_text, block->id)
-        || tf_node_id_copy (json_string_value (json_object_get (header, "parent_block")),
-                            block->parent)
+    if (!json_is_object (header) || tf_api_id_copy (id_text, block->id)
+        || tf_api_id_copy (json_string_value (json_object_get (header, "parent_block")),
+                           block->parent)
         || s_get_u64 (json_object_get (header, "slot"), &block->slot)
         || s_parse_transactions (block, json_object_get (root, "transactions"), api))
-        tf_node_block_destroy (&block);
+        tf_api_block_destroy (&block);
     return block;
 }
 
 int
-tf_node_block_parse_storage (const char *json, size_t size, const char *id,
-                             tf_node_block_t **block_p)
+tf_api_block_parse_storage (const char *json, size_t size, const char *id, tf_api_block_t **block_p)
 {
     assert (json && id && block_p);
     json_t *root = json_loadb (json, size, JSON_DECODE_ANY, NULL);
@@ -298,7 +297,7 @@ tf_node_block_parse_storage (const char *json, size_t size, const char *id,
     if (json_is_null (root))
         rc = 1;
     else if (json_is_object (root)) {
-        tf_node_block_t *block = s_parse_block (root, id, false);
+        tf_api_block_t *block = s_parse_block (root, id, false);
         if (block) {
             *block_p = block;
             rc = 0;
@@ -308,15 +307,15 @@ tf_node_block_parse_storage (const char *json, size_t size, const char *id,
     return rc;
 }
 
-tf_node_block_t *
-tf_node_block_from_api (const json_t *api_block)
+tf_api_block_t *
+tf_api_block_from_json (const json_t *api_block)
 {
     return json_is_object (api_block) ? s_parse_block (api_block, NULL, true) : NULL;
 }
 
 int
-tf_node_event_parse (const char *line, size_t size, tf_node_block_t **block_p,
-                     char tip[TF_NODE_ID_SIZE], char lib[TF_NODE_ID_SIZE])
+tf_api_event_parse (const char *line, size_t size, tf_api_block_t **block_p,
+                    char tip[TF_API_ID_SIZE], char lib[TF_API_ID_SIZE])
 {
     assert (line && block_p && tip && lib);
     json_t *root = json_loadb (line, size, 0, NULL);
@@ -325,11 +324,11 @@ tf_node_event_parse (const char *line, size_t size, tf_node_block_t **block_p,
     const json_t *api_block = json_object_get (root, "block");
     if (!api_block && json_object_get (root, "header"))
         api_block = root;
-    tf_node_block_t *block = tf_node_block_from_api (api_block);
+    tf_api_block_t *block = tf_api_block_from_json (api_block);
     if (block) {
-        if (tf_node_id_copy (json_string_value (json_object_get (root, "tip")), tip))
+        if (tf_api_id_copy (json_string_value (json_object_get (root, "tip")), tip))
             tip[0] = 0;
-        if (tf_node_id_copy (json_string_value (json_object_get (root, "lib")), lib))
+        if (tf_api_id_copy (json_string_value (json_object_get (root, "lib")), lib))
             lib[0] = 0;
         *block_p = block;
         rc = 0;

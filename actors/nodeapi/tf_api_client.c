@@ -1,39 +1,39 @@
-//  tf_node_client.c - HTTP client for a node's API (see tf_node_client.h)
+//  tf_api_client.c - HTTP client for a node's API (see tf_api_client.h)
 //
 //  One curl multi handle drives two easy handles: the block stream (long
 //  lived) and the current request. Waiting is always curl_multi_poll with at
-//  most TF_NODE_CLIENT_TICK_MS, after which the cancel callback is asked, so
+//  most TF_API_CLIENT_TICK_MS, after which the cancel callback is asked, so
 //  no call blocks longer than a tick past a cancel.
 
 #include <curl/curl.h>
-#include "tf_node_client.h"
+#include "tf_api_client.h"
 
-struct _tf_node_client_t {
-    char *base_url;                  //  "http://127.0.0.1:18080", no trailing slash
-    CURLM *multi;                    //  Drives both transfers
-    CURL *request;                   //  The current request's handle
-    CURL *stream;                    //  The block stream's handle, or NULL
-    bool streaming;                  //  Stream transfer added and not finished
-    zchunk_t *stream_line;           //  Partial stream line
-    tf_node_client_line_fn *line_fn; //  Receives complete stream lines
+struct _tf_api_client_t {
+    char *base_url;                 //  "http://127.0.0.1:18080", no trailing slash
+    CURLM *multi;                   //  Drives both transfers
+    CURL *request;                  //  The current request's handle
+    CURL *stream;                   //  The block stream's handle, or NULL
+    bool streaming;                 //  Stream transfer added and not finished
+    zchunk_t *stream_line;          //  Partial stream line
+    tf_api_client_line_fn *line_fn; //  Receives complete stream lines
     void *line_arg;
-    tf_node_client_cancel_fn *cancel_fn; //  Asked every tick while waiting
+    tf_api_client_cancel_fn *cancel_fn; //  Asked every tick while waiting
     void *cancel_arg;
     int64_t timeout_ms; //  Per request
     uint64_t lines;     //  Stream lines delivered so far
 };
 
 int
-tf_node_client_global_init (void)
+tf_api_client_global_init (void)
 {
     return curl_global_init (CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
 }
 
-tf_node_client_t *
-tf_node_client_new (const char *base_url)
+tf_api_client_t *
+tf_api_client_new (const char *base_url)
 {
     assert (base_url);
-    tf_node_client_t *self = (tf_node_client_t *) zmalloc (sizeof (tf_node_client_t));
+    tf_api_client_t *self = (tf_api_client_t *) zmalloc (sizeof (tf_api_client_t));
     self->base_url = strdup (base_url);
     size_t length = strlen (self->base_url);
     while (length > 0 && self->base_url[length - 1] == '/')
@@ -41,20 +41,20 @@ tf_node_client_new (const char *base_url)
     self->multi = curl_multi_init ();
     self->request = curl_easy_init ();
     self->stream_line = zchunk_new (NULL, 0);
-    self->timeout_ms = TF_NODE_CLIENT_TIMEOUT_MS;
+    self->timeout_ms = TF_API_CLIENT_TIMEOUT_MS;
     if (!self->multi || !self->request)
-        tf_node_client_destroy (&self);
+        tf_api_client_destroy (&self);
     return self;
 }
 
 void
-tf_node_client_destroy (tf_node_client_t **self_p)
+tf_api_client_destroy (tf_api_client_t **self_p)
 {
     assert (self_p);
-    tf_node_client_t *self = *self_p;
+    tf_api_client_t *self = *self_p;
     if (!self)
         return;
-    tf_node_client_stream_close (self);
+    tf_api_client_stream_close (self);
     if (self->request)
         curl_easy_cleanup (self->request);
     if (self->multi)
@@ -66,7 +66,7 @@ tf_node_client_destroy (tf_node_client_t **self_p)
 }
 
 void
-tf_node_client_set_cancel (tf_node_client_t *self, tf_node_client_cancel_fn *fn, void *arg)
+tf_api_client_set_cancel (tf_api_client_t *self, tf_api_client_cancel_fn *fn, void *arg)
 {
     assert (self);
     self->cancel_fn = fn;
@@ -74,9 +74,9 @@ tf_node_client_set_cancel (tf_node_client_t *self, tf_node_client_cancel_fn *fn,
 }
 
 bool
-tf_node_client_pipe_cancelled (void *pipe)
+tf_api_client_pipe_cancelled (void *pipe)
 {
-    tf_node_client_pipe_t *self = (tf_node_client_pipe_t *) pipe;
+    tf_api_client_pipe_t *self = (tf_api_client_pipe_t *) pipe;
     assert (self && self->pipe);
     while (!self->terminated && (zsock_events (self->pipe) & ZMQ_POLLIN)) {
         char *command = zstr_recv (self->pipe);
@@ -88,7 +88,7 @@ tf_node_client_pipe_cancelled (void *pipe)
 }
 
 void
-tf_node_client_pipe_wait_term (tf_node_client_pipe_t *self)
+tf_api_client_pipe_wait_term (tf_api_client_pipe_t *self)
 {
     assert (self && self->pipe);
     while (!self->terminated) {
@@ -100,15 +100,15 @@ tf_node_client_pipe_wait_term (tf_node_client_pipe_t *self)
 }
 
 void
-tf_node_client_set_timeout (tf_node_client_t *self, int64_t timeout_ms)
+tf_api_client_set_timeout (tf_api_client_t *self, int64_t timeout_ms)
 {
     assert (self);
-    self->timeout_ms = timeout_ms > 0 ? timeout_ms : TF_NODE_CLIENT_TIMEOUT_MS;
+    self->timeout_ms = timeout_ms > 0 ? timeout_ms : TF_API_CLIENT_TIMEOUT_MS;
 }
 
 //  Ask the cancel callback, if any
 static bool
-s_cancelled (tf_node_client_t *self)
+s_cancelled (tf_api_client_t *self)
 {
     return self->cancel_fn && self->cancel_fn (self->cancel_arg);
 }
@@ -117,13 +117,13 @@ s_cancelled (tf_node_client_t *self)
 //  ---------------------------------------------------------------------------
 //  Transfers
 
-//  Collect a request's answer, refusing more than TF_NODE_CLIENT_MAX_BODY
+//  Collect a request's answer, refusing more than TF_API_CLIENT_MAX_BODY
 static size_t
 s_on_body (char *data, size_t size, size_t count, void *arg)
 {
     zchunk_t *body = (zchunk_t *) arg;
     size_t length = size * count;
-    if (zchunk_size (body) + length > TF_NODE_CLIENT_MAX_BODY)
+    if (zchunk_size (body) + length > TF_API_CLIENT_MAX_BODY)
         return 0; //  Aborts the transfer
     zchunk_extend (body, data, length);
     return length;
@@ -133,14 +133,14 @@ s_on_body (char *data, size_t size, size_t count, void *arg)
 static size_t
 s_on_stream (char *data, size_t size, size_t count, void *arg)
 {
-    tf_node_client_t *self = (tf_node_client_t *) arg;
+    tf_api_client_t *self = (tf_api_client_t *) arg;
     size_t length = size * count;
     const char *cursor = data;
     const char *end = data + length;
     while (cursor < end) {
         const char *newline = (const char *) memchr (cursor, '\n', (size_t) (end - cursor));
         size_t span = (size_t) ((newline ? newline : end) - cursor);
-        if (zchunk_size (self->stream_line) + span > TF_NODE_CLIENT_MAX_LINE)
+        if (zchunk_size (self->stream_line) + span > TF_API_CLIENT_MAX_LINE)
             return 0; //  A line this long is not a block event
         zchunk_extend (self->stream_line, cursor, span);
         if (!newline)
@@ -160,7 +160,7 @@ s_on_stream (char *data, size_t size, size_t count, void *arg)
 //  One curl_multi_perform and the bookkeeping of finished transfers. Returns
 //  true if the request handle finished, with its result in *result.
 static bool
-s_perform (tf_node_client_t *self, CURLcode *result)
+s_perform (tf_api_client_t *self, CURLcode *result)
 {
     int running = 0;
     curl_multi_perform (self->multi, &running);
@@ -183,7 +183,7 @@ s_perform (tf_node_client_t *self, CURLcode *result)
 //  Make progress, waiting up to wait_ms for activity unless the request
 //  finished or a stream line arrived. Returns true if the request finished.
 static bool
-s_drive (tf_node_client_t *self, int64_t wait_ms, CURLcode *result)
+s_drive (tf_api_client_t *self, int64_t wait_ms, CURLcode *result)
 {
     uint64_t lines_before = self->lines;
     if (s_perform (self, result))
@@ -196,8 +196,8 @@ s_drive (tf_node_client_t *self, int64_t wait_ms, CURLcode *result)
 }
 
 int
-tf_node_client_request (tf_node_client_t *self, const char *path, const char *body, long *status_p,
-                        char **answer_p)
+tf_api_client_request (tf_api_client_t *self, const char *path, const char *body, long *status_p,
+                       char **answer_p)
 {
     assert (self && path && status_p && answer_p);
     char *url = zsys_sprintf ("%s%s", self->base_url, path);
@@ -208,7 +208,7 @@ tf_node_client_request (tf_node_client_t *self, const char *path, const char *bo
     curl_easy_setopt (curl, CURLOPT_URL, url);
     curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) self->timeout_ms);
-    curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) TF_NODE_CLIENT_CONNECT_MS);
+    curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) TF_API_CLIENT_CONNECT_MS);
     curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_on_body);
     curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
     if (body) {
@@ -221,7 +221,7 @@ tf_node_client_request (tf_node_client_t *self, const char *path, const char *bo
     bool done = curl_multi_add_handle (self->multi, curl) != CURLM_OK;
     result = done ? CURLE_FAILED_INIT : CURLE_OK;
     while (!done) {
-        done = s_drive (self, TF_NODE_CLIENT_TICK_MS, &result);
+        done = s_drive (self, TF_API_CLIENT_TICK_MS, &result);
         if (!done && s_cancelled (self))
             break;
     }
@@ -241,31 +241,31 @@ tf_node_client_request (tf_node_client_t *self, const char *path, const char *bo
 }
 
 int
-tf_node_client_info (tf_node_client_t *self, tf_cryptarchia_info_t *info)
+tf_api_client_info (tf_api_client_t *self, tf_api_info_t *info)
 {
     assert (self && info);
     long status = 0;
     char *answer = NULL;
     int rc = -1;
-    if (tf_node_client_request (self, TF_NODE_PATH_INFO, NULL, &status, &answer) == 0
+    if (tf_api_client_request (self, TF_API_PATH_INFO, NULL, &status, &answer) == 0
         && status == 200)
-        rc = tf_node_info_parse (answer, strlen (answer), info);
+        rc = tf_api_info_parse (answer, strlen (answer), info);
     free (answer);
     return rc;
 }
 
 int
-tf_node_client_block (tf_node_client_t *self, const char *id, tf_node_block_t **block_p)
+tf_api_client_block (tf_api_client_t *self, const char *id, tf_api_block_t **block_p)
 {
     assert (self && id && block_p);
-    char body[TF_NODE_ID_SIZE + 3];
+    char body[TF_API_ID_SIZE + 3];
     snprintf (body, sizeof body, "\"%s\"", id);
     long status = 0;
     char *answer = NULL;
     int rc = -1;
-    if (tf_node_client_request (self, TF_NODE_PATH_BLOCK, body, &status, &answer) == 0
+    if (tf_api_client_request (self, TF_API_PATH_BLOCK, body, &status, &answer) == 0
         && status == 200)
-        rc = tf_node_block_parse_storage (answer, strlen (answer), id, block_p);
+        rc = tf_api_block_parse_storage (answer, strlen (answer), id, block_p);
     free (answer);
     return rc;
 }
@@ -275,19 +275,19 @@ tf_node_client_block (tf_node_client_t *self, const char *id, tf_node_block_t **
 //  Stream
 
 int
-tf_node_client_stream_open (tf_node_client_t *self, tf_node_client_line_fn *fn, void *arg)
+tf_api_client_stream_open (tf_api_client_t *self, tf_api_client_line_fn *fn, void *arg)
 {
     assert (self && fn);
-    tf_node_client_stream_close (self);
+    tf_api_client_stream_close (self);
     self->stream = curl_easy_init ();
     if (!self->stream)
         return -1;
     self->line_fn = fn;
     self->line_arg = arg;
-    char *url = zsys_sprintf ("%s%s", self->base_url, TF_NODE_PATH_STREAM);
+    char *url = zsys_sprintf ("%s%s", self->base_url, TF_API_PATH_STREAM);
     curl_easy_setopt (self->stream, CURLOPT_URL, url);
     curl_easy_setopt (self->stream, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt (self->stream, CURLOPT_CONNECTTIMEOUT_MS, (long) TF_NODE_CLIENT_CONNECT_MS);
+    curl_easy_setopt (self->stream, CURLOPT_CONNECTTIMEOUT_MS, (long) TF_API_CLIENT_CONNECT_MS);
     curl_easy_setopt (self->stream, CURLOPT_WRITEFUNCTION, s_on_stream);
     curl_easy_setopt (self->stream, CURLOPT_WRITEDATA, self);
     curl_easy_setopt (self->stream, CURLOPT_FAILONERROR, 1L);
@@ -303,14 +303,14 @@ tf_node_client_stream_open (tf_node_client_t *self, tf_node_client_line_fn *fn, 
 }
 
 bool
-tf_node_client_streaming (tf_node_client_t *self)
+tf_api_client_streaming (tf_api_client_t *self)
 {
     assert (self);
     return self->stream && self->streaming;
 }
 
 void
-tf_node_client_stream_close (tf_node_client_t *self)
+tf_api_client_stream_close (tf_api_client_t *self)
 {
     assert (self);
     if (!self->stream)
@@ -323,7 +323,7 @@ tf_node_client_stream_close (tf_node_client_t *self)
 }
 
 int
-tf_node_client_pump (tf_node_client_t *self, int64_t wait_ms)
+tf_api_client_pump (tf_api_client_t *self, int64_t wait_ms)
 {
     assert (self);
     int64_t deadline = zclock_mono () + (wait_ms > 0 ? wait_ms : 0);
@@ -335,7 +335,7 @@ tf_node_client_pump (tf_node_client_t *self, int64_t wait_ms)
         int64_t left = deadline - zclock_mono ();
         if (left <= 0)
             break;
-        s_drive (self, left < TF_NODE_CLIENT_TICK_MS ? left : TF_NODE_CLIENT_TICK_MS, &ignored);
+        s_drive (self, left < TF_API_CLIENT_TICK_MS ? left : TF_API_CLIENT_TICK_MS, &ignored);
     }
     s_drive (self, 0, &ignored); //  Deliver what the last poll woke for
     return 0;

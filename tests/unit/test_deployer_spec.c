@@ -1,5 +1,5 @@
-//  test_deployer_config - node.yaml and deployment.yaml render and parse back
-//  with the keys tf-node reads (deployers/tf_node_config.h, tf_node_profile.h)
+//  test_deployer_spec - node.yaml and deployment.yaml render and parse back
+//  with the keys tf-node reads (deployers/tf_node_spec.h, tf_profile.h)
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
-#include "tf_node_config.h"
-#include "tf_node_profile.h"
+#include "tf_node_spec.h"
+#include "tf_profile.h"
 
 #define PATH_SIZE 256
 
@@ -75,23 +75,23 @@ s_parse (const char *text, yaml_document_t *document)
 }
 
 static void
-test_tf_node_config_node_yaml_has_the_node_keys (void **state)
+test_tf_node_spec_node_yaml_has_the_node_keys (void **state)
 {
     (void) state;
     uint8_t node_key[32], leader_key[32];
     memset (node_key, 0x11, sizeof node_key);
     memset (leader_key, 0xab, sizeof leader_key);
     const uint16_t peers[2] = {41001, 41002};
-    tf_node_config_t config = {.http_port = 40000,
-                               .testing_port = 40001,
-                               .p2p_port = 40002,
-                               .node_key = node_key,
-                               .leader_key = leader_key,
-                               .peer_ports = peers,
-                               .peer_count = 2,
-                               .db_path = "/run dir/nodes/validator-0/db",
-                               .log_level = "DEBUG"};
-    const tf_node_profile_t *profile = tf_node_profile_find (NULL);
+    tf_node_spec_t config = {.http_port = 40000,
+                             .testing_port = 40001,
+                             .p2p_port = 40002,
+                             .node_key = node_key,
+                             .leader_key = leader_key,
+                             .peer_ports = peers,
+                             .peer_count = 2,
+                             .db_path = "/run dir/nodes/validator-0/db",
+                             .log_level = "DEBUG"};
+    const tf_profile_t *profile = tf_profile_find (NULL);
     assert_non_null (profile);
     char *text = NULL;
     size_t size = 0;
@@ -127,7 +127,7 @@ test_tf_node_config_node_yaml_has_the_node_keys (void **state)
     config.log_dir = "/logs";
     config.log_prefix = "executor-1";
     out = open_memstream (&text, &size);
-    tf_node_config_print (&config, out);
+    tf_node_spec_print (&config, out);
     fclose (out);
     s_parse (text, &document);
     assert_int_equal (s_length (&document, "network.backend.initial_peers"), 0);
@@ -141,7 +141,7 @@ test_tf_node_config_node_yaml_has_the_node_keys (void **state)
 }
 
 static void
-test_tf_node_config_deployment_yaml_has_time_consensus_and_genesis (void **state)
+test_tf_node_spec_deployment_yaml_has_time_consensus_and_genesis (void **state)
 {
     (void) state;
     tf_plan_t plan;
@@ -152,13 +152,13 @@ test_tf_node_config_deployment_yaml_has_time_consensus_and_genesis (void **state
     plan.wallet_amount = 100;
     plan.seed = 5;
     tf_genesis_t *genesis = tf_genesis_new (&plan);
-    char start[TF_NODE_CONFIG_TIME_SIZE];
-    tf_node_config_time (1768031276891LL, start);
-    tf_deployment_config_t config = {.slot_ms = 1500,
-                                     .chain_start_time = start,
-                                     .security_param = 10,
-                                     .active_slot_coeff = 0.9,
-                                     .genesis = genesis};
+    char start[TF_NODE_SPEC_TIME_SIZE];
+    tf_node_spec_time (1768031276891LL, start);
+    tf_deployment_spec_t config = {.slot_ms = 1500,
+                                   .chain_start_time = start,
+                                   .security_param = 10,
+                                   .active_slot_coeff = 0.9,
+                                   .genesis = genesis};
     char *text = NULL;
     size_t size = 0;
     FILE *out = open_memstream (&text, &size);
@@ -207,14 +207,14 @@ test_tf_node_config_deployment_yaml_has_time_consensus_and_genesis (void **state
 }
 
 static void
-test_tf_node_profile_expands_its_command (void **state)
+test_tf_profile_expands_its_command (void **state)
 {
     (void) state;
-    const tf_node_profile_t *profile = tf_node_profile_find ("tf-node");
+    const tf_profile_t *profile = tf_profile_find ("tf-node");
     assert_non_null (profile);
-    assert_null (tf_node_profile_find ("no-such-node"));
-    char *argv[TF_NODE_PROFILE_MAX_ARGS + 1];
-    int argc = tf_node_profile_argv (profile, "/opt/bin/tf-node", "/run/nodes/validator-0", argv);
+    assert_null (tf_profile_find ("no-such-node"));
+    char *argv[TF_PROFILE_MAX_ARGS + 1];
+    int argc = tf_profile_argv (profile, "/opt/bin/tf-node", "/run/nodes/validator-0", argv);
     assert_int_equal (argc, 4);
     assert_string_equal (argv[0], "/opt/bin/tf-node");
     assert_string_equal (argv[1], "/run/nodes/validator-0/node.yaml");
@@ -226,38 +226,38 @@ test_tf_node_profile_expands_its_command (void **state)
 }
 
 static void
-test_tf_node_profile_binary_follows_the_environment (void **state)
+test_tf_profile_binary_follows_the_environment (void **state)
 {
     (void) state;
-    const tf_node_profile_t *profile = tf_node_profile_find (NULL);
-    unsetenv (TF_NODE_PROFILE_BIN_ENV);
-    unsetenv (TF_NODE_PROFILE_BIN_ALIAS);
-    char *binary = tf_node_profile_binary (profile);
+    const tf_profile_t *profile = tf_profile_find (NULL);
+    unsetenv (TF_PROFILE_BIN_ENV);
+    unsetenv (TF_PROFILE_BIN_ALIAS);
+    char *binary = tf_profile_binary (profile);
     //  Beside the running program by default
     size_t length = strlen (binary);
     assert_true (length > strlen ("/tf-node"));
     assert_string_equal (binary + length - strlen ("/tf-node"), "/tf-node");
     free (binary);
-    setenv (TF_NODE_PROFILE_BIN_ALIAS, "/old/name", 1);
-    binary = tf_node_profile_binary (profile);
+    setenv (TF_PROFILE_BIN_ALIAS, "/old/name", 1);
+    binary = tf_profile_binary (profile);
     assert_string_equal (binary, "/old/name");
     free (binary);
-    setenv (TF_NODE_PROFILE_BIN_ENV, "/new/name", 1);
-    binary = tf_node_profile_binary (profile);
+    setenv (TF_PROFILE_BIN_ENV, "/new/name", 1);
+    binary = tf_profile_binary (profile);
     assert_string_equal (binary, "/new/name");
     free (binary);
-    unsetenv (TF_NODE_PROFILE_BIN_ENV);
-    unsetenv (TF_NODE_PROFILE_BIN_ALIAS);
+    unsetenv (TF_PROFILE_BIN_ENV);
+    unsetenv (TF_PROFILE_BIN_ALIAS);
 }
 
 int
 main (void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test (test_tf_node_config_node_yaml_has_the_node_keys),
-        cmocka_unit_test (test_tf_node_config_deployment_yaml_has_time_consensus_and_genesis),
-        cmocka_unit_test (test_tf_node_profile_expands_its_command),
-        cmocka_unit_test (test_tf_node_profile_binary_follows_the_environment),
+        cmocka_unit_test (test_tf_node_spec_node_yaml_has_the_node_keys),
+        cmocka_unit_test (test_tf_node_spec_deployment_yaml_has_time_consensus_and_genesis),
+        cmocka_unit_test (test_tf_profile_expands_its_command),
+        cmocka_unit_test (test_tf_profile_binary_follows_the_environment),
     };
-    return cmocka_run_group_tests_name ("tf_node_config", tests, NULL, NULL);
+    return cmocka_run_group_tests_name ("tf_node_spec", tests, NULL, NULL);
 }

@@ -1,19 +1,19 @@
-//  tf_node_profile.c - the node profiles the local deployer knows (see tf_node_profile.h)
+//  tf_profile.c - the node profiles the local deployer knows (see tf_profile.h)
 
 #include <czmq.h>
-#include "tf_node_profile.h"
+#include "tf_profile.h"
 
 #define TF_PROFILE_BIN_WORD "{bin}" //  Template placeholders
 #define TF_PROFILE_DIR_WORD "{dir}"
 
-static const tf_node_profile_t s_profiles[] = {
+static const tf_profile_t s_profiles[] = {
     {
-        .name = TF_NODE_PROFILE_DEFAULT,
+        .name = TF_PROFILE_DEFAULT,
         .binary = "tf-node",
         .command = "{bin} {dir}/node.yaml --deployment {dir}/deployment.yaml",
         .node_file = "node.yaml",
         .deployment_file = "deployment.yaml",
-        .print_node = tf_node_config_print,
+        .print_node = tf_node_spec_print,
         .print_deployment = tf_deployment_config_print,
         .info_path = "/cryptarchia/info",
         .network_path = "/network/info",
@@ -22,11 +22,11 @@ static const tf_node_profile_t s_profiles[] = {
     },
 };
 
-const tf_node_profile_t *
-tf_node_profile_find (const char *name)
+const tf_profile_t *
+tf_profile_find (const char *name)
 {
     if (!name || !*name)
-        name = TF_NODE_PROFILE_DEFAULT;
+        name = TF_PROFILE_DEFAULT;
     for (size_t index = 0; index < sizeof s_profiles / sizeof s_profiles[0]; index++)
         if (strcmp (s_profiles[index].name, name) == 0)
             return &s_profiles[index];
@@ -34,12 +34,12 @@ tf_node_profile_find (const char *name)
 }
 
 char *
-tf_node_profile_binary (const tf_node_profile_t *profile)
+tf_profile_binary (const tf_profile_t *profile)
 {
     assert (profile);
-    const char *override = getenv (TF_NODE_PROFILE_BIN_ENV);
+    const char *override = getenv (TF_PROFILE_BIN_ENV);
     if (!override || !*override)
-        override = getenv (TF_NODE_PROFILE_BIN_ALIAS);
+        override = getenv (TF_PROFILE_BIN_ALIAS);
     if (override && *override)
         return strdup (override);
     char self_path[PATH_MAX];
@@ -78,8 +78,8 @@ s_expand_word (const char *word, const char *binary, const char *dir)
 }
 
 int
-tf_node_profile_argv (const tf_node_profile_t *profile, const char *binary, const char *dir,
-                      char *argv[TF_NODE_PROFILE_MAX_ARGS + 1])
+tf_profile_argv (const tf_profile_t *profile, const char *binary, const char *dir,
+                 char *argv[TF_PROFILE_MAX_ARGS + 1])
 {
     assert (profile && binary && dir && argv);
     char *words = strdup (profile->command);
@@ -89,9 +89,9 @@ tf_node_profile_argv (const tf_node_profile_t *profile, const char *binary, cons
     while ((word = strsep (&cursor, " ")) != NULL) {
         if (!*word)
             continue;
-        if (count == TF_NODE_PROFILE_MAX_ARGS) {
+        if (count == TF_PROFILE_MAX_ARGS) {
             zsys_error ("node profile: command has more than %d words profile=%s",
-                        TF_NODE_PROFILE_MAX_ARGS, profile->name);
+                        TF_PROFILE_MAX_ARGS, profile->name);
             while (count > 0)
                 free (argv[--count]);
             count = -1;
