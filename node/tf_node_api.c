@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tf_node_api.h"
+#include "tf_node_wallet.h"
 #include "tf_node_internal.h"
 #include "tf_node_log.h"
 

@@ -42,13 +42,8 @@ tf_node_route_t tf_node_api_route (const char *path, int testing, const char *me
 void tf_node_api_handle (tf_node_t *node, int testing, const tf_node_request_t *request,
                          tf_node_reply_t *reply);
 
-#endif
-
-//  Wallet routes (tf_node_wallet.c), called with the lock held.
-void tf_node_wallet_balance (tf_node_t *node, const char *pk_hex, const char *tip_hex,
-                             tf_node_reply_t *reply);
-void tf_node_wallet_transfer (tf_node_t *node, json_t *body, tf_node_reply_t *reply);
-
 //  Fill a reply: JSON (steals value), or text (copied).
 void tf_node_reply_json (tf_node_reply_t *reply, int status, json_t *value);
 void tf_node_reply_text (tf_node_reply_t *reply, int status, const char *text);
+
+#endif

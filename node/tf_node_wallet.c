@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tf_node_api.h"
+#include "tf_node_wallet.h"
 #include "tf_node_internal.h"
 #include "tf_node_log.h"
 

@@ -1,3 +1,7 @@
-#  House rules the compiler does not check: formatting (.clang-format)
+#  House rules the compiler does not check
 add_test(NAME test_format COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/check-format.sh ${CMAKE_SOURCE_DIR})
 set_tests_properties(test_format PROPERTIES LABELS unit TIMEOUT 120 SKIP_RETURN_CODE 77)
+#  Headers: no two share a file name or an include guard; nothing after the guard
+add_test(NAME test_headers COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/check-headers.sh
+                                   ${CMAKE_SOURCE_DIR})
+set_tests_properties(test_headers PROPERTIES LABELS unit TIMEOUT 60 SKIP_RETURN_CODE 77)
