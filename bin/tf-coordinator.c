@@ -79,23 +79,23 @@ main (int argc, char **argv)
                 break;
             case 'h':
                 s_usage (stdout);
-                return 0;
+                return TF_EXIT_OK;
             default:
                 s_usage (stderr);
-                return 2;
+                return TF_EXIT_USAGE;
         }
     }
     if (!config.run_dir || !config.run_id || !config.plan_path || !config.control_ep
         || !config.service_ep || optind < argc) {
         fprintf (stderr, "tf-coordinator: --run-dir, --run-id, --plan, --control and --service "
                          "are required (try --help)\n");
-        return 2;
+        return TF_EXIT_USAGE;
     }
     zsys_init ();
     zsys_set_logident ("tf-coordinator");
     tf_coord_t *coord = tf_coord_new (&config);
     if (!coord)
-        return 3;
+        return TF_EXIT_ERROR;
     int rc = tf_coord_run (coord);
     tf_coord_destroy (&coord);
     return rc;

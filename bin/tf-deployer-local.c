@@ -15,12 +15,12 @@ main (int argc, char **argv)
         "LOGOS_BLOCKCHAIN_LOG_DIR, _LEVEL, _FILTER. SLOW_TEST_ENV=true doubles readiness "
         "timeouts.");
     if (rc)
-        return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
+        return rc > 0 ? 0 : TF_EXIT_USAGE;
     zsys_init ();
     zsys_set_logident ("tf-deployer-local");
     tf_deployer_local_t *deployer = tf_deployer_local_new ();
     tf_actor_t *actor = tf_actor_new (&config, tf_deployer_local_handlers (), deployer);
-    rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
+    rc = actor ? tf_actor_run (actor) : TF_EXIT_ERROR;
     tf_actor_destroy (&actor);
     tf_deployer_local_destroy (&deployer);
     return rc;

@@ -14,15 +14,15 @@ main (int argc, char **argv)
         "nodes' /metrics rise by at least `min_blocks` (default 1) between capture and\n"
         "evaluate, summed over the nodes.");
     if (rc)
-        return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
+        return rc > 0 ? 0 : TF_EXIT_USAGE;
     zsys_init ();
     if (tf_api_client_global_init ()) {
         fprintf (stderr, "%s: cannot initialise libcurl\n", argv[0]);
-        return TF_ACTOR_EXIT_FAILURE;
+        return TF_EXIT_ERROR;
     }
     zsys_set_logident ("tf-expect-prometheus-block-production");
     tf_exp_prometheus_t *expectation = tf_exp_prometheus_new (&config);
-    rc = expectation ? tf_exp_prometheus_run (expectation) : TF_ACTOR_EXIT_FAILURE;
+    rc = expectation ? tf_exp_prometheus_run (expectation) : TF_EXIT_ERROR;
     tf_exp_prometheus_destroy (&expectation);
     return rc;
 }

@@ -13,11 +13,11 @@ main (int argc, char **argv)
         "transactions the workloads submitted appear in blocks that were not reorganised\n"
         "away; reports inclusion latency to the first block and to the LIB.");
     if (rc)
-        return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
+        return rc > 0 ? 0 : TF_EXIT_USAGE;
     zsys_init ();
     zsys_set_logident ("tf-expect-tx-inclusion");
     tf_exp_tx_t *expectation = tf_exp_tx_new (&config);
-    rc = expectation ? tf_exp_tx_run (expectation) : TF_ACTOR_EXIT_FAILURE;
+    rc = expectation ? tf_exp_tx_run (expectation) : TF_EXIT_ERROR;
     tf_exp_tx_destroy (&expectation);
     return rc;
 }

@@ -36,11 +36,11 @@ main (int argc, char **argv)
         "does not answer); every submission is published as tx.submitted.\n"
         "Environment: TF_TX_WORKERS, submissions in flight at once (default 4).");
     if (rc)
-        return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
+        return rc > 0 ? 0 : TF_EXIT_USAGE;
     zsys_init ();
     if (tf_api_client_global_init ()) {
         fprintf (stderr, "%s: cannot initialise libcurl\n", argv[0]);
-        return TF_ACTOR_EXIT_FAILURE;
+        return TF_EXIT_ERROR;
     }
     char identity[128];
     snprintf (identity, sizeof identity, "tf-workload[%s]", config.name);
@@ -48,7 +48,7 @@ main (int argc, char **argv)
     const char *workers = getenv ("TF_TX_WORKERS");
     tf_wl_tx_t *workload =
         tf_wl_tx_new (&config, s_genesis_wallets, workers ? (size_t) atoi (workers) : 0);
-    rc = workload ? tf_wl_tx_run (workload) : TF_ACTOR_EXIT_FAILURE;
+    rc = workload ? tf_wl_tx_run (workload) : TF_EXIT_ERROR;
     tf_wl_tx_destroy (&workload);
     return rc;
 }

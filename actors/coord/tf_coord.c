@@ -182,7 +182,7 @@ tf_coord_new (const tf_coord_config_t *config)
                     zmq_strerror (zmq_errno ()));
         goto failed;
     }
-    char *recording_path = zsys_sprintf ("%s/%s", self->run_dir, TF_RECORDING_FILE);
+    char *recording_path = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_RECORDING);
     self->recording = tf_recording_create (recording_path);
     zstr_free (&recording_path);
     if (!self->recording)

@@ -10,11 +10,11 @@
 #ifndef TF_RECORDING_H_INCLUDED
 #define TF_RECORDING_H_INCLUDED
 
+#include "tf_rundir.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define TF_RECORDING_FILE "bus.rec" //  Name inside the run directory
 
 typedef enum {
     TF_SOURCE_CONTROL = 0, //  The coordinator's control PUB

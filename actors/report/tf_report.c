@@ -5,12 +5,10 @@
 #include "tf_junit.h"
 #include "tf_recording.h"
 #include "tf_report.h"
+#include "tf_rundir.h"
 #include "tf_report_bus.h"
 #include "tf_report_html.h"
 
-#define TF_REPORT_FILE "report.json"
-#define TF_JUNIT_FILE  "junit.xml"
-#define TF_HTML_FILE   "report.html"
 
 struct _tf_report_t {
     const tf_plan_t *plan; //  Not owned
@@ -280,16 +278,16 @@ tf_report_write (tf_report_t *self, const char *run_dir, uint64_t rejected_messa
                          json_integer ((json_int_t) rejected_messages));
     json_object_set_new (self->root, "timings_ms", s_phase_timings (self));
     json_object_set_new (self->root, "chaos", s_chaos_events (self));
-    char *recording = zsys_sprintf ("%s/%s", run_dir, TF_RECORDING_FILE);
+    char *recording = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_RECORDING);
     s_add_bus_figures (self, recording);
-    char *path = zsys_sprintf ("%s/%s", run_dir, TF_REPORT_FILE);
+    char *path = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_REPORT);
     int rc = tf_json_write_file (self->root, path);
     zstr_free (&path);
-    path = zsys_sprintf ("%s/%s", run_dir, TF_JUNIT_FILE);
+    path = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_JUNIT);
     if (tf_junit_write (self->root, path))
         rc = -1;
     zstr_free (&path);
-    path = zsys_sprintf ("%s/%s", run_dir, TF_HTML_FILE);
+    path = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_HTML);
     if (tf_report_html_write (self->root, recording, path))
         rc = -1;
     zstr_free (&recording);

@@ -9,16 +9,18 @@
 
 #include "tf_msg.h"
 #include "tf_phase.h"
+#include "tf_exit.h"
 #include "tf_plan.h"
 #include "tf_recording_summary.h"
 #include "tf_run_metrics.h"
 
 typedef struct _tf_report_t tf_report_t;
 
+//  A run's verdict is its exit code (tf_exit.h)
 typedef enum {
-    TF_VERDICT_PASSED = 0, //  Exit 0
-    TF_VERDICT_FAILED = 1, //  Exit 1: an expectation failed
-    TF_VERDICT_ERROR = 3   //  Exit 3: infrastructure failure, run aborted
+    TF_VERDICT_PASSED = TF_EXIT_OK,     //  Every expectation passed
+    TF_VERDICT_FAILED = TF_EXIT_FAILED, //  An expectation failed
+    TF_VERDICT_ERROR = TF_EXIT_ERROR    //  Infrastructure failure, run aborted
 } tf_verdict_t;
 
 //  Create a report for a run of plan (borrowed for the report's life).

@@ -176,7 +176,7 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
         self->handlers = *handlers;
     self->state = state;
     self->hello_timer = self->heartbeat_timer = self->user_timer = -1;
-    self->exit_code = TF_ACTOR_EXIT_OK;
+    self->exit_code = TF_EXIT_OK;
     self->readers = zlistx_new ();
 
     self->control = zsock_new (ZMQ_SUB);
@@ -277,7 +277,7 @@ tf_actor_run (tf_actor_t *self)
         //  The loop ended without us asking: SIGINT/SIGTERM
         zsys_notice ("actor: interrupted name=%s phase=%s", self->name,
                      tf_phase_name (self->phase));
-        self->exit_code = TF_ACTOR_EXIT_FAILURE;
+        self->exit_code = TF_EXIT_ERROR;
     }
     s_stop (self);
     zsys_info ("actor: stopped name=%s exit=%d", self->name, self->exit_code);
@@ -370,7 +370,7 @@ tf_actor_fail (tf_actor_t *self, const char *format, ...)
     else
         zsys_error ("actor: failed name=%s error=\"%s\"", self->name, reason);
     zstr_free (&reason);
-    self->exit_code = TF_ACTOR_EXIT_FAILURE;
+    self->exit_code = TF_EXIT_ERROR;
     self->stopping = true;
     zloop_timer (self->loop, 0, 1, s_on_user_timer, NULL); //  Wake the loop so it ends
 }
@@ -509,7 +509,7 @@ s_on_hello_timer (zloop_t *loop, int timer_id, void *arg)
     if (zclock_mono () - self->started_at > TF_ACTOR_WELCOME_TIMEOUT_MS) {
         zsys_error ("actor: never welcomed by the coordinator name=%s after=%dms", self->name,
                     TF_ACTOR_WELCOME_TIMEOUT_MS);
-        self->exit_code = TF_ACTOR_EXIT_FAILURE;
+        self->exit_code = TF_EXIT_ERROR;
         self->stopping = true;
         return -1;
     }
@@ -525,7 +525,7 @@ s_on_heartbeat_timer (zloop_t *loop, int timer_id, void *arg)
     if (self->timeout_ms && silence > (int64_t) self->timeout_ms) {
         zsys_error ("actor: coordinator silent name=%s for=%" PRId64 "ms; stopping", self->name,
                     silence);
-        self->exit_code = TF_ACTOR_EXIT_FAILURE;
+        self->exit_code = TF_EXIT_ERROR;
         self->stopping = true;
         return -1;
     }

@@ -17,15 +17,13 @@
 #define TF_ACTOR_H_INCLUDED
 
 #include <czmq.h>
+#include "tf_exit.h"
 #include "tf_msg.h"
 #include "tf_phase.h"
 #include "tf_plan.h"
 
 #define TF_ACTOR_HELLO_INTERVAL_MS  200   //  Hello repeats until welcomed
 #define TF_ACTOR_WELCOME_TIMEOUT_MS 30000 //  Give up if never welcomed
-#define TF_ACTOR_EXIT_OK            0     //  Run finished (done phase)
-#define TF_ACTOR_EXIT_USAGE         2     //  Bad command line
-#define TF_ACTOR_EXIT_FAILURE       3     //  Coordinator lost, fatal error
 
 typedef struct _tf_actor_t tf_actor_t;
 
@@ -47,7 +45,7 @@ typedef struct {
 //  --run-dir --verbose --help), falling back to the environment. role and kind
 //  are the program's own; summary is the one-line --help description.
 //  Returns 0 to run, 1 when --help was printed (exit 0), -1 on a usage error
-//  (message printed; exit TF_ACTOR_EXIT_USAGE).
+//  (message printed; exit TF_EXIT_USAGE).
 int tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv, const char *role,
                            const char *kind, const char *summary);
 
@@ -86,7 +84,7 @@ tf_actor_t *tf_actor_new (const tf_actor_config_t *config, const tf_actor_handle
 void tf_actor_destroy (tf_actor_t **self_p);
 
 //  Run until the done phase, a signal, or a fatal error. Returns the process
-//  exit code: TF_ACTOR_EXIT_OK or TF_ACTOR_EXIT_FAILURE.
+//  exit code: TF_EXIT_OK or TF_EXIT_ERROR.
 int tf_actor_run (tf_actor_t *self);
 
 //  Acknowledge the current phase after returning TF_ACTOR_PENDING. When ok is
@@ -119,7 +117,7 @@ void tf_actor_remove_reader (tf_actor_t *self, zsock_t *reader);
 
 //  Fail the actor: log, acknowledge the current phase as failed (or tell the
 //  coordinator at once if none is pending), then stop with
-//  TF_ACTOR_EXIT_FAILURE.
+//  TF_EXIT_ERROR.
 void tf_actor_fail (tf_actor_t *self, const char *format, ...)
     __attribute__ ((format (printf, 2, 3)));
 

@@ -44,7 +44,7 @@ int
 tf_clean_mark (const char *run_dir, const char *run_id)
 {
     assert (run_dir && run_id);
-    char *path = zsys_sprintf ("%s/%s", run_dir, TF_CLEAN_MARKER_FILE);
+    char *path = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_MARKER);
     int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     zstr_free (&path);
     if (fd < 0)
@@ -63,7 +63,7 @@ tf_clean_mark (const char *run_dir, const char *run_id)
 static int
 s_read_marker (const char *run_dir, pid_t *pid, uint64_t *start_time, char *run_id, size_t size)
 {
-    char *path = zsys_sprintf ("%s/%s", run_dir, TF_CLEAN_MARKER_FILE);
+    char *path = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_MARKER);
     FILE *file = fopen (path, "r");
     zstr_free (&path);
     if (!file)
@@ -256,7 +256,7 @@ s_last_activity_ms (const char *run_dir)
 static bool
 s_has_report (const char *run_dir)
 {
-    char *path = zsys_sprintf ("%s/report.json", run_dir);
+    char *path = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_REPORT);
     bool exists = access (path, F_OK) == 0;
     zstr_free (&path);
     return exists;
@@ -283,7 +283,7 @@ s_clean_one (const tf_clean_config_t *config, const char *run_dir, const char *n
     char run_id[128];
     bool marked = s_read_marker (run_dir, &supervisor, &start_time, run_id, sizeof run_id) == 0;
     if (!marked)
-        snprintf (run_id, sizeof run_id, "%s", name + strlen (TF_CLEAN_RUN_PREFIX));
+        snprintf (run_id, sizeof run_id, "%s", name + strlen (TF_RUNDIR_PREFIX));
     if (!s_wanted (config, run_id))
         return 0;
     int64_t idle_ms = zclock_time () - s_last_activity_ms (run_dir);
@@ -294,7 +294,7 @@ s_clean_one (const tf_clean_config_t *config, const char *run_dir, const char *n
     }
     if (!marked && idle_ms < TF_CLEAN_UNMARKED_MIN_MS) {
         fprintf (out, "run %s: no %s and active %" PRId64 " s ago, left alone: %s\n", run_id,
-                 TF_CLEAN_MARKER_FILE, idle_ms / S_MS_PER_S, run_dir);
+                 TF_RUNDIR_MARKER, idle_ms / S_MS_PER_S, run_dir);
         return 0;
     }
     if (idle_ms < config->older_than_ms)
@@ -346,11 +346,11 @@ tf_clean_run (const tf_clean_config_t *config, FILE *out, FILE *err)
         if (entry->d_name[0] == '.')
             continue;
         char *run_dir = zsys_sprintf ("%s/%s", config->root, entry->d_name);
-        char *marker = zsys_sprintf ("%s/%s", run_dir, TF_CLEAN_MARKER_FILE);
+        char *marker = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_MARKER);
         struct stat info;
         bool candidate =
             lstat (run_dir, &info) == 0 && S_ISDIR (info.st_mode) && info.st_uid == getuid ()
-            && (strncmp (entry->d_name, TF_CLEAN_RUN_PREFIX, strlen (TF_CLEAN_RUN_PREFIX)) == 0
+            && (strncmp (entry->d_name, TF_RUNDIR_PREFIX, strlen (TF_RUNDIR_PREFIX)) == 0
                 || access (marker, F_OK) == 0);
         if (candidate) {
             seen++;

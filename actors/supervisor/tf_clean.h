@@ -19,9 +19,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include "tf_rundir.h"
 
-#define TF_CLEAN_MARKER_FILE   "tf.pid"
-#define TF_CLEAN_RUN_PREFIX    "tf-run-"
 #define TF_CLEAN_TERM_GRACE_MS 3000 //  After SIGTERM, before SIGKILL
 //  An unmarked directory younger than this may be a run starting up: left alone
 #define TF_CLEAN_UNMARKED_MIN_MS 60000

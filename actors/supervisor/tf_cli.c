@@ -122,7 +122,7 @@ s_clean (int argc, char **argv)
                 break;
             case 'h':
                 s_clean_usage (stdout);
-                rc = TF_EXIT_PASSED;
+                rc = TF_EXIT_OK;
                 goto out;
             default:
                 fprintf (stderr, "tf clean: try --help\n");
@@ -179,7 +179,7 @@ s_validate (int argc, char **argv)
     while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
         if (option == 'h') {
             s_validate_usage (stdout);
-            return TF_EXIT_PASSED;
+            return TF_EXIT_OK;
         }
         s_validate_usage (stderr);
         return TF_EXIT_USAGE;
@@ -255,7 +255,7 @@ s_run (int argc, char **argv, bool replay)
                     s_replay_usage (stdout);
                 else
                     s_run_usage (stdout);
-                rc = TF_EXIT_PASSED;
+                rc = TF_EXIT_OK;
                 goto out;
             default:
                 fprintf (stderr, "%s: try --help\n", command);
@@ -299,11 +299,11 @@ tf_cli_main (int argc, char **argv)
     const char *command = argv[1];
     if (strcmp (command, "-h") == 0 || strcmp (command, "--help") == 0) {
         s_usage (stdout);
-        return TF_EXIT_PASSED;
+        return TF_EXIT_OK;
     }
     if (strcmp (command, "--version") == 0) {
         printf ("tf %s\n", TF_VERSION);
-        return TF_EXIT_PASSED;
+        return TF_EXIT_OK;
     }
     if (strcmp (command, "run") == 0)
         return s_run (argc - 1, argv + 1, false);

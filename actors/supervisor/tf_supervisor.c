@@ -113,7 +113,7 @@ tf_supervisor_validate (const char *path, FILE *out, FILE *err)
     int rc = TF_EXIT_USAGE;
     if (plan) {
         tf_plan_print (plan, out);
-        rc = TF_EXIT_PASSED;
+        rc = TF_EXIT_OK;
     }
     else
         tf_plan_errors_print (errors, err);
@@ -128,8 +128,8 @@ static int
 s_load_replay (tf_supervisor_t *self, const char *replay_dir, const char *const *expect_names,
                FILE *err)
 {
-    char *plan_path = zsys_sprintf ("%s/%s", replay_dir, TF_SUPERVISOR_PLAN_FILE);
-    char *recording = zsys_sprintf ("%s/%s", replay_dir, TF_SUPERVISOR_RECORDING_FILE);
+    char *plan_path = zsys_sprintf ("%s/%s", replay_dir, TF_RUNDIR_PLAN);
+    char *recording = zsys_sprintf ("%s/%s", replay_dir, TF_RUNDIR_RECORDING);
     zfile_t *file = zfile_new (NULL, plan_path);
     zchunk_t *chunk = NULL;
     int rc = -1;
@@ -274,7 +274,7 @@ s_prepare_run_dir (tf_supervisor_t *self)
         const char *tmpdir = getenv ("TMPDIR");
         if (!tmpdir || !*tmpdir)
             tmpdir = "/tmp";
-        self->run_dir = zsys_sprintf ("%s/%sXXXXXX", tmpdir, TF_SUPERVISOR_RUN_PREFIX);
+        self->run_dir = zsys_sprintf ("%s/%sXXXXXX", tmpdir, TF_RUNDIR_PREFIX);
     }
     //  Absolute, so the endpoints we print work from anywhere
     if (self->run_dir[0] != '/') {
@@ -325,7 +325,7 @@ s_prepare_run_dir (tf_supervisor_t *self)
         }
         //  The random part of the directory name is the run id
         const char *name = strrchr (self->run_dir, '/') + 1;
-        self->run_id = strdup (name + strlen (TF_SUPERVISOR_RUN_PREFIX));
+        self->run_id = strdup (name + strlen (TF_RUNDIR_PREFIX));
     }
     self->control_ep = zsys_sprintf ("ipc://%s/control.ipc", self->run_dir);
     self->service_ep = zsys_sprintf ("ipc://%s/service.ipc", self->run_dir);
@@ -361,7 +361,7 @@ s_fill_run_dir (tf_supervisor_t *self)
     assert (memory);
     tf_plan_print (self->plan, memory);
     fclose (memory);
-    int rc = s_write_file (self, "plan.yaml", text, text_size);
+    int rc = s_write_file (self, TF_RUNDIR_PLAN_YAML, text, text_size);
     free (text);
     if (rc)
         return -1;
@@ -371,23 +371,23 @@ s_fill_run_dir (tf_supervisor_t *self)
         fprintf (self->err, "tf: cannot encode the plan\n");
         return -1;
     }
-    rc = s_write_file (self, TF_SUPERVISOR_PLAN_FILE, packed, packed_size);
+    rc = s_write_file (self, TF_RUNDIR_PLAN, packed, packed_size);
     free (packed);
     if (rc)
         return -1;
     if (tf_clean_mark (self->run_dir, self->run_id)) {
-        fprintf (self->err, "tf: cannot write %s/%s: %s\n", self->run_dir, TF_CLEAN_MARKER_FILE,
+        fprintf (self->err, "tf: cannot write %s/%s: %s\n", self->run_dir, TF_RUNDIR_MARKER,
                  strerror (errno));
         return -1;
     }
-    char *logs = zsys_sprintf ("%s/logs", self->run_dir);
+    char *logs = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_LOGS);
     rc = mkdir (logs, TF_SUPERVISOR_DIR_MODE);
     if (rc)
         fprintf (self->err, "tf: cannot create %s: %s\n", logs, strerror (errno));
     zstr_free (&logs);
     if (rc)
         return -1;
-    char *pids = zsys_sprintf ("%s/%s", self->run_dir, TF_SUPERVISOR_PIDS_FILE);
+    char *pids = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_PIDS);
     int fd = open (pids, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, TF_SUPERVISOR_FILE_MODE);
     self->pids = fd >= 0 ? fdopen (fd, "w") : NULL;
     if (!self->pids)
@@ -410,7 +410,7 @@ s_dispose_run_dir (tf_supervisor_t *self, int exit_code)
     if (!keep)
         keep = getenv ("NOMOS_TESTS_KEEP_LOGS");
     bool keep_asked = keep && *keep && strcmp (keep, "0") != 0 && strcmp (keep, "false") != 0;
-    if (exit_code != TF_EXIT_PASSED)
+    if (exit_code != TF_EXIT_OK)
         fprintf (self->out, "run directory kept: %s\n", self->run_dir);
     else if (self->run_dir_given)
         fprintf (self->out, "run directory kept (given with --run-dir): %s\n", self->run_dir);
@@ -501,7 +501,7 @@ s_set_run_env (tf_supervisor_t *self, tf_spawn_t *spawn)
 static char *
 s_log_path (tf_supervisor_t *self, const char *name)
 {
-    char *path = zsys_sprintf ("%s/logs/%s.log", self->run_dir, name);
+    char *path = zsys_sprintf ("%s/%s/%s.log", self->run_dir, TF_RUNDIR_LOGS, name);
     char *file = strrchr (path, '/') + 1;
     for (char *cursor = file; *cursor; cursor++)
         if (*cursor == '/' || (cursor == file && *cursor == '.'))
@@ -514,7 +514,7 @@ s_start_coordinator (tf_supervisor_t *self)
 {
     self->coordinator = tf_spawn_new ("coordinator");
     char *program = zsys_sprintf ("%s/%s", self->bin_dir, TF_SUPERVISOR_COORDINATOR);
-    char *plan_path = zsys_sprintf ("%s/%s", self->run_dir, TF_SUPERVISOR_PLAN_FILE);
+    char *plan_path = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_PLAN);
     const char *args[] = {program,          "--run-dir", self->run_dir,    "--run-id",
                           self->run_id,     "--plan",    plan_path,        "--control",
                           self->control_ep, "--service", self->service_ep, "--feed",
@@ -624,7 +624,7 @@ s_on_coordinator_ended (tf_supervisor_t *self)
 {
     self->coordinator_ended_at = zclock_mono ();
     int code = tf_spawn_exit_code (self->coordinator);
-    if (code != TF_EXIT_PASSED && code != TF_EXIT_FAILED && code != TF_EXIT_ERROR)
+    if (code != TF_EXIT_OK && code != TF_EXIT_FAILED && code != TF_EXIT_ERROR)
         tf_progress_line (self->progress, "coordinator %s", tf_spawn_describe (self->coordinator));
 }
 
@@ -888,7 +888,7 @@ static void
 s_print_verdict (tf_supervisor_t *self)
 {
     FILE *out = self->out;
-    char *path = zsys_sprintf ("%s/%s", self->run_dir, TF_SUPERVISOR_REPORT_FILE);
+    char *path = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_REPORT);
     json_error_t error;
     json_t *report = json_load_file (path, 0, &error);
     if (!report)
@@ -948,8 +948,8 @@ s_exit_code (tf_supervisor_t *self)
     if (!self->coordinator || !tf_spawn_started (self->coordinator))
         return TF_EXIT_ERROR;
     int code = tf_spawn_exit_code (self->coordinator);
-    if (code == TF_EXIT_PASSED || code == TF_EXIT_FAILED || code == TF_EXIT_ERROR)
-        return (self->start_failed && code == TF_EXIT_PASSED) ? TF_EXIT_ERROR : code;
+    if (code == TF_EXIT_OK || code == TF_EXIT_FAILED || code == TF_EXIT_ERROR)
+        return (self->start_failed && code == TF_EXIT_OK) ? TF_EXIT_ERROR : code;
     return TF_EXIT_ERROR;
 }
 

@@ -26,21 +26,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "tf_exit.h"
+#include "tf_rundir.h"
 
-#define TF_EXIT_PASSED 0 //  Every expectation passed
-#define TF_EXIT_FAILED 1 //  An expectation failed
-#define TF_EXIT_USAGE  2 //  Bad scenario or command line
-#define TF_EXIT_ERROR  3 //  Infrastructure failure
 
 #define TF_SUPERVISOR_TICK_MS        100  //  Reap and refresh at least this often
 #define TF_SUPERVISOR_ACTOR_GRACE_MS 5000 //  Actors' time to exit after the coordinator
 #define TF_SUPERVISOR_TERM_GRACE_MS  3000 //  After SIGTERM, before SIGKILL
 #define TF_SUPERVISOR_IPC_MAX        107  //  Longest ipc:// path (sun_path - 1)
-#define TF_SUPERVISOR_RUN_PREFIX     "tf-run-"
-#define TF_SUPERVISOR_PIDS_FILE      "pids"
-#define TF_SUPERVISOR_REPORT_FILE    "report.json"
-#define TF_SUPERVISOR_PLAN_FILE      "plan.msgpack"
-#define TF_SUPERVISOR_RECORDING_FILE "bus.rec"
 #define TF_SUPERVISOR_REPLAY_RUNNER  "replay"
 
 typedef struct _tf_supervisor_t tf_supervisor_t;
@@ -70,7 +63,7 @@ tf_supervisor_t *tf_supervisor_new (const tf_supervisor_config_t *config, FILE *
 void tf_supervisor_destroy (tf_supervisor_t **self_p);
 
 //  Run the scenario to its end, printing progress and the verdict to out.
-//  Returns the exit code: TF_EXIT_PASSED, _FAILED, _USAGE or _ERROR.
+//  Returns the exit code: TF_EXIT_OK, _FAILED, _USAGE or _ERROR.
 int tf_supervisor_run (tf_supervisor_t *self, FILE *out);
 
 //  `tf validate`: print the normalised plan to out and return 0, or every

@@ -396,7 +396,7 @@ tf_wl_chaos_main (int argc, char **argv, const char *kind, const char *summary)
     tf_actor_config_t config;
     int rc = tf_actor_config_parse (&config, argc, argv, "workload", kind, summary);
     if (rc)
-        return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
+        return rc > 0 ? 0 : TF_EXIT_USAGE;
     zsys_init ();
     char identity[128];
     snprintf (identity, sizeof identity, "tf-workload[%s]", config.name);
@@ -406,7 +406,7 @@ tf_wl_chaos_main (int argc, char **argv, const char *kind, const char *summary)
     tf_actor_handlers_t handlers = {
         .plan = s_on_plan, .phase = s_on_phase, .message = s_on_message, .timer = s_on_timer};
     tf_actor_t *actor = tf_actor_new (&config, &handlers, self);
-    rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
+    rc = actor ? tf_actor_run (actor) : TF_EXIT_ERROR;
     tf_actor_destroy (&actor);
     tf_chaos_schedule_clear (&self->schedule);
     free (self);

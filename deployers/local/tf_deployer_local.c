@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include "tf_deployer_local_private.h"
+#include "tf_rundir.h"
 
 static void s_tick (tf_deployer_local_t *self);
 static void s_kill_all_now (tf_deployer_local_t *self);
@@ -276,7 +277,7 @@ s_prepare (tf_deployer_local_t *self, const tf_plan_t *plan)
         zsys_error ("deployer: no run directory (--run-dir or TF_RUN_DIR)");
         goto out;
     }
-    self->nodes_dir = zsys_sprintf ("%s/nodes", run_dir);
+    self->nodes_dir = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_NODES);
     if (s_mkdir (self->nodes_dir) || (self->log_dir && s_mkdir (self->log_dir)))
         goto out;
     genesis = tf_genesis_new (plan);

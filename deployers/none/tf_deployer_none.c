@@ -44,13 +44,13 @@ main (int argc, char **argv)
     int rc = tf_actor_config_parse (&config, argc, argv, "deployer", "none",
                                     "Deployer of runner none: a run with no nodes.");
     if (rc)
-        return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
+        return rc > 0 ? 0 : TF_EXIT_USAGE;
     zsys_init ();
     zsys_set_logident ("tf-deployer-none");
     config.feed_ep = NULL; //  No nodes, no blocks to follow
     tf_actor_handlers_t handlers = {.phase = s_on_phase};
     tf_actor_t *actor = tf_actor_new (&config, &handlers, NULL);
-    rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
+    rc = actor ? tf_actor_run (actor) : TF_EXIT_ERROR;
     tf_actor_destroy (&actor);
     return rc;
 }

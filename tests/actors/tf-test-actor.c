@@ -97,7 +97,7 @@ main (int argc, char **argv)
 {
     s_test_t test = {.role = "workload", .crash_in = -1, .hang_in = -1};
     if (s_take_options (&test, &argc, argv))
-        return TF_ACTOR_EXIT_USAGE;
+        return TF_EXIT_USAGE;
     tf_actor_config_t config;
     int rc = tf_actor_config_parse (
         &config, argc, argv, test.role, "test",
@@ -105,12 +105,12 @@ main (int argc, char **argv)
         "--crash-in PHASE (abort), --hang-in PHASE (never ack), --ack-delay-ms N,\n"
         "--linger-ms N (outstay the run by N ms, ignoring SIGTERM).");
     if (rc)
-        return rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
+        return rc > 0 ? 0 : TF_EXIT_USAGE;
     zsys_init ();
     zsys_set_logident ("tf-test-actor");
     tf_actor_handlers_t handlers = {.phase = s_on_phase, .timer = s_on_timer};
     tf_actor_t *actor = tf_actor_new (&config, &handlers, &test);
-    rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
+    rc = actor ? tf_actor_run (actor) : TF_EXIT_ERROR;
     tf_actor_destroy (&actor);
     if (test.linger_ms > 0) {
         //  A stubborn process: only SIGKILL ends it before its time

@@ -353,19 +353,19 @@ main (int argc, char **argv)
         zsys_init ();
         zsys_set_logident ("tf-test-fault");
         if (tf_api_client_global_init ())
-            rc = TF_ACTOR_EXIT_FAILURE;
+            rc = TF_EXIT_ERROR;
         else {
             tf_actor_handlers_t handlers = {.phase = s_on_phase,
                                             .message = s_on_message,
                                             .timer = s_on_timer,
                                             .stop = s_on_stop};
             tf_actor_t *actor = tf_actor_new (&config, &handlers, &fault);
-            rc = actor ? tf_actor_run (actor) : TF_ACTOR_EXIT_FAILURE;
+            rc = actor ? tf_actor_run (actor) : TF_EXIT_ERROR;
             tf_actor_destroy (&actor);
         }
     }
     else
-        rc = rc > 0 ? 0 : TF_ACTOR_EXIT_USAGE;
+        rc = rc > 0 ? 0 : TF_EXIT_USAGE;
     s_fault_free (&fault);
     return rc;
 }

@@ -135,7 +135,7 @@ static s_recorded_t
 s_read_recording (const char *run_dir)
 {
     s_recorded_t recorded = {0};
-    char *path = zsys_sprintf ("%s/%s", run_dir, TF_RECORDING_FILE);
+    char *path = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_RECORDING);
     tf_recording_t *recording = tf_recording_open (path);
     zstr_free (&path);
     if (!recording)

@@ -191,7 +191,7 @@ s_restart_order (json_t *report)
 static size_t
 s_recorded_outcomes (spine_run_t *run)
 {
-    char *path = zsys_sprintf ("%s/%s", spine_run_dir (run), TF_RECORDING_FILE);
+    char *path = zsys_sprintf ("%s/%s", spine_run_dir (run), TF_RUNDIR_RECORDING);
     tf_recording_t *recording = tf_recording_open (path);
     zstr_free (&path);
     assert_non_null (recording);

@@ -147,7 +147,7 @@ test_deploy_control_every_action_answers (void **state)
                       step->node ? step->node : step->group, controller.replied[index],
                       controller.ok[index], controller.error[index]);
     }
-    assert_int_equal (actor_rc, TF_ACTOR_EXIT_OK);
+    assert_int_equal (actor_rc, TF_EXIT_OK);
     assert_int_equal (tf_rc, 0);
     //  The deployer ended cleanly (no crash, no sanitizer report)
     char *tf_output = spine_output (run);

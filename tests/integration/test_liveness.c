@@ -106,7 +106,7 @@ test_liveness_fails_agreement_on_a_partition_never_healed (void **state)
 static void
 s_assert_feed_whole (spine_run_t *run)
 {
-    char *path = zsys_sprintf ("%s/%s", spine_run_dir (run), TF_RECORDING_FILE);
+    char *path = zsys_sprintf ("%s/%s", spine_run_dir (run), TF_RUNDIR_RECORDING);
     tf_recording_t *recording = tf_recording_open (path);
     zstr_free (&path);
     assert_non_null (recording);

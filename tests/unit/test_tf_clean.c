@@ -49,7 +49,7 @@ teardown (void **state)
 static char *
 s_make_run_dir (fixture_t *fixture, const char *id)
 {
-    char *dir = zsys_sprintf ("%s/%s%s", fixture->root, TF_CLEAN_RUN_PREFIX, id);
+    char *dir = zsys_sprintf ("%s/%s%s", fixture->root, TF_RUNDIR_PREFIX, id);
     assert_int_equal (mkdir (dir, 0700), 0);
     return dir;
 }
@@ -75,7 +75,7 @@ s_mark_crashed (const char *dir, const char *id)
         _exit (0);
     assert_int_equal (waitpid (pid, NULL, 0), pid);
     char *text = zsys_sprintf ("%d 12345 %s\n", (int) pid, id);
-    s_write (dir, TF_CLEAN_MARKER_FILE, text);
+    s_write (dir, TF_RUNDIR_MARKER, text);
     zstr_free (&text);
 }
 
@@ -201,7 +201,7 @@ test_tf_clean_leaves_a_live_run_alone (void **state)
     assert_non_null (strstr (fixture->output, "run live01: live (tf pid "));
     //  A marker of a pid that runs but started at another time is not live
     char *text = zsys_sprintf ("%d 1 live01\n", (int) getpid ());
-    s_write (dir, TF_CLEAN_MARKER_FILE, text);
+    s_write (dir, TF_RUNDIR_MARKER, text);
     assert_false (tf_clean_run_is_live (dir));
     zstr_free (&text);
     zstr_free (&dir);

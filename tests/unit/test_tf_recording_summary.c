@@ -24,7 +24,7 @@ setup (void **state)
     fixture_t *fixture = (fixture_t *) calloc (1, sizeof (fixture_t));
     strcpy (fixture->dir, "/tmp/tf-test-summary-XXXXXX");
     assert_non_null (mkdtemp (fixture->dir));
-    snprintf (fixture->path, sizeof fixture->path, "%s/%s", fixture->dir, TF_RECORDING_FILE);
+    snprintf (fixture->path, sizeof fixture->path, "%s/%s", fixture->dir, TF_RUNDIR_RECORDING);
     *state = fixture;
     return 0;
 }

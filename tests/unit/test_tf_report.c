@@ -63,7 +63,7 @@ s_append (tf_recording_t *recording, tf_source_t source, tf_msg_id_t id, const v
 static void
 s_write_recording (const char *dir)
 {
-    char *path = zsys_sprintf ("%s/%s", dir, TF_RECORDING_FILE);
+    char *path = zsys_sprintf ("%s/%s", dir, TF_RUNDIR_RECORDING);
     tf_recording_t *recording = tf_recording_create (path);
     zstr_free (&path);
     assert_non_null (recording);

@@ -51,7 +51,7 @@ test_tf_supervisor_validate_prints_plan_or_errors (void **state)
     FILE *err = open_memstream (&err_text, &err_size);
     char *good = s_scenario ("spine_pass.yaml");
     char *bad = s_scenario ("spine_invalid.yaml");
-    assert_int_equal (tf_supervisor_validate (good, out, err), TF_EXIT_PASSED);
+    assert_int_equal (tf_supervisor_validate (good, out, err), TF_EXIT_OK);
     assert_int_equal (tf_supervisor_validate (bad, out, err), TF_EXIT_USAGE);
     fclose (out);
     fclose (err);
