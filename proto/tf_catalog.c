@@ -79,40 +79,45 @@ static const tf_catalog_knob_t s_da_inclusion_knobs[] = {
      "share of planned channel operations and blobs that must be included"},
 };
 
+#define S_ACTION TF_CATALOG_ACTION
+
 static const tf_catalog_kind_t s_kinds[] = {
-    {"transactions", TF_ROLE_WORKLOAD, "tf-workload-transactions", TF_CATALOG_NEEDS_WALLETS, NULL,
-     "submits user transactions from seeded wallets at a rate per block",
+    {"transactions", TF_ROLE_WORKLOAD, "tf-workload-transactions", TF_CATALOG_NEEDS_WALLETS, 0,
+     NULL, "submits user transactions from seeded wallets at a rate per block",
      S_KNOBS (s_transactions_knobs)},
-    {"da", TF_ROLE_WORKLOAD, "tf-workload-da", TF_CATALOG_NEEDS_EXECUTORS, NULL,
+    {"da", TF_ROLE_WORKLOAD, "tf-workload-da", TF_CATALOG_NEEDS_EXECUTORS, 0, NULL,
      "inscribes channels and publishes blobs through the executors", S_KNOBS (s_da_knobs)},
-    {"chaos_random_restart", TF_ROLE_WORKLOAD, "tf-workload-chaos-random-restart",
-     TF_CATALOG_NEEDS_NODE_CONTROL, NULL, "restarts random nodes on a seeded schedule",
+    {"chaos_random_restart", TF_ROLE_WORKLOAD, "tf-workload-chaos-random-restart", 0,
+     S_ACTION (TF_CONTROL_RESTART), NULL, "restarts random nodes on a seeded schedule",
      S_KNOBS (s_restart_knobs)},
-    {"chaos_partition", TF_ROLE_WORKLOAD, "tf-workload-chaos-partition",
-     TF_CATALOG_NEEDS_NODE_CONTROL, NULL, "cuts a group of nodes off the network for a window",
-     S_KNOBS (s_partition_knobs)},
-    {"chaos_pause", TF_ROLE_WORKLOAD, "tf-workload-chaos-pause", TF_CATALOG_NEEDS_NODE_CONTROL,
-     NULL, "pauses one node (SIGSTOP) for a window, then resumes it", S_KNOBS (s_pause_knobs)},
-    {"consensus_liveness", TF_ROLE_EXPECTATION, "tf-expect-consensus-liveness", 0, NULL,
+    {"chaos_partition", TF_ROLE_WORKLOAD, "tf-workload-chaos-partition", 0,
+     S_ACTION (TF_CONTROL_PARTITION) | S_ACTION (TF_CONTROL_HEAL), NULL,
+     "cuts a group of nodes off the network for a window", S_KNOBS (s_partition_knobs)},
+    {"chaos_pause", TF_ROLE_WORKLOAD, "tf-workload-chaos-pause", 0,
+     S_ACTION (TF_CONTROL_PAUSE) | S_ACTION (TF_CONTROL_RESUME), NULL,
+     "pauses one node (SIGSTOP) for a window, then resumes it", S_KNOBS (s_pause_knobs)},
+    {"consensus_liveness", TF_ROLE_EXPECTATION, "tf-expect-consensus-liveness", 0, 0, NULL,
      "every validator reaches the expected block height", S_KNOBS (s_liveness_knobs)},
-    {"tx_inclusion", TF_ROLE_EXPECTATION, "tf-expect-tx-inclusion", 0, "transactions",
+    {"tx_inclusion", TF_ROLE_EXPECTATION, "tf-expect-tx-inclusion", 0, 0, "transactions",
      "submitted transactions appear in blocks", S_KNOBS (s_tx_inclusion_knobs)},
     {"prometheus_block_production", TF_ROLE_EXPECTATION, "tf-expect-prometheus-block-production", 0,
-     NULL, "the nodes' Prometheus metrics show blocks being produced",
+     0, NULL, "the nodes' Prometheus metrics show blocks being produced",
      S_KNOBS (s_block_production_knobs)},
-    {"da_inclusion", TF_ROLE_EXPECTATION, "tf-expect-da-inclusion", 0, "da",
+    {"da_inclusion", TF_ROLE_EXPECTATION, "tf-expect-da-inclusion", 0, 0, "da",
      "planned channel operations and blobs are included", S_KNOBS (s_da_inclusion_knobs)},
 };
 
 #define S_KIND_COUNT (sizeof s_kinds / sizeof s_kinds[0])
 
 static const tf_catalog_runner_t s_runners[] = {
-    {"local", "tf-deployer-local", true, true, false, "node processes on this host"},
-    {"compose", "tf-deployer-compose", true, true, false, "one Docker Compose service per node"},
-    {"k8s", "tf-deployer-k8s", false, true, false, "one Kubernetes pod per node (no node control)"},
-    {"none", "tf-deployer-none", false, false, false,
+    {"local", "tf-deployer-local", TF_CATALOG_ALL_ACTIONS, true, false,
+     "node processes on this host"},
+    {"compose", "tf-deployer-compose", TF_CATALOG_ALL_ACTIONS, true, false,
+     "one Docker Compose service per node (not built yet)"},
+    {"k8s", "tf-deployer-k8s", 0, true, false, "one Kubernetes pod per node (not built yet)"},
+    {"none", "tf-deployer-none", 0, false, false,
      "deploys no nodes, for testing the framework itself"},
-    {"replay", "tf-deployer-replay", false, false, true,
+    {"replay", "tf-deployer-replay", 0, false, true,
      "plays a past run's recording back to its expectations (tf replay)"},
 };
 
@@ -249,17 +254,31 @@ tf_catalog_runner_names (void)
     return strdup (list);
 }
 
+//  Node-control actions of a set, comma-separated; caller frees
+char *
+tf_catalog_action_names (unsigned actions)
+{
+    char list[TF_CATALOG_NAMES_SIZE] = "";
+    for (int action = 0; action < TF_CONTROL_COUNT; action++)
+        if (actions & TF_CATALOG_ACTION (action))
+            s_append_name (list, sizeof list, tf_control_action_str ((tf_control_action_t) action));
+    return strdup (list);
+}
+
 //  Print the needs of a kind as a short phrase, or nothing when it has none
 static void
 s_print_needs (const tf_catalog_kind_t *kind, FILE *out)
 {
-    if (!kind->needs && !kind->companion)
+    if (!kind->needs && !kind->actions && !kind->companion)
         return;
     fprintf (out, "    needs:");
     if (kind->needs & TF_CATALOG_NEEDS_EXECUTORS)
         fprintf (out, " executors >= 1;");
-    if (kind->needs & TF_CATALOG_NEEDS_NODE_CONTROL)
-        fprintf (out, " node_control: true on a runner that can control nodes;");
+    if (kind->actions) {
+        char *names = tf_catalog_action_names (kind->actions);
+        fprintf (out, " node_control: true on a runner that can %s;", names);
+        free (names);
+    }
     if (kind->needs & TF_CATALOG_NEEDS_WALLETS)
         fprintf (out, " seeded wallets;");
     if (kind->companion)
@@ -291,7 +310,10 @@ tf_catalog_print (FILE *out)
         fprintf (out, "\n");
     }
     fprintf (out, "Runners:\n");
-    for (size_t index = 0; index < S_RUNNER_COUNT; index++)
-        fprintf (out, "  %-8s %s%s\n", s_runners[index].name, s_runners[index].help,
-                 s_runners[index].node_control ? "; node control" : "");
+    for (size_t index = 0; index < S_RUNNER_COUNT; index++) {
+        char *names = tf_catalog_action_names (s_runners[index].actions);
+        fprintf (out, "  %-8s %s\n    program: %s\n    node control: %s\n", s_runners[index].name,
+                 s_runners[index].help, s_runners[index].program, *names ? names : "none");
+        free (names);
+    }
 }

@@ -8,12 +8,16 @@
 #ifndef TF_CATALOG_H_INCLUDED
 #define TF_CATALOG_H_INCLUDED
 
+#include "tf_msg.h"
 #include "tf_plan.h"
 
+//  A set of node-control actions: one bit per tf_control_action_t
+#define TF_CATALOG_ACTION(action) (1u << (action))
+#define TF_CATALOG_ALL_ACTIONS    (TF_CATALOG_ACTION (TF_CONTROL_COUNT) - 1)
+
 //  What a kind needs from the rest of the plan (bit flags)
-#define TF_CATALOG_NEEDS_EXECUTORS    (1u << 0) //  At least one executor
-#define TF_CATALOG_NEEDS_NODE_CONTROL (1u << 1) //  node_control: true, a capable runner
-#define TF_CATALOG_NEEDS_WALLETS      (1u << 2) //  Seeded wallets
+#define TF_CATALOG_NEEDS_EXECUTORS (1u << 0) //  At least one executor
+#define TF_CATALOG_NEEDS_WALLETS   (1u << 2) //  Seeded wallets
 
 typedef enum {
     TF_ROLE_WORKLOAD = 0, //  Drives traffic or faults during execute
@@ -35,6 +39,8 @@ typedef struct {
     tf_role_t role;                 //  Workload or expectation
     const char *program;            //  Program that implements it
     unsigned needs;                 //  TF_CATALOG_NEEDS_* flags
+    unsigned actions;               //  Node-control actions it sends (TF_CATALOG_ACTION bits);
+                                    //  any: node_control must be true, the runner able to
     const char *companion;          //  Workload kind that must also be present, or NULL
     const char *help;               //  One line for `tf catalog`
     const tf_catalog_knob_t *knobs; //  Accepted knobs, in normalised order
@@ -44,7 +50,7 @@ typedef struct {
 typedef struct {
     const char *name;    //  Name in scenarios, e.g. "local"
     const char *program; //  Its deployer, e.g. "tf-deployer-local"
-    bool node_control;   //  Can restart, pause and partition nodes
+    unsigned actions;    //  Node-control actions it can do (TF_CATALOG_ACTION bits)
     bool scanner;        //  Runs have a scanner (there are nodes to follow)
     bool replay;         //  Plays a recording back instead of running workloads
     const char *help;    //  One line for `tf catalog`
@@ -76,6 +82,7 @@ const char *tf_catalog_type_str (tf_knob_type_t type);
 char *tf_catalog_kind_names (tf_role_t role);
 char *tf_catalog_knob_names (const tf_catalog_kind_t *kind);
 char *tf_catalog_runner_names (void);
+char *tf_catalog_action_names (unsigned actions);
 
 //  Print the whole catalogue (what `tf catalog` shows): kinds with their knobs,
 //  defaults and help, then the runners.

@@ -18,7 +18,8 @@ typedef enum {
     TF_T_BIN,
     TF_T_RAW,
     TF_T_STRS,
-    TF_T_LIST
+    TF_T_LIST,
+    TF_T_ENUM
 } tf_type_t;
 
 typedef struct _tf_schema_t tf_schema_t;
@@ -29,6 +30,8 @@ typedef struct {
     size_t offset; //  Of the member in its struct
     bool required;
     const tf_schema_t *record; //  LIST only: schema of its items
+    const char *const *names;  //  ENUM only: the text of each value, in order
+    size_t name_count;         //  ENUM only: how many values
 } tf_field_t;
 
 struct _tf_schema_t {
@@ -45,24 +48,39 @@ typedef struct {
     size_t count;
 } tf_list_t;
 
-#define TF_RECORD_BEGIN(name) static const tf_field_t s_##name##_fields[] = {
-#define TF_RECORD_END(name)                                                                        \
+//  Index of the name that text (size bytes) spells, into *value; -1 when none does
+static int
+s_enum_parse (const char *const *names, size_t count, const char *text, size_t size, int *value)
+{
+    for (size_t index = 0; text && index < count; index++)
+        if (strlen (names[index]) == size && memcmp (names[index], text, size) == 0) {
+            *value = (int) index;
+            return 0;
+        }
+    return -1;
+}
+
+//  Each enumeration's texts, and its text <-> value functions
+#define TF_RECORD_BEGIN(name)
+#define TF_RECORD_END(name)
+#define TF_MSG_BEGIN(name, id, topic)
+#define TF_MSG_END(name)
+#define TF_FIELD(owner, field, type, required)
+#define TF_LIST(owner, field, record, required)
+#define TF_FIELD_ENUM(owner, field, name, required)
+// clang-format off
+#define TF_ENUM_BEGIN(name) static const char *const s_##name##_names[] = {
+#define TF_ENUM_VALUE(name, value, text) [value] = text,
+#define TF_ENUM_END(name, count) };                                                                \
+    const char *tf_##name##_str (tf_##name##_t value)                                              \
+    {                                                                                              \
+        return (size_t) value < count ? s_##name##_names[value] : NULL;                            \
     }                                                                                              \
-    ;                                                                                              \
-    static const tf_schema_t s_##name##_schema = {                                                 \
-        #name, NULL, s_##name##_fields, sizeof s_##name##_fields / sizeof s_##name##_fields[0],    \
-        sizeof (tf_##name##_t)};
-#define TF_MSG_BEGIN(name, id, topic) TF_RECORD_BEGIN (name)
-#define TF_MSG_END(name)                                                                           \
-    }                                                                                              \
-    ;                                                                                              \
-    static const tf_schema_t s_##name##_schema = {                                                 \
-        #name, NULL, s_##name##_fields, sizeof s_##name##_fields / sizeof s_##name##_fields[0],    \
-        sizeof (tf_##name##_t)};
-#define TF_FIELD(owner, field, type, required)                                                     \
-    {#field, TF_T_##type, offsetof (tf_##owner##_t, field), required, NULL},
-#define TF_LIST(owner, field, record, required)                                                    \
-    {#field, TF_T_LIST, offsetof (tf_##owner##_t, field), required, &s_##record##_schema},
+    int tf_##name##_parse (const char *text, size_t size, tf_##name##_t *value)                    \
+    {                                                                                              \
+        return s_enum_parse (s_##name##_names, count, text, size, (int *) value);                  \
+    }
+// clang-format on
 #include "tf_msg.def"
 #undef TF_RECORD_BEGIN
 #undef TF_RECORD_END
@@ -70,6 +88,46 @@ typedef struct {
 #undef TF_MSG_END
 #undef TF_FIELD
 #undef TF_LIST
+#undef TF_ENUM_BEGIN
+#undef TF_ENUM_VALUE
+#undef TF_ENUM_END
+#undef TF_FIELD_ENUM
+
+// clang-format off
+#define TF_RECORD_BEGIN(name) static const tf_field_t s_##name##_fields[] = {
+#define TF_RECORD_END(name) };                                                                     \
+    static const tf_schema_t s_##name##_schema = {                                                 \
+        #name, NULL, s_##name##_fields, sizeof s_##name##_fields / sizeof s_##name##_fields[0],    \
+        sizeof (tf_##name##_t)};
+#define TF_MSG_BEGIN(name, id, topic) TF_RECORD_BEGIN (name)
+#define TF_MSG_END(name) TF_RECORD_END (name)
+// clang-format on
+#define TF_FIELD(owner, field, type, required)                                                     \
+    {#field, TF_T_##type, offsetof (tf_##owner##_t, field), required, NULL, NULL, 0},
+#define TF_LIST(owner, field, record, required)                                                    \
+    {#field, TF_T_LIST, offsetof (tf_##owner##_t, field), required, &s_##record##_schema, NULL, 0},
+#define TF_FIELD_ENUM(owner, field, name, required)                                                \
+    {#field,                                                                                       \
+     TF_T_ENUM,                                                                                    \
+     offsetof (tf_##owner##_t, field),                                                             \
+     required,                                                                                     \
+     NULL,                                                                                         \
+     s_##name##_names,                                                                             \
+     sizeof s_##name##_names / sizeof s_##name##_names[0]},
+#define TF_ENUM_BEGIN(name)
+#define TF_ENUM_VALUE(name, value, text)
+#define TF_ENUM_END(name, count)
+#include "tf_msg.def"
+#undef TF_RECORD_BEGIN
+#undef TF_RECORD_END
+#undef TF_MSG_BEGIN
+#undef TF_MSG_END
+#undef TF_FIELD
+#undef TF_LIST
+#undef TF_FIELD_ENUM
+#undef TF_ENUM_BEGIN
+#undef TF_ENUM_VALUE
+#undef TF_ENUM_END
 
 typedef struct {
     const tf_schema_t *schema;
@@ -83,6 +141,10 @@ static const tf_msg_entry_t s_messages[TF_MSG_COUNT_] = {
 #define TF_MSG_END(name)
 #define TF_FIELD(owner, field, type, required)
 #define TF_LIST(owner, field, record, required)
+#define TF_FIELD_ENUM(owner, field, name, required)
+#define TF_ENUM_BEGIN(name)
+#define TF_ENUM_VALUE(name, value, text)
+#define TF_ENUM_END(name, count)
 #include "tf_msg.def"
 #undef TF_RECORD_BEGIN
 #undef TF_RECORD_END
@@ -90,6 +152,10 @@ static const tf_msg_entry_t s_messages[TF_MSG_COUNT_] = {
 #undef TF_MSG_END
 #undef TF_FIELD
 #undef TF_LIST
+#undef TF_FIELD_ENUM
+#undef TF_ENUM_BEGIN
+#undef TF_ENUM_VALUE
+#undef TF_ENUM_END
 };
 
 #define TF_MAX_FIELDS 64 //  Duplicate-key bitmap width
@@ -208,6 +274,12 @@ s_pack_field (msgpack_packer *pk, const tf_field_t *field, const uint8_t *member
             return *(const bool *) member ? msgpack_pack_true (pk) : msgpack_pack_false (pk);
         case TF_T_F64:
             return msgpack_pack_double (pk, *(const double *) member);
+        case TF_T_ENUM: {
+            int value = *(const int *) member;
+            if (value < 0 || (size_t) value >= field->name_count)
+                return -1;
+            return s_pack_str (pk, field->names[value]);
+        }
         case TF_T_BIN: {
             const tf_bytes_t *bytes = (const tf_bytes_t *) member;
             if (bytes->size > TF_MAX_BIN)
@@ -358,87 +430,31 @@ s_scan (const uint8_t *data, size_t size, size_t *offset, int depth, size_t *obj
         children = 2u * (head & 0x0f); //  fixmap
     else {
         size_t width = 0;
+        //  One line per marker byte: a table reads better than clang-format's layout
+        // clang-format off
         switch (head) {
-            case 0xcc:
-            case 0xd0:
-                length = 1;
-                break;
-            case 0xcd:
-            case 0xd1:
-                length = 2;
-                break;
-            case 0xca:
-            case 0xce:
-            case 0xd2:
-                length = 4;
-                break;
-            case 0xcb:
-            case 0xcf:
-            case 0xd3:
-                length = 8;
-                break;
-            case 0xd4:
-                length = 2;
-                break; //  fixext 1..16: type byte + data
-            case 0xd5:
-                length = 3;
-                break;
-            case 0xd6:
-                length = 5;
-                break;
-            case 0xd7:
-                length = 9;
-                break;
-            case 0xd8:
-                length = 17;
-                break;
-            case 0xc4:
-            case 0xd9:
-                width = 1;
-                break;
-            case 0xc5:
-            case 0xda:
-                width = 2;
-                break;
-            case 0xc6:
-            case 0xdb:
-                width = 4;
-                break;
-            case 0xc7:
-                width = 1;
-                length = 1;
-                break;
-            case 0xc8:
-                width = 2;
-                length = 1;
-                break;
-            case 0xc9:
-                width = 4;
-                length = 1;
-                break;
-            case 0xdc:
-                NEED (2);
-                children = s_read_be (data + *offset, 2);
-                *offset += 2;
-                break;
-            case 0xdd:
-                NEED (4);
-                children = s_read_be (data + *offset, 4);
-                *offset += 4;
-                break;
-            case 0xde:
-                NEED (2);
-                children = 2 * s_read_be (data + *offset, 2);
-                *offset += 2;
-                break;
-            case 0xdf:
-                NEED (4);
-                children = 2 * s_read_be (data + *offset, 4);
-                *offset += 4;
-                break;
-            default:
-                return -1; //  0xc1 is never used
+            case 0xcc: case 0xd0: length = 1; break;
+            case 0xcd: case 0xd1: length = 2; break;
+            case 0xca: case 0xce: case 0xd2: length = 4; break;
+            case 0xcb: case 0xcf: case 0xd3: length = 8; break;
+            case 0xd4: length = 2; break;   //  fixext 1..16: type byte + data
+            case 0xd5: length = 3; break;
+            case 0xd6: length = 5; break;
+            case 0xd7: length = 9; break;
+            case 0xd8: length = 17; break;
+            case 0xc4: case 0xd9: width = 1; break;
+            case 0xc5: case 0xda: width = 2; break;
+            case 0xc6: case 0xdb: width = 4; break;
+            case 0xc7: width = 1; length = 1; break;
+            case 0xc8: width = 2; length = 1; break;
+            case 0xc9: width = 4; length = 1; break;
+            case 0xdc: NEED (2); children = s_read_be (data + *offset, 2); *offset += 2; break;
+            case 0xdd: NEED (4); children = s_read_be (data + *offset, 4); *offset += 4; break;
+            case 0xde: NEED (2); children = 2 * s_read_be (data + *offset, 2); *offset += 2; break;
+            case 0xdf: NEED (4); children = 2 * s_read_be (data + *offset, 4); *offset += 4; break;
+            default: return -1;             //  0xc1 is never used
         }
+        // clang-format on
         if (width) {
             NEED (width);
             length += s_read_be (data + *offset, width);
@@ -507,6 +523,15 @@ s_unpack_field (const tf_field_t *field, const msgpack_object *value, uint8_t *m
             else
                 return -1;
             return 0;
+        case TF_T_ENUM: {
+            int parsed;
+            if (value->type != MSGPACK_OBJECT_STR
+                || s_enum_parse (field->names, field->name_count, value->via.str.ptr,
+                                 value->via.str.size, &parsed))
+                return -1;
+            *(int *) member = parsed;
+            return 0;
+        }
         case TF_T_BIN: {
             if (value->type != MSGPACK_OBJECT_BIN || value->via.bin.size > TF_MAX_BIN)
                 return -1;
@@ -612,7 +637,8 @@ s_unpack_record (const tf_schema_t *schema, const msgpack_object *object, void *
             }
             seen |= 1ull << index;
             if (s_unpack_field (field, value, (uint8_t *) body + field->offset)) {
-                s_set_error ("%s.%s: wrong type or too large", schema->name, field->name);
+                s_set_error ("%s.%s: wrong type, too large, or not one of its values", schema->name,
+                             field->name);
                 return -1;
             }
             break;

@@ -48,6 +48,35 @@ typedef struct {
 #define TF_CTYPE_RAW  tf_bytes_t
 #define TF_CTYPE_STRS tf_strs_t
 
+//  One C enum per enumeration: tf_<name>_t, its values as the def file names them
+#define TF_RECORD_BEGIN(name)
+#define TF_RECORD_END(name)
+#define TF_MSG_BEGIN(name, id, topic)
+#define TF_MSG_END(name)
+#define TF_FIELD(owner, field, type, required)
+#define TF_LIST(owner, field, record, required)
+#define TF_FIELD_ENUM(owner, field, name, required)
+// clang-format off
+#define TF_ENUM_BEGIN(name) typedef enum {
+#define TF_ENUM_VALUE(name, value, text) value,
+#define TF_ENUM_END(name, count) count } tf_##name##_t;                                            \
+    /*  Text of a value as the wire carries it ("restart"), or NULL when out of range */           \
+    const char *tf_##name##_str (tf_##name##_t value);                                             \
+    /*  Value of a text (size bytes, not NUL-terminated); 0, or -1 when none has it */             \
+    int tf_##name##_parse (const char *text, size_t size, tf_##name##_t *value);
+// clang-format on
+#include "tf_msg.def"
+#undef TF_RECORD_BEGIN
+#undef TF_RECORD_END
+#undef TF_MSG_BEGIN
+#undef TF_MSG_END
+#undef TF_FIELD
+#undef TF_LIST
+#undef TF_ENUM_BEGIN
+#undef TF_ENUM_VALUE
+#undef TF_ENUM_END
+#undef TF_FIELD_ENUM
+
 //  Message ids
 typedef enum {
     TF_MSG_INVALID = 0, //  Malformed or unknown (ROUTER only)
@@ -57,6 +86,10 @@ typedef enum {
 #define TF_MSG_END(name)
 #define TF_FIELD(owner, field, type, required)
 #define TF_LIST(owner, field, record, required)
+#define TF_ENUM_BEGIN(name)
+#define TF_ENUM_VALUE(name, value, text)
+#define TF_ENUM_END(name, count)
+#define TF_FIELD_ENUM(owner, field, name, required)
 #include "tf_msg.def"
 #undef TF_RECORD_BEGIN
 #undef TF_RECORD_END
@@ -64,6 +97,10 @@ typedef enum {
 #undef TF_MSG_END
 #undef TF_FIELD
 #undef TF_LIST
+#undef TF_ENUM_BEGIN
+#undef TF_ENUM_VALUE
+#undef TF_ENUM_END
+#undef TF_FIELD_ENUM
     TF_MSG_COUNT_
 } tf_msg_id_t;
 
@@ -81,6 +118,10 @@ typedef enum {
         tf_##record##_t *items;                                                                    \
         size_t count;                                                                              \
     } field;
+#define TF_ENUM_BEGIN(name)
+#define TF_ENUM_VALUE(name, value, text)
+#define TF_ENUM_END(name, count)
+#define TF_FIELD_ENUM(owner, field, name, required) tf_##name##_t field;
 #include "tf_msg.def"
 #undef TF_RECORD_BEGIN
 #undef TF_RECORD_END
@@ -88,6 +129,10 @@ typedef enum {
 #undef TF_MSG_END
 #undef TF_FIELD
 #undef TF_LIST
+#undef TF_ENUM_BEGIN
+#undef TF_ENUM_VALUE
+#undef TF_ENUM_END
+#undef TF_FIELD_ENUM
 
 //  A received message: its id, the sender's routing id (ROUTER sockets only)
 //  and the decoded body, one union member per message name (msg->phase.seq).
@@ -101,6 +146,10 @@ typedef struct {
 #define TF_MSG_END(name)
 #define TF_FIELD(owner, field, type, required)
 #define TF_LIST(owner, field, record, required)
+#define TF_ENUM_BEGIN(name)
+#define TF_ENUM_VALUE(name, value, text)
+#define TF_ENUM_END(name, count)
+#define TF_FIELD_ENUM(owner, field, name, required)
 #include "tf_msg.def"
 #undef TF_RECORD_BEGIN
 #undef TF_RECORD_END
@@ -108,6 +157,10 @@ typedef struct {
 #undef TF_MSG_END
 #undef TF_FIELD
 #undef TF_LIST
+#undef TF_ENUM_BEGIN
+#undef TF_ENUM_VALUE
+#undef TF_ENUM_END
+#undef TF_FIELD_ENUM
     };
 } tf_msg_t;
 

@@ -401,15 +401,40 @@ s_check_item (s_check_t *check, tf_plan_item_t *item, tf_role_t role, const char
                 "%s workload requires at least one executor "
                 "(topology.executors >= 1)",
                 kind->kind);
-    if ((kind->needs & TF_CATALOG_NEEDS_NODE_CONTROL) && !plan->node_control
-        && !s_bad (check, "node_control"))
+    if (kind->actions && !plan->node_control && !s_bad (check, "node_control"))
         s_fail (check, path, "chaos workloads require node control (set node_control: true)");
+    const tf_catalog_runner_t *runner = tf_catalog_runner (plan->runner);
+    unsigned missing = runner ? kind->actions & ~runner->actions : 0;
+    if (missing && runner->actions && plan->node_control && !s_bad (check, "run.runner")) {
+        char *names = tf_catalog_action_names (missing);
+        s_fail (check, path, "%s needs node control that runner '%s' cannot do: %s", kind->kind,
+                runner->name, names);
+        free (names);
+    }
     if ((kind->needs & TF_CATALOG_NEEDS_WALLETS) && plan->wallets == 0 && !s_bad (check, "wallets"))
         s_fail (check, path, "transaction workload requires seeded wallets (set wallets: N)");
     //  A replay plays the recorded workloads back instead of running them
     if (kind->companion && !tf_plan_is_replay (plan) && !s_has_workload (plan, kind->companion))
         s_fail (check, path, "%s requires a %s workload", kind->kind, kind->companion);
     s_check_kind_rules (check, item, path);
+}
+
+//  Runners that can do some node control, as "local or compose"; caller frees
+static char *
+s_runners_with_actions (void)
+{
+    char *text = strdup ("");
+    size_t count = tf_catalog_runner_count (), listed = 0;
+    for (size_t index = 0; index < count; index++) {
+        const tf_catalog_runner_t *runner = tf_catalog_runner_at (index);
+        if (!runner->actions)
+            continue;
+        char *longer = zsys_sprintf ("%s%s%s", text, listed ? " or " : "", runner->name);
+        free (text);
+        text = longer;
+        listed++;
+    }
+    return text;
 }
 
 //  Check a custom actor: name, role, command, knobs
@@ -523,11 +548,13 @@ s_check_scalars (s_check_t *check)
                 plan->runner ? plan->runner : "", known);
         free (known);
     }
-    if (runner && !runner->node_control && plan->node_control && !s_bad (check, "node_control"))
+    if (runner && !runner->actions && plan->node_control && !s_bad (check, "node_control")) {
+        char *able = s_runners_with_actions ();
         s_fail (check, "node_control",
-                "runner '%s' cannot do node control, which chaos "
-                "workloads need (use local or compose)",
-                runner->name);
+                "runner '%s' cannot do node control, which chaos workloads need (use %s)",
+                runner->name, able);
+        free (able);
+    }
     if (!s_bad (check, "consensus.slot") && plan->slot_ms <= 0) {
         tf_plan_duration_format (plan->slot_ms, text, sizeof text);
         s_fail (check, "consensus.slot", "expected a duration > 0, got %s", text);

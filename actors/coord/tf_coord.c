@@ -573,8 +573,8 @@ s_on_node_control (tf_coord_t *self, s_actor_t *actor, tf_node_control_t *reques
 {
     free (request->requester);
     request->requester = strdup (actor->name);
-    char *detail =
-        zsys_sprintf ("%s requested by %s (%s)", request->action, actor->name, request->req_id);
+    char *detail = zsys_sprintf ("%s requested by %s (%s)", tf_control_action_str (request->action),
+                                 actor->name, request->req_id);
     s_event (self, "node.control", actor->name, request->node, detail);
     zstr_free (&detail);
     const char *refusal = NULL;
@@ -593,8 +593,8 @@ s_on_node_control (tf_coord_t *self, s_actor_t *actor, tf_node_control_t *reques
     }
     //  Remembered so the outcome's event names the action and the node too
     char *key = zsys_sprintf ("%s/%s", actor->name, request->req_id);
-    char *what = zsys_sprintf ("%s%s%s", request->action, request->node ? " " : "",
-                               request->node ? request->node : "");
+    char *what = zsys_sprintf ("%s%s%s", tf_control_action_str (request->action),
+                               request->node ? " " : "", request->node ? request->node : "");
     zhash_update (self->controls, key, what);
     zstr_free (&key);
     zstr_free (&what);

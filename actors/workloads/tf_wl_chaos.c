@@ -39,14 +39,15 @@ s_node_name (const tf_plan_t *plan, size_t index, char *out, size_t size)
 }
 
 static tf_chaos_step_t *
-s_add_step (tf_chaos_schedule_t *schedule, int64_t at_ms, const char *action, const char *node)
+s_add_step (tf_chaos_schedule_t *schedule, int64_t at_ms, tf_control_action_t action,
+            const char *node)
 {
     if (schedule->count >= TF_CHAOS_MAX_STEPS)
         return NULL;
     tf_chaos_step_t *step = &schedule->steps[schedule->count++];
     memset (step, 0, sizeof *step);
     step->at_ms = at_ms;
-    snprintf (step->action, sizeof step->action, "%s", action);
+    step->action = action;
     snprintf (step->node, sizeof step->node, "%s", node ? node : "");
     return step;
 }
@@ -102,7 +103,7 @@ s_build_restart (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rn
         ready[chosen] = at + cooldown;
         char node[TF_CHAOS_NAME_SIZE];
         s_node_name (plan, targets[chosen], node, sizeof node);
-        if (!s_add_step (schedule, at, "restart", node)) {
+        if (!s_add_step (schedule, at, TF_CONTROL_RESTART, node)) {
             snprintf (error, size,
                       "chaos restart would need more than %d restarts in the run; "
                       "raise min_delay",
@@ -126,7 +127,7 @@ s_build_partition (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *
     }
     int64_t delay = tf_plan_knob_ms (item, "delay", duration_ms / 4);
     int64_t window = tf_plan_knob_ms (item, "window", duration_ms / 2);
-    tf_chaos_step_t *cut = s_add_step (schedule, delay, "partition", NULL);
+    tf_chaos_step_t *cut = s_add_step (schedule, delay, TF_CONTROL_PARTITION, NULL);
     const char *group = tf_plan_knob_str (item, "group", "");
     if (group && *group) {
         char *copy = strdup (group);
@@ -146,7 +147,7 @@ s_build_partition (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *
         return -1;
     }
     if (tf_plan_knob_bool (item, "heal", true))
-        s_add_step (schedule, delay + window, "heal", NULL);
+        s_add_step (schedule, delay + window, TF_CONTROL_HEAL, NULL);
     return 0;
 }
 
@@ -164,8 +165,8 @@ s_build_pause (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng,
         snprintf (node, sizeof node, "%s", target);
     else
         s_node_name (plan, (size_t) tf_rng_range (rng, 0, (int64_t) total - 1), node, sizeof node);
-    s_add_step (schedule, delay, "pause", node);
-    s_add_step (schedule, delay + window, "resume", node);
+    s_add_step (schedule, delay, TF_CONTROL_PAUSE, node);
+    s_add_step (schedule, delay + window, TF_CONTROL_RESUME, node);
     return 0;
 }
 
@@ -208,9 +209,10 @@ tf_chaos_schedule_describe (const tf_chaos_schedule_t *schedule)
         used += (size_t) snprintf (text, size, "nothing scheduled");
     for (size_t index = 0; index < schedule->count && used < size; index++) {
         const tf_chaos_step_t *step = &schedule->steps[index];
-        used += (size_t) snprintf (text + used, size - used, "%s+%.1fs %s%s%s", index ? "; " : "",
-                                   (double) step->at_ms / 1000.0, step->action,
-                                   step->node[0] ? " " : "", step->node);
+        used +=
+            (size_t) snprintf (text + used, size - used, "%s+%.1fs %s%s%s", index ? "; " : "",
+                               (double) step->at_ms / 1000.0, tf_control_action_str (step->action),
+                               step->node[0] ? " " : "", step->node);
         for (size_t member = 0; member < step->group_count && used < size; member++)
             used += (size_t) snprintf (text + used, size - used, "%s%s", member ? "," : " {",
                                        step->group[member]);
@@ -349,7 +351,8 @@ s_on_timer (tf_actor_t *actor, void *state)
                                  .action = step->action,
                                  .node = step->node[0] ? step->node : NULL,
                                  .group = {.items = step->group, .count = step->group_count}};
-    zsys_info ("chaos: request id=%s action=%s node=%s", self->req_id, step->action, step->node);
+    zsys_info ("chaos: request id=%s action=%s node=%s", self->req_id,
+               tf_control_action_str (step->action), step->node);
     tf_actor_send (actor, TF_MSG_node_control, &request);
     self->sent++;
     self->waiting = true;
@@ -372,11 +375,12 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
         s_send_status (self, "failed");
         const char *error = msg->node_control_reply.error ? msg->node_control_reply.error : "?";
         if (phase > TF_PHASE_COOLDOWN) { //  The run is ending anyway
-            zsys_warning ("chaos: %s %s refused while the run ends: %s", step->action, step->node,
-                          error);
+            zsys_warning ("chaos: %s %s refused while the run ends: %s",
+                          tf_control_action_str (step->action), step->node, error);
             return 0;
         }
-        tf_actor_fail (actor, "%s %s failed: %s", step->action, step->node, error);
+        tf_actor_fail (actor, "%s %s failed: %s", tf_control_action_str (step->action), step->node,
+                       error);
         return -1;
     }
     self->done++;

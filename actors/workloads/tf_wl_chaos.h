@@ -26,7 +26,7 @@
 
 typedef struct {
     int64_t at_ms;                   //  Offset from the start of execute
-    char action[16];                 //  restart|stop|start|pause|resume|partition|heal
+    tf_control_action_t action;      //  What to do
     char node[64];                   //  Target node, or "" for partition/heal
     char *group[TF_CHAOS_MAX_GROUP]; //  Partition group (owned strings)
     size_t group_count;

@@ -20,7 +20,7 @@ typedef enum {
 typedef struct {
     char *req_id;
     char *requester; //  Or NULL
-    char *action;
+    tf_control_action_t action;
     char *node_name; //  Or NULL
     char **group;    //  Partition group
     size_t group_count;
@@ -51,7 +51,6 @@ s_control_destroy (s_control_t **self_p)
         return;
     free (self->req_id);
     free (self->requester);
-    free (self->action);
     free (self->node_name);
     for (size_t index = 0; index < self->group_count; index++)
         free (self->group[index]);
@@ -83,11 +82,13 @@ s_control_reply (tf_deployer_local_t *self, bool ok, const char *format, ...)
                                      .requester = control->requester};
     tf_actor_send (self->actor, TF_MSG_node_control_reply, &reply);
     if (ok)
-        zsys_info ("deployer: node control done action=%s node=%s", control->action,
+        zsys_info ("deployer: node control done action=%s node=%s",
+                   tf_control_action_str (control->action),
                    control->node_name ? control->node_name : "-");
     else
         zsys_warning ("deployer: node control failed action=%s node=%s error=\"%s\"",
-                      control->action, control->node_name ? control->node_name : "-", error);
+                      tf_control_action_str (control->action),
+                      control->node_name ? control->node_name : "-", error);
     zstr_free (&error);
     zlistx_delete (self->controls, zlistx_cursor (self->controls));
     s_control_destroy (&control);
@@ -183,8 +184,8 @@ s_control_plan_heal (tf_deployer_local_t *self, s_control_t *control)
 static void
 s_control_begin (tf_deployer_local_t *self, s_control_t *control)
 {
-    const char *action = control->action;
-    bool is_group = streq (action, "partition") || streq (action, "heal");
+    const char *action = tf_control_action_str (control->action);
+    bool is_group = control->action == TF_CONTROL_PARTITION || control->action == TF_CONTROL_HEAL;
     if (!is_group) {
         control->node = s_node_by_name (self, control->node_name);
         if (!control->node) {
@@ -194,68 +195,68 @@ s_control_begin (tf_deployer_local_t *self, s_control_t *control)
         }
     }
     tf_local_node_t *node = control->node;
-    if (streq (action, "stop")) {
-        if (node->pid <= 0)
-            s_control_reply (self, false, "stop: node %s is already stopped", node->name);
-        else {
-            tf_node_proc_signal (node->pid, SIGKILL);
-            control->state = S_CONTROL_KILLING;
-        }
-    }
-    else if (streq (action, "restart")) {
-        control->relaunch = true;
-        if (node->pid > 0) {
-            tf_node_proc_signal (node->pid, SIGKILL);
-            control->state = S_CONTROL_KILLING;
-        }
-        else
-            control->state = S_CONTROL_KILLING; //  Already down: next tick starts it
-    }
-    else if (streq (action, "start")) {
-        if (node->pid > 0)
-            s_control_reply (self, false, "start: node %s is already running", node->name);
-        else {
+    switch (control->action) {
+        case TF_CONTROL_STOP:
+            if (node->pid <= 0)
+                s_control_reply (self, false, "stop: node %s is already stopped", node->name);
+            else {
+                tf_node_proc_signal (node->pid, SIGKILL);
+                control->state = S_CONTROL_KILLING;
+            }
+            break;
+        case TF_CONTROL_RESTART:
             control->relaunch = true;
-            control->state = S_CONTROL_KILLING;
-        }
+            if (node->pid > 0)
+                tf_node_proc_signal (node->pid, SIGKILL);
+            control->state = S_CONTROL_KILLING; //  Already down: the next tick starts it
+            break;
+        case TF_CONTROL_START:
+            if (node->pid > 0)
+                s_control_reply (self, false, "start: node %s is already running", node->name);
+            else {
+                control->relaunch = true;
+                control->state = S_CONTROL_KILLING;
+            }
+            break;
+        case TF_CONTROL_PAUSE:
+            if (node->pid <= 0)
+                s_control_reply (self, false, "pause: node %s is stopped", node->name);
+            else if (node->paused)
+                s_control_reply (self, false, "pause: node %s is already paused", node->name);
+            else if (tf_node_proc_signal (node->pid, SIGSTOP))
+                s_control_reply (self, false, "pause: cannot signal %s: %s", node->name,
+                                 strerror (errno));
+            else {
+                node->paused = true;
+                s_control_reply (self, true, NULL);
+            }
+            break;
+        case TF_CONTROL_RESUME:
+            if (node->pid <= 0 || !node->paused)
+                s_control_reply (self, false, "resume: node %s is not paused", node->name);
+            else if (tf_node_proc_signal (node->pid, SIGCONT))
+                s_control_reply (self, false, "resume: cannot signal %s: %s", node->name,
+                                 strerror (errno));
+            else {
+                node->paused = false;
+                s_control_reply (self, true, NULL);
+            }
+            break;
+        case TF_CONTROL_PARTITION:
+            if (s_control_plan_partition (self, control))
+                control->state = S_CONTROL_HTTP; //  Sent when the worker is free
+            break;
+        case TF_CONTROL_HEAL:
+            s_control_plan_heal (self, control);
+            if (control->pair_count == 0)
+                s_control_reply (self, true, NULL);
+            else
+                control->state = S_CONTROL_HTTP;
+            break;
+        case TF_CONTROL_COUNT:
+            s_control_reply (self, false, "unknown node control action");
+            break;
     }
-    else if (streq (action, "pause")) {
-        if (node->pid <= 0)
-            s_control_reply (self, false, "pause: node %s is stopped", node->name);
-        else if (node->paused)
-            s_control_reply (self, false, "pause: node %s is already paused", node->name);
-        else if (tf_node_proc_signal (node->pid, SIGSTOP))
-            s_control_reply (self, false, "pause: cannot signal %s: %s", node->name,
-                             strerror (errno));
-        else {
-            node->paused = true;
-            s_control_reply (self, true, NULL);
-        }
-    }
-    else if (streq (action, "resume")) {
-        if (node->pid <= 0 || !node->paused)
-            s_control_reply (self, false, "resume: node %s is not paused", node->name);
-        else if (tf_node_proc_signal (node->pid, SIGCONT))
-            s_control_reply (self, false, "resume: cannot signal %s: %s", node->name,
-                             strerror (errno));
-        else {
-            node->paused = false;
-            s_control_reply (self, true, NULL);
-        }
-    }
-    else if (streq (action, "partition")) {
-        if (s_control_plan_partition (self, control))
-            control->state = S_CONTROL_HTTP; //  Sent when the worker is free
-    }
-    else if (streq (action, "heal")) {
-        s_control_plan_heal (self, control);
-        if (control->pair_count == 0)
-            s_control_reply (self, true, NULL);
-        else
-            control->state = S_CONTROL_HTTP;
-    }
-    else
-        s_control_reply (self, false, "unknown node control action '%s'", action);
 }
 
 //  Advance the request at the head of the queue, once per tick
@@ -283,7 +284,8 @@ tf_deployer_local_control_tick (tf_deployer_local_t *self)
         for (size_t other = 0; other < self->node_count; other++)
             self->blocked[at * self->node_count + other] = false;
         if (tf_deployer_local_start_node (self, node))
-            s_control_reply (self, false, "%s: cannot start node %s", control->action, node->name);
+            s_control_reply (self, false, "%s: cannot start node %s",
+                             tf_control_action_str (control->action), node->name);
         else {
             control->state = S_CONTROL_STARTING;
             control->deadline = zclock_mono () + tf_readiness_timeout_ms ();
@@ -292,14 +294,15 @@ tf_deployer_local_control_tick (tf_deployer_local_t *self)
     }
     if (control->state == S_CONTROL_STARTING) {
         if (node->ready.exited) {
-            s_control_reply (self, false, "%s: node %s process %s (log: %s)", control->action,
-                             node->name, node->ready.exit_text, node->log_path);
+            s_control_reply (self, false, "%s: node %s process %s (log: %s)",
+                             tf_control_action_str (control->action), node->name,
+                             node->ready.exit_text, node->log_path);
             return;
         }
         if (zclock_mono () >= control->deadline) {
             s_control_reply (self, false, "%s: node %s api not answering after %" PRId64 " ms (%s)",
-                             control->action, node->name, tf_readiness_timeout_ms (),
-                             node->ready.error);
+                             tf_control_action_str (control->action), node->name,
+                             tf_readiness_timeout_ms (), node->ready.error);
             return;
         }
         if (!self->http_busy) {
@@ -313,7 +316,7 @@ tf_deployer_local_control_tick (tf_deployer_local_t *self)
         return;
     }
     if (control->state == S_CONTROL_HTTP && !self->http_busy && !control->sent) {
-        bool heal = streq (control->action, "heal");
+        bool heal = control->action == TF_CONTROL_HEAL;
         s_control_send_pairs (self, control,
                               heal ? self->profile->unblock_peer_path
                                    : self->profile->block_peer_path);
@@ -339,7 +342,7 @@ tf_deployer_local_control_answers (tf_deployer_local_t *self, tf_http_request_t 
     }
     if (control->state != S_CONTROL_HTTP || count != control->pair_count * 2)
         return;
-    bool heal = streq (control->action, "heal");
+    bool heal = control->action == TF_CONTROL_HEAL;
     char *failures = NULL;
     for (size_t pair = 0; pair < control->pair_count; pair++)
         for (size_t side = 0; side < 2; side++) {
@@ -355,7 +358,7 @@ tf_deployer_local_control_answers (tf_deployer_local_t *self, tf_http_request_t 
                                          answer->status, answer->answer ? answer->answer : "");
         }
     if (failures)
-        s_control_reply (self, false, "%s: %s", control->action, failures);
+        s_control_reply (self, false, "%s: %s", tf_control_action_str (control->action), failures);
     else
         s_control_reply (self, true, NULL);
     zstr_free (&failures);
@@ -377,14 +380,15 @@ tf_deployer_local_control_request (tf_deployer_local_t *self, const tf_node_cont
     s_control_t *control = (s_control_t *) zmalloc (sizeof (s_control_t));
     control->req_id = strdup (request->req_id);
     control->requester = request->requester ? strdup (request->requester) : NULL;
-    control->action = strdup (request->action);
+    control->action = request->action;
     control->node_name = request->node ? strdup (request->node) : NULL;
     control->group_count = request->group.count;
     control->group = (char **) zmalloc ((control->group_count + 1) * sizeof (char *));
     for (size_t index = 0; index < control->group_count; index++)
         control->group[index] = strdup (request->group.items[index]);
     zlistx_add_end (self->controls, control);
-    zsys_info ("deployer: node control queued action=%s node=%s requester=%s", control->action,
+    zsys_info ("deployer: node control queued action=%s node=%s requester=%s",
+               tf_control_action_str (control->action),
                control->node_name ? control->node_name : "-",
                control->requester ? control->requester : "-");
     tf_deployer_local_arm_tick (self);

@@ -22,8 +22,8 @@
 #define S_DROP_BODY    "{\"drop_transactions\":true}"
 
 typedef struct {
-    char *action;  //  "stop", "partition", ...
-    char *targets; //  Comma-separated node names
+    tf_control_action_t action; //  TF_CONTROL_STOP, TF_CONTROL_PARTITION, ...
+    char *targets;              //  Comma-separated node names
 } s_control_t;
 
 typedef struct {
@@ -193,12 +193,13 @@ s_next_control (tf_actor_t *actor, s_fault_t *fault)
     char req_id[32];
     snprintf (req_id, sizeof req_id, "fault-%zu", fault->next_control);
     tf_strs_t group = s_split (control->targets);
-    bool is_group = streq (control->action, "partition") || streq (control->action, "heal");
+    bool is_group = control->action == TF_CONTROL_PARTITION || control->action == TF_CONTROL_HEAL;
     tf_node_control_t request = {.req_id = req_id,
                                  .action = control->action,
                                  .node = is_group || !group.count ? NULL : group.items[0],
                                  .group = is_group ? group : (tf_strs_t){0}};
-    zsys_info ("fault: node control action=%s targets=%s", control->action, control->targets);
+    zsys_info ("fault: node control action=%s targets=%s", tf_control_action_str (control->action),
+               control->targets);
     if (tf_actor_send (actor, TF_MSG_node_control, &request))
         tf_actor_phase_done (actor, false, "cannot send node.control");
     s_strs_free (&group);
@@ -217,7 +218,8 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
         return 0;
     if (!msg->node_control_reply.ok) {
         char *reason = zsys_sprintf (
-            "node control %s %s failed: %s", fault->controls[fault->next_control].action,
+            "node control %s %s failed: %s",
+            tf_control_action_str (fault->controls[fault->next_control].action),
             fault->controls[fault->next_control].targets,
             msg->node_control_reply.error ? msg->node_control_reply.error : "no reason");
         tf_actor_phase_done (actor, false, reason);
@@ -315,9 +317,13 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
         const char *space = strchr (value, ' ');
         if (!space || !space[1] || fault->control_count >= S_MAX_CONTROLS)
             return fprintf (stderr, "tf-test-fault: --node-control \"ACTION NODE[,NODE]\"\n"), -1;
-        s_control_t *control = &fault->controls[fault->control_count++];
-        control->action = strndup (value, (size_t) (space - value));
+        s_control_t *control = &fault->controls[fault->control_count];
+        if (tf_control_action_parse (value, (size_t) (space - value), &control->action))
+            return fprintf (stderr, "tf-test-fault: --node-control: unknown action in \"%s\"\n",
+                            value),
+                   -1;
         control->targets = strdup (space + 1);
+        fault->control_count++;
     }
     *argc = kept;
     argv[kept] = NULL;
@@ -329,7 +335,6 @@ static void
 s_fault_free (s_fault_t *fault)
 {
     for (size_t index = 0; index < fault->control_count; index++) {
-        free (fault->controls[index].action);
         free (fault->controls[index].targets);
     }
 }

@@ -161,8 +161,10 @@ s_assert_steps_done (json_t *report, const char *workload, const tf_chaos_schedu
             assert_string_equal (s_str (requests[index], "node"), node);
             assert_string_equal (s_str (outcomes[index], "node"), node);
         }
-        assert_non_null (strstr (s_str (requests[index], "detail"), step->action));
-        assert_non_null (strstr (s_str (outcomes[index], "detail"), step->action));
+        assert_non_null (
+            strstr (s_str (requests[index], "detail"), tf_control_action_str (step->action)));
+        assert_non_null (
+            strstr (s_str (outcomes[index], "detail"), tf_control_action_str (step->action)));
     }
     int64_t cooldown = json_integer_value (
         json_object_get (json_object_get (report, "run_metrics"), "cooldown_ms"));
@@ -226,7 +228,7 @@ s_recipe4 (void **state)
         s_planned ("chaos_restart.yaml", "chaos_random_restart", S_RESTART_SEED, schedule);
     assert_true (schedule->count >= 2);
     for (size_t index = 0; index < schedule->count; index++)
-        assert_string_equal (schedule->steps[index].action, "restart");
+        assert_int_equal (schedule->steps[index].action, TF_CONTROL_RESTART);
     s_assert_workload (report, "chaos_random_restart", S_RESTART_SEED, planned, schedule->count);
     s_assert_steps_done (report, "chaos_random_restart", schedule);
     assert_int_equal (s_recorded_outcomes ((spine_run_t *) *state), schedule->count);

@@ -19,7 +19,7 @@
 
 //  One request and what the deployer must answer
 typedef struct {
-    const char *action;
+    tf_control_action_t action;
     const char *node;
     const char *group; //  Comma-separated partition group, or NULL
     bool ok;           //  Expected outcome
@@ -27,18 +27,18 @@ typedef struct {
 } s_step_t;
 
 static const s_step_t s_steps[] = {
-    {"stop", "validator-1", NULL, true, NULL},
-    {"stop", "validator-1", NULL, false, "already stopped"},
-    {"start", "validator-1", NULL, true, NULL},
-    {"start", "validator-1", NULL, false, "already running"},
-    {"restart", "validator-9", NULL, false, "unknown node validator-9"},
-    {"pause", "validator-0", NULL, true, NULL},
-    {"resume", "validator-0", NULL, true, NULL},
-    {"resume", "validator-0", NULL, false, "not paused"},
-    {"fly", "validator-0", NULL, false, "unknown node control action 'fly'"},
-    {"partition", NULL, "validator-0,validator-1,validator-2", false, "some but not all"},
-    {"partition", NULL, "validator-2", true, NULL},
-    {"heal", NULL, NULL, true, NULL},
+    {TF_CONTROL_STOP, "validator-1", NULL, true, NULL},
+    {TF_CONTROL_STOP, "validator-1", NULL, false, "already stopped"},
+    {TF_CONTROL_START, "validator-1", NULL, true, NULL},
+    {TF_CONTROL_START, "validator-1", NULL, false, "already running"},
+    {TF_CONTROL_RESTART, "validator-9", NULL, false, "unknown node validator-9"},
+    {TF_CONTROL_PAUSE, "validator-0", NULL, true, NULL},
+    {TF_CONTROL_RESUME, "validator-0", NULL, true, NULL},
+    {TF_CONTROL_RESUME, "validator-0", NULL, false, "not paused"},
+    {TF_CONTROL_RESTART, NULL, NULL, false, "unknown node (none given)"},
+    {TF_CONTROL_PARTITION, NULL, "validator-0,validator-1,validator-2", false, "some but not all"},
+    {TF_CONTROL_PARTITION, NULL, "validator-2", true, NULL},
+    {TF_CONTROL_HEAL, NULL, NULL, true, NULL},
 };
 #define CONTROL_STEPS (sizeof s_steps / sizeof s_steps[0])
 
@@ -62,7 +62,7 @@ s_send_step (tf_actor_t *actor, s_controller_t *self)
     while (cursor && (name = strsep (&cursor, ",")))
         items[count++] = name;
     tf_node_control_t request = {.req_id = self->req_id,
-                                 .action = (char *) step->action,
+                                 .action = step->action,
                                  .node = (char *) step->node,
                                  .group = {.items = items, .count = count}};
     tf_actor_send (actor, TF_MSG_node_control, &request);
@@ -143,9 +143,9 @@ test_deploy_control_every_action_answers (void **state)
         const s_step_t *step = &s_steps[index];
         if (!controller.replied[index] || controller.ok[index] != step->ok
             || (step->error && !strstr (controller.error[index], step->error)))
-            fail_msg ("step %zu (%s %s): replied=%d ok=%d error='%s'", index, step->action,
-                      step->node ? step->node : step->group, controller.replied[index],
-                      controller.ok[index], controller.error[index]);
+            fail_msg ("step %zu (%s %s): replied=%d ok=%d error='%s'", index,
+                      tf_control_action_str (step->action), step->node ? step->node : step->group,
+                      controller.replied[index], controller.ok[index], controller.error[index]);
     }
     assert_int_equal (actor_rc, TF_EXIT_OK);
     assert_int_equal (tf_rc, 0);

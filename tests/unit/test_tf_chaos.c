@@ -83,7 +83,7 @@ test_tf_chaos_restart_respects_delays_and_cooldown (void **state)
         int64_t previous = 0;
         for (size_t index = 0; index < schedule->count; index++) {
             const tf_chaos_step_t *step = &schedule->steps[index];
-            assert_string_equal (step->action, "restart");
+            assert_int_equal (step->action, TF_CONTROL_RESTART);
             assert_true (step->at_ms < TEST_DURATION_MS);
             int64_t gap = step->at_ms - previous;
             assert_true (gap >= 2000);
@@ -207,10 +207,10 @@ test_tf_chaos_partition_cuts_then_heals (void **state)
         tf_chaos_schedule_build (plan, &plan->workloads[0], 10000, schedule, error, sizeof error),
         0);
     assert_int_equal (schedule->count, 2);
-    assert_string_equal (schedule->steps[0].action, "partition");
+    assert_int_equal (schedule->steps[0].action, TF_CONTROL_PARTITION);
     assert_int_equal (schedule->steps[0].group_count, 1);
     assert_string_equal (schedule->steps[0].group[0], "validator-2");
-    assert_string_equal (schedule->steps[1].action, "heal");
+    assert_int_equal (schedule->steps[1].action, TF_CONTROL_HEAL);
     assert_int_equal (schedule->steps[1].at_ms, 4000);
     char *described = tf_chaos_schedule_describe (schedule);
     assert_string_equal (described, "+1.0s partition {validator-2}; +4.0s heal");

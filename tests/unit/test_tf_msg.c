@@ -44,8 +44,12 @@ static const s_schema_field_t s_schema[] = {
 #define TF_RECORD_END(name)
 #define TF_MSG_BEGIN(name, id, topic)
 #define TF_MSG_END(name)
-#define TF_FIELD(owner, field, type, required)  {#owner, #field, #type, required, NULL},
-#define TF_LIST(owner, field, record, required) {#owner, #field, "LIST", required, #record},
+#define TF_FIELD(owner, field, type, required)      {#owner, #field, #type, required, NULL},
+#define TF_LIST(owner, field, record, required)     {#owner, #field, "LIST", required, #record},
+#define TF_FIELD_ENUM(owner, field, name, required) {#owner, #field, "ENUM", required, NULL},
+#define TF_ENUM_BEGIN(name)
+#define TF_ENUM_VALUE(name, value, text)
+#define TF_ENUM_END(name, count)
 #include "tf_msg.def"
 #undef TF_RECORD_BEGIN
 #undef TF_RECORD_END
@@ -53,6 +57,10 @@ static const s_schema_field_t s_schema[] = {
 #undef TF_MSG_END
 #undef TF_FIELD
 #undef TF_LIST
+#undef TF_FIELD_ENUM
+#undef TF_ENUM_BEGIN
+#undef TF_ENUM_VALUE
+#undef TF_ENUM_END
 };
 #define S_SCHEMA_SIZE (sizeof s_schema / sizeof s_schema[0])
 
@@ -182,7 +190,7 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
             break;
         case TF_MSG_node_control:
             msg->node_control = (tf_node_control_t){.req_id = "chaos-1",
-                                                    .action = "partition",
+                                                    .action = TF_CONTROL_PARTITION,
                                                     .node = "validator-1",
                                                     .group = {.items = s_group, .count = 2},
                                                     .requester = "chaos_random_restart"};
@@ -739,6 +747,11 @@ static const s_wrong_t s_wrong_values[] = {
     {"LIST", "\x91\xa1x", 3},
     {"LIST", "\x81\xa1x\xa1y", 5},        //  ["x"], map
     {"LIST", "\x91\x81\xa4name\xa1n", 9}, //  [{"name":"n"}]
+    {"ENUM", "\x01", 1},
+    {"ENUM", "\xc0", 1},        //  int, nil
+    {"ENUM", "\xa4kill", 5},    //  a text that is none of its values
+    {"ENUM", "\xa0", 1},        //  the empty text
+    {"ENUM", "\xa7Restart", 8}, //  values are case-sensitive
 };
 
 static void
@@ -1224,7 +1237,7 @@ s_doc_type (const s_schema_field_t *field, char *type, size_t size)
 {
     static const char *const names[][2] = {
         {"STR", "string"}, {"U64", "uint"}, {"BOOL", "bool"},     {"F64", "float"},
-        {"BIN", "bin"},    {"RAW", "any"},  {"STRS", "[string]"},
+        {"BIN", "bin"},    {"RAW", "any"},  {"STRS", "[string]"}, {"ENUM", "enum"},
     };
     if (field->record) {
         snprintf (type, size, "[%s]", field->record);

@@ -490,10 +490,10 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
     }
     assert_null (tf_catalog_kind ("nope"));
     assert_null (tf_catalog_kind_at (tf_catalog_kind_count ()));
-    assert_true (tf_catalog_runner ("local")->node_control);
-    assert_true (tf_catalog_runner ("compose")->node_control);
-    assert_false (tf_catalog_runner ("k8s")->node_control);
-    assert_false (tf_catalog_runner ("none")->node_control);
+    assert_int_equal (tf_catalog_runner ("local")->actions, TF_CATALOG_ALL_ACTIONS);
+    assert_int_equal (tf_catalog_runner ("compose")->actions, TF_CATALOG_ALL_ACTIONS);
+    assert_int_equal (tf_catalog_runner ("k8s")->actions, 0);
+    assert_int_equal (tf_catalog_runner ("none")->actions, 0);
     assert_false (tf_catalog_runner ("none")->scanner);
     assert_null (tf_catalog_runner ("cloud"));
 
