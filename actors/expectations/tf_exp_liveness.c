@@ -21,9 +21,8 @@ typedef struct {
     uint64_t height;
 } s_block_t;
 
-struct _tf_exp_liveness_t {
-    tf_actor_t *actor; //  Runtime
-    double tolerance;  //  Knobs
+typedef struct {
+    double tolerance; //  Knobs
     uint64_t minimum;
     bool agreement;
     bool replay;              //  tf replay: no nodes, judge the record
@@ -31,7 +30,7 @@ struct _tf_exp_liveness_t {
     zhashx_t *samples;        //  node name -> s_sample_t (owned)
     zhashx_t *blocks;         //  block id -> s_block_t (owned), from the feed
     zactor_t *probe;          //  Running at evaluate, or NULL
-};
+} tf_exp_liveness_t;
 
 static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);
 static int s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase);
@@ -46,10 +45,9 @@ s_free_sample (void **item_p)
     *item_p = NULL;
 }
 
-tf_exp_liveness_t *
-tf_exp_liveness_new (const tf_actor_config_t *config)
+static void *
+s_create (const tf_actor_config_t *config)
 {
-    assert (config);
     tf_exp_liveness_t *self = (tf_exp_liveness_t *) zmalloc (sizeof (tf_exp_liveness_t));
     self->tolerance = TF_EXP_LIVENESS_TOLERANCE;
     self->agreement = true;
@@ -57,41 +55,20 @@ tf_exp_liveness_new (const tf_actor_config_t *config)
     zhashx_set_destructor (self->samples, s_free_sample);
     self->blocks = zhashx_new ();
     zhashx_set_destructor (self->blocks, s_free_sample);
-    tf_actor_handlers_t handlers = {
-        .plan = s_on_plan, .phase = s_on_phase, .message = s_on_message, .stop = s_on_stop};
-    self->actor = tf_actor_new (config, &handlers, self);
-    if (!self->actor) {
-        tf_exp_liveness_destroy (&self);
-        return NULL;
-    }
-    if (config->feed_ep) {
-        tf_actor_subscribe_feed (self->actor, "feed.tip");
-        tf_actor_subscribe_feed (self->actor, "feed.block");
-    }
     return self;
 }
 
-void
-tf_exp_liveness_destroy (tf_exp_liveness_t **self_p)
+static void
+s_destroy (void **state_p)
 {
-    assert (self_p);
-    tf_exp_liveness_t *self = *self_p;
+    tf_exp_liveness_t *self = (tf_exp_liveness_t *) *state_p;
     if (!self)
         return;
-    if (self->actor)
-        s_on_stop (self->actor, self);
-    tf_actor_destroy (&self->actor);
+    zactor_destroy (&self->probe);
     zhashx_destroy (&self->samples);
     zhashx_destroy (&self->blocks);
     free (self);
-    *self_p = NULL;
-}
-
-int
-tf_exp_liveness_run (tf_exp_liveness_t *self)
-{
-    assert (self);
-    return tf_actor_run (self->actor);
+    *state_p = NULL;
 }
 
 //  Read our knobs and the run metrics from the plan
@@ -342,3 +319,19 @@ s_on_stop (tf_actor_t *actor, void *state)
     }
     zactor_destroy (&self->probe);
 }
+
+static const tf_actor_handlers_t s_handlers = {
+    .plan = s_on_plan, .phase = s_on_phase, .message = s_on_message, .stop = s_on_stop};
+static const char *const s_feed_topics[] = {"feed.tip", "feed.block", NULL};
+
+const tf_actor_class_t tf_exp_liveness_class = {
+    .program = "tf-expect-consensus-liveness",
+    .role = "expectation",
+    .kind = TF_EXP_LIVENESS_KIND,
+    .summary = "Expectation consensus_liveness: every validator reaches ceil(expected blocks x\n"
+               "tolerance) (or `minimum`), and every node holds the lowest LIB (`agreement`).\n",
+    .feed_topics = s_feed_topics,
+    .create = s_create,
+    .destroy = s_destroy,
+    .handlers = &s_handlers,
+};

@@ -23,15 +23,7 @@
 #define TF_EXP_LIVENESS_KIND          "consensus_liveness"
 #define TF_EXP_LIVENESS_FEED_FRESH_MS 2000 //  A tip sample older than this is stale
 
-typedef struct _tf_exp_liveness_t tf_exp_liveness_t;
-
-//  Create the expectation actor. NULL (logged) on failure.
-tf_exp_liveness_t *tf_exp_liveness_new (const tf_actor_config_t *config);
-
-//  Destroy and nullify. Safe on NULL.
-void tf_exp_liveness_destroy (tf_exp_liveness_t **self_p);
-
-//  Run until done or a signal; returns the process exit code.
-int tf_exp_liveness_run (tf_exp_liveness_t *self);
+//  The program tf-expect-consensus-liveness
+extern const tf_actor_class_t tf_exp_liveness_class;
 
 #endif

@@ -4,15 +4,14 @@
 #include "tf_exp_prometheus_record.h"
 #include "tf_exp_prometheus_scrape.h"
 
-struct _tf_exp_prometheus_t {
-    tf_actor_t *actor;   //  Runtime
+typedef struct {
     uint64_t min_blocks; //  Knob
     bool replay;         //  tf replay: no nodes, judge the record
     zactor_t *scraper;   //  Running in capture or evaluate, or NULL
     char **names;        //  Nodes the scraper reads, in its order
     size_t name_count;
     zhashx_t *baseline; //  node name -> scrape at capture (owned)
-};
+} tf_exp_prometheus_t;
 
 static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);
 static int s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase);
@@ -30,23 +29,6 @@ s_free_scrape (void **item_p)
     *item_p = NULL;
 }
 
-tf_exp_prometheus_t *
-tf_exp_prometheus_new (const tf_actor_config_t *config)
-{
-    assert (config);
-    tf_exp_prometheus_t *self = (tf_exp_prometheus_t *) zmalloc (sizeof (tf_exp_prometheus_t));
-    self->min_blocks = 1;
-    self->baseline = zhashx_new ();
-    zhashx_set_destructor (self->baseline, s_free_scrape);
-    tf_actor_handlers_t handlers = {.plan = s_on_plan, .phase = s_on_phase, .stop = s_on_stop};
-    self->actor = tf_actor_new (config, &handlers, self);
-    if (!self->actor) {
-        tf_exp_prometheus_destroy (&self);
-        return NULL;
-    }
-    return self;
-}
-
 //  Forget the node names of the last scrape
 static void
 s_free_names (tf_exp_prometheus_t *self)
@@ -58,27 +40,27 @@ s_free_names (tf_exp_prometheus_t *self)
     self->name_count = 0;
 }
 
-void
-tf_exp_prometheus_destroy (tf_exp_prometheus_t **self_p)
+static void *
+s_create (const tf_actor_config_t *config)
 {
-    assert (self_p);
-    tf_exp_prometheus_t *self = *self_p;
+    tf_exp_prometheus_t *self = (tf_exp_prometheus_t *) zmalloc (sizeof (tf_exp_prometheus_t));
+    self->min_blocks = 1;
+    self->baseline = zhashx_new ();
+    zhashx_set_destructor (self->baseline, s_free_scrape);
+    return self;
+}
+
+static void
+s_destroy (void **state_p)
+{
+    tf_exp_prometheus_t *self = (tf_exp_prometheus_t *) *state_p;
     if (!self)
         return;
-    if (self->actor)
-        s_on_stop (self->actor, self);
-    tf_actor_destroy (&self->actor);
+    zactor_destroy (&self->scraper);
     zhashx_destroy (&self->baseline);
     s_free_names (self);
     free (self);
-    *self_p = NULL;
-}
-
-int
-tf_exp_prometheus_run (tf_exp_prometheus_t *self)
-{
-    assert (self);
-    return tf_actor_run (self->actor);
+    *state_p = NULL;
 }
 
 //  Read our knob from the plan
@@ -256,3 +238,18 @@ s_on_stop (tf_actor_t *actor, void *state)
     }
     zactor_destroy (&self->scraper);
 }
+
+static const tf_actor_handlers_t s_handlers = {
+    .plan = s_on_plan, .phase = s_on_phase, .stop = s_on_stop};
+
+const tf_actor_class_t tf_exp_prometheus_class = {
+    .program = "tf-expect-prometheus-block-production",
+    .role = "expectation",
+    .kind = TF_EXP_PROMETHEUS_KIND,
+    .summary = "Expectation prometheus_block_production: the blocks-produced counters of the\n"
+               "nodes' /metrics rise by at least `min_blocks` (default 1) between capture and\n"
+               "evaluate, summed over the nodes.\n",
+    .create = s_create,
+    .destroy = s_destroy,
+    .handlers = &s_handlers,
+};

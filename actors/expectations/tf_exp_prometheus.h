@@ -19,15 +19,7 @@
 
 #define TF_EXP_PROMETHEUS_KIND "prometheus_block_production"
 
-typedef struct _tf_exp_prometheus_t tf_exp_prometheus_t;
-
-//  Create the expectation actor. NULL (logged) on failure.
-tf_exp_prometheus_t *tf_exp_prometheus_new (const tf_actor_config_t *config);
-
-//  Destroy and nullify. Safe on NULL.
-void tf_exp_prometheus_destroy (tf_exp_prometheus_t **self_p);
-
-//  Run until done or a signal; returns the process exit code.
-int tf_exp_prometheus_run (tf_exp_prometheus_t *self);
+//  The program tf-expect-prometheus-block-production
+extern const tf_actor_class_t tf_exp_prometheus_class;
 
 #endif

@@ -3,56 +3,33 @@
 #include "tf_exp_tx.h"
 #include "tf_exp_tx_judge.h"
 
-struct _tf_exp_tx_t {
-    tf_actor_t *actor;        //  Runtime
+typedef struct {
     tf_exp_tx_judge_t *judge; //  Observations, then the verdict
     double min_ratio;         //  Knob
-};
+} tf_exp_tx_t;
 
 static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);
 static int s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase);
 static int s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg);
 
-tf_exp_tx_t *
-tf_exp_tx_new (const tf_actor_config_t *config)
+static void *
+s_create (const tf_actor_config_t *config)
 {
-    assert (config);
     tf_exp_tx_t *self = (tf_exp_tx_t *) zmalloc (sizeof (tf_exp_tx_t));
     self->min_ratio = TF_EXP_TX_MIN_RATIO;
     self->judge = tf_exp_tx_judge_new (self->min_ratio);
-    tf_actor_handlers_t handlers = {
-        .plan = s_on_plan, .phase = s_on_phase, .message = s_on_message};
-    self->actor = tf_actor_new (config, &handlers, self);
-    if (!self->actor) {
-        tf_exp_tx_destroy (&self);
-        return NULL;
-    }
-    tf_actor_subscribe_control (self->actor, "tx.submitted");
-    if (config->feed_ep) {
-        tf_actor_subscribe_feed (self->actor, "feed.block");
-        tf_actor_subscribe_feed (self->actor, "feed.tip");
-    }
     return self;
 }
 
-void
-tf_exp_tx_destroy (tf_exp_tx_t **self_p)
+static void
+s_destroy (void **state_p)
 {
-    assert (self_p);
-    tf_exp_tx_t *self = *self_p;
+    tf_exp_tx_t *self = (tf_exp_tx_t *) *state_p;
     if (!self)
         return;
-    tf_actor_destroy (&self->actor);
     tf_exp_tx_judge_destroy (&self->judge);
     free (self);
-    *self_p = NULL;
-}
-
-int
-tf_exp_tx_run (tf_exp_tx_t *self)
-{
-    assert (self);
-    return tf_actor_run (self->actor);
+    *state_p = NULL;
 }
 
 //  Read min_ratio; observations gathered so far stay
@@ -107,3 +84,22 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
     }
     return TF_ACTOR_ACK;
 }
+
+static const tf_actor_handlers_t s_handlers = {
+    .plan = s_on_plan, .phase = s_on_phase, .message = s_on_message};
+static const char *const s_feed_topics[] = {"feed.block", "feed.tip", NULL};
+static const char *const s_control_topics[] = {"tx.submitted", NULL};
+
+const tf_actor_class_t tf_exp_tx_class = {
+    .program = "tf-expect-tx-inclusion",
+    .role = "expectation",
+    .kind = TF_EXP_TX_KIND,
+    .summary = "Expectation tx_inclusion: at least max (1, ceil (submitted x min_ratio)) of the\n"
+               "transactions the workloads submitted appear in blocks that were not reorganised\n"
+               "away; reports inclusion latency to the first block and to the LIB.\n",
+    .feed_topics = s_feed_topics,
+    .control_topics = s_control_topics,
+    .create = s_create,
+    .destroy = s_destroy,
+    .handlers = &s_handlers,
+};

@@ -15,15 +15,7 @@
 
 #define TF_EXP_TX_KIND "tx_inclusion"
 
-typedef struct _tf_exp_tx_t tf_exp_tx_t;
-
-//  Create the expectation actor. NULL (logged) on failure.
-tf_exp_tx_t *tf_exp_tx_new (const tf_actor_config_t *config);
-
-//  Destroy and nullify. Safe on NULL.
-void tf_exp_tx_destroy (tf_exp_tx_t **self_p);
-
-//  Run until done or a signal; returns the process exit code.
-int tf_exp_tx_run (tf_exp_tx_t *self);
+//  The program tf-expect-tx-inclusion
+extern const tf_actor_class_t tf_exp_tx_class;
 
 #endif

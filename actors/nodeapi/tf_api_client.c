@@ -7,6 +7,7 @@
 
 #include <curl/curl.h>
 #include "tf_api_client.h"
+#include <pthread.h>
 
 struct _tf_api_client_t {
     char *base_url;                 //  "http://127.0.0.1:18080", no trailing slash
@@ -23,16 +24,25 @@ struct _tf_api_client_t {
     uint64_t lines;     //  Stream lines delivered so far
 };
 
-int
-tf_api_client_global_init (void)
+//  libcurl's process-wide setup, once, by whichever thread makes the first client
+static pthread_once_t s_curl_once = PTHREAD_ONCE_INIT;
+static bool s_curl_ready;
+
+static void
+s_curl_init (void)
 {
-    return curl_global_init (CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+    s_curl_ready = curl_global_init (CURL_GLOBAL_DEFAULT) == CURLE_OK;
 }
 
 tf_api_client_t *
 tf_api_client_new (const char *base_url)
 {
     assert (base_url);
+    pthread_once (&s_curl_once, s_curl_init);
+    if (!s_curl_ready) {
+        zsys_error ("api: libcurl could not be initialised");
+        return NULL;
+    }
     tf_api_client_t *self = (tf_api_client_t *) zmalloc (sizeof (tf_api_client_t));
     self->base_url = strdup (base_url);
     size_t length = strlen (self->base_url);

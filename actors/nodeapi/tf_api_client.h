@@ -22,10 +22,6 @@
 
 typedef struct _tf_api_client_t tf_api_client_t;
 
-//  Set libcurl up for the process; call once from main() before any thread
-//  creates a client. Returns 0, or -1 (logged by the caller).
-int tf_api_client_global_init (void);
-
 //  Asked every TF_API_CLIENT_TICK_MS while the client waits: true aborts.
 typedef bool (tf_api_client_cancel_fn) (void *arg);
 
@@ -48,6 +44,7 @@ void tf_api_client_pipe_wait_term (tf_api_client_pipe_t *pipe);
 typedef void (tf_api_client_line_fn) (void *arg, const char *line, size_t size);
 
 //  Create a client of the node whose API is at base_url ("http://127.0.0.1:18080").
+//  The first one sets libcurl up for the process. NULL (logged) when it cannot.
 tf_api_client_t *tf_api_client_new (const char *base_url);
 
 //  Destroy the client (closing any stream) and nullify the reference. Safe on NULL.

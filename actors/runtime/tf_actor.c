@@ -6,7 +6,6 @@
 //  watches the coordinator's silence) and the actor's own one-shot timer.
 
 #include "tf_actor.h"
-#include <getopt.h>
 
 #define TF_ACTOR_LINGER_MS 1000 //  Let a last ack reach the coordinator
 
@@ -66,99 +65,6 @@ static int s_send_ack (tf_actor_t *self);
 
 
 //  ---------------------------------------------------------------------------
-//  Command line
-
-static void
-s_usage (FILE *out, const char *program, const char *summary)
-{
-    const char *slash = strrchr (program, '/');
-    if (slash)
-        program = slash + 1; //  Its name, wherever it was started from
-    fprintf (out,
-             "Usage: %s [OPTIONS]\n"
-             "%s\n\n"
-             "A tf actor: started by `tf run`, or by hand to attach to a running scenario.\n\n"
-             "Options (each defaults to the environment variable in brackets):\n"
-             "  --name NAME        unique actor name             [TF_ACTOR_NAME]\n"
-             "  --control EP       coordinator's control PUB     [TF_CONTROL]\n"
-             "  --service EP       coordinator's service ROUTER  [TF_SERVICE]\n"
-             "  --feed EP          scanner's block feed PUB      [TF_FEED]\n"
-             "  --run-dir DIR      run directory                 [TF_RUN_DIR]\n"
-             "  -v, --verbose      debug logging\n"
-             "  -h, --help         show this help\n",
-             program, summary);
-}
-
-int
-tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv, const char *role,
-                       const char *kind, const char *summary)
-{
-    assert (config && role && summary);
-    memset (config, 0, sizeof *config);
-    config->role = role;
-    config->kind = kind;
-    config->name = getenv ("TF_ACTOR_NAME");
-    config->control_ep = getenv ("TF_CONTROL");
-    config->service_ep = getenv ("TF_SERVICE");
-    config->feed_ep = getenv ("TF_FEED");
-    config->run_dir = getenv ("TF_RUN_DIR");
-
-    static const struct option options[] = {
-        {"name", required_argument, NULL, 'n'},    {"control", required_argument, NULL, 'c'},
-        {"service", required_argument, NULL, 's'}, {"feed", required_argument, NULL, 'f'},
-        {"run-dir", required_argument, NULL, 'd'}, {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-    };
-    optind = 1;
-    int option;
-    while ((option = getopt_long (argc, argv, "vh", options, NULL)) != -1) {
-        switch (option) {
-            case 'n':
-                config->name = optarg;
-                break;
-            case 'c':
-                config->control_ep = optarg;
-                break;
-            case 's':
-                config->service_ep = optarg;
-                break;
-            case 'f':
-                config->feed_ep = optarg;
-                break;
-            case 'd':
-                config->run_dir = optarg;
-                break;
-            case 'v':
-                config->verbose = true;
-                break;
-            case 'h':
-                s_usage (stdout, argv[0], summary);
-                return 1;
-            default:
-                s_usage (stderr, argv[0], summary);
-                return -1;
-        }
-    }
-    if (optind < argc) {
-        fprintf (stderr, "%s: unexpected argument '%s' (try --help)\n", argv[0], argv[optind]);
-        return -1;
-    }
-    const char *missing = !config->name         ? "--name"
-                          : !config->control_ep ? "--control"
-                          : !config->service_ep ? "--service"
-                                                : NULL;
-    if (missing) {
-        fprintf (stderr, "%s: %s is required (or its environment variable; try --help)\n", argv[0],
-                 missing);
-        return -1;
-    }
-    if (config->feed_ep && !*config->feed_ep)
-        config->feed_ep = NULL;
-    return 0;
-}
-
-
-//  ---------------------------------------------------------------------------
 //  Life cycle
 
 tf_actor_t *
@@ -195,7 +101,13 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
         zsys_error ("actor: cannot connect service endpoint=%s", config->service_ep);
         goto failed;
     }
-    if (config->feed_ep) {
+    const tf_actor_class_t *actor_class = config->actor_class;
+    //  A program follows the feed when its class names topics (and it does not
+    //  publish the feed itself); a hand-made config, whenever it has an endpoint
+    bool follows_feed =
+        config->feed_ep
+        && (!actor_class || (!actor_class->publishes_feed && actor_class->feed_topics));
+    if (follows_feed) {
         self->feed = zsock_new (ZMQ_SUB);
         if (self->feed)
             zsock_set_rcvhwm (self->feed, 0); //  A slow actor queues, never loses records
@@ -205,6 +117,12 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
         }
         zloop_reader (self->loop, self->feed, s_on_feed, self);
     }
+    const char *const *topics = actor_class ? actor_class->control_topics : NULL;
+    for (size_t index = 0; topics && topics[index]; index++)
+        zsock_set_subscribe (self->control, topics[index]);
+    topics = actor_class && self->feed ? actor_class->feed_topics : NULL;
+    for (size_t index = 0; topics && topics[index]; index++)
+        zsock_set_subscribe (self->feed, topics[index]);
     //  Control first: zloop polls readers in the order they were added
     zloop_reader (self->loop, self->control, s_on_control, self);
     zloop_reader (self->loop, self->service, s_on_service, self);
@@ -334,6 +252,10 @@ s_on_phase (tf_actor_t *self, const tf_run_phase_t *phase_msg)
     }
     if (phase != TF_PHASE_DONE && !self->plan)
         return 0; //  Plan still in flight; the broadcast repeats
+    //  run.nodes (service) and the next phase (control) travel on two sockets, so
+    //  the phase can come first: the phases that act on nodes wait for the list
+    if (phase > TF_PHASE_DEPLOY && phase < TF_PHASE_CLEANUP && !self->have_nodes)
+        return 0; //  Node list still in flight; the broadcast repeats
     self->phase = (tf_phase_t) phase;
     self->phase_seq = phase_msg->seq;
     self->phase_acked = false;

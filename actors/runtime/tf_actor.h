@@ -27,27 +27,36 @@
 
 typedef struct _tf_actor_t tf_actor_t;
 
+#define TF_ACTOR_MAX_FLAGS 8 //  Flags of a program's own, beyond the runtime's
+
+typedef struct _tf_actor_class_t tf_actor_class_t;
+
 //  Where the actor connects and who it is. Every field can also come from the
 //  environment the supervisor sets (TF_ACTOR_NAME, TF_CONTROL, TF_SERVICE,
 //  TF_FEED, TF_RUN_DIR), which is how custom actors in other languages attach.
 typedef struct {
-    const char *name;       //  Unique actor name
-    const char *role;       //  deployer|scanner|workload|expectation
-    const char *kind;       //  Catalogue kind, or NULL
-    const char *control_ep; //  Coordinator's PUB, e.g. ipc://run/control.ipc
-    const char *service_ep; //  Coordinator's ROUTER
-    const char *feed_ep;    //  Scanner's PUB, or NULL
-    const char *run_dir;    //  Run directory, or NULL
-    bool verbose;           //  Debug logging
+    const char *name;                            //  Unique actor name
+    const char *role;                            //  deployer|scanner|workload|expectation
+    const char *kind;                            //  Catalogue kind, or NULL
+    const char *control_ep;                      //  Coordinator's PUB, e.g. ipc://run/control.ipc
+    const char *service_ep;                      //  Coordinator's ROUTER
+    const char *feed_ep;                         //  Scanner's PUB, or NULL
+    const char *run_dir;                         //  Run directory, or NULL
+    bool verbose;                                //  Debug logging
+    const tf_actor_class_t *actor_class;         //  The program's class
+    const char *flag_values[TF_ACTOR_MAX_FLAGS]; //  Its own flags' values, by index
 } tf_actor_config_t;
 
-//  Parse the flags every actor takes (--name --control --service --feed
-//  --run-dir --verbose --help), falling back to the environment. role and kind
-//  are the program's own; summary is the one-line --help description.
-//  Returns 0 to run, 1 when --help was printed (exit 0), -1 on a usage error
-//  (message printed; exit TF_EXIT_USAGE).
-int tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv, const char *role,
-                           const char *kind, const char *summary);
+//  Parse the command line of an actor program as tf_actor_main does, into
+//  config (whose strings are borrowed from argv and the environment).
+//  Returns 0 to run, 1 when --help was printed (exit TF_EXIT_OK), -1 on a usage
+//  error (message printed; exit TF_EXIT_USAGE).
+int tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv,
+                           const tf_actor_class_t *actor_class);
+
+//  The value of one of the class's own flags: the text given, "" for a switch
+//  that was given, NULL when it was not.
+const char *tf_actor_config_flag (const tf_actor_config_t *config, const char *name);
 
 //  What a handler returns for a phase
 #define TF_ACTOR_ACK     0    //  Done with this phase: acknowledge now
@@ -71,6 +80,43 @@ typedef struct {
     //  lost, fatal error): release external resources here, e.g. nodes.
     void (*stop) (tf_actor_t *actor, void *state);
 } tf_actor_handlers_t;
+
+//  One flag of a program's own, beyond the runtime's (--name, --control ...)
+typedef struct {
+    const char *name;  //  "poll-ms" for --poll-ms
+    const char *value; //  Its value's placeholder in --help ("N"), or NULL for a switch
+    bool number;       //  The value must be a positive integer (a usage error otherwise)
+    const char *help;  //  One line for --help
+} tf_actor_flag_t;
+
+//  What an actor program is. Its main() is one call: tf_actor_main (argc, argv,
+//  &class). program, role, summary and handlers are required.
+struct _tf_actor_class_t {
+    const char *program;               //  "tf-scanner": --help's name and the log identity
+    const char *role;                  //  deployer|scanner|workload|expectation
+    const char *kind;                  //  Catalogue kind, or NULL
+    const char *summary;               //  --help's description, lines ending in \n
+    bool publishes_feed;               //  It binds --feed (required) and publishes on it,
+                                       //  instead of following the scanner's
+    const char *const *feed_topics;    //  Feed prefixes to follow, NULL-terminated; NULL:
+                                       //  it does not follow the feed
+    const char *const *control_topics; //  Control prefixes beyond "run.", or NULL
+    const tf_actor_flag_t *flags;      //  Its own flags (at most TF_ACTOR_MAX_FLAGS), or NULL
+    size_t flag_count;
+    //  Make the actor's state from the command line; NULL (after logging why) fails
+    //  the program with TF_EXIT_ERROR. No create: the state is NULL.
+    void *(*create) (const tf_actor_config_t *config);
+    //  Free the state and nullify the reference; called on every exit path.
+    void (*destroy) (void **state_p);
+    const tf_actor_handlers_t *handlers; //  What the actor does
+};
+
+//  The whole main() of an actor program: parse the command line (the runtime's
+//  flags and the class's own), set the log identity, create the state, run the
+//  actor until its run ends, destroy everything. Returns the exit code
+//  (tf_exit.h): TF_EXIT_OK also after --help, TF_EXIT_USAGE for a bad command
+//  line, TF_EXIT_ERROR when the actor could not do its part.
+int tf_actor_main (int argc, char **argv, const tf_actor_class_t *actor_class);
 
 //  Reader callback for sockets the actor adds (zactor pipes of worker threads).
 typedef int (tf_actor_reader_fn) (tf_actor_t *actor, void *state, zsock_t *reader);

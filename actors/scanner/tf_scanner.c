@@ -12,79 +12,74 @@ typedef struct {
     bool up;          //  Last tip sample answered
 } s_follower_t;
 
-struct _tf_scanner_t {
-    tf_actor_t *actor;            //  Runtime: coordinator, phases
-    zsock_t *feed;                //  PUB we bind
-    tf_scanner_options_t options; //  Modes from the command line
-    tf_scanner_index_t *index;    //  Published blocks and heights
-    s_follower_t *followers;      //  One per followed node
+typedef struct {
+    tf_actor_t *actor;         //  Runtime, not owned: set by the plan handler
+    zsock_t *feed;             //  PUB we bind
+    bool poll_only;            //  --poll-only: no streams, poll info
+    int64_t poll_ms;           //  --poll-ms: tip interval (0: from the slot)
+    bool single_node;          //  --single-node: follow only the first node
+    tf_scanner_index_t *index; //  Published blocks and heights
+    s_follower_t *followers;   //  One per followed node
     size_t follower_count;
     bool stopped;          //  Cleanup reached: follow nothing more
     uint64_t blocks;       //  Published
     uint64_t transactions; //  In published blocks
-};
+} tf_scanner_t;
 
 static int s_on_nodes (tf_actor_t *actor, void *state, const tf_run_nodes_t *nodes);
 static int s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase);
 static int s_on_timer (tf_actor_t *actor, void *state);
 static void s_on_stop (tf_actor_t *actor, void *state);
 static void s_stop_followers (tf_scanner_t *self);
+static void s_destroy (void **state_p);
 
-tf_scanner_t *
-tf_scanner_new (const tf_actor_config_t *config, const tf_scanner_options_t *options)
+//  Bind the feed and read the modes from the command line
+static void *
+s_create (const tf_actor_config_t *config)
 {
-    assert (config && options && options->feed_ep);
     tf_scanner_t *self = (tf_scanner_t *) zmalloc (sizeof (tf_scanner_t));
-    self->options = *options;
+    self->poll_only = tf_actor_config_flag (config, "poll-only") != NULL;
+    self->single_node = tf_actor_config_flag (config, "single-node") != NULL;
+    const char *poll_ms = tf_actor_config_flag (config, "poll-ms");
+    self->poll_ms = poll_ms ? atoll (poll_ms) : 0;
     self->index = tf_scanner_index_new ();
     self->feed = zsock_new (ZMQ_PUB);
     assert (self->feed);
     zsock_set_linger (self->feed, 0);
     zsock_set_sndhwm (self->feed, 0); //  Subscribers queue; never drop a block
-    if (zsock_bind (self->feed, "%s", options->feed_ep) < 0) {
-        zsys_error ("scanner: cannot bind feed endpoint=%s error=\"%s\"", options->feed_ep,
+    if (zsock_bind (self->feed, "%s", config->feed_ep) < 0) {
+        zsys_error ("scanner: cannot bind feed endpoint=%s error=\"%s\"", config->feed_ep,
                     zmq_strerror (zmq_errno ()));
-        goto failed;
+        void *state = self;
+        s_destroy (&state);
+        return NULL;
     }
-    tf_actor_config_t actor_config = *config;
-    actor_config.feed_ep = NULL; //  We publish the feed; we do not follow it
-    tf_actor_handlers_t handlers = {
-        .nodes = s_on_nodes, .phase = s_on_phase, .timer = s_on_timer, .stop = s_on_stop};
-    self->actor = tf_actor_new (&actor_config, &handlers, self);
-    if (!self->actor)
-        goto failed;
-    zsys_info ("scanner: feed bound endpoint=%s mode=%s%s", options->feed_ep,
-               options->poll_only ? "poll" : "stream", options->single_node ? " single-node" : "");
+    zsys_info ("scanner: feed bound endpoint=%s mode=%s%s", config->feed_ep,
+               self->poll_only ? "poll" : "stream", self->single_node ? " single-node" : "");
     return self;
-
-failed:
-    tf_scanner_destroy (&self);
-    return NULL;
 }
 
-void
-tf_scanner_destroy (tf_scanner_t **self_p)
+static void
+s_destroy (void **state_p)
 {
-    assert (self_p);
-    tf_scanner_t *self = *self_p;
+    tf_scanner_t *self = (tf_scanner_t *) *state_p;
     if (!self)
         return;
-    if (self->actor)
-        s_stop_followers (self);
     free (self->followers);
-    tf_actor_destroy (&self->actor);
     zsock_destroy (&self->feed);
     tf_scanner_index_destroy (&self->index);
     free (self);
-    *self_p = NULL;
+    *state_p = NULL;
 }
 
-int
-tf_scanner_run (tf_scanner_t *self)
+//  The first message of the run: from now on the stats tick
+static int
+s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
 {
-    assert (self);
-    tf_actor_set_timer (self->actor, TF_SCANNER_STATS_MS);
-    return tf_actor_run (self->actor);
+    tf_scanner_t *self = (tf_scanner_t *) state;
+    self->actor = actor;
+    tf_actor_set_timer (actor, TF_SCANNER_STATS_MS);
+    return 0;
 }
 
 
@@ -132,8 +127,8 @@ s_follower_by_name (tf_scanner_t *self, const char *name)
 static int64_t
 s_tip_ms (tf_scanner_t *self)
 {
-    if (self->options.poll_ms > 0)
-        return self->options.poll_ms;
+    if (self->poll_ms > 0)
+        return self->poll_ms;
     const tf_plan_t *plan = tf_actor_plan (self->actor);
     int64_t tip_ms = plan ? plan->slot_ms : TF_SCANNER_TIP_MAX_MS;
     if (tip_ms > TF_SCANNER_TIP_MAX_MS)
@@ -153,7 +148,7 @@ s_on_nodes (tf_actor_t *actor, void *state, const tf_run_nodes_t *nodes)
     if (self->stopped)
         return 0;
     size_t wanted = nodes->nodes.count;
-    if (self->options.single_node && wanted > 1)
+    if (self->single_node && wanted > 1)
         wanted = 1;
     s_follower_t *next = (s_follower_t *) zmalloc ((wanted + 1) * sizeof (s_follower_t));
     for (size_t index = 0; index < wanted; index++) {
@@ -166,7 +161,7 @@ s_on_nodes (tf_actor_t *actor, void *state, const tf_run_nodes_t *nodes)
         }
         tf_scanner_worker_args_t args = {.node = node->name,
                                          .api_url = node->api_url,
-                                         .stream = !self->options.poll_only,
+                                         .stream = !self->poll_only,
                                          .tip_ms = s_tip_ms (self),
                                          .verbose = tf_actor_verbose (actor)};
         next[index].name = strdup (node->name);
@@ -321,33 +316,28 @@ s_on_stop (tf_actor_t *actor, void *state)
 
 
 //  ---------------------------------------------------------------------------
-//  Command line
+//  The program
 
-int
-tf_scanner_options_take (tf_scanner_options_t *options, int *argc, char **argv)
-{
-    assert (options && argc && argv);
-    int kept = 1;
-    for (int index = 1; index < *argc; index++) {
-        const char *flag = argv[index];
-        if (streq (flag, "--poll-only"))
-            options->poll_only = true;
-        else if (streq (flag, "--single-node"))
-            options->single_node = true;
-        else if (streq (flag, "--poll-ms")) {
-            char *end = NULL;
-            long value = index + 1 < *argc ? strtol (argv[index + 1], &end, 10) : 0;
-            if (!end || *end || value <= 0) {
-                fprintf (stderr, "tf-scanner: --poll-ms needs a positive number of ms\n");
-                return -1;
-            }
-            options->poll_ms = value;
-            index++;
-        }
-        else
-            argv[kept++] = argv[index];
-    }
-    *argc = kept;
-    argv[kept] = NULL;
-    return 0;
-}
+static const tf_actor_handlers_t s_handlers = {.plan = s_on_plan,
+                                               .nodes = s_on_nodes,
+                                               .phase = s_on_phase,
+                                               .timer = s_on_timer,
+                                               .stop = s_on_stop};
+
+static const tf_actor_flag_t s_flags[] = {
+    {"poll-only", NULL, false, "no block streams: poll /cryptarchia/info"},
+    {"poll-ms", "N", true, "tip sampling interval in ms (default: from the slot)"},
+    {"single-node", NULL, false, "follow only the first node, as the seeds' anchor does"},
+};
+
+const tf_actor_class_t tf_scanner_class = {
+    .program = "tf-scanner",
+    .role = "scanner",
+    .summary = "The block scanner: binds the block feed (--feed) and follows every node's chain.\n",
+    .publishes_feed = true,
+    .flags = s_flags,
+    .flag_count = sizeof s_flags / sizeof s_flags[0],
+    .create = s_create,
+    .destroy = s_destroy,
+    .handlers = &s_handlers,
+};

@@ -33,26 +33,7 @@
 #define TF_SCANNER_TIP_MAX_MS 250  //  Tip sampling: every slot, at most this
 #define TF_SCANNER_TIP_MIN_MS 20   //  ... and at least this
 
-typedef struct {
-    const char *feed_ep; //  Where to bind the feed PUB
-    bool poll_only;      //  No streams: poll info every poll_ms
-    int64_t poll_ms;     //  Tip interval override (0: from the slot)
-    bool single_node;    //  Follow only the first node
-} tf_scanner_options_t;
-
-typedef struct _tf_scanner_t tf_scanner_t;
-
-//  Create the scanner and bind the feed. NULL (logged) on failure.
-tf_scanner_t *tf_scanner_new (const tf_actor_config_t *config, const tf_scanner_options_t *options);
-
-//  Destroy and nullify. Safe on NULL.
-void tf_scanner_destroy (tf_scanner_t **self_p);
-
-//  Run until the done phase or a signal; returns the process exit code.
-int tf_scanner_run (tf_scanner_t *self);
-
-//  Parse the scanner's own flags out of argv (--feed is the runtime's):
-//  --poll-only, --poll-ms N, --single-node. Returns 0, or -1 (printed).
-int tf_scanner_options_take (tf_scanner_options_t *options, int *argc, char **argv);
+//  The program tf-scanner (flags --poll-only, --poll-ms N, --single-node)
+extern const tf_actor_class_t tf_scanner_class;
 
 #endif

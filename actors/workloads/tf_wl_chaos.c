@@ -10,7 +10,6 @@
 typedef struct {
     tf_actor_t *actor;                    //  Not owned
     const tf_plan_item_t *item;           //  This workload in the plan, not owned
-    char kind[32];                        //  Catalogue kind
     tf_chaos_schedule_t schedule;         //  What to do and when
     size_t next;                          //  Next step to send
     bool waiting;                         //  A request is in flight
@@ -394,25 +393,40 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     return 0;
 }
 
-int
-tf_wl_chaos_main (int argc, char **argv, const char *kind, const char *summary)
+//  The state of one chaos workload; its kind comes with its item in the plan
+static void *
+s_create (const tf_actor_config_t *config)
 {
-    tf_actor_config_t config;
-    int rc = tf_actor_config_parse (&config, argc, argv, "workload", kind, summary);
-    if (rc)
-        return rc > 0 ? 0 : TF_EXIT_USAGE;
-    zsys_init ();
-    char identity[128];
-    snprintf (identity, sizeof identity, "tf-workload[%s]", config.name);
-    zsys_set_logident (identity);
-    s_chaos_t *self = (s_chaos_t *) zmalloc (sizeof (s_chaos_t));
-    snprintf (self->kind, sizeof self->kind, "%s", kind);
-    tf_actor_handlers_t handlers = {
-        .plan = s_on_plan, .phase = s_on_phase, .message = s_on_message, .timer = s_on_timer};
-    tf_actor_t *actor = tf_actor_new (&config, &handlers, self);
-    rc = actor ? tf_actor_run (actor) : TF_EXIT_ERROR;
-    tf_actor_destroy (&actor);
-    tf_chaos_schedule_clear (&self->schedule);
-    free (self);
-    return rc;
+    return zmalloc (sizeof (s_chaos_t));
 }
+
+static void
+s_destroy (void **state_p)
+{
+    s_chaos_t *self = (s_chaos_t *) *state_p;
+    if (self) {
+        tf_chaos_schedule_clear (&self->schedule);
+        free (self);
+        *state_p = NULL;
+    }
+}
+
+static const tf_actor_handlers_t s_handlers = {
+    .plan = s_on_plan, .phase = s_on_phase, .message = s_on_message, .timer = s_on_timer};
+
+#define S_CHAOS_CLASS(program_name, kind_name, text)                                               \
+    {                                                                                              \
+        .program = program_name, .role = "workload", .kind = kind_name, .summary = text,           \
+        .create = s_create, .destroy = s_destroy, .handlers = &s_handlers                          \
+    }
+
+const tf_actor_class_t tf_wl_chaos_restart_class =
+    S_CHAOS_CLASS ("tf-workload-chaos-random-restart", "chaos_random_restart",
+                   "Workload chaos_random_restart: restart nodes at seeded random times.\n");
+const tf_actor_class_t tf_wl_chaos_partition_class =
+    S_CHAOS_CLASS ("tf-workload-chaos-partition", "chaos_partition",
+                   "Workload chaos_partition: cut a group of nodes off from the rest for a\n"
+                   "window, then heal.\n");
+const tf_actor_class_t tf_wl_chaos_pause_class = S_CHAOS_CLASS (
+    "tf-workload-chaos-pause", "chaos_pause",
+    "Workload chaos_pause: pause one node (SIGSTOP) for a window, then resume it.\n");

@@ -50,7 +50,10 @@ void tf_chaos_schedule_clear (tf_chaos_schedule_t *schedule);
 //  Caller owns the result.
 char *tf_chaos_schedule_describe (const tf_chaos_schedule_t *schedule);
 
-//  Run a chaos workload of the given kind as this process. Returns the exit code.
-int tf_wl_chaos_main (int argc, char **argv, const char *kind, const char *summary);
+//  The programs of the three kinds: tf-workload-chaos-random-restart,
+//  tf-workload-chaos-partition and tf-workload-chaos-pause
+extern const tf_actor_class_t tf_wl_chaos_restart_class;
+extern const tf_actor_class_t tf_wl_chaos_partition_class;
+extern const tf_actor_class_t tf_wl_chaos_pause_class;
 
 #endif

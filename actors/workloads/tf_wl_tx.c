@@ -1,5 +1,6 @@
 //  tf_wl_tx.c - workload transactions (see tf_wl_tx.h)
 
+#include "tf_genesis.h"
 #include "tf_rng.h"
 #include "tf_run_metrics.h"
 #include "tf_wl_tx.h"
@@ -14,17 +15,16 @@ typedef struct {
     size_t first_node; //  Node to try first
 } s_job_t;
 
-struct _tf_wl_tx_t {
-    tf_actor_t *actor;               //  Runtime
-    tf_wl_tx_wallets_fn *wallets_fn; //  Supplies the plan's wallets
-    size_t worker_count;             //  Submission threads
-    int64_t rate;                    //  Knobs: txs per block ...
-    int64_t users;                   //  ... and distinct senders
-    uint64_t cap;                    //  Most submissions in all
-    tf_wl_tx_wallets_t *wallets;     //  The users' notes
-    tf_wl_tx_submit_t *submit;       //  Worker threads, during execute
-    zlistx_t *queue;                 //  s_job_t waiting for a worker (owned)
-    tf_rng_t node_rng;               //  First node of each submission
+typedef struct {
+    tf_actor_t *actor;           //  Runtime, not owned: set by the plan handler
+    size_t worker_count;         //  Submission threads
+    int64_t rate;                //  Knobs: txs per block ...
+    int64_t users;               //  ... and distinct senders
+    uint64_t cap;                //  Most submissions in all
+    tf_wl_tx_wallets_t *wallets; //  The users' notes
+    tf_wl_tx_submit_t *submit;   //  Worker threads, during execute
+    zlistx_t *queue;             //  s_job_t waiting for a worker (owned)
+    tf_rng_t node_rng;           //  First node of each submission
     size_t node_count;
     uint64_t height;    //  Highest block height seen on the feed
     bool executing;     //  Submitting on new blocks
@@ -38,7 +38,7 @@ struct _tf_wl_tx_t {
     uint64_t included; //  Ours seen in a block
     uint64_t starved;  //  Txs a block asked for when no note was free
     uint64_t behind;   //  Txs skipped because the queue was full
-};
+} tf_wl_tx_t;
 
 static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);
 static int s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase);
@@ -58,52 +58,51 @@ s_job_destroy (void **item_p)
     *item_p = NULL;
 }
 
-tf_wl_tx_t *
-tf_wl_tx_new (const tf_actor_config_t *config, tf_wl_tx_wallets_fn *wallets_fn, size_t workers)
+//  The plan's wallets, exactly as the deployer funds them in genesis: a fresh
+//  array (*wallets_p, caller frees) and its length. 0, or -1 when underivable.
+static int
+s_genesis_wallets (const tf_plan_t *plan, tf_wl_tx_wallet_t **wallets_p, size_t *count_p)
 {
-    assert (config && wallets_fn);
+    tf_genesis_t *genesis = tf_genesis_new (plan);
+    if (!genesis)
+        return -1;
+    size_t count = genesis->wallet_count;
+    tf_wl_tx_wallet_t *wallets = (tf_wl_tx_wallet_t *) zmalloc ((count + 1) * sizeof *wallets);
+    for (size_t index = 0; index < count; index++) {
+        wallets[index].key = genesis->wallets[index].key;
+        wallets[index].amount = genesis->wallets[index].amount;
+        memcpy (wallets[index].note_id, genesis->wallets[index].note_id, TF_KEYS_HASH_SIZE);
+    }
+    tf_genesis_destroy (&genesis);
+    *wallets_p = wallets;
+    *count_p = count;
+    return 0;
+}
+
+static void *
+s_create (const tf_actor_config_t *config)
+{
     tf_wl_tx_t *self = (tf_wl_tx_t *) zmalloc (sizeof (tf_wl_tx_t));
-    self->wallets_fn = wallets_fn;
-    self->worker_count = workers ? workers : TF_WL_TX_SUBMIT_WORKERS;
+    const char *workers = getenv (TF_WL_TX_WORKERS_ENV);
+    self->worker_count =
+        workers && atoi (workers) > 0 ? (size_t) atoi (workers) : TF_WL_TX_SUBMIT_WORKERS;
     self->rate = 1;
     self->users = 1;
     self->queue = zlistx_new ();
     zlistx_set_destructor (self->queue, s_job_destroy);
-    tf_actor_handlers_t handlers = {.plan = s_on_plan,
-                                    .phase = s_on_phase,
-                                    .message = s_on_message,
-                                    .timer = s_on_timer,
-                                    .stop = s_on_stop};
-    self->actor = tf_actor_new (config, &handlers, self);
-    if (!self->actor) {
-        tf_wl_tx_destroy (&self);
-        return NULL;
-    }
-    tf_actor_subscribe_feed (self->actor, "feed.block");
     return self;
 }
 
-void
-tf_wl_tx_destroy (tf_wl_tx_t **self_p)
+static void
+s_destroy (void **state_p)
 {
-    assert (self_p);
-    tf_wl_tx_t *self = *self_p;
+    tf_wl_tx_t *self = (tf_wl_tx_t *) *state_p;
     if (!self)
         return;
-    if (self->actor)
-        s_on_stop (self->actor, self);
-    tf_actor_destroy (&self->actor);
     tf_wl_tx_wallets_destroy (&self->wallets);
     zlistx_destroy (&self->queue);
     free (self);
-    *self_p = NULL;
-}
-
-int
-tf_wl_tx_run (tf_wl_tx_t *self)
-{
-    assert (self);
-    return tf_actor_run (self->actor);
+    *state_p = NULL;
 }
 
 //  Tell the coordinator how it goes
@@ -131,6 +130,7 @@ static int
 s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
 {
     tf_wl_tx_t *self = (tf_wl_tx_t *) state;
+    self->actor = actor;
     const tf_plan_item_t *item = tf_plan_item_by_name (plan, tf_actor_name (actor));
     if (!item) {
         tf_actor_fail (actor, "the plan has no workload named %s", tf_actor_name (actor));
@@ -148,7 +148,7 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
     }
     tf_wl_tx_wallet_t *wallets = NULL;
     size_t wallet_count = 0;
-    if (self->wallets_fn (plan, &wallets, &wallet_count) || wallet_count < (size_t) self->users) {
+    if (s_genesis_wallets (plan, &wallets, &wallet_count) || wallet_count < (size_t) self->users) {
         free (wallets);
         tf_actor_fail (actor, "transactions: cannot derive the %" PRId64 " users' wallets",
                        self->users);
@@ -370,3 +370,25 @@ s_on_stop (tf_actor_t *actor, void *state)
         tf_actor_remove_reader (actor, tf_wl_tx_submit_pipe (self->submit, index));
     tf_wl_tx_submit_destroy (&self->submit);
 }
+
+static const tf_actor_handlers_t s_handlers = {.plan = s_on_plan,
+                                               .phase = s_on_phase,
+                                               .message = s_on_message,
+                                               .timer = s_on_timer,
+                                               .stop = s_on_stop};
+static const char *const s_feed_topics[] = {"feed.block", NULL};
+
+const tf_actor_class_t tf_wl_tx_class = {
+    .program = "tf-workload-transactions",
+    .role = "workload",
+    .kind = TF_WL_TX_KIND,
+    .summary =
+        "Workload transactions: for every new block, `rate` signed transfers between `users`\n"
+        "seeded wallets, each POSTed to a node chosen from the seed (the next node when one\n"
+        "does not answer); every submission is published as tx.submitted.\n"
+        "Environment: " TF_WL_TX_WORKERS_ENV ", submissions in flight at once (default 4).\n",
+    .feed_topics = s_feed_topics,
+    .create = s_create,
+    .destroy = s_destroy,
+    .handlers = &s_handlers,
+};

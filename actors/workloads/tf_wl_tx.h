@@ -3,7 +3,7 @@
 //  Knobs: rate (transactions per block), users (distinct wallets that send).
 //  The users are `users` consecutive wallets of the plan, from an offset the
 //  run's seed chooses; their keys and genesis notes come from the deployer's
-//  rules (tf_keys, tf_genesis) through the wallets function main() passes.
+//  rules (tf_keys, tf_genesis).
 //  For every new block height on the feed during execute it builds and signs
 //  `rate` transfers between the users (tf_wl_tx_wallets) and submits each to
 //  a node chosen from the seed, over HTTP from worker threads that move on to
@@ -28,23 +28,9 @@
 #define TF_WL_TX_BACKLOG_BLOCKS 4    //  Queued txs beyond this many blocks' worth wait
 #define TF_WL_TX_STALE_BLOCKS   6    //  Accepted but not in a block after this many: expired
 #define TF_WL_TX_PLAN_SLACK     3    //  At most this times the planned count in all
+#define TF_WL_TX_WORKERS_ENV    "TF_TX_WORKERS" //  Submission threads (default 4)
 
-//  The funded wallets of a plan: writes a fresh array (*wallets_p, caller
-//  frees) and its length. Returns 0, or -1 (logged) when they cannot be derived.
-typedef int (tf_wl_tx_wallets_fn) (const tf_plan_t *plan, tf_wl_tx_wallet_t **wallets_p,
-                                   size_t *count_p);
-
-typedef struct _tf_wl_tx_t tf_wl_tx_t;
-
-//  Create the workload actor; wallets_fn supplies the plan's wallets. NULL
-//  (logged) on failure.
-tf_wl_tx_t *tf_wl_tx_new (const tf_actor_config_t *config, tf_wl_tx_wallets_fn *wallets_fn,
-                          size_t workers);
-
-//  Destroy and nullify. Safe on NULL.
-void tf_wl_tx_destroy (tf_wl_tx_t **self_p);
-
-//  Run until done or a signal; returns the process exit code.
-int tf_wl_tx_run (tf_wl_tx_t *self);
+//  The program tf-workload-transactions
+extern const tf_actor_class_t tf_wl_tx_class;
 
 #endif

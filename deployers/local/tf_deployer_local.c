@@ -684,8 +684,29 @@ static const tf_actor_handlers_t s_handlers = {
     .stop = s_on_stop,
 };
 
-const tf_actor_handlers_t *
-tf_deployer_local_handlers (void)
+static void *
+s_create (const tf_actor_config_t *config)
 {
-    return &s_handlers;
+    return tf_deployer_local_new ();
 }
+
+static void
+s_destroy (void **state_p)
+{
+    tf_deployer_local_destroy ((tf_deployer_local_t **) state_p);
+}
+
+const tf_actor_class_t tf_deployer_local_class = {
+    .program = "tf-deployer-local",
+    .role = "deployer",
+    .kind = "local",
+    .summary =
+        "Deploy the run's nodes as local processes, wait for readiness, serve node control.\n"
+        "Node binary: LOGOS_BLOCKCHAIN_NODE_BIN (alias NOMOS_NODE_BIN), else tf-node beside\n"
+        "this program. Keep node data: LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1. Logs:\n"
+        "LOGOS_BLOCKCHAIN_LOG_DIR, _LEVEL, _FILTER. SLOW_TEST_ENV=true doubles readiness "
+        "timeouts.\n",
+    .create = s_create,
+    .destroy = s_destroy,
+    .handlers = &s_handlers,
+};

@@ -37,7 +37,7 @@ tf_deployer_local_t *tf_deployer_local_new (void);
 //  Destroy and nullify; kills any node still running. Safe on NULL.
 void tf_deployer_local_destroy (tf_deployer_local_t **self_p);
 
-//  The runtime handlers that drive it (pass the deployer as state).
-const tf_actor_handlers_t *tf_deployer_local_handlers (void);
+//  The program tf-deployer-local
+extern const tf_actor_class_t tf_deployer_local_class;
 
 #endif

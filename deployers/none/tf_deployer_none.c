@@ -1,13 +1,8 @@
-//  tf-deployer-none - the deployer of runner `none`: a run without nodes
-//
-//  Runs the whole framework (coordinator, phases, actors, report) with an
-//  empty cluster: deploy reports an empty node list; cleanup has nothing to
-//  stop and leaves run_dir/cleanup.done behind, the proof that cleanup was
-//  delivered. Emits run.nodes and run.phase.ack.
+//  tf_deployer_none.c - the deployer of runner `none` (see tf_deployer_none.h)
 
 #include <fcntl.h>
 #include <unistd.h>
-#include "tf_actor.h"
+#include "tf_deployer_none.h"
 
 #define TF_DEPLOYER_NONE_MARK "cleanup.done"
 #define TF_DEPLOYER_NONE_TEXT "cleanup delivered\n"
@@ -37,20 +32,12 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
     return TF_ACTOR_ACK;
 }
 
-int
-main (int argc, char **argv)
-{
-    tf_actor_config_t config;
-    int rc = tf_actor_config_parse (&config, argc, argv, "deployer", "none",
-                                    "Deployer of runner none: a run with no nodes.");
-    if (rc)
-        return rc > 0 ? 0 : TF_EXIT_USAGE;
-    zsys_init ();
-    zsys_set_logident ("tf-deployer-none");
-    config.feed_ep = NULL; //  No nodes, no blocks to follow
-    tf_actor_handlers_t handlers = {.phase = s_on_phase};
-    tf_actor_t *actor = tf_actor_new (&config, &handlers, NULL);
-    rc = actor ? tf_actor_run (actor) : TF_EXIT_ERROR;
-    tf_actor_destroy (&actor);
-    return rc;
-}
+static const tf_actor_handlers_t s_handlers = {.phase = s_on_phase};
+
+const tf_actor_class_t tf_deployer_none_class = {
+    .program = "tf-deployer-none",
+    .role = "deployer",
+    .kind = "none",
+    .summary = "Deployer of runner none: a run with no nodes.\n",
+    .handlers = &s_handlers,
+};

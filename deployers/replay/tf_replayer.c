@@ -180,12 +180,38 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
     return TF_ACTOR_ACK;
 }
 
-const tf_actor_handlers_t *
-tf_replayer_handlers (void)
+//  The class's create: the recording named by TF_REPLAY_RECORDING, the feed at --feed
+static void *
+s_create (const tf_actor_config_t *config)
 {
-    static const tf_actor_handlers_t handlers = {.phase = s_on_phase, .timer = s_on_timer};
-    return &handlers;
+    const char *recording = getenv (TF_REPLAYER_RECORDING_ENV);
+    if (!recording || !*recording) {
+        zsys_error ("replayer: %s is not set (tf replay sets it)", TF_REPLAYER_RECORDING_ENV);
+        return NULL;
+    }
+    return tf_replayer_new (recording, config->feed_ep);
 }
+
+static void
+s_destroy (void **state_p)
+{
+    tf_replayer_destroy ((tf_replayer_t **) state_p);
+}
+
+static const tf_actor_handlers_t s_handlers = {.phase = s_on_phase, .timer = s_on_timer};
+
+const tf_actor_class_t tf_replayer_class = {
+    .program = "tf-deployer-replay",
+    .role = "deployer",
+    .kind = "replay",
+    .summary =
+        "The deployer of runner replay: plays a past run's recording "
+        "(set\n" TF_REPLAYER_RECORDING_ENV ") back to its expectations. Started by `tf replay`.\n",
+    .publishes_feed = true,
+    .create = s_create,
+    .destroy = s_destroy,
+    .handlers = &s_handlers,
+};
 
 uint64_t
 tf_replayer_replayed (tf_replayer_t *self)

@@ -92,26 +92,34 @@ s_take_options (s_test_t *test, int *argc, char **argv)
     return 0;
 }
 
+//  The one test of this process, for the class's create
+static s_test_t *s_the_test;
+
+static void *
+s_state (const tf_actor_config_t *config)
+{
+    return s_the_test;
+}
+
 int
 main (int argc, char **argv)
 {
     s_test_t test = {.role = "workload", .crash_in = -1, .hang_in = -1};
     if (s_take_options (&test, &argc, argv))
         return TF_EXIT_USAGE;
-    tf_actor_config_t config;
-    int rc = tf_actor_config_parse (
-        &config, argc, argv, test.role, "test",
-        "A test actor. Also: --role workload|expectation, --fail MESSAGE (failed verdict),\n"
-        "--crash-in PHASE (abort), --hang-in PHASE (never ack), --ack-delay-ms N,\n"
-        "--linger-ms N (outstay the run by N ms, ignoring SIGTERM).");
-    if (rc)
-        return rc > 0 ? 0 : TF_EXIT_USAGE;
-    zsys_init ();
-    zsys_set_logident ("tf-test-actor");
+    //  The role comes from --role, so the class is made here, not as a constant
     tf_actor_handlers_t handlers = {.phase = s_on_phase, .timer = s_on_timer};
-    tf_actor_t *actor = tf_actor_new (&config, &handlers, &test);
-    rc = actor ? tf_actor_run (actor) : TF_EXIT_ERROR;
-    tf_actor_destroy (&actor);
+    tf_actor_class_t actor_class = {
+        .program = "tf-test-actor",
+        .role = test.role,
+        .kind = "test",
+        .summary = "A test actor. Also: --role workload|expectation, --fail MESSAGE (failed\n"
+                   "verdict), --crash-in PHASE (abort), --hang-in PHASE (never ack),\n"
+                   "--ack-delay-ms N, --linger-ms N (outstay the run by N ms, ignoring SIGTERM).\n",
+        .create = s_state,
+        .handlers = &handlers};
+    s_the_test = &test;
+    int rc = tf_actor_main (argc, argv, &actor_class);
     if (test.linger_ms > 0) {
         //  A stubborn process: only SIGKILL ends it before its time
         signal (SIGTERM, SIG_IGN);

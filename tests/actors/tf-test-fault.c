@@ -339,38 +339,37 @@ s_fault_free (s_fault_t *fault)
     }
 }
 
+static s_fault_t s_fault = {.at = TF_PHASE_EXECUTE}; //  This process's faults
+
+static void *
+s_state (const tf_actor_config_t *config)
+{
+    return &s_fault;
+}
+
+static const tf_actor_handlers_t s_handlers = {
+    .phase = s_on_phase, .message = s_on_message, .timer = s_on_timer, .stop = s_on_stop};
+
+static const tf_actor_class_t s_class = {
+    .program = "tf-test-fault",
+    .role = "workload",
+    .kind = "test-fault",
+    .summary = "A test workload that breaks nodes when execute starts, then acks.\n"
+               "Also: --stop-producing NODE[,NODE] (testing API fault switch), --node-control\n"
+               "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...),\n"
+               "--after MS (apply them that long into execute), --drop-transactions NODE[,NODE]\n"
+               "(testing API: accept transactions and discard them), --at capture|execute (the\n"
+               "phase whose start applies them; default execute).\n",
+    .create = s_state,
+    .handlers = &s_handlers,
+};
+
 int
 main (int argc, char **argv)
 {
-    s_fault_t fault = {.at = TF_PHASE_EXECUTE};
-    tf_actor_config_t config;
-    int rc = s_take_options (&fault, &argc, argv);
-    if (rc == 0)
-        rc = tf_actor_config_parse (
-            &config, argc, argv, "workload", "test-fault",
-            "A test workload that breaks nodes when execute starts, then acks.\n"
-            "Also: --stop-producing NODE[,NODE] (testing API fault switch), --node-control\n"
-            "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...),\n"
-            "--after MS (apply them that long into execute), --drop-transactions NODE[,NODE]\n"
-            "(testing API: accept transactions and discard them), --at capture|execute (the\n"
-            "phase whose start applies them; default execute).");
-    if (rc == 0) {
-        zsys_init ();
-        zsys_set_logident ("tf-test-fault");
-        if (tf_api_client_global_init ())
-            rc = TF_EXIT_ERROR;
-        else {
-            tf_actor_handlers_t handlers = {.phase = s_on_phase,
-                                            .message = s_on_message,
-                                            .timer = s_on_timer,
-                                            .stop = s_on_stop};
-            tf_actor_t *actor = tf_actor_new (&config, &handlers, &fault);
-            rc = actor ? tf_actor_run (actor) : TF_EXIT_ERROR;
-            tf_actor_destroy (&actor);
-        }
-    }
-    else
-        rc = rc > 0 ? 0 : TF_EXIT_USAGE;
-    s_fault_free (&fault);
+    //  --node-control repeats, so these flags are taken out before the runtime's parser
+    int rc = s_take_options (&s_fault, &argc, argv) ? TF_EXIT_USAGE
+                                                    : tf_actor_main (argc, argv, &s_class);
+    s_fault_free (&s_fault);
     return rc;
 }

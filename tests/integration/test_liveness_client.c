@@ -240,8 +240,6 @@ test_tf_api_client_cancel_ends_a_request_and_a_pump (void **state)
 int
 main (void)
 {
-    if (tf_api_client_global_init ())
-        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_api_client_reads_info_and_storage_misses),
         cmocka_unit_test (test_tf_api_client_stream_reassembles_lines_across_chunks),

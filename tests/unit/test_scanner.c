@@ -330,33 +330,39 @@ test_tf_scanner_index_dedups_and_computes_heights (void **state)
 }
 
 //  ---------------------------------------------------------------------------
-//  Command line: the scanner's own flags come out, the runtime's stay
+//  Command line: the runtime's parser takes the scanner's own flags too
 
 static void
-test_tf_scanner_options_take_poll_mode_and_leave_the_rest (void **state)
+test_tf_scanner_flags_parse_with_the_runtime_ones (void **state)
 {
     (void) state;
-    char *argv[] = {"tf-scanner", "--poll-only",   "--name", "anchor",  "--poll-ms",
-                    "1000",       "--single-node", "--feed", "ipc://x", NULL};
-    int argc = 9;
-    tf_scanner_options_t options = {0};
-    assert_int_equal (tf_scanner_options_take (&options, &argc, argv), 0);
-    assert_true (options.poll_only);
-    assert_true (options.single_node);
-    assert_int_equal (options.poll_ms, 1000);
-    assert_int_equal (argc, 5);
-    assert_string_equal (argv[1], "--name");
-    assert_string_equal (argv[2], "anchor");
-    assert_string_equal (argv[3], "--feed");
-    assert_null (argv[5]);
+    char *argv[] = {"tf-scanner", "--poll-only",   "--name",  "anchor",  "--poll-ms",
+                    "1000",       "--single-node", "--feed",  "ipc://x", "--control",
+                    "ipc://c",    "--service",     "ipc://s", NULL};
+    tf_actor_config_t config;
+    assert_int_equal (tf_actor_config_parse (&config, 13, argv, &tf_scanner_class), 0);
+    assert_string_equal (config.name, "anchor");
+    assert_string_equal (config.feed_ep, "ipc://x");
+    assert_string_equal (tf_actor_config_flag (&config, "poll-only"), "");
+    assert_string_equal (tf_actor_config_flag (&config, "single-node"), "");
+    assert_string_equal (tf_actor_config_flag (&config, "poll-ms"), "1000");
+
+    char *plain[] = {"tf-scanner", "--name", "s",      "--control", "c",
+                     "--service",  "s",      "--feed", "f",         NULL};
+    assert_int_equal (tf_actor_config_parse (&config, 9, plain, &tf_scanner_class), 0);
+    assert_null (tf_actor_config_flag (&config, "poll-only"));
+    assert_null (tf_actor_config_flag (&config, "poll-ms"));
 
     char *bad[] = {"tf-scanner", "--poll-ms", "soon", NULL};
-    argc = 3;
-    tf_scanner_options_t rejected = {0};
-    assert_int_equal (tf_scanner_options_take (&rejected, &argc, bad), -1);
+    assert_int_equal (tf_actor_config_parse (&config, 3, bad, &tf_scanner_class), -1);
+    char *zero[] = {"tf-scanner", "--poll-ms", "0", NULL};
+    assert_int_equal (tf_actor_config_parse (&config, 3, zero, &tf_scanner_class), -1);
     char *missing[] = {"tf-scanner", "--poll-ms", NULL};
-    argc = 2;
-    assert_int_equal (tf_scanner_options_take (&rejected, &argc, missing), -1);
+    assert_int_equal (tf_actor_config_parse (&config, 2, missing, &tf_scanner_class), -1);
+    //  The scanner binds the feed: without --feed it cannot run
+    char *no_feed[] = {"tf-scanner", "--name", "s", "--control", "c", "--service", "s", NULL};
+    unsetenv ("TF_FEED");
+    assert_int_equal (tf_actor_config_parse (&config, 7, no_feed, &tf_scanner_class), -1);
 }
 
 int
@@ -373,7 +379,7 @@ main (void)
         cmocka_unit_test (test_tf_scanner_walk_emits_nothing_past_a_missing_ancestor),
         cmocka_unit_test (test_tf_scanner_walk_follows_a_fork_from_the_common_ancestor),
         cmocka_unit_test (test_tf_scanner_index_dedups_and_computes_heights),
-        cmocka_unit_test (test_tf_scanner_options_take_poll_mode_and_leave_the_rest),
+        cmocka_unit_test (test_tf_scanner_flags_parse_with_the_runtime_ones),
     };
     return cmocka_run_group_tests_name ("tf_scanner", tests, NULL, NULL);
 }
