@@ -68,18 +68,20 @@ s_replay_usage (FILE *out)
 static void
 s_clean_usage (FILE *out)
 {
-    fprintf (out, "Usage: tf clean [OPTIONS]\n"
-                  "Find run directories under ${TMPDIR:-/tmp} (tf-run-*, or any holding tf.pid),\n"
-                  "stop the processes a run whose tf is gone left behind (from its pids file, and\n"
-                  "any naming its directory), and remove the directory. A live run is never\n"
-                  "touched.\n\n"
-                  "Options:\n"
-                  "  --older-than D     only runs idle for at least D (e.g. 30m, 2h, 90s)\n"
-                  "  --run-id ID        only this run (repeatable)\n"
-                  "  --dir DIR          look in DIR instead of ${TMPDIR:-/tmp}\n"
-                  "  --dry-run          say what would be done, do nothing\n"
-                  "  -h, --help         show this help\n\n"
-                  "Exit codes: 0 done, 2 usage, 3 something could not be stopped or removed.\n");
+    fprintf (out,
+             "Usage: tf clean [OPTIONS]\n"
+             "Find the run directories tf made under ${TMPDIR:-/tmp} (a directory of yours\n"
+             "holding tf's marker tf.pid, written for it), stop the processes a run whose tf\n"
+             "is gone left behind (from its pids file, and any naming its directory), and\n"
+             "remove the directory if tf made it (tf-run-<id>; a --run-dir is never removed).\n"
+             "A live run, and anything tf did not make, is never touched.\n\n"
+             "Options:\n"
+             "  --older-than D     only runs whose own files are all older than D (30m, 2h)\n"
+             "  --run-id ID        only this run (repeatable)\n"
+             "  --dir DIR          look in DIR instead of ${TMPDIR:-/tmp}\n"
+             "  --dry-run          say what would be done, do nothing\n"
+             "  -h, --help         show this help\n\n"
+             "Exit codes: 0 done, 2 usage, 3 something could not be read, stopped or removed.\n");
 }
 
 static int

@@ -327,6 +327,12 @@ s_prepare_run_dir (tf_supervisor_t *self)
         const char *name = strrchr (self->run_dir, '/') + 1;
         self->run_id = strdup (name + strlen (TF_RUNDIR_PREFIX));
     }
+    //  The marker first: it is what tells tf clean the directory is a run's
+    if (tf_clean_mark (self->run_dir, self->run_id)) {
+        fprintf (self->err, "tf: cannot write %s/%s: %s\n", self->run_dir, TF_RUNDIR_MARKER,
+                 strerror (errno));
+        return TF_EXIT_ERROR;
+    }
     self->control_ep = zsys_sprintf ("ipc://%s/control.ipc", self->run_dir);
     self->service_ep = zsys_sprintf ("ipc://%s/service.ipc", self->run_dir);
     self->feed_ep = zsys_sprintf ("ipc://%s/feed.ipc", self->run_dir);
@@ -375,11 +381,6 @@ s_fill_run_dir (tf_supervisor_t *self)
     free (packed);
     if (rc)
         return -1;
-    if (tf_clean_mark (self->run_dir, self->run_id)) {
-        fprintf (self->err, "tf: cannot write %s/%s: %s\n", self->run_dir, TF_RUNDIR_MARKER,
-                 strerror (errno));
-        return -1;
-    }
     char *logs = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_LOGS);
     rc = mkdir (logs, TF_SUPERVISOR_DIR_MODE);
     if (rc)

@@ -451,7 +451,7 @@ test_artifacts_replay_of_a_failure_fails_alike (void **state)
 static void
 test_artifacts_killed_run_leaves_a_recording_replay_reads (void **state)
 {
-    spine_run_t *run = *state = spine_start ("artifacts_killed.yaml", true, NULL);
+    spine_run_t *run = *state = spine_start ("artifacts_killed.yaml", false, NULL);
     assert_non_null (run);
     assert_true (spine_wait_output (run, "phase execute", SPINE_EVENT_TIMEOUT_MS));
     //  Wait until the recording holds tip samples taken during execute
@@ -503,7 +503,7 @@ test_artifacts_killed_run_leaves_a_recording_replay_reads (void **state)
     char *marker = zsys_sprintf ("%s/tf.pid", spine_run_dir (run));
     char *text = s_read_file (marker);
     char run_id[64] = "";
-    assert_int_equal (sscanf (text, "%*d %*u %63s", run_id), 1);
+    assert_int_equal (sscanf (text, "tf-run 1 %*d %*u %63s", run_id), 1);
     free (text);
     char *root = strdup (spine_run_dir (run));
     *strrchr (root, '/') = 0;
@@ -511,6 +511,7 @@ test_artifacts_killed_run_leaves_a_recording_replay_reads (void **state)
     spine_run_t *clean = spine_start_args (dry, NULL);
     assert_int_equal (spine_wait_exit (clean, SPINE_RUN_TIMEOUT_MS), 0);
     output = spine_output (clean);
+    print_message ("tf clean --dry-run:\n%s\n", output);
     char *would = zsys_sprintf ("run %s: would stop 0 process(es) and remove %s", run_id,
                                 spine_run_dir (run));
     assert_non_null (strstr (output, would));

@@ -1,5 +1,5 @@
-//  test_tf_clean.c - tf clean: crashed runs are stopped and removed, live runs
-//  and processes that are not the run's are left alone
+//  test_tf_clean.c - tf clean: crashed runs are stopped and removed; live runs,
+//  processes that are not the run's and directories tf did not make are left alone
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <czmq.h>
+#include <ctype.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -65,18 +66,28 @@ s_write (const char *dir, const char *name, const char *text)
     zstr_free (&path);
 }
 
-//  A crashed run's marker: a supervisor pid that has ended
+//  A crashed run's marker, written by tf's own code in a supervisor that has
+//  since ended
 static void
 s_mark_crashed (const char *dir, const char *id)
 {
     pid_t pid = fork ();
     assert_true (pid >= 0);
     if (pid == 0)
-        _exit (0);
-    assert_int_equal (waitpid (pid, NULL, 0), pid);
-    char *text = zsys_sprintf ("%d 12345 %s\n", (int) pid, id);
-    s_write (dir, TF_RUNDIR_MARKER, text);
-    zstr_free (&text);
+        _exit (tf_clean_mark (dir, id) == 0 ? 0 : 1);
+    int status;
+    assert_int_equal (waitpid (pid, &status, 0), pid);
+    assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+}
+
+//  Set the modification time of path and everything below it ago_ms back
+static void
+s_age (const char *path, int64_t ago_ms)
+{
+    char *command = zsys_sprintf ("find '%s' -exec touch -h -d '@%" PRId64 "' {} +", path,
+                                  (zclock_time () - ago_ms) / 1000);
+    assert_int_equal (system (command), 0);
+    zstr_free (&command);
 }
 
 //  Start /bin/sleep 60 named arg0 (its argv[0]) with env_entry added (or not)
@@ -200,7 +211,9 @@ test_tf_clean_leaves_a_live_run_alone (void **state)
     assert_true (s_exists (dir));
     assert_non_null (strstr (fixture->output, "run live01: live (tf pid "));
     //  A marker of a pid that runs but started at another time is not live
-    char *text = zsys_sprintf ("%d 1 live01\n", (int) getpid ());
+    char *real = realpath (dir, NULL);
+    char *text = zsys_sprintf ("tf-run 1 %d 1 live01\n%s\n", (int) getpid (), real);
+    free (real);
     s_write (dir, TF_RUNDIR_MARKER, text);
     assert_false (tf_clean_run_is_live (dir));
     zstr_free (&text);
@@ -240,15 +253,135 @@ test_tf_clean_honours_run_ids_dry_run_and_age (void **state)
     zstr_free (&first);
 }
 
+//  What tf did not make is never touched, whatever it is named or holds
 static void
-test_tf_clean_waits_for_an_unmarked_young_directory (void **state)
+test_tf_clean_never_touches_what_tf_did_not_make (void **state)
 {
     fixture_t *fixture = (fixture_t *) *state;
-    char *dir = s_make_run_dir (fixture, "young1"); //  No tf.pid: maybe starting
+    //  A project of someone's with a tf.pid that is not tf's
+    char *project = zsys_sprintf ("%s/myproject", fixture->root);
+    assert_int_equal (mkdir (project, 0700), 0);
+    s_write (project, TF_RUNDIR_MARKER, "12345\n");
+    s_write (project, "notes.txt", "keep me\n");
+    //  A short name, and a name with bytes that are not printable
+    char *short_name = zsys_sprintf ("%s/ab", fixture->root);
+    assert_int_equal (mkdir (short_name, 0700), 0);
+    s_write (short_name, TF_RUNDIR_MARKER, "1 2 x\n");
+    char *odd = zsys_sprintf ("%s/odd\x01\x7f", fixture->root);
+    assert_int_equal (mkdir (odd, 0700), 0);
+    s_write (odd, TF_RUNDIR_MARKER, "tf-run 1 1 1 odd\n/elsewhere\n");
+    //  Named like a run, no marker (tf writes it the moment it makes the directory)
+    char *unmarked = s_make_run_dir (fixture, "nomark");
+    s_age (unmarked, 2 * S_HOUR_MS);
+    //  Named like a run, a marker copied from another run's directory
+    char *original = s_make_run_dir (fixture, "orig01");
+    s_mark_crashed (original, "orig01");
+    char *copy = s_make_run_dir (fixture, "copy01");
+    char *command = zsys_sprintf ("cp '%s/%s' '%s/'", original, TF_RUNDIR_MARKER, copy);
+    assert_int_equal (system (command), 0);
+    zstr_free (&command);
+    //  A marker that is a link to a real one, and one that is a FIFO (no hang)
+    char *linked = s_make_run_dir (fixture, "link01");
+    command = zsys_sprintf ("ln -s '%s/%s' '%s/%s'", original, TF_RUNDIR_MARKER, linked,
+                            TF_RUNDIR_MARKER);
+    assert_int_equal (system (command), 0);
+    zstr_free (&command);
+    char *fifo_dir = s_make_run_dir (fixture, "fifo01");
+    char *fifo = zsys_sprintf ("%s/%s", fifo_dir, TF_RUNDIR_MARKER);
+    assert_int_equal (mkfifo (fifo, 0600), 0);
+    //  A link named like a run, to a run: never followed
+    char *alias = zsys_sprintf ("%s/%salias1", fixture->root, TF_RUNDIR_PREFIX);
+    assert_int_equal (symlink (original, alias), 0);
+
+    const char *only_ours[] = {"copy01", "link01", "fifo01", "nomark", "alias1", NULL};
+    assert_int_equal (s_clean (fixture, 0, only_ours, false), 0);
+    assert_int_equal (s_clean (fixture, 0, NULL, false), 0);
+    assert_true (s_exists (project) && s_exists (short_name) && s_exists (odd));
+    char *notes = zsys_sprintf ("%s/notes.txt", project);
+    assert_true (s_exists (notes));
+    assert_true (s_exists (unmarked) && s_exists (copy) && s_exists (linked));
+    struct stat link_info;
+    assert_true (s_exists (fifo_dir) && lstat (alias, &link_info) == 0);
+    assert_non_null (strstr (fixture->output, "/myproject: not a run tf made"));
+    assert_non_null (strstr (fixture->output, "/odd??: not a run tf made"));
+    assert_non_null (strstr (fixture->output, "/tf-run-nomark: not a run tf made"));
+    assert_non_null (strstr (fixture->output, "/tf-run-copy01: not a run tf made"));
+    //  The one real run went, and only it
+    assert_false (s_exists (original));
+    assert_non_null (strstr (fixture->output, "run orig01: stopped 0 process(es), removed "));
+    for (const char *byte = fixture->output; *byte; byte++)
+        assert_true (*byte == '\n' || isprint ((unsigned char) *byte));
+    zstr_free (&notes);
+    zstr_free (&alias);
+    zstr_free (&fifo);
+    zstr_free (&fifo_dir);
+    zstr_free (&linked);
+    zstr_free (&copy);
+    zstr_free (&original);
+    zstr_free (&unmarked);
+    zstr_free (&odd);
+    zstr_free (&short_name);
+    zstr_free (&project);
+}
+
+//  A --run-dir run: its processes are stopped, its directory is never removed
+static void
+test_tf_clean_stops_a_given_run_dirs_processes_but_keeps_it (void **state)
+{
+    fixture_t *fixture = (fixture_t *) *state;
+    char *dir = zsys_sprintf ("%s/my-run", fixture->root);
+    assert_int_equal (mkdir (dir, 0700), 0);
+    s_mark_crashed (dir, "1a2b3c4d");
+    char *env_entry = zsys_sprintf ("TF_RUN_DIR=%s", dir);
+    pid_t actor = s_start_sleeper ("actor", env_entry);
+    s_wait_exec (actor);
     assert_int_equal (s_clean (fixture, 0, NULL, false), 0);
     assert_true (s_exists (dir));
-    assert_non_null (strstr (fixture->output, "run young1: no tf.pid and active "));
+    assert_non_null (strstr (fixture->output, "run 1a2b3c4d: stopped 1 process(es); "));
+    assert_non_null (strstr (fixture->output, "(a --run-dir is never removed)"));
+    int status;
+    assert_int_equal (waitpid (actor, &status, 0), actor);
+    //  Nothing left running: nothing to say, still kept, even when asked for by id
+    assert_int_equal (s_clean (fixture, 0, NULL, false), 0);
+    assert_true (s_exists (dir));
+    const char *by_id[] = {"1a2b3c4d", NULL};
+    assert_int_equal (s_clean (fixture, 0, by_id, false), 0);
+    assert_true (s_exists (dir));
+    assert_non_null (strstr (fixture->output, "run 1a2b3c4d: nothing running; "));
+    zstr_free (&env_entry);
     zstr_free (&dir);
+}
+
+//  Idleness is the age of the run's own files, not of its neighbours'
+static void
+test_tf_clean_measures_idleness_by_the_runs_own_files (void **state)
+{
+    fixture_t *fixture = (fixture_t *) *state;
+    char *old_run = s_make_run_dir (fixture, "old001");
+    s_mark_crashed (old_run, "old001");
+    char *logs = zsys_sprintf ("%s/logs", old_run);
+    assert_int_equal (mkdir (logs, 0700), 0);
+    s_write (logs, "coordinator.log", "done\n");
+    s_age (old_run, 3 * S_HOUR_MS);
+    char *busy_run = s_make_run_dir (fixture, "busy01");
+    s_mark_crashed (busy_run, "busy01");
+    char *busy_logs = zsys_sprintf ("%s/logs", busy_run);
+    assert_int_equal (mkdir (busy_logs, 0700), 0);
+    s_write (busy_logs, "node.log", "still writing\n");
+    s_age (busy_run, 3 * S_HOUR_MS);
+    s_write (busy_logs, "node.log", "written just now\n"); //  Deep inside: still counts
+    //  A sibling touched now: nothing to do with either run
+    char *sibling = zsys_sprintf ("%s/sibling", fixture->root);
+    assert_int_equal (mkdir (sibling, 0700), 0);
+
+    assert_int_equal (s_clean (fixture, 2 * S_HOUR_MS, NULL, false), 0);
+    assert_false (s_exists (old_run));
+    assert_true (s_exists (busy_run) && s_exists (sibling));
+    zstr_free (&sibling);
+    zstr_free (&busy_logs);
+    zstr_free (&busy_run);
+    zstr_free (&logs);
+    zstr_free (&old_run);
 }
 
 static void
@@ -278,8 +411,12 @@ main (void)
                                          teardown),
         cmocka_unit_test_setup_teardown (test_tf_clean_honours_run_ids_dry_run_and_age, setup,
                                          teardown),
-        cmocka_unit_test_setup_teardown (test_tf_clean_waits_for_an_unmarked_young_directory, setup,
+        cmocka_unit_test_setup_teardown (test_tf_clean_never_touches_what_tf_did_not_make, setup,
                                          teardown),
+        cmocka_unit_test_setup_teardown (
+            test_tf_clean_stops_a_given_run_dirs_processes_but_keeps_it, setup, teardown),
+        cmocka_unit_test_setup_teardown (test_tf_clean_measures_idleness_by_the_runs_own_files,
+                                         setup, teardown),
     };
     return cmocka_run_group_tests_name ("tf_clean", tests, NULL, NULL);
 }
