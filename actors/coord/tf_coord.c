@@ -497,12 +497,22 @@ s_on_hello (tf_coord_t *self, tf_msg_t *msg)
         s_refuse (self, msg->routing_id, 409, "actor was declared lost in this run");
         return;
     }
+    if (!streq (msg->actor_hello.role, actor->role)) {
+        char *reason = zsys_sprintf ("actor '%s' says role '%s', but the plan gives it role '%s'",
+                                     actor->name, msg->actor_hello.role, actor->role);
+        s_refuse (self, msg->routing_id, 409, reason);
+        zstr_free (&reason);
+        return;
+    }
     bool first = !actor->registered;
     zframe_destroy (&actor->routing_id);
     actor->routing_id = zframe_dup (msg->routing_id);
     actor->registered = true;
     actor->last_seen = zclock_mono ();
-    actor->pid = msg->actor_hello.pid;
+    //  A hello may come without a pid (it is optional) and a later one with it
+    bool pid_learnt = msg->actor_hello.pid && msg->actor_hello.pid != actor->pid;
+    if (msg->actor_hello.pid)
+        actor->pid = msg->actor_hello.pid;
     tf_actor_welcome_t welcome = {.run_id = self->run_id,
                                   .name = actor->name,
                                   .heartbeat_ms = (uint64_t) self->heartbeat_ms,
@@ -513,10 +523,13 @@ s_on_hello (tf_coord_t *self, tf_msg_t *msg)
     tf_msg_send_to (self->service, actor->routing_id, TF_MSG_run_plan, &plan);
     if (self->have_nodes)
         tf_msg_send_to (self->service, actor->routing_id, TF_MSG_run_nodes, &self->nodes);
-    if (first) {
+    if (first || pid_learnt) {
         char detail[64];
-        snprintf (detail, sizeof detail, "pid %" PRIu64, actor->pid);
-        s_event (self, "actor.registered", actor->name, NULL, detail);
+        if (actor->pid)
+            snprintf (detail, sizeof detail, "pid %" PRIu64, actor->pid);
+        else
+            snprintf (detail, sizeof detail, "pid unknown");
+        s_event (self, first ? "actor.registered" : "actor.pid", actor->name, NULL, detail);
     }
 }
 

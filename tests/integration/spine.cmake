@@ -3,7 +3,7 @@ set(SPINE_DIR ${CMAKE_CURRENT_LIST_DIR})
 foreach(suite verdicts faults cli)
   tf_add_integration_test(test_spine_${suite}
     SOURCES ${SPINE_DIR}/test_spine_${suite}.c ${SPINE_DIR}/spine_harness.c
-    LIBS PkgConfig::CZMQ PkgConfig::JANSSON
+    LIBS tf_proto PkgConfig::CZMQ PkgConfig::JANSSON
     TIMEOUT 240)
   target_include_directories(test_spine_${suite} PRIVATE ${SPINE_DIR})
 endforeach()

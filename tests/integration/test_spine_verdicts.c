@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "spine_harness.h"
+#include "tf_msg.h"
 
 #define SPINE_ATTACH_VARS 16 //  TF_* variables tf prints for attaching
 
@@ -191,6 +192,54 @@ test_spine_custom_actor_attaches_by_endpoint (void **state)
     zstr_free (&program);
 }
 
+//  The value of KEY= in tf's attach line; caller frees
+static char *
+s_attach_value (const char *output, const char *key)
+{
+    char *needle = zsys_sprintf ("%s=", key);
+    const char *at = strstr (output, needle);
+    char *value = at ? strndup (at + strlen (needle), strcspn (at + strlen (needle), " \n")) : NULL;
+    zstr_free (&needle);
+    return value;
+}
+
+//  A hello must carry the role the plan gives its name: another is refused,
+//  naming both; the right one is welcomed
+static void
+test_spine_hello_with_another_role_is_refused (void **state)
+{
+    spine_run_t *run = *state = spine_start ("spine_attach.yaml", true, NULL);
+    assert_true (spine_wait_output (run, "<your actor>", SPINE_EVENT_TIMEOUT_MS));
+    char *output = spine_output (run);
+    char *service = s_attach_value (output, "TF_SERVICE");
+    free (output);
+    assert_non_null (service);
+    zsock_t *dealer = zsock_new (ZMQ_DEALER);
+    assert_non_null (dealer);
+    zsock_set_rcvtimeo (dealer, SPINE_EVENT_TIMEOUT_MS);
+    assert_int_equal (zsock_connect (dealer, "%s", service), 0);
+    tf_actor_hello_t hello = {.name = "visitor", .role = "workload"};
+    assert_int_equal (tf_msg_send (dealer, TF_MSG_actor_hello, &hello), 0);
+    tf_msg_t *answer = tf_msg_recv (dealer);
+    assert_non_null (answer);
+    assert_int_equal (answer->id, TF_MSG_actor_error);
+    assert_int_equal (answer->actor_error.code, 409);
+    assert_non_null (strstr (answer->actor_error.reason,
+                             "actor 'visitor' says role 'workload', but the plan gives it "
+                             "role 'expectation'"));
+    tf_msg_destroy (&answer);
+    hello.role = "expectation";
+    assert_int_equal (tf_msg_send (dealer, TF_MSG_actor_hello, &hello), 0);
+    answer = tf_msg_recv (dealer);
+    assert_non_null (answer);
+    assert_int_equal (answer->id, TF_MSG_actor_welcome);
+    tf_msg_destroy (&answer);
+    //  It says no more: the run aborts on its silence and still ends cleanly
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 3);
+    zsock_destroy (&dealer);
+    zstr_free (&service);
+}
+
 static void
 test_spine_replay_judges_the_recording_again (void **state)
 {
@@ -240,6 +289,7 @@ main (void)
         cmocka_unit_test_teardown (test_spine_two_expectations_fail, spine_teardown),
         cmocka_unit_test_teardown (test_spine_overrides_apply, spine_teardown),
         cmocka_unit_test_teardown (test_spine_custom_actor_attaches_by_endpoint, spine_teardown),
+        cmocka_unit_test_teardown (test_spine_hello_with_another_role_is_refused, spine_teardown),
         cmocka_unit_test_teardown (test_spine_replay_judges_the_recording_again, spine_teardown),
     };
     return cmocka_run_group_tests_name ("spine_verdicts", tests, NULL, NULL);
