@@ -449,6 +449,15 @@ test_api_tx_genesis_yaml_is_what_tf_node_loads (void **state)
         json_decref (forms[form]);
     }
     tf_node_block_destroy (&node_block);
+    //  And the YAML reads back as the same tx
+    tf_api_tx_t *parsed = tf_api_tx_from_signed_json (root);
+    assert_non_null (parsed);
+    json_t *ours = tf_api_tx_signed_json (genesis->tx);
+    json_t *again = tf_api_tx_signed_json (parsed);
+    assert_true (json_equal (ours, again));
+    json_decref (again);
+    json_decref (ours);
+    tf_api_tx_destroy (&parsed);
     json_decref (stored);
     tf_node_tx_destroy (&node_tx);
     json_decref (root);
