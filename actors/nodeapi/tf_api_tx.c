@@ -1,6 +1,6 @@
 //  tf_api_tx.c - the node's transaction format (see tf_api_tx.h)
 //
-//  The format as the framework writes and reads it. Encoding (node-api §6,
+//  The one place on the framework's side that knows the format. Encoding (node-api §6,
 //  node/README.md §3.2):
 //      u8 n_ops || ops || u8 n_inputs || inputs (32 each) || u8 n_outputs ||
 //      outputs (u64 LE value || pk 32) || u64 LE execution_gas_price || u64 LE storage_gas_price

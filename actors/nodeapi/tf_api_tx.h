@@ -2,9 +2,10 @@
 //
 //  A mantle tx (node-api.md §6, node/README.md §3) as a plain struct: its ops, ledger
 //  inputs and outputs, gas prices, and the proofs its signed form (SignedMantleTx)
-//  carries. This class is the framework's encoder of the format: its canonical
+//  carries. This class is the framework's only encoder of the format: its canonical
 //  encoding, its hash and note ids as tf-node computes them, its JSON form and the
-//  strict parsing of that form.
+//  strict parsing of that form. Genesis, the transfer builder and the block parser all
+//  go through it.
 //
 //  The ops are the two tf-node knows: ChannelInscribe (its proof an Ed25519 signature by
 //  its signer over the tx hash) and SDPDeclare (only in the genesis tx; no proof). The
