@@ -5,9 +5,9 @@
 //  network, so unit tests drive them with fixtures.
 //
 //  Tx hashes: the storage form carries none, so they are computed as tf-node
-//  does (node/README.md §3.2: BLAKE2b-256 of the node-api §6 encoding). A real
-//  node hashes with Poseidon2; with such a node only blocks read from the
-//  stream (ApiBlock, which carries hashes) have the node's own tx hashes.
+//  does (tf_api_tx_hash, node/README.md §3.2). A real node hashes with
+//  Poseidon2; with such a node only blocks read from the stream (ApiBlock,
+//  which carries hashes) have the node's own tx hashes.
 
 #ifndef TF_API_PARSE_H_INCLUDED
 #define TF_API_PARSE_H_INCLUDED
@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "tf_api_tx.h"
 #include "tf_msg.h"
 
 #define TF_API_ID_HEX    64 //  Hex characters of a header id
@@ -73,9 +74,5 @@ bool tf_api_id_is_zero (const char *id);
 //  Copy a header id from JSON text into out (lower-cased, optional 0x prefix
 //  dropped). Returns 0, or -1 unless it is 64 hex characters.
 int tf_api_id_copy (const char *text, char out[TF_API_ID_SIZE]);
-
-//  Hash a mantle_tx JSON object the way tf-node does into 64 hex characters.
-//  Returns 0, or -1 for a shape or an op it cannot encode.
-int tf_api_tx_hash (const json_t *mantle_tx, char hash[TF_API_ID_SIZE]);
 
 #endif

@@ -3,56 +3,55 @@
 #include <czmq.h>
 #include "tf_genesis.h"
 
-//  Append helpers for the tx encoding (node/README.md 3.2)
-static void
-s_put_u8 (zchunk_t *out, uint8_t value)
-{
-    zchunk_extend (out, &value, 1);
-}
-
-static void
-s_put_le (zchunk_t *out, uint64_t value, size_t size)
-{
-    uint8_t bytes[sizeof (uint64_t)];
-    for (size_t byte = 0; byte < size; byte++)
-        bytes[byte] = (uint8_t) (value >> (8 * byte));
-    zchunk_extend (out, bytes, size);
-}
-
-//  Encode the genesis mantle tx with zeroed locked_note_ids and hash it
-static void
-s_hash_tx (tf_genesis_t *self)
+//  Build the genesis tx into self->tx: one declaration per leader, then the
+//  leaders' and the wallets' notes; hash it and fill in the note ids
+static int
+s_build_tx (tf_genesis_t *self)
 {
     static const uint8_t zero[TF_KEYS_HASH_SIZE] = {0};
-    zchunk_t *out = zchunk_new (NULL, 0);
-    s_put_u8 (out, (uint8_t) self->leader_count);
+    static const char *const executor[] = {TF_GENESIS_EXECUTOR_LOCATOR};
+    tf_api_tx_t *tx = tf_api_tx_new ();
+    int rc = -1;
     for (size_t node = 0; node < self->leader_count; node++) {
         const tf_genesis_leader_t *leader = &self->leaders[node];
-        s_put_u8 (out, TF_GENESIS_SDP_DECLARE);
-        s_put_u8 (out, TF_GENESIS_SERVICE_BN);
-        s_put_u8 (out, leader->executor ? 1 : 0);
-        if (leader->executor) {
-            s_put_le (out, strlen (TF_GENESIS_EXECUTOR_LOCATOR), sizeof (uint32_t));
-            zchunk_extend (out, TF_GENESIS_EXECUTOR_LOCATOR, strlen (TF_GENESIS_EXECUTOR_LOCATOR));
+        //  Locked note ids stay zero until the hash, which leaves them out, gives them
+        int added = tf_api_tx_add_declare (tx, executor, leader->executor ? 1 : 0,
+                                           leader->key.public_key, zero, zero);
+        assert (added == 0); //  Counts were checked
+        (void) added;
+    }
+    for (size_t node = 0; node < self->leader_count; node++)
+        if (tf_api_tx_add_output (tx, self->leaders[node].stake,
+                                  self->leaders[node].key.public_key)) {
+            zsys_error ("genesis: stake %" PRIu64 " of node %zu is too large",
+                        self->leaders[node].stake, node);
+            goto out;
         }
-        zchunk_extend (out, leader->key.public_key, TF_KEYS_PUBLIC_SIZE);
-        zchunk_extend (out, zero, sizeof zero); //  zk_id
-        zchunk_extend (out, zero, sizeof zero); //  locked_note_id, zeroed for the hash
+    for (size_t index = 0; index < self->wallet_count; index++)
+        if (tf_api_tx_add_output (tx, self->wallets[index].amount,
+                                  self->wallets[index].key.public_key)) {
+            zsys_error ("genesis: amount %" PRIu64 " of wallet %zu is too large (at most %" PRId64
+                        ")",
+                        self->wallets[index].amount, index, (int64_t) TF_API_TX_MAX_VALUE);
+            goto out;
+        }
+    tf_api_tx_digest (tx, self->tx_hash);
+    for (size_t output = 0; output < tx->output_count; output++) {
+        uint8_t *note_id = output < self->leader_count
+                               ? self->leaders[output].note_id
+                               : self->wallets[output - self->leader_count].note_id;
+        tf_api_tx_note_id (self->tx_hash, output, tx->outputs[output].value, tx->outputs[output].pk,
+                           note_id);
     }
-    s_put_u8 (out, 0); //  No inputs
-    s_put_u8 (out, (uint8_t) (self->leader_count + self->wallet_count));
-    for (size_t node = 0; node < self->leader_count; node++) {
-        s_put_le (out, self->leaders[node].stake, sizeof (uint64_t));
-        zchunk_extend (out, self->leaders[node].key.public_key, TF_KEYS_PUBLIC_SIZE);
-    }
-    for (size_t index = 0; index < self->wallet_count; index++) {
-        s_put_le (out, self->wallets[index].amount, sizeof (uint64_t));
-        zchunk_extend (out, self->wallets[index].key.public_key, TF_KEYS_PUBLIC_SIZE);
-    }
-    s_put_le (out, 0, sizeof (uint64_t)); //  execution_gas_price
-    s_put_le (out, 0, sizeof (uint64_t)); //  storage_gas_price
-    tf_keys_tx_hash (zchunk_data (out), zchunk_size (out), self->tx_hash);
-    zchunk_destroy (&out);
+    for (size_t node = 0; node < self->leader_count; node++)
+        memcpy (tx->ops[node].declare.locked_note_id, self->leaders[node].note_id,
+                TF_KEYS_HASH_SIZE);
+    self->tx = tx;
+    tx = NULL;
+    rc = 0;
+out:
+    tf_api_tx_destroy (&tx);
+    return rc;
 }
 
 tf_genesis_t *
@@ -92,14 +91,8 @@ tf_genesis_new (const tf_plan_t *plan)
                              ? plan->wallet_amounts[index]
                              : plan->wallet_amount;
     }
-    s_hash_tx (self);
-    uint64_t output = 0;
-    for (size_t node = 0; node < self->leader_count; node++, output++)
-        tf_keys_note_id (self->tx_hash, output, self->leaders[node].stake,
-                         self->leaders[node].key.public_key, self->leaders[node].note_id);
-    for (size_t index = 0; index < self->wallet_count; index++, output++)
-        tf_keys_note_id (self->tx_hash, output, self->wallets[index].amount,
-                         self->wallets[index].key.public_key, self->wallets[index].note_id);
+    if (s_build_tx (self))
+        goto failed;
     return self;
 
 failed:
@@ -116,60 +109,90 @@ tf_genesis_destroy (tf_genesis_t **self_p)
         return;
     free (self->leaders);
     free (self->wallets);
+    tf_api_tx_destroy (&self->tx);
     free (self);
     *self_p = NULL;
 }
 
-static void
-s_print_output (FILE *out, int indent, uint64_t value, const uint8_t public_key[32])
+//  ---------------------------------------------------------------------------
+//  YAML: the tx's JSON form (tf_api_tx_signed_json) in block style, so the format's
+//  fields are written in one place. Keys are plain (the format's are identifiers);
+//  scalars are written as JSON, whose quoted strings YAML reads the same.
+
+static void s_yaml_block (FILE *out, const json_t *value, int indent);
+
+//  A scalar or an empty container after what the line holds; false for others
+static bool
+s_yaml_inline (FILE *out, const json_t *value)
 {
-    char hex[TF_KEYS_HEX_SIZE];
-    tf_keys_hex32 (public_key, hex);
-    fprintf (out, "%*s- value: %" PRIu64 "\n%*s  pk: \"%s\"\n", indent, "", value, indent, "", hex);
+    if (json_is_array (value) || json_is_object (value)) {
+        size_t size = json_is_array (value) ? json_array_size (value) : json_object_size (value);
+        if (size)
+            return false;
+        fputs (json_is_array (value) ? " []\n" : " {}\n", out);
+        return true;
+    }
+    char *text = json_dumps (value, JSON_ENCODE_ANY);
+    assert (text);
+    fprintf (out, " %s\n", text);
+    free (text);
+    return true;
+}
+
+//  The members of object at indent; first_inline puts the first one on the
+//  current line (a sequence item's "- ")
+static void
+s_yaml_object (FILE *out, const json_t *object, int indent, bool first_inline)
+{
+    const char *key;
+    json_t *member;
+    bool first = true;
+    json_object_foreach ((json_t *) object, key, member)
+    {
+        fprintf (out, "%*s%s:", first && first_inline ? 0 : indent, "", key);
+        first = false;
+        if (!s_yaml_inline (out, member)) {
+            fputc ('\n', out);
+            s_yaml_block (out, member, indent + 2);
+        }
+    }
+}
+
+//  The items of array at indent
+static void
+s_yaml_array (FILE *out, const json_t *array, int indent)
+{
+    size_t index;
+    json_t *item;
+    json_array_foreach (array, index, item)
+    {
+        fprintf (out, "%*s-", indent, "");
+        if (json_is_object (item) && json_object_size (item)) {
+            fputc (' ', out);
+            s_yaml_object (out, item, indent + 2, true);
+        }
+        else if (!s_yaml_inline (out, item)) {
+            fputc ('\n', out);
+            s_yaml_block (out, item, indent + 2);
+        }
+    }
+}
+
+//  A non-empty container on the lines that follow, at indent
+static void
+s_yaml_block (FILE *out, const json_t *value, int indent)
+{
+    if (json_is_object (value))
+        s_yaml_object (out, value, indent, false);
+    else
+        s_yaml_array (out, value, indent);
 }
 
 void
 tf_genesis_print_yaml (const tf_genesis_t *self, FILE *out, int indent)
 {
     assert (self && out);
-    int inner = indent + 2;
-    char provider[TF_KEYS_HEX_SIZE];
-    char note[TF_KEYS_HEX_SIZE];
-    static const uint8_t zero_bytes[TF_KEYS_HASH_SIZE] = {0};
-    char zero[TF_KEYS_HEX_SIZE];
-    tf_keys_hex32 (zero_bytes, zero);
-    fprintf (out, "%*smantle_tx:\n", indent, "");
-    fprintf (out, "%*sops:%s\n", inner, "", self->leader_count ? "" : " []");
-    for (size_t node = 0; node < self->leader_count; node++) {
-        const tf_genesis_leader_t *leader = &self->leaders[node];
-        tf_keys_hex32 (leader->key.public_key, provider);
-        tf_keys_hex32 (leader->note_id, note);
-        int item = inner + 2;
-        fprintf (out, "%*s- opcode: %d\n", inner, "", TF_GENESIS_SDP_DECLARE);
-        fprintf (out, "%*spayload:\n", item, "");
-        fprintf (out, "%*sservice_type: %s\n", item + 2, "", TF_GENESIS_SERVICE_TYPE);
-        if (leader->executor)
-            fprintf (out, "%*slocators: [\"%s\"]\n", item + 2, "", TF_GENESIS_EXECUTOR_LOCATOR);
-        else
-            fprintf (out, "%*slocators: []\n", item + 2, "");
-        fprintf (out, "%*sprovider_id: \"%s\"\n", item + 2, "", provider);
-        fprintf (out, "%*szk_id: \"%s\"\n", item + 2, "", zero);
-        fprintf (out, "%*slocked_note_id: \"%s\"\n", item + 2, "", note);
-    }
-    fprintf (out, "%*sledger_tx:\n", inner, "");
-    fprintf (out, "%*sinputs: []\n", inner + 2, "");
-    bool any = self->leader_count + self->wallet_count > 0;
-    fprintf (out, "%*soutputs:%s\n", inner + 2, "", any ? "" : " []");
-    for (size_t node = 0; node < self->leader_count; node++)
-        s_print_output (out, inner + 2, self->leaders[node].stake,
-                        self->leaders[node].key.public_key);
-    for (size_t index = 0; index < self->wallet_count; index++)
-        s_print_output (out, inner + 2, self->wallets[index].amount,
-                        self->wallets[index].key.public_key);
-    fprintf (out, "%*sexecution_gas_price: 0\n", inner, "");
-    fprintf (out, "%*sstorage_gas_price: 0\n", inner, "");
-    fprintf (out, "%*sops_proofs:%s\n", indent, "", self->leader_count ? "" : " []");
-    for (size_t node = 0; node < self->leader_count; node++)
-        fprintf (out, "%*s- NoProof\n", inner, "");
-    fprintf (out, "%*sledger_tx_proof:\n%*sEd25519Sigs: []\n", indent, "", inner, "");
+    json_t *json = tf_api_tx_signed_json (self->tx);
+    s_yaml_object (out, json, indent, false);
+    json_decref (json);
 }

@@ -3,26 +3,25 @@
 //  Every validator and executor is a leader with the same stake; every wallet
 //  of the plan gets a funded genesis note. Keys come from tf_keys (so the
 //  transaction workload derives the same wallets). The genesis tx (tf-node's
-//  SignedMantleTx, node/README.md 1.2) has one SDPDeclare per leader (an
-//  executor's locators hold "/tf/executor") and these outputs: the leaders'
-//  stake notes in node order (validators, then executors), then the wallets'
-//  notes in wallet order. Its hash is taken with every locked_note_id zeroed,
-//  and each note id is tf_keys_note_id of that hash, as tf-node computes them.
+//  SignedMantleTx, node/README.md 1.2, built and hashed by tf_api_tx) has one
+//  SDPDeclare per leader (an executor's locators hold "/tf/executor") and these
+//  outputs: the leaders' stake notes in node order (validators, then
+//  executors), then the wallets' notes in wallet order. Its hash leaves every
+//  locked_note_id out (tf_api_tx_digest), so each note id is tf_api_tx_note_id
+//  of that hash, as tf-node computes them.
 
 #ifndef TF_GENESIS_H_INCLUDED
 #define TF_GENESIS_H_INCLUDED
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "tf_api_tx.h"
 #include "tf_keys.h"
 #include "tf_plan.h"
 
-#define TF_GENESIS_LEADER_STAKE     1000           //  Stake of every leader's note
-#define TF_GENESIS_SDP_DECLARE      32             //  SDPDeclare opcode
-#define TF_GENESIS_SERVICE_TYPE     "BN"           //  Blockchain node service
-#define TF_GENESIS_SERVICE_BN       0              //  Its code in the tx encoding
-#define TF_GENESIS_EXECUTOR_LOCATOR "/tf/executor" //  Marks an executor's declaration
-#define TF_GENESIS_MAX_COUNT        255            //  Ops and outputs are counted in a u8
+#define TF_GENESIS_LEADER_STAKE     1000                //  Stake of every leader's note
+#define TF_GENESIS_EXECUTOR_LOCATOR "/tf/executor"      //  Marks an executor's declaration
+#define TF_GENESIS_MAX_COUNT        TF_API_TX_MAX_COUNT //  Ops and outputs per tx
 
 //  One leader: a validator or an executor
 typedef struct {
@@ -35,21 +34,23 @@ typedef struct {
 
 //  One funded user wallet
 typedef struct {
-    tf_key_t key;    //  Wallet key (purpose "wallet", wallet index)
-    uint64_t amount; //  Value of its genesis note
-    uint8_t note_id[TF_KEYS_HASH_SIZE];
+    tf_key_t key;                       //  Wallet key (purpose "wallet", wallet index)
+    uint64_t amount;                    //  Value of its genesis note
+    uint8_t note_id[TF_KEYS_HASH_SIZE]; //  Its genesis note
 } tf_genesis_wallet_t;
 
 typedef struct {
-    tf_genesis_leader_t *leaders; //  validators + executors, in node order
-    size_t leader_count;
-    tf_genesis_wallet_t *wallets;
-    size_t wallet_count;
+    tf_genesis_leader_t *leaders;       //  validators + executors, in node order
+    size_t leader_count;                //  Their count
+    tf_genesis_wallet_t *wallets;       //  Funded wallets, in wallet order
+    size_t wallet_count;                //  Their count
     uint8_t tx_hash[TF_KEYS_HASH_SIZE]; //  Genesis tx hash (note ids derive from it)
+    tf_api_tx_t *tx;                    //  The genesis tx, locked note ids filled (owned)
 } tf_genesis_t;
 
 //  Build the genesis of plan. Returns NULL (after logging why) when keys
-//  cannot be derived or the plan has more leaders or notes than a tx holds.
+//  cannot be derived, the plan has more leaders or notes than a tx holds or
+//  an amount is over TF_API_TX_MAX_VALUE.
 //  Caller owns the result.
 tf_genesis_t *tf_genesis_new (const tf_plan_t *plan);
 

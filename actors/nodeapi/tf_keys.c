@@ -5,10 +5,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#define TF_KEYS_DOMAIN      "tf-key"           //  Domain of key seeds
-#define TF_KEYS_TX_DOMAIN   "MANTLE_TXHASH_V1" //  Domain of tx hashes
-#define TF_KEYS_NOTE_DOMAIN "NOTE_ID_V1"       //  Domain of note ids
-#define TF_KEYS_LAST_BYTE   31                 //  Byte masked into a scalar
+#define TF_KEYS_DOMAIN "tf-key" //  Domain of key seeds
 
 static void
 s_put_u64_le (uint8_t *out, uint64_t value)
@@ -53,40 +50,6 @@ tf_keys_derive (const char *purpose, uint64_t run_seed, uint32_t index, tf_key_t
         return -1;
     crypto_sign_seed_keypair (key->public_key, key->secret_key, key->seed);
     return 0;
-}
-
-void
-tf_keys_tx_hash (const uint8_t *encoded, size_t size, uint8_t tx_hash[TF_KEYS_HASH_SIZE])
-{
-    assert ((encoded || size == 0) && tx_hash);
-    crypto_generichash_state state;
-    crypto_generichash_init (&state, NULL, 0, TF_KEYS_HASH_SIZE);
-    crypto_generichash_update (&state, (const uint8_t *) TF_KEYS_TX_DOMAIN,
-                               strlen (TF_KEYS_TX_DOMAIN));
-    crypto_generichash_update (&state, encoded, size);
-    crypto_generichash_final (&state, tx_hash, TF_KEYS_HASH_SIZE);
-    tx_hash[TF_KEYS_LAST_BYTE] &= TF_KEYS_SCALAR_MASK;
-}
-
-void
-tf_keys_note_id (const uint8_t tx_hash[TF_KEYS_HASH_SIZE], uint64_t output_index, uint64_t value,
-                 const uint8_t public_key[TF_KEYS_PUBLIC_SIZE], uint8_t note_id[TF_KEYS_HASH_SIZE])
-{
-    assert (tx_hash && public_key && note_id);
-    uint8_t index_le[sizeof (uint64_t)];
-    uint8_t value_le[sizeof (uint64_t)];
-    s_put_u64_le (index_le, output_index);
-    s_put_u64_le (value_le, value);
-    crypto_generichash_state state;
-    crypto_generichash_init (&state, NULL, 0, TF_KEYS_HASH_SIZE);
-    crypto_generichash_update (&state, (const uint8_t *) TF_KEYS_NOTE_DOMAIN,
-                               strlen (TF_KEYS_NOTE_DOMAIN));
-    crypto_generichash_update (&state, tx_hash, TF_KEYS_HASH_SIZE);
-    crypto_generichash_update (&state, index_le, sizeof index_le);
-    crypto_generichash_update (&state, value_le, sizeof value_le);
-    crypto_generichash_update (&state, public_key, TF_KEYS_PUBLIC_SIZE);
-    crypto_generichash_final (&state, note_id, TF_KEYS_HASH_SIZE);
-    note_id[TF_KEYS_LAST_BYTE] &= TF_KEYS_SCALAR_MASK;
 }
 
 void

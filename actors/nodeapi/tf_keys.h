@@ -10,13 +10,8 @@
 //  "leader" (a node's block-signing key, index = node's global index),
 //  "node" (a node's p2p identity, swarm.node_key) or "wallet" (user wallet
 //  index). The Ed25519 key pair is libsodium's crypto_sign_seed_keypair of
-//  seed32; public keys travel as 64 lower-case hex characters.
-//
-//  Note ids and tx hashes follow tf-node (node/README.md, 3.2 and 3.3):
-//      tx_hash = BLAKE2b-256 ("MANTLE_TXHASH_V1" || encoded mantle tx), byte 31 &= 0x0f
-//      note_id = BLAKE2b-256 ("NOTE_ID_V1" || tx_hash || u64 LE output index ||
-//                             u64 LE value || pk), byte 31 &= 0x0f
-//  so a workload finds its genesis notes from the genesis tx hash (tf_genesis).
+//  seed32; public keys travel as 64 lower-case hex characters. Tx hashes and
+//  note ids are the tx format's (tf_api_tx).
 
 #ifndef TF_KEYS_H_INCLUDED
 #define TF_KEYS_H_INCLUDED
@@ -50,14 +45,6 @@ int tf_keys_seed (const char *purpose, uint64_t run_seed, uint32_t index,
 //  Derive the Ed25519 key pair of (purpose, run_seed, index) into *key.
 //  Returns 0, or -1 if libsodium cannot be initialised.
 int tf_keys_derive (const char *purpose, uint64_t run_seed, uint32_t index, tf_key_t *key);
-
-//  Hash an encoded mantle tx into a tx hash (a valid BN254 scalar, as tf-node does).
-void tf_keys_tx_hash (const uint8_t *encoded, size_t size, uint8_t tx_hash[TF_KEYS_HASH_SIZE]);
-
-//  Id of output number output_index (value, public_key) of the tx tx_hash.
-void tf_keys_note_id (const uint8_t tx_hash[TF_KEYS_HASH_SIZE], uint64_t output_index,
-                      uint64_t value, const uint8_t public_key[TF_KEYS_PUBLIC_SIZE],
-                      uint8_t note_id[TF_KEYS_HASH_SIZE]);
 
 //  Write 32 bytes as 64 lower-case hex characters plus a terminator.
 void tf_keys_hex32 (const uint8_t bytes[32], char hex[TF_KEYS_HEX_SIZE]);

@@ -1,16 +1,17 @@
 //  tf_tx_build.h - builds and signs user transfers in tf-node's tx format
 //
 //  A transfer spends notes and creates outputs, with no ops and zero gas
-//  prices (node/README.md 3.1). Its hash is tf_keys_tx_hash of the node-api
-//  §6 encoding of the mantle tx; each input is signed by the key owning its
-//  note, with Ed25519 over the 32-byte hash, in input order. The JSON text is
-//  what POST /mempool/add/tx takes. Framework side only: no node internals.
+//  prices (node/README.md 3.1). tf_api_tx encodes, hashes and writes it; each
+//  input is signed by the key owning its note, over the tx hash, in input
+//  order. The JSON text is what POST /mempool/add/tx takes. Framework side
+//  only: no node internals.
 
 #ifndef TF_TX_BUILD_H_INCLUDED
 #define TF_TX_BUILD_H_INCLUDED
 
 #include <stddef.h>
 #include <stdint.h>
+#include "tf_api_tx.h"
 #include "tf_keys.h"
 
 #define TF_TX_MAX_INPUTS  64 //  tf-node's limits per tx
@@ -18,14 +19,14 @@
 
 //  One note to spend and the key that owns it (borrowed)
 typedef struct {
-    uint8_t note_id[TF_KEYS_HASH_SIZE];
-    const tf_key_t *owner;
+    uint8_t note_id[TF_KEYS_HASH_SIZE]; //  Note spent
+    const tf_key_t *owner;              //  Key of its owner, which signs (borrowed)
 } tf_tx_input_t;
 
 //  One output: value paid to a public key
 typedef struct {
-    uint64_t value;
-    uint8_t public_key[TF_KEYS_PUBLIC_SIZE];
+    uint64_t value;                          //  Amount
+    uint8_t public_key[TF_KEYS_PUBLIC_SIZE]; //  Owner of the new note
 } tf_tx_output_t;
 
 //  A signed transfer
@@ -36,20 +37,12 @@ typedef struct {
 } tf_tx_t;
 
 //  Build and sign a transfer into *tx. Returns 0, or -1 when the counts are
-//  out of bounds (1..TF_TX_MAX_INPUTS inputs, 1..TF_TX_MAX_OUTPUTS outputs).
-//  Free with tf_tx_free.
+//  out of bounds (1..TF_TX_MAX_INPUTS inputs, 1..TF_TX_MAX_OUTPUTS outputs)
+//  or a value is over TF_API_TX_MAX_VALUE. Free with tf_tx_free.
 int tf_tx_build (const tf_tx_input_t *inputs, size_t input_count, const tf_tx_output_t *outputs,
                  size_t output_count, tf_tx_t *tx);
 
 //  Free what a tx owns and zero it. Safe on a zeroed tx.
 void tf_tx_free (tf_tx_t *tx);
-
-//  Encode the mantle tx of a transfer (node-api §6) into out, which must hold
-//  tf_tx_encoded_size bytes. Returns the bytes written.
-size_t tf_tx_encode (const tf_tx_input_t *inputs, size_t input_count, const tf_tx_output_t *outputs,
-                     size_t output_count, uint8_t *out);
-
-//  Bytes the encoding of a transfer takes.
-size_t tf_tx_encoded_size (size_t input_count, size_t output_count);
 
 #endif

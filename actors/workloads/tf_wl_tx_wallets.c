@@ -243,7 +243,7 @@ tf_wl_tx_wallets_included (tf_wl_tx_wallets_t *self, const tf_strs_t *hashes, ui
             s_user_t *owner = &self->users[pending->owners[output]];
             s_note_t note = {.value = pending->values[output],
                              .ready_height = height + TF_WL_TX_CONFIRMATIONS};
-            tf_keys_note_id (tx_hash, output, note.value, owner->key.public_key, note.id);
+            tf_api_tx_note_id (tx_hash, output, note.value, owner->key.public_key, note.id);
             s_push_note (owner, &note);
         }
         zhashx_delete (self->pending, hash);

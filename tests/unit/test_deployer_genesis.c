@@ -136,7 +136,7 @@ test_tf_genesis_funds_wallets_uniform_or_each (void **state)
                              TF_KEYS_PUBLIC_SIZE);
         //  Note id of output (leaders first, then wallets)
         uint8_t note[TF_KEYS_HASH_SIZE];
-        tf_keys_note_id (genesis->tx_hash, 1 + wallet, 250, expected.public_key, note);
+        tf_api_tx_note_id (genesis->tx_hash, 1 + wallet, 250, expected.public_key, note);
         assert_memory_equal (genesis->wallets[wallet].note_id, note, TF_KEYS_HASH_SIZE);
     }
     tf_genesis_destroy (&genesis);

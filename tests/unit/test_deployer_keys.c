@@ -62,24 +62,6 @@ test_tf_keys_purposes_and_indexes_differ (void **state)
     assert_memory_not_equal (leader.public_key, other_seed.public_key, TF_KEYS_PUBLIC_SIZE);
 }
 
-static void
-test_tf_keys_tx_hash_and_note_id_match_vectors (void **state)
-{
-    (void) state;
-    uint8_t hash[TF_KEYS_HASH_SIZE];
-    tf_keys_tx_hash ((const uint8_t *) "abc", 3, hash);
-    s_assert_hex (hash, "b5cc8cb0598ca044cc9324f7e9ce7689da642a9448b7bdf3abde476e06c5650f");
-    uint8_t tx_hash[TF_KEYS_HASH_SIZE];
-    uint8_t pk[TF_KEYS_PUBLIC_SIZE];
-    for (size_t byte = 0; byte < sizeof tx_hash; byte++)
-        tx_hash[byte] = (uint8_t) byte;
-    memset (pk, 7, sizeof pk);
-    uint8_t note[TF_KEYS_HASH_SIZE];
-    tf_keys_note_id (tx_hash, 2, 1000, pk, note);
-    s_assert_hex (note, "ff65a0df8419c5c5a32146ecb3cc53ede6bbe81aa98058c356292dbc87f45c08");
-    assert_true (note[31] <= TF_KEYS_SCALAR_MASK);
-}
-
 int
 main (void)
 {
@@ -87,7 +69,6 @@ main (void)
         cmocka_unit_test (test_tf_keys_seed_matches_vectors),
         cmocka_unit_test (test_tf_keys_derive_gives_ed25519_pair_of_seed),
         cmocka_unit_test (test_tf_keys_purposes_and_indexes_differ),
-        cmocka_unit_test (test_tf_keys_tx_hash_and_note_id_match_vectors),
     };
     return cmocka_run_group_tests_name ("tf_keys", tests, NULL, NULL);
 }

@@ -80,31 +80,6 @@ test_tx_build_json_has_the_shape_and_a_valid_signature (void **state)
 }
 
 static void
-test_tx_build_encoding_is_node_api_section_6 (void **state)
-{
-    (void) state;
-    tf_key_t owner;
-    assert_int_equal (tf_keys_derive (TF_KEYS_PURPOSE_WALLET, 1, 2, &owner), 0);
-    tf_tx_input_t input = {.owner = &owner};
-    memset (input.note_id, 0xab, sizeof input.note_id);
-    tf_tx_output_t output = {.value = 0x0102};
-    memset (output.public_key, 0xcd, sizeof output.public_key);
-    uint8_t encoded[128];
-    size_t size = tf_tx_encode (&input, 1, &output, 1, encoded);
-    assert_int_equal (size, tf_tx_encoded_size (1, 1));
-    assert_int_equal (size, 1 + 1 + 32 + 1 + 8 + 32 + 16);
-    assert_int_equal (encoded[0], 0); //  No ops
-    assert_int_equal (encoded[1], 1); //  One input
-    assert_int_equal (encoded[2], 0xab);
-    assert_int_equal (encoded[34], 1);    //  One output
-    assert_int_equal (encoded[35], 0x02); //  Value, little-endian
-    assert_int_equal (encoded[36], 0x01);
-    assert_int_equal (encoded[43], 0xcd); //  Its public key
-    for (size_t byte = 75; byte < size; byte++)
-        assert_int_equal (encoded[byte], 0); //  Gas prices
-}
-
-static void
 test_tx_build_refuses_counts_out_of_bounds (void **state)
 {
     (void) state;
@@ -125,7 +100,6 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tx_build_hash_matches_the_nodes_rule),
         cmocka_unit_test (test_tx_build_json_has_the_shape_and_a_valid_signature),
-        cmocka_unit_test (test_tx_build_encoding_is_node_api_section_6),
         cmocka_unit_test (test_tx_build_refuses_counts_out_of_bounds),
     };
     return cmocka_run_group_tests_name ("tx_build", tests, NULL, NULL);

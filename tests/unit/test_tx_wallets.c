@@ -21,8 +21,8 @@ s_wallets (void)
     for (uint32_t index = 0; index < S_USERS; index++) {
         assert_int_equal (tf_keys_derive (TF_KEYS_PURPOSE_WALLET, 9, index, &users[index].key), 0);
         users[index].amount = S_AMOUNT;
-        tf_keys_note_id (genesis, index, S_AMOUNT, users[index].key.public_key,
-                         users[index].note_id);
+        tf_api_tx_note_id (genesis, index, S_AMOUNT, users[index].key.public_key,
+                           users[index].note_id);
     }
     return tf_wl_tx_wallets_new (users, S_USERS, 9, "test");
 }
