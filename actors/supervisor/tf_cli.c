@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "tf_clean.h"
 #include "tf_cli.h"
+#include "tf_plan.h"
 #include "tf_supervisor.h"
 
 static void
@@ -29,24 +30,25 @@ s_usage (FILE *out)
 static void
 s_run_usage (FILE *out)
 {
-    fprintf (
-        out,
-        "Usage: tf run SCENARIO [OPTIONS]\n"
-        "Run one scenario: start the coordinator and every actor, show progress,\n"
-        "print the verdict and exit with it.\n\n"
-        "Options:\n"
-        "  --runner NAME      local|compose|k8s|none (overrides run.runner)\n"
-        "  --duration D       execute phase length, e.g. 90s, 2m, 500ms (overrides run.duration)\n"
-        "  --seed N           seed of every random choice (overrides run.seed)\n"
-        "  --run-dir DIR      run directory; must not exist or be empty; never removed\n"
-        "  -h, --help         show this help\n\n"
-        "The run directory (default: a fresh tf-run-XXXXXX under ${TMPDIR:-/tmp}, mode\n"
-        "0700) holds plan.yaml, plan.msgpack, logs/<process>.log, pids (one \"PID NAME\"\n"
-        "line per process started), the bus recording and report.json. It is kept when\n"
-        "the run fails, and removed after a pass unless LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1\n"
-        "(or NOMOS_TESTS_KEEP_LOGS=1) or --run-dir was given.\n\n"
-        "Ctrl-C once: the run is aborted and cleaned up. Twice: every process is killed.\n"
-        "Progress is one live line on a terminal, plain lines when CI=true or piped.\n");
+    fprintf (out,
+             "Usage: tf run SCENARIO [OPTIONS]\n"
+             "Run one scenario: start the coordinator and every actor, show progress,\n"
+             "print the verdict and exit with it.\n\n"
+             "Options:\n"
+             "  --runner NAME      local|compose|k8s|none (overrides run.runner)\n"
+             "  --duration D       execute phase length (overrides run.duration): a whole number\n"
+             "                     and a unit, 500ms, 90s, 2m or 1h, as in scenarios (90 alone\n"
+             "                     is refused: it does not say which unit)\n"
+             "  --seed N           seed of every random choice (overrides run.seed)\n"
+             "  --run-dir DIR      run directory; must not exist or be empty; never removed\n"
+             "  -h, --help         show this help\n\n"
+             "The run directory (default: a fresh tf-run-XXXXXX under ${TMPDIR:-/tmp}, mode\n"
+             "0700) holds plan.yaml, plan.msgpack, logs/<process>.log, pids (one \"PID NAME\"\n"
+             "line per process started), the bus recording and report.json. It is kept when\n"
+             "the run fails, and removed after a pass unless LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1\n"
+             "(or NOMOS_TESTS_KEEP_LOGS=1) or --run-dir was given.\n\n"
+             "Ctrl-C once: the run is aborted and cleaned up. Twice: every process is killed.\n"
+             "Progress is one live line on a terminal, plain lines when CI=true or piped.\n");
 }
 
 static void
@@ -65,6 +67,18 @@ s_replay_usage (FILE *out)
                   "Exit codes as for tf run.\n");
 }
 
+//  A duration flag in the scenarios' own grammar (tf_plan_duration_parse): 0 and
+//  *ms_p set, or -1 after saying why as the scenario loader does
+static int
+s_parse_duration (const char *command, const char *flag, const char *text, int64_t *ms_p)
+{
+    if (tf_plan_duration_parse (text, ms_p) == 0)
+        return 0;
+    fprintf (stderr, "%s: %s: expected " TF_PLAN_DURATION_EXPECTED ", got '%s'\n", command, flag,
+             text);
+    return -1;
+}
+
 static void
 s_clean_usage (FILE *out)
 {
@@ -74,7 +88,8 @@ s_clean_usage (FILE *out)
                   "any naming its directory), and remove the directory. A live run is never\n"
                   "touched.\n\n"
                   "Options:\n"
-                  "  --older-than D     only runs idle for at least D (e.g. 30m, 2h, 90s)\n"
+                  "  --older-than D     only runs idle for at least D: a whole number and a\n"
+                  "                     unit, 500ms, 90s, 30m or 2h, as in scenarios\n"
                   "  --run-id ID        only this run (repeatable)\n"
                   "  --dir DIR          look in DIR instead of ${TMPDIR:-/tmp}\n"
                   "  --dry-run          say what would be done, do nothing\n"
@@ -103,13 +118,8 @@ s_clean (int argc, char **argv)
     while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
         switch (option) {
             case 'o':
-                if (tf_supervisor_parse_duration (optarg, &config.older_than_ms)) {
-                    fprintf (stderr,
-                             "tf clean: --older-than '%s' is not a duration "
-                             "(e.g. 30m, 2h, 90s)\n",
-                             optarg);
+                if (s_parse_duration ("tf clean", "--older-than", optarg, &config.older_than_ms))
                     goto out;
-                }
                 break;
             case 'i':
                 run_ids[run_id_count++] = optarg;
@@ -224,13 +234,8 @@ s_run (int argc, char **argv, bool replay)
                 config.runner = optarg;
                 break;
             case 'd':
-                if (tf_supervisor_parse_duration (optarg, &config.duration_ms)) {
-                    fprintf (stderr,
-                             "tf run: --duration '%s' is not a duration "
-                             "(e.g. 90s, 2m, 500ms)\n",
-                             optarg);
+                if (s_parse_duration (command, "--duration", optarg, &config.duration_ms))
                     goto out;
-                }
                 break;
             case 's': {
                 char *end = NULL;

@@ -60,7 +60,19 @@ test_spine_cli_usage_errors_exit_2 (void **state)
     char *scenario = spine_scenario_path ("spine_pass.yaml");
     const char *duration[] = {"run", scenario, "--duration", "soon", NULL};
     assert_int_equal (s_tf (duration, &output), 2);
-    assert_non_null (strstr (output, "--duration 'soon'"));
+    assert_non_null (strstr (output, "--duration: expected a duration such as 500ms, 60s, 2m or "
+                                     "1h, got 'soon'"));
+    free (output);
+    //  A bare number is refused as the scenario loader refuses run.duration: 90
+    const char *bare[] = {"run", scenario, "--duration", "90", NULL};
+    assert_int_equal (s_tf (bare, &output), 2);
+    assert_non_null (strstr (output, "tf run: --duration: expected a duration such as 500ms, "
+                                     "60s, 2m or 1h, got '90'"));
+    free (output);
+    const char *older[] = {"clean", "--older-than", "90", NULL};
+    assert_int_equal (s_tf (older, &output), 2);
+    assert_non_null (strstr (output, "tf clean: --older-than: expected a duration such as 500ms, "
+                                     "60s, 2m or 1h, got '90'"));
     free (output);
     const char *seed[] = {"run", scenario, "--seed", "-4", NULL};
     assert_int_equal (s_tf (seed, &output), 2);
