@@ -1,4 +1,4 @@
-//  tf_cli.c - the command line of `tf`: run, validate, replay, clean, help and version
+//  tf_cli.c - the command line of `tf`: run, validate, replay, clean, catalog, help and version
 
 #include <czmq.h>
 #include <errno.h>
@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <unistd.h>
 #include "tf_clean.h"
+#include "tf_catalog.h"
 #include "tf_cli.h"
 #include "tf_plan.h"
 #include "tf_supervisor.h"
@@ -19,7 +20,9 @@ s_usage (FILE *out)
                   "  run SCENARIO       deploy, drive, judge and clean up one scenario\n"
                   "  validate FILE      print the normalised plan of a scenario, or every error\n"
                   "  replay RUN_DIR     judge a past run's recording again with its expectations\n"
-                  "  clean              stop and remove what crashed runs left behind\n\n"
+                  "  clean              stop and remove what crashed runs left behind\n"
+                  "  catalog            list the workload and expectation kinds, their knobs,\n"
+                  "                     and the runners\n\n"
                   "Options:\n"
                   "  -h, --help         show this help (tf COMMAND --help for a command)\n"
                   "  --version          print the version\n\n"
@@ -158,6 +161,56 @@ s_validate_usage (FILE *out)
                   "error as file:line:column: path: message (exit 2).\n\n"
                   "Options:\n"
                   "  -h, --help         show this help\n");
+}
+
+static void
+s_catalog_usage (FILE *out)
+{
+    fprintf (out,
+             "Usage: tf catalog [--format text|markdown]\n"
+             "List what a scenario may name: every workload and expectation kind with the\n"
+             "program that runs it, what it needs (executors, wallets, node-control actions,\n"
+             "a companion workload) and every knob with its type, default, range and help;\n"
+             "then the runners with their program and the node-control actions they can do.\n\n"
+             "Options:\n"
+             "  --format F         text (default) or markdown (headings and tables)\n"
+             "  -h, --help         show this help\n");
+}
+
+static int
+s_catalog (int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    tf_catalog_format_t format = TF_CATALOG_FORMAT_TEXT;
+    optind = 1;
+    int option;
+    while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
+        switch (option) {
+            case 'f':
+                if (tf_catalog_format_parse (optarg, &format)) {
+                    fprintf (stderr, "tf catalog: --format: expected text or markdown, got '%s'\n",
+                             optarg);
+                    return TF_EXIT_USAGE;
+                }
+                break;
+            case 'h':
+                s_catalog_usage (stdout);
+                return TF_EXIT_OK;
+            default:
+                fprintf (stderr, "tf catalog: try --help\n");
+                return TF_EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        fprintf (stderr, "tf catalog: unexpected argument '%s' (try --help)\n", argv[optind]);
+        return TF_EXIT_USAGE;
+    }
+    tf_catalog_print (stdout, format);
+    return TF_EXIT_OK;
 }
 
 //  Directory of the running tf binary, where its sibling programs live.
@@ -318,6 +371,8 @@ tf_cli_main (int argc, char **argv)
         return s_validate (argc - 1, argv + 1);
     if (strcmp (command, "clean") == 0)
         return s_clean (argc - 1, argv + 1);
+    if (strcmp (command, "catalog") == 0)
+        return s_catalog (argc - 1, argv + 1);
     fprintf (stderr, "tf: unknown command '%s' (try tf --help)\n", command);
     return TF_EXIT_USAGE;
 }
