@@ -11,8 +11,9 @@
 
 #define S_TEXT_SIZE 256 //  Room for one printed range, default or list of needs
 
-static const char *s_format_names[] = {"text", "markdown"};
+static const char *s_format_names[] = {"text", "markdown"}; //  By tf_catalog_format_t
 
+//  A format by the name --format takes; *format_p written only on success
 int
 tf_catalog_format_parse (const char *name, tf_catalog_format_t *format_p)
 {
