@@ -17,4 +17,10 @@ void tf_node_destroy (tf_node_t **self_p);
 //  Run the slot loop until *stop becomes non-zero. 0 on clean stop, -1 on a fatal error.
 int tf_node_run (tf_node_t *self, volatile sig_atomic_t *stop);
 
+//  The whole main() of tf-node: parse the command line (--help lists it), load
+//  the configs, install the SIGTERM/SIGINT handlers and run the node until one
+//  arrives. Returns the exit code: 0 clean stop (or config OK), 1 failure,
+//  2 bad command line or config.
+int tf_node_main (int argc, char **argv);
+
 #endif

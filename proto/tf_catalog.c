@@ -10,6 +10,7 @@
 #define TF_CATALOG_NO_MAX       INFINITY             //  No upper bound
 #define TF_CATALOG_MAX_DELAY_MS (24.0 * 3600 * 1000) //  Longest chaos delay or window
 #define TF_CATALOG_NAMES_SIZE   512                  //  Room for a list of names
+#define TF_CATALOG_BOUND_SIZE   32                   //  Room for one bound, printed
 
 #define S_KNOBS(array) array, sizeof (array) / sizeof (array)[0]
 
@@ -265,55 +266,34 @@ tf_catalog_action_names (unsigned actions)
     return strdup (list);
 }
 
-//  Print the needs of a kind as a short phrase, or nothing when it has none
+//  Print one bound of a numeric knob in the knob's own spelling
 static void
-s_print_needs (const tf_catalog_kind_t *kind, FILE *out)
+s_bound_text (tf_knob_type_t type, double bound, char *out, size_t size)
 {
-    if (!kind->needs && !kind->actions && !kind->companion)
-        return;
-    fprintf (out, "    needs:");
-    if (kind->needs & TF_CATALOG_NEEDS_EXECUTORS)
-        fprintf (out, " executors >= 1;");
-    if (kind->actions) {
-        char *names = tf_catalog_action_names (kind->actions);
-        fprintf (out, " node_control: true on a runner that can %s;", names);
-        free (names);
-    }
-    if (kind->needs & TF_CATALOG_NEEDS_WALLETS)
-        fprintf (out, " seeded wallets;");
-    if (kind->companion)
-        fprintf (out, " a %s workload;", kind->companion);
-    fprintf (out, "\n");
+    if (type == TF_KNOB_DURATION)
+        tf_plan_duration_format ((int64_t) bound, out, size);
+    else if (type == TF_KNOB_INT)
+        snprintf (out, size, "%.0f", bound); //  %g would write 1e+06
+    else
+        snprintf (out, size, "%g", bound);
 }
 
-//  Workload kinds, expectation kinds, then runners, one line per entry
+//  ">= 1", "> 0 and <= 1", "between 0ms and 24h", or "" (no range)
 void
-tf_catalog_print (FILE *out)
+tf_catalog_knob_range (const tf_catalog_knob_t *knob, char *out, size_t size)
 {
-    assert (out);
-    for (int role = TF_ROLE_WORKLOAD; role <= TF_ROLE_EXPECTATION; role++) {
-        fprintf (out, "%s kinds:\n", role == TF_ROLE_WORKLOAD ? "Workload" : "Expectation");
-        for (size_t index = 0; index < S_KIND_COUNT; index++) {
-            const tf_catalog_kind_t *kind = &s_kinds[index];
-            if ((int) kind->role != role)
-                continue;
-            fprintf (out, "  %-30s %s\n", kind->kind, kind->help);
-            fprintf (out, "    program: %s\n", kind->program);
-            s_print_needs (kind, out);
-            for (size_t knob = 0; knob < kind->knob_count; knob++) {
-                const tf_catalog_knob_t *entry = &kind->knobs[knob];
-                fprintf (out, "    %-16s %-8s default %-6s %s\n", entry->name,
-                         tf_catalog_type_str (entry->type),
-                         *entry->fallback ? entry->fallback : "\"\"", entry->help);
-            }
-        }
-        fprintf (out, "\n");
+    assert (knob && out && size > 0);
+    if (knob->type == TF_KNOB_BOOL || knob->type == TF_KNOB_STR) {
+        *out = 0;
+        return;
     }
-    fprintf (out, "Runners:\n");
-    for (size_t index = 0; index < S_RUNNER_COUNT; index++) {
-        char *names = tf_catalog_action_names (s_runners[index].actions);
-        fprintf (out, "  %-8s %s\n    program: %s\n    node control: %s\n", s_runners[index].name,
-                 s_runners[index].help, s_runners[index].program, *names ? names : "none");
-        free (names);
-    }
+    char low[TF_CATALOG_BOUND_SIZE], high[TF_CATALOG_BOUND_SIZE];
+    s_bound_text (knob->type, knob->minimum, low, sizeof low);
+    s_bound_text (knob->type, knob->maximum, high, sizeof high);
+    if (isinf (knob->maximum))
+        snprintf (out, size, "%s %s", knob->exclusive_minimum ? ">" : ">=", low);
+    else if (knob->exclusive_minimum)
+        snprintf (out, size, "> %s and <= %s", low, high);
+    else
+        snprintf (out, size, "between %s and %s", low, high);
 }

@@ -3,7 +3,8 @@
 //  One table says, for each kind a scenario may name: its role, the program tf
 //  spawns for it, what it needs from the plan (executors, node control, wallets,
 //  a companion workload) and its knobs (type, default, bounds, one-line help).
-//  The loader, the validator, the wire decoder and `tf catalog` all read it.
+//  The loader, the validator, the wire decoder and `tf catalog`
+//  (tf_catalog_print.c) all read it.
 
 #ifndef TF_CATALOG_H_INCLUDED
 #define TF_CATALOG_H_INCLUDED
@@ -84,8 +85,25 @@ char *tf_catalog_knob_names (const tf_catalog_kind_t *kind);
 char *tf_catalog_runner_names (void);
 char *tf_catalog_action_names (unsigned actions);
 
-//  Print the whole catalogue (what `tf catalog` shows): kinds with their knobs,
-//  defaults and help, then the runners.
-void tf_catalog_print (FILE *out);
+//  The accepted range of a numeric knob as the validator's errors spell it,
+//  in the knob's own units: ">= 1", "> 0 and <= 1", "between 0ms and 24h";
+//  "" for bool and string knobs. Writes at most size bytes into out.
+void tf_catalog_knob_range (const tf_catalog_knob_t *knob, char *out, size_t size);
+
+typedef enum {
+    TF_CATALOG_FORMAT_TEXT = 0, //  For people at a terminal (`tf catalog`)
+    TF_CATALOG_FORMAT_MARKDOWN  //  Headings and tables, for the docs
+} tf_catalog_format_t;
+
+//  Print the whole catalogue (what `tf catalog` shows), from the table itself:
+//  every workload and expectation kind with its program, what it needs
+//  (executors, wallets, node-control actions and the runners that can do them,
+//  companion kind) and every knob with its type, default, range and help; then
+//  the runners with their program and node-control actions. Stable: catalogue
+//  order, no widths that depend on the terminal.
+void tf_catalog_print (FILE *out, tf_catalog_format_t format);
+
+//  Parse a format name ("text", "markdown"); 0 and *format_p set, or -1.
+int tf_catalog_format_parse (const char *name, tf_catalog_format_t *format_p);
 
 #endif

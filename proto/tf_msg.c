@@ -35,8 +35,7 @@ typedef struct {
 } tf_field_t;
 
 struct _tf_schema_t {
-    const char *name;  //  Record or message name
-    const char *topic; //  Messages only
+    const char *name; //  Record or message name (the topic is in s_messages)
     const tf_field_t *fields;
     size_t field_count;
     size_t size; //  sizeof the struct
@@ -97,7 +96,7 @@ s_enum_parse (const char *const *names, size_t count, const char *text, size_t s
 #define TF_RECORD_BEGIN(name) static const tf_field_t s_##name##_fields[] = {
 #define TF_RECORD_END(name) };                                                                     \
     static const tf_schema_t s_##name##_schema = {                                                 \
-        #name, NULL, s_##name##_fields, sizeof s_##name##_fields / sizeof s_##name##_fields[0],    \
+        #name, s_##name##_fields, sizeof s_##name##_fields / sizeof s_##name##_fields[0],          \
         sizeof (tf_##name##_t)};
 #define TF_MSG_BEGIN(name, id, topic) TF_RECORD_BEGIN (name)
 #define TF_MSG_END(name) TF_RECORD_END (name)

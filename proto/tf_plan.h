@@ -155,9 +155,15 @@ int tf_plan_validate (tf_plan_t *self, tf_plan_errors_t *errors);
 //  loads back (tf_plan_load_string) to an equal plan.
 void tf_plan_print (const tf_plan_t *self, FILE *out);
 
+//  What tf_plan_duration_parse accepts, as every error message that refuses a
+//  duration says it (scenario files and tf's command line alike):
+//  "expected " TF_PLAN_DURATION_EXPECTED ", got '90'"
+#define TF_PLAN_DURATION_EXPECTED "a duration such as 500ms, 60s, 2m or 1h"
+
 //  Parse a duration: a non-negative integer and a unit, "500ms", "60s", "2m",
 //  "1h". Bare numbers, fractions and other units are refused. Writes *ms_p and
-//  returns 0, or returns -1.
+//  returns 0, or returns -1. The one duration grammar of scenarios and of tf's
+//  command line.
 int tf_plan_duration_parse (const char *text, int64_t *ms_p);
 
 //  Spell a duration in milliseconds with the largest unit that keeps it exact

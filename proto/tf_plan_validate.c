@@ -125,16 +125,6 @@ s_value_text (const tf_knob_t *knob, char *out, size_t size)
     }
 }
 
-//  Print one bound of a numeric knob in the knob's own spelling
-static void
-s_bound_text (tf_knob_type_t type, double bound, char *out, size_t size)
-{
-    if (type == TF_KNOB_DURATION)
-        tf_plan_duration_format ((int64_t) bound, out, size);
-    else
-        snprintf (out, size, "%g", bound);
-}
-
 //  "an integer >= 1", "a number > 0 and <= 1", "a duration between 0ms and 24h"
 static void
 s_expected_text (const tf_catalog_knob_t *entry, char *out, size_t size)
@@ -144,19 +134,9 @@ s_expected_text (const tf_catalog_knob_t *entry, char *out, size_t size)
                        : entry->type == TF_KNOB_DURATION ? "a duration"
                        : entry->type == TF_KNOB_BOOL     ? "true or false"
                                                          : "a string";
-    if (entry->type == TF_KNOB_BOOL || entry->type == TF_KNOB_STR) {
-        snprintf (out, size, "%s", noun);
-        return;
-    }
-    char low[TF_VALIDATE_TEXT_SIZE], high[TF_VALIDATE_TEXT_SIZE];
-    s_bound_text (entry->type, entry->minimum, low, sizeof low);
-    s_bound_text (entry->type, entry->maximum, high, sizeof high);
-    if (isinf (entry->maximum))
-        snprintf (out, size, "%s %s %s", noun, entry->exclusive_minimum ? ">" : ">=", low);
-    else if (entry->exclusive_minimum)
-        snprintf (out, size, "%s > %s and <= %s", noun, low, high);
-    else
-        snprintf (out, size, "%s between %s and %s", noun, low, high);
+    char range[TF_VALIDATE_TEXT_SIZE];
+    tf_catalog_knob_range (entry, range, sizeof range);
+    snprintf (out, size, "%s%s%s", noun, *range ? " " : "", range);
 }
 
 //  Bring a knob to the catalogue's type when the two mean the same thing (a

@@ -244,7 +244,7 @@ s_get_duration (s_loader_t *self, const yaml_node_t *node, const char *path, int
     const char *text = s_text (node);
     if (text && s_plain (node) && tf_plan_duration_parse (text, out) == 0)
         return 0;
-    s_error (self, node, path, "expected a duration such as 500ms, 60s, 2m or 1h, got %s",
+    s_error (self, node, path, "expected " TF_PLAN_DURATION_EXPECTED ", got %s",
              s_describe (node, got, sizeof got));
     return -1;
 }
@@ -284,9 +284,7 @@ s_load_knob (s_loader_t *self, tf_plan_item_t *item, const tf_catalog_knob_t *en
         bool quoted_ok = entry->type == TF_KNOB_STR;
         if ((!quoted_ok && !s_plain (node)) || tf_plan_knob_parse (&parsed, entry->type, text)) {
             if (entry->type == TF_KNOB_DURATION)
-                s_error (self, node, path,
-                         "expected a duration such as 500ms, 60s, 2m or 1h, "
-                         "got %s",
+                s_error (self, node, path, "expected " TF_PLAN_DURATION_EXPECTED ", got %s",
                          s_describe (node, got, sizeof got));
             else
                 s_error (self, node, path, "expected %s %s, got %s",

@@ -59,4 +59,10 @@ void tf_coord_destroy (tf_coord_t **self_p);
 //  the process exit code: 0 passed, 1 expectations failed, 3 aborted.
 int tf_coord_run (tf_coord_t *self);
 
+//  The whole main() of tf-coordinator: parse the command line (--help lists it),
+//  create, run and destroy the coordinator. Returns the exit code: the verdict
+//  of tf_coord_run, TF_EXIT_USAGE for a bad command line, TF_EXIT_ERROR when
+//  the coordinator cannot start.
+int tf_coord_main (int argc, char **argv);
+
 #endif

@@ -102,11 +102,10 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
         goto failed;
     }
     const tf_actor_class_t *actor_class = config->actor_class;
-    //  A program follows the feed when its class names topics (and it does not
-    //  publish the feed itself); a hand-made config, whenever it has an endpoint
+    //  An actor follows the feed when its class names topics (and it does not
+    //  publish the feed itself): the class's topics are its only subscriptions
     bool follows_feed =
-        config->feed_ep
-        && (!actor_class || (!actor_class->publishes_feed && actor_class->feed_topics));
+        config->feed_ep && actor_class && !actor_class->publishes_feed && actor_class->feed_topics;
     if (follows_feed) {
         self->feed = zsock_new (ZMQ_SUB);
         if (self->feed)
@@ -120,7 +119,7 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
     const char *const *topics = actor_class ? actor_class->control_topics : NULL;
     for (size_t index = 0; topics && topics[index]; index++)
         zsock_set_subscribe (self->control, topics[index]);
-    topics = actor_class && self->feed ? actor_class->feed_topics : NULL;
+    topics = self->feed ? actor_class->feed_topics : NULL;
     for (size_t index = 0; topics && topics[index]; index++)
         zsock_set_subscribe (self->feed, topics[index]);
     //  Control first: zloop polls readers in the order they were added
@@ -494,23 +493,6 @@ tf_actor_send_result (tf_actor_t *self, bool passed, const char *message, const 
         .message = (char *) message,
         .details = {.data = (uint8_t *) details, .size = details ? details_size : 0}};
     return tf_actor_send (self, TF_MSG_expect_result, &result);
-}
-
-void
-tf_actor_subscribe_feed (tf_actor_t *self, const char *prefix)
-{
-    assert (self && prefix);
-    if (self->feed)
-        zsock_set_subscribe (self->feed, prefix);
-    else
-        zsys_warning ("actor: no feed endpoint; cannot subscribe to %s", prefix);
-}
-
-void
-tf_actor_subscribe_control (tf_actor_t *self, const char *prefix)
-{
-    assert (self && prefix);
-    zsock_set_subscribe (self->control, prefix);
 }
 
 void

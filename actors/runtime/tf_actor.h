@@ -121,8 +121,9 @@ int tf_actor_main (int argc, char **argv, const tf_actor_class_t *actor_class);
 //  Reader callback for sockets the actor adds (zactor pipes of worker threads).
 typedef int (tf_actor_reader_fn) (tf_actor_t *actor, void *state, zsock_t *reader);
 
-//  Create an actor; connects its sockets. Returns NULL (after logging why) if
-//  an endpoint is invalid.
+//  Create an actor; connects its sockets and subscribes to "run." and the
+//  topics of config's class (control_topics, feed_topics); without a class it
+//  follows no feed. Returns NULL (after logging why) if an endpoint is invalid.
 tf_actor_t *tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handlers,
                           void *state);
 
@@ -145,13 +146,6 @@ int tf_actor_send (tf_actor_t *self, tf_msg_id_t id, const void *body);
 //  or NULL). Returns 0, or -1 when it could not be sent.
 int tf_actor_send_result (tf_actor_t *self, bool passed, const char *message,
                           const uint8_t *details, size_t details_size);
-
-//  Subscribe to a feed topic prefix ("feed.block", "feed.tip", "feed.").
-void tf_actor_subscribe_feed (tf_actor_t *self, const char *prefix);
-
-//  Subscribe to more control topics than the runtime's own "run." prefix, e.g.
-//  "workload." or "tx." for records the coordinator relays from workloads.
-void tf_actor_subscribe_control (tf_actor_t *self, const char *prefix);
 
 //  Arm the one-shot timer delay_ms from now (replacing any armed one);
 //  a negative delay disarms it.

@@ -1,4 +1,4 @@
-//  tf_cli.c - the command line of `tf`: run, validate, replay, clean, help and version
+//  tf_cli.c - the command line of `tf`: run, validate, replay, clean, catalog, help and version
 
 #include <czmq.h>
 #include <errno.h>
@@ -6,7 +6,9 @@
 #include <limits.h>
 #include <unistd.h>
 #include "tf_clean.h"
+#include "tf_catalog.h"
 #include "tf_cli.h"
+#include "tf_plan.h"
 #include "tf_supervisor.h"
 
 static void
@@ -18,7 +20,9 @@ s_usage (FILE *out)
                   "  run SCENARIO       deploy, drive, judge and clean up one scenario\n"
                   "  validate FILE      print the normalised plan of a scenario, or every error\n"
                   "  replay RUN_DIR     judge a past run's recording again with its expectations\n"
-                  "  clean              stop and remove what crashed runs left behind\n\n"
+                  "  clean              stop and remove what crashed runs left behind\n"
+                  "  catalog            list the workload and expectation kinds, their knobs,\n"
+                  "                     and the runners\n\n"
                   "Options:\n"
                   "  -h, --help         show this help (tf COMMAND --help for a command)\n"
                   "  --version          print the version\n\n"
@@ -29,24 +33,25 @@ s_usage (FILE *out)
 static void
 s_run_usage (FILE *out)
 {
-    fprintf (
-        out,
-        "Usage: tf run SCENARIO [OPTIONS]\n"
-        "Run one scenario: start the coordinator and every actor, show progress,\n"
-        "print the verdict and exit with it.\n\n"
-        "Options:\n"
-        "  --runner NAME      local|compose|k8s|none (overrides run.runner)\n"
-        "  --duration D       execute phase length, e.g. 90s, 2m, 500ms (overrides run.duration)\n"
-        "  --seed N           seed of every random choice (overrides run.seed)\n"
-        "  --run-dir DIR      run directory; must not exist or be empty; never removed\n"
-        "  -h, --help         show this help\n\n"
-        "The run directory (default: a fresh tf-run-XXXXXX under ${TMPDIR:-/tmp}, mode\n"
-        "0700) holds plan.yaml, plan.msgpack, logs/<process>.log, pids (one \"PID NAME\"\n"
-        "line per process started), the bus recording and report.json. It is kept when\n"
-        "the run fails, and removed after a pass unless LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1\n"
-        "(or NOMOS_TESTS_KEEP_LOGS=1) or --run-dir was given.\n\n"
-        "Ctrl-C once: the run is aborted and cleaned up. Twice: every process is killed.\n"
-        "Progress is one live line on a terminal, plain lines when CI=true or piped.\n");
+    fprintf (out,
+             "Usage: tf run SCENARIO [OPTIONS]\n"
+             "Run one scenario: start the coordinator and every actor, show progress,\n"
+             "print the verdict and exit with it.\n\n"
+             "Options:\n"
+             "  --runner NAME      local|compose|k8s|none (overrides run.runner)\n"
+             "  --duration D       execute phase length (overrides run.duration): a whole number\n"
+             "                     and a unit, 500ms, 90s, 2m or 1h, as in scenarios (90 alone\n"
+             "                     is refused: it does not say which unit)\n"
+             "  --seed N           seed of every random choice (overrides run.seed)\n"
+             "  --run-dir DIR      run directory; must not exist or be empty; never removed\n"
+             "  -h, --help         show this help\n\n"
+             "The run directory (default: a fresh tf-run-XXXXXX under ${TMPDIR:-/tmp}, mode\n"
+             "0700) holds plan.yaml, plan.msgpack, logs/<process>.log, pids (one \"PID NAME\"\n"
+             "line per process started), the bus recording and report.json. It is kept when\n"
+             "the run fails, and removed after a pass unless LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1\n"
+             "(or NOMOS_TESTS_KEEP_LOGS=1) or --run-dir was given.\n\n"
+             "Ctrl-C once: the run is aborted and cleaned up. Twice: every process is killed.\n"
+             "Progress is one live line on a terminal, plain lines when CI=true or piped.\n");
 }
 
 static void
@@ -65,6 +70,18 @@ s_replay_usage (FILE *out)
                   "Exit codes as for tf run.\n");
 }
 
+//  A duration flag in the scenarios' own grammar (tf_plan_duration_parse): 0 and
+//  *ms_p set, or -1 after saying why as the scenario loader does
+static int
+s_parse_duration (const char *command, const char *flag, const char *text, int64_t *ms_p)
+{
+    if (tf_plan_duration_parse (text, ms_p) == 0)
+        return 0;
+    fprintf (stderr, "%s: %s: expected " TF_PLAN_DURATION_EXPECTED ", got '%s'\n", command, flag,
+             text);
+    return -1;
+}
+
 static void
 s_clean_usage (FILE *out)
 {
@@ -76,7 +93,8 @@ s_clean_usage (FILE *out)
              "remove the directory if tf made it (tf-run-<id>; a --run-dir is never removed).\n"
              "A live run, and anything tf did not make, is never touched.\n\n"
              "Options:\n"
-             "  --older-than D     only runs whose own files are all older than D (30m, 2h)\n"
+             "  --older-than D     only runs whose own files are all older than D: a whole\n"
+             "                     number and a unit, 500ms, 90s, 30m or 2h, as in scenarios\n"
              "  --run-id ID        only this run (repeatable)\n"
              "  --dir DIR          look in DIR instead of ${TMPDIR:-/tmp}\n"
              "  --dry-run          say what would be done, do nothing\n"
@@ -105,13 +123,8 @@ s_clean (int argc, char **argv)
     while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
         switch (option) {
             case 'o':
-                if (tf_supervisor_parse_duration (optarg, &config.older_than_ms)) {
-                    fprintf (stderr,
-                             "tf clean: --older-than '%s' is not a duration "
-                             "(e.g. 30m, 2h, 90s)\n",
-                             optarg);
+                if (s_parse_duration ("tf clean", "--older-than", optarg, &config.older_than_ms))
                     goto out;
-                }
                 break;
             case 'i':
                 run_ids[run_id_count++] = optarg;
@@ -150,6 +163,56 @@ s_validate_usage (FILE *out)
                   "error as file:line:column: path: message (exit 2).\n\n"
                   "Options:\n"
                   "  -h, --help         show this help\n");
+}
+
+static void
+s_catalog_usage (FILE *out)
+{
+    fprintf (out,
+             "Usage: tf catalog [--format text|markdown]\n"
+             "List what a scenario may name: every workload and expectation kind with the\n"
+             "program that runs it, what it needs (executors, wallets, node-control actions,\n"
+             "a companion workload) and every knob with its type, default, range and help;\n"
+             "then the runners with their program and the node-control actions they can do.\n\n"
+             "Options:\n"
+             "  --format F         text (default) or markdown (headings and tables)\n"
+             "  -h, --help         show this help\n");
+}
+
+static int
+s_catalog (int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    tf_catalog_format_t format = TF_CATALOG_FORMAT_TEXT;
+    optind = 1;
+    int option;
+    while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
+        switch (option) {
+            case 'f':
+                if (tf_catalog_format_parse (optarg, &format)) {
+                    fprintf (stderr, "tf catalog: --format: expected text or markdown, got '%s'\n",
+                             optarg);
+                    return TF_EXIT_USAGE;
+                }
+                break;
+            case 'h':
+                s_catalog_usage (stdout);
+                return TF_EXIT_OK;
+            default:
+                fprintf (stderr, "tf catalog: try --help\n");
+                return TF_EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        fprintf (stderr, "tf catalog: unexpected argument '%s' (try --help)\n", argv[optind]);
+        return TF_EXIT_USAGE;
+    }
+    tf_catalog_print (stdout, format);
+    return TF_EXIT_OK;
 }
 
 //  Directory of the running tf binary, where its sibling programs live.
@@ -226,13 +289,8 @@ s_run (int argc, char **argv, bool replay)
                 config.runner = optarg;
                 break;
             case 'd':
-                if (tf_supervisor_parse_duration (optarg, &config.duration_ms)) {
-                    fprintf (stderr,
-                             "tf run: --duration '%s' is not a duration "
-                             "(e.g. 90s, 2m, 500ms)\n",
-                             optarg);
+                if (s_parse_duration (command, "--duration", optarg, &config.duration_ms))
                     goto out;
-                }
                 break;
             case 's': {
                 char *end = NULL;
@@ -315,6 +373,8 @@ tf_cli_main (int argc, char **argv)
         return s_validate (argc - 1, argv + 1);
     if (strcmp (command, "clean") == 0)
         return s_clean (argc - 1, argv + 1);
+    if (strcmp (command, "catalog") == 0)
+        return s_catalog (argc - 1, argv + 1);
     fprintf (stderr, "tf: unknown command '%s' (try tf --help)\n", command);
     return TF_EXIT_USAGE;
 }

@@ -1,4 +1,5 @@
-//  tf_cli.h - the command line of `tf`: run, validate, help and version
+//  tf_cli.h - the command line of `tf`: run, validate, replay, clean, catalog, help
+//  and version
 //
 //  bin/tf.c hands its arguments here; the commands do their work through the
 //  supervisor (tf_supervisor.h).

@@ -251,23 +251,6 @@ out:
     return rc;
 }
 
-bool
-tf_spawn_reap (tf_spawn_t *self)
-{
-    assert (self);
-    if (self->pid <= 0 || self->reaped)
-        return false;
-    int status;
-    pid_t got;
-    do
-        got = waitpid (self->pid, &status, WNOHANG);
-    while (got < 0 && errno == EINTR);
-    if (got != self->pid)
-        return false;
-    tf_spawn_set_status (self, status);
-    return true;
-}
-
 void
 tf_spawn_set_status (tf_spawn_t *self, int status)
 {

@@ -43,11 +43,8 @@ void tf_spawn_setenv (tf_spawn_t *self, const char *key, const char *value);
 //  fork fails, or the program cannot be executed.
 int tf_spawn_start (tf_spawn_t *self, const char *log_path);
 
-//  Collect the child's status if it has ended (never blocks). Returns true
-//  once, on the call that reaped it.
-bool tf_spawn_reap (tf_spawn_t *self);
-
-//  Take an exit status collected elsewhere (waitpid (-1, ...)) for this child.
+//  Take the exit status of this child, collected by the caller's waitpid
+//  (the supervisor reaps every child with waitpid (-1, ...) as subreaper).
 void tf_spawn_set_status (tf_spawn_t *self, int status);
 
 //  Send a signal to the child's process group; a no-op once reaped.

@@ -79,32 +79,6 @@ static volatile sig_atomic_t s_interrupts; //  SIGINT/SIGTERM/SIGHUP received
 //  Plan and overrides
 
 int
-tf_supervisor_parse_duration (const char *text, int64_t *duration_ms)
-{
-    assert (text && duration_ms);
-    char *end = NULL;
-    errno = 0;
-    long long value = strtoll (text, &end, 10);
-    if (errno || end == text || value < 0)
-        return -1;
-    int64_t unit_ms;
-    if (*end == 0 || strcmp (end, "s") == 0)
-        unit_ms = 1000;
-    else if (strcmp (end, "ms") == 0)
-        unit_ms = 1;
-    else if (strcmp (end, "m") == 0)
-        unit_ms = 60 * 1000;
-    else if (strcmp (end, "h") == 0)
-        unit_ms = 60 * 60 * 1000;
-    else
-        return -1;
-    if (value > INT64_MAX / unit_ms)
-        return -1;
-    *duration_ms = (int64_t) value * unit_ms;
-    return 0;
-}
-
-int
 tf_supervisor_validate (const char *path, FILE *out, FILE *err)
 {
     assert (path && out && err);

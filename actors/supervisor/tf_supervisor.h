@@ -70,8 +70,4 @@ int tf_supervisor_run (tf_supervisor_t *self, FILE *out);
 //  error to err as file:line:column: path: message and return TF_EXIT_USAGE.
 int tf_supervisor_validate (const char *path, FILE *out, FILE *err);
 
-//  Parse a duration ("90", "30s", "500ms", "2m", "1h"; bare numbers are
-//  seconds) into milliseconds. Returns 0, or -1 when malformed.
-int tf_supervisor_parse_duration (const char *text, int64_t *duration_ms);
-
 #endif

@@ -17,7 +17,6 @@
 #include "tf_api_client.h"
 
 #define S_MAX_CONTROLS 16 //  --node-control flags
-#define S_MAX_NODES    TF_PLAN_MAX_NODES
 #define S_FAULTS_BODY  "{\"produce_blocks\":false}"
 #define S_DROP_BODY    "{\"drop_transactions\":true}"
 

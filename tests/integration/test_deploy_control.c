@@ -14,8 +14,7 @@
 #include "spine_harness.h"
 #include "tf_actor.h"
 
-#define CONTROL_ATTACH_VARS 8
-#define CONTROL_MAX_TEXT    256
+#define CONTROL_MAX_TEXT 256
 
 //  One request and what the deployer must answer
 typedef struct {

@@ -1,4 +1,4 @@
-//  test_spine_cli.c - tf's command line: help, version, validate, usage errors
+//  test_spine_cli.c - tf's command line: help, version, validate, catalog, usage errors
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,7 +60,19 @@ test_spine_cli_usage_errors_exit_2 (void **state)
     char *scenario = spine_scenario_path ("spine_pass.yaml");
     const char *duration[] = {"run", scenario, "--duration", "soon", NULL};
     assert_int_equal (s_tf (duration, &output), 2);
-    assert_non_null (strstr (output, "--duration 'soon'"));
+    assert_non_null (strstr (output, "--duration: expected a duration such as 500ms, 60s, 2m or "
+                                     "1h, got 'soon'"));
+    free (output);
+    //  A bare number is refused as the scenario loader refuses run.duration: 90
+    const char *bare[] = {"run", scenario, "--duration", "90", NULL};
+    assert_int_equal (s_tf (bare, &output), 2);
+    assert_non_null (strstr (output, "tf run: --duration: expected a duration such as 500ms, "
+                                     "60s, 2m or 1h, got '90'"));
+    free (output);
+    const char *older[] = {"clean", "--older-than", "90", NULL};
+    assert_int_equal (s_tf (older, &output), 2);
+    assert_non_null (strstr (output, "tf clean: --older-than: expected a duration such as 500ms, "
+                                     "60s, 2m or 1h, got '90'"));
     free (output);
     const char *seed[] = {"run", scenario, "--seed", "-4", NULL};
     assert_int_equal (s_tf (seed, &output), 2);
@@ -113,6 +125,44 @@ test_spine_cli_validate (void **state)
     zstr_free (&good);
 }
 
+//  tf catalog: listed by tf --help, prints the catalogue as text or markdown,
+//  refuses other formats and arguments
+static void
+test_spine_cli_catalog (void **state)
+{
+    char *output;
+    const char *help[] = {"--help", NULL};
+    assert_int_equal (s_tf (help, &output), 0);
+    assert_non_null (strstr (output, "  catalog "));
+    free (output);
+    const char *catalog_help[] = {"catalog", "--help", NULL};
+    assert_int_equal (s_tf (catalog_help, &output), 0);
+    assert_non_null (strstr (output, "Usage: tf catalog [--format text|markdown]"));
+    free (output);
+    const char *text[] = {"catalog", NULL};
+    assert_int_equal (s_tf (text, &output), 0);
+    assert_non_null (strstr (output, "WORKLOADS (scenario key: workloads)\n\ntransactions\n"));
+    assert_non_null (strstr (output, "    program:  tf-workload-chaos-random-restart\n"));
+    assert_non_null (strstr (output, "      min_delay        duration  default 45s    > 0ms and "
+                                     "<= 24h\n"));
+    assert_non_null (strstr (output, "local\n    node processes on this host\n"));
+    free (output);
+    const char *markdown[] = {"catalog", "--format", "markdown", NULL};
+    assert_int_equal (s_tf (markdown, &output), 0);
+    assert_non_null (strstr (output, "### `tx_inclusion`\n"));
+    assert_non_null (strstr (output, "| `min_ratio` | number | `0.5` | > 0 and <= 1 | share of "
+                                     "submitted transactions that must be included |\n"));
+    free (output);
+    const char *html[] = {"catalog", "--format", "html", NULL};
+    assert_int_equal (s_tf (html, &output), 2);
+    assert_non_null (strstr (output, "expected text or markdown, got 'html'"));
+    free (output);
+    const char *extra[] = {"catalog", "workloads", NULL};
+    assert_int_equal (s_tf (extra, &output), 2);
+    assert_non_null (strstr (output, "unexpected argument 'workloads'"));
+    free (output);
+}
+
 int
 main (void)
 {
@@ -121,6 +171,7 @@ main (void)
         cmocka_unit_test (test_spine_cli_help_and_version),
         cmocka_unit_test (test_spine_cli_usage_errors_exit_2),
         cmocka_unit_test (test_spine_cli_validate),
+        cmocka_unit_test (test_spine_cli_catalog),
     };
     return cmocka_run_group_tests_name ("spine_cli", tests, NULL, NULL);
 }

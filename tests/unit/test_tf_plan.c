@@ -1,4 +1,4 @@
-//  test_tf_plan.c - the plan model: builder, knobs, durations, actors, catalogue
+//  test_tf_plan.c - the plan model: builder, knobs, durations, actors
 //
 //  Also the usage example of the builder API for people embedding tf in C tests.
 
@@ -446,68 +446,6 @@ test_tf_plan_errors_print_formats_positions (void **state)
     tf_plan_errors_destroy (&errors);
 }
 
-static void
-test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
-{
-    (void) state;
-    static const char *programs[][2] = {
-        {"transactions", "tf-workload-transactions"},
-        {"da", "tf-workload-da"},
-        {"chaos_random_restart", "tf-workload-chaos-random-restart"},
-        {"chaos_partition", "tf-workload-chaos-partition"},
-        {"chaos_pause", "tf-workload-chaos-pause"},
-        {"consensus_liveness", "tf-expect-consensus-liveness"},
-        {"tx_inclusion", "tf-expect-tx-inclusion"},
-        {"prometheus_block_production", "tf-expect-prometheus-block-production"},
-        {"da_inclusion", "tf-expect-da-inclusion"},
-    };
-    assert_int_equal (tf_catalog_kind_count (), sizeof programs / sizeof programs[0]);
-    for (size_t index = 0; index < tf_catalog_kind_count (); index++) {
-        const tf_catalog_kind_t *kind = tf_catalog_kind (programs[index][0]);
-        assert_non_null (kind);
-        assert_ptr_equal (kind, tf_catalog_kind_at (index));
-        assert_string_equal (kind->program, programs[index][1]);
-        assert_true (kind->knob_count > 0);
-        for (size_t knob = 0; knob < kind->knob_count; knob++) {
-            //  Every default parses as its own type and lies within its bounds
-            tf_plan_t *plan = tf_plan_new ("probe");
-            tf_plan_item_t *item = kind->role == TF_ROLE_WORKLOAD
-                                       ? tf_plan_add_workload (plan, kind->kind)
-                                       : tf_plan_add_expectation (plan, kind->kind);
-            tf_plan_errors_t *errors = tf_plan_errors_new ();
-            tf_plan_validate (plan, errors);
-            char path[128];
-            snprintf (path, sizeof path, "%ss[0].%s.%s", tf_catalog_role_str (kind->role),
-                      kind->kind, kind->knobs[knob].name);
-            assert_null (s_error_at (errors, path));
-            assert_non_null (kind->knobs[knob].help);
-            assert_true (
-                item
-                == (kind->role == TF_ROLE_WORKLOAD ? &plan->workloads[0] : &plan->expectations[0]));
-            tf_plan_errors_destroy (&errors);
-            tf_plan_destroy (&plan);
-        }
-    }
-    assert_null (tf_catalog_kind ("nope"));
-    assert_null (tf_catalog_kind_at (tf_catalog_kind_count ()));
-    assert_int_equal (tf_catalog_runner ("local")->actions, TF_CATALOG_ALL_ACTIONS);
-    assert_int_equal (tf_catalog_runner ("compose")->actions, TF_CATALOG_ALL_ACTIONS);
-    assert_int_equal (tf_catalog_runner ("k8s")->actions, 0);
-    assert_int_equal (tf_catalog_runner ("none")->actions, 0);
-    assert_false (tf_catalog_runner ("none")->scanner);
-    assert_null (tf_catalog_runner ("cloud"));
-
-    char *text = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream (&text, &size);
-    tf_catalog_print (out);
-    fclose (out);
-    assert_non_null (strstr (text, "tf-expect-prometheus-block-production"));
-    assert_non_null (strstr (text, "target_cooldown"));
-    assert_non_null (strstr (text, "120s"));
-    free (text);
-}
-
 int
 main (void)
 {
@@ -524,7 +462,6 @@ main (void)
         cmocka_unit_test (test_tf_plan_dup_is_deep),
         cmocka_unit_test (test_tf_plan_wallets_fit_the_genesis_with_the_nodes),
         cmocka_unit_test (test_tf_plan_errors_print_formats_positions),
-        cmocka_unit_test (test_tf_catalog_lists_every_kind_with_program_and_knobs),
     };
     return cmocka_run_group_tests_name ("tf_plan", tests, NULL, NULL);
 }

@@ -43,13 +43,19 @@ s_teardown (void **state)
     return 0;
 }
 
-//  Reap the child, waiting for it to end
+//  Reap the child as the supervisor does (waitpid, then tf_spawn_set_status),
+//  waiting at most TEST_WAIT_MS for it to end
 static void
 s_wait (tf_spawn_t *spawn)
 {
     int64_t deadline = zclock_mono () + TEST_WAIT_MS;
-    while (!tf_spawn_reap (spawn) && zclock_mono () < deadline)
-        zclock_sleep (TEST_POLL_MS);
+    while (tf_spawn_running (spawn) && zclock_mono () < deadline) {
+        int status;
+        if (waitpid (tf_spawn_pid (spawn), &status, WNOHANG) == tf_spawn_pid (spawn))
+            tf_spawn_set_status (spawn, status);
+        else
+            zclock_sleep (TEST_POLL_MS);
+    }
     assert_false (tf_spawn_running (spawn));
 }
 

@@ -1,5 +1,5 @@
 //  test_tf_supervisor.c - the supervisor's own logic that needs no processes:
-//  durations on the command line, tf validate, refusing bad scenarios
+//  durations on the command line (tf_cli), tf validate, refusing bad scenarios
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,30 +7,87 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <czmq.h>
+#include <unistd.h>
+#include "tf_cli.h"
+#include "tf_plan.h"
 #include "tf_supervisor.h"
 
-static void
-test_tf_supervisor_parses_durations (void **state)
+//  Run tf's command line in this process; returns its exit code, *err_p gets
+//  what it wrote to stderr (caller frees)
+static int
+s_cli (const char *const *args, char **err_p)
 {
-    int64_t duration_ms = -1;
-    assert_int_equal (tf_supervisor_parse_duration ("90", &duration_ms), 0);
-    assert_int_equal (duration_ms, 90000);
-    assert_int_equal (tf_supervisor_parse_duration ("30s", &duration_ms), 0);
-    assert_int_equal (duration_ms, 30000);
-    assert_int_equal (tf_supervisor_parse_duration ("500ms", &duration_ms), 0);
-    assert_int_equal (duration_ms, 500);
-    assert_int_equal (tf_supervisor_parse_duration ("2m", &duration_ms), 0);
-    assert_int_equal (duration_ms, 120000);
-    assert_int_equal (tf_supervisor_parse_duration ("1h", &duration_ms), 0);
-    assert_int_equal (duration_ms, 3600000);
-    duration_ms = 7;
-    assert_int_equal (tf_supervisor_parse_duration ("soon", &duration_ms), -1);
-    assert_int_equal (tf_supervisor_parse_duration ("", &duration_ms), -1);
-    assert_int_equal (tf_supervisor_parse_duration ("-5s", &duration_ms), -1);
-    assert_int_equal (tf_supervisor_parse_duration ("5 s", &duration_ms), -1);
-    assert_int_equal (tf_supervisor_parse_duration ("5d", &duration_ms), -1);
-    assert_int_equal (tf_supervisor_parse_duration ("99999999999999999999h", &duration_ms), -1);
-    assert_int_equal (duration_ms, 7); //  Written only on success
+    char *argv[16] = {"tf"};
+    int argc = 1;
+    for (; args[argc - 1]; argc++) {
+        assert_true (argc < 15);
+        argv[argc] = (char *) args[argc - 1];
+    }
+    FILE *capture = tmpfile ();
+    assert_non_null (capture);
+    fflush (stderr);
+    int saved = dup (STDERR_FILENO);
+    assert_true (saved >= 0);
+    assert_true (dup2 (fileno (capture), STDERR_FILENO) >= 0);
+    int code = tf_cli_main (argc, argv);
+    fflush (stderr);
+    assert_true (dup2 (saved, STDERR_FILENO) >= 0);
+    close (saved);
+    long size = ftell (capture);
+    assert_true (size >= 0);
+    char *text = (char *) zmalloc ((size_t) size + 1);
+    rewind (capture);
+    assert_int_equal (fread (text, 1, (size_t) size, capture), (size_t) size);
+    fclose (capture);
+    *err_p = text;
+    return code;
+}
+
+//  The first error of a scenario that fails to load; caller frees
+static char *
+s_load_error (const char *yaml)
+{
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    tf_plan_t *plan = tf_plan_load_string (yaml, "inline.yaml", errors);
+    assert_null (plan);
+    assert_true (tf_plan_errors_count (errors) >= 1);
+    const tf_plan_error_t *error = tf_plan_errors_at (errors, 0);
+    char *text = zsys_sprintf ("%s: %s", error->path, error->message);
+    tf_plan_errors_destroy (&errors);
+    return text;
+}
+
+//  tf run --duration and tf clean --older-than speak the scenarios' duration
+//  grammar: a bare number is refused with the loader's own explanation
+static void
+test_tf_supervisor_cli_durations_as_in_scenarios (void **state)
+{
+    char *yaml_error = s_load_error ("name: bare\nrun: {duration: 90}\n");
+    assert_string_equal (yaml_error,
+                         "run.duration: expected " TF_PLAN_DURATION_EXPECTED ", got '90'");
+    char *err_text = NULL;
+    const char *run_bare[] = {"run", "missing.yaml", "--duration", "90", NULL};
+    assert_int_equal (s_cli (run_bare, &err_text), TF_EXIT_USAGE);
+    assert_string_equal (err_text,
+                         "tf run: --duration: expected " TF_PLAN_DURATION_EXPECTED ", got '90'\n");
+    zstr_free (&err_text);
+    const char *run_mixed[] = {"run", "missing.yaml", "--duration", "1m30s", NULL};
+    assert_int_equal (s_cli (run_mixed, &err_text), TF_EXIT_USAGE);
+    assert_non_null (strstr (err_text, "got '1m30s'"));
+    zstr_free (&err_text);
+    const char *clean_bare[] = {"clean", "--older-than", "90", NULL};
+    assert_int_equal (s_cli (clean_bare, &err_text), TF_EXIT_USAGE);
+    assert_string_equal (err_text, "tf clean: --older-than: expected " TF_PLAN_DURATION_EXPECTED
+                                   ", got '90'\n");
+    zstr_free (&err_text);
+    //  With a unit, tf clean goes on (an empty directory: nothing to do)
+    char root[] = "/tmp/tf-test-clean-XXXXXX";
+    assert_non_null (mkdtemp (root));
+    const char *clean_ok[] = {"clean", "--older-than", "90s", "--dir", root, "--dry-run", NULL};
+    assert_int_equal (s_cli (clean_ok, &err_text), TF_EXIT_OK);
+    zstr_free (&err_text);
+    assert_int_equal (rmdir (root), 0);
+    zstr_free (&yaml_error);
 }
 
 //  Path of a scenario fixture; caller frees
@@ -95,7 +152,7 @@ int
 main (void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test (test_tf_supervisor_parses_durations),
+        cmocka_unit_test (test_tf_supervisor_cli_durations_as_in_scenarios),
         cmocka_unit_test (test_tf_supervisor_validate_prints_plan_or_errors),
         cmocka_unit_test (test_tf_supervisor_refuses_bad_overrides),
     };
