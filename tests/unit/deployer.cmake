@@ -1,9 +1,11 @@
 #  Unit tests of the deployers' pieces: keys, topology, genesis, configs, readiness,
-#  node processes
+#  the driver with a fake backend, node processes
 foreach(name keys topology genesis spec readiness)
   tf_add_unit_test(test_deployer_${name}
                    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_deployer_${name}.c
                    LIBS tf_deployers PkgConfig::YAML)
 endforeach()
+tf_add_unit_test(test_deployer_driver SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_deployer_driver.c
+                 LIBS tf_deployers)
 tf_add_unit_test(test_deployer_proc SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_deployer_proc.c
                  LIBS tf_deployer_local)
