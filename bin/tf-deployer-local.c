@@ -5,5 +5,5 @@
 int
 main (int argc, char **argv)
 {
-    return tf_actor_main (argc, argv, &tf_deployer_local_class);
+    return tf_actor_main (argc, argv, &tf_deployer_local_class.actor_class);
 }

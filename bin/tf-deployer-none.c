@@ -4,5 +4,5 @@
 int
 main (int argc, char **argv)
 {
-    return tf_actor_main (argc, argv, &tf_deployer_none_class);
+    return tf_actor_main (argc, argv, &tf_deployer_none_class.actor_class);
 }

@@ -8,20 +8,104 @@
 #define TF_HTTP_OK_MIN 200
 #define TF_HTTP_OK_MAX 299
 
+//  What judges a stage: sets node->ready (and what it learnt) from a 2xx
+//  answer that is a JSON object
+typedef void (s_judge_fn) (tf_readiness_node_t *node, json_t *root);
+
+//  A node's line in the report of a stage that timed out (caller frees)
+typedef char *(s_describe_fn) (const tf_readiness_node_t *node);
+
+//  One stage of readiness
+typedef struct {
+    const char *name;                                  //  In logs and reports
+    const char *(*path) (const tf_profile_t *profile); //  What to GET on each node
+    s_judge_fn *judge;                                 //  Judges an answer
+    s_describe_fn *describe;                           //  Explains a node not ready
+} s_stage_t;
+
+static const char *
+s_info_path (const tf_profile_t *profile)
+{
+    return profile->info_path;
+}
+
+static const char *
+s_network_path (const tf_profile_t *profile)
+{
+    return profile->network_path;
+}
+
+static void
+s_judge_http (tf_readiness_node_t *node, json_t *root)
+{
+    node->ready = true;
+}
+
+//  Enough peers; the node's peer id is kept for node control
+static void
+s_judge_network (tf_readiness_node_t *node, json_t *root)
+{
+    const char *peer_id = json_string_value (json_object_get (root, "peer_id"));
+    if (peer_id)
+        snprintf (node->peer_id, sizeof node->peer_id, "%s", peer_id);
+    json_t *peers = json_object_get (root, "n_peers");
+    if (json_is_integer (peers) && json_integer_value (peers) >= 0) {
+        node->peers = (uint64_t) json_integer_value (peers);
+        node->ready = node->peers >= node->expected_peers;
+    }
+    else
+        snprintf (node->error, sizeof node->error, "no n_peers in network info");
+}
+
+static void
+s_judge_chain (tf_readiness_node_t *node, json_t *root)
+{
+    const char *mode = json_string_value (json_object_get (root, "mode"));
+    snprintf (node->mode, sizeof node->mode, "%s", mode ? mode : "");
+    node->ready = mode && streq (mode, TF_READINESS_ONLINE);
+}
+
+static char *
+s_describe_http (const tf_readiness_node_t *node)
+{
+    if (node->ready)
+        return zsys_sprintf ("api up");
+    return zsys_sprintf ("api not answering (%s)", node->error[0] ? node->error : "no answer");
+}
+
+static char *
+s_describe_network (const tf_readiness_node_t *node)
+{
+    return zsys_sprintf ("%" PRIu64 " peers (expected %u)", node->peers, node->expected_peers);
+}
+
+static char *
+s_describe_chain (const tf_readiness_node_t *node)
+{
+    return zsys_sprintf ("mode %s (expected %s)", node->mode[0] ? node->mode : "unknown",
+                         TF_READINESS_ONLINE);
+}
+
+//  The stages, in the order of tf_readiness_stage_t
+static const s_stage_t s_stages[TF_READINESS_DONE] = {
+    [TF_READINESS_HTTP] = {"http", s_info_path, s_judge_http, s_describe_http},
+    [TF_READINESS_NETWORK] = {"network", s_network_path, s_judge_network, s_describe_network},
+    [TF_READINESS_CHAIN] = {"chain", s_info_path, s_judge_chain, s_describe_chain},
+};
+
 const char *
 tf_readiness_stage_name (tf_readiness_stage_t stage)
 {
-    switch (stage) {
-        case TF_READINESS_HTTP:
-            return "http";
-        case TF_READINESS_NETWORK:
-            return "network";
-        case TF_READINESS_CHAIN:
-            return "chain";
-        case TF_READINESS_DONE:
-            return "done";
-    }
-    return "unknown";
+    if (stage == TF_READINESS_DONE)
+        return "done";
+    return stage < TF_READINESS_DONE ? s_stages[stage].name : "unknown";
+}
+
+const char *
+tf_readiness_stage_path (tf_readiness_stage_t stage, const tf_profile_t *profile)
+{
+    assert (stage < TF_READINESS_DONE && profile);
+    return s_stages[stage].path (profile);
 }
 
 //  The stage timeout the environment asks for, or -1 when it asks for none or
@@ -59,19 +143,9 @@ tf_readiness_timeout_error (void)
 static void
 s_describe (tf_readiness_stage_t stage, const tf_readiness_node_t *node, zchunk_t *text)
 {
-    char *line;
-    if (node->exited)
-        line = zsys_sprintf ("process %s (log: %s)", node->exit_text,
-                             node->log_path ? node->log_path : "none");
-    else if (stage == TF_READINESS_NETWORK)
-        line = zsys_sprintf ("%" PRIu64 " peers (expected %u)", node->peers, node->expected_peers);
-    else if (stage == TF_READINESS_CHAIN)
-        line = zsys_sprintf ("mode %s (expected %s)", node->mode[0] ? node->mode : "unknown",
-                             TF_READINESS_ONLINE);
-    else if (node->ready)
-        line = zsys_sprintf ("api up");
-    else
-        line = zsys_sprintf ("api not answering (%s)", node->error[0] ? node->error : "no answer");
+    char *line = node->exited ? zsys_sprintf ("process %s (log: %s)", node->exit_text,
+                                              node->log_path ? node->log_path : "none")
+                              : s_stages[stage].describe (node);
     char *full = zsys_sprintf ("\n  %s#%u@%u: %s", node->role, node->index, node->http_port, line);
     zchunk_extend (text, full, strlen (full));
     zstr_free (&full);
@@ -82,7 +156,7 @@ char *
 tf_readiness_report (tf_readiness_stage_t stage, bool timed_out, const tf_readiness_node_t *nodes,
                      size_t count)
 {
-    assert (nodes || count == 0);
+    assert ((nodes || count == 0) && stage < TF_READINESS_DONE);
     zchunk_t *text = zchunk_new (NULL, 0);
     char *head = timed_out ? zsys_sprintf ("timed out waiting for %s readiness:",
                                            tf_readiness_stage_name (stage))
@@ -102,7 +176,7 @@ void
 tf_readiness_observe (tf_readiness_stage_t stage, tf_readiness_node_t *node, long status,
                       const char *answer)
 {
-    assert (node);
+    assert (node && stage < TF_READINESS_DONE);
     node->ready = false;
     if (status < TF_HTTP_OK_MIN || status > TF_HTTP_OK_MAX) {
         if (status == 0)
@@ -118,21 +192,6 @@ tf_readiness_observe (tf_readiness_stage_t stage, tf_readiness_node_t *node, lon
         return;
     }
     node->error[0] = 0;
-    if (stage == TF_READINESS_HTTP)
-        node->ready = true;
-    else if (stage == TF_READINESS_NETWORK) {
-        json_t *peers = json_object_get (root, "n_peers");
-        if (json_is_integer (peers) && json_integer_value (peers) >= 0) {
-            node->peers = (uint64_t) json_integer_value (peers);
-            node->ready = node->peers >= node->expected_peers;
-        }
-        else
-            snprintf (node->error, sizeof node->error, "no n_peers in network info");
-    }
-    else if (stage == TF_READINESS_CHAIN) {
-        const char *mode = json_string_value (json_object_get (root, "mode"));
-        snprintf (node->mode, sizeof node->mode, "%s", mode ? mode : "");
-        node->ready = mode && streq (mode, TF_READINESS_ONLINE);
-    }
+    s_stages[stage].judge (node, root);
     json_decref (root);
 }

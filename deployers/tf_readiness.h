@@ -1,9 +1,13 @@
-//  tf_readiness.h - the three readiness stages of a deployment and the
-//  message that explains a failure
+//  tf_readiness.h - the readiness stages of a deployment and the message that
+//  explains a failure
 //
 //  Stages, in order, each with its own timeout: http (GET the chain info
 //  answers 2xx), network (n_peers >= the node's expected peer count) and
-//  chain (mode is "Online"). A failure lists every node, e.g.
+//  chain (mode is "Online"). Each stage is one row of a table in
+//  tf_readiness.c (name, what to GET, how to judge the answer, how to
+//  describe a node that is not there yet); the deployer walks the stages in
+//  order, so a new stage is a new enum value and a new row. A failure lists
+//  every node, e.g.
 //
 //      timed out waiting for network readiness:
 //        validator#0@18800: 0 peers (expected 1)
@@ -15,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include "tf_profile.h"
 
 #define TF_READINESS_TIMEOUT_MS  60000                  //  Each stage, before SLOW_TEST_ENV
 #define TF_READINESS_TIMEOUT_ENV "TF_READINESS_TIMEOUT" //  Overrides it: "20s", "500ms"
@@ -24,11 +29,15 @@
 #define TF_READINESS_TEXT_SIZE   256                    //  Room for a node's last observation
 
 typedef enum {
-    TF_READINESS_HTTP = 0,
-    TF_READINESS_NETWORK,
-    TF_READINESS_CHAIN,
-    TF_READINESS_DONE
+    TF_READINESS_HTTP = 0, //  The API answers
+    TF_READINESS_NETWORK,  //  Peers connected
+    TF_READINESS_CHAIN,    //  Chain online
+    TF_READINESS_DONE      //  Past the last stage (the number of stages)
 } tf_readiness_stage_t;
+
+//  A set of stages: one bit per stage
+#define TF_READINESS_BIT(stage) (1u << (stage))
+#define TF_READINESS_ALL        (TF_READINESS_BIT (TF_READINESS_DONE) - 1)
 
 //  What readiness knows about one node
 typedef struct {
@@ -43,10 +52,14 @@ typedef struct {
     uint64_t peers;                         //  Last n_peers seen
     uint32_t expected_peers;                //  Its degree in the topology
     char mode[TF_READINESS_TEXT_SIZE];      //  Last chain mode seen ("" when none)
+    char peer_id[TF_READINESS_TEXT_SIZE];   //  Peer id from network info ("" when none)
 } tf_readiness_node_t;
 
 //  Name of a stage ("http", "network", "chain").
 const char *tf_readiness_stage_name (tf_readiness_stage_t stage);
+
+//  The path a stage GETs on every node's API, for nodes of profile.
+const char *tf_readiness_stage_path (tf_readiness_stage_t stage, const tf_profile_t *profile);
 
 //  Timeout of one stage: TF_READINESS_TIMEOUT_ENV (a duration such as "20s") or
 //  TF_READINESS_TIMEOUT_MS, times TF_READINESS_SLOW_FACTOR when SLOW_TEST_ENV is

@@ -123,7 +123,7 @@ out:
 static void
 s_summarize_replay (tf_coord_t *self)
 {
-    const char *recording = getenv ("TF_REPLAY_RECORDING");
+    const char *recording = getenv (TF_REPLAY_RECORDING_ENV);
     self->replay = tf_plan_is_replay (self->plan);
     if (!self->replay || !recording)
         return;

@@ -3,6 +3,7 @@
 #include "tf_exp_liveness.h"
 #include "tf_exp_liveness_probe.h"
 #include "tf_exp_liveness_record.h"
+#include "tf_recording.h"
 #include "tf_run_metrics.h"
 
 //  The scanner's last sample of one node
@@ -238,12 +239,13 @@ s_observe_recorded_feed (tf_exp_liveness_t *self, tf_actor_t *actor)
 static void
 s_evaluate_replay (tf_exp_liveness_t *self, tf_actor_t *actor)
 {
-    const char *recording = getenv ("TF_REPLAY_RECORDING");
+    const char *recording = getenv (TF_REPLAY_RECORDING_ENV);
     tf_exp_liveness_obs_t *obs = (tf_exp_liveness_obs_t *) zmalloc (sizeof (tf_exp_liveness_obs_t));
     int rc = recording ? tf_exp_liveness_recorded (recording, tf_actor_name (actor), obs) : -1;
     if (rc < 0) {
         free (obs);
-        tf_actor_phase_done (actor, false, "cannot read the recording (TF_REPLAY_RECORDING)");
+        tf_actor_phase_done (actor, false,
+                             "cannot read the recording (" TF_REPLAY_RECORDING_ENV ")");
         return;
     }
     if (rc == 0) {

@@ -3,6 +3,7 @@
 #include "tf_exp_prometheus.h"
 #include "tf_exp_prometheus_record.h"
 #include "tf_exp_prometheus_scrape.h"
+#include "tf_recording.h"
 
 typedef struct {
     uint64_t min_blocks; //  Knob
@@ -165,11 +166,12 @@ s_on_scrape (tf_actor_t *actor, void *state, zsock_t *reader)
 static void
 s_evaluate_replay (tf_exp_prometheus_t *self, tf_actor_t *actor)
 {
-    const char *recording = getenv ("TF_REPLAY_RECORDING");
+    const char *recording = getenv (TF_REPLAY_RECORDING_ENV);
     tf_exp_prometheus_obs_t obs;
     int rc = recording ? tf_exp_prometheus_recorded (recording, tf_actor_name (actor), &obs) : -1;
     if (rc < 0) {
-        tf_actor_phase_done (actor, false, "cannot read the recording (TF_REPLAY_RECORDING)");
+        tf_actor_phase_done (actor, false,
+                             "cannot read the recording (" TF_REPLAY_RECORDING_ENV ")");
         return;
     }
     if (rc == 0) {

@@ -3,7 +3,8 @@
 //  One curl multi handle drives two easy handles: the block stream (long
 //  lived) and the current request. Waiting is always curl_multi_poll with at
 //  most TF_API_CLIENT_TICK_MS, after which the cancel callback is asked, so
-//  no call blocks longer than a tick past a cancel.
+//  no call blocks longer than a tick past a cancel. A batch runs the same way
+//  on a multi handle of its own, one easy handle per request.
 
 #include <curl/curl.h>
 #include "tf_api_client.h"
@@ -34,12 +35,18 @@ s_curl_init (void)
     s_curl_ready = curl_global_init (CURL_GLOBAL_DEFAULT) == CURLE_OK;
 }
 
+int
+tf_api_client_init (void)
+{
+    pthread_once (&s_curl_once, s_curl_init);
+    return s_curl_ready ? 0 : -1;
+}
+
 tf_api_client_t *
 tf_api_client_new (const char *base_url)
 {
     assert (base_url);
-    pthread_once (&s_curl_once, s_curl_init);
-    if (!s_curl_ready) {
+    if (tf_api_client_init ()) {
         zsys_error ("api: libcurl could not be initialised");
         return NULL;
     }
@@ -205,19 +212,17 @@ s_drive (tf_api_client_t *self, int64_t wait_ms, CURLcode *result)
     return s_perform (self, result);
 }
 
-int
-tf_api_client_request (tf_api_client_t *self, const char *path, const char *body, long *status_p,
-                       char **answer_p)
+//  Set a request handle up for url: the per-request limits, the answer
+//  collected into answer, and body (JSON) as a POST. Returns the header list
+//  the handle uses until it is reset (caller frees it after the transfer).
+static struct curl_slist *
+s_setup (CURL *curl, const char *url, const char *body, zchunk_t *answer, int64_t timeout_ms)
 {
-    assert (self && path && status_p && answer_p);
-    char *url = zsys_sprintf ("%s%s", self->base_url, path);
-    zchunk_t *answer = zchunk_new (NULL, 0);
     struct curl_slist *headers = NULL;
-    CURL *curl = self->request;
     curl_easy_reset (curl);
     curl_easy_setopt (curl, CURLOPT_URL, url);
     curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) self->timeout_ms);
+    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) timeout_ms);
     curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) TF_API_CLIENT_CONNECT_MS);
     curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_on_body);
     curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
@@ -226,6 +231,26 @@ tf_api_client_request (tf_api_client_t *self, const char *path, const char *body
         curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
     }
+    return headers;
+}
+
+//  The answer collected in answer, as a NUL-terminated string (caller owns)
+static char *
+s_answer_text (zchunk_t *answer)
+{
+    zchunk_extend (answer, "", 1);
+    return strdup ((const char *) zchunk_data (answer));
+}
+
+int
+tf_api_client_request (tf_api_client_t *self, const char *path, const char *body, long *status_p,
+                       char **answer_p)
+{
+    assert (self && path && status_p && answer_p);
+    char *url = zsys_sprintf ("%s%s", self->base_url, path);
+    zchunk_t *answer = zchunk_new (NULL, 0);
+    CURL *curl = self->request;
+    struct curl_slist *headers = s_setup (curl, url, body, answer, self->timeout_ms);
     int rc = -1;
     CURLcode result = CURLE_OK;
     bool done = curl_multi_add_handle (self->multi, curl) != CURLM_OK;
@@ -238,8 +263,7 @@ tf_api_client_request (tf_api_client_t *self, const char *path, const char *body
     curl_multi_remove_handle (self->multi, curl);
     if (done && result == CURLE_OK) {
         curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, status_p);
-        zchunk_extend (answer, "", 1);
-        *answer_p = strdup ((const char *) zchunk_data (answer));
+        *answer_p = s_answer_text (answer);
         rc = 0;
     }
     else
@@ -349,4 +373,135 @@ tf_api_client_pump (tf_api_client_t *self, int64_t wait_ms)
     }
     s_drive (self, 0, &ignored); //  Deliver what the last poll woke for
     return 0;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Batches
+
+//  One transfer of a batch
+typedef struct {
+    CURL *curl;                 //  Its handle, or NULL before it starts
+    zchunk_t *answer;           //  Body so far
+    struct curl_slist *headers; //  POST header, or NULL
+    bool done;                  //  Finished (answered or failed)
+} s_transfer_t;
+
+//  Record request's outcome from its finished transfer
+static void
+s_batch_finish (tf_api_request_t *request, s_transfer_t *transfer, CURLcode result)
+{
+    transfer->done = true;
+    if (result == CURLE_OK) {
+        curl_easy_getinfo (transfer->curl, CURLINFO_RESPONSE_CODE, &request->status);
+        request->answer = s_answer_text (transfer->answer);
+    }
+    else {
+        request->status = 0;
+        snprintf (request->error, sizeof request->error, "%s", curl_easy_strerror (result));
+    }
+}
+
+//  Start one request's transfer; false (the request failed, said why) if it cannot
+static bool
+s_batch_start (CURLM *multi, tf_api_request_t *request, s_transfer_t *transfer)
+{
+    transfer->curl = curl_easy_init ();
+    transfer->answer = zchunk_new (NULL, 0);
+    if (transfer->curl) {
+        transfer->headers = s_setup (transfer->curl, request->url, request->body, transfer->answer,
+                                     TF_API_CLIENT_TIMEOUT_MS);
+        curl_easy_setopt (transfer->curl, CURLOPT_PRIVATE, (char *) transfer);
+        if (curl_multi_add_handle (multi, transfer->curl) == CURLM_OK)
+            return true;
+    }
+    transfer->done = true;
+    snprintf (request->error, sizeof request->error, "cannot start the request");
+    return false;
+}
+
+int
+tf_api_client_batch (tf_api_request_t *requests, size_t count, int64_t timeout_ms,
+                     tf_api_client_cancel_fn *cancel_fn, void *cancel_arg)
+{
+    assert (requests || count == 0);
+    for (size_t index = 0; index < count; index++) {
+        assert (requests[index].url);
+        requests[index].status = 0;
+        requests[index].answer = NULL;
+        requests[index].error[0] = 0;
+    }
+    CURLM *multi = tf_api_client_init () == 0 ? curl_multi_init () : NULL;
+    s_transfer_t *transfers = (s_transfer_t *) zmalloc ((count + 1) * sizeof (s_transfer_t));
+    int64_t deadline = zclock_mono () + timeout_ms;
+    size_t started = 0, finished = 0, running = 0;
+    bool cancelled = false;
+    while (multi && finished < count) {
+        //  Keep at most TF_API_CLIENT_BATCH_PARALLEL transfers going
+        while (started < count && running < TF_API_CLIENT_BATCH_PARALLEL) {
+            if (s_batch_start (multi, &requests[started], &transfers[started]))
+                running++;
+            else
+                finished++;
+            started++;
+        }
+        int still_running = 0;
+        curl_multi_perform (multi, &still_running);
+        CURLMsg *info;
+        int queued;
+        while ((info = curl_multi_info_read (multi, &queued))) {
+            if (info->msg != CURLMSG_DONE)
+                continue;
+            char *private_data = NULL;
+            curl_easy_getinfo (info->easy_handle, CURLINFO_PRIVATE, &private_data);
+            s_transfer_t *transfer = (s_transfer_t *) private_data;
+            size_t index = (size_t) (transfer - transfers);
+            s_batch_finish (&requests[index], transfer, info->data.result);
+            curl_multi_remove_handle (multi, transfer->curl);
+            running--;
+            finished++;
+        }
+        if (finished == count)
+            break;
+        if (cancel_fn && cancel_fn (cancel_arg)) {
+            cancelled = true;
+            break;
+        }
+        int64_t left = deadline - zclock_mono ();
+        if (left <= 0)
+            break;
+        int ready = 0;
+        curl_multi_poll (multi, NULL, 0,
+                         (int) (left < TF_API_CLIENT_TICK_MS ? left : TF_API_CLIENT_TICK_MS),
+                         &ready);
+    }
+    //  What did not finish ran out of time or was cancelled
+    for (size_t index = 0; index < count; index++) {
+        s_transfer_t *transfer = &transfers[index];
+        if (!transfer->done)
+            snprintf (requests[index].error, sizeof requests[index].error, "%s",
+                      !multi      ? "libcurl could not be initialised"
+                      : cancelled ? "cancelled"
+                                  : "the batch ran out of time");
+        if (transfer->curl) {
+            if (!transfer->done)
+                curl_multi_remove_handle (multi, transfer->curl);
+            curl_easy_cleanup (transfer->curl);
+        }
+        curl_slist_free_all (transfer->headers);
+        zchunk_destroy (&transfer->answer);
+    }
+    free (transfers);
+    if (multi)
+        curl_multi_cleanup (multi);
+    return cancelled || (!multi && count > 0) ? -1 : 0;
+}
+
+void
+tf_api_request_clear (tf_api_request_t *request)
+{
+    assert (request);
+    zstr_free (&request->answer);
+    request->status = 0;
+    request->error[0] = 0;
 }

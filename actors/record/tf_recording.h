@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+//  In `tf replay`, the variable naming the bus.rec that plays the nodes' part
+#define TF_REPLAY_RECORDING_ENV "TF_REPLAY_RECORDING"
 
 typedef enum {
     TF_SOURCE_CONTROL = 0, //  The coordinator's control PUB

@@ -23,6 +23,7 @@
 #include "tf_clean.h"
 #include "tf_plan.h"
 #include "tf_progress.h"
+#include "tf_recording.h"
 #include "tf_replay_plan.h"
 #include "tf_spawn.h"
 #include "tf_supervisor.h"
@@ -465,7 +466,7 @@ s_set_run_env (tf_supervisor_t *self, tf_spawn_t *spawn)
     tf_spawn_setenv (spawn, "TF_SERVICE", self->service_ep);
     tf_spawn_setenv (spawn, "TF_FEED", self->feed_ep);
     if (self->replay_recording)
-        tf_spawn_setenv (spawn, "TF_REPLAY_RECORDING", self->replay_recording);
+        tf_spawn_setenv (spawn, TF_REPLAY_RECORDING_ENV, self->replay_recording);
     const char *path = getenv ("PATH");
     char *search = zsys_sprintf ("%s%s%s", self->bin_dir, path ? ":" : "", path ? path : "");
     tf_spawn_setenv (spawn, "PATH", search);

@@ -8,36 +8,67 @@
 #define TF_DEPLOYER_NONE_TEXT "cleanup delivered\n"
 #define TF_DEPLOYER_NONE_MODE 0600
 
-static int
-s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
+//  The backend's state
+typedef struct {
+    char *run_dir; //  Where cleanup.done goes, or NULL
+} s_none_t;
+
+static void *
+s_create (const tf_deployer_env_t *env, char **error_p)
 {
-    if (phase == TF_PHASE_DEPLOY) {
-        tf_run_nodes_t nodes = {.run_id = (char *) tf_actor_run_id (actor)};
-        if (tf_actor_send (actor, TF_MSG_run_nodes, &nodes))
-            return TF_ACTOR_ERROR;
-    }
-    else if (phase == TF_PHASE_CLEANUP && tf_actor_run_dir (actor)) {
-        char *path = zsys_sprintf ("%s/%s", tf_actor_run_dir (actor), TF_DEPLOYER_NONE_MARK);
-        int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, TF_DEPLOYER_NONE_MODE);
-        size_t size = strlen (TF_DEPLOYER_NONE_TEXT);
-        bool written = fd >= 0 && write (fd, TF_DEPLOYER_NONE_TEXT, size) == (ssize_t) size;
-        if (fd >= 0)
-            close (fd);
-        if (!written)
-            zsys_error ("deployer-none: cannot write path=%s", path);
-        zstr_free (&path);
-        if (!written)
-            return TF_ACTOR_ERROR;
-    }
-    return TF_ACTOR_ACK;
+    s_none_t *self = (s_none_t *) zmalloc (sizeof (s_none_t));
+    self->run_dir = env->run_dir ? strdup (env->run_dir) : NULL;
+    return self;
 }
 
-static const tf_actor_handlers_t s_handlers = {.phase = s_on_phase};
+static void
+s_destroy (void **ctx_p)
+{
+    assert (ctx_p);
+    s_none_t *self = (s_none_t *) *ctx_p;
+    if (!self)
+        return;
+    free (self->run_dir);
+    free (self);
+    *ctx_p = NULL;
+}
 
-const tf_actor_class_t tf_deployer_none_class = {
-    .program = "tf-deployer-none",
-    .role = "deployer",
-    .kind = "none",
-    .summary = "Deployer of runner none: a run with no nodes.\n",
-    .handlers = &s_handlers,
+//  No nodes
+static int
+s_deploy (void *ctx, tf_deployer_node_t **nodes_p, size_t *count_p, char **error_p)
+{
+    *nodes_p = NULL;
+    *count_p = 0;
+    return 0;
+}
+
+//  Leave the mark that cleanup was delivered
+static int
+s_cleanup (void *ctx, char **error_p)
+{
+    s_none_t *self = (s_none_t *) ctx;
+    if (!self->run_dir)
+        return 0;
+    char *path = zsys_sprintf ("%s/%s", self->run_dir, TF_DEPLOYER_NONE_MARK);
+    int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, TF_DEPLOYER_NONE_MODE);
+    size_t size = strlen (TF_DEPLOYER_NONE_TEXT);
+    bool written = fd >= 0 && write (fd, TF_DEPLOYER_NONE_TEXT, size) == (ssize_t) size;
+    if (fd >= 0)
+        close (fd);
+    if (!written)
+        *error_p = zsys_sprintf ("cannot write %s: %s", path, strerror (errno));
+    zstr_free (&path);
+    return written ? 0 : -1;
+}
+
+const tf_deployer_ops_t tf_deployer_none_ops = {
+    .runner = "none",
+    .stages = 0,
+    .create = s_create,
+    .destroy = s_destroy,
+    .deploy = s_deploy,
+    .cleanup = s_cleanup,
 };
+
+const tf_deployer_class_t tf_deployer_none_class = TF_DEPLOYER_CLASS (
+    tf_deployer_none_ops, "none", "Deployer of runner none: a run with no nodes.\n");

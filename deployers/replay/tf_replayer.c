@@ -184,9 +184,9 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
 static void *
 s_create (const tf_actor_config_t *config)
 {
-    const char *recording = getenv (TF_REPLAYER_RECORDING_ENV);
+    const char *recording = getenv (TF_REPLAY_RECORDING_ENV);
     if (!recording || !*recording) {
-        zsys_error ("replayer: %s is not set (tf replay sets it)", TF_REPLAYER_RECORDING_ENV);
+        zsys_error ("replayer: %s is not set (tf replay sets it)", TF_REPLAY_RECORDING_ENV);
         return NULL;
     }
     return tf_replayer_new (recording, config->feed_ep);
@@ -206,16 +206,9 @@ const tf_actor_class_t tf_replayer_class = {
     .kind = "replay",
     .summary =
         "The deployer of runner replay: plays a past run's recording "
-        "(set\n" TF_REPLAYER_RECORDING_ENV ") back to its expectations. Started by `tf replay`.\n",
+        "(set\n" TF_REPLAY_RECORDING_ENV ") back to its expectations. Started by `tf replay`.\n",
     .publishes_feed = true,
     .create = s_create,
     .destroy = s_destroy,
     .handlers = &s_handlers,
 };
-
-uint64_t
-tf_replayer_replayed (tf_replayer_t *self)
-{
-    assert (self);
-    return self->replayed;
-}

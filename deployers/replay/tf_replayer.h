@@ -10,8 +10,7 @@
 
 //  Quiet feed subscriptions before playing: 3 x ZeroMQ's default reconnect interval
 #define TF_REPLAYER_SETTLE_MS     300
-#define TF_REPLAYER_RECORDING_ENV "TF_REPLAY_RECORDING" //  The bus.rec to play
-#define TF_REPLAYER_SETTLE_MAX_MS 3000                  //  Longest wait for them to settle
+#define TF_REPLAYER_SETTLE_MAX_MS 3000 //  Longest wait for them to settle
 
 typedef struct _tf_replayer_t tf_replayer_t;
 
@@ -24,8 +23,5 @@ void tf_replayer_destroy (tf_replayer_t **self_p);
 
 //  The program tf-deployer-replay: a replayer of $TF_REPLAY_RECORDING on --feed
 extern const tf_actor_class_t tf_replayer_class;
-
-//  Records re-published so far.
-uint64_t tf_replayer_replayed (tf_replayer_t *self);
 
 #endif

@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <curl/curl.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -221,44 +220,13 @@ test_node_cluster_tx_reaches_blocks_on_all_nodes (void **state)
     tf_node_tx_destroy (&tx);
 }
 
-typedef struct {
-    char *data;  //  Received bytes
-    size_t size; //  Their count
-    int lines;   //  Complete lines seen
-    int want;    //  Stop after this many
-} stream_sink_t;
-
-static size_t
-s_stream_sink (char *data, size_t size, size_t count, void *arg)
-{
-    stream_sink_t *sink = arg;
-    sink->data = realloc (sink->data, sink->size + size * count + 1);
-    memcpy (sink->data + sink->size, data, size * count);
-    sink->size += size * count;
-    sink->data[sink->size] = 0;
-    for (size_t index = 0; index < size * count; index++)
-        sink->lines += data[index] == '\n';
-    return sink->lines >= sink->want ? 0 : size * count; //  0 aborts the transfer
-}
-
 //  Read want NDJSON lines from a stream path on node 2; returns them (caller frees)
 static char *
 s_read_stream (nh_cluster_t *cluster, const char *path, int want)
 {
-    char url[200];
-    snprintf (url, sizeof url, "http://127.0.0.1:%d%s", cluster->nodes[2].api_port, path);
-    CURL *curl = curl_easy_init ();
-    stream_sink_t sink = {NULL, 0, 0, want};
-    curl_easy_setopt (curl, CURLOPT_URL, url);
-    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) EVENT_MS);
-    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_stream_sink);
-    curl_easy_setopt (curl, CURLOPT_WRITEDATA, &sink);
-    CURLcode rc = curl_easy_perform (curl);
-    curl_easy_cleanup (curl);
-    assert_int_equal (rc, CURLE_WRITE_ERROR); //  We hung up after enough lines
-    assert_true (sink.lines >= want);
-    return sink.data;
+    char *data = nh_read_lines (cluster, 2, path, want, EVENT_MS);
+    assert_non_null (data);
+    return data;
 }
 
 static void

@@ -376,6 +376,45 @@ nh_http (nh_cluster_t *self, size_t index, int testing, const char *method, cons
     return status;
 }
 
+//  What a line reader collected
+typedef struct {
+    sink_t sink; //  Received bytes
+    int lines;   //  Complete lines seen
+    int want;    //  Stop after this many
+} s_lines_t;
+
+static size_t
+s_line_sink (char *data, size_t size, size_t count, void *arg)
+{
+    s_lines_t *reader = arg;
+    s_sink (data, size, count, &reader->sink);
+    for (size_t index = 0; index < size * count; index++)
+        reader->lines += data[index] == '\n';
+    return reader->lines >= reader->want ? 0 : size * count; //  0 aborts the transfer
+}
+
+char *
+nh_read_lines (nh_cluster_t *self, size_t index, const char *path, int want, int timeout_ms)
+{
+    char url[512];
+    snprintf (url, sizeof url, "http://127.0.0.1:%d%s", self->nodes[index].api_port, path);
+    CURL *curl = curl_easy_init ();
+    assert (curl);
+    s_lines_t reader = {{NULL, 0}, 0, want};
+    curl_easy_setopt (curl, CURLOPT_URL, url);
+    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) timeout_ms);
+    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_line_sink);
+    curl_easy_setopt (curl, CURLOPT_WRITEDATA, &reader);
+    CURLcode rc = curl_easy_perform (curl);
+    curl_easy_cleanup (curl);
+    if (rc != CURLE_WRITE_ERROR || reader.lines < want) { //  We hang up after enough lines
+        free (reader.sink.data);
+        return NULL;
+    }
+    return reader.sink.data;
+}
+
 json_t *
 nh_get (nh_cluster_t *self, size_t index, const char *path)
 {

@@ -70,6 +70,11 @@ int nh_alive (nh_cluster_t *self, size_t index);
 long nh_http (nh_cluster_t *self, size_t index, int testing, const char *method, const char *path,
               const char *content_type, const char *data, size_t size, char **body);
 
+//  Read a streaming path of the node's API until want complete lines arrived,
+//  then hang up. Returns what was read (caller frees), or NULL when the stream
+//  ended or timeout_ms passed first.
+char *nh_read_lines (nh_cluster_t *self, size_t index, const char *path, int want, int timeout_ms);
+
 //  GET/POST returning parsed JSON on 2xx, else NULL (caller owns).
 json_t *nh_get (nh_cluster_t *self, size_t index, const char *path);
 json_t *nh_get_on (nh_cluster_t *self, size_t index, int testing, const char *path);

@@ -7,24 +7,36 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <signal.h>
+#include <dirent.h>
 #include "spine_harness.h"
 
 #define SPINE_LOCAL_NODES     2 //  Validators in spine_local.yaml
 #define SPINE_LOCAL_PROCESSES 4 //  Coordinator, deployer, scanner, judge
 
-//  Children of pid, as the kernel lists them (main thread's)
+//  Children of pid, as the kernel lists them: those of every thread (the
+//  deployer starts its nodes from a worker thread)
 static size_t
 s_children (pid_t pid, pid_t *children, size_t max)
 {
-    char path[64];
-    snprintf (path, sizeof path, "/proc/%d/task/%d/children", (int) pid, (int) pid);
-    FILE *file = fopen (path, "r");
+    char *path = zsys_sprintf ("/proc/%d/task", (int) pid);
+    DIR *dir = opendir (path);
+    zstr_free (&path);
     size_t count = 0;
-    int child;
-    while (file && count < max && fscanf (file, "%d", &child) == 1)
-        children[count++] = (pid_t) child;
-    if (file)
-        fclose (file);
+    struct dirent *entry;
+    while (dir && (entry = readdir (dir))) {
+        if (entry->d_name[0] == '.')
+            continue;
+        char *children_path = zsys_sprintf ("/proc/%d/task/%s/children", (int) pid, entry->d_name);
+        FILE *file = fopen (children_path, "r");
+        zstr_free (&children_path);
+        int child;
+        while (file && count < max && fscanf (file, "%d", &child) == 1)
+            children[count++] = (pid_t) child;
+        if (file)
+            fclose (file);
+    }
+    if (dir)
+        closedir (dir);
     return count;
 }
 

@@ -1,0 +1,31 @@
+//  tf_local_control.h - node control of the local runner
+//
+//  restart (SIGKILL, start again with the same files), stop (SIGKILL), start,
+//  pause (SIGSTOP), resume (SIGCONT), partition (each pair across the cut
+//  blocks the other's PeerId through the testing API) and heal (unblock every
+//  blocked pair), on the nodes of a tf_local_nodes table. The deployer driver
+//  checked each request (the node or group names are known, a partition group
+//  is some but not all nodes) and waits for a restarted or started node's API
+//  itself.
+
+#ifndef TF_LOCAL_CONTROL_H_INCLUDED
+#define TF_LOCAL_CONTROL_H_INCLUDED
+
+#include "tf_local_nodes.h"
+
+typedef struct _tf_local_control_t tf_local_control_t;
+
+//  Create node control over nodes (borrowed, must outlive it), whose testing
+//  API speaks profile's paths; blocking steps ask cancel (tf_deployer.h).
+tf_local_control_t *tf_local_control_new (tf_local_nodes_t *nodes, const tf_profile_t *profile,
+                                          void *cancel);
+
+//  Destroy and nullify. Safe on NULL.
+void tf_local_control_destroy (tf_local_control_t **self_p);
+
+//  Carry out request; table is the driver's node table (same order as the
+//  nodes, with their peer ids). 0, or -1 with *error_p (caller frees).
+int tf_local_control_run (tf_local_control_t *self, const tf_deployer_node_t *table, size_t count,
+                          const tf_node_control_t *request, char **error_p);
+
+#endif
