@@ -12,6 +12,26 @@ tf_mpack_str (msgpack_packer *packer, const char *text)
     msgpack_pack_str_body (packer, text, length);
 }
 
+const char *
+tf_mpack_str_bytes (const msgpack_object *value)
+{
+    return value->via.str.ptr ? value->via.str.ptr : "";
+}
+
+const uint8_t *
+tf_mpack_bin_bytes (const msgpack_object *value)
+{
+    static const uint8_t empty[1] = {0};
+    return value->via.bin.ptr ? (const uint8_t *) value->via.bin.ptr : empty;
+}
+
+bool
+tf_mpack_str_is (const msgpack_object *value, const char *text, size_t length)
+{
+    return value->type == MSGPACK_OBJECT_STR && value->via.str.size == length
+           && memcmp (tf_mpack_str_bytes (value), text, length) == 0;
+}
+
 const msgpack_object *
 tf_mpack_get (const msgpack_object *map, const char *key)
 {
@@ -20,8 +40,7 @@ tf_mpack_get (const msgpack_object *map, const char *key)
     size_t length = strlen (key);
     for (uint32_t index = 0; index < map->via.map.size; index++) {
         const msgpack_object_kv *pair = &map->via.map.ptr[index];
-        if (pair->key.type == MSGPACK_OBJECT_STR && pair->key.via.str.size == length
-            && memcmp (pair->key.via.str.ptr, key, length) == 0)
+        if (tf_mpack_str_is (&pair->key, key, length))
             return &pair->val;
     }
     return NULL;
@@ -32,5 +51,5 @@ tf_mpack_strdup (const msgpack_object *value)
 {
     if (!value || value->type != MSGPACK_OBJECT_STR)
         return NULL;
-    return strndup (value->via.str.ptr, value->via.str.size);
+    return strndup (tf_mpack_str_bytes (value), value->via.str.size);
 }

@@ -8,6 +8,7 @@
 //  allocate more than a few MiB.
 
 #include "tf_msg.h"
+#include "tf_mpack.h"
 #include <msgpack.h>
 
 typedef enum {
@@ -481,11 +482,11 @@ static char *
 s_copy_str (const msgpack_object *object)
 {
     uint32_t len = object->via.str.size;
-    if (len > TF_MAX_STR || memchr (object->via.str.ptr, 0, len))
+    if (len > TF_MAX_STR || memchr (tf_mpack_str_bytes (object), 0, len))
         return NULL;
     char *copy = (char *) malloc (len + 1);
     assert (copy);
-    memcpy (copy, object->via.str.ptr, len);
+    memcpy (copy, tf_mpack_str_bytes (object), len);
     copy[len] = 0;
     return copy;
 }
@@ -525,7 +526,7 @@ s_unpack_field (const tf_field_t *field, const msgpack_object *value, uint8_t *m
         case TF_T_ENUM: {
             int parsed;
             if (value->type != MSGPACK_OBJECT_STR
-                || s_enum_parse (field->names, field->name_count, value->via.str.ptr,
+                || s_enum_parse (field->names, field->name_count, tf_mpack_str_bytes (value),
                                  value->via.str.size, &parsed))
                 return -1;
             *(int *) member = parsed;
@@ -538,7 +539,7 @@ s_unpack_field (const tf_field_t *field, const msgpack_object *value, uint8_t *m
             bytes->size = value->via.bin.size;
             bytes->data = (uint8_t *) malloc (bytes->size ? bytes->size : 1);
             assert (bytes->data);
-            memcpy (bytes->data, value->via.bin.ptr, bytes->size);
+            memcpy (bytes->data, tf_mpack_bin_bytes (value), bytes->size);
             return 0;
         }
         case TF_T_RAW: {
@@ -611,7 +612,7 @@ s_unpack_record (const tf_schema_t *schema, const msgpack_object *object, void *
             s_set_error ("%s: non-string key", schema->name);
             return -1;
         }
-        const char *name = key->via.str.ptr;
+        const char *name = tf_mpack_str_bytes (key);
         uint32_t len = key->via.str.size;
         if (top && len == 1 && name[0] == 'v') {
             if (seen & version_bit) {

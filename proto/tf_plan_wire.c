@@ -317,9 +317,7 @@ s_reject (s_decoder_t *self, const char *format, ...)
 static bool
 s_key_is (const msgpack_object *key, const char *text)
 {
-    size_t length = strlen (text);
-    return key->type == MSGPACK_OBJECT_STR && key->via.str.size == length
-           && memcmp (key->via.str.ptr, text, length) == 0;
+    return tf_mpack_str_is (key, text, strlen (text));
 }
 
 //  A map with string keys, each once, at most max entries
@@ -336,11 +334,9 @@ s_check_map (s_decoder_t *self, const msgpack_object *object, const char *what, 
         if (key->type != MSGPACK_OBJECT_STR)
             return s_reject (self, "%s: non-string key", what);
         for (uint32_t other = 0; other < index; other++)
-            if (map->ptr[other].key.via.str.size == key->via.str.size
-                && memcmp (map->ptr[other].key.via.str.ptr, key->via.str.ptr, key->via.str.size)
-                       == 0)
+            if (tf_mpack_str_is (&map->ptr[other].key, tf_mpack_str_bytes (key), key->via.str.size))
                 return s_reject (self, "%s: duplicate key '%.*s'", what, (int) key->via.str.size,
-                                 key->via.str.ptr);
+                                 tf_mpack_str_bytes (key));
     }
     return 0;
 }
@@ -376,10 +372,10 @@ s_read_str (s_decoder_t *self, const msgpack_object *object, const char *what, s
         return s_reject (self, "%s: expected a string", what);
     if (object->via.str.size > max)
         return s_reject (self, "%s: string longer than %zu bytes", what, max);
-    if (memchr (object->via.str.ptr, 0, object->via.str.size))
+    if (memchr (tf_mpack_str_bytes (object), 0, object->via.str.size))
         return s_reject (self, "%s: string holds a NUL byte", what);
     free (*out);
-    *out = strndup (object->via.str.ptr, object->via.str.size);
+    *out = tf_mpack_strdup (object);
     return 0;
 }
 

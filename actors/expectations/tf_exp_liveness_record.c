@@ -64,7 +64,7 @@ s_copy_str (const msgpack_object *value, char *out, size_t size)
 {
     if (!value || value->type != MSGPACK_OBJECT_STR || value->via.str.size >= size)
         return -1;
-    memcpy (out, value->via.str.ptr, value->via.str.size);
+    memcpy (out, tf_mpack_str_bytes (value), value->via.str.size);
     out[value->via.str.size] = 0;
     return 0;
 }

@@ -3,6 +3,7 @@
 #include <czmq.h>
 #include <msgpack.h>
 #include "tf_json.h"
+#include "tf_mpack.h"
 
 static json_t *
 s_from_object (const msgpack_object *object)
@@ -20,11 +21,11 @@ s_from_object (const msgpack_object *object)
         case MSGPACK_OBJECT_FLOAT64:
             return json_real (object->via.f64);
         case MSGPACK_OBJECT_STR:
-            return json_stringn (object->via.str.ptr, object->via.str.size);
+            return json_stringn (tf_mpack_str_bytes (object), object->via.str.size);
         case MSGPACK_OBJECT_BIN: {
             char *hex = (char *) zmalloc (2 * (size_t) object->via.bin.size + 1);
             for (uint32_t index = 0; index < object->via.bin.size; index++)
-                sprintf (hex + 2 * index, "%02x", (uint8_t) object->via.bin.ptr[index]);
+                sprintf (hex + 2 * index, "%02x", tf_mpack_bin_bytes (object)[index]);
             json_t *value = json_string (hex);
             free (hex);
             return value;
@@ -42,7 +43,7 @@ s_from_object (const msgpack_object *object)
                 char key[256];
                 if (pair->key.type == MSGPACK_OBJECT_STR)
                     snprintf (key, sizeof key, "%.*s", (int) pair->key.via.str.size,
-                              pair->key.via.str.ptr);
+                              tf_mpack_str_bytes (&pair->key));
                 else
                     snprintf (key, sizeof key, "#%u", index);
                 json_object_set_new (map, key, s_from_object (&pair->val));

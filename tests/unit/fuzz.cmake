@@ -6,7 +6,7 @@ if(TF_FUZZ)
     message(FATAL_ERROR "TF_FUZZ=ON needs clang (libFuzzer): configure with CC=clang")
   endif()
   add_executable(fuzz_tf_msg ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_tf_msg.c
-                 ${CMAKE_SOURCE_DIR}/proto/tf_msg.c)
+                 ${CMAKE_SOURCE_DIR}/proto/tf_msg.c ${CMAKE_SOURCE_DIR}/proto/tf_mpack.c)
   target_include_directories(fuzz_tf_msg PRIVATE ${CMAKE_SOURCE_DIR}/proto)
   target_compile_options(fuzz_tf_msg PRIVATE -fsanitize=fuzzer,address,undefined
                          -fno-sanitize-recover=all)

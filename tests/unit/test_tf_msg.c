@@ -754,6 +754,28 @@ static const s_wrong_t s_wrong_values[] = {
     {"ENUM", "\xa7Restart", 8}, //  values are case-sensitive
 };
 
+//  libmsgpack gives an empty str or bin a NULL pointer: the decoder copies and
+//  compares them without passing NULL on (UBSan aborts on memcpy (p, NULL, 0))
+static void
+test_tf_msg_takes_empty_strings_and_empty_keys (void **state)
+{
+    (void) state;
+    const uint8_t empty_str[] = {0xa0};
+    size_t size, again_size;
+    uint8_t *hello = s_hello_with_name (empty_str, sizeof empty_str, &size);
+    free (s_expect_accept (TF_MSG_actor_hello, hello, size, "an empty name", &again_size));
+    free (hello);
+
+    uint8_t *golden;
+    size_t golden_size;
+    golden = s_golden (TF_MSG_actor_hello, &golden_size);
+    const uint8_t nil[] = {0xc0};
+    uint8_t *edited = s_edit (golden, golden_size, NULL, NULL, NULL, 0, "", nil, sizeof nil, &size);
+    free (s_expect_accept (TF_MSG_actor_hello, edited, size, "an unknown empty key", &again_size));
+    free (edited);
+    free (golden);
+}
+
 static void
 test_tf_msg_rejects_wrong_types (void **state)
 {
@@ -1544,6 +1566,7 @@ main (int argc, char **argv)
         cmocka_unit_test (test_tf_msg_rejects_non_map),
         cmocka_unit_test (test_tf_msg_rejects_non_string_key),
         cmocka_unit_test (test_tf_msg_rejects_duplicate_key),
+        cmocka_unit_test (test_tf_msg_takes_empty_strings_and_empty_keys),
         cmocka_unit_test (test_tf_msg_rejects_wrong_types),
         cmocka_unit_test (test_tf_msg_rejects_missing_required_field),
         cmocka_unit_test (test_tf_msg_rejects_missing_required_field_in_record),

@@ -553,6 +553,22 @@ test_tf_plan_wire_matches_golden_vector (void **state)
     tf_plan_destroy (&plan);
 }
 
+//  A map of two empty-string keys: libmsgpack gives such a key a NULL pointer,
+//  which the duplicate-key check once passed to memcmp (undefined behaviour)
+static void
+test_tf_plan_wire_refuses_empty_duplicate_keys (void **state)
+{
+    (void) state;
+    s_bytes_t hostile = s_read_golden ("plan.hostile-empty-keys.hex");
+    assert_int_equal (hostile.size, 5);
+    assert_null (tf_plan_unpack (hostile.data, hostile.size));
+    //  One empty key alone: an unknown key, still no undefined behaviour
+    assert_null (tf_plan_unpack (hostile.data + 2, 0));
+    const uint8_t one_empty_key[] = {0x81, 0xa0, 0xa0};
+    assert_null (tf_plan_unpack (one_empty_key, sizeof one_empty_key));
+    free (hostile.data);
+}
+
 int
 main (void)
 {
@@ -560,6 +576,7 @@ main (void)
         cmocka_unit_test (test_tf_plan_wire_round_trips_every_field),
         cmocka_unit_test (test_tf_plan_wire_builder_packs_like_yaml),
         cmocka_unit_test (test_tf_plan_wire_matches_golden_vector),
+        cmocka_unit_test (test_tf_plan_wire_refuses_empty_duplicate_keys),
         cmocka_unit_test (test_tf_plan_wire_rejects_every_truncation_and_trailing_bytes),
         cmocka_unit_test (test_tf_plan_wire_survives_byte_mutations),
         cmocka_unit_test (test_tf_plan_wire_rejects_oversize_input),
