@@ -17,14 +17,44 @@ struct _tf_recording_t {
     char topic[TF_MAX_TOPIC + 1]; //  Current record's topic
 };
 
+//  Why the last open or read in this thread failed (tf_recording_last_error)
+static _Thread_local char s_last_error[TF_RECORDING_ERROR_SIZE];
+
+static void s_fail (const char *format, ...) __attribute__ ((format (printf, 1, 2)));
+
+//  Say why (kept for tf_recording_last_error, and logged)
+static void
+s_fail (const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vsnprintf (s_last_error, sizeof s_last_error, format, args);
+    va_end (args);
+    zsys_error ("recording: %s", s_last_error);
+}
+
+const char *
+tf_recording_last_error (void)
+{
+    return s_last_error;
+}
+
 static tf_recording_t *
 s_new (const char *path, int flags, bool writing)
 {
-    int fd = open (path, flags, 0600);
+    //  O_NONBLOCK: a FIFO must not block the open; it is refused below
+    int fd = open (path, flags | O_NONBLOCK, 0600);
     if (fd < 0) {
-        zsys_error ("recording: cannot open path=%s error=\"%s\"", path, strerror (errno));
+        s_fail ("cannot open %s: %s", path, strerror (errno));
         return NULL;
     }
+    struct stat status;
+    if (fstat (fd, &status) || !S_ISREG (status.st_mode)) {
+        s_fail ("%s is not a regular file", path);
+        close (fd);
+        return NULL;
+    }
+    fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
     tf_recording_t *self = (tf_recording_t *) zmalloc (sizeof (tf_recording_t));
     self->fd = fd;
     self->writing = writing;
@@ -106,7 +136,8 @@ tf_recording_append (tf_recording_t *self, tf_source_t source, const char *topic
     return 0;
 }
 
-//  Read exactly size bytes; returns 1, 0 at a clean end, -1 at a torn end
+//  Read exactly size bytes; returns 1, 0 at a clean end, -1 at a torn end,
+//  -2 when read fails (logged): an I/O error is not an end
 static int
 s_read_exact (int fd, uint8_t *out, size_t size)
 {
@@ -115,7 +146,11 @@ s_read_exact (int fd, uint8_t *out, size_t size)
         ssize_t got = read (fd, out + done, size - done);
         if (got < 0 && errno == EINTR)
             continue;
-        if (got <= 0)
+        if (got < 0) {
+            s_fail ("read failed: %s", strerror (errno));
+            return -2;
+        }
+        if (got == 0)
             return done == 0 ? 0 : -1;
         done += (size_t) got;
     }
@@ -128,26 +163,35 @@ tf_recording_next (tf_recording_t *self, tf_record_t *record)
     assert (self && !self->writing && record);
     uint8_t length_bytes[4];
     int rc = s_read_exact (self->fd, length_bytes, sizeof length_bytes);
+    if (rc == -2)
+        return -1;
     if (rc <= 0) {
         self->torn = rc < 0;
         return 0; //  End, or torn length: stop there
     }
     size_t length = (size_t) s_get_be (length_bytes, 4);
-    if (length < TF_RECORD_HEAD - 4 || length > TF_MSG_MAX_SIZE + TF_MAX_TOPIC + TF_RECORD_HEAD)
+    if (length < TF_RECORD_HEAD - 4 || length > TF_MSG_MAX_SIZE + TF_MAX_TOPIC + TF_RECORD_HEAD) {
+        s_fail ("corrupt record after %" PRIu64 " records: length %zu", self->count, length);
         return -1;
+    }
     if (length > self->capacity) {
         free (self->buffer);
         self->buffer = (uint8_t *) malloc (length);
         assert (self->buffer);
         self->capacity = length;
     }
-    if (s_read_exact (self->fd, self->buffer, length) != 1) {
+    rc = s_read_exact (self->fd, self->buffer, length);
+    if (rc == -2)
+        return -1;
+    if (rc != 1) {
         self->torn = true;
         return 0; //  Torn last record
     }
     size_t topic_size = self->buffer[9];
-    if (topic_size > TF_MAX_TOPIC || 10 + topic_size > length || self->buffer[8] > TF_SOURCE_FEED)
+    if (topic_size > TF_MAX_TOPIC || 10 + topic_size > length || self->buffer[8] > TF_SOURCE_FEED) {
+        s_fail ("corrupt record after %" PRIu64 " records: bad topic or source", self->count);
         return -1;
+    }
     memcpy (self->topic, self->buffer + 10, topic_size);
     self->topic[topic_size] = 0;
     record->at_ms = s_get_be (self->buffer, 8);

@@ -37,8 +37,14 @@ typedef struct {
 //  Open a recording for appending (created with mode 0600). NULL on error (logged).
 tf_recording_t *tf_recording_create (const char *path);
 
-//  Open a recording for reading. NULL on error (logged).
+//  Open a recording for reading. NULL on error (logged), and for anything
+//  that is not a regular file (a directory, a FIFO: never blocks).
 tf_recording_t *tf_recording_open (const char *path);
+
+//  Why the last tf_recording_open, _create or _next in this thread failed:
+//  "PATH is not a regular file", "read failed: Is a directory"
+const char *tf_recording_last_error (void);
+#define TF_RECORDING_ERROR_SIZE 320
 
 //  Close and nullify. Safe on NULL.
 void tf_recording_destroy (tf_recording_t **self_p);
@@ -48,7 +54,7 @@ int tf_recording_append (tf_recording_t *self, tf_source_t source, const char *t
                          const uint8_t *body, size_t size);
 
 //  Read the next record. Returns 1 with *record filled, 0 at the end (or at a
-//  torn last record), -1 on a corrupt record.
+//  torn last record), -1 on a corrupt record or a read error (logged).
 int tf_recording_next (tf_recording_t *self, tf_record_t *record);
 
 //  Did reading stop at a torn last record (a write cut short by a kill)?

@@ -80,7 +80,8 @@ s_replay_nodes (tf_replayer_t *self)
         }
     tf_recording_destroy (&recording);
     if (rc < 0) {
-        zsys_error ("replayer: corrupt recording path=%s", self->recording_path);
+        zsys_error ("replayer: cannot read path=%s: %s", self->recording_path,
+                    tf_recording_last_error ());
         tf_msg_body_free (TF_MSG_run_nodes, &nodes);
         return -1;
     }
@@ -164,7 +165,10 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
         tf_actor_add_reader (actor, self->feed, s_on_subscription);
     self->actor = actor;
     if (phase == TF_PHASE_DEPLOY && s_replay_nodes (self)) {
-        tf_actor_phase_done (actor, false, "cannot read the recorded node list");
+        char *why =
+            zsys_sprintf ("cannot read the recorded node list: %s", tf_recording_last_error ());
+        tf_actor_phase_done (actor, false, why);
+        zstr_free (&why);
         return TF_ACTOR_PENDING;
     }
     if (phase == TF_PHASE_DEPLOY) {

@@ -408,6 +408,46 @@ test_artifacts_replay_of_a_pass_passes_alike (void **state)
     spine_destroy (&replay);
 }
 
+//  A run directory whose bus.rec cannot be read (a directory) is an I/O
+//  error (exit 3) naming the file, never judged as an empty recording
+static void
+test_artifacts_replay_of_an_unreadable_recording_is_an_error (void **state)
+{
+    char dir[] = "/tmp/tf-test-unreadable-XXXXXX";
+    assert_non_null (mkdtemp (dir));
+    char *plan_from = zsys_sprintf ("%s/%s", spine_run_dir (s_passing), TF_RUNDIR_PLAN);
+    char *plan_to = zsys_sprintf ("%s/%s", dir, TF_RUNDIR_PLAN);
+    char *recording = zsys_sprintf ("%s/%s", dir, TF_RUNDIR_RECORDING);
+    zfile_t *plan = zfile_new (NULL, plan_from);
+    assert_non_null (plan);
+    assert_int_equal (zfile_input (plan), 0);
+    zchunk_t *bytes = zfile_read (plan, zfile_cursize (plan), 0);
+    assert_non_null (bytes);
+    FILE *copy = fopen (plan_to, "wb");
+    assert_non_null (copy);
+    assert_int_equal (zchunk_write (bytes, copy), 0);
+    assert_int_equal (fclose (copy), 0);
+    zchunk_destroy (&bytes);
+    zfile_destroy (&plan);
+    assert_int_equal (mkdir (recording, 0700), 0);
+    int code;
+    spine_run_t *replay = s_replay (dir, NULL, NULL, false, &code);
+    char *output = spine_output (replay);
+    print_message ("replay output:\n%s\n", output);
+    assert_int_equal (code, 3);
+    assert_null (strstr (output, "the recording is empty"));
+    char *named = zsys_sprintf ("%s is not a regular file", recording);
+    assert_non_null (strstr (output, named));
+    zstr_free (&named);
+    free (output);
+    spine_destroy (&replay);
+    rmdir (recording);
+    unlink (plan_to);
+    rmdir (dir);
+    zstr_free (&recording);
+    zstr_free (&plan_to);
+    zstr_free (&plan_from);
+}
 
 //  ---------------------------------------------------------------------------
 //  A failing run and a killed run, each with its replay
@@ -544,6 +584,7 @@ main (void)
         cmocka_unit_test (test_artifacts_junit_is_valid_xml),
         cmocka_unit_test (test_artifacts_html_renders_in_headless_chromium),
         cmocka_unit_test (test_artifacts_replay_of_a_pass_passes_alike),
+        cmocka_unit_test (test_artifacts_replay_of_an_unreadable_recording_is_an_error),
     };
     const struct CMUnitTest failing[] = {
         cmocka_unit_test_teardown (test_artifacts_replay_of_a_failure_fails_alike, spine_teardown),

@@ -8,6 +8,7 @@
 #include <czmq.h>
 #include "tf_msg.h"
 #include "tf_recording.h"
+#include "tf_recording_summary.h"
 
 typedef struct {
     char dir[64];   //  mkdtemp directory
@@ -115,6 +116,24 @@ test_tf_recording_open_fails_on_missing_file (void **state)
     assert_null (tf_recording_open (missing));
 }
 
+//  A directory or a FIFO where bus.rec should be: refused at open, never read
+//  as an empty recording, and the FIFO (no writer) does not block the open
+static void
+test_tf_recording_open_refuses_what_is_not_a_regular_file (void **state)
+{
+    fixture_t *fixture = (fixture_t *) *state;
+    assert_int_equal (mkdir (fixture->path, 0700), 0);
+    assert_null (tf_recording_open (fixture->path));
+    assert_non_null (strstr (tf_recording_last_error (), "is not a regular file"));
+    tf_recording_summary_t summary;
+    assert_int_equal (tf_recording_summarize (fixture->path, &summary), -1);
+    assert_int_equal (rmdir (fixture->path), 0);
+
+    assert_int_equal (mkfifo (fixture->path, 0600), 0);
+    assert_null (tf_recording_open (fixture->path));
+    assert_null (tf_recording_create (fixture->path));
+}
+
 //  Append an expect.result of name with details (a msgpack map), or none
 static void
 s_append_result (tf_recording_t *writer, const char *name, const uint8_t *details, size_t size)
@@ -173,6 +192,8 @@ main (void)
             test_tf_recording_finds_the_last_result_details_of_an_expectation, setup, teardown),
         cmocka_unit_test_setup_teardown (test_tf_recording_open_fails_on_missing_file, setup,
                                          teardown),
+        cmocka_unit_test_setup_teardown (test_tf_recording_open_refuses_what_is_not_a_regular_file,
+                                         setup, teardown),
     };
     return cmocka_run_group_tests_name ("tf_recording", tests, NULL, NULL);
 }
