@@ -10,6 +10,8 @@
 #include "tf_catalog.h"
 #include <czmq.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #define TF_PLAN_MAX_FILE  (1u << 20) //  Largest scenario file read, bytes
@@ -653,14 +655,10 @@ tf_plan_load_string (const char *yaml, const char *name, tf_plan_errors_t *error
     }
     have_document = true;
     self.document = &document;
+    //  Every key is optional, so an empty file (or only comments) is `{}`
     yaml_node_t *root = yaml_document_get_root_node (&document);
-    if (!root) {
-        tf_plan_errors_add (errors, file, 0, 0, "",
-                            "empty scenario: expected a mapping with "
-                            "topology, workloads, expectations and run");
-        goto out;
-    }
-    s_load_root (&self, root);
+    if (root)
+        s_load_root (&self, root);
 
     //  One scenario per file: a second document is a mistake
     yaml_document_t next;
@@ -694,11 +692,24 @@ tf_plan_load (const char *path, tf_plan_errors_t *errors)
     assert (path && errors);
     tf_plan_t *plan = NULL;
     char *text = NULL;
-    FILE *file = fopen (path, "rb");
-    if (!file) {
+    //  O_NONBLOCK: a FIFO without a writer must not block the open; only a
+    //  regular file is read
+    FILE *file = NULL;
+    int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat status;
+    if (fd < 0) {
         tf_plan_errors_add (errors, path, 0, 0, "", "cannot open: %s", strerror (errno));
         goto out;
     }
+    if (fstat (fd, &status) || !S_ISREG (status.st_mode)) {
+        tf_plan_errors_add (errors, path, 0, 0, "",
+                            "not a regular file: a scenario is a YAML file");
+        close (fd);
+        goto out;
+    }
+    fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
+    file = fdopen (fd, "rb");
+    assert (file);
     text = (char *) zmalloc (TF_PLAN_MAX_FILE + 1);
     size_t size = fread (text, 1, TF_PLAN_MAX_FILE + 1, file);
     if (ferror (file)) {

@@ -428,7 +428,6 @@ test_tf_plan_yaml_reports_syntax_and_document_errors (void **state)
     (void) state;
     S_EXPECT ("name: t\nrun: {duration: 10s\n",
               {3, 1, "", "YAML syntax error: did not find expected ',' or '}'"});
-    S_EXPECT ("", {0, 0, "", "empty scenario"});
     S_EXPECT ("name: a\n---\nname: b\n", {3, 1, "", "expected one YAML document"});
 
     tf_plan_errors_t *errors = tf_plan_errors_new ();
@@ -436,6 +435,55 @@ test_tf_plan_yaml_reports_syntax_and_document_errors (void **state)
     assert_int_equal (tf_plan_errors_count (errors), 1);
     assert_non_null (strstr (tf_plan_errors_at (errors, 0)->message, "cannot open"));
     tf_plan_errors_destroy (&errors);
+}
+
+//  Every key is optional: an empty file, or one of comments only, is `{}`
+static void
+test_tf_plan_yaml_takes_an_empty_file_as_an_empty_mapping (void **state)
+{
+    (void) state;
+    const char *texts[] = {"{}\n", "", "# nothing but a comment\n"};
+    char *printed[3] = {NULL};
+    for (size_t index = 0; index < 3; index++) {
+        tf_plan_errors_t *errors = tf_plan_errors_new ();
+        tf_plan_t *plan = tf_plan_load_string (texts[index], TEST_FILE, errors);
+        if (!plan)
+            s_dump (errors);
+        assert_non_null (plan);
+        size_t size;
+        FILE *out = open_memstream (&printed[index], &size);
+        tf_plan_print (plan, out);
+        fclose (out);
+        tf_plan_destroy (&plan);
+        tf_plan_errors_destroy (&errors);
+    }
+    assert_string_equal (printed[1], printed[0]);
+    assert_string_equal (printed[2], printed[0]);
+    for (size_t index = 0; index < 3; index++)
+        free (printed[index]);
+}
+
+//  A FIFO (no writer: an open would block) or a directory is refused at once
+static void
+test_tf_plan_yaml_refuses_what_is_not_a_regular_file (void **state)
+{
+    (void) state;
+    char dir[] = "/tmp/tf-test-scenario-XXXXXX";
+    assert_non_null (mkdtemp (dir));
+    char *fifo = zsys_sprintf ("%s/scenario.yaml", dir);
+    assert_int_equal (mkfifo (fifo, 0600), 0);
+    const char *paths[] = {fifo, dir};
+    for (size_t index = 0; index < 2; index++) {
+        tf_plan_errors_t *errors = tf_plan_errors_new ();
+        assert_null (tf_plan_load (paths[index], errors));
+        assert_int_equal (tf_plan_errors_count (errors), 1);
+        assert_string_equal (tf_plan_errors_at (errors, 0)->message,
+                             "not a regular file: a scenario is a YAML file");
+        tf_plan_errors_destroy (&errors);
+    }
+    unlink (fifo);
+    rmdir (dir);
+    zstr_free (&fifo);
 }
 
 static void
@@ -546,6 +594,8 @@ main (void)
         cmocka_unit_test (test_tf_plan_yaml_checks_wallet_configs),
         cmocka_unit_test (test_tf_plan_yaml_checks_custom_actors),
         cmocka_unit_test (test_tf_plan_yaml_reports_syntax_and_document_errors),
+        cmocka_unit_test (test_tf_plan_yaml_takes_an_empty_file_as_an_empty_mapping),
+        cmocka_unit_test (test_tf_plan_yaml_refuses_what_is_not_a_regular_file),
         cmocka_unit_test (test_tf_plan_yaml_collects_all_errors_in_file_order),
         cmocka_unit_test (test_tf_plan_yaml_print_round_trips_awkward_strings),
         cmocka_unit_test (test_tf_plan_yaml_survives_text_mutations),
