@@ -9,7 +9,9 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include "tf_node_api.h"
 #include "tf_node_internal.h"
@@ -33,6 +35,7 @@ typedef struct {
     size_t size;   //  Used
     size_t room;   //  Allocated
     int too_large; //  Over the body limit: answer 413
+    bool refused;  //  Answered 400 at the headers: ambiguous framing
 } request_ctx_t;
 
 //  Per-stream state for the content reader
@@ -184,6 +187,55 @@ s_start_stream (tf_node_http_t *self, struct MHD_Connection *connection, tf_node
     return rc;
 }
 
+//  The framing headers of a request, counted
+typedef struct {
+    unsigned content_lengths;   //  Content-Length headers
+    bool lengths_differ;        //  Two of them with different values
+    const char *content_length; //  The first one's value
+    bool transfer_encoding;     //  A Transfer-Encoding header
+} s_framing_t;
+
+static enum MHD_Result
+s_count_framing (void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void) kind;
+    s_framing_t *framing = cls;
+    if (strcasecmp (key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (framing->content_lengths++ && strcmp (framing->content_length, value ? value : ""))
+            framing->lengths_differ = true;
+        else if (framing->content_lengths == 1)
+            framing->content_length = value ? value : "";
+    }
+    else if (strcasecmp (key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+        framing->transfer_encoding = true;
+    return MHD_YES;
+}
+
+//  A request whose body length is ambiguous (RFC 9112 6.3: Content-Length
+//  headers that differ, or Content-Length with Transfer-Encoding), the shapes
+//  of request smuggling: a 400, and the connection closed
+static enum MHD_Result
+s_refuse_ambiguous_framing (struct MHD_Connection *connection, bool *refused)
+{
+    s_framing_t framing = {0};
+    MHD_get_connection_values (connection, MHD_HEADER_KIND, s_count_framing, &framing);
+    *refused = framing.lengths_differ || (framing.content_lengths && framing.transfer_encoding);
+    if (!*refused)
+        return MHD_YES;
+    const char *text = framing.lengths_differ
+                           ? "Bad Request: Content-Length headers that differ"
+                           : "Bad Request: both Content-Length and Transfer-Encoding";
+    char *body = strdup (text);
+    assert (body);
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer (strlen (body), body, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header (response, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+    MHD_add_response_header (response, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result rc = MHD_queue_response (connection, MHD_HTTP_BAD_REQUEST, response);
+    MHD_destroy_response (response);
+    return rc;
+}
+
 static enum MHD_Result
 s_access (void *cls, struct MHD_Connection *connection, const char *url, const char *method,
           const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -194,8 +246,13 @@ s_access (void *cls, struct MHD_Connection *connection, const char *url, const c
         ctx = calloc (1, sizeof *ctx);
         assert (ctx);
         *con_cls = ctx;
-        return MHD_YES;
+        bool refused;
+        enum MHD_Result rc = s_refuse_ambiguous_framing (connection, &refused);
+        ctx->refused = refused;
+        return rc;
     }
+    if (ctx->refused)
+        return MHD_NO; //  Answered already; the body is not read
     if (*upload_data_size) {
         //  Keep reading an oversized body (so the reply reaches the client) but drop it
         size_t limit = self->node->config->max_body_size;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -220,6 +221,59 @@ test_node_malformed_raw_garbage_on_every_port (void **state)
     json_decref (network);
 }
 
+//  Send a raw request, read until the node closes (deadline: the socket's
+//  receive timeout); returns what came back (caller frees)
+static char *
+s_exchange (int port, const char *request)
+{
+    int fd = s_connect (port);
+    assert_true (fd >= 0);
+    struct timeval timeout = {.tv_sec = EVENT_MS / 1000};
+    setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    assert_int_equal (send (fd, request, strlen (request), MSG_NOSIGNAL),
+                      (ssize_t) strlen (request));
+    char *reply = (char *) calloc (1, 65536);
+    size_t size = 0;
+    ssize_t got;
+    while (size < 65535 && (got = recv (fd, reply + size, 65535 - size, 0)) > 0)
+        size += (size_t) got;
+    assert_int_equal (got, 0); //  Closed by the node, not by the deadline
+    close (fd);
+    return reply;
+}
+
+//  RFC 9112 6.3: a body length that can be read two ways is refused with 400
+//  and the connection closed (the shapes of request smuggling)
+static void
+test_node_malformed_ambiguous_framing_is_refused (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    int port = cluster->nodes[0].api_port;
+    static const char *const requests[] = {
+        "POST /mempool/add/tx HTTP/1.1\r\nHost: n\r\nContent-Type: application/json\r\n"
+        "Content-Length: 2\r\nContent-Length: 5\r\n\r\n{}",
+        "POST /mempool/add/tx HTTP/1.1\r\nHost: n\r\nContent-Type: application/json\r\n"
+        "Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+    };
+    static const char *const reasons[] = {"Content-Length headers that differ",
+                                          "both Content-Length and Transfer-Encoding"};
+    for (size_t index = 0; index < 2; index++) {
+        char *reply = s_exchange (port, requests[index]);
+        print_message ("reply: %.60s\n", reply);
+        assert_int_equal (strncmp (reply, "HTTP/1.1 400 ", 13), 0);
+        assert_non_null (strstr (reply, reasons[index]));
+        assert_null (strstr (reply, "HTTP/1.1 422")); //  The body was not handled
+        free (reply);
+    }
+    //  The same request framed once is handled (422: {} is not a transaction)
+    char *reply = s_exchange (port, "POST /mempool/add/tx HTTP/1.1\r\nHost: n\r\n"
+                                    "Content-Type: application/json\r\nConnection: close\r\n"
+                                    "Content-Length: 2\r\n\r\n{}");
+    assert_int_equal (strncmp (reply, "HTTP/1.1 422 ", 13), 0);
+    free (reply);
+    assert_true (nh_alive (cluster, 0));
+}
+
 //  Run tf-node with arguments; returns its exit code
 static int
 s_run_cli (nh_cluster_t *cluster, const char *const *args)
@@ -290,6 +344,7 @@ main (void)
         cmocka_unit_test (test_node_malformed_requests_get_4xx),
         cmocka_unit_test (test_node_malformed_deep_and_huge_bodies),
         cmocka_unit_test (test_node_malformed_raw_garbage_on_every_port),
+        cmocka_unit_test (test_node_malformed_ambiguous_framing_is_refused),
         cmocka_unit_test (test_node_malformed_command_lines_exit_2),
         cmocka_unit_test (test_node_malformed_stops_cleanly_on_sigterm),
     };
