@@ -33,6 +33,12 @@ tf_profile_find (const char *name)
     return NULL;
 }
 
+size_t
+tf_profile_count (void)
+{
+    return sizeof s_profiles / sizeof s_profiles[0];
+}
+
 char *
 tf_profile_binary (const tf_profile_t *profile)
 {

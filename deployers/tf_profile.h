@@ -37,6 +37,9 @@ typedef struct {
 //  The profile called name, or NULL when there is none.
 const tf_profile_t *tf_profile_find (const char *name);
 
+//  Number of profiles (the catalogue lists the same names: tf_catalog_profile).
+size_t tf_profile_count (void);
+
 //  The node binary to run: the environment's override, else the profile's
 //  binary beside the running program. Caller owns the result.
 char *tf_profile_binary (const tf_profile_t *profile);

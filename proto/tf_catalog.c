@@ -175,6 +175,31 @@ tf_catalog_runner (const char *name)
     return NULL;
 }
 
+//  The node profiles (deployers/tf_profile.c has one row for each)
+static const char *const s_profiles[] = {"tf-node"};
+#define S_PROFILE_COUNT (sizeof s_profiles / sizeof s_profiles[0])
+
+bool
+tf_catalog_profile (const char *name)
+{
+    for (size_t index = 0; name && index < S_PROFILE_COUNT; index++)
+        if (streq (s_profiles[index], name))
+            return true;
+    return false;
+}
+
+size_t
+tf_catalog_profile_count (void)
+{
+    return S_PROFILE_COUNT;
+}
+
+const char *
+tf_catalog_profile_at (size_t index)
+{
+    return index < S_PROFILE_COUNT ? s_profiles[index] : NULL;
+}
+
 //  Number of runners
 size_t
 tf_catalog_runner_count (void)
@@ -252,6 +277,15 @@ tf_catalog_runner_names (void)
     char list[TF_CATALOG_NAMES_SIZE] = "";
     for (size_t index = 0; index < S_RUNNER_COUNT; index++)
         s_append_name (list, sizeof list, s_runners[index].name);
+    return strdup (list);
+}
+
+char *
+tf_catalog_profile_names (void)
+{
+    char list[TF_CATALOG_NAMES_SIZE] = "";
+    for (size_t index = 0; index < S_PROFILE_COUNT; index++)
+        s_append_name (list, sizeof list, s_profiles[index]);
     return strdup (list);
 }
 

@@ -72,6 +72,13 @@ const tf_catalog_runner_t *tf_catalog_runner (const char *name);
 size_t tf_catalog_runner_count (void);
 const tf_catalog_runner_t *tf_catalog_runner_at (size_t index);
 
+//  Node profiles a scenario may name (`node: {profile: NAME}`): true when name
+//  is one. Each is a profile of deployers/tf_profile.c, which a test holds to
+//  this list, so `tf validate` refuses a profile the deployer would not find.
+bool tf_catalog_profile (const char *name);
+size_t tf_catalog_profile_count (void);
+const char *tf_catalog_profile_at (size_t index);
+
 //  "workload" or "expectation"
 const char *tf_catalog_role_str (tf_role_t role);
 
@@ -83,6 +90,7 @@ const char *tf_catalog_type_str (tf_knob_type_t type);
 char *tf_catalog_kind_names (tf_role_t role);
 char *tf_catalog_knob_names (const tf_catalog_kind_t *kind);
 char *tf_catalog_runner_names (void);
+char *tf_catalog_profile_names (void);
 char *tf_catalog_action_names (unsigned actions);
 
 //  The accepted range of a numeric knob as the validator's errors spell it,

@@ -393,8 +393,7 @@ s_check_item (s_check_t *check, tf_plan_item_t *item, tf_role_t role, const char
     }
     if ((kind->needs & TF_CATALOG_NEEDS_WALLETS) && plan->wallets == 0 && !s_bad (check, "wallets"))
         s_fail (check, path, "transaction workload requires seeded wallets (set wallets: N)");
-    //  A replay plays the recorded workloads back instead of running them
-    if (kind->companion && !tf_plan_is_replay (plan) && !s_has_workload (plan, kind->companion))
+    if (kind->companion && !s_has_workload (plan, kind->companion))
         s_fail (check, path, "%s requires a %s workload", kind->kind, kind->companion);
     s_check_kind_rules (check, item, path);
 }
@@ -528,6 +527,11 @@ s_check_scalars (s_check_t *check)
                 plan->runner ? plan->runner : "", known);
         free (known);
     }
+    if (runner && runner->replay && !s_bad (check, "run.runner"))
+        s_fail (check, "run.runner",
+                "runner '%s' is the one `tf replay RUN_DIR` uses to judge a past run "
+                "again; a scenario cannot name it",
+                runner->name);
     if (runner && !runner->actions && plan->node_control && !s_bad (check, "node_control")) {
         char *able = s_runners_with_actions ();
         s_fail (check, "node_control",
@@ -551,6 +555,12 @@ s_check_scalars (s_check_t *check)
                 "expected a profile name of letters, digits, '.', '_' "
                 "or '-' (at most %d bytes)",
                 TF_PLAN_MAX_NAME);
+    else if (!s_bad (check, "node.profile") && !tf_catalog_profile (plan->node_profile)) {
+        char *known = tf_catalog_profile_names ();
+        s_fail (check, "node.profile", "unknown node profile '%s' (known: %s)", plan->node_profile,
+                known);
+        free (known);
+    }
 }
 
 //  Scalars first, then each list, then names across lists, so errors come

@@ -2,7 +2,8 @@
 //  catalogue: its runner is there, its program is the catalogue's, it has the
 //  required ops, it runs on the one deployer driver, and it has a control op
 //  exactly when the catalogue gives its runner node-control actions
-//  (deployers/tf_deployer.h, proto/tf_catalog.h)
+//  (deployers/tf_deployer.h, proto/tf_catalog.h); and the node profiles the
+//  catalogue lets scenarios name are the deployers' profiles
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -59,11 +60,28 @@ test_tf_deployer_backends_match_the_catalogue (void **state)
     }
 }
 
+//  The profiles the validator accepts are the ones the deployers have
+static void
+test_tf_deployer_profiles_match_the_catalogue (void **state)
+{
+    (void) state;
+    assert_int_equal (tf_catalog_profile_count (), tf_profile_count ());
+    for (size_t index = 0; index < tf_catalog_profile_count (); index++) {
+        const char *name = tf_catalog_profile_at (index);
+        const tf_profile_t *profile = tf_profile_find (name);
+        if (!profile)
+            fail_msg ("profile %s is in the catalogue but not in deployers/tf_profile.c", name);
+        assert_string_equal (profile->name, name);
+    }
+    assert_false (tf_catalog_profile ("geth"));
+}
+
 int
 main (void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_deployer_backends_match_the_catalogue),
+        cmocka_unit_test (test_tf_deployer_profiles_match_the_catalogue),
     };
     return cmocka_run_group_tests_name ("tf_deployer_backends", tests, NULL, NULL);
 }

@@ -171,7 +171,7 @@ test_tf_plan_wire_round_trips_every_field (void **state)
     assert_true (copy->active_slot_coeff == 0.5);
     assert_int_equal (copy->security_param, 4);
     assert_string_equal (copy->runner, "compose");
-    assert_string_equal (copy->node_profile, "tf-node-fast");
+    assert_string_equal (copy->node_profile, "tf-node");
     assert_true (copy->node_control);
     assert_int_equal (copy->workload_count, 6);
     assert_int_equal (copy->expectation_count, 4);
