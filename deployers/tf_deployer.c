@@ -9,6 +9,7 @@
 
 #include "tf_api_client.h"
 #include "tf_catalog.h"
+#include "tf_env.h"
 #include "tf_deployer_cancel.h"
 #include "tf_deployer_worker.h"
 
@@ -356,9 +357,10 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
         tf_actor_fail (actor, "runner '%s' is not in the catalogue", self->ops->runner);
         return -1;
     }
-    const char *timeout_error = tf_readiness_timeout_error ();
-    if (timeout_error) {
-        tf_actor_fail (actor, "%s (got '%s')", timeout_error, getenv (TF_READINESS_TIMEOUT_ENV));
+    char *env_error = tf_env_error (); //  tf run checked already; a deployer run alone did not
+    if (env_error) {
+        tf_actor_fail (actor, "%s", env_error);
+        zstr_free (&env_error);
         return -1;
     }
     self->env.plan = plan;

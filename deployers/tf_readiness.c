@@ -2,6 +2,7 @@
 
 #include <czmq.h>
 #include <jansson.h>
+#include "tf_env.h"
 #include "tf_plan.h"
 #include "tf_readiness.h"
 
@@ -108,35 +109,15 @@ tf_readiness_stage_path (tf_readiness_stage_t stage, const tf_profile_t *profile
     return s_stages[stage].path (profile);
 }
 
-//  The stage timeout the environment asks for, or -1 when it asks for none or
-//  for something that is not a positive duration
-static int64_t
-s_timeout_from_env (void)
-{
-    const char *text = getenv (TF_READINESS_TIMEOUT_ENV);
-    int64_t timeout_ms;
-    if (!text || tf_plan_duration_parse (text, &timeout_ms) || timeout_ms <= 0)
-        return -1;
-    return timeout_ms;
-}
-
 int64_t
 tf_readiness_timeout_ms (void)
 {
-    int64_t timeout_ms = s_timeout_from_env ();
+    int64_t timeout_ms = tf_env_readiness_timeout_ms ();
     if (timeout_ms < 0)
         timeout_ms = TF_READINESS_TIMEOUT_MS;
     const char *slow = getenv ("SLOW_TEST_ENV");
     bool is_slow = slow && (streq (slow, "true") || streq (slow, "1"));
     return is_slow ? timeout_ms * TF_READINESS_SLOW_FACTOR : timeout_ms;
-}
-
-const char *
-tf_readiness_timeout_error (void)
-{
-    if (!getenv (TF_READINESS_TIMEOUT_ENV) || s_timeout_from_env () > 0)
-        return NULL;
-    return TF_READINESS_TIMEOUT_ENV " must be a positive duration such as 20s or 500ms";
 }
 
 //  One node's line, without its indentation

@@ -21,12 +21,11 @@
 #include <stddef.h>
 #include "tf_profile.h"
 
-#define TF_READINESS_TIMEOUT_MS  60000                  //  Each stage, before SLOW_TEST_ENV
-#define TF_READINESS_TIMEOUT_ENV "TF_READINESS_TIMEOUT" //  Overrides it: "20s", "500ms"
-#define TF_READINESS_SLOW_FACTOR 2                      //  SLOW_TEST_ENV=true multiplies by this
-#define TF_READINESS_POLL_MS     100                    //  Probe period
-#define TF_READINESS_ONLINE      "Online"               //  Chain mode of a ready node
-#define TF_READINESS_TEXT_SIZE   256                    //  Room for a node's last observation
+#define TF_READINESS_TIMEOUT_MS  60000    //  Each stage, before SLOW_TEST_ENV
+#define TF_READINESS_SLOW_FACTOR 2        //  SLOW_TEST_ENV=true multiplies by this
+#define TF_READINESS_POLL_MS     100      //  Probe period
+#define TF_READINESS_ONLINE      "Online" //  Chain mode of a ready node
+#define TF_READINESS_TEXT_SIZE   256      //  Room for a node's last observation
 
 typedef enum {
     TF_READINESS_HTTP = 0, //  The API answers
@@ -61,14 +60,11 @@ const char *tf_readiness_stage_name (tf_readiness_stage_t stage);
 //  The path a stage GETs on every node's API, for nodes of profile.
 const char *tf_readiness_stage_path (tf_readiness_stage_t stage, const tf_profile_t *profile);
 
-//  Timeout of one stage: TF_READINESS_TIMEOUT_ENV (a duration such as "20s") or
+//  Timeout of one stage: TF_ENV_READINESS_TIMEOUT (tf_env.h, "20s") or
 //  TF_READINESS_TIMEOUT_MS, times TF_READINESS_SLOW_FACTOR when SLOW_TEST_ENV is
 //  "true" (or "1").
 int64_t tf_readiness_timeout_ms (void);
 
-//  NULL when TF_READINESS_TIMEOUT_ENV is unset or a valid duration, else what is
-//  wrong with it (static text).
-const char *tf_readiness_timeout_error (void);
 
 //  The failure message for stage, listing every node. timed_out says whether
 //  the stage ran out of time (else a node process exited). Caller owns it.

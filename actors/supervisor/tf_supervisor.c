@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tf_clean.h"
+#include "tf_env.h"
 #include "tf_plan.h"
 #include "tf_progress.h"
 #include "tf_recording.h"
@@ -100,8 +101,7 @@ tf_supervisor_validate (const char *path, FILE *out, FILE *err)
 //  tf replay: the past run's plan, to judge its recording again. Returns 0,
 //  or -1 after printing why to err.
 static int
-s_load_replay (tf_supervisor_t *self, const char *replay_dir, const char *const *expect_names,
-               FILE *err)
+s_load_replay (tf_supervisor_t *self, const char *replay_dir, FILE *err)
 {
     char *plan_path = zsys_sprintf ("%s/%s", replay_dir, TF_RUNDIR_PLAN);
     char *recording = zsys_sprintf ("%s/%s", replay_dir, TF_RUNDIR_RECORDING);
@@ -121,10 +121,6 @@ s_load_replay (tf_supervisor_t *self, const char *replay_dir, const char *const 
         fprintf (err, "tf replay: %s is not a valid plan\n", plan_path);
         goto out;
     }
-    if (tf_replay_plan_trim (self->plan, expect_names, err))
-        goto out;
-    free (self->plan->runner);
-    self->plan->runner = strdup (TF_SUPERVISOR_REPLAY_RUNNER);
     //  The recording is read by the deployer; it must not depend on our cwd
     self->replay_recording = realpath (recording, NULL);
     rc = self->replay_recording ? 0 : -1;
@@ -147,8 +143,14 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
     if (config->run_dir)
         self->run_dir = strdup (config->run_dir);
     tf_plan_errors_t *errors = tf_plan_errors_new ();
+    char *env_error = tf_env_error ();
+    if (env_error) {
+        fprintf (err, "tf: %s\n", env_error);
+        zstr_free (&env_error);
+        goto failed_printed;
+    }
     if (config->replay_dir) {
-        if (s_load_replay (self, config->replay_dir, config->expect_names, err))
+        if (s_load_replay (self, config->replay_dir, err))
             goto failed_printed;
     }
     else if (!(self->plan = tf_plan_load (config->scenario, errors)))
@@ -169,6 +171,14 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
     }
     if ((overridden || config->replay_dir) && tf_plan_validate (self->plan, errors))
         goto failed;
+    if (config->replay_dir) {
+        //  Validated as the past run ran it, then cut to its expectations on
+        //  the replay runner (which no scenario may name)
+        if (tf_replay_plan_trim (self->plan, config->expect_names, err))
+            goto failed_printed;
+        free (self->plan->runner);
+        self->plan->runner = strdup (TF_SUPERVISOR_REPLAY_RUNNER);
+    }
     self->actor_count = 0;
     tf_plan_actor_t actors[TF_SUPERVISOR_MAX_ACTORS];
     size_t count = tf_plan_actors (self->plan, actors, TF_SUPERVISOR_MAX_ACTORS);

@@ -128,7 +128,9 @@ test_deploy_readiness_failure_names_every_node (void **state)
                                      "  validator#0@"));
     assert_non_null (strstr (output, "\n  validator#1@"));
     assert_non_null (strstr (output, ": process exited with status 1 (log: "));
-    assert_non_null (strstr (output, "/nodes/validator-1/node.log)"));
+    //  The stage fails as soon as one process is seen gone; the other may not
+    //  have exited yet at that moment, so only one log path is certain
+    assert_non_null (strstr (output, "/node.log)"));
     free (output);
     json_t *report = spine_report (run);
     assert_non_null (report);

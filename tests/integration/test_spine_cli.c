@@ -86,6 +86,18 @@ test_spine_cli_usage_errors_exit_2 (void **state)
     assert_int_equal (s_tf (runner, &output), 2);
     assert_non_null (strstr (output, "teleport"));
     free (output);
+    //  What a deployer would refuse (or wait 30 s for) is refused before anything starts
+    const char *replay[] = {"run", scenario, "--runner", "replay", NULL};
+    assert_int_equal (s_tf (replay, &output), 2);
+    assert_non_null (strstr (output, "runner 'replay' is the one `tf replay RUN_DIR` uses"));
+    free (output);
+    setenv ("TF_READINESS_TIMEOUT", "20", 1);
+    const char *plain[] = {"run", scenario, NULL};
+    assert_int_equal (s_tf (plain, &output), 2);
+    unsetenv ("TF_READINESS_TIMEOUT");
+    assert_non_null (strstr (output, "tf: TF_READINESS_TIMEOUT must be a positive duration such "
+                                     "as 20s or 500ms (got '20')"));
+    free (output);
     //  ipc:// paths have a length limit; tf says so instead of failing later
     char long_dir[200];
     memset (long_dir, 'd', sizeof long_dir - 1);

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tf_env.h"
 #include "tf_readiness.h"
+#include <czmq.h>
 
 static tf_readiness_node_t
 s_node (const char *role, uint32_t index, uint16_t port, uint32_t expected)
@@ -115,20 +117,22 @@ test_tf_readiness_timeout_from_env (void **state)
 {
     (void) state;
     unsetenv ("SLOW_TEST_ENV");
-    setenv (TF_READINESS_TIMEOUT_ENV, "4s", 1);
-    assert_null (tf_readiness_timeout_error ());
+    setenv (TF_ENV_READINESS_TIMEOUT, "4s", 1);
+    assert_null (tf_env_error ());
     assert_int_equal (tf_readiness_timeout_ms (), 4000);
     setenv ("SLOW_TEST_ENV", "true", 1);
     assert_int_equal (tf_readiness_timeout_ms (), 8000);
     unsetenv ("SLOW_TEST_ENV");
     const char *bad[] = {"", "4", "soon", "0s", "-1s"};
     for (size_t index = 0; index < sizeof bad / sizeof bad[0]; index++) {
-        setenv (TF_READINESS_TIMEOUT_ENV, bad[index], 1);
-        assert_non_null (strstr (tf_readiness_timeout_error (), "positive duration"));
+        setenv (TF_ENV_READINESS_TIMEOUT, bad[index], 1);
+        char *error = tf_env_error ();
+        assert_non_null (strstr (error, "TF_READINESS_TIMEOUT must be a positive duration"));
+        zstr_free (&error);
         assert_int_equal (tf_readiness_timeout_ms (), TF_READINESS_TIMEOUT_MS);
     }
-    unsetenv (TF_READINESS_TIMEOUT_ENV);
-    assert_null (tf_readiness_timeout_error ());
+    unsetenv (TF_ENV_READINESS_TIMEOUT);
+    assert_null (tf_env_error ());
 }
 
 int
