@@ -10,6 +10,9 @@
 #define TF_CATALOG_NO_MAX       INFINITY             //  No upper bound
 #define TF_CATALOG_MAX_DELAY_MS (24.0 * 3600 * 1000) //  Longest chaos delay or window
 #define TF_CATALOG_NAMES_SIZE   512                  //  Room for a list of names
+#define TF_CATALOG_MAX_TPS      1000000              //  Highest open-loop rate
+#define TF_CATALOG_MAX_FANOUT   64                   //  Outputs of one fan-out tx (tf-node's cap)
+#define TF_CATALOG_MAX_WORKERS  64                   //  Submission threads of one workload
 
 #define S_KNOBS(array) array, sizeof (array) / sizeof (array)[0]
 
@@ -17,6 +20,12 @@ static const tf_catalog_knob_t s_transactions_knobs[] = {
     {"rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false, "transactions submitted per block"},
     {"users", TF_KNOB_INT, "1", 1, TF_PLAN_MAX_WALLETS, false,
      "distinct wallets that send them (at most `wallets`)"},
+    {"tps", TF_KNOB_INT, "0", 0, TF_CATALOG_MAX_TPS, false,
+     "transactions per second on a fixed schedule (open loop); above 0 it replaces rate"},
+    {"notes", TF_KNOB_INT, "0", 0, TF_CATALOG_MAX_FANOUT, false,
+     "spendable notes each user keeps (fan-out at capture, refills); 0: from the rate"},
+    {"workers", TF_KNOB_INT, "0", 0, TF_CATALOG_MAX_WORKERS, false,
+     "submission threads, each with a keep-alive connection per node; 0: from the rate"},
 };
 
 static const tf_catalog_knob_t s_da_knobs[] = {
@@ -83,7 +92,7 @@ static const tf_catalog_knob_t s_da_inclusion_knobs[] = {
 
 static const tf_catalog_kind_t s_kinds[] = {
     {"transactions", TF_ROLE_WORKLOAD, "tf-workload-transactions", TF_CATALOG_NEEDS_WALLETS, 0,
-     NULL, "submits user transactions from seeded wallets at a rate per block",
+     NULL, "submits user transactions from seeded wallets, per block or per second",
      S_KNOBS (s_transactions_knobs)},
     {"da", TF_ROLE_WORKLOAD, "tf-workload-da", TF_CATALOG_NEEDS_EXECUTORS, 0, NULL,
      "inscribes channels and publishes blobs through the executors", S_KNOBS (s_da_knobs)},

@@ -154,11 +154,15 @@ test_tf_plan_builder_fills_knob_defaults_in_catalogue_order (void **state)
     assert_int_equal (tf_plan_build (plan, errors), 0);
 
     item = &plan->workloads[0];
-    assert_int_equal (item->knob_count, 2);
+    assert_int_equal (item->knob_count, 5);
     assert_string_equal (item->knobs[0].key, "rate");
     assert_int_equal (item->knobs[0].value.i, 1);
     assert_string_equal (item->knobs[1].key, "users");
     assert_int_equal (tf_plan_knob_int (item, "users", 0), 4);
+    assert_string_equal (item->knobs[2].key, "tps");
+    assert_int_equal (tf_plan_knob_int (item, "tps", -1), 0); //  Per block unless asked
+    assert_string_equal (item->knobs[3].key, "notes");
+    assert_string_equal (item->knobs[4].key, "workers");
 
     liveness = &plan->expectations[0];
     assert_int_equal (liveness->knob_count, 3);
