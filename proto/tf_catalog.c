@@ -78,6 +78,17 @@ static const tf_catalog_knob_t s_tx_inclusion_knobs[] = {
      "share of submitted transactions that must be included"},
 };
 
+static const tf_catalog_knob_t s_tx_throughput_knobs[] = {
+    {"min_accepted_tps", TF_KNOB_FLOAT, "0", 0, TF_CATALOG_NO_MAX, false,
+     "accepted transactions per second over the workloads' execute at least; 0: not judged"},
+    {"min_included_tps", TF_KNOB_FLOAT, "0", 0, TF_CATALOG_NO_MAX, false,
+     "included transactions per second over the workloads' execute at least; 0: not judged"},
+    {"max_latency_p99", TF_KNOB_DURATION, "0s", 0, TF_CATALOG_MAX_DELAY_MS, false,
+     "p99 from planned send to first block at most (never included: too slow); 0: not judged"},
+    {"max_latency_lib_p99", TF_KNOB_DURATION, "0s", 0, TF_CATALOG_MAX_DELAY_MS, false,
+     "p99 from planned send to the LIB at most; 0: not judged"},
+};
+
 static const tf_catalog_knob_t s_block_production_knobs[] = {
     {"min_blocks", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false,
      "blocks the nodes' Prometheus metrics must show at least"},
@@ -109,6 +120,9 @@ static const tf_catalog_kind_t s_kinds[] = {
      "every validator reaches the expected block height", S_KNOBS (s_liveness_knobs)},
     {"tx_inclusion", TF_ROLE_EXPECTATION, "tf-expect-tx-inclusion", 0, 0, "transactions",
      "submitted transactions appear in blocks", S_KNOBS (s_tx_inclusion_knobs)},
+    {"tx_throughput", TF_ROLE_EXPECTATION, "tf-expect-tx-throughput", 0, 0, "transactions",
+     "the transactions workloads reach a throughput and keep a latency",
+     S_KNOBS (s_tx_throughput_knobs)},
     {"prometheus_block_production", TF_ROLE_EXPECTATION, "tf-expect-prometheus-block-production", 0,
      0, NULL, "the nodes' Prometheus metrics show blocks being produced",
      S_KNOBS (s_block_production_knobs)},

@@ -462,6 +462,7 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
         {"chaos_pause", "tf-workload-chaos-pause"},
         {"consensus_liveness", "tf-expect-consensus-liveness"},
         {"tx_inclusion", "tf-expect-tx-inclusion"},
+        {"tx_throughput", "tf-expect-tx-throughput"},
         {"prometheus_block_production", "tf-expect-prometheus-block-production"},
         {"da_inclusion", "tf-expect-da-inclusion"},
     };
@@ -494,6 +495,24 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
     }
     assert_null (tf_catalog_kind ("nope"));
     assert_null (tf_catalog_kind_at (tf_catalog_kind_count ()));
+
+    //  tx_throughput with every limit at 0 judges nothing: refused; one limit is enough
+    tf_plan_t *plan = tf_plan_new ("throughput");
+    tf_plan_set_wallets (plan, 4, 100);
+    tf_plan_add_workload (plan, "transactions");
+    tf_plan_item_t *throughput = tf_plan_add_expectation (plan, "tx_throughput");
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    assert_int_equal (tf_plan_validate (plan, errors), -1);
+    const char *message = s_error_at (errors, "expectations[0].tx_throughput");
+    assert_non_null (message);
+    assert_non_null (strstr (message, "judges nothing"));
+    tf_plan_errors_destroy (&errors);
+    tf_plan_item_set_float (throughput, "min_included_tps", 2.5);
+    errors = tf_plan_errors_new ();
+    tf_plan_validate (plan, errors);
+    assert_null (s_error_at (errors, "expectations[0].tx_throughput"));
+    tf_plan_errors_destroy (&errors);
+    tf_plan_destroy (&plan);
     assert_int_equal (tf_catalog_runner ("local")->actions, TF_CATALOG_ALL_ACTIONS);
     assert_int_equal (tf_catalog_runner ("compose")->actions, TF_CATALOG_ALL_ACTIONS);
     assert_int_equal (tf_catalog_runner ("k8s")->actions, 0);
