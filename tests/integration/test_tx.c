@@ -1,7 +1,8 @@
-//  test_tx.c - the transaction workload and tx_inclusion through real runs:
-//  tf, the local deployer, tf-node, the scanner, tf-workload-transactions,
-//  tf-expect-tx-inclusion, tf-expect-tx-throughput, and faults applied by tf-test-fault. A replay of
-//  each kept run must reach the same verdict from the recording alone.
+//  test_tx.c - the transaction workload, tx_inclusion and tx_throughput through
+//  real runs: tf, the local deployer, tf-node, the scanner,
+//  tf-workload-transactions, tf-expect-tx-inclusion, tf-expect-tx-throughput,
+//  and faults applied by tf-test-fault. A replay of each kept run must reach
+//  the same verdict from the recording alone.
 
 #include <stdarg.h>
 #include <stddef.h>
