@@ -11,6 +11,9 @@
 #define TF_CATALOG_MAX_DELAY_MS (24.0 * 3600 * 1000) //  Longest chaos delay or window
 #define TF_CATALOG_NAMES_SIZE   512                  //  Room for a list of names
 #define TF_CATALOG_BOUND_SIZE   32                   //  Room for one bound, printed
+#define TF_CATALOG_MAX_TPS      1000000              //  Highest open-loop rate
+#define TF_CATALOG_MAX_FANOUT   64                   //  Outputs of one fan-out tx (tf-node's cap)
+#define TF_CATALOG_MAX_WORKERS  64                   //  Submission threads of one workload
 
 #define S_KNOBS(array) array, sizeof (array) / sizeof (array)[0]
 
@@ -18,6 +21,12 @@ static const tf_catalog_knob_t s_transactions_knobs[] = {
     {"rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false, "transactions submitted per block"},
     {"users", TF_KNOB_INT, "1", 1, TF_PLAN_MAX_WALLETS, false,
      "distinct wallets that send them (at most `wallets`)"},
+    {"tps", TF_KNOB_INT, "0", 0, TF_CATALOG_MAX_TPS, false,
+     "transactions per second on a fixed schedule (open loop); above 0 it replaces rate"},
+    {"notes", TF_KNOB_INT, "0", 0, TF_CATALOG_MAX_FANOUT, false,
+     "spendable notes each user keeps (fan-out at capture, refills); 0: from the rate"},
+    {"workers", TF_KNOB_INT, "0", 0, TF_CATALOG_MAX_WORKERS, false,
+     "submission threads, each with a keep-alive connection per node; 0: from the rate"},
 };
 
 static const tf_catalog_knob_t s_da_knobs[] = {
@@ -70,6 +79,17 @@ static const tf_catalog_knob_t s_tx_inclusion_knobs[] = {
      "share of submitted transactions that must be included"},
 };
 
+static const tf_catalog_knob_t s_tx_throughput_knobs[] = {
+    {"min_accepted_tps", TF_KNOB_FLOAT, "0", 0, TF_CATALOG_NO_MAX, false,
+     "accepted transactions per second over the workloads' execute at least; 0: not judged"},
+    {"min_included_tps", TF_KNOB_FLOAT, "0", 0, TF_CATALOG_NO_MAX, false,
+     "included transactions per second over the workloads' execute at least; 0: not judged"},
+    {"max_latency_p99", TF_KNOB_DURATION, "0s", 0, TF_CATALOG_MAX_DELAY_MS, false,
+     "p99 from planned send to first block at most (never included: too slow); 0: not judged"},
+    {"max_latency_lib_p99", TF_KNOB_DURATION, "0s", 0, TF_CATALOG_MAX_DELAY_MS, false,
+     "p99 from planned send to the LIB at most; 0: not judged"},
+};
+
 static const tf_catalog_knob_t s_block_production_knobs[] = {
     {"min_blocks", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false,
      "blocks the nodes' Prometheus metrics must show at least"},
@@ -84,7 +104,7 @@ static const tf_catalog_knob_t s_da_inclusion_knobs[] = {
 
 static const tf_catalog_kind_t s_kinds[] = {
     {"transactions", TF_ROLE_WORKLOAD, "tf-workload-transactions", TF_CATALOG_NEEDS_WALLETS, 0,
-     NULL, "submits user transactions from seeded wallets at a rate per block",
+     NULL, "submits user transactions from seeded wallets, per block or per second",
      S_KNOBS (s_transactions_knobs)},
     {"da", TF_ROLE_WORKLOAD, "tf-workload-da", TF_CATALOG_NEEDS_EXECUTORS, 0, NULL,
      "inscribes channels and publishes blobs through the executors", S_KNOBS (s_da_knobs)},
@@ -101,6 +121,9 @@ static const tf_catalog_kind_t s_kinds[] = {
      "every validator reaches the expected block height", S_KNOBS (s_liveness_knobs)},
     {"tx_inclusion", TF_ROLE_EXPECTATION, "tf-expect-tx-inclusion", 0, 0, "transactions",
      "submitted transactions appear in blocks", S_KNOBS (s_tx_inclusion_knobs)},
+    {"tx_throughput", TF_ROLE_EXPECTATION, "tf-expect-tx-throughput", 0, 0, "transactions",
+     "the transactions workloads reach a throughput and keep a latency",
+     S_KNOBS (s_tx_throughput_knobs)},
     {"prometheus_block_production", TF_ROLE_EXPECTATION, "tf-expect-prometheus-block-production", 0,
      0, NULL, "the nodes' Prometheus metrics show blocks being produced",
      S_KNOBS (s_block_production_knobs)},

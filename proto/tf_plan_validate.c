@@ -277,6 +277,21 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
                     "expected at most %u users (the number of wallets), got %" PRId64,
                     plan->wallets, users);
     }
+    else if (streq (item->kind, "tx_throughput")) {
+        const char *limits[] = {"min_accepted_tps", "min_included_tps", "max_latency_p99",
+                                "max_latency_lib_p99"};
+        bool any = false, bad = false;
+        for (size_t index = 0; index < sizeof limits / sizeof limits[0]; index++) {
+            s_path (knob_path, sizeof knob_path, "%s.%s", path, limits[index]);
+            bad = bad || s_bad (check, knob_path);
+            any = any || tf_plan_knob_float (item, limits[index], 0) > 0
+                  || tf_plan_knob_ms (item, limits[index], 0) > 0;
+        }
+        if (!any && !bad)
+            s_fail (check, path,
+                    "tx_throughput judges nothing: set min_accepted_tps, min_included_tps, "
+                    "max_latency_p99 or max_latency_lib_p99");
+    }
     else if (streq (item->kind, "chaos_random_restart")) {
         char max_path[TF_PLAN_PATH_SIZE];
         s_path (knob_path, sizeof knob_path, "%s.min_delay", path);

@@ -14,6 +14,7 @@
 //  One submitted tx
 typedef struct {
     uint64_t at_ms;               //  Submission time
+    uint64_t planned_ms;          //  When its schedule planned it (at_ms if unrecorded)
     char outcome[S_OUTCOME_SIZE]; //  accepted | rejected | failed
     char node[S_NODE_SIZE];
     char *reason; //  Owned, or NULL
@@ -117,6 +118,7 @@ tf_exp_tx_judge_submitted (tf_exp_tx_judge_t *self, const tf_tx_submitted_t *rec
         zhashx_insert (self->subs, record->hash, sub);
     }
     sub->at_ms = record->at_ms;
+    sub->planned_ms = record->planned_ms ? record->planned_ms : record->at_ms;
     snprintf (sub->outcome, sizeof sub->outcome, "%s", record->outcome);
     snprintf (sub->node, sizeof sub->node, "%s", record->node ? record->node : "");
     free (sub->reason);
@@ -325,10 +327,10 @@ s_tally (tf_exp_tx_judge_t *self, s_tally_t *tally)
         }
         if (sub->seen_ms) {
             tally->latencies[tally->included++] =
-                sub->seen_ms > sub->at_ms ? sub->seen_ms - sub->at_ms : 0;
+                sub->seen_ms > sub->planned_ms ? sub->seen_ms - sub->planned_ms : 0;
             if (sub->final_ms)
                 tally->lib_latencies[tally->finalized++] =
-                    sub->final_ms > sub->at_ms ? sub->final_ms - sub->at_ms : 0;
+                    sub->final_ms > sub->planned_ms ? sub->final_ms - sub->planned_ms : 0;
         }
         else if (sub->in_lost)
             tally->lost++;
@@ -430,6 +432,23 @@ s_message (tf_exp_tx_judge_t *self, const s_tally_t *tally, bool passed)
                       "transactions workload running?");
     fclose (out);
     return text;
+}
+
+void
+tf_exp_tx_judge_each (tf_exp_tx_judge_t *self, tf_exp_tx_fate_fn *fn, void *arg)
+{
+    assert (self && fn);
+    s_match (self, s_finalize (self));
+    for (s_sub_t *sub = (s_sub_t *) zhashx_first (self->subs); sub;
+         sub = (s_sub_t *) zhashx_next (self->subs)) {
+        tf_exp_tx_fate_t fate = {.hash = (const char *) zhashx_cursor (self->subs),
+                                 .outcome = sub->outcome,
+                                 .at_ms = sub->at_ms,
+                                 .planned_ms = sub->planned_ms,
+                                 .seen_ms = sub->seen_ms,
+                                 .final_ms = sub->final_ms};
+        fn (&fate, arg);
+    }
 }
 
 void

@@ -12,8 +12,10 @@
 //    final height that is not final was reorganised away;
 //  * a submitted tx is included when a block carries it that was not
 //    reorganised away; lost_in_reorgs counts those that only such blocks carried;
-//  * latency: from the submission's at_ms to the first such block's seen_ms,
-//    and to the first time one of them became final (lib latency);
+//  * latency: from the submission's planned_ms (when its workload's schedule
+//    planned it; at_ms when the record has none) to the first such block's
+//    seen_ms, and to the first time one of them became final (lib latency),
+//    so time a submission waited for the generator counts;
 //  * required = max (1, ceil (submitted x min_ratio)); passed when
 //    included >= required. Failure message, first line, the seeds' form:
 //    "tx_inclusion_expectation: observed 15 below required 25".
@@ -52,6 +54,22 @@ void tf_exp_tx_judge_destroy (tf_exp_tx_judge_t **self_p);
 void tf_exp_tx_judge_submitted (tf_exp_tx_judge_t *self, const tf_tx_submitted_t *record);
 void tf_exp_tx_judge_block (tf_exp_tx_judge_t *self, const tf_feed_block_t *block);
 void tf_exp_tx_judge_tip (tf_exp_tx_judge_t *self, const tf_feed_tip_t *tip);
+
+//  What became of one distinct submitted tx (borrowed by the callback)
+typedef struct {
+    const char *hash;    //  64-hex tx hash
+    const char *outcome; //  Its outcome: accepted | rejected | failed
+    uint64_t at_ms;      //  Submission time
+    uint64_t planned_ms; //  When its schedule planned it (at_ms when not recorded)
+    uint64_t seen_ms;    //  First kept block carrying it: 0 none
+    uint64_t final_ms;   //  First time such a block was final: 0 never
+} tf_exp_tx_fate_t;
+
+typedef void (tf_exp_tx_fate_fn) (const tf_exp_tx_fate_t *fate, void *arg);
+
+//  Settle what was observed (finality, reorgs, which blocks carried what) and
+//  call fn once for every distinct submitted tx, in no particular order.
+void tf_exp_tx_judge_each (tf_exp_tx_judge_t *self, tf_exp_tx_fate_fn *fn, void *arg);
 
 //  Judge what was observed. Fills *verdict (free with tf_exp_tx_verdict_free).
 void tf_exp_tx_judge_verdict (tf_exp_tx_judge_t *self, tf_exp_tx_verdict_t *verdict);

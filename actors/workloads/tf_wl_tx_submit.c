@@ -51,7 +51,8 @@ s_answer_text (const char *answer)
 
 //  Try the nodes from `first` on until one takes the tx; reply on the pipe
 static void
-s_submit (s_worker_t *worker, const char *hash, const char *json, size_t first)
+s_submit (s_worker_t *worker, const char *hash, const char *json, size_t first,
+          const char *planned_ms)
 {
     const char *outcome = "failed";
     char *reason = NULL; //  Accumulates the nodes passed over
@@ -102,6 +103,7 @@ s_submit (s_worker_t *worker, const char *hash, const char *json, size_t first)
     zmsg_addstr (msg, reason ? reason : "");
     zmsg_addstrf (msg, "%" PRIu64, at_ms);
     zmsg_addstrf (msg, "%u", retries);
+    zmsg_addstr (msg, planned_ms);
     zmsg_send (&msg, worker->pipe);
     zstr_free (&reason);
 }
@@ -134,11 +136,13 @@ s_worker (zsock_t *pipe, void *arg)
         bool term = !hash || streq (hash, "$TERM");
         char *json = term ? NULL : zmsg_popstr (job);
         char *first = term ? NULL : zmsg_popstr (job);
-        if (!term && json && first && worker.count > 0)
-            s_submit (&worker, hash, json, (size_t) strtoull (first, NULL, 10));
+        char *planned = term ? NULL : zmsg_popstr (job);
+        if (!term && json && first && planned && worker.count > 0)
+            s_submit (&worker, hash, json, (size_t) strtoull (first, NULL, 10), planned);
         zstr_free (&hash);
         zstr_free (&json);
         zstr_free (&first);
+        zstr_free (&planned);
         zmsg_destroy (&job);
         if (term)
             break;
@@ -211,7 +215,7 @@ tf_wl_tx_submit_pipe (tf_wl_tx_submit_t *self, size_t index)
 
 int
 tf_wl_tx_submit_send (tf_wl_tx_submit_t *self, const char *hash, const char *json,
-                      size_t first_node)
+                      size_t first_node, uint64_t planned_ms)
 {
     assert (self && hash && json);
     for (size_t index = 0; index < self->worker_count; index++) {
@@ -221,6 +225,7 @@ tf_wl_tx_submit_send (tf_wl_tx_submit_t *self, const char *hash, const char *jso
         zmsg_addstr (job, hash);
         zmsg_addstr (job, json);
         zmsg_addstrf (job, "%zu", first_node);
+        zmsg_addstrf (job, "%" PRIu64, planned_ms);
         if (zmsg_send (&job, zactor_sock (self->workers[index]))) {
             zmsg_destroy (&job);
             return -1;
@@ -240,12 +245,12 @@ tf_wl_tx_submit_recv (tf_wl_tx_submit_t *self, zsock_t *pipe, tf_wl_tx_result_t 
         if (zactor_sock (self->workers[index]) == pipe)
             self->busy[index] = false;
     zmsg_t *msg = zmsg_recv (pipe);
-    if (!msg || zmsg_size (msg) != 6) {
+    if (!msg || zmsg_size (msg) != TF_WL_TX_RESULT_FRAMES) {
         zmsg_destroy (&msg);
         return -1;
     }
-    char *fields[6];
-    for (size_t index = 0; index < 6; index++)
+    char *fields[TF_WL_TX_RESULT_FRAMES];
+    for (size_t index = 0; index < TF_WL_TX_RESULT_FRAMES; index++)
         fields[index] = zmsg_popstr (msg);
     snprintf (result->hash, sizeof result->hash, "%s", fields[0]);
     snprintf (result->node, sizeof result->node, "%s", fields[1]);
@@ -253,7 +258,8 @@ tf_wl_tx_submit_recv (tf_wl_tx_submit_t *self, zsock_t *pipe, tf_wl_tx_result_t 
     result->reason = *fields[3] ? strdup (fields[3]) : NULL;
     result->at_ms = strtoull (fields[4], NULL, 10);
     result->retries = (unsigned) strtoul (fields[5], NULL, 10);
-    for (size_t index = 0; index < 6; index++)
+    result->planned_ms = strtoull (fields[6], NULL, 10);
+    for (size_t index = 0; index < TF_WL_TX_RESULT_FRAMES; index++)
         zstr_free (&fields[index]);
     zmsg_destroy (&msg);
     return 0;

@@ -9,8 +9,8 @@
 //  all were tried. A 4xx answer is the tx's fault: rejected, not retried.
 //
 //  Pipe protocol (actor <-> worker), one job per idle worker at a time:
-//      job:    [hash][json][first node index]
-//      result: [hash][node][outcome][reason][at_ms][retries]
+//      job:    [hash][json][first node index][planned_ms]
+//      result: [hash][node][outcome][reason][at_ms][retries][planned_ms]
 //  The actor adds each worker's pipe to its loop (tf_wl_tx_submit_pipe).
 
 #ifndef TF_WL_TX_SUBMIT_H_INCLUDED
@@ -22,6 +22,7 @@
 #define TF_WL_TX_SUBMIT_PATH        "/mempool/add/tx"
 #define TF_WL_TX_SUBMIT_WORKERS     4 //  Submissions in flight at once, by default
 #define TF_WL_TX_SUBMIT_MAX_WORKERS 64
+#define TF_WL_TX_RESULT_FRAMES      7    //  Frames of a result on the pipe
 #define TF_WL_TX_SUBMIT_TIMEOUT_MS  1000 //  One POST; then the next node
 #define TF_WL_TX_OUTCOME_SIZE       16
 #define TF_WL_TX_NODE_NAME_SIZE     64
@@ -40,6 +41,7 @@ typedef struct {
     char *reason;                        //  Why, or the nodes passed over (owned), or NULL
     uint64_t at_ms;                      //  Unix ms when the first attempt started
     unsigned retries;                    //  Nodes tried before the last one
+    uint64_t planned_ms;                 //  The job's planned time, handed back
 } tf_wl_tx_result_t;
 
 typedef struct _tf_wl_tx_submit_t tf_wl_tx_submit_t;
@@ -56,9 +58,10 @@ void tf_wl_tx_submit_destroy (tf_wl_tx_submit_t **self_p);
 size_t tf_wl_tx_submit_workers (tf_wl_tx_submit_t *self);
 zsock_t *tf_wl_tx_submit_pipe (tf_wl_tx_submit_t *self, size_t index);
 
-//  Hand a job to an idle worker. Returns 0, or -1 when every worker is busy.
+//  Hand a job to an idle worker; planned_ms comes back with its result.
+//  Returns 0, or -1 when every worker is busy.
 int tf_wl_tx_submit_send (tf_wl_tx_submit_t *self, const char *hash, const char *json,
-                          size_t first_node);
+                          size_t first_node, uint64_t planned_ms);
 
 //  Read a result from the worker whose pipe is ready (it becomes idle).
 //  Returns 0, or -1 if the pipe held no result (worker interrupted).

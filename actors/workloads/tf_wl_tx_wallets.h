@@ -12,6 +12,15 @@
 //  refuses the tx. Senders take turns and spend their oldest ready note;
 //  recipients come from the seeded generator.
 //
+//  Fan-out: one tx of a user spends one of its notes into many notes of its
+//  own, so the user has several notes ready at once and a high rate never
+//  waits for notes to ripen. The workload fans every user out before execute
+//  (tf_wl_tx_wallets_fanout), and a user whose pool (notes held and its txs
+//  in flight, each of which brings a note back) falls below the low mark
+//  refills: its next tx is a fan-out of its largest ready note
+//  (tf_wl_tx_wallets_set_pool). Outputs stay with the sender: funds never
+//  leave the users.
+//
 //  A pending tx ends in one of three ways: a block carries it (its outputs
 //  join the pools), a node rejected it or none took it (its input goes back
 //  to the pool; after TF_WL_TX_MAX_STRIKES rejections a note is given up,
@@ -28,6 +37,7 @@
 
 #define TF_WL_TX_MAX_STRIKES   3 //  Rejections before a note is given up
 #define TF_WL_TX_CONFIRMATIONS 2 //  Blocks on top of a note's before it is spent
+#define TF_WL_TX_MIN_FANOUT    2 //  Fewer outputs than this is no fan-out
 
 //  One funded wallet, as genesis holds it
 typedef struct {
@@ -49,6 +59,29 @@ void tf_wl_tx_wallets_destroy (tf_wl_tx_wallets_t **self_p);
 //  Build and sign the next transfer into *tx (free with tf_tx_free) and write
 //  the sender's index. Returns 0, or -1 when no user has a note ready to spend.
 int tf_wl_tx_wallets_next (tf_wl_tx_wallets_t *self, tf_tx_t *tx, size_t *sender_p);
+
+//  Build and sign a fan-out of the user's largest ready note into as many
+//  notes as bring its pool to `notes` (at most TF_TX_MAX_OUTPUTS, at most the
+//  note's value) into *tx (free with tf_tx_free). Returns 0, or -1 when the
+//  user has no ready note that splits into TF_WL_TX_MIN_FANOUT or more.
+int tf_wl_tx_wallets_fanout (tf_wl_tx_wallets_t *self, size_t user, size_t notes, tf_tx_t *tx);
+
+//  Refills: a user whose notes held plus txs in flight fall below `low` fans
+//  its largest ready note out towards `target` notes in its next tx. low 0
+//  (the default) never refills.
+void tf_wl_tx_wallets_set_pool (tf_wl_tx_wallets_t *self, size_t target, size_t low);
+
+//  Number of users.
+size_t tf_wl_tx_wallets_users (tf_wl_tx_wallets_t *self);
+
+//  Fan-out txs built so far (and, in *notes_p if not NULL, the notes they make),
+//  and those still pending (not included, refused or expired).
+uint64_t tf_wl_tx_wallets_fanouts (tf_wl_tx_wallets_t *self, uint64_t *notes_p);
+size_t tf_wl_tx_wallets_fanouts_pending (tf_wl_tx_wallets_t *self);
+
+//  True once no fan-out is pending and the outputs of every included one are
+//  ready to spend at the height the feed has reached.
+bool tf_wl_tx_wallets_fanouts_ripe (tf_wl_tx_wallets_t *self);
 
 //  A node accepted the tx hash (64 hex) while the chain was at `height`.
 void tf_wl_tx_wallets_accepted (tf_wl_tx_wallets_t *self, const char *hash, uint64_t height);

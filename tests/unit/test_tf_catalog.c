@@ -37,6 +37,7 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
         {"chaos_pause", "tf-workload-chaos-pause"},
         {"consensus_liveness", "tf-expect-consensus-liveness"},
         {"tx_inclusion", "tf-expect-tx-inclusion"},
+        {"tx_throughput", "tf-expect-tx-throughput"},
         {"prometheus_block_production", "tf-expect-prometheus-block-production"},
         {"da_inclusion", "tf-expect-da-inclusion"},
     };

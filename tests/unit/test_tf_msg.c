@@ -179,7 +179,10 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
                                                           .submitted = 10,
                                                           .accepted = 9,
                                                           .rejected = 1,
-                                                          .detail = "1 rejected: bad nonce"};
+                                                          .detail = "1 rejected: bad nonce",
+                                                          .started_ms = S_AT_MS - 2000,
+                                                          .ended_ms = S_AT_MS,
+                                                          .planned = 12};
             break;
         case TF_MSG_expect_result:
             msg->expect_result = (tf_expect_result_t){
@@ -230,7 +233,8 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
                                                     .node = "validator-0",
                                                     .at_ms = S_AT_MS,
                                                     .outcome = "rejected",
-                                                    .reason = "insufficient funds"};
+                                                    .reason = "insufficient funds",
+                                                    .planned_ms = S_AT_MS - 5};
             break;
         default:
             fail_msg ("no fixture for message id %d: add one with the new message", (int) id);

@@ -154,11 +154,15 @@ test_tf_plan_builder_fills_knob_defaults_in_catalogue_order (void **state)
     assert_int_equal (tf_plan_build (plan, errors), 0);
 
     item = &plan->workloads[0];
-    assert_int_equal (item->knob_count, 2);
+    assert_int_equal (item->knob_count, 5);
     assert_string_equal (item->knobs[0].key, "rate");
     assert_int_equal (item->knobs[0].value.i, 1);
     assert_string_equal (item->knobs[1].key, "users");
     assert_int_equal (tf_plan_knob_int (item, "users", 0), 4);
+    assert_string_equal (item->knobs[2].key, "tps");
+    assert_int_equal (tf_plan_knob_int (item, "tps", -1), 0); //  Per block unless asked
+    assert_string_equal (item->knobs[3].key, "notes");
+    assert_string_equal (item->knobs[4].key, "workers");
 
     liveness = &plan->expectations[0];
     assert_int_equal (liveness->knob_count, 3);
@@ -446,6 +450,29 @@ test_tf_plan_errors_print_formats_positions (void **state)
     tf_plan_errors_destroy (&errors);
 }
 
+//  tx_throughput with every limit at 0 judges nothing: refused; one limit is enough
+static void
+test_tf_plan_tx_throughput_needs_one_limit (void **state)
+{
+    (void) state;
+    tf_plan_t *plan = tf_plan_new ("throughput");
+    tf_plan_set_wallets (plan, 4, 100);
+    tf_plan_add_workload (plan, "transactions");
+    tf_plan_item_t *throughput = tf_plan_add_expectation (plan, "tx_throughput");
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    assert_int_equal (tf_plan_validate (plan, errors), -1);
+    const char *message = s_error_at (errors, "expectations[0].tx_throughput");
+    assert_non_null (message);
+    assert_non_null (strstr (message, "judges nothing"));
+    tf_plan_errors_destroy (&errors);
+    tf_plan_item_set_float (throughput, "min_included_tps", 2.5);
+    errors = tf_plan_errors_new ();
+    tf_plan_validate (plan, errors);
+    assert_null (s_error_at (errors, "expectations[0].tx_throughput"));
+    tf_plan_errors_destroy (&errors);
+    tf_plan_destroy (&plan);
+}
+
 int
 main (void)
 {
@@ -460,6 +487,7 @@ main (void)
         cmocka_unit_test (test_tf_plan_builder_rejects_impossible_combinations),
         cmocka_unit_test (test_tf_plan_builder_checks_scalars_and_knob_types),
         cmocka_unit_test (test_tf_plan_dup_is_deep),
+        cmocka_unit_test (test_tf_plan_tx_throughput_needs_one_limit),
         cmocka_unit_test (test_tf_plan_wallets_fit_the_genesis_with_the_nodes),
         cmocka_unit_test (test_tf_plan_errors_print_formats_positions),
     };

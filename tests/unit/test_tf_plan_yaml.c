@@ -265,7 +265,7 @@ test_tf_plan_yaml_rejects_unknown_keys_and_kinds (void **state)
                "da, chaos_random_restart, chaos_partition, chaos_pause)"});
     S_EXPECT ("name: t\nwallets: 5\nworkloads:\n  - transactions: {rate: 1, user: 5}\n",
               {4, 29, "workloads[0].transactions.user",
-               "unknown knob 'user' of transactions (known: rate, users)"});
+               "unknown knob 'user' of transactions (known: rate, users, tps, notes, workers)"});
     S_EXPECT ("name: t\nrun: {duration: 1s, color: red}\nconsensus: {slots: 1s}\n",
               {2, 21, "run.color", "unknown key 'color' (expected one of: duration, seed, runner)"},
               {3, 13, "consensus.slots", "unknown key 'slots'"});

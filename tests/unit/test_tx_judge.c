@@ -223,6 +223,29 @@ test_tx_judge_percentiles_are_nearest_rank (void **state)
     assert_int_equal (tf_exp_tx_percentile (sorted, 0, 0.5), 0);
 }
 
+static void
+test_tx_judge_latency_counts_from_the_planned_time (void **state)
+{
+    (void) state;
+    tf_exp_tx_judge_t *judge = tf_exp_tx_judge_new (0.5);
+    char hash[65];
+    s_id ('a', 0, hash);
+    //  Planned at 1000, sent at 1300 (the generator was behind), in a block at 1500
+    tf_tx_submitted_t record = {.name = "transactions",
+                                .hash = hash,
+                                .node = "validator-0",
+                                .at_ms = 1300,
+                                .outcome = "accepted",
+                                .planned_ms = 1000};
+    tf_exp_tx_judge_submitted (judge, &record);
+    s_block (judge, 1, 0, 1, 1500, 0, 1);
+    tf_exp_tx_verdict_t verdict;
+    tf_exp_tx_judge_verdict (judge, &verdict);
+    assert_int_equal (s_detail (&verdict, "latency_ms", "max"), 500);
+    tf_exp_tx_verdict_free (&verdict);
+    tf_exp_tx_judge_destroy (&judge);
+}
+
 int
 main (void)
 {
@@ -232,6 +255,7 @@ main (void)
         cmocka_unit_test (test_tx_judge_counts_txs_lost_in_reorgs),
         cmocka_unit_test (test_tx_judge_is_order_independent_and_never_passes_empty),
         cmocka_unit_test (test_tx_judge_percentiles_are_nearest_rank),
+        cmocka_unit_test (test_tx_judge_latency_counts_from_the_planned_time),
     };
     return cmocka_run_group_tests_name ("tx_judge", tests, NULL, NULL);
 }

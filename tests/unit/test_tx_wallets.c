@@ -186,6 +186,116 @@ test_tx_wallets_expired_tx_frees_its_note_and_may_still_land (void **state)
     tf_wl_tx_wallets_destroy (&wallets);
 }
 
+//  Output count of a tx's JSON
+static size_t
+s_output_count (const tf_tx_t *tx)
+{
+    json_t *json = json_loads (tx->json, 0, NULL);
+    assert_non_null (json);
+    size_t count = json_array_size (json_object_get (
+        json_object_get (json_object_get (json, "mantle_tx"), "ledger_tx"), "outputs"));
+    json_decref (json);
+    return count;
+}
+
+static void
+test_tx_wallets_fanout_splits_a_note_and_its_notes_spend_at_once (void **state)
+{
+    (void) state;
+    tf_wl_tx_wallets_t *wallets = s_wallets ();
+    tf_tx_t fanouts[S_USERS];
+    for (size_t user = 0; user < S_USERS; user++) {
+        assert_int_equal (tf_wl_tx_wallets_fanout (wallets, user, 10, &fanouts[user]), 0);
+        assert_int_equal (s_output_count (&fanouts[user]), 10);
+        tf_wl_tx_wallets_accepted (wallets, fanouts[user].hash_hex, 1);
+    }
+    uint64_t notes = 0;
+    assert_int_equal (tf_wl_tx_wallets_fanouts (wallets, &notes), S_USERS);
+    assert_int_equal (notes, 10 * S_USERS);
+    assert_int_equal (tf_wl_tx_wallets_fanouts_pending (wallets), S_USERS);
+    assert_false (tf_wl_tx_wallets_fanouts_ripe (wallets));
+    tf_tx_t none;
+    assert_int_equal (tf_wl_tx_wallets_fanout (wallets, 0, 10, &none), -1); //  No note left
+    for (size_t user = 0; user < S_USERS; user++)
+        assert_int_equal (s_include (wallets, fanouts[user].hash_hex, 2), 1);
+    assert_int_equal (tf_wl_tx_wallets_fanouts_pending (wallets), 0);
+    assert_false (tf_wl_tx_wallets_fanouts_ripe (wallets)); //  Still ripening
+    assert_int_equal (tf_wl_tx_wallets_spendable (wallets), 10 * S_USERS);
+    assert_int_equal (tf_wl_tx_wallets_funds (wallets), S_USERS * S_AMOUNT);
+    s_include (wallets, NULL, 2 + TF_WL_TX_CONFIRMATIONS);
+    assert_true (tf_wl_tx_wallets_fanouts_ripe (wallets));
+    //  Now every note can be spent in the same block: 30 transfers, no waiting
+    for (size_t round = 0; round < 10 * S_USERS; round++) {
+        tf_tx_t tx;
+        size_t sender = S_USERS;
+        assert_int_equal (tf_wl_tx_wallets_next (wallets, &tx, &sender), 0);
+        assert_int_equal (sender, round % S_USERS);
+        tf_tx_free (&tx);
+    }
+    tf_tx_t more;
+    size_t sender = 0;
+    assert_int_equal (tf_wl_tx_wallets_next (wallets, &more, &sender), -1);
+    assert_int_equal (tf_wl_tx_wallets_funds (wallets), S_USERS * S_AMOUNT);
+    for (size_t user = 0; user < S_USERS; user++)
+        tf_tx_free (&fanouts[user]);
+    tf_wl_tx_wallets_destroy (&wallets);
+}
+
+static void
+test_tx_wallets_fanout_is_bounded_by_value_and_outputs (void **state)
+{
+    (void) state;
+    tf_wl_tx_wallet_t user;
+    assert_int_equal (tf_keys_derive (TF_KEYS_PURPOSE_WALLET, 1, 0, &user.key), 0);
+    user.amount = 5;
+    memset (user.note_id, 5, sizeof user.note_id);
+    tf_wl_tx_wallets_t *small = tf_wl_tx_wallets_new (&user, 1, 1, "alone");
+    tf_tx_t tx;
+    assert_int_equal (tf_wl_tx_wallets_fanout (small, 0, 50, &tx), 0);
+    assert_int_equal (s_output_count (&tx), 5); //  Notes of value 1
+    tf_tx_free (&tx);
+    tf_wl_tx_wallets_destroy (&small);
+    user.amount = 1000;
+    tf_wl_tx_wallets_t *large = tf_wl_tx_wallets_new (&user, 1, 1, "alone");
+    assert_int_equal (tf_wl_tx_wallets_fanout (large, 0, 500, &tx), 0);
+    assert_int_equal (s_output_count (&tx), TF_TX_MAX_OUTPUTS);
+    tf_tx_free (&tx);
+    tf_wl_tx_wallets_destroy (&large);
+    user.amount = 1;
+    tf_wl_tx_wallets_t *unit = tf_wl_tx_wallets_new (&user, 1, 1, "alone");
+    assert_int_equal (tf_wl_tx_wallets_fanout (unit, 0, 8, &tx), -1); //  1 does not split
+    tf_wl_tx_wallets_destroy (&unit);
+}
+
+static void
+test_tx_wallets_a_low_pool_refills_by_fanout (void **state)
+{
+    (void) state;
+    tf_wl_tx_wallets_t *wallets = s_wallets ();
+    tf_wl_tx_wallets_set_pool (wallets, 8, 2);
+    //  Each user holds one note: below the low mark, so its next tx fans out
+    for (size_t user = 0; user < S_USERS; user++) {
+        tf_tx_t tx;
+        size_t sender = S_USERS;
+        assert_int_equal (tf_wl_tx_wallets_next (wallets, &tx, &sender), 0);
+        assert_int_equal (sender, user);
+        assert_int_equal (s_output_count (&tx), 8);
+        assert_int_equal (s_include (wallets, tx.hash_hex, 1), 1);
+        tf_tx_free (&tx);
+    }
+    assert_int_equal (tf_wl_tx_wallets_fanouts (wallets, NULL), S_USERS);
+    s_include (wallets, NULL, 1 + TF_WL_TX_CONFIRMATIONS);
+    //  Pools of 8 are above the mark: plain transfers (payment and change)
+    tf_tx_t tx;
+    size_t sender = 0;
+    assert_int_equal (tf_wl_tx_wallets_next (wallets, &tx, &sender), 0);
+    assert_int_equal (s_output_count (&tx), 2);
+    tf_tx_free (&tx);
+    assert_int_equal (tf_wl_tx_wallets_fanouts (wallets, NULL), S_USERS);
+    assert_int_equal (tf_wl_tx_wallets_funds (wallets), S_USERS * S_AMOUNT);
+    tf_wl_tx_wallets_destroy (&wallets);
+}
+
 int
 main (void)
 {
@@ -195,6 +305,9 @@ main (void)
         cmocka_unit_test (test_tx_wallets_refused_input_comes_back_and_strikes_out),
         cmocka_unit_test (test_tx_wallets_rejected_three_times_a_note_is_given_up),
         cmocka_unit_test (test_tx_wallets_expired_tx_frees_its_note_and_may_still_land),
+        cmocka_unit_test (test_tx_wallets_fanout_splits_a_note_and_its_notes_spend_at_once),
+        cmocka_unit_test (test_tx_wallets_fanout_is_bounded_by_value_and_outputs),
+        cmocka_unit_test (test_tx_wallets_a_low_pool_refills_by_fanout),
     };
     return cmocka_run_group_tests_name ("tx_wallets", tests, NULL, NULL);
 }

@@ -5,3 +5,5 @@ tf_add_unit_test(test_tx_wallets SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tx_walle
                  LIBS tf_workloads)
 tf_add_unit_test(test_tx_judge SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tx_judge.c
                  LIBS tf_expectations)
+tf_add_unit_test(test_throughput_judge SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_throughput_judge.c
+                 LIBS tf_expectations)
