@@ -4,6 +4,7 @@
 #include "tf_msg.h"
 #include "tf_recording.h"
 #include "tf_report_bus.h"
+#include "tf_report_rates.h"
 
 #define S_P50 0.50 //  Percentiles of the latency summary
 #define S_P95 0.95
@@ -90,6 +91,9 @@ tf_report_bus (const char *recording_path)
         }
         tf_recording_destroy (&recording);
     }
+    json_t *over_time = tf_report_rates (recording_path);
+    if (over_time)
+        json_object_set_new (tx, "over_time", over_time);
     return json_pack ("{s:o, s:o}", "heights", heights, "tx", tx);
 }
 
@@ -100,10 +104,16 @@ s_compare (const void *left, const void *right)
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-//  Nearest-rank percentile of sorted values
-static double
-s_percentile (const double *sorted, size_t count, double share)
+void
+tf_report_sort (double *values, size_t count)
 {
+    qsort (values, count, sizeof (double), s_compare);
+}
+
+double
+tf_report_percentile (const double *sorted, size_t count, double share)
+{
+    assert (count > 0);
     size_t rank = (size_t) ((double) count * share + 0.999999);
     if (rank < 1)
         rank = 1;
@@ -125,10 +135,11 @@ tf_report_latency_summary (const json_t *latencies)
         }
         values[index] = json_number_value (value);
     }
-    qsort (values, count, sizeof (double), s_compare);
-    json_t *summary = json_pack ("{s:I, s:f, s:f, s:f, s:f}", "count", (json_int_t) count, "min",
-                                 values[0], "p50", s_percentile (values, count, S_P50), "p95",
-                                 s_percentile (values, count, S_P95), "max", values[count - 1]);
+    tf_report_sort (values, count);
+    json_t *summary =
+        json_pack ("{s:I, s:f, s:f, s:f, s:f}", "count", (json_int_t) count, "min", values[0],
+                   "p50", tf_report_percentile (values, count, S_P50), "p95",
+                   tf_report_percentile (values, count, S_P95), "max", values[count - 1]);
     free (values);
     return summary;
 }

@@ -4,7 +4,8 @@
 //  picture of every node's height over time, drawn from the feed.tip samples
 //  of the bus recording, with the phases and node-control (chaos) events
 //  marked on it; and the transaction inclusion latency distribution when an
-//  expectation reports one (details.inclusion_latency_ms, an array of ms).
+//  expectation reports one (details.inclusion_latency_ms, an array of ms);
+//  transactions per second and latency percentiles over time (tx.over_time).
 
 #include <czmq.h>
 #include "tf_msg.h"
@@ -251,6 +252,88 @@ s_write_latency (FILE *out, const json_t *report)
     fprintf (out, "</svg>\n");
 }
 
+//  One line per key of the buckets' objects (null values leave a gap), x over
+//  the buckets, y from 0 to the largest value scaled by scale (per-second
+//  counts: 1000 / bucket width), span_ms the time the buckets cover; the line
+//  chart of the over-time figures
+typedef struct {
+    const char *key;    //  Bucket field drawn
+    const char *label;  //  Legend
+    const char *colour; //  Stroke
+} s_line_t;
+
+static void
+s_write_line_chart (FILE *out, const char *id, const char *unit, const json_t *buckets,
+                    const s_line_t *lines, size_t line_count, double scale, double span_ms)
+{
+    size_t count = json_array_size (buckets);
+    double top = 1;
+    for (size_t index = 0; index < count; index++)
+        for (size_t line = 0; line < line_count; line++) {
+            const json_t *value =
+                json_object_get (json_array_get (buckets, index), lines[line].key);
+            if (json_is_number (value) && json_number_value (value) * scale > top)
+                top = json_number_value (value) * scale;
+        }
+    int left = TF_HTML_MARGIN, right = TF_HTML_WIDTH - TF_HTML_MARGIN;
+    int bottom = TF_HTML_HEIGHT / 2 - 24, upper = 28, legend = 12;
+    fprintf (out,
+             "<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+             "role=\"img\" aria-label=\"%s over time\">\n",
+             id, TF_HTML_WIDTH, TF_HTML_HEIGHT / 2, unit);
+    fprintf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, bottom,
+             right, bottom);
+    fprintf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, bottom,
+             left, upper);
+    fprintf (out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.0f %s</text>\n",
+             left + 60, upper + 4, top, unit);
+    for (size_t line = 0; line < line_count; line++) {
+        fprintf (out, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" points=\"",
+                 lines[line].key, lines[line].colour);
+        for (size_t index = 0; index < count; index++) {
+            const json_t *value =
+                json_object_get (json_array_get (buckets, index), lines[line].key);
+            if (!json_is_number (value))
+                continue;
+            double x =
+                left + (count > 1 ? (double) index / (double) (count - 1) : 0.0) * (right - left);
+            double y = bottom - json_number_value (value) * scale / top * (bottom - upper);
+            fprintf (out, "%.1f,%.1f ", x, y);
+        }
+        fprintf (out, "\"/>\n<text x=\"%zu\" y=\"%d\" font-size=\"11\" fill=\"%s\">%s</text>\n",
+                 (size_t) left + 120 + 90 * line, legend, lines[line].colour, lines[line].label);
+    }
+    fprintf (out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.0f s</text>\n",
+             right, bottom + 16, span_ms / 1000.0);
+    fprintf (out, "</svg>\n");
+}
+
+//  Submitted, accepted and included tx/s and the latency percentiles, per
+//  bucket of planned send time (report.json tx.over_time)
+static void
+s_write_rates (FILE *out, const json_t *report)
+{
+    const json_t *over_time = json_object_get (json_object_get (report, "tx"), "over_time");
+    const json_t *buckets = json_object_get (over_time, "buckets");
+    double width = (double) json_integer_value (json_object_get (over_time, "bucket_ms"));
+    if (json_array_size (buckets) == 0 || width <= 0)
+        return;
+    static const s_line_t rates[] = {{"submitted", "submitted", "#7f7f7f"},
+                                     {"accepted", "accepted", "#1f77b4"},
+                                     {"included", "included", "#2ca02c"}};
+    static const s_line_t latencies[] = {{"latency_p50_ms", "p50", "#1f77b4"},
+                                         {"latency_p99_ms", "p99", "#d62728"}};
+    fprintf (out, "<h2>Transactions per second</h2>\n<p>Per %.0f s of planned send time.</p>\n",
+             width / 1000.0);
+    s_write_line_chart (out, "tx-rates", "tx/s", buckets, rates, sizeof rates / sizeof rates[0],
+                        1000.0 / width, width * json_array_size (buckets));
+    fprintf (out, "<h2>Inclusion latency over time</h2>\n<p>From planned send to first block; "
+                  "a gap is a bucket with nothing included.</p>\n");
+    s_write_line_chart (out, "tx-latency", "ms", buckets, latencies,
+                        sizeof latencies / sizeof latencies[0], 1.0,
+                        width * json_array_size (buckets));
+}
+
 static void
 s_write_tables (FILE *out, const json_t *report)
 {
@@ -348,6 +431,7 @@ tf_report_html_write (const json_t *report, const char *recording_path, const ch
     }
     s_write_heights (out, report, series, count);
     s_write_latency (out, report);
+    s_write_rates (out, report);
     s_write_tables (out, report);
     fprintf (out, "</body></html>\n");
     s_free_series (series, count);

@@ -183,6 +183,12 @@ test_tf_report_writes_figures_from_results_and_recording (void **state)
     assert_int_equal (json_integer_value (json_object_get (tx, "included")), 7);
     assert_int_equal (json_integer_value (json_object_get (tx, "blocks")), 5);
     assert_int_equal (json_integer_value (json_object_get (tx, "submitted")), 3);
+    //  Over time: the three records are one tx (one hash), accepted, in no block
+    json_t *over_time = json_object_get (tx, "over_time");
+    assert_int_equal (json_integer_value (json_object_get (over_time, "start_ms")), S_T0 + 2000);
+    json_t *bucket = json_array_get (json_object_get (over_time, "buckets"), 0);
+    assert_int_equal (json_integer_value (json_object_get (bucket, "submitted")), 1);
+    assert_int_equal (json_integer_value (json_object_get (bucket, "never_included")), 1);
     json_t *outcomes = json_object_get (tx, "outcomes");
     assert_int_equal (json_integer_value (json_object_get (outcomes, "accepted")), 2);
     assert_int_equal (json_integer_value (json_object_get (outcomes, "rejected")), 1);
@@ -224,6 +230,8 @@ test_tf_report_writes_figures_from_results_and_recording (void **state)
     assert_non_null (strstr (html, "class=\"node-height\" data-node=\"validator-0\""));
     assert_non_null (strstr (html, "<g class=\"chaos-event\">"));
     assert_non_null (strstr (html, "<svg id=\"latency\""));
+    assert_non_null (strstr (html, "<svg id=\"tx-rates\""));
+    assert_non_null (strstr (html, "<svg id=\"tx-latency\""));
     assert_non_null (strstr (html, "height &lt;3&gt; &amp;"));
     free (html);
 }
