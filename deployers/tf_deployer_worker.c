@@ -52,9 +52,11 @@ s_reply (s_worker_t *self, tf_deployer_command_t command, bool ok, const char *e
     if (nodes) {
         uint8_t *data = NULL;
         size_t size = 0;
-        int rc = tf_msg_encode (TF_MSG_run_nodes, nodes, &data, &size);
-        assert (rc == 0); //  Every field comes from our own table
-        zmsg_addmem (msg, data, size);
+        //  Every field comes from our own table, so encoding cannot fail
+        if (tf_msg_encode (TF_MSG_run_nodes, nodes, &data, &size) == 0)
+            zmsg_addmem (msg, data, size);
+        else
+            zsys_error ("deployer: cannot encode run.nodes: %s", tf_msg_last_error ());
         free (data);
     }
     zmsg_send (&msg, self->pipe);
@@ -300,8 +302,9 @@ s_on_control (s_worker_t *self, zmsg_t *msg)
                                     &request)
                    : -1;
     zframe_destroy (&frame);
-    assert (rc == 0); //  The actor encoded it
-    char *error = s_control (self, &request);
+    //  The actor encoded it, so a request that does not decode is a bug, refused all the same
+    char *error = rc == 0 ? s_control (self, &request)
+                          : zsys_sprintf ("node.control does not decode: %s", tf_msg_last_error ());
     s_reply (self, TF_DEPLOYER_WORKER_CONTROL, error == NULL, error, NULL);
     zstr_free (&error);
     tf_msg_body_free (TF_MSG_node_control, &request);
