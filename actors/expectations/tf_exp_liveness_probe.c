@@ -89,7 +89,7 @@ s_probe (zsock_t *pipe, void *arg)
         clients[index] = tf_api_client_new (urls[index]);
         if (!clients[index])
             continue;
-        tf_api_client_set_cancel (clients[index], tf_api_client_pipe_cancelled, &self);
+        tf_api_client_watch_pipe (clients[index], &self);
         for (int attempt = 0; attempt < TF_EXP_PROBE_TRIES && !tf_api_client_pipe_cancelled (&self);
              attempt++) {
             tf_api_info_t info;

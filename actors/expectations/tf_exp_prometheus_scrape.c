@@ -17,7 +17,7 @@ s_scrape_node (tf_api_client_pipe_t *self, const char *url, tf_exp_prometheus_sc
         scrape->error = strdup ("no answer");
         return;
     }
-    tf_api_client_set_cancel (client, tf_api_client_pipe_cancelled, self);
+    tf_api_client_watch_pipe (client, self);
     for (int attempt = 0; attempt < TF_EXP_SCRAPE_TRIES && !tf_api_client_pipe_cancelled (self);
          attempt++) {
         long status = 0;

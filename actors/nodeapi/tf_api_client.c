@@ -2,8 +2,9 @@
 //
 //  One curl multi handle drives two easy handles: the block stream (long
 //  lived) and the current request. Waiting is always curl_multi_poll with at
-//  most TF_API_CLIENT_TICK_MS, after which the cancel callback is asked, so
-//  no call blocks longer than a tick past a cancel. A batch runs the same way
+//  most a tick (TF_API_CLIENT_TICK_MS, or TF_API_CLIENT_WAKE_TICK_MS when a
+//  wake fd is watched too), after which the cancel callback is asked, so no
+//  call blocks longer than a tick past a cancel. A batch runs the same way
 //  on a multi handle of its own, one easy handle per request.
 
 #include <curl/curl.h>
@@ -21,6 +22,7 @@ struct _tf_api_client_t {
     void *line_arg;
     tf_api_client_cancel_fn *cancel_fn; //  Asked every tick while waiting
     void *cancel_arg;
+    int wake_fd;        //  Readable when cancel_fn should be asked; -1: none, ask every tick
     int64_t timeout_ms; //  Per request
     uint64_t lines;     //  Stream lines delivered so far
 };
@@ -59,6 +61,7 @@ tf_api_client_new (const char *base_url)
     self->request = curl_easy_init ();
     self->stream_line = zchunk_new (NULL, 0);
     self->timeout_ms = TF_API_CLIENT_TIMEOUT_MS;
+    self->wake_fd = -1;
     if (!self->multi || !self->request)
         tf_api_client_destroy (&self);
     return self;
@@ -88,6 +91,22 @@ tf_api_client_set_cancel (tf_api_client_t *self, tf_api_client_cancel_fn *fn, vo
     assert (self);
     self->cancel_fn = fn;
     self->cancel_arg = arg;
+    self->wake_fd = -1;
+}
+
+void
+tf_api_client_watch_pipe (tf_api_client_t *self, tf_api_client_pipe_t *pipe)
+{
+    assert (self && pipe && pipe->pipe);
+    tf_api_client_set_cancel (self, tf_api_client_pipe_cancelled, pipe);
+    self->wake_fd = zsock_fd (pipe->pipe);
+}
+
+//  How long one wait may last before the cancel callback is asked again
+static int64_t
+s_tick (const tf_api_client_t *self)
+{
+    return self->wake_fd >= 0 ? TF_API_CLIENT_WAKE_TICK_MS : TF_API_CLIENT_TICK_MS;
 }
 
 bool
@@ -208,7 +227,8 @@ s_drive (tf_api_client_t *self, int64_t wait_ms, CURLcode *result)
     if (wait_ms <= 0 || self->lines != lines_before)
         return false;
     int ready = 0;
-    curl_multi_poll (self->multi, NULL, 0, (int) wait_ms, &ready);
+    struct curl_waitfd wake = {.fd = self->wake_fd, .events = CURL_WAIT_POLLIN};
+    curl_multi_poll (self->multi, &wake, self->wake_fd >= 0 ? 1 : 0, (int) wait_ms, &ready);
     return s_perform (self, result);
 }
 
@@ -256,7 +276,7 @@ tf_api_client_request (tf_api_client_t *self, const char *path, const char *body
     bool done = curl_multi_add_handle (self->multi, curl) != CURLM_OK;
     result = done ? CURLE_FAILED_INIT : CURLE_OK;
     while (!done) {
-        done = s_drive (self, TF_API_CLIENT_TICK_MS, &result);
+        done = s_drive (self, s_tick (self), &result);
         if (!done && s_cancelled (self))
             break;
     }
@@ -369,7 +389,7 @@ tf_api_client_pump (tf_api_client_t *self, int64_t wait_ms)
         int64_t left = deadline - zclock_mono ();
         if (left <= 0)
             break;
-        s_drive (self, left < TF_API_CLIENT_TICK_MS ? left : TF_API_CLIENT_TICK_MS, &ignored);
+        s_drive (self, left < s_tick (self) ? left : s_tick (self), &ignored);
     }
     s_drive (self, 0, &ignored); //  Deliver what the last poll woke for
     return 0;

@@ -18,6 +18,7 @@
 #define TF_API_CLIENT_TIMEOUT_MS     1000        //  One request, loopback
 #define TF_API_CLIENT_CONNECT_MS     500         //  Connect phase of a request or stream
 #define TF_API_CLIENT_TICK_MS        20          //  Cancel callback interval while waiting
+#define TF_API_CLIENT_WAKE_TICK_MS   1000        //  ... when a wake fd says when to ask
 #define TF_API_CLIENT_MAX_BODY       (16u << 20) //  Longest answer accepted, bytes
 #define TF_API_CLIENT_MAX_LINE       (16u << 20) //  Longest stream line accepted, bytes
 #define TF_API_CLIENT_BATCH_PARALLEL 64          //  Transfers of a batch running at once
@@ -62,6 +63,12 @@ void tf_api_client_destroy (tf_api_client_t **self_p);
 
 //  Set the cancel callback (NULL: never cancelled).
 void tf_api_client_set_cancel (tf_api_client_t *self, tf_api_client_cancel_fn *fn, void *arg);
+
+//  Watch a zactor thread's pipe: the cancel callback is tf_api_client_pipe_cancelled,
+//  and waiting also wakes when the pipe's fd is readable, so $TERM is seen at once
+//  and the callback is asked only then (and every TF_API_CLIENT_WAKE_TICK_MS)
+//  instead of every TF_API_CLIENT_TICK_MS: an idle client costs no wake-ups.
+void tf_api_client_watch_pipe (tf_api_client_t *self, tf_api_client_pipe_t *pipe);
 
 //  Set the timeout of each request (default TF_API_CLIENT_TIMEOUT_MS).
 void tf_api_client_set_timeout (tf_api_client_t *self, int64_t timeout_ms);

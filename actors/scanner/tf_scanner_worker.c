@@ -148,7 +148,7 @@ s_worker (zsock_t *pipe, void *arg)
             zclock_sleep (TF_API_CLIENT_TICK_MS);
     }
     else
-        tf_api_client_set_cancel (self.client, tf_api_client_pipe_cancelled, &self.loop);
+        tf_api_client_watch_pipe (self.client, &self.loop);
 
     int64_t next_tip = 0;
     int64_t next_stream = 0;

@@ -2,7 +2,7 @@
 //  actors/nodeapi/tf_api_client.h) against fake nodes on loopback: a node that
 //  answers (and echoes POST bodies), one that refuses connections and one that
 //  accepts and never answers; the batch's deadline, the per-request limit and
-//  cancel.
+//  cancel; and a client that watches its thread's pipe seeing $TERM at once.
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -249,6 +249,58 @@ test_tf_api_client_batch_ends_when_cancelled (void **state)
     zstr_free (&hung_base);
 }
 
+//  A zactor thread whose client watches its pipe: a request to a hung node, or
+//  a pump with nothing to read, both far longer than the test
+typedef struct {
+    const char *url; //  The hung node's /info; NULL: pump instead
+    int rc;          //  What the request or the pump returned
+    long status;
+} s_watcher_t;
+
+static void
+s_watcher (zsock_t *pipe, void *arg)
+{
+    s_watcher_t *watcher = (s_watcher_t *) arg;
+    tf_api_client_pipe_t loop = {.pipe = pipe};
+    tf_api_client_t *client = tf_api_client_new ("http://127.0.0.1:1");
+    tf_api_client_set_timeout (client, S_LONG_MS);
+    tf_api_client_watch_pipe (client, &loop);
+    zsock_signal (pipe, 0);
+    if (watcher->url) {
+        tf_api_client_t *hung = tf_api_client_new (watcher->url);
+        tf_api_client_set_timeout (hung, S_LONG_MS);
+        tf_api_client_watch_pipe (hung, &loop);
+        char *answer = NULL;
+        watcher->rc = tf_api_client_request (hung, "/info", NULL, &watcher->status, &answer);
+        zstr_free (&answer);
+        tf_api_client_destroy (&hung);
+    }
+    else
+        watcher->rc = tf_api_client_pump (client, S_LONG_MS);
+    tf_api_client_destroy (&client);
+}
+
+//  $TERM ends the wait well before the fallback tick: the pipe's fd wakes it
+static void
+test_tf_api_client_watching_its_pipe_sees_term_at_once (void **state)
+{
+    (void) state;
+    char *hung_base = NULL;
+    int fd = s_socket_node (true, &hung_base);
+    s_watcher_t cases[] = {{.url = hung_base, .rc = 1}, {.url = NULL, .rc = 1}};
+    for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
+        zactor_t *actor = zactor_new (s_watcher, &cases[index]);
+        int64_t started = zclock_mono ();
+        zactor_destroy (&actor); //  Sends $TERM, returns when the thread has ended
+        int64_t took = zclock_mono () - started;
+        assert_true (took < TF_API_CLIENT_WAKE_TICK_MS / 2);
+        assert_int_equal (cases[index].rc, -1);
+        assert_int_equal (cases[index].status, 0);
+    }
+    close (fd);
+    zstr_free (&hung_base);
+}
+
 int
 main (void)
 {
@@ -257,6 +309,7 @@ main (void)
         cmocka_unit_test (test_tf_api_client_batch_runs_more_requests_than_at_once),
         cmocka_unit_test (test_tf_api_client_batch_ends_at_its_deadline_with_a_hung_node),
         cmocka_unit_test (test_tf_api_client_batch_ends_when_cancelled),
+        cmocka_unit_test (test_tf_api_client_watching_its_pipe_sees_term_at_once),
     };
     return cmocka_run_group_tests_name ("tf_api_client_batch", tests, NULL, NULL);
 }
