@@ -19,6 +19,7 @@ typedef struct {
     int64_t poll_ms;           //  --poll-ms: tip interval (0: from the slot)
     bool single_node;          //  --single-node: follow only the first node
     tf_scanner_index_t *index; //  Published blocks and heights
+    tf_scanner_known_t *known; //  The same blocks, for the workers to skip
     s_follower_t *followers;   //  One per followed node
     size_t follower_count;
     bool stopped;          //  Cleanup reached: follow nothing more
@@ -43,6 +44,7 @@ s_create (const tf_actor_config_t *config)
     const char *poll_ms = tf_actor_config_flag (config, "poll-ms");
     self->poll_ms = poll_ms ? atoll (poll_ms) : 0;
     self->index = tf_scanner_index_new ();
+    self->known = tf_scanner_known_new ();
     self->feed = zsock_new (ZMQ_PUB);
     assert (self->feed);
     zsock_set_linger (self->feed, 0);
@@ -65,9 +67,11 @@ s_destroy (void **state_p)
     tf_scanner_t *self = (tf_scanner_t *) *state_p;
     if (!self)
         return;
+    s_stop_followers (self); //  Before the registry they read goes
     free (self->followers);
     zsock_destroy (&self->feed);
     tf_scanner_index_destroy (&self->index);
+    tf_scanner_known_destroy (&self->known);
     free (self);
     *state_p = NULL;
 }
@@ -163,7 +167,8 @@ s_on_nodes (tf_actor_t *actor, void *state, const tf_run_nodes_t *nodes)
                                          .api_url = node->api_url,
                                          .stream = !self->poll_only,
                                          .tip_ms = s_tip_ms (self),
-                                         .verbose = tf_actor_verbose (actor)};
+                                         .verbose = tf_actor_verbose (actor),
+                                         .known = self->known};
         next[index].name = strdup (node->name);
         next[index].api_url = strdup (node->api_url);
         next[index].worker = tf_scanner_worker_new (&args);
@@ -226,6 +231,8 @@ s_on_block (tf_scanner_t *self, tf_feed_block_t *block)
                       block->parent, block->nodes.count ? block->nodes.items[0] : "?");
         return;
     }
+    //  From now on the workers walk past it (a worker may have sent it already)
+    tf_scanner_known_add (self->known, block->id, block->parent, block->slot);
     if (rc == TF_SCANNER_INDEX_KNOWN || tf_api_id_is_zero (block->parent))
         return; //  Genesis anchors heights; it is not news
     block->height = height;

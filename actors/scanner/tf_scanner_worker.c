@@ -16,12 +16,13 @@ typedef struct {
     bool stream;               //  Follow the stream
     int64_t tip_ms;            //  Tip sampling interval
     bool verbose;
-    tf_api_client_t *client; //  HTTP to the node
-    tf_scanner_walk_t *walk; //  What this node's chain has emitted
-    zlistx_t *lines;         //  Stream lines not processed yet (char *)
-    bool up;                 //  Last tip sample answered
-    tf_api_info_t last;      //  Last good tip sample
-    uint64_t malformed;      //  Stream lines we could not parse
+    tf_scanner_known_t *known; //  What the feed holds already (shared)
+    tf_api_client_t *client;   //  HTTP to the node
+    tf_scanner_walk_t *walk;   //  What this node's chain has emitted
+    zlistx_t *lines;           //  Stream lines not processed yet (char *)
+    bool up;                   //  Last tip sample answered
+    tf_api_info_t last;        //  Last good tip sample
+    uint64_t malformed;        //  Stream lines we could not parse
 } s_worker_t;
 
 //  Send one record to the scanner's loop as [kind][msgpack body]
@@ -42,22 +43,28 @@ s_send (s_worker_t *self, const char *kind, tf_msg_id_t id, const void *body)
     zmsg_send (&msg, self->loop.pipe);
 }
 
-//  The walk's fetch: POST /storage/block on this node
+//  The walk's fetch: from what the feed holds, else POST /storage/block on this node
 static int
 s_fetch (void *arg, const char *id, tf_api_block_t **block_p)
 {
     s_worker_t *self = (s_worker_t *) arg;
+    *block_p = tf_scanner_known_block (self->known, id);
+    if (*block_p)
+        return 0; //  The feed has it: its parent is all the walk needs
     int rc = tf_api_client_block (self->client, id, block_p);
     if (rc != 0 && self->verbose)
         zsys_debug ("scanner: cannot fetch block node=%s id=%s rc=%d", self->node, id, rc);
     return rc;
 }
 
-//  The walk's emit: a feed.block record to the scanner (height set there)
+//  The walk's emit: a feed.block record to the scanner (height set there),
+//  unless the feed holds the block already
 static void
 s_emit (void *arg, const tf_api_block_t *block)
 {
     s_worker_t *self = (s_worker_t *) arg;
+    if (tf_scanner_known_has (self->known, block->id))
+        return; //  Another node's worker reported it first
     char *nodes[] = {self->node};
     tf_feed_block_t record = {.id = (char *) block->id,
                               .parent = (char *) block->parent,
@@ -89,8 +96,11 @@ s_process_lines (s_worker_t *self)
     while (!self->loop.terminated && (line = (char *) zlistx_first (self->lines))) {
         zlistx_detach_cur (self->lines);
         tf_api_block_t *block = NULL;
-        char tip[TF_API_ID_SIZE], lib[TF_API_ID_SIZE];
-        if (tf_api_event_parse (line, strlen (line), &block, tip, lib) == 0) {
+        char id[TF_API_ID_SIZE], tip[TF_API_ID_SIZE], lib[TF_API_ID_SIZE];
+        size_t size = strlen (line);
+        if (tf_scanner_known_peek_id (line, size, id))
+            block = tf_scanner_known_block (self->known, id); //  No parse: the feed has it
+        if (block || tf_api_event_parse (line, size, &block, tip, lib) == 0) {
             if (tf_scanner_walk_block (self->walk, block) && self->verbose)
                 zsys_debug ("scanner: gap behind streamed block node=%s id=%s", self->node,
                             block->id);
@@ -137,7 +147,8 @@ s_worker (zsock_t *pipe, void *arg)
                        .node = strdup (args->node),
                        .stream = args->stream,
                        .tip_ms = args->tip_ms,
-                       .verbose = args->verbose};
+                       .verbose = args->verbose,
+                       .known = args->known};
     self.client = tf_api_client_new (args->api_url);
     self.walk = tf_scanner_walk_new (s_fetch, &self, s_emit, &self);
     self.lines = zlistx_new ();
@@ -184,6 +195,6 @@ s_worker (zsock_t *pipe, void *arg)
 zactor_t *
 tf_scanner_worker_new (const tf_scanner_worker_args_t *args)
 {
-    assert (args && args->node && args->api_url && args->tip_ms > 0);
+    assert (args && args->node && args->api_url && args->tip_ms > 0 && args->known);
     return zactor_new (s_worker, (void *) args);
 }

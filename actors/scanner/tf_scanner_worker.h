@@ -3,8 +3,10 @@
 //  A zactor per node. It keeps the node's block stream open (reconnecting
 //  every TF_SCANNER_WORKER_RECONNECT_MS while the node is away), samples
 //  /cryptarchia/info every tip interval, and walks back through
-//  /storage/block to fill any gap (tf_scanner_walk). Everything blocking
-//  happens here; the scanner's loop only reads the pipe.
+//  /storage/block to fill any gap (tf_scanner_walk). A block the feed holds
+//  already (tf_scanner_known) is walked past without parsing, fetching or
+//  sending it. Everything blocking happens here; the scanner's loop only
+//  reads the pipe.
 //
 //  Pipe, worker -> scanner, one zmsg per record:
 //      "block", msgpack feed.block body (height 0: the scanner computes it;
@@ -16,6 +18,7 @@
 #define TF_SCANNER_WORKER_H_INCLUDED
 
 #include <czmq.h>
+#include "tf_scanner_known.h"
 
 #define TF_SCANNER_WORKER_RECONNECT_MS 200 //  Stream reconnect interval
 #define TF_SCANNER_WORKER_BLOCK        "block"
@@ -27,6 +30,7 @@ typedef struct {
     bool stream;         //  Follow the block stream (else poll only)
     int64_t tip_ms;      //  Tip sampling interval
     bool verbose;
+    tf_scanner_known_t *known; //  What the feed holds already (shared, not owned)
 } tf_scanner_worker_args_t;
 
 //  Start a worker; args are copied before this returns. NULL on failure.

@@ -1,5 +1,6 @@
 //  test_scanner.c - the scanner's parts without a network: the node's JSON,
-//  walking a chain back over gaps with a fake node, deduplication and heights
+//  walking a chain back over gaps with a fake node, deduplication and heights,
+//  and the registry of published blocks the workers share
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include "tf_api_client.h"
 #include "tf_scanner.h"
 #include "tf_scanner_index.h"
+#include "tf_scanner_known.h"
 #include "tf_scanner_walk.h"
 
 #define S_CHAIN_MAX 16
@@ -332,6 +334,57 @@ test_tf_scanner_index_dedups_and_computes_heights (void **state)
 //  ---------------------------------------------------------------------------
 //  Command line: the runtime's parser takes the scanner's own flags too
 
+//  The registry the workers share: add once, read back as a block without
+//  transactions; the stream line's id is peeked only in tf-node's exact shape
+static void
+test_tf_scanner_known_holds_published_blocks_and_peeks_ids (void **state)
+{
+    (void) state;
+    tf_scanner_known_t *known = tf_scanner_known_new ();
+    char a[TF_API_ID_SIZE], b[TF_API_ID_SIZE];
+    s_id ('a', a);
+    s_id ('b', b);
+    assert_false (tf_scanner_known_has (known, a));
+    assert_null (tf_scanner_known_block (known, a));
+    tf_scanner_known_add (known, a, s_zero, 0);
+    tf_scanner_known_add (known, b, a, 7);
+    tf_scanner_known_add (known, b, s_zero, 9); //  Again: the first record stays
+    assert_int_equal (tf_scanner_known_size (known), 2);
+    assert_true (tf_scanner_known_has (known, b));
+    tf_api_block_t *block = tf_scanner_known_block (known, b);
+    assert_non_null (block);
+    assert_string_equal (block->id, b);
+    assert_string_equal (block->parent, a);
+    assert_int_equal (block->slot, 7);
+    assert_int_equal (block->txs.count, 0);
+    assert_int_equal (block->outputs.count, 0);
+    tf_api_block_destroy (&block);
+    tf_scanner_known_destroy (&known);
+    assert_null (known);
+
+    char line[256], id[TF_API_ID_SIZE];
+    snprintf (line, sizeof line, "{\"block\":{\"header\":{\"id\":\"%s\",\"parent_block\":\"%s\"", b,
+              a);
+    assert_true (tf_scanner_known_peek_id (line, strlen (line), id));
+    assert_string_equal (id, b);
+    //  Anything else is parsed in full: other spacing or order, upper case, short
+    const char *others[] = {
+        "{\"block\": {\"header\": {\"id\": \"bbbb\"",
+        "{\"tip\":\"aa\",\"block\":{\"header\":{\"id\":\"bb\"",
+        "{\"block\":{\"header\":{\"id\":"
+        "\"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\"",
+        "{\"block\":{\"header\":{\"id\":"
+        "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"",
+        "{\"block\":{\"header\":{\"id\":"
+        "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"",
+        "{\"block\":{\"header\":{\"id\":\"",
+    };
+    for (size_t index = 0; index < sizeof others / sizeof others[0]; index++)
+        assert_false (tf_scanner_known_peek_id (others[index], strlen (others[index]), id));
+    //  The size bounds the peek, not a terminator
+    assert_false (tf_scanner_known_peek_id (line, 40, id));
+}
+
 static void
 test_tf_scanner_flags_parse_with_the_runtime_ones (void **state)
 {
@@ -379,6 +432,7 @@ main (void)
         cmocka_unit_test (test_tf_scanner_walk_emits_nothing_past_a_missing_ancestor),
         cmocka_unit_test (test_tf_scanner_walk_follows_a_fork_from_the_common_ancestor),
         cmocka_unit_test (test_tf_scanner_index_dedups_and_computes_heights),
+        cmocka_unit_test (test_tf_scanner_known_holds_published_blocks_and_peeks_ids),
         cmocka_unit_test (test_tf_scanner_flags_parse_with_the_runtime_ones),
     };
     return cmocka_run_group_tests_name ("tf_scanner", tests, NULL, NULL);
