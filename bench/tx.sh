@@ -144,7 +144,7 @@ awk -v c="$CPU_MS" -v n="$SUBMITTED" 'BEGIN { if (n > 0)
     printf "workload CPU:      %d ms for %d txs, %.0f ms per 1,000 txs\n", c, n, c * 1000 / n }'
 
 echo "== 2. wrk alone: pre-signed txs to 3 fresh nodes ($WRK_CONNECTIONS connections each)"
-"$BIN/tf-node-benchgen" "$WORK/gen" 1 "$TXS" 1000 0.5 10 >/dev/null
+"$BUILD/bench/tf-node-benchgen" "$WORK/gen" 1 "$TXS" 1000 0.5 10 >/dev/null
 #  One third of the pre-signed txs per node, so no tx reaches two nodes from wrk
 awk -v dir="$WORK/gen" '{ print > (dir "/txs-validator-" (NR % 3) ".ndjson") }' \
     "$WORK/gen/txs.ndjson"
