@@ -658,6 +658,26 @@ s_on_feed (zloop_t *loop, zsock_t *reader, void *arg)
     return 0;
 }
 
+//  tf saw a process of the run end: an actor still needed is lost at once
+static void
+s_on_exited (tf_coord_t *self, const tf_actor_exited_t *exited)
+{
+    s_actor_t *actor = s_actor_by_name (self, exited->name);
+    if (!actor || actor->lost || self->phase == TF_PHASE_DONE)
+        return;
+    bool finished = self->phase == TF_PHASE_CLEANUP && !s_awaited (self, actor);
+    zsys_info ("coord: actor ended name=%s status=\"%s\"%s", actor->name, exited->status,
+               finished ? " (after acking cleanup)" : "");
+    if (finished) {
+        actor->lost = true; //  Done with the run: nothing more to await from it
+        return;
+    }
+    s_event (self, "actor.exited", actor->name, NULL, exited->status);
+    s_abort (self, actor, "actor %s %s during %s", actor->name, exited->status,
+             tf_phase_name (self->phase));
+    s_advance (self);
+}
+
 static int
 s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
 {
@@ -671,6 +691,10 @@ s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
     }
     if (msg->id == TF_MSG_actor_hello) {
         s_on_hello (self, msg);
+        goto out;
+    }
+    if (msg->id == TF_MSG_actor_exited) {
+        s_on_exited (self, &msg->actor_exited);
         goto out;
     }
     s_actor_t *actor = s_actor_by_routing_id (self, msg->routing_id);

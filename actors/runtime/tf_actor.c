@@ -7,7 +7,9 @@
 
 #include "tf_actor.h"
 
-#define TF_ACTOR_LINGER_MS 1000 //  Let a last ack reach the coordinator
+#define TF_ACTOR_LINGER_MS    1000 //  Let a last ack reach the coordinator
+#define TF_ACTOR_CLIENT_ERROR 400  //  actor.error codes from here are the caller's fault
+#define TF_ACTOR_SERVER_ERROR 500  //  ... and from here the coordinator's
 
 typedef struct {
     zsock_t *reader; //  Not owned
@@ -385,6 +387,14 @@ s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
         case TF_MSG_actor_error:
             zsys_warning ("actor: coordinator refused a request code=%" PRIu64 " reason=\"%s\"",
                           msg->actor_error.code, msg->actor_error.reason);
+            //  A hello refused for the caller's fault (unknown name, wrong role, lost)
+            //  will be refused again: stop now, saying why, not at the welcome timeout
+            if (!self->welcomed && msg->actor_error.code >= TF_ACTOR_CLIENT_ERROR
+                && msg->actor_error.code < TF_ACTOR_SERVER_ERROR) {
+                tf_actor_fail (self, "the coordinator refused this actor: %s",
+                               msg->actor_error.reason);
+                rc = -1;
+            }
             break;
         default:
             rc = s_dispatch (self, msg);

@@ -9,7 +9,8 @@
 #include <errno.h>
 #include <getopt.h>
 
-#define S_IDENTITY_SIZE 160 //  "tf-workload-transactions[transactions_2]"
+#define S_IDENTITY_SIZE   160 //  "tf-workload-transactions[transactions_2]"
+#define S_RUNTIME_OPTIONS 8   //  Entries of the runtime's own options (--name ... --help)
 
 //  Options of the runtime itself, then the class's own flags from S_FLAG_BASE
 enum {
@@ -18,6 +19,7 @@ enum {
     S_OPT_SERVICE,
     S_OPT_FEED,
     S_OPT_RUN_DIR,
+    S_OPT_ROLE,
     S_FLAG_BASE = 2000
 };
 
@@ -33,9 +35,11 @@ s_usage (FILE *out, const tf_actor_class_t *actor_class)
              "  --control EP       coordinator's control PUB     [TF_CONTROL]\n"
              "  --service EP       coordinator's service ROUTER  [TF_SERVICE]\n"
              "  --feed EP          scanner's block feed PUB      [TF_FEED]%s\n"
-             "  --run-dir DIR      run directory                 [TF_RUN_DIR]\n",
+             "  --run-dir DIR      run directory                 [TF_RUN_DIR]\n"
+             "  --role ROLE        the role the plan gives it    [TF_ACTOR_ROLE]\n"
+             "                     (default %s; e.g. a scanner attached as a custom workload)\n",
              actor_class->program, actor_class->summary,
-             actor_class->publishes_feed ? " (binds it)" : "");
+             actor_class->publishes_feed ? " (binds it)" : "", actor_class->role);
     for (size_t index = 0; index < actor_class->flag_count; index++) {
         const tf_actor_flag_t *flag = &actor_class->flags[index];
         char *spelling = zsys_sprintf ("--%s%s%s", flag->name, flag->value ? " " : "",
@@ -72,19 +76,22 @@ tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv,
     config->service_ep = getenv ("TF_SERVICE");
     config->feed_ep = getenv ("TF_FEED");
     config->run_dir = getenv ("TF_RUN_DIR");
+    if (getenv ("TF_ACTOR_ROLE") && *getenv ("TF_ACTOR_ROLE"))
+        config->role = getenv ("TF_ACTOR_ROLE");
 
-    struct option options[7 + TF_ACTOR_MAX_FLAGS + 1] = {
+    struct option options[S_RUNTIME_OPTIONS + TF_ACTOR_MAX_FLAGS + 1] = {
         {"name", required_argument, NULL, S_OPT_NAME},
         {"control", required_argument, NULL, S_OPT_CONTROL},
         {"service", required_argument, NULL, S_OPT_SERVICE},
         {"feed", required_argument, NULL, S_OPT_FEED},
         {"run-dir", required_argument, NULL, S_OPT_RUN_DIR},
+        {"role", required_argument, NULL, S_OPT_ROLE},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
     };
     for (size_t index = 0; index < actor_class->flag_count; index++) {
         const tf_actor_flag_t *flag = &actor_class->flags[index];
-        options[7 + index] =
+        options[S_RUNTIME_OPTIONS + index] =
             (struct option){flag->name, flag->value ? required_argument : no_argument, NULL,
                             S_FLAG_BASE + (int) index};
     }
@@ -116,6 +123,9 @@ tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv,
                 break;
             case S_OPT_RUN_DIR:
                 config->run_dir = optarg;
+                break;
+            case S_OPT_ROLE:
+                config->role = optarg;
                 break;
             case 'v':
                 config->verbose = true;

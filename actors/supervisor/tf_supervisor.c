@@ -61,6 +61,7 @@ struct _tf_supervisor_t {
     FILE *pids;       //  run_dir/pids, one line per process
     zsock_t *control; //  SUB to the coordinator's broadcasts
     zsock_t *feed;    //  SUB to the block feed, for progress
+    zsock_t *service; //  DEALER to the coordinator: actor.exited
     tf_progress_t *progress;
     FILE *out; //  Progress and verdict, not owned
     FILE *err; //  Errors, not owned
@@ -214,6 +215,7 @@ tf_supervisor_destroy (tf_supervisor_t **self_p)
         fclose (self->pids);
     zsock_destroy (&self->control);
     zsock_destroy (&self->feed);
+    zsock_destroy (&self->service);
     tf_progress_destroy (&self->progress);
     tf_plan_destroy (&self->plan);
     free (self->feed_ep);
@@ -527,9 +529,9 @@ s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
     if (!plan->program && !plan->command) {
         fprintf (self->out,
                  "waiting for custom actor '%s' (%s) to attach; start it with:\n"
-                 "    TF_ACTOR_NAME=%s TF_CONTROL=%s TF_SERVICE=%s TF_FEED=%s TF_RUN_DIR=%s "
-                 "TF_RUN_ID=%s <your actor>\n",
-                 plan->name, plan->role, plan->name, self->control_ep, self->service_ep,
+                 "    TF_ACTOR_NAME=%s TF_ACTOR_ROLE=%s TF_CONTROL=%s TF_SERVICE=%s TF_FEED=%s "
+                 "TF_RUN_DIR=%s TF_RUN_ID=%s <your actor>\n",
+                 plan->name, plan->role, plan->name, plan->role, self->control_ep, self->service_ep,
                  self->feed_ep, self->run_dir, self->run_id);
         return 0;
     }
@@ -547,6 +549,7 @@ s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
         tf_spawn_shell (actor->spawn, plan->command);
     s_set_run_env (self, actor->spawn);
     tf_spawn_setenv (actor->spawn, "TF_ACTOR_NAME", plan->name);
+    tf_spawn_setenv (actor->spawn, "TF_ACTOR_ROLE", plan->role);
     char *log = s_log_path (self, plan->name);
     int rc = tf_spawn_start (actor->spawn, log);
     if (rc == 0)
@@ -596,6 +599,9 @@ s_abnormal (tf_spawn_t *spawn)
     return tf_spawn_term_signal (spawn) != 0 || (code != 0 && code != -1);
 }
 
+//  An actor's process ended: say so on the progress line when it failed, and tell
+//  the coordinator at once unless tf stopped it (the coordinator decides whether
+//  the run still needed it)
 static void
 s_on_actor_ended (tf_supervisor_t *self, s_actor_t *actor)
 {
@@ -603,6 +609,13 @@ s_on_actor_ended (tf_supervisor_t *self, s_actor_t *actor)
         tf_progress_line (self->progress, "actor %s %s%s", actor->plan.name,
                           tf_spawn_describe (actor->spawn),
                           actor->stopped_by_us ? " (stopped by tf)" : "");
+    if (actor->stopped_by_us || !self->coordinator || !tf_spawn_running (self->coordinator))
+        return;
+    tf_actor_exited_t exited = {.name = (char *) actor->plan.name,
+                                .status = (char *) tf_spawn_describe (actor->spawn)};
+    if (tf_msg_send (self->service, TF_MSG_actor_exited, &exited))
+        zsys_warning ("tf: cannot tell the coordinator actor %s ended: %s", actor->plan.name,
+                      tf_msg_last_error ());
 }
 
 static void
@@ -980,6 +993,11 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
     zsock_set_subscribe (self->feed, "feed.tip");
     zsock_set_subscribe (self->feed, "feed.stats");
     zsock_connect (self->feed, "%s", self->feed_ep); //  A run without a feed never binds
+    self->service = zsock_new (ZMQ_DEALER);
+    assert (self->service);
+    zsock_set_linger (self->service, 0);
+    zsock_set_sndtimeo (self->service, 0); //  Never block: the coordinator may be gone
+    zsock_connect (self->service, "%s", self->service_ep);
 
     if (s_start_coordinator (self))
         self->start_failed = true;

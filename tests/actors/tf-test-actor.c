@@ -60,9 +60,9 @@ s_take_options (s_test_t *test, int *argc, char **argv)
     int kept = 1;
     for (int index = 1; index < *argc; index++) {
         const char *flag = argv[index];
-        bool ours = !strcmp (flag, "--role") || !strcmp (flag, "--fail")
-                    || !strcmp (flag, "--crash-in") || !strcmp (flag, "--hang-in")
-                    || !strcmp (flag, "--ack-delay-ms") || !strcmp (flag, "--linger-ms");
+        bool ours = !strcmp (flag, "--fail") || !strcmp (flag, "--crash-in")
+                    || !strcmp (flag, "--hang-in") || !strcmp (flag, "--ack-delay-ms")
+                    || !strcmp (flag, "--linger-ms");
         if (!ours) {
             argv[kept++] = argv[index];
             continue;
@@ -70,9 +70,7 @@ s_take_options (s_test_t *test, int *argc, char **argv)
         if (index + 1 >= *argc)
             return fprintf (stderr, "tf-test-actor: %s needs a value\n", flag), -1;
         const char *value = argv[++index];
-        if (!strcmp (flag, "--role"))
-            test->role = value;
-        else if (!strcmp (flag, "--fail"))
+        if (!strcmp (flag, "--fail"))
             test->fail = value;
         else if (!strcmp (flag, "--ack-delay-ms"))
             test->ack_delay_ms = atol (value);
@@ -87,17 +85,22 @@ s_take_options (s_test_t *test, int *argc, char **argv)
     }
     *argc = kept;
     argv[kept] = NULL;
-    if (strcmp (test->role, "workload") && strcmp (test->role, "expectation"))
-        return fprintf (stderr, "tf-test-actor: --role is workload or expectation\n"), -1;
     return 0;
 }
 
 //  The one test of this process, for the class's create
 static s_test_t *s_the_test;
 
+//  The role is the runtime's (--role or TF_ACTOR_ROLE, as the plan gives it)
 static void *
 s_state (const tf_actor_config_t *config)
 {
+    if (strcmp (config->role, "workload") && strcmp (config->role, "expectation")) {
+        fprintf (stderr, "tf-test-actor: --role is workload or expectation, got '%s'\n",
+                 config->role);
+        return NULL;
+    }
+    s_the_test->role = config->role;
     return s_the_test;
 }
 
@@ -107,15 +110,16 @@ main (int argc, char **argv)
     s_test_t test = {.role = "workload", .crash_in = -1, .hang_in = -1};
     if (s_take_options (&test, &argc, argv))
         return TF_EXIT_USAGE;
-    //  The role comes from --role, so the class is made here, not as a constant
+    //  The handlers see this run's test, so the class is made here, not as a constant
     tf_actor_handlers_t handlers = {.phase = s_on_phase, .timer = s_on_timer};
     tf_actor_class_t actor_class = {
         .program = "tf-test-actor",
         .role = test.role,
         .kind = "test",
-        .summary = "A test actor. Also: --role workload|expectation, --fail MESSAGE (failed\n"
-                   "verdict), --crash-in PHASE (abort), --hang-in PHASE (never ack),\n"
-                   "--ack-delay-ms N, --linger-ms N (outstay the run by N ms, ignoring SIGTERM).\n",
+        .summary =
+            "A test actor, a workload or (--role) an expectation. Also: --fail MESSAGE (failed\n"
+            "verdict), --crash-in PHASE (abort), --hang-in PHASE (never ack),\n"
+            "--ack-delay-ms N, --linger-ms N (outstay the run by N ms, ignoring SIGTERM).\n",
         .create = s_state,
         .handlers = &handlers};
     s_the_test = &test;

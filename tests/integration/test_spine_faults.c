@@ -11,8 +11,9 @@
 #include <signal.h>
 #include "spine_harness.h"
 
-#define SPINE_PROCESSES 5     //  Coordinator, deployer, three actors
-#define SPINE_FORCE_MS  15000 //  A forced stop is much quicker than cleanup's deadline
+#define SPINE_PROCESSES            5     //  Coordinator, deployer, three actors
+#define SPINE_FORCE_MS             15000 //  A forced stop is much quicker than cleanup's deadline
+#define SPINE_HEARTBEAT_TIMEOUT_MS 5000  //  The coordinator's default timeout_ms
 
 //  Every one of the processes tf started is gone (after everything was reaped)
 static void
@@ -48,6 +49,24 @@ test_spine_actor_crash_aborts_and_cleans_up (void **state)
     assert_true (json_is_object (abort_info));
     assert_string_equal (json_string_value (json_object_get (abort_info, "actor")), "crasher");
     assert_string_equal (json_string_value (json_object_get (abort_info, "phase")), "execute");
+    assert_non_null (strstr (json_string_value (json_object_get (abort_info, "reason")),
+                             "actor crasher killed by signal 6"));
+    //  tf, the crasher's parent, told the coordinator at once: the abort comes well
+    //  before a heartbeat timeout would have noticed
+    uint64_t execute_ms = 0, abort_ms = 0;
+    json_t *events = json_object_get (report, "events");
+    for (size_t index = 0; index < json_array_size (events); index++) {
+        json_t *event = json_array_get (events, index);
+        const char *kind = json_string_value (json_object_get (event, "kind"));
+        const char *detail = json_string_value (json_object_get (event, "detail"));
+        uint64_t at = (uint64_t) json_integer_value (json_object_get (event, "at_ms"));
+        if (streq (kind, "phase") && detail && streq (detail, "execute"))
+            execute_ms = at;
+        else if (streq (kind, "abort") && !abort_ms)
+            abort_ms = at;
+    }
+    assert_true (execute_ms > 0 && abort_ms >= execute_ms);
+    assert_true (abort_ms - execute_ms < SPINE_HEARTBEAT_TIMEOUT_MS / 2);
     json_decref (report);
     assert_true (spine_run_file_exists (run, "cleanup.done"));
     s_assert_no_process_left (run);

@@ -12,6 +12,8 @@
 #include "spine_harness.h"
 #include "tf_msg.h"
 
+#define SPINE_REGISTER_DEADLINE_MS 30000 //  The coordinator waits this long for every hello
+
 #define SPINE_ATTACH_VARS 16 //  TF_* variables tf prints for attaching
 
 extern char **environ;
@@ -240,6 +242,42 @@ test_spine_hello_with_another_role_is_refused (void **state)
     zstr_free (&service);
 }
 
+//  A built-in program attached as a custom actor takes the plan's role from
+//  tf (TF_ACTOR_ROLE): a second scanner registers as the workload it is here
+static void
+test_spine_builtin_program_attaches_in_the_plans_role (void **state)
+{
+    json_t *report = spine_run_to_end (state, "spine_custom_scanner.yaml", 0, 3);
+    assert_string_equal (json_string_value (json_object_get (report, "verdict")), "passed");
+    json_decref (report);
+}
+
+//  An actor that insists on another role is refused at hello and stops at once,
+//  saying why in its log; tf, its parent, tells the coordinator, which aborts
+//  without waiting for the 30 s registration deadline
+static void
+test_spine_actor_refused_at_hello_stops_at_once (void **state)
+{
+    spine_run_t *run = *state = spine_start ("spine_custom_wrong_role.yaml", true, NULL);
+    assert_int_equal (spine_wait_exit (run, SPINE_REGISTER_DEADLINE_MS / 2), 3);
+    json_t *report = spine_report (run);
+    json_t *abort_info = json_object_get (report, "abort");
+    assert_string_equal (json_string_value (json_object_get (abort_info, "reason")),
+                         "actor anchor exited with status 3 during register");
+    assert_string_equal (json_string_value (json_object_get (abort_info, "actor")), "anchor");
+    json_decref (report);
+    char *path = zsys_sprintf ("%s/logs/anchor.log", spine_run_dir (run));
+    FILE *file = fopen (path, "r");
+    assert_non_null (file);
+    char log[8192] = "";
+    size_t size = fread (log, 1, sizeof log - 1, file);
+    log[size] = 0;
+    fclose (file);
+    zstr_free (&path);
+    assert_non_null (strstr (log, "the coordinator refused this actor: actor 'anchor' says role "
+                                  "'scanner', but the plan gives it role 'workload'"));
+}
+
 static void
 test_spine_replay_judges_the_recording_again (void **state)
 {
@@ -290,6 +328,9 @@ main (void)
         cmocka_unit_test_teardown (test_spine_overrides_apply, spine_teardown),
         cmocka_unit_test_teardown (test_spine_custom_actor_attaches_by_endpoint, spine_teardown),
         cmocka_unit_test_teardown (test_spine_hello_with_another_role_is_refused, spine_teardown),
+        cmocka_unit_test_teardown (test_spine_builtin_program_attaches_in_the_plans_role,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_spine_actor_refused_at_hello_stops_at_once, spine_teardown),
         cmocka_unit_test_teardown (test_spine_replay_judges_the_recording_again, spine_teardown),
     };
     return cmocka_run_group_tests_name ("spine_verdicts", tests, NULL, NULL);

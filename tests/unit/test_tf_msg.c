@@ -236,6 +236,10 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
                                                     .reason = "insufficient funds",
                                                     .planned_ms = S_AT_MS - 5};
             break;
+        case TF_MSG_actor_exited:
+            msg->actor_exited =
+                (tf_actor_exited_t){.name = "tx_inclusion", .status = "killed by signal 9"};
+            break;
         default:
             fail_msg ("no fixture for message id %d: add one with the new message", (int) id);
     }
