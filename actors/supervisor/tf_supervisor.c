@@ -28,6 +28,7 @@
 #include "tf_replay_plan.h"
 #include "tf_spawn.h"
 #include "tf_supervisor.h"
+#include "tf_verdict_lines.h"
 
 #define TF_SUPERVISOR_MAX_ACTORS  (3 * TF_PLAN_MAX_ITEMS + 2)
 #define TF_SUPERVISOR_RUN_ID_SIZE 8    //  Hex digits of a generated run id
@@ -836,22 +837,6 @@ s_sweep_strays (tf_supervisor_t *self)
 //  ---------------------------------------------------------------------------
 //  Verdict
 
-//  Print a possibly multi-line message, continuation lines indented
-static void
-s_print_message (FILE *out, const char *message)
-{
-    while (message && *message) {
-        size_t length = strcspn (message, "\n");
-        fprintf (out, "%.*s\n", (int) length, message);
-        message += length;
-        if (*message == '\n') {
-            message++;
-            if (*message)
-                fputs ("           ", out);
-        }
-    }
-}
-
 //  Transactions the feed saw included, and how far a replayed recording went
 static void
 s_print_figures (FILE *out, json_t *report)
@@ -909,11 +894,10 @@ s_print_verdict (tf_supervisor_t *self)
                 if (shown[index] || (wanted && (!name || strcmp (name, wanted) != 0)))
                     continue; //  The last pass shows what the plan did not name
                 shown[index] = true;
-                const char *message = json_string_value (json_object_get (entry, "message"));
-                fprintf (out, "  %s %s: ",
-                         json_is_true (json_object_get (entry, "passed")) ? "PASS" : "FAIL",
-                         name ? name : "?");
-                s_print_message (out, message ? message : "");
+                tf_verdict_lines_print (out, name,
+                                        json_string_value (json_object_get (entry, "kind")),
+                                        json_is_true (json_object_get (entry, "passed")),
+                                        json_string_value (json_object_get (entry, "message")));
             }
         }
         free (shown);
