@@ -581,14 +581,36 @@ s_on_result (tf_coord_t *self, s_actor_t *actor, tf_expect_result_t *result)
     s_event (self, "expect.result", actor->name, NULL, result->passed ? "passed" : "failed");
 }
 
+//  What a request acts on, for its events: the node, or a partition's group as
+//  "validator-1,executor-0"; NULL for heal (every cut). Caller frees.
+static char *
+s_control_target (const tf_node_control_t *request)
+{
+    if (request->node)
+        return strdup (request->node);
+    if (request->group.count == 0)
+        return NULL;
+    size_t size = 1;
+    for (size_t index = 0; index < request->group.count; index++)
+        size += strlen (request->group.items[index]) + 1;
+    char *target = (char *) zmalloc (size);
+    for (size_t index = 0; index < request->group.count; index++) {
+        if (index)
+            strcat (target, ",");
+        strcat (target, request->group.items[index]);
+    }
+    return target;
+}
+
 static void
 s_on_node_control (tf_coord_t *self, s_actor_t *actor, tf_node_control_t *request)
 {
     free (request->requester);
     request->requester = strdup (actor->name);
+    char *target = s_control_target (request);
     char *detail = zsys_sprintf ("%s requested by %s (%s)", tf_control_action_str (request->action),
                                  actor->name, request->req_id);
-    s_event (self, "node.control", actor->name, request->node, detail);
+    s_event (self, "node.control", actor->name, target, detail);
     zstr_free (&detail);
     const char *refusal = NULL;
     if (!self->plan->node_control)
@@ -601,16 +623,18 @@ s_on_node_control (tf_coord_t *self, s_actor_t *actor, tf_node_control_t *reques
                                          .error = (char *) refusal,
                                          .requester = actor->name};
         tf_msg_send_to (self->service, actor->routing_id, TF_MSG_node_control_reply, &reply);
-        s_event (self, "node.control.failed", actor->name, request->node, refusal);
+        s_event (self, "node.control.failed", actor->name, target, refusal);
+        zstr_free (&target);
         return;
     }
-    //  Remembered so the outcome's event names the action and the node too
+    //  Remembered so the outcome's event names the action and the target too
     char *key = zsys_sprintf ("%s/%s", actor->name, request->req_id);
-    char *what = zsys_sprintf ("%s%s%s", tf_control_action_str (request->action),
-                               request->node ? " " : "", request->node ? request->node : "");
+    char *what = zsys_sprintf ("%s%s%s", tf_control_action_str (request->action), target ? " " : "",
+                               target ? target : "");
     zhash_update (self->controls, key, what);
     zstr_free (&key);
     zstr_free (&what);
+    zstr_free (&target);
     tf_msg_send_to (self->service, self->deployer->routing_id, TF_MSG_node_control, request);
 }
 

@@ -19,10 +19,11 @@
 #include "tf_run_metrics.h"
 #include "tf_wl_chaos.h"
 
-#define S_MAX_EVENTS   64  //  Node-control events one test looks at
-#define S_EARLY_MS     100 //  Clock slack between timer and event stamp
-#define S_RESTART_SEED 8   //  run.seed of chaos_restart.yaml
-#define S_OTHER_SEED   5   //  Another seed, another schedule
+#define S_MAX_EVENTS      64  //  Node-control events one test looks at
+#define S_EARLY_MS        100 //  Clock slack between timer and event stamp
+#define S_RESTART_SEED    8   //  run.seed of chaos_restart.yaml
+#define S_OTHER_SEED      5   //  Another seed, another schedule
+#define S_GROUP_TEXT_SIZE 512 //  A partition group as "a,b,c"
 
 //  Restart order of the first Recipe 4 run, for the same-seed test
 static char *s_first_order;
@@ -161,6 +162,17 @@ s_assert_steps_done (json_t *report, const char *workload, const tf_chaos_schedu
             assert_string_equal (s_str (requests[index], "node"), node);
             assert_string_equal (s_str (outcomes[index], "node"), node);
         }
+        else if (step->group_count > 0) {
+            //  A partition's events name its group, comma-separated
+            char group[S_GROUP_TEXT_SIZE] = "";
+            for (size_t member = 0; member < step->group_count; member++)
+                snprintf (group + strlen (group), sizeof group - strlen (group), "%s%s",
+                          member ? "," : "", step->group[member]);
+            assert_string_equal (s_str (requests[index], "node"), group);
+            assert_string_equal (s_str (outcomes[index], "node"), group);
+        }
+        else //  heal: every cut, no one node
+            assert_null (json_string_value (json_object_get (requests[index], "node")));
         assert_non_null (
             strstr (s_str (requests[index], "detail"), tf_control_action_str (step->action)));
         assert_non_null (
