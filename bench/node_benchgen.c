@@ -71,11 +71,25 @@ s_key (tf_node_key_t *key, uint8_t kind, size_t index)
     tf_node_key_from_seed (seed, key);
 }
 
+static void
+s_usage (FILE *out)
+{
+    fprintf (out, "usage: tf-node-benchgen DIR NODES TXS SLOT_MS F K\n"
+                  "Writes DIR/deployment.yaml, DIR/node-<i>/node.yaml (free loopback ports),\n"
+                  "DIR/ports and DIR/txs.ndjson (TXS distinct signed ChannelInscribe txs) for\n"
+                  "NODES tf-nodes with SLOT_MS slots, active slot coefficient F and security\n"
+                  "parameter K. Used by bench/node.sh and bench/tx.sh.\n");
+}
+
 int
 main (int argc, char *argv[])
 {
+    if (argc == 2 && (!strcmp (argv[1], "--help") || !strcmp (argv[1], "-h"))) {
+        s_usage (stdout);
+        return 0;
+    }
     if (argc != 7) {
-        fprintf (stderr, "usage: tf-node-benchgen DIR NODES TXS SLOT_MS F K\n");
+        s_usage (stderr);
         return 2;
     }
     const char *dir = argv[1];
@@ -84,8 +98,15 @@ main (int argc, char *argv[])
     int slot_ms = atoi (argv[4]);
     double coeff = atof (argv[5]);
     int security = atoi (argv[6]);
-    if (nodes < 1 || nodes > BENCH_MAX_NODES || txs < 0 || slot_ms < 1 || tf_node_crypto_init ())
+    if (nodes < 1 || nodes > BENCH_MAX_NODES || txs < 0 || slot_ms < 1) {
+        fprintf (stderr, "tf-node-benchgen: expected 1 <= NODES <= %d, TXS >= 0, SLOT_MS >= 1\n",
+                 BENCH_MAX_NODES);
         return 2;
+    }
+    if (tf_node_crypto_init ()) {
+        fprintf (stderr, "tf-node-benchgen: cannot initialise the crypto library\n");
+        return 3;
+    }
     static int ports[BENCH_MAX_NODES][3];
     static char peer_ids[BENCH_MAX_NODES][TF_NODE_PEER_ID_MAX];
     char path[1024], hex[65];
