@@ -46,6 +46,39 @@ s_escape_first_line (FILE *out, const char *text)
     free (line);
 }
 
+//  True when an expectation named name has a result in the report
+static bool
+s_judged (const json_t *expectations, const char *name)
+{
+    for (size_t index = 0; index < json_array_size (expectations); index++) {
+        const char *judged =
+            json_string_value (json_object_get (json_array_get (expectations, index), "name"));
+        if (judged && streq (judged, name))
+            return true;
+    }
+    return false;
+}
+
+//  Names of the plan's expectations (built-in and custom) without a result, into
+//  unjudged (an array of strings); returns how many
+static size_t
+s_unjudged (const json_t *report, const json_t *expectations, json_t *unjudged)
+{
+    const json_t *plan = json_object_get (report, "plan");
+    const json_t *lists[] = {json_object_get (plan, "expectations"),
+                             json_object_get (plan, "custom")};
+    for (size_t list = 0; list < sizeof lists / sizeof lists[0]; list++)
+        for (size_t index = 0; index < json_array_size (lists[list]); index++) {
+            const json_t *item = json_array_get (lists[list], index);
+            const char *role = json_string_value (json_object_get (item, "role"));
+            const char *name = json_string_value (json_object_get (item, "name"));
+            if ((role && !streq (role, "expectation")) || !name || s_judged (expectations, name))
+                continue;
+            json_array_append_new (unjudged, json_string (name));
+        }
+    return json_array_size (unjudged);
+}
+
 int
 tf_junit_write (const json_t *report, const char *path)
 {
@@ -58,7 +91,11 @@ tf_junit_write (const json_t *report, const char *path)
     json_int_t ended = json_integer_value (json_object_get (report, "ended_ms"));
     double seconds = ended > started ? (double) (ended - started) / 1000.0 : 0.0;
 
-    size_t tests = json_array_size (expectations) + (aborted ? 1 : 0);
+    //  An aborted run still has a case per planned expectation: those it never
+    //  judged are skipped, and the run case carries the error
+    json_t *unjudged = json_array ();
+    size_t skipped = aborted ? s_unjudged (report, expectations, unjudged) : 0;
+    size_t tests = json_array_size (expectations) + skipped + (aborted ? 1 : 0);
     size_t failures = 0;
     for (size_t index = 0; index < json_array_size (expectations); index++)
         if (!json_is_true (json_object_get (json_array_get (expectations, index), "passed")))
@@ -69,17 +106,20 @@ tf_junit_write (const json_t *report, const char *path)
     if (!out) {
         zsys_error ("junit: cannot write path=%s error=\"%s\"", temporary, strerror (errno));
         zstr_free (&temporary);
+        json_decref (unjudged);
         return -1;
     }
     fprintf (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf (out,
              "<testsuites name=\"tf\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" "
-             "time=\"%.3f\">\n",
-             tests, failures, aborted ? 1 : 0, seconds);
+             "skipped=\"%zu\" time=\"%.3f\">\n",
+             tests, failures, aborted ? 1 : 0, skipped, seconds);
     fprintf (out, "  <testsuite name=\"");
     s_escape (out, scenario ? scenario : "scenario");
-    fprintf (out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" time=\"%.3f\">\n", tests,
-             failures, aborted ? 1 : 0, seconds);
+    fprintf (out,
+             "\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" skipped=\"%zu\" "
+             "time=\"%.3f\">\n",
+             tests, failures, aborted ? 1 : 0, skipped, seconds);
     for (size_t index = 0; index < json_array_size (expectations); index++) {
         const json_t *entry = json_array_get (expectations, index);
         const char *message = json_string_value (json_object_get (entry, "message"));
@@ -102,6 +142,18 @@ tf_junit_write (const json_t *report, const char *path)
         }
         fprintf (out, "    </testcase>\n");
     }
+    const char *phase = json_string_value (json_object_get (abort_info, "phase"));
+    for (size_t index = 0; index < skipped; index++) {
+        fprintf (out, "    <testcase classname=\"tf.");
+        s_escape (out, scenario ? scenario : "scenario");
+        fprintf (out, "\" name=\"");
+        s_escape (out, json_string_value (json_array_get (unjudged, index)));
+        fprintf (out,
+                 "\" time=\"0\">\n      <skipped message=\"not judged: the run was aborted in ");
+        s_escape (out, phase ? phase : "?");
+        fprintf (out, "\"/>\n    </testcase>\n");
+    }
+    json_decref (unjudged);
     if (aborted) {
         const char *reason = json_string_value (json_object_get (abort_info, "reason"));
         fprintf (out, "    <testcase classname=\"tf.");

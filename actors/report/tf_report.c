@@ -8,6 +8,7 @@
 #include "tf_rundir.h"
 #include "tf_report_bus.h"
 #include "tf_report_html.h"
+#include "tf_report_plan.h"
 
 
 struct _tf_report_t {
@@ -29,16 +30,8 @@ tf_report_new (const char *run_id, const tf_plan_t *plan)
     tf_report_t *self = (tf_report_t *) zmalloc (sizeof (tf_report_t));
     self->plan = plan;
     tf_run_metrics_t metrics = tf_run_metrics (plan);
-    self->root = json_pack (
-        "{s:s, s:s?, s:s, s:{s:s, s:i, s:i, s:I, s:I, s:I, s:f, s:i, s:b}}", "run_id", run_id,
-        "scenario", plan->name, "runner", plan->runner, "plan", "network",
-        plan->network == TF_NETWORK_STAR   ? "star"
-        : plan->network == TF_NETWORK_RING ? "ring"
-                                           : "full",
-        "validators", (int) plan->validators, "executors", (int) plan->executors, "duration_ms",
-        (json_int_t) metrics.duration_ms, "seed", (json_int_t) plan->seed, "slot_ms",
-        (json_int_t) plan->slot_ms, "active_slot_coeff", plan->active_slot_coeff, "security_param",
-        (int) plan->security_param, "node_control", plan->node_control);
+    self->root = json_pack ("{s:s, s:s?, s:s, s:o}", "run_id", run_id, "scenario", plan->name,
+                            "runner", plan->runner, "plan", tf_report_plan (plan));
     assert (self->root);
     json_t *timing = json_pack ("{s:I, s:I, s:I, s:b}", "block_interval_ms",
                                 (json_int_t) metrics.block_interval_ms, "expected_blocks",

@@ -128,9 +128,10 @@ test_spine_overrides_apply (void **state)
     assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 0);
     json_t *report = spine_report (run);
     assert_non_null (report);
-    json_t *plan = json_object_get (report, "plan");
-    assert_int_equal (json_integer_value (json_object_get (plan, "duration_ms")), 1000);
-    assert_int_equal (json_integer_value (json_object_get (plan, "seed")), 77);
+    json_t *run_plan = json_object_get (json_object_get (report, "plan"), "run");
+    assert_int_equal (json_integer_value (json_object_get (run_plan, "duration_ms")), 1000);
+    assert_int_equal (json_integer_value (json_object_get (run_plan, "seed")), 77);
+    assert_string_equal (json_string_value (json_object_get (run_plan, "runner")), "none");
     json_decref (report);
 }
 

@@ -209,7 +209,7 @@ test_tf_report_writes_figures_from_results_and_recording (void **state)
 
     //  junit.xml: one case per expectation, the failure's message escaped
     char *junit = s_read (fixture->dir, "junit.xml");
-    assert_non_null (strstr (junit, "tests=\"2\" failures=\"1\" errors=\"0\""));
+    assert_non_null (strstr (junit, "tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\""));
     assert_non_null (
         strstr (junit, "<testcase classname=\"tf.liveness_smoke\" name=\"tx_inclusion\""));
     assert_non_null (strstr (junit, "<failure message=\"height &lt;3&gt; &amp; &quot;low&quot; "
@@ -269,9 +269,20 @@ test_tf_report_without_recording_has_empty_figures (void **state)
     assert_string_equal (json_string_value (json_object_get (root, "verdict")), "error");
     assert_int_equal (json_object_size (json_object_get (root, "heights")), 0);
     assert_false (json_is_true (json_object_get (json_object_get (root, "tx"), "stats_seen")));
+    //  The plan, whole: the expectation that was never judged is still a case
+    json_t *expectations = json_object_get (json_object_get (root, "plan"), "expectations");
+    assert_int_equal (json_array_size (expectations), 1);
+    assert_string_equal (
+        json_string_value (json_object_get (json_array_get (expectations, 0), "kind")),
+        "consensus_liveness");
+    json_t *knobs = json_object_get (json_array_get (expectations, 0), "knobs");
+    assert_true (json_is_true (json_object_get (knobs, "agreement")));
     json_decref (root);
     char *junit = s_read (fixture->dir, "junit.xml");
     assert_non_null (strstr (junit, "<error message=\"deploy failed\">"));
+    assert_non_null (strstr (junit, "tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"1\""));
+    assert_non_null (strstr (junit, "name=\"consensus_liveness\" time=\"0\">\n      <skipped "
+                                    "message=\"not judged: the run was aborted in deploy\"/>"));
     free (junit);
 }
 
