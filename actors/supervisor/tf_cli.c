@@ -44,6 +44,8 @@ s_run_usage (FILE *out)
              "                     is refused: it does not say which unit)\n"
              "  --seed N           seed of every random choice (overrides run.seed)\n"
              "  --run-dir DIR      run directory; must not exist or be empty; never removed\n"
+             "  --attach-timeout D how long every actor has to register (default 30s): time\n"
+             "                     to start a custom actor that attaches by itself\n"
              "  -h, --help         show this help\n\n"
              "The run directory (default: a fresh tf-run-XXXXXX under ${TMPDIR:-/tmp}, mode\n"
              "0700) holds plan.yaml, plan.msgpack, logs/<process>.log, pids (one \"PID NAME\"\n"
@@ -267,6 +269,7 @@ s_run (int argc, char **argv, bool replay)
         {"duration", required_argument, NULL, 'd'},
         {"seed", required_argument, NULL, 's'},
         {"run-dir", required_argument, NULL, 'D'},
+        {"attach-timeout", required_argument, NULL, 'a'},
         {"expect", required_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -290,6 +293,11 @@ s_run (int argc, char **argv, bool replay)
                 break;
             case 'd':
                 if (s_parse_duration (command, "--duration", optarg, &config.duration_ms))
+                    goto out;
+                break;
+            case 'a':
+                if (s_parse_duration (command, "--attach-timeout", optarg,
+                                      &config.attach_timeout_ms))
                     goto out;
                 break;
             case 's': {

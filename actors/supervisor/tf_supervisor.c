@@ -46,11 +46,12 @@ typedef struct {
 } s_actor_t;
 
 struct _tf_supervisor_t {
-    tf_plan_t *plan;        //  Validated, overrides applied
-    char *bin_dir;          //  Where our programs live
-    char *replay_recording; //  tf replay: absolute path of bus.rec
-    bool run_dir_given;     //  --run-dir: never removed
-    char *run_dir;          //  Absolute path, set by s_prepare_run_dir
+    tf_plan_t *plan;           //  Validated, overrides applied
+    char *bin_dir;             //  Where our programs live
+    char *replay_recording;    //  tf replay: absolute path of bus.rec
+    bool run_dir_given;        //  --run-dir: never removed
+    int64_t attach_timeout_ms; //  --attach-timeout, or 0: the coordinator's default
+    char *run_dir;             //  Absolute path, set by s_prepare_run_dir
     char *run_id;
     char *control_ep; //  ipc://<run_dir>/control.ipc
     char *service_ep;
@@ -142,6 +143,7 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
     self->err = err;
     self->bin_dir = strdup (config->bin_dir);
     self->run_dir_given = config->run_dir != NULL;
+    self->attach_timeout_ms = config->attach_timeout_ms;
     if (config->run_dir)
         self->run_dir = strdup (config->run_dir);
     tf_plan_errors_t *errors = tf_plan_errors_new ();
@@ -510,6 +512,12 @@ s_start_coordinator (tf_supervisor_t *self)
                           self->feed_ep,    NULL};
     for (size_t index = 0; args[index]; index++)
         tf_spawn_arg (self->coordinator, args[index]);
+    if (self->attach_timeout_ms > 0) {
+        char *register_ms = zsys_sprintf ("%" PRId64, self->attach_timeout_ms);
+        tf_spawn_arg (self->coordinator, "--register-ms");
+        tf_spawn_arg (self->coordinator, register_ms);
+        zstr_free (&register_ms);
+    }
     s_set_run_env (self, self->coordinator);
     char *log = s_log_path (self, "coordinator");
     int rc = tf_spawn_start (self->coordinator, log);

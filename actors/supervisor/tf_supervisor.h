@@ -45,6 +45,7 @@ typedef struct {
     bool has_seed;        //  seed overrides run.seed
     uint64_t seed;
     const char *run_dir;             //  Given run directory, or NULL for mkdtemp
+    int64_t attach_timeout_ms;       //  Registration deadline, or 0 for the coordinator's
     const char *bin_dir;             //  Where tf-coordinator and the actors live
     const char *replay_dir;          //  tf replay: a past run directory, whose
                                      //  plan.msgpack and bus.rec replace scenario

@@ -279,6 +279,23 @@ test_spine_actor_refused_at_hello_stops_at_once (void **state)
                                   "'scanner', but the plan gives it role 'workload'"));
 }
 
+//  --attach-timeout sets how long tf waits for an actor that attaches by itself
+static void
+test_spine_attach_timeout_bounds_the_wait (void **state)
+{
+    const char *options[] = {"--attach-timeout", "1s", NULL};
+    spine_run_t *run = *state = spine_start_options ("spine_attach.yaml", options, NULL);
+    assert_int_equal (spine_wait_exit (run, SPINE_REGISTER_DEADLINE_MS / 2), 3);
+    json_t *report = spine_report (run);
+    const char *reason =
+        json_string_value (json_object_get (json_object_get (report, "abort"), "reason"));
+    assert_non_null (reason);
+    //  1000 ms, or 2000 ms under SLOW_TEST_ENV, which doubles every deadline
+    assert_true (strstr (reason, "actors never registered within 1000 ms: visitor")
+                 || strstr (reason, "actors never registered within 2000 ms: visitor"));
+    json_decref (report);
+}
+
 static void
 test_spine_replay_judges_the_recording_again (void **state)
 {
@@ -332,6 +349,7 @@ main (void)
         cmocka_unit_test_teardown (test_spine_builtin_program_attaches_in_the_plans_role,
                                    spine_teardown),
         cmocka_unit_test_teardown (test_spine_actor_refused_at_hello_stops_at_once, spine_teardown),
+        cmocka_unit_test_teardown (test_spine_attach_timeout_bounds_the_wait, spine_teardown),
         cmocka_unit_test_teardown (test_spine_replay_judges_the_recording_again, spine_teardown),
     };
     return cmocka_run_group_tests_name ("spine_verdicts", tests, NULL, NULL);
