@@ -578,7 +578,16 @@ s_on_result (tf_coord_t *self, s_actor_t *actor, tf_expect_result_t *result)
     tf_report_result (self->report, result);
     s_publish (self, TF_MSG_expect_result, result); //  Into the recording, for replays
     zsys_info ("coord: result name=%s passed=%s", actor->name, result->passed ? "yes" : "no");
-    s_event (self, "expect.result", actor->name, NULL, result->passed ? "passed" : "failed");
+    //  A failure before evaluate is final: the run goes to evaluate at once, where
+    //  every other expectation judges what it has seen
+    bool early = !result->passed && self->phase >= TF_PHASE_CAPTURE
+                 && self->phase < TF_PHASE_EVALUATE && !self->aborted;
+    s_event (self, "expect.result", actor->name, NULL,
+             result->passed ? "passed"
+             : early        ? "failed early: the run goes to evaluate"
+                            : "failed");
+    if (early)
+        s_enter (self, TF_PHASE_EVALUATE);
 }
 
 //  What a request acts on, for its events: the node, or a partition's group as

@@ -1,8 +1,11 @@
 //  tf_exp_liveness.c - expectation consensus_liveness
 
+#include <msgpack.h>
+#include "tf_exp_lib_watch.h"
 #include "tf_exp_liveness.h"
 #include "tf_exp_liveness_probe.h"
 #include "tf_exp_liveness_record.h"
+#include "tf_mpack.h"
 #include "tf_recording.h"
 #include "tf_run_metrics.h"
 
@@ -31,6 +34,7 @@ typedef struct {
     zhashx_t *samples;        //  node name -> s_sample_t (owned)
     zhashx_t *blocks;         //  block id -> s_block_t (owned), from the feed
     zactor_t *probe;          //  Running at evaluate, or NULL
+    bool failed_early;        //  LIBs diverged before evaluate: the result is sent
 } tf_exp_liveness_t;
 
 static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);
@@ -98,7 +102,49 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
     return 0;
 }
 
-//  Keep each node's last tip sample, as a fallback for evaluate
+static int s_lookup (void *arg, const char *id, char parent[TF_API_ID_SIZE], uint64_t *height_p);
+
+//  With agreement on, a LIB that moved is checked against the others at once:
+//  irreversible blocks on two forks fail the run before evaluate, as they will
+//  never be undone (the coordinator then moves the run to evaluate)
+static void
+s_watch_libs (tf_exp_liveness_t *self, tf_actor_t *actor)
+{
+    tf_phase_t phase = tf_actor_phase (actor);
+    if (!self->agreement || self->failed_early || phase < TF_PHASE_CAPTURE
+        || phase >= TF_PHASE_EVALUATE)
+        return;
+    size_t count = zhashx_size (self->samples);
+    tf_exp_lib_t *libs = (tf_exp_lib_t *) zmalloc ((count + 1) * sizeof (tf_exp_lib_t));
+    size_t index = 0;
+    for (s_sample_t *sample = (s_sample_t *) zhashx_first (self->samples); sample;
+         sample = (s_sample_t *) zhashx_next (self->samples))
+        libs[index++] = (tf_exp_lib_t){(const char *) zhashx_cursor (self->samples), sample->lib};
+    char *divergence = tf_exp_lib_watch_check (libs, count, s_lookup, self);
+    free (libs);
+    if (!divergence)
+        return;
+    char *message = zsys_sprintf ("consensus liveness violated during %s: %s",
+                                  tf_phase_name (phase), divergence);
+    self->failed_early = true;
+    //  Details as at evaluate, and when it was seen
+    msgpack_sbuffer details;
+    msgpack_sbuffer_init (&details);
+    msgpack_packer packer;
+    msgpack_packer_init (&packer, &details, msgpack_sbuffer_write);
+    msgpack_pack_map (&packer, 2);
+    tf_mpack_str (&packer, "agreement");
+    tf_mpack_str (&packer, "violated");
+    tf_mpack_str (&packer, "failed_during");
+    tf_mpack_str (&packer, tf_phase_name (phase));
+    if (tf_actor_send_result (actor, false, message, (const uint8_t *) details.data, details.size))
+        tf_actor_fail (actor, "cannot send the result to the coordinator");
+    msgpack_sbuffer_destroy (&details);
+    zstr_free (&message);
+    zstr_free (&divergence);
+}
+
+//  Keep each node's last tip sample, as a fallback for evaluate; watch the LIBs
 static int
 s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
 {
@@ -123,14 +169,20 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     }
     sample->up = tip->up;
     sample->at_ms = tip->at_ms;
+    bool lib_moved = false;
     if (tip->up) {
         sample->height = tip->height;
         sample->last_up_ms = tip->at_ms;
         if (tf_api_id_copy (tip->tip, sample->tip))
             sample->tip[0] = 0;
-        if (tf_api_id_copy (tip->lib, sample->lib))
-            sample->lib[0] = 0;
+        char lib[TF_API_ID_SIZE];
+        if (tf_api_id_copy (tip->lib, lib))
+            lib[0] = 0;
+        lib_moved = !streq (lib, sample->lib);
+        memcpy (sample->lib, lib, sizeof lib);
     }
+    if (lib_moved)
+        s_watch_libs (self, actor);
     return 0;
 }
 
@@ -290,8 +342,8 @@ static int
 s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
 {
     tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
-    if (phase != TF_PHASE_EVALUATE || self->probe)
-        return TF_ACTOR_ACK;
+    if (phase != TF_PHASE_EVALUATE || self->probe || self->failed_early)
+        return TF_ACTOR_ACK; //  A result sent early is the verdict
     if (self->replay) {
         s_evaluate_replay (self, actor);
         return TF_ACTOR_PENDING;

@@ -324,10 +324,12 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
         return TF_ACTOR_PENDING; //  Acked when the last step is answered
     }
     else if (phase > TF_PHASE_COOLDOWN && (self->executing || self->settling)) {
-        //  The run was aborted (or moved on): no more actions
+        //  The run was aborted, or moved on (an expectation failed early): no more
+        //  actions, and the last status says so
         self->executing = false;
         self->settling = false;
         tf_actor_set_timer (actor, -1);
+        s_send_status (self, "stopped");
     }
     return TF_ACTOR_ACK;
 }

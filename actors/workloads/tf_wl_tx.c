@@ -567,7 +567,8 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
         tf_actor_set_timer (actor, self->tps > 0 ? TF_WL_TX_TICK_MS : TF_WL_TX_STATUS_MS);
         return TF_ACTOR_ACK;
     }
-    if (phase == TF_PHASE_COOLDOWN && self->executing) {
+    //  Evaluate straight after execute: an expectation failed early, so stop as at cooldown
+    if ((phase == TF_PHASE_COOLDOWN || phase == TF_PHASE_EVALUATE) && self->executing) {
         self->executing = false;
         self->ended_ms = tf_actor_now_ms ();
         tf_actor_set_timer (actor, -1);
