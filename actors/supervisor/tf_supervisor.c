@@ -26,6 +26,7 @@
 #include "tf_progress.h"
 #include "tf_recording.h"
 #include "tf_replay_plan.h"
+#include "tf_report_salvage.h"
 #include "tf_spawn.h"
 #include "tf_supervisor.h"
 #include "tf_verdict_lines.h"
@@ -932,6 +933,27 @@ s_print_verdict (tf_supervisor_t *self)
     }
 }
 
+//  A coordinator that died (a signal, or a status that is no verdict) wrote no
+//  report: rebuild it from the bus recording, so the run still says what it saw
+static void
+s_salvage_report (tf_supervisor_t *self)
+{
+    if (!self->coordinator || !tf_spawn_started (self->coordinator))
+        return;
+    int code = tf_spawn_exit_code (self->coordinator);
+    bool verdict = !tf_spawn_term_signal (self->coordinator)
+                   && (code == TF_EXIT_OK || code == TF_EXIT_FAILED || code == TF_EXIT_ERROR);
+    char *path = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_REPORT);
+    bool written = access (path, F_OK) == 0;
+    zstr_free (&path);
+    if (verdict || written)
+        return;
+    char *reason = zsys_sprintf ("coordinator %s", tf_spawn_describe (self->coordinator));
+    if (tf_report_salvage (self->plan, self->run_id, self->run_dir, reason))
+        fprintf (self->err, "tf: could not rebuild report.json from the bus recording\n");
+    zstr_free (&reason);
+}
+
 //  Exit code of the run: the coordinator's verdict, or an infrastructure error
 static int
 s_exit_code (tf_supervisor_t *self)
@@ -1014,6 +1036,7 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
     tf_progress_end (self->progress);
     fclose (self->pids);
     self->pids = NULL;
+    s_salvage_report (self);
     s_print_verdict (self);
     rc = s_exit_code (self);
     s_dispose_run_dir (self, rc);

@@ -1,7 +1,7 @@
-//  test_spine_faults.c - faults through tf: an actor crash, Ctrl-C once and
-//  twice, SIGKILL of tf itself, an actor that outstays the run. Each ends with
-//  no process of the run left, checked by pid (the run's pids file) and by
-//  reaping every orphan handed to the test.
+//  test_spine_faults.c - faults through tf: an actor crash, a killed
+//  coordinator, Ctrl-C once and twice, SIGKILL of tf itself, an actor that
+//  outstays the run. Each ends with no process of the run left, checked by pid
+//  (the run's pids file) and by reaping every orphan handed to the test.
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -69,6 +69,60 @@ test_spine_actor_crash_aborts_and_cleans_up (void **state)
     assert_true (abort_ms - execute_ms < SPINE_HEARTBEAT_TIMEOUT_MS / 2);
     json_decref (report);
     assert_true (spine_run_file_exists (run, "cleanup.done"));
+    s_assert_no_process_left (run);
+}
+
+//  The pid tf listed for a process name in the run's pids file, or 0
+static pid_t
+s_pid_of (spine_run_t *run, const char *name)
+{
+    char *path = zsys_sprintf ("%s/pids", spine_run_dir (run));
+    FILE *file = fopen (path, "r");
+    zstr_free (&path);
+    pid_t found = 0;
+    char line[256], listed[128];
+    int pid;
+    while (file && !found && fgets (line, sizeof line, file))
+        if (sscanf (line, "%d %127s", &pid, listed) == 2 && streq (listed, name))
+            found = (pid_t) pid;
+    if (file)
+        fclose (file);
+    return found;
+}
+
+//  A coordinator killed in execute writes no report: tf rebuilds it from the
+//  bus recording, naming the coordinator and the phase, and nothing survives
+static void
+test_spine_killed_coordinator_still_leaves_a_report (void **state)
+{
+    spine_run_t *run = *state = spine_start ("spine_long.yaml", true, NULL);
+    assert_true (spine_wait_output (run, "phase execute", SPINE_EVENT_TIMEOUT_MS));
+    pid_t coordinator = s_pid_of (run, "coordinator");
+    assert_true (coordinator > 0);
+    assert_int_equal (kill (coordinator, SIGKILL), 0);
+    assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 3);
+    char *output = spine_output (run);
+    assert_non_null (strstr (output, "ABORTED in execute by actor coordinator: coordinator "
+                                     "killed by signal 9"));
+    free (output);
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    assert_string_equal (json_string_value (json_object_get (report, "verdict")), "error");
+    json_t *abort_info = json_object_get (report, "abort");
+    assert_string_equal (json_string_value (json_object_get (abort_info, "actor")), "coordinator");
+    assert_string_equal (json_string_value (json_object_get (abort_info, "phase")), "execute");
+    assert_non_null (strstr (json_string_value (json_object_get (abort_info, "reason")),
+                             "tf rebuilt this report from the bus recording"));
+    //  What the recording held: the phases up to execute, and their events
+    json_t *phases = json_object_get (report, "phases");
+    assert_true (json_array_size (phases) >= 4);
+    assert_string_equal (json_string_value (json_object_get (
+                             json_array_get (phases, json_array_size (phases) - 1), "phase")),
+                         "execute");
+    assert_true (json_array_size (json_object_get (report, "events")) > 0);
+    json_decref (report);
+    assert_true (spine_run_file_exists (run, "junit.xml"));
+    assert_true (spine_run_file_exists (run, "report.html"));
     s_assert_no_process_left (run);
 }
 
@@ -149,6 +203,8 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown (test_spine_actor_crash_aborts_and_cleans_up, spine_teardown),
         cmocka_unit_test_teardown (test_spine_sigint_cleans_up, spine_teardown),
+        cmocka_unit_test_teardown (test_spine_killed_coordinator_still_leaves_a_report,
+                                   spine_teardown),
         cmocka_unit_test_teardown (test_spine_sigkill_leaves_no_process, spine_teardown),
         cmocka_unit_test_teardown (test_spine_second_sigint_forces, spine_teardown),
         cmocka_unit_test_teardown (test_spine_stubborn_actor_is_killed, spine_teardown),
