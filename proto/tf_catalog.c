@@ -72,6 +72,8 @@ static const tf_catalog_knob_t s_liveness_knobs[] = {
      "fixed block height every validator must reach; 0: use tolerance"},
     {"agreement", TF_KNOB_BOOL, "true", 0, 0, false,
      "validators must agree on the chain up to the last irreversible block"},
+    {"max_stall", TF_KNOB_DURATION, "0s", 0, TF_CATALOG_MAX_DELAY_MS, false,
+     "fail at once when the feed gets no new block for this long during execute; 0: not checked"},
 };
 
 static const tf_catalog_knob_t s_tx_inclusion_knobs[] = {

@@ -29,18 +29,21 @@ typedef struct {
     double tolerance; //  Knobs
     uint64_t minimum;
     bool agreement;
+    int64_t max_stall_ms;     //  0: no stall check during execute
     bool replay;              //  tf replay: no nodes, judge the record
     uint64_t expected_blocks; //  From the run metrics
     zhashx_t *samples;        //  node name -> s_sample_t (owned)
     zhashx_t *blocks;         //  block id -> s_block_t (owned), from the feed
     zactor_t *probe;          //  Running at evaluate, or NULL
-    bool failed_early;        //  LIBs diverged before evaluate: the result is sent
+    bool failed_early;        //  Failed before evaluate: the result is sent
+    uint64_t last_block_ms;   //  Unix ms of the newest feed.block, or of execute's start
 } tf_exp_liveness_t;
 
 static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);
 static int s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase);
 static int s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg);
 static void s_on_stop (tf_actor_t *actor, void *state);
+static int s_on_timer (tf_actor_t *actor, void *state);
 
 //  zhashx destructor of a sample or a block
 static void
@@ -87,6 +90,7 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
         int64_t minimum = tf_plan_knob_int (item, "minimum", 0);
         self->minimum = minimum > 0 ? (uint64_t) minimum : 0;
         self->agreement = tf_plan_knob_bool (item, "agreement", true);
+        self->max_stall_ms = tf_plan_knob_ms (item, "max_stall", 0);
     }
     else
         zsys_warning ("liveness: the plan has no item named %s; using defaults",
@@ -95,14 +99,40 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
     tf_run_metrics_t metrics = tf_run_metrics (plan);
     self->expected_blocks = metrics.expected_blocks;
     zsys_info ("liveness: expected_blocks=%" PRIu64 " tolerance=%g minimum=%" PRIu64
-               " target=%" PRIu64 " agreement=%s",
+               " target=%" PRIu64 " agreement=%s max_stall_ms=%" PRId64,
                self->expected_blocks, self->tolerance, self->minimum,
                tf_exp_liveness_target (self->expected_blocks, self->tolerance, self->minimum),
-               self->agreement ? "yes" : "no");
+               self->agreement ? "yes" : "no", self->max_stall_ms);
     return 0;
 }
 
 static int s_lookup (void *arg, const char *id, char parent[TF_API_ID_SIZE], uint64_t *height_p);
+
+//  Send the verdict now, before evaluate: what was seen cannot be undone. what
+//  names the check ("agreement", "stall"), found what it found. The coordinator
+//  then moves the run to evaluate, where this expectation just acks.
+static void
+s_fail_early (tf_exp_liveness_t *self, tf_actor_t *actor, const char *what, const char *found)
+{
+    tf_phase_t phase = tf_actor_phase (actor);
+    char *message =
+        zsys_sprintf ("consensus liveness violated during %s: %s", tf_phase_name (phase), found);
+    self->failed_early = true;
+    tf_actor_set_timer (actor, -1);
+    msgpack_sbuffer details;
+    msgpack_sbuffer_init (&details);
+    msgpack_packer packer;
+    msgpack_packer_init (&packer, &details, msgpack_sbuffer_write);
+    msgpack_pack_map (&packer, 2);
+    tf_mpack_str (&packer, what);
+    tf_mpack_str (&packer, "violated");
+    tf_mpack_str (&packer, "failed_during");
+    tf_mpack_str (&packer, tf_phase_name (phase));
+    if (tf_actor_send_result (actor, false, message, (const uint8_t *) details.data, details.size))
+        tf_actor_fail (actor, "cannot send the result to the coordinator");
+    msgpack_sbuffer_destroy (&details);
+    zstr_free (&message);
+}
 
 //  With agreement on, a LIB that moved is checked against the others at once:
 //  irreversible blocks on two forks fail the run before evaluate, as they will
@@ -124,23 +154,7 @@ s_watch_libs (tf_exp_liveness_t *self, tf_actor_t *actor)
     free (libs);
     if (!divergence)
         return;
-    char *message = zsys_sprintf ("consensus liveness violated during %s: %s",
-                                  tf_phase_name (phase), divergence);
-    self->failed_early = true;
-    //  Details as at evaluate, and when it was seen
-    msgpack_sbuffer details;
-    msgpack_sbuffer_init (&details);
-    msgpack_packer packer;
-    msgpack_packer_init (&packer, &details, msgpack_sbuffer_write);
-    msgpack_pack_map (&packer, 2);
-    tf_mpack_str (&packer, "agreement");
-    tf_mpack_str (&packer, "violated");
-    tf_mpack_str (&packer, "failed_during");
-    tf_mpack_str (&packer, tf_phase_name (phase));
-    if (tf_actor_send_result (actor, false, message, (const uint8_t *) details.data, details.size))
-        tf_actor_fail (actor, "cannot send the result to the coordinator");
-    msgpack_sbuffer_destroy (&details);
-    zstr_free (&message);
+    s_fail_early (self, actor, "agreement", divergence);
     zstr_free (&divergence);
 }
 
@@ -150,6 +164,7 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
 {
     tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
     if (msg->id == TF_MSG_feed_block) {
+        self->last_block_ms = tf_actor_now_ms ();
         s_block_t *block = (s_block_t *) zmalloc (sizeof (s_block_t));
         block->height = msg->feed_block.height;
         if (tf_api_id_copy (msg->feed_block.parent, block->parent) == 0
@@ -337,11 +352,40 @@ s_start_probe (tf_exp_liveness_t *self, tf_actor_t *actor)
     return tf_actor_add_reader (actor, zactor_sock (self->probe), s_on_probe);
 }
 
-//  Evaluate: probe the nodes; the ack follows the result
+//  During execute with max_stall: the feed must bring a block at least that often
+static int
+s_on_timer (tf_actor_t *actor, void *state)
+{
+    tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
+    if (self->failed_early || tf_actor_phase (actor) != TF_PHASE_EXECUTE)
+        return 0;
+    uint64_t now = tf_actor_now_ms ();
+    int64_t quiet = (int64_t) (now - self->last_block_ms);
+    if (quiet < self->max_stall_ms) {
+        tf_actor_set_timer (actor, self->max_stall_ms - quiet);
+        return 0;
+    }
+    char *found = zsys_sprintf ("no new block on the feed for %.1f s (max_stall %.1f s): the "
+                                "chain stalled",
+                                (double) quiet / 1000.0, (double) self->max_stall_ms / 1000.0);
+    s_fail_early (self, actor, "stall", found);
+    zstr_free (&found);
+    return 0;
+}
+
+//  Execute: the stall watch starts; evaluate: probe the nodes, the ack follows
+//  the result
 static int
 s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
 {
     tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
+    if (phase == TF_PHASE_EXECUTE && self->max_stall_ms > 0 && !self->replay
+        && !self->failed_early) {
+        self->last_block_ms = tf_actor_now_ms ();
+        tf_actor_set_timer (actor, self->max_stall_ms);
+    }
+    else if (phase > TF_PHASE_EXECUTE)
+        tf_actor_set_timer (actor, -1);
     if (phase != TF_PHASE_EVALUATE || self->probe || self->failed_early)
         return TF_ACTOR_ACK; //  A result sent early is the verdict
     if (self->replay) {
@@ -374,8 +418,11 @@ s_on_stop (tf_actor_t *actor, void *state)
     zactor_destroy (&self->probe);
 }
 
-static const tf_actor_handlers_t s_handlers = {
-    .plan = s_on_plan, .phase = s_on_phase, .message = s_on_message, .stop = s_on_stop};
+static const tf_actor_handlers_t s_handlers = {.plan = s_on_plan,
+                                               .phase = s_on_phase,
+                                               .message = s_on_message,
+                                               .timer = s_on_timer,
+                                               .stop = s_on_stop};
 static const char *const s_feed_topics[] = {"feed.tip", "feed.block", NULL};
 
 const tf_actor_class_t tf_exp_liveness_class = {
@@ -383,7 +430,9 @@ const tf_actor_class_t tf_exp_liveness_class = {
     .role = "expectation",
     .kind = TF_EXP_LIVENESS_KIND,
     .summary = "Expectation consensus_liveness: every validator reaches ceil(expected blocks x\n"
-               "tolerance) (or `minimum`), and every node holds the lowest LIB (`agreement`).\n",
+               "tolerance) (or `minimum`), and every node holds the lowest LIB (`agreement`).\n"
+               "While the run goes it fails at once on LIBs on two forks, and (max_stall) on\n"
+               "a feed without a new block for that long during execute.\n",
     .feed_topics = s_feed_topics,
     .create = s_create,
     .destroy = s_destroy,

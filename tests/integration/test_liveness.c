@@ -11,7 +11,8 @@
 #include "tf_msg.h"
 #include "tf_recording.h"
 
-#define S_ID_HEX 64 //  Hex characters of a block id
+#define S_ID_HEX           64    //  Hex characters of a block id
+#define S_STALL_EXECUTE_MS 20000 //  run.duration of liveness_stall.yaml
 
 //  The consensus_liveness entry of report.json (borrowed)
 static json_t *
@@ -100,6 +101,38 @@ test_liveness_fails_agreement_on_a_partition_never_healed (void **state)
     json_t *details = json_object_get (liveness, "details");
     assert_string_equal (json_string_value (json_object_get (details, "agreement")), "violated");
     assert_string_equal (json_string_value (json_object_get (details, "failed_during")), "execute");
+    json_decref (report);
+}
+
+//  max_stall: both validators stop producing 1 s into a 20 s execute; the
+//  expectation fails as soon as the feed has been quiet that long, and the run
+//  goes straight to evaluate
+static void
+test_liveness_fails_fast_when_the_chain_stalls (void **state)
+{
+    json_t *report = s_run (state, "liveness_stall.yaml", 1);
+    json_t *liveness = s_liveness (report);
+    assert_false (json_is_true (json_object_get (liveness, "passed")));
+    const char *message = json_string_value (json_object_get (liveness, "message"));
+    assert_non_null (strstr (message, "consensus liveness violated during execute: no new block "
+                                      "on the feed for "));
+    assert_non_null (strstr (message, "(max_stall 2.0 s): the chain stalled"));
+    json_t *details = json_object_get (liveness, "details");
+    assert_string_equal (json_string_value (json_object_get (details, "stall")), "violated");
+    //  Execute was cut short: evaluate began long before its planned 20 s
+    json_t *phases = json_object_get (report, "phases");
+    json_int_t execute = 0, evaluate = 0;
+    for (size_t index = 0; index < json_array_size (phases); index++) {
+        json_t *phase = json_array_get (phases, index);
+        const char *name = json_string_value (json_object_get (phase, "phase"));
+        json_int_t started = json_integer_value (json_object_get (phase, "started_ms"));
+        if (streq (name, "execute"))
+            execute = started;
+        else if (streq (name, "evaluate"))
+            evaluate = started;
+    }
+    assert_true (execute > 0 && evaluate > execute);
+    assert_true (evaluate - execute < S_STALL_EXECUTE_MS / 2);
     json_decref (report);
 }
 
@@ -211,6 +244,7 @@ main (void)
                                    spine_teardown),
         cmocka_unit_test_teardown (test_liveness_fails_when_two_validators_are_stopped,
                                    spine_teardown),
+        cmocka_unit_test_teardown (test_liveness_fails_fast_when_the_chain_stalls, spine_teardown),
         cmocka_unit_test_teardown (test_liveness_fails_agreement_on_a_partition_never_healed,
                                    spine_teardown),
         cmocka_unit_test_teardown (test_liveness_feed_is_whole_across_a_node_restart,
