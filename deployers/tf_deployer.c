@@ -145,27 +145,30 @@ s_request_message (const s_request_t *self)
     return message;
 }
 
-//  Send a node.control.reply; error may be NULL when ok
+//  Send a node.control.reply; text is the error, or when ok the note (or NULL)
 static void
 s_send_reply (s_deployer_t *self, const char *req_id, const char *requester, bool ok,
-              const char *error)
+              const char *text)
 {
     tf_node_control_reply_t reply = {.req_id = (char *) req_id,
                                      .ok = ok,
-                                     .error = ok ? NULL : (char *) error,
-                                     .requester = (char *) requester};
+                                     .error = ok ? NULL : (char *) text,
+                                     .requester = (char *) requester,
+                                     .note = ok ? (char *) text : NULL};
     tf_actor_send (self->actor, TF_MSG_node_control_reply, &reply);
 }
 
-//  Answer a request (and log how it ended)
+//  Answer a request (and log how it ended); text as s_send_reply's
 static void
-s_answer (s_deployer_t *self, const s_request_t *request, bool ok, const char *error)
+s_answer (s_deployer_t *self, const s_request_t *request, bool ok, const char *text)
 {
-    s_send_reply (self, request->req_id, request->requester, ok, error);
+    const char *error = text;
+    s_send_reply (self, request->req_id, request->requester, ok, text);
     const char *action = tf_control_action_str (request->action);
     const char *node = request->node ? request->node : "-";
     if (ok)
-        zsys_info ("deployer: node control done action=%s node=%s", action, node);
+        zsys_info ("deployer: node control done action=%s node=%s note=\"%s\"", action, node,
+                   text ? text : "");
     else
         zsys_warning ("deployer: node control failed action=%s node=%s error=\"%s\"", action, node,
                       error);
@@ -286,7 +289,7 @@ static void
 s_on_deployed (s_deployer_t *self, tf_deployer_reply_t *reply)
 {
     if (!reply->ok) {
-        tf_actor_phase_done (self->actor, false, reply->error ? reply->error : "deploy failed");
+        tf_actor_phase_done (self->actor, false, reply->text ? reply->text : "deploy failed");
         return;
     }
     tf_msg_body_free (TF_MSG_run_nodes, &self->nodes);
@@ -324,11 +327,11 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
                 s_request_destroy (&head);
             }
             else
-                s_answer_head (self, reply.ok, reply.error ? reply.error : "failed");
+                s_answer_head (self, reply.ok, reply.text || reply.ok ? reply.text : "failed");
             self->head_answered = false;
             break;
         case TF_DEPLOYER_WORKER_CLEANUP:
-            tf_actor_phase_done (self->actor, reply.ok, reply.error);
+            tf_actor_phase_done (self->actor, reply.ok, reply.text);
             break;
     }
     tf_deployer_reply_free (&reply);

@@ -99,11 +99,13 @@ typedef struct {
 
     //  Carry out one node-control request whose action the runner can do and
     //  whose arguments the driver checked (its node or group names are in
-    //  nodes). 0, or -1 with *error_p (caller frees). A node brought up by
-    //  restart or start is then waited for by the driver (http readiness).
-    //  NULL: no node control (the catalogue's actions are 0).
+    //  nodes). 0, with *text_p a note for the outcome's event or NULL (part
+    //  of it deferred, say); or -1 with *text_p the error. Caller frees
+    //  *text_p. A node brought up by restart or start is then waited for by
+    //  the driver (http readiness). NULL: no node control (the catalogue's
+    //  actions are 0).
     int (*control) (void *ctx, const tf_deployer_node_t *nodes, size_t count,
-                    const tf_node_control_t *request, char **error_p);
+                    const tf_node_control_t *request, char **text_p);
 
     //  Collect each node's log into RUN_DIR/nodes/<name>/node.log, before
     //  cleanup. NULL: the logs are there already.

@@ -42,13 +42,13 @@ typedef struct {
 
 //  Send a command's reply; nodes (DEPLOY) may be NULL
 static void
-s_reply (s_worker_t *self, tf_deployer_command_t command, bool ok, const char *error,
+s_reply (s_worker_t *self, tf_deployer_command_t command, bool ok, const char *text,
          const tf_run_nodes_t *nodes)
 {
     zmsg_t *msg = zmsg_new ();
     zmsg_addstr (msg, s_command_names[command]);
     zmsg_addstr (msg, ok ? "1" : "0");
-    zmsg_addstr (msg, error && !ok ? error : "");
+    zmsg_addstr (msg, text ? text : "");
     if (nodes) {
         uint8_t *data = NULL;
         size_t size = 0;
@@ -256,17 +256,18 @@ s_brings_up (tf_control_action_t action)
     return action == TF_CONTROL_RESTART || action == TF_CONTROL_START;
 }
 
-//  Carry out one request; the error, when it failed (caller frees), else NULL
+//  Carry out one request; the error, when it failed (caller frees), else NULL.
+//  *note_p gets the control op's note when it has one (caller frees).
 static char *
-s_control (s_worker_t *self, const tf_node_control_t *request)
+s_control (s_worker_t *self, const tf_node_control_t *request, char **note_p)
 {
-    char *error = NULL;
+    char *text = NULL;
     const char *action = tf_control_action_str (request->action);
     if (!self->ops->control)
         return zsys_sprintf ("%s: this deployer has no node control", action);
-    if (self->ops->control (self->ctx, self->nodes, self->node_count, request, &error))
-        return error ? error : zsys_sprintf ("%s: failed", action);
-    zstr_free (&error);
+    if (self->ops->control (self->ctx, self->nodes, self->node_count, request, &text))
+        return text ? text : zsys_sprintf ("%s: failed", action);
+    *note_p = text;
     if (!s_brings_up (request->action)
         || !(self->ops->stages & TF_READINESS_BIT (TF_READINESS_HTTP)))
         return NULL;
@@ -303,10 +304,12 @@ s_on_control (s_worker_t *self, zmsg_t *msg)
                    : -1;
     zframe_destroy (&frame);
     //  The actor encoded it, so a request that does not decode is a bug, refused all the same
-    char *error = rc == 0 ? s_control (self, &request)
+    char *note = NULL;
+    char *error = rc == 0 ? s_control (self, &request, &note)
                           : zsys_sprintf ("node.control does not decode: %s", tf_msg_last_error ());
-    s_reply (self, TF_DEPLOYER_WORKER_CONTROL, error == NULL, error, NULL);
+    s_reply (self, TF_DEPLOYER_WORKER_CONTROL, error == NULL, error ? error : note, NULL);
     zstr_free (&error);
+    zstr_free (&note);
     tf_msg_body_free (TF_MSG_node_control, &request);
 }
 
@@ -320,7 +323,11 @@ s_cleanup (s_worker_t *self)
     int rc = self->ops->cleanup ? self->ops->cleanup (self->ctx, &error) : 0;
     if (rc == 0)
         zsys_info ("deployer: every node stopped nodes=%zu", self->node_count);
-    s_reply (self, TF_DEPLOYER_WORKER_CLEANUP, rc == 0, error ? error : "cleanup failed", NULL);
+    s_reply (self, TF_DEPLOYER_WORKER_CLEANUP, rc == 0,
+             rc == 0 ? NULL
+             : error ? error
+                     : "cleanup failed",
+             NULL);
     zstr_free (&error);
 }
 
@@ -420,7 +427,7 @@ tf_deployer_worker_recv (zactor_t *worker, tf_deployer_reply_t *reply)
     if (index < S_COMMAND_COUNT && ok && error) {
         reply->command = (tf_deployer_command_t) index;
         reply->ok = streq (ok, "1");
-        reply->error = *error ? strdup (error) : NULL;
+        reply->text = *error ? strdup (error) : NULL;
         rc = 0;
         if (body
             && tf_msg_decode (TF_MSG_run_nodes, zframe_data (body), zframe_size (body),
@@ -441,7 +448,7 @@ void
 tf_deployer_reply_free (tf_deployer_reply_t *reply)
 {
     assert (reply);
-    zstr_free (&reply->error);
+    zstr_free (&reply->text);
     tf_msg_body_free (TF_MSG_run_nodes, &reply->nodes);
     memset (reply, 0, sizeof *reply);
 }

@@ -12,7 +12,7 @@
 //  Pipe protocol (one zmsg each way):
 //      actor -> worker:  "DEPLOY" | "CONTROL" <node.control body> | "CLEANUP"
 //                        | "CANCEL" | "$TERM"
-//      worker -> actor:  <command> <"1" ok | "0" failed> <error or "">
+//      worker -> actor:  <command> <"1" ok | "0" failed> <error, or note, or "">
 //                        [<run.nodes body>, DEPLOY when ok]
 //
 //  DEPLOY runs the deploy op, then waits for each readiness stage the backend
@@ -35,7 +35,7 @@ typedef enum {
 typedef struct {
     tf_deployer_command_t command; //  What was done
     bool ok;                       //  It succeeded
-    char *error;                   //  Why not (owned), or NULL
+    char *text;                    //  Why not, or when ok a note (CONTROL); owned, or NULL
     tf_run_nodes_t nodes;          //  DEPLOY when ok: the nodes (owned; run_id unset)
 } tf_deployer_reply_t;
 

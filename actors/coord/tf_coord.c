@@ -656,9 +656,10 @@ s_on_node_control_reply (tf_coord_t *self, s_actor_t *actor, tf_node_control_rep
     char *key = zsys_sprintf ("%s/%s", reply->requester ? reply->requester : "", reply->req_id);
     const char *what = (const char *) zhash_lookup (self->controls, key);
     const char *node = what && strchr (what, ' ') ? strchr (what, ' ') + 1 : NULL;
-    char *detail = zsys_sprintf (
-        "%s %s%s", what ? what : reply->req_id,
-        reply->ok ? "ok" : "failed: ", reply->ok ? "" : (reply->error ? reply->error : "?"));
+    const char *note = reply->ok ? reply->note : reply->error ? reply->error : "?";
+    char *detail = zsys_sprintf ("%s %s%s%s%s", what ? what : reply->req_id,
+                                 reply->ok ? "ok" : "failed: ", reply->ok && note ? " (" : "",
+                                 note ? note : "", reply->ok && note ? ")" : "");
     s_event (self, reply->ok ? "node.control.done" : "node.control.failed", reply->requester, node,
              detail);
     zstr_free (&detail);

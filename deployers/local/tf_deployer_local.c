@@ -273,10 +273,10 @@ s_state (void *ctx, size_t node, char text[TF_DEPLOYER_STATE_TEXT])
 
 static int
 s_control (void *ctx, const tf_deployer_node_t *nodes, size_t count,
-           const tf_node_control_t *request, char **error_p)
+           const tf_node_control_t *request, char **text_p)
 {
     s_local_t *self = (s_local_t *) ctx;
-    return tf_local_control_run (self->control, nodes, count, request, error_p);
+    return tf_local_control_run (self->control, nodes, count, request, text_p);
 }
 
 static int

@@ -3,7 +3,11 @@
 //  restart (SIGKILL, start again with the same files), stop (SIGKILL), start,
 //  pause (SIGSTOP), resume (SIGCONT), partition (each pair across the cut
 //  blocks the other's PeerId through the testing API) and heal (unblock every
-//  blocked pair), on the nodes of a tf_local_nodes table. The deployer driver
+//  blocked pair), on the nodes of a tf_local_nodes table. They compose: a
+//  paused node cannot answer its testing API, so its part of a partition or a
+//  heal waits and resume carries it out; a node restarted or stopped while
+//  paused has nothing left to resume, and its resume is answered as done
+//  (saying so). The deployer driver
 //  checked each request (the node or group names are known, a partition group
 //  is some but not all nodes) and waits for a restarted or started node's API
 //  itself.
@@ -24,8 +28,10 @@ tf_local_control_t *tf_local_control_new (tf_local_nodes_t *nodes, const tf_prof
 void tf_local_control_destroy (tf_local_control_t **self_p);
 
 //  Carry out request; table is the driver's node table (same order as the
-//  nodes, with their peer ids). 0, or -1 with *error_p (caller frees).
+//  nodes, with their peer ids). 0, with *text_p a note on how it was done
+//  (what waits for a paused node, what a resume applied) or NULL; or -1 with
+//  *text_p the error. Caller frees *text_p.
 int tf_local_control_run (tf_local_control_t *self, const tf_deployer_node_t *table, size_t count,
-                          const tf_node_control_t *request, char **error_p);
+                          const tf_node_control_t *request, char **text_p);
 
 #endif

@@ -5,6 +5,9 @@
 //  workload's seeded schedule, let the nodes settle before evaluation, and
 //  leave no process behind.
 //
+//  Partition, pause and restart together (chaos_overlap.yaml) must compose:
+//  a heal while a node is paused, a restart of a paused node.
+//
 //  Two of three validators stopped for good through node control is
 //  test_liveness's "two validators are stopped" case; it is not repeated here.
 
@@ -393,6 +396,84 @@ test_chaos_pause_then_resume_passes (void **state)
     json_decref (report);
 }
 
+//  chaos_overlap.yaml run with seed: passes, every step of its three
+//  workloads done on time, and the heal came while validator-1 was paused,
+//  saying that its part waits. Returns the pause workload's resume outcome
+//  detail (caller frees).
+static char *
+s_overlap (void **state, uint64_t seed, const char *restarts)
+{
+    char seed_text[32];
+    snprintf (seed_text, sizeof seed_text, "%" PRIu64, seed);
+    const char *options[] = {"--seed", seed_text, NULL};
+    spine_run_t *run = *state = spine_start_options ("chaos_overlap.yaml", options, NULL);
+    assert_non_null (run);
+    spine_assert_exit (run, 0);
+    spine_assert_nothing_survives (run, 5);
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    json_t *liveness = s_liveness (report);
+    assert_true (json_is_true (json_object_get (liveness, "passed")));
+    assert_string_equal (s_str (json_object_get (liveness, "details"), "agreement"), "ok");
+
+    const char *workloads[] = {"chaos_partition", "chaos_pause", "chaos_random_restart"};
+    const char *plans[] = {"+1.0s partition {validator-2}; +4.0s heal",
+                           "+2.0s pause validator-1; +6.0s resume validator-1", restarts};
+    tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
+    for (size_t index = 0; index < 3; index++) {
+        char *planned = s_planned ("chaos_overlap.yaml", workloads[index], seed, schedule);
+        assert_string_equal (planned, plans[index]);
+        s_assert_workload (report, workloads[index], seed, planned, schedule->count);
+        s_assert_steps_done (report, workloads[index], schedule);
+        tf_chaos_schedule_clear (schedule);
+        free (planned);
+    }
+    free (schedule);
+
+    //  The heal was answered while validator-1 was paused, and said its part waits
+    json_t *heal[S_MAX_EVENTS], *pause[S_MAX_EVENTS], *pause_asked[S_MAX_EVENTS];
+    assert_int_equal (s_events (report, "node.control.done", "chaos_partition", heal, S_MAX_EVENTS),
+                      2);
+    assert_int_equal (s_events (report, "node.control.done", "chaos_pause", pause, S_MAX_EVENTS),
+                      2);
+    assert_int_equal (s_events (report, "node.control", "chaos_pause", pause_asked, S_MAX_EVENTS),
+                      2);
+    assert_true (s_at (heal[1]) >= s_at (pause[0]));
+    assert_true (s_at (heal[1]) <= s_at (pause_asked[1]));
+    assert_string_equal (s_str (heal[1], "detail"),
+                         "heal ok (validator-1 is paused: 1 peer change waits for its resume)");
+    char *resumed = strdup (s_str (pause[1], "detail"));
+    json_decref (report);
+    return resumed;
+}
+
+//  A heal while another node is paused: the paused node's unblock waits and
+//  its resume sends it
+static void
+test_chaos_overlap_heal_during_pause_is_applied_at_resume (void **state)
+{
+    char *resumed = s_overlap (
+        state, 8,
+        "+2.5s restart validator-2; +4.6s restart validator-3; +7.1s restart validator-0");
+    assert_string_equal (
+        resumed, "resume validator-1 ok (1 peer change that waited for validator-1 applied)");
+    free (resumed);
+}
+
+//  The paused node is restarted before its resume: what waited is dropped,
+//  and the resume is done with nothing to do
+static void
+test_chaos_overlap_restart_during_pause_leaves_nothing_to_resume (void **state)
+{
+    char *resumed = s_overlap (
+        state, 19,
+        "+2.2s restart validator-2; +4.7s restart validator-1; +7.3s restart validator-0");
+    assert_string_equal (
+        resumed, "resume validator-1 ok (validator-1 was restarted while paused: nothing to "
+                 "resume)");
+    free (resumed);
+}
+
 //  tf validate (and tf run) refuse chaos without node control, and node
 //  control on a runner that cannot do it, at the key's line and column
 static void
@@ -445,6 +526,10 @@ main (void)
         cmocka_unit_test_teardown (test_chaos_partition_never_healed_fails_agreement,
                                    spine_teardown),
         cmocka_unit_test_teardown (test_chaos_pause_then_resume_passes, spine_teardown),
+        cmocka_unit_test_teardown (test_chaos_overlap_heal_during_pause_is_applied_at_resume,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_chaos_overlap_restart_during_pause_leaves_nothing_to_resume,
+                                   spine_teardown),
     };
     int rc = cmocka_run_group_tests_name ("chaos", tests, NULL, NULL);
     free (s_first_order);

@@ -199,11 +199,11 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
                                                     .requester = "chaos_random_restart"};
             break;
         case TF_MSG_node_control_reply:
-            msg->node_control_reply =
-                (tf_node_control_reply_t){.req_id = "chaos-1",
-                                          .ok = false,
-                                          .error = "no such node",
-                                          .requester = "chaos_random_restart"};
+            msg->node_control_reply = (tf_node_control_reply_t){.req_id = "chaos-1",
+                                                                .ok = false,
+                                                                .error = "no such node",
+                                                                .requester = "chaos_random_restart",
+                                                                .note = "validator-1 is paused"};
             break;
         case TF_MSG_run_abort:
             msg->run_abort = (tf_run_abort_t){
