@@ -282,6 +282,24 @@ spine_run_pids (spine_run_t *run, pid_t *pids, size_t max)
     return count;
 }
 
+pid_t
+spine_run_pid_of (spine_run_t *run, const char *name)
+{
+    const char *dir = spine_run_dir (run);
+    char *path = dir ? zsys_sprintf ("%s/pids", dir) : NULL;
+    FILE *file = path ? fopen (path, "r") : NULL;
+    zstr_free (&path);
+    pid_t found = 0;
+    int pid;
+    char entry[256];
+    while (file && fscanf (file, "%d %255s", &pid, entry) == 2)
+        if (strcmp (entry, name) == 0)
+            found = (pid_t) pid;
+    if (file)
+        fclose (file);
+    return found;
+}
+
 bool
 spine_all_gone (int64_t timeout_ms)
 {

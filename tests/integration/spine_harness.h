@@ -71,6 +71,9 @@ json_t *spine_report (spine_run_t *run);
 //  Pids tf listed in run_dir/pids; returns how many (at most max).
 size_t spine_run_pids (spine_run_t *run, pid_t *pids, size_t max);
 
+//  Pid tf listed for the process named name in run_dir/pids, or 0.
+pid_t spine_run_pid_of (spine_run_t *run, const char *name);
+
 //  Reap every descendant handed to us until none is left. True when none is
 //  left before the deadline.
 bool spine_all_gone (int64_t timeout_ms);

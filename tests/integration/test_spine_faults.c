@@ -72,24 +72,6 @@ test_spine_actor_crash_aborts_and_cleans_up (void **state)
     s_assert_no_process_left (run);
 }
 
-//  The pid tf listed for a process name in the run's pids file, or 0
-static pid_t
-s_pid_of (spine_run_t *run, const char *name)
-{
-    char *path = zsys_sprintf ("%s/pids", spine_run_dir (run));
-    FILE *file = fopen (path, "r");
-    zstr_free (&path);
-    pid_t found = 0;
-    char line[256], listed[128];
-    int pid;
-    while (file && !found && fgets (line, sizeof line, file))
-        if (sscanf (line, "%d %127s", &pid, listed) == 2 && streq (listed, name))
-            found = (pid_t) pid;
-    if (file)
-        fclose (file);
-    return found;
-}
-
 //  A coordinator killed in execute writes no report: tf rebuilds it from the
 //  bus recording, naming the coordinator and the phase, and nothing survives
 static void
@@ -97,7 +79,7 @@ test_spine_killed_coordinator_still_leaves_a_report (void **state)
 {
     spine_run_t *run = *state = spine_start ("spine_long.yaml", true, NULL);
     assert_true (spine_wait_output (run, "phase execute", SPINE_EVENT_TIMEOUT_MS));
-    pid_t coordinator = s_pid_of (run, "coordinator");
+    pid_t coordinator = spine_run_pid_of (run, "coordinator");
     assert_true (coordinator > 0);
     assert_int_equal (kill (coordinator, SIGKILL), 0);
     assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 3);

@@ -40,24 +40,6 @@ s_children (pid_t pid, pid_t *children, size_t max)
     return count;
 }
 
-//  Pid of the process tf named name in its pids file, or 0
-static pid_t
-s_pid_of (spine_run_t *run, const char *name)
-{
-    char *path = zsys_sprintf ("%s/pids", spine_run_dir (run));
-    FILE *file = fopen (path, "r");
-    zstr_free (&path);
-    pid_t found = 0;
-    int pid;
-    char entry[256];
-    while (file && fscanf (file, "%d %255s", &pid, entry) == 2)
-        if (strcmp (entry, name) == 0)
-            found = (pid_t) pid;
-    if (file)
-        fclose (file);
-    return found;
-}
-
 static void
 test_spine_local_run_passes (void **state)
 {
@@ -79,7 +61,7 @@ test_spine_local_sigkill_leaves_no_node (void **state)
 {
     spine_run_t *run = *state = spine_start ("spine_local.yaml", true, NULL);
     assert_true (spine_wait_output (run, "phase execute", SPINE_EVENT_TIMEOUT_MS));
-    pid_t deployer = s_pid_of (run, "deployer");
+    pid_t deployer = spine_run_pid_of (run, "deployer");
     assert_true (deployer > 0);
     pid_t nodes[SPINE_MAX_PIDS];
     assert_int_equal (s_children (deployer, nodes, SPINE_MAX_PIDS), SPINE_LOCAL_NODES);
