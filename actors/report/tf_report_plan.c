@@ -46,9 +46,6 @@ json_t *
 tf_report_plan (const tf_plan_t *plan)
 {
     assert (plan);
-    const char *network = plan->network == TF_NETWORK_STAR   ? "star"
-                          : plan->network == TF_NETWORK_RING ? "ring"
-                                                             : "full";
     json_t *wallets = json_pack ("{s:I, s:I}", "count", (json_int_t) plan->wallets, "amount",
                                  (json_int_t) plan->wallet_amount);
     if (plan->wallet_amounts) {
@@ -61,9 +58,9 @@ tf_report_plan (const tf_plan_t *plan)
     json_t *root = json_pack (
         "{s:s?, s:{s:s, s:I, s:I}, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:s?}, s:{s:I, s:f, s:I}, "
         "s:b, s:{s:s?}}",
-        "name", plan->name, "topology", "network", network, "validators",
-        (json_int_t) plan->validators, "executors", (json_int_t) plan->executors, "wallets",
-        wallets, "workloads", s_items (plan->workloads, plan->workload_count, false),
+        "name", plan->name, "topology", "network", tf_plan_network_str (plan->network),
+        "validators", (json_int_t) plan->validators, "executors", (json_int_t) plan->executors,
+        "wallets", wallets, "workloads", s_items (plan->workloads, plan->workload_count, false),
         "expectations", s_items (plan->expectations, plan->expectation_count, false), "custom",
         s_items (plan->customs, plan->custom_count, true), "run", "duration_ms",
         (json_int_t) plan->duration_ms, "seed", (json_int_t) plan->seed, "runner", plan->runner,
