@@ -13,3 +13,9 @@ tf_add_integration_test(test_spine_local
   LIBS PkgConfig::CZMQ PkgConfig::JANSSON
   TIMEOUT 240)
 target_include_directories(test_spine_local PRIVATE ${SPINE_DIR})
+#  SIGKILL of each process in each phase, on real nodes (25 runs, then tf itself)
+tf_add_integration_test(test_fault_matrix
+  SOURCES ${SPINE_DIR}/test_fault_matrix.c ${SPINE_DIR}/spine_harness.c
+  LIBS PkgConfig::CZMQ PkgConfig::JANSSON
+  TIMEOUT 600)
+target_include_directories(test_fault_matrix PRIVATE ${SPINE_DIR})
