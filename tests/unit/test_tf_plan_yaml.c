@@ -545,6 +545,30 @@ test_tf_plan_yaml_print_round_trips_awkward_strings (void **state)
     tf_plan_destroy (&plan);
 }
 
+//  Code points a YAML reader refuses raw or reads as line breaks (C1 controls,
+//  NEL, LS, PS, U+FFFE), a byte order mark, and numbers too small for a
+//  normal double: printed so that they load back as they were
+static void
+test_tf_plan_yaml_print_round_trips_escaped_code_points (void **state)
+{
+    (void) state;
+    tf_plan_t *plan = tf_plan_new ("escapes");
+    tf_plan_add_custom (plan, "checker", "expectation", "echo \xc2\x85 \xe2\x80\xa8");
+    tf_plan_item_t *custom = &plan->customs[0];
+    tf_plan_item_set_str (custom, "c1",
+                          "a\xc2\x80"
+                          "b\xc2\x9f");
+    tf_plan_item_set_str (custom, "breaks", "\xc2\x85\xe2\x80\xa8\xe2\x80\xa9");
+    tf_plan_item_set_str (custom, "marks", "\xef\xbb\xbf\xef\xbf\xbe\xef\xbf\xbf");
+    tf_plan_item_set_str (custom, "plain", "caf\xc3\xa9 \xf0\x9d\x84\x9e \xc2\xa0");
+    tf_plan_item_set_float (custom, "tiny", 5.28631593143906e-310);
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    assert_int_equal (tf_plan_build (plan, errors), 0);
+    tf_plan_errors_destroy (&errors);
+    s_assert_print_round_trips (plan);
+    tf_plan_destroy (&plan);
+}
+
 static void
 test_tf_plan_yaml_survives_text_mutations (void **state)
 {
@@ -599,6 +623,7 @@ main (void)
         cmocka_unit_test (test_tf_plan_yaml_refuses_what_is_not_a_regular_file),
         cmocka_unit_test (test_tf_plan_yaml_collects_all_errors_in_file_order),
         cmocka_unit_test (test_tf_plan_yaml_print_round_trips_awkward_strings),
+        cmocka_unit_test (test_tf_plan_yaml_print_round_trips_escaped_code_points),
         cmocka_unit_test (test_tf_plan_yaml_survives_text_mutations),
     };
     return cmocka_run_group_tests_name ("tf_plan_yaml", tests, NULL, NULL);
