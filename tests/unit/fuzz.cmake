@@ -21,4 +21,7 @@ if(TF_FUZZ)
   set(TF_FUZZ_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz)
   #  The wire decoder: every message id
   tf_add_fuzz_target(fuzz_tf_msg SOURCES ${TF_FUZZ_DIR}/fuzz_tf_msg.c LIBS tf_proto)
+  #  The packed plan decoder, then what actors do with a plan
+  tf_add_fuzz_target(fuzz_tf_plan SOURCES ${TF_FUZZ_DIR}/fuzz_tf_plan.c
+                     ${TF_FUZZ_DIR}/fuzz_plan_checks.c LIBS tf_proto)
 endif()
