@@ -24,4 +24,7 @@ if(TF_FUZZ)
   #  The packed plan decoder, then what actors do with a plan
   tf_add_fuzz_target(fuzz_tf_plan SOURCES ${TF_FUZZ_DIR}/fuzz_tf_plan.c
                      ${TF_FUZZ_DIR}/fuzz_plan_checks.c LIBS tf_proto)
+  #  The YAML scenario loader, and the printer that must give back the same plan
+  tf_add_fuzz_target(fuzz_tf_plan_yaml SOURCES ${TF_FUZZ_DIR}/fuzz_tf_plan_yaml.c
+                     ${TF_FUZZ_DIR}/fuzz_plan_checks.c LIBS tf_proto)
 endif()
