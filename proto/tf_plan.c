@@ -155,10 +155,11 @@ tf_plan_dup (const tf_plan_t *self)
     copy->source = s_strdup_or_null (self->source);
     copy->runner = s_strdup_or_null (self->runner);
     copy->node_profile = s_strdup_or_null (self->node_profile);
+    //  An empty list of amounts is still a list: it packs as `amounts: []`
     copy->wallet_amounts = NULL;
-    if (self->wallet_amounts && self->wallet_amount_count) {
+    if (self->wallet_amounts) {
         size_t size = self->wallet_amount_count * sizeof (uint64_t);
-        copy->wallet_amounts = (uint64_t *) zmalloc (size);
+        copy->wallet_amounts = (uint64_t *) zmalloc (size + sizeof (uint64_t));
         memcpy (copy->wallet_amounts, self->wallet_amounts, size);
     }
     copy->workloads = s_items_dup (self->workloads, self->workload_count);
@@ -448,6 +449,46 @@ tf_plan_item_put (tf_plan_item_t *item, const char *key)
     return knob;
 }
 
+//  Each sequence checked by its lead byte: length, range of the second byte
+//  (which rules out overlong forms, surrogates and code points past U+10FFFF),
+//  then continuation bytes
+bool
+tf_plan_utf8_valid (const char *text, size_t size)
+{
+    const unsigned char *bytes = (const unsigned char *) text;
+    size_t index = 0;
+    while (index < size) {
+        unsigned char lead = bytes[index];
+        size_t length = 1;
+        unsigned char low = 0x80, high = 0xbf; //  Allowed range of the second byte
+        if (lead < 0x80) {
+            index++;
+            continue;
+        }
+        if (lead >= 0xc2 && lead <= 0xdf)
+            length = 2;
+        else if (lead >= 0xe0 && lead <= 0xef) {
+            length = 3;
+            low = lead == 0xe0 ? 0xa0 : 0x80;
+            high = lead == 0xed ? 0x9f : 0xbf;
+        }
+        else if (lead >= 0xf0 && lead <= 0xf4) {
+            length = 4;
+            low = lead == 0xf0 ? 0x90 : 0x80;
+            high = lead == 0xf4 ? 0x8f : 0xbf;
+        }
+        else
+            return false; //  Continuation byte, 0xc0, 0xc1 or 0xf5 and above
+        if (size - index < length || bytes[index + 1] < low || bytes[index + 1] > high)
+            return false;
+        for (size_t next = 2; next < length; next++)
+            if ((bytes[index + next] & 0xc0) != 0x80)
+                return false;
+        index += length;
+    }
+    return true;
+}
+
 //  Parse into a scratch value first, so a failure leaves the knob as it was
 int
 tf_plan_knob_parse (tf_knob_t *knob, tf_knob_type_t type, const char *text)
@@ -475,9 +516,10 @@ tf_plan_knob_parse (tf_knob_t *knob, tf_knob_type_t type, const char *text)
         case TF_KNOB_FLOAT: {
             if (!*text || isspace ((unsigned char) *text))
                 return -1;
-            errno = 0;
+            //  Overflow is an error (infinite); underflow gives the nearest
+            //  double, as the printer's tiny numbers need (5e-310 reads back)
             double value = strtod (text, &end);
-            if (errno == ERANGE || *end || !isfinite (value))
+            if (*end || !isfinite (value))
                 return -1;
             tf_plan_knob_reset (knob);
             knob->value.f = value;
@@ -608,22 +650,28 @@ tf_plan_item_append (tf_plan_item_t **items_p, size_t *count_p)
 
 //  Count the earlier items of the same kind: the first is named after the
 //  kind, the n-th gets "-n"
-void
-tf_plan_item_name_after_kind (tf_plan_item_t *items, size_t count, tf_plan_item_t *item)
+char *
+tf_plan_item_kind_name (const tf_plan_item_t *items, size_t count, const tf_plan_item_t *item)
 {
     assert (items && item && item->kind);
     size_t repeat = 0; //  Items of this kind before this one
     for (size_t index = 0; index < count && &items[index] != item; index++)
         if (items[index].kind && streq (items[index].kind, item->kind))
             repeat++;
-    free (item->name);
     if (repeat == 0)
-        item->name = strdup (item->kind);
-    else {
-        char suffix[TF_PLAN_SUFFIX_SIZE];
-        snprintf (suffix, sizeof suffix, "-%zu", repeat + 1);
-        item->name = zsys_sprintf ("%s%s", item->kind, suffix);
-    }
+        return strdup (item->kind);
+    char suffix[TF_PLAN_SUFFIX_SIZE];
+    snprintf (suffix, sizeof suffix, "-%zu", repeat + 1);
+    return zsys_sprintf ("%s%s", item->kind, suffix);
+}
+
+//  Replace the item's name with the one its kind and place give it
+void
+tf_plan_item_name_after_kind (tf_plan_item_t *items, size_t count, tf_plan_item_t *item)
+{
+    char *name = tf_plan_item_kind_name (items, count, item);
+    free (item->name);
+    item->name = name;
 }
 
 //  ---------------------------------------------------------------------------

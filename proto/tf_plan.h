@@ -144,6 +144,11 @@ tf_plan_t *tf_plan_load (const char *path, tf_plan_errors_t *errors);
 //  A scenario without a `name` key is named after the file, without extension.
 tf_plan_t *tf_plan_load_string (const char *yaml, const char *name, tf_plan_errors_t *errors);
 
+//  Same, from size bytes at yaml (no terminating NUL needed), with the file
+//  loader's checks: at most 1 MiB, no NUL byte. The one path every load takes.
+tf_plan_t *tf_plan_load_buffer (const char *yaml, size_t size, const char *name,
+                                tf_plan_errors_t *errors);
+
 //  Check a plan's semantics (counts, knobs against the catalogue, impossible
 //  combinations such as DA without executors or chaos without node control),
 //  filling in knob defaults. Returns 0 when valid, -1 and errors otherwise.

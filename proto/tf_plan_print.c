@@ -27,6 +27,33 @@ s_plain_safe (const char *text)
            && tf_plan_knob_parse (&probe, TF_KNOB_FLOAT, text) != 0;
 }
 
+//  The code point of the two- or three-byte UTF-8 sequence at text, and its
+//  length; 0 for anything else (ASCII, four-byte forms, broken sequences)
+static size_t
+s_utf8_decode (const unsigned char *text, uint32_t *code_point)
+{
+    if ((text[0] & 0xe0) == 0xc0 && (text[1] & 0xc0) == 0x80) {
+        *code_point = (uint32_t) (text[0] & 0x1f) << 6 | (text[1] & 0x3f);
+        return 2;
+    }
+    if ((text[0] & 0xf0) == 0xe0 && (text[1] & 0xc0) == 0x80 && (text[2] & 0xc0) == 0x80) {
+        *code_point =
+            (uint32_t) (text[0] & 0x0f) << 12 | (uint32_t) (text[1] & 0x3f) << 6 | (text[2] & 0x3f);
+        return 3;
+    }
+    return 0;
+}
+
+//  True for a code point a YAML reader refuses raw (C1 controls, U+FFFE,
+//  U+FFFF), reads as a line break (NEL, LS, PS: folded to a space inside
+//  quotes) or skips (a byte order mark)
+static bool
+s_needs_escape (uint32_t code_point)
+{
+    return (code_point >= 0x80 && code_point <= 0x9f) || code_point == 0x2028
+           || code_point == 0x2029 || code_point == 0xfeff || code_point >= 0xfffe;
+}
+
 //  A string as a YAML scalar: plain when safe, else double-quoted with escapes
 static void
 s_print_str (FILE *out, const char *text)
@@ -37,6 +64,8 @@ s_print_str (FILE *out, const char *text)
     }
     fputc ('"', out);
     for (const unsigned char *cursor = (const unsigned char *) text; *cursor; cursor++) {
+        uint32_t code_point = 0;
+        size_t length = *cursor >= 0x80 ? s_utf8_decode (cursor, &code_point) : 0;
         if (*cursor == '"' || *cursor == '\\')
             fprintf (out, "\\%c", *cursor);
         else if (*cursor == '\n')
@@ -45,6 +74,10 @@ s_print_str (FILE *out, const char *text)
             fputs ("\\t", out);
         else if (*cursor < 0x20 || *cursor == 0x7f)
             fprintf (out, "\\x%02x", *cursor);
+        else if (length && s_needs_escape (code_point)) {
+            fprintf (out, "\\u%04x", (unsigned) code_point);
+            cursor += length - 1;
+        }
         else
             fputc (*cursor, out);
     }

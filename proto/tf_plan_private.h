@@ -60,10 +60,18 @@ void tf_plan_knob_reset (tf_knob_t *knob);
 //  type and value and returns 0, or returns -1 leaving it untouched.
 int tf_plan_knob_parse (tf_knob_t *knob, tf_knob_type_t type, const char *text);
 
+//  True when the size bytes at text are well-formed UTF-8 (no overlong forms, no
+//  surrogates, nothing above U+10FFFF): what YAML, JSON and msgpack strings hold.
+bool tf_plan_utf8_valid (const char *text, size_t size);
+
 //  Append an empty item to a list; returns it. Used by builder, loader and decoder.
 tf_plan_item_t *tf_plan_item_append (tf_plan_item_t **items_p, size_t *count_p);
 
 //  Name an item after its kind, with "-2", "-3"... for repeats within list.
 void tf_plan_item_name_after_kind (tf_plan_item_t *items, size_t count, tf_plan_item_t *item);
+
+//  The name tf_plan_item_name_after_kind would give item. Caller owns it.
+char *tf_plan_item_kind_name (const tf_plan_item_t *items, size_t count,
+                              const tf_plan_item_t *item);
 
 #endif

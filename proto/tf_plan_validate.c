@@ -59,6 +59,15 @@ s_bad (s_check_t *check, const char *path)
     return tf_plan_errors_touch (check->errors, check->since, path);
 }
 
+//  Free text (names, commands, string knobs) must be UTF-8, as YAML and the
+//  reports that quote it are; reports at path when it is not
+static void
+s_check_text (s_check_t *check, const char *path, const char *text)
+{
+    if (text && !tf_plan_utf8_valid (text, strlen (text)))
+        s_fail (check, path, "expected UTF-8 text");
+}
+
 //  True when a node count was already reported (the network name does not count)
 static bool
 s_counts_bad (s_check_t *check)
@@ -208,6 +217,8 @@ s_check_knobs (s_check_t *check, tf_plan_item_t *item, const tf_catalog_kind_t *
         }
         else if (entry->type == TF_KNOB_STR && strlen (knob->value.s) > TF_PLAN_MAX_STR)
             s_fail (check, knob_path, "expected at most %d bytes", TF_PLAN_MAX_STR);
+        else if (entry->type == TF_KNOB_STR)
+            s_check_text (check, knob_path, knob->value.s);
     }
 
     //  Normalise: every catalogue knob present, in catalogue order
@@ -255,8 +266,11 @@ s_check_free_knobs (s_check_t *check, tf_plan_item_t *item, const char *path)
         s_path (knob_path, sizeof knob_path, "%s.%s", path, knob->key);
         if (strlen (knob->key) > TF_PLAN_MAX_NAME)
             s_fail (check, knob_path, "knob names are at most %d bytes", TF_PLAN_MAX_NAME);
+        s_check_text (check, knob_path, knob->key);
         if (knob->type == TF_KNOB_STR && strlen (knob->value.s) > TF_PLAN_MAX_STR)
             s_fail (check, knob_path, "expected at most %d bytes", TF_PLAN_MAX_STR);
+        else if (knob->type == TF_KNOB_STR)
+            s_check_text (check, knob_path, knob->value.s);
         if (knob->type == TF_KNOB_FLOAT && !isfinite (knob->value.f))
             s_fail (check, knob_path, "expected a finite number");
     }
@@ -385,10 +399,17 @@ s_check_item (s_check_t *check, tf_plan_item_t *item, tf_role_t role, const char
         return;
     }
     s_path (path, sizeof path, "%s.%s", entry_path, item->kind);
+    tf_plan_item_t *items = role == TF_ROLE_WORKLOAD ? plan->workloads : plan->expectations;
+    size_t count = role == TF_ROLE_WORKLOAD ? plan->workload_count : plan->expectation_count;
     if (!item->name || !*item->name)
-        tf_plan_item_name_after_kind (
-            role == TF_ROLE_WORKLOAD ? plan->workloads : plan->expectations,
-            role == TF_ROLE_WORKLOAD ? plan->workload_count : plan->expectation_count, item);
+        tf_plan_item_name_after_kind (items, count, item);
+    //  Built-in actors are named by kind and place, never by hand: the name is
+    //  a file name in the run's logs, and what tf replay finds results by
+    char *name = tf_plan_item_kind_name (items, count, item);
+    if (!streq (item->name, name))
+        s_fail (check, path, "actor name '%s' is not the one its kind and place give it ('%s')",
+                item->name, name);
+    free (name);
     s_check_knobs (check, item, kind, path);
 
     if ((kind->needs & TF_CATALOG_NEEDS_EXECUTORS) && plan->executors == 0 && !s_counts_bad (check))
@@ -454,6 +475,8 @@ s_check_custom (s_check_t *check, tf_plan_item_t *item, size_t index)
                 "expected a non-empty command of at most %d bytes (or no "
                 "command, for an actor that attaches by itself)",
                 TF_PLAN_MAX_STR);
+    else
+        s_check_text (check, field, item->command);
     s_path (field, sizeof field, "%s.knobs", path);
     s_check_free_knobs (check, item, field);
 }
@@ -496,6 +519,8 @@ s_check_scalars (s_check_t *check)
         || strchr (plan->name, '/'))
         s_fail (check, "name", "expected a scenario name of 1 to %d bytes without '/'",
                 TF_PLAN_MAX_NAME);
+    else
+        s_check_text (check, "name", plan->name);
     if ((int) plan->network < TF_NETWORK_STAR || plan->network > TF_NETWORK_FULL)
         s_fail (check, "topology.network", "expected star, ring or full");
     uint64_t nodes = (uint64_t) plan->validators + plan->executors;

@@ -1,8 +1,8 @@
 //  tf_plan_wire.c - the plan as one msgpack map, and back (docs/plan-wire.md)
 //
 //  Decoding is strict, like every decoder of the project: wrong types, missing
-//  required keys, duplicate keys and oversize strings or lists reject the whole
-//  plan; unknown keys are skipped so newer senders can add fields. Before
+//  required keys, duplicate keys, strings that are not UTF-8 and oversize
+//  strings or lists reject the whole plan; unknown keys are skipped so newer senders can add fields. Before
 //  msgpack-c sees the bytes, s_scan walks them and checks every length against
 //  what is left, so a forged length cannot make the unpacker allocate gigabytes.
 
@@ -374,6 +374,8 @@ s_read_str (s_decoder_t *self, const msgpack_object *object, const char *what, s
         return s_reject (self, "%s: string longer than %zu bytes", what, max);
     if (memchr (tf_mpack_str_bytes (object), 0, object->via.str.size))
         return s_reject (self, "%s: string holds a NUL byte", what);
+    if (!tf_plan_utf8_valid (tf_mpack_str_bytes (object), object->via.str.size))
+        return s_reject (self, "%s: string is not UTF-8", what);
     free (*out);
     *out = tf_mpack_strdup (object);
     return 0;

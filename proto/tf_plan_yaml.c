@@ -630,13 +630,23 @@ s_syntax_error (s_loader_t *self, const yaml_parser_t *parser)
                         parser->context ? " " : "", parser->context ? parser->context : "");
 }
 
-//  Parse, walk, validate with the marks, then sort the errors by position.
-//  The plan is returned only when this load added no error
+//  Check the text is a scenario's size and holds no NUL, then parse, walk,
+//  validate with the marks, and sort the errors by position. The plan is
+//  returned only when this load added no error
 tf_plan_t *
-tf_plan_load_string (const char *yaml, const char *name, tf_plan_errors_t *errors)
+tf_plan_load_buffer (const char *yaml, size_t size, const char *name, tf_plan_errors_t *errors)
 {
-    assert (yaml && errors);
+    assert ((yaml || size == 0) && errors);
     const char *file = name ? name : "<string>";
+    if (size > TF_PLAN_MAX_FILE) {
+        tf_plan_errors_add (errors, file, 0, 0, "", "too large: scenarios are at most %u bytes",
+                            TF_PLAN_MAX_FILE);
+        return NULL;
+    }
+    if (size && memchr (yaml, 0, size)) {
+        tf_plan_errors_add (errors, file, 0, 0, "", "not a text file (holds a NUL byte)");
+        return NULL;
+    }
     size_t since = tf_plan_errors_count (errors);
     char *default_name = s_default_name (file);
     s_loader_t self = {NULL, file, tf_plan_new (default_name), {0}, errors};
@@ -648,7 +658,7 @@ tf_plan_load_string (const char *yaml, const char *name, tf_plan_errors_t *error
     bool have_document = false;
     if (!yaml_parser_initialize (&parser))
         abort (); //  libyaml fails here only out of memory
-    yaml_parser_set_input_string (&parser, (const unsigned char *) yaml, strlen (yaml));
+    yaml_parser_set_input_string (&parser, (const unsigned char *) (size ? yaml : ""), size);
     if (!yaml_parser_load (&parser, &document)) {
         s_syntax_error (&self, &parser);
         goto out;
@@ -685,7 +695,15 @@ out:
     return self.plan;
 }
 
-//  Read the whole file (bounded) and load it as a string
+tf_plan_t *
+tf_plan_load_string (const char *yaml, const char *name, tf_plan_errors_t *errors)
+{
+    assert (yaml);
+    return tf_plan_load_buffer (yaml, strlen (yaml), name, errors);
+}
+
+//  Read the whole file (one byte past the limit, so that a larger file is
+//  seen as such) and load it as a buffer
 tf_plan_t *
 tf_plan_load (const char *path, tf_plan_errors_t *errors)
 {
@@ -716,17 +734,7 @@ tf_plan_load (const char *path, tf_plan_errors_t *errors)
         tf_plan_errors_add (errors, path, 0, 0, "", "cannot read: %s", strerror (errno));
         goto out;
     }
-    if (size > TF_PLAN_MAX_FILE) {
-        tf_plan_errors_add (errors, path, 0, 0, "", "too large: scenarios are at most %u bytes",
-                            TF_PLAN_MAX_FILE);
-        goto out;
-    }
-    if (memchr (text, 0, size)) {
-        tf_plan_errors_add (errors, path, 0, 0, "", "not a text file (holds a NUL byte)");
-        goto out;
-    }
-    text[size] = 0;
-    plan = tf_plan_load_string (text, path, errors);
+    plan = tf_plan_load_buffer (text, size, path, errors);
 out:
     if (file)
         fclose (file);

@@ -1,20 +1,30 @@
-#  Fuzzing the wire decoder (tests/fuzz): libFuzzer, clang only, off by default.
-#  tests/fuzz/run.sh builds it and fuzzes for a while, seeded with the golden vectors.
-option(TF_FUZZ "Build the libFuzzer target of the wire decoder (needs clang)" OFF)
+#  The libFuzzer targets (tests/fuzz/README.md), built only with TF_FUZZ=ON (top-level
+#  CMakeLists.txt): `cmake --build build-fuzz --target tf_fuzz` builds them alone, and
+#  each has a short smoke run in ctest, label fuzz, seeded from tests/fuzz/corpus/<name>.
 if(TF_FUZZ)
-  if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
-    message(FATAL_ERROR "TF_FUZZ=ON needs clang (libFuzzer): configure with CC=clang")
-  endif()
-  add_executable(fuzz_tf_msg ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_tf_msg.c
-                 ${CMAKE_SOURCE_DIR}/proto/tf_msg.c ${CMAKE_SOURCE_DIR}/proto/tf_mpack.c)
-  target_include_directories(fuzz_tf_msg PRIVATE ${CMAKE_SOURCE_DIR}/proto)
-  target_compile_options(fuzz_tf_msg PRIVATE -fsanitize=fuzzer,address,undefined
-                         -fno-sanitize-recover=all)
-  target_link_options(fuzz_tf_msg PRIVATE -fsanitize=fuzzer,address,undefined)
-  target_link_libraries(fuzz_tf_msg PRIVATE PkgConfig::CZMQ PkgConfig::ZMQ PkgConfig::MSGPACK)
-  set_target_properties(fuzz_tf_msg PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
-  #  A short smoke run in ctest: the seeds plus a few thousand mutations
-  add_test(NAME fuzz_tf_msg_smoke
-           COMMAND sh ${CMAKE_SOURCE_DIR}/tests/fuzz/run.sh --smoke $<TARGET_FILE:fuzz_tf_msg>)
-  set_tests_properties(fuzz_tf_msg_smoke PROPERTIES LABELS fuzz TIMEOUT 120)
+  add_custom_target(tf_fuzz)
+
+  #  tf_add_fuzz_target(NAME SOURCES... LIBS ...): one fuzzer, one smoke test
+  function(tf_add_fuzz_target name)
+    cmake_parse_arguments(F "" "" "SOURCES;LIBS" ${ARGN})
+    add_executable(${name} ${F_SOURCES})
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_libraries(${name} PRIVATE ${F_LIBS})
+    set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+    add_dependencies(tf_fuzz ${name})
+    add_test(NAME ${name}_smoke
+             COMMAND sh ${CMAKE_SOURCE_DIR}/tests/fuzz/run.sh --smoke $<TARGET_FILE:${name}>
+                     ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${name})
+    set_tests_properties(${name}_smoke PROPERTIES LABELS fuzz TIMEOUT 120)
+  endfunction()
+
+  set(TF_FUZZ_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz)
+  #  The wire decoder: every message id
+  tf_add_fuzz_target(fuzz_tf_msg SOURCES ${TF_FUZZ_DIR}/fuzz_tf_msg.c LIBS tf_proto)
+  #  The packed plan decoder, then what actors do with a plan
+  tf_add_fuzz_target(fuzz_tf_plan SOURCES ${TF_FUZZ_DIR}/fuzz_tf_plan.c
+                     ${TF_FUZZ_DIR}/fuzz_plan_checks.c LIBS tf_proto)
+  #  The YAML scenario loader, and the printer that must give back the same plan
+  tf_add_fuzz_target(fuzz_tf_plan_yaml SOURCES ${TF_FUZZ_DIR}/fuzz_tf_plan_yaml.c
+                     ${TF_FUZZ_DIR}/fuzz_plan_checks.c LIBS tf_proto)
 endif()

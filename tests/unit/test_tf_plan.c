@@ -428,6 +428,106 @@ test_tf_plan_dup_is_deep (void **state)
     tf_plan_errors_destroy (&errors);
 }
 
+//  `amounts: []` is a list of no amounts, not "no list": the copy keeps it
+static void
+test_tf_plan_dup_keeps_an_empty_amounts_list (void **state)
+{
+    (void) state;
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    tf_plan_t *plan = tf_plan_load_string ("wallets: {amounts: []}\n", "empty.yaml", errors);
+    assert_non_null (plan);
+    assert_non_null (plan->wallet_amounts);
+    assert_int_equal (plan->wallet_amount_count, 0);
+    tf_plan_t *copy = tf_plan_dup (plan);
+    assert_non_null (copy->wallet_amounts);
+    uint8_t *first, *second;
+    size_t first_size, second_size;
+    assert_int_equal (tf_plan_pack (plan, &first, &first_size), 0);
+    assert_int_equal (tf_plan_pack (copy, &second, &second_size), 0);
+    assert_int_equal (first_size, second_size);
+    assert_memory_equal (first, second, first_size);
+    free (first);
+    free (second);
+    tf_plan_destroy (&copy);
+    tf_plan_destroy (&plan);
+    tf_plan_errors_destroy (&errors);
+}
+
+//  A built-in actor's name is its kind and place: a hand-set one (a file name
+//  in the run's logs) is refused, the one tf would give is accepted
+static void
+test_tf_plan_builtin_names_follow_their_kinds (void **state)
+{
+    (void) state;
+    static const struct {
+        const char *first;  //  Name given to the first transactions workload
+        const char *second; //  ... and to the second
+        bool valid;
+    } cases[] = {
+        {"transactions", "transactions-2", true},
+        {"../../escape", "transactions-2", false},
+        {"transactions", "transactions", false},
+        {"transactions-2", "transactions", false},
+    };
+    for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
+        tf_plan_t *plan = tf_plan_new ("names");
+        tf_plan_set_wallets (plan, 4, 100);
+        tf_plan_item_t *first = tf_plan_add_workload (plan, "transactions");
+        free (first->name);
+        first->name = strdup (cases[index].first);
+        tf_plan_item_t *second = tf_plan_add_workload (plan, "transactions");
+        free (second->name);
+        second->name = strdup (cases[index].second);
+        tf_plan_errors_t *errors = tf_plan_errors_new ();
+        assert_int_equal (tf_plan_build (plan, errors), cases[index].valid ? 0 : -1);
+        if (!cases[index].valid) {
+            const char *first_error = s_error_at (errors, "workloads[0].transactions");
+            const char *second_error = s_error_at (errors, "workloads[1].transactions");
+            assert_true (first_error || second_error);
+            assert_non_null (strstr (first_error ? first_error : second_error,
+                                     "is not the one its kind and place give it"));
+        }
+        tf_plan_errors_destroy (&errors);
+        tf_plan_destroy (&plan);
+    }
+}
+
+//  Free text is UTF-8 (YAML and the reports hold it): broken sequences,
+//  overlong forms and surrogates are refused wherever a plan carries text
+static void
+test_tf_plan_text_must_be_utf8 (void **state)
+{
+    (void) state;
+    tf_plan_t *plan = tf_plan_new ("caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9d\x84\x9e");
+    tf_plan_add_custom (plan, "checker", "expectation", "echo \xc3\xa9");
+    tf_plan_item_set_str (&plan->customs[0], "note", "\xe2\x80\xa8 line separator");
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    assert_int_equal (tf_plan_build (plan, errors), 0);
+    tf_plan_destroy (&plan);
+
+    static const char *broken[] = {"\xff",
+                                   "\xc3",
+                                   "\xc0\xaf",
+                                   "\xe0\x80\xaf",
+                                   "\xed\xa0\x80",
+                                   "\xf4\x90\x80\x80",
+                                   "a\x80"
+                                   "b"};
+    for (size_t index = 0; index < sizeof broken / sizeof broken[0]; index++) {
+        plan = tf_plan_new (broken[index]);
+        tf_plan_add_custom (plan, "checker", "expectation", broken[index]);
+        tf_plan_item_set_str (&plan->customs[0], "note", broken[index]);
+        tf_plan_errors_destroy (&errors);
+        errors = tf_plan_errors_new ();
+        assert_int_equal (tf_plan_build (plan, errors), -1);
+        assert_string_equal (s_error_at (errors, "name"), "expected UTF-8 text");
+        assert_string_equal (s_error_at (errors, "custom[0].command"), "expected UTF-8 text");
+        assert_string_equal (s_error_at (errors, "custom[0].knobs.note"), "expected UTF-8 text");
+        tf_plan_destroy (&plan);
+    }
+    tf_plan_errors_destroy (&errors);
+}
+
 static void
 test_tf_plan_errors_print_formats_positions (void **state)
 {
@@ -489,6 +589,9 @@ main (void)
         cmocka_unit_test (test_tf_plan_builder_rejects_impossible_combinations),
         cmocka_unit_test (test_tf_plan_builder_checks_scalars_and_knob_types),
         cmocka_unit_test (test_tf_plan_dup_is_deep),
+        cmocka_unit_test (test_tf_plan_dup_keeps_an_empty_amounts_list),
+        cmocka_unit_test (test_tf_plan_builtin_names_follow_their_kinds),
+        cmocka_unit_test (test_tf_plan_text_must_be_utf8),
         cmocka_unit_test (test_tf_plan_tx_throughput_needs_one_limit),
         cmocka_unit_test (test_tf_plan_wallets_fit_the_genesis_with_the_nodes),
         cmocka_unit_test (test_tf_plan_errors_print_formats_positions),

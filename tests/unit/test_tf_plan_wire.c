@@ -569,6 +569,33 @@ test_tf_plan_wire_refuses_empty_duplicate_keys (void **state)
     free (hostile.data);
 }
 
+//  msgpack strings are UTF-8: a plan whose bytes are not is refused whole
+static void
+test_tf_plan_wire_refuses_strings_that_are_not_utf8 (void **state)
+{
+    (void) state;
+    tf_plan_t *plan = tf_plan_new ("sm\xc3\xb6ke \xe2\x9c\x93");
+    s_bytes_t packed = s_pack (plan);
+    tf_plan_t *again = tf_plan_unpack (packed.data, packed.size);
+    assert_non_null (again);
+    assert_string_equal (again->name, plan->name);
+    tf_plan_destroy (&again);
+    //  The same plan with the name's second byte of ö broken, or made a surrogate
+    uint8_t *name = NULL;
+    for (size_t offset = 0; offset + 4 <= packed.size && !name; offset++)
+        if (memcmp (packed.data + offset, "sm\xc3\xb6", 4) == 0)
+            name = packed.data + offset;
+    assert_non_null (name);
+    name[3] = 0x41;
+    assert_null (tf_plan_unpack (packed.data, packed.size));
+    name[2] = 0xed;
+    name[3] = 0xa0;
+    name[4] = 0x80;
+    assert_null (tf_plan_unpack (packed.data, packed.size));
+    free (packed.data);
+    tf_plan_destroy (&plan);
+}
+
 int
 main (void)
 {
@@ -577,6 +604,7 @@ main (void)
         cmocka_unit_test (test_tf_plan_wire_builder_packs_like_yaml),
         cmocka_unit_test (test_tf_plan_wire_matches_golden_vector),
         cmocka_unit_test (test_tf_plan_wire_refuses_empty_duplicate_keys),
+        cmocka_unit_test (test_tf_plan_wire_refuses_strings_that_are_not_utf8),
         cmocka_unit_test (test_tf_plan_wire_rejects_every_truncation_and_trailing_bytes),
         cmocka_unit_test (test_tf_plan_wire_survives_byte_mutations),
         cmocka_unit_test (test_tf_plan_wire_rejects_oversize_input),

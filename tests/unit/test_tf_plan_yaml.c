@@ -545,6 +545,68 @@ test_tf_plan_yaml_print_round_trips_awkward_strings (void **state)
     tf_plan_destroy (&plan);
 }
 
+//  Code points a YAML reader refuses raw or reads as line breaks (C1 controls,
+//  NEL, LS, PS, U+FFFE), a byte order mark, and numbers too small for a
+//  normal double: printed so that they load back as they were
+static void
+test_tf_plan_yaml_print_round_trips_escaped_code_points (void **state)
+{
+    (void) state;
+    tf_plan_t *plan = tf_plan_new ("escapes");
+    tf_plan_add_custom (plan, "checker", "expectation", "echo \xc2\x85 \xe2\x80\xa8");
+    tf_plan_item_t *custom = &plan->customs[0];
+    tf_plan_item_set_str (custom, "c1",
+                          "a\xc2\x80"
+                          "b\xc2\x9f");
+    tf_plan_item_set_str (custom, "breaks", "\xc2\x85\xe2\x80\xa8\xe2\x80\xa9");
+    tf_plan_item_set_str (custom, "marks", "\xef\xbb\xbf\xef\xbf\xbe\xef\xbf\xbf");
+    tf_plan_item_set_str (custom, "plain", "caf\xc3\xa9 \xf0\x9d\x84\x9e \xc2\xa0");
+    tf_plan_item_set_float (custom, "tiny", 5.28631593143906e-310);
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    assert_int_equal (tf_plan_build (plan, errors), 0);
+    tf_plan_errors_destroy (&errors);
+    s_assert_print_round_trips (plan);
+    tf_plan_destroy (&plan);
+}
+
+//  A buffer needs no terminating NUL, holds none, and is at most 1 MiB: the
+//  checks the file loader makes, on the one path both take
+static void
+test_tf_plan_yaml_loads_from_a_buffer (void **state)
+{
+    (void) state;
+    static const char text[] = "name: buffered\nwallets: 4\nworkloads: [transactions]\nXXXX";
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    tf_plan_t *plan = tf_plan_load_buffer (text, strlen (text) - 4, "buffer.yaml", errors);
+    assert_non_null (plan);
+    assert_string_equal (plan->name, "buffered");
+    assert_int_equal (plan->workload_count, 1);
+    tf_plan_destroy (&plan);
+
+    static const char with_nul[] = "name: x\0\n";
+    assert_null (tf_plan_load_buffer (with_nul, sizeof with_nul - 1, "nul.yaml", errors));
+    assert_int_equal (tf_plan_errors_count (errors), 1);
+    assert_string_equal (tf_plan_errors_at (errors, 0)->message,
+                         "not a text file (holds a NUL byte)");
+    assert_string_equal (tf_plan_errors_at (errors, 0)->file, "nul.yaml");
+
+    size_t size = (1u << 20) + 1;
+    char *large = (char *) malloc (size);
+    memset (large, '#', size); //  Only a comment, but too long
+    assert_null (tf_plan_load_buffer (large, size, "large.yaml", errors));
+    assert_non_null (strstr (tf_plan_errors_at (errors, 1)->message, "too large"));
+    plan = tf_plan_load_buffer (large, size - 1, "large.yaml", errors);
+    assert_non_null (plan); //  An empty scenario at the limit
+    tf_plan_destroy (&plan);
+    free (large);
+    plan = tf_plan_load_buffer (NULL, 0, "empty.yaml", errors);
+    assert_non_null (plan); //  Nothing at all is an empty scenario, named after the file
+    assert_string_equal (plan->name, "empty");
+    tf_plan_destroy (&plan);
+    assert_int_equal (tf_plan_errors_count (errors), 2);
+    tf_plan_errors_destroy (&errors);
+}
+
 static void
 test_tf_plan_yaml_survives_text_mutations (void **state)
 {
@@ -599,6 +661,8 @@ main (void)
         cmocka_unit_test (test_tf_plan_yaml_refuses_what_is_not_a_regular_file),
         cmocka_unit_test (test_tf_plan_yaml_collects_all_errors_in_file_order),
         cmocka_unit_test (test_tf_plan_yaml_print_round_trips_awkward_strings),
+        cmocka_unit_test (test_tf_plan_yaml_print_round_trips_escaped_code_points),
+        cmocka_unit_test (test_tf_plan_yaml_loads_from_a_buffer),
         cmocka_unit_test (test_tf_plan_yaml_survives_text_mutations),
     };
     return cmocka_run_group_tests_name ("tf_plan_yaml", tests, NULL, NULL);

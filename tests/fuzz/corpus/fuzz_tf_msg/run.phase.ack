@@ -1,0 +1,1 @@
+†¡v¤name«tx-workload¥phase§execute£seq¢okÂ¥error°node unreachable
