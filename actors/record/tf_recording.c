@@ -5,6 +5,8 @@
 #include "tf_recording.h"
 
 #define TF_RECORD_HEAD (4 + 8 + 1 + 1) //  Length, time, source, topic length
+#define TF_RECORD_STEP (64 * 1024)     //  Most bytes read into new room at once
+#define TF_RECORD_READ (64 * 1024)     //  Bytes read from the file at once
 
 struct _tf_recording_t {
     int fd;          //  Open file
@@ -14,6 +16,9 @@ struct _tf_recording_t {
     uint64_t count;  //  Records so far
     uint8_t *buffer; //  Read buffer for the current record
     size_t capacity;
+    uint8_t *input;               //  Bytes read from the file ahead of the records (TF_RECORD_READ)
+    size_t input_size;            //  Bytes in it
+    size_t input_offset;          //  Bytes of it already handed out
     char topic[TF_MAX_TOPIC + 1]; //  Current record's topic
 };
 
@@ -86,6 +91,7 @@ tf_recording_destroy (tf_recording_t **self_p)
         fsync (self->fd);
     close (self->fd);
     free (self->buffer);
+    free (self->input);
     free (self);
     *self_p = NULL;
 }
@@ -136,23 +142,60 @@ tf_recording_append (tf_recording_t *self, tf_source_t source, const char *topic
     return 0;
 }
 
-//  Read exactly size bytes; returns 1, 0 at a clean end, -1 at a torn end,
-//  -2 when read fails (logged): an I/O error is not an end
+//  Read exactly size bytes, through the input buffer (one read(2) per
+//  TF_RECORD_READ bytes, not two per record); returns 1, 0 at a clean end,
+//  -1 at a torn end, -2 when read fails (logged): an I/O error is not an end
 static int
-s_read_exact (int fd, uint8_t *out, size_t size)
+s_read_exact (tf_recording_t *self, uint8_t *out, size_t size)
 {
+    if (!self->input) {
+        self->input = (uint8_t *) malloc (TF_RECORD_READ);
+        assert (self->input);
+    }
     size_t done = 0;
     while (done < size) {
-        ssize_t got = read (fd, out + done, size - done);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            s_fail ("read failed: %s", strerror (errno));
-            return -2;
+        if (self->input_offset == self->input_size) {
+            ssize_t got = read (self->fd, self->input, TF_RECORD_READ);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got < 0) {
+                s_fail ("read failed: %s", strerror (errno));
+                return -2;
+            }
+            if (got == 0)
+                return done == 0 ? 0 : -1;
+            self->input_size = (size_t) got;
+            self->input_offset = 0;
         }
-        if (got == 0)
-            return done == 0 ? 0 : -1;
-        done += (size_t) got;
+        size_t left = self->input_size - self->input_offset;
+        size_t take = size - done < left ? size - done : left;
+        memcpy (out + done, self->input + self->input_offset, take);
+        self->input_offset += take;
+        done += take;
+    }
+    return 1;
+}
+
+//  Read a record's length bytes into the buffer, growing it as the bytes arrive, so a
+//  corrupt length costs no more memory than the file holds; as s_read_exact
+static int
+s_read_body (tf_recording_t *self, size_t length)
+{
+    size_t done = 0;
+    while (done < length) {
+        size_t want = length - done < TF_RECORD_STEP ? length - done : TF_RECORD_STEP;
+        if (done + want > self->capacity) {
+            size_t room = self->capacity * 2 < length ? self->capacity * 2 : length;
+            if (room < done + want)
+                room = done + want;
+            self->buffer = (uint8_t *) realloc (self->buffer, room);
+            assert (self->buffer);
+            self->capacity = room;
+        }
+        int rc = s_read_exact (self, self->buffer + done, want);
+        if (rc != 1)
+            return rc == 0 ? -1 : rc; //  The header promised more: torn
+        done += want;
     }
     return 1;
 }
@@ -162,7 +205,7 @@ tf_recording_next (tf_recording_t *self, tf_record_t *record)
 {
     assert (self && !self->writing && record);
     uint8_t length_bytes[4];
-    int rc = s_read_exact (self->fd, length_bytes, sizeof length_bytes);
+    int rc = s_read_exact (self, length_bytes, sizeof length_bytes);
     if (rc == -2)
         return -1;
     if (rc <= 0) {
@@ -174,13 +217,7 @@ tf_recording_next (tf_recording_t *self, tf_record_t *record)
         s_fail ("corrupt record after %" PRIu64 " records: length %zu", self->count, length);
         return -1;
     }
-    if (length > self->capacity) {
-        free (self->buffer);
-        self->buffer = (uint8_t *) malloc (length);
-        assert (self->buffer);
-        self->capacity = length;
-    }
-    rc = s_read_exact (self->fd, self->buffer, length);
+    rc = s_read_body (self, length);
     if (rc == -2)
         return -1;
     if (rc != 1) {

@@ -94,6 +94,48 @@ test_tf_recording_stops_at_a_torn_last_record (void **state)
 }
 
 static void
+test_tf_recording_reads_a_record_larger_than_a_read_step (void **state)
+{
+    fixture_t *fixture = (fixture_t *) *state;
+    tf_recording_t *writer = tf_recording_create (fixture->path);
+    size_t size = 200 * 1024; //  Three 64 KB steps and a part
+    uint8_t *body = malloc (size);
+    assert_non_null (body);
+    for (size_t index = 0; index < size; index++)
+        body[index] = (uint8_t) (index * 7);
+    assert_int_equal (tf_recording_append (writer, TF_SOURCE_FEED, "feed.block", body, size), 0);
+    tf_recording_destroy (&writer);
+
+    tf_recording_t *reader = tf_recording_open (fixture->path);
+    tf_record_t record;
+    assert_int_equal (tf_recording_next (reader, &record), 1);
+    assert_int_equal (record.size, size);
+    assert_memory_equal (record.body, body, size);
+    assert_int_equal (tf_recording_next (reader, &record), 0);
+    assert_false (tf_recording_torn (reader));
+    tf_recording_destroy (&reader);
+    free (body);
+}
+
+static void
+test_tf_recording_a_length_past_the_end_is_a_torn_record (void **state)
+{
+    //  A header that promises 8 MB followed by a few bytes: torn, read as far as it goes
+    fixture_t *fixture = (fixture_t *) *state;
+    FILE *file = fopen (fixture->path, "wb");
+    assert_non_null (file);
+    const uint8_t head[] = {0x00, 0x80, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3, 'a', 'b', 'c'};
+    assert_int_equal (fwrite (head, 1, sizeof head, file), sizeof head);
+    fclose (file);
+    tf_recording_t *reader = tf_recording_open (fixture->path);
+    tf_record_t record;
+    assert_int_equal (tf_recording_next (reader, &record), 0);
+    assert_true (tf_recording_torn (reader));
+    assert_int_equal (tf_recording_count (reader), 0);
+    tf_recording_destroy (&reader);
+}
+
+static void
 test_tf_recording_rejects_a_corrupt_length (void **state)
 {
     fixture_t *fixture = (fixture_t *) *state;
@@ -186,6 +228,10 @@ main (void)
                                          teardown),
         cmocka_unit_test_setup_teardown (test_tf_recording_stops_at_a_torn_last_record, setup,
                                          teardown),
+        cmocka_unit_test_setup_teardown (test_tf_recording_reads_a_record_larger_than_a_read_step,
+                                         setup, teardown),
+        cmocka_unit_test_setup_teardown (test_tf_recording_a_length_past_the_end_is_a_torn_record,
+                                         setup, teardown),
         cmocka_unit_test_setup_teardown (test_tf_recording_rejects_a_corrupt_length, setup,
                                          teardown),
         cmocka_unit_test_setup_teardown (
