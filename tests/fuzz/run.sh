@@ -14,8 +14,11 @@
 #  directory, as TARGET-crash-<sha1>); replay one with `build-fuzz/tests/TARGET FILE`.
 set -eu
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
-targets_all="fuzz_tf_msg fuzz_tf_plan fuzz_tf_plan_yaml fuzz_tf_node_http fuzz_tf_recording"
+targets_all="fuzz_tf_msg fuzz_tf_plan fuzz_tf_plan_yaml fuzz_tf_node_api fuzz_tf_recording"
 per_input_timeout=10 #  Seconds one input may take before it counts as a hang
+#  No input (at most libFuzzer's 4 KB) may make one allocation of 1 MB or more: a
+#  decoder that allocates what a length field claims is a finding
+malloc_limit_mb=1
 
 if [ "${1:-}" = "--smoke" ]; then
     [ $# -eq 3 ] || { echo "usage: run.sh --smoke BINARY CORPUS" >&2; exit 2; }
@@ -25,7 +28,7 @@ if [ "${1:-}" = "--smoke" ]; then
     trap 'rm -rf "$work"' EXIT
     #  New inputs go to the first directory: a scratch one, so the seeds stay as they are
     "$binary" -max_total_time="${TF_FUZZ_SMOKE_SECONDS:-15}" -seed=1 \
-        -timeout=$per_input_timeout -print_final_stats=1 \
+        -timeout=$per_input_timeout -malloc_limit_mb=$malloc_limit_mb -print_final_stats=1 \
         -artifact_prefix="$(pwd)/$(basename "$binary")-" "$work" "$seeds"
     exit 0
 fi
@@ -41,7 +44,8 @@ cmake --build "$build_dir" -j2 --target $targets
 #  One target: libFuzzer's output to stdout, or to TARGET.log under TF_FUZZ_LOG_DIR
 fuzz_one () {
     (cd "$build_dir" && exec "$build_dir/tests/$1" -max_total_time="$seconds" \
-         -timeout=$per_input_timeout -print_final_stats=1 -artifact_prefix="$2/" \
+         -timeout=$per_input_timeout -malloc_limit_mb=$malloc_limit_mb -print_final_stats=1 \
+         -artifact_prefix="$2/" \
          "$build_dir/fuzz-corpus/$1" "$source_dir/tests/fuzz/corpus/$1")
 }
 status=0

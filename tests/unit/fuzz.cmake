@@ -27,4 +27,8 @@ if(TF_FUZZ)
   #  The YAML scenario loader, and the printer that must give back the same plan
   tf_add_fuzz_target(fuzz_tf_plan_yaml SOURCES ${TF_FUZZ_DIR}/fuzz_tf_plan_yaml.c
                      ${TF_FUZZ_DIR}/fuzz_plan_checks.c LIBS tf_proto)
+  #  tf-node's HTTP routes, answered in process by a real node
+  tf_add_fuzz_target(fuzz_tf_node_api SOURCES ${TF_FUZZ_DIR}/fuzz_tf_node_api.c LIBS tf_node)
+  #  The bus recording: its reader, summary and details search
+  tf_add_fuzz_target(fuzz_tf_recording SOURCES ${TF_FUZZ_DIR}/fuzz_tf_recording.c LIBS tf_record)
 endif()
