@@ -331,7 +331,13 @@ s_peer_switch (tf_node_t *node, json_t *body, int block, tf_node_reply_t *reply)
     if (peer_id)
         rc = block ? tf_node_p2p_block (node->p2p, peer_id)
                    : tf_node_p2p_unblock (node->p2p, peer_id);
-    if (rc)
+    if (rc == -2) {
+        char text[100];
+        snprintf (text, sizeof text, "Too many blocked peers: at most %d at once",
+                  TF_NODE_P2P_MAX_BLOCKED);
+        tf_node_reply_text (reply, 503, text);
+    }
+    else if (rc)
         tf_node_reply_text (reply, 422,
                             "Failed to deserialize the JSON body: expected a PeerId "
                             "string");

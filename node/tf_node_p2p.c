@@ -500,6 +500,9 @@ tf_node_p2p_block (tf_node_p2p_t *self, const char *peer_id)
     tf_node_hash_t pk;
     if (tf_node_peer_id_decode (peer_id, &pk))
         return -1;
+    if (!json_object_get (self->blocked, peer_id)
+        && json_object_size (self->blocked) >= TF_NODE_P2P_MAX_BLOCKED)
+        return -2;
     json_object_set_new (self->blocked, peer_id, json_true ());
     for (tf_node_p2p_conn_t *conn = self->conns; conn; conn = conn->next)
         if (strcmp (conn->peer_id, peer_id) == 0)

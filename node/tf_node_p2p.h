@@ -6,11 +6,12 @@
 #include <pthread.h>
 #include "tf_node_config.h"
 
-#define TF_NODE_P2P_MAX_FRAME  (16 * 1024 * 1024) //  Larger frames drop the peer
-#define TF_NODE_P2P_MAX_OUTBUF (64 * 1024 * 1024) //  A peer this far behind is dropped
-#define TF_NODE_P2P_REDIAL_MS  500                //  Re-dial interval
-#define TF_NODE_P2P_MAX_CONNS  256                //  Inbound + outbound connections
-#define TF_NODE_P2P_VERSION    1
+#define TF_NODE_P2P_MAX_FRAME   (16 * 1024 * 1024) //  Larger frames drop the peer
+#define TF_NODE_P2P_MAX_OUTBUF  (64 * 1024 * 1024) //  A peer this far behind is dropped
+#define TF_NODE_P2P_REDIAL_MS   500                //  Re-dial interval
+#define TF_NODE_P2P_MAX_CONNS   256                //  Inbound + outbound connections
+#define TF_NODE_P2P_MAX_BLOCKED 1024               //  PeerIds blocked at once
+#define TF_NODE_P2P_VERSION     1
 
 typedef struct _tf_node_p2p_t tf_node_p2p_t;
 
@@ -47,7 +48,8 @@ void tf_node_p2p_send (tf_node_p2p_t *self, tf_node_p2p_conn_t *conn, const json
 //  Set what hellos announce.
 void tf_node_p2p_set_tip (tf_node_p2p_t *self, const char *tip_hex, uint64_t height);
 
-//  Block or unblock a PeerId; blocking drops its connections. 0, or -1 if not a PeerId.
+//  Block or unblock a PeerId; blocking drops its connections. 0, -1 if not a PeerId,
+//  -2 (block only) when TF_NODE_P2P_MAX_BLOCKED others are blocked already.
 int tf_node_p2p_block (tf_node_p2p_t *self, const char *peer_id);
 int tf_node_p2p_unblock (tf_node_p2p_t *self, const char *peer_id);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "test_node_harness.h"
+#include "tf_node_p2p.h"
 
 #define NODES       2
 #define FAULTY      0
@@ -114,6 +115,45 @@ test_node_faults_drop_transactions (void **state)
     tf_node_tx_destroy (&tx);
 }
 
+//  The blocked set is bounded: TF_NODE_P2P_MAX_BLOCKED PeerIds, then 503 until one is
+//  unblocked; blocking one that is blocked already is not a new entry
+static void
+test_node_faults_blocked_peers_are_bounded (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    char peer_id[TF_NODE_PEER_ID_MAX], body[TF_NODE_PEER_ID_MAX + 8];
+    tf_node_hash_t pk;
+    for (int index = 0; index <= TF_NODE_P2P_MAX_BLOCKED; index++) {
+        memset (&pk, 0, sizeof pk);
+        memcpy (pk.bytes, &index, sizeof index);
+        tf_node_peer_id (&pk, peer_id);
+        snprintf (body, sizeof body, "\"%s\"", peer_id);
+        long status = nh_http (cluster, FAULTY, 1, "POST", "/testing/block-peer",
+                               "application/json", body, strlen (body), NULL);
+        assert_int_equal (status, index < TF_NODE_P2P_MAX_BLOCKED ? 200 : 503);
+    }
+    json_t *blocked = nh_get_on (cluster, FAULTY, 1, "/testing/blocked-peers");
+    assert_int_equal (json_array_size (blocked), TF_NODE_P2P_MAX_BLOCKED);
+    json_decref (blocked);
+    //  The last one blocked can be blocked again; freeing one lets the refused one in
+    char last[TF_NODE_PEER_ID_MAX + 8], refused[TF_NODE_PEER_ID_MAX + 8];
+    snprintf (refused, sizeof refused, "%s", body);
+    int index = TF_NODE_P2P_MAX_BLOCKED - 1;
+    memset (&pk, 0, sizeof pk);
+    memcpy (pk.bytes, &index, sizeof index);
+    tf_node_peer_id (&pk, peer_id);
+    snprintf (last, sizeof last, "\"%s\"", peer_id);
+    assert_int_equal (nh_http (cluster, FAULTY, 1, "POST", "/testing/block-peer",
+                               "application/json", last, strlen (last), NULL),
+                      200);
+    assert_int_equal (nh_http (cluster, FAULTY, 1, "POST", "/testing/unblock-peer",
+                               "application/json", last, strlen (last), NULL),
+                      200);
+    assert_int_equal (nh_http (cluster, FAULTY, 1, "POST", "/testing/block-peer",
+                               "application/json", refused, strlen (refused), NULL),
+                      200);
+}
+
 //  Every node, after reorgs, orphans and restarts, stops on SIGTERM with exit code 0 (the
 //  sanitizers turn a leak into a non-zero code)
 static void
@@ -134,6 +174,7 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_node_faults_stop_producing_blocks),
         cmocka_unit_test (test_node_faults_drop_transactions),
+        cmocka_unit_test (test_node_faults_blocked_peers_are_bounded),
         cmocka_unit_test (test_node_faults_stops_cleanly_on_sigterm),
     };
     return cmocka_run_group_tests_name ("node_faults", tests, s_setup, s_teardown);
