@@ -6,12 +6,20 @@
 //  name known nodes) when its turn comes, then handed to the worker, so
 //  replies leave in arrival order, one each. Cleanup answers every request
 //  still waiting, cancels the command in flight and runs after it.
+//
+//  The first failure seen on control (an expect.result that did not pass, or a
+//  run.abort) has the worker capture every node's state (tf_diagnostics.h)
+//  before anything else it is given, cleanup included: a capture is never
+//  cancelled, it is bounded by its own deadline.
 
 #include "tf_api_client.h"
 #include "tf_catalog.h"
 #include "tf_env.h"
 #include "tf_deployer_cancel.h"
 #include "tf_deployer_worker.h"
+
+//  Control topics beyond run.*: results, to capture the nodes when one fails
+const char *const tf_deployer_control_topics[] = {"expect.result", NULL};
 
 //  One node-control request, copied out of its message
 typedef struct {
@@ -32,6 +40,9 @@ typedef struct {
     tf_deployer_cancel_t *cancel;      //  env.cancel
     zactor_t *worker;                  //  Runs the ops, owns the backend
     bool busy;                         //  A command is in the worker
+    tf_deployer_command_t running;     //  Which, when busy
+    bool diagnosed;                    //  A failure was seen: diagnostics asked for once
+    char *diagnose_trigger;            //  What failed, while DIAGNOSE waits for the worker
     bool deployed;                     //  The nodes are up and reported
     bool cleaning;                     //  The cleanup phase began
     bool cleanup_sent;                 //  CLEANUP is (or was) in the worker
@@ -92,6 +103,7 @@ tf_deployer_destroy (void **state_p)
         s_request_destroy (&request);
     zlistx_destroy (&self->requests);
     tf_msg_body_free (TF_MSG_run_nodes, &self->nodes);
+    zstr_free (&self->diagnose_trigger);
     free (self);
     *state_p = NULL;
 }
@@ -255,6 +267,7 @@ s_next_request (s_deployer_t *self)
                 s_answer_head (self, false, "cannot reach the deployer's worker");
             else {
                 self->busy = true;
+                self->running = TF_DEPLOYER_WORKER_CONTROL;
                 self->head_answered = false;
             }
         }
@@ -268,7 +281,8 @@ static void
 s_refuse_all (s_deployer_t *self, const char *reason)
 {
     s_request_t *in_worker = NULL;
-    if (self->busy && zlistx_size (self->requests) > 0) {
+    if (self->busy && self->running == TF_DEPLOYER_WORKER_CONTROL
+        && zlistx_size (self->requests) > 0) {
         in_worker = (s_request_t *) zlistx_detach (self->requests, NULL);
         if (!self->head_answered)
             s_answer (self, in_worker, false, reason);
@@ -306,6 +320,44 @@ s_on_deployed (s_deployer_t *self, tf_deployer_reply_t *reply)
     tf_actor_phase_done (self->actor, true, NULL);
 }
 
+//  Hand the waiting capture to the worker
+static void
+s_send_diagnose (s_deployer_t *self)
+{
+    if (tf_deployer_worker_diagnose (self->worker, self->diagnose_trigger) == 0) {
+        self->busy = true;
+        self->running = TF_DEPLOYER_WORKER_DIAGNOSE;
+    }
+    else
+        zsys_warning ("deployer: cannot ask the worker for diagnostics");
+    zstr_free (&self->diagnose_trigger);
+}
+
+//  Hand cleanup to the worker (it follows whatever ran)
+static void
+s_send_cleanup (s_deployer_t *self)
+{
+    if (tf_deployer_worker_send (self->worker, TF_DEPLOYER_WORKER_CLEANUP, NULL) == 0) {
+        self->busy = self->cleanup_sent = true;
+        self->running = TF_DEPLOYER_WORKER_CLEANUP;
+    }
+    else
+        tf_actor_phase_done (self->actor, false, "cannot reach the deployer's worker");
+}
+
+//  A failure was seen: capture the nodes once, now or when the worker is free
+static void
+s_failure_seen (s_deployer_t *self, const char *trigger)
+{
+    if (self->diagnosed || !self->worker || self->cleanup_sent)
+        return;
+    self->diagnosed = true;
+    self->diagnose_trigger = strdup (trigger);
+    zsys_info ("deployer: failure seen, capturing diagnostics trigger=\"%s\"", trigger);
+    if (!self->busy)
+        s_send_diagnose (self);
+}
+
 static int
 s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
 {
@@ -333,14 +385,16 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
         case TF_DEPLOYER_WORKER_CLEANUP:
             tf_actor_phase_done (self->actor, reply.ok, reply.text);
             break;
+        case TF_DEPLOYER_WORKER_DIAGNOSE:
+            if (!reply.ok)
+                zsys_warning ("deployer: %s", reply.text ? reply.text : "diagnostics failed");
+            break;
     }
     tf_deployer_reply_free (&reply);
-    if (self->cleaning && !self->cleanup_sent) {
-        if (tf_deployer_worker_send (self->worker, TF_DEPLOYER_WORKER_CLEANUP, NULL) == 0)
-            self->busy = self->cleanup_sent = true;
-        else
-            tf_actor_phase_done (self->actor, false, "cannot reach the deployer's worker");
-    }
+    if (self->diagnose_trigger && !self->cleanup_sent)
+        s_send_diagnose (self);
+    else if (self->cleaning && !self->cleanup_sent)
+        s_send_cleanup (self);
     else
         s_next_request (self);
     return 0;
@@ -406,13 +460,19 @@ s_begin_cleanup (s_deployer_t *self)
     if (!self->worker)
         return TF_ACTOR_ACK; //  Nothing was created
     if (self->busy) {
-        if (!self->cleanup_sent)
-            tf_deployer_worker_cancel (self->worker); //  Cleanup follows its reply
+        //  Cleanup follows its reply; a capture runs to its own deadline
+        if (!self->cleanup_sent && self->running != TF_DEPLOYER_WORKER_DIAGNOSE)
+            tf_deployer_worker_cancel (self->worker);
+        return TF_ACTOR_PENDING;
+    }
+    if (self->diagnose_trigger) {
+        s_send_diagnose (self); //  Cleanup follows its reply
         return TF_ACTOR_PENDING;
     }
     if (tf_deployer_worker_send (self->worker, TF_DEPLOYER_WORKER_CLEANUP, NULL))
         return TF_ACTOR_ERROR;
     self->busy = self->cleanup_sent = true;
+    self->running = TF_DEPLOYER_WORKER_CLEANUP;
     return TF_ACTOR_PENDING;
 }
 
@@ -426,6 +486,7 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
             || tf_deployer_worker_send (self->worker, TF_DEPLOYER_WORKER_DEPLOY, NULL))
             return TF_ACTOR_ERROR;
         self->busy = true;
+        self->running = TF_DEPLOYER_WORKER_DEPLOY;
         return TF_ACTOR_PENDING;
     }
     if (phase == TF_PHASE_CLEANUP)
@@ -438,6 +499,21 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
 {
     s_deployer_t *self = (s_deployer_t *) state;
     self->actor = actor;
+    if (msg->id == TF_MSG_expect_result && !msg->expect_result.passed) {
+        //  Its first line, without the colon that introduces the rest
+        const char *message = msg->expect_result.message;
+        int length = (int) strcspn (message, "\n");
+        while (length > 0 && (message[length - 1] == ':' || message[length - 1] == ' '))
+            length--;
+        char *trigger = zsys_sprintf ("%s failed: %.*s", msg->expect_result.name, length, message);
+        s_failure_seen (self, trigger);
+        zstr_free (&trigger);
+    }
+    else if (msg->id == TF_MSG_run_abort) {
+        char *trigger = zsys_sprintf ("run aborted: %s", msg->run_abort.reason);
+        s_failure_seen (self, trigger);
+        zstr_free (&trigger);
+    }
     if (msg->id != TF_MSG_node_control)
         return 0;
     const tf_node_control_t *message = &msg->node_control;

@@ -27,7 +27,8 @@
 //  with the class made from its ops table by TF_DEPLOYER_CLASS. Adding a
 //  backend: docs/architecture.md, "Adding a runner".
 //
-//  Consumes: run.plan, run.phase, node.control (through the runtime)
+//  Consumes: run.plan, run.phase, run.abort, expect.result, node.control
+//            (through the runtime)
 //  Emits:    run.nodes, node.control.reply, run.phase.ack
 
 #ifndef TF_DEPLOYER_H_INCLUDED
@@ -97,6 +98,10 @@ typedef struct {
     //  NULL: nodes are always taken as running.
     tf_deployer_state_t (*state) (void *ctx, size_t node, char text[TF_DEPLOYER_STATE_TEXT]);
 
+    //  A node's resident memory in kB, or -1 when it is not known (for the
+    //  diagnostics of a failed run, tf_diagnostics.h). NULL: never known.
+    int64_t (*memory_kb) (void *ctx, size_t node);
+
     //  Carry out one node-control request whose action the runner can do and
     //  whose arguments the driver checked (its node or group names are in
     //  nodes). 0, with *text_p a note for the outcome's event or NULL (part
@@ -124,6 +129,7 @@ typedef struct {
 } tf_deployer_class_t;
 
 //  The driver's part of every deployer class (use TF_DEPLOYER_CLASS)
+extern const char *const tf_deployer_control_topics[];
 void *tf_deployer_create (const tf_actor_config_t *config);
 void tf_deployer_destroy (void **state_p);
 extern const tf_actor_handlers_t tf_deployer_handlers;
@@ -138,7 +144,8 @@ extern const tf_actor_handlers_t tf_deployer_handlers;
                         .summary = summary_,                                                       \
                         .create = tf_deployer_create,                                              \
                         .destroy = tf_deployer_destroy,                                            \
-                        .handlers = &tf_deployer_handlers},                                        \
+                        .handlers = &tf_deployer_handlers,                                         \
+                        .control_topics = tf_deployer_control_topics},                             \
         .ops = &(ops_)                                                                             \
     }
 

@@ -9,11 +9,12 @@
 #include "tf_api_client.h"
 #include "tf_deployer_cancel.h"
 #include "tf_deployer_worker.h"
+#include "tf_diagnostics.h"
 #include "tf_topology.h"
 
 
 //  Names of the commands on the pipe, by tf_deployer_command_t
-static const char *const s_command_names[] = {"DEPLOY", "CONTROL", "CLEANUP"};
+static const char *const s_command_names[] = {"DEPLOY", "CONTROL", "CLEANUP", "DIAGNOSE"};
 #define S_COMMAND_COUNT (sizeof s_command_names / sizeof s_command_names[0])
 
 //  How waiting for a stage ended
@@ -332,6 +333,22 @@ s_cleanup (s_worker_t *self)
 }
 
 
+//  Capture every node's state for a failed run (nothing to capture before deploy)
+static void
+s_diagnose (s_worker_t *self, zmsg_t *msg)
+{
+    char *trigger = zmsg_popstr (msg);
+    int rc = 0;
+    if (self->node_count && self->env->run_dir)
+        rc = tf_diagnostics_capture (self->ops, self->ctx, self->nodes, self->node_count,
+                                     self->env->run_dir, trigger ? trigger : "the run failed",
+                                     self->cancel);
+    s_reply (self, TF_DEPLOYER_WORKER_DIAGNOSE, rc == 0,
+             rc == 0 ? NULL : "cannot write the diagnostics", NULL);
+    zstr_free (&trigger);
+}
+
+
 //  ---------------------------------------------------------------------------
 //  The thread
 
@@ -354,6 +371,8 @@ s_worker (zsock_t *pipe, void *args)
             s_on_control (self, msg);
         else if (streq (command, s_command_names[TF_DEPLOYER_WORKER_CLEANUP]))
             s_cleanup (self);
+        else if (streq (command, s_command_names[TF_DEPLOYER_WORKER_DIAGNOSE]))
+            s_diagnose (self, msg);
         //  else CANCEL after its command ended: nothing left to cancel
         zstr_free (&command);
         zmsg_destroy (&msg);
@@ -386,7 +405,7 @@ int
 tf_deployer_worker_send (zactor_t *worker, tf_deployer_command_t command,
                          const tf_node_control_t *request)
 {
-    assert (worker && command < S_COMMAND_COUNT);
+    assert (worker && command < S_COMMAND_COUNT && command != TF_DEPLOYER_WORKER_DIAGNOSE);
     assert ((command == TF_DEPLOYER_WORKER_CONTROL) == (request != NULL));
     zmsg_t *msg = zmsg_new ();
     zmsg_addstr (msg, s_command_names[command]);
@@ -400,6 +419,16 @@ tf_deployer_worker_send (zactor_t *worker, tf_deployer_command_t command,
         zmsg_addmem (msg, data, size);
         free (data);
     }
+    return zmsg_send (&msg, worker);
+}
+
+int
+tf_deployer_worker_diagnose (zactor_t *worker, const char *trigger)
+{
+    assert (worker && trigger);
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addstr (msg, s_command_names[TF_DEPLOYER_WORKER_DIAGNOSE]);
+    zmsg_addstr (msg, trigger);
     return zmsg_send (&msg, worker);
 }
 

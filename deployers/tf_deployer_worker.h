@@ -11,13 +11,15 @@
 //
 //  Pipe protocol (one zmsg each way):
 //      actor -> worker:  "DEPLOY" | "CONTROL" <node.control body> | "CLEANUP"
-//                        | "CANCEL" | "$TERM"
+//                        | "DIAGNOSE" <trigger> | "CANCEL" | "$TERM"
 //      worker -> actor:  <command> <"1" ok | "0" failed> <error, or note, or "">
 //                        [<run.nodes body>, DEPLOY when ok]
 //
 //  DEPLOY runs the deploy op, then waits for each readiness stage the backend
 //  asks for; CONTROL runs the control op, then waits for http readiness of a
-//  node brought up; CLEANUP collects the logs and runs the cleanup op.
+//  node brought up; CLEANUP collects the logs and runs the cleanup op;
+//  DIAGNOSE captures every node's state into the run's diagnostics/
+//  (tf_diagnostics.h), saying what triggered it.
 
 #ifndef TF_DEPLOYER_WORKER_H_INCLUDED
 #define TF_DEPLOYER_WORKER_H_INCLUDED
@@ -29,6 +31,7 @@ typedef enum {
     TF_DEPLOYER_WORKER_DEPLOY = 0, //  Deploy and wait for readiness
     TF_DEPLOYER_WORKER_CONTROL,    //  One node-control request
     TF_DEPLOYER_WORKER_CLEANUP,    //  Collect logs, stop nodes, release data
+    TF_DEPLOYER_WORKER_DIAGNOSE,   //  Capture every node's state (a run failed)
 } tf_deployer_command_t;
 
 //  A command's outcome, as tf_deployer_worker_recv returns it
@@ -51,6 +54,9 @@ zactor_t *tf_deployer_worker_new (const tf_deployer_ops_t *ops, void **ctx_p,
 //  Returns 0, or -1 when it cannot be sent.
 int tf_deployer_worker_send (zactor_t *worker, tf_deployer_command_t command,
                              const tf_node_control_t *request);
+
+//  Send DIAGNOSE with what triggered it. Returns 0, or -1 when it cannot be sent.
+int tf_deployer_worker_diagnose (zactor_t *worker, const char *trigger);
 
 //  Ask the running command to end early. Returns 0 or -1.
 int tf_deployer_worker_cancel (zactor_t *worker);

@@ -250,6 +250,21 @@ tf_report_verdict (tf_report_t *self)
                               : TF_VERDICT_PASSED;
 }
 
+//  The deployer's capture of a failed run's nodes, when it made one:
+//  report.json's "diagnostics" is its summary, with where it lies
+static void
+s_add_diagnostics (tf_report_t *self, const char *run_dir)
+{
+    char *path = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_DIAGNOSTICS_SUMMARY);
+    json_t *summary = json_load_file (path, 0, NULL);
+    if (json_is_object (summary)) {
+        json_object_set_new (summary, "path", json_string (TF_RUNDIR_DIAGNOSTICS));
+        json_object_set (self->root, "diagnostics", summary);
+    }
+    json_decref (summary);
+    zstr_free (&path);
+}
+
 int
 tf_report_write (tf_report_t *self, const char *run_dir, uint64_t rejected_messages)
 {
@@ -273,6 +288,7 @@ tf_report_write (tf_report_t *self, const char *run_dir, uint64_t rejected_messa
     json_object_set_new (self->root, "chaos", s_chaos_events (self));
     char *recording = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_RECORDING);
     s_add_bus_figures (self, recording);
+    s_add_diagnostics (self, run_dir);
     char *path = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_REPORT);
     int rc = tf_json_write_file (self->root, path);
     zstr_free (&path);

@@ -334,6 +334,73 @@ s_write_rates (FILE *out, const json_t *report)
                         width * json_array_size (buckets));
 }
 
+//  The nodes as the deployer found them when the run failed (report.json's
+//  diagnostics, from diagnostics/summary.json), one row each
+static void
+s_write_diagnostics (FILE *out, const json_t *report)
+{
+    const json_t *diagnostics = json_object_get (report, "diagnostics");
+    if (!json_is_object (diagnostics))
+        return;
+    fprintf (out, "<h2>Nodes when the failure was seen</h2>\n<p id=\"diagnostics\">");
+    s_escape (out, json_string_value (json_object_get (diagnostics, "trigger")));
+    fprintf (out, ". Captured in <code>");
+    s_escape (out, json_string_value (json_object_get (diagnostics, "path")));
+    fprintf (out, "/</code>: each node's API answers and the end of its log.</p>\n"
+                  "<table><tr><th>node</th><th>process</th><th>RSS</th><th>height</th>"
+                  "<th>slot</th><th>mode</th><th>peers</th><th>mempool</th><th>tip</th>"
+                  "<th>no answer</th></tr>\n");
+    const json_t *nodes = json_object_get (diagnostics, "nodes");
+    for (size_t index = 0; index < json_array_size (nodes); index++) {
+        const json_t *node = json_array_get (nodes, index);
+        const json_t *info = json_object_get (node, "info");
+        const json_t *rss = json_object_get (node, "rss_kb");
+        fprintf (out, "<tr><td>");
+        s_escape (out, json_string_value (json_object_get (node, "name")));
+        fprintf (out, "</td><td>");
+        s_escape (out, json_string_value (json_object_get (node, "state")));
+        fprintf (out, " ");
+        s_escape (out, json_string_value (json_object_get (node, "state_text")));
+        if (json_is_integer (rss))
+            fprintf (out, "</td><td>%.1f MB", (double) json_integer_value (rss) / 1024.0);
+        else
+            fprintf (out, "</td><td>?");
+        const char *numbers[] = {"height", "slot"};
+        for (size_t key = 0; key < 2; key++) {
+            const json_t *value = json_object_get (info, numbers[key]);
+            if (json_is_integer (value))
+                fprintf (out, "</td><td>%lld", (long long) json_integer_value (value));
+            else
+                fprintf (out, "</td><td>?");
+        }
+        fprintf (out, "</td><td>");
+        s_escape (out, json_string_value (json_object_get (info, "mode")));
+        const json_t *peers = json_object_get (json_object_get (node, "network"), "n_peers");
+        const json_t *pending = json_object_get (node, "mempool_pending");
+        fprintf (out, "</td><td>");
+        if (json_is_integer (peers))
+            fprintf (out, "%lld", (long long) json_integer_value (peers));
+        fprintf (out, "</td><td>");
+        if (json_is_integer (pending))
+            fprintf (out, "%lld", (long long) json_integer_value (pending));
+        fprintf (out, "</td><td><code>");
+        const char *tip = json_string_value (json_object_get (info, "tip"));
+        fprintf (out, "%.12s", tip ? tip : "");
+        fprintf (out, "</code></td><td>");
+        const char *key;
+        const json_t *why;
+        json_object_foreach ((json_t *) json_object_get (node, "errors"), key, why)
+        {
+            s_escape (out, key);
+            fprintf (out, ": ");
+            s_escape (out, json_string_value (why));
+            fprintf (out, "<br>");
+        }
+        fprintf (out, "</td></tr>\n");
+    }
+    fprintf (out, "</table>\n");
+}
+
 static void
 s_write_tables (FILE *out, const json_t *report)
 {
@@ -351,6 +418,7 @@ s_write_tables (FILE *out, const json_t *report)
         fprintf (out, "</pre></td></tr>\n");
     }
     fprintf (out, "</table>\n");
+    s_write_diagnostics (out, report);
 
     const json_t *nodes = json_object_get (report, "nodes");
     if (json_array_size (nodes) > 0) {

@@ -271,6 +271,13 @@ s_state (void *ctx, size_t node, char text[TF_DEPLOYER_STATE_TEXT])
     return tf_local_nodes_state (self->nodes, node, text);
 }
 
+static int64_t
+s_memory_kb (void *ctx, size_t node)
+{
+    s_local_t *self = (s_local_t *) ctx;
+    return tf_local_nodes_rss_kb (self->nodes, node);
+}
+
 static int
 s_control (void *ctx, const tf_deployer_node_t *nodes, size_t count,
            const tf_node_control_t *request, char **text_p)
@@ -300,6 +307,7 @@ const tf_deployer_ops_t tf_deployer_local_ops = {
     .destroy = s_destroy,
     .deploy = s_deploy,
     .state = s_state,
+    .memory_kb = s_memory_kb,
     .control = s_control,
     .logs = NULL, //  Written in place: RUN_DIR/nodes/<name>/node.log
     .cleanup = s_cleanup,

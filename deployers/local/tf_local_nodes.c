@@ -356,6 +356,25 @@ tf_local_nodes_state (tf_local_nodes_t *self, size_t node, char text[TF_DEPLOYER
     return entry->paused ? TF_DEPLOYER_PAUSED : TF_DEPLOYER_RUNNING;
 }
 
+int64_t
+tf_local_nodes_rss_kb (tf_local_nodes_t *self, size_t node)
+{
+    s_node_t *entry = s_node (self, node);
+    if (entry->pid <= 0)
+        return -1;
+    char path[64], line[256];
+    snprintf (path, sizeof path, "/proc/%d/status", (int) entry->pid);
+    FILE *file = fopen (path, "r");
+    if (!file)
+        return -1;
+    long long kb = -1;
+    while (fgets (line, sizeof line, file))
+        if (sscanf (line, "VmRSS: %lld kB", &kb) == 1)
+            break;
+    fclose (file);
+    return kb;
+}
+
 //  Send a signal to node's process group; only while it is unreaped, so a
 //  recycled pid is never hit. 0, or -1 (errno set).
 static int

@@ -233,6 +233,9 @@ test_artifacts_run_dir_is_printed_kept_and_complete (void **state)
     for (size_t index = 0; files[index]; index++)
         if (!spine_run_file_exists (s_passing, files[index]))
             fail_msg ("%s/%s is missing", run_dir, files[index]);
+    //  Diagnostics are for failures only
+    assert_false (spine_run_file_exists (s_passing, "diagnostics"));
+    assert_null (json_object_get (s_passing_report, "diagnostics"));
     //  Every node's log, where the report says it is
     size_t index;
     json_t *node;
@@ -458,6 +461,44 @@ test_artifacts_replay_of_an_unreadable_recording_is_an_error (void **state)
 //  ---------------------------------------------------------------------------
 //  A failing run and a killed run, each with its replay
 
+//  The deployer's capture of the failed run: every node, its API answers, its
+//  state and the end of its log, in diagnostics/ and in report.json
+static void
+s_check_diagnostics (spine_run_t *run, json_t *report, size_t node_count)
+{
+    json_t *diagnostics = json_object_get (report, "diagnostics");
+    assert_non_null (diagnostics);
+    assert_non_null (strstr (json_string_value (json_object_get (diagnostics, "trigger")),
+                             "consensus_liveness failed: consensus liveness violated"));
+    assert_true (spine_run_file_exists (run, "diagnostics/summary.json"));
+    json_t *nodes = json_object_get (diagnostics, "nodes");
+    assert_int_equal (json_array_size (nodes), node_count);
+    size_t index;
+    json_t *node;
+    json_array_foreach (nodes, index, node)
+    {
+        const char *name = json_string_value (json_object_get (node, "name"));
+        print_message ("diagnostics of %s\n", name);
+        assert_string_equal (json_string_value (json_object_get (node, "state")), "running");
+        assert_true (json_integer_value (json_object_get (node, "rss_kb")) > 0);
+        assert_true (json_is_integer (json_object_get (json_object_get (node, "info"), "height")));
+        assert_true (
+            json_is_integer (json_object_get (json_object_get (node, "network"), "n_peers")));
+        assert_true (json_is_integer (json_object_get (node, "mempool_pending")));
+        json_t *headers = json_object_get (node, "headers");
+        assert_true (json_array_size (headers) >= 1);
+        assert_string_equal (
+            json_string_value (json_array_get (headers, 0)),
+            json_string_value (json_object_get (json_object_get (node, "info"), "tip")));
+        assert_int_equal (json_object_size (json_object_get (node, "errors")), 0);
+        char *log = zsys_sprintf ("diagnostics/%s.log", name);
+        assert_string_equal (json_string_value (json_object_get (node, "log")), log + 12);
+        assert_true (spine_run_file_exists (run, log));
+        assert_true (json_integer_value (json_object_get (node, "log_lines")) > 0);
+        zstr_free (&log);
+    }
+}
+
 static void
 test_artifacts_replay_of_a_failure_fails_alike (void **state)
 {
@@ -470,6 +511,7 @@ test_artifacts_replay_of_a_failure_fails_alike (void **state)
     const char *live_message = s_message (live);
     assert_non_null (strstr (live_message, "consensus liveness violated (target="));
     assert_non_null (strstr (live_message, "- validator-1 height "));
+    s_check_diagnostics (run, live, 3);
 
     int code;
     spine_run_t *replay =

@@ -1,7 +1,7 @@
-#  Unit tests of the deployers' pieces: keys, topology, genesis, configs, readiness,
+#  Unit tests of the deployers' pieces: keys, topology, genesis, configs, readiness, log tails,
 #  the driver with a fake backend, every backend against the catalogue, and the
 #  local runner's node table
-foreach(name keys topology genesis spec readiness)
+foreach(name keys topology genesis spec readiness diagnostics)
   tf_add_unit_test(test_deployer_${name}
                    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_deployer_${name}.c
                    LIBS tf_deployers PkgConfig::YAML)
