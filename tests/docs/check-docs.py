@@ -27,6 +27,7 @@ comments on the line just before a fence, so they do not show on GitHub.
    its section or row, and one whose program is there is not.
 6. Every program next to TF answers `--help` with exit 0 and is named somewhere
    in the docs.
+7. docs/README.md, the index, links every page of docs/.
 
 Prints every mismatch with its file and line; exit 0 when there is none.
 """
@@ -351,12 +352,25 @@ def check_runnable(source, tf):
     return checked, problems
 
 
+def check_index(source):
+    """docs/README.md links every other page of docs/."""
+    index = open(os.path.join(source, "docs", "README.md"), encoding="utf-8").read()
+    linked = set(re.findall(r"\]\(([a-z0-9_-]+\.md)(?:#[^)]*)?\)", index))
+    problems = []
+    for path in sorted(glob.glob(os.path.join(source, "docs", "*.md"))):
+        page = os.path.basename(path)
+        if page != "README.md" and page not in linked:
+            problems.append(f"docs/README.md: the index does not link {page}")
+    return problems
+
+
 def main():
     source, tf = sys.argv[1], sys.argv[2]
     checked, problems = check_yaml(source, tf)
     problems += check_reference(source, tf)
     problems += check_keys(source, tf)
     problems += check_built(source, tf)
+    problems += check_index(source)
     helped, more = check_programs(source, tf)
     problems += more
     ran, more = check_runnable(source, tf)
