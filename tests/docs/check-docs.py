@@ -17,7 +17,8 @@ comments on the line just before a fence, so they do not show on GitHub.
    whole should stay under a minute.
 3. Every workload and expectation kind of `tf catalog` has its knob table in
    docs/scenarios.md (a heading or paragraph naming the kind and its program), and
-   that table lists exactly the catalogue's knobs, no more, no fewer.
+   that table lists exactly the catalogue's knobs, no more, no fewer, each with
+   the catalogue's default.
 4. Every key the scenario loader knows, at the top level and in `topology`,
    `wallets`, `run`, `consensus`, `node` and `custom`, is in that section's table
    in docs/scenarios.md, and the table has no key the loader does not know (the
@@ -113,7 +114,8 @@ def catalogue(tf):
             kind = line
             kinds[kind] = []
         elif section and kind and re.match(r"^      [a-z_]+ ", line):
-            kinds[kind].append(line.split()[0])
+            default = re.search(r"\bdefault (\S+)", line)
+            kinds[kind].append((line.split()[0], default.group(1) if default else None))
     return kinds
 
 
@@ -131,7 +133,9 @@ def knob_table(lines, kind):
             break
         row = re.match(r"^\|\s*`([a-z_]+)`\s*\|", line)
         if row:
-            knobs.append(row.group(1))
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            default = cells[2].strip("`") if len(cells) > 2 else None
+            knobs.append((row.group(1), default))
         elif knobs and not line.startswith("|"):
             break
     return starts[0] + 1, knobs
@@ -146,11 +150,15 @@ def check_reference(source, tf):
         if line is None:
             problems.append(f"docs/scenarios.md: no section for the kind '{kind}'")
             continue
-        for knob in knobs:
-            if knob not in documented:
+        known, written = dict(knobs), dict(documented)
+        for knob, default in knobs:
+            if knob not in written:
                 problems.append(f"docs/scenarios.md:{line}: {kind}: knob '{knob}' is not documented")
-        for knob in documented:
-            if knob not in knobs:
+            elif default is not None and written[knob] != default:
+                problems.append(f"docs/scenarios.md:{line}: {kind}: knob '{knob}' defaults to "
+                                f"{default}, the table says {written[knob]}")
+        for knob in written:
+            if knob not in known:
                 problems.append(f"docs/scenarios.md:{line}: {kind}: '{knob}' is no knob of it")
     return problems
 
