@@ -1,5 +1,7 @@
-#  The docs tell the truth: their yaml blocks validate as they say, and the scenario
-#  reference lists exactly the catalogue's knobs (python3; skipped without it)
+#  The docs tell the truth: their yaml blocks validate as they say, their runnable
+#  sh blocks exit as they say, the scenario reference lists exactly the loader's
+#  keys and the catalogue's knobs and runners, and every program answers --help
+#  (python3; skipped without it). See check-docs.py for the markers.
 find_program(TF_PYTHON3 python3)
 if(TF_PYTHON3)
   add_test(NAME test_docs COMMAND ${TF_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/check-docs.py
