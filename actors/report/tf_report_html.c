@@ -3,7 +3,8 @@
 //  Verdict, expectations, phases, nodes and events from report.json; an SVG
 //  picture of every node's height over time, drawn from the feed.tip samples
 //  of the bus recording, with the phases and node-control (chaos) events
-//  marked on it; and the transaction inclusion latency distribution when an
+//  marked on it; under it, on the same time axis, what happened to each node
+//  (tf_report_lanes.h: fault windows, restarts, the branch it followed); and the transaction inclusion latency distribution when an
 //  expectation reports one (details.inclusion_latency_ms, an array of ms);
 //  transactions per second and latency percentiles over time (tx.over_time).
 
@@ -11,12 +12,16 @@
 #include "tf_msg.h"
 #include "tf_recording.h"
 #include "tf_report_html.h"
+#include "tf_report_lanes.h"
+#include "tf_report_svg.h"
 
-#define TF_HTML_WIDTH     960 //  SVG size, pixels
-#define TF_HTML_HEIGHT    360
-#define TF_HTML_MARGIN    48
-#define TF_HTML_MAX_NODES 64 //  Series drawn
-#define TF_HTML_BUCKETS   20 //  Latency histogram bars
+#define TF_HTML_WIDTH      TF_SVG_WIDTH //  SVG size, pixels
+#define TF_HTML_HEIGHT     360
+#define TF_HTML_MARGIN     48
+#define TF_HTML_MAX_NODES  64  //  Series drawn
+#define TF_HTML_BUCKETS    20  //  Latency histogram bars
+#define TF_HTML_LABEL_ROWS 3   //  Rows of event labels, above and inside the plot
+#define TF_HTML_LABEL_CHAR 5.6 //  Width of a 10 px label character, pixels
 
 static const char *s_palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
@@ -32,28 +37,6 @@ typedef struct {
     uint64_t height;
     bool up;
 } s_point_t;
-
-static void
-s_escape (FILE *out, const char *text)
-{
-    for (const char *cursor = text ? text : ""; *cursor; cursor++)
-        switch (*cursor) {
-            case '&':
-                fputs ("&amp;", out);
-                break;
-            case '<':
-                fputs ("&lt;", out);
-                break;
-            case '>':
-                fputs ("&gt;", out);
-                break;
-            case '"':
-                fputs ("&quot;", out);
-                break;
-            default:
-                fputc (*cursor, out);
-        }
-}
 
 //  Read every feed.tip sample of the recording into one series per node
 static size_t
@@ -107,14 +90,6 @@ s_free_series (s_series_t *series, size_t count)
 }
 
 static double
-s_x (uint64_t at_ms, uint64_t start, uint64_t end)
-{
-    double span = end > start ? (double) (end - start) : 1.0;
-    double offset = at_ms > start ? (double) (at_ms - start) : 0.0;
-    return TF_HTML_MARGIN + offset / span * (TF_HTML_WIDTH - 2 * TF_HTML_MARGIN);
-}
-
-static double
 s_y (uint64_t height, uint64_t top)
 {
     double scale = top ? (double) height / (double) top : 0.0;
@@ -144,7 +119,7 @@ s_write_heights (FILE *out, const json_t *report, s_series_t *series, size_t cou
              "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"block height of "
              "every node over time\">\n",
              TF_HTML_WIDTH, TF_HTML_HEIGHT, TF_HTML_WIDTH, TF_HTML_HEIGHT);
-    int left = TF_HTML_MARGIN, right = TF_HTML_WIDTH - TF_HTML_MARGIN;
+    int left = TF_SVG_LEFT, right = TF_SVG_RIGHT;
     int bottom = TF_HTML_HEIGHT - TF_HTML_MARGIN, upper = TF_HTML_MARGIN;
     fprintf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n", left, bottom,
              right, bottom);
@@ -158,7 +133,11 @@ s_write_heights (FILE *out, const json_t *report, s_series_t *series, size_t cou
     fprintf (out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.1f s</text>\n",
              right, bottom + 16, end > start ? (double) (end - start) / 1000.0 : 0.0);
 
-    //  Phases in grey, node control (chaos) events in red
+    //  Phases in grey, node control (chaos) events in red; a label that would
+    //  run into the one before it in its row moves to the next row
+    double row_ends[2][TF_HTML_LABEL_ROWS];
+    for (size_t row = 0; row < TF_HTML_LABEL_ROWS; row++)
+        row_ends[0][row] = row_ends[1][row] = -1.0;
     const json_t *events = json_object_get (report, "events");
     for (size_t index = 0; index < json_array_size (events); index++) {
         const json_t *event = json_array_get (events, index);
@@ -169,7 +148,7 @@ s_write_heights (FILE *out, const json_t *report, s_series_t *series, size_t cou
         bool phase = kind && strcmp (kind, "phase") == 0;
         if (!chaos && !phase)
             continue;
-        double x = s_x (at, start, end);
+        double x = tf_report_svg_x (at, start, end);
         const char *label = json_string_value (json_object_get (event, chaos ? "node" : "detail"));
         const char *detail = json_string_value (json_object_get (event, "detail"));
         fprintf (out,
@@ -177,29 +156,36 @@ s_write_heights (FILE *out, const json_t *report, s_series_t *series, size_t cou
                  "stroke=\"%s\" stroke-dasharray=\"4 3\"/>",
                  chaos ? "chaos-event" : "phase-mark", x, upper, x, bottom,
                  chaos ? "#d62728" : "#bbb");
-        fprintf (out, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\">", x + 2,
-                 chaos ? bottom - 4 : upper - 6, chaos ? "#d62728" : "#888");
-        s_escape (out, label ? label : kind);
+        const char *text = label ? label : kind;
+        double *ends = row_ends[chaos];
+        size_t row = 0;
+        while (row + 1 < TF_HTML_LABEL_ROWS && ends[row] > x)
+            row++;
+        ends[row] = x + 2 + TF_HTML_LABEL_CHAR * (double) strlen (text) + 4;
+        int y = chaos ? bottom - 4 - 11 * (int) row : upper - 6 - 11 * (int) row;
+        fprintf (out, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\">", x + 2, y,
+                 chaos ? "#d62728" : "#888");
+        tf_report_svg_escape (out, text);
         fprintf (out, "</text><title>");
-        s_escape (out, kind);
+        tf_report_svg_escape (out, kind);
         fprintf (out, ": ");
-        s_escape (out, detail);
+        tf_report_svg_escape (out, detail);
         fprintf (out, "</title></g>\n");
     }
     for (size_t index = 0; index < count; index++) {
         const char *colour = s_palette[index % TF_HTML_COLOURS];
         fprintf (out, "<polyline class=\"node-height\" data-node=\"");
-        s_escape (out, series[index].node);
+        tf_report_svg_escape (out, series[index].node);
         fprintf (out, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"", colour);
         for (s_point_t *point = (s_point_t *) zlistx_first (series[index].points); point;
              point = (s_point_t *) zlistx_next (series[index].points))
             if (point->up)
-                fprintf (out, "%.1f,%.1f ", s_x (point->at_ms, start, end),
+                fprintf (out, "%.1f,%.1f ", tf_report_svg_x (point->at_ms, start, end),
                          s_y (point->height, top));
         fprintf (out, "\"/>\n");
         fprintf (out, "<text x=\"%d\" y=\"%zu\" font-size=\"11\" fill=\"%s\">", right + 4,
                  (size_t) upper + 14 * index, colour);
-        s_escape (out, series[index].node);
+        tf_report_svg_escape (out, series[index].node);
         fprintf (out, "</text>\n");
     }
     fprintf (out, "</svg>\n");
@@ -343,9 +329,9 @@ s_write_diagnostics (FILE *out, const json_t *report)
     if (!json_is_object (diagnostics))
         return;
     fprintf (out, "<h2>Nodes when the failure was seen</h2>\n<p id=\"diagnostics\">");
-    s_escape (out, json_string_value (json_object_get (diagnostics, "trigger")));
+    tf_report_svg_escape (out, json_string_value (json_object_get (diagnostics, "trigger")));
     fprintf (out, ". Captured in <code>");
-    s_escape (out, json_string_value (json_object_get (diagnostics, "path")));
+    tf_report_svg_escape (out, json_string_value (json_object_get (diagnostics, "path")));
     fprintf (out, "/</code>: each node's API answers and the end of its log.</p>\n"
                   "<table><tr><th>node</th><th>process</th><th>RSS</th><th>height</th>"
                   "<th>slot</th><th>mode</th><th>peers</th><th>mempool</th><th>tip</th>"
@@ -356,11 +342,11 @@ s_write_diagnostics (FILE *out, const json_t *report)
         const json_t *info = json_object_get (node, "info");
         const json_t *rss = json_object_get (node, "rss_kb");
         fprintf (out, "<tr><td>");
-        s_escape (out, json_string_value (json_object_get (node, "name")));
+        tf_report_svg_escape (out, json_string_value (json_object_get (node, "name")));
         fprintf (out, "</td><td>");
-        s_escape (out, json_string_value (json_object_get (node, "state")));
+        tf_report_svg_escape (out, json_string_value (json_object_get (node, "state")));
         fprintf (out, " ");
-        s_escape (out, json_string_value (json_object_get (node, "state_text")));
+        tf_report_svg_escape (out, json_string_value (json_object_get (node, "state_text")));
         if (json_is_integer (rss))
             fprintf (out, "</td><td>%.1f MB", (double) json_integer_value (rss) / 1024.0);
         else
@@ -374,7 +360,7 @@ s_write_diagnostics (FILE *out, const json_t *report)
                 fprintf (out, "</td><td>?");
         }
         fprintf (out, "</td><td>");
-        s_escape (out, json_string_value (json_object_get (info, "mode")));
+        tf_report_svg_escape (out, json_string_value (json_object_get (info, "mode")));
         const json_t *peers = json_object_get (json_object_get (node, "network"), "n_peers");
         const json_t *pending = json_object_get (node, "mempool_pending");
         fprintf (out, "</td><td>");
@@ -391,9 +377,9 @@ s_write_diagnostics (FILE *out, const json_t *report)
         const json_t *why;
         json_object_foreach ((json_t *) json_object_get (node, "errors"), key, why)
         {
-            s_escape (out, key);
+            tf_report_svg_escape (out, key);
             fprintf (out, ": ");
-            s_escape (out, json_string_value (why));
+            tf_report_svg_escape (out, json_string_value (why));
             fprintf (out, "<br>");
         }
         fprintf (out, "</td></tr>\n");
@@ -411,10 +397,10 @@ s_write_tables (FILE *out, const json_t *report)
         const json_t *entry = json_array_get (expectations, index);
         bool passed = json_is_true (json_object_get (entry, "passed"));
         fprintf (out, "<tr><td>");
-        s_escape (out, json_string_value (json_object_get (entry, "name")));
+        tf_report_svg_escape (out, json_string_value (json_object_get (entry, "name")));
         fprintf (out, "</td><td class=\"%s\">%s</td><td><pre>", passed ? "pass" : "fail",
                  passed ? "PASS" : "FAIL");
-        s_escape (out, json_string_value (json_object_get (entry, "message")));
+        tf_report_svg_escape (out, json_string_value (json_object_get (entry, "message")));
         fprintf (out, "</pre></td></tr>\n");
     }
     fprintf (out, "</table>\n");
@@ -426,11 +412,11 @@ s_write_tables (FILE *out, const json_t *report)
         for (size_t index = 0; index < json_array_size (nodes); index++) {
             const json_t *node = json_array_get (nodes, index);
             fprintf (out, "<tr><td>");
-            s_escape (out, json_string_value (json_object_get (node, "name")));
+            tf_report_svg_escape (out, json_string_value (json_object_get (node, "name")));
             fprintf (out, "</td><td>");
-            s_escape (out, json_string_value (json_object_get (node, "api_url")));
+            tf_report_svg_escape (out, json_string_value (json_object_get (node, "api_url")));
             fprintf (out, "</td><td>");
-            s_escape (out, json_string_value (json_object_get (node, "log_path")));
+            tf_report_svg_escape (out, json_string_value (json_object_get (node, "log_path")));
             fprintf (out, "</td></tr>\n");
         }
         fprintf (out, "</table>\n");
@@ -447,7 +433,7 @@ s_write_tables (FILE *out, const json_t *report)
         const char *keys[] = {"kind", "actor", "node", "detail"};
         for (size_t key = 0; key < sizeof keys / sizeof keys[0]; key++) {
             fprintf (out, "<td>");
-            s_escape (out, json_string_value (json_object_get (event, keys[key])));
+            tf_report_svg_escape (out, json_string_value (json_object_get (event, keys[key])));
             fprintf (out, "</td>");
         }
         fprintf (out, "</tr>\n");
@@ -473,7 +459,7 @@ tf_report_html_write (const json_t *report, const char *recording_path, const ch
     const char *scenario = json_string_value (json_object_get (report, "scenario"));
     fprintf (out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>tf "
                   "report: ");
-    s_escape (out, scenario);
+    tf_report_svg_escape (out, scenario);
     fprintf (out, "</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
                   "table{border-collapse:collapse;margin-bottom:1.5em}"
                   "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
@@ -481,23 +467,24 @@ tf_report_html_write (const json_t *report, const char *recording_path, const ch
                   ".fail,.error,.failed{color:#d62728;font-weight:bold}.passed{color:#2ca02c}"
                   "</style></head><body>\n");
     fprintf (out, "<h1>");
-    s_escape (out, scenario);
+    tf_report_svg_escape (out, scenario);
     fprintf (out, ": <span id=\"verdict\" class=\"%s\">", verdict ? verdict : "error");
-    s_escape (out, verdict);
+    tf_report_svg_escape (out, verdict);
     fprintf (out, "</span></h1>\n<p>run ");
-    s_escape (out, json_string_value (json_object_get (report, "run_id")));
+    tf_report_svg_escape (out, json_string_value (json_object_get (report, "run_id")));
     fprintf (out, ", runner ");
-    s_escape (out, json_string_value (json_object_get (report, "runner")));
+    tf_report_svg_escape (out, json_string_value (json_object_get (report, "runner")));
     fprintf (out, "</p>\n");
     const json_t *abort_info = json_object_get (report, "abort");
     if (json_is_object (abort_info)) {
         fprintf (out, "<p class=\"error\">Aborted during ");
-        s_escape (out, json_string_value (json_object_get (abort_info, "phase")));
+        tf_report_svg_escape (out, json_string_value (json_object_get (abort_info, "phase")));
         fprintf (out, ": ");
-        s_escape (out, json_string_value (json_object_get (abort_info, "reason")));
+        tf_report_svg_escape (out, json_string_value (json_object_get (abort_info, "reason")));
         fprintf (out, "</p>\n");
     }
     s_write_heights (out, report, series, count);
+    tf_report_lanes_write (out, report, recording_path);
     s_write_latency (out, report);
     s_write_rates (out, report);
     s_write_tables (out, report);
