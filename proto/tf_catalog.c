@@ -73,7 +73,12 @@ static const tf_catalog_knob_t s_liveness_knobs[] = {
     {"agreement", TF_KNOB_BOOL, "true", 0, 0, false,
      "validators must agree on the chain up to the last irreversible block"},
     {"max_stall", TF_KNOB_DURATION, "0s", 0, TF_CATALOG_MAX_DELAY_MS, false,
-     "fail at once when the feed gets no new block for this long during execute; 0: not checked"},
+     "fail at once when the feed gets no new block for this long during execute; "
+     "0: 20 block intervals, at least 5s"},
+    {"max_lag", TF_KNOB_INT, "0", 0, TF_CATALOG_NO_MAX, false,
+     "blocks a node may be behind the best during execute; 0: 2 x security_param, at least 10"},
+    {"lag_window", TF_KNOB_DURATION, "0s", 0, TF_CATALOG_MAX_DELAY_MS, false,
+     "how long a node may stay more than max_lag behind; 0: 20 block intervals, at least 10s"},
 };
 
 static const tf_catalog_knob_t s_tx_inclusion_knobs[] = {

@@ -50,6 +50,7 @@ tf_plan_new (const char *name)
     self->validators = TF_PLAN_DEFAULT_VALIDATORS;
     self->wallet_amount = TF_PLAN_DEFAULT_WALLET_AMOUNT;
     self->duration_ms = TF_PLAN_DEFAULT_DURATION_MS;
+    self->fail_fast = true;
     self->slot_ms = TF_PLAN_DEFAULT_SLOT_MS;
     self->active_slot_coeff = TF_PLAN_DEFAULT_COEFF;
     self->security_param = TF_PLAN_DEFAULT_SECURITY_PARAM;
@@ -734,6 +735,15 @@ tf_plan_set_seed (tf_plan_t *self, uint64_t seed)
 {
     assert (self);
     self->seed = seed;
+    return self;
+}
+
+//  Whether an expectation's failure during the run ends execute at once
+tf_plan_t *
+tf_plan_set_fail_fast (tf_plan_t *self, bool fail_fast)
+{
+    assert (self);
+    self->fail_fast = fail_fast;
     return self;
 }
 

@@ -89,6 +89,7 @@ typedef struct {
     //  Run and protocol time
     int64_t duration_ms;      //  Execute phase, wall clock
     uint64_t seed;            //  Every random choice derives from it
+    bool fail_fast;           //  A failure seen during the run ends execute at once
     int64_t slot_ms;          //  Node slot duration
     double active_slot_coeff; //  f, probability a slot has a leader
     uint32_t security_param;  //  k, LIB depth
@@ -100,7 +101,7 @@ typedef struct {
 } tf_plan_t;
 
 //  Create an empty plan with every default set (star, 1 validator, 0 executors,
-//  60 s, seed 0, slot 1000 ms, f 0.9, k 10, runner local, profile tf-node).
+//  60 s, seed 0, fail fast, slot 1000 ms, f 0.9, k 10, runner local, profile tf-node).
 tf_plan_t *tf_plan_new (const char *name);
 
 //  Destroy the plan and nullify the caller's reference. Safe on NULL.
@@ -220,6 +221,9 @@ tf_plan_t *tf_plan_set_topology (tf_plan_t *self, tf_network_t network, uint32_t
 tf_plan_t *tf_plan_set_wallets (tf_plan_t *self, uint32_t count, uint64_t amount);
 tf_plan_t *tf_plan_set_duration_ms (tf_plan_t *self, int64_t duration_ms);
 tf_plan_t *tf_plan_set_seed (tf_plan_t *self, uint64_t seed);
+
+//  Whether a failure seen during the run ends execute at once (the default).
+tf_plan_t *tf_plan_set_fail_fast (tf_plan_t *self, bool fail_fast);
 tf_plan_t *tf_plan_set_slot (tf_plan_t *self, int64_t slot_ms, double active_slot_coeff);
 tf_plan_t *tf_plan_set_runner (tf_plan_t *self, const char *runner);
 tf_plan_t *tf_plan_enable_node_control (tf_plan_t *self);

@@ -199,6 +199,7 @@ tf_plan_print (const tf_plan_t *self, FILE *out)
     s_print_duration (out, self->duration_ms);
     fprintf (out, ", seed: %" PRIu64 ", runner: ", self->seed);
     s_print_str (out, self->runner ? self->runner : "");
+    fprintf (out, ", fail_fast: %s", self->fail_fast ? "true" : "false");
     fputs ("}\nconsensus: {slot: ", out);
     s_print_duration (out, self->slot_ms);
     fputs (", active_slot_coeff: ", out);

@@ -135,13 +135,18 @@ tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
     s_pack_customs (&packer, self);
 
     tf_mpack_str (&packer, "run");
-    msgpack_pack_map (&packer, 3);
+    msgpack_pack_map (&packer, 4);
     tf_mpack_str (&packer, "duration_ms");
     msgpack_pack_int64 (&packer, self->duration_ms);
     tf_mpack_str (&packer, "seed");
     msgpack_pack_uint64 (&packer, self->seed);
     tf_mpack_str (&packer, "runner");
     tf_mpack_str (&packer, self->runner ? self->runner : "");
+    tf_mpack_str (&packer, "fail_fast");
+    if (self->fail_fast)
+        msgpack_pack_true (&packer);
+    else
+        msgpack_pack_false (&packer);
 
     tf_mpack_str (&packer, "consensus");
     msgpack_pack_map (&packer, 3);
@@ -448,6 +453,15 @@ s_read_bool (s_decoder_t *self, const msgpack_object *object, const char *what, 
     return 0;
 }
 
+//  A boolean that older plans lack: *out keeps its default when key is absent
+static int
+s_read_optional_bool (s_decoder_t *self, const msgpack_object *map, const char *what,
+                      const char *key, bool *out)
+{
+    const msgpack_object *value = s_find (map, key);
+    return value ? s_read_bool (self, value, what, out) : 0;
+}
+
 //  One knob value, typed by the catalogue entry when there is one, else by
 //  what was sent
 static int
@@ -648,7 +662,8 @@ s_read_plan (s_decoder_t *self, const msgpack_object *root, tf_plan_t *plan)
         || s_read_u64 (self, s_require (self, run, "run", "seed"), "run.seed", UINT64_MAX,
                        &plan->seed)
         || s_read_str (self, s_require (self, run, "run", "runner"), "run.runner", TF_PLAN_MAX_NAME,
-                       &plan->runner))
+                       &plan->runner)
+        || s_read_optional_bool (self, run, "run.fail_fast", "fail_fast", &plan->fail_fast))
         return -1;
 
     const msgpack_object *consensus = s_require (self, root, "plan", "consensus");

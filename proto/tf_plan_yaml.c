@@ -529,11 +529,11 @@ s_load_customs (s_loader_t *self, const yaml_node_t *node)
     }
 }
 
-//  duration, seed, runner
+//  duration, seed, runner, fail_fast
 static void
 s_load_run (s_loader_t *self, const yaml_node_t *node)
 {
-    static const char *const keys[] = {"duration", "seed", "runner", NULL};
+    static const char *const keys[] = {"duration", "seed", "runner", "fail_fast", NULL};
     tf_plan_t *plan = self->plan;
     if (!s_check_map (self, node, "run", keys))
         return;
@@ -544,6 +544,8 @@ s_load_run (s_loader_t *self, const yaml_node_t *node)
         s_get_u64 (self, value, "run.seed", UINT64_MAX, &plan->seed);
     if ((value = s_get (self, node, "runner")))
         s_get_string (self, value, "run.runner", TF_PLAN_MAX_NAME, &plan->runner);
+    if ((value = s_get (self, node, "fail_fast")))
+        s_get_bool (self, value, "run.fail_fast", &plan->fail_fast);
 }
 
 //  slot, active_slot_coeff, security_param

@@ -578,16 +578,21 @@ s_on_result (tf_coord_t *self, s_actor_t *actor, tf_expect_result_t *result)
     tf_report_result (self->report, result);
     s_publish (self, TF_MSG_expect_result, result); //  Into the recording, for replays
     zsys_info ("coord: result name=%s passed=%s", actor->name, result->passed ? "yes" : "no");
-    //  A failure before evaluate is final: the run goes to evaluate at once, where
-    //  every other expectation judges what it has seen
+    //  A failure before evaluate is final: with fail_fast the run goes to
+    //  evaluate at once (no cooldown), where every other expectation judges
+    //  what it has seen; without, the run goes on to its planned end
     bool early = !result->passed && self->phase >= TF_PHASE_CAPTURE
                  && self->phase < TF_PHASE_EVALUATE && !self->aborted;
+    bool ends_run = early && self->plan->fail_fast;
     s_event (self, "expect.result", actor->name, NULL,
              result->passed ? "passed"
-             : early        ? "failed early: the run goes to evaluate"
+             : ends_run     ? "failed early: the run goes to evaluate"
+             : early        ? "failed early (fail_fast off: the run goes on)"
                             : "failed");
-    if (early)
-        s_enter (self, TF_PHASE_EVALUATE);
+    if (!ends_run)
+        return;
+    tf_report_ended_early (self->report, actor->name, self->phase, s_now_ms ());
+    s_enter (self, TF_PHASE_EVALUATE);
 }
 
 //  What a request acts on, for its events: the node, or a partition's group as

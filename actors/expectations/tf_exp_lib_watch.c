@@ -71,3 +71,31 @@ tf_exp_lib_watch_check (const tf_exp_lib_t *libs, size_t count, tf_exp_lib_looku
     free (placed);
     return message;
 }
+
+char *
+tf_exp_lib_watch_moved (const char *node, const char *previous, const char *lib,
+                        tf_exp_lib_lookup_fn *lookup, void *arg)
+{
+    assert (node && lookup);
+    if (!previous || !*previous || !lib || !*lib || streq (previous, lib))
+        return NULL;
+    char parent[TF_API_ID_SIZE];
+    uint64_t previous_height = 0, height = 0;
+    if (lookup (arg, previous, parent, &previous_height) || lookup (arg, lib, parent, &height))
+        return NULL; //  Not on the feed yet
+    //  The lower of the two must be the higher one's ancestor
+    bool forward = height >= previous_height;
+    const char *lower = forward ? previous : lib, *higher = forward ? lib : previous;
+    uint64_t lower_height = forward ? previous_height : height;
+    char ancestor[TF_API_ID_SIZE];
+    if (s_ancestor_at (higher, forward ? height : previous_height, lower_height, lookup, arg,
+                       ancestor)
+        || streq (ancestor, lower))
+        return NULL;
+    return zsys_sprintf ("LIB reverted: %s's LIB moved from %.*s (height %" PRIu64 ") to %.*s "
+                         "(height %" PRIu64
+                         "), which is not on the same chain (the higher has %.*s at "
+                         "height %" PRIu64 "): an irreversible block was abandoned",
+                         node, S_ID_SHOWN, previous, previous_height, S_ID_SHOWN, lib, height,
+                         S_ID_SHOWN, ancestor, lower_height);
+}

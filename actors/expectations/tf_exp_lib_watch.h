@@ -1,6 +1,7 @@
 //  tf_exp_lib_watch.h - irreversible blocks on two forks, seen while the run goes
 //
-//  A LIB is final: every node's LIB must lie on one chain. Given each node's
+//  A LIB is final: every node's LIB must lie on one chain, and a node's LIB
+//  may only move along its own chain. Given each node's
 //  latest LIB and the feed's blocks (id -> parent, height), the watch sorts the
 //  nodes by LIB height and checks each LIB is an ancestor of the next (ancestry
 //  is transitive, so neighbours suffice). A LIB the feed has not published yet
@@ -30,5 +31,12 @@ typedef struct {
 //  Caller frees.
 char *tf_exp_lib_watch_check (const tf_exp_lib_t *libs, size_t count, tf_exp_lib_lookup_fn *lookup,
                               void *arg);
+
+//  Check that one node's LIB, moving from previous to lib, stays on the chain
+//  it had made irreversible. Returns NULL when it does (or the feed cannot tell
+//  yet), else a message naming the node, both LIBs and their heights. Caller
+//  frees.
+char *tf_exp_lib_watch_moved (const char *node, const char *previous, const char *lib,
+                              tf_exp_lib_lookup_fn *lookup, void *arg);
 
 #endif

@@ -1,6 +1,7 @@
 //  tf_exp_liveness.c - expectation consensus_liveness
 
 #include <msgpack.h>
+#include "tf_exp_lag_watch.h"
 #include "tf_exp_lib_watch.h"
 #include "tf_exp_liveness.h"
 #include "tf_exp_liveness_probe.h"
@@ -29,7 +30,10 @@ typedef struct {
     double tolerance; //  Knobs
     uint64_t minimum;
     bool agreement;
-    int64_t max_stall_ms;     //  0: no stall check during execute
+    int64_t max_stall_ms;     //  No new block for this long during execute fails
+    uint64_t max_lag;         //  A node this many blocks behind ...
+    int64_t lag_window_ms;    //  ... for longer than this fails
+    tf_exp_lag_watch_t *lag;  //  Created with the plan
     bool replay;              //  tf replay: no nodes, judge the record
     uint64_t expected_blocks; //  From the run metrics
     zhashx_t *samples;        //  node name -> s_sample_t (owned)
@@ -73,6 +77,7 @@ s_destroy (void **state_p)
     if (!self)
         return;
     zactor_destroy (&self->probe);
+    tf_exp_lag_watch_destroy (&self->lag);
     zhashx_destroy (&self->samples);
     zhashx_destroy (&self->blocks);
     free (self);
@@ -91,6 +96,9 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
         self->minimum = minimum > 0 ? (uint64_t) minimum : 0;
         self->agreement = tf_plan_knob_bool (item, "agreement", true);
         self->max_stall_ms = tf_plan_knob_ms (item, "max_stall", 0);
+        int64_t max_lag = tf_plan_knob_int (item, "max_lag", 0);
+        self->max_lag = max_lag > 0 ? (uint64_t) max_lag : 0;
+        self->lag_window_ms = tf_plan_knob_ms (item, "lag_window", 0);
     }
     else
         zsys_warning ("liveness: the plan has no item named %s; using defaults",
@@ -98,11 +106,22 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
     self->replay = tf_plan_is_replay (plan);
     tf_run_metrics_t metrics = tf_run_metrics (plan);
     self->expected_blocks = metrics.expected_blocks;
-    zsys_info ("liveness: expected_blocks=%" PRIu64 " tolerance=%g minimum=%" PRIu64
-               " target=%" PRIu64 " agreement=%s max_stall_ms=%" PRId64,
-               self->expected_blocks, self->tolerance, self->minimum,
-               tf_exp_liveness_target (self->expected_blocks, self->tolerance, self->minimum),
-               self->agreement ? "yes" : "no", self->max_stall_ms);
+    //  Unset knobs (0) are derived from the protocol's time
+    tf_exp_liveness_watch_t watch =
+        tf_exp_liveness_watch_defaults (metrics.block_interval_ms, plan->security_param);
+    if (self->max_stall_ms == 0)
+        self->max_stall_ms = watch.max_stall_ms;
+    if (self->max_lag == 0)
+        self->max_lag = watch.max_lag;
+    if (self->lag_window_ms == 0)
+        self->lag_window_ms = watch.lag_window_ms;
+    self->lag = tf_exp_lag_watch_new (self->max_lag, self->lag_window_ms);
+    zsys_info (
+        "liveness: expected_blocks=%" PRIu64 " tolerance=%g minimum=%" PRIu64 " target=%" PRIu64
+        " agreement=%s max_stall_ms=%" PRId64 " max_lag=%" PRIu64 " lag_window_ms=%" PRId64,
+        self->expected_blocks, self->tolerance, self->minimum,
+        tf_exp_liveness_target (self->expected_blocks, self->tolerance, self->minimum),
+        self->agreement ? "yes" : "no", self->max_stall_ms, self->max_lag, self->lag_window_ms);
     return 0;
 }
 
@@ -158,11 +177,47 @@ s_watch_libs (tf_exp_liveness_t *self, tf_actor_t *actor)
     zstr_free (&divergence);
 }
 
+//  A node's own LIB must move along its chain: one that leaves it abandons an
+//  irreversible block
+static void
+s_watch_lib_moved (tf_exp_liveness_t *self, tf_actor_t *actor, const char *node,
+                   const char *previous, const char *lib)
+{
+    tf_phase_t phase = tf_actor_phase (actor);
+    if (!self->agreement || self->failed_early || phase < TF_PHASE_CAPTURE
+        || phase >= TF_PHASE_EVALUATE)
+        return;
+    char *reverted = tf_exp_lib_watch_moved (node, previous, lib, s_lookup, self);
+    if (!reverted)
+        return;
+    s_fail_early (self, actor, "agreement", reverted);
+    zstr_free (&reverted);
+}
+
 //  Keep each node's last tip sample, as a fallback for evaluate; watch the LIBs
+//  During execute, live: a node left behind for too long fails the run at once
+static void
+s_watch_lag (tf_exp_liveness_t *self, tf_actor_t *actor, uint64_t now_ms)
+{
+    if (self->failed_early || self->replay || !self->lag
+        || tf_actor_phase (actor) != TF_PHASE_EXECUTE)
+        return;
+    char *lagging = tf_exp_lag_watch_check (self->lag, now_ms);
+    if (!lagging)
+        return;
+    s_fail_early (self, actor, "lag", lagging);
+    zstr_free (&lagging);
+}
+
 static int
 s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
 {
     tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
+    if (msg->id == TF_MSG_run_event) {
+        if (self->lag)
+            tf_exp_lag_watch_event (self->lag, &msg->run_event);
+        return 0;
+    }
     if (msg->id == TF_MSG_feed_block) {
         self->last_block_ms = tf_actor_now_ms ();
         s_block_t *block = (s_block_t *) zmalloc (sizeof (s_block_t));
@@ -194,10 +249,16 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
         if (tf_api_id_copy (tip->lib, lib))
             lib[0] = 0;
         lib_moved = !streq (lib, sample->lib);
+        if (lib_moved)
+            s_watch_lib_moved (self, actor, tip->node, sample->lib, lib);
         memcpy (sample->lib, lib, sizeof lib);
     }
     if (lib_moved)
         s_watch_libs (self, actor);
+    if (self->lag) {
+        tf_exp_lag_watch_sample (self->lag, tip->node, tip->height, tip->up, tip->at_ms);
+        s_watch_lag (self, actor, tip->at_ms);
+    }
     return 0;
 }
 
@@ -379,8 +440,7 @@ static int
 s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
 {
     tf_exp_liveness_t *self = (tf_exp_liveness_t *) state;
-    if (phase == TF_PHASE_EXECUTE && self->max_stall_ms > 0 && !self->replay
-        && !self->failed_early) {
+    if (phase == TF_PHASE_EXECUTE && !self->replay && !self->failed_early) {
         self->last_block_ms = tf_actor_now_ms ();
         tf_actor_set_timer (actor, self->max_stall_ms);
     }
@@ -431,8 +491,9 @@ const tf_actor_class_t tf_exp_liveness_class = {
     .kind = TF_EXP_LIVENESS_KIND,
     .summary = "Expectation consensus_liveness: every validator reaches ceil(expected blocks x\n"
                "tolerance) (or `minimum`), and every node holds the lowest LIB (`agreement`).\n"
-               "While the run goes it fails at once on LIBs on two forks, and (max_stall) on\n"
-               "a feed without a new block for that long during execute.\n",
+               "While the run goes it fails at once on LIBs on two forks or a LIB that leaves\n"
+               "its chain, on a feed without a new block for max_stall, and on a node more\n"
+               "than max_lag blocks behind for lag_window (node control exempts its nodes).\n",
     .feed_topics = s_feed_topics,
     .create = s_create,
     .destroy = s_destroy,

@@ -283,3 +283,16 @@ tf_exp_liveness_judge (const tf_exp_liveness_obs_t *obs, tf_exp_liveness_verdict
     zchunk_destroy (&agreement);
     zchunk_destroy (&liveness);
 }
+
+tf_exp_liveness_watch_t
+tf_exp_liveness_watch_defaults (int64_t block_interval_ms, uint32_t security_param)
+{
+    int64_t intervals = TF_EXP_WATCH_INTERVALS * block_interval_ms;
+    uint64_t lag = 2 * (uint64_t) security_param;
+    return (tf_exp_liveness_watch_t){
+        .max_stall_ms = intervals > TF_EXP_STALL_FLOOR_MS ? intervals : TF_EXP_STALL_FLOOR_MS,
+        .max_lag = lag > TF_EXP_LAG_MIN_BLOCKS ? lag : TF_EXP_LAG_MIN_BLOCKS,
+        .lag_window_ms =
+            intervals > TF_EXP_LAG_WINDOW_FLOOR_MS ? intervals : TF_EXP_LAG_WINDOW_FLOOR_MS,
+    };
+}

@@ -69,6 +69,25 @@ typedef struct {
 //  target = minimum if > 0, else ceil (expected_blocks x tolerance), at least 1.
 uint64_t tf_exp_liveness_target (uint64_t expected_blocks, double tolerance, uint64_t minimum);
 
+//  The watches during execute, when their knobs are left at 0: a stall is 20
+//  block intervals without a block (at least 5 s: with blocks as a Poisson
+//  process a healthy chain waits that long about once in 500 million
+//  intervals); a lagging node is 2k blocks behind (at least 10) for 20 block
+//  intervals (at least 10 s), time for a restarted node to catch up.
+#define TF_EXP_WATCH_INTERVALS     20
+#define TF_EXP_STALL_FLOOR_MS      5000
+#define TF_EXP_LAG_MIN_BLOCKS      10
+#define TF_EXP_LAG_WINDOW_FLOOR_MS 10000
+
+typedef struct {
+    int64_t max_stall_ms;
+    uint64_t max_lag;
+    int64_t lag_window_ms;
+} tf_exp_liveness_watch_t;
+
+tf_exp_liveness_watch_t tf_exp_liveness_watch_defaults (int64_t block_interval_ms,
+                                                        uint32_t security_param);
+
 //  Choose the floor: the node with the lowest known LIB height (first in node
 //  order on ties). Sets floor_known, floor_node, floor_lib, floor_height.
 void tf_exp_liveness_pick_floor (tf_exp_liveness_obs_t *obs);

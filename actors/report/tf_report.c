@@ -48,6 +48,7 @@ tf_report_new (const char *run_id, const tf_plan_t *plan)
     json_object_set (self->root, "events", self->events);
     json_object_set_new (self->root, "nodes", json_array ());
     json_object_set_new (self->root, "abort", json_null ());
+    json_object_set_new (self->root, "ended_early", json_null ());
     return self;
 }
 
@@ -150,6 +151,17 @@ tf_report_nodes (tf_report_t *self, const tf_run_nodes_t *nodes)
                                                  node->peer_id, "log_path", node->log_path));
     }
     json_object_set_new (self->root, "nodes", array);
+}
+
+void
+tf_report_ended_early (tf_report_t *self, const char *name, tf_phase_t phase, uint64_t at_ms)
+{
+    assert (self && name);
+    if (!json_is_null (json_object_get (self->root, "ended_early")))
+        return;
+    json_object_set_new (self->root, "ended_early",
+                         json_pack ("{s:s, s:s, s:I}", "by", name, "phase", tf_phase_name (phase),
+                                    "at_ms", (json_int_t) at_ms));
 }
 
 void

@@ -48,6 +48,10 @@ void tf_report_workload (tf_report_t *self, const tf_workload_status_t *status);
 void tf_report_nodes (tf_report_t *self, const tf_run_nodes_t *nodes);
 
 //  The run was aborted.
+//  An expectation that failed during the run ended the execute phase early
+//  (fail_fast): which one, in which phase, when (Unix ms). The first counts.
+void tf_report_ended_early (tf_report_t *self, const char *name, tf_phase_t phase, uint64_t at_ms);
+
 void tf_report_abort (tf_report_t *self, const char *reason, const char *actor, tf_phase_t phase);
 
 //  tf replay: the recording judged (its path, and how far its run went).

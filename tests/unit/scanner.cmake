@@ -4,3 +4,5 @@ tf_add_unit_test(test_exp_liveness SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_exp_li
                  LIBS tf_expectations tf_report)
 tf_add_unit_test(test_exp_lib_watch SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_exp_lib_watch.c
                  LIBS tf_expectations)
+tf_add_unit_test(test_exp_lag_watch SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_exp_lag_watch.c
+                 LIBS tf_expectations)

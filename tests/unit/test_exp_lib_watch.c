@@ -1,5 +1,6 @@
 //  test_exp_lib_watch.c - LIBs on one chain pass; LIBs on two forks are named,
-//  with their heights; what the feed has not published is not judged
+//  with their heights; a LIB that leaves its node's chain is named; what the
+//  feed has not published is not judged
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,6 +101,34 @@ test_exp_lib_watch_leaves_out_what_the_feed_lacks (void **state)
     assert_null (tf_exp_lib_watch_check (gap, 2, s_lookup, NULL));
 }
 
+static void
+test_exp_lib_watch_moved_along_the_chain_passes (void **state)
+{
+    (void) state;
+    assert_null (tf_exp_lib_watch_moved ("validator-0", "a1", "a3", s_lookup, NULL));
+    assert_null (tf_exp_lib_watch_moved ("validator-0", "a3", "a3", s_lookup, NULL));
+    assert_null (tf_exp_lib_watch_moved ("validator-0", "", "a2", s_lookup, NULL));
+    assert_null (tf_exp_lib_watch_moved ("validator-0", "a3", "zz", s_lookup, NULL));
+    //  Back down the same chain (a restarted node) abandons nothing
+    assert_null (tf_exp_lib_watch_moved ("validator-0", "a3", "a1", s_lookup, NULL));
+}
+
+static void
+test_exp_lib_watch_moved_off_the_chain_is_named (void **state)
+{
+    (void) state;
+    char *message = tf_exp_lib_watch_moved ("validator-1", "a2", "b3", s_lookup, NULL);
+    assert_non_null (message);
+    assert_non_null (strstr (message, "LIB reverted: validator-1's LIB moved from a2 (height 2) "
+                                      "to b3 (height 3)"));
+    assert_non_null (strstr (message, "has b2 at height 2"));
+    zstr_free (&message);
+    message = tf_exp_lib_watch_moved ("validator-1", "a4", "b2", s_lookup, NULL);
+    assert_non_null (message);
+    assert_non_null (strstr (message, "has a2 at height 2"));
+    zstr_free (&message);
+}
+
 int
 main (void)
 {
@@ -107,6 +136,8 @@ main (void)
         cmocka_unit_test_setup (test_exp_lib_watch_one_chain_passes, setup),
         cmocka_unit_test_setup (test_exp_lib_watch_names_two_forks, setup),
         cmocka_unit_test_setup (test_exp_lib_watch_leaves_out_what_the_feed_lacks, setup),
+        cmocka_unit_test_setup (test_exp_lib_watch_moved_along_the_chain_passes, setup),
+        cmocka_unit_test_setup (test_exp_lib_watch_moved_off_the_chain_is_named, setup),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

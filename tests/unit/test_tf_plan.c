@@ -165,13 +165,15 @@ test_tf_plan_builder_fills_knob_defaults_in_catalogue_order (void **state)
     assert_string_equal (item->knobs[4].key, "workers");
 
     liveness = &plan->expectations[0];
-    assert_int_equal (liveness->knob_count, 4);
+    assert_int_equal (liveness->knob_count, 6);
     assert_int_equal (liveness->knobs[0].type, TF_KNOB_FLOAT);
     assert_true (tf_plan_knob_float (liveness, "tolerance", 0) == 1.0);
     assert_int_equal (tf_plan_knob_int (liveness, "minimum", -1), 0);
     assert_true (tf_plan_knob_bool (liveness, "agreement", false));
     assert_int_equal (liveness->knobs[3].type, TF_KNOB_DURATION);
-    assert_int_equal (tf_plan_knob_ms (liveness, "max_stall", -1), 0); //  Not checked unless asked
+    assert_int_equal (tf_plan_knob_ms (liveness, "max_stall", -1), 0); //  0: derived from the slot
+    assert_int_equal (tf_plan_knob_int (liveness, "max_lag", -1), 0);
+    assert_int_equal (tf_plan_knob_ms (liveness, "lag_window", -1), 0);
 
     //  Validation is idempotent: a second pass changes nothing and finds nothing
     uint8_t *first, *second;
@@ -393,7 +395,7 @@ test_tf_plan_builder_checks_scalars_and_knob_types (void **state)
                          "expected true or false, got a number");
     assert_non_null (strstr (s_error_at (errors, "expectations[0].consensus_liveness.surprise"),
                              "unknown knob 'surprise' of consensus_liveness (known: tolerance, "
-                             "minimum, agreement, max_stall)"));
+                             "minimum, agreement, max_stall, max_lag, lag_window)"));
     assert_int_equal (tf_plan_errors_count (errors), 13);
     tf_plan_errors_destroy (&errors);
     tf_plan_destroy (&plan);

@@ -267,7 +267,8 @@ test_tf_plan_yaml_rejects_unknown_keys_and_kinds (void **state)
               {4, 29, "workloads[0].transactions.user",
                "unknown knob 'user' of transactions (known: rate, users, tps, notes, workers)"});
     S_EXPECT ("name: t\nrun: {duration: 1s, color: red}\nconsensus: {slots: 1s}\n",
-              {2, 21, "run.color", "unknown key 'color' (expected one of: duration, seed, runner)"},
+              {2, 21, "run.color",
+               "unknown key 'color' (expected one of: duration, seed, runner, fail_fast)"},
               {3, 13, "consensus.slots", "unknown key 'slots'"});
     S_EXPECT ("name: t\nworkloads:\n  - {transactions: {}, da: {}}\n",
               {3, 5, "workloads[0]", "expected one kind per entry"});
