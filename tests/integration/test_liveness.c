@@ -11,8 +11,9 @@
 #include "tf_msg.h"
 #include "tf_recording.h"
 
-#define S_ID_HEX           64    //  Hex characters of a block id
-#define S_STALL_EXECUTE_MS 20000 //  run.duration of liveness_stall.yaml
+#define S_ID_HEX             64    //  Hex characters of a block id
+#define S_STALL_EXECUTE_MS   20000 //  run.duration of liveness_stall.yaml
+#define S_GOES_ON_EXECUTE_MS 6000  //  run.duration of liveness_stall_goes_on.yaml
 
 //  The consensus_liveness entry of report.json (borrowed)
 static json_t *
@@ -133,6 +134,42 @@ test_liveness_fails_fast_when_the_chain_stalls (void **state)
     }
     assert_true (execute > 0 && evaluate > execute);
     assert_true (evaluate - execute < S_STALL_EXECUTE_MS / 2);
+    //  The report names the check that ended the run, and when
+    json_t *ended = json_object_get (report, "ended_early");
+    assert_string_equal (json_string_value (json_object_get (ended, "by")), "consensus_liveness");
+    assert_string_equal (json_string_value (json_object_get (ended, "phase")), "execute");
+    assert_true (json_integer_value (json_object_get (ended, "at_ms")) <= evaluate);
+    json_decref (report);
+}
+
+//  The start of a phase in report.json, or 0
+static json_int_t
+s_phase_started (json_t *report, const char *wanted)
+{
+    json_t *phases = json_object_get (report, "phases");
+    for (size_t index = 0; index < json_array_size (phases); index++) {
+        json_t *phase = json_array_get (phases, index);
+        if (streq (json_string_value (json_object_get (phase, "phase")), wanted))
+            return json_integer_value (json_object_get (phase, "started_ms"));
+    }
+    return 0;
+}
+
+//  fail_fast: false: the same stall fails the expectation at once, but the run
+//  goes on to its planned end, and nothing says it ended early
+static void
+test_liveness_stall_without_fail_fast_runs_to_the_end (void **state)
+{
+    json_t *report = s_run (state, "liveness_stall_goes_on.yaml", 1);
+    json_t *liveness = s_liveness (report);
+    assert_false (json_is_true (json_object_get (liveness, "passed")));
+    const char *message = json_string_value (json_object_get (liveness, "message"));
+    assert_non_null (strstr (message, "(max_stall 2.0 s): the chain stalled"));
+    assert_true (json_is_null (json_object_get (report, "ended_early")));
+    json_int_t execute = s_phase_started (report, "execute");
+    json_int_t cooldown = s_phase_started (report, "cooldown");
+    assert_true (execute > 0 && cooldown > 0);
+    assert_true (cooldown - execute >= S_GOES_ON_EXECUTE_MS);
     json_decref (report);
 }
 
@@ -245,6 +282,8 @@ main (void)
         cmocka_unit_test_teardown (test_liveness_fails_when_two_validators_are_stopped,
                                    spine_teardown),
         cmocka_unit_test_teardown (test_liveness_fails_fast_when_the_chain_stalls, spine_teardown),
+        cmocka_unit_test_teardown (test_liveness_stall_without_fail_fast_runs_to_the_end,
+                                   spine_teardown),
         cmocka_unit_test_teardown (test_liveness_fails_agreement_on_a_partition_never_healed,
                                    spine_teardown),
         cmocka_unit_test_teardown (test_liveness_feed_is_whole_across_a_node_restart,
