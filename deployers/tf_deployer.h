@@ -78,6 +78,7 @@ typedef struct {
 typedef struct {
     const char *runner; //  Its runner in the catalogue: "local"
     unsigned stages;    //  Readiness stages to wait for after deploy (TF_READINESS_BIT)
+    bool name_by_url;   //  Readiness failures name nodes by URL (nodes of other hosts)
 
     //  Make the backend's state for env (called on the actor's loop: no
     //  blocking; slow work belongs in deploy). NULL with *error_p (caller

@@ -118,6 +118,7 @@ s_ready_init (s_worker_t *self)
         ready->role = node->role;
         ready->index = node->index;
         ready->http_port = s_url_port (node->api_url);
+        ready->url = self->ops->name_by_url ? node->api_url : NULL;
         ready->log_path = node->log_path;
         ready->expected_peers =
             tf_topology_degree (plan->network, (uint32_t) self->node_count, (uint32_t) index);

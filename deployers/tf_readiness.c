@@ -127,7 +127,10 @@ s_describe (tf_readiness_stage_t stage, const tf_readiness_node_t *node, zchunk_
     char *line = node->exited ? zsys_sprintf ("process %s (log: %s)", node->exit_text,
                                               node->log_path ? node->log_path : "none")
                               : s_stages[stage].describe (node);
-    char *full = zsys_sprintf ("\n  %s#%u@%u: %s", node->role, node->index, node->http_port, line);
+    char *full =
+        node->url
+            ? zsys_sprintf ("\n  %s#%u@%s: %s", node->role, node->index, node->url, line)
+            : zsys_sprintf ("\n  %s#%u@%u: %s", node->role, node->index, node->http_port, line);
     zchunk_extend (text, full, strlen (full));
     zstr_free (&full);
     zstr_free (&line);

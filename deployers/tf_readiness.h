@@ -42,7 +42,8 @@ typedef enum {
 typedef struct {
     const char *role;                       //  "validator" | "executor"
     uint32_t index;                         //  Index within its role
-    uint16_t http_port;                     //  Identifies the node in messages
+    uint16_t http_port;                     //  Identifies the node in messages ...
+    const char *url;                        //  ... or its URL does, when not NULL
     const char *log_path;                   //  Where its log is
     bool ready;                             //  Passed the current stage
     bool exited;                            //  Its process ended

@@ -146,6 +146,8 @@ static const tf_catalog_runner_t s_runners[] = {
     {"compose", "tf-deployer-compose", TF_CATALOG_ALL_ACTIONS, true, false,
      "one Docker Compose service per node (not built yet)"},
     {"k8s", "tf-deployer-k8s", 0, true, false, "one Kubernetes pod per node (not built yet)"},
+    {"external", "tf-deployer-external", 0, true, false,
+     "nodes someone else runs, given by URL: no deploy, no cleanup"},
     {"none", "tf-deployer-none", 0, false, false,
      "deploys no nodes, for testing the framework itself"},
     {"replay", "tf-deployer-replay", 0, false, true,

@@ -97,6 +97,20 @@ s_items_free (tf_plan_item_t **items_p, size_t *count_p)
     *count_p = 0;
 }
 
+//  Free an external node list and empty the caller's pointers
+static void
+s_externals_free (tf_plan_external_t **externals_p, size_t *count_p)
+{
+    for (size_t index = 0; index < *count_p; index++) {
+        free ((*externals_p)[index].name);
+        free ((*externals_p)[index].url);
+        free ((*externals_p)[index].role);
+    }
+    free (*externals_p);
+    *externals_p = NULL;
+    *count_p = 0;
+}
+
 //  Destroy the plan and nullify the reference
 void
 tf_plan_destroy (tf_plan_t **self_p)
@@ -108,6 +122,8 @@ tf_plan_destroy (tf_plan_t **self_p)
     free (self->name);
     free (self->source);
     free (self->wallet_amounts);
+    free (self->wallet_keys);
+    s_externals_free (&self->externals, &self->external_count);
     s_items_free (&self->workloads, &self->workload_count);
     s_items_free (&self->expectations, &self->expectation_count);
     s_items_free (&self->customs, &self->custom_count);
@@ -162,6 +178,13 @@ tf_plan_dup (const tf_plan_t *self)
         size_t size = self->wallet_amount_count * sizeof (uint64_t);
         copy->wallet_amounts = (uint64_t *) zmalloc (size + sizeof (uint64_t));
         memcpy (copy->wallet_amounts, self->wallet_amounts, size);
+    }
+    copy->wallet_keys = s_strdup_or_null (self->wallet_keys);
+    copy->externals = NULL;
+    copy->external_count = 0;
+    for (size_t index = 0; index < self->external_count; index++) {
+        const tf_plan_external_t *node = &self->externals[index];
+        tf_plan_add_external (copy, node->name, node->url, node->role);
     }
     copy->workloads = s_items_dup (self->workloads, self->workload_count);
     copy->expectations = s_items_dup (self->expectations, self->expectation_count);
@@ -777,6 +800,29 @@ tf_plan_set_runner (tf_plan_t *self, const char *runner)
 }
 
 //  Node profile name (copied)
+tf_plan_t *
+tf_plan_add_external (tf_plan_t *self, const char *name, const char *url, const char *role)
+{
+    assert (self);
+    self->externals = (tf_plan_external_t *) realloc (
+        self->externals, (self->external_count + 1) * sizeof (tf_plan_external_t));
+    assert (self->externals);
+    tf_plan_external_t *node = &self->externals[self->external_count++];
+    node->name = s_strdup_or_null (name);
+    node->url = s_strdup_or_null (url);
+    node->role = s_strdup_or_null (role);
+    return self;
+}
+
+tf_plan_t *
+tf_plan_set_wallet_keys (tf_plan_t *self, const char *path)
+{
+    assert (self);
+    free (self->wallet_keys);
+    self->wallet_keys = s_strdup_or_null (path);
+    return self;
+}
+
 tf_plan_t *
 tf_plan_set_node_profile (tf_plan_t *self, const char *profile)
 {

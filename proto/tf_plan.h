@@ -50,6 +50,13 @@ typedef struct {
     } value;
 } tf_knob_t;
 
+//  One node of a network the run does not deploy (runner external)
+typedef struct {
+    char *name; //  Unique node name, what reports and feeds call it
+    char *url;  //  Its API base, "http://devnet-0.example:8080"
+    char *role; //  "validator" | "executor"
+} tf_plan_external_t;
+
 //  One workload, expectation or custom actor of the plan
 typedef struct {
     char *kind;       //  "transactions", "consensus_liveness", ...;
@@ -71,12 +78,16 @@ typedef struct {
     tf_network_t network;
     uint32_t validators;
     uint32_t executors;
+    tf_plan_external_t *externals; //  Nodes someone else runs (runner external), or NULL;
+    size_t external_count;         //  validators and executors count them once validated
 
     //  Wallets (funded in genesis, keys derived from the seed)
     uint32_t wallets;         //  Number of user wallets, 0 = none
     uint64_t wallet_amount;   //  Funds per wallet when uniform
     uint64_t *wallet_amounts; //  Per-wallet funds (custom config) or NULL
     size_t wallet_amount_count;
+    char *wallet_keys; //  Key file of wallets funded already (runner external), or
+                       //  NULL; wallets counts its entries once validated
 
     //  What runs
     tf_plan_item_t *workloads; //  In start order
@@ -95,7 +106,7 @@ typedef struct {
     uint32_t security_param;  //  k, LIB depth
 
     //  Deployment
-    char *runner;       //  "local" | "compose" | "k8s" | "none" | "replay"
+    char *runner;       //  "local" | "compose" | "k8s" | "external" | "none" | "replay"
     char *node_profile; //  Node profile name, default "tf-node"
     bool node_control;  //  Node control enabled (needed by chaos)
 } tf_plan_t;
@@ -231,6 +242,11 @@ tf_plan_t *tf_plan_enable_node_control (tf_plan_t *self);
 tf_plan_t *tf_plan_set_wallet_amounts (tf_plan_t *self, const uint64_t *amounts, size_t count);
 tf_plan_t *tf_plan_set_security_param (tf_plan_t *self, uint32_t security_param);
 tf_plan_t *tf_plan_set_node_profile (tf_plan_t *self, const char *profile);
+//  Add a node someone else runs (runner external); strings are copied.
+tf_plan_t *tf_plan_add_external (tf_plan_t *self, const char *name, const char *url,
+                                 const char *role);
+//  Use the funded wallets of a key file (tf_plan_keys.h); the path is copied.
+tf_plan_t *tf_plan_set_wallet_keys (tf_plan_t *self, const char *path);
 //  Add a workload or an expectation of a catalogue kind; returns the new item
 //  so knobs can be set on it.
 tf_plan_item_t *tf_plan_add_workload (tf_plan_t *self, const char *kind);

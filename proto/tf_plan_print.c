@@ -182,9 +182,29 @@ tf_plan_print (const tf_plan_t *self, FILE *out)
     assert (self && out);
     fputs ("name: ", out);
     s_print_str (out, self->name ? self->name : "");
-    fprintf (out, "\ntopology: {network: %s, validators: %u, executors: %u}\n",
-             tf_plan_network_str (self->network), self->validators, self->executors);
-    fprintf (out, "wallets: {count: %u, amount: %" PRIu64, self->wallets, self->wallet_amount);
+    if (self->external_count) {
+        fprintf (out, "\ntopology:\n  network: %s\n  external:\n",
+                 tf_plan_network_str (self->network));
+        for (size_t index = 0; index < self->external_count; index++) {
+            const tf_plan_external_t *node = &self->externals[index];
+            fputs ("    - {name: ", out);
+            s_print_str (out, node->name ? node->name : "");
+            fputs (", url: ", out);
+            s_print_str (out, node->url ? node->url : "");
+            fputs (", role: ", out);
+            s_print_str (out, node->role ? node->role : "");
+            fputs ("}\n", out);
+        }
+    }
+    else
+        fprintf (out, "\ntopology: {network: %s, validators: %u, executors: %u}\n",
+                 tf_plan_network_str (self->network), self->validators, self->executors);
+    if (self->wallet_keys) {
+        fputs ("wallets: {keys: ", out);
+        s_print_str (out, self->wallet_keys);
+    }
+    else
+        fprintf (out, "wallets: {count: %u, amount: %" PRIu64, self->wallets, self->wallet_amount);
     if (self->wallet_amounts) {
         fputs (", amounts: [", out);
         for (size_t index = 0; index < self->wallet_amount_count; index++)

@@ -8,6 +8,7 @@
 //  two plans that mean the same thing pack to the same bytes.
 
 #include "tf_plan_private.h"
+#include "tf_plan_keys.h"
 #include "tf_catalog.h"
 #include <czmq.h>
 #include <math.h>
@@ -510,6 +511,112 @@ s_check_unique_names (s_check_t *check)
     }
 }
 
+#define S_RUNNER_EXTERNAL "external" //  The runner of nodes someone else runs
+
+//  The nodes of topology.external: names, URLs and roles; then validators
+//  first (each keeping its order), and the counts taken from the list
+static void
+s_check_externals (s_check_t *check)
+{
+    tf_plan_t *plan = check->plan;
+    bool external = plan->runner && streq (plan->runner, S_RUNNER_EXTERNAL);
+    if (external && plan->external_count == 0 && !s_bad (check, "topology.external"))
+        s_fail (check, "run.runner",
+                "runner 'external' needs the nodes: topology: {external: [{name: validator-0, "
+                "url: \"http://host:8080\", role: validator}, ...]}");
+    if (!external && plan->external_count > 0 && !s_bad (check, "topology.external")
+        && !s_bad (check, "run.runner"))
+        s_fail (check, "topology.external",
+                "only runner 'external' runs against nodes it did not deploy (runner is '%s'); "
+                "set run: {runner: external}",
+                plan->runner ? plan->runner : "");
+    if (plan->external_count == 0)
+        return;
+    size_t since = tf_plan_errors_count (check->errors);
+    uint32_t validators = 0, executors = 0;
+    for (size_t index = 0; index < plan->external_count; index++) {
+        const tf_plan_external_t *node = &plan->externals[index];
+        char field[TF_PLAN_PATH_SIZE];
+        s_path (field, sizeof field, "topology.external[%zu].name", index);
+        if (node->name && !s_bad (check, field)) {
+            if (!s_valid_actor_name (node->name))
+                s_fail (check, field,
+                        "expected a node name of letters, digits, '.', '_' or '-' (at most %d "
+                        "bytes), got '%s'",
+                        TF_PLAN_MAX_NAME, node->name);
+            for (size_t other = 0; other < index; other++)
+                if (plan->externals[other].name && streq (plan->externals[other].name, node->name))
+                    s_fail (check, field,
+                            "node name '%s' is already taken by "
+                            "topology.external[%zu]",
+                            node->name, other);
+        }
+        s_path (field, sizeof field, "topology.external[%zu].url", index);
+        if (node->url && !s_bad (check, field)
+            && ((strncmp (node->url, "http://", 7) && strncmp (node->url, "https://", 8))
+                || strchr (node->url, ' ')))
+            s_fail (check, field,
+                    "expected the node's API base, such as http://host:8080, got '%s'", node->url);
+        s_path (field, sizeof field, "topology.external[%zu].role", index);
+        if (node->role && !s_bad (check, field) && !streq (node->role, "validator")
+            && !streq (node->role, "executor"))
+            s_fail (check, field, "expected validator or executor, got '%s'", node->role);
+        if (node->role && streq (node->role, "executor"))
+            executors++;
+        else
+            validators++;
+    }
+    for (size_t index = 0; index < plan->external_count; index++)
+        if (!plan->externals[index].name || !plan->externals[index].url
+            || !plan->externals[index].role)
+            return; //  The loader said which is missing
+    if (tf_plan_errors_count (check->errors) > since)
+        return;
+    //  Validators first, as every node table lists them: a stable partition
+    tf_plan_external_t *sorted =
+        (tf_plan_external_t *) zmalloc (plan->external_count * sizeof (tf_plan_external_t));
+    size_t next = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t index = 0; index < plan->external_count; index++)
+            if (streq (plan->externals[index].role, "executor") == (pass == 1))
+                sorted[next++] = plan->externals[index];
+    memcpy (plan->externals, sorted, plan->external_count * sizeof (tf_plan_external_t));
+    free (sorted);
+    plan->validators = validators;
+    plan->executors = executors;
+}
+
+//  wallets.keys: only for nodes tf did not deploy; the file is read, and each
+//  of its lines is a wallet. Runner external has no genesis of tf's to fund
+//  derived wallets.
+static void
+s_check_wallet_keys (s_check_t *check)
+{
+    tf_plan_t *plan = check->plan;
+    bool external = plan->runner && streq (plan->runner, S_RUNNER_EXTERNAL);
+    if (!plan->wallet_keys) {
+        if (external && plan->wallets > 0 && !s_bad (check, "wallets"))
+            s_fail (check, "wallets",
+                    "runner 'external' cannot fund wallets (it writes no genesis): list the "
+                    "funded ones in a key file, wallets: {keys: FILE}");
+        return;
+    }
+    if (s_bad (check, "wallets.keys"))
+        return;
+    if (!external) {
+        s_fail (check, "wallets.keys",
+                "only runner 'external' spends from a key file (runner is '%s', whose genesis "
+                "funds wallets: {count: N})",
+                plan->runner ? plan->runner : "");
+        return;
+    }
+    tf_plan_key_t *keys = NULL;
+    size_t count = 0;
+    if (tf_plan_keys_read (plan->wallet_keys, "wallets.keys", &keys, &count, check->errors) == 0)
+        plan->wallets = (uint32_t) count;
+    free (keys);
+}
+
 //  Topology, wallets, run, consensus, node
 static void
 s_check_scalars (s_check_t *check)
@@ -521,6 +628,8 @@ s_check_scalars (s_check_t *check)
                 TF_PLAN_MAX_NAME);
     else
         s_check_text (check, "name", plan->name);
+    s_check_externals (check);
+    s_check_wallet_keys (check);
     if ((int) plan->network < TF_NETWORK_STAR || plan->network > TF_NETWORK_FULL)
         s_fail (check, "topology.network", "expected star, ring or full");
     uint64_t nodes = (uint64_t) plan->validators + plan->executors;
@@ -534,7 +643,8 @@ s_check_scalars (s_check_t *check)
         s_fail (check, "wallets", "expected at most %d wallets, got %u", TF_PLAN_MAX_WALLETS,
                 plan->wallets);
     else if (!s_bad (check, "wallets") && !s_counts_bad (check) && nodes <= TF_PLAN_MAX_NODES
-             && plan->wallets > 0 && nodes + plan->wallets > TF_PLAN_MAX_GENESIS_NOTES)
+             && plan->wallets > 0 && !plan->wallet_keys
+             && nodes + plan->wallets > TF_PLAN_MAX_GENESIS_NOTES)
         s_fail (check, "wallets",
                 "expected at most %" PRIu64 " wallets with %" PRIu64
                 " nodes (the genesis transaction holds %d notes, one per node and wallet), "

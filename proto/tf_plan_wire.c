@@ -109,16 +109,30 @@ tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
     tf_mpack_str (&packer, self->name ? self->name : "");
 
     tf_mpack_str (&packer, "topology");
-    msgpack_pack_map (&packer, 3);
+    msgpack_pack_map (&packer, self->external_count ? 4 : 3);
     tf_mpack_str (&packer, "network");
     tf_mpack_str (&packer, tf_plan_network_str (self->network));
     tf_mpack_str (&packer, "validators");
     msgpack_pack_uint32 (&packer, self->validators);
     tf_mpack_str (&packer, "executors");
     msgpack_pack_uint32 (&packer, self->executors);
+    if (self->external_count) {
+        tf_mpack_str (&packer, "external");
+        msgpack_pack_array (&packer, self->external_count);
+        for (size_t index = 0; index < self->external_count; index++) {
+            const tf_plan_external_t *node = &self->externals[index];
+            msgpack_pack_map (&packer, 3);
+            tf_mpack_str (&packer, "name");
+            tf_mpack_str (&packer, node->name ? node->name : "");
+            tf_mpack_str (&packer, "url");
+            tf_mpack_str (&packer, node->url ? node->url : "");
+            tf_mpack_str (&packer, "role");
+            tf_mpack_str (&packer, node->role ? node->role : "");
+        }
+    }
 
     tf_mpack_str (&packer, "wallets");
-    msgpack_pack_map (&packer, self->wallet_amounts ? 3 : 2);
+    msgpack_pack_map (&packer, 2 + (self->wallet_amounts ? 1 : 0) + (self->wallet_keys ? 1 : 0));
     tf_mpack_str (&packer, "count");
     msgpack_pack_uint32 (&packer, self->wallets);
     tf_mpack_str (&packer, "amount");
@@ -128,6 +142,10 @@ tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
         msgpack_pack_array (&packer, self->wallet_amount_count);
         for (size_t index = 0; index < self->wallet_amount_count; index++)
             msgpack_pack_uint64 (&packer, self->wallet_amounts[index]);
+    }
+    if (self->wallet_keys) {
+        tf_mpack_str (&packer, "keys");
+        tf_mpack_str (&packer, self->wallet_keys);
     }
 
     s_pack_items (&packer, "workloads", self->workloads, self->workload_count);
@@ -599,6 +617,9 @@ s_read_wallets (s_decoder_t *self, const msgpack_object *object, tf_plan_t *plan
         || s_read_u64 (self, s_require (self, object, what, "amount"), what, UINT64_MAX,
                        &plan->wallet_amount))
         return -1;
+    const msgpack_object *keys = s_find (object, "keys");
+    if (keys && s_read_str (self, keys, "wallets.keys", TF_PLAN_MAX_STR, &plan->wallet_keys))
+        return -1;
     const msgpack_object *amounts = s_find (object, "amounts");
     if (!amounts)
         return 0;
@@ -612,6 +633,32 @@ s_read_wallets (s_decoder_t *self, const msgpack_object *object, tf_plan_t *plan
         if (s_read_u64 (self, &amounts->via.array.ptr[index], "wallets.amounts", UINT64_MAX,
                         &plan->wallet_amounts[index]))
             return -1;
+    return 0;
+}
+
+//  The optional topology.external list of {name, url, role}
+static int
+s_read_externals (s_decoder_t *self, const msgpack_object *object, tf_plan_t *plan)
+{
+    const char *what = "topology.external";
+    if (!object)
+        return 0;
+    if (object->type != MSGPACK_OBJECT_ARRAY || object->via.array.size > TF_PLAN_MAX_NODES)
+        return s_reject (self, "%s: expected a list of at most %d nodes", what, TF_PLAN_MAX_NODES);
+    for (uint32_t index = 0; index < object->via.array.size; index++) {
+        const msgpack_object *entry = &object->via.array.ptr[index];
+        if (s_check_map (self, entry, what, TF_WIRE_MAX_MAP))
+            return -1;
+        tf_plan_add_external (plan, NULL, NULL, NULL);
+        tf_plan_external_t *node = &plan->externals[plan->external_count - 1];
+        if (s_read_str (self, s_require (self, entry, what, "name"), what, TF_PLAN_MAX_STR,
+                        &node->name)
+            || s_read_str (self, s_require (self, entry, what, "url"), what, TF_PLAN_MAX_STR,
+                           &node->url)
+            || s_read_str (self, s_require (self, entry, what, "role"), what, TF_PLAN_MAX_STR,
+                           &node->role))
+            return -1;
+    }
     return 0;
 }
 
@@ -644,7 +691,8 @@ s_read_plan (s_decoder_t *self, const msgpack_object *root, tf_plan_t *plan)
     if (s_read_u32 (self, s_require (self, topology, "topology", "validators"), "validators",
                     &plan->validators)
         || s_read_u32 (self, s_require (self, topology, "topology", "executors"), "executors",
-                       &plan->executors))
+                       &plan->executors)
+        || s_read_externals (self, s_find (topology, "external"), plan))
         return -1;
 
     if (s_read_wallets (self, s_require (self, root, "plan", "wallets"), plan)

@@ -337,11 +337,58 @@ s_load_knobs (s_loader_t *self, tf_plan_item_t *item, const tf_catalog_kind_t *k
 //  ---------------------------------------------------------------------------
 //  Sections
 
-//  network, validators, executors, or the newer nodes: N
+//  topology.external: a list of {name, url, role}, the nodes of a network
+//  someone else runs
+static void
+s_load_externals (s_loader_t *self, const yaml_node_t *node)
+{
+    static const char *const keys[] = {"name", "url", "role", NULL};
+    static const char *const fields[] = {"name", "url", "role"};
+    char got[TF_YAML_TEXT_SIZE + 8];
+    tf_plan_t *plan = self->plan;
+    s_mark (self, "topology.external", node);
+    if (node->type != YAML_SEQUENCE_NODE) {
+        s_error (self, node, "topology.external",
+                 "expected a list of nodes such as `- {name: validator-0, url: "
+                 "\"http://host:8080\", role: validator}`, got %s",
+                 s_describe (node, got, sizeof got));
+        return;
+    }
+    size_t count = (size_t) (node->data.sequence.items.top - node->data.sequence.items.start);
+    if (count > TF_PLAN_MAX_NODES) {
+        s_error (self, node, "topology.external", "expected at most %d nodes, got %zu",
+                 TF_PLAN_MAX_NODES, count);
+        return;
+    }
+    for (size_t index = 0; index < count; index++) {
+        yaml_node_t *entry = s_node (self, node->data.sequence.items.start[index]);
+        char path[TF_PLAN_PATH_SIZE], field[TF_PLAN_PATH_SIZE];
+        s_path (path, sizeof path, "topology.external[%zu]", index);
+        s_mark (self, path, entry);
+        if (!s_check_map (self, entry, path, keys))
+            continue;
+        tf_plan_add_external (plan, NULL, NULL, NULL);
+        tf_plan_external_t *external = &plan->externals[plan->external_count - 1];
+        char **targets[] = {&external->name, &external->url, &external->role};
+        for (size_t at = 0; at < sizeof fields / sizeof fields[0]; at++) {
+            s_path (field, sizeof field, "%s.%s", path, fields[at]);
+            yaml_node_t *value = s_get (self, entry, fields[at]);
+            if (value) {
+                s_mark (self, field, value);
+                s_get_string (self, value, field, TF_PLAN_MAX_STR, targets[at]);
+            }
+            else
+                s_error (self, entry, field, "missing: every external node needs a %s", fields[at]);
+        }
+    }
+}
+
+//  network, validators, executors, or the newer nodes: N, or external: [...]
 static void
 s_load_topology (s_loader_t *self, const yaml_node_t *node)
 {
-    static const char *const keys[] = {"network", "validators", "executors", "nodes", NULL};
+    static const char *const keys[] = {"network", "validators", "executors",
+                                       "nodes",   "external",   NULL};
     tf_plan_t *plan = self->plan;
     if (!s_check_map (self, node, "topology", keys))
         return;
@@ -364,6 +411,33 @@ s_load_topology (s_loader_t *self, const yaml_node_t *node)
         s_get_u32 (self, value, "topology.validators", &plan->validators);
     if ((value = s_get (self, node, "executors")))
         s_get_u32 (self, value, "topology.executors", &plan->executors);
+    yaml_node_t *external = s_get (self, node, "external");
+    if (external && (nodes || s_get (self, node, "validators") || s_get (self, node, "executors")))
+        s_error (self, external, "topology.external",
+                 "use either external or nodes/validators/executors, not both: the list "
+                 "gives the nodes");
+    else if (external)
+        s_load_externals (self, external);
+}
+
+//  A key file path as the plan keeps it: absolute, a relative one taken from
+//  the scenario's directory (or the working directory). Caller frees.
+static char *
+s_keys_path (const char *file, const char *path)
+{
+    if (*path == '/')
+        return strdup (path);
+    const char *slash = strrchr (file, '/');
+    char *joined =
+        slash ? zsys_sprintf ("%.*s/%s", (int) (slash - file), file, path) : strdup (path);
+    if (*joined == '/')
+        return joined;
+    char cwd[4096];
+    char *absolute = getcwd (cwd, sizeof cwd) ? zsys_sprintf ("%s/%s", cwd, joined) : NULL;
+    if (!absolute)
+        return joined;
+    free (joined);
+    return absolute;
 }
 
 //  The per-wallet amounts list
@@ -400,7 +474,7 @@ s_load_amounts (s_loader_t *self, const yaml_node_t *node)
 static void
 s_load_wallets (s_loader_t *self, const yaml_node_t *node)
 {
-    static const char *const keys[] = {"count", "amount", "amounts", NULL};
+    static const char *const keys[] = {"count", "amount", "amounts", "keys", NULL};
     tf_plan_t *plan = self->plan;
     if (node->type == YAML_SCALAR_NODE) {
         s_get_u32 (self, node, "wallets", &plan->wallets);
@@ -418,6 +492,22 @@ s_load_wallets (s_loader_t *self, const yaml_node_t *node)
         s_get_u32 (self, value, "wallets.count", &plan->wallets);
     if ((value = s_get (self, node, "amount")))
         s_get_u64 (self, value, "wallets.amount", UINT64_MAX, &plan->wallet_amount);
+    yaml_node_t *keys_node = s_get (self, node, "keys");
+    char *keys_path = NULL;
+    if (keys_node
+        && (s_get (self, node, "count") || s_get (self, node, "amount")
+            || s_get (self, node, "amounts")))
+        s_error (self, keys_node, "wallets.keys",
+                 "use either keys or count/amount/amounts, not both: the key file lists "
+                 "the wallets and their funds");
+    else if (keys_node) {
+        s_mark (self, "wallets.keys", keys_node);
+        if (s_get_string (self, keys_node, "wallets.keys", TF_PLAN_MAX_STR, &keys_path) == 0) {
+            free (plan->wallet_keys);
+            plan->wallet_keys = s_keys_path (self->file, keys_path);
+        }
+        free (keys_path);
+    }
 }
 
 //  One workload or expectation entry: `- kind: {knobs}` or just `- kind`

@@ -1,8 +1,10 @@
 //  tf_wl_tx.c - workload transactions (see tf_wl_tx.h)
 
 #include <math.h>
+#include <sodium.h>
 #include <sys/resource.h>
 #include "tf_genesis.h"
+#include "tf_plan_keys.h"
 #include "tf_rng.h"
 #include "tf_run_metrics.h"
 #include "tf_wl_tx.h"
@@ -91,11 +93,50 @@ s_batch_destroy (void **item_p)
     *item_p = NULL;
 }
 
+//  The wallets of the plan's key file (a network tf did not deploy): a fresh
+//  array (*wallets_p, caller frees) and its length. 0, or -1 (logged) when the
+//  file cannot be read here or libsodium cannot start.
+static int
+s_key_file_wallets (const tf_plan_t *plan, tf_wl_tx_wallet_t **wallets_p, size_t *count_p)
+{
+    int rc = -1;
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    tf_plan_key_t *keys = NULL;
+    size_t count = 0;
+    if (tf_plan_keys_read (plan->wallet_keys, "wallets.keys", &keys, &count, errors)) {
+        const tf_plan_error_t *error = tf_plan_errors_at (errors, 0);
+        zsys_error ("transactions: cannot read the wallets' key file %s: %s", plan->wallet_keys,
+                    error ? error->message : "unknown error");
+        goto out;
+    }
+    if (sodium_init () < 0) {
+        zsys_error ("transactions: libsodium cannot be initialised");
+        goto out;
+    }
+    tf_wl_tx_wallet_t *wallets = (tf_wl_tx_wallet_t *) zmalloc ((count + 1) * sizeof *wallets);
+    for (size_t index = 0; index < count; index++) {
+        tf_wl_tx_wallet_t *wallet = &wallets[index];
+        memcpy (wallet->key.seed, keys[index].seed, TF_KEYS_SEED_SIZE);
+        crypto_sign_seed_keypair (wallet->key.public_key, wallet->key.secret_key, wallet->key.seed);
+        memcpy (wallet->note_id, keys[index].note_id, TF_KEYS_HASH_SIZE);
+        wallet->amount = keys[index].value;
+    }
+    *wallets_p = wallets;
+    *count_p = count;
+    rc = 0;
+out:
+    free (keys);
+    tf_plan_errors_destroy (&errors);
+    return rc;
+}
+
 //  The plan's wallets, exactly as the deployer funds them in genesis: a fresh
 //  array (*wallets_p, caller frees) and its length. 0, or -1 when underivable.
 static int
 s_genesis_wallets (const tf_plan_t *plan, tf_wl_tx_wallet_t **wallets_p, size_t *count_p)
 {
+    if (plan->wallet_keys)
+        return s_key_file_wallets (plan, wallets_p, count_p);
     tf_genesis_t *genesis = tf_genesis_new (plan);
     if (!genesis)
         return -1;

@@ -7,3 +7,5 @@ tf_add_unit_test(test_tf_plan_wire SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_pla
 #  The catalogue of kinds and runners, and the listing tf catalog prints
 tf_add_unit_test(test_tf_catalog SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_catalog.c
                  LIBS tf_proto)
+tf_add_unit_test(test_tf_plan_external SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_plan_external.c
+                 LIBS tf_proto)

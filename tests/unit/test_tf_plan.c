@@ -383,7 +383,7 @@ test_tf_plan_builder_checks_scalars_and_knob_types (void **state)
                          "expected a number > 0 and <= 1, got 1.5");
     assert_non_null (s_error_at (errors, "consensus.security_param"));
     assert_non_null (strstr (s_error_at (errors, "run.runner"),
-                             "unknown runner 'cloud' (known: local, compose, k8s, none"));
+                             "unknown runner 'cloud' (known: local, compose, k8s, external, none"));
     assert_non_null (s_error_at (errors, "node.profile"));
     assert_string_equal (s_error_at (errors, "wallets.amounts[1]"),
                          "expected an integer >= 1, got 0");

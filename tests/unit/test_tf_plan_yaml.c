@@ -273,7 +273,8 @@ test_tf_plan_yaml_rejects_unknown_keys_and_kinds (void **state)
     S_EXPECT ("name: t\nworkloads:\n  - {transactions: {}, da: {}}\n",
               {3, 5, "workloads[0]", "expected one kind per entry"});
     S_EXPECT ("name: t\nrun: {runner: cloud}\n",
-              {2, 15, "run.runner", "unknown runner 'cloud' (known: local, compose, k8s, none"});
+              {2, 15, "run.runner",
+               "unknown runner 'cloud' (known: local, compose, k8s, external, none"});
     //  What the deployer would refuse later is refused here, where the line is known
     S_EXPECT ("name: t\nnode: {profile: geth}\n",
               {2, 17, "node.profile", "unknown node profile 'geth' (known: tf-node)"});
@@ -400,10 +401,10 @@ test_tf_plan_yaml_checks_wallet_configs (void **state)
               {1, 19, "wallets.amount", "expected an integer >= 1, got 0"});
     S_EXPECT ("wallets: 200000\n",
               {1, 10, "wallets", "expected at most 100000 wallets, got 200000"});
-    S_EXPECT (
-        "wallets: {amounts: 5, size: 2}\n",
-        {1, 20, "wallets.amounts", "expected a list of amounts, got '5'"},
-        {1, 23, "wallets.size", "unknown key 'size' (expected one of: count, amount, amounts)"});
+    S_EXPECT ("wallets: {amounts: 5, size: 2}\n",
+              {1, 20, "wallets.amounts", "expected a list of amounts, got '5'"},
+              {1, 23, "wallets.size",
+               "unknown key 'size' (expected one of: count, amount, amounts, keys)"});
     tf_plan_t *plan = s_load_ok ("wallets: {amounts: [7, 8]}\n");
     assert_int_equal (plan->wallets, 2);
     assert_int_equal (plan->wallet_amounts[0], 7);
