@@ -194,7 +194,6 @@ s_watch_lib_moved (tf_exp_liveness_t *self, tf_actor_t *actor, const char *node,
     zstr_free (&reverted);
 }
 
-//  Keep each node's last tip sample, as a fallback for evaluate; watch the LIBs
 //  During execute, live: a node left behind for too long fails the run at once
 static void
 s_watch_lag (tf_exp_liveness_t *self, tf_actor_t *actor, uint64_t now_ms)
@@ -209,6 +208,8 @@ s_watch_lag (tf_exp_liveness_t *self, tf_actor_t *actor, uint64_t now_ms)
     zstr_free (&lagging);
 }
 
+//  Keep each node's last tip sample, as a fallback for evaluate; watch the
+//  LIBs and the lag; node-control events set the lag watch's exemptions
 static int
 s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
 {
