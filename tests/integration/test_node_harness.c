@@ -466,6 +466,22 @@ nh_info_str (nh_cluster_t *self, size_t index, const char *field, char *out)
     return rc;
 }
 
+int
+nh_info_tip (nh_cluster_t *self, size_t index, char tip[65], int64_t *height_p)
+{
+    json_t *info = nh_get (self, index, "/cryptarchia/info");
+    const char *value = json_string_value (json_object_get (info, "tip"));
+    json_t *height = json_object_get (info, "height");
+    int rc = -1;
+    if (value && strlen (value) == 64 && json_is_integer (height)) {
+        memcpy (tip, value, 65);
+        *height_p = (int64_t) json_integer_value (height);
+        rc = 0;
+    }
+    json_decref (info);
+    return rc;
+}
+
 int64_t
 nh_metric (nh_cluster_t *self, size_t index, const char *name)
 {

@@ -86,6 +86,10 @@ int64_t nh_info_int (nh_cluster_t *self, size_t index, const char *field);
 //  Tip id of /cryptarchia/info into out (65 bytes); 0 or -1.
 int nh_info_str (nh_cluster_t *self, size_t index, const char *field, char *out);
 
+//  The node's tip and its height, from one /cryptarchia/info (two reads could
+//  straddle a new block). 0, or -1 when the node does not answer.
+int nh_info_tip (nh_cluster_t *self, size_t index, char tip[65], int64_t *height_p);
+
 //  A metric value from /metrics, or -1.
 int64_t nh_metric (nh_cluster_t *self, size_t index, const char *name);
 

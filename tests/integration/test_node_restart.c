@@ -67,8 +67,8 @@ test_node_restart_after_sigkill_keeps_blocks_and_catches_up (void **state)
     NH_WAIT (ok, nh_info_int (cluster, VICTIM, "height") >= 15, EVENT_MS);
     assert_true (ok);
     char tip[65];
-    assert_int_equal (nh_info_str (cluster, VICTIM, "tip", tip), 0);
-    int64_t height = nh_info_int (cluster, VICTIM, "height");
+    int64_t height;
+    assert_int_equal (nh_info_tip (cluster, VICTIM, tip, &height), 0);
     int status = nh_kill (cluster, VICTIM, SIGKILL);
     assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
 
@@ -116,8 +116,8 @@ test_node_restart_repeated_sigkill_loses_nothing (void **state)
         NH_WAIT (ok, nh_info_int (cluster, VICTIM, "height") > before, EVENT_MS);
         assert_true (ok);
         char tip[65];
-        assert_int_equal (nh_info_str (cluster, VICTIM, "tip", tip), 0);
-        int64_t height = nh_info_int (cluster, VICTIM, "height");
+        int64_t height;
+        assert_int_equal (nh_info_tip (cluster, VICTIM, tip, &height), 0);
         nh_kill (cluster, VICTIM, SIGKILL);
         assert_int_equal (nh_start (cluster, VICTIM), 0);
         assert_int_equal (nh_wait_ready (cluster, VICTIM, EVENT_MS), 0);
