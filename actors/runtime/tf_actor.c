@@ -4,12 +4,19 @@
 //  the service DEALER (welcome, plan, nodes, replies), then the feed SUB and any
 //  readers the actor adds. Timers: hello (until welcomed), heartbeat (which also
 //  watches the coordinator's silence) and the actor's own one-shot timer.
+//
+//  In a replay the recorded feed and the coordinator's phases travel on two
+//  sockets, so cooldown or evaluate could overtake the last records: an actor
+//  that follows the feed enters those phases only once the replayer's
+//  feed.end has arrived (or TF_ACTOR_FEED_END_WAIT_MS has passed), so it
+//  judges the whole recording, in the phase the live run saw it in.
 
 #include "tf_actor.h"
 
-#define TF_ACTOR_LINGER_MS    1000 //  Let a last ack reach the coordinator
-#define TF_ACTOR_CLIENT_ERROR 400  //  actor.error codes from here are the caller's fault
-#define TF_ACTOR_SERVER_ERROR 500  //  ... and from here the coordinator's
+#define TF_ACTOR_LINGER_MS        1000  //  Let a last ack reach the coordinator
+#define TF_ACTOR_CLIENT_ERROR     400   //  actor.error codes from here are the caller's fault
+#define TF_ACTOR_SERVER_ERROR     500   //  ... and from here the coordinator's
+#define TF_ACTOR_FEED_END_WAIT_MS 10000 //  Longest a replay's phase waits for feed.end
 
 typedef struct {
     zsock_t *reader; //  Not owned
@@ -51,6 +58,11 @@ struct _tf_actor_t {
     bool phase_ok;      //  What the ack said
     char *phase_error;  //  Why it failed, or NULL
 
+    bool feed_ended;       //  A replay's feed.end arrived (or its wait ran out)
+    tf_phase_t held_phase; //  Phase waiting for feed.end, with its seq (0: none)
+    uint64_t held_seq;
+    int feed_end_timer; //  Deadline of the wait, -1 when not armed
+
     int exit_code; //  What tf_actor_run returns
     bool stopping; //  Loop asked to end
     bool stopped;  //  Stop handler already called
@@ -63,6 +75,10 @@ static int s_on_reader (zloop_t *loop, zsock_t *reader, void *arg);
 static int s_on_hello_timer (zloop_t *loop, int timer_id, void *arg);
 static int s_on_heartbeat_timer (zloop_t *loop, int timer_id, void *arg);
 static int s_on_user_timer (zloop_t *loop, int timer_id, void *arg);
+static int s_on_feed_end_timer (zloop_t *loop, int timer_id, void *arg);
+static bool s_waits_for_feed_end (tf_actor_t *self);
+static void s_hold_phase (tf_actor_t *self, tf_phase_t phase, uint64_t seq);
+static int s_enter_phase (tf_actor_t *self, tf_phase_t phase, uint64_t seq);
 static int s_send_ack (tf_actor_t *self);
 
 
@@ -83,7 +99,7 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
     if (handlers)
         self->handlers = *handlers;
     self->state = state;
-    self->hello_timer = self->heartbeat_timer = self->user_timer = -1;
+    self->hello_timer = self->heartbeat_timer = self->user_timer = self->feed_end_timer = -1;
     self->exit_code = TF_EXIT_OK;
     self->readers = zlistx_new ();
 
@@ -124,6 +140,8 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
     topics = self->feed ? actor_class->feed_topics : NULL;
     for (size_t index = 0; topics && topics[index]; index++)
         zsock_set_subscribe (self->feed, topics[index]);
+    if (self->feed)
+        zsock_set_subscribe (self->feed, "feed.end"); //  A replay's last record
     //  Control first: zloop polls readers in the order they were added
     zloop_reader (self->loop, self->control, s_on_control, self);
     zloop_reader (self->loop, self->service, s_on_service, self);
@@ -257,12 +275,54 @@ s_on_phase (tf_actor_t *self, const tf_run_phase_t *phase_msg)
     //  the phase can come first: the phases that act on nodes wait for the list
     if (phase > TF_PHASE_DEPLOY && phase < TF_PHASE_CLEANUP && !self->have_nodes)
         return 0; //  Node list still in flight; the broadcast repeats
-    self->phase = (tf_phase_t) phase;
-    self->phase_seq = phase_msg->seq;
+    if ((phase == TF_PHASE_COOLDOWN || phase == TF_PHASE_EVALUATE) && s_waits_for_feed_end (self)) {
+        s_hold_phase (self, (tf_phase_t) phase, phase_msg->seq);
+        return 0;
+    }
+    return s_enter_phase (self, (tf_phase_t) phase, phase_msg->seq);
+}
+
+//  A replay's feed ends with feed.end; until then a follower of the feed has
+//  records still to come
+static bool
+s_waits_for_feed_end (tf_actor_t *self)
+{
+    return self->feed && !self->feed_ended && tf_plan_is_replay (self->plan);
+}
+
+//  Keep the newest phase until feed.end (s_release_phase); the wait is bounded
+static void
+s_hold_phase (tf_actor_t *self, tf_phase_t phase, uint64_t seq)
+{
+    self->held_phase = phase;
+    self->held_seq = seq;
+    if (self->feed_end_timer < 0)
+        self->feed_end_timer =
+            zloop_timer (self->loop, TF_ACTOR_FEED_END_WAIT_MS, 1, s_on_feed_end_timer, self);
+}
+
+//  The feed is complete (or its wait ran out): enter the held phase, if any
+static int
+s_release_phase (tf_actor_t *self)
+{
+    self->feed_ended = true;
+    if (self->feed_end_timer >= 0)
+        zloop_timer_end (self->loop, self->feed_end_timer);
+    self->feed_end_timer = -1;
+    if (self->held_seq <= self->phase_seq)
+        return 0;
+    return s_enter_phase (self, self->held_phase, self->held_seq);
+}
+
+static int
+s_enter_phase (tf_actor_t *self, tf_phase_t phase, uint64_t seq)
+{
+    self->phase = phase;
+    self->phase_seq = seq;
     self->phase_acked = false;
     if (self->verbose)
-        zsys_debug ("actor: phase name=%s phase=%s seq=%" PRIu64, self->name, phase_msg->phase,
-                    phase_msg->seq);
+        zsys_debug ("actor: phase name=%s phase=%s seq=%" PRIu64, self->name, tf_phase_name (phase),
+                    seq);
     if (phase == TF_PHASE_DONE) {
         self->stopping = true;
         return -1;
@@ -412,6 +472,11 @@ s_on_feed (zloop_t *loop, zsock_t *reader, void *arg)
     if (!msg)
         return self->stopping ? -1 : 0;
     int rc = self->plan ? s_dispatch (self, msg) : 0;
+    if (rc == 0 && msg->id == TF_MSG_feed_end && s_waits_for_feed_end (self)) {
+        zsys_info ("actor: replayed feed complete name=%s records=%" PRIu64, self->name,
+                   msg->feed_end.records);
+        rc = s_release_phase (self);
+    }
     tf_msg_destroy (&msg);
     return rc;
 }
@@ -464,6 +529,18 @@ s_on_heartbeat_timer (zloop_t *loop, int timer_id, void *arg)
                                       .phase = (char *) tf_phase_name (self->phase)};
     tf_msg_send (self->service, TF_MSG_actor_heartbeat, &heartbeat);
     return 0;
+}
+
+//  feed.end never came: judge what did, saying so
+static int
+s_on_feed_end_timer (zloop_t *loop, int timer_id, void *arg)
+{
+    tf_actor_t *self = (tf_actor_t *) arg;
+    self->feed_end_timer = -1;
+    zsys_warning ("actor: no feed.end within %d ms name=%s: the replayed feed may be incomplete",
+                  TF_ACTOR_FEED_END_WAIT_MS, self->name);
+    int rc = s_release_phase (self);
+    return (rc || self->stopping) ? -1 : 0;
 }
 
 static int

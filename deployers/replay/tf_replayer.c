@@ -5,7 +5,8 @@
 //  every recorded feed record on the feed PUB and hands every recorded
 //  workload record (tx.submitted, workload.status) back to the coordinator,
 //  which relays them on control exactly as in the live run. Expectations then
-//  judge the same data offline.
+//  judge the same data offline. The feed ends with feed.end, which tells its
+//  followers that every recorded record has been published before it.
 //
 //  The feed is an XPUB: before it plays anything back, the replayer waits at
 //  deploy until subscriptions have stopped arriving for a settle time, so
@@ -15,7 +16,7 @@
 //  subscriber that connected before the bind would miss the whole feed.
 //
 //  Consumes: run.phase (through the runtime)
-//  Emits:    run.nodes, tx.submitted, workload.status; feed.* on its PUB
+//  Emits:    run.nodes, tx.submitted, workload.status; feed.* and feed.end on its PUB
 
 #include "tf_recording.h"
 #include "tf_replayer.h"
@@ -101,10 +102,14 @@ s_replay_records (tf_replayer_t *self)
         return -1;
     tf_record_t record;
     int rc;
+    uint64_t feed_records = 0;
     while ((rc = tf_recording_next (recording, &record)) == 1) {
+        if (record.source == TF_SOURCE_FEED && strcmp (record.topic, "feed.end") == 0)
+            continue; //  A replay's recording: its own end is sent below
         if (record.source == TF_SOURCE_FEED) {
             tf_msg_send_raw (self->feed, record.topic, record.body, record.size);
             self->replayed++;
+            feed_records++;
             continue;
         }
         tf_msg_id_t id = tf_msg_id_by_topic (record.topic, strlen (record.topic));
@@ -118,8 +123,13 @@ s_replay_records (tf_replayer_t *self)
         }
     }
     tf_recording_destroy (&recording);
-    zsys_info ("replayer: replayed records=%" PRIu64, self->replayed);
-    return rc < 0 ? -1 : 0;
+    if (rc < 0)
+        return -1;
+    tf_feed_end_t end = {.records = feed_records};
+    tf_msg_send (self->feed, TF_MSG_feed_end, &end);
+    zsys_info ("replayer: replayed records=%" PRIu64 " feed=%" PRIu64, self->replayed,
+               feed_records);
+    return 0;
 }
 
 //  Subscriptions arriving on the feed: note when the last one came

@@ -245,6 +245,37 @@ s_recorded_outcomes (spine_run_t *run)
     return count;
 }
 
+//  `tf replay` of the live run in *state judges it alike: the same verdict,
+//  and each expectation passed or failed with the same message (a check
+//  during the run fires in the same phase, as the whole feed comes first)
+static void
+s_assert_replays_alike (void **state, json_t *live, int expected_exit)
+{
+    const char *args[] = {"replay", spine_run_dir ((spine_run_t *) *state), NULL};
+    const char *keep_env[] = {"LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1", NULL}; //  Also a pass's report
+    spine_run_t *replay = spine_start_args (args, keep_env);
+    assert_non_null (replay);
+    spine_assert_exit (replay, expected_exit);
+    json_t *judged = spine_report (replay);
+    assert_non_null (judged);
+    assert_string_equal (s_str (judged, "verdict"), s_str (live, "verdict"));
+    json_t *expectations = json_object_get (live, "expectations");
+    assert_int_equal (json_array_size (json_object_get (judged, "expectations")),
+                      json_array_size (expectations));
+    size_t index;
+    json_t *entry;
+    json_array_foreach (expectations, index, entry)
+    {
+        json_t *again = spine_expectation (judged, s_str (entry, "kind"));
+        assert_non_null (again);
+        assert_int_equal (json_is_true (json_object_get (again, "passed")),
+                          json_is_true (json_object_get (entry, "passed")));
+        assert_string_equal (s_str (again, "message"), s_str (entry, "message"));
+    }
+    json_decref (judged);
+    spine_destroy (&replay);
+}
+
 //  Recipe 4 in short: passes with the seed's restarts done; returns the order
 static char *
 s_recipe4 (void **state)
@@ -271,6 +302,7 @@ s_recipe4 (void **state)
     //  Users kept sending through the restarts
     json_t *transactions = json_object_get (json_object_get (report, "workloads"), "transactions");
     assert_true (json_integer_value (json_object_get (transactions, "accepted")) > 0);
+    s_assert_replays_alike (state, report, 0);
     free (planned);
     free (schedule);
     json_decref (report);
@@ -363,6 +395,7 @@ test_chaos_partition_never_healed_fails_agreement (void **state)
     json_t *outcomes[S_MAX_EVENTS];
     assert_int_equal (
         s_events (report, "node.control.done", "chaos_partition", outcomes, S_MAX_EVENTS), 1);
+    s_assert_replays_alike (state, report, 1);
     tf_chaos_schedule_clear (schedule);
     free (planned);
     free (schedule);
@@ -391,6 +424,7 @@ test_chaos_pause_then_resume_passes (void **state)
     int64_t cooldown_started = s_phase_started (report, "cooldown");
     assert_true (s_at (outcomes[0]) < cooldown_started);
     assert_true (s_at (requests[1]) >= cooldown_started);
+    s_assert_replays_alike (state, report, 0);
     free (planned);
     free (schedule);
     json_decref (report);

@@ -240,6 +240,9 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
             msg->actor_exited =
                 (tf_actor_exited_t){.name = "tx_inclusion", .status = "killed by signal 9"};
             break;
+        case TF_MSG_feed_end:
+            msg->feed_end = (tf_feed_end_t){.records = 174};
+            break;
         default:
             fail_msg ("no fixture for message id %d: add one with the new message", (int) id);
     }
