@@ -262,12 +262,13 @@ tf_node_import_block (tf_node_t *self, tf_node_block_t **block_p, tf_node_p2p_co
                    tf_node_hash_hex (&id, hex));
     if (tf_node_chain_tip (self->chain) != old_tip)
         s_after_tip_change (self, old_tip);
-    if (!replaying) {
+    if (!replaying && !self->fork_irreversibly) {
         json_t *gossip = json_pack ("{s:s, s:O}", "type", "block", "block", stored);
         tf_node_p2p_broadcast (self->p2p, gossip, from);
         json_decref (gossip);
-        s_publish_block (self, entry);
     }
+    if (!replaying)
+        s_publish_block (self, entry);
     json_decref (stored);
     s_adopt_orphans (self, &id);
 out:
@@ -474,6 +475,15 @@ s_update_mode (tf_node_t *self)
     s_update_lib (self);
 }
 
+//  The fork_irreversibly fault: a private fork, each block of it final at once
+void
+tf_node_set_fork_irreversibly (tf_node_t *self, int on)
+{
+    self->fork_irreversibly = on;
+    tf_node_chain_set_security_param (self->chain, on ? 0 : self->config->security_param);
+    s_update_lib (self);
+}
+
 static void
 s_try_produce (tf_node_t *self, uint64_t slot)
 {
@@ -506,6 +516,8 @@ s_try_produce (tf_node_t *self, uint64_t slot)
 static void
 s_announce_tip (tf_node_t *self)
 {
+    if (self->fork_irreversibly)
+        return; //  The fault keeps its fork to itself
     const tf_node_chain_entry_t *tip = tf_node_chain_tip (self->chain);
     json_t *frame =
         json_pack ("{s:s, s:o, s:I}", "type", "tip", "tip", tf_node_json_hash (&tip->block->id),
@@ -519,7 +531,7 @@ static void
 s_fetch_unknown (tf_node_t *self, tf_node_p2p_conn_t *conn, json_t *frame)
 {
     tf_node_hash_t tip;
-    if (tf_node_json_get_hash (json_object_get (frame, "tip"), &tip)
+    if (self->fork_irreversibly || tf_node_json_get_hash (json_object_get (frame, "tip"), &tip)
         || tf_node_chain_lookup (self->chain, &tip) || tf_node_idmap_lookup (self->orphans, &tip))
         return;
     json_t *request = json_pack ("{s:s, s:o}", "type", "get_block", "id", tf_node_json_hash (&tip));
@@ -539,6 +551,8 @@ s_on_frame (void *arg, tf_node_p2p_conn_t *conn, json_t *frame)
     tf_node_t *self = arg;
     const char *type = json_string_value (json_object_get (frame, "type"));
     char error[256];
+    if (self->fork_irreversibly && (strcmp (type, "block") == 0 || strcmp (type, "get_block") == 0))
+        return; //  The fault: no block goes between the node and the network any more
     if (strcmp (type, "block") == 0) {
         tf_node_block_t *block =
             tf_node_block_new_from_json (json_object_get (frame, "block"), error, sizeof error);

@@ -348,33 +348,46 @@ s_peer_switch (tf_node_t *node, json_t *body, int block, tf_node_reply_t *reply)
 static json_t *
 s_faults_json (tf_node_t *node)
 {
-    return json_pack ("{s:b, s:b}", "produce_blocks", node->produce_blocks, "drop_transactions",
-                      node->drop_transactions);
+    return json_pack ("{s:b, s:b, s:b}", "produce_blocks", node->produce_blocks,
+                      "drop_transactions", node->drop_transactions, "fork_irreversibly",
+                      node->fork_irreversibly);
 }
+
+//  The fault switches a POST may set, each a boolean
+static const char *const s_fault_keys[] = {"produce_blocks", "drop_transactions",
+                                           "fork_irreversibly"};
 
 static void
 s_set_faults (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
 {
-    json_t *produce = json_object_get (body, "produce_blocks");
-    json_t *drop = json_object_get (body, "drop_transactions");
-    int bad = !json_is_object (body) || (produce && !json_is_boolean (produce))
-              || (drop && !json_is_boolean (drop));
+    int bad = !json_is_object (body);
     const char *key;
     json_t *value;
-    json_object_foreach (body, key, value) bad |=
-        strcmp (key, "produce_blocks") != 0 && strcmp (key, "drop_transactions") != 0;
+    json_object_foreach (body, key, value)
+    {
+        int known = 0;
+        for (size_t index = 0; index < sizeof s_fault_keys / sizeof s_fault_keys[0]; index++)
+            known |= strcmp (key, s_fault_keys[index]) == 0;
+        bad |= !known || !json_is_boolean (value);
+    }
     if (bad) {
         tf_node_reply_text (reply, 422,
                             "Failed to deserialize the JSON body: expected "
-                            "{\"produce_blocks\": bool, \"drop_transactions\": bool}");
+                            "{\"produce_blocks\": bool, \"drop_transactions\": bool, "
+                            "\"fork_irreversibly\": bool}");
         return;
     }
+    json_t *produce = json_object_get (body, "produce_blocks");
+    json_t *drop = json_object_get (body, "drop_transactions");
+    json_t *fork = json_object_get (body, "fork_irreversibly");
     if (produce)
         node->produce_blocks = json_is_true (produce);
     if (drop)
         node->drop_transactions = json_is_true (drop);
-    tf_node_info ("node: faults produce_blocks=%d drop_transactions=%d", node->produce_blocks,
-                  node->drop_transactions);
+    if (fork)
+        tf_node_set_fork_irreversibly (node, json_is_true (fork));
+    tf_node_info ("node: faults produce_blocks=%d drop_transactions=%d fork_irreversibly=%d",
+                  node->produce_blocks, node->drop_transactions, node->fork_irreversibly);
     tf_node_reply_json (reply, 200, s_faults_json (node));
 }
 

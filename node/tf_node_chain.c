@@ -137,6 +137,13 @@ tf_node_chain_update_lib (tf_node_chain_t *self)
     return 1;
 }
 
+void
+tf_node_chain_set_security_param (tf_node_chain_t *self, uint64_t security_param)
+{
+    assert (self);
+    self->security_param = security_param;
+}
+
 const tf_node_chain_entry_t *
 tf_node_chain_tip (const tf_node_chain_t *self)
 {

@@ -39,6 +39,10 @@ tf_node_chain_rc_t tf_node_chain_add (tf_node_chain_t *self, tf_node_block_t **b
 //  Move the LIB to the k-th ancestor of the tip if that is higher. Returns 1 if it moved.
 int tf_node_chain_update_lib (tf_node_chain_t *self);
 
+//  Set k, the depth at which blocks become irreversible (a testing fault sets 0: every
+//  tip final at once). The LIB never moves back, whatever k becomes.
+void tf_node_chain_set_security_param (tf_node_chain_t *self, uint64_t security_param);
+
 //  Canonical tip, LIB and genesis entries (borrowed).
 const tf_node_chain_entry_t *tf_node_chain_tip (const tf_node_chain_t *self);
 const tf_node_chain_entry_t *tf_node_chain_lib (const tf_node_chain_t *self);

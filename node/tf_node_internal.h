@@ -46,6 +46,7 @@ struct _tf_node_t {
     uint64_t last_slot_tried;                       //  Last slot the lottery ran for
     int produce_blocks;                             //  Fault switch
     int drop_transactions;                          //  Fault switch
+    int fork_irreversibly;                          //  Fault switch: a private, final fork
     int fatal;                                      //  Storage failed: stop
     uint64_t blocks_imported;                       //  Counters for /metrics
     uint64_t block_txs;
@@ -59,6 +60,11 @@ uint64_t tf_node_current_slot (const tf_node_t *self);
 
 //  Validate and import a block (lock held); takes ownership of *block_p in every case.
 //  from is the peer it came from, or NULL. Returns 0 if it was added.
+//  The fork_irreversibly fault (README 4.1): on, no block goes between the node and its
+//  peers (none taken, sent, announced or served) and each tip is final at once (k = 0);
+//  off, blocks flow and k is the configured one again. Called with the mutex held.
+void tf_node_set_fork_irreversibly (tf_node_t *self, int on);
+
 int tf_node_import_block (tf_node_t *self, tf_node_block_t **block_p, tf_node_p2p_conn_t *from,
                           int replaying);
 

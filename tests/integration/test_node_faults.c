@@ -1,5 +1,5 @@
 //  test_node_faults.c - the testing API's fault switches: stop producing blocks, silently
-//  drop submitted transactions; both readable and settable
+//  drop submitted transactions, fork irreversibly; readable and settable
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -156,6 +156,45 @@ test_node_faults_blocked_peers_are_bounded (void **state)
 
 //  Every node, after reorgs, orphans and restarts, stops on SIGTERM with exit code 0 (the
 //  sanitizers turn a leak into a non-zero code)
+//  fork_irreversibly: the node takes no block from its peer any more, so it grows by
+//  its own blocks only, and each is final at once (LIB = tip). Last but one: the fork
+//  is never undone
+static void
+test_node_faults_fork_irreversibly (void **state)
+{
+    nh_cluster_t *cluster = *state;
+    json_t *answer =
+        nh_post (cluster, FAULTY, 1, "/testing/faults", "{\"fork_irreversibly\":true}");
+    assert_non_null (answer);
+    assert_true (json_is_true (json_object_get (answer, "fork_irreversibly")));
+    assert_true (json_is_true (json_object_get (answer, "produce_blocks")));
+    json_decref (answer);
+    int64_t produced = nh_metric (cluster, FAULTY, "tf_node_blocks_produced_total");
+    int64_t height = nh_info_int (cluster, FAULTY, "height");
+    int64_t other = nh_info_int (cluster, 1, "height");
+    int ok;
+    NH_WAIT (ok,
+             nh_metric (cluster, FAULTY, "tf_node_blocks_produced_total") >= produced + 3
+                 && nh_info_int (cluster, 1, "height") >= other + 3,
+             EVENT_MS);
+    assert_true (ok);
+    json_t *info = nh_get (cluster, FAULTY, "/cryptarchia/info");
+    int64_t grown = json_integer_value (json_object_get (info, "height")) - height;
+    assert_string_equal (json_string_value (json_object_get (info, "lib")),
+                         json_string_value (json_object_get (info, "tip")));
+    json_decref (info);
+    int64_t made = nh_metric (cluster, FAULTY, "tf_node_blocks_produced_total") - produced;
+    assert_true (grown == made || grown == made - 1); //  Read between a block and its count
+    //  Bad bodies name every switch
+    char *text = NULL;
+    const char *bad = "{\"fork_irreversibly\":1}";
+    assert_int_equal (nh_http (cluster, FAULTY, 1, "POST", "/testing/faults", "application/json",
+                               bad, strlen (bad), &text),
+                      422);
+    assert_non_null (strstr (text, "\"fork_irreversibly\": bool"));
+    free (text);
+}
+
 static void
 test_node_faults_stops_cleanly_on_sigterm (void **state)
 {
@@ -175,6 +214,7 @@ main (void)
         cmocka_unit_test (test_node_faults_stop_producing_blocks),
         cmocka_unit_test (test_node_faults_drop_transactions),
         cmocka_unit_test (test_node_faults_blocked_peers_are_bounded),
+        cmocka_unit_test (test_node_faults_fork_irreversibly),
         cmocka_unit_test (test_node_faults_stops_cleanly_on_sigterm),
     };
     return cmocka_run_group_tests_name ("node_faults", tests, s_setup, s_teardown);
