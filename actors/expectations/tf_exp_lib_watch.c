@@ -61,12 +61,19 @@ tf_exp_lib_watch_check (const tf_exp_lib_t *libs, size_t count, tf_exp_lib_looku
             continue; //  The feed has a gap there: not known to diverge
         if (streq (ancestor, lower->lib))
             continue;
-        message = zsys_sprintf (
-            "LIB divergence: %s's LIB %.*s (height %" PRIu64 ") is not on %s's chain, whose "
-            "LIB %.*s is at height %" PRIu64 " and has %.*s at height %" PRIu64
-            ": irreversible blocks on two forks",
-            lower->node, S_ID_SHOWN, lower->lib, lower->height, higher->node, S_ID_SHOWN,
-            higher->lib, higher->height, S_ID_SHOWN, ancestor, lower->height);
+        if (higher->height == lower->height)
+            message =
+                zsys_sprintf ("LIB divergence: %s's LIB %.*s and %s's LIB %.*s are two "
+                              "blocks at height %" PRIu64 ": irreversible blocks on two forks",
+                              lower->node, S_ID_SHOWN, lower->lib, higher->node, S_ID_SHOWN,
+                              higher->lib, lower->height);
+        else
+            message = zsys_sprintf (
+                "LIB divergence: %s's LIB %.*s (height %" PRIu64 ") is not on %s's chain, "
+                "whose LIB %.*s is at height %" PRIu64 " and has %.*s at height %" PRIu64
+                ": irreversible blocks on two forks",
+                lower->node, S_ID_SHOWN, lower->lib, lower->height, higher->node, S_ID_SHOWN,
+                higher->lib, higher->height, S_ID_SHOWN, ancestor, lower->height);
     }
     free (placed);
     return message;

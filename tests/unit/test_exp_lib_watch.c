@@ -80,7 +80,8 @@ test_exp_lib_watch_names_two_forks (void **state)
     tf_exp_lib_t level[] = {{"v0", "a3"}, {"v1", "b3"}};
     message = tf_exp_lib_watch_check (level, 2, s_lookup, NULL);
     assert_non_null (message);
-    assert_non_null (strstr (message, "(height 3)"));
+    assert_string_equal (message, "LIB divergence: v0's LIB a3 and v1's LIB b3 are two blocks at "
+                                  "height 3: irreversible blocks on two forks");
     free (message);
     //  Neighbours in height order suffice: v2 on the b fork between two a's
     tf_exp_lib_t three[] = {{"v0", "a1"}, {"v1", "a4"}, {"v2", "b3"}};
