@@ -8,6 +8,8 @@
 //        (node/README.md 4.1), from a worker thread
 //    --drop-transactions validator-0,validator-1
 //        POST <testing_url>/testing/faults {"drop_transactions": true} on each
+//    --fork-irreversibly validator-0
+//        POST <testing_url>/testing/faults {"fork_irreversibly": true} on each
 //    --node-control "stop validator-1"       (repeatable, applied in order)
 //    --node-control "partition validator-2,validator-3"
 //        node.control to the coordinator; waits for each reply
@@ -17,8 +19,21 @@
 #include "tf_api_client.h"
 
 #define S_MAX_CONTROLS 16 //  --node-control flags
-#define S_FAULTS_BODY  "{\"produce_blocks\":false}"
-#define S_DROP_BODY    "{\"drop_transactions\":true}"
+
+//  A testing API fault switch a flag turns on, in the order they are applied
+typedef struct {
+    const char *flag; //  "--stop-producing"
+    const char *body; //  What it posts to /testing/faults
+    const char *what; //  For the log: "block production off"
+} s_switch_kind_t;
+
+static const s_switch_kind_t s_switch_kinds[] = {
+    {"--stop-producing", "{\"produce_blocks\":false}", "block production off"},
+    {"--drop-transactions", "{\"drop_transactions\":true}", "transaction dropping"},
+    {"--fork-irreversibly", "{\"fork_irreversibly\":true}", "irreversible fork"},
+};
+
+#define S_SWITCH_COUNT (sizeof s_switch_kinds / sizeof s_switch_kinds[0])
 
 typedef struct {
     tf_control_action_t action; //  TF_CONTROL_STOP, TF_CONTROL_PARTITION, ...
@@ -26,17 +41,15 @@ typedef struct {
 } s_control_t;
 
 typedef struct {
-    const char *stop_producing;    //  Comma-separated node names, or NULL
-    const char *drop_transactions; //  Comma-separated node names, or NULL
-    bool posting_drops;            //  The worker posts drop_transactions
-    bool drops_done;
-    tf_phase_t at; //  Phase whose start applies the faults
-    long after_ms; //  Delay into that phase before the faults
+    const char *switch_nodes[S_SWITCH_COUNT]; //  Comma-separated node names per switch, or NULL
+    bool switch_done[S_SWITCH_COUNT];
+    size_t posting; //  The switch the worker posts
+    tf_phase_t at;  //  Phase whose start applies the faults
+    long after_ms;  //  Delay into that phase before the faults
     s_control_t controls[S_MAX_CONTROLS];
     size_t control_count;
     size_t next_control; //  Next to send
     zactor_t *worker;    //  Posting faults, or NULL
-    bool faults_done;
 } s_fault_t;
 
 //  Split "a,b,c" into a fresh tf_strs_t (caller frees items and array)
@@ -67,7 +80,7 @@ s_strs_free (tf_strs_t *strs)
 
 
 //  ---------------------------------------------------------------------------
-//  --stop-producing: a worker posts the fault switch to each node
+//  Fault switches: a worker posts one to each of its nodes
 
 typedef struct {
     char **urls; //  Testing URLs (owned by the caller until signal)
@@ -77,7 +90,7 @@ typedef struct {
     const char *what; //  For the log: "block production off"
 } s_post_args_t;
 
-//  The thread: switch block production off on each node, report "ok" or why not
+//  The thread: post the fault switch to each node, report "ok" or why not
 static void
 s_post_worker (zsock_t *pipe, void *arg)
 {
@@ -129,10 +142,7 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
     char *outcome = zstr_recv (reader);
     tf_actor_remove_reader (actor, reader);
     zactor_destroy (&fault->worker);
-    if (fault->posting_drops)
-        fault->drops_done = true;
-    else
-        fault->faults_done = true;
+    fault->switch_done[fault->posting] = true;
     if (!outcome || !streq (outcome, "ok"))
         tf_actor_phase_done (actor, false, outcome ? outcome : "fault worker interrupted");
     else
@@ -141,20 +151,18 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
     return 0;
 }
 
-//  Start the worker on the testing URLs of the named nodes
+//  Start the worker posting switch on the testing URLs of its nodes
 static int
-s_start_stop_producing (tf_actor_t *actor, s_fault_t *fault)
+s_start_switch (tf_actor_t *actor, s_fault_t *fault, size_t kind)
 {
     const tf_run_nodes_t *nodes = tf_actor_nodes (actor);
-    fault->posting_drops = fault->faults_done || !fault->stop_producing;
-    tf_strs_t targets =
-        s_split (fault->posting_drops ? fault->drop_transactions : fault->stop_producing);
+    fault->posting = kind;
+    tf_strs_t targets = s_split (fault->switch_nodes[kind]);
     s_post_args_t args = {.urls = (char **) zmalloc ((targets.count + 1) * sizeof (char *)),
                           .names = targets.items,
                           .count = targets.count,
-                          .body = fault->posting_drops ? S_DROP_BODY : S_FAULTS_BODY,
-                          .what = fault->posting_drops ? "transaction dropping"
-                                                       : "block production off"};
+                          .body = s_switch_kinds[kind].body,
+                          .what = s_switch_kinds[kind].what};
     int rc = 0;
     for (size_t target = 0; target < targets.count && rc == 0; target++) {
         const char *url = NULL;
@@ -230,16 +238,17 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     return 0;
 }
 
-//  Apply the faults: production switches first, then transaction dropping,
-//  then node control requests
+//  Apply the faults: the fault switches in table order, then node control
+//  requests
 static void
 s_apply (tf_actor_t *actor, s_fault_t *fault)
 {
-    if ((fault->stop_producing && !fault->faults_done)
-        || (fault->drop_transactions && !fault->drops_done))
-        s_start_stop_producing (actor, fault); //  Comes back here when done
-    else
-        s_next_control (actor, fault);
+    for (size_t kind = 0; kind < S_SWITCH_COUNT; kind++)
+        if (fault->switch_nodes[kind] && !fault->switch_done[kind]) {
+            s_start_switch (actor, fault, kind); //  Comes back here when done
+            return;
+        }
+    s_next_control (actor, fault);
 }
 
 //  Execute (or --at): apply the faults now or after --after
@@ -282,8 +291,10 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
     int kept = 1;
     for (int index = 1; index < *argc; index++) {
         const char *flag = argv[index];
-        if (!streq (flag, "--stop-producing") && !streq (flag, "--node-control")
-            && !streq (flag, "--after") && !streq (flag, "--drop-transactions")
+        size_t kind = 0;
+        while (kind < S_SWITCH_COUNT && !streq (flag, s_switch_kinds[kind].flag))
+            kind++;
+        if (kind == S_SWITCH_COUNT && !streq (flag, "--node-control") && !streq (flag, "--after")
             && !streq (flag, "--at")) {
             argv[kept++] = argv[index];
             continue;
@@ -291,12 +302,8 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
         if (index + 1 >= *argc)
             return fprintf (stderr, "tf-test-fault: %s needs a value\n", flag), -1;
         const char *value = argv[++index];
-        if (streq (flag, "--stop-producing")) {
-            fault->stop_producing = value;
-            continue;
-        }
-        if (streq (flag, "--drop-transactions")) {
-            fault->drop_transactions = value;
+        if (kind < S_SWITCH_COUNT) {
+            fault->switch_nodes[kind] = value;
             continue;
         }
         if (streq (flag, "--at")) {
@@ -357,8 +364,10 @@ static const tf_actor_class_t s_class = {
                "Also: --stop-producing NODE[,NODE] (testing API fault switch), --node-control\n"
                "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...),\n"
                "--after MS (apply them that long into execute), --drop-transactions NODE[,NODE]\n"
-               "(testing API: accept transactions and discard them), --at capture|execute (the\n"
-               "phase whose start applies them; default execute).\n",
+               "(testing API: accept transactions and discard them), --fork-irreversibly\n"
+               "NODE[,NODE] (testing API: leave the network's chain, each own block final at\n"
+               "once), --at capture|execute (the phase whose start applies them; default\n"
+               "execute).\n",
     .create = s_state,
     .handlers = &s_handlers,
 };

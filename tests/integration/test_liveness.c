@@ -13,6 +13,7 @@
 
 #define S_ID_HEX             64    //  Hex characters of a block id
 #define S_STALL_EXECUTE_MS   20000 //  run.duration of liveness_stall.yaml
+#define S_FORK_EXECUTE_MS    20000 //  run.duration of liveness_fork_fault.yaml
 #define S_GOES_ON_EXECUTE_MS 6000  //  run.duration of liveness_stall_goes_on.yaml
 
 //  The consensus_liveness entry of report.json (borrowed)
@@ -102,6 +103,37 @@ test_liveness_fails_agreement_on_a_partition_never_healed (void **state)
     json_t *details = json_object_get (liveness, "details");
     assert_string_equal (json_string_value (json_object_get (details, "agreement")), "violated");
     assert_string_equal (json_string_value (json_object_get (details, "failed_during")), "execute");
+    json_decref (report);
+}
+
+//  A node that finalises a fork of its own (tf-node's fork_irreversibly fault,
+//  no partition made by the framework): the safety check fires during execute,
+//  naming it, well before the planned execute is over
+static void
+test_liveness_fails_fast_on_a_node_that_forks_irreversibly (void **state)
+{
+    json_t *report = s_run (state, "liveness_fork_fault.yaml", 1);
+    json_t *liveness = s_liveness (report);
+    assert_false (json_is_true (json_object_get (liveness, "passed")));
+    const char *message = json_string_value (json_object_get (liveness, "message"));
+    print_message ("consensus_liveness: %s\n", message);
+    assert_non_null (
+        strstr (message, "consensus liveness violated during execute: LIB divergence: "));
+    assert_non_null (strstr (message, "validator-0"));
+    assert_non_null (strstr (message, "irreversible blocks on two forks"));
+    json_t *early = json_object_get (report, "ended_early");
+    assert_string_equal (json_string_value (json_object_get (early, "by")), "consensus_liveness");
+    json_int_t execute = 0;
+    size_t index;
+    json_t *phase;
+    json_array_foreach (
+        json_object_get (report, "phases"), index,
+        phase) if (streq (json_string_value (json_object_get (phase, "phase")), "execute"))
+        execute = json_integer_value (json_object_get (phase, "started_ms"));
+    assert_true (execute > 0);
+    json_int_t after = json_integer_value (json_object_get (early, "at_ms")) - execute;
+    print_message ("ended %.1f s into execute\n", after / 1000.0);
+    assert_true (after < S_FORK_EXECUTE_MS / 2);
     json_decref (report);
 }
 
@@ -283,6 +315,8 @@ main (void)
                                    spine_teardown),
         cmocka_unit_test_teardown (test_liveness_fails_fast_when_the_chain_stalls, spine_teardown),
         cmocka_unit_test_teardown (test_liveness_stall_without_fail_fast_runs_to_the_end,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_liveness_fails_fast_on_a_node_that_forks_irreversibly,
                                    spine_teardown),
         cmocka_unit_test_teardown (test_liveness_fails_agreement_on_a_partition_never_healed,
                                    spine_teardown),
