@@ -7,6 +7,8 @@
 #    two_stopped         two of three validators stopped as execute starts
 #    dropped_txs         every node accepts transactions and discards them
 #    unhealed_partition  one validator cut off 2 s into execute, never healed
+#    irreversible_fork   one validator finalises a fork of its own 1 s into
+#                        execute (tf-node's fork_irreversibly fault)
 #    stalled_chain       every validator stops producing 1 s into execute
 #  Printed per case: runs, how many got the verdict they should, the time from
 #  the fault to the verdict (median and max; the verdict is the moment the run
@@ -99,6 +101,19 @@ run: {duration: 8s, seed: 21, runner: local}
 $CONSENSUS
 YAML
 
+cat > "$WORK/irreversible_fork.yaml" <<YAML
+name: irreversible_fork
+topology: {network: star, validators: 3}
+expectations:
+  - consensus_liveness: {}
+custom:
+  - name: fault
+    role: workload
+    command: "tf-test-fault --after 1000 --fork-irreversibly validator-0"
+run: {duration: 20s, seed: 31, runner: local}
+$CONSENSUS
+YAML
+
 cat > "$WORK/stalled_chain.yaml" <<YAML
 name: stalled_chain
 topology: {network: star, validators: 2}
@@ -117,6 +132,7 @@ CASES="healthy $RUNS 0 0 -
 two_stopped $FAULT_RUNS 1 0 height_0_below_target
 dropped_txs $FAULT_RUNS 1 0 0/[0-9]+_included
 unhealed_partition $FAULT_RUNS 1 2000 LIB_divergence
+irreversible_fork $FAULT_RUNS 1 1000 LIB_divergence.*validator-0|validator-0.*LIB_divergence
 stalled_chain $FAULT_RUNS 1 1000 no_new_block_on_the_feed"
 
 echo "bench/verdicts.sh: healthy x$RUNS, each fault x$FAULT_RUNS (local runner, 200 ms slots)"
