@@ -322,13 +322,13 @@ spine_pid_alive (pid_t pid)
     return kill (pid, 0) == 0 || errno != ESRCH;
 }
 
-bool
-spine_process_mentions (const char *text)
+pid_t
+spine_process_pid (const char *text)
 {
     DIR *proc = opendir ("/proc");
     if (!proc)
-        return false;
-    bool found = false;
+        return 0;
+    pid_t found = 0;
     struct dirent *entry;
     while (!found && (entry = readdir (proc))) {
         char *end = NULL;
@@ -347,10 +347,17 @@ spine_process_mentions (const char *text)
             if (cmdline[index] == 0)
                 cmdline[index] = ' ';
         cmdline[size] = 0;
-        found = strstr (cmdline, text) != NULL && spine_pid_alive ((pid_t) pid);
+        if (strstr (cmdline, text) && spine_pid_alive ((pid_t) pid))
+            found = (pid_t) pid;
     }
     closedir (proc);
     return found;
+}
+
+bool
+spine_process_mentions (const char *text)
+{
+    return spine_process_pid (text) != 0;
 }
 
 json_t *

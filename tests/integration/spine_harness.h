@@ -85,6 +85,10 @@ bool spine_pid_alive (pid_t pid);
 //  line (e.g. a run directory: every tf-node of a run names its node.yaml there).
 bool spine_process_mentions (const char *text);
 
+//  The pid of a live process other than this one that mentions text on its
+//  command line, or 0 when there is none.
+pid_t spine_process_pid (const char *text);
+
 //  The entry of kind in report.json's expectations (borrowed), or NULL.
 json_t *spine_expectation (json_t *report, const char *kind);
 

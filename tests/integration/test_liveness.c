@@ -14,6 +14,7 @@
 #define S_ID_HEX             64    //  Hex characters of a block id
 #define S_STALL_EXECUTE_MS   20000 //  run.duration of liveness_stall.yaml
 #define S_FORK_EXECUTE_MS    20000 //  run.duration of liveness_fork_fault.yaml
+#define S_LAG_EXECUTE_MS     20000 //  run.duration of liveness_lag.yaml
 #define S_GOES_ON_EXECUTE_MS 6000  //  run.duration of liveness_stall_goes_on.yaml
 
 //  The consensus_liveness entry of report.json (borrowed)
@@ -134,6 +135,44 @@ test_liveness_fails_fast_on_a_node_that_forks_irreversibly (void **state)
     json_int_t after = json_integer_value (json_object_get (early, "at_ms")) - execute;
     print_message ("ended %.1f s into execute\n", after / 1000.0);
     assert_true (after < S_FORK_EXECUTE_MS / 2);
+    json_decref (report);
+}
+
+//  A node left behind (its process frozen by the test, so no node control
+//  exempts it): the lag check fails the run during execute, naming it
+static void
+test_liveness_fails_fast_on_a_node_left_behind (void **state)
+{
+    spine_run_t *run = *state = spine_start ("liveness_lag.yaml", true, NULL);
+    assert_non_null (run);
+    assert_true (spine_wait_output (run, "phase execute", SPINE_RUN_TIMEOUT_MS));
+    char *config = zsys_sprintf ("%s/nodes/validator-2/", spine_run_dir (run));
+    pid_t node = spine_process_pid (config);
+    zstr_free (&config);
+    assert_true (node > 0);
+    assert_int_equal (kill (node, SIGSTOP), 0);
+    spine_assert_exit (run, 1);
+    kill (node, SIGCONT); //  Gone already: the deployer kills what it started
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    const char *message = json_string_value (json_object_get (s_liveness (report), "message"));
+    print_message ("consensus_liveness: %s\n", message);
+    assert_non_null (strstr (message, "consensus liveness violated during execute: "
+                                      "validator-2 lags: at height "));
+    assert_non_null (strstr (message, "(max_lag 3 blocks, lag_window 2.0 s)"));
+    json_t *early = json_object_get (report, "ended_early");
+    assert_string_equal (json_string_value (json_object_get (early, "by")), "consensus_liveness");
+    json_int_t execute = 0;
+    size_t index;
+    json_t *phase;
+    json_array_foreach (
+        json_object_get (report, "phases"), index,
+        phase) if (streq (json_string_value (json_object_get (phase, "phase")), "execute"))
+        execute = json_integer_value (json_object_get (phase, "started_ms"));
+    assert_true (execute > 0);
+    json_int_t after = json_integer_value (json_object_get (early, "at_ms")) - execute;
+    print_message ("ended %.1f s into execute\n", after / 1000.0);
+    assert_true (after < S_LAG_EXECUTE_MS / 2);
     json_decref (report);
 }
 
@@ -318,6 +357,7 @@ main (void)
                                    spine_teardown),
         cmocka_unit_test_teardown (test_liveness_fails_fast_on_a_node_that_forks_irreversibly,
                                    spine_teardown),
+        cmocka_unit_test_teardown (test_liveness_fails_fast_on_a_node_left_behind, spine_teardown),
         cmocka_unit_test_teardown (test_liveness_fails_agreement_on_a_partition_never_healed,
                                    spine_teardown),
         cmocka_unit_test_teardown (test_liveness_feed_is_whole_across_a_node_restart,
