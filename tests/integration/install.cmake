@@ -20,3 +20,7 @@ endforeach()
 set_tests_properties(test_install_library PROPERTIES LABELS unit TIMEOUT 180)
 set_tests_properties(test_install_examples PROPERTIES LABELS integration TIMEOUT 400)
 set_tests_properties(test_install_python PROPERTIES LABELS integration TIMEOUT 300)
+#  docs/actors.md shows the examples line for line
+add_test(NAME test_actors_doc COMMAND sh ${CMAKE_SOURCE_DIR}/tests/docs/check-actors-doc.sh
+                                      ${CMAKE_SOURCE_DIR})
+set_tests_properties(test_actors_doc PROPERTIES LABELS unit TIMEOUT 30)
