@@ -1,7 +1,7 @@
 #!/bin/sh
 #  test_install.sh - tf as a library, from the installed tree only
 #
-#  Usage: test_install.sh library|examples|python
+#  Usage: test_install.sh library|examples|python|deb
 #  Each part runs `cmake --install` of this build into a temporary prefix, then
 #    library   every public header compiles alone (C11 and C++, -Wall -Wextra
 #              -Werror -pedantic), no private header is installed, libtf.so exports
@@ -16,11 +16,12 @@
 #    python    the tfactor client's example actors (a workload restarting a node,
 #              an expectation counting blocks) pass on local nodes, and the
 #              expectation fails a dry run without blocks. Skipped (77) when no
-#              python3 here has pyzmq and msgpack.
+#              python3 here has pyzmq and msgpack;
+#    deb       cpack -G DEB makes a package holding the same tree (under /usr).
 #  Examples are built with TF_EXAMPLE_FLAGS (this build's sanitizer, as libtf.so).
 set -eu
 : "${TF_SOURCE_DIR:?}" "${TF_BUILD_DIR:?}"
-part=${1:?usage: test_install.sh library|examples|python}
+part=${1:?usage: test_install.sh library|examples|python|deb}
 cmake_command=${TF_CMAKE:-cmake}
 flags=${TF_EXAMPLE_FLAGS:-}
 
@@ -240,6 +241,23 @@ YAML
     [ "$status" -eq 1 ] || fail "python expectation without blocks: exit $status, expected 1"
     report_check "$work/run-py-dry/report.json" py-blocks false blocks,max_height
     echo "ok: the Python actors pass on local nodes, and the expectation fails without blocks"
+    exit 0
+fi
+#  ---------------------------------------------------------------------------
+if [ "$part" = deb ]; then
+    command -v dpkg-deb > /dev/null || { echo "SKIP: no dpkg-deb for cpack -G DEB"; exit 77; }
+    cpack_command="$(dirname "$cmake_command")/cpack"
+    [ -x "$cpack_command" ] || cpack_command=cpack
+    (cd "$work" && "$cpack_command" -G DEB --config "$TF_BUILD_DIR/CPackConfig.cmake" \
+        > cpack.log 2>&1) || { cat "$work/cpack.log"; fail "cpack -G DEB"; }
+    deb=$(ls "$work"/tf_*.deb)
+    dpkg-deb -c "$deb" | awk '{print $6}' > "$work/deb.list"
+    #  The same tree as cmake --install, under /usr
+    (cd "$prefix" && find . -type f -o -type l) | sed 's#^\./#./usr/#' | sort > "$work/tree.list"
+    missing=$(sort "$work/deb.list" | comm -13 - "$work/tree.list")
+    [ -z "$missing" ] || fail "the package lacks: $missing"
+    dpkg-deb -f "$deb" Package Depends | grep -q '^Package: tf$' || fail "package name"
+    echo "ok: $(basename "$deb") holds the installed tree ($(wc -l < "$work/tree.list") files)"
     exit 0
 fi
 fail "unknown part $part"
