@@ -40,6 +40,11 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
     s_state_t *self = (s_state_t *) state;
     const tf_plan_item_t *item = tf_plan_item_by_name (plan, tf_actor_name (actor));
     self->min_blocks = tf_plan_knob_int (item, "min_blocks", 1);
+    if (self->min_blocks < 0) {
+        zsys_error ("my-blocks: knob min_blocks must be 0 or more, got %lld",
+                    (long long) self->min_blocks);
+        return -1; //  Fails the actor: the run is aborted naming it
+    }
     return 0;
 }
 

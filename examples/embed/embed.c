@@ -37,8 +37,14 @@ main (int argc, char **argv)
     int64_t minimum = 0;
     const char *run_dir = NULL;
     for (int index = 1; index < argc; index++) {
-        if (strcmp (argv[index], "--minimum") == 0 && index + 1 < argc)
-            minimum = atoll (argv[++index]);
+        char *end = NULL;
+        if (strcmp (argv[index], "--minimum") == 0 && index + 1 < argc) {
+            minimum = strtoll (argv[++index], &end, 10);
+            if (*end || end == argv[index] || minimum < 0) {
+                fprintf (stderr, "embed: --minimum: expected a height, got '%s'\n", argv[index]);
+                return TF_EXIT_USAGE;
+            }
+        }
         else if (strcmp (argv[index], "--run-dir") == 0 && index + 1 < argc)
             run_dir = argv[++index];
         else {
