@@ -5,7 +5,7 @@
 #  actors/runtime (the actor loop), actors/supervisor (the run API, tf_run.h),
 #  and what the run API needs from actors/record and actors/report. Built
 #  twice from the same objects: libtf.so (tf::actor), whose version script
-#  exports only tf_ symbols and whose link interface is ZeroMQ, CZMQ and
+#  (tf.map) exports only the functions of the installed headers and whose link interface is ZeroMQ, CZMQ and
 #  msgpack (libyaml and jansson are private), and libtf.a. The programs of
 #  this tree keep linking their rooms' static libraries.
 set(TF_LIBRARY_ROOMS tf_proto tf_runtime tf_supervisor tf_record tf_report)

@@ -96,9 +96,18 @@ if [ "$part" = library ]; then
     #  Every defined dynamic symbol but the version node (type A) starts with tf_
     others=$(nm -D --defined-only "$library" | awk '$2 != "A" && $3 !~ /^tf_/ {print $3}')
     [ -z "$others" ] || fail "libtf.so exports symbols without tf_: $others"
-    for wanted in tf_actor_main tf_run_new tf_plan_build tf_msg_encode; do
-        nm -D --defined-only "$library" | awk '{sub(/@.*/, "", $3); print $3}' | grep -qx "$wanted" ||
-            fail "libtf.so does not export $wanted"
+    #  Every function the installed headers declare is exported (the X-macro
+    #  enumeration's too), and the rooms' internals are not
+    nm -D --defined-only "$library" | awk '{sub(/@.*/, "", $3); print $3}' | sort -u \
+        > "$work/exported"
+    (cd "$include" && grep -ohE '\btf_[a-z0-9_]+ \(' ./*.h | sed 's/ ($//' |
+        grep -vE '_(t|fn)$'; echo tf_control_action_str; echo tf_control_action_parse) |
+        sort -u > "$work/declared"
+    [ "$(wc -l < "$work/declared")" -gt 80 ] || fail "too few declarations found in $include"
+    missing=$(comm -23 "$work/declared" "$work/exported")
+    [ -z "$missing" ] || fail "libtf.so does not export: $missing"
+    for internal in tf_report_new tf_spawn_new tf_supervisor_new tf_cli_main; do
+        ! grep -qx "$internal" "$work/exported" || fail "libtf.so exports the internal $internal"
     done
     echo "ok: libtf.so exports $(nm -D --defined-only "$library" | grep -c ' T ') functions, all tf_"
 
