@@ -7,6 +7,10 @@
 #include <msgpack.h>
 #include <stdbool.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 //  The bytes of a msgpack str or bin, never NULL: libmsgpack gives a NULL
 //  pointer for an empty one, and memcmp, memcpy, memchr and strndup must not
 //  get NULL even with a size of 0. Read every str and bin through these.
@@ -24,5 +28,9 @@ const msgpack_object *tf_mpack_get (const msgpack_object *map, const char *key);
 
 //  A copy of a msgpack str (caller frees), or NULL when value is not a str.
 char *tf_mpack_strdup (const msgpack_object *value);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TF_PROTO_VERSION 1                   //  "v" of every message
 #define TF_MSG_MAX_SIZE  (8u << 20)          //  Largest body accepted, bytes
 #define TF_MAX_STR       (64u << 10)         //  Longest string field, bytes
@@ -209,5 +213,9 @@ uint64_t tf_msg_rejected (void);
 
 //  Count and log (once per message type) a rejected message.
 void tf_msg_reject (tf_msg_id_t id, const char *topic, const char *reason);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     TF_PHASE_REGISTER = 0, //  Waiting for every expected actor to say hello
     TF_PHASE_DEPLOY,       //  Deployer starts nodes and waits for readiness
@@ -26,5 +30,9 @@ const char *tf_phase_name (tf_phase_t phase);
 
 //  Phase of a wire name, or -1 when unknown.
 int tf_phase_by_name (const char *name);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TF_PLAN_MAX_NODES         256 //  Validators + executors
 #define TF_PLAN_MAX_ITEMS         64  //  Workloads, expectations, custom actors each
 #define TF_PLAN_MAX_KNOBS         32  //  Knobs per item
@@ -277,5 +281,9 @@ typedef struct {
 
 //  Fill actors[] (up to max) and return how many the plan needs.
 size_t tf_plan_actors (const tf_plan_t *self, tf_plan_actor_t *actors, size_t max);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

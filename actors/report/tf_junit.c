@@ -79,6 +79,29 @@ s_unjudged (const json_t *report, const json_t *expectations, json_t *unjudged)
     return json_array_size (unjudged);
 }
 
+//  An expectation's details (report.json's "details" map), one property per
+//  key, its value as compact JSON; nothing when it has none
+static void
+s_write_properties (FILE *out, const json_t *details)
+{
+    if (!json_is_object (details) || json_object_size (details) == 0)
+        return;
+    fprintf (out, "      <properties>\n");
+    const char *key;
+    const json_t *value;
+    json_object_foreach ((json_t *) details, key, value)
+    {
+        char *text = json_dumps (value, JSON_COMPACT | JSON_ENCODE_ANY);
+        fprintf (out, "        <property name=\"");
+        s_escape (out, key);
+        fprintf (out, "\" value=\"");
+        s_escape (out, text);
+        fprintf (out, "\"/>\n");
+        free (text);
+    }
+    fprintf (out, "      </properties>\n");
+}
+
 int
 tf_junit_write (const json_t *report, const char *path)
 {
@@ -128,6 +151,7 @@ tf_junit_write (const json_t *report, const char *path)
         fprintf (out, "\" name=\"");
         s_escape (out, json_string_value (json_object_get (entry, "name")));
         fprintf (out, "\" time=\"0\">\n");
+        s_write_properties (out, json_object_get (entry, "details"));
         if (!json_is_true (json_object_get (entry, "passed"))) {
             fprintf (out, "      <failure message=\"");
             s_escape_first_line (out, message);

@@ -1,7 +1,8 @@
 //  tf_junit.h - report.json as JUnit XML, for CI systems
 //
 //  One test suite per run, one test case per expectation (failed ones carry
-//  their message), plus a "run" test case in error when the run was aborted.
+//  their message; details become the case's properties), plus a "run" test
+//  case in error when the run was aborted.
 
 #ifndef TF_JUNIT_H_INCLUDED
 #define TF_JUNIT_H_INCLUDED

@@ -22,6 +22,10 @@
 #include "tf_phase.h"
 #include "tf_plan.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TF_ACTOR_HELLO_INTERVAL_MS  200   //  Hello repeats until welcomed
 #define TF_ACTOR_WELCOME_TIMEOUT_MS 30000 //  Give up if never welcomed
 
@@ -171,5 +175,9 @@ tf_phase_t tf_actor_phase (tf_actor_t *self);
 bool tf_actor_verbose (tf_actor_t *self);
 //  Milliseconds since the Unix epoch, as every record on the wire uses.
 uint64_t tf_actor_now_ms (void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     uint64_t state[4]; //  xoshiro256** state
 } tf_rng_t;
@@ -21,5 +25,9 @@ uint64_t tf_rng_next (tf_rng_t *self);
 
 //  Uniform integer in [low, high] (inclusive); low when high <= low.
 int64_t tf_rng_range (tf_rng_t *self, int64_t low, int64_t high);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

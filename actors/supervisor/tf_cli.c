@@ -9,6 +9,7 @@
 #include "tf_catalog.h"
 #include "tf_cli.h"
 #include "tf_plan.h"
+#include "tf_run.h"
 #include "tf_supervisor.h"
 
 static void
@@ -217,23 +218,6 @@ s_catalog (int argc, char **argv)
     return TF_EXIT_OK;
 }
 
-//  Directory of the running tf binary, where its sibling programs live.
-//  Caller owns the result; NULL when /proc/self/exe cannot be read.
-static char *
-s_bin_dir (void)
-{
-    char path[PATH_MAX];
-    ssize_t length = readlink ("/proc/self/exe", path, sizeof path - 1);
-    if (length <= 0)
-        return NULL;
-    path[length] = 0;
-    char *slash = strrchr (path, '/');
-    if (!slash)
-        return NULL;
-    *slash = 0;
-    return strdup (path[0] ? path : "/");
-}
-
 static int
 s_validate (int argc, char **argv)
 {
@@ -256,6 +240,39 @@ s_validate (int argc, char **argv)
         return TF_EXIT_USAGE;
     }
     return tf_supervisor_validate (argv[optind], stdout, stderr);
+}
+
+//  tf run: load the scenario and run it through the run API (tf_run.h), the
+//  one way every run starts
+static int
+s_run_scenario (const char *path, const tf_supervisor_config_t *config, const char *bin_dir)
+{
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    tf_plan_t *plan = tf_plan_load (path, errors);
+    int rc = TF_EXIT_USAGE;
+    if (!plan)
+        tf_plan_errors_print (errors, stderr);
+    else {
+        tf_run_options_t options = {
+            .run_dir = config->run_dir,
+            .runner = config->runner,
+            .has_duration = config->duration_ms >= 0,
+            .duration_ms = config->duration_ms,
+            .has_seed = config->has_seed,
+            .seed = config->seed,
+            .attach_timeout_ms = config->attach_timeout_ms,
+            .bin_dir = bin_dir,
+            .out = stdout,
+            .err = stderr,
+        };
+        tf_run_t *run = tf_run_new (plan, &options);
+        if (run)
+            rc = tf_run_wait (run);
+        tf_run_destroy (&run);
+    }
+    tf_plan_destroy (&plan);
+    tf_plan_errors_destroy (&errors);
+    return rc;
 }
 
 //  tf run SCENARIO, or tf replay RUN_DIR (replay: no plan overrides)
@@ -335,22 +352,26 @@ s_run (int argc, char **argv, bool replay)
                  replay ? "run directory" : "scenario file");
         goto out;
     }
-    if (replay)
-        config.replay_dir = argv[optind];
-    else
-        config.scenario = argv[optind];
-    char *bin_dir = s_bin_dir ();
+    char *bin_dir = tf_run_bin_dir ();
     if (!bin_dir) {
-        fprintf (stderr, "%s: cannot find the directory of the tf program\n", command);
+        fprintf (stderr,
+                 "%s: cannot find tf's programs (tf-coordinator): neither beside tf nor in "
+                 "%s relative to it\n",
+                 command, TF_BIN_TO_LIBEXEC);
         rc = TF_EXIT_ERROR;
         goto out;
     }
-    config.bin_dir = bin_dir;
-    config.expect_names = expect_count ? expect_names : NULL;
-    tf_supervisor_t *supervisor = tf_supervisor_new (&config, stderr);
-    if (supervisor)
-        rc = tf_supervisor_run (supervisor, stdout);
-    tf_supervisor_destroy (&supervisor);
+    if (!replay)
+        rc = s_run_scenario (argv[optind], &config, bin_dir);
+    else {
+        config.replay_dir = argv[optind];
+        config.bin_dir = bin_dir;
+        config.expect_names = expect_count ? expect_names : NULL;
+        tf_supervisor_t *supervisor = tf_supervisor_new (&config, stderr);
+        if (supervisor)
+            rc = tf_supervisor_run (supervisor, stdout);
+        tf_supervisor_destroy (&supervisor);
+    }
     free (bin_dir);
 out:
     free (expect_names);

@@ -51,6 +51,9 @@ struct _tf_supervisor_t {
     char *bin_dir;             //  Where our programs live
     char *replay_recording;    //  tf replay: absolute path of bus.rec
     bool run_dir_given;        //  --run-dir: never removed
+    bool keep_run_dir;         //  Kept after a pass too (tf_run's option)
+    bool run_dir_removed;      //  Removed after the pass
+    char *verdict;             //  From report.json after the run, or NULL
     int64_t attach_timeout_ms; //  --attach-timeout, or 0: the coordinator's default
     char *run_dir;             //  Absolute path, set by s_prepare_run_dir
     char *run_id;
@@ -139,11 +142,13 @@ out:
 tf_supervisor_t *
 tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
 {
-    assert (config && (config->scenario || config->replay_dir) && config->bin_dir && err);
+    assert (config && (config->scenario || config->plan || config->replay_dir) && config->bin_dir
+            && err);
     tf_supervisor_t *self = (tf_supervisor_t *) zmalloc (sizeof (tf_supervisor_t));
     self->err = err;
     self->bin_dir = strdup (config->bin_dir);
     self->run_dir_given = config->run_dir != NULL;
+    self->keep_run_dir = config->keep_run_dir;
     self->attach_timeout_ms = config->attach_timeout_ms;
     if (config->run_dir)
         self->run_dir = strdup (config->run_dir);
@@ -158,9 +163,12 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
         if (s_load_replay (self, config->replay_dir, err))
             goto failed_printed;
     }
+    else if (config->plan)
+        self->plan = tf_plan_dup (config->plan);
     else if (!(self->plan = tf_plan_load (config->scenario, errors)))
         goto failed;
-    bool overridden = false;
+    //  A plan made elsewhere (the builder) is checked here like a loaded one
+    bool overridden = config->plan != NULL;
     if (config->runner) {
         free (self->plan->runner);
         self->plan->runner = strdup (config->runner);
@@ -228,6 +236,7 @@ tf_supervisor_destroy (tf_supervisor_t **self_p)
     free (self->run_id);
     free (self->run_dir);
     free (self->replay_recording);
+    free (self->verdict);
     free (self->bin_dir);
     free (self);
     *self_p = NULL;
@@ -406,16 +415,20 @@ s_dispose_run_dir (tf_supervisor_t *self, int exit_code)
         fprintf (self->out, "run directory kept: %s\n", self->run_dir);
     else if (self->run_dir_given)
         fprintf (self->out, "run directory kept (given with --run-dir): %s\n", self->run_dir);
+    else if (self->keep_run_dir)
+        fprintf (self->out, "run directory kept: %s\n", self->run_dir);
     else if (keep_asked)
         fprintf (self->out, "run directory kept (LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS): %s\n",
                  self->run_dir);
     else if (nftw (self->run_dir, s_remove_entry, TF_SUPERVISOR_NFTW_FDS, FTW_DEPTH | FTW_PHYS))
         fprintf (self->err, "tf: could not remove run directory %s: %s\n", self->run_dir,
                  strerror (errno));
-    else
+    else {
+        self->run_dir_removed = true;
         fprintf (self->out,
                  "run directory removed: %s (LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1 keeps it)\n",
                  self->run_dir);
+    }
 }
 
 
@@ -889,6 +902,8 @@ s_print_verdict (tf_supervisor_t *self)
     else {
         const char *verdict = json_string_value (json_object_get (report, "verdict"));
         fprintf (out, "verdict: %s\n", verdict ? verdict : "?");
+        free (self->verdict);
+        self->verdict = verdict ? strdup (verdict) : NULL;
         //  Results arrive in any order; show them in the plan's order
         json_t *expectations = json_object_get (report, "expectations");
         size_t count = json_array_size (expectations);
@@ -1042,4 +1057,29 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
     s_dispose_run_dir (self, rc);
     fflush (out);
     return rc;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  After the run
+
+const char *
+tf_supervisor_verdict (tf_supervisor_t *self)
+{
+    assert (self);
+    return self->verdict;
+}
+
+const char *
+tf_supervisor_run_dir (tf_supervisor_t *self)
+{
+    assert (self);
+    return self->run_id ? self->run_dir : NULL; //  run_id: the directory was made
+}
+
+bool
+tf_supervisor_run_dir_removed (tf_supervisor_t *self)
+{
+    assert (self);
+    return self->run_dir_removed;
 }

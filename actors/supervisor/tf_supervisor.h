@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "tf_exit.h"
+#include "tf_plan.h"
 #include "tf_rundir.h"
 
 
@@ -39,12 +40,15 @@
 typedef struct _tf_supervisor_t tf_supervisor_t;
 
 typedef struct {
-    const char *scenario; //  YAML scenario file
-    const char *runner;   //  Override of run.runner, or NULL
-    int64_t duration_ms;  //  Override of run.duration, or -1
-    bool has_seed;        //  seed overrides run.seed
+    const char *scenario;  //  YAML scenario file, or NULL with plan or replay_dir
+    const tf_plan_t *plan; //  A plan already made (copied; validated again with the
+                           //  overrides), or NULL
+    const char *runner;    //  Override of run.runner, or NULL
+    int64_t duration_ms;   //  Override of run.duration, or -1
+    bool has_seed;         //  seed overrides run.seed
     uint64_t seed;
     const char *run_dir;             //  Given run directory, or NULL for mkdtemp
+    bool keep_run_dir;               //  Keep the run directory after a pass too
     int64_t attach_timeout_ms;       //  Registration deadline, or 0 for the coordinator's
     const char *bin_dir;             //  Where tf-coordinator and the actors live
     const char *replay_dir;          //  tf replay: a past run directory, whose
@@ -66,6 +70,17 @@ void tf_supervisor_destroy (tf_supervisor_t **self_p);
 //  Run the scenario to its end, printing progress and the verdict to out.
 //  Returns the exit code: TF_EXIT_OK, _FAILED, _USAGE or _ERROR.
 int tf_supervisor_run (tf_supervisor_t *self, FILE *out);
+
+//  After tf_supervisor_run: the verdict report.json gave ("passed", "failed",
+//  "aborted"), or NULL when there was none. Borrowed from the supervisor.
+const char *tf_supervisor_verdict (tf_supervisor_t *self);
+
+//  The run directory (absolute), once tf_supervisor_run made it, else NULL.
+//  Borrowed from the supervisor.
+const char *tf_supervisor_run_dir (tf_supervisor_t *self);
+
+//  True when tf_supervisor_run removed the run directory (a pass, not kept).
+bool tf_supervisor_run_dir_removed (tf_supervisor_t *self);
 
 //  `tf validate`: print the normalised plan to out and return 0, or every
 //  error to err as file:line:column: path: message and return TF_EXIT_USAGE.

@@ -207,7 +207,8 @@ s_attach_value (const char *output, const char *key)
 }
 
 //  A hello must carry the role the plan gives its name: another is refused,
-//  naming both; the right one is welcomed
+//  naming both; the right one is welcomed. Its pid, when only a later hello
+//  brings it, is recorded then (event actor.pid)
 static void
 test_spine_hello_with_another_role_is_refused (void **state)
 {
@@ -237,8 +238,38 @@ test_spine_hello_with_another_role_is_refused (void **state)
     assert_non_null (answer);
     assert_int_equal (answer->id, TF_MSG_actor_welcome);
     tf_msg_destroy (&answer);
+    //  That hello had no pid; a later one that has it is welcomed again and recorded
+    hello.pid = 4242;
+    assert_int_equal (tf_msg_send (dealer, TF_MSG_actor_hello, &hello), 0);
+    do {
+        tf_msg_destroy (&answer);
+        answer = tf_msg_recv (dealer); //  The plan (and nodes) of the first welcome first
+        assert_non_null (answer);
+    } while (answer->id != TF_MSG_actor_welcome);
+    tf_msg_destroy (&answer);
     //  It says no more: the run aborts on its silence and still ends cleanly
     assert_int_equal (spine_wait_exit (run, SPINE_RUN_TIMEOUT_MS), 3);
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    const char *registered = NULL, *pid = NULL;
+    size_t index;
+    json_t *event;
+    json_array_foreach (json_object_get (report, "events"), index, event)
+    {
+        const char *kind = json_string_value (json_object_get (event, "kind"));
+        const char *actor = json_string_value (json_object_get (event, "actor"));
+        if (!kind || !actor || strcmp (actor, "visitor") != 0)
+            continue;
+        if (strcmp (kind, "actor.registered") == 0)
+            registered = json_string_value (json_object_get (event, "detail"));
+        else if (strcmp (kind, "actor.pid") == 0)
+            pid = json_string_value (json_object_get (event, "detail"));
+    }
+    assert_non_null (registered);
+    assert_string_equal (registered, "pid unknown");
+    assert_non_null (pid);
+    assert_string_equal (pid, "pid 4242");
+    json_decref (report);
     zsock_destroy (&dealer);
     zstr_free (&service);
 }
