@@ -261,6 +261,19 @@ registered = [e for e in report["events"] if e["kind"] == "actor.registered"
               and e["actor"] in ("py-blocks", "py-restart")]
 assert len(registered) == 2 and all(e["detail"].startswith("pid ") for e in registered), registered
 PY
+    #  A replay judges the Python expectation alike: the whole recorded feed
+    #  (ended by feed.end) reaches it before evaluate
+    status=0
+    (cd "$work/py" && "$tf" replay "$work/run-py" --run-dir "$work/replay-py") || status=$?
+    [ "$status" -eq 0 ] || fail "replay of the python actors: exit $status, expected 0"
+    "$python" - "$work/run-py/report.json" "$work/replay-py/report.json" << 'PY'
+import json, sys
+live, replay = (json.load(open(path)) for path in sys.argv[1:3])
+def blocks(report):
+    return [r for r in report["expectations"] if r["name"] == "py-blocks"][0]
+assert blocks(replay)["passed"] and blocks(replay)["message"] == blocks(live)["message"], (
+    blocks(live), blocks(replay))
+PY
     #  The expectation fails a dry run: no nodes, no blocks
     cat > "$work/py/dry.yaml" << YAML
 name: python_dry

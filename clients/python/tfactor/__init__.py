@@ -2,7 +2,8 @@
 
 The protocol of proto/PROTOCOL.md, done once: hello until welcomed, the plan
 and the node list, phases with their acks (again when a broadcast repeats),
-heartbeats, the block feed, node control with replies matched by req_id,
+heartbeats, the block feed (in a replay, whole before cooldown and evaluate:
+they wait for feed.end), node control with replies matched by req_id,
 workload.status, an expectation's expect.result, and exit on done or when the
 coordinator falls silent. Needs pyzmq and msgpack (Debian: python3-zmq
 python3-msgpack).
@@ -43,6 +44,7 @@ VERSION = 1                    # "v" of every body
 HELLO_INTERVAL = 0.2           # seconds between hellos until welcomed
 WELCOME_TIMEOUT = 30.0         # give up if never welcomed
 MAX_TOPIC = 64                 # longest topic frame, bytes
+FEED_END_WAIT = 10.0           # longest a replay's cooldown/evaluate waits for feed.end
 PHASES = ("register", "deploy", "capture", "execute", "cooldown", "evaluate",
           "cleanup", "done")
 
@@ -116,6 +118,9 @@ class Actor:
         self._req_ids = itertools.count(1)
         self._replies = {}             # req_id -> callback of node_control
         self._stopping = None          # exit code once the actor should stop
+        self._feed_ended = False       # a replay's feed.end arrived (or its wait ran out)
+        self._held = None              # run.phase body waiting for feed.end
+        self._held_until = None        # monotonic end of that wait
         self._ctx = None
 
     # -- handlers: override what the actor needs -------------------------------
@@ -219,7 +224,7 @@ class Actor:
         if self.feed_topics and feed_ep:
             self._feed = self._ctx.socket(zmq.SUB)
             self._feed.setsockopt(zmq.RCVHWM, 0)
-            for prefix in self.feed_topics:
+            for prefix in tuple(self.feed_topics) + ("feed.end",):   # a replay's last record
                 self._feed.setsockopt(zmq.SUBSCRIBE, prefix.encode())
             self._feed.connect(feed_ep)
         try:
@@ -261,6 +266,13 @@ class Actor:
                     self.send("actor.heartbeat", name=self.name, phase=self.phase)
                     next_heartbeat = now + self._heartbeat
                 deadline = min(next_heartbeat, self._last_control + self._timeout)
+            if self._held_until is not None:
+                if now >= self._held_until:
+                    self.log("no feed.end within %d s: the replayed feed may be incomplete"
+                             % FEED_END_WAIT)
+                    self._release_phase()
+                    continue
+                deadline = min(deadline, self._held_until)
             if self._timer_at is not None:
                 if now >= self._timer_at:
                     self._timer_at = None
@@ -276,8 +288,23 @@ class Actor:
             if self._feed is not None and self._feed in events:
                 message = decode(self._feed.recv_multipart())
                 if message and self.plan is not None:
-                    self._guarded(self.on_feed, *message)
+                    if any(message[0].startswith(prefix) for prefix in self.feed_topics):
+                        self._guarded(self.on_feed, *message)
+                    if message[0] == "feed.end":
+                        self._release_phase()
         return self._stopping
+
+    def _waits_for_feed_end(self):
+        """A replay's feed ends with feed.end: until then records may still come."""
+        runner = ((self.plan or {}).get("run") or {}).get("runner")
+        return self._feed is not None and not self._feed_ended and runner == "replay"
+
+    def _release_phase(self):
+        """The replayed feed is whole (or its wait ran out): take the held phase."""
+        self._feed_ended = True
+        held, self._held, self._held_until = self._held, None, None
+        if held is not None:
+            self._on_phase(held)
 
     def _on_control(self):
         message = decode(self._control.recv_multipart())
@@ -335,6 +362,11 @@ class Actor:
         if seq == self._seq:
             if self._ack is not None:
                 self._service.send_multipart(encode("run.phase.ack", self._ack))
+            return
+        if phase in ("cooldown", "evaluate") and self._waits_for_feed_end():
+            self._held = body                       # PROTOCOL.md 8.7: after feed.end
+            if self._held_until is None:
+                self._held_until = time.monotonic() + FEED_END_WAIT
             return
         self._seq, self.phase, self._ack, self._pending = seq, phase, None, False
         if phase == "done":
