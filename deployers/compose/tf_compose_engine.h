@@ -50,7 +50,7 @@ int tf_compose_docker (void *cancel, int64_t timeout_ms, tf_compose_result_t *re
 //  0, or -1 with *error_p (caller frees) saying what to start.
 int tf_compose_engine_check (void *cancel, char **error_p);
 
-//  The compose command to use: "docker-compose" when it is installed, else
+//  The compose command to use: "docker-compose" when it is on PATH, else
 //  "docker compose" (the v2 plugin) when that answers; NULL when neither does.
 //  Writes the words into words (at most 2) and returns their count, or 0.
 int tf_compose_engine_compose (const char *words[2]);

@@ -446,7 +446,8 @@ tf_compose_stack_state (tf_compose_stack_t *self, size_t node, char text[TF_DEPL
     if (!*entry->state)
         snprintf (text, TF_DEPLOYER_STATE_TEXT, "container %.100s is gone", entry->container);
     else
-        snprintf (text, TF_DEPLOYER_STATE_TEXT, "container %.55s %.55s", entry->container, entry->status);
+        snprintf (text, TF_DEPLOYER_STATE_TEXT, "container %.55s %.55s", entry->container,
+                  entry->status);
     if (!entry->log_taken && *entry->state) {
         tf_compose_stack_collect_log (self, node);
         entry->log_taken = true;
