@@ -71,34 +71,51 @@ s_digest_file (zdigest_t *digest, const char *path)
     return size == 0 ? 0 : -1;
 }
 
-//  The files of the image: binary then each library ldd names (absolute
-//  paths). Returns the count, or -1 with *error_p.
-static int
-s_list_files (const char *binary, char *files[S_MAX_FILES], char **error_p)
+//  Add path to files unless it is there already
+static void
+s_add_file (char *files[S_MAX_FILES], int *count, const char *path)
 {
-    char *argv[] = {(char *) "ldd", (char *) binary, NULL};
-    tf_compose_result_t result;
-    if (tf_compose_exec (argv, -1, TF_COMPOSE_ENGINE_QUICK_MS, NULL, &result)) {
-        *error_p = zsys_sprintf ("cannot list the libraries of %s (ldd): %s", binary,
-                                 tf_compose_result_reason (&result));
-        tf_compose_result_clear (&result);
-        return -1;
-    }
+    for (int index = 0; index < *count; index++)
+        if (streq (files[index], path))
+            return;
+    if (*count < S_MAX_FILES)
+        files[(*count)++] = strdup (path);
+}
+
+//  The files of the image: the binaries (NULL-terminated) first, then each
+//  library ldd names for any of them (absolute paths, once each). Returns
+//  the count, or -1 with *error_p.
+static int
+s_list_files (char *const binaries[], char *files[S_MAX_FILES], char **error_p)
+{
     int count = 0;
-    files[count++] = strdup (binary);
-    char *saveptr = NULL;
-    for (char *line = strtok_r (result.output, "\n", &saveptr); line && count < S_MAX_FILES;
-         line = strtok_r (NULL, "\n", &saveptr)) {
-        char *arrow = strstr (line, "=> ");
-        char *path = arrow ? arrow + 3 : line;
-        while (*path == ' ' || *path == '\t')
-            path++;
-        if (*path != '/')
-            continue; //  linux-vdso, or "not found"
-        path[strcspn (path, " (")] = 0;
-        files[count++] = strdup (path);
+    for (size_t binary = 0; binaries[binary]; binary++)
+        s_add_file (files, &count, binaries[binary]);
+    for (size_t binary = 0; binaries[binary]; binary++) {
+        char *argv[] = {(char *) "ldd", binaries[binary], NULL};
+        tf_compose_result_t result;
+        if (tf_compose_exec (argv, -1, TF_COMPOSE_ENGINE_QUICK_MS, NULL, &result)) {
+            *error_p = zsys_sprintf ("cannot list the libraries of %s (ldd): %s", binaries[binary],
+                                     tf_compose_result_reason (&result));
+            tf_compose_result_clear (&result);
+            for (int index = 0; index < count; index++)
+                free (files[index]);
+            return -1;
+        }
+        char *saveptr = NULL;
+        for (char *line = strtok_r (result.output, "\n", &saveptr); line;
+             line = strtok_r (NULL, "\n", &saveptr)) {
+            char *arrow = strstr (line, "=> ");
+            char *path = arrow ? arrow + 3 : line;
+            while (*path == ' ' || *path == '\t')
+                path++;
+            if (*path != '/')
+                continue; //  linux-vdso, or "not found"
+            path[strcspn (path, " (")] = 0;
+            s_add_file (files, &count, path);
+        }
+        tf_compose_result_clear (&result);
     }
-    tf_compose_result_clear (&result);
     return count;
 }
 
@@ -126,8 +143,8 @@ s_remove_tree (const char *path)
 
 //  Make the root under work_dir and import it as tag
 static int
-s_build (char *files[], int count, const char *work_dir, const char *tag, void *cancel,
-         char **error_p)
+s_build (char *files[], int count, int binary_count, const char *work_dir, const char *tag,
+         void *cancel, char **error_p)
 {
     int rc = -1;
     char *root = zsys_sprintf ("%s/image-root", work_dir);
@@ -135,8 +152,9 @@ s_build (char *files[], int count, const char *work_dir, const char *tag, void *
     s_remove_tree (root);
     for (int index = 0; index < count; index++) {
         const char *name = strrchr (files[index], '/') + 1;
-        char *target = index == 0 ? zsys_sprintf ("%s%s/%s", root, TF_COMPOSE_IMAGE_BIN_DIR, name)
-                                  : zsys_sprintf ("%s%s", root, files[index]);
+        char *target = index < binary_count
+                           ? zsys_sprintf ("%s%s/%s", root, TF_COMPOSE_IMAGE_BIN_DIR, name)
+                           : zsys_sprintf ("%s%s", root, files[index]);
         int copied = s_copy (files[index], target);
         zstr_free (&target);
         if (copied) {
@@ -192,10 +210,10 @@ tf_compose_image_user (void)
 }
 
 int
-tf_compose_image_ensure (const char *binary, const char *work_dir, void *cancel, char **tag_p,
+tf_compose_image_ensure (char *const binaries[], const char *work_dir, void *cancel, char **tag_p,
                          bool *built, char **error_p)
 {
-    assert (binary && work_dir && tag_p && built && error_p);
+    assert (binaries && binaries[0] && work_dir && tag_p && built && error_p);
     *built = false;
     const char *user = tf_compose_image_user ();
     if (user) {
@@ -209,7 +227,10 @@ tf_compose_image_ensure (const char *binary, const char *work_dir, void *cancel,
         return 0;
     }
     char *files[S_MAX_FILES];
-    int count = s_list_files (binary, files, error_p);
+    int count = s_list_files (binaries, files, error_p);
+    int binary_count = 0;
+    while (binaries[binary_count])
+        binary_count++;
     if (count < 0)
         return -1;
     int rc = -1;
@@ -227,7 +248,7 @@ tf_compose_image_ensure (const char *binary, const char *work_dir, void *cancel,
         *cursor = (char) tolower ((unsigned char) *cursor);
     if (!s_image_exists (tag, cancel)) {
         int64_t started = zclock_mono ();
-        if (s_build (files, count, work_dir, tag, cancel, error_p))
+        if (s_build (files, count, binary_count, work_dir, tag, cancel, error_p))
             goto out;
         *built = true;
         zsys_info ("compose: built image=%s files=%d ms=%" PRId64, tag, count,

@@ -1,11 +1,11 @@
 //  tf_compose_image.h - the image the compose runner's nodes run from
 //
 //  No registry is reachable, so the node image is made here from the node
-//  binary and the shared libraries it loads (as ldd lists them): a root with
-//  the binary in /usr/local/bin, the libraries at their paths, /etc/tf for
+//  binary, tf-cfgsync, and the shared libraries they load (as ldd lists
+//  them): a root with the binaries in /usr/local/bin, the libraries at their paths, /etc/tf for
 //  the node's config and /data for its storage, imported with `docker
 //  import`. Its tag is tf-node:<tf version>-<content hash of the binary and
-//  its libraries>, so a changed binary makes a new image and an unchanged one
+//  their libraries>, so a changed binary makes a new image and an unchanged one
 //  reuses the image already there. LOGOS_BLOCKCHAIN_TESTNET_IMAGE (alias
 //  NOMOS_TESTNET_IMAGE) names a user's own image instead, which must exist:
 //  nothing is pulled.
@@ -24,12 +24,13 @@
 #define TF_COMPOSE_IMAGE_HASH_SIZE 12         //  Hex digits of the content hash in the tag
 #define TF_COMPOSE_IMAGE_LABEL     "tf.image" //  Label on the images we build
 
-//  The image for binary: the user's (which must exist), or ours, built in
+//  The image for binaries (NULL-terminated, absolute paths, their file names
+//  distinct): the user's (which must exist), or ours, built in
 //  work_dir (scratch files are removed) unless its tag exists. On success
 //  *tag_p is the image (caller owns) and *built says whether it was made now.
 //  0, or -1 with *error_p (caller frees).
-int tf_compose_image_ensure (const char *binary, const char *work_dir, void *cancel, char **tag_p,
-                             bool *built, char **error_p);
+int tf_compose_image_ensure (char *const binaries[], const char *work_dir, void *cancel,
+                             char **tag_p, bool *built, char **error_p);
 
 //  The user's image from the environment, or NULL. Borrowed from environ.
 const char *tf_compose_image_user (void);

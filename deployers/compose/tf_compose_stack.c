@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include "tf_cfgsync.h"
 #include "tf_compose_engine.h"
 #include "tf_compose_image.h"
 #include "tf_compose_stack.h"
@@ -50,6 +51,7 @@ struct _tf_compose_stack_t {
     size_t count;      //  Their number
     int64_t states_at; //  When states were read (zclock_mono), 0: never
     bool network_made; //  We created the network
+    char cfgsync_address[TF_COMPOSE_STACK_HOST_SIZE]; //  The cfgsync service's, in the network
 };
 
 //  mkdir, accepting one that exists
@@ -272,6 +274,9 @@ tf_compose_stack_network (tf_compose_stack_t *self, void *cancel, char **error_p
                                 "--driver", "bridge", "--subnet", subnet, "--label", run_label,
                                 "--label", dir_label, self->network, NULL);
         if (rc == 0)
+            snprintf (self->cfgsync_address, TF_COMPOSE_STACK_HOST_SIZE, "%s.%u.%d",
+                      TF_COMPOSE_STACK_SUBNET_BASE, octet, TF_COMPOSE_STACK_CFGSYNC_HOST);
+        if (rc == 0)
             for (size_t index = 0; index < self->count; index++)
                 snprintf (self->nodes[index].address, TF_COMPOSE_STACK_HOST_SIZE, "%s.%u.%zu",
                           TF_COMPOSE_STACK_SUBNET_BASE, octet, TF_COMPOSE_STACK_FIRST_HOST + index);
@@ -310,11 +315,46 @@ s_print_quoted (FILE *out, const char *value)
     fputc ('"', out);
 }
 
+//  The labels of one container (node NULL: the cfgsync service)
+static void
+s_print_labels (tf_compose_stack_t *self, FILE *out, const char *node)
+{
+    fprintf (out, "    labels:\n      %s: ", TF_COMPOSE_STACK_LABEL_RUN);
+    s_print_quoted (out, self->run_id);
+    fprintf (out, "\n      %s: ", TF_COMPOSE_STACK_LABEL_DIR);
+    s_print_quoted (out, self->run_dir);
+    fprintf (out,
+             "\n      %s: ", node ? TF_COMPOSE_STACK_LABEL_NODE : TF_COMPOSE_STACK_LABEL_SERVICE);
+    s_print_quoted (out, node ? node : TF_COMPOSE_STACK_CFGSYNC);
+    fprintf (out, "\n");
+}
+
+//  The cfgsync service: serves RUN_DIR/nodes (read-only) at its fixed address
+static void
+s_print_cfgsync (tf_compose_stack_t *self, FILE *out, const char *image, const char *cfgsync)
+{
+    fprintf (out, "  %s:\n    image: ", TF_COMPOSE_STACK_CFGSYNC);
+    s_print_quoted (out, image);
+    fprintf (out, "\n    container_name: %s-%s\n    command: [", self->project,
+             TF_COMPOSE_STACK_CFGSYNC);
+    s_print_quoted (out, cfgsync);
+    fprintf (out, ", \"serve\", \"--dir\", \"%s\", \"--listen\", \"0.0.0.0:%u\"]\n",
+             TF_COMPOSE_STACK_CFGSYNC_DIR, TF_CFGSYNC_PORT);
+    s_print_labels (self, out, NULL);
+    char *mount =
+        zsys_sprintf ("%s/%s:%s:ro", self->run_dir, TF_RUNDIR_NODES, TF_COMPOSE_STACK_CFGSYNC_DIR);
+    fprintf (out, "    volumes:\n      - ");
+    s_print_quoted (out, mount);
+    zstr_free (&mount);
+    fprintf (out, "\n    networks:\n      tf:\n        ipv4_address: %s\n", self->cfgsync_address);
+    fprintf (out, "    stop_grace_period: %ss\n", TF_COMPOSE_STACK_STOP_S);
+}
+
 int
 tf_compose_stack_write (tf_compose_stack_t *self, const char *image, char *const command[],
-                        char **error_p)
+                        const char *cfgsync, char *const config_files[], char **error_p)
 {
-    assert (self && image && command);
+    assert (self && image && command && (!cfgsync || config_files));
     FILE *out = fopen (self->file, "we");
     if (!out) {
         *error_p = zsys_sprintf ("cannot write %s: %s", self->file, strerror (errno));
@@ -325,36 +365,71 @@ tf_compose_stack_write (tf_compose_stack_t *self, const char *image, char *const
     fprintf (out,
              "# The network is made by the runner (docker network create) and external here.\n");
     fprintf (out, "version: \"2.4\"\nservices:\n");
+    if (cfgsync)
+        s_print_cfgsync (self, out, image, cfgsync);
     for (size_t index = 0; index < self->count; index++) {
         s_node_t *node = &self->nodes[index];
         fprintf (out, "  %s:\n    image: ", node->name);
         s_print_quoted (out, image);
         fprintf (out, "\n    container_name: %s\n    command: [", node->container);
+        if (cfgsync) {
+            //  Fetch the config from cfgsync, then become the node
+            s_print_quoted (out, cfgsync);
+            fprintf (
+                out,
+                ", \"fetch\", \"--url\", \"http://%s:%u\", \"--id\", \"%s\", \"--out\", \"%s\"",
+                self->cfgsync_address, TF_CFGSYNC_PORT, node->name, TF_COMPOSE_IMAGE_CONFIG);
+            for (size_t file = 0; config_files[file]; file++) {
+                fprintf (out, ", \"--file\", ");
+                s_print_quoted (out, config_files[file]);
+            }
+            fprintf (out, ", \"--\", ");
+        }
         for (size_t word = 0; command[word]; word++) {
             fprintf (out, "%s", word ? ", " : "");
             s_print_quoted (out, command[word]);
         }
-        fprintf (out, "]\n    labels:\n      %s: ", TF_COMPOSE_STACK_LABEL_RUN);
-        s_print_quoted (out, self->run_id);
-        fprintf (out, "\n      %s: ", TF_COMPOSE_STACK_LABEL_DIR);
-        s_print_quoted (out, self->run_dir);
-        fprintf (out, "\n      %s: ", TF_COMPOSE_STACK_LABEL_NODE);
-        s_print_quoted (out, node->name);
-        fprintf (out, "\n    ports:\n");
+        fprintf (out, "]\n");
+        s_print_labels (self, out, node->name);
+        fprintf (out, "    ports:\n");
         fprintf (out, "      - \"127.0.0.1:%u:%u\"\n", node->http_port, TF_COMPOSE_STACK_HTTP_PORT);
         fprintf (out, "      - \"127.0.0.1:%u:%u\"\n", node->testing_port,
                  TF_COMPOSE_STACK_TESTING);
-        fprintf (out, "    volumes:\n      - ");
-        char *mount = zsys_sprintf ("%s:%s:ro", node->config_dir, TF_COMPOSE_IMAGE_CONFIG);
-        s_print_quoted (out, mount);
-        zstr_free (&mount);
-        fprintf (out, "\n    networks:\n      tf:\n        ipv4_address: %s\n", node->address);
+        if (cfgsync)
+            fprintf (out, "    depends_on: [%s]\n", TF_COMPOSE_STACK_CFGSYNC);
+        else {
+            fprintf (out, "    volumes:\n      - ");
+            char *mount = zsys_sprintf ("%s:%s:ro", node->config_dir, TF_COMPOSE_IMAGE_CONFIG);
+            s_print_quoted (out, mount);
+            zstr_free (&mount);
+            fprintf (out, "\n");
+        }
+        fprintf (out, "    networks:\n      tf:\n        ipv4_address: %s\n", node->address);
         fprintf (out, "    stop_grace_period: %ss\n", TF_COMPOSE_STACK_STOP_S);
     }
     fprintf (out, "networks:\n  tf:\n    external: true\n    name: %s\n", self->network);
     int rc = fclose (out) == 0 ? 0 : -1;
     if (rc)
         *error_p = zsys_sprintf ("cannot write %s: %s", self->file, strerror (errno));
+    return rc;
+}
+
+int
+tf_compose_stack_collect_service_log (tf_compose_stack_t *self)
+{
+    char *container = zsys_sprintf ("%s-%s", self->project, TF_COMPOSE_STACK_CFGSYNC);
+    char *path = zsys_sprintf ("%s/%s.log", self->compose_dir, TF_COMPOSE_STACK_CFGSYNC);
+    int rc = -1;
+    int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, S_LOG_MODE);
+    if (fd >= 0) {
+        char *argv[] = {(char *) TF_COMPOSE_ENGINE_DOCKER, (char *) "logs", container, NULL};
+        tf_compose_result_t result;
+        rc = tf_compose_exec (argv, fd, TF_COMPOSE_ENGINE_COMMAND_MS, NULL, &result);
+        tf_compose_result_clear (&result);
+        close (fd);
+    }
+    zstr_free (&container);
+    zstr_free (&path);
     return rc;
 }
 

@@ -18,19 +18,23 @@
 
 #include "tf_deployer.h"
 
-#define TF_COMPOSE_STACK_SUBNET_BASE "10.213" //  Run networks are 10.213.N.0/24
-#define TF_COMPOSE_STACK_SUBNETS     256      //  Values of N
-#define TF_COMPOSE_STACK_TRIES       16       //  Subnets tried before giving up
-#define TF_COMPOSE_STACK_FIRST_HOST  10       //  Node i is .(10 + i)
-#define TF_COMPOSE_STACK_HTTP_PORT   18080    //  Node API inside a container
-#define TF_COMPOSE_STACK_TESTING     18081    //  Testing API inside a container
-#define TF_COMPOSE_STACK_P2P_PORT    3000     //  Swarm inside a container
-#define TF_COMPOSE_STACK_STATE_MS    250      //  How long a `docker ps` answer is reused
-#define TF_COMPOSE_STACK_STOP_S      "2"      //  Grace of `docker stop`, seconds
-#define TF_COMPOSE_STACK_LABEL_RUN   "tf.run"
-#define TF_COMPOSE_STACK_LABEL_DIR   "tf.run_dir"
-#define TF_COMPOSE_STACK_LABEL_NODE  "tf.node"
-#define TF_COMPOSE_STACK_HOST_SIZE   16 //  "10.213.255.255"
+#define TF_COMPOSE_STACK_SUBNET_BASE   "10.213" //  Run networks are 10.213.N.0/24
+#define TF_COMPOSE_STACK_SUBNETS       256      //  Values of N
+#define TF_COMPOSE_STACK_TRIES         16       //  Subnets tried before giving up
+#define TF_COMPOSE_STACK_FIRST_HOST    10       //  Node i is .(10 + i)
+#define TF_COMPOSE_STACK_HTTP_PORT     18080    //  Node API inside a container
+#define TF_COMPOSE_STACK_TESTING       18081    //  Testing API inside a container
+#define TF_COMPOSE_STACK_P2P_PORT      3000     //  Swarm inside a container
+#define TF_COMPOSE_STACK_STATE_MS      250      //  How long a `docker ps` answer is reused
+#define TF_COMPOSE_STACK_STOP_S        "2"      //  Grace of `docker stop`, seconds
+#define TF_COMPOSE_STACK_LABEL_RUN     "tf.run"
+#define TF_COMPOSE_STACK_LABEL_DIR     "tf.run_dir"
+#define TF_COMPOSE_STACK_LABEL_NODE    "tf.node"
+#define TF_COMPOSE_STACK_LABEL_SERVICE "tf.service" //  On the cfgsync container
+#define TF_COMPOSE_STACK_CFGSYNC       "cfgsync"    //  Its service name
+#define TF_COMPOSE_STACK_CFGSYNC_HOST  2            //  Its address is .2
+#define TF_COMPOSE_STACK_CFGSYNC_DIR   "/srv/tf"    //  RUN_DIR/nodes, mounted read-only
+#define TF_COMPOSE_STACK_HOST_SIZE     16           //  "10.213.255.255"
 
 typedef struct _tf_compose_stack_t tf_compose_stack_t;
 
@@ -62,9 +66,16 @@ const char *tf_compose_stack_file (tf_compose_stack_t *self);
 int tf_compose_stack_network (tf_compose_stack_t *self, void *cancel, char **error_p);
 
 //  Write the compose file: every node runs image with command (argv words,
-//  NULL-terminated, the same for every node). 0, or -1 with *error_p.
+//  NULL-terminated, the same for every node). With cfgsync (tf-cfgsync's
+//  path in the image) the stack has a cfgsync service serving RUN_DIR/nodes
+//  and every node first fetches config_files (NULL-terminated) by its name
+//  into /etc/tf; without, each node's config dir is mounted there
+//  read-only. 0, or -1 with *error_p.
 int tf_compose_stack_write (tf_compose_stack_t *self, const char *image, char *const command[],
-                            char **error_p);
+                            const char *cfgsync, char *const config_files[], char **error_p);
+
+//  Copy the cfgsync service's log into RUN_DIR/compose/cfgsync.log. 0 or -1.
+int tf_compose_stack_collect_service_log (tf_compose_stack_t *self);
 
 //  `compose up -d` the file. 0, or -1 with *error_p naming what failed.
 int tf_compose_stack_up (tf_compose_stack_t *self, void *cancel, char **error_p);

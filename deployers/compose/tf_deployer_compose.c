@@ -82,6 +82,8 @@ s_logs (void *ctx, const tf_deployer_node_t *nodes, size_t count)
     for (size_t node = 0; self->stack && node < tf_compose_stack_count (self->stack); node++)
         if (tf_compose_stack_collect_log (self->stack, node))
             rc = -1;
+    if (self->stack && !tf_compose_image_user ())
+        tf_compose_stack_collect_service_log (self->stack);
     self->logs_taken = true;
     return rc;
 }
@@ -208,8 +210,24 @@ out:
     return rc;
 }
 
-//  The compose file for our image (the binary in its bin dir) or the user's
-//  (the profile's binary name, found on the image's PATH)
+//  tf-cfgsync beside this program. Caller owns the result.
+static char *
+s_cfgsync_binary (void)
+{
+    char self_path[PATH_MAX];
+    ssize_t length = readlink ("/proc/self/exe", self_path, sizeof self_path - 1);
+    if (length <= 0)
+        return strdup (TF_DEPLOYER_COMPOSE_CFGSYNC);
+    self_path[length] = 0;
+    char *slash = strrchr (self_path, '/');
+    if (slash)
+        *slash = 0;
+    return zsys_sprintf ("%s/%s", self_path, TF_DEPLOYER_COMPOSE_CFGSYNC);
+}
+
+//  The compose file for our image (the binaries in its bin dir, the config
+//  from cfgsync) or the user's (the profile's binary name, found on the
+//  image's PATH; the config mounted)
 static int
 s_write_compose (s_compose_t *self, const char *binary, char **error_p)
 {
@@ -224,7 +242,13 @@ s_write_compose (s_compose_t *self, const char *binary, char **error_p)
         *error_p = strdup ("the node profile's command line has too many words");
         return -1;
     }
-    int rc = tf_compose_stack_write (self->stack, self->image, argv, error_p);
+    bool ours = !tf_compose_image_user ();
+    char *cfgsync =
+        ours ? zsys_sprintf ("%s/%s", TF_COMPOSE_IMAGE_BIN_DIR, TF_DEPLOYER_COMPOSE_CFGSYNC) : NULL;
+    char *files[] = {(char *) self->env->profile->node_file,
+                     (char *) self->env->profile->deployment_file, NULL};
+    int rc = tf_compose_stack_write (self->stack, self->image, argv, cfgsync, files, error_p);
+    zstr_free (&cfgsync);
     for (int index = 0; index < argc; index++)
         free (argv[index]);
     return rc;
@@ -257,6 +281,7 @@ s_deploy (void *ctx, tf_deployer_node_t **nodes_p, size_t *count_p, char **error
     const tf_deployer_env_t *env = self->env;
     int rc = -1;
     char *binary = tf_profile_binary (env->profile);
+    char *cfgsync = s_cfgsync_binary ();
     char *work_dir = zsys_sprintf ("%s/compose", env->run_dir);
     if (self->stack) {
         *error_p = strdup ("deployed already");
@@ -269,12 +294,18 @@ s_deploy (void *ctx, tf_deployer_node_t **nodes_p, size_t *count_p, char **error
                                  binary, strerror (errno), TF_PROFILE_BIN_ENV);
         goto out;
     }
+    if (!tf_compose_image_user () && access (cfgsync, X_OK) != 0) {
+        *error_p = zsys_sprintf ("%s cannot be run: %s (it is built beside this program)", cfgsync,
+                                 strerror (errno));
+        goto out;
+    }
     self->stack = tf_compose_stack_new (env->run_dir, env->run_id, env->plan->validators,
                                         env->plan->executors, error_p);
     if (!self->stack)
         goto out;
     bool built = false;
-    if (tf_compose_image_ensure (binary, work_dir, env->cancel, &self->image, &built, error_p))
+    char *binaries[] = {binary, cfgsync, NULL};
+    if (tf_compose_image_ensure (binaries, work_dir, env->cancel, &self->image, &built, error_p))
         goto out;
     zsys_info ("deployer: node image=%s (%s)", self->image,
                tf_compose_image_user () ? "the user's"
@@ -300,6 +331,7 @@ s_deploy (void *ctx, tf_deployer_node_t **nodes_p, size_t *count_p, char **error
     rc = 0;
 out:
     zstr_free (&binary);
+    zstr_free (&cfgsync);
     zstr_free (&work_dir);
     return rc;
 }

@@ -201,8 +201,8 @@ test_compose_preserve_kept_then_cleaned (void **state)
     assert_non_null (strstr (output, "compose stack kept (COMPOSE_RUNNER_PRESERVE)"));
     assert_non_null (strstr (output, "tf clean --run-id"));
     free (output);
-    //  Three running containers and their network
-    assert_int_equal (s_labelled (id, true), S_SMOKE_NODES + 1);
+    //  Three running nodes, the cfgsync service and their network
+    assert_int_equal (s_labelled (id, true), S_SMOKE_NODES + 2);
     const char *const args[] = {"clean", "--run-id", id, NULL};
     spine_run_t *clean = spine_start_args (args, NULL);
     assert_non_null (clean);
@@ -211,7 +211,7 @@ test_compose_preserve_kept_then_cleaned (void **state)
     if (rc != 0)
         print_error ("tf clean:\n%s\n", clean_output);
     assert_int_equal (rc, 0);
-    assert_non_null (strstr (clean_output, "removed 3 container(s), 1 network(s)"));
+    assert_non_null (strstr (clean_output, "removed 4 container(s), 1 network(s)"));
     free (clean_output);
     spine_destroy (&clean);
     assert_int_equal (s_labelled (id, false), 0);
