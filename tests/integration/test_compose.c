@@ -26,6 +26,9 @@
 
 static const char *const s_compose[] = {"--runner", "compose", NULL};
 
+//  The run a preserve test kept, removed by its teardown even when it failed
+static char s_kept_run[S_RUN_ID_SIZE];
+
 //  ---------------------------------------------------------------------------
 //  Helpers
 
@@ -197,6 +200,7 @@ test_compose_preserve_kept_then_cleaned (void **state)
     spine_assert_exit (run, 0);
     char id[S_RUN_ID_SIZE];
     s_run_id (run, id);
+    snprintf (s_kept_run, sizeof s_kept_run, "%s", id);
     char *output = spine_output (run);
     assert_non_null (strstr (output, "compose stack kept (COMPOSE_RUNNER_PRESERVE)"));
     assert_non_null (strstr (output, "tf clean --run-id"));
@@ -215,6 +219,23 @@ test_compose_preserve_kept_then_cleaned (void **state)
     free (clean_output);
     spine_destroy (&clean);
     assert_int_equal (s_labelled (id, false), 0);
+}
+
+//  Teardown of the preserve test: what it kept goes even when it failed
+static int
+s_teardown_kept (void **state)
+{
+    if (*s_kept_run) {
+        char *command = zsys_sprintf (
+            "docker rm -f $(docker ps -aq --filter label=tf.run=%s) >/dev/null 2>&1; "
+            "docker network rm $(docker network ls -q --filter label=tf.run=%s) >/dev/null 2>&1",
+            s_kept_run, s_kept_run);
+        if (system (command) != 0)
+            print_message ("teardown: nothing of run %s was left to remove\n", s_kept_run);
+        zstr_free (&command);
+        *s_kept_run = 0;
+    }
+    return spine_teardown (state);
 }
 
 //  A node that exits at once fails readiness with exit 3, naming the
@@ -282,7 +303,7 @@ main (int argc, char **argv)
         cmocka_unit_test_teardown (test_compose_recipe4_restarts_pass, spine_teardown),
         cmocka_unit_test_teardown (test_compose_partition_unhealed_fails_agreement, spine_teardown),
         cmocka_unit_test_teardown (test_compose_sigkill_leaves_nothing, spine_teardown),
-        cmocka_unit_test_teardown (test_compose_preserve_kept_then_cleaned, spine_teardown),
+        cmocka_unit_test_teardown (test_compose_preserve_kept_then_cleaned, s_teardown_kept),
         cmocka_unit_test_teardown (test_compose_node_exiting_at_once_fails_deploy, spine_teardown),
     };
     return cmocka_run_group_tests_name ("compose", tests, NULL, NULL);
