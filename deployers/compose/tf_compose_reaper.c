@@ -91,6 +91,19 @@ tf_compose_reaper_destroy (tf_compose_reaper_t **self_p)
     *self_p = NULL;
 }
 
+void
+tf_compose_reaper_detach (tf_compose_reaper_t **self_p)
+{
+    assert (self_p);
+    tf_compose_reaper_t *self = *self_p;
+    if (!self)
+        return;
+    close (self->write_end); //  End of file without "done": it removes what is labelled
+    zsys_notice ("compose: reaper pid=%d removes what is left", (int) self->pid);
+    free (self);
+    *self_p = NULL;
+}
+
 pid_t
 tf_compose_reaper_pid (tf_compose_reaper_t *self)
 {

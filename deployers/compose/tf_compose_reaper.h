@@ -26,6 +26,11 @@ tf_compose_reaper_t *tf_compose_reaper_new (const char *run_id, const char *log_
 //  nullify the reference. Safe on NULL.
 void tf_compose_reaper_destroy (tf_compose_reaper_t **self_p);
 
+//  Let the reaper go without that word, and nullify the reference: it
+//  removes everything labelled with the run now (cleanup failed). Does not
+//  wait. Safe on NULL.
+void tf_compose_reaper_detach (tf_compose_reaper_t **self_p);
+
 //  The reaper's pid (for tests and logs).
 pid_t tf_compose_reaper_pid (tf_compose_reaper_t *self);
 

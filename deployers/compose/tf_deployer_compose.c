@@ -101,7 +101,7 @@ s_destroy (void **ctx_p)
     if (s_teardown (self, &error))
         zsys_error ("deployer: cannot remove the stack: %s (the reaper will retry)", error);
     zstr_free (&error);
-    tf_compose_reaper_destroy (&self->reaper); //  Without "done" when teardown failed: it removes
+    tf_compose_reaper_detach (&self->reaper); //  Still here when teardown failed: it retries
     tf_compose_control_destroy (&self->control);
     tf_compose_stack_destroy (&self->stack);
     zstr_free (&self->image);
