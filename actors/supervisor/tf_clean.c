@@ -489,7 +489,7 @@ tf_clean_run (const tf_clean_config_t *config, FILE *out, FILE *err)
     if (seen == 0)
         fprintf (out, "no run directories under %s\n", config->root);
     //  Compose runs' containers, networks and volumes, found by label
-    if (tf_clean_engine_run (config, out, err) != TF_EXIT_OK)
+    if (config->engine && tf_clean_engine_run (config, out, err) != TF_EXIT_OK)
         rc = TF_EXIT_ERROR;
     return rc;
 }
