@@ -31,12 +31,17 @@ export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$here/tests/lsan.supp}"
 #  A private dockerd for the compose tests, when none answers and one can be started
 docker_dir=""
 docker_pid=""
+docker_bridge=""
 stop_docker () {
     if [ -n "$docker_pid" ]; then
         kill "$docker_pid" 2>/dev/null || true
         for _ in $(seq 1 100); do kill -0 "$docker_pid" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$docker_pid" 2>/dev/null || true
         docker_pid=""
+    fi
+    if [ -n "$docker_bridge" ]; then
+        ip link del "$docker_bridge" 2>/dev/null || true
+        docker_bridge=""
     fi
     if [ -n "$docker_dir" ]; then
         rm -rf "$docker_dir" 2>/dev/null || true
@@ -49,16 +54,27 @@ start_docker () {
         return
     fi
     if [ "${TF_TEST_DOCKER:-1}" = 0 ] || [ "$(id -u)" -ne 0 ] || ! command -v dockerd > /dev/null \
-        || ! command -v docker > /dev/null; then
+        || ! command -v docker > /dev/null || ! command -v ip > /dev/null; then
         echo "test.sh: no Docker engine answers and none can be started here (needs root," \
-             "dockerd and docker): the compose tests skip"
+             "dockerd, docker and ip): the compose tests skip"
         return
     fi
     docker_dir=$(mktemp -d "${TMPDIR:-/tmp}/tf-test-docker-XXXXXX")
     trap stop_docker EXIT
+    #  A default bridge of its own: with none (or docker0) a second daemon would
+    #  take or remove the default bridge of an engine that exists already
+    docker_bridge="tftest$$"
+    docker_bridge=${docker_bridge:0:15}
+    if ! { ip link add "$docker_bridge" type bridge \
+            && ip addr add "10.214.$((RANDOM % 256)).1/24" dev "$docker_bridge" \
+            && ip link set "$docker_bridge" up; }; then
+        echo "test.sh: cannot make a bridge for a private dockerd: the compose tests skip"
+        stop_docker
+        return
+    fi
     dockerd --host "unix://$docker_dir/docker.sock" --data-root "$docker_dir/data" \
         --exec-root "$docker_dir/exec" --pidfile "$docker_dir/docker.pid" \
-        --bridge=none > "$docker_dir/dockerd.log" 2>&1 &
+        --bridge="$docker_bridge" > "$docker_dir/dockerd.log" 2>&1 &
     docker_pid=$!
     given_host=${DOCKER_HOST-}
     export DOCKER_HOST="unix://$docker_dir/docker.sock"
