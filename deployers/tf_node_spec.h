@@ -12,18 +12,21 @@
 #include <stdio.h>
 #include "tf_genesis.h"
 
-#define TF_NODE_SPEC_HOST          "127.0.0.1" //  Every port is on loopback
+#define TF_NODE_SPEC_HOST          "127.0.0.1" //  Where ports are when the spec names no host
 #define TF_NODE_SPEC_DEFAULT_LEVEL "INFO"      //  tracing.level when the env says nothing
 #define TF_NODE_SPEC_TIME_SIZE     48          //  Room for a chain_start_time string
 
 //  What one node's node.yaml says
 typedef struct {
-    uint16_t http_port;         //  Main API
-    uint16_t testing_port;      //  Testing API
-    uint16_t p2p_port;          //  Swarm (TCP)
-    const uint8_t *node_key;    //  32-byte p2p identity seed
-    const uint8_t *leader_key;  //  32-byte Ed25519 leader seed
-    const uint16_t *peer_ports; //  p2p ports of its initial peers
+    const char *api_host;          //  Bind host of both APIs, or NULL: TF_NODE_SPEC_HOST
+    const char *p2p_host;          //  Swarm host (an IPv4 literal), or NULL: TF_NODE_SPEC_HOST
+    const char *const *peer_hosts; //  Host of each initial peer, or NULL: all TF_NODE_SPEC_HOST
+    uint16_t http_port;            //  Main API
+    uint16_t testing_port;         //  Testing API
+    uint16_t p2p_port;             //  Swarm (TCP)
+    const uint8_t *node_key;       //  32-byte p2p identity seed
+    const uint8_t *leader_key;     //  32-byte Ed25519 leader seed
+    const uint16_t *peer_ports;    //  p2p ports of its initial peers
     size_t peer_count;
     const char *db_path;    //  storage.db_path
     const char *log_dir;    //  tracing to !File in this dir, or NULL: Stderr

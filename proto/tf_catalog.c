@@ -144,7 +144,7 @@ static const tf_catalog_runner_t s_runners[] = {
     {"local", "tf-deployer-local", TF_CATALOG_ALL_ACTIONS, true, false,
      "node processes on this host"},
     {"compose", "tf-deployer-compose", TF_CATALOG_ALL_ACTIONS, true, false,
-     "one Docker Compose service per node (not built yet)"},
+     "one container per node on a Docker engine, brought up with Compose"},
     {"k8s", "tf-deployer-k8s", 0, true, false, "one Kubernetes pod per node (not built yet)"},
     {"external", "tf-deployer-external", 0, true, false,
      "nodes someone else runs, given by URL: no deploy, no cleanup"},

@@ -4,6 +4,8 @@
 #  Usage: scripts/setup.sh [--no-build] [--test-deps] [BUILD_DIR] [-- extra cmake options]
 #  --test-deps also installs what only the test suite uses (headless chromium, XML
 #  checker, Python ZeroMQ and msgpack for the example actor, clang-format).
+#  The compose runner's engine and tools (docker.io, docker-compose, nftables,
+#  util-linux for nsenter) are installed too; TF_SETUP_NO_DOCKER=1 leaves them out.
 #  Environment: TF_SANITIZER (none|address,undefined|...), TF_WERROR (ON|OFF),
 #               CMAKE_BUILD_TYPE (Debug|Release).
 set -euo pipefail
@@ -18,7 +20,7 @@ while [ $# -gt 0 ]; do
         --no-build) do_build=0 ;;
         --test-deps) test_deps=1 ;;
         -h|--help)
-            sed -n '2,8p' "$0" | sed 's/^# \{0,2\}//'
+            sed -n '2,10p' "$0" | sed 's/^# \{0,2\}//'
             exit 0 ;;
         --) shift; extra=("$@"); break ;;
         *) build_dir=$1 ;;
@@ -30,6 +32,7 @@ packages=(build-essential cmake pkg-config clang
           libczmq-dev libzmq3-dev libmsgpack-dev libcurl4-openssl-dev libcmocka-dev
           libyaml-dev libjansson-dev libmicrohttpd-dev libsodium-dev
           wrk python3 iproute2 procps)
+[ "${TF_SETUP_NO_DOCKER:-0}" = 1 ] || packages+=(docker.io docker-compose nftables util-linux)
 [ $test_deps -eq 0 ] || packages+=(chromium libxml2-utils python3-zmq python3-msgpack clang-format)
 
 missing=()

@@ -15,7 +15,8 @@
 //  dead run that finished (report.json written, nothing left running) was
 //  kept on purpose: it goes only when named by id or old enough for
 //  --older-than, which measures how long ago the run last wrote any of its
-//  own files.
+//  own files. With config->engine it then makes the Docker engine pass of
+//  tf_clean_engine.h (what compose runs left, by label).
 
 #ifndef TF_CLEAN_H_INCLUDED
 #define TF_CLEAN_H_INCLUDED
@@ -38,6 +39,7 @@ typedef struct {
     int64_t older_than_ms;      //  Only runs idle at least this long; 0: any
     const char *const *run_ids; //  Only these runs (NULL-terminated), or NULL
     bool dry_run;               //  Say what would be done, do nothing
+    bool engine;                //  Also the Docker engine's labelled leftovers (tf_clean_engine.h)
 } tf_clean_config_t;
 
 //  Write run_dir/tf.pid for the calling process (never over an existing file).

@@ -94,6 +94,8 @@ s_clean_usage (FILE *out)
              "holding tf's marker tf.pid, written for it), stop the processes a run whose tf\n"
              "is gone left behind (from its pids file, and any naming its directory), and\n"
              "remove the directory if tf made it (tf-run-<id>; a --run-dir is never removed).\n"
+             "Then remove, from the Docker engine (when it answers), the containers, networks\n"
+             "and volumes labelled tf.run=<id> of compose runs whose tf is gone.\n"
              "A live run, and anything tf did not make, is never touched.\n\n"
              "Options:\n"
              "  --older-than D     only runs whose own files are all older than D: a whole\n"
@@ -117,7 +119,7 @@ s_clean (int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *tmpdir = getenv ("TMPDIR");
-    tf_clean_config_t config = {.root = tmpdir && *tmpdir ? tmpdir : "/tmp"};
+    tf_clean_config_t config = {.root = tmpdir && *tmpdir ? tmpdir : "/tmp", .engine = true};
     const char **run_ids = (const char **) zmalloc ((size_t) (argc + 1) * sizeof (char *));
     size_t run_id_count = 0;
     int rc = TF_EXIT_USAGE;

@@ -411,6 +411,25 @@ s_dispose_run_dir (tf_supervisor_t *self, int exit_code)
     if (!keep)
         keep = getenv ("NOMOS_TESTS_KEEP_LOGS");
     bool keep_asked = keep && *keep && strcmp (keep, "0") != 0 && strcmp (keep, "false") != 0;
+    //  A kept compose stack mounts its config from the run directory and is
+    //  described by its compose file there: both stay
+    const char *preserve = getenv ("COMPOSE_RUNNER_PRESERVE");
+    bool preserved =
+        self->plan && self->plan->runner && streq (self->plan->runner, "compose") && preserve
+        && (streq (preserve, "1") || streq (preserve, "true") || streq (preserve, "yes"));
+    if (preserved) {
+        char *project = zsys_sprintf ("tf-%s", self->run_id); //  As the runner names it
+        for (char *cursor = project; *cursor; cursor++)
+            *cursor = (char) tolower ((unsigned char) *cursor);
+        fprintf (self->out,
+                 "compose stack kept (COMPOSE_RUNNER_PRESERVE): inspect it with\n"
+                 "  docker ps -a --filter label=tf.run=%s\n"
+                 "  docker-compose -p %s -f %s/compose/docker-compose.yml ps\n"
+                 "remove it with\n"
+                 "  tf clean --run-id %s\n",
+                 self->run_id, project, self->run_dir, self->run_id);
+        zstr_free (&project);
+    }
     if (exit_code != TF_EXIT_OK)
         fprintf (self->out, "run directory kept: %s\n", self->run_dir);
     else if (self->run_dir_given)
@@ -420,6 +439,8 @@ s_dispose_run_dir (tf_supervisor_t *self, int exit_code)
     else if (keep_asked)
         fprintf (self->out, "run directory kept (LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS): %s\n",
                  self->run_dir);
+    else if (preserved)
+        fprintf (self->out, "run directory kept (COMPOSE_RUNNER_PRESERVE): %s\n", self->run_dir);
     else if (nftw (self->run_dir, s_remove_entry, TF_SUPERVISOR_NFTW_FDS, FTW_DEPTH | FTW_PHYS))
         fprintf (self->err, "tf: could not remove run directory %s: %s\n", self->run_dir,
                  strerror (errno));

@@ -13,14 +13,16 @@
 #
 #  The scenario is a star topology with consensus_liveness and 100 ms slots, so
 #  even a short run covers many blocks. `host` runs it with the local runner
-#  (node processes on this machine). Environment: POL_PROOF_DEV_MODE (accepted),
+#  (node processes on this machine), `compose` with the compose runner (one
+#  container per node on the Docker engine DOCKER_HOST names; it must answer).
+#  Environment: POL_PROOF_DEV_MODE (accepted), COMPOSE_RUNNER_PRESERVE,
 #  SLOW_TEST_ENV, LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS, LOGOS_BLOCKCHAIN_LOG_DIR/_LEVEL.
 #  TF_BUILD_DIR picks another build directory than build/.
 #  Exit: tf's verdict (0 passed, 1 expectations failed, 2 usage, 3 infrastructure).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
-usage () { sed -n '2,19p' "$0" | sed -e 's/^#$//' -e 's/^#  //'; }
+usage () { sed -n '2,21p' "$0" | sed -e 's/^#$//' -e 's/^#  //'; }
 die () { echo "run-examples: $*" >&2; echo "try: $0 --help" >&2; exit 2; }
 
 duration=60
@@ -54,7 +56,8 @@ is_count "$executors" || die "-e must be a count"
 
 case "$runner" in
     host) tf_runner=local ;;
-    compose|k8s)
+    compose) tf_runner=compose ;;
+    k8s)
         echo "run-examples: the $runner runner is not available yet; use host" >&2
         exit 2 ;;
     "") die "a runner is required: host, compose or k8s" ;;

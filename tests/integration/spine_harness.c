@@ -50,7 +50,21 @@ s_is_variable (const char *entry, const char *key)
     return strncmp (entry, key, length) == 0 && entry[length] == '=';
 }
 
-//  Environment for tf: ours, minus keep-logs settings, plus CI, TMPDIR, extras
+//  Does one of extra_env ("KEY=value") set the variable of entry?
+static bool
+s_overridden (const char *entry, const char *const *extra_env)
+{
+    for (size_t index = 0; extra_env && extra_env[index]; index++) {
+        const char *equals = strchr (extra_env[index], '=');
+        size_t length = equals ? (size_t) (equals - extra_env[index]) : strlen (extra_env[index]);
+        if (strncmp (entry, extra_env[index], length) == 0 && entry[length] == '=')
+            return true;
+    }
+    return false;
+}
+
+//  Environment for tf: ours, minus keep-logs settings and what extras set,
+//  plus CI, TMPDIR, extras
 static char **
 s_environment (const char *temp_dir, const char *const *extra_env)
 {
@@ -58,7 +72,8 @@ s_environment (const char *temp_dir, const char *const *extra_env)
     size_t count = 0;
     for (size_t index = 0; environ[index] && count < SPINE_MAX_ENV - 8; index++) {
         const char *entry = environ[index];
-        if (s_is_variable (entry, "LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS")
+        if (s_overridden (entry, extra_env)
+            || s_is_variable (entry, "LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS")
             || s_is_variable (entry, "NOMOS_TESTS_KEEP_LOGS") || s_is_variable (entry, "CI")
             || s_is_variable (entry, "TMPDIR"))
             continue;

@@ -140,6 +140,47 @@ test_tf_node_spec_node_yaml_has_the_node_keys (void **state)
     free (text);
 }
 
+//  A node in a container: APIs on every address, its swarm and its peers on
+//  the addresses of the run's network
+static void
+test_tf_node_spec_node_yaml_takes_its_hosts (void **state)
+{
+    (void) state;
+    uint8_t node_key[32], leader_key[32];
+    memset (node_key, 0x22, sizeof node_key);
+    memset (leader_key, 0xcd, sizeof leader_key);
+    const uint16_t peers[2] = {3000, 3000};
+    const char *const hosts[2] = {"10.213.7.10", "10.213.7.12"};
+    tf_node_spec_t config = {.api_host = "0.0.0.0",
+                             .p2p_host = "10.213.7.11",
+                             .peer_hosts = hosts,
+                             .http_port = 18080,
+                             .testing_port = 18081,
+                             .p2p_port = 3000,
+                             .node_key = node_key,
+                             .leader_key = leader_key,
+                             .peer_ports = peers,
+                             .peer_count = 2,
+                             .db_path = "/data/db"};
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream (&text, &size);
+    tf_node_spec_print (&config, out);
+    fclose (out);
+    yaml_document_t document;
+    s_parse (text, &document);
+    assert_string_equal (s_scalar (&document, "http.backend_settings.address"), "0.0.0.0:18080");
+    assert_string_equal (s_scalar (&document, "testing_http.backend_settings.address"),
+                         "0.0.0.0:18081");
+    assert_string_equal (s_scalar (&document, "network.backend.swarm.host"), "10.213.7.11");
+    assert_string_equal (s_scalar (&document, "network.backend.initial_peers.0"),
+                         "/ip4/10.213.7.10/tcp/3000");
+    assert_string_equal (s_scalar (&document, "network.backend.initial_peers.1"),
+                         "/ip4/10.213.7.12/tcp/3000");
+    yaml_document_delete (&document);
+    free (text);
+}
+
 static void
 test_tf_node_spec_deployment_yaml_has_time_consensus_and_genesis (void **state)
 {
@@ -255,6 +296,7 @@ main (void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_node_spec_node_yaml_has_the_node_keys),
+        cmocka_unit_test (test_tf_node_spec_node_yaml_takes_its_hosts),
         cmocka_unit_test (test_tf_node_spec_deployment_yaml_has_time_consensus_and_genesis),
         cmocka_unit_test (test_tf_profile_expands_its_command),
         cmocka_unit_test (test_tf_profile_binary_follows_the_environment),
