@@ -880,36 +880,6 @@ s_sweep_strays (tf_supervisor_t *self)
 //  ---------------------------------------------------------------------------
 //  Verdict
 
-//  Transactions the feed saw included, and how far a replayed recording went
-static void
-s_print_figures (FILE *out, json_t *report)
-{
-    json_t *tx = json_object_get (report, "tx");
-    if (json_is_true (json_object_get (tx, "stats_seen"))) {
-        //  As the book's block feed stats count them: over every block the
-        //  feed published, fork blocks too, so a tx on two forks counts twice
-        fprintf (out, "transactions included: %" JSON_INTEGER_FORMAT,
-                 json_integer_value (json_object_get (tx, "included")));
-        json_int_t submitted = json_integer_value (json_object_get (tx, "submitted"));
-        json_int_t blocks = json_integer_value (json_object_get (tx, "blocks"));
-        if (blocks > 0)
-            fprintf (out, " in %" JSON_INTEGER_FORMAT " blocks seen (fork blocks too)", blocks);
-        if (submitted > 0) {
-            fprintf (out, " (submitted %" JSON_INTEGER_FORMAT, submitted);
-            const char *outcome;
-            json_t *count;
-            json_object_foreach (json_object_get (tx, "outcomes"), outcome, count)
-                fprintf (out, ", %s %" JSON_INTEGER_FORMAT, outcome, json_integer_value (count));
-            fprintf (out, ")");
-        }
-        fprintf (out, "\n");
-    }
-    const char *replay =
-        json_string_value (json_object_get (json_object_get (report, "replay"), "summary"));
-    if (replay)
-        fprintf (out, "replay: %s\n", replay);
-}
-
 //  Print the verdict from report.json, and every process that ended badly
 static void
 s_print_verdict (tf_supervisor_t *self)
@@ -922,39 +892,13 @@ s_print_verdict (tf_supervisor_t *self)
         fprintf (out, "no report: %s (%s)\n", path, error.text);
     else {
         const char *verdict = json_string_value (json_object_get (report, "verdict"));
-        fprintf (out, "verdict: %s\n", verdict ? verdict : "?");
         free (self->verdict);
         self->verdict = verdict ? strdup (verdict) : NULL;
-        //  Results arrive in any order; show them in the plan's order
-        json_t *expectations = json_object_get (report, "expectations");
-        size_t count = json_array_size (expectations);
-        bool *shown = (bool *) zmalloc ((count + 1) * sizeof (bool));
-        for (size_t actor = 0; actor <= self->actor_count; actor++) {
-            const char *wanted = actor < self->actor_count ? self->actors[actor].plan.name : NULL;
-            size_t index;
-            json_t *entry;
-            json_array_foreach (expectations, index, entry)
-            {
-                const char *name = json_string_value (json_object_get (entry, "name"));
-                if (shown[index] || (wanted && (!name || strcmp (name, wanted) != 0)))
-                    continue; //  The last pass shows what the plan did not name
-                shown[index] = true;
-                tf_verdict_lines_print (out, name,
-                                        json_string_value (json_object_get (entry, "kind")),
-                                        json_is_true (json_object_get (entry, "passed")),
-                                        json_string_value (json_object_get (entry, "message")));
-            }
-        }
-        free (shown);
-        json_t *abort_info = json_object_get (report, "abort");
-        if (json_is_object (abort_info)) {
-            const char *reason = json_string_value (json_object_get (abort_info, "reason"));
-            const char *actor = json_string_value (json_object_get (abort_info, "actor"));
-            const char *phase = json_string_value (json_object_get (abort_info, "phase"));
-            fprintf (out, "  ABORTED in %s%s%s: %s\n", phase ? phase : "?",
-                     actor ? " by actor " : "", actor ? actor : "", reason ? reason : "?");
-        }
-        s_print_figures (out, report);
+        const char **names = (const char **) zmalloc ((self->actor_count + 1) * sizeof (char *));
+        for (size_t actor = 0; actor < self->actor_count; actor++)
+            names[actor] = self->actors[actor].plan.name;
+        tf_verdict_lines_report (out, report, names, self->actor_count);
+        free (names);
         json_decref (report);
     }
     zstr_free (&path);
