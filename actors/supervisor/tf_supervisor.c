@@ -7,12 +7,12 @@
 //  loop ends when every child has been reaped; then processes our children
 //  left behind (we are a subreaper) are stopped too.
 
-#define _GNU_SOURCE //  pipe2, nftw
+#define _GNU_SOURCE //  pipe2
+#include <ctype.h>
 #include <czmq.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
@@ -26,19 +26,15 @@
 #include "tf_progress.h"
 #include "tf_recording.h"
 #include "tf_replay_plan.h"
+#include "tf_run_dir.h"
 #include "tf_report_salvage.h"
 #include "tf_spawn.h"
 #include "tf_supervisor.h"
 #include "tf_verdict_lines.h"
 
 #define TF_SUPERVISOR_MAX_ACTORS  (3 * TF_PLAN_MAX_ITEMS + 2)
-#define TF_SUPERVISOR_RUN_ID_SIZE 8    //  Hex digits of a generated run id
-#define TF_SUPERVISOR_DIR_MODE    0700 //  Run directory and logs/
-#define TF_SUPERVISOR_FILE_MODE   0600
-#define TF_SUPERVISOR_NFTW_FDS    16  //  Descriptors nftw may hold open
 #define TF_SUPERVISOR_MAX_STRAYS  256 //  Leftover processes swept at the end
 #define TF_SUPERVISOR_COORDINATOR "tf-coordinator"
-#define TF_SUPERVISOR_LONGEST_IPC "service.ipc" //  Longest endpoint file name
 
 typedef struct {
     tf_plan_actor_t plan; //  Borrowed from the plan
@@ -50,16 +46,11 @@ struct _tf_supervisor_t {
     tf_plan_t *plan;           //  Validated, overrides applied
     char *bin_dir;             //  Where our programs live
     char *replay_recording;    //  tf replay: absolute path of bus.rec
-    bool run_dir_given;        //  --run-dir: never removed
+    char *run_dir_requested;   //  --run-dir, or NULL: a fresh one
     bool keep_run_dir;         //  Kept after a pass too (tf_run's option)
-    bool run_dir_removed;      //  Removed after the pass
     char *verdict;             //  From report.json after the run, or NULL
     int64_t attach_timeout_ms; //  --attach-timeout, or 0: the coordinator's default
-    char *run_dir;             //  Absolute path, set by s_prepare_run_dir
-    char *run_id;
-    char *control_ep; //  ipc://<run_dir>/control.ipc
-    char *service_ep;
-    char *feed_ep;
+    tf_run_dir_t dir;          //  The run directory, its id and endpoints
 
     s_actor_t actors[TF_SUPERVISOR_MAX_ACTORS];
     size_t actor_count;
@@ -147,11 +138,10 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
     tf_supervisor_t *self = (tf_supervisor_t *) zmalloc (sizeof (tf_supervisor_t));
     self->err = err;
     self->bin_dir = strdup (config->bin_dir);
-    self->run_dir_given = config->run_dir != NULL;
     self->keep_run_dir = config->keep_run_dir;
     self->attach_timeout_ms = config->attach_timeout_ms;
     if (config->run_dir)
-        self->run_dir = strdup (config->run_dir);
+        self->run_dir_requested = strdup (config->run_dir);
     tf_plan_errors_t *errors = tf_plan_errors_new ();
     char *env_error = tf_env_error ();
     if (env_error) {
@@ -230,226 +220,13 @@ tf_supervisor_destroy (tf_supervisor_t **self_p)
     zsock_destroy (&self->service);
     tf_progress_destroy (&self->progress);
     tf_plan_destroy (&self->plan);
-    free (self->feed_ep);
-    free (self->service_ep);
-    free (self->control_ep);
-    free (self->run_id);
-    free (self->run_dir);
+    tf_run_dir_clear (&self->dir);
+    free (self->run_dir_requested);
     free (self->replay_recording);
     free (self->verdict);
     free (self->bin_dir);
     free (self);
     *self_p = NULL;
-}
-
-
-//  ---------------------------------------------------------------------------
-//  Run directory
-
-//  Is dir an existing, empty directory? Sets *exists.
-static bool
-s_dir_is_empty (const char *dir, bool *exists)
-{
-    struct stat info;
-    *exists = stat (dir, &info) == 0;
-    if (!*exists || !S_ISDIR (info.st_mode))
-        return false;
-    DIR *handle = opendir (dir);
-    if (!handle)
-        return false;
-    bool empty = true;
-    struct dirent *entry;
-    while (empty && (entry = readdir (handle)))
-        empty = strcmp (entry->d_name, ".") == 0 || strcmp (entry->d_name, "..") == 0;
-    closedir (handle);
-    return empty;
-}
-
-//  Pick (and check) the run directory, create it, derive id and endpoints.
-//  Returns 0, or an exit code after printing why.
-static int
-s_prepare_run_dir (tf_supervisor_t *self)
-{
-    if (!self->run_dir) {
-        const char *tmpdir = getenv ("TMPDIR");
-        if (!tmpdir || !*tmpdir)
-            tmpdir = "/tmp";
-        self->run_dir = zsys_sprintf ("%s/%sXXXXXX", tmpdir, TF_RUNDIR_PREFIX);
-    }
-    //  Absolute, so the endpoints we print work from anywhere
-    if (self->run_dir[0] != '/') {
-        char cwd[PATH_MAX];
-        if (!getcwd (cwd, sizeof cwd)) {
-            fprintf (self->err, "tf: cannot read the current directory: %s\n", strerror (errno));
-            return TF_EXIT_ERROR;
-        }
-        char *absolute = zsys_sprintf ("%s/%s", cwd, self->run_dir);
-        free (self->run_dir);
-        self->run_dir = absolute;
-    }
-    size_t ipc_length = strlen (self->run_dir) + 1 + strlen (TF_SUPERVISOR_LONGEST_IPC);
-    if (ipc_length > TF_SUPERVISOR_IPC_MAX) {
-        fprintf (self->out,
-                 "tf: run directory path too long for ipc endpoints (%zu bytes, at most %d): "
-                 "%s\n    use a shorter --run-dir or TMPDIR\n",
-                 ipc_length, TF_SUPERVISOR_IPC_MAX, self->run_dir);
-        return TF_EXIT_USAGE;
-    }
-    if (self->run_dir_given) {
-        bool exists;
-        bool empty = s_dir_is_empty (self->run_dir, &exists);
-        if (exists && !empty) {
-            fprintf (self->err, "tf: --run-dir %s exists and is not an empty directory\n",
-                     self->run_dir);
-            return TF_EXIT_USAGE;
-        }
-        if (!exists && mkdir (self->run_dir, TF_SUPERVISOR_DIR_MODE)) {
-            fprintf (self->err, "tf: cannot create run directory %s: %s\n", self->run_dir,
-                     strerror (errno));
-            return TF_EXIT_USAGE;
-        }
-        if (chmod (self->run_dir, TF_SUPERVISOR_DIR_MODE)) {
-            fprintf (self->err, "tf: cannot set mode 0700 on %s: %s\n", self->run_dir,
-                     strerror (errno));
-            return TF_EXIT_ERROR;
-        }
-        zuuid_t *uuid = zuuid_new ();
-        self->run_id = strndup (zuuid_str_canonical (uuid), TF_SUPERVISOR_RUN_ID_SIZE);
-        zuuid_destroy (&uuid);
-    }
-    else {
-        if (!mkdtemp (self->run_dir)) {
-            fprintf (self->err, "tf: cannot create a run directory from %s: %s\n", self->run_dir,
-                     strerror (errno));
-            return TF_EXIT_ERROR;
-        }
-        //  The random part of the directory name is the run id
-        const char *name = strrchr (self->run_dir, '/') + 1;
-        self->run_id = strdup (name + strlen (TF_RUNDIR_PREFIX));
-    }
-    //  The marker first: it is what tells tf clean the directory is a run's
-    if (tf_clean_mark (self->run_dir, self->run_id)) {
-        fprintf (self->err, "tf: cannot write %s/%s: %s\n", self->run_dir, TF_RUNDIR_MARKER,
-                 strerror (errno));
-        return TF_EXIT_ERROR;
-    }
-    self->control_ep = zsys_sprintf ("ipc://%s/control.ipc", self->run_dir);
-    self->service_ep = zsys_sprintf ("ipc://%s/service.ipc", self->run_dir);
-    self->feed_ep = zsys_sprintf ("ipc://%s/feed.ipc", self->run_dir);
-    return 0;
-}
-
-//  Write data to run_dir/name with mode 0600. Returns 0 or -1 (printed).
-static int
-s_write_file (tf_supervisor_t *self, const char *name, const void *data, size_t size)
-{
-    char *path = zsys_sprintf ("%s/%s", self->run_dir, name);
-    int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, TF_SUPERVISOR_FILE_MODE);
-    int rc = -1;
-    if (fd >= 0 && write (fd, data, size) == (ssize_t) size && close (fd) == 0)
-        rc = 0;
-    else {
-        fprintf (self->err, "tf: cannot write %s: %s\n", path, strerror (errno));
-        if (fd >= 0)
-            close (fd);
-    }
-    zstr_free (&path);
-    return rc;
-}
-
-//  plan.yaml, plan.msgpack, logs/ and the pids file. Returns 0 or -1 (printed).
-static int
-s_fill_run_dir (tf_supervisor_t *self)
-{
-    char *text = NULL;
-    size_t text_size = 0;
-    FILE *memory = open_memstream (&text, &text_size);
-    assert (memory);
-    tf_plan_print (self->plan, memory);
-    fclose (memory);
-    int rc = s_write_file (self, TF_RUNDIR_PLAN_YAML, text, text_size);
-    free (text);
-    if (rc)
-        return -1;
-    uint8_t *packed = NULL;
-    size_t packed_size = 0;
-    if (tf_plan_pack (self->plan, &packed, &packed_size)) {
-        fprintf (self->err, "tf: cannot encode the plan\n");
-        return -1;
-    }
-    rc = s_write_file (self, TF_RUNDIR_PLAN, packed, packed_size);
-    free (packed);
-    if (rc)
-        return -1;
-    char *logs = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_LOGS);
-    rc = mkdir (logs, TF_SUPERVISOR_DIR_MODE);
-    if (rc)
-        fprintf (self->err, "tf: cannot create %s: %s\n", logs, strerror (errno));
-    zstr_free (&logs);
-    if (rc)
-        return -1;
-    char *pids = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_PIDS);
-    int fd = open (pids, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, TF_SUPERVISOR_FILE_MODE);
-    self->pids = fd >= 0 ? fdopen (fd, "w") : NULL;
-    if (!self->pids)
-        fprintf (self->err, "tf: cannot create %s: %s\n", pids, strerror (errno));
-    zstr_free (&pids);
-    return self->pids ? 0 : -1;
-}
-
-static int
-s_remove_entry (const char *path, const struct stat *info, int type, struct FTW *ftw)
-{
-    return remove (path);
-}
-
-//  Keep the run directory, or remove it after a pass (unless asked to keep)
-static void
-s_dispose_run_dir (tf_supervisor_t *self, int exit_code)
-{
-    const char *keep = getenv ("LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS");
-    if (!keep)
-        keep = getenv ("NOMOS_TESTS_KEEP_LOGS");
-    bool keep_asked = keep && *keep && strcmp (keep, "0") != 0 && strcmp (keep, "false") != 0;
-    //  A kept compose stack mounts its config from the run directory and is
-    //  described by its compose file there: both stay
-    const char *preserve = getenv ("COMPOSE_RUNNER_PRESERVE");
-    bool preserved =
-        self->plan && self->plan->runner && streq (self->plan->runner, "compose") && preserve
-        && (streq (preserve, "1") || streq (preserve, "true") || streq (preserve, "yes"));
-    if (preserved) {
-        char *project = zsys_sprintf ("tf-%s", self->run_id); //  As the runner names it
-        for (char *cursor = project; *cursor; cursor++)
-            *cursor = (char) tolower ((unsigned char) *cursor);
-        fprintf (self->out,
-                 "compose stack kept (COMPOSE_RUNNER_PRESERVE): inspect it with\n"
-                 "  docker ps -a --filter label=tf.run=%s\n"
-                 "  docker-compose -p %s -f %s/compose/docker-compose.yml ps\n"
-                 "remove it with\n"
-                 "  tf clean --run-id %s\n",
-                 self->run_id, project, self->run_dir, self->run_id);
-        zstr_free (&project);
-    }
-    if (exit_code != TF_EXIT_OK)
-        fprintf (self->out, "run directory kept: %s\n", self->run_dir);
-    else if (self->run_dir_given)
-        fprintf (self->out, "run directory kept (given with --run-dir): %s\n", self->run_dir);
-    else if (self->keep_run_dir)
-        fprintf (self->out, "run directory kept: %s\n", self->run_dir);
-    else if (keep_asked)
-        fprintf (self->out, "run directory kept (LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS): %s\n",
-                 self->run_dir);
-    else if (preserved)
-        fprintf (self->out, "run directory kept (COMPOSE_RUNNER_PRESERVE): %s\n", self->run_dir);
-    else if (nftw (self->run_dir, s_remove_entry, TF_SUPERVISOR_NFTW_FDS, FTW_DEPTH | FTW_PHYS))
-        fprintf (self->err, "tf: could not remove run directory %s: %s\n", self->run_dir,
-                 strerror (errno));
-    else {
-        self->run_dir_removed = true;
-        fprintf (self->out,
-                 "run directory removed: %s (LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1 keeps it)\n",
-                 self->run_dir);
-    }
 }
 
 
@@ -510,11 +287,11 @@ s_record_pid (tf_supervisor_t *self, tf_spawn_t *spawn)
 static void
 s_set_run_env (tf_supervisor_t *self, tf_spawn_t *spawn)
 {
-    tf_spawn_setenv (spawn, "TF_RUN_DIR", self->run_dir);
-    tf_spawn_setenv (spawn, "TF_RUN_ID", self->run_id);
-    tf_spawn_setenv (spawn, "TF_CONTROL", self->control_ep);
-    tf_spawn_setenv (spawn, "TF_SERVICE", self->service_ep);
-    tf_spawn_setenv (spawn, "TF_FEED", self->feed_ep);
+    tf_spawn_setenv (spawn, "TF_RUN_DIR", self->dir.path);
+    tf_spawn_setenv (spawn, "TF_RUN_ID", self->dir.id);
+    tf_spawn_setenv (spawn, "TF_CONTROL", self->dir.control_ep);
+    tf_spawn_setenv (spawn, "TF_SERVICE", self->dir.service_ep);
+    tf_spawn_setenv (spawn, "TF_FEED", self->dir.feed_ep);
     if (self->replay_recording)
         tf_spawn_setenv (spawn, TF_REPLAY_RECORDING_ENV, self->replay_recording);
     const char *path = getenv ("PATH");
@@ -527,7 +304,7 @@ s_set_run_env (tf_supervisor_t *self, tf_spawn_t *spawn)
 static char *
 s_log_path (tf_supervisor_t *self, const char *name)
 {
-    char *path = zsys_sprintf ("%s/%s/%s.log", self->run_dir, TF_RUNDIR_LOGS, name);
+    char *path = zsys_sprintf ("%s/%s/%s.log", self->dir.path, TF_RUNDIR_LOGS, name);
     char *file = strrchr (path, '/') + 1;
     for (char *cursor = file; *cursor; cursor++)
         if (*cursor == '/' || (cursor == file && *cursor == '.'))
@@ -540,11 +317,21 @@ s_start_coordinator (tf_supervisor_t *self)
 {
     self->coordinator = tf_spawn_new ("coordinator");
     char *program = zsys_sprintf ("%s/%s", self->bin_dir, TF_SUPERVISOR_COORDINATOR);
-    char *plan_path = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_PLAN);
-    const char *args[] = {program,          "--run-dir", self->run_dir,    "--run-id",
-                          self->run_id,     "--plan",    plan_path,        "--control",
-                          self->control_ep, "--service", self->service_ep, "--feed",
-                          self->feed_ep,    NULL};
+    char *plan_path = zsys_sprintf ("%s/%s", self->dir.path, TF_RUNDIR_PLAN);
+    const char *args[] = {program,
+                          "--run-dir",
+                          self->dir.path,
+                          "--run-id",
+                          self->dir.id,
+                          "--plan",
+                          plan_path,
+                          "--control",
+                          self->dir.control_ep,
+                          "--service",
+                          self->dir.service_ep,
+                          "--feed",
+                          self->dir.feed_ep,
+                          NULL};
     for (size_t index = 0; args[index]; index++)
         tf_spawn_arg (self->coordinator, args[index]);
     if (self->attach_timeout_ms > 0) {
@@ -575,16 +362,25 @@ s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
                  "waiting for custom actor '%s' (%s) to attach; start it with:\n"
                  "    TF_ACTOR_NAME=%s TF_ACTOR_ROLE=%s TF_CONTROL=%s TF_SERVICE=%s TF_FEED=%s "
                  "TF_RUN_DIR=%s TF_RUN_ID=%s <your actor>\n",
-                 plan->name, plan->role, plan->name, plan->role, self->control_ep, self->service_ep,
-                 self->feed_ep, self->run_dir, self->run_id);
+                 plan->name, plan->role, plan->name, plan->role, self->dir.control_ep,
+                 self->dir.service_ep, self->dir.feed_ep, self->dir.path, self->dir.id);
         return 0;
     }
     actor->spawn = tf_spawn_new (plan->name);
     if (plan->program) {
         char *program = zsys_sprintf ("%s/%s", self->bin_dir, plan->program);
-        const char *args[] = {program,          "--name",    plan->name,       "--control",
-                              self->control_ep, "--service", self->service_ep, "--feed",
-                              self->feed_ep,    "--run-dir", self->run_dir,    NULL};
+        const char *args[] = {program,
+                              "--name",
+                              plan->name,
+                              "--control",
+                              self->dir.control_ep,
+                              "--service",
+                              self->dir.service_ep,
+                              "--feed",
+                              self->dir.feed_ep,
+                              "--run-dir",
+                              self->dir.path,
+                              NULL};
         for (size_t index = 0; args[index]; index++)
             tf_spawn_arg (actor->spawn, args[index]);
         zstr_free (&program);
@@ -885,7 +681,7 @@ static void
 s_print_verdict (tf_supervisor_t *self)
 {
     FILE *out = self->out;
-    char *path = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_REPORT);
+    char *path = zsys_sprintf ("%s/%s", self->dir.path, TF_RUNDIR_REPORT);
     json_error_t error;
     json_t *report = json_load_file (path, 0, &error);
     if (!report)
@@ -923,15 +719,42 @@ s_salvage_report (tf_supervisor_t *self)
     int code = tf_spawn_exit_code (self->coordinator);
     bool verdict = !tf_spawn_term_signal (self->coordinator)
                    && (code == TF_EXIT_OK || code == TF_EXIT_FAILED || code == TF_EXIT_ERROR);
-    char *path = zsys_sprintf ("%s/%s", self->run_dir, TF_RUNDIR_REPORT);
+    char *path = zsys_sprintf ("%s/%s", self->dir.path, TF_RUNDIR_REPORT);
     bool written = access (path, F_OK) == 0;
     zstr_free (&path);
     if (verdict || written)
         return;
     char *reason = zsys_sprintf ("coordinator %s", tf_spawn_describe (self->coordinator));
-    if (tf_report_salvage (self->plan, self->run_id, self->run_dir, reason))
+    if (tf_report_salvage (self->plan, self->dir.id, self->dir.path, reason))
         fprintf (self->err, "tf: could not rebuild report.json from the bus recording\n");
     zstr_free (&reason);
+}
+
+//  Keep the run directory, or remove it after a pass. A kept compose stack
+//  mounts its config from the run directory and is described by its compose
+//  file there: both stay, and tf says how to inspect and remove the stack
+static void
+s_dispose_run_dir (tf_supervisor_t *self, int exit_code)
+{
+    const char *preserve = getenv ("COMPOSE_RUNNER_PRESERVE");
+    bool preserved =
+        self->plan && self->plan->runner && streq (self->plan->runner, "compose") && preserve
+        && (streq (preserve, "1") || streq (preserve, "true") || streq (preserve, "yes"));
+    if (preserved) {
+        char *project = zsys_sprintf ("tf-%s", self->dir.id); //  As the runner names it
+        for (char *cursor = project; *cursor; cursor++)
+            *cursor = (char) tolower ((unsigned char) *cursor);
+        fprintf (self->out,
+                 "compose stack kept (COMPOSE_RUNNER_PRESERVE): inspect it with\n"
+                 "  docker ps -a --filter label=tf.run=%s\n"
+                 "  docker-compose -p %s -f %s/compose/docker-compose.yml ps\n"
+                 "remove it with\n"
+                 "  tf clean --run-id %s\n",
+                 self->dir.id, project, self->dir.path, self->dir.id);
+        zstr_free (&project);
+    }
+    tf_run_dir_dispose (&self->dir, exit_code, self->keep_run_dir,
+                        preserved ? "COMPOSE_RUNNER_PRESERVE" : NULL, self->out, self->err);
 }
 
 //  Exit code of the run: the coordinator's verdict, or an infrastructure error
@@ -957,14 +780,14 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
     self->out = out;
     if (s_check_programs (self))
         return TF_EXIT_ERROR;
-    int rc = s_prepare_run_dir (self);
+    int rc = tf_run_dir_make (&self->dir, self->run_dir_requested, out, self->err);
     if (rc)
         return rc;
     fprintf (out, "tf: run %s of scenario '%s' (runner %s, %zu actors)\nrun directory: %s\n",
-             self->run_id, self->plan->name, self->plan->runner, self->actor_count, self->run_dir);
+             self->dir.id, self->plan->name, self->plan->runner, self->actor_count, self->dir.path);
     fflush (out);
-    if (s_fill_run_dir (self)) {
-        fprintf (out, "run directory kept: %s\n", self->run_dir);
+    if (!(self->pids = tf_run_dir_fill (&self->dir, self->plan, self->err))) {
+        fprintf (out, "run directory kept: %s\n", self->dir.path);
         return TF_EXIT_ERROR;
     }
     if (s_install_signals ()) {
@@ -980,18 +803,18 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
     zsock_set_rcvhwm (self->control, 0);
     zsock_set_subscribe (self->control, "run.");
     zsock_set_subscribe (self->control, "workload.");
-    zsock_connect (self->control, "%s", self->control_ep); //  Retried until it binds
+    zsock_connect (self->control, "%s", self->dir.control_ep); //  Retried until it binds
     self->feed = zsock_new (ZMQ_SUB);
     assert (self->feed);
     zsock_set_linger (self->feed, 0);
     zsock_set_subscribe (self->feed, "feed.tip");
     zsock_set_subscribe (self->feed, "feed.stats");
-    zsock_connect (self->feed, "%s", self->feed_ep); //  A run without a feed never binds
+    zsock_connect (self->feed, "%s", self->dir.feed_ep); //  A run without a feed never binds
     self->service = zsock_new (ZMQ_DEALER);
     assert (self->service);
     zsock_set_linger (self->service, 0);
     zsock_set_sndtimeo (self->service, 0); //  Never block: the coordinator may be gone
-    zsock_connect (self->service, "%s", self->service_ep);
+    zsock_connect (self->service, "%s", self->dir.service_ep);
 
     if (s_start_coordinator (self))
         self->start_failed = true;
@@ -1039,12 +862,12 @@ const char *
 tf_supervisor_run_dir (tf_supervisor_t *self)
 {
     assert (self);
-    return self->run_id ? self->run_dir : NULL; //  run_id: the directory was made
+    return self->dir.id ? self->dir.path : NULL; //  run_id: the directory was made
 }
 
 bool
 tf_supervisor_run_dir_removed (tf_supervisor_t *self)
 {
     assert (self);
-    return self->run_dir_removed;
+    return self->dir.removed;
 }
