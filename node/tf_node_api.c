@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tf_node_api.h"
+#include "tf_node_da_api.h"
 #include "tf_node_wallet.h"
 #include "tf_node_internal.h"
 #include "tf_node_log.h"
@@ -34,6 +35,13 @@ static const route_t s_routes[] = {
     {"/mantle/status", "POST", 0, TF_NODE_ROUTE_PLAIN},
     {"/wallet/transactions/transfer-funds", "POST", 0, TF_NODE_ROUTE_PLAIN},
     {"/metrics", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/disperse-data", "POST", 0, TF_NODE_ROUTE_PLAIN},
+    {"/da/add-share", "POST", 0, TF_NODE_ROUTE_PLAIN},
+    {"/da/get-share", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/da/sampling/shares", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/da/balancer-stats", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/test/da/membership", "POST", 1, TF_NODE_ROUTE_PLAIN},
+    {"/test/da/historic-sampling", "POST", 1, TF_NODE_ROUTE_PLAIN},
     {"/testing/block-peer", "POST", 1, TF_NODE_ROUTE_PLAIN},
     {"/testing/unblock-peer", "POST", 1, TF_NODE_ROUTE_PLAIN},
     {"/testing/blocked-peers", "GET", 1, TF_NODE_ROUTE_PLAIN},
@@ -348,33 +356,47 @@ s_peer_switch (tf_node_t *node, json_t *body, int block, tf_node_reply_t *reply)
 static json_t *
 s_faults_json (tf_node_t *node)
 {
-    return json_pack ("{s:b, s:b}", "produce_blocks", node->produce_blocks, "drop_transactions",
-                      node->drop_transactions);
+    return json_pack ("{s:b, s:b, s:b, s:b}", "produce_blocks", node->produce_blocks,
+                      "drop_transactions", node->drop_transactions, "drop_dispersals",
+                      node->drop_dispersals, "lose_shares", node->lose_shares);
 }
+
+static const char *const s_fault_names[] = {"produce_blocks", "drop_transactions",
+                                            "drop_dispersals", "lose_shares", NULL};
 
 static void
 s_set_faults (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
 {
-    json_t *produce = json_object_get (body, "produce_blocks");
-    json_t *drop = json_object_get (body, "drop_transactions");
-    int bad = !json_is_object (body) || (produce && !json_is_boolean (produce))
-              || (drop && !json_is_boolean (drop));
+    int bad = !json_is_object (body);
     const char *key;
     json_t *value;
-    json_object_foreach (body, key, value) bad |=
-        strcmp (key, "produce_blocks") != 0 && strcmp (key, "drop_transactions") != 0;
+    json_object_foreach (body, key, value)
+    {
+        int known = 0;
+        for (const char *const *name = s_fault_names; *name; name++)
+            known |= strcmp (key, *name) == 0;
+        bad |= !known || !json_is_boolean (value);
+    }
     if (bad) {
         tf_node_reply_text (reply, 422,
                             "Failed to deserialize the JSON body: expected "
-                            "{\"produce_blocks\": bool, \"drop_transactions\": bool}");
+                            "{\"produce_blocks\": bool, \"drop_transactions\": bool, "
+                            "\"drop_dispersals\": bool, \"lose_shares\": bool}");
         return;
     }
-    if (produce)
-        node->produce_blocks = json_is_true (produce);
-    if (drop)
-        node->drop_transactions = json_is_true (drop);
-    tf_node_info ("node: faults produce_blocks=%d drop_transactions=%d", node->produce_blocks,
-                  node->drop_transactions);
+    int *switches[] = {&node->produce_blocks, &node->drop_transactions, &node->drop_dispersals,
+                       &node->lose_shares};
+    for (size_t index = 0; s_fault_names[index]; index++) {
+        json_t *flag = json_object_get (body, s_fault_names[index]);
+        if (flag)
+            *switches[index] = json_is_true (flag);
+    }
+    if (node->lose_shares)
+        tf_node_da_forget (node->da);
+    tf_node_info ("node: faults produce_blocks=%d drop_transactions=%d drop_dispersals=%d "
+                  "lose_shares=%d",
+                  node->produce_blocks, node->drop_transactions, node->drop_dispersals,
+                  node->lose_shares);
     tf_node_reply_json (reply, 200, s_faults_json (node));
 }
 
@@ -393,7 +415,9 @@ tf_node_api_handle (tf_node_t *node, int testing, const tf_node_request_t *reque
         return;
     }
     pthread_mutex_lock (&node->mutex);
-    if (testing) {
+    if (tf_node_da_api_handle (node, testing, request, body, reply))
+        ;
+    else if (testing) {
         if (strcmp (path, "/testing/block-peer") == 0 || strcmp (path, "/da/block-peer") == 0)
             s_peer_switch (node, body, 1, reply);
         else if (strcmp (path, "/testing/unblock-peer") == 0

@@ -29,6 +29,7 @@ struct _tf_node_p2p_conn_t {
     int dial_index;                      //  Initial peer index, or -1 when inbound
     int dead;                            //  Close at the end of this poll
     char peer_id[TF_NODE_PEER_ID_MAX];   //  Known after hello
+    int peer_port;                       //  Listen port its hello announced, 0 unknown
     uint8_t *in;                         //  Received bytes not yet framed
     size_t in_size, in_room;             //  Used, allocated
     uint8_t *out;                        //  Bytes to send
@@ -265,6 +266,8 @@ s_handle_hello (tf_node_p2p_t *self, tf_node_p2p_conn_t *conn, json_t *frame)
         conn->dead = 1;
         return;
     }
+    json_t *port = json_object_get (frame, "port");
+    conn->peer_port = json_is_integer (port) ? (int) json_integer_value (port) : 0;
     conn->state = CONN_READY;
     tf_node_debug ("p2p: peer connected peer=%s direction=%s", conn->peer_id, dial ? "out" : "in");
     if (self->on_hello)
@@ -549,6 +552,24 @@ tf_node_p2p_peers (const tf_node_p2p_t *self)
         count += !seen;
     }
     return count;
+}
+
+void
+tf_node_p2p_foreach (const tf_node_p2p_t *self, tf_node_p2p_visit_fn *visit, void *arg)
+{
+    for (tf_node_p2p_conn_t *conn = self->conns; conn; conn = conn->next)
+        if (conn->state == CONN_READY && !conn->dead)
+            visit (arg, conn->peer_id, conn->peer_port, conn->dial_index < 0);
+}
+
+void
+tf_node_p2p_send_port (tf_node_p2p_t *self, int port, const json_t *frame)
+{
+    for (tf_node_p2p_conn_t *conn = self->conns; conn; conn = conn->next)
+        if (conn->state == CONN_READY && !conn->dead && conn->peer_port == port) {
+            tf_node_p2p_send (self, conn, frame);
+            return;
+        }
 }
 
 size_t
