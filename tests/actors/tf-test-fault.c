@@ -8,6 +8,10 @@
 //        (node/README.md 4.1), from a worker thread
 //    --drop-transactions validator-0,validator-1
 //        POST <testing_url>/testing/faults {"drop_transactions": true} on each
+//    --drop-dispersals executor-0
+//        POST <testing_url>/testing/faults {"drop_dispersals": true} on each
+//    --lose-shares validator-0
+//        POST <testing_url>/testing/faults {"lose_shares": true} on each
 //    --node-control "stop validator-1"       (repeatable, applied in order)
 //    --node-control "partition validator-2,validator-3"
 //        node.control to the coordinator; waits for each reply
@@ -17,8 +21,21 @@
 #include "tf_api_client.h"
 
 #define S_MAX_CONTROLS 16 //  --node-control flags
-#define S_FAULTS_BODY  "{\"produce_blocks\":false}"
-#define S_DROP_BODY    "{\"drop_transactions\":true}"
+#define S_SWITCHES     4  //  Fault switch flags, applied in this order
+
+//  One fault switch flag: the body it posts and what the log calls it
+typedef struct {
+    const char *flag; //  "--stop-producing"
+    const char *body; //  Posted to /testing/faults
+    const char *what; //  For the log
+} s_switch_t;
+
+static const s_switch_t s_switches[S_SWITCHES] = {
+    {"--stop-producing", "{\"produce_blocks\":false}", "block production off"},
+    {"--drop-transactions", "{\"drop_transactions\":true}", "transaction dropping"},
+    {"--drop-dispersals", "{\"drop_dispersals\":true}", "dispersal dropping"},
+    {"--lose-shares", "{\"lose_shares\":true}", "share losing"},
+};
 
 typedef struct {
     tf_control_action_t action; //  TF_CONTROL_STOP, TF_CONTROL_PARTITION, ...
@@ -26,17 +43,14 @@ typedef struct {
 } s_control_t;
 
 typedef struct {
-    const char *stop_producing;    //  Comma-separated node names, or NULL
-    const char *drop_transactions; //  Comma-separated node names, or NULL
-    bool posting_drops;            //  The worker posts drop_transactions
-    bool drops_done;
-    tf_phase_t at; //  Phase whose start applies the faults
-    long after_ms; //  Delay into that phase before the faults
+    const char *targets[S_SWITCHES]; //  Per switch: comma-separated node names, or NULL
+    size_t next_switch;              //  Next switch to apply
+    tf_phase_t at;                   //  Phase whose start applies the faults
+    long after_ms;                   //  Delay into that phase before the faults
     s_control_t controls[S_MAX_CONTROLS];
     size_t control_count;
     size_t next_control; //  Next to send
     zactor_t *worker;    //  Posting faults, or NULL
-    bool faults_done;
 } s_fault_t;
 
 //  Split "a,b,c" into a fresh tf_strs_t (caller frees items and array)
@@ -129,10 +143,7 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
     char *outcome = zstr_recv (reader);
     tf_actor_remove_reader (actor, reader);
     zactor_destroy (&fault->worker);
-    if (fault->posting_drops)
-        fault->drops_done = true;
-    else
-        fault->faults_done = true;
+    fault->next_switch++;
     if (!outcome || !streq (outcome, "ok"))
         tf_actor_phase_done (actor, false, outcome ? outcome : "fault worker interrupted");
     else
@@ -143,18 +154,16 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
 
 //  Start the worker on the testing URLs of the named nodes
 static int
-s_start_stop_producing (tf_actor_t *actor, s_fault_t *fault)
+s_start_switch (tf_actor_t *actor, s_fault_t *fault)
 {
     const tf_run_nodes_t *nodes = tf_actor_nodes (actor);
-    fault->posting_drops = fault->faults_done || !fault->stop_producing;
-    tf_strs_t targets =
-        s_split (fault->posting_drops ? fault->drop_transactions : fault->stop_producing);
+    const s_switch_t *fault_switch = &s_switches[fault->next_switch];
+    tf_strs_t targets = s_split (fault->targets[fault->next_switch]);
     s_post_args_t args = {.urls = (char **) zmalloc ((targets.count + 1) * sizeof (char *)),
                           .names = targets.items,
                           .count = targets.count,
-                          .body = fault->posting_drops ? S_DROP_BODY : S_FAULTS_BODY,
-                          .what = fault->posting_drops ? "transaction dropping"
-                                                       : "block production off"};
+                          .body = fault_switch->body,
+                          .what = fault_switch->what};
     int rc = 0;
     for (size_t target = 0; target < targets.count && rc == 0; target++) {
         const char *url = NULL;
@@ -230,14 +239,14 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     return 0;
 }
 
-//  Apply the faults: production switches first, then transaction dropping,
-//  then node control requests
+//  Apply the faults: the switches in s_switches order, then node control requests
 static void
 s_apply (tf_actor_t *actor, s_fault_t *fault)
 {
-    if ((fault->stop_producing && !fault->faults_done)
-        || (fault->drop_transactions && !fault->drops_done))
-        s_start_stop_producing (actor, fault); //  Comes back here when done
+    while (fault->next_switch < S_SWITCHES && !fault->targets[fault->next_switch])
+        fault->next_switch++;
+    if (fault->next_switch < S_SWITCHES)
+        s_start_switch (actor, fault); //  Comes back here when done
     else
         s_next_control (actor, fault);
 }
@@ -282,8 +291,11 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
     int kept = 1;
     for (int index = 1; index < *argc; index++) {
         const char *flag = argv[index];
-        if (!streq (flag, "--stop-producing") && !streq (flag, "--node-control")
-            && !streq (flag, "--after") && !streq (flag, "--drop-transactions")
+        int switch_index = -1;
+        for (int candidate = 0; candidate < S_SWITCHES; candidate++)
+            if (streq (flag, s_switches[candidate].flag))
+                switch_index = candidate;
+        if (switch_index < 0 && !streq (flag, "--node-control") && !streq (flag, "--after")
             && !streq (flag, "--at")) {
             argv[kept++] = argv[index];
             continue;
@@ -291,12 +303,8 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
         if (index + 1 >= *argc)
             return fprintf (stderr, "tf-test-fault: %s needs a value\n", flag), -1;
         const char *value = argv[++index];
-        if (streq (flag, "--stop-producing")) {
-            fault->stop_producing = value;
-            continue;
-        }
-        if (streq (flag, "--drop-transactions")) {
-            fault->drop_transactions = value;
+        if (switch_index >= 0) {
+            fault->targets[switch_index] = value;
             continue;
         }
         if (streq (flag, "--at")) {
@@ -353,12 +361,15 @@ static const tf_actor_class_t s_class = {
     .program = "tf-test-fault",
     .role = "workload",
     .kind = "test-fault",
-    .summary = "A test workload that breaks nodes when execute starts, then acks.\n"
-               "Also: --stop-producing NODE[,NODE] (testing API fault switch), --node-control\n"
-               "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...),\n"
-               "--after MS (apply them that long into execute), --drop-transactions NODE[,NODE]\n"
-               "(testing API: accept transactions and discard them), --at capture|execute (the\n"
-               "phase whose start applies them; default execute).\n",
+    .summary =
+        "A test workload that breaks nodes when execute starts, then acks.\n"
+        "Also: --stop-producing NODE[,NODE] (testing API fault switch), --node-control\n"
+        "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...),\n"
+        "--after MS (apply them that long into execute), --drop-transactions NODE[,NODE]\n"
+        "(testing API: accept transactions and discard them), --drop-dispersals NODE[,NODE]\n"
+        "(executors answer /disperse-data and discard the blob), --lose-shares NODE[,NODE]\n"
+        "(DA shares forgotten and refused), --at capture|execute (the phase whose start\n"
+        "applies them; default execute).\n",
     .create = s_state,
     .handlers = &s_handlers,
 };
