@@ -47,6 +47,7 @@ typedef struct {
     int64_t blob_interval_ms; //  Pacing
     int64_t next_blob_at;     //  Monotonic ms the next blob is due
     int64_t duration_ms;      //  Execute
+    int64_t next_status;      //  Monotonic ms of the next workload.status
     bool executing, draining;
     uint64_t started_ms, ended_ms;
     uint64_t submitted, accepted, rejected, blobs_dispersed;
@@ -421,7 +422,14 @@ s_on_timer (tf_actor_t *actor, void *state)
     tf_wl_da_t *self = (tf_wl_da_t *) state;
     s_pump (self);
     if (self->executing) {
-        int64_t wait = self->next_blob_at - zclock_mono ();
+        int64_t now = zclock_mono ();
+        if (now >= self->next_status) {
+            s_send_status (self, "running");
+            self->next_status = now + TF_WL_DA_STATUS_MS;
+        }
+        int64_t wait = self->next_blob_at - now;
+        if (wait > self->next_status - now)
+            wait = self->next_status - now;
         tf_actor_set_timer (actor, wait > 10 ? wait : 10);
     }
     return 0;
@@ -453,6 +461,7 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
         self->executing = true;
         self->started_ms = tf_actor_now_ms ();
         self->next_blob_at = zclock_mono ();
+        self->next_status = zclock_mono () + TF_WL_DA_STATUS_MS;
         s_send_status (self, "running");
         s_pump (self);
         tf_actor_set_timer (actor, self->blob_interval_ms);

@@ -22,7 +22,7 @@
 //
 //  Consumes: run.plan, run.nodes, run.phase, feed.block
 //  Emits:    da.published (one per channel and per planned blob), workload.status
-//            (when execute starts and when it stops)
+//            (every TF_WL_DA_STATUS_MS during execute, and when it stops)
 
 #ifndef TF_WL_DA_H_INCLUDED
 #define TF_WL_DA_H_INCLUDED
@@ -38,6 +38,7 @@
 #define TF_WL_DA_KEY_PURPOSE   "da-channel" //  tf_keys purpose of channel signers and ids
 #define TF_WL_DA_INSCRIBE_PATH "/mempool/add/tx"
 #define TF_WL_DA_DISPERSE_PATH "/disperse-data"
+#define TF_WL_DA_STATUS_MS     1000 //  workload.status interval during execute
 
 //  The plan of a da workload: channels and blobs (the formulas above).
 void tf_wl_da_plan_counts (int64_t channel_rate, int64_t blob_rate, int64_t headroom,
