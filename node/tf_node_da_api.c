@@ -284,13 +284,14 @@ s_historic_sampling (tf_node_t *node, const json_t *body, tf_node_reply_t *reply
     }
 }
 
-//  The genesis declaration index of a connected peer, by the port its hello announced
+//  The genesis declaration index of a connected peer, by the leader key its hello
+//  announced
 static long
-s_member_of_port (const tf_node_t *node, int port)
+s_member_of (const tf_node_t *node, const tf_node_hash_t *provider)
 {
     const tf_node_tx_t *genesis = node->config->genesis_tx;
-    for (size_t index = 0; port > 0 && index < genesis->ndecls; index++)
-        if (genesis->decls[index].port == port)
+    for (size_t index = 0; provider && index < genesis->ndecls; index++)
+        if (tf_node_hash_cmp (&genesis->decls[index].provider_id, provider) == 0)
             return (long) index;
     return -1;
 }
@@ -302,10 +303,11 @@ typedef struct {
 } s_visit_t;
 
 static void
-s_visit_peer (void *arg, const char *peer_id, int port, int inbound)
+s_visit_peer (void *arg, const char *peer_id, const char *addr, const tf_node_hash_t *provider,
+              int inbound)
 {
     s_visit_t *visit = arg;
-    long member = s_member_of_port (visit->node, port);
+    long member = s_member_of (visit->node, provider);
     if (member < 0)
         return;
     const tf_node_tx_t *genesis = visit->node->config->genesis_tx;
@@ -326,7 +328,7 @@ s_visit_peer (void *arg, const char *peer_id, int port, int inbound)
             if (!present)
                 json_array_append_new (assigned, json_string (peer_id));
             json_object_set_new (json_object_get (visit->result, "addressbook"), peer_id,
-                                 json_string (genesis->decls[member].locator));
+                                 json_string (addr));
             continue;
         }
         json_t *slot = json_object_get (visit->result, key);
@@ -378,8 +380,11 @@ s_membership (tf_node_t *node, const json_t *body, tf_node_reply_t *reply)
                 snprintf (key, sizeof key, "%zu", subnet);
                 json_array_append_new (json_object_get (assignations, key), json_string (peer_id));
             }
+        char own_addr[80];
+        snprintf (own_addr, sizeof own_addr, "/ip4/%s/tcp/%d", node->config->p2p_host,
+                  tf_node_p2p_port (node->p2p));
         json_object_set_new (json_object_get (visit.result, "addressbook"), peer_id,
-                             json_string (node->config->genesis_tx->decls[own].locator));
+                             json_string (own_addr));
     }
     tf_node_p2p_foreach (node->p2p, s_visit_peer, &visit);
     tf_node_reply_json (reply, 200, visit.result);

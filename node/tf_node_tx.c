@@ -446,13 +446,6 @@ s_parse_ops (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis, tf_no
                 tf_node_buf_put (encoding, text, strlen (text));
                 if (strcmp (text, TF_NODE_EXECUTOR_LOCATOR) == 0)
                     decl->executor = 1;
-                const char *port = strstr (text, "/tcp/");
-                if (!port)
-                    port = strstr (text, "/udp/");
-                if (port && decl->port == 0) {
-                    decl->port = atoi (port + 5);
-                    snprintf (decl->locator, sizeof decl->locator, "%s", text);
-                }
             }
             static const uint8_t zero[TF_NODE_HASH_SIZE];
             tf_node_buf_put (encoding, decl->provider_id.bytes, TF_NODE_HASH_SIZE);

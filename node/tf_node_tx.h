@@ -27,8 +27,6 @@ typedef struct {
     tf_node_hash_t provider_id;    //  Leader's Ed25519 public key
     tf_node_hash_t locked_note_id; //  Note id of its stake
     int executor;                  //  Marked with the /tf/executor locator
-    int port;                      //  p2p port of its first /tcp/ or /udp/ locator, 0 none
-    char locator[128];             //  That locator ("" none)
 } tf_node_decl_t;
 
 typedef struct {
