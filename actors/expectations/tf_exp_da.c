@@ -165,7 +165,8 @@ s_sampler_cancelled (void *pipe)
     return zsys_interrupted || (zsock_events ((zsock_t *) pipe) & ZMQ_POLLIN);
 }
 
-//  The thread: POST every job, one answer per job ("1" / "0" and a reason), then $DONE
+//  The thread: POST every job, one answer per job ("1" / "0", a reason, the latency in
+//  ms), then $DONE
 static void
 s_sampler (zsock_t *pipe, void *arg)
 {
@@ -179,6 +180,7 @@ s_sampler (zsock_t *pipe, void *arg)
          job = (const char *) zlistx_next (jobs)) {
         long status = 0;
         char *answer = NULL;
+        int64_t started = zclock_mono ();
         int rc =
             client ? tf_api_client_request (client, TF_EXP_DA_SAMPLING_PATH, job, &status, &answer)
                    : -1;
@@ -188,14 +190,16 @@ s_sampler (zsock_t *pipe, void *arg)
                            ? zsys_sprintf ("http %ld: %.80s", status, answer ? answer : "")
                            : NULL;
         zstr_sendm (pipe, available ? "1" : "0");
-        zstr_send (pipe, reason ? reason : "");
+        zstr_sendm (pipe, reason ? reason : "");
+        zstr_sendf (pipe, "%" PRId64, zclock_mono () - started);
         zstr_free (&reason);
         free (answer);
         if (s_sampler_cancelled (pipe))
             break;
     }
     zstr_sendm (pipe, "$DONE");
-    zstr_send (pipe, "");
+    zstr_sendm (pipe, "");
+    zstr_send (pipe, "0");
     zlistx_destroy (&jobs);
     tf_api_client_destroy (&client);
     char *command = zstr_recv (pipe); //  $TERM
@@ -207,10 +211,12 @@ static int
 s_on_sample (tf_actor_t *actor, void *state, zsock_t *reader)
 {
     tf_exp_da_t *self = (tf_exp_da_t *) state;
-    char *available = NULL, *reason = NULL;
-    if (zstr_recvx (reader, &available, &reason, NULL) < 0 || streq (available, "$DONE")) {
+    char *available = NULL, *reason = NULL, *latency = NULL;
+    if (zstr_recvx (reader, &available, &reason, &latency, NULL) < 0
+        || streq (available, "$DONE")) {
         zstr_free (&available);
         zstr_free (&reason);
+        zstr_free (&latency);
         tf_actor_remove_reader (actor, reader);
         zactor_destroy (&self->sampler);
         s_finish (actor, self);
@@ -232,7 +238,8 @@ s_on_sample (tf_actor_t *actor, void *state, zsock_t *reader)
                               .blobs = blobs,
                               .available = streq (available, "1"),
                               .at_ms = tf_actor_now_ms (),
-                              .reason = *reason ? reason : NULL};
+                              .reason = *reason ? reason : NULL,
+                              .latency_ms = strtoull (latency, NULL, 10)};
     tf_exp_da_judge_sampled (self->judge, &record);
     tf_actor_send (actor, TF_MSG_da_sampled, &record);
     if (!record.available)
@@ -243,6 +250,7 @@ s_on_sample (tf_actor_t *actor, void *state, zsock_t *reader)
         zlistx_delete (self->job_blobs, zlistx_cursor (self->job_blobs));
     zstr_free (&available);
     zstr_free (&reason);
+    zstr_free (&latency);
     return 0;
 }
 

@@ -28,6 +28,7 @@ struct _tf_exp_da_judge_t {
     bool sample;                 //  Included also needs a sampling that found it available
     zhashx_t *available;         //  blob id -> marker: sampled available
     uint64_t samplings;          //  da.sampled records taken
+    zlistx_t *sampling_ms;       //  Their latencies (uint64_t *, owned)
 };
 
 static void
@@ -59,6 +60,8 @@ tf_exp_da_judge_new (double min_ratio, double blob_min_ratio)
     self->blob_blocks = zhashx_new ();
     zhashx_set_destructor (self->blob_blocks, s_strs_free);
     self->available = zhashx_new ();
+    self->sampling_ms = zlistx_new ();
+    zlistx_set_destructor (self->sampling_ms, s_str_free);
     return self;
 }
 
@@ -75,6 +78,7 @@ tf_exp_da_judge_destroy (tf_exp_da_judge_t **self_p)
     zhashx_destroy (&self->dispersed);
     zhashx_destroy (&self->blob_blocks);
     zhashx_destroy (&self->available);
+    zlistx_destroy (&self->sampling_ms);
     free (self);
     *self_p = NULL;
 }
@@ -134,6 +138,9 @@ tf_exp_da_judge_sampled (tf_exp_da_judge_t *self, const tf_da_sampled_t *record)
 {
     assert (self && record);
     self->samplings++;
+    uint64_t *latency = (uint64_t *) zmalloc (sizeof (uint64_t));
+    *latency = record->latency_ms;
+    zlistx_add_end (self->sampling_ms, latency);
     for (size_t index = 0; record->available && index < record->blobs.count; index++)
         zhashx_update (self->available, record->blobs.items[index], (void *) "");
 }
@@ -166,18 +173,40 @@ tf_exp_da_judge_tip (tf_exp_da_judge_t *self, const tf_feed_tip_t *tip)
 //  What the fates add up to
 typedef struct {
     uint64_t total, included, accepted;
-    uint64_t on_chain;   //  In a kept block (sampled or not)
-    zhashx_t *available; //  Sampled available ids, or NULL: not judged (borrowed)
-    zlistx_t *missing;   //  Ids not included (owned copies)
+    uint64_t first_ms, last_ms; //  Span of the accepted ones' requests
+    uint64_t *latencies;        //  Request to first kept block, ms, of those on chain (owned)
+    uint64_t on_chain;          //  In a kept block (sampled or not)
+    zhashx_t *available;        //  Sampled available ids, or NULL: not judged (borrowed)
+    zlistx_t *missing;          //  Ids not included (owned copies)
 } s_count_t;
+
+static int
+s_compare_u64 (const void *left, const void *right)
+{
+    uint64_t a = *(const uint64_t *) left, b = *(const uint64_t *) right;
+    return a < b ? -1 : a > b;
+}
 
 static void
 s_count_fate (const tf_exp_tx_fate_t *fate, void *arg)
 {
     s_count_t *count = (s_count_t *) arg;
     count->total++;
-    count->accepted += streq (fate->outcome, "accepted");
-    count->on_chain += fate->seen_ms != 0;
+    if (streq (fate->outcome, "accepted")) {
+        count->accepted++;
+        if (!count->first_ms || fate->at_ms < count->first_ms)
+            count->first_ms = fate->at_ms;
+        if (fate->at_ms > count->last_ms)
+            count->last_ms = fate->at_ms;
+    }
+    if (fate->seen_ms) {
+        count->latencies =
+            (uint64_t *) realloc (count->latencies, (count->on_chain + 1) * sizeof (uint64_t));
+        assert (count->latencies);
+        count->latencies[count->on_chain] =
+            fate->seen_ms > fate->at_ms ? fate->seen_ms - fate->at_ms : 0;
+        count->on_chain++;
+    }
     if (fate->seen_ms && (!count->available || zhashx_lookup (count->available, fate->hash)))
         count->included++;
     else
@@ -195,6 +224,34 @@ s_count (tf_exp_tx_judge_t *judge, zhashx_t *available, s_count_t *count)
     zlistx_set_comparator (count->missing, (czmq_comparator *) strcmp);
     tf_exp_tx_judge_each (judge, s_count_fate, count);
     zlistx_sort (count->missing);
+    qsort (count->latencies, count->on_chain, sizeof (uint64_t), s_compare_u64);
+}
+
+//  {p50, p99, max} of sorted values
+static void
+s_pack_percentiles (msgpack_packer *packer, const uint64_t *sorted, size_t count)
+{
+    msgpack_pack_map (packer, 3);
+    tf_mpack_str (packer, "p50");
+    msgpack_pack_uint64 (packer, tf_exp_tx_percentile (sorted, count, 0.5));
+    tf_mpack_str (packer, "p99");
+    msgpack_pack_uint64 (packer, tf_exp_tx_percentile (sorted, count, 0.99));
+    tf_mpack_str (packer, "max");
+    msgpack_pack_uint64 (packer, count ? sorted[count - 1] : 0);
+}
+
+//  The sampling latencies, sorted (caller frees); count in *count
+static uint64_t *
+s_sampling_latencies (tf_exp_da_judge_t *self, size_t *count)
+{
+    *count = zlistx_size (self->sampling_ms);
+    uint64_t *sorted = (uint64_t *) zmalloc ((*count + 1) * sizeof (uint64_t));
+    size_t filled = 0;
+    for (uint64_t *latency = (uint64_t *) zlistx_first (self->sampling_ms); latency;
+         latency = (uint64_t *) zlistx_next (self->sampling_ms))
+        sorted[filled++] = *latency;
+    qsort (sorted, filled, sizeof (uint64_t), s_compare_u64);
+    return sorted;
 }
 
 static uint64_t
@@ -213,7 +270,7 @@ s_pack_details (tf_exp_da_judge_t *self, const tf_exp_da_verdict_t *verdict,
     msgpack_sbuffer_init (&buffer);
     msgpack_packer packer;
     msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
-    msgpack_pack_map (&packer, 15);
+    msgpack_pack_map (&packer, 18);
     const char *names[] = {"channels",       "channels_inscribed", "channels_required",
                            "blobs",          "blobs_dispersed",    "blobs_included",
                            "blobs_required", "blobs_undispersed",  "channels_accepted"};
@@ -235,6 +292,18 @@ s_pack_details (tf_exp_da_judge_t *self, const tf_exp_da_verdict_t *verdict,
     msgpack_pack_uint64 (&packer, blobs->on_chain);
     tf_mpack_str (&packer, "samplings");
     msgpack_pack_uint64 (&packer, self->samplings);
+    tf_mpack_str (&packer, "blob_latency_ms");
+    s_pack_percentiles (&packer, blobs->latencies, blobs->on_chain);
+    size_t sampling_count;
+    uint64_t *sampling = s_sampling_latencies (self, &sampling_count);
+    tf_mpack_str (&packer, "sampling_latency_ms");
+    s_pack_percentiles (&packer, sampling, sampling_count);
+    free (sampling);
+    tf_mpack_str (&packer, "dispersed_per_s");
+    uint64_t span = blobs->last_ms > blobs->first_ms ? blobs->last_ms - blobs->first_ms : 0;
+    msgpack_pack_double (&packer, span && blobs->accepted > 1
+                                      ? (double) (blobs->accepted - 1) * 1000.0 / (double) span
+                                      : 0.0);
     tf_mpack_str (&packer, "missing_blobs");
     msgpack_pack_array (&packer, zlistx_size (blobs->missing));
     for (const char *id = (const char *) zlistx_first (blobs->missing); id;
@@ -301,6 +370,10 @@ tf_exp_da_judge_verdict (tf_exp_da_judge_t *self, tf_exp_da_verdict_t *verdict)
                  verdict->included, blobs.on_chain, self->samplings);
     else
         fprintf (out, "\n- sampling off: %" PRIu64 " blobs on chain", blobs.on_chain);
+    if (blobs.on_chain)
+        fprintf (out, "\n- dispersal to first block p50 %" PRIu64 " ms p99 %" PRIu64 " ms",
+                 tf_exp_tx_percentile (blobs.latencies, blobs.on_chain, 0.5),
+                 tf_exp_tx_percentile (blobs.latencies, blobs.on_chain, 0.99));
     if (zlistx_size (blobs.missing)) {
         fprintf (out, "\n- %zu dispersed blobs not included%s:", zlistx_size (blobs.missing),
                  self->sample ? " or not sampled available" : "");
@@ -316,6 +389,8 @@ tf_exp_da_judge_verdict (tf_exp_da_judge_t *self, tf_exp_da_verdict_t *verdict)
     s_pack_details (self, verdict, &channels, &blobs, &verdict->details, &verdict->details_size);
     zlistx_destroy (&channels.missing);
     zlistx_destroy (&blobs.missing);
+    free (channels.latencies);
+    free (blobs.latencies);
 }
 
 void

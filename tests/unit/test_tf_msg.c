@@ -256,7 +256,8 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
                                                 .blobs = {.items = s_blobs, .count = 1},
                                                 .available = true,
                                                 .at_ms = S_AT_MS,
-                                                .reason = "fixture"};
+                                                .reason = "fixture",
+                                                .latency_ms = 12};
             break;
         case TF_MSG_actor_exited:
             msg->actor_exited =
