@@ -224,7 +224,8 @@ s_count (tf_exp_tx_judge_t *judge, zhashx_t *available, s_count_t *count)
     zlistx_set_comparator (count->missing, (czmq_comparator *) strcmp);
     tf_exp_tx_judge_each (judge, s_count_fate, count);
     zlistx_sort (count->missing);
-    qsort (count->latencies, count->on_chain, sizeof (uint64_t), s_compare_u64);
+    if (count->on_chain)
+        qsort (count->latencies, count->on_chain, sizeof (uint64_t), s_compare_u64);
 }
 
 //  {p50, p99, max} of sorted values
