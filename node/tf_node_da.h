@@ -26,7 +26,6 @@
 #define TF_NODE_DA_MAX_BLOB    (256 * 1024) //  Bytes per dispersed blob
 #define TF_NODE_DA_FILE        "shares.log" //  In db_path
 #define TF_NODE_DA_SEEN_MAX    65536        //  Relayed share keys remembered
-#define TF_NODE_DA_SESSION     0            //  The only membership session
 
 //  One share of one blob
 typedef struct {
