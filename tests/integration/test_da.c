@@ -49,7 +49,9 @@ s_assert_replay_agrees (spine_run_t *live, json_t *live_entry, int expected_exit
     const char *keys[] = {"channels",       "channels_inscribed", "blobs",    "blobs_dispersed",
                           "blobs_included", "blobs_on_chain",     "samplings"};
     for (size_t index = 0; index < sizeof keys / sizeof keys[0]; index++)
-        assert_int_equal (s_figure (details, keys[index]), s_figure (live_details, keys[index]));
+        if (s_figure (details, keys[index]) != s_figure (live_details, keys[index]))
+            fail_msg ("replay %s %" JSON_INTEGER_FORMAT ", live %" JSON_INTEGER_FORMAT, keys[index],
+                      s_figure (details, keys[index]), s_figure (live_details, keys[index]));
     assert_string_equal (json_string_value (json_object_get (entry, "message")),
                          json_string_value (json_object_get (live_entry, "message")));
     json_decref (report);
