@@ -47,6 +47,7 @@ tf_node_new (tf_node_config_t **config_p)
     self->config = config;
     self->produce_blocks = 1;
     self->orphans = tf_node_idmap_new (s_orphan_free);
+    self->da_monitor = json_object ();
     self->mempool = tf_node_mempool_new (config->mempool_cap);
 
     //  Genesis: its block, ledger and leaders with their stakes
@@ -137,6 +138,7 @@ tf_node_destroy (tf_node_t **self_p)
     tf_node_p2p_destroy (&self->p2p);
     tf_node_store_destroy (&self->store);
     tf_node_da_destroy (&self->da);
+    json_decref (self->da_monitor);
     tf_node_idmap_destroy (&self->orphans);
     tf_node_mempool_destroy (&self->mempool);
     tf_node_chain_destroy (&self->chain);
@@ -578,6 +580,8 @@ s_on_frame (void *arg, tf_node_p2p_conn_t *conn, json_t *frame)
         s_fetch_unknown (self, conn, frame);
     else if (strcmp (type, "da_share") == 0)
         tf_node_da_api_on_share (self, conn, json_object_get (frame, "share"));
+    else if (strcmp (type, "da_share_ack") == 0)
+        tf_node_da_api_on_ack (self, conn, frame);
 }
 
 static void

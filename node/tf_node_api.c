@@ -40,6 +40,7 @@ static const route_t s_routes[] = {
     {"/da/get-share", "GET", 0, TF_NODE_ROUTE_PLAIN},
     {"/da/sampling/shares", "GET", 0, TF_NODE_ROUTE_PLAIN},
     {"/da/balancer-stats", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/da/monitor-stats", "GET", 0, TF_NODE_ROUTE_PLAIN},
     {"/test/da/membership", "POST", 1, TF_NODE_ROUTE_PLAIN},
     {"/test/da/historic-sampling", "POST", 1, TF_NODE_ROUTE_PLAIN},
     {"/testing/block-peer", "POST", 1, TF_NODE_ROUTE_PLAIN},

@@ -1,5 +1,5 @@
 //  tf_node_da_api.c - the DA routes: dispersal, shares, sampling, membership, balancer
-//  stats (node/README.md §4.2), and the da_share p2p frame
+//  and monitor stats (node/README.md §4.2), and the da_share and da_share_ack p2p frames
 //
 //  All run with the node lock held. An executor encodes a blob into shares, keeps those
 //  of its own subnetworks, sends every share to its peers as a da_share frame (peers
@@ -143,13 +143,37 @@ s_disperse (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
     tf_node_reply_json (reply, 200, json_string (hex));
 }
 
+//  The monitor counters of a peer (borrowed from node->da_monitor, created if missing)
+static json_t *
+s_monitor (tf_node_t *node, const char *peer_id)
+{
+    json_t *counters = json_object_get (node->da_monitor, peer_id);
+    if (!counters) {
+        counters =
+            json_pack ("{s:I, s:I, s:I, s:I}", "acks", (json_int_t) 0, "refusals", (json_int_t) 0,
+                       "received", (json_int_t) 0, "invalid", (json_int_t) 0);
+        json_object_set_new (node->da_monitor, peer_id, counters);
+    }
+    return counters;
+}
+
+static void
+s_count (json_t *counters, const char *key)
+{
+    json_object_set_new (counters, key,
+                         json_integer (json_integer_value (json_object_get (counters, key)) + 1));
+}
+
 void
 tf_node_da_api_on_share (tf_node_t *node, tf_node_p2p_conn_t *from, const json_t *json)
 {
     char error[160];
+    json_t *counters = s_monitor (node, tf_node_p2p_conn_peer_id (from));
+    s_count (counters, "received");
     tf_node_da_share_t *share = tf_node_da_share_from_json (json, error, sizeof error);
     if (!share) {
         node->da_shares_invalid++;
+        s_count (counters, "invalid");
         tf_node_debug ("da: bad share reason=%s", error);
         return;
     }
@@ -158,12 +182,61 @@ tf_node_da_api_on_share (tf_node_t *node, tf_node_p2p_conn_t *from, const json_t
         return;
     }
     s_send_share (node, share, from);
+    //  A member of the share's subnetwork tells the sender whether it took it
+    if (tf_node_da_holds_subnet (node->da, share->index)) {
+        json_t *ack = json_pack ("{s:s, s:o, s:I, s:b}", "type", "da_share_ack", "blob_id",
+                                 tf_node_json_hash (&share->blob_id), "share_idx",
+                                 (json_int_t) share->index, "ok", !node->lose_shares);
+        tf_node_p2p_send (node->p2p, from, ack);
+        json_decref (ack);
+    }
     if (node->lose_shares) {
         tf_node_da_share_destroy (&share);
         return;
     }
     if (tf_node_da_add (node->da, &share) < 0)
         node->fatal = 1;
+}
+
+void
+tf_node_da_api_on_ack (tf_node_t *node, tf_node_p2p_conn_t *from, const json_t *frame)
+{
+    json_t *ok = json_object_get (frame, "ok");
+    if (!json_is_boolean (ok))
+        return;
+    json_t *counters = s_monitor (node, tf_node_p2p_conn_peer_id (from));
+    s_count (counters, json_is_true (ok) ? "acks" : "refusals");
+}
+
+static double
+s_rate (json_t *counters, const char *failures, const char *total_key, int add)
+{
+    double failed = (double) json_integer_value (json_object_get (counters, failures));
+    double total = (double) json_integer_value (json_object_get (counters, total_key));
+    if (add)
+        total += failed;
+    return total > 0 ? failed / total : 0.0;
+}
+
+//  GET /da/monitor-stats -> {"<PeerId>": {"dispersal_failure_rate", "sampling_failure_rate",
+//  "replication_failure_rate"}}: of the shares this node sent a peer that is a member of
+//  their subnetwork, the share it refused; of the shares a peer sent, the share that did
+//  not verify; sampling asks no peer (always 0)
+static json_t *
+s_monitor_stats (tf_node_t *node)
+{
+    json_t *stats = json_object ();
+    const char *peer_id;
+    json_t *counters;
+    json_object_foreach (node->da_monitor, peer_id, counters)
+    {
+        json_object_set_new (stats, peer_id,
+                             json_pack ("{s:f, s:f, s:f}", "dispersal_failure_rate",
+                                        s_rate (counters, "refusals", "acks", 1),
+                                        "sampling_failure_rate", 0.0, "replication_failure_rate",
+                                        s_rate (counters, "invalid", "received", 0)));
+    }
+    return stats;
 }
 
 //  {"blob_id": hex, "share_idx": n}
@@ -424,6 +497,8 @@ tf_node_da_api_handle (tf_node_t *node, int testing, const tf_node_request_t *re
     }
     else if (strcmp (path, "/da/balancer-stats") == 0)
         tf_node_reply_json (reply, 200, tf_node_da_api_balancer_stats (node));
+    else if (strcmp (path, "/da/monitor-stats") == 0)
+        tf_node_reply_json (reply, 200, s_monitor_stats (node));
     else if (strcmp (path, "/da/get-share") == 0 || strcmp (path, "/da/sampling/shares") == 0) {
         json_t *query = body ? json_incref (body) : s_get_body (request, reply);
         if (!query)

@@ -50,6 +50,7 @@ struct _tf_node_t {
     int drop_dispersals;                            //  Fault switch: executors discard blobs
     int lose_shares;                                //  Fault switch: shares forgotten, refused
     tf_node_da_t *da;                               //  DA shares we hold
+    json_t *da_monitor;                             //  PeerId -> share counters (monitor stats)
     uint64_t da_dispersed;                          //  Blobs accepted by /disperse-data
     uint64_t da_shares_invalid;                     //  Shares from peers that failed checks
     uint64_t da_samplings;                          //  Historic samplings answered
