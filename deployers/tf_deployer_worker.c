@@ -226,6 +226,11 @@ s_deploy (s_worker_t *self)
     for (stage = TF_READINESS_HTTP; stage < TF_READINESS_DONE && rc == S_STAGE_READY; stage++) {
         if (!(self->ops->stages & TF_READINESS_BIT (stage)) || count == 0)
             continue;
+        //  The DA balancer: only with executors, and a profile that has it
+        if (stage == TF_READINESS_DA
+            && (self->env->plan->executors == 0
+                || !tf_readiness_stage_path (stage, self->env->profile)))
+            continue;
         zsys_info ("deployer: waiting for %s readiness nodes=%zu", tf_readiness_stage_name (stage),
                    count);
         rc = s_wait_stage (self, stage, every, count, zclock_mono () + tf_readiness_timeout_ms ());

@@ -17,6 +17,7 @@ static const tf_profile_t s_profiles[] = {
         .print_deployment = tf_deployment_config_print,
         .info_path = "/cryptarchia/info",
         .network_path = "/network/info",
+        .da_balancer_path = "/da/balancer-stats",
         .block_peer_path = "/testing/block-peer",
         .unblock_peer_path = "/testing/unblock-peer",
     },

@@ -30,6 +30,7 @@ typedef struct {
     void (*print_deployment) (const tf_deployment_spec_t *config, FILE *out);
     const char *info_path;         //  Chain info (HTTP readiness, mode)
     const char *network_path;      //  Peers and peer id
+    const char *da_balancer_path;  //  DA balancer stats (da readiness), or NULL: none
     const char *block_peer_path;   //  Testing API: POST a JSON string PeerId
     const char *unblock_peer_path; //  Testing API: POST a JSON string PeerId
 } tf_profile_t;

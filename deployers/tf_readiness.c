@@ -36,6 +36,19 @@ s_network_path (const tf_profile_t *profile)
     return profile->network_path;
 }
 
+//  Only executors wait for DA peers, and only when the topology gives them a peer
+static bool
+s_needs_da (const tf_readiness_node_t *node)
+{
+    return node->role && streq (node->role, "executor") && node->expected_peers > 0;
+}
+
+static const char *
+s_da_path (const tf_profile_t *profile)
+{
+    return profile->da_balancer_path;
+}
+
 static void
 s_judge_http (tf_readiness_node_t *node, json_t *root)
 {
@@ -56,6 +69,30 @@ s_judge_network (tf_readiness_node_t *node, json_t *root)
     }
     else
         snprintf (node->error, sizeof node->error, "no n_peers in network info");
+}
+
+//  {"<subnetwork>": {"inbound": n, "outbound": n}}: an executor needs one connection
+//  to a subnetwork member at least (tf-node relays shares to the other members)
+static void
+s_judge_da (tf_readiness_node_t *node, json_t *root)
+{
+    uint64_t connections = 0;
+    const char *subnet;
+    json_t *stats;
+    json_object_foreach (root, subnet, stats)
+    {
+        json_t *inbound = json_object_get (stats, "inbound");
+        json_t *outbound = json_object_get (stats, "outbound");
+        if (!json_is_integer (inbound) || !json_is_integer (outbound)) {
+            snprintf (node->error, sizeof node->error, "subnetwork %s: no inbound/outbound",
+                      subnet);
+            return;
+        }
+        connections += (uint64_t) json_integer_value (inbound) + json_integer_value (outbound);
+    }
+    node->da_connections = connections;
+    node->da_answered = true;
+    node->ready = connections >= 1;
 }
 
 static void
@@ -81,6 +118,19 @@ s_describe_network (const tf_readiness_node_t *node)
 }
 
 static char *
+s_describe_da (const tf_readiness_node_t *node)
+{
+    if (!s_needs_da (node))
+        return zsys_sprintf (node->role && streq (node->role, "executor")
+                                 ? "no peer in the topology (passes)"
+                                 : "not an executor (passes)");
+    if (!node->da_answered)
+        return zsys_sprintf ("no balancer stats (%s)", node->error[0] ? node->error : "no answer");
+    return zsys_sprintf ("%" PRIu64 " subnetwork peer connections (expected >= 1)",
+                         node->da_connections);
+}
+
+static char *
 s_describe_chain (const tf_readiness_node_t *node)
 {
     return zsys_sprintf ("mode %s (expected %s)", node->mode[0] ? node->mode : "unknown",
@@ -91,6 +141,7 @@ s_describe_chain (const tf_readiness_node_t *node)
 static const s_stage_t s_stages[TF_READINESS_DONE] = {
     [TF_READINESS_HTTP] = {"http", s_info_path, s_judge_http, s_describe_http},
     [TF_READINESS_NETWORK] = {"network", s_network_path, s_judge_network, s_describe_network},
+    [TF_READINESS_DA] = {"da", s_da_path, s_judge_da, s_describe_da},
     [TF_READINESS_CHAIN] = {"chain", s_info_path, s_judge_chain, s_describe_chain},
 };
 
@@ -162,6 +213,10 @@ tf_readiness_observe (tf_readiness_stage_t stage, tf_readiness_node_t *node, lon
 {
     assert (node && stage < TF_READINESS_DONE);
     node->ready = false;
+    if (stage == TF_READINESS_DA && !s_needs_da (node)) {
+        node->ready = true; //  Validators have no balancer to wait for
+        return;
+    }
     if (status < TF_HTTP_OK_MIN || status > TF_HTTP_OK_MAX) {
         if (status == 0)
             snprintf (node->error, sizeof node->error, "%s", answer ? answer : "no answer");

@@ -2,8 +2,11 @@
 //  explains a failure
 //
 //  Stages, in order, each with its own timeout: http (GET the chain info
-//  answers 2xx), network (n_peers >= the node's expected peer count) and
-//  chain (mode is "Online"). Each stage is one row of a table in
+//  answers 2xx), network (n_peers >= the node's expected peer count), da (the
+//  DA balancer: every executor has at least one connection to a subnetwork
+//  member in GET /da/balancer-stats, unless the topology gives it no peer;
+//  validators pass at once; the deployer runs it only when the plan has
+//  executors and the profile a balancer path) and chain (mode is "Online"). Each stage is one row of a table in
 //  tf_readiness.c (name, what to GET, how to judge the answer, how to
 //  describe a node that is not there yet); the deployer walks the stages in
 //  order, so a new stage is a new enum value and a new row. A failure lists
@@ -30,6 +33,7 @@
 typedef enum {
     TF_READINESS_HTTP = 0, //  The API answers
     TF_READINESS_NETWORK,  //  Peers connected
+    TF_READINESS_DA,       //  Executors connected to DA subnetwork peers
     TF_READINESS_CHAIN,    //  Chain online
     TF_READINESS_DONE      //  Past the last stage (the number of stages)
 } tf_readiness_stage_t;
@@ -53,12 +57,15 @@ typedef struct {
     uint32_t expected_peers;                //  Its degree in the topology
     char mode[TF_READINESS_TEXT_SIZE];      //  Last chain mode seen ("" when none)
     char peer_id[TF_READINESS_TEXT_SIZE];   //  Peer id from network info ("" when none)
+    uint64_t da_connections;                //  Last subnetwork peer connections seen
+    bool da_answered;                       //  Balancer stats were read once at least
 } tf_readiness_node_t;
 
-//  Name of a stage ("http", "network", "chain").
+//  Name of a stage ("http", "network", "da", "chain").
 const char *tf_readiness_stage_name (tf_readiness_stage_t stage);
 
-//  The path a stage GETs on every node's API, for nodes of profile.
+//  The path a stage GETs on every node's API, for nodes of profile (NULL: the
+//  profile has none, the stage is skipped).
 const char *tf_readiness_stage_path (tf_readiness_stage_t stage, const tf_profile_t *profile);
 
 //  Timeout of one stage: TF_ENV_READINESS_TIMEOUT (tf_env.h, "20s") or

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include "tf_node_da_api.h"
 #include "tf_node_internal.h"
 #include "tf_node_log.h"
 #include "tf_node_lottery.h"
@@ -46,6 +47,7 @@ tf_node_new (tf_node_config_t **config_p)
     self->config = config;
     self->produce_blocks = 1;
     self->orphans = tf_node_idmap_new (s_orphan_free);
+    self->da_monitor = json_object ();
     self->mempool = tf_node_mempool_new (config->mempool_cap);
 
     //  Genesis: its block, ledger and leaders with their stakes
@@ -87,6 +89,10 @@ tf_node_new (tf_node_config_t **config_p)
     tf_node_info ("node: chain restored blocks=%ld height=%llu tip=%s", replayed,
                   (unsigned long long) tip->height, tf_node_hash_hex (&tip->block->id, hex));
 
+    self->da =
+        tf_node_da_new (config->db_path, tf_node_da_api_member (self), config->genesis_tx->ndecls);
+    if (!self->da)
+        goto fail;
     self->p2p = tf_node_p2p_new (config, &self->mutex, s_on_frame, s_on_hello, self);
     if (!self->p2p)
         goto fail;
@@ -131,6 +137,8 @@ tf_node_destroy (tf_node_t **self_p)
         tf_node_stream_destroy (&self->streams[index]);
     tf_node_p2p_destroy (&self->p2p);
     tf_node_store_destroy (&self->store);
+    tf_node_da_destroy (&self->da);
+    json_decref (self->da_monitor);
     tf_node_idmap_destroy (&self->orphans);
     tf_node_mempool_destroy (&self->mempool);
     tf_node_chain_destroy (&self->chain);
@@ -584,6 +592,10 @@ s_on_frame (void *arg, tf_node_p2p_conn_t *conn, json_t *frame)
     }
     else if (strcmp (type, "tip") == 0)
         s_fetch_unknown (self, conn, frame);
+    else if (strcmp (type, "da_share") == 0)
+        tf_node_da_api_on_share (self, conn, json_object_get (frame, "share"));
+    else if (strcmp (type, "da_share_ack") == 0)
+        tf_node_da_api_on_ack (self, conn, frame);
 }
 
 static void

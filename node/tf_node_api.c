@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tf_node_api.h"
+#include "tf_node_da_api.h"
 #include "tf_node_wallet.h"
 #include "tf_node_internal.h"
 #include "tf_node_log.h"
@@ -34,6 +35,14 @@ static const route_t s_routes[] = {
     {"/mantle/status", "POST", 0, TF_NODE_ROUTE_PLAIN},
     {"/wallet/transactions/transfer-funds", "POST", 0, TF_NODE_ROUTE_PLAIN},
     {"/metrics", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/disperse-data", "POST", 0, TF_NODE_ROUTE_PLAIN},
+    {"/da/add-share", "POST", 0, TF_NODE_ROUTE_PLAIN},
+    {"/da/get-share", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/da/sampling/shares", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/da/balancer-stats", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/da/monitor-stats", "GET", 0, TF_NODE_ROUTE_PLAIN},
+    {"/test/da/membership", "POST", 1, TF_NODE_ROUTE_PLAIN},
+    {"/test/da/historic-sampling", "POST", 1, TF_NODE_ROUTE_PLAIN},
     {"/testing/block-peer", "POST", 1, TF_NODE_ROUTE_PLAIN},
     {"/testing/unblock-peer", "POST", 1, TF_NODE_ROUTE_PLAIN},
     {"/testing/blocked-peers", "GET", 1, TF_NODE_ROUTE_PLAIN},
@@ -348,14 +357,15 @@ s_peer_switch (tf_node_t *node, json_t *body, int block, tf_node_reply_t *reply)
 static json_t *
 s_faults_json (tf_node_t *node)
 {
-    return json_pack ("{s:b, s:b, s:b}", "produce_blocks", node->produce_blocks,
-                      "drop_transactions", node->drop_transactions, "fork_irreversibly",
+    return json_pack ("{s:b, s:b, s:b, s:b, s:b}", "produce_blocks", node->produce_blocks,
+                      "drop_transactions", node->drop_transactions, "drop_dispersals",
+                      node->drop_dispersals, "lose_shares", node->lose_shares, "fork_irreversibly",
                       node->fork_irreversibly);
 }
 
-//  The fault switches a POST may set, each a boolean
-static const char *const s_fault_keys[] = {"produce_blocks", "drop_transactions",
-                                           "fork_irreversibly"};
+static const char *const s_fault_names[] = {"produce_blocks",    "drop_transactions",
+                                            "drop_dispersals",   "lose_shares",
+                                            "fork_irreversibly", NULL};
 
 static void
 s_set_faults (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
@@ -366,28 +376,34 @@ s_set_faults (tf_node_t *node, json_t *body, tf_node_reply_t *reply)
     json_object_foreach (body, key, value)
     {
         int known = 0;
-        for (size_t index = 0; index < sizeof s_fault_keys / sizeof s_fault_keys[0]; index++)
-            known |= strcmp (key, s_fault_keys[index]) == 0;
+        for (const char *const *name = s_fault_names; *name; name++)
+            known |= strcmp (key, *name) == 0;
         bad |= !known || !json_is_boolean (value);
     }
     if (bad) {
         tf_node_reply_text (reply, 422,
                             "Failed to deserialize the JSON body: expected "
                             "{\"produce_blocks\": bool, \"drop_transactions\": bool, "
+                            "\"drop_dispersals\": bool, \"lose_shares\": bool, "
                             "\"fork_irreversibly\": bool}");
         return;
     }
-    json_t *produce = json_object_get (body, "produce_blocks");
-    json_t *drop = json_object_get (body, "drop_transactions");
+    int *switches[] = {&node->produce_blocks, &node->drop_transactions, &node->drop_dispersals,
+                       &node->lose_shares};
+    for (size_t index = 0; index < sizeof switches / sizeof switches[0]; index++) {
+        json_t *flag = json_object_get (body, s_fault_names[index]);
+        if (flag)
+            *switches[index] = json_is_true (flag);
+    }
+    if (node->lose_shares)
+        tf_node_da_forget (node->da);
     json_t *fork = json_object_get (body, "fork_irreversibly");
-    if (produce)
-        node->produce_blocks = json_is_true (produce);
-    if (drop)
-        node->drop_transactions = json_is_true (drop);
-    if (fork)
+    if (fork) //  Not a plain switch: it changes the chain's k too
         tf_node_set_fork_irreversibly (node, json_is_true (fork));
-    tf_node_info ("node: faults produce_blocks=%d drop_transactions=%d fork_irreversibly=%d",
-                  node->produce_blocks, node->drop_transactions, node->fork_irreversibly);
+    tf_node_info ("node: faults produce_blocks=%d drop_transactions=%d drop_dispersals=%d "
+                  "lose_shares=%d fork_irreversibly=%d",
+                  node->produce_blocks, node->drop_transactions, node->drop_dispersals,
+                  node->lose_shares, node->fork_irreversibly);
     tf_node_reply_json (reply, 200, s_faults_json (node));
 }
 
@@ -406,7 +422,9 @@ tf_node_api_handle (tf_node_t *node, int testing, const tf_node_request_t *reque
         return;
     }
     pthread_mutex_lock (&node->mutex);
-    if (testing) {
+    if (tf_node_da_api_handle (node, testing, request, body, reply))
+        ;
+    else if (testing) {
         if (strcmp (path, "/testing/block-peer") == 0 || strcmp (path, "/da/block-peer") == 0)
             s_peer_switch (node, body, 1, reply);
         else if (strcmp (path, "/testing/unblock-peer") == 0

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include "tf_node.h"
 #include "tf_node_chain.h"
+#include "tf_node_da.h"
 #include "tf_node_idmap.h"
 #include "tf_node_mempool.h"
 #include "tf_node_p2p.h"
@@ -47,6 +48,14 @@ struct _tf_node_t {
     int produce_blocks;                             //  Fault switch
     int drop_transactions;                          //  Fault switch
     int fork_irreversibly;                          //  Fault switch: a private, final fork
+    int drop_dispersals;                            //  Fault switch: executors discard blobs
+    int lose_shares;                                //  Fault switch: shares forgotten, refused
+    tf_node_da_t *da;                               //  DA shares we hold
+    json_t *da_monitor;                             //  PeerId -> share counters (monitor stats)
+    uint64_t da_dispersed;                          //  Blobs accepted by /disperse-data
+    uint64_t da_shares_invalid;                     //  Shares from peers that failed checks
+    uint64_t da_samplings;                          //  Historic samplings answered
+    uint64_t da_sampling_failures;                  //  ... that found a blob unavailable
     int fatal;                                      //  Storage failed: stop
     uint64_t blocks_imported;                       //  Counters for /metrics
     uint64_t block_txs;

@@ -29,6 +29,10 @@ struct _tf_node_p2p_conn_t {
     int dial_index;                      //  Initial peer index, or -1 when inbound
     int dead;                            //  Close at the end of this poll
     char peer_id[TF_NODE_PEER_ID_MAX];   //  Known after hello
+    int peer_port;                       //  Listen port its hello announced, 0 unknown
+    char peer_addr[80];                  //  Its listen address as a multiaddr, after hello
+    tf_node_hash_t provider;             //  Leader key its hello announced ...
+    int has_provider;                    //  ... when it did
     uint8_t *in;                         //  Received bytes not yet framed
     size_t in_size, in_room;             //  Used, allocated
     uint8_t *out;                        //  Bytes to send
@@ -45,21 +49,22 @@ typedef struct {
 } dial_t;
 
 struct _tf_node_p2p_t {
-    int listener;                            //  Listening socket
-    int port;                                //  Bound port
-    int wake[2];                             //  Self-pipe to interrupt poll
-    pthread_mutex_t *mutex;                  //  Node lock (not owned)
-    tf_node_p2p_conn_t *conns;               //  All connections
-    dial_t *dials;                           //  Initial peers
-    size_t ndials;                           //  Their count
-    char peer_id[TF_NODE_PEER_ID_MAX];       //  Ours
-    char key_hex[2 * TF_NODE_HASH_SIZE + 1]; //  Our public key, hex
-    char tip[2 * TF_NODE_HASH_SIZE + 1];     //  Announced tip
-    uint64_t height;                         //  Announced height
-    json_t *blocked;                         //  Object: PeerId -> true
-    tf_node_p2p_frame_fn *on_frame;          //  Frame callback
-    tf_node_p2p_hello_fn *on_hello;          //  Hello callback
-    void *arg;                               //  Their argument
+    int listener;                                 //  Listening socket
+    int port;                                     //  Bound port
+    int wake[2];                                  //  Self-pipe to interrupt poll
+    pthread_mutex_t *mutex;                       //  Node lock (not owned)
+    tf_node_p2p_conn_t *conns;                    //  All connections
+    dial_t *dials;                                //  Initial peers
+    size_t ndials;                                //  Their count
+    char peer_id[TF_NODE_PEER_ID_MAX];            //  Ours
+    char key_hex[2 * TF_NODE_HASH_SIZE + 1];      //  Our public key, hex
+    char provider_hex[2 * TF_NODE_HASH_SIZE + 1]; //  Our leader key, hex ("" none)
+    char tip[2 * TF_NODE_HASH_SIZE + 1];          //  Announced tip
+    uint64_t height;                              //  Announced height
+    json_t *blocked;                              //  Object: PeerId -> true
+    tf_node_p2p_frame_fn *on_frame;               //  Frame callback
+    tf_node_p2p_hello_fn *on_hello;               //  Hello callback
+    void *arg;                                    //  Their argument
 };
 
 static int64_t
@@ -120,6 +125,8 @@ tf_node_p2p_new (const tf_node_config_t *config, pthread_mutex_t *mutex,
     self->blocked = json_object ();
     tf_node_peer_id (&config->node_key.pk, self->peer_id);
     tf_node_hash_hex (&config->node_key.pk, self->key_hex);
+    if (config->has_leader)
+        tf_node_hash_hex (&config->leader.pk, self->provider_hex);
     self->dials = calloc (config->npeers + 1, sizeof *self->dials);
     assert (self->dials);
     for (size_t index = 0; index < config->npeers; index++)
@@ -265,6 +272,21 @@ s_handle_hello (tf_node_p2p_t *self, tf_node_p2p_conn_t *conn, json_t *frame)
         conn->dead = 1;
         return;
     }
+    json_t *port = json_object_get (frame, "port");
+    conn->peer_port = json_is_integer (port) ? (int) json_integer_value (port) : 0;
+    conn->has_provider =
+        tf_node_json_get_hash (json_object_get (frame, "provider"), &conn->provider) == 0;
+    struct sockaddr_storage remote;
+    socklen_t remote_size = sizeof remote;
+    char host[INET6_ADDRSTRLEN] = "";
+    if (getpeername (conn->fd, (struct sockaddr *) &remote, &remote_size) == 0) {
+        if (remote.ss_family == AF_INET)
+            inet_ntop (AF_INET, &((struct sockaddr_in *) &remote)->sin_addr, host, sizeof host);
+        else if (remote.ss_family == AF_INET6)
+            inet_ntop (AF_INET6, &((struct sockaddr_in6 *) &remote)->sin6_addr, host, sizeof host);
+    }
+    snprintf (conn->peer_addr, sizeof conn->peer_addr, "/%s/%s/tcp/%d",
+              strchr (host, ':') ? "ip6" : "ip4", host[0] ? host : "0.0.0.0", conn->peer_port);
     conn->state = CONN_READY;
     tf_node_debug ("p2p: peer connected peer=%s direction=%s", conn->peer_id, dial ? "out" : "in");
     if (self->on_hello)
@@ -466,6 +488,8 @@ s_send_hello (tf_node_p2p_t *self, tf_node_p2p_conn_t *conn)
     json_t *hello = json_pack ("{s:s, s:i, s:s, s:i, s:s, s:I}", "type", "hello", "version",
                                TF_NODE_P2P_VERSION, "key", self->key_hex, "port", self->port, "tip",
                                self->tip, "height", (json_int_t) self->height);
+    if (self->provider_hex[0])
+        json_object_set_new (hello, "provider", json_string (self->provider_hex));
     s_queue (conn, hello);
     json_decref (hello);
 }
@@ -549,6 +573,15 @@ tf_node_p2p_peers (const tf_node_p2p_t *self)
         count += !seen;
     }
     return count;
+}
+
+void
+tf_node_p2p_foreach (const tf_node_p2p_t *self, tf_node_p2p_visit_fn *visit, void *arg)
+{
+    for (tf_node_p2p_conn_t *conn = self->conns; conn; conn = conn->next)
+        if (conn->state == CONN_READY && !conn->dead)
+            visit (arg, conn->peer_id, conn->peer_addr, conn->has_provider ? &conn->provider : NULL,
+                   conn->dial_index < 0);
 }
 
 size_t

@@ -60,6 +60,13 @@ json_t *tf_node_p2p_blocked (const tf_node_p2p_t *self);
 size_t tf_node_p2p_peers (const tf_node_p2p_t *self);
 size_t tf_node_p2p_connections (const tf_node_p2p_t *self);
 
+//  Called for each connection past its hello: the peer's PeerId, its listen address
+//  (multiaddr: its address and the port its hello announced), the leader key its
+//  hello announced (NULL: none), and whether the peer dialled us.
+typedef void (tf_node_p2p_visit_fn) (void *arg, const char *peer_id, const char *addr,
+                                     const tf_node_hash_t *provider, int inbound);
+void tf_node_p2p_foreach (const tf_node_p2p_t *self, tf_node_p2p_visit_fn *visit, void *arg);
+
 //  Connections still dialing.
 size_t tf_node_p2p_pending (const tf_node_p2p_t *self);
 

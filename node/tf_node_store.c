@@ -43,13 +43,19 @@ s_mkdirs (const char *dir)
 tf_node_store_t *
 tf_node_store_new (const char *dir)
 {
+    return tf_node_store_new_file (dir, TF_NODE_STORE_FILE);
+}
+
+tf_node_store_t *
+tf_node_store_new_file (const char *dir, const char *file)
+{
     tf_node_store_t *self = calloc (1, sizeof *self);
     assert (self);
     self->fd = -1;
-    size_t size = strlen (dir) + sizeof TF_NODE_STORE_FILE + 2;
+    size_t size = strlen (dir) + strlen (file) + 2;
     self->path = malloc (size);
     assert (self->path);
-    snprintf (self->path, size, "%s/%s", dir, TF_NODE_STORE_FILE);
+    snprintf (self->path, size, "%s/%s", dir, file);
     if (s_mkdirs (dir)) {
         tf_node_error ("store: cannot create data dir=%s: %s", dir, strerror (errno));
         tf_node_store_destroy (&self);
@@ -168,4 +174,15 @@ tf_node_store_append (tf_node_store_t *self, const json_t *block)
 out:
     free (record);
     return rc;
+}
+
+int
+tf_node_store_clear (tf_node_store_t *self)
+{
+    assert (self);
+    if (ftruncate (self->fd, 0) || fsync (self->fd)) {
+        tf_node_error ("store: cannot truncate file=%s: %s", self->path, strerror (errno));
+        return -1;
+    }
+    return 0;
 }

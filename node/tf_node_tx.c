@@ -96,6 +96,7 @@ tf_node_tx_destroy (tf_node_tx_t **self_p)
     free (self->input_sigs);
     free (self->outputs);
     free (self->decls);
+    free (self->blobs);
     free (self);
     *self_p = NULL;
 }
@@ -237,6 +238,46 @@ tf_node_tx_new_inscription (const tf_node_key_t *signer, const tf_node_hash_t *c
     return self;
 }
 
+tf_node_tx_t *
+tf_node_tx_new_blob (const tf_node_key_t *signer, const tf_node_hash_t *channel,
+                     const tf_node_hash_t *blob_id, uint64_t size, const tf_node_hash_t *parent)
+{
+    tf_node_buf_t encoding = {0};
+    tf_node_buf_put (&encoding, TF_NODE_TXHASH_TAG, strlen (TF_NODE_TXHASH_TAG));
+    tf_node_buf_u8 (&encoding, 1);
+    tf_node_buf_u8 (&encoding, TF_NODE_OP_BLOB);
+    tf_node_buf_put (&encoding, channel->bytes, TF_NODE_HASH_SIZE);
+    tf_node_buf_put (&encoding, blob_id->bytes, TF_NODE_HASH_SIZE);
+    tf_node_buf_u64 (&encoding, size);
+    tf_node_buf_u64 (&encoding, 0); //  da_storage_gas_price
+    tf_node_buf_put (&encoding, parent->bytes, TF_NODE_HASH_SIZE);
+    tf_node_buf_put (&encoding, signer->pk.bytes, TF_NODE_HASH_SIZE);
+    tf_node_buf_u8 (&encoding, 0);
+    tf_node_buf_u8 (&encoding, 0);
+    tf_node_buf_u64 (&encoding, 0);
+    tf_node_buf_u64 (&encoding, 0);
+    tf_node_hash_t hash;
+    tf_node_blake2b (encoding.data, encoding.size, &hash);
+    tf_node_hash_mask_fr (&hash);
+    tf_node_buf_reset (&encoding);
+    uint8_t signature[TF_NODE_SIG_SIZE];
+    tf_node_sign (signer, hash.bytes, TF_NODE_HASH_SIZE, signature);
+    json_t *json = json_pack (
+        "{s:{s:[{s:i, s:{s:o, s:o, s:I, s:i, s:o, s:o}}], s:{s:[], s:[]}, s:i, s:i}, s:[{s:o}], "
+        "s:{s:[]}}",
+        "mantle_tx", "ops", "opcode", TF_NODE_OP_BLOB, "payload", "channel_id",
+        tf_node_json_hash (channel), "blob_id", tf_node_json_hash (blob_id), "blob_size",
+        (json_int_t) size, "da_storage_gas_price", 0, "parent", tf_node_json_hash (parent),
+        "signer", tf_node_json_hash (&signer->pk), "ledger_tx", "inputs", "outputs",
+        "execution_gas_price", 0, "storage_gas_price", 0, "ops_proofs", "Ed25519Sig",
+        tf_node_json_bytes (signature, TF_NODE_SIG_SIZE), "ledger_tx_proof", "Ed25519Sigs");
+    assert (json);
+    char error[128];
+    tf_node_tx_t *self = tf_node_tx_new (json, 0, error, sizeof error);
+    json_decref (json);
+    return self;
+}
+
 json_t *
 tf_node_json_hash (const tf_node_hash_t *hash)
 {
@@ -296,7 +337,8 @@ s_parse_ops (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis, tf_no
         return -1;
     }
     self->decls = calloc (self->nops ? self->nops : 1, sizeof *self->decls);
-    assert (self->decls);
+    self->blobs = calloc (self->nops ? self->nops : 1, sizeof *self->blobs);
+    assert (self->decls && self->blobs);
     tf_node_buf_u8 (encoding, (uint8_t) self->nops);
     size_t index;
     json_t *op;
@@ -335,6 +377,29 @@ s_parse_ops (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis, tf_no
                 *why = "ChannelInscribe inscription must be bytes and signer a valid key";
                 return -1;
             }
+        }
+        else if (opcode == TF_NODE_OP_BLOB) {
+            tf_node_hash_t channel, blob_id, parent, signer;
+            uint64_t size, gas;
+            if (tf_node_json_get_hash (json_object_get (payload, "channel_id"), &channel)
+                || tf_node_json_get_hash (json_object_get (payload, "blob_id"), &blob_id)
+                || tf_node_json_get_u64 (json_object_get (payload, "blob_size"), &size)
+                || tf_node_json_get_u64 (json_object_get (payload, "da_storage_gas_price"), &gas)
+                || tf_node_json_get_hash (json_object_get (payload, "parent"), &parent)
+                || tf_node_json_get_hash (json_object_get (payload, "signer"), &signer)
+                || !tf_node_pk_is_valid (&signer)) {
+                *why = "ChannelBlob needs channel_id, blob_id, blob_size, da_storage_gas_price, "
+                       "parent, signer (a valid key)";
+                return -1;
+            }
+            tf_node_buf_u8 (encoding, TF_NODE_OP_BLOB);
+            tf_node_buf_put (encoding, channel.bytes, TF_NODE_HASH_SIZE);
+            tf_node_buf_put (encoding, blob_id.bytes, TF_NODE_HASH_SIZE);
+            tf_node_buf_u64 (encoding, size);
+            tf_node_buf_u64 (encoding, gas);
+            tf_node_buf_put (encoding, parent.bytes, TF_NODE_HASH_SIZE);
+            tf_node_buf_put (encoding, signer.bytes, TF_NODE_HASH_SIZE);
+            self->blobs[self->nblobs++] = blob_id;
         }
         else if (opcode == TF_NODE_OP_SDP_DECLARE && genesis) {
             tf_node_decl_t *decl = &self->decls[self->ndecls];
@@ -389,7 +454,7 @@ s_parse_ops (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis, tf_no
             self->ndecls++;
         }
         else {
-            *why = "unsupported op (only ChannelInscribe, opcode 0)";
+            *why = "unsupported op (only ChannelInscribe, opcode 0, and ChannelBlob, opcode 1)";
             return -1;
         }
     }
@@ -477,14 +542,17 @@ s_check_op_proofs (tf_node_tx_t *self, json_t *ops, json_t *proofs, int genesis,
     {
         json_t *payload = json_object_get (op, "payload");
         json_t *proof = json_array_get (proofs, index);
-        if (json_integer_value (json_object_get (op, "opcode")) == TF_NODE_OP_INSCRIBE) {
+        json_int_t opcode = json_integer_value (json_object_get (op, "opcode"));
+        if (opcode == TF_NODE_OP_INSCRIBE || opcode == TF_NODE_OP_BLOB) {
             uint8_t signature[TF_NODE_SIG_SIZE];
             tf_node_hash_t signer;
             tf_node_json_get_hash (json_object_get (payload, "signer"), &signer);
             if (tf_node_json_get_bytes (json_object_get (proof, "Ed25519Sig"), signature,
                                         TF_NODE_SIG_SIZE)
                 || tf_node_verify (&signer, self->hash.bytes, TF_NODE_HASH_SIZE, signature)) {
-                *why = "ChannelInscribe proof must be a valid Ed25519Sig by signer";
+                *why = opcode == TF_NODE_OP_BLOB
+                           ? "ChannelBlob proof must be a valid Ed25519Sig by signer"
+                           : "ChannelInscribe proof must be a valid Ed25519Sig by signer";
                 return -1;
             }
         }

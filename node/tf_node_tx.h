@@ -12,6 +12,7 @@
 #define TF_NODE_TX_MAX_INSCRIPTION  4096         //  Bytes per ChannelInscribe
 #define TF_NODE_TX_MAX_JSON         (256 * 1024) //  Bytes of JSON per tx
 #define TF_NODE_OP_INSCRIBE         0
+#define TF_NODE_OP_BLOB             1 //  ChannelBlob: a DA blob's commitment on a channel
 #define TF_NODE_OP_SDP_DECLARE      32
 #define TF_NODE_EXECUTOR_LOCATOR    "/tf/executor"
 
@@ -39,6 +40,8 @@ typedef struct {
     size_t nops;                             //  Number of ops
     size_t ndecls;                           //  SDPDeclare ops (genesis only)
     tf_node_decl_t *decls;                   //  Their payloads
+    size_t nblobs;                           //  ChannelBlob ops
+    tf_node_hash_t *blobs;                   //  Their blob ids, in op order
 } tf_node_tx_t;
 
 //  Parse and check a SignedMantleTx (shape, limits, op proofs; not ledger signatures, which
@@ -73,6 +76,13 @@ tf_node_tx_t *tf_node_tx_new_transfer (const tf_node_hash_t *inputs, const tf_no
 tf_node_tx_t *tf_node_tx_new_inscription (const tf_node_key_t *signer,
                                           const tf_node_hash_t *channel, const uint8_t *inscription,
                                           size_t size);
+
+//  Build and sign a tx with one ChannelBlob op (no ledger inputs or outputs): the blob
+//  blob_id of size bytes on channel after parent, signed by signer over the tx hash.
+//  Caller owns the result.
+tf_node_tx_t *tf_node_tx_new_blob (const tf_node_key_t *signer, const tf_node_hash_t *channel,
+                                   const tf_node_hash_t *blob_id, uint64_t size,
+                                   const tf_node_hash_t *parent);
 
 //  JSON helpers shared with the block shapes: a hash as 64 hex, 64-byte array of ints.
 json_t *tf_node_json_hash (const tf_node_hash_t *hash);

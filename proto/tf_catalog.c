@@ -31,8 +31,10 @@ static const tf_catalog_knob_t s_transactions_knobs[] = {
 
 static const tf_catalog_knob_t s_da_knobs[] = {
     {"channel_rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false,
-     "channel inscriptions per block"},
-    {"blob_rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false, "blobs published per channel"},
+     "channels inscribed: channel_rate + ceil (channel_rate x headroom / 100)"},
+    {"blob_rate", TF_KNOB_INT, "1", 1, TF_CATALOG_NO_MAX, false,
+     "blobs dispersed: blob_rate x max (expected_blocks / security_param, 1), over the channels"},
+    {"headroom", TF_KNOB_INT, "20", 0, 1000, false, "extra channels, percent of channel_rate"},
 };
 
 static const tf_catalog_knob_t s_restart_knobs[] = {
@@ -104,7 +106,11 @@ static const tf_catalog_knob_t s_block_production_knobs[] = {
 
 static const tf_catalog_knob_t s_da_inclusion_knobs[] = {
     {"min_ratio", TF_KNOB_FLOAT, "0.8", 0, 1, true,
-     "share of planned channel operations and blobs that must be included"},
+     "share of the inscribed channels that must be included"},
+    {"blob_min_ratio", TF_KNOB_FLOAT, "0.5", 0, 1, true,
+     "share of the planned blobs whose ChannelBlob op must be included"},
+    {"sample", TF_KNOB_BOOL, "true", 0, 0, false,
+     "an included blob must also be sampled available on a validator at evaluate"},
 };
 
 #define S_ACTION TF_CATALOG_ACTION

@@ -761,6 +761,12 @@ s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
         case TF_MSG_tx_submitted:
             s_publish (self, TF_MSG_tx_submitted, &msg->tx_submitted);
             break;
+        case TF_MSG_da_published:
+            s_publish (self, TF_MSG_da_published, &msg->da_published);
+            break;
+        case TF_MSG_da_sampled:
+            s_publish (self, TF_MSG_da_sampled, &msg->da_sampled);
+            break;
         case TF_MSG_node_control:
             s_on_node_control (self, actor, &msg->node_control);
             break;

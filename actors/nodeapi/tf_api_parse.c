@@ -78,6 +78,9 @@ tf_api_block_destroy (tf_api_block_t **self_p)
     for (size_t index = 0; index < self->outputs.count; index++)
         free (self->outputs.items[index]);
     free (self->outputs.items);
+    for (size_t index = 0; index < self->blobs.count; index++)
+        free (self->blobs.items[index]);
+    free (self->blobs.items);
     free (self);
     *self_p = NULL;
 }
@@ -118,6 +121,21 @@ s_parse_tx (tf_api_block_t *block, const json_t *mantle, bool api)
         char pk[TF_API_TX_HEX_SIZE];
         tf_keys_hex32 (tx->outputs[output].pk, pk);
         s_strs_add (&block->outputs, pk);
+    }
+    //  ChannelBlob ops, read from the JSON so both forms give them
+    size_t index;
+    const json_t *op;
+    json_array_foreach (json_object_get (mantle, "ops"), index, op)
+    {
+        const json_t *opcode = json_object_get (op, "opcode");
+        char blob_id[TF_API_ID_SIZE];
+        if (!json_is_integer (opcode) || json_integer_value (opcode) != TF_API_TX_OP_BLOB)
+            continue;
+        if (tf_api_id_copy (
+                json_string_value (json_object_get (json_object_get (op, "payload"), "blob_id")),
+                blob_id))
+            goto out;
+        s_strs_add (&block->blobs, blob_id);
     }
     rc = 0;
 out:

@@ -43,6 +43,7 @@ typedef struct {
     uint64_t slot;
     tf_strs_t txs;     //  Tx hashes in block order (owned)
     tf_strs_t outputs; //  Output pks of its txs, in order (owned)
+    tf_strs_t blobs;   //  Blob ids of its ChannelBlob ops, in order (owned)
 } tf_api_block_t;
 
 

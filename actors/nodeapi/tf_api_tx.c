@@ -155,6 +155,18 @@ tf_api_tx_add_inscribe (tf_api_tx_t *self, const uint8_t channel_id[TF_API_TX_FI
     return 0;
 }
 
+//  Append a ChannelBlob (the op executors write); -1 when the tx is full
+static int
+s_add_blob (tf_api_tx_t *self, const tf_api_blob_t *blob)
+{
+    tf_api_op_t *op = s_grow_ops (self);
+    if (!op)
+        return -1;
+    op->opcode = TF_API_TX_OP_BLOB;
+    op->blob = *blob;
+    return 0;
+}
+
 int
 tf_api_tx_add_declare (tf_api_tx_t *self, const char *const *locators, size_t locator_count,
                        const uint8_t provider_id[TF_API_TX_FIELD_SIZE],
@@ -243,6 +255,16 @@ s_encode_op (s_buffer_t *buffer, const tf_api_op_t *op, bool zero_locked)
         s_put (buffer, inscribe->inscription, inscribe->inscription_size);
         s_put (buffer, inscribe->parent, TF_API_TX_FIELD_SIZE);
         s_put (buffer, inscribe->signer, TF_API_TX_FIELD_SIZE);
+        return;
+    }
+    if (op->opcode == TF_API_TX_OP_BLOB) {
+        const tf_api_blob_t *blob = &op->blob;
+        s_put (buffer, blob->channel_id, TF_API_TX_FIELD_SIZE);
+        s_put (buffer, blob->blob_id, TF_API_TX_FIELD_SIZE);
+        s_put_le (buffer, blob->blob_size, S_U64_SIZE);
+        s_put_le (buffer, blob->da_storage_gas_price, S_U64_SIZE);
+        s_put (buffer, blob->parent, TF_API_TX_FIELD_SIZE);
+        s_put (buffer, blob->signer, TF_API_TX_FIELD_SIZE);
         return;
     }
     assert (op->opcode == TF_API_TX_OP_SDP_DECLARE);
@@ -391,6 +413,16 @@ s_json_op (const tf_api_op_t *op)
         json_object_set_new (payload, "parent", s_json_field (inscribe->parent));
         json_object_set_new (payload, "signer", s_json_field (inscribe->signer));
     }
+    else if (op->opcode == TF_API_TX_OP_BLOB) {
+        const tf_api_blob_t *blob = &op->blob;
+        json_object_set_new (payload, "channel_id", s_json_field (blob->channel_id));
+        json_object_set_new (payload, "blob_id", s_json_field (blob->blob_id));
+        json_object_set_new (payload, "blob_size", s_json_u64 (blob->blob_size));
+        json_object_set_new (payload, "da_storage_gas_price",
+                             s_json_u64 (blob->da_storage_gas_price));
+        json_object_set_new (payload, "parent", s_json_field (blob->parent));
+        json_object_set_new (payload, "signer", s_json_field (blob->signer));
+    }
     else {
         const tf_api_declare_t *declare = &op->declare;
         assert (declare->service_type == TF_API_TX_SERVICE_BN);
@@ -448,6 +480,10 @@ tf_api_tx_signed_json (const tf_api_tx_t *self)
             json_array_append_new (
                 ops_proofs, json_pack ("{s:o}", "Ed25519Sig",
                                        s_json_bytes (op->inscribe.signature, TF_API_TX_SIG_SIZE)));
+        else if (op->opcode == TF_API_TX_OP_BLOB)
+            json_array_append_new (
+                ops_proofs, json_pack ("{s:o}", "Ed25519Sig",
+                                       s_json_bytes (op->blob.signature, TF_API_TX_SIG_SIZE)));
         else
             json_array_append_new (ops_proofs, json_string (S_NO_PROOF));
     }
@@ -587,6 +623,18 @@ s_parse_op (tf_api_tx_t *self, const json_t *op)
         return s_parse_inscribe (self, payload);
     if (opcode == TF_API_TX_OP_SDP_DECLARE)
         return s_parse_declare (self, payload);
+    if (opcode == TF_API_TX_OP_BLOB) {
+        tf_api_blob_t blob = {0};
+        if (s_get_field (json_object_get (payload, "channel_id"), blob.channel_id)
+            || s_get_field (json_object_get (payload, "blob_id"), blob.blob_id)
+            || s_get_u64 (json_object_get (payload, "blob_size"), &blob.blob_size)
+            || s_get_u64 (json_object_get (payload, "da_storage_gas_price"),
+                          &blob.da_storage_gas_price)
+            || s_get_field (json_object_get (payload, "parent"), blob.parent)
+            || s_get_field (json_object_get (payload, "signer"), blob.signer))
+            return -1;
+        return s_add_blob (self, &blob);
+    }
     return -1; //  tf-node takes no other op
 }
 
@@ -656,6 +704,8 @@ s_parse_op_proof (tf_api_op_t *op, const json_t *proof)
 {
     if (op->opcode == TF_API_TX_OP_INSCRIBE)
         return s_get_signature (json_object_get (proof, "Ed25519Sig"), op->inscribe.signature);
+    if (op->opcode == TF_API_TX_OP_BLOB)
+        return s_get_signature (json_object_get (proof, "Ed25519Sig"), op->blob.signature);
     return json_is_string (proof) && strcmp (json_string_value (proof), S_NO_PROOF) == 0 ? 0 : -1;
 }
 

@@ -7,8 +7,9 @@
 //  strict parsing of that form. Genesis, the transfer builder and the block parser all
 //  go through it.
 //
-//  The ops are the two tf-node knows: ChannelInscribe (its proof an Ed25519 signature by
-//  its signer over the tx hash) and SDPDeclare (only in the genesis tx; no proof). The
+//  The ops are the three tf-node knows: ChannelInscribe and ChannelBlob (each proved by an
+//  Ed25519 signature by its signer over the tx hash) and SDPDeclare (only in the genesis
+//  tx; no proof). The
 //  ledger proof is one Ed25519 signature per input, by the owner of its note, over the
 //  tx hash. tf-node hashes with BLAKE2b-256 where a real node uses Poseidon2, so these
 //  hashes are tf-node's (see tf_api_parse.h).
@@ -28,6 +29,7 @@
 #define TF_API_TX_MAX_COUNT      255       //  Ops, inputs, outputs, locators: counted in a u8
 #define TF_API_TX_MAX_VALUE      INT64_MAX //  JSON integers stop here (jansson, as tf-node)
 #define TF_API_TX_OP_INSCRIBE    0         //  ChannelInscribe opcode
+#define TF_API_TX_OP_BLOB        1         //  ChannelBlob opcode (a DA blob's commitment)
 #define TF_API_TX_OP_SDP_DECLARE 32        //  SDPDeclare opcode
 #define TF_API_TX_SERVICE_BN     0         //  service_type "BN" (blockchain node), encoded
 
@@ -40,6 +42,17 @@ typedef struct {
     uint8_t signer[TF_API_TX_FIELD_SIZE];     //  Ed25519 public key that signs the op
     uint8_t signature[TF_API_TX_SIG_SIZE];    //  Proof: signer's signature over the tx hash
 } tf_api_inscribe_t;
+
+//  ChannelBlob payload, and the op's proof (executors write it: node/README.md §3)
+typedef struct {
+    uint8_t channel_id[TF_API_TX_FIELD_SIZE]; //  Channel written to
+    uint8_t blob_id[TF_API_TX_FIELD_SIZE];    //  The blob's commitment
+    uint64_t blob_size;                       //  Its bytes
+    uint64_t da_storage_gas_price;            //  0 with tf-node
+    uint8_t parent[TF_API_TX_FIELD_SIZE];     //  Previous message id
+    uint8_t signer[TF_API_TX_FIELD_SIZE];     //  Ed25519 public key that signs the op
+    uint8_t signature[TF_API_TX_SIG_SIZE];    //  Proof: signer's signature over the tx hash
+} tf_api_blob_t;
 
 //  SDPDeclare payload (its proof is NoProof)
 typedef struct {
@@ -57,6 +70,7 @@ typedef struct {
     union {
         tf_api_inscribe_t inscribe; //  opcode TF_API_TX_OP_INSCRIBE
         tf_api_declare_t declare;   //  opcode TF_API_TX_OP_SDP_DECLARE
+        tf_api_blob_t blob;         //  opcode TF_API_TX_OP_BLOB
     };
 } tf_api_op_t;
 

@@ -72,7 +72,8 @@ s_emit (void *arg, const tf_api_block_t *block)
                               .txs = block->txs,
                               .nodes = {.items = nodes, .count = 1},
                               .seen_ms = (uint64_t) zclock_time (),
-                              .outputs = block->outputs};
+                              .outputs = block->outputs,
+                              .blobs = block->blobs};
     s_send (self, TF_SCANNER_WORKER_BLOCK, TF_MSG_feed_block, &record);
 }
 

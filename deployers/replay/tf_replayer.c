@@ -3,10 +3,11 @@
 //  In a replay the replayer stands in for the deployer and the scanner: at
 //  deploy it reports the recorded node list, and at execute it re-publishes
 //  every recorded feed record on the feed PUB and hands every recorded
-//  workload record (tx.submitted, workload.status) back to the coordinator,
-//  which relays them on control exactly as in the live run. Expectations then
-//  judge the same data offline. The feed ends with feed.end, which tells its
-//  followers that every recorded record has been published before it.
+//  workload record (tx.submitted, da.published, workload.status) and every
+//  da.sampled back to the coordinator, which relays them on control exactly as
+//  in the live run. Expectations then judge the same data offline. The feed
+//  ends with feed.end, which tells its followers that every recorded record
+//  has been published before it.
 //
 //  The feed is an XPUB: before it plays anything back, the replayer waits at
 //  deploy until subscriptions have stopped arriving for a settle time, so
@@ -16,7 +17,8 @@
 //  subscriber that connected before the bind would miss the whole feed.
 //
 //  Consumes: run.phase (through the runtime)
-//  Emits:    run.nodes, tx.submitted, workload.status; feed.* and feed.end on its PUB
+//  Emits:    run.nodes, tx.submitted, da.published, da.sampled, workload.status;
+//            feed.* and feed.end on its PUB
 
 #include "tf_recording.h"
 #include "tf_replayer.h"
@@ -113,7 +115,8 @@ s_replay_records (tf_replayer_t *self)
             continue;
         }
         tf_msg_id_t id = tf_msg_id_by_topic (record.topic, strlen (record.topic));
-        if (id != TF_MSG_tx_submitted && id != TF_MSG_workload_status)
+        if (id != TF_MSG_tx_submitted && id != TF_MSG_da_published && id != TF_MSG_da_sampled
+            && id != TF_MSG_workload_status)
             continue; //  The coordinator makes its own control traffic
         tf_msg_t msg = {.id = id};
         if (tf_msg_decode (id, record.body, record.size, &msg.actor_hello) == 0) {

@@ -8,6 +8,10 @@
 //        (node/README.md 4.1), from a worker thread
 //    --drop-transactions validator-0,validator-1
 //        POST <testing_url>/testing/faults {"drop_transactions": true} on each
+//    --drop-dispersals executor-0
+//        POST <testing_url>/testing/faults {"drop_dispersals": true} on each
+//    --lose-shares validator-0
+//        POST <testing_url>/testing/faults {"lose_shares": true} on each
 //    --fork-irreversibly validator-0
 //        POST <testing_url>/testing/faults {"fork_irreversibly": true} on each
 //    --node-control "stop validator-1"       (repeatable, applied in order)
@@ -19,21 +23,22 @@
 #include "tf_api_client.h"
 
 #define S_MAX_CONTROLS 16 //  --node-control flags
+#define S_SWITCHES     5  //  Fault switch flags, applied in this order
 
-//  A testing API fault switch a flag turns on, in the order they are applied
+//  One fault switch flag: the body it posts and what the log calls it
 typedef struct {
     const char *flag; //  "--stop-producing"
-    const char *body; //  What it posts to /testing/faults
-    const char *what; //  For the log: "block production off"
-} s_switch_kind_t;
+    const char *body; //  Posted to /testing/faults
+    const char *what; //  For the log
+} s_switch_t;
 
-static const s_switch_kind_t s_switch_kinds[] = {
+static const s_switch_t s_switches[S_SWITCHES] = {
     {"--stop-producing", "{\"produce_blocks\":false}", "block production off"},
     {"--drop-transactions", "{\"drop_transactions\":true}", "transaction dropping"},
+    {"--drop-dispersals", "{\"drop_dispersals\":true}", "dispersal dropping"},
+    {"--lose-shares", "{\"lose_shares\":true}", "share losing"},
     {"--fork-irreversibly", "{\"fork_irreversibly\":true}", "irreversible fork"},
 };
-
-#define S_SWITCH_COUNT (sizeof s_switch_kinds / sizeof s_switch_kinds[0])
 
 typedef struct {
     tf_control_action_t action; //  TF_CONTROL_STOP, TF_CONTROL_PARTITION, ...
@@ -41,11 +46,10 @@ typedef struct {
 } s_control_t;
 
 typedef struct {
-    const char *switch_nodes[S_SWITCH_COUNT]; //  Comma-separated node names per switch, or NULL
-    bool switch_done[S_SWITCH_COUNT];
-    size_t posting; //  The switch the worker posts
-    tf_phase_t at;  //  Phase whose start applies the faults
-    long after_ms;  //  Delay into that phase before the faults
+    const char *targets[S_SWITCHES]; //  Per switch: comma-separated node names, or NULL
+    size_t next_switch;              //  Next switch to apply
+    tf_phase_t at;                   //  Phase whose start applies the faults
+    long after_ms;                   //  Delay into that phase before the faults
     s_control_t controls[S_MAX_CONTROLS];
     size_t control_count;
     size_t next_control; //  Next to send
@@ -80,7 +84,7 @@ s_strs_free (tf_strs_t *strs)
 
 
 //  ---------------------------------------------------------------------------
-//  Fault switches: a worker posts one to each of its nodes
+//  --stop-producing: a worker posts the fault switch to each node
 
 typedef struct {
     char **urls; //  Testing URLs (owned by the caller until signal)
@@ -90,7 +94,7 @@ typedef struct {
     const char *what; //  For the log: "block production off"
 } s_post_args_t;
 
-//  The thread: post the fault switch to each node, report "ok" or why not
+//  The thread: switch block production off on each node, report "ok" or why not
 static void
 s_post_worker (zsock_t *pipe, void *arg)
 {
@@ -142,7 +146,7 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
     char *outcome = zstr_recv (reader);
     tf_actor_remove_reader (actor, reader);
     zactor_destroy (&fault->worker);
-    fault->switch_done[fault->posting] = true;
+    fault->next_switch++;
     if (!outcome || !streq (outcome, "ok"))
         tf_actor_phase_done (actor, false, outcome ? outcome : "fault worker interrupted");
     else
@@ -151,18 +155,18 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
     return 0;
 }
 
-//  Start the worker posting switch on the testing URLs of its nodes
+//  Start the worker on the testing URLs of the named nodes
 static int
-s_start_switch (tf_actor_t *actor, s_fault_t *fault, size_t kind)
+s_start_switch (tf_actor_t *actor, s_fault_t *fault)
 {
     const tf_run_nodes_t *nodes = tf_actor_nodes (actor);
-    fault->posting = kind;
-    tf_strs_t targets = s_split (fault->switch_nodes[kind]);
+    const s_switch_t *fault_switch = &s_switches[fault->next_switch];
+    tf_strs_t targets = s_split (fault->targets[fault->next_switch]);
     s_post_args_t args = {.urls = (char **) zmalloc ((targets.count + 1) * sizeof (char *)),
                           .names = targets.items,
                           .count = targets.count,
-                          .body = s_switch_kinds[kind].body,
-                          .what = s_switch_kinds[kind].what};
+                          .body = fault_switch->body,
+                          .what = fault_switch->what};
     int rc = 0;
     for (size_t target = 0; target < targets.count && rc == 0; target++) {
         const char *url = NULL;
@@ -238,17 +242,16 @@ s_on_message (tf_actor_t *actor, void *state, tf_msg_t *msg)
     return 0;
 }
 
-//  Apply the faults: the fault switches in table order, then node control
-//  requests
+//  Apply the faults: the switches in s_switches order, then node control requests
 static void
 s_apply (tf_actor_t *actor, s_fault_t *fault)
 {
-    for (size_t kind = 0; kind < S_SWITCH_COUNT; kind++)
-        if (fault->switch_nodes[kind] && !fault->switch_done[kind]) {
-            s_start_switch (actor, fault, kind); //  Comes back here when done
-            return;
-        }
-    s_next_control (actor, fault);
+    while (fault->next_switch < S_SWITCHES && !fault->targets[fault->next_switch])
+        fault->next_switch++;
+    if (fault->next_switch < S_SWITCHES)
+        s_start_switch (actor, fault); //  Comes back here when done
+    else
+        s_next_control (actor, fault);
 }
 
 //  Execute (or --at): apply the faults now or after --after
@@ -291,10 +294,11 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
     int kept = 1;
     for (int index = 1; index < *argc; index++) {
         const char *flag = argv[index];
-        size_t kind = 0;
-        while (kind < S_SWITCH_COUNT && !streq (flag, s_switch_kinds[kind].flag))
-            kind++;
-        if (kind == S_SWITCH_COUNT && !streq (flag, "--node-control") && !streq (flag, "--after")
+        int switch_index = -1;
+        for (int candidate = 0; candidate < S_SWITCHES; candidate++)
+            if (streq (flag, s_switches[candidate].flag))
+                switch_index = candidate;
+        if (switch_index < 0 && !streq (flag, "--node-control") && !streq (flag, "--after")
             && !streq (flag, "--at")) {
             argv[kept++] = argv[index];
             continue;
@@ -302,8 +306,8 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
         if (index + 1 >= *argc)
             return fprintf (stderr, "tf-test-fault: %s needs a value\n", flag), -1;
         const char *value = argv[++index];
-        if (kind < S_SWITCH_COUNT) {
-            fault->switch_nodes[kind] = value;
+        if (switch_index >= 0) {
+            fault->targets[switch_index] = value;
             continue;
         }
         if (streq (flag, "--at")) {
@@ -360,14 +364,16 @@ static const tf_actor_class_t s_class = {
     .program = "tf-test-fault",
     .role = "workload",
     .kind = "test-fault",
-    .summary = "A test workload that breaks nodes when execute starts, then acks.\n"
-               "Also: --stop-producing NODE[,NODE] (testing API fault switch), --node-control\n"
-               "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...),\n"
-               "--after MS (apply them that long into execute), --drop-transactions NODE[,NODE]\n"
-               "(testing API: accept transactions and discard them), --fork-irreversibly\n"
-               "NODE[,NODE] (testing API: leave the network's chain, each own block final at\n"
-               "once), --at capture|execute (the phase whose start applies them; default\n"
-               "execute).\n",
+    .summary =
+        "A test workload that breaks nodes when execute starts, then acks.\n"
+        "Also: --stop-producing NODE[,NODE] (testing API fault switch), --node-control\n"
+        "\"ACTION NODE[,NODE]\" (repeatable: stop, restart, pause, partition, heal ...),\n"
+        "--after MS (apply them that long into execute), --drop-transactions NODE[,NODE]\n"
+        "(testing API: accept transactions and discard them), --drop-dispersals NODE[,NODE]\n"
+        "(executors answer /disperse-data and discard the blob), --lose-shares NODE[,NODE]\n"
+        "(DA shares forgotten and refused), --fork-irreversibly NODE[,NODE] (no block\n"
+        "goes between the node and its peers, each of its own final at once),\n"
+        "--at capture|execute (the phase whose start applies them; default execute).\n",
     .create = s_state,
     .handlers = &s_handlers,
 };

@@ -1,6 +1,6 @@
 #  tf-node integration tests: real tf-node processes on loopback with 100 ms slots
 set(NODE_IT_DIR ${CMAKE_CURRENT_LIST_DIR})
-foreach(suite cluster restart partition faults malformed)
+foreach(suite cluster restart partition faults malformed da_network)
   tf_add_integration_test(test_node_${suite}
     SOURCES ${NODE_IT_DIR}/test_node_${suite}.c ${NODE_IT_DIR}/test_node_harness.c
     LIBS tf_node PkgConfig::CURL PkgConfig::JANSSON

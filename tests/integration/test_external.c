@@ -93,7 +93,7 @@ s_write_scenario (nh_cluster_t *cluster, const char *path, int bad_port)
 static void
 s_prepare (s_fixture_t *fixture, int bad_port, bool unfunded, char *scenario, size_t size)
 {
-    nh_options_t options = {S_SLOT_MS, 0.9, 3};
+    nh_options_t options = {S_SLOT_MS, 0.9, 3, 0};
     fixture->cluster = nh_cluster_start (S_NODES, &options, S_START_MS);
     assert_non_null (fixture->cluster);
     char keys[S_PATH_SIZE];

@@ -107,6 +107,9 @@ s_genesis (nh_cluster_t *self)
             "{s:s, s:[s], s:s, s:s, s:s}", "service_type", "BN", "locators", locator, "provider_id",
             hex, "zk_id", "0000000000000000000000000000000000000000000000000000000000000000",
             "locked_note_id", "0000000000000000000000000000000000000000000000000000000000000000");
+        if (index + self->executors >= self->count)
+            json_array_append_new (json_object_get (payload, "locators"),
+                                   json_string (TF_NODE_EXECUTOR_LOCATOR));
         json_object_set_new (payload, "provider_id",
                              json_string (tf_node_hash_hex (&self->nodes[index].leader.pk, hex)));
         json_array_append_new (ops, json_pack ("{s:i, s:o}", "opcode", 32, "payload", payload));
@@ -144,6 +147,7 @@ nh_cluster_new (size_t count, const nh_options_t *options)
     tf_node_crypto_init ();
     nh_cluster_t *self = calloc (1, sizeof *self);
     assert (self);
+    self->executors = options->executors > 0 ? (size_t) options->executors : 0;
     const char *tmp = getenv ("TMPDIR");
     snprintf (self->root, sizeof self->root, "%s/tf-node-test-XXXXXX", tmp ? tmp : "/tmp");
     if (!mkdtemp (self->root)) {

@@ -33,6 +33,7 @@ typedef struct {
     tf_node_key_t wallet;                  //  Owner of the wallet notes
     tf_node_hash_t notes[NH_WALLET_NOTES]; //  Genesis note ids of the wallet
     char bin[512];                         //  tf-node path
+    size_t executors;                      //  The last this many nodes are executors
 } nh_cluster_t;
 
 //  Options for a cluster
@@ -40,6 +41,7 @@ typedef struct {
     int slot_ms;              //  Slot duration
     double active_slot_coeff; //  f
     int security_param;       //  k
+    int executors;            //  The last this many nodes are DA executors (0: none)
 } nh_options_t;
 
 //  Write configs for count nodes (full mesh by initial_peers, equal stake). NULL on error.

@@ -26,7 +26,7 @@ extern char **environ;
 static int
 s_setup (void **state)
 {
-    nh_options_t options = {100, 0.5, 20};
+    nh_options_t options = {100, 0.5, 20, 0};
     nh_cluster_t *cluster = nh_cluster_start (1, &options, EVENT_MS);
     *state = cluster;
     return cluster ? 0 : -1;

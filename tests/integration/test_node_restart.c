@@ -18,7 +18,7 @@
 static int
 s_setup (void **state)
 {
-    nh_options_t options = {100, 0.5, 20};
+    nh_options_t options = {100, 0.5, 20, 0};
     nh_cluster_t *cluster = nh_cluster_start (NODES, &options, EVENT_MS);
     *state = cluster;
     return cluster ? 0 : -1;

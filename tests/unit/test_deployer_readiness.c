@@ -99,6 +99,45 @@ test_tf_readiness_observe_each_stage (void **state)
     assert_false (node.ready);
 }
 
+//  DA balancer: executors need a subnetwork peer connection, validators pass at once
+static void
+test_tf_readiness_da_balancer (void **state)
+{
+    (void) state;
+    tf_readiness_node_t nodes[3] = {s_node ("validator", 0, 18800, 1),
+                                    s_node ("executor", 0, 18810, 1),
+                                    s_node ("executor", 1, 18820, 0)};
+    tf_readiness_observe (TF_READINESS_DA, &nodes[0], 0, "Couldn't connect to server");
+    assert_true (nodes[0].ready); //  Not an executor
+    const char *none = "{\"0\":{\"inbound\":0,\"outbound\":0},\"1\":{\"inbound\":0,"
+                       "\"outbound\":0}}";
+    tf_readiness_observe (TF_READINESS_DA, &nodes[1], 200, none);
+    assert_false (nodes[1].ready);
+    tf_readiness_observe (TF_READINESS_DA, &nodes[2], 200, none);
+    assert_true (nodes[2].ready); //  The topology gives it no peer
+    char *report = tf_readiness_report (TF_READINESS_DA, true, nodes, 3);
+    assert_string_equal (report,
+                         "timed out waiting for da readiness:\n"
+                         "  validator#0@18800: not an executor (passes)\n"
+                         "  executor#0@18810: 0 subnetwork peer connections (expected >= 1)\n"
+                         "  executor#1@18820: no peer in the topology (passes)");
+    free (report);
+    tf_readiness_observe (TF_READINESS_DA, &nodes[1], 200, "{\"0\":{\"inbound\":\"x\"}}");
+    assert_false (nodes[1].ready);
+    assert_non_null (strstr (nodes[1].error, "no inbound/outbound"));
+    tf_readiness_node_t silent = s_node ("executor", 2, 18830, 1);
+    tf_readiness_observe (TF_READINESS_DA, &silent, 404, "Not Found");
+    report = tf_readiness_report (TF_READINESS_DA, true, &silent, 1);
+    assert_string_equal (report, "timed out waiting for da readiness:\n"
+                                 "  executor#2@18830: no balancer stats (HTTP 404)");
+    free (report);
+    tf_readiness_observe (TF_READINESS_DA, &nodes[1], 200,
+                          "{\"0\":{\"inbound\":0,\"outbound\":1},\"1\":{\"inbound\":0,"
+                          "\"outbound\":0}}");
+    assert_true (nodes[1].ready);
+    assert_int_equal (nodes[1].da_connections, 1);
+}
+
 static void
 test_tf_readiness_slow_env_doubles_timeouts (void **state)
 {
@@ -143,6 +182,7 @@ main (void)
         cmocka_unit_test (test_tf_readiness_report_names_an_exited_process_and_its_log),
         cmocka_unit_test (test_tf_readiness_report_chain_mode),
         cmocka_unit_test (test_tf_readiness_observe_each_stage),
+        cmocka_unit_test (test_tf_readiness_da_balancer),
         cmocka_unit_test (test_tf_readiness_slow_env_doubles_timeouts),
         cmocka_unit_test (test_tf_readiness_timeout_from_env),
     };

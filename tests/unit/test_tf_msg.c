@@ -91,6 +91,7 @@ static char *s_awaiting[] = {"tx-workload", "consensus_liveness"};
 static char *s_txs[] = {S_TX_1, S_TX_2};
 static char *s_block_nodes[] = {"validator-0", "validator-1"};
 static char *s_outputs[] = {"a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"};
+static char *s_blobs[] = {"b10b000000000000000000000000000000000000000000000000000000000001"};
 static char *s_group[] = {"validator-1", "validator-2"};
 static tf_node_info_t s_nodes[] = {
     {.name = "validator-0",
@@ -161,7 +162,8 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
                                                 .txs = {.items = s_txs, .count = 2},
                                                 .nodes = {.items = s_block_nodes, .count = 2},
                                                 .seen_ms = S_AT_MS,
-                                                .outputs = {.items = s_outputs, .count = 1}};
+                                                .outputs = {.items = s_outputs, .count = 1},
+                                                .blobs = {.items = s_blobs, .count = 1}};
             break;
         case TF_MSG_feed_tip:
             msg->feed_tip = (tf_feed_tip_t){.node = "validator-0",
@@ -235,6 +237,27 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
                                                     .outcome = "rejected",
                                                     .reason = "insufficient funds",
                                                     .planned_ms = S_AT_MS - 5};
+            break;
+        case TF_MSG_da_published:
+            msg->da_published = (tf_da_published_t){.name = "da-workload",
+                                                    .what = "blob",
+                                                    .channel = S_PARENT_ID,
+                                                    .id = s_blobs[0],
+                                                    .node = "executor-0",
+                                                    .at_ms = S_AT_MS,
+                                                    .outcome = "failed",
+                                                    .reason = "executor-0: no answer",
+                                                    .size = 2048};
+            break;
+        case TF_MSG_da_sampled:
+            msg->da_sampled = (tf_da_sampled_t){.name = "da_inclusion",
+                                                .node = "validator-0",
+                                                .block = S_BLOCK_ID,
+                                                .blobs = {.items = s_blobs, .count = 1},
+                                                .available = true,
+                                                .at_ms = S_AT_MS,
+                                                .reason = "fixture",
+                                                .latency_ms = 12};
             break;
         case TF_MSG_actor_exited:
             msg->actor_exited =

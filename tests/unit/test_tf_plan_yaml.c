@@ -207,7 +207,7 @@ test_tf_plan_yaml_loads_every_section (void **state)
     assert_int_equal (plan->expectation_count, 4);
     assert_false (tf_plan_knob_bool (&plan->expectations[0], "agreement", true));
     assert_true (tf_plan_knob_float (&plan->expectations[1], "min_ratio", 0) == 1.0);
-    assert_int_equal (plan->expectations[3].knob_count, 1); //  `da_inclusion:` gets defaults
+    assert_int_equal (plan->expectations[3].knob_count, 3); //  `da_inclusion:` gets defaults
 
     assert_int_equal (plan->custom_count, 2);
     const tf_plan_item_t *checker = &plan->customs[0];

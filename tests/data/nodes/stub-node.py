@@ -4,7 +4,8 @@
 #  Takes the tf-node command line (NODE.yaml --deployment DEPLOYMENT.yaml),
 #  reads its HTTP and testing addresses from NODE.yaml, and answers what the
 #  deployer asks: /cryptarchia/info (Online), /network/info (a peer id and
-#  many peers) and the testing API's block-peer/unblock-peer, which it logs
+#  many peers), /da/balancer-stats (as many outbound connections in each of 4
+#  subnetworks) and the testing API's block-peer/unblock-peer, which it logs
 #  on stdout ("testing: POST PATH BODY") so a test can check them.
 #  STUB_NODE_PEERS sets the n_peers it reports (default 1000).
 import json
@@ -50,6 +51,9 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(200, {"listen_addresses": [], "peer_id": "stub-%d" % http_port,
                               "n_peers": peers, "n_connections": peers,
                               "n_pending_connections": 0})
+        elif self.path == "/da/balancer-stats":
+            self.answer(200, {str(subnet): {"inbound": 0, "outbound": peers}
+                              for subnet in range(4)})
         else:
             self.answer(404, "not found")
 
