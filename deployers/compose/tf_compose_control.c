@@ -175,7 +175,6 @@ s_load_table (tf_compose_control_t *self, size_t node, const char *action, const
     return rc;
 }
 
-//  Does node drop anything?
 static bool s_drops (tf_compose_control_t *self, size_t node);
 
 //  Write node's partition rules (drop what wanted says) and load them
@@ -304,6 +303,7 @@ s_apply_rate (tf_compose_control_t *self, size_t node, const char *action, bool 
     return s_in_namespace (self, node, action, "tc qdisc tbf", tool, NULL, text_p);
 }
 
+//  Does node drop anything of the partition?
 static bool
 s_drops (tf_compose_control_t *self, size_t node)
 {

@@ -19,7 +19,9 @@
 //  0 removes the table. bandwidth limits the node's egress with a tbf qdisc at
 //  the root of its interface (all of its egress, API answers too); rate 0
 //  removes it. Both stay with the node: a node that starts again gets them
-//  again, and one stopped gets them when it starts.
+//  again, and one stopped gets them when it starts. Replacing or removing
+//  either answers with what its counters saw (the loss table's packets seen
+//  and dropped, the qdisc's bytes sent and times over the limit).
 
 #ifndef TF_COMPOSE_CONTROL_H_INCLUDED
 #define TF_COMPOSE_CONTROL_H_INCLUDED
