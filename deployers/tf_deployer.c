@@ -29,6 +29,8 @@ typedef struct {
     char *node;                 //  Target of a node action, or NULL
     char **group;               //  Partition group
     size_t group_count;         //  Its length
+    uint64_t percent;           //  loss: share dropped, 0 removes
+    uint64_t rate_kbit;         //  bandwidth: egress limit, 0 removes
 } s_request_t;
 
 //  The actor's state
@@ -120,6 +122,8 @@ s_request_new (const tf_node_control_t *message)
     self->requester = message->requester ? strdup (message->requester) : NULL;
     self->action = message->action;
     self->node = message->node ? strdup (message->node) : NULL;
+    self->percent = message->percent;
+    self->rate_kbit = message->rate_kbit;
     self->group_count = message->group.count;
     self->group = (char **) zmalloc ((self->group_count + 1) * sizeof (char *));
     for (size_t index = 0; index < self->group_count; index++)
@@ -151,6 +155,8 @@ s_request_message (const s_request_t *self)
     tf_node_control_t message = {.req_id = self->req_id,
                                  .action = self->action,
                                  .node = self->node,
+                                 .percent = self->percent,
+                                 .rate_kbit = self->rate_kbit,
                                  .requester = self->requester};
     message.group.items = self->group;
     message.group.count = self->group_count;
@@ -223,10 +229,24 @@ s_check (s_deployer_t *self, const s_request_t *request)
         case TF_CONTROL_START:
         case TF_CONTROL_PAUSE:
         case TF_CONTROL_RESUME:
+        case TF_CONTROL_LOSS:
+        case TF_CONTROL_BANDWIDTH:
             if (!request->node || !*request->node)
                 return zsys_sprintf ("%s: unknown node (none given)", action);
             if (!s_known (self, request->node))
                 return zsys_sprintf ("%s: unknown node %s", action, request->node);
+            if (request->action == TF_CONTROL_LOSS && request->percent > 100)
+                return zsys_sprintf ("%s: percent %" PRIu64 " is not 0 .. 100 (0 removes the loss)",
+                                     action, request->percent);
+            if (request->action == TF_CONTROL_BANDWIDTH && request->rate_kbit > 0
+                && request->rate_kbit < TF_DEPLOYER_MIN_RATE_KBIT)
+                return zsys_sprintf ("%s: rate_kbit %" PRIu64
+                                     " is below %d kbit/s (0 removes the limit)",
+                                     action, request->rate_kbit, TF_DEPLOYER_MIN_RATE_KBIT);
+            if (request->action == TF_CONTROL_BANDWIDTH
+                && request->rate_kbit > TF_DEPLOYER_MAX_RATE_KBIT)
+                return zsys_sprintf ("%s: rate_kbit %" PRIu64 " is above %d kbit/s (10 Gbit/s)",
+                                     action, request->rate_kbit, TF_DEPLOYER_MAX_RATE_KBIT);
             return NULL;
         case TF_CONTROL_PARTITION: {
             //  Some but not all nodes, counting each once

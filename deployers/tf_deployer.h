@@ -38,9 +38,11 @@
 #include "tf_profile.h"
 #include "tf_readiness.h"
 
-#define TF_DEPLOYER_CANCEL_MS  100 //  Longest a blocking op goes without asking
-#define TF_DEPLOYER_KEEP_ENV   "LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS"
-#define TF_DEPLOYER_KEEP_ALIAS "NOMOS_TESTS_KEEP_LOGS"
+#define TF_DEPLOYER_CANCEL_MS     100      //  Longest a blocking op goes without asking
+#define TF_DEPLOYER_MIN_RATE_KBIT 8        //  Lowest bandwidth limit a request may set
+#define TF_DEPLOYER_MAX_RATE_KBIT 10000000 //  Highest: 10 Gbit/s
+#define TF_DEPLOYER_KEEP_ENV      "LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS"
+#define TF_DEPLOYER_KEEP_ALIAS    "NOMOS_TESTS_KEEP_LOGS"
 
 //  One node of the run, as the backend deployed it. Strings are heap copies
 //  owned by the table (tf_deployer_nodes_free). The table lists validators

@@ -67,6 +67,17 @@ static const tf_catalog_knob_t s_pause_knobs[] = {
     {"node", TF_KNOB_STR, "", 0, 0, false, "node to pause (validator-0); empty: one at random"},
 };
 
+static const tf_catalog_knob_t s_loss_knobs[] = {
+    {"delay", TF_KNOB_DURATION, "10s", 0, TF_CATALOG_MAX_DELAY_MS, false,
+     "time from the start of execute to the loss"},
+    {"window", TF_KNOB_DURATION, "20s", 0, TF_CATALOG_MAX_DELAY_MS, true,
+     "how long the loss lasts"},
+    {"nodes", TF_KNOB_STR, "", 0, 0, false,
+     "nodes that lose packets, comma-separated (validator-1,executor-0); empty: one at random"},
+    {"percent", TF_KNOB_INT, "30", 1, 100, false,
+     "share of each node's swarm packets dropped, both ways"},
+};
+
 static const tf_catalog_knob_t s_liveness_knobs[] = {
     {"tolerance", TF_KNOB_FLOAT, "0.8", 0, 1, true,
      "share of the expected blocks every validator must reach"},
@@ -130,6 +141,8 @@ static const tf_catalog_kind_t s_kinds[] = {
     {"chaos_pause", TF_ROLE_WORKLOAD, "tf-workload-chaos-pause", 0,
      S_ACTION (TF_CONTROL_PAUSE) | S_ACTION (TF_CONTROL_RESUME), NULL,
      "pauses one node (SIGSTOP) for a window, then resumes it", S_KNOBS (s_pause_knobs)},
+    {"chaos_loss", TF_ROLE_WORKLOAD, "tf-workload-chaos-loss", 0, S_ACTION (TF_CONTROL_LOSS), NULL,
+     "drops a share of some nodes' swarm packets for a window", S_KNOBS (s_loss_knobs)},
     {"consensus_liveness", TF_ROLE_EXPECTATION, "tf-expect-consensus-liveness", 0, 0, NULL,
      "every validator reaches the expected block height", S_KNOBS (s_liveness_knobs)},
     {"tx_inclusion", TF_ROLE_EXPECTATION, "tf-expect-tx-inclusion", 0, 0, "transactions",
@@ -146,9 +159,14 @@ static const tf_catalog_kind_t s_kinds[] = {
 
 #define S_KIND_COUNT (sizeof s_kinds / sizeof s_kinds[0])
 
+//  What the local runner's node control can do: everything but network faults
+#define S_LOCAL_ACTIONS                                                                            \
+    (S_ACTION (TF_CONTROL_RESTART) | S_ACTION (TF_CONTROL_STOP) | S_ACTION (TF_CONTROL_START)      \
+     | S_ACTION (TF_CONTROL_PAUSE) | S_ACTION (TF_CONTROL_RESUME)                                  \
+     | S_ACTION (TF_CONTROL_PARTITION) | S_ACTION (TF_CONTROL_HEAL))
+
 static const tf_catalog_runner_t s_runners[] = {
-    {"local", "tf-deployer-local", TF_CATALOG_ALL_ACTIONS, true, false,
-     "node processes on this host"},
+    {"local", "tf-deployer-local", S_LOCAL_ACTIONS, true, false, "node processes on this host"},
     {"compose", "tf-deployer-compose", TF_CATALOG_ALL_ACTIONS, true, false,
      "one container per node on a Docker engine, brought up with Compose"},
     {"k8s", "tf-deployer-k8s", 0, true, false, "one Kubernetes pod per node (not built yet)"},

@@ -354,6 +354,24 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
             free (copy);
         }
     }
+    else if (streq (item->kind, "chaos_loss")) {
+        s_path (knob_path, sizeof knob_path, "%s.nodes", path);
+        const char *nodes = tf_plan_knob_str (item, "nodes", "");
+        if (*nodes && !s_bad (check, knob_path) && !s_counts_bad (check)) {
+            char *copy = strdup (nodes);
+            char *cursor = copy, *name;
+            bool valid = true;
+            while ((name = strsep (&cursor, ",")) && valid) {
+                valid = s_valid_node_name (plan, name);
+                if (!valid)
+                    s_fail (check, knob_path,
+                            "no node '%s' in this topology (expected "
+                            "validator-<i> or executor-<i>, comma-separated)",
+                            name);
+            }
+            free (copy);
+        }
+    }
     else if (streq (item->kind, "chaos_pause")) {
         s_path (knob_path, sizeof knob_path, "%s.node", path);
         const char *node = tf_plan_knob_str (item, "node", "");

@@ -110,6 +110,8 @@ tf_exp_lag_watch_event (tf_exp_lag_watch_t *self, const tf_run_event_t *event)
     tf_control_action_t action;
     if (tf_control_action_parse (event->detail, length, &action))
         action = TF_CONTROL_PAUSE;
+    if (action == TF_CONTROL_LOSS || action == TF_CONTROL_BANDWIDTH)
+        return; //  A degraded network the nodes must keep up through: still judged
     bool brings_back =
         action == TF_CONTROL_START || action == TF_CONTROL_RESUME || action == TF_CONTROL_HEAL;
     uint64_t grace = event->at_ms + (uint64_t) self->window_ms;

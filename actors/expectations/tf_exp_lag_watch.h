@@ -5,7 +5,8 @@
 //  longer than window is lagging. A node that node control stopped, paused,
 //  restarted or cut off is exempt from the request until window after it was
 //  brought back (started, resumed, restarted, healed), so chaos is not taken
-//  for a fault. Pure: consensus_liveness feeds it from the bus, so a replay
+//  for a fault. A node under loss or a bandwidth limit is not exempt: those
+//  degrade the network, and the nodes are judged on keeping up. Pure: consensus_liveness feeds it from the bus, so a replay
 //  finds the same lag at the same point of the recording.
 
 #ifndef TF_EXP_LAG_WATCH_H_INCLUDED

@@ -169,6 +169,45 @@ s_build_pause (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng,
     return 0;
 }
 
+//  Drop `percent` of the swarm packets of some nodes after `delay`, and no
+//  more after `window`. An empty nodes knob picks one node at random.
+static int
+s_build_loss (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng, int64_t duration_ms,
+              tf_chaos_schedule_t *schedule, char *error, size_t size)
+{
+    size_t total = plan->validators + plan->executors;
+    int64_t delay = tf_plan_knob_ms (item, "delay", duration_ms / 4);
+    int64_t window = tf_plan_knob_ms (item, "window", duration_ms / 2);
+    int64_t percent = tf_plan_knob_int (item, "percent", 30);
+    if (percent < 1 || percent > 100) {
+        snprintf (error, size, "chaos loss needs a percent of 1 .. 100");
+        return -1;
+    }
+    char names[TF_CHAOS_MAX_GROUP][TF_CHAOS_NAME_SIZE];
+    size_t count = 0;
+    const char *nodes = tf_plan_knob_str (item, "nodes", "");
+    if (nodes && *nodes) {
+        char *copy = strdup (nodes);
+        char *cursor = copy, *name;
+        while ((name = strsep (&cursor, ",")) && count < TF_CHAOS_MAX_GROUP)
+            if (*name)
+                snprintf (names[count++], TF_CHAOS_NAME_SIZE, "%s", name);
+        free (copy);
+    }
+    else if (total > 0)
+        s_node_name (plan, (size_t) tf_rng_range (rng, 0, (int64_t) total - 1), names[count++],
+                     TF_CHAOS_NAME_SIZE);
+    if (count == 0) {
+        snprintf (error, size, "chaos loss has no node to act on");
+        return -1;
+    }
+    for (size_t index = 0; index < count; index++)
+        s_add_step (schedule, delay, TF_CONTROL_LOSS, names[index])->percent = (uint64_t) percent;
+    for (size_t index = 0; index < count; index++)
+        s_add_step (schedule, delay + window, TF_CONTROL_LOSS, names[index]);
+    return 0;
+}
+
 int
 tf_chaos_schedule_build (const tf_plan_t *plan, const tf_plan_item_t *item, int64_t duration_ms,
                          tf_chaos_schedule_t *schedule, char *error, size_t error_size)
@@ -183,6 +222,8 @@ tf_chaos_schedule_build (const tf_plan_t *plan, const tf_plan_item_t *item, int6
         return s_build_partition (plan, item, &rng, duration_ms, schedule, error, error_size);
     if (strcmp (item->kind, "chaos_pause") == 0)
         return s_build_pause (plan, item, &rng, duration_ms, schedule, error, error_size);
+    if (strcmp (item->kind, "chaos_loss") == 0)
+        return s_build_loss (plan, item, &rng, duration_ms, schedule, error, error_size);
     snprintf (error, error_size, "unknown chaos kind '%s'", item->kind);
     return -1;
 }
@@ -217,6 +258,8 @@ tf_chaos_schedule_describe (const tf_chaos_schedule_t *schedule)
                                        step->group[member]);
         if (step->group_count && used < size)
             used += (size_t) snprintf (text + used, size - used, "}");
+        if (step->action == TF_CONTROL_LOSS && used < size)
+            used += (size_t) snprintf (text + used, size - used, " %" PRIu64 "%%", step->percent);
     }
     return text;
 }
@@ -351,9 +394,10 @@ s_on_timer (tf_actor_t *actor, void *state)
     tf_node_control_t request = {.req_id = self->req_id,
                                  .action = step->action,
                                  .node = step->node[0] ? step->node : NULL,
+                                 .percent = step->percent,
                                  .group = {.items = step->group, .count = step->group_count}};
-    zsys_info ("chaos: request id=%s action=%s node=%s", self->req_id,
-               tf_control_action_str (step->action), step->node);
+    zsys_info ("chaos: request id=%s action=%s node=%s percent=%" PRIu64, self->req_id,
+               tf_control_action_str (step->action), step->node, step->percent);
     tf_actor_send (actor, TF_MSG_node_control, &request);
     self->sent++;
     self->waiting = true;
@@ -432,3 +476,7 @@ const tf_actor_class_t tf_wl_chaos_partition_class =
 const tf_actor_class_t tf_wl_chaos_pause_class = S_CHAOS_CLASS (
     "tf-workload-chaos-pause", "chaos_pause",
     "Workload chaos_pause: pause one node (SIGSTOP) for a window, then resume it.\n");
+const tf_actor_class_t tf_wl_chaos_loss_class =
+    S_CHAOS_CLASS ("tf-workload-chaos-loss", "chaos_loss",
+                   "Workload chaos_loss: drop a share of some nodes' swarm packets for a window\n"
+                   "(needs a runner with the loss action: compose).\n");

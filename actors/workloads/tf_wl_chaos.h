@@ -12,7 +12,7 @@
 //  until the run's cooldown has passed since its last answered action, so the
 //  expectations judge nodes that have settled.
 //
-//  Kinds: chaos_random_restart, chaos_partition, chaos_pause.
+//  Kinds: chaos_random_restart, chaos_partition, chaos_pause, chaos_loss.
 //  Consumes: run.plan, run.phase, node.control.reply
 //  Emits:    node.control, workload.status
 
@@ -30,6 +30,7 @@ typedef struct {
     char node[64];                   //  Target node, or "" for partition/heal
     char *group[TF_CHAOS_MAX_GROUP]; //  Partition group (owned strings)
     size_t group_count;
+    uint64_t percent; //  loss: share of packets dropped, 0 removes it
 } tf_chaos_step_t;
 
 typedef struct {
@@ -46,14 +47,16 @@ int tf_chaos_schedule_build (const tf_plan_t *plan, const tf_plan_item_t *item, 
 void tf_chaos_schedule_clear (tf_chaos_schedule_t *schedule);
 
 //  Describe a schedule on one line, steps separated by "; " ("+12.4s restart
-//  validator-1; +20.0s partition {validator-2,executor-0}; +30.0s heal").
+//  validator-1; +20.0s partition {validator-2,executor-0}; +30.0s heal;
+//  +31.0s loss validator-0 30%").
 //  Caller owns the result.
 char *tf_chaos_schedule_describe (const tf_chaos_schedule_t *schedule);
 
-//  The programs of the three kinds: tf-workload-chaos-random-restart,
-//  tf-workload-chaos-partition and tf-workload-chaos-pause
+//  The programs of the four kinds: tf-workload-chaos-random-restart,
+//  tf-workload-chaos-partition, tf-workload-chaos-pause and tf-workload-chaos-loss
 extern const tf_actor_class_t tf_wl_chaos_restart_class;
 extern const tf_actor_class_t tf_wl_chaos_partition_class;
 extern const tf_actor_class_t tf_wl_chaos_pause_class;
+extern const tf_actor_class_t tf_wl_chaos_loss_class;
 
 #endif

@@ -11,13 +11,26 @@
 //  once (the freezer stops its processes, not its namespace). A node killed
 //  while paused has nothing left to resume, and its resume is answered as
 //  done (saying so), as on the local runner.
+//
+//  loss drops a share of the node's swarm packets: in its namespace, a table
+//  of its own (tf_loss) drops each packet from or to another node's address
+//  with `numgen random mod 100 < percent`, so traffic with the host (the
+//  published API port the framework reads, cfgsync) is never dropped; percent
+//  0 removes the table. bandwidth limits the node's egress with a tbf qdisc at
+//  the root of its interface (all of its egress, API answers too); rate 0
+//  removes it. Both stay with the node: a node that starts again gets them
+//  again, and one stopped gets them when it starts. Replacing or removing
+//  either answers with what its counters saw (the loss table's packets seen
+//  and dropped, the qdisc's bytes sent and times over the limit).
 
 #ifndef TF_COMPOSE_CONTROL_H_INCLUDED
 #define TF_COMPOSE_CONTROL_H_INCLUDED
 
 #include "tf_compose_stack.h"
 
-#define TF_COMPOSE_CONTROL_TABLE "tf_partition" //  nftables table (inet) of a partition
+#define TF_COMPOSE_CONTROL_TABLE      "tf_partition" //  nftables table (inet) of a partition
+#define TF_COMPOSE_CONTROL_LOSS_TABLE "tf_loss"      //  nftables table (inet) of a loss
+#define TF_COMPOSE_CONTROL_DEVICE     "eth0" //  A container's interface on the run's network
 
 typedef struct _tf_compose_control_t tf_compose_control_t;
 

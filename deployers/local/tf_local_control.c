@@ -318,6 +318,9 @@ tf_local_control_run (tf_local_control_t *self, const tf_deployer_node_t *table,
             return s_partition (self, table, request, text_p);
         case TF_CONTROL_HEAL:
             return s_heal (self, table, text_p);
+        case TF_CONTROL_LOSS:
+        case TF_CONTROL_BANDWIDTH:
+            //  Not in this runner's catalogue actions: the driver refuses them
         case TF_CONTROL_COUNT:
             break;
     }

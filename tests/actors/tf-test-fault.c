@@ -16,6 +16,8 @@
 //        POST <testing_url>/testing/faults {"fork_irreversibly": true} on each
 //    --node-control "stop validator-1"       (repeatable, applied in order)
 //    --node-control "partition validator-2,validator-3"
+//    --node-control "loss validator-1 30"      (the amount: percent, or
+//    --node-control "bandwidth validator-1 64"  rate_kbit for bandwidth)
 //        node.control to the coordinator; waits for each reply
 //  Emits: node.control, run.phase.ack
 
@@ -43,6 +45,7 @@ static const s_switch_t s_switches[S_SWITCHES] = {
 typedef struct {
     tf_control_action_t action; //  TF_CONTROL_STOP, TF_CONTROL_PARTITION, ...
     char *targets;              //  Comma-separated node names
+    uint64_t amount;            //  loss: percent; bandwidth: rate_kbit
 } s_control_t;
 
 typedef struct {
@@ -205,10 +208,13 @@ s_next_control (tf_actor_t *actor, s_fault_t *fault)
     snprintf (req_id, sizeof req_id, "fault-%zu", fault->next_control);
     tf_strs_t group = s_split (control->targets);
     bool is_group = control->action == TF_CONTROL_PARTITION || control->action == TF_CONTROL_HEAL;
-    tf_node_control_t request = {.req_id = req_id,
-                                 .action = control->action,
-                                 .node = is_group || !group.count ? NULL : group.items[0],
-                                 .group = is_group ? group : (tf_strs_t){0}};
+    tf_node_control_t request = {
+        .req_id = req_id,
+        .action = control->action,
+        .node = is_group || !group.count ? NULL : group.items[0],
+        .group = is_group ? group : (tf_strs_t){0},
+        .percent = control->action == TF_CONTROL_LOSS ? control->amount : 0,
+        .rate_kbit = control->action == TF_CONTROL_BANDWIDTH ? control->amount : 0};
     zsys_info ("fault: node control action=%s targets=%s", tf_control_action_str (control->action),
                control->targets);
     if (tf_actor_send (actor, TF_MSG_node_control, &request))
@@ -333,6 +339,18 @@ s_take_options (s_fault_t *fault, int *argc, char **argv)
                             value),
                    -1;
         control->targets = strdup (space + 1);
+        char *amount = strchr (control->targets, ' ');
+        if (amount) {
+            *amount++ = 0;
+            char *end = NULL;
+            control->amount = strtoull (amount, &end, 10);
+            if (*end || !*amount) {
+                free (control->targets);
+                return fprintf (stderr, "tf-test-fault: --node-control: bad amount in \"%s\"\n",
+                                value),
+                       -1;
+            }
+        }
         fault->control_count++;
     }
     *argc = kept;

@@ -174,6 +174,83 @@ test_compose_partition_unhealed_fails_agreement (void **state)
     json_decref (report);
 }
 
+//  The detail of the first chaos event of kind whose detail contains text, or NULL
+static const char *
+s_chaos_detail (json_t *report, const char *kind, const char *text)
+{
+    size_t index;
+    json_t *event;
+    json_array_foreach (json_object_get (report, "chaos"), index, event)
+    {
+        const char *detail = json_string_value (json_object_get (event, "detail"));
+        if (streq (json_string_value (json_object_get (event, "kind")), kind) && detail
+            && strstr (detail, text))
+            return detail;
+    }
+    return NULL;
+}
+
+//  30 % of validator-2's swarm packets dropped for 7 s: the swarm carries on,
+//  consensus_liveness (max_lag 4, lag_window 2 s, k = 3) passes; the loss's removal
+//  says how many packets its rules saw and dropped, about 30 % of them
+static void
+test_compose_loss_30_keeps_liveness (void **state)
+{
+    json_t *report = s_run (state, "chaos_loss_30.yaml", 0, NULL);
+    json_t *liveness = spine_expectation (report, "consensus_liveness");
+    assert_non_null (liveness);
+    assert_true (json_is_true (json_object_get (liveness, "passed")));
+    const char *note = s_chaos_detail (report, "node.control.done", "dropped");
+    assert_non_null (note);
+    unsigned long dropped = 0, seen = 0;
+    assert_int_equal (
+        sscanf (note, "loss validator-2 ok (dropped %lu of %lu swarm packets", &dropped, &seen), 2);
+    printf ("loss 30 %%: dropped %lu of %lu swarm packets\n", dropped, seen);
+    assert_true (seen >= 20);
+    //  Binomial: far beyond 3 sigma either side for any seen >= 20
+    assert_true (dropped * 100 >= seen * 5 && dropped * 100 <= seen * 60);
+    json_decref (report);
+}
+
+//  Every swarm packet of validator-2 dropped: it falls behind (or forks) while
+//  its API still answers, and consensus_liveness fails naming it, exit 1
+static void
+test_compose_loss_100_fails_naming_the_node (void **state)
+{
+    json_t *report = s_run (state, "chaos_loss_100.yaml", 1, NULL);
+    json_t *liveness = spine_expectation (report, "consensus_liveness");
+    assert_non_null (liveness);
+    assert_false (json_is_true (json_object_get (liveness, "passed")));
+    char *text = json_dumps (liveness, 0);
+    //  Behind, or on a fork of its own: either way it is named
+    assert_true (strstr (text, "validator-2 lags") || strstr (text, "validator-2's LIB"));
+    free (text);
+    assert_non_null (s_chaos_detail (report, "node.control.done", "loss validator-2 ok"));
+    json_decref (report);
+}
+
+//  validator-1's egress at 16 kbit/s for 4 s: the tbf qdisc held packets back
+//  (its removal says what it sent and how often it was over the limit)
+static void
+test_compose_bandwidth_limits_egress (void **state)
+{
+    json_t *report = s_run (state, "compose_bandwidth.yaml", 0, NULL);
+    const char *note = s_chaos_detail (report, "node.control.done", "kbit/s");
+    assert_non_null (note);
+    unsigned long bytes = 0, packets = 0, dropped = 0, over = 0;
+    assert_int_equal (sscanf (note,
+                              "bandwidth validator-1 ok (sent %lu bytes in %lu packets at 16 "
+                              "kbit/s: %lu dropped, %lu over the limit)",
+                              &bytes, &packets, &dropped, &over),
+                      4);
+    printf ("bandwidth 16 kbit/s for 4 s: sent %lu bytes, %lu dropped, %lu over the limit\n", bytes,
+            dropped, over);
+    assert_true (bytes > 0 && over > 0);
+    //  At most the burst (3200 bytes) and 16 kbit/s over the run's 6 s of execute
+    assert_true (bytes <= 3200 + 6 * 16000 / 8);
+    json_decref (report);
+}
+
 //  SIGKILL of tf mid-run: within 30 s nothing labelled with the run is left
 static void
 test_compose_sigkill_leaves_nothing (void **state)
@@ -302,6 +379,9 @@ main (int argc, char **argv)
         cmocka_unit_test_teardown (test_compose_smoke_passes_and_leaves_nothing, spine_teardown),
         cmocka_unit_test_teardown (test_compose_recipe4_restarts_pass, spine_teardown),
         cmocka_unit_test_teardown (test_compose_partition_unhealed_fails_agreement, spine_teardown),
+        cmocka_unit_test_teardown (test_compose_loss_30_keeps_liveness, spine_teardown),
+        cmocka_unit_test_teardown (test_compose_loss_100_fails_naming_the_node, spine_teardown),
+        cmocka_unit_test_teardown (test_compose_bandwidth_limits_egress, spine_teardown),
         cmocka_unit_test_teardown (test_compose_sigkill_leaves_nothing, spine_teardown),
         cmocka_unit_test_teardown (test_compose_preserve_kept_then_cleaned, s_teardown_kept),
         cmocka_unit_test_teardown (test_compose_node_exiting_at_once_fails_deploy, spine_teardown),

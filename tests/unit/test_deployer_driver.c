@@ -40,6 +40,8 @@ typedef struct {
     tf_control_action_t action;
     char node[S_TEXT];
     size_t group_count;
+    uint64_t percent;
+    uint64_t rate_kbit;
 } s_call_t;
 
 //  What the fake saw (its ops run on the driver's worker thread)
@@ -120,6 +122,8 @@ s_fake_control (void *ctx, const tf_deployer_node_t *nodes, size_t count,
     call->action = request->action;
     snprintf (call->node, sizeof call->node, "%s", request->node ? request->node : "");
     call->group_count = request->group.count;
+    call->percent = request->percent;
+    call->rate_kbit = request->rate_kbit;
     bool block = s_fake.mode == S_MODE_BLOCKING && request->action == TF_CONTROL_PAUSE;
     s_fake.blocking = block;
     pthread_mutex_unlock (&s_fake.lock);
@@ -148,7 +152,7 @@ s_fake_cleanup (void *ctx, char **error_p)
     return 0;
 }
 
-//  The fake as runner local (every action) and as runner k8s (none)
+//  The fake as runner local (its catalogue actions) and as runner k8s (none)
 static const tf_deployer_ops_t s_fake_local_ops = {
     .runner = "local",
     .stages = 0,
@@ -170,6 +174,19 @@ static const tf_deployer_ops_t s_fake_k8s_ops = {
     .cleanup = s_fake_cleanup,
 };
 static const tf_deployer_class_t s_fake_k8s = TF_DEPLOYER_CLASS (s_fake_k8s_ops, "k8s", "");
+
+//  The fake as runner compose (network faults too)
+static const tf_deployer_ops_t s_fake_compose_ops = {
+    .runner = "compose",
+    .create = s_fake_create,
+    .destroy = s_fake_destroy,
+    .deploy = s_fake_deploy,
+    .state = s_fake_state,
+    .control = s_fake_control,
+    .cleanup = s_fake_cleanup,
+};
+static const tf_deployer_class_t s_fake_compose =
+    TF_DEPLOYER_CLASS (s_fake_compose_ops, "compose", "");
 
 static const tf_deployer_ops_t s_fake_ready_ops = {
     .runner = "local",
@@ -572,6 +589,94 @@ test_tf_deployer_checks_arguments_and_answers_in_order (void **state)
     assert_int_equal (s_fake.calls[1].group_count, 2); //  c7's group, as sent
 }
 
+//  A loss or bandwidth request with its argument
+static void
+s_request_amount (s_coord_t *self, const char *req_id, tf_control_action_t action, const char *node,
+                  uint64_t amount)
+{
+    tf_node_control_t request = {.req_id = (char *) req_id,
+                                 .action = action,
+                                 .node = (char *) node,
+                                 .percent = action == TF_CONTROL_LOSS ? amount : 0,
+                                 .rate_kbit = action == TF_CONTROL_BANDWIDTH ? amount : 0,
+                                 .requester = "tester"};
+    assert_int_equal (tf_msg_send_to (self->service, self->deployer, TF_MSG_node_control, &request),
+                      0);
+}
+
+typedef struct {
+    const char *req_id;
+    tf_control_action_t action;
+    const char *node;
+    uint64_t amount; //  percent or rate_kbit
+    const char *error;
+} s_amount_case_t;
+
+static const s_amount_case_t s_amount_cases[] = {
+    {"n1", TF_CONTROL_LOSS, "validator-0", 30, NULL},
+    {"n2", TF_CONTROL_LOSS, "validator-0", 101,
+     "loss: percent 101 is not 0 .. 100 (0 removes the loss)"},
+    {"n3", TF_CONTROL_LOSS, NULL, 30, "loss: unknown node (none given)"},
+    {"n4", TF_CONTROL_LOSS, "validator-7", 30, "loss: unknown node validator-7"},
+    {"n5", TF_CONTROL_LOSS, "validator-1", 100, NULL},
+    {"n6", TF_CONTROL_LOSS, "validator-1", 0, NULL},
+    {"n7", TF_CONTROL_BANDWIDTH, "validator-2", 512, NULL},
+    {"n8", TF_CONTROL_BANDWIDTH, "validator-2", 4,
+     "bandwidth: rate_kbit 4 is below 8 kbit/s (0 removes the limit)"},
+    {"n9", TF_CONTROL_BANDWIDTH, "validator-2", 10000001,
+     "bandwidth: rate_kbit 10000001 is above 10000000 kbit/s (10 Gbit/s)"},
+    {"n10", TF_CONTROL_BANDWIDTH, "validator-2", 0, NULL},
+};
+#define S_AMOUNT_CASES (sizeof s_amount_cases / sizeof s_amount_cases[0])
+
+//  Network faults: refused on local (its catalogue entry lacks them); on
+//  compose the percent and the rate are checked before the backend sees them
+static void
+test_tf_deployer_checks_network_fault_arguments (void **state)
+{
+    (void) state;
+    s_fake_reset (S_MODE_PLAIN);
+    s_coord_t *coord = s_start_deployed (&s_fake_local);
+    s_request_amount (coord, "l1", TF_CONTROL_LOSS, "validator-0", 30);
+    s_request_amount (coord, "l2", TF_CONTROL_BANDWIDTH, "validator-0", 512);
+    size_t want = 2;
+    assert_true (s_pump_until (coord, s_has_replies, &want, S_EVENT_MS));
+    assert_string_equal (coord->replies[0].error,
+                         "loss: runner local cannot do node control action loss");
+    assert_string_equal (coord->replies[1].error,
+                         "bandwidth: runner local cannot do node control action bandwidth");
+    assert_int_equal (s_fake.call_count, 0);
+    s_finish (&coord);
+
+    s_fake_reset (S_MODE_PLAIN);
+    coord = s_start_deployed (&s_fake_compose);
+    for (size_t index = 0; index < S_AMOUNT_CASES; index++)
+        s_request_amount (coord, s_amount_cases[index].req_id, s_amount_cases[index].action,
+                          s_amount_cases[index].node, s_amount_cases[index].amount);
+    want = S_AMOUNT_CASES;
+    assert_true (s_pump_until (coord, s_has_replies, &want, S_EVENT_MS));
+    size_t valid = 0;
+    for (size_t index = 0; index < S_AMOUNT_CASES; index++) {
+        const s_amount_case_t *expected = &s_amount_cases[index];
+        const s_reply_t *reply = &coord->replies[index];
+        assert_string_equal (reply->req_id, expected->req_id);
+        if (expected->error) {
+            assert_false (reply->ok);
+            assert_string_equal (reply->error, expected->error);
+            continue;
+        }
+        assert_true (reply->ok);
+        assert_true (valid < s_fake.call_count);
+        const s_call_t *call = &s_fake.calls[valid++];
+        assert_int_equal (call->action, expected->action);
+        assert_string_equal (call->node, expected->node);
+        assert_int_equal (expected->action == TF_CONTROL_LOSS ? call->percent : call->rate_kbit,
+                          expected->amount);
+    }
+    s_finish (&coord);
+    assert_int_equal (s_fake.call_count, valid);
+}
+
 static void
 test_tf_deployer_cleanup_cancels_a_blocking_op (void **state)
 {
@@ -661,6 +766,7 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_deployer_refuses_actions_the_runner_cannot_do),
         cmocka_unit_test (test_tf_deployer_checks_arguments_and_answers_in_order),
+        cmocka_unit_test (test_tf_deployer_checks_network_fault_arguments),
         cmocka_unit_test (test_tf_deployer_cleanup_cancels_a_blocking_op),
         cmocka_unit_test (test_tf_deployer_stop_ends_a_blocking_op),
         cmocka_unit_test (test_tf_deployer_reports_readiness_and_deploy_failures),

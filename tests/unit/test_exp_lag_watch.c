@@ -66,6 +66,27 @@ test_exp_lag_watch_names_a_node_left_behind (void **state)
     tf_exp_lag_watch_destroy (&watch);
 }
 
+//  Loss and a bandwidth limit degrade the network: the node is still judged
+static void
+test_exp_lag_watch_judges_a_node_under_loss (void **state)
+{
+    (void) state;
+    tf_exp_lag_watch_t *watch = tf_exp_lag_watch_new (S_MAX_LAG, S_WINDOW_MS);
+    s_event (watch, "node.control", "validator-2", "loss requested by chaos_loss (chaos_loss-0)",
+             500);
+    s_event (watch, "node.control.done", "validator-2", "loss validator-2 ok", 600);
+    s_event (watch, "node.control", "validator-2", "bandwidth requested by t (t-0)", 700);
+    s_event (watch, "node.control.done", "validator-2", "bandwidth validator-2 ok", 800);
+    s_samples (watch, 100, 89, 1000);
+    assert_null (tf_exp_lag_watch_check (watch, 1000));
+    s_samples (watch, 106, 89, 6500);
+    char *message = tf_exp_lag_watch_check (watch, 6500);
+    assert_non_null (message);
+    assert_non_null (strstr (message, "validator-2 lags"));
+    zstr_free (&message);
+    tf_exp_lag_watch_destroy (&watch);
+}
+
 static void
 test_exp_lag_watch_names_a_node_that_stopped_answering (void **state)
 {
@@ -147,6 +168,7 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_exp_lag_watch_within_the_lag_passes),
         cmocka_unit_test (test_exp_lag_watch_names_a_node_left_behind),
+        cmocka_unit_test (test_exp_lag_watch_judges_a_node_under_loss),
         cmocka_unit_test (test_exp_lag_watch_names_a_node_that_stopped_answering),
         cmocka_unit_test (test_exp_lag_watch_exempts_what_node_control_took_down),
         cmocka_unit_test (test_exp_lag_watch_exempts_both_sides_of_a_partition_until_healed),

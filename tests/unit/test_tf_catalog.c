@@ -35,6 +35,7 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
         {"chaos_random_restart", "tf-workload-chaos-random-restart"},
         {"chaos_partition", "tf-workload-chaos-partition"},
         {"chaos_pause", "tf-workload-chaos-pause"},
+        {"chaos_loss", "tf-workload-chaos-loss"},
         {"consensus_liveness", "tf-expect-consensus-liveness"},
         {"tx_inclusion", "tf-expect-tx-inclusion"},
         {"tx_throughput", "tf-expect-tx-throughput"},
@@ -70,7 +71,10 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
     }
     assert_null (tf_catalog_kind ("nope"));
     assert_null (tf_catalog_kind_at (tf_catalog_kind_count ()));
-    assert_int_equal (tf_catalog_runner ("local")->actions, TF_CATALOG_ALL_ACTIONS);
+    //  Network faults only where a node has a network stack of its own
+    unsigned network =
+        TF_CATALOG_ACTION (TF_CONTROL_LOSS) | TF_CATALOG_ACTION (TF_CONTROL_BANDWIDTH);
+    assert_int_equal (tf_catalog_runner ("local")->actions, TF_CATALOG_ALL_ACTIONS & ~network);
     assert_int_equal (tf_catalog_runner ("compose")->actions, TF_CATALOG_ALL_ACTIONS);
     assert_int_equal (tf_catalog_runner ("k8s")->actions, 0);
     assert_int_equal (tf_catalog_runner ("none")->actions, 0);

@@ -227,6 +227,60 @@ test_tf_chaos_partition_cuts_then_heals (void **state)
     tf_plan_destroy (&plan);
 }
 
+//  Loss on every node named at delay, off (percent 0) after the window; with
+//  no nodes named, one node the seed picks, the same for the same seed
+static void
+test_tf_chaos_loss_turns_on_then_off (void **state)
+{
+    tf_plan_t *plan = tf_plan_new ("loss");
+    tf_plan_set_topology (plan, TF_NETWORK_STAR, 3, 1);
+    tf_plan_enable_node_control (plan);
+    tf_plan_item_t *item = tf_plan_add_workload (plan, "chaos_loss");
+    tf_plan_item_set_str (item, "nodes", "validator-2,executor-0");
+    tf_plan_item_set_ms (item, "delay", 1500);
+    tf_plan_item_set_ms (item, "window", 2000);
+    tf_plan_item_set_int (item, "percent", 40);
+    tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
+    char error[128];
+    assert_int_equal (
+        tf_chaos_schedule_build (plan, &plan->workloads[0], 10000, schedule, error, sizeof error),
+        0);
+    assert_int_equal (schedule->count, 4);
+    static const char *const nodes[] = {"validator-2", "executor-0"};
+    for (size_t index = 0; index < 4; index++) {
+        const tf_chaos_step_t *step = &schedule->steps[index];
+        assert_int_equal (step->action, TF_CONTROL_LOSS);
+        assert_string_equal (step->node, nodes[index % 2]);
+        assert_int_equal (step->at_ms, index < 2 ? 1500 : 3500);
+        assert_int_equal (step->percent, index < 2 ? 40 : 0);
+        assert_int_equal (step->group_count, 0);
+    }
+    char *described = tf_chaos_schedule_describe (schedule);
+    assert_string_equal (described, "+1.5s loss validator-2 40%; +1.5s loss executor-0 40%; "
+                                    "+3.5s loss validator-2 0%; +3.5s loss executor-0 0%");
+    free (described);
+    tf_chaos_schedule_clear (schedule);
+
+    //  No nodes: one at random, from the seed
+    tf_plan_item_set_str (&plan->workloads[0], "nodes", "");
+    char first[64] = "";
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal (tf_chaos_schedule_build (plan, &plan->workloads[0], 10000, schedule,
+                                                   error, sizeof error),
+                          0);
+        assert_int_equal (schedule->count, 2);
+        assert_string_equal (schedule->steps[0].node, schedule->steps[1].node);
+        assert_int_equal (schedule->steps[1].percent, 0);
+        if (round == 0)
+            snprintf (first, sizeof first, "%s", schedule->steps[0].node);
+        else
+            assert_string_equal (schedule->steps[0].node, first);
+        tf_chaos_schedule_clear (schedule);
+    }
+    free (schedule);
+    tf_plan_destroy (&plan);
+}
+
 //  Only executors may be restarted with a single validator; with none of
 //  them either, the seeds' error
 static void
@@ -330,6 +384,7 @@ main (void)
         cmocka_unit_test (test_tf_chaos_single_validator_only_is_refused),
         cmocka_unit_test (test_tf_chaos_refuses_a_schedule_too_long),
         cmocka_unit_test (test_tf_chaos_partition_cuts_then_heals),
+        cmocka_unit_test (test_tf_chaos_loss_turns_on_then_off),
         cmocka_unit_test (test_tf_chaos_cooldown_is_in_blocks_and_longer_after_chaos),
         cmocka_unit_test (test_tf_rng_streams_are_deterministic_and_distinct),
     };

@@ -198,6 +198,8 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
                                                     .action = TF_CONTROL_PARTITION,
                                                     .node = "validator-1",
                                                     .group = {.items = s_group, .count = 2},
+                                                    .percent = 30,
+                                                    .rate_kbit = 512,
                                                     .requester = "chaos_random_restart"};
             break;
         case TF_MSG_node_control_reply:

@@ -262,7 +262,7 @@ test_tf_plan_yaml_rejects_unknown_keys_and_kinds (void **state)
     S_EXPECT ("name: t\nwallets: 5\nworkloads:\n  - transaction: {rate: 1}\n",
               {4, 5, "workloads[0]",
                "unknown workload kind 'transaction' (known: transactions, "
-               "da, chaos_random_restart, chaos_partition, chaos_pause)"});
+               "da, chaos_random_restart, chaos_partition, chaos_pause, chaos_loss)"});
     S_EXPECT ("name: t\nwallets: 5\nworkloads:\n  - transactions: {rate: 1, user: 5}\n",
               {4, 29, "workloads[0].transactions.user",
                "unknown knob 'user' of transactions (known: rate, users, tps, notes, workers)"});
@@ -364,6 +364,20 @@ test_tf_plan_yaml_rejects_impossible_combinations (void **state)
     S_EXPECT ("name: t\ntopology: {validators: 3}\nnode_control: true\nworkloads:\n"
               "  - chaos_pause\nrun: {runner: none}\n",
               {3, 15, "node_control", "runner 'none' cannot do node control"});
+    //  An action the runner lacks: network faults are compose's alone
+    S_EXPECT ("name: t\ntopology: {validators: 3}\nnode_control: true\nworkloads:\n"
+              "  - chaos_loss: {nodes: validator-1, percent: 30}\nrun: {runner: local}\n",
+              {5, 17, "workloads[0].chaos_loss",
+               "chaos_loss needs node control that runner 'local' cannot do: loss"});
+    S_EXPECT ("name: t\ntopology: {validators: 3}\nnode_control: true\nworkloads:\n"
+              "  - chaos_loss: {nodes: 'validator-1,validator-3'}\nrun: {runner: compose}\n",
+              {5, 25, "workloads[0].chaos_loss.nodes",
+               "no node 'validator-3' in this topology (expected validator-<i> or executor-<i>, "
+               "comma-separated)"});
+    S_EXPECT ("name: t\ntopology: {validators: 3}\nnode_control: true\nworkloads:\n"
+              "  - chaos_loss: {percent: 101}\nrun: {runner: compose}\n",
+              {5, 27, "workloads[0].chaos_loss.percent",
+               "expected an integer between 1 and 100, got 101"});
     S_EXPECT ("name: t\nworkloads:\n  - transactions: {users: 3}\nexpectations:\n"
               "  - tx_inclusion\n",
               {3, 19, "workloads[0].transactions",
