@@ -26,7 +26,9 @@
 #include "tf_progress.h"
 #include "tf_recording.h"
 #include "tf_replay_plan.h"
+#include "tf_curve.h"
 #include "tf_run_dir.h"
+#include "tf_run_listen.h"
 #include "tf_report_salvage.h"
 #include "tf_spawn.h"
 #include "tf_supervisor.h"
@@ -50,6 +52,8 @@ struct _tf_supervisor_t {
     bool keep_run_dir;         //  Kept after a pass too (tf_run's option)
     char *verdict;             //  From report.json after the run, or NULL
     int64_t attach_timeout_ms; //  --attach-timeout, or 0: the coordinator's default
+    char *listen;              //  --listen, or NULL
+    zlist_t *allow;            //  --allow paths
     tf_run_dir_t dir;          //  The run directory, its id and endpoints
 
     s_actor_t actors[TF_SUPERVISOR_MAX_ACTORS];
@@ -140,6 +144,13 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
     self->bin_dir = strdup (config->bin_dir);
     self->keep_run_dir = config->keep_run_dir;
     self->attach_timeout_ms = config->attach_timeout_ms;
+    self->listen = config->listen ? strdup (config->listen) : NULL;
+    self->allow = zlist_new ();
+    zlist_autofree (self->allow);
+    for (size_t index = 0; config->allow && config->allow[index]; index++)
+        zlist_append (self->allow, (void *) config->allow[index]);
+    if (self->listen && tf_run_listen_check (self->listen, err))
+        goto failed_printed_early;
     if (config->run_dir)
         self->run_dir_requested = strdup (config->run_dir);
     tf_plan_errors_t *errors = tf_plan_errors_new ();
@@ -199,6 +210,7 @@ failed:
     tf_plan_errors_print (errors, err);
 failed_printed:
     tf_plan_errors_destroy (&errors);
+failed_printed_early:
     tf_supervisor_destroy (&self);
     return NULL;
 }
@@ -221,6 +233,8 @@ tf_supervisor_destroy (tf_supervisor_t **self_p)
     tf_progress_destroy (&self->progress);
     tf_plan_destroy (&self->plan);
     tf_run_dir_clear (&self->dir);
+    free (self->listen);
+    zlist_destroy (&self->allow);
     free (self->run_dir_requested);
     free (self->replay_recording);
     free (self->verdict);
@@ -292,12 +306,35 @@ s_set_run_env (tf_supervisor_t *self, tf_spawn_t *spawn)
     tf_spawn_setenv (spawn, "TF_CONTROL", self->dir.control_ep);
     tf_spawn_setenv (spawn, "TF_SERVICE", self->dir.service_ep);
     tf_spawn_setenv (spawn, "TF_FEED", self->dir.feed_ep);
+    if (self->listen) {
+        //  On tcp every process joins with run.json and the run's client key
+        char *join = zsys_sprintf ("%s/%s", self->dir.path, TF_CURVE_RUN_JSON);
+        char *cert = zsys_sprintf ("%s/%s", self->dir.path, TF_RUN_LISTEN_LOCAL);
+        char *allowed = zsys_sprintf ("%s/%s", self->dir.path, TF_RUN_LISTEN_ALLOWED);
+        tf_spawn_setenv (spawn, "TF_JOIN", join);
+        tf_spawn_setenv (spawn, "TF_CERT", cert);
+        tf_spawn_setenv (spawn, "TF_ALLOW_DIR", allowed);
+        zstr_free (&allowed);
+        zstr_free (&cert);
+        zstr_free (&join);
+    }
     if (self->replay_recording)
         tf_spawn_setenv (spawn, TF_REPLAY_RECORDING_ENV, self->replay_recording);
     const char *path = getenv ("PATH");
     char *search = zsys_sprintf ("%s%s%s", self->bin_dir, path ? ":" : "", path ? path : "");
     tf_spawn_setenv (spawn, "PATH", search);
     zstr_free (&search);
+}
+
+//  On tcp, the certificate a server process (coordinator, scanner) serves with
+static void
+s_set_server_env (tf_supervisor_t *self, tf_spawn_t *spawn, const char *relative)
+{
+    if (!self->listen)
+        return;
+    char *cert = zsys_sprintf ("%s/%s", self->dir.path, relative);
+    tf_spawn_setenv (spawn, "TF_SERVER_CERT", cert);
+    zstr_free (&cert);
 }
 
 //  Log file of a process: logs/<name>.log, with anything path-like replaced
@@ -341,6 +378,7 @@ s_start_coordinator (tf_supervisor_t *self)
         zstr_free (&register_ms);
     }
     s_set_run_env (self, self->coordinator);
+    s_set_server_env (self, self->coordinator, TF_RUN_LISTEN_COORDINATOR);
     char *log = s_log_path (self, "coordinator");
     int rc = tf_spawn_start (self->coordinator, log);
     if (rc == 0)
@@ -357,6 +395,15 @@ static int
 s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
 {
     const tf_plan_actor_t *plan = &actor->plan;
+    if (!plan->program && !plan->command && self->listen) {
+        fprintf (self->out,
+                 "waiting for custom actor '%s' (%s) to attach; from any host, with a "
+                 "certificate --allow names:\n"
+                 "    TF_ACTOR_NAME=%s TF_ACTOR_ROLE=%s TF_JOIN=run.json TF_CERT=NAME.cert_secret "
+                 "<your actor>\n    (run.json: %s/%s)\n",
+                 plan->name, plan->role, plan->name, plan->role, self->dir.path, TF_CURVE_RUN_JSON);
+        return 0;
+    }
     if (!plan->program && !plan->command) {
         fprintf (self->out,
                  "waiting for custom actor '%s' (%s) to attach; start it with:\n"
@@ -390,6 +437,8 @@ s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
     s_set_run_env (self, actor->spawn);
     tf_spawn_setenv (actor->spawn, "TF_ACTOR_NAME", plan->name);
     tf_spawn_setenv (actor->spawn, "TF_ACTOR_ROLE", plan->role);
+    if (streq (plan->role, "scanner"))
+        s_set_server_env (self, actor->spawn, TF_RUN_LISTEN_SCANNER);
     char *log = s_log_path (self, plan->name);
     int rc = tf_spawn_start (actor->spawn, log);
     if (rc == 0)
@@ -790,6 +839,28 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
         fprintf (out, "run directory kept: %s\n", self->dir.path);
         return TF_EXIT_ERROR;
     }
+    if (self->listen) {
+        const char **allow =
+            (const char **) zmalloc ((zlist_size (self->allow) + 1) * sizeof (char *));
+        size_t count = 0;
+        for (const char *item = (const char *) zlist_first (self->allow); item;
+             item = (const char *) zlist_next (self->allow))
+            allow[count++] = item;
+        rc = tf_run_listen_setup (&self->dir, self->listen, allow, self->err);
+        free (allow);
+        if (rc) {
+            fprintf (out, "run directory kept: %s\n", self->dir.path);
+            return rc;
+        }
+    }
+    if ((rc = tf_run_listen_write_json (&self->dir, self->listen != NULL, self->err))) {
+        fprintf (out, "run directory kept: %s\n", self->dir.path);
+        return rc;
+    }
+    if (self->listen)
+        fprintf (out, "listening: control %s, service %s, feed %s (run.json: %s/%s)\n",
+                 self->dir.control_ep, self->dir.service_ep, self->dir.feed_ep, self->dir.path,
+                 TF_CURVE_RUN_JSON);
     if (s_install_signals ()) {
         fprintf (out, "tf: cannot set up signal handling: %s\n", strerror (errno));
         return TF_EXIT_ERROR;
@@ -803,18 +874,40 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
     zsock_set_rcvhwm (self->control, 0);
     zsock_set_subscribe (self->control, "run.");
     zsock_set_subscribe (self->control, "workload.");
+    zcert_t *cert = NULL;
+    tf_curve_run_t joined = {0};
+    if (self->listen) {
+        char *cert_path = zsys_sprintf ("%s/%s", self->dir.path, TF_RUN_LISTEN_LOCAL);
+        char *join = zsys_sprintf ("%s/%s", self->dir.path, TF_CURVE_RUN_JSON);
+        cert = tf_curve_cert_load (cert_path, true, self->err);
+        int joined_rc = tf_curve_run_read (&joined, join, self->err);
+        zstr_free (&join);
+        zstr_free (&cert_path);
+        if (!cert || joined_rc) {
+            zcert_destroy (&cert);
+            tf_curve_run_clear (&joined);
+            return TF_EXIT_ERROR;
+        }
+        tf_curve_client (self->control, cert, joined.coordinator_key);
+    }
     zsock_connect (self->control, "%s", self->dir.control_ep); //  Retried until it binds
     self->feed = zsock_new (ZMQ_SUB);
     assert (self->feed);
     zsock_set_linger (self->feed, 0);
     zsock_set_subscribe (self->feed, "feed.tip");
     zsock_set_subscribe (self->feed, "feed.stats");
+    if (cert)
+        tf_curve_client (self->feed, cert, joined.scanner_key);
     zsock_connect (self->feed, "%s", self->dir.feed_ep); //  A run without a feed never binds
     self->service = zsock_new (ZMQ_DEALER);
     assert (self->service);
     zsock_set_linger (self->service, 0);
     zsock_set_sndtimeo (self->service, 0); //  Never block: the coordinator may be gone
+    if (cert)
+        tf_curve_client (self->service, cert, joined.coordinator_key);
     zsock_connect (self->service, "%s", self->dir.service_ep);
+    zcert_destroy (&cert);
+    tf_curve_run_clear (&joined);
 
     if (s_start_coordinator (self))
         self->start_failed = true;

@@ -1,0 +1,44 @@
+//  tf_run_listen.h - `tf run --listen`: a run's endpoints on tcp with CURVE,
+//  its keys and run.json
+//
+//  --listen tcp://HOST[:PORT] (HOST a numeric IPv4 address the other hosts
+//  reach): control on PORT, service on PORT+1, feed on PORT+2; without PORT
+//  each is a free port the kernel gives (tf binds port 0 and reads the port
+//  back). The run directory gets keys/: coordinator.cert and scanner.cert
+//  (the servers', each with its _secret, mode 0600), local.cert (the client
+//  certificate of every process tf starts) and allowed/, the certificates the
+//  ZAP handlers accept: local.cert and a public copy of every --allow (a
+//  .cert file, or every *.cert in a directory).
+//
+//  run.json (every run, ipc too) says how to join: run id, endpoints and, on
+//  tcp, the servers' public keys.
+
+#ifndef TF_RUN_LISTEN_H_INCLUDED
+#define TF_RUN_LISTEN_H_INCLUDED
+
+#include <stdio.h>
+#include "tf_run_dir.h"
+
+#define TF_RUN_LISTEN_KEYS        "keys"
+#define TF_RUN_LISTEN_ALLOWED     "keys/allowed"
+#define TF_RUN_LISTEN_LOCAL       "keys/local.cert_secret"
+#define TF_RUN_LISTEN_COORDINATOR "keys/coordinator.cert_secret"
+#define TF_RUN_LISTEN_SCANNER     "keys/scanner.cert_secret"
+
+//  Check --listen's text: 0, or -1 after printing what was expected to err.
+int tf_run_listen_check (const char *listen, FILE *err);
+
+//  Put the run on tcp at listen: choose the ports (replacing dir's ipc
+//  endpoints), make keys/ and allow the certificates of allow (paths,
+//  NULL-terminated, or NULL). Returns 0, or an exit code after printing why.
+int tf_run_listen_setup (tf_run_dir_t *dir, const char *listen, const char *const *allow,
+                         FILE *err);
+
+//  Write run.json for dir (keys from keys/ when on tcp). Returns 0, or an
+//  exit code after printing why.
+int tf_run_listen_write_json (const tf_run_dir_t *dir, bool curve, FILE *err);
+
+//  Self test
+void tf_run_listen_test (bool verbose);
+
+#endif
