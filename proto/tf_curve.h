@@ -75,7 +75,5 @@ int tf_curve_serve_from_env (zsock_t *sock, zactor_t **auth_p, const char *run_d
 //  (caller destroys). Returns 0 with zero refusals when the file is absent.
 size_t tf_curve_refused_read (const char *path, zlist_t **addresses_p);
 
-//  Self test
-void tf_curve_test (bool verbose);
 
 #endif

@@ -38,7 +38,5 @@ int tf_run_listen_setup (tf_run_dir_t *dir, const char *listen, const char *cons
 //  exit code after printing why.
 int tf_run_listen_write_json (const tf_run_dir_t *dir, bool curve, FILE *err);
 
-//  Self test
-void tf_run_listen_test (bool verbose);
 
 #endif

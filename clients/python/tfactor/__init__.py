@@ -149,9 +149,9 @@ class Actor:
                              "the .cert_secret tf keys new wrote" % path)
         if not hasattr(zmq, "CURVE_SERVERKEY") or not zmq.has("curve"):
             raise SystemExit("tfactor: this pyzmq has no CURVE support")
-        import zmq.auth
+        from zmq import auth as zmq_auth
         try:
-            public, secret = zmq.auth.load_certificate(env["TF_CERT"])
+            public, secret = zmq_auth.load_certificate(env["TF_CERT"])
         except (OSError, ValueError) as error:
             raise SystemExit("tfactor: TF_CERT %s: %s" % (env["TF_CERT"], error))
         if not secret:
