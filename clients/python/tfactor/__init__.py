@@ -6,7 +6,8 @@ heartbeats, the block feed (in a replay, whole before cooldown and evaluate:
 they wait for feed.end), node control with replies matched by req_id,
 workload.status, an expectation's expect.result, and exit on done or when the
 coordinator falls silent. Needs pyzmq and msgpack (Debian: python3-zmq
-python3-msgpack).
+python3-msgpack). An actor on another host joins a `tf run --listen` run with
+TF_JOIN (the run's run.json) and TF_CERT (its .cert_secret; pyzmq with CURVE).
 
 An actor subclasses Actor, overrides the handlers it needs, and calls run():
 
