@@ -232,3 +232,71 @@ tf_run_listen_write_json (const tf_run_dir_t *dir, bool curve, FILE *err)
     zstr_free (&path);
     return rc ? TF_EXIT_ERROR : 0;
 }
+
+int
+tf_run_listen_start (tf_run_dir_t *dir, const char *listen, zlist_t *allow, FILE *out, FILE *err)
+{
+    assert (dir && out && err);
+    int rc = 0;
+    if (listen) {
+        size_t count = allow ? zlist_size (allow) : 0;
+        const char **paths = (const char **) zmalloc ((count + 1) * sizeof (char *));
+        size_t index = 0;
+        for (const char *item = allow ? (const char *) zlist_first (allow) : NULL; item;
+             item = (const char *) zlist_next (allow))
+            paths[index++] = item;
+        rc = tf_run_listen_setup (dir, listen, paths, err);
+        free (paths);
+    }
+    if (rc == 0)
+        rc = tf_run_listen_write_json (dir, listen != NULL, err);
+    if (rc)
+        fprintf (out, "run directory kept: %s\n", dir->path);
+    else if (listen)
+        fprintf (out, "listening: control %s, service %s, feed %s (run.json: %s/%s)\n",
+                 dir->control_ep, dir->service_ep, dir->feed_ep, dir->path, TF_CURVE_RUN_JSON);
+    return rc;
+}
+
+static void
+s_setenv_path (const tf_run_dir_t *dir, tf_spawn_t *spawn, const char *name, const char *relative)
+{
+    char *path = zsys_sprintf ("%s/%s", dir->path, relative);
+    tf_spawn_setenv (spawn, name, path);
+    zstr_free (&path);
+}
+
+void
+tf_run_listen_env (const tf_run_dir_t *dir, tf_spawn_t *spawn, const char *server_cert)
+{
+    assert (dir && spawn);
+    s_setenv_path (dir, spawn, "TF_JOIN", TF_CURVE_RUN_JSON);
+    s_setenv_path (dir, spawn, "TF_CERT", TF_RUN_LISTEN_LOCAL);
+    s_setenv_path (dir, spawn, "TF_ALLOW_DIR", TF_RUN_LISTEN_ALLOWED);
+    if (server_cert)
+        s_setenv_path (dir, spawn, "TF_SERVER_CERT", server_cert);
+}
+
+int
+tf_run_listen_clients (const tf_run_dir_t *dir, zsock_t *control, zsock_t *feed, zsock_t *service,
+                       FILE *err)
+{
+    assert (dir && control && feed && service && err);
+    char *cert_path = zsys_sprintf ("%s/%s", dir->path, TF_RUN_LISTEN_LOCAL);
+    char *join = zsys_sprintf ("%s/%s", dir->path, TF_CURVE_RUN_JSON);
+    zcert_t *cert = tf_curve_cert_load (cert_path, true, err);
+    tf_curve_run_t run;
+    int rc = tf_curve_run_read (&run, join, err);
+    if (cert && rc == 0) {
+        tf_curve_client (control, cert, run.coordinator_key);
+        tf_curve_client (service, cert, run.coordinator_key);
+        tf_curve_client (feed, cert, run.scanner_key);
+        tf_curve_run_clear (&run);
+    }
+    else
+        rc = -1;
+    zcert_destroy (&cert);
+    zstr_free (&join);
+    zstr_free (&cert_path);
+    return rc;
+}

@@ -17,7 +17,9 @@
 #define TF_RUN_LISTEN_H_INCLUDED
 
 #include <stdio.h>
+#include <czmq.h>
 #include "tf_run_dir.h"
+#include "tf_spawn.h"
 
 #define TF_RUN_LISTEN_KEYS        "keys"
 #define TF_RUN_LISTEN_ALLOWED     "keys/allowed"
@@ -33,6 +35,22 @@ int tf_run_listen_check (const char *listen, FILE *err);
 //  NULL-terminated, or NULL). Returns 0, or an exit code after printing why.
 int tf_run_listen_setup (tf_run_dir_t *dir, const char *listen, const char *const *allow,
                          FILE *err);
+
+//  At the start of `tf run`: on tcp (listen not NULL) tf_run_listen_setup with
+//  allow (a list of paths), then, on ipc too, run.json; says where to out.
+//  Returns 0, or an exit code after printing why (and that the directory is kept).
+int tf_run_listen_start (tf_run_dir_t *dir, const char *listen, zlist_t *allow, FILE *out,
+                         FILE *err);
+
+//  The environment of a process of a tcp run: TF_JOIN, TF_CERT (the run's
+//  client certificate), TF_ALLOW_DIR and, for a server (server_cert the path
+//  under the run directory of its certificate, or NULL), TF_SERVER_CERT.
+void tf_run_listen_env (const tf_run_dir_t *dir, tf_spawn_t *spawn, const char *server_cert);
+
+//  Make tf's own sockets (SUB to control and feed, DEALER to service) CURVE
+//  clients of the run's servers, before they connect. Returns 0 or -1 (printed).
+int tf_run_listen_clients (const tf_run_dir_t *dir, zsock_t *control, zsock_t *feed,
+                           zsock_t *service, FILE *err);
 
 //  Write run.json for dir (keys from keys/ when on tcp). Returns 0, or an
 //  exit code after printing why.

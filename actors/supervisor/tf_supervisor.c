@@ -306,35 +306,14 @@ s_set_run_env (tf_supervisor_t *self, tf_spawn_t *spawn)
     tf_spawn_setenv (spawn, "TF_CONTROL", self->dir.control_ep);
     tf_spawn_setenv (spawn, "TF_SERVICE", self->dir.service_ep);
     tf_spawn_setenv (spawn, "TF_FEED", self->dir.feed_ep);
-    if (self->listen) {
-        //  On tcp every process joins with run.json and the run's client key
-        char *join = zsys_sprintf ("%s/%s", self->dir.path, TF_CURVE_RUN_JSON);
-        char *cert = zsys_sprintf ("%s/%s", self->dir.path, TF_RUN_LISTEN_LOCAL);
-        char *allowed = zsys_sprintf ("%s/%s", self->dir.path, TF_RUN_LISTEN_ALLOWED);
-        tf_spawn_setenv (spawn, "TF_JOIN", join);
-        tf_spawn_setenv (spawn, "TF_CERT", cert);
-        tf_spawn_setenv (spawn, "TF_ALLOW_DIR", allowed);
-        zstr_free (&allowed);
-        zstr_free (&cert);
-        zstr_free (&join);
-    }
+    if (self->listen)
+        tf_run_listen_env (&self->dir, spawn, NULL);
     if (self->replay_recording)
         tf_spawn_setenv (spawn, TF_REPLAY_RECORDING_ENV, self->replay_recording);
     const char *path = getenv ("PATH");
     char *search = zsys_sprintf ("%s%s%s", self->bin_dir, path ? ":" : "", path ? path : "");
     tf_spawn_setenv (spawn, "PATH", search);
     zstr_free (&search);
-}
-
-//  On tcp, the certificate a server process (coordinator, scanner) serves with
-static void
-s_set_server_env (tf_supervisor_t *self, tf_spawn_t *spawn, const char *relative)
-{
-    if (!self->listen)
-        return;
-    char *cert = zsys_sprintf ("%s/%s", self->dir.path, relative);
-    tf_spawn_setenv (spawn, "TF_SERVER_CERT", cert);
-    zstr_free (&cert);
 }
 
 //  Log file of a process: logs/<name>.log, with anything path-like replaced
@@ -378,7 +357,8 @@ s_start_coordinator (tf_supervisor_t *self)
         zstr_free (&register_ms);
     }
     s_set_run_env (self, self->coordinator);
-    s_set_server_env (self, self->coordinator, TF_RUN_LISTEN_COORDINATOR);
+    if (self->listen)
+        tf_run_listen_env (&self->dir, self->coordinator, TF_RUN_LISTEN_COORDINATOR);
     char *log = s_log_path (self, "coordinator");
     int rc = tf_spawn_start (self->coordinator, log);
     if (rc == 0)
@@ -437,8 +417,8 @@ s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
     s_set_run_env (self, actor->spawn);
     tf_spawn_setenv (actor->spawn, "TF_ACTOR_NAME", plan->name);
     tf_spawn_setenv (actor->spawn, "TF_ACTOR_ROLE", plan->role);
-    if (streq (plan->role, "scanner"))
-        s_set_server_env (self, actor->spawn, TF_RUN_LISTEN_SCANNER);
+    if (self->listen && streq (plan->role, "scanner"))
+        tf_run_listen_env (&self->dir, actor->spawn, TF_RUN_LISTEN_SCANNER);
     char *log = s_log_path (self, plan->name);
     int rc = tf_spawn_start (actor->spawn, log);
     if (rc == 0)
@@ -839,28 +819,8 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
         fprintf (out, "run directory kept: %s\n", self->dir.path);
         return TF_EXIT_ERROR;
     }
-    if (self->listen) {
-        const char **allow =
-            (const char **) zmalloc ((zlist_size (self->allow) + 1) * sizeof (char *));
-        size_t count = 0;
-        for (const char *item = (const char *) zlist_first (self->allow); item;
-             item = (const char *) zlist_next (self->allow))
-            allow[count++] = item;
-        rc = tf_run_listen_setup (&self->dir, self->listen, allow, self->err);
-        free (allow);
-        if (rc) {
-            fprintf (out, "run directory kept: %s\n", self->dir.path);
-            return rc;
-        }
-    }
-    if ((rc = tf_run_listen_write_json (&self->dir, self->listen != NULL, self->err))) {
-        fprintf (out, "run directory kept: %s\n", self->dir.path);
+    if ((rc = tf_run_listen_start (&self->dir, self->listen, self->allow, out, self->err)))
         return rc;
-    }
-    if (self->listen)
-        fprintf (out, "listening: control %s, service %s, feed %s (run.json: %s/%s)\n",
-                 self->dir.control_ep, self->dir.service_ep, self->dir.feed_ep, self->dir.path,
-                 TF_CURVE_RUN_JSON);
     if (s_install_signals ()) {
         fprintf (out, "tf: cannot set up signal handling: %s\n", strerror (errno));
         return TF_EXIT_ERROR;
@@ -869,45 +829,24 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
     prctl (PR_SET_CHILD_SUBREAPER, 1);
     self->progress = tf_progress_new (out, tf_progress_live_default ());
     self->control = zsock_new (ZMQ_SUB);
-    assert (self->control);
+    self->feed = zsock_new (ZMQ_SUB);
+    self->service = zsock_new (ZMQ_DEALER);
+    assert (self->control && self->feed && self->service);
     zsock_set_linger (self->control, 0);
     zsock_set_rcvhwm (self->control, 0);
     zsock_set_subscribe (self->control, "run.");
     zsock_set_subscribe (self->control, "workload.");
-    zcert_t *cert = NULL;
-    tf_curve_run_t joined = {0};
-    if (self->listen) {
-        char *cert_path = zsys_sprintf ("%s/%s", self->dir.path, TF_RUN_LISTEN_LOCAL);
-        char *join = zsys_sprintf ("%s/%s", self->dir.path, TF_CURVE_RUN_JSON);
-        cert = tf_curve_cert_load (cert_path, true, self->err);
-        int joined_rc = tf_curve_run_read (&joined, join, self->err);
-        zstr_free (&join);
-        zstr_free (&cert_path);
-        if (!cert || joined_rc) {
-            zcert_destroy (&cert);
-            tf_curve_run_clear (&joined);
-            return TF_EXIT_ERROR;
-        }
-        tf_curve_client (self->control, cert, joined.coordinator_key);
-    }
-    zsock_connect (self->control, "%s", self->dir.control_ep); //  Retried until it binds
-    self->feed = zsock_new (ZMQ_SUB);
-    assert (self->feed);
     zsock_set_linger (self->feed, 0);
     zsock_set_subscribe (self->feed, "feed.tip");
     zsock_set_subscribe (self->feed, "feed.stats");
-    if (cert)
-        tf_curve_client (self->feed, cert, joined.scanner_key);
-    zsock_connect (self->feed, "%s", self->dir.feed_ep); //  A run without a feed never binds
-    self->service = zsock_new (ZMQ_DEALER);
-    assert (self->service);
     zsock_set_linger (self->service, 0);
     zsock_set_sndtimeo (self->service, 0); //  Never block: the coordinator may be gone
-    if (cert)
-        tf_curve_client (self->service, cert, joined.coordinator_key);
+    if (self->listen
+        && tf_run_listen_clients (&self->dir, self->control, self->feed, self->service, self->err))
+        return TF_EXIT_ERROR;
+    zsock_connect (self->control, "%s", self->dir.control_ep); //  Retried until it binds
+    zsock_connect (self->feed, "%s", self->dir.feed_ep);       //  A run without a feed never binds
     zsock_connect (self->service, "%s", self->dir.service_ep);
-    zcert_destroy (&cert);
-    tf_curve_run_clear (&joined);
 
     if (s_start_coordinator (self))
         self->start_failed = true;
