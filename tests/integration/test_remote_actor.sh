@@ -8,6 +8,11 @@
 #    python   tfactor joins and must see blocks over the CURVE feed to pass
 #             (skipped, 77, without a python3 whose pyzmq has CURVE)
 #    killed   the joined actor is killed in execute: the run aborts naming it
+#    netns    as c, across two network namespaces the test makes (a veth pair,
+#             10.x.y.1 and .2 inside them): tf and its nodes in one, the
+#             remote actor and the stranger in the other; the refusal is
+#             counted from the other namespace's address (skipped, 77, when
+#             not root or without ip)
 set -eu
 : "${TF_SOURCE_DIR:?}" "${TF_BIN_DIR:?}"
 mode=${1:?usage: test_remote_actor.sh c|python|killed}
@@ -26,6 +31,24 @@ if [ "$mode" = python ] && [ -z "$python" ]; then
     exit 77
 fi
 
+in_tf=""    #  Prefix of the commands on tf's side, and on the remote side
+in_remote=""
+listen=tcp://127.0.0.1
+remote_address=127.0.0.1
+ns_tf=""
+ns_remote=""
+if [ "$mode" = netns ]; then
+    if [ "$(id -u)" -ne 0 ] || ! command -v ip > /dev/null; then
+        echo "SKIP: network namespaces need root and ip (iproute2)"
+        exit 77
+    fi
+    ns_tf="tf-test-$$-a"
+    ns_remote="tf-test-$$-b"
+    octet=$(($$ % 250 + 1))
+    listen="tcp://10.$octet.77.1"
+    remote_address="10.$octet.77.2"
+fi
+
 work=$(mktemp -d /tmp/tf-remote-XXXXXX)
 tf_pid=""
 actor_pid=""
@@ -35,9 +58,28 @@ cleanup() {
         kill "$pid" 2>/dev/null || true
     done
     wait 2>/dev/null || true
+    for ns in $ns_tf $ns_remote; do
+        ip netns del "$ns" 2>/dev/null || true
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
+
+if [ "$mode" = netns ]; then
+    #  Only the test's own namespaces: a veth pair between them, loopback in each
+    ip netns add "$ns_tf"
+    ip netns add "$ns_remote"
+    ip link add "tfa$$" netns "$ns_tf" type veth peer name "tfb$$" netns "$ns_remote"
+    ip -n "$ns_tf" addr add "${listen#tcp://}/24" dev "tfa$$"
+    ip -n "$ns_remote" addr add "$remote_address/24" dev "tfb$$"
+    for ns in $ns_tf $ns_remote; do
+        ip -n "$ns" link set lo up
+    done
+    ip -n "$ns_tf" link set "tfa$$" up
+    ip -n "$ns_remote" link set "tfb$$" up
+    in_tf="ip netns exec $ns_tf"
+    in_remote="ip netns exec $ns_remote"
+fi
 
 fail() {
     echo "FAIL: $*"
@@ -80,24 +122,24 @@ run: {duration: $duration, seed: 7, runner: local}
 consensus: {slot: 200ms, active_slot_coeff: 0.5, security_param: 3}
 YAML
 
-"$tf" run "$work/remote.yaml" --listen tcp://127.0.0.1 --allow "$work/remote.cert" \
+$in_tf "$tf" run "$work/remote.yaml" --listen "$listen" --allow "$work/remote.cert" \
     --attach-timeout 60s --run-dir "$work/run" > "$work/tf.out" 2>&1 &
 tf_pid=$!
 wait_for "$work/run/run.json" "" 30
 grep -q '"coordinator"' "$work/run/run.json" || fail "run.json has no server keys"
-grep -q '"control": "tcp://127.0.0.1:[0-9]*"' "$work/run/run.json" || fail "run.json: no tcp port"
+grep -q "\"control\": \"$listen:[0-9]*\"" "$work/run/run.json" || fail "run.json: no tcp port"
 
 start_c_actor() { #  NAME CERT
     TF_ACTOR_NAME=$1 TF_ACTOR_ROLE=expectation TF_JOIN="$work/run/run.json" \
-        TF_CERT="$2" "$TF_BIN_DIR/tf-test-actor" --role expectation \
+        TF_CERT="$2" $in_remote "$TF_BIN_DIR/tf-test-actor" --role expectation \
         > "$work/$1.log" 2>&1 &
 }
 
-if [ "$mode" = c ]; then
+if [ "$mode" = c ] || [ "$mode" = netns ]; then
     #  Refused first, while the run waits for the remote actor
     start_c_actor remote "$work/stranger.cert_secret"
     stranger_pid=$!
-    wait_for "$work/run/refused.log" "127.0.0.1" 30
+    wait_for "$work/run/refused.log" "^$remote_address " 30
     kill "$stranger_pid"
     wait "$stranger_pid" 2>/dev/null || true
     stranger_pid=""
@@ -153,14 +195,14 @@ if [ "$mode" = killed ]; then
 fi
 [ "$status" -eq 0 ] || fail "tf exited $status, expected 0"
 py=${python:-/usr/bin/python3}
-"$py" - "$report" "$mode" <<'PY' || fail "report.json"
+"$py" - "$report" "$mode" "$remote_address" <<'PY' || fail "report.json"
 import json, sys
-report, mode = json.load(open(sys.argv[1])), sys.argv[2]
+report, mode, address = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
 results = {r["name"]: r for r in report["expectations"]}
 assert results["remote"]["passed"], results["remote"]
 security = report["security"]
-if mode == "c":
-    assert security["refused"] >= 1 and security["refused_from"] == ["127.0.0.1"], security
+if mode in ("c", "netns"):
+    assert security["refused"] >= 1 and security["refused_from"] == [address], security
 else:
     assert security == {"refused": 0, "refused_from": []}, security
     assert results["remote"]["details"]["blocks"] > 0, results["remote"]
