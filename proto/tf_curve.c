@@ -98,7 +98,10 @@ tf_curve_run_read (tf_curve_run_t *run, const char *path, FILE *err)
     json_error_t error;
     json_t *root = json_load_file (path, 0, &error);
     if (!root) {
-        fprintf (err, "%s:%d:%d: %s\n", path, error.line, error.column, error.text);
+        if (error.line > 0)
+            fprintf (err, "%s:%d:%d: %s\n", path, error.line, error.column, error.text);
+        else
+            fprintf (err, "%s: %s\n", path, error.text); //  Not there, or not readable
         return -1;
     }
     int rc = -1;
