@@ -48,16 +48,16 @@ typedef struct {
     bool has_seed;             //  seed overrides the plan's seed
     uint64_t seed;             //  Seed of every random choice
     int64_t attach_timeout_ms; //  How long every actor has to register, or 0: 30 s
-    const char *listen;        //  tcp://HOST[:PORT]: the run's endpoints on tcp with
-                               //  CURVE (docs/running.md), or NULL: ipc in the run dir
-    const char *const *allow;  //  Certificates (or directories of *.cert) allowed to
-                               //  join a run on tcp, NULL-terminated, or NULL
     bool keep_run_dir;         //  Keep the run directory after a pass too (a failed
                                //  run's is always kept)
     const char *bin_dir;       //  Where tf-coordinator and the actors are, or NULL:
                                //  found as tf_run_bin_dir says
     FILE *out;                 //  Progress and the verdict, or NULL: stdout
     FILE *err;                 //  Errors, or NULL: stderr
+    const char *listen;        //  tcp://HOST[:PORT]: the run's endpoints on tcp with
+                               //  CURVE (docs/running.md), or NULL: ipc in the run dir
+    const char *const *allow;  //  Certificates (or directories of *.cert) allowed to
+                               //  join a run on tcp, NULL-terminated, or NULL
 } tf_run_options_t;
 
 //  Create a run of plan (copied: the caller keeps it) with options (NULL: all
