@@ -240,10 +240,19 @@ typedef struct {
     char *refused_path;
 } s_auth_args_t;
 
+//  A refused peer reconnects (ZeroMQ retries): each attempt is counted, the
+//  log says it once per address and key
 static void
-s_record_refusal (const char *refused_path, const char *address, const char *key)
+s_record_refusal (zhash_t *logged, const char *refused_path, const char *address, const char *key)
 {
-    zsys_warning ("curve: refused connection address=%s key=%s", address, key);
+    char *pair = zsys_sprintf ("%s %s", address, key);
+    if (!zhash_lookup (logged, pair)) {
+        zhash_insert (logged, pair, (void *) "");
+        zsys_warning ("curve: refused connection address=%s key=%s (its retries are counted, "
+                      "not logged)",
+                      address, key);
+    }
+    zstr_free (&pair);
     if (!refused_path)
         return;
     int fd = open (refused_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, TF_CURVE_SECRET_MODE);
@@ -259,7 +268,7 @@ s_record_refusal (const char *refused_path, const char *address, const char *key
 //  Answer one ZAP request (RFC 27): version, request id, domain, address,
 //  identity, mechanism, credentials
 static void
-s_answer (zsock_t *handler, zcertstore_t *store, const char *refused_path)
+s_answer (zsock_t *handler, zcertstore_t *store, zhash_t *logged, const char *refused_path)
 {
     zmsg_t *request = zmsg_recv (handler);
     if (!request)
@@ -278,7 +287,7 @@ s_answer (zsock_t *handler, zcertstore_t *store, const char *refused_path)
         zmq_z85_encode (key, zframe_data (client_key), TF_CURVE_PUBLIC_KEY);
     bool allowed = curve && zcertstore_lookup (store, key) != NULL;
     if (!allowed)
-        s_record_refusal (refused_path, address ? address : "?", curve ? key : "-");
+        s_record_refusal (logged, refused_path, address ? address : "?", curve ? key : "-");
     zmsg_t *reply = zmsg_new ();
     zmsg_addstr (reply, TF_CURVE_ZAP_VERSION);
     zmsg_addstr (reply, request_id ? request_id : "");
@@ -313,12 +322,13 @@ s_auth_actor (zsock_t *pipe, void *arg)
         return;
     }
     zcertstore_t *store = zcertstore_new (args->allow_dir);
+    zhash_t *logged = zhash_new (); //  "address key" pairs already logged
     zpoller_t *poller = zpoller_new (pipe, handler, NULL);
     zsock_signal (pipe, 0);
     while (true) {
         void *which = zpoller_wait (poller, -1);
         if (which == handler)
-            s_answer (handler, store, args->refused_path);
+            s_answer (handler, store, logged, args->refused_path);
         else if (which == pipe) {
             char *command = zstr_recv (pipe);
             bool term = !command || streq (command, "$TERM");
@@ -330,6 +340,7 @@ s_auth_actor (zsock_t *pipe, void *arg)
             break;
     }
     zpoller_destroy (&poller);
+    zhash_destroy (&logged);
     zcertstore_destroy (&store);
     zsock_destroy (&handler);
     free (args->allow_dir);
