@@ -171,7 +171,11 @@ tf_run_listen_setup (tf_run_dir_t *dir, const char *listen, const char *const *a
     char *keys = zsys_sprintf ("%s/%s", dir->path, TF_RUN_LISTEN_KEYS);
     char *allowed = zsys_sprintf ("%s/%s", dir->path, TF_RUN_LISTEN_ALLOWED);
     int rc = TF_EXIT_ERROR;
-    if (mkdir (keys, TF_RUN_LISTEN_MODE) || mkdir (allowed, TF_RUN_LISTEN_MODE)) {
+    char *actors = zsys_sprintf ("%s/%s", dir->path, TF_RUN_LISTEN_ACTORS);
+    int made = mkdir (keys, TF_RUN_LISTEN_MODE) || mkdir (allowed, TF_RUN_LISTEN_MODE)
+               || mkdir (actors, TF_RUN_LISTEN_MODE);
+    zstr_free (&actors);
+    if (made) {
         fprintf (err, "tf: cannot create %s: %s\n", allowed, strerror (errno));
         goto out;
     }
@@ -298,5 +302,32 @@ tf_run_listen_clients (const tf_run_dir_t *dir, zsock_t *control, zsock_t *feed,
     zcert_destroy (&cert);
     zstr_free (&join);
     zstr_free (&cert_path);
+    return rc;
+}
+
+int
+tf_run_listen_actor_cert (const tf_run_dir_t *dir, tf_spawn_t *spawn, const char *name, FILE *err)
+{
+    assert (dir && spawn && name && err);
+    char *actors = zsys_sprintf ("%s/%s", dir->path, TF_RUN_LISTEN_ACTORS);
+    char *file = strdup (name); //  A plain file name, whatever the actor's name holds
+    for (char *cursor = file; *cursor; cursor++)
+        if (!isalnum ((unsigned char) *cursor) && !strchr ("-_", *cursor))
+            *cursor = '_';
+    char *public_path = zsys_sprintf ("%s/%s.cert", actors, file);
+    char *secret_path = zsys_sprintf ("%s/%s.cert_secret", actors, file);
+    char *allowed = zsys_sprintf ("%s/%s", dir->path, TF_RUN_LISTEN_ALLOWED);
+    int rc = tf_curve_keys_new (actors, file, err);
+    if (rc == 0)
+        rc = s_allow_cert (allowed, public_path, err);
+    if (rc == 0)
+        tf_spawn_setenv (spawn, "TF_CERT", secret_path);
+    else
+        fprintf (err, "tf: cannot make the certificate of actor %s\n", name);
+    zstr_free (&allowed);
+    zstr_free (&secret_path);
+    zstr_free (&public_path);
+    free (file);
+    zstr_free (&actors);
     return rc;
 }

@@ -6,9 +6,10 @@
 //  each is a free port the kernel gives (tf binds port 0 and reads the port
 //  back). The run directory gets keys/: coordinator.cert and scanner.cert
 //  (the servers', each with its _secret, mode 0600), local.cert (the client
-//  certificate of every process tf starts) and allowed/, the certificates the
-//  ZAP handlers accept: local.cert and a public copy of every --allow (a
-//  .cert file, or every *.cert in a directory).
+//  certificate of tf itself and the coordinator), actors/NAME.cert (one per
+//  actor tf starts) and allowed/, the certificates the ZAP handlers accept:
+//  local.cert, each actor's, and a public copy of every --allow (a .cert
+//  file, or every *.cert in a directory).
 //
 //  run.json (every run, ipc too) says how to join: run id, endpoints and, on
 //  tcp, the servers' public keys.
@@ -22,6 +23,7 @@
 #include "tf_spawn.h"
 
 #define TF_RUN_LISTEN_KEYS        "keys"
+#define TF_RUN_LISTEN_ACTORS      "keys/actors"
 #define TF_RUN_LISTEN_ALLOWED     "keys/allowed"
 #define TF_RUN_LISTEN_LOCAL       "keys/local.cert_secret"
 #define TF_RUN_LISTEN_COORDINATOR "keys/coordinator.cert_secret"
@@ -46,6 +48,11 @@ int tf_run_listen_start (tf_run_dir_t *dir, const char *listen, zlist_t *allow, 
 //  client certificate), TF_ALLOW_DIR and, for a server (server_cert the path
 //  under the run directory of its certificate, or NULL), TF_SERVER_CERT.
 void tf_run_listen_env (const tf_run_dir_t *dir, tf_spawn_t *spawn, const char *server_cert);
+
+//  Give the actor tf starts as name a certificate of its own, made now in
+//  keys/actors/ and allowed, as TF_CERT. Returns 0 or -1 (printed to err).
+int tf_run_listen_actor_cert (const tf_run_dir_t *dir, tf_spawn_t *spawn, const char *name,
+                              FILE *err);
 
 //  Make tf's own sockets (SUB to control and feed, DEALER to service) CURVE
 //  clients of the run's servers, before they connect. Returns 0 or -1 (printed).

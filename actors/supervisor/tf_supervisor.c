@@ -419,6 +419,8 @@ s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
     tf_spawn_setenv (actor->spawn, "TF_ACTOR_ROLE", plan->role);
     if (self->listen && streq (plan->role, "scanner"))
         tf_run_listen_env (&self->dir, actor->spawn, TF_RUN_LISTEN_SCANNER);
+    if (self->listen && tf_run_listen_actor_cert (&self->dir, actor->spawn, plan->name, self->err))
+        return -1;
     char *log = s_log_path (self, plan->name);
     int rc = tf_spawn_start (actor->spawn, log);
     if (rc == 0)
