@@ -1,5 +1,6 @@
 #!/bin/sh
-#  bench/curve.sh - block feed latency over CURVE tcp against ipc, in one run
+#  bench/curve.sh - block feed latency over CURVE tcp against ipc, in one run;
+#  registration time of 50 remote actors
 #
 #  One run of 5 validators (local runner, 200 ms slots) started with
 #  `tf run --listen tcp://127.0.0.1`: the run's tf-scanner publishes the feed
@@ -107,4 +108,51 @@ for label in ('curve', 'ipc'):
     print('  %-6s blocks=%4d p50=%6.0f ms p99=%6.0f ms max=%6.0f ms'
           % (label, len(values), percentile(values, 0.5), percentile(values, 0.99), max(values)))
 print('  security: %s' % json.load(open(run + '/report.json')).get('security'))
+PY
+
+#  ---------------------------------------------------------------------------
+#  2. Registration time of 50 remote actors: 50 custom expectations without a
+#     command on the none runner, each a tf-test-actor joining with run.json and
+#     the probe's certificate; the register phase of report.json
+
+ACTORS=${CURVE_BENCH_ACTORS:-50}
+{
+    echo "name: bench_curve_register"
+    echo "custom:"
+    index=0
+    while [ "$index" -lt "$ACTORS" ]; do
+        echo "  - {name: remote$index, role: expectation}"
+        index=$((index + 1))
+    done
+    echo "run: {duration: 1s, runner: none}"
+} > "$WORK/register.yaml"
+RUN2="$WORK/register"
+CI=true "$BUILD/bin/tf" run "$WORK/register.yaml" --listen tcp://127.0.0.1 \
+    --allow "$WORK/probe.cert" --attach-timeout 120s --run-dir "$RUN2" >"$WORK/register.out" 2>&1 &
+TF=$!
+deadline=$(($(date +%s) + 30))
+while [ ! -f "$RUN2/run.json" ]; do
+    kill -0 "$TF" 2>/dev/null || { echo "curve.sh: tf ended early" >&2; exit 1; }
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "curve.sh: no run.json" >&2; exit 1; }
+    sleep 0.05
+done
+index=0
+while [ "$index" -lt "$ACTORS" ]; do
+    TF_ACTOR_NAME=remote$index TF_JOIN="$RUN2/run.json" TF_CERT="$WORK/probe.cert_secret" \
+        "$BUILD/bin/tf-test-actor" --role expectation >/dev/null 2>&1 &
+    index=$((index + 1))
+done
+wait "$TF" || echo "curve.sh: the registration run failed (see $RUN2)" >&2
+TF=""
+wait
+python3 - "$RUN2/report.json" "$ACTORS" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+register = [p for p in report.get('phases', []) if p['phase'] == 'register']
+if register and 'ended_ms' in register[0]:
+    print('registration of %s remote actors (CURVE tcp): %d ms (verdict %s)'
+          % (sys.argv[2], register[0]['ended_ms'] - register[0]['started_ms'], report['verdict']))
+else:
+    print('registration of %s remote actors did not finish (verdict %s)'
+          % (sys.argv[2], report.get('verdict')))
 PY
