@@ -322,6 +322,20 @@ test_listen (void **state)
     assert_int_not_equal (tf_run_listen_setup (&dir3, "tcp://127.0.0.1", empty, fixture->err), 0);
     assert_non_null (strstr (s_err (fixture), "holds no *.cert file"));
     zstr_free (&nothing);
+    //  --allow of a directory: every *.cert in it (remote.cert; not the _secret)
+    char *run4 = zsys_sprintf ("%s/run4", fixture->dir);
+    assert_int_equal (mkdir (run4, 0700), 0);
+    tf_run_dir_t dir4 = {.path = run4, .id = strdup ("jkl")};
+    const char *whole[] = {fixture->dir, NULL};
+    assert_int_equal (tf_run_listen_setup (&dir4, "tcp://127.0.0.1", whole, fixture->err), 0);
+    char *allowed4 = zsys_sprintf ("%s/%s", run4, TF_RUN_LISTEN_ALLOWED);
+    zcertstore_t *store4 = zcertstore_new (allowed4);
+    zcert_t *remote4 = tf_curve_cert_load (remote, false, fixture->err);
+    assert_non_null (zcertstore_lookup (store4, zcert_public_txt (remote4)));
+    zcert_destroy (&remote4);
+    zcertstore_destroy (&store4);
+    zstr_free (&allowed4);
+    tf_run_dir_clear (&dir4);
     tf_run_dir_clear (&dir3);
     tf_run_dir_clear (&dir2);
     tf_run_dir_clear (&dir);
