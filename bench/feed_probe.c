@@ -5,9 +5,14 @@
 //  (Unix ms) when the record reached this subscriber. Runs until --seconds
 //  have passed or SIGINT/SIGTERM.
 //
-//  feed_probe --out FILE --seconds N LABEL=ENDPOINT [LABEL=ENDPOINT ...]
+//  feed_probe --out FILE --seconds N [--join RUN_JSON --cert FILE]
+//             LABEL=ENDPOINT [LABEL=ENDPOINT ...]
+//
+//  --join and --cert (before the feeds) make every tcp:// feed a CURVE client
+//  of the run's scanner, as an actor joining from elsewhere (bench/curve.sh).
 
 #include <czmq.h>
+#include "tf_curve.h"
 #include "tf_msg.h"
 
 #define S_MAX_FEEDS 8   //  Feeds followed at once
@@ -21,10 +26,13 @@ main (int argc, char **argv)
     const char *labels[S_MAX_FEEDS];
     zsock_t *feeds[S_MAX_FEEDS];
     size_t feed_count = 0;
+    tf_curve_run_t run = {0};
+    zcert_t *cert = NULL;
     zsys_init ();
     for (int index = 1; index < argc; index++) {
         if (streq (argv[index], "--help") || streq (argv[index], "-h")) {
-            printf ("Usage: %s --out FILE --seconds N LABEL=ENDPOINT...\n"
+            printf ("Usage: %s --out FILE --seconds N [--join RUN_JSON --cert FILE] "
+                    "LABEL=ENDPOINT...\n"
                     "Writes LABEL ID HEIGHT SLOT RECV_MS SEEN_MS per feed.block record.\n",
                     argv[0]);
             return 0;
@@ -33,6 +41,14 @@ main (int argc, char **argv)
             out_path = argv[++index];
         else if (streq (argv[index], "--seconds") && index + 1 < argc)
             seconds = atol (argv[++index]);
+        else if (streq (argv[index], "--join") && index + 1 < argc) {
+            if (tf_curve_run_read (&run, argv[++index], stderr))
+                return 2;
+        }
+        else if (streq (argv[index], "--cert") && index + 1 < argc) {
+            if (!(cert = tf_curve_cert_load (argv[++index], true, stderr)))
+                return 2;
+        }
         else if (strchr (argv[index], '=') && feed_count < S_MAX_FEEDS) {
             char *equals = strchr (argv[index], '=');
             *equals = 0;
@@ -41,6 +57,13 @@ main (int argc, char **argv)
             assert (feeds[feed_count]);
             zsock_set_rcvhwm (feeds[feed_count], 0);
             zsock_set_subscribe (feeds[feed_count], "feed.block");
+            if (strncmp (equals + 1, "tcp://", 6) == 0 && *run.scanner_key) {
+                if (!cert) {
+                    fprintf (stderr, "feed_probe: a CURVE feed needs --cert before it\n");
+                    return 2;
+                }
+                tf_curve_client (feeds[feed_count], cert, run.scanner_key);
+            }
             if (zsock_connect (feeds[feed_count], "%s", equals + 1)) {
                 fprintf (stderr, "feed_probe: cannot connect %s\n", equals + 1);
                 return 2;
@@ -91,6 +114,8 @@ main (int argc, char **argv)
     zpoller_destroy (&poller);
     for (size_t index = 0; index < feed_count; index++)
         zsock_destroy (&feeds[index]);
+    zcert_destroy (&cert);
+    tf_curve_run_clear (&run);
     fprintf (stderr, "feed_probe: %zu records\n", records);
     return 0;
 }

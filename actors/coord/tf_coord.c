@@ -7,6 +7,7 @@
 //  SIGTERM abort the run instead of killing the process, so cleanup still runs.
 
 #include "tf_coord.h"
+#include "tf_curve.h"
 #include "tf_recording.h"
 #include "tf_recording_summary.h"
 #include "tf_run_metrics.h"
@@ -46,6 +47,7 @@ struct _tf_coord_t {
     zsock_t *control; //  PUB: phases, events, abort
     zsock_t *service; //  ROUTER: actors' requests
     zsock_t *feed;    //  SUB to the block feed, for the recording
+    zactor_t *auth;   //  ZAP handler on tcp (CURVE), else NULL
     zloop_t *loop;
     tf_recording_t *recording; //  Everything on control and feed
 
@@ -135,6 +137,31 @@ s_summarize_replay (tf_coord_t *self)
     zsys_info ("coord: replay %s", tf_recording_summary_text (&summary, text, sizeof text));
 }
 
+//  On tcp the feed is CURVE too: the scanner's key from run.json (TF_JOIN),
+//  our certificate from TF_CERT. Returns 0 or -1 (logged).
+static int
+s_feed_client (zsock_t *feed)
+{
+    const char *join = getenv ("TF_JOIN");
+    const char *cert_path = getenv ("TF_CERT");
+    if (!join || !*join)
+        return 0;
+    tf_curve_run_t run;
+    if (tf_curve_run_read (&run, join, stderr))
+        return -1;
+    int rc = 0;
+    if (*run.scanner_key) {
+        zcert_t *cert = cert_path ? tf_curve_cert_load (cert_path, true, stderr) : NULL;
+        if (cert)
+            tf_curve_client (feed, cert, run.scanner_key);
+        else
+            rc = -1;
+        zcert_destroy (&cert);
+    }
+    tf_curve_run_clear (&run);
+    return rc;
+}
+
 tf_coord_t *
 tf_coord_new (const tf_coord_config_t *config)
 {
@@ -172,6 +199,9 @@ tf_coord_new (const tf_coord_config_t *config)
     zsock_set_linger (self->control, 0);
     zsock_set_linger (self->service, 0);
     zsock_set_sndhwm (self->control, 0); //  Never drop a phase or an event
+    if (tf_curve_serve_from_env (self->control, &self->auth, self->run_dir)
+        || tf_curve_serve_from_env (self->service, &self->auth, self->run_dir))
+        goto failed;
     if (zsock_bind (self->control, "%s", config->control_ep) < 0) {
         zsys_error ("coord: cannot bind control endpoint=%s error=\"%s\"", config->control_ep,
                     zmq_strerror (zmq_errno ()));
@@ -192,6 +222,8 @@ tf_coord_new (const tf_coord_config_t *config)
         assert (self->feed);
         zsock_set_rcvhwm (self->feed, 0); //  The recording keeps every record
         zsock_set_subscribe (self->feed, "");
+        if (s_feed_client (self->feed))
+            goto failed;
         if (zsock_connect (self->feed, "%s", config->feed_ep)) {
             zsys_error ("coord: cannot connect feed endpoint=%s", config->feed_ep);
             goto failed;
@@ -225,6 +257,7 @@ tf_coord_destroy (tf_coord_t **self_p)
     tf_recording_destroy (&self->recording);
     zsock_destroy (&self->service);
     zsock_destroy (&self->control);
+    zactor_destroy (&self->auth);
     for (size_t index = 0; index < self->actor_count; index++) {
         free (self->actors[index].name);
         free (self->actors[index].role);
@@ -809,6 +842,17 @@ tf_coord_run (tf_coord_t *self)
             else if (self->signals_handled > 1 && self->phase != TF_PHASE_DONE)
                 s_enter (self, TF_PHASE_DONE); //  Second signal: stop waiting for cleanup
         }
+    }
+    if (self->auth) {
+        //  Refusals never change the verdict: they are counted, with whence
+        char *path = zsys_sprintf ("%s/%s", self->run_dir, TF_CURVE_REFUSED_FILE);
+        zlist_t *addresses = NULL;
+        size_t refused = tf_curve_refused_read (path, &addresses);
+        tf_report_security (self->report, refused, addresses);
+        if (refused)
+            zsys_warning ("coord: %zu connections refused (no allowed certificate)", refused);
+        zlist_destroy (&addresses);
+        zstr_free (&path);
     }
     tf_verdict_t verdict = tf_report_verdict (self->report);
     tf_report_write (self->report, self->run_dir, tf_msg_rejected ());

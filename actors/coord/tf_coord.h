@@ -9,6 +9,8 @@
 //  always delivered to the deployer. Under the replay runner the timed phases
 //  take no time (the replayer plays the recording back at once) and the
 //  report says how far the recorded run went (tf_recording_summary.h).
+//  On a tcp run (TF_SERVER_CERT set) both sockets are CURVE servers behind a
+//  ZAP handler (tf_curve.h); the report counts the connections it refused.
 //
 //  Consumes: actor.hello, actor.heartbeat, run.phase.ack, run.nodes,
 //            expect.result, workload.status, tx.submitted, da.published,

@@ -26,7 +26,11 @@ s_usage (FILE *out)
                   "  --timeout-ms N      actor silence that aborts the run (default 5000)\n"
                   "  --register-ms N     time for every actor to register (default 30000)\n"
                   "  -v, --verbose       debug logging\n"
-                  "  -h, --help          show this help\n");
+                  "  -h, --help          show this help\n\n"
+                  "On tcp (tf run --listen) tf also sets TF_SERVER_CERT (the certificate\n"
+                  "control and service serve CURVE with), TF_ALLOW_DIR (the client\n"
+                  "certificates allowed; others are refused and counted in report.json),\n"
+                  "TF_JOIN (run.json: the scanner's key) and TF_CERT (for the feed).\n");
 }
 
 int

@@ -253,6 +253,19 @@ s_add_bus_figures (tf_report_t *self, const char *recording_path)
     json_decref (figures);
 }
 
+void
+tf_report_security (tf_report_t *self, size_t refused, zlist_t *addresses)
+{
+    assert (self && addresses);
+    json_t *from = json_array ();
+    for (const char *address = (const char *) zlist_first (addresses); address;
+         address = (const char *) zlist_next (addresses))
+        json_array_append_new (from, json_string (address));
+    json_object_set_new (
+        self->root, "security",
+        json_pack ("{s:I, s:o}", "refused", (json_int_t) refused, "refused_from", from));
+}
+
 tf_verdict_t
 tf_report_verdict (tf_report_t *self)
 {

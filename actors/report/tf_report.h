@@ -58,6 +58,10 @@ void tf_report_abort (tf_report_t *self, const char *reason, const char *actor, 
 void tf_report_replay (tf_report_t *self, const char *recording_path,
                        const tf_recording_summary_t *summary);
 
+//  A run on tcp: "security": {refused, refused_from} from the refusals of the
+//  ZAP handlers (tf_curve.h), addresses a list of distinct peer addresses.
+void tf_report_security (tf_report_t *self, size_t refused, zlist_t *addresses);
+
 //  The verdict so far: error if aborted, failed if any expectation failed.
 tf_verdict_t tf_report_verdict (tf_report_t *self);
 

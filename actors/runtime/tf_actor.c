@@ -12,6 +12,7 @@
 //  judges the whole recording, in the phase the live run saw it in.
 
 #include "tf_actor.h"
+#include "tf_curve.h"
 
 #define TF_ACTOR_LINGER_MS        1000  //  Let a last ack reach the coordinator
 #define TF_ACTOR_CLIENT_ERROR     400   //  actor.error codes from here are the caller's fault
@@ -111,6 +112,14 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
     zsock_set_linger (self->service, TF_ACTOR_LINGER_MS);
     zsock_set_rcvhwm (self->control, 0);
     zsock_set_subscribe (self->control, "run.");
+    //  tcp: CURVE on every socket, with the certificate the actor brings
+    zcert_t *cert = NULL;
+    if (config->coordinator_key) {
+        if (!config->cert_path || !(cert = tf_curve_cert_load (config->cert_path, true, stderr)))
+            goto failed;
+        tf_curve_client (self->control, cert, config->coordinator_key);
+        tf_curve_client (self->service, cert, config->coordinator_key);
+    }
     if (zsock_connect (self->control, "%s", config->control_ep)) {
         zsys_error ("actor: cannot connect control endpoint=%s", config->control_ep);
         goto failed;
@@ -128,6 +137,8 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
         self->feed = zsock_new (ZMQ_SUB);
         if (self->feed)
             zsock_set_rcvhwm (self->feed, 0); //  A slow actor queues, never loses records
+        if (self->feed && cert)
+            tf_curve_client (self->feed, cert, config->scanner_key);
         if (!self->feed || zsock_connect (self->feed, "%s", config->feed_ep)) {
             zsys_error ("actor: cannot connect feed endpoint=%s", config->feed_ep);
             goto failed;
@@ -145,9 +156,11 @@ tf_actor_new (const tf_actor_config_t *config, const tf_actor_handlers_t *handle
     //  Control first: zloop polls readers in the order they were added
     zloop_reader (self->loop, self->control, s_on_control, self);
     zloop_reader (self->loop, self->service, s_on_service, self);
+    zcert_destroy (&cert);
     return self;
 
 failed:
+    zcert_destroy (&cert);
     tf_actor_destroy (&self);
     return NULL;
 }

@@ -38,6 +38,9 @@ typedef struct _tf_actor_class_t tf_actor_class_t;
 //  Where the actor connects and who it is. Every field can also come from the
 //  environment the supervisor sets (TF_ACTOR_NAME, TF_CONTROL, TF_SERVICE,
 //  TF_FEED, TF_RUN_DIR), which is how custom actors in other languages attach.
+//  An actor elsewhere joins with the run's run.json (TF_JOIN: endpoints not
+//  given otherwise, and for tcp the servers' CURVE keys) and its certificate
+//  (TF_CERT, the .cert_secret file `tf keys new` wrote).
 typedef struct {
     const char *name;                            //  Unique actor name
     const char *role;                            //  deployer|scanner|workload|expectation
@@ -46,6 +49,10 @@ typedef struct {
     const char *service_ep;                      //  Coordinator's ROUTER
     const char *feed_ep;                         //  Scanner's PUB, or NULL
     const char *run_dir;                         //  Run directory, or NULL
+    const char *join_path;                       //  run.json to join (--join, TF_JOIN), or NULL
+    const char *cert_path;                       //  Client certificate (--cert, TF_CERT), or NULL
+    const char *coordinator_key;                 //  CURVE key of control/service (from run.json)
+    const char *scanner_key;                     //  CURVE key of feed (from run.json)
     bool verbose;                                //  Debug logging
     const tf_actor_class_t *actor_class;         //  The program's class
     const char *flag_values[TF_ACTOR_MAX_FLAGS]; //  Its own flags' values, by index

@@ -8,9 +8,10 @@
 #include "tf_actor.h"
 #include <errno.h>
 #include <getopt.h>
+#include "tf_curve.h"
 
 #define S_IDENTITY_SIZE   160 //  "tf-workload-transactions[transactions_2]"
-#define S_RUNTIME_OPTIONS 8   //  Entries of the runtime's own options (--name ... --help)
+#define S_RUNTIME_OPTIONS 10  //  Entries of the runtime's own options (--name ... --help)
 
 //  Options of the runtime itself, then the class's own flags from S_FLAG_BASE
 enum {
@@ -20,6 +21,8 @@ enum {
     S_OPT_FEED,
     S_OPT_RUN_DIR,
     S_OPT_ROLE,
+    S_OPT_JOIN,
+    S_OPT_CERT,
     S_FLAG_BASE = 2000
 };
 
@@ -37,7 +40,9 @@ s_usage (FILE *out, const tf_actor_class_t *actor_class)
              "  --feed EP          scanner's block feed PUB      [TF_FEED]%s\n"
              "  --run-dir DIR      run directory                 [TF_RUN_DIR]\n"
              "  --role ROLE        the role the plan gives it    [TF_ACTOR_ROLE]\n"
-             "                     (default %s; e.g. a scanner attached as a custom workload)\n",
+             "                     (default %s; e.g. a scanner attached as a custom workload)\n"
+             "  --join RUN_JSON    the run's run.json: endpoints and CURVE keys [TF_JOIN]\n"
+             "  --cert FILE        own certificate (.cert_secret) for tcp [TF_CERT]\n",
              actor_class->program, actor_class->summary,
              actor_class->publishes_feed ? " (binds it)" : "", actor_class->role);
     for (size_t index = 0; index < actor_class->flag_count; index++) {
@@ -61,6 +66,39 @@ s_positive (const char *text)
     return text && end != text && !*end && !errno && value > 0;
 }
 
+//  What --join read: it lives as long as the process, as argv does
+static tf_curve_run_t s_joined;
+
+//  Take from run.json the endpoints not given otherwise and the CURVE keys
+static int
+s_join (tf_actor_config_t *config)
+{
+    const char *program = config->actor_class->program;
+    tf_curve_run_clear (&s_joined);
+    if (tf_curve_run_read (&s_joined, config->join_path, stderr)) {
+        fprintf (stderr, "%s: cannot join the run of --join %s\n", program, config->join_path);
+        return -1;
+    }
+    if (!config->control_ep)
+        config->control_ep = s_joined.control;
+    if (!config->service_ep)
+        config->service_ep = s_joined.service;
+    if (!config->feed_ep)
+        config->feed_ep = s_joined.feed;
+    if (*s_joined.coordinator_key) {
+        config->coordinator_key = s_joined.coordinator_key;
+        config->scanner_key = s_joined.scanner_key;
+        if (!config->cert_path || !*config->cert_path) {
+            fprintf (stderr,
+                     "%s: the run of %s listens on tcp with CURVE: --cert FILE (or "
+                     "TF_CERT) names the .cert_secret tf keys new wrote\n",
+                     program, config->join_path);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv,
                        const tf_actor_class_t *actor_class)
@@ -76,6 +114,8 @@ tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv,
     config->service_ep = getenv ("TF_SERVICE");
     config->feed_ep = getenv ("TF_FEED");
     config->run_dir = getenv ("TF_RUN_DIR");
+    config->join_path = getenv ("TF_JOIN");
+    config->cert_path = getenv ("TF_CERT");
     if (getenv ("TF_ACTOR_ROLE") && *getenv ("TF_ACTOR_ROLE"))
         config->role = getenv ("TF_ACTOR_ROLE");
 
@@ -86,6 +126,8 @@ tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv,
         {"feed", required_argument, NULL, S_OPT_FEED},
         {"run-dir", required_argument, NULL, S_OPT_RUN_DIR},
         {"role", required_argument, NULL, S_OPT_ROLE},
+        {"join", required_argument, NULL, S_OPT_JOIN},
+        {"cert", required_argument, NULL, S_OPT_CERT},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
     };
@@ -127,6 +169,12 @@ tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv,
             case S_OPT_ROLE:
                 config->role = optarg;
                 break;
+            case S_OPT_JOIN:
+                config->join_path = optarg;
+                break;
+            case S_OPT_CERT:
+                config->cert_path = optarg;
+                break;
             case 'v':
                 config->verbose = true;
                 break;
@@ -143,6 +191,8 @@ tf_actor_config_parse (tf_actor_config_t *config, int argc, char **argv,
                  argv[optind]);
         return -1;
     }
+    if (config->join_path && *config->join_path && s_join (config))
+        return -1;
     if (config->feed_ep && !*config->feed_ep)
         config->feed_ep = NULL;
     const char *missing = !config->name                                     ? "--name"

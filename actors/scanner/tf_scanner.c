@@ -1,6 +1,7 @@
 //  tf_scanner.c - the block scanner: follows every node, publishes the block feed
 
 #include "tf_api_client.h"
+#include "tf_curve.h"
 #include "tf_scanner.h"
 #include "tf_scanner_index.h"
 #include "tf_scanner_worker.h"
@@ -15,6 +16,7 @@ typedef struct {
 typedef struct {
     tf_actor_t *actor;         //  Runtime, not owned: set by the plan handler
     zsock_t *feed;             //  PUB we bind
+    zactor_t *auth;            //  Its ZAP handler, on tcp
     bool poll_only;            //  --poll-only: no streams, poll info
     int64_t poll_ms;           //  --poll-ms: tip interval (0: from the slot)
     bool single_node;          //  --single-node: follow only the first node
@@ -49,6 +51,11 @@ s_create (const tf_actor_config_t *config)
     assert (self->feed);
     zsock_set_linger (self->feed, 0);
     zsock_set_sndhwm (self->feed, 0); //  Subscribers queue; never drop a block
+    if (tf_curve_serve_from_env (self->feed, &self->auth, config->run_dir)) {
+        void *state = self;
+        s_destroy (&state);
+        return NULL;
+    }
     if (zsock_bind (self->feed, "%s", config->feed_ep) < 0) {
         zsys_error ("scanner: cannot bind feed endpoint=%s error=\"%s\"", config->feed_ep,
                     zmq_strerror (zmq_errno ()));
@@ -70,6 +77,7 @@ s_destroy (void **state_p)
     s_stop_followers (self); //  Before the registry they read goes
     free (self->followers);
     zsock_destroy (&self->feed);
+    zactor_destroy (&self->auth);
     tf_scanner_index_destroy (&self->index);
     tf_scanner_known_destroy (&self->known);
     free (self);

@@ -1,6 +1,8 @@
 //  tf_scanner.h - the block scanner: follows every node, publishes the block feed
 //
-//  Binds the feed PUB, registers with the coordinator as role "scanner", and
+//  Binds the feed PUB (on a tcp run a CURVE server with TF_SERVER_CERT, its
+//  ZAP handler allowing TF_ALLOW_DIR: tf_curve.h), registers with the
+//  coordinator as role "scanner", and
 //  when run.nodes arrives starts one worker thread per node
 //  (tf_scanner_worker). Workers report blocks parents first and tip samples;
 //  the scanner deduplicates blocks across nodes, computes heights

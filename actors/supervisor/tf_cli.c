@@ -8,8 +8,10 @@
 #include "tf_clean.h"
 #include "tf_catalog.h"
 #include "tf_cli.h"
+#include "tf_curve.h"
 #include "tf_plan.h"
 #include "tf_run.h"
+#include "tf_run_listen.h"
 #include "tf_supervisor.h"
 
 static void
@@ -23,7 +25,8 @@ s_usage (FILE *out)
                   "  replay RUN_DIR     judge a past run's recording again with its expectations\n"
                   "  clean              stop and remove what crashed runs left behind\n"
                   "  catalog            list the workload and expectation kinds, their knobs,\n"
-                  "                     and the runners\n\n"
+                  "                     and the runners\n"
+                  "  keys new NAME      make a certificate to join a `tf run --listen` run\n\n"
                   "Options:\n"
                   "  -h, --help         show this help (tf COMMAND --help for a command)\n"
                   "  --version          print the version\n\n"
@@ -47,10 +50,20 @@ s_run_usage (FILE *out)
              "  --run-dir DIR      run directory; must not exist or be empty; never removed\n"
              "  --attach-timeout D how long every actor has to register (default 30s): time\n"
              "                     to start a custom actor that attaches by itself\n"
+             "  --listen ADDR      control, service and feed on tcp with CURVE instead of\n"
+             "                     ipc: tcp://HOST (ports from the kernel) or tcp://HOST:PORT\n"
+             "                     (PORT, PORT+1, PORT+2), HOST a numeric IPv4 address the\n"
+             "                     other hosts reach; run.json in the run directory says\n"
+             "                     how to join (endpoints, server keys)\n"
+             "  --allow CERT       a certificate (tf keys new) allowed to join a --listen run,\n"
+             "                     or a directory: every *.cert in it (repeatable); tf's own\n"
+             "                     processes are allowed anyway, others are refused, logged\n"
+             "                     and counted in report.json (security)\n"
              "  -h, --help         show this help\n\n"
              "The run directory (default: a fresh tf-run-XXXXXX under ${TMPDIR:-/tmp}, mode\n"
              "0700) holds plan.yaml, plan.msgpack, logs/<process>.log, pids (one \"PID NAME\"\n"
-             "line per process started), the bus recording and report.json. It is kept when\n"
+             "line per process started), run.json, the bus recording and report.json (and\n"
+             "keys/ with --listen). It is kept when\n"
              "the run fails, and removed after a pass unless LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1\n"
              "(or NOMOS_TESTS_KEEP_LOGS=1) or --run-dir was given.\n\n"
              "Ctrl-C once: the run is aborted and cleaned up. Twice: every process is killed.\n"
@@ -263,6 +276,8 @@ s_run_scenario (const char *path, const tf_supervisor_config_t *config, const ch
             .has_seed = config->has_seed,
             .seed = config->seed,
             .attach_timeout_ms = config->attach_timeout_ms,
+            .listen = config->listen,
+            .allow = config->allow,
             .bin_dir = bin_dir,
             .out = stdout,
             .err = stderr,
@@ -290,9 +305,13 @@ s_run (int argc, char **argv, bool replay)
         {"run-dir", required_argument, NULL, 'D'},
         {"attach-timeout", required_argument, NULL, 'a'},
         {"expect", required_argument, NULL, 'e'},
+        {"listen", required_argument, NULL, 'l'},
+        {"allow", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    const char **allow = (const char **) zmalloc ((size_t) (argc + 1) * sizeof (char *));
+    size_t allow_count = 0;
     const char **expect_names = (const char **) zmalloc ((size_t) (argc + 1) * sizeof (char *));
     size_t expect_count = 0;
     int rc = TF_EXIT_USAGE;
@@ -306,6 +325,15 @@ s_run (int argc, char **argv, bool replay)
         switch (option) {
             case 'e':
                 expect_names[expect_count++] = optarg;
+                break;
+            case 'l':
+                if (tf_run_listen_check (optarg, stderr))
+                    goto out;
+                config.listen = optarg;
+                break;
+            case 'A':
+                allow[allow_count++] = optarg;
+                config.allow = allow;
                 break;
             case 'r':
                 config.runner = optarg;
@@ -349,6 +377,13 @@ s_run (int argc, char **argv, bool replay)
                 goto out;
         }
     }
+    if (allow_count && !config.listen) {
+        fprintf (stderr,
+                 "%s: --allow needs --listen (an ipc run is reached only from this "
+                 "host, by the run directory's owner)\n",
+                 command);
+        goto out;
+    }
     if (argc - optind != 1) {
         fprintf (stderr, "%s: expected exactly one %s (try --help)\n", command,
                  replay ? "run directory" : "scenario file");
@@ -376,8 +411,64 @@ s_run (int argc, char **argv, bool replay)
     }
     free (bin_dir);
 out:
+    free (allow);
     free (expect_names);
     return rc;
+}
+
+static void
+s_keys_usage (FILE *out)
+{
+    fprintf (out,
+             "Usage: tf keys new NAME [--dir DIR]\n"
+             "Make a CURVE certificate for a party that joins a run from elsewhere: NAME.cert\n"
+             "(the public key: give it to `tf run --allow`) and NAME.cert_secret (mode 0600:\n"
+             "the actor's own, --cert FILE or TF_CERT) in DIR (default: the current\n"
+             "directory). Existing files are never overwritten.\n\n"
+             "Options:\n"
+             "  --dir DIR          where to write the two files\n"
+             "  -h, --help         show this help\n\n"
+             "Exit codes: 0 written, 2 usage, 3 the files could not be written.\n");
+}
+
+static int
+s_keys (int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"dir", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir = ".";
+    optind = 1;
+    int option;
+    while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
+        switch (option) {
+            case 'D':
+                dir = optarg;
+                break;
+            case 'h':
+                s_keys_usage (stdout);
+                return TF_EXIT_OK;
+            default:
+                fprintf (stderr, "tf keys: try --help\n");
+                return TF_EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 2 || strcmp (argv[optind], "new") != 0) {
+        fprintf (stderr, "tf keys: expected 'new NAME' (try --help)\n");
+        return TF_EXIT_USAGE;
+    }
+    const char *name = argv[optind + 1];
+    if (!*name || strchr (name, '/') || name[0] == '.') {
+        fprintf (stderr, "tf keys: NAME must be a plain file name, got '%s'\n", name);
+        return TF_EXIT_USAGE;
+    }
+    if (tf_curve_keys_new (dir, name, stderr))
+        return TF_EXIT_ERROR;
+    printf ("wrote %s/%s.cert (public: for tf run --allow) and %s/%s.cert_secret (keep it)\n", dir,
+            name, dir, name);
+    return TF_EXIT_OK;
 }
 
 int
@@ -406,6 +497,8 @@ tf_cli_main (int argc, char **argv)
         return s_clean (argc - 1, argv + 1);
     if (strcmp (command, "catalog") == 0)
         return s_catalog (argc - 1, argv + 1);
+    if (strcmp (command, "keys") == 0)
+        return s_keys (argc - 1, argv + 1);
     fprintf (stderr, "tf: unknown command '%s' (try tf --help)\n", command);
     return TF_EXIT_USAGE;
 }

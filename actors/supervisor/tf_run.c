@@ -57,6 +57,8 @@ tf_run_new (const tf_plan_t *plan, const tf_run_options_t *options)
         .run_dir = options->run_dir,
         .keep_run_dir = options->keep_run_dir,
         .attach_timeout_ms = options->attach_timeout_ms,
+        .listen = options->listen,
+        .allow = options->allow,
         .bin_dir = bin_dir,
     };
     tf_run_t *self = (tf_run_t *) zmalloc (sizeof (tf_run_t));

@@ -54,6 +54,10 @@ typedef struct {
                                //  found as tf_run_bin_dir says
     FILE *out;                 //  Progress and the verdict, or NULL: stdout
     FILE *err;                 //  Errors, or NULL: stderr
+    const char *listen;        //  tcp://HOST[:PORT]: the run's endpoints on tcp with
+                               //  CURVE (docs/running.md), or NULL: ipc in the run dir
+    const char *const *allow;  //  Certificates (or directories of *.cert) allowed to
+                               //  join a run on tcp, NULL-terminated, or NULL
 } tf_run_options_t;
 
 //  Create a run of plan (copied: the caller keeps it) with options (NULL: all

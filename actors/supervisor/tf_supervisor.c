@@ -26,7 +26,9 @@
 #include "tf_progress.h"
 #include "tf_recording.h"
 #include "tf_replay_plan.h"
+#include "tf_curve.h"
 #include "tf_run_dir.h"
+#include "tf_run_listen.h"
 #include "tf_report_salvage.h"
 #include "tf_spawn.h"
 #include "tf_supervisor.h"
@@ -50,6 +52,8 @@ struct _tf_supervisor_t {
     bool keep_run_dir;         //  Kept after a pass too (tf_run's option)
     char *verdict;             //  From report.json after the run, or NULL
     int64_t attach_timeout_ms; //  --attach-timeout, or 0: the coordinator's default
+    char *listen;              //  --listen, or NULL
+    zlist_t *allow;            //  --allow paths
     tf_run_dir_t dir;          //  The run directory, its id and endpoints
 
     s_actor_t actors[TF_SUPERVISOR_MAX_ACTORS];
@@ -140,6 +144,13 @@ tf_supervisor_new (const tf_supervisor_config_t *config, FILE *err)
     self->bin_dir = strdup (config->bin_dir);
     self->keep_run_dir = config->keep_run_dir;
     self->attach_timeout_ms = config->attach_timeout_ms;
+    self->listen = config->listen ? strdup (config->listen) : NULL;
+    self->allow = zlist_new ();
+    zlist_autofree (self->allow);
+    for (size_t index = 0; config->allow && config->allow[index]; index++)
+        zlist_append (self->allow, (void *) config->allow[index]);
+    if (self->listen && tf_run_listen_check (self->listen, err))
+        goto failed_printed_early;
     if (config->run_dir)
         self->run_dir_requested = strdup (config->run_dir);
     tf_plan_errors_t *errors = tf_plan_errors_new ();
@@ -199,6 +210,7 @@ failed:
     tf_plan_errors_print (errors, err);
 failed_printed:
     tf_plan_errors_destroy (&errors);
+failed_printed_early:
     tf_supervisor_destroy (&self);
     return NULL;
 }
@@ -221,6 +233,8 @@ tf_supervisor_destroy (tf_supervisor_t **self_p)
     tf_progress_destroy (&self->progress);
     tf_plan_destroy (&self->plan);
     tf_run_dir_clear (&self->dir);
+    free (self->listen);
+    zlist_destroy (&self->allow);
     free (self->run_dir_requested);
     free (self->replay_recording);
     free (self->verdict);
@@ -292,6 +306,8 @@ s_set_run_env (tf_supervisor_t *self, tf_spawn_t *spawn)
     tf_spawn_setenv (spawn, "TF_CONTROL", self->dir.control_ep);
     tf_spawn_setenv (spawn, "TF_SERVICE", self->dir.service_ep);
     tf_spawn_setenv (spawn, "TF_FEED", self->dir.feed_ep);
+    if (self->listen)
+        tf_run_listen_env (&self->dir, spawn, NULL);
     if (self->replay_recording)
         tf_spawn_setenv (spawn, TF_REPLAY_RECORDING_ENV, self->replay_recording);
     const char *path = getenv ("PATH");
@@ -341,6 +357,8 @@ s_start_coordinator (tf_supervisor_t *self)
         zstr_free (&register_ms);
     }
     s_set_run_env (self, self->coordinator);
+    if (self->listen)
+        tf_run_listen_env (&self->dir, self->coordinator, TF_RUN_LISTEN_COORDINATOR);
     char *log = s_log_path (self, "coordinator");
     int rc = tf_spawn_start (self->coordinator, log);
     if (rc == 0)
@@ -357,6 +375,15 @@ static int
 s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
 {
     const tf_plan_actor_t *plan = &actor->plan;
+    if (!plan->program && !plan->command && self->listen) {
+        fprintf (self->out,
+                 "waiting for custom actor '%s' (%s) to attach; from any host, with a "
+                 "certificate --allow names:\n"
+                 "    TF_ACTOR_NAME=%s TF_ACTOR_ROLE=%s TF_JOIN=run.json TF_CERT=NAME.cert_secret "
+                 "<your actor>\n    (run.json: %s/%s)\n",
+                 plan->name, plan->role, plan->name, plan->role, self->dir.path, TF_CURVE_RUN_JSON);
+        return 0;
+    }
     if (!plan->program && !plan->command) {
         fprintf (self->out,
                  "waiting for custom actor '%s' (%s) to attach; start it with:\n"
@@ -390,6 +417,10 @@ s_start_actor (tf_supervisor_t *self, s_actor_t *actor)
     s_set_run_env (self, actor->spawn);
     tf_spawn_setenv (actor->spawn, "TF_ACTOR_NAME", plan->name);
     tf_spawn_setenv (actor->spawn, "TF_ACTOR_ROLE", plan->role);
+    if (self->listen && streq (plan->role, "scanner"))
+        tf_run_listen_env (&self->dir, actor->spawn, TF_RUN_LISTEN_SCANNER);
+    if (self->listen && tf_run_listen_actor_cert (&self->dir, actor->spawn, plan->name, self->err))
+        return -1;
     char *log = s_log_path (self, plan->name);
     int rc = tf_spawn_start (actor->spawn, log);
     if (rc == 0)
@@ -790,6 +821,8 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
         fprintf (out, "run directory kept: %s\n", self->dir.path);
         return TF_EXIT_ERROR;
     }
+    if ((rc = tf_run_listen_start (&self->dir, self->listen, self->allow, out, self->err)))
+        return rc;
     if (s_install_signals ()) {
         fprintf (out, "tf: cannot set up signal handling: %s\n", strerror (errno));
         return TF_EXIT_ERROR;
@@ -798,22 +831,23 @@ tf_supervisor_run (tf_supervisor_t *self, FILE *out)
     prctl (PR_SET_CHILD_SUBREAPER, 1);
     self->progress = tf_progress_new (out, tf_progress_live_default ());
     self->control = zsock_new (ZMQ_SUB);
-    assert (self->control);
+    self->feed = zsock_new (ZMQ_SUB);
+    self->service = zsock_new (ZMQ_DEALER);
+    assert (self->control && self->feed && self->service);
     zsock_set_linger (self->control, 0);
     zsock_set_rcvhwm (self->control, 0);
     zsock_set_subscribe (self->control, "run.");
     zsock_set_subscribe (self->control, "workload.");
-    zsock_connect (self->control, "%s", self->dir.control_ep); //  Retried until it binds
-    self->feed = zsock_new (ZMQ_SUB);
-    assert (self->feed);
     zsock_set_linger (self->feed, 0);
     zsock_set_subscribe (self->feed, "feed.tip");
     zsock_set_subscribe (self->feed, "feed.stats");
-    zsock_connect (self->feed, "%s", self->dir.feed_ep); //  A run without a feed never binds
-    self->service = zsock_new (ZMQ_DEALER);
-    assert (self->service);
     zsock_set_linger (self->service, 0);
     zsock_set_sndtimeo (self->service, 0); //  Never block: the coordinator may be gone
+    if (self->listen
+        && tf_run_listen_clients (&self->dir, self->control, self->feed, self->service, self->err))
+        return TF_EXIT_ERROR;
+    zsock_connect (self->control, "%s", self->dir.control_ep); //  Retried until it binds
+    zsock_connect (self->feed, "%s", self->dir.feed_ep);       //  A run without a feed never binds
     zsock_connect (self->service, "%s", self->dir.service_ep);
 
     if (s_start_coordinator (self))

@@ -51,6 +51,9 @@ typedef struct {
     bool keep_run_dir;               //  Keep the run directory after a pass too
     int64_t attach_timeout_ms;       //  Registration deadline, or 0 for the coordinator's
     const char *bin_dir;             //  Where tf-coordinator and the actors live
+    const char *listen;              //  --listen tcp://HOST[:PORT], or NULL for ipc
+    const char *const *allow;        //  --allow certificates or directories
+                                     //  (NULL-terminated), or NULL
     const char *replay_dir;          //  tf replay: a past run directory, whose
                                      //  plan.msgpack and bus.rec replace scenario
     const char *const *expect_names; //  tf replay --expect: only these expectations

@@ -6,7 +6,8 @@ heartbeats, the block feed (in a replay, whole before cooldown and evaluate:
 they wait for feed.end), node control with replies matched by req_id,
 workload.status, an expectation's expect.result, and exit on done or when the
 coordinator falls silent. Needs pyzmq and msgpack (Debian: python3-zmq
-python3-msgpack).
+python3-msgpack). An actor on another host joins a `tf run --listen` run with
+TF_JOIN (the run's run.json) and TF_CERT (its .cert_secret; pyzmq with CURVE).
 
 An actor subclasses Actor, overrides the handlers it needs, and calls run():
 
@@ -33,6 +34,7 @@ An actor subclasses Actor, overrides the handlers it needs, and calls run():
 docs/actors.md ("Writing an actor") walks through a complete one.
 """
 import itertools
+import json
 import os
 import sys
 import time
@@ -95,12 +97,15 @@ class Actor:
     control_topics = ()
 
     def __init__(self, environ=None):
-        env = os.environ if environ is None else environ
+        env = dict(os.environ if environ is None else environ)
+        self._curve = None             # (server keys, own public, own secret) on tcp
+        if env.get("TF_JOIN"):
+            self._join(env)
         missing = [key for key in ("TF_ACTOR_NAME", "TF_CONTROL", "TF_SERVICE")
                    if not env.get(key)]
         if missing:
             raise SystemExit("tfactor: %s not set: start this actor through tf run "
-                             "(or with the line tf prints)" % ", ".join(missing))
+                             "(or with the line tf prints, or TF_JOIN)" % ", ".join(missing))
         self.name = env["TF_ACTOR_NAME"]
         self.role = env.get("TF_ACTOR_ROLE") or self.role
         self.run_dir = env.get("TF_RUN_DIR")
@@ -122,6 +127,45 @@ class Actor:
         self._held = None              # run.phase body waiting for feed.end
         self._held_until = None        # monotonic end of that wait
         self._ctx = None
+
+    def _join(self, env):
+        """TF_JOIN: the run's run.json gives the endpoints not set otherwise and,
+        on tcp, the servers' CURVE keys; TF_CERT is the actor's .cert_secret."""
+        path = env["TF_JOIN"]
+        try:
+            with open(path) as handle:
+                run = json.load(handle)
+            endpoints = run["endpoints"]
+            for key, name in (("TF_CONTROL", "control"), ("TF_SERVICE", "service"),
+                              ("TF_FEED", "feed")):
+                if not env.get(key) and endpoints.get(name):
+                    env[key] = endpoints[name]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise SystemExit("tfactor: TF_JOIN %s: not a run.json (%s)" % (path, error))
+        keys = run.get("curve")
+        if not keys:
+            return
+        if not env.get("TF_CERT"):
+            raise SystemExit("tfactor: the run of %s listens on tcp with CURVE: TF_CERT names "
+                             "the .cert_secret tf keys new wrote" % path)
+        if not hasattr(zmq, "CURVE_SERVERKEY") or not zmq.has("curve"):
+            raise SystemExit("tfactor: this pyzmq has no CURVE support")
+        from zmq import auth as zmq_auth
+        try:
+            public, secret = zmq_auth.load_certificate(env["TF_CERT"])
+        except (OSError, ValueError) as error:
+            raise SystemExit("tfactor: TF_CERT %s: %s" % (env["TF_CERT"], error))
+        if not secret:
+            raise SystemExit("tfactor: TF_CERT %s has no secret key (give the .cert_secret "
+                             "file)" % env["TF_CERT"])
+        self._curve = (keys["coordinator"].encode(), keys["scanner"].encode(), public, secret)
+
+    def _secure(self, sock, server):
+        """On tcp: CURVE client of the coordinator (0) or the scanner (1)."""
+        if self._curve is not None:
+            sock.setsockopt(zmq.CURVE_SERVERKEY, self._curve[server])
+            sock.setsockopt(zmq.CURVE_PUBLICKEY, self._curve[2])
+            sock.setsockopt(zmq.CURVE_SECRETKEY, self._curve[3])
 
     # -- handlers: override what the actor needs -------------------------------
 
@@ -214,11 +258,13 @@ class Actor:
         control_ep, service_ep, feed_ep = self._endpoints
         self._service = self._ctx.socket(zmq.DEALER)
         self._service.setsockopt(zmq.LINGER, 1000)      # let a last ack leave
+        self._secure(self._service, 0)
         self._service.connect(service_ep)
         self._control = self._ctx.socket(zmq.SUB)
         self._control.setsockopt(zmq.RCVHWM, 0)
         for prefix in ("run.",) + tuple(self.control_topics):
             self._control.setsockopt(zmq.SUBSCRIBE, prefix.encode())
+        self._secure(self._control, 0)
         self._control.connect(control_ep)
         self._feed = None
         if self.feed_topics and feed_ep:
@@ -226,6 +272,7 @@ class Actor:
             self._feed.setsockopt(zmq.RCVHWM, 0)
             for prefix in tuple(self.feed_topics) + ("feed.end",):   # a replay's last record
                 self._feed.setsockopt(zmq.SUBSCRIBE, prefix.encode())
+            self._secure(self._feed, 1)
             self._feed.connect(feed_ep)
         try:
             self.on_start()
