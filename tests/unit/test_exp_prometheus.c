@@ -1,6 +1,6 @@
 //  test_exp_prometheus.c - prometheus_block_production: the exposition-format
 //  parser, the judge and its messages, the details read back for a replay, and
-//  the reading of a Prometheus server's query answers
+//  the reading of a Prometheus server's query answers and prometheus_query's judge
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,9 +8,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <czmq.h>
+#include <math.h>
 #include "tf_exp_prometheus_judge.h"
 #include "tf_exp_prometheus_record.h"
 #include "tf_exp_promql.h"
+#include "tf_exp_query_judge.h"
 
 #define S_METRIC TF_EXP_PROMETHEUS_METRIC
 
@@ -319,6 +321,90 @@ test_promql_reads_answers_and_errors (void **state)
     tf_exp_promql_answer_free (&answer);
 }
 
+//  A check of count series with these values (labels {node="validator-i"})
+static void
+s_check (tf_exp_query_check_t *check, const double *values, size_t count)
+{
+    memset (check, 0, sizeof *check);
+    check->at_ms = 1796412666794; //  19:31:06.794 UTC
+    check->answer.series =
+        (tf_exp_promql_series_t *) zmalloc ((count + 1) * sizeof (tf_exp_promql_series_t));
+    for (size_t index = 0; index < count; index++) {
+        check->answer.series[index].labels = zsys_sprintf ("{node=\"validator-%zu\"}", index);
+        check->answer.series[index].value = values[index];
+    }
+    check->answer.count = count;
+}
+
+//  Every op, NaN, for_each naming the series, several series without it, none
+static void
+test_query_check_compares_as_op_says (void **state)
+{
+    (void) state;
+    tf_exp_query_knobs_t knobs = {.query = "q", .value = 2};
+    const char *ops[] = {"<", "<=", ">", ">=", "==", "!="};
+    const bool at_two[] = {false, true, false, true, true, false};
+    const double two = 2, nan_value = NAN;
+    for (size_t index = 0; index < 6; index++) {
+        assert_int_equal (tf_exp_query_op_parse (ops[index], &knobs.op), 0);
+        assert_string_equal (tf_exp_query_op_text (knobs.op), ops[index]);
+        tf_exp_query_check_t check;
+        s_check (&check, &two, 1);
+        assert_int_equal (tf_exp_query_check (&knobs, &check, NULL) == TF_EXP_QUERY_HOLDS,
+                          at_two[index]);
+        tf_exp_query_check_free (&check);
+        s_check (&check, &nan_value, 1);
+        assert_int_equal (tf_exp_query_check (&knobs, &check, NULL), TF_EXP_QUERY_BREACH);
+        tf_exp_query_check_free (&check);
+    }
+    assert_int_equal (tf_exp_query_op_parse ("=<", &knobs.op), -1);
+    const double values[] = {3, 1, 4};
+    tf_exp_query_check_t check;
+    s_check (&check, values, 3);
+    knobs.op = TF_EXP_QUERY_GT;
+    knobs.for_each = true;
+    knobs.during_run = true;
+    size_t series = 9;
+    assert_int_equal (tf_exp_query_check (&knobs, &check, &series), TF_EXP_QUERY_BREACH);
+    assert_int_equal (series, 1);
+    tf_exp_query_verdict_t verdict;
+    tf_exp_query_judge (&knobs, &check, 4, &verdict);
+    assert_false (verdict.passed);
+    assert_string_equal (verdict.message,
+                         "prometheus_query: series {node=\"validator-1\"} of `q` is 1 at "
+                         "19:31:06.794 UTC, which breaks > 2 (during the run)");
+    //  Read back, the details judge the same
+    tf_exp_query_check_t back;
+    uint64_t checks = 0;
+    assert_int_equal (
+        tf_exp_query_from_details (verdict.details, verdict.details_size, &back, &checks), 0);
+    assert_int_equal (checks, 4);
+    tf_exp_query_verdict_t again;
+    tf_exp_query_judge (&knobs, &back, checks, &again);
+    assert_string_equal (again.message, verdict.message);
+    assert_memory_equal (again.details, verdict.details, verdict.details_size);
+    tf_exp_query_verdict_free (&again);
+    tf_exp_query_verdict_free (&verdict);
+    tf_exp_query_check_free (&back);
+    knobs.for_each = false;
+    tf_exp_query_judge (&knobs, &check, 1, &verdict);
+    assert_false (verdict.passed);
+    assert_non_null (strstr (verdict.message, "returned 3 series at"));
+    tf_exp_query_verdict_free (&verdict);
+    tf_exp_query_check_free (&check);
+    s_check (&check, values, 0);
+    assert_int_equal (tf_exp_query_check (&knobs, &check, NULL), TF_EXP_QUERY_EMPTY);
+    tf_exp_query_check_free (&check);
+    check.answer.error = strdup ("bad_data: parse error");
+    check.answer.rejected = true;
+    assert_int_equal (tf_exp_query_check (&knobs, &check, NULL), TF_EXP_QUERY_REJECTED);
+    tf_exp_query_judge (&knobs, &check, 0, &verdict);
+    assert_string_equal (verdict.message,
+                         "prometheus_query: Prometheus rejected `q`: bad_data: parse error");
+    tf_exp_query_verdict_free (&verdict);
+    tf_exp_query_check_free (&check);
+}
+
 int
 main (void)
 {
@@ -334,6 +420,7 @@ main (void)
         cmocka_unit_test (test_details_read_back_judge_the_same),
         cmocka_unit_test (test_judge_names_the_server_and_reads_it_back),
         cmocka_unit_test (test_promql_reads_answers_and_errors),
+        cmocka_unit_test (test_query_check_compares_as_op_says),
     };
     return cmocka_run_group_tests_name ("exp_prometheus", tests, NULL, NULL);
 }
