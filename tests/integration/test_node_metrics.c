@@ -143,8 +143,10 @@ int
 main (void)
 {
     if (s_find_promtool ()) {
-        printf ("SKIP: promtool is not installed (Debian package prometheus; "
-                "or set TF_PROMTOOL)\n");
+        printf ("SKIP: promtool not found (%s; it comes with the Debian package "
+                "prometheus)\n",
+                getenv ("TF_PROMTOOL") && *getenv ("TF_PROMTOOL") ? "TF_PROMTOOL is not executable"
+                                                                  : "not on the PATH");
         return S_SKIP;
     }
     const struct CMUnitTest tests[] = {
