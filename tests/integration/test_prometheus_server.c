@@ -4,9 +4,10 @@
 //  prometheus_query passes at evaluate and through a healthy run, fails at
 //  the first breach during the run (which ends early), and fails with the
 //  server's own error on a malformed query; a replay of each run reaches the
-//  same verdicts without a server; a port already taken is a clear error
-//  naming it. Exits 77 (ctest SKIP) and says why when
-//  the prometheus binary is not installed.
+//  same verdicts without a server; LOGOS_BLOCKCHAIN_METRICS_QUERY_URL
+//  replaces the run's own server; a port already taken is a clear error
+//  naming it. Exits 77 (ctest SKIP) and says why when the prometheus binary
+//  is not installed.
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -222,6 +223,40 @@ test_prometheus_query_malformed_fails_with_the_server_error (void **state)
     json_decref (report);
 }
 
+//  LOGOS_BLOCKCHAIN_METRICS_QUERY_URL names the server: none is started, the
+//  expectation asks that one (here nothing answers, so every node is named)
+static void
+test_prometheus_server_query_url_replaces_the_own_server (void **state)
+{
+    int fd = socket (AF_INET, SOCK_STREAM, 0); //  Bound, not listening: refused
+    struct sockaddr_in address = {.sin_family = AF_INET};
+    address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    assert_int_equal (bind (fd, (struct sockaddr *) &address, sizeof address), 0);
+    assert_int_equal (getsockname (fd, (struct sockaddr *) &address, &length), 0);
+    char url[96], variable[160];
+    snprintf (url, sizeof url, "http://127.0.0.1:%u", ntohs (address.sin_port));
+    snprintf (variable, sizeof variable, "LOGOS_BLOCKCHAIN_METRICS_QUERY_URL=%s/", url);
+    const char *env[] = {variable, NULL};
+    spine_run_t *run = *state = spine_start ("prometheus_server_healthy.yaml", true, env);
+    assert_non_null (run);
+    spine_assert_exit (run, 1);
+    spine_assert_nothing_survives (run, S_NODES);
+    assert_false (spine_run_file_exists (run, "prometheus/prometheus.yml"));
+    json_t *report = spine_report (run);
+    assert_non_null (report);
+    assert_string_equal (json_string_value (json_object_get (report, "metrics_url")), url);
+    const char *message =
+        json_string_value (json_object_get (spine_expectation (report, S_KIND), "message"));
+    char said[160];
+    snprintf (said, sizeof said, "queried the Prometheus server at %s", url);
+    assert_non_null (strstr (message, said));
+    assert_non_null (strstr (message, "- validator-2: 0 produced (prometheus: Prometheus did not "
+                                      "answer at capture"));
+    json_decref (report);
+    close (fd);
+}
+
 static void
 test_prometheus_server_taken_port_is_a_clear_error (void **state)
 {
@@ -270,6 +305,8 @@ main (void)
         cmocka_unit_test_teardown (test_prometheus_query_during_run_fails_at_the_first_breach,
                                    spine_teardown),
         cmocka_unit_test_teardown (test_prometheus_query_malformed_fails_with_the_server_error,
+                                   spine_teardown),
+        cmocka_unit_test_teardown (test_prometheus_server_query_url_replaces_the_own_server,
                                    spine_teardown),
         cmocka_unit_test_teardown (test_prometheus_server_taken_port_is_a_clear_error,
                                    spine_teardown),
