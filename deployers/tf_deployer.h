@@ -38,11 +38,12 @@
 #include "tf_profile.h"
 #include "tf_readiness.h"
 
-#define TF_DEPLOYER_CANCEL_MS     100      //  Longest a blocking op goes without asking
-#define TF_DEPLOYER_MIN_RATE_KBIT 8        //  Lowest bandwidth limit a request may set
-#define TF_DEPLOYER_MAX_RATE_KBIT 10000000 //  Highest: 10 Gbit/s
-#define TF_DEPLOYER_KEEP_ENV      "LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS"
-#define TF_DEPLOYER_KEEP_ALIAS    "NOMOS_TESTS_KEEP_LOGS"
+#define TF_DEPLOYER_CANCEL_MS       100      //  Longest a blocking op goes without asking
+#define TF_DEPLOYER_MIN_RATE_KBIT   8        //  Lowest bandwidth limit a request may set
+#define TF_DEPLOYER_MAX_RATE_KBIT   10000000 //  Highest: 10 Gbit/s
+#define TF_DEPLOYER_KEEP_ENV        "LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS"
+#define TF_DEPLOYER_KEEP_ALIAS      "NOMOS_TESTS_KEEP_LOGS"
+#define TF_DEPLOYER_METRICS_URL_ENV "LOGOS_BLOCKCHAIN_METRICS_QUERY_URL" //  An existing Prometheus
 
 //  One node of the run, as the backend deployed it. Strings are heap copies
 //  owned by the table (tf_deployer_nodes_free). The table lists validators
@@ -122,6 +123,14 @@ typedef struct {
     //  Stop every node (bounded: ask, then force), then release their data
     //  unless env->keep_data. 0, or -1 with *error_p (caller frees).
     int (*cleanup) (void *ctx, char **error_p);
+    //  Start a Prometheus server scraping every node (the plan asks for one:
+    //  observability.prometheus) and wait until every node target is up;
+    //  write its query API base to *url_p (caller frees). 0, or -1 with
+    //  *error_p: the deploy phase fails with it. Stopped at cleanup and by
+    //  destroy. NULL: the runner cannot start one (not built yet), and such a
+    //  plan needs LOGOS_BLOCKCHAIN_METRICS_QUERY_URL.
+    int (*metrics) (void *ctx, const tf_deployer_node_t *nodes, size_t count, char **url_p,
+                    char **error_p);
 } tf_deployer_ops_t;
 
 //  A deployer program's class: the actor class (first, so the runtime's class

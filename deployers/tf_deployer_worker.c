@@ -35,6 +35,7 @@ typedef struct {
     tf_deployer_node_t *nodes;    //  The node table, once deployed
     size_t node_count;            //  Its length
     tf_readiness_node_t *ready;   //  Readiness of each node
+    char *metrics_url;            //  Prometheus query API of the run, or NULL
 } s_worker_t;
 
 
@@ -82,6 +83,7 @@ s_reply_nodes (s_worker_t *self)
     tf_run_nodes_t nodes = {.run_id = (char *) (self->env->run_id ? self->env->run_id : "")};
     nodes.nodes.items = infos;
     nodes.nodes.count = self->node_count;
+    nodes.metrics_url = self->metrics_url;
     s_reply (self, TF_DEPLOYER_WORKER_DEPLOY, true, NULL, &nodes);
     free (infos);
 }
@@ -201,6 +203,36 @@ s_wait_stage (s_worker_t *self, tf_readiness_stage_t stage, const size_t *which,
     return rc;
 }
 
+//  The run's Prometheus, once the nodes are ready: LOGOS_BLOCKCHAIN_METRICS_QUERY_URL
+//  names one already running; else the backend starts one when the plan asks
+//  (observability.prometheus). 0, or -1 with *error_p.
+static int
+s_metrics (s_worker_t *self, char **error_p)
+{
+    zstr_free (&self->metrics_url);
+    const char *existing = getenv (TF_DEPLOYER_METRICS_URL_ENV);
+    if (existing && *existing) {
+        self->metrics_url = strdup (existing);
+        size_t length = strlen (self->metrics_url);
+        while (length > 0 && self->metrics_url[length - 1] == '/')
+            self->metrics_url[--length] = 0; //  The API paths are appended to it
+        zsys_info ("deployer: metrics from an existing Prometheus url=%s (%s)", self->metrics_url,
+                   TF_DEPLOYER_METRICS_URL_ENV);
+        return 0;
+    }
+    if (!self->env->plan->prometheus || tf_plan_is_replay (self->env->plan))
+        return 0; //  A replay judges what was recorded: no server
+    if (!self->ops->metrics) {
+        *error_p = zsys_sprintf ("observability.prometheus: the %s runner cannot start a "
+                                 "Prometheus server (not built yet); set %s to one that scrapes "
+                                 "the nodes",
+                                 self->ops->runner, TF_DEPLOYER_METRICS_URL_ENV);
+        return -1;
+    }
+    return self->ops->metrics (self->ctx, self->nodes, self->node_count, &self->metrics_url,
+                               error_p);
+}
+
 //  Deploy, then walk the backend's readiness stages over every node
 static void
 s_deploy (s_worker_t *self)
@@ -241,7 +273,11 @@ s_deploy (s_worker_t *self)
                 self->nodes[index].peer_id = strdup (self->ready[index].peer_id);
     }
     free (every);
-    if (rc == S_STAGE_READY)
+    if (rc == S_STAGE_READY && s_metrics (self, &error)) {
+        s_reply (self, TF_DEPLOYER_WORKER_DEPLOY, false, error ? error : "metrics failed", NULL);
+        zstr_free (&error);
+    }
+    else if (rc == S_STAGE_READY)
         s_reply_nodes (self);
     else if (rc == S_STAGE_CANCELLED)
         s_reply (self, TF_DEPLOYER_WORKER_DEPLOY, false, "cancelled", NULL);
@@ -387,6 +423,7 @@ s_worker (zsock_t *pipe, void *args)
     self->ops->destroy (&self->ctx);
     tf_deployer_nodes_free (&self->nodes, self->node_count);
     free (self->ready);
+    free (self->metrics_url);
     free (self);
 }
 

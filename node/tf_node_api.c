@@ -310,7 +310,7 @@ s_metrics (tf_node_t *node, tf_node_reply_t *reply)
          tf_node_p2p_peers (node->p2p)},
         {"consensus_connections", "gauge", "Open peer connections",
          tf_node_p2p_connections (node->p2p)},
-        {"consensus_forks_count", "counter", "Fork switches (reorgs)", node->reorgs},
+        {"consensus_forks_total", "counter", "Fork switches (reorgs)", node->reorgs},
         {"mempool_transactions_pending", "gauge", "Transactions in the mempool",
          tf_node_mempool_size (node->mempool)},
         {"mempool_transactions_added_total", "counter", "Transactions admitted to the mempool",

@@ -115,6 +115,17 @@ static const tf_catalog_knob_t s_block_production_knobs[] = {
      "blocks the nodes' Prometheus metrics must show at least"},
 };
 
+static const tf_catalog_knob_t s_prometheus_query_knobs[] = {
+    {"query", TF_KNOB_STR, "", 0, 0, false, "PromQL instant query of the run's Prometheus server"},
+    {"op", TF_KNOB_STR, ">", 0, 0, false, "comparison: <, <=, >, >=, == or !="},
+    {"value", TF_KNOB_FLOAT, "0", -TF_CATALOG_NO_MAX, TF_CATALOG_NO_MAX, false,
+     "the number the answer is compared with"},
+    {"during", TF_KNOB_STR, "evaluate", 0, 0, false,
+     "evaluate: checked once at evaluate; run: at every check during execute"},
+    {"for_each", TF_KNOB_BOOL, "false", 0, 0, false,
+     "every series of the answer must hold (else the answer must be one value)"},
+};
+
 static const tf_catalog_knob_t s_da_inclusion_knobs[] = {
     {"min_ratio", TF_KNOB_FLOAT, "0.8", 0, 1, true,
      "share of the inscribed channels that must be included"},
@@ -153,6 +164,9 @@ static const tf_catalog_kind_t s_kinds[] = {
     {"prometheus_block_production", TF_ROLE_EXPECTATION, "tf-expect-prometheus-block-production", 0,
      0, NULL, "the nodes' Prometheus metrics show blocks being produced",
      S_KNOBS (s_block_production_knobs)},
+    {"prometheus_query", TF_ROLE_EXPECTATION, "tf-expect-prometheus-query", 0, 0, NULL,
+     "a PromQL query of the run's Prometheus server compares with a value",
+     S_KNOBS (s_prometheus_query_knobs)},
     {"da_inclusion", TF_ROLE_EXPECTATION, "tf-expect-da-inclusion", 0, 0, "da",
      "planned channel operations and blobs are included", S_KNOBS (s_da_inclusion_knobs)},
 };

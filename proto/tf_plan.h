@@ -113,6 +113,9 @@ typedef struct {
     char *runner;       //  "local" | "compose" | "k8s" | "external" | "none" | "replay"
     char *node_profile; //  Node profile name, default "tf-node"
     bool node_control;  //  Node control enabled (needed by chaos)
+
+    //  Observability
+    bool prometheus; //  observability.prometheus: the runner starts a Prometheus server
 } tf_plan_t;
 
 //  Create an empty plan with every default set (star, 1 validator, 0 executors,

@@ -229,4 +229,6 @@ tf_plan_print (const tf_plan_t *self, FILE *out)
     fputs ("node: {profile: ", out);
     s_print_str (out, self->node_profile ? self->node_profile : "");
     fputs ("}\n", out);
+    if (self->prometheus)
+        fputs ("observability: {prometheus: true}\n", out);
 }

@@ -372,6 +372,24 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
             free (copy);
         }
     }
+    else if (streq (item->kind, "prometheus_query")) {
+        static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!="};
+        s_path (knob_path, sizeof knob_path, "%s.query", path);
+        if (!*tf_plan_knob_str (item, "query", "") && !s_bad (check, knob_path))
+            s_fail (check, path, "knob query missing: expected a PromQL query");
+        s_path (knob_path, sizeof knob_path, "%s.op", path);
+        const char *op = tf_plan_knob_str (item, "op", ">");
+        bool known = false;
+        for (size_t index = 0; index < sizeof ops / sizeof ops[0]; index++)
+            known = known || streq (op, ops[index]);
+        if (!known && !s_bad (check, knob_path))
+            s_fail (check, knob_path, "expected one of <, <=, >, >=, ==, !=, got '%s'", op);
+        s_path (knob_path, sizeof knob_path, "%s.during", path);
+        const char *during = tf_plan_knob_str (item, "during", "evaluate");
+        if (!streq (during, "evaluate") && !streq (during, "run") && !s_bad (check, knob_path))
+            s_fail (check, knob_path, "expected evaluate or run, got '%s'", during);
+        plan->prometheus = true; //  It needs a server: the runner starts one
+    }
     else if (streq (item->kind, "chaos_pause")) {
         s_path (knob_path, sizeof knob_path, "%s.node", path);
         const char *node = tf_plan_knob_str (item, "node", "");

@@ -102,7 +102,7 @@ tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
     msgpack_packer packer;
     msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
 
-    msgpack_pack_map (&packer, 10);
+    msgpack_pack_map (&packer, 10 + (self->prometheus ? 1 : 0));
     tf_mpack_str (&packer, "v");
     msgpack_pack_uint32 (&packer, TF_PLAN_WIRE_VERSION);
     tf_mpack_str (&packer, "name");
@@ -184,6 +184,13 @@ tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
         msgpack_pack_true (&packer);
     else
         msgpack_pack_false (&packer);
+
+    if (self->prometheus) { //  Only when asked, so older plans pack as they did
+        tf_mpack_str (&packer, "observability");
+        msgpack_pack_map (&packer, 1);
+        tf_mpack_str (&packer, "prometheus");
+        msgpack_pack_true (&packer);
+    }
 
     //  Hand the buffer over: sbuffer memory is plain malloc
     *size_p = buffer.size;
@@ -730,6 +737,13 @@ s_read_plan (s_decoder_t *self, const msgpack_object *root, tf_plan_t *plan)
                        TF_PLAN_MAX_NAME, &plan->node_profile)
         || s_read_bool (self, s_require (self, node, "node", "control"), "node.control",
                         &plan->node_control))
+        return -1;
+
+    const msgpack_object *observability = s_find (root, "observability");
+    if (observability
+        && (s_check_map (self, observability, "observability", TF_WIRE_MAX_MAP)
+            || s_read_optional_bool (self, observability, "observability.prometheus", "prometheus",
+                                     &plan->prometheus)))
         return -1;
     return 0;
 }

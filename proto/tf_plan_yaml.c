@@ -667,13 +667,25 @@ s_load_node (s_loader_t *self, const yaml_node_t *node)
         s_get_string (self, value, "node.profile", TF_PLAN_MAX_NAME, &self->plan->node_profile);
 }
 
+//  prometheus
+static void
+s_load_observability (s_loader_t *self, const yaml_node_t *node)
+{
+    static const char *const keys[] = {"prometheus", NULL};
+    if (!s_check_map (self, node, "observability", keys))
+        return;
+    yaml_node_t *value;
+    if ((value = s_get (self, node, "prometheus")))
+        s_get_bool (self, value, "observability.prometheus", &self->plan->prometheus);
+}
+
 //  The whole document
 static void
 s_load_root (s_loader_t *self, const yaml_node_t *root)
 {
-    static const char *const keys[] = {"name",         "topology", "wallets", "workloads",
-                                       "expectations", "custom",   "run",     "consensus",
-                                       "node_control", "node",     NULL};
+    static const char *const keys[] = {"name",         "topology", "wallets",       "workloads",
+                                       "expectations", "custom",   "run",           "consensus",
+                                       "node_control", "node",     "observability", NULL};
     tf_plan_t *plan = self->plan;
     if (!s_check_map (self, root, "", keys))
         return;
@@ -698,6 +710,8 @@ s_load_root (s_loader_t *self, const yaml_node_t *root)
         s_get_bool (self, value, "node_control", &plan->node_control);
     if ((value = s_get (self, root, "node")))
         s_load_node (self, value);
+    if ((value = s_get (self, root, "observability")))
+        s_load_observability (self, value);
 }
 
 //  The scenario's default name: the file's base name without its extension

@@ -3,7 +3,8 @@
 #
 #  Usage: scripts/setup.sh [--no-build] [--test-deps] [BUILD_DIR] [-- extra cmake options]
 #  --test-deps also installs what only the test suite uses (headless chromium, XML
-#  checker, Python ZeroMQ and msgpack for the example actor, clang-format).
+#  checker, Python ZeroMQ and msgpack for the example actor, clang-format, and prometheus
+#  for promtool and the local runner's Prometheus server).
 #  The compose runner's engine and tools (docker.io, docker-compose, nftables,
 #  util-linux for nsenter) are installed too; TF_SETUP_NO_DOCKER=1 leaves them out.
 #  Environment: TF_SANITIZER (none|address,undefined|...), TF_WERROR (ON|OFF),
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
         --no-build) do_build=0 ;;
         --test-deps) test_deps=1 ;;
         -h|--help)
-            sed -n '2,10p' "$0" | sed 's/^# \{0,2\}//'
+            sed -n '2,11p' "$0" | sed 's/^# \{0,2\}//'
             exit 0 ;;
         --) shift; extra=("$@"); break ;;
         *) build_dir=$1 ;;
@@ -33,7 +34,8 @@ packages=(build-essential cmake pkg-config clang
           libyaml-dev libjansson-dev libmicrohttpd-dev libsodium-dev
           wrk python3 iproute2 procps)
 [ "${TF_SETUP_NO_DOCKER:-0}" = 1 ] || packages+=(docker.io docker-compose nftables util-linux)
-[ $test_deps -eq 0 ] || packages+=(chromium libxml2-utils python3-zmq python3-msgpack clang-format)
+[ $test_deps -eq 0 ] || packages+=(chromium libxml2-utils python3-zmq python3-msgpack clang-format
+                                  prometheus)
 
 missing=()
 for pkg in "${packages[@]}"; do

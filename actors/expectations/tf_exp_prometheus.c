@@ -12,6 +12,7 @@ typedef struct {
     char **names;        //  Nodes the scraper reads, in its order
     size_t name_count;
     zhashx_t *baseline; //  node name -> scrape at capture (owned)
+    char *server;       //  The run's Prometheus (run.nodes metrics_url), or NULL
 } tf_exp_prometheus_t;
 
 static int s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan);
@@ -60,6 +61,7 @@ s_destroy (void **state_p)
     zactor_destroy (&self->scraper);
     zhashx_destroy (&self->baseline);
     s_free_names (self);
+    free (self->server);
     free (self);
     *state_p = NULL;
 }
@@ -126,6 +128,7 @@ s_evaluate (tf_exp_prometheus_t *self, tf_actor_t *actor, tf_exp_prometheus_scra
             node->capture.error = strdup ("not deployed");
     }
     free (scrapes);
+    obs.server = self->server ? strdup (self->server) : NULL;
     s_judge_and_report (self, actor, &obs);
 }
 
@@ -200,7 +203,15 @@ s_start_scraper (tf_exp_prometheus_t *self, tf_actor_t *actor)
         urls[index] = nodes->nodes.items[index].api_url;
     }
     self->name_count = count;
-    self->scraper = tf_exp_prometheus_scrape_new (urls, count);
+    //  The server seen at capture is the one asked at evaluate too
+    if (tf_actor_phase (actor) == TF_PHASE_CAPTURE) {
+        zstr_free (&self->server);
+        if (nodes && nodes->metrics_url)
+            self->server = strdup (nodes->metrics_url);
+        zsys_info ("prometheus: reading %s", self->server ? self->server : "each node's /metrics");
+    }
+    self->scraper =
+        tf_exp_prometheus_scrape_new (urls, (const char *const *) self->names, count, self->server);
     free (urls);
     if (!self->scraper)
         return -1;
@@ -249,8 +260,10 @@ const tf_actor_class_t tf_exp_prometheus_class = {
     .role = "expectation",
     .kind = TF_EXP_PROMETHEUS_KIND,
     .summary = "Expectation prometheus_block_production: the blocks-produced counters of the\n"
-               "nodes' /metrics rise by at least `min_blocks` (default 1) between capture and\n"
-               "evaluate, summed over the nodes.\n",
+               "nodes rise by at least `min_blocks` (default 1) between capture and evaluate,\n"
+               "summed over the nodes. Read from the run's Prometheus server when it has one\n"
+               "(observability.prometheus, or LOGOS_BLOCKCHAIN_METRICS_QUERY_URL), else from\n"
+               "each node's /metrics; the message says which.\n",
     .create = s_create,
     .destroy = s_destroy,
     .handlers = &s_handlers,

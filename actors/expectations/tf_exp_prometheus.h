@@ -2,8 +2,10 @@
 //
 //  The nodes' Prometheus metrics must show at least `min_blocks` (default 1)
 //  blocks produced during the run. At capture a scraper thread
-//  (tf_exp_prometheus_scrape.h) reads every node's /metrics for the
-//  blocks-produced counter, the baseline; at evaluate it reads them again and
+//  (tf_exp_prometheus_scrape.h) reads every node's blocks-produced counter,
+//  the baseline: from the run's Prometheus server when run.nodes names one
+//  (metrics_url), else from each node's /metrics; at evaluate it reads them
+//  again from the same source and
 //  the judge (tf_exp_prometheus_judge.h) sums what each node produced in
 //  between. The scrapes judged travel in the result's details
 //  (tf_exp_prometheus_record.h); under `tf replay` (runner "replay") the

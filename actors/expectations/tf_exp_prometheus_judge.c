@@ -7,7 +7,7 @@
 #include "tf_exp_prometheus_judge.h"
 #include "tf_mpack.h"
 
-#define S_DETAIL_KEYS 5  //  Keys of the details map
+#define S_DETAIL_KEYS 6  //  Keys of the details map
 #define S_NODE_KEYS   5  //  Keys of one node's observations
 #define S_TOKEN_MAX   64 //  Longest value or timestamp token
 
@@ -233,6 +233,11 @@ s_pack_details (const tf_exp_prometheus_obs_t *obs, tf_exp_prometheus_verdict_t 
     msgpack_pack_uint64 (&packer, verdict->observed);
     tf_mpack_str (&packer, "metric");
     tf_mpack_str (&packer, TF_EXP_PROMETHEUS_METRIC);
+    tf_mpack_str (&packer, "source");
+    if (obs->server)
+        tf_mpack_str (&packer, obs->server);
+    else
+        tf_mpack_str (&packer, "/metrics");
     tf_mpack_str (&packer, "per_node");
     msgpack_pack_map (&packer, obs->node_count);
     for (size_t index = 0; index < obs->node_count; index++) {
@@ -264,12 +269,15 @@ tf_exp_prometheus_judge (const tf_exp_prometheus_obs_t *obs, tf_exp_prometheus_v
     for (size_t index = 0; index < obs->node_count; index++)
         verdict->observed += tf_exp_prometheus_produced (&obs->nodes[index]);
     verdict->passed = verdict->observed >= obs->min_blocks;
+    char *source = obs->server ? zsys_sprintf ("queried the Prometheus server at %s", obs->server)
+                               : strdup ("read each node's /metrics: no Prometheus server");
     char *message = verdict->passed ? zsys_sprintf ("prometheus_block_production: %" PRIu64
-                                                    " blocks produced (required %" PRIu64 ")",
-                                                    verdict->observed, obs->min_blocks)
+                                                    " blocks produced (required %" PRIu64 "; %s)",
+                                                    verdict->observed, obs->min_blocks, source)
                                     : zsys_sprintf ("prometheus_block_production: observed %" PRIu64
-                                                    " blocks below required %" PRIu64,
-                                                    verdict->observed, obs->min_blocks);
+                                                    " blocks below required %" PRIu64 " (%s)",
+                                                    verdict->observed, obs->min_blocks, source);
+    free (source);
     //  A failure lists every node; a pass only the nodes without a figure
     for (size_t index = 0; index < obs->node_count; index++) {
         const tf_exp_prometheus_node_t *node = &obs->nodes[index];
@@ -306,5 +314,6 @@ tf_exp_prometheus_obs_free (tf_exp_prometheus_obs_t *obs)
         free (obs->nodes[index].evaluate.error);
     }
     free (obs->nodes);
+    free (obs->server);
     memset (obs, 0, sizeof *obs);
 }

@@ -9,7 +9,9 @@
 //  and at evaluate. A node produced evaluate - capture blocks; when its
 //  counter went down (the node restarted, so did its counter) it produced its
 //  evaluate value. A node without a figure at either scrape (no answer, or no
-//  metric) produced 0 and is named. Passed when the sum >= min_blocks.
+//  metric) produced 0 and is named. Passed when the sum >= min_blocks. The
+//  message says where the figures came from: the run's Prometheus server
+//  (its URL) or each node's /metrics.
 
 #ifndef TF_EXP_PROMETHEUS_JUDGE_H_INCLUDED
 #define TF_EXP_PROMETHEUS_JUDGE_H_INCLUDED
@@ -38,6 +40,7 @@ typedef struct {
     tf_exp_prometheus_node_t *nodes; //  Owned
     size_t node_count;
     uint64_t min_blocks; //  Knob
+    char *server;        //  The Prometheus queried (owned), or NULL: each node's /metrics
 } tf_exp_prometheus_obs_t;
 
 typedef struct {

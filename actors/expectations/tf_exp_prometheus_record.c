@@ -4,6 +4,7 @@
 #include <czmq.h>
 #include <msgpack.h>
 #include "tf_exp_prometheus_record.h"
+#include "tf_exp_prometheus_scrape.h"
 #include "tf_msg.h"
 #include "tf_recording.h"
 #include "tf_mpack.h"
@@ -44,6 +45,11 @@ tf_exp_prometheus_obs_from_details (const uint8_t *details, size_t size,
     if (msgpack_unpack_next (&unpacked, (const char *) details, size, NULL)
         != MSGPACK_UNPACK_SUCCESS)
         goto out;
+    const msgpack_object *source = tf_mpack_get (&unpacked.data, "source");
+    if (source && source->type == MSGPACK_OBJECT_STR
+        && !(source->via.str.size == strlen (TF_EXP_PROMETHEUS_PATH)
+             && memcmp (source->via.str.ptr, TF_EXP_PROMETHEUS_PATH, source->via.str.size) == 0))
+        obs->server = tf_mpack_strdup (source);
     const msgpack_object *nodes = tf_mpack_get (&unpacked.data, "observations");
     if (!nodes || nodes->type != MSGPACK_OBJECT_ARRAY)
         goto out;

@@ -151,6 +151,8 @@ tf_report_nodes (tf_report_t *self, const tf_run_nodes_t *nodes)
                                                  node->peer_id, "log_path", node->log_path));
     }
     json_object_set_new (self->root, "nodes", array);
+    if (nodes->metrics_url)
+        json_object_set_new (self->root, "metrics_url", json_string (nodes->metrics_url));
 }
 
 void

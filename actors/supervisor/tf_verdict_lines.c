@@ -77,6 +77,9 @@ s_print_figures (FILE *out, json_t *report)
         json_string_value (json_object_get (json_object_get (report, "replay"), "summary"));
     if (replay)
         fprintf (out, "replay: %s\n", replay);
+    const char *metrics = json_string_value (json_object_get (report, "metrics_url"));
+    if (metrics)
+        fprintf (out, "prometheus: %s\n", metrics);
 }
 
 void

@@ -13,6 +13,7 @@
 #include "tf_local_control.h"
 #include "tf_local_nodes.h"
 #include "tf_node_spec.h"
+#include "tf_prometheus.h"
 #include "tf_rundir.h"
 #include "tf_topology.h"
 
@@ -23,6 +24,7 @@ typedef struct {
     char *log_dir;                //  LOGOS_BLOCKCHAIN_LOG_DIR, or NULL
     tf_local_nodes_t *nodes;      //  Once deployed
     tf_local_control_t *control;  //  Node control over them
+    tf_prometheus_t *prometheus;  //  The run's Prometheus, once started
 } s_local_t;
 
 //  The node's environment variables, with their older NOMOS_ spellings
@@ -87,6 +89,7 @@ s_destroy (void **ctx_p)
     s_local_t *self = (s_local_t *) *ctx_p;
     if (!self)
         return;
+    tf_prometheus_kill (&self->prometheus);
     if (self->nodes && tf_local_nodes_kill_all (self->nodes) > 0)
         s_release_data (self);
     tf_local_control_destroy (&self->control);
@@ -286,10 +289,38 @@ s_control (void *ctx, const tf_deployer_node_t *nodes, size_t count,
     return tf_local_control_run (self->control, nodes, count, request, text_p);
 }
 
+//  The run's Prometheus: RUN_DIR/prometheus, every node a target
+static int
+s_metrics (void *ctx, const tf_deployer_node_t *nodes, size_t count, char **url_p, char **error_p)
+{
+    s_local_t *self = (s_local_t *) ctx;
+    if (!self->env->run_dir) {
+        *error_p = strdup ("observability.prometheus needs a run directory");
+        return -1;
+    }
+    tf_prometheus_target_t *targets =
+        (tf_prometheus_target_t *) zmalloc ((count + 1) * sizeof (tf_prometheus_target_t));
+    for (size_t index = 0; index < count; index++)
+        targets[index] = (tf_prometheus_target_t){nodes[index].name, nodes[index].api_url};
+    char *dir = zsys_sprintf ("%s/%s", self->env->run_dir, TF_DEPLOYER_LOCAL_PROMETHEUS_DIR);
+    tf_prometheus_destroy (&self->prometheus);
+    self->prometheus = tf_prometheus_start (
+        dir, targets, count, tf_prometheus_interval_ms (self->env->plan->slot_ms), error_p);
+    free (dir);
+    free (targets);
+    if (!self->prometheus
+        || tf_prometheus_wait_up (self->prometheus, TF_PROMETHEUS_UP_MS, self->env->cancel,
+                                  error_p))
+        return -1;
+    *url_p = strdup (tf_prometheus_url (self->prometheus));
+    return 0;
+}
+
 static int
 s_cleanup (void *ctx, char **error_p)
 {
     s_local_t *self = (s_local_t *) ctx;
+    tf_prometheus_destroy (&self->prometheus);
     if (!self->nodes)
         return 0; //  Nothing was deployed
     if (tf_local_nodes_stop_all (self->nodes, TF_DEPLOYER_LOCAL_STOP_GRACE_MS, self->env->cancel)) {
@@ -311,6 +342,7 @@ const tf_deployer_ops_t tf_deployer_local_ops = {
     .control = s_control,
     .logs = NULL, //  Written in place: RUN_DIR/nodes/<name>/node.log
     .cleanup = s_cleanup,
+    .metrics = s_metrics,
 };
 
 const tf_deployer_class_t tf_deployer_local_class = TF_DEPLOYER_CLASS (
@@ -319,4 +351,8 @@ const tf_deployer_class_t tf_deployer_local_class = TF_DEPLOYER_CLASS (
     "Node binary: LOGOS_BLOCKCHAIN_NODE_BIN (alias NOMOS_NODE_BIN), else tf-node beside\n"
     "this program. Keep node data: LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS=1. Logs:\n"
     "LOGOS_BLOCKCHAIN_LOG_DIR, _LEVEL, _FILTER. SLOW_TEST_ENV=true doubles readiness "
-    "timeouts.\n");
+    "timeouts.\n"
+    "observability.prometheus: a Prometheus server (TF_PROMETHEUS_BIN, else\n"
+    "/usr/bin/prometheus) on 127.0.0.1:TEST_FRAMEWORK_PROMETHEUS_PORT (default 9090, 0: any\n"
+    "free port), data in RUN_DIR/prometheus; LOGOS_BLOCKCHAIN_METRICS_QUERY_URL names an\n"
+    "existing one instead.\n");

@@ -138,7 +138,7 @@ test_node_partition_forks_and_reorgs_back (void **state)
     json_array_foreach (headers, index, item)
         assert_string_not_equal (json_string_value (item), fork_tip);
     json_decref (headers);
-    assert_true (nh_metric (cluster, LONER, "consensus_forks_count") >= 1);
+    assert_true (nh_metric (cluster, LONER, "consensus_forks_total") >= 1);
     //  The reorg returned the tx to the loner's pool, and it made it into the common chain
     NH_WAIT (ok, nh_chain_contains (cluster, 0, note, 400), EVENT_MS);
     assert_true (ok);

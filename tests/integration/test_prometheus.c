@@ -78,8 +78,10 @@ test_prometheus_healthy_run_passes (void **state)
     assert_true (observed > 0);
     assert_int_equal (s_figure (details, "required"), 1);
     s_assert_per_node (details);
-    char first[128];
-    snprintf (first, sizeof first, S_KIND ": %lld blocks produced (required 1)",
+    char first[192];
+    snprintf (first, sizeof first,
+              S_KIND ": %lld blocks produced (required 1; read each node's /metrics: no "
+                     "Prometheus server)",
               (long long) observed);
     assert_string_equal (json_string_value (json_object_get (entry, "message")), first);
     s_assert_replay_agrees ((spine_run_t *) *state, entry, 0);
@@ -99,8 +101,10 @@ test_prometheus_fails_when_every_node_stops_producing (void **state)
     //  a block or two made in between, far below the 5 required
     assert_true (observed <= 2);
     s_assert_per_node (details);
-    char first[128];
-    snprintf (first, sizeof first, S_KIND ": observed %lld blocks below required 5\n",
+    char first[192];
+    snprintf (first, sizeof first,
+              S_KIND ": observed %lld blocks below required 5 (read each node's /metrics: no "
+                     "Prometheus server)\n",
               (long long) observed);
     const char *message = json_string_value (json_object_get (entry, "message"));
     assert_true (strncmp (message, first, strlen (first)) == 0);

@@ -1,5 +1,6 @@
 //  test_exp_prometheus.c - prometheus_block_production: the exposition-format
-//  parser, the judge and its messages, the details read back for a replay
+//  parser, the judge and its messages, the details read back for a replay, and
+//  the reading of a Prometheus server's query answers and prometheus_query's judge
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,8 +8,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <czmq.h>
+#include <math.h>
 #include "tf_exp_prometheus_judge.h"
 #include "tf_exp_prometheus_record.h"
+#include "tf_exp_promql.h"
+#include "tf_exp_query_judge.h"
 
 #define S_METRIC TF_EXP_PROMETHEUS_METRIC
 
@@ -143,7 +147,8 @@ test_judge_passes_with_the_figure (void **state)
     assert_true (verdict.passed);
     assert_int_equal (verdict.observed, 9);
     assert_string_equal (verdict.message,
-                         "prometheus_block_production: 9 blocks produced (required 9)");
+                         "prometheus_block_production: 9 blocks produced (required 9; read each "
+                         "node's /metrics: no Prometheus server)");
     tf_exp_prometheus_verdict_free (&verdict);
     tf_exp_prometheus_obs_free (&obs);
 }
@@ -159,7 +164,8 @@ test_judge_fails_with_the_exact_first_line (void **state)
     tf_exp_prometheus_judge (&obs, &verdict);
     assert_false (verdict.passed);
     assert_string_equal (verdict.message,
-                         "prometheus_block_production: observed 1 blocks below required 4\n"
+                         "prometheus_block_production: observed 1 blocks below required 4 (read "
+                         "each node's /metrics: no Prometheus server)\n"
                          "- validator-0: 0 produced (metric 5 at capture, 5 at evaluate)\n"
                          "- validator-1: 1 produced (metric 2 at capture, 3 at evaluate)");
     tf_exp_prometheus_verdict_free (&verdict);
@@ -197,7 +203,8 @@ test_judge_names_a_node_that_is_down (void **state)
     assert_true (verdict.passed);
     assert_int_equal (verdict.observed, 5);
     assert_string_equal (verdict.message,
-                         "prometheus_block_production: 5 blocks produced (required 1)\n"
+                         "prometheus_block_production: 5 blocks produced (required 1; read each "
+                         "node's /metrics: no Prometheus server)\n"
                          "- validator-1: 0 produced (metric 2 at capture, no answer at evaluate)\n"
                          "- validator-2: 0 produced (no answer at capture, 3 at evaluate)");
     tf_exp_prometheus_verdict_free (&verdict);
@@ -206,7 +213,8 @@ test_judge_names_a_node_that_is_down (void **state)
     assert_false (verdict.passed);
     char line[128];
     s_first_line (verdict.message, line, sizeof line);
-    assert_string_equal (line, "prometheus_block_production: observed 5 blocks below required 6");
+    assert_string_equal (line, "prometheus_block_production: observed 5 blocks below required 6 "
+                               "(read each node's /metrics: no Prometheus server)");
     tf_exp_prometheus_verdict_free (&verdict);
     tf_exp_prometheus_obs_free (&obs);
 }
@@ -244,6 +252,159 @@ test_details_read_back_judge_the_same (void **state)
     tf_exp_prometheus_obs_free (&obs);
 }
 
+//  Figures from a server: the message names it, and the details keep it
+static void
+test_judge_names_the_server_and_reads_it_back (void **state)
+{
+    (void) state;
+    const int64_t figures[][2] = {{1, 4}, {2, 2}};
+    tf_exp_prometheus_obs_t obs;
+    s_obs (&obs, figures, 2, 3);
+    obs.server = strdup ("http://127.0.0.1:9090");
+    tf_exp_prometheus_verdict_t verdict;
+    tf_exp_prometheus_judge (&obs, &verdict);
+    assert_true (verdict.passed);
+    assert_string_equal (verdict.message, "prometheus_block_production: 3 blocks produced "
+                                          "(required 3; queried the Prometheus server at "
+                                          "http://127.0.0.1:9090)");
+    tf_exp_prometheus_obs_t back;
+    assert_int_equal (
+        tf_exp_prometheus_obs_from_details (verdict.details, verdict.details_size, &back), 0);
+    assert_string_equal (back.server, "http://127.0.0.1:9090");
+    back.min_blocks = 3;
+    tf_exp_prometheus_verdict_t again;
+    tf_exp_prometheus_judge (&back, &again);
+    assert_string_equal (again.message, verdict.message);
+    tf_exp_prometheus_verdict_free (&again);
+    tf_exp_prometheus_verdict_free (&verdict);
+    tf_exp_prometheus_obs_free (&back);
+    tf_exp_prometheus_obs_free (&obs);
+}
+
+//  /api/v1/query answers: a vector with node labels, a scalar, the server's error
+static void
+test_promql_reads_answers_and_errors (void **state)
+{
+    (void) state;
+    tf_exp_promql_answer_t answer;
+    assert_int_equal (
+        tf_exp_promql_parse ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
+                             "\"result\":[{\"metric\":{\"__name__\":\"m\",\"job\":\"j\","
+                             "\"node\":\"validator-1\"},\"value\":[1.5,\"7\"]},"
+                             "{\"metric\":{},\"value\":[1.5,\"NaN\"]}]}}",
+                             200, &answer),
+        0);
+    assert_int_equal (answer.count, 2);
+    assert_string_equal (answer.series[0].labels, "m{job=\"j\",node=\"validator-1\"}");
+    assert_string_equal (answer.series[0].node, "validator-1");
+    assert_true (answer.series[0].value == 7);
+    assert_string_equal (answer.series[1].labels, "{}");
+    assert_null (answer.series[1].node);
+    tf_exp_promql_answer_free (&answer);
+    assert_int_equal (tf_exp_promql_parse ("{\"status\":\"success\",\"data\":{\"resultType\":"
+                                           "\"scalar\",\"result\":[1.5,\"2.5\"]}}",
+                                           200, &answer),
+                      0);
+    assert_int_equal (answer.count, 1);
+    assert_true (answer.series[0].value == 2.5);
+    tf_exp_promql_answer_free (&answer);
+    assert_int_equal (tf_exp_promql_parse ("{\"status\":\"error\",\"errorType\":\"bad_data\","
+                                           "\"error\":\"1:5: parse error: unexpected\"}",
+                                           400, &answer),
+                      -1);
+    assert_true (answer.rejected);
+    assert_string_equal (answer.error, "bad_data: 1:5: parse error: unexpected");
+    tf_exp_promql_answer_free (&answer);
+    assert_int_equal (tf_exp_promql_parse ("not json", 502, &answer), -1);
+    assert_false (answer.rejected);
+    assert_non_null (strstr (answer.error, "http 502"));
+    tf_exp_promql_answer_free (&answer);
+}
+
+//  A check of count series with these values (labels {node="validator-i"})
+static void
+s_check (tf_exp_query_check_t *check, const double *values, size_t count)
+{
+    memset (check, 0, sizeof *check);
+    check->at_ms = 1796412666794; //  19:31:06.794 UTC
+    check->answer.series =
+        (tf_exp_promql_series_t *) zmalloc ((count + 1) * sizeof (tf_exp_promql_series_t));
+    for (size_t index = 0; index < count; index++) {
+        check->answer.series[index].labels = zsys_sprintf ("{node=\"validator-%zu\"}", index);
+        check->answer.series[index].value = values[index];
+    }
+    check->answer.count = count;
+}
+
+//  Every op, NaN, for_each naming the series, several series without it, none
+static void
+test_query_check_compares_as_op_says (void **state)
+{
+    (void) state;
+    tf_exp_query_knobs_t knobs = {.query = "q", .value = 2};
+    const char *ops[] = {"<", "<=", ">", ">=", "==", "!="};
+    const bool at_two[] = {false, true, false, true, true, false};
+    const double two = 2, nan_value = NAN;
+    for (size_t index = 0; index < 6; index++) {
+        assert_int_equal (tf_exp_query_op_parse (ops[index], &knobs.op), 0);
+        assert_string_equal (tf_exp_query_op_text (knobs.op), ops[index]);
+        tf_exp_query_check_t check;
+        s_check (&check, &two, 1);
+        assert_int_equal (tf_exp_query_check (&knobs, &check, NULL) == TF_EXP_QUERY_HOLDS,
+                          at_two[index]);
+        tf_exp_query_check_free (&check);
+        s_check (&check, &nan_value, 1);
+        assert_int_equal (tf_exp_query_check (&knobs, &check, NULL), TF_EXP_QUERY_BREACH);
+        tf_exp_query_check_free (&check);
+    }
+    assert_int_equal (tf_exp_query_op_parse ("=<", &knobs.op), -1);
+    const double values[] = {3, 1, 4};
+    tf_exp_query_check_t check;
+    s_check (&check, values, 3);
+    knobs.op = TF_EXP_QUERY_GT;
+    knobs.for_each = true;
+    knobs.during_run = true;
+    size_t series = 9;
+    assert_int_equal (tf_exp_query_check (&knobs, &check, &series), TF_EXP_QUERY_BREACH);
+    assert_int_equal (series, 1);
+    tf_exp_query_verdict_t verdict;
+    tf_exp_query_judge (&knobs, &check, 4, &verdict);
+    assert_false (verdict.passed);
+    assert_string_equal (verdict.message,
+                         "prometheus_query: series {node=\"validator-1\"} of `q` is 1 at "
+                         "19:31:06.794 UTC, which breaks > 2 (during the run)");
+    //  Read back, the details judge the same
+    tf_exp_query_check_t back;
+    uint64_t checks = 0;
+    assert_int_equal (
+        tf_exp_query_from_details (verdict.details, verdict.details_size, &back, &checks), 0);
+    assert_int_equal (checks, 4);
+    tf_exp_query_verdict_t again;
+    tf_exp_query_judge (&knobs, &back, checks, &again);
+    assert_string_equal (again.message, verdict.message);
+    assert_memory_equal (again.details, verdict.details, verdict.details_size);
+    tf_exp_query_verdict_free (&again);
+    tf_exp_query_verdict_free (&verdict);
+    tf_exp_query_check_free (&back);
+    knobs.for_each = false;
+    tf_exp_query_judge (&knobs, &check, 1, &verdict);
+    assert_false (verdict.passed);
+    assert_non_null (strstr (verdict.message, "returned 3 series at"));
+    tf_exp_query_verdict_free (&verdict);
+    tf_exp_query_check_free (&check);
+    s_check (&check, values, 0);
+    assert_int_equal (tf_exp_query_check (&knobs, &check, NULL), TF_EXP_QUERY_EMPTY);
+    tf_exp_query_check_free (&check);
+    check.answer.error = strdup ("bad_data: parse error");
+    check.answer.rejected = true;
+    assert_int_equal (tf_exp_query_check (&knobs, &check, NULL), TF_EXP_QUERY_REJECTED);
+    tf_exp_query_judge (&knobs, &check, 0, &verdict);
+    assert_string_equal (verdict.message,
+                         "prometheus_query: Prometheus rejected `q`: bad_data: parse error");
+    tf_exp_query_verdict_free (&verdict);
+    tf_exp_query_check_free (&check);
+}
+
 int
 main (void)
 {
@@ -257,6 +418,9 @@ main (void)
         cmocka_unit_test (test_judge_counts_a_restarted_counter_from_zero),
         cmocka_unit_test (test_judge_names_a_node_that_is_down),
         cmocka_unit_test (test_details_read_back_judge_the_same),
+        cmocka_unit_test (test_judge_names_the_server_and_reads_it_back),
+        cmocka_unit_test (test_promql_reads_answers_and_errors),
+        cmocka_unit_test (test_query_check_compares_as_op_says),
     };
     return cmocka_run_group_tests_name ("exp_prometheus", tests, NULL, NULL);
 }

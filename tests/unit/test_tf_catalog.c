@@ -40,6 +40,7 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
         {"tx_inclusion", "tf-expect-tx-inclusion"},
         {"tx_throughput", "tf-expect-tx-throughput"},
         {"prometheus_block_production", "tf-expect-prometheus-block-production"},
+        {"prometheus_query", "tf-expect-prometheus-query"},
         {"da_inclusion", "tf-expect-da-inclusion"},
     };
     assert_int_equal (tf_catalog_kind_count (), sizeof programs / sizeof programs[0]);

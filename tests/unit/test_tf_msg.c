@@ -153,6 +153,7 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
             msg->run_nodes.run_id = S_RUN_ID;
             msg->run_nodes.nodes.items = s_nodes;
             msg->run_nodes.nodes.count = 2;
+            msg->run_nodes.metrics_url = "http://127.0.0.1:9090";
             break;
         case TF_MSG_feed_block:
             msg->feed_block = (tf_feed_block_t){.id = S_BLOCK_ID,

@@ -199,6 +199,30 @@ test_tf_plan_wire_round_trips_every_field (void **state)
     tf_plan_destroy (&plan);
 }
 
+//  observability.prometheus travels only when set, so older plans pack as they did
+static void
+test_tf_plan_wire_carries_observability (void **state)
+{
+    (void) state;
+    tf_plan_t *plan = s_load ("scenarios/prometheus_server_healthy.yaml");
+    assert_true (plan->prometheus);
+    s_bytes_t bytes = s_pack (plan);
+    tf_plan_t *copy = tf_plan_unpack (bytes.data, bytes.size);
+    assert_non_null (copy);
+    assert_true (copy->prometheus);
+    plan->prometheus = false;
+    s_bytes_t without = s_pack (plan);
+    assert_true (without.size < bytes.size);
+    tf_plan_t *plain = tf_plan_unpack (without.data, without.size);
+    assert_non_null (plain);
+    assert_false (plain->prometheus);
+    free (bytes.data);
+    free (without.data);
+    tf_plan_destroy (&plain);
+    tf_plan_destroy (&copy);
+    tf_plan_destroy (&plan);
+}
+
 static void
 test_tf_plan_wire_builder_packs_like_yaml (void **state)
 {
@@ -601,6 +625,7 @@ main (void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_plan_wire_round_trips_every_field),
+        cmocka_unit_test (test_tf_plan_wire_carries_observability),
         cmocka_unit_test (test_tf_plan_wire_builder_packs_like_yaml),
         cmocka_unit_test (test_tf_plan_wire_matches_golden_vector),
         cmocka_unit_test (test_tf_plan_wire_refuses_empty_duplicate_keys),
