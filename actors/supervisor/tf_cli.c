@@ -42,7 +42,7 @@ s_run_usage (FILE *out)
              "Run one scenario: start the coordinator and every actor, show progress,\n"
              "print the verdict and exit with it.\n\n"
              "Options:\n"
-             "  --runner NAME      local|compose|k8s|none (overrides run.runner)\n"
+             "  --runner NAME      local|compose|k8s|external|none (overrides run.runner)\n"
              "  --duration D       execute phase length (overrides run.duration): a whole number\n"
              "                     and a unit, 500ms, 90s, 2m or 1h, as in scenarios (90 alone\n"
              "                     is refused: it does not say which unit)\n"
