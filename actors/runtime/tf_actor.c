@@ -300,7 +300,7 @@ s_on_phase (tf_actor_t *self, const tf_run_phase_t *phase_msg)
 static bool
 s_waits_for_feed_end (tf_actor_t *self)
 {
-    return self->feed && !self->feed_ended && tf_plan_is_replay (self->plan);
+    return self->feed && self->plan && !self->feed_ended && tf_plan_is_replay (self->plan);
 }
 
 //  Keep the newest phase until feed.end (s_release_phase); the wait is bounded
