@@ -18,9 +18,9 @@
 typedef struct {
     char *path;       //  Absolute, once made
     char *id;         //  The run id, once made
-    char *control_ep; //  ipc://<path>/control.ipc
-    char *service_ep; //  ipc://<path>/service.ipc
-    char *feed_ep;    //  ipc://<path>/feed.ipc
+    char *control_ep; //  ipc://<path>/control.ipc (tcp:// on a --listen run, tf_run_listen.h)
+    char *service_ep; //  ipc://<path>/service.ipc (likewise)
+    char *feed_ep;    //  ipc://<path>/feed.ipc (likewise)
     bool given;       //  Named by the caller: never removed
     bool removed;     //  Removed after a pass
 } tf_run_dir_t;
