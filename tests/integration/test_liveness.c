@@ -107,6 +107,32 @@ test_liveness_fails_agreement_on_a_partition_never_healed (void **state)
     json_decref (report);
 }
 
+//  The start of a phase in report.json, or 0
+static json_int_t
+s_phase_started (json_t *report, const char *wanted)
+{
+    json_t *phases = json_object_get (report, "phases");
+    for (size_t index = 0; index < json_array_size (phases); index++) {
+        json_t *phase = json_array_get (phases, index);
+        if (streq (json_string_value (json_object_get (phase, "phase")), wanted))
+            return json_integer_value (json_object_get (phase, "started_ms"));
+    }
+    return 0;
+}
+
+//  consensus_liveness ended the run early, less than within_ms into execute
+static void
+s_assert_ended_early (json_t *report, json_int_t within_ms)
+{
+    json_t *early = json_object_get (report, "ended_early");
+    assert_string_equal (json_string_value (json_object_get (early, "by")), "consensus_liveness");
+    json_int_t execute = s_phase_started (report, "execute");
+    assert_true (execute > 0);
+    json_int_t after = json_integer_value (json_object_get (early, "at_ms")) - execute;
+    print_message ("ended %.1f s into execute\n", after / 1000.0);
+    assert_true (after < within_ms);
+}
+
 //  A node that finalises a fork of its own (tf-node's fork_irreversibly fault,
 //  no partition made by the framework): the safety check fires during execute,
 //  naming it, well before the planned execute is over
@@ -122,19 +148,7 @@ test_liveness_fails_fast_on_a_node_that_forks_irreversibly (void **state)
         strstr (message, "consensus liveness violated during execute: LIB divergence: "));
     assert_non_null (strstr (message, "validator-0"));
     assert_non_null (strstr (message, "irreversible blocks on two forks"));
-    json_t *early = json_object_get (report, "ended_early");
-    assert_string_equal (json_string_value (json_object_get (early, "by")), "consensus_liveness");
-    json_int_t execute = 0;
-    size_t index;
-    json_t *phase;
-    json_array_foreach (
-        json_object_get (report, "phases"), index,
-        phase) if (streq (json_string_value (json_object_get (phase, "phase")), "execute"))
-        execute = json_integer_value (json_object_get (phase, "started_ms"));
-    assert_true (execute > 0);
-    json_int_t after = json_integer_value (json_object_get (early, "at_ms")) - execute;
-    print_message ("ended %.1f s into execute\n", after / 1000.0);
-    assert_true (after < S_FORK_EXECUTE_MS / 2);
+    s_assert_ended_early (report, S_FORK_EXECUTE_MS / 2);
     json_decref (report);
 }
 
@@ -160,19 +174,7 @@ test_liveness_fails_fast_on_a_node_left_behind (void **state)
     assert_non_null (strstr (message, "consensus liveness violated during execute: "
                                       "validator-2 lags: at height "));
     assert_non_null (strstr (message, "(max_lag 3 blocks, lag_window 2.0 s)"));
-    json_t *early = json_object_get (report, "ended_early");
-    assert_string_equal (json_string_value (json_object_get (early, "by")), "consensus_liveness");
-    json_int_t execute = 0;
-    size_t index;
-    json_t *phase;
-    json_array_foreach (
-        json_object_get (report, "phases"), index,
-        phase) if (streq (json_string_value (json_object_get (phase, "phase")), "execute"))
-        execute = json_integer_value (json_object_get (phase, "started_ms"));
-    assert_true (execute > 0);
-    json_int_t after = json_integer_value (json_object_get (early, "at_ms")) - execute;
-    print_message ("ended %.1f s into execute\n", after / 1000.0);
-    assert_true (after < S_LAG_EXECUTE_MS / 2);
+    s_assert_ended_early (report, S_LAG_EXECUTE_MS / 2);
     json_decref (report);
 }
 
@@ -211,19 +213,6 @@ test_liveness_fails_fast_when_the_chain_stalls (void **state)
     assert_string_equal (json_string_value (json_object_get (ended, "phase")), "execute");
     assert_true (json_integer_value (json_object_get (ended, "at_ms")) <= evaluate);
     json_decref (report);
-}
-
-//  The start of a phase in report.json, or 0
-static json_int_t
-s_phase_started (json_t *report, const char *wanted)
-{
-    json_t *phases = json_object_get (report, "phases");
-    for (size_t index = 0; index < json_array_size (phases); index++) {
-        json_t *phase = json_array_get (phases, index);
-        if (streq (json_string_value (json_object_get (phase, "phase")), wanted))
-            return json_integer_value (json_object_get (phase, "started_ms"));
-    }
-    return 0;
 }
 
 //  fail_fast: false: the same stall fails the expectation at once, but the run
