@@ -137,10 +137,11 @@ test_node_config_full_config_loads (void **state)
     assert_int_equal (config->chain_start_us, 1768031276891858LL);
     assert_int_equal (config->security_param, 10);
     assert_true (config->active_slot_coeff == 0.25);
-    assert_int_equal (config->genesis_tx->ndecls, 1);
-    assert_true (config->genesis_tx->decls[0].executor);
-    tf_node_hash_t stake = tn_note (config->genesis_tx, 0);
-    assert_memory_equal (stake.bytes, config->genesis_tx->decls[0].locked_note_id.bytes, 32);
+    assert_int_equal (config->genesis->ntxs, 1);
+    assert_int_equal (config->genesis->ndecls, 1);
+    assert_true (config->genesis->decls[0].executor);
+    tf_node_hash_t stake = tn_note (config->genesis->txs[0], 0);
+    assert_memory_equal (stake.bytes, config->genesis->decls[0].locked_note_id.bytes, 32);
     assert_int_equal (config->warnings, 0);
     tf_node_config_destroy (&config);
     assert_null (config);
