@@ -255,10 +255,24 @@ tf_compose_stack_file (tf_compose_stack_t *self)
 //  ---------------------------------------------------------------------------
 //  Network and compose file
 
+//  The address at offset host of a network whose third octet starts at third
+static void
+s_address (char out[TF_COMPOSE_STACK_HOST_SIZE], const char *base, unsigned third, size_t host)
+{
+    snprintf (out, TF_COMPOSE_STACK_HOST_SIZE, "%s.%u.%zu", base, third + (unsigned) (host / 256),
+              host % 256);
+}
+
 int
 tf_compose_stack_network (tf_compose_stack_t *self, void *cancel, char **error_p)
 {
-    assert (self->count + TF_COMPOSE_STACK_FIRST_HOST < 255);
+    //  A /24 while the nodes fit one (the addresses every small run has had), else a /19
+    bool wide = self->count > TF_COMPOSE_STACK_SMALL_MAX;
+    const char *base = wide ? TF_COMPOSE_STACK_WIDE_BASE : TF_COMPOSE_STACK_SUBNET_BASE;
+    unsigned subnets = wide ? TF_COMPOSE_STACK_WIDE_SUBNETS : TF_COMPOSE_STACK_SUBNETS;
+    unsigned step = wide ? 1u << (32 - TF_COMPOSE_STACK_WIDE_BITS - 8) : 1;
+    unsigned bits = wide ? TF_COMPOSE_STACK_WIDE_BITS : 24;
+    assert (self->count + TF_COMPOSE_STACK_FIRST_HOST < (1u << (32 - bits)) - 1);
     unsigned first = (unsigned) (zclock_time () ^ (int64_t) strlen (self->run_id));
     for (const char *cursor = self->run_id; *cursor; cursor++)
         first = first * 31 + (unsigned char) *cursor;
@@ -267,19 +281,18 @@ tf_compose_stack_network (tf_compose_stack_t *self, void *cancel, char **error_p
     char *dir_label = zsys_sprintf ("%s=%s", TF_COMPOSE_STACK_LABEL_DIR, self->run_dir);
     int rc = -1;
     for (unsigned attempt = 0; attempt < TF_COMPOSE_STACK_TRIES; attempt++) {
-        unsigned octet = (first + attempt) % TF_COMPOSE_STACK_SUBNETS;
-        char *subnet = zsys_sprintf ("%s.%u.0/24", TF_COMPOSE_STACK_SUBNET_BASE, octet);
+        unsigned octet = (first + attempt) % subnets * step;
+        char *subnet = zsys_sprintf ("%s.%u.0/%u", base, octet, bits);
         tf_compose_result_t result;
         rc = tf_compose_docker (cancel, TF_COMPOSE_ENGINE_QUICK_MS, &result, "network", "create",
                                 "--driver", "bridge", "--subnet", subnet, "--label", run_label,
                                 "--label", dir_label, self->network, NULL);
         if (rc == 0)
-            snprintf (self->cfgsync_address, TF_COMPOSE_STACK_HOST_SIZE, "%s.%u.%d",
-                      TF_COMPOSE_STACK_SUBNET_BASE, octet, TF_COMPOSE_STACK_CFGSYNC_HOST);
+            s_address (self->cfgsync_address, base, octet, TF_COMPOSE_STACK_CFGSYNC_HOST);
         if (rc == 0)
             for (size_t index = 0; index < self->count; index++)
-                snprintf (self->nodes[index].address, TF_COMPOSE_STACK_HOST_SIZE, "%s.%u.%zu",
-                          TF_COMPOSE_STACK_SUBNET_BASE, octet, TF_COMPOSE_STACK_FIRST_HOST + index);
+                s_address (self->nodes[index].address, base, octet,
+                           TF_COMPOSE_STACK_FIRST_HOST + index);
         else {
             zstr_free (&last_error);
             last_error = strdup (tf_compose_result_reason (&result));

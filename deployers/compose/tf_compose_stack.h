@@ -6,7 +6,9 @@
 //  config in config/, mounted read-only at /etc/tf; its log node.log), two
 //  free loopback ports for its APIs, and, once the run's network exists, a
 //  fixed address in it. The network (one per run, a /24 in
-//  TF_COMPOSE_STACK_SUBNET_BASE) is made with `docker network create`; the
+//  TF_COMPOSE_STACK_SUBNET_BASE, or for more than TF_COMPOSE_STACK_SMALL_MAX
+//  nodes a /19 in TF_COMPOSE_STACK_WIDE_BASE) is made with `docker network
+//  create`; the
 //  compose file RUN_DIR/compose/docker-compose.yml describes every node as a
 //  service on it (the common subset of docker-compose 1.29 and the v2
 //  plugin) and `compose up -d` starts them. Every container and the network
@@ -20,6 +22,10 @@
 
 #define TF_COMPOSE_STACK_SUBNET_BASE   "10.213" //  Run networks are 10.213.N.0/24
 #define TF_COMPOSE_STACK_SUBNETS       256      //  Values of N
+#define TF_COMPOSE_STACK_SMALL_MAX     244      //  Nodes a /24 holds: .10 to .253
+#define TF_COMPOSE_STACK_WIDE_BASE     "10.216" //  Larger runs: 10.216.(32 M).0/19
+#define TF_COMPOSE_STACK_WIDE_SUBNETS  8        //  Values of M
+#define TF_COMPOSE_STACK_WIDE_BITS     19       //  8190 hosts: .10 on holds 4096 nodes and more
 #define TF_COMPOSE_STACK_TRIES         16       //  Subnets tried before giving up
 #define TF_COMPOSE_STACK_FIRST_HOST    10       //  Node i is .(10 + i)
 #define TF_COMPOSE_STACK_HTTP_PORT     18080    //  Node API inside a container
