@@ -280,6 +280,40 @@ test_node_config_durations_times_and_multiaddrs (void **state)
     assert_int_equal (tf_node_config_multiaddr ("127.0.0.1:4000", &addr), -1);
 }
 
+//  genesis_state as a list of txs (JSON flow style, which YAML reads): it loads, and a
+//  fault names the tx's index in the key path
+static void
+test_node_config_genesis_list_names_the_tx (void **state)
+{
+    fixture_t *fixture = *state;
+    static const char head[] = "time:\n  slot_duration: 100ms\n"
+                               "  chain_start_time: 2026-01-10T07:47:56Z\n"
+                               "cryptarchia:\n  security_param: 10\n  genesis_state: [";
+    static const char tx[] =
+        "{mantle_tx: {ops: [], ledger_tx: {inputs: [%s], outputs: [{value: %d, pk: " ZERO64
+        "}]}, execution_gas_price: 0, storage_gas_price: 0}, ops_proofs: [], "
+        "ledger_tx_proof: {Ed25519Sigs: []}}";
+    char first[512], second[512], text[2048];
+    snprintf (first, sizeof first, tx, "", 1);
+    snprintf (second, sizeof second, tx, "", 2);
+    snprintf (text, sizeof text, "%s%s, %s]\n", head, first, second);
+    s_write (fixture->deployment, text);
+    tf_node_config_t *config = s_load (fixture, 1);
+    if (!config)
+        fprintf (stderr, "%s\n", fixture->error);
+    assert_non_null (config);
+    assert_int_equal (config->genesis->ntxs, 2);
+    assert_int_equal (tf_node_genesis_notes (config->genesis), 2);
+    tf_node_config_destroy (&config);
+    snprintf (second, sizeof second, tx, ZERO64, 2);
+    snprintf (text, sizeof text, "%s%s, %s]\n", head, first, second);
+    s_write (fixture->deployment, text);
+    assert_null (s_load (fixture, 1));
+    assert_non_null (strstr (
+        fixture->error, "cryptarchia.genesis_state[1].mantle_tx.ledger_tx.inputs: expected []"));
+    s_write (fixture->deployment, s_deployment_yaml);
+}
+
 int
 main (void)
 {
@@ -290,6 +324,8 @@ main (void)
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_node_config_unknown_keys_warn_or_fail_under_check,
                                          s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_node_config_genesis_list_names_the_tx, s_setup,
+                                         s_teardown),
         cmocka_unit_test (test_node_config_durations_times_and_multiaddrs),
     };
     return cmocka_run_group_tests_name ("tf_node_config", tests, NULL, NULL);
