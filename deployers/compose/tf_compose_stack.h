@@ -41,6 +41,7 @@
 #define TF_COMPOSE_STACK_CFGSYNC_HOST  2            //  Its address is .2
 #define TF_COMPOSE_STACK_CFGSYNC_DIR   "/srv/tf"    //  RUN_DIR/nodes, mounted read-only
 #define TF_COMPOSE_STACK_HOST_SIZE     16           //  "10.213.255.255"
+#define TF_COMPOSE_STACK_CIDR_SIZE     20           //  "10.216.224.0/19"
 
 typedef struct _tf_compose_stack_t tf_compose_stack_t;
 
@@ -48,6 +49,16 @@ typedef struct _tf_compose_stack_t tf_compose_stack_t;
 //  the kernel. NULL with *error_p (caller frees) on failure.
 tf_compose_stack_t *tf_compose_stack_new (const char *run_dir, const char *run_id,
                                           uint32_t validators, uint32_t executors, char **error_p);
+
+//  The network tf_compose_stack_network tries as candidate pick (any number;
+//  candidates repeat) for a run of count nodes, as a CIDR: 10.213.N.0/24, or
+//  10.216.M.0/19 past TF_COMPOSE_STACK_SMALL_MAX nodes.
+void tf_compose_stack_subnet (size_t count, unsigned pick, char cidr[TF_COMPOSE_STACK_CIDR_SIZE]);
+
+//  The address host places past the start of that network (node i is at
+//  TF_COMPOSE_STACK_FIRST_HOST + i, cfgsync at TF_COMPOSE_STACK_CFGSYNC_HOST).
+void tf_compose_stack_host (size_t count, unsigned pick, size_t host,
+                            char address[TF_COMPOSE_STACK_HOST_SIZE]);
 
 //  Destroy and nullify. Removes nothing in the engine. Safe on NULL.
 void tf_compose_stack_destroy (tf_compose_stack_t **self_p);
