@@ -114,6 +114,17 @@ tf_node_spec_time (int64_t unix_ms, char out[TF_NODE_SPEC_TIME_SIZE])
 }
 
 int
+tf_node_spec_share_file (const char *first, const char *path, const char *text)
+{
+    assert (first && path && text);
+    if (unlink (path) && errno != ENOENT) {
+        zsys_error ("node config: cannot replace file=%s error=\"%s\"", path, strerror (errno));
+        return -1;
+    }
+    return link (first, path) == 0 ? 0 : tf_node_spec_write_file (path, text);
+}
+
+int
 tf_node_spec_write_file (const char *path, const char *text)
 {
     assert (path && text);

@@ -19,11 +19,13 @@
 extern "C" {
 #endif
 
-#define TF_PLAN_MAX_NODES         256 //  Validators + executors
-#define TF_PLAN_MAX_ITEMS         64  //  Workloads, expectations, custom actors each
-#define TF_PLAN_MAX_KNOBS         32  //  Knobs per item
+#define TF_PLAN_MAX_NODES         4096 //  Validators + executors (docs/scenarios.md: why)
+#define TF_PLAN_MAX_ITEMS         64   //  Workloads, expectations, custom actors each
+#define TF_PLAN_MAX_KNOBS         32   //  Knobs per item
 #define TF_PLAN_MAX_WALLETS       100000
-#define TF_PLAN_MAX_GENESIS_NOTES 255        //  Nodes + wallets: one genesis tx funds them all
+#define TF_PLAN_GENESIS_TX_NOTES  255 //  Notes per genesis tx: its counts are u8s
+#define TF_PLAN_MAX_GENESIS_TXS   64  //  Genesis txs of a run
+#define TF_PLAN_MAX_GENESIS_NOTES (TF_PLAN_MAX_GENESIS_TXS * TF_PLAN_GENESIS_TX_NOTES) //  16320
 #define TF_PLAN_MAX_NAME          64         //  Scenario, actor and profile names, bytes
 #define TF_PLAN_MAX_STR           4096       //  Any other string (commands, knob values), bytes
 #define TF_PLAN_MAX_WIRE          (4u << 20) //  Largest packed plan accepted, bytes

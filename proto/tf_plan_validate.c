@@ -683,10 +683,11 @@ s_check_scalars (s_check_t *check)
              && nodes + plan->wallets > TF_PLAN_MAX_GENESIS_NOTES)
         s_fail (check, "wallets",
                 "expected at most %" PRIu64 " wallets with %" PRIu64
-                " nodes (the genesis transaction holds %d notes, one per node and wallet), "
-                "got %u",
+                " nodes (the genesis holds %d notes, one per node and wallet: %d transactions of "
+                "%d), got %u",
                 nodes < TF_PLAN_MAX_GENESIS_NOTES ? TF_PLAN_MAX_GENESIS_NOTES - nodes : 0, nodes,
-                TF_PLAN_MAX_GENESIS_NOTES, plan->wallets);
+                TF_PLAN_MAX_GENESIS_NOTES, TF_PLAN_MAX_GENESIS_TXS, TF_PLAN_GENESIS_TX_NOTES,
+                plan->wallets);
     if (plan->wallet_amounts) {
         if (!s_bad (check, "wallets") && plan->wallet_amount_count != plan->wallets)
             s_fail (check, "wallets.amounts", "expected %u amounts (one per wallet), got %zu",

@@ -27,12 +27,13 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include "tf_exit.h"
+#include "tf_plan.h"
 #include "tf_rundir.h"
 
-#define TF_CLEAN_TERM_GRACE_MS 3000 //  After SIGTERM, before SIGKILL
-#define TF_CLEAN_MAX_PIDS      1024 //  Processes stopped per run
-#define TF_CLEAN_RUN_ID_MAX    64   //  Longest run id (letters, digits, '-')
-#define TF_CLEAN_WALK_DEPTH    6    //  Levels of a run directory read for its last activity
+#define TF_CLEAN_TERM_GRACE_MS 3000                       //  After SIGTERM, before SIGKILL
+#define TF_CLEAN_MAX_PIDS      (TF_PLAN_MAX_NODES + 1024) //  Processes stopped per run
+#define TF_CLEAN_RUN_ID_MAX    64                         //  Longest run id (letters, digits, '-')
+#define TF_CLEAN_WALK_DEPTH    6 //  Levels of a run directory read for its last activity
 
 typedef struct {
     const char *root;           //  Where run directories live (TMPDIR)

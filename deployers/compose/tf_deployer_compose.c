@@ -113,32 +113,38 @@ s_destroy (void **ctx_p)
 //  ---------------------------------------------------------------------------
 //  Deploy
 
-//  Write one node's two files with the profile's config templates
+//  Write one node's two files with the profile's config templates: its node
+//  file, and the deployment file (deployment_text), which node 0 holds and
+//  every other node shares (a hard link: a large genesis is written once)
 static int
 s_write_node_files (s_compose_t *self, size_t node, const tf_node_spec_t *config,
-                    const tf_deployment_spec_t *deployment)
+                    const char *deployment_text)
 {
     const tf_profile_t *profile = self->env->profile;
-    int rc = 0;
-    for (int file = 0; file < 2 && rc == 0; file++) {
-        char *text = NULL;
-        size_t size = 0;
-        FILE *memory = open_memstream (&text, &size);
-        assert (memory);
-        if (file == 0)
-            profile->print_node (config, memory);
-        else
-            profile->print_deployment (deployment, memory);
-        fclose (memory);
-        char *path = zsys_sprintf ("%s/%s", tf_compose_stack_config_dir (self->stack, node),
-                                   file == 0 ? profile->node_file : profile->deployment_file);
-        rc = tf_node_spec_write_file (path, text);
-        //  The node in the container reads it as whatever user the image runs
-        if (rc == 0)
-            chmod (path, 0644);
-        zstr_free (&path);
-        free (text);
-    }
+    char *text = NULL;
+    size_t size = 0;
+    FILE *memory = open_memstream (&text, &size);
+    assert (memory);
+    profile->print_node (config, memory);
+    fclose (memory);
+    const char *dir = tf_compose_stack_config_dir (self->stack, node);
+    char *path = zsys_sprintf ("%s/%s", dir, profile->node_file);
+    int rc = tf_node_spec_write_file (path, text);
+    //  The node in the container reads them as whatever user the image runs
+    if (rc == 0)
+        chmod (path, 0644);
+    zstr_free (&path);
+    free (text);
+    char *first = zsys_sprintf ("%s/%s", tf_compose_stack_config_dir (self->stack, 0),
+                                profile->deployment_file);
+    path = zsys_sprintf ("%s/%s", dir, profile->deployment_file);
+    if (rc == 0)
+        rc = node == 0 ? tf_node_spec_write_file (path, deployment_text)
+                       : tf_node_spec_share_file (first, path, deployment_text);
+    if (rc == 0)
+        chmod (path, 0644);
+    zstr_free (&path);
+    zstr_free (&first);
     return rc;
 }
 
@@ -168,10 +174,16 @@ s_write_configs (s_compose_t *self, char **error_p)
     const char *log_filter = getenv ("LOGOS_BLOCKCHAIN_LOG_FILTER");
     if (!log_filter || !*log_filter)
         log_filter = getenv ("NOMOS_LOG_FILTER");
+    char *deployment_text = NULL;
+    size_t deployment_size = 0;
+    FILE *memory = open_memstream (&deployment_text, &deployment_size);
+    assert (memory);
+    self->env->profile->print_deployment (&deployment, memory);
+    fclose (memory);
+    uint32_t *peers = (uint32_t *) zmalloc (TF_PLAN_MAX_NODES * sizeof (uint32_t));
+    uint16_t *peer_ports = (uint16_t *) zmalloc (TF_PLAN_MAX_NODES * sizeof (uint16_t));
+    const char **peer_hosts = (const char **) zmalloc (TF_PLAN_MAX_NODES * sizeof (char *));
     for (uint32_t global = 0; global < count; global++) {
-        uint32_t peers[TF_PLAN_MAX_NODES];
-        uint16_t peer_ports[TF_PLAN_MAX_NODES];
-        const char *peer_hosts[TF_PLAN_MAX_NODES];
         size_t peer_count = tf_topology_initial_peers (plan->network, (uint32_t) count, global,
                                                        peers, TF_PLAN_MAX_NODES);
         for (size_t peer = 0; peer < peer_count; peer++) {
@@ -198,7 +210,7 @@ s_write_configs (s_compose_t *self, char **error_p)
                                  .log_prefix = tf_compose_stack_name (self->stack, global),
                                  .log_level = log_level && *log_level ? log_level : NULL,
                                  .log_filter = log_filter && *log_filter ? log_filter : NULL};
-        if (s_write_node_files (self, global, &config, &deployment)) {
+        if (s_write_node_files (self, global, &config, deployment_text)) {
             *error_p = zsys_sprintf ("cannot write the config of %s",
                                      tf_compose_stack_name (self->stack, global));
             goto out;
@@ -206,6 +218,10 @@ s_write_configs (s_compose_t *self, char **error_p)
     }
     rc = 0;
 out:
+    free (peers);
+    free (peer_ports);
+    free (peer_hosts);
+    free (deployment_text);
     tf_genesis_destroy (&genesis);
     return rc;
 }

@@ -104,29 +104,45 @@ s_destroy (void **ctx_p)
 //  ---------------------------------------------------------------------------
 //  Deploy
 
-//  Write one node's two files with the profile's config templates
+//  The shared deployment file's text with the profile's template (caller frees)
+static char *
+s_deployment_text (s_local_t *self, const tf_deployment_spec_t *deployment)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *memory = open_memstream (&text, &size);
+    assert (memory);
+    self->env->profile->print_deployment (deployment, memory);
+    fclose (memory);
+    return text;
+}
+
+//  Write one node's two files with the profile's config templates: its node
+//  file, and the deployment file (deployment_text), which node 0 holds and
+//  every other node shares (a hard link: a large genesis is written once)
 static int
 s_write_node_files (s_local_t *self, size_t node, const tf_node_spec_t *config,
-                    const tf_deployment_spec_t *deployment)
+                    const char *deployment_text)
 {
     const tf_profile_t *profile = self->env->profile;
-    int rc = 0;
-    for (int file = 0; file < 2 && rc == 0; file++) {
-        char *text = NULL;
-        size_t size = 0;
-        FILE *memory = open_memstream (&text, &size);
-        assert (memory);
-        if (file == 0)
-            profile->print_node (config, memory);
-        else
-            profile->print_deployment (deployment, memory);
-        fclose (memory);
-        char *path = zsys_sprintf ("%s/%s", tf_local_nodes_dir (self->nodes, node),
-                                   file == 0 ? profile->node_file : profile->deployment_file);
-        rc = tf_node_spec_write_file (path, text);
-        zstr_free (&path);
-        free (text);
-    }
+    char *text = NULL;
+    size_t size = 0;
+    FILE *memory = open_memstream (&text, &size);
+    assert (memory);
+    profile->print_node (config, memory);
+    fclose (memory);
+    char *path = zsys_sprintf ("%s/%s", tf_local_nodes_dir (self->nodes, node), profile->node_file);
+    int rc = tf_node_spec_write_file (path, text);
+    zstr_free (&path);
+    free (text);
+    char *first =
+        zsys_sprintf ("%s/%s", tf_local_nodes_dir (self->nodes, 0), profile->deployment_file);
+    path = zsys_sprintf ("%s/%s", tf_local_nodes_dir (self->nodes, node), profile->deployment_file);
+    if (rc == 0)
+        rc = node == 0 ? tf_node_spec_write_file (path, deployment_text)
+                       : tf_node_spec_share_file (first, path, deployment_text);
+    zstr_free (&path);
+    zstr_free (&first);
     return rc;
 }
 
@@ -178,7 +194,7 @@ s_prepare (s_local_t *self)
     int rc = -1;
     size_t count = tf_local_nodes_count (self->nodes);
     self->control = tf_local_control_new (self->nodes, self->env->profile, self->env->cancel);
-    //  Shared deployment file, one copy per node
+    //  Shared deployment file: node 0's, linked from every other node's dir
     char start_time[TF_NODE_SPEC_TIME_SIZE];
     tf_node_spec_time ((int64_t) tf_actor_now_ms () + TF_DEPLOYER_LOCAL_START_MARGIN_MS,
                        start_time);
@@ -189,9 +205,10 @@ s_prepare (s_local_t *self)
                                        .genesis = genesis};
     const char *log_level = s_env_alias ("LOGOS_BLOCKCHAIN_LOG_LEVEL", "NOMOS_LOG_LEVEL");
     const char *log_filter = s_env_alias ("LOGOS_BLOCKCHAIN_LOG_FILTER", "NOMOS_LOG_FILTER");
+    char *deployment_text = s_deployment_text (self, &deployment);
+    uint32_t *peers = (uint32_t *) zmalloc (TF_PLAN_MAX_NODES * sizeof (uint32_t));
+    uint16_t *peer_ports = (uint16_t *) zmalloc (TF_PLAN_MAX_NODES * sizeof (uint16_t));
     for (uint32_t global = 0; global < count; global++) {
-        uint32_t peers[TF_PLAN_MAX_NODES];
-        uint16_t peer_ports[TF_PLAN_MAX_NODES];
         size_t peer_count = tf_topology_initial_peers (plan->network, (uint32_t) count, global,
                                                        peers, TF_PLAN_MAX_NODES);
         for (size_t peer = 0; peer < peer_count; peer++)
@@ -212,11 +229,14 @@ s_prepare (s_local_t *self)
             .log_prefix = tf_local_nodes_name (self->nodes, global),
             .log_level = log_level,
             .log_filter = log_filter};
-        if (s_write_node_files (self, global, &config, &deployment))
+        if (s_write_node_files (self, global, &config, deployment_text))
             goto out;
     }
     rc = s_set_commands (self);
 out:
+    free (peers);
+    free (peer_ports);
+    free (deployment_text);
     tf_genesis_destroy (&genesis);
     return rc;
 }

@@ -22,6 +22,7 @@
 #define TF_LOCAL_NODES_DIR_MODE     0700 //  Node directories
 #define TF_LOCAL_NODES_REAP_MS      20   //  Poll period while waiting for a process to end
 #define TF_LOCAL_NODES_KILL_WAIT_MS 5000 //  Longest wait for a SIGKILLed process to end
+#define TF_LOCAL_NODES_FD_MARGIN    256  //  Open files kept spare beyond the ports taken
 
 //  The ports of a node
 typedef enum {

@@ -12,6 +12,7 @@
 #include "tf_scanner_index.h"
 #include "tf_scanner_known.h"
 #include "tf_scanner_walk.h"
+#include "tf_scanner_worker.h"
 
 #define S_CHAIN_MAX 16
 
@@ -418,9 +419,41 @@ test_tf_scanner_flags_parse_with_the_runtime_ones (void **state)
     assert_int_equal (tf_actor_config_parse (&config, 7, no_feed, &tf_scanner_class), -1);
 }
 
+//  A follower per node of a large run: past the 500 zactors CZMQ's default socket
+//  cap holds, once tf_actor_raise_limits ran (main, before any socket). The nodes
+//  are a closed loopback port: nothing answers, the workers only have to exist
+#define S_LARGE_RUN 1100
+
+static void
+test_tf_scanner_follows_a_large_run (void **state)
+{
+    (void) state;
+    tf_scanner_known_t *known = tf_scanner_known_new ();
+    zactor_t **workers = (zactor_t **) zmalloc (S_LARGE_RUN * sizeof (zactor_t *));
+    size_t made = 0;
+    for (; made < S_LARGE_RUN; made++) {
+        char name[32];
+        snprintf (name, sizeof name, "validator-%zu", made);
+        tf_scanner_worker_args_t args = {
+            .node = name, .api_url = "http://127.0.0.1:1", .tip_ms = 1000, .known = known};
+        workers[made] = tf_scanner_worker_new (&args);
+        if (!workers[made])
+            break;
+    }
+    assert_int_equal (made, S_LARGE_RUN);
+    for (size_t index = 0; index < made; index++)
+        zstr_send (workers[index], "$TERM");
+    for (size_t index = 0; index < made; index++)
+        zactor_destroy (&workers[index]);
+    free (workers);
+    tf_scanner_known_destroy (&known);
+}
+
 int
 main (void)
 {
+    zsys_init ();
+    assert_int_equal (tf_actor_raise_limits (), 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_api_info_parses_cryptarchia_info),
         cmocka_unit_test (test_tf_node_info_rejects_missing_height_and_short_ids),
@@ -434,6 +467,7 @@ main (void)
         cmocka_unit_test (test_tf_scanner_index_dedups_and_computes_heights),
         cmocka_unit_test (test_tf_scanner_known_holds_published_blocks_and_peeks_ids),
         cmocka_unit_test (test_tf_scanner_flags_parse_with_the_runtime_ones),
+        cmocka_unit_test (test_tf_scanner_follows_a_large_run),
     };
     return cmocka_run_group_tests_name ("tf_scanner", tests, NULL, NULL);
 }

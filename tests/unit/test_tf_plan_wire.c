@@ -223,6 +223,56 @@ test_tf_plan_wire_carries_observability (void **state)
     tf_plan_destroy (&plan);
 }
 
+//  Plans at the limits travel: 4096 nodes with one amount per genesis note left,
+//  and 4096 external nodes; one external more is refused on the wire too
+static void
+test_tf_plan_wire_carries_plans_at_the_node_limit (void **state)
+{
+    (void) state;
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    tf_plan_t *plan = tf_plan_new ("scale");
+    tf_plan_set_topology (plan, TF_NETWORK_STAR, TF_PLAN_MAX_NODES - 16, 16);
+    size_t wallets = TF_PLAN_MAX_GENESIS_NOTES - TF_PLAN_MAX_NODES;
+    uint64_t *amounts = (uint64_t *) zmalloc (wallets * sizeof (uint64_t));
+    for (size_t index = 0; index < wallets; index++)
+        amounts[index] = 1 + index;
+    tf_plan_set_wallet_amounts (plan, amounts, wallets);
+    free (amounts);
+    assert_int_equal (tf_plan_build (plan, errors), 0);
+    s_bytes_t bytes = s_pack (plan);
+    tf_plan_t *copy = tf_plan_unpack (bytes.data, bytes.size);
+    assert_non_null (copy);
+    assert_int_equal (copy->validators + copy->executors, TF_PLAN_MAX_NODES);
+    assert_int_equal (copy->wallet_amount_count, wallets);
+    assert_int_equal (copy->wallet_amounts[wallets - 1], wallets);
+    tf_plan_destroy (&copy);
+    free (bytes.data);
+    tf_plan_destroy (&plan);
+
+    plan = tf_plan_new ("devnet");
+    tf_plan_set_runner (plan, "external");
+    for (size_t index = 0; index < TF_PLAN_MAX_NODES; index++) {
+        char name[32], url[64];
+        snprintf (name, sizeof name, "devnet-%zu", index);
+        snprintf (url, sizeof url, "http://devnet-%zu.example:8080", index);
+        tf_plan_add_external (plan, name, url, index < 10 ? "executor" : "validator");
+    }
+    assert_int_equal (tf_plan_build (plan, errors), 0);
+    bytes = s_pack (plan);
+    copy = tf_plan_unpack (bytes.data, bytes.size);
+    assert_non_null (copy);
+    assert_int_equal (copy->external_count, TF_PLAN_MAX_NODES);
+    tf_plan_destroy (&copy);
+    free (bytes.data);
+    tf_plan_add_external (plan, "devnet-more", "http://more.example:8080", "validator");
+    assert_int_equal (tf_plan_build (plan, errors), -1);
+    assert_int_equal (tf_plan_pack (plan, &bytes.data, &bytes.size), 0);
+    assert_null (tf_plan_unpack (bytes.data, bytes.size));
+    free (bytes.data);
+    tf_plan_destroy (&plan);
+    tf_plan_errors_destroy (&errors);
+}
+
 static void
 test_tf_plan_wire_builder_packs_like_yaml (void **state)
 {
@@ -626,6 +676,7 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_plan_wire_round_trips_every_field),
         cmocka_unit_test (test_tf_plan_wire_carries_observability),
+        cmocka_unit_test (test_tf_plan_wire_carries_plans_at_the_node_limit),
         cmocka_unit_test (test_tf_plan_wire_builder_packs_like_yaml),
         cmocka_unit_test (test_tf_plan_wire_matches_golden_vector),
         cmocka_unit_test (test_tf_plan_wire_refuses_empty_duplicate_keys),
