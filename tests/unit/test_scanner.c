@@ -332,6 +332,75 @@ test_tf_scanner_index_dedups_and_computes_heights (void **state)
     assert_null (index);
 }
 
+//  Forgetting below every node's LIB: the index, the registry and a walk
+//  drop what is settled, and the walk no longer reaches back past the floor
+static void
+s_count_forgotten (const char *id, void *arg)
+{
+    (void) id;
+    (*(size_t *) arg)++;
+}
+
+static void
+test_tf_scanner_forgets_what_is_settled (void **state)
+{
+    (void) state;
+    s_fake_t fake;
+    s_fake_chain (&fake, 10); //  Heights 0-9, slots 0, 2, ... 18
+    tf_scanner_index_t *index = tf_scanner_index_new ();
+    tf_scanner_known_t *known = tf_scanner_known_new ();
+    uint64_t height = 0;
+    for (size_t number = 0; number < 10; number++) {
+        tf_api_block_t *block = &fake.blocks[number];
+        assert_int_equal (tf_scanner_index_add (index, block->id, block->parent, &height),
+                          TF_SCANNER_INDEX_NEW);
+        tf_scanner_known_add (known, block->id, block->parent, block->slot);
+    }
+    assert_int_equal (tf_scanner_known_floor (known), 0);
+    size_t forgotten = 0;
+    tf_scanner_index_forget_below (index, 6, s_count_forgotten, &forgotten);
+    assert_int_equal (forgotten, 6);
+    assert_int_equal (tf_scanner_index_size (index), 4);
+    assert_int_equal (tf_scanner_index_height (index, fake.blocks[5].id, &height), -1);
+    assert_int_equal (tf_scanner_index_height (index, fake.blocks[6].id, &height), 0);
+    assert_int_equal (height, 6);
+    //  A child of block 9 still gets its height; one of forgotten block 3 cannot be placed
+    char child[TF_API_ID_SIZE], stray[TF_API_ID_SIZE];
+    s_id ('x', child);
+    s_id ('y', stray);
+    assert_int_equal (tf_scanner_index_add (index, child, fake.blocks[9].id, &height),
+                      TF_SCANNER_INDEX_NEW);
+    assert_int_equal (height, 10);
+    assert_int_equal (tf_scanner_index_add (index, stray, fake.blocks[3].id, &height),
+                      TF_SCANNER_INDEX_ORPHAN);
+    for (size_t number = 0; number < 6; number++)
+        tf_scanner_known_forget (known, fake.blocks[number].id);
+    assert_int_equal (tf_scanner_known_size (known), 4);
+    assert_int_equal (tf_scanner_known_floor (known), 11); //  Past block 5's slot 10
+    tf_scanner_known_destroy (&known);
+    tf_scanner_index_destroy (&index);
+
+    //  A walk that emitted the chain forgets below the floor...
+    tf_scanner_walk_t *walk = tf_scanner_walk_new (s_fake_fetch, &fake, s_fake_emit, &fake);
+    assert_int_equal (tf_scanner_walk_tip (walk, fake.blocks[9].id), 0);
+    assert_int_equal (tf_scanner_walk_size (walk), 10);
+    tf_scanner_walk_forget_below (walk, 11);
+    assert_int_equal (tf_scanner_walk_size (walk), 4);
+    tf_scanner_walk_destroy (&walk);
+    //  ... and a fresh walk with a floor stops there instead of fetching to genesis
+    fake.emitted_count = 0;
+    fake.fetches = 0;
+    walk = tf_scanner_walk_new (s_fake_fetch, &fake, s_fake_emit, &fake);
+    tf_scanner_walk_forget_below (walk, 11);
+    assert_int_equal (tf_scanner_walk_tip (walk, fake.blocks[9].id), 0);
+    assert_int_equal (fake.emitted_count, 4); //  Blocks 6-9, oldest first
+    assert_string_equal (fake.emitted[0], fake.blocks[6].id);
+    assert_int_equal (fake.fetches, 5); //  The tip, 8, 7, 6, and 5 (below: the walk stops)
+    assert_int_equal (tf_scanner_walk_block (walk, &fake.blocks[2]), 0); //  Settled: ignored
+    assert_int_equal (fake.emitted_count, 4);
+    tf_scanner_walk_destroy (&walk);
+}
+
 //  ---------------------------------------------------------------------------
 //  Command line: the runtime's parser takes the scanner's own flags too
 
@@ -465,6 +534,7 @@ main (void)
         cmocka_unit_test (test_tf_scanner_walk_emits_nothing_past_a_missing_ancestor),
         cmocka_unit_test (test_tf_scanner_walk_follows_a_fork_from_the_common_ancestor),
         cmocka_unit_test (test_tf_scanner_index_dedups_and_computes_heights),
+        cmocka_unit_test (test_tf_scanner_forgets_what_is_settled),
         cmocka_unit_test (test_tf_scanner_known_holds_published_blocks_and_peeks_ids),
         cmocka_unit_test (test_tf_scanner_flags_parse_with_the_runtime_ones),
         cmocka_unit_test (test_tf_scanner_follows_a_large_run),
