@@ -28,6 +28,7 @@ typedef struct {
     tf_compose_stack_t *stack;           //  Once deployed
     tf_compose_control_t *control;       //  Node control over it
     tf_compose_prometheus_t *prometheus; //  The run's Prometheus, once started
+    pid_t *pids;                         //  Each node container's host pid, last seen
     bool logs_taken;                     //  The logs op ran
     bool cleaned;                        //  The stack is gone (or kept on purpose)
 } s_compose_t;
@@ -110,6 +111,7 @@ s_destroy (void **ctx_p)
     tf_compose_control_destroy (&self->control);
     tf_compose_prometheus_destroy (&self->prometheus);
     tf_compose_stack_destroy (&self->stack);
+    free (self->pids);
     zstr_free (&self->image);
     free (self);
     *ctx_p = NULL;
@@ -353,6 +355,22 @@ s_state (void *ctx, size_t node, char text[TF_DEPLOYER_STATE_TEXT])
     return tf_compose_stack_state (self->stack, node, text);
 }
 
+//  The container's first process (the node: cfgsync's fetch execs it) on this
+//  host, asked of the engine again once the one known is gone
+static pid_t
+s_pid (void *ctx, size_t node)
+{
+    s_compose_t *self = (s_compose_t *) ctx;
+    if (!self->stack || node >= tf_compose_stack_count (self->stack))
+        return -1;
+    if (!self->pids)
+        self->pids =
+            (pid_t *) zmalloc ((tf_compose_stack_count (self->stack) + 1) * sizeof (pid_t));
+    if (self->pids[node] <= 0 || kill (self->pids[node], 0) != 0)
+        self->pids[node] = tf_compose_stack_pid (self->stack, node, self->env->cancel);
+    return self->pids[node];
+}
+
 static int
 s_control (void *ctx, const tf_deployer_node_t *nodes, size_t count,
            const tf_node_control_t *request, char **text_p)
@@ -399,6 +417,7 @@ const tf_deployer_ops_t tf_deployer_compose_ops = {
     .deploy = s_deploy,
     .state = s_state,
     .memory_kb = NULL,
+    .pid = s_pid,
     .control = s_control,
     .logs = s_logs,
     .cleanup = s_cleanup,
