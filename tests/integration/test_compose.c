@@ -268,7 +268,8 @@ s_entry (json_t *report, const char *name)
 //  The run's Prometheus alongside the nodes: every node target scraped (the
 //  check over every series holds), a query that cannot hold fails naming
 //  its figure, the URL is in the report and the output, the container goes
-//  with the stack; tf replay reaches the same verdicts without a server
+//  with the stack; node_resources judges the containers' processes from
+//  the host; tf replay reaches the same verdicts without a server
 static void
 test_compose_prometheus_query_passes_and_fails (void **state)
 {
@@ -303,8 +304,13 @@ test_compose_prometheus_query_passes_and_fails (void **state)
     spine_assert_exit (replay, 1);
     json_t *again = spine_report (replay);
     assert_non_null (again);
-    const char *names[] = {"prometheus_query", "prometheus_query-2"};
-    for (size_t at = 0; at < 2; at++) {
+    //  The containers' processes were sampled from the host
+    json_t *resources = s_entry (report, "node_resources");
+    assert_non_null (resources);
+    assert_true (json_is_true (json_object_get (resources, "passed")));
+    assert_int_equal (json_object_size (json_object_get (report, "resources")), 3);
+    const char *names[] = {"prometheus_query", "prometheus_query-2", "node_resources"};
+    for (size_t at = 0; at < 3; at++) {
         json_t *live = s_entry (report, names[at]), *replayed = s_entry (again, names[at]);
         assert_non_null (replayed);
         assert_int_equal (json_is_true (json_object_get (replayed, "passed")),
