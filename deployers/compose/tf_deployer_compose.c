@@ -17,6 +17,7 @@
 #include "tf_keys.h"
 #include "tf_node_spec.h"
 #include "tf_prometheus.h"
+#include "tf_resources.h"
 #include "tf_topology.h"
 
 //  The backend's state
@@ -371,6 +372,14 @@ s_pid (void *ctx, size_t node)
     return self->pids[node];
 }
 
+//  The container's process's resident memory, for the diagnostics
+static int64_t
+s_memory_kb (void *ctx, size_t node)
+{
+    tf_resources_proc_t proc;
+    return tf_resources_read (s_pid (ctx, node), &proc) == 0 ? (int64_t) (proc.rss / 1024) : -1;
+}
+
 static int
 s_control (void *ctx, const tf_deployer_node_t *nodes, size_t count,
            const tf_node_control_t *request, char **text_p)
@@ -416,7 +425,7 @@ const tf_deployer_ops_t tf_deployer_compose_ops = {
     .destroy = s_destroy,
     .deploy = s_deploy,
     .state = s_state,
-    .memory_kb = NULL,
+    .memory_kb = s_memory_kb,
     .pid = s_pid,
     .control = s_control,
     .logs = s_logs,
