@@ -1,6 +1,7 @@
 //  test_node_resources.c - resource evidence through real `tf run`s on the
 //  local runner: the deployer's node.resources samples land in report.json
-//  (per node cpu_seconds, max_rss, samples), and node_resources passes on a
+//  (per node cpu_seconds, max_rss, samples) and in report.html's CPU and
+//  memory pictures, and node_resources passes on a
 //  healthy run and on restarts node control asked for, and fails on a node
 //  killed from outside (its exit counted) and on an RSS limit below what the
 //  nodes use (each node named with its figure); `tf replay` of every run
@@ -90,12 +91,37 @@ s_assert_resources (json_t *report, size_t nodes)
     }
 }
 
+//  report.html draws each node's CPU and memory: two pictures, a line per node in each
+static void
+s_assert_plots (spine_run_t *run, size_t nodes)
+{
+    char *path = zsys_sprintf ("%s/report.html", spine_run_dir (run));
+    FILE *file = fopen (path, "r");
+    zstr_free (&path);
+    assert_non_null (file);
+    char *html = (char *) zmalloc (1 << 20);
+    size_t size = fread (html, 1, (1 << 20) - 1, file);
+    fclose (file);
+    html[size] = 0;
+    char *cpu = strstr (html, "<svg id=\"cpu\"");
+    char *rss = strstr (html, "<svg id=\"rss\"");
+    assert_non_null (cpu);
+    assert_non_null (rss);
+    size_t lines = 0;
+    for (char *at = strstr (cpu, "<polyline class=\"node\""); at;
+         at = strstr (at + 1, "<polyline class=\"node\""))
+        lines++;
+    assert_int_equal (lines, 2 * nodes);
+    free (html);
+}
+
 //  A healthy run: figures for every node, the expectation passes
 static void
 test_node_resources_healthy_run_passes (void **state)
 {
     json_t *report = s_run (state, "node_resources_healthy.yaml", 0);
     s_assert_resources (report, 3);
+    s_assert_plots ((spine_run_t *) *state, 3);
     const char *message = s_message (report, true);
     assert_non_null (strstr (message, "3 nodes within limits over "));
     assert_non_null (strstr (message, "(max_rss 512.0 MiB), at most 0 exits not asked for"));
