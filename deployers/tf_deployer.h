@@ -138,7 +138,9 @@ typedef struct {
     //  The process id on this host of node's process, or -1 when it has none
     //  now (stopped, exited) or it cannot be known. The driver samples /proc
     //  of it every TF_RESOURCES_SAMPLE_MS from deploy to cleanup and sends
-    //  node.resources (tf_resources.h). NULL: no samples.
+    //  node.resources (tf_resources.h). It (and state) runs between commands
+    //  then, with env->cancel unbound: tf_deployer_cancelled says false and
+    //  tf_deployer_wait sleeps, so bound it by a timeout. NULL: no samples.
     pid_t (*pid) (void *ctx, size_t node);
 } tf_deployer_ops_t;
 

@@ -106,10 +106,13 @@ s_sampling_start (s_worker_t *self)
     self->next_sample = zclock_mono ();
 }
 
-//  Sample every node and send each sample to the actor
+//  Sample every node and send each sample to the actor. Between commands the
+//  pipe holds the next command, so the backend's ops must not read it: the
+//  cancel is unbound meanwhile (it never says cancelled, waits just sleep).
 static void
 s_sample (s_worker_t *self)
 {
+    tf_deployer_cancel_bind (self->cancel, NULL);
     uint64_t now = (uint64_t) tf_actor_now_ms ();
     for (size_t node = 0; node < self->node_count; node++) {
         char text[TF_DEPLOYER_STATE_TEXT] = "";
@@ -133,6 +136,7 @@ s_sample (s_worker_t *self)
         }
         free (data);
     }
+    tf_deployer_cancel_bind (self->cancel, self->pipe);
     self->next_sample = zclock_mono () + TF_RESOURCES_SAMPLE_MS;
 }
 

@@ -357,7 +357,9 @@ s_state (void *ctx, size_t node, char text[TF_DEPLOYER_STATE_TEXT])
 }
 
 //  The container's first process (the node: cfgsync's fetch execs it) on this
-//  host, asked of the engine again once the one known is gone
+//  host, asked of the engine again once the one known is gone. It runs
+//  between commands, so it must not read the worker's pipe: no cancel (the
+//  call is bounded by its timeout), else it would take the next command.
 static pid_t
 s_pid (void *ctx, size_t node)
 {
@@ -368,7 +370,7 @@ s_pid (void *ctx, size_t node)
         self->pids =
             (pid_t *) zmalloc ((tf_compose_stack_count (self->stack) + 1) * sizeof (pid_t));
     if (self->pids[node] <= 0 || kill (self->pids[node], 0) != 0)
-        self->pids[node] = tf_compose_stack_pid (self->stack, node, self->env->cancel);
+        self->pids[node] = tf_compose_stack_pid (self->stack, node, NULL);
     return self->pids[node];
 }
 
