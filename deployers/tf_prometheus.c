@@ -94,8 +94,8 @@ tf_prometheus_write_config (const char *path, const tf_prometheus_target_t *targ
 
 //  The port to listen on: TEST_FRAMEWORK_PROMETHEUS_PORT, 9090, or a free
 //  one for 0; checked free by binding it. 0, or -1 with *error_p.
-static int
-s_port (uint16_t *port_p, char **error_p)
+int
+tf_prometheus_port (uint16_t *port_p, char **error_p)
 {
     const char *text = getenv (TF_PROMETHEUS_PORT_ENV);
     long port = TF_PROMETHEUS_DEFAULT_PORT;
@@ -190,7 +190,7 @@ tf_prometheus_start (const char *dir, const tf_prometheus_target_t *targets, siz
         return NULL;
     }
     uint16_t port = 0;
-    if (s_port (&port, error_p)) {
+    if (tf_prometheus_port (&port, error_p)) {
         free (config);
         return NULL;
     }
@@ -250,9 +250,8 @@ s_log_tail (const tf_prometheus_t *self)
     return strdup (buffer);
 }
 
-//  Count the up node targets of a /api/v1/targets answer; describe the rest
-static size_t
-s_count_up (const char *answer, char *text, size_t size)
+size_t
+tf_prometheus_count_up (const char *answer, char *text, size_t size)
 {
     json_t *root = json_loads (answer, 0, NULL);
     json_t *active = json_object_get (json_object_get (root, "data"), "activeTargets");
@@ -303,7 +302,7 @@ tf_prometheus_wait_up (tf_prometheus_t *self, int64_t timeout_ms, void *cancel, 
         if (tf_api_client_request (client, "/api/v1/targets?state=active", NULL, &status, &answer)
                 == 0
             && status == 200) {
-            size_t up = s_count_up (answer, last, sizeof last);
+            size_t up = tf_prometheus_count_up (answer, last, sizeof last);
             if (up >= self->expected) {
                 free (answer);
                 rc = 0;

@@ -10,6 +10,7 @@
 #include "tf_plan_private.h"
 #include "tf_plan_keys.h"
 #include "tf_catalog.h"
+#include "tf_size.h"
 #include <czmq.h>
 #include <math.h>
 
@@ -389,6 +390,14 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
         if (!streq (during, "evaluate") && !streq (during, "run") && !s_bad (check, knob_path))
             s_fail (check, knob_path, "expected evaluate or run, got '%s'", during);
         plan->prometheus = true; //  It needs a server: the runner starts one
+    }
+    else if (streq (item->kind, "node_resources")) {
+        s_path (knob_path, sizeof knob_path, "%s.max_rss", path);
+        const char *max_rss = tf_plan_knob_str (item, "max_rss", "0");
+        uint64_t bytes = 0;
+        if (tf_size_parse (max_rss, &bytes) && !s_bad (check, knob_path))
+            s_fail (check, knob_path,
+                    "expected bytes or a size (512MiB, 1.5GiB, 200MB, 4096), got '%s'", max_rss);
     }
     else if (streq (item->kind, "chaos_pause")) {
         s_path (knob_path, sizeof knob_path, "%s.node", path);

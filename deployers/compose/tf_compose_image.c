@@ -143,10 +143,11 @@ s_remove_tree (const char *path)
 
 //  Make the root under work_dir and import it as tag
 static int
-s_build (char *files[], int count, int binary_count, const char *work_dir, const char *tag,
-         void *cancel, char **error_p)
+s_build (char *files[], int count, int binary_count, const char *work_dir, const char *repo,
+         const char *tag, void *cancel, char **error_p)
 {
     int rc = -1;
+    char *label = zsys_sprintf ("LABEL %s=%s", TF_COMPOSE_IMAGE_LABEL, repo);
     char *root = zsys_sprintf ("%s/image-root", work_dir);
     char *tarball = zsys_sprintf ("%s/image-root.tar", work_dir);
     s_remove_tree (root);
@@ -182,8 +183,7 @@ s_build (char *files[], int count, int binary_count, const char *work_dir, const
     tf_compose_result_clear (&result);
     if (tf_compose_docker (cancel, TF_COMPOSE_ENGINE_COMMAND_MS, &result, "import", "--change",
                            "ENV PATH=" TF_COMPOSE_IMAGE_BIN_DIR ":/usr/bin:/bin", "--change",
-                           "WORKDIR " TF_COMPOSE_IMAGE_DATA, "--change",
-                           "LABEL " TF_COMPOSE_IMAGE_LABEL "=" TF_COMPOSE_IMAGE_REPO, tarball, tag,
+                           "WORKDIR " TF_COMPOSE_IMAGE_DATA, "--change", label, tarball, tag,
                            NULL)) {
         *error_p =
             zsys_sprintf ("cannot import image %s: %s", tag, tf_compose_result_reason (&result));
@@ -195,6 +195,7 @@ s_build (char *files[], int count, int binary_count, const char *work_dir, const
 out:
     s_remove_tree (root);
     unlink (tarball);
+    zstr_free (&label);
     zstr_free (&root);
     zstr_free (&tarball);
     return rc;
@@ -226,6 +227,16 @@ tf_compose_image_ensure (char *const binaries[], const char *work_dir, void *can
         *tag_p = strdup (user);
         return 0;
     }
+    return tf_compose_image_build (TF_COMPOSE_IMAGE_REPO, binaries, work_dir, cancel, tag_p, built,
+                                   error_p);
+}
+
+int
+tf_compose_image_build (const char *repo, char *const binaries[], const char *work_dir,
+                        void *cancel, char **tag_p, bool *built, char **error_p)
+{
+    assert (repo && binaries && binaries[0] && work_dir && tag_p && built && error_p);
+    *built = false;
     char *files[S_MAX_FILES];
     int count = s_list_files (binaries, files, error_p);
     int binary_count = 0;
@@ -242,13 +253,13 @@ tf_compose_image_ensure (char *const binaries[], const char *work_dir, void *can
                                      strerror (errno));
             goto out;
         }
-    tag = zsys_sprintf ("%s:%s-%.*s", TF_COMPOSE_IMAGE_REPO, TF_VERSION, TF_COMPOSE_IMAGE_HASH_SIZE,
+    tag = zsys_sprintf ("%s:%s-%.*s", repo, TF_VERSION, TF_COMPOSE_IMAGE_HASH_SIZE,
                         zdigest_string (digest));
     for (char *cursor = tag; *cursor; cursor++)
         *cursor = (char) tolower ((unsigned char) *cursor);
     if (!s_image_exists (tag, cancel)) {
         int64_t started = zclock_mono ();
-        if (s_build (files, count, binary_count, work_dir, tag, cancel, error_p))
+        if (s_build (files, count, binary_count, work_dir, repo, tag, cancel, error_p))
             goto out;
         *built = true;
         zsys_info ("compose: built image=%s files=%d ms=%" PRId64, tag, count,

@@ -51,7 +51,8 @@ struct _tf_compose_stack_t {
     size_t count;      //  Their number
     int64_t states_at; //  When states were read (zclock_mono), 0: never
     bool network_made; //  We created the network
-    char cfgsync_address[TF_COMPOSE_STACK_HOST_SIZE]; //  The cfgsync service's, in the network
+    char cfgsync_address[TF_COMPOSE_STACK_HOST_SIZE];    //  The cfgsync service's, in the network
+    char prometheus_address[TF_COMPOSE_STACK_HOST_SIZE]; //  The Prometheus service's
 };
 
 //  mkdir, accepting one that exists
@@ -251,6 +252,24 @@ tf_compose_stack_file (tf_compose_stack_t *self)
     return self->file;
 }
 
+const char *
+tf_compose_stack_run_id (tf_compose_stack_t *self)
+{
+    return self->run_id;
+}
+
+const char *
+tf_compose_stack_run_dir (tf_compose_stack_t *self)
+{
+    return self->run_dir;
+}
+
+const char *
+tf_compose_stack_prometheus_address (tf_compose_stack_t *self)
+{
+    return self->prometheus_address;
+}
+
 
 //  ---------------------------------------------------------------------------
 //  Network and compose file
@@ -307,6 +326,9 @@ tf_compose_stack_network (tf_compose_stack_t *self, void *cancel, char **error_p
         if (rc == 0)
             tf_compose_stack_host (self->count, pick, TF_COMPOSE_STACK_CFGSYNC_HOST,
                                    self->cfgsync_address);
+        if (rc == 0)
+            snprintf (self->prometheus_address, TF_COMPOSE_STACK_HOST_SIZE, "%s.%u.%d",
+                      TF_COMPOSE_STACK_SUBNET_BASE, octet, TF_COMPOSE_STACK_PROMETHEUS_HOST);
         if (rc == 0)
             for (size_t index = 0; index < self->count; index++)
                 tf_compose_stack_host (self->count, pick, TF_COMPOSE_STACK_FIRST_HOST + index,

@@ -376,6 +376,13 @@ tf_local_nodes_rss_kb (tf_local_nodes_t *self, size_t node)
     return kb;
 }
 
+pid_t
+tf_local_nodes_pid (tf_local_nodes_t *self, size_t node)
+{
+    s_node_t *entry = s_node (self, node);
+    return entry->pid > 0 ? entry->pid : -1;
+}
+
 //  Send a signal to node's process group; only while it is unreaped, so a
 //  recycled pid is never hit. 0, or -1 (errno set).
 static int

@@ -81,6 +81,9 @@ bool tf_local_nodes_running (tf_local_nodes_t *self, size_t node);
 //  Resident memory of node's process in kB (VmRSS), or -1 when it is not running.
 int64_t tf_local_nodes_rss_kb (tf_local_nodes_t *self, size_t node);
 
+//  node's process id while it is unreaped, else -1.
+pid_t tf_local_nodes_pid (tf_local_nodes_t *self, size_t node);
+
 //  Freeze (SIGSTOP) or thaw (SIGCONT) node's process group. Returns 0, or -1
 //  (errno set) when the signal cannot be sent.
 int tf_local_nodes_pause (tf_local_nodes_t *self, size_t node);

@@ -42,6 +42,7 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
         {"prometheus_block_production", "tf-expect-prometheus-block-production"},
         {"prometheus_query", "tf-expect-prometheus-query"},
         {"da_inclusion", "tf-expect-da-inclusion"},
+        {"node_resources", "tf-expect-node-resources"},
     };
     assert_int_equal (tf_catalog_kind_count (), sizeof programs / sizeof programs[0]);
     for (size_t index = 0; index < tf_catalog_kind_count (); index++) {
