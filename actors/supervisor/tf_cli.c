@@ -1,4 +1,4 @@
-//  tf_cli.c - the command line of `tf`: run, validate, replay, clean, catalog, help and version
+//  tf_cli.c - the command line of `tf`: run, validate, render, replay, clean, catalog, help and version
 
 #include <czmq.h>
 #include <errno.h>
@@ -22,6 +22,7 @@ s_usage (FILE *out)
                   "Commands:\n"
                   "  run SCENARIO       deploy, drive, judge and clean up one scenario\n"
                   "  validate FILE      print the normalised plan of a scenario, or every error\n"
+                  "  render SCENARIO    write the Kubernetes manifests of a k8s run, no cluster\n"
                   "  replay RUN_DIR     judge a past run's recording again with its expectations\n"
                   "  clean              stop and remove what crashed runs left behind\n"
                   "  catalog            list the workload and expectation kinds, their knobs,\n"
