@@ -77,7 +77,9 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
         TF_CATALOG_ACTION (TF_CONTROL_LOSS) | TF_CATALOG_ACTION (TF_CONTROL_BANDWIDTH);
     assert_int_equal (tf_catalog_runner ("local")->actions, TF_CATALOG_ALL_ACTIONS & ~network);
     assert_int_equal (tf_catalog_runner ("compose")->actions, TF_CATALOG_ALL_ACTIONS);
-    assert_int_equal (tf_catalog_runner ("k8s")->actions, 0);
+    unsigned frozen = TF_CATALOG_ACTION (TF_CONTROL_PAUSE) | TF_CATALOG_ACTION (TF_CONTROL_RESUME);
+    assert_int_equal (tf_catalog_runner ("k8s")->actions,
+                      TF_CATALOG_ALL_ACTIONS & ~network & ~frozen);
     assert_int_equal (tf_catalog_runner ("none")->actions, 0);
     assert_false (tf_catalog_runner ("none")->scanner);
     assert_null (tf_catalog_runner ("cloud"));
