@@ -40,7 +40,7 @@
 #define TF_K8S_CONFIG_DIR       "/etc/tf"
 #define TF_K8S_BIN_DIR          "/usr/local/bin"
 #define TF_K8S_GRACE_S          2     //  terminationGracePeriodSeconds of a node pod
-#define TF_K8S_START_MARGIN_MS  30000 //  chain_start_time after rendering: time to schedule
+#define TF_K8S_START_MARGIN_MS  10000 //  chain_start_time after rendering: time to schedule
 #define TF_K8S_LABEL_RUN        "tf.run"
 #define TF_K8S_LABEL_NODE       "tf.node"
 #define TF_K8S_LABEL_ROLE       "tf.role"

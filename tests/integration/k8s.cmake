@@ -13,3 +13,7 @@ add_test(NAME test_k8s_schema
           ${CMAKE_BINARY_DIR}/k8s-validate)
 set_tests_properties(test_k8s_schema PROPERTIES LABELS "integration;k8s" TIMEOUT 400
   SKIP_RETURN_CODE 77)
+add_test(NAME test_k8s
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/test_k8s.sh ${CMAKE_BINARY_DIR}/bin ${CMAKE_SOURCE_DIR})
+set_tests_properties(test_k8s PROPERTIES LABELS "integration;k8s" TIMEOUT 900
+  SKIP_RETURN_CODE 77 RUN_SERIAL ON)
