@@ -21,22 +21,7 @@ fail () { echo "test_k8s: FAIL: $*" >&2; exit 1; }
 command -v kubectl > /dev/null || { echo "test_k8s: SKIP: kubectl is not installed"; exit 77; }
 unset TF_K8S_CONTEXT K8S_RUNNER_NAMESPACE K8S_RUNNER_PRESERVE
 
-#  A port nothing listens on (taken from the kernel, then closed)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat > "$dir/closed.kubeconfig" <<EOC
-apiVersion: v1
-kind: Config
-clusters:
-  - name: closed
-    cluster: {server: "https://127.0.0.1:$port", insecure-skip-tls-verify: true}
-contexts:
-  - name: tf-test-closed
-    context: {cluster: closed, user: nobody}
-current-context: tf-test-closed
-users:
-  - name: nobody
-    user: {token: none}
-EOC
+"$source/tests/k8s/closed_kubeconfig.sh" "$dir/closed.kubeconfig"
 status=0
 KUBECONFIG=$dir/closed.kubeconfig "$bin/tf" run "$source/scenarios/smoke.yaml" --runner k8s \
     --run-dir "$dir/closed" > "$dir/closed.out" 2>&1 || status=$?

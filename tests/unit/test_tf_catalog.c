@@ -262,7 +262,9 @@ test_tf_catalog_text_lists_every_kind_knob_and_runner (void **state)
     }
     //  The runners that can do a chaos kind's actions are named with it
     assert_non_null (strstr (text, "node control: restart (node_control: true; runners: local, "
-                                   "compose)"));
+                                   "compose, k8s)"));
+    assert_non_null (strstr (text, "node control: pause, resume (node_control: true; runners: "
+                                   "local, compose)\n"));
     free (text);
 }
 
