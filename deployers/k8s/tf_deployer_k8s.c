@@ -195,6 +195,7 @@ s_render (s_k8s_t *self, char **error_p)
             .plan = env->plan,
             .profile = env->profile,
             .run_id = env->run_id,
+            .run_dir = env->run_dir,
             .namespace_name = self->namespace_name,
             .image = image,
             .pull_policy = self->pull_policy,

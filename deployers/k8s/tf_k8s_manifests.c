@@ -436,6 +436,11 @@ tf_k8s_manifests_write (const tf_k8s_render_t *render, const char *dir, char **e
     fprintf (out, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n",
              render->namespace_name);
     s_labels (out, render, 2, NULL, NULL);
+    if (render->run_dir) {
+        fprintf (out, "  annotations:\n    tf.run_dir: ");
+        s_quoted (out, render->run_dir);
+        fputc ('\n', out);
+    }
     fclose (out);
     out = NULL;
     if (s_write_text (dir, "namespace.yaml", text, error_p))

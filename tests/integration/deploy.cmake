@@ -19,4 +19,4 @@ add_test(NAME test_deploy_run_examples_k8s_no_cluster
                  ${CMAKE_SOURCE_DIR}/scripts/run/run-examples.sh
                  ${CMAKE_SOURCE_DIR}/tests/k8s/closed_kubeconfig.sh)
 set_tests_properties(test_deploy_run_examples_host test_deploy_run_examples_k8s_no_cluster
-  PROPERTIES LABELS integration TIMEOUT 120 ENVIRONMENT "TF_BUILD_DIR=${CMAKE_BINARY_DIR};CI=true")
+  PROPERTIES LABELS integration TIMEOUT 120 ENVIRONMENT "TF_BUILD_DIR=${CMAKE_BINARY_DIR};CI=true;${TF_TEST_KUBECONFIG_ENV}")
