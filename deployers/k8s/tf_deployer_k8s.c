@@ -11,6 +11,7 @@
 #include "tf_k8s_manifests.h"
 #include "tf_k8s_pods.h"
 #include "tf_node_spec.h"
+#include "tf_prometheus.h"
 
 //  The backend's state
 typedef struct {
@@ -81,8 +82,8 @@ s_teardown (s_k8s_t *self, char **error_p)
 {
     if (!self->applied || self->cleaned)
         return 0;
-    for (size_t node = 0; self->pods && node < tf_k8s_pods_count (self->pods); node++)
-        tf_k8s_pods_forward_stop (self->pods, node);
+    if (self->pods)
+        tf_k8s_pods_forward_stop_all (self->pods);
     if (self->preserve) {
         s_print_preserved (self);
         self->cleaned = true;
@@ -279,6 +280,36 @@ s_control (void *ctx, const tf_deployer_node_t *nodes, size_t count,
     return tf_k8s_control_run (self->control, nodes, count, request, text_p);
 }
 
+//  The run's Prometheus (the manifests start it): its pod up, forwarded, and
+//  seeing every node target up
+static int
+s_metrics (void *ctx, const tf_deployer_node_t *nodes, size_t count, char **url_p, char **error_p)
+{
+    (void) nodes;
+    s_k8s_t *self = (s_k8s_t *) ctx;
+    char *timeout = zsys_sprintf ("--timeout=%" PRId64 "ms", tf_readiness_timeout_ms ());
+    tf_compose_result_t result;
+    int rc = tf_k8s_kubectl (self->env->cancel, tf_readiness_timeout_ms () + TF_K8S_QUICK_MS,
+                             self->namespace_name, &result, "rollout", "status",
+                             "deployment/" TF_K8S_PROMETHEUS_NAME, timeout, NULL);
+    if (rc)
+        *error_p = zsys_sprintf ("the run's Prometheus is not up (kubectl rollout status "
+                                 "deployment/%s): %s",
+                                 TF_K8S_PROMETHEUS_NAME, tf_compose_result_reason (&result));
+    tf_compose_result_clear (&result);
+    zstr_free (&timeout);
+    uint16_t port = 0;
+    if (rc || tf_k8s_pods_forward_prometheus (self->pods, &port, error_p))
+        return -1;
+    char *url = zsys_sprintf ("http://%s:%u", TF_NODE_SPEC_HOST, port);
+    if (tf_prometheus_wait_targets (url, count, TF_PROMETHEUS_UP_MS, self->env->cancel, error_p)) {
+        zstr_free (&url);
+        return -1;
+    }
+    *url_p = url;
+    return 0;
+}
+
 static int
 s_cleanup (void *ctx, char **error_p)
 {
@@ -297,7 +328,7 @@ const tf_deployer_ops_t tf_deployer_k8s_ops = {
     .control = s_control,
     .logs = s_logs,
     .cleanup = s_cleanup,
-    .metrics = NULL,
+    .metrics = s_metrics,
 };
 
 const tf_deployer_class_t tf_deployer_k8s_class = TF_DEPLOYER_CLASS (

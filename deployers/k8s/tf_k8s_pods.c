@@ -29,6 +29,7 @@ struct _tf_k8s_pods_t {
     void *cancel;               //  For tf_deployer_cancelled
     s_node_t *nodes;            //  count of them
     size_t count;
+    pid_t prometheus; //  The port-forward to the run's Prometheus, or 0
 };
 
 //  Take count loopback ports from the kernel (all bound at once, then closed)
@@ -96,10 +97,9 @@ tf_k8s_pods_destroy (tf_k8s_pods_t **self_p)
     tf_k8s_pods_t *self = *self_p;
     if (!self)
         return;
-    for (size_t node = 0; node < self->count; node++) {
-        tf_k8s_pods_forward_stop (self, node);
+    tf_k8s_pods_forward_stop_all (self);
+    for (size_t node = 0; node < self->count; node++)
         zstr_free (&self->nodes[node].log_path);
-    }
     free (self->nodes);
     zstr_free (&self->run_dir);
     free (self);
@@ -325,29 +325,64 @@ s_accepts (uint16_t port)
     return ok;
 }
 
-int
-tf_k8s_pods_forward (tf_k8s_pods_t *self, size_t node, char **error_p)
+//  Stop a forward child (SIGTERM, SIGKILL after a grace) and reap it
+static void
+s_stop_child (pid_t *pid_p)
 {
-    assert (self && node < self->count && error_p);
-    s_node_t *entry = &self->nodes[node];
-    tf_k8s_pods_forward_stop (self, node);
-    char *log_path = zsys_sprintf ("%s/k8s/forward-%s.log", self->run_dir, entry->name);
-    char *service = zsys_sprintf ("svc/%s", entry->name);
-    char *http = zsys_sprintf ("%u:%d", entry->http_port, TF_K8S_HTTP_PORT);
-    char *testing = zsys_sprintf ("%u:%d", entry->testing_port, TF_K8S_TESTING_PORT);
+    if (!*pid_p)
+        return;
+    kill (*pid_p, SIGTERM);
+    int64_t deadline = zclock_mono () + TF_K8S_FORWARD_STOP_MS;
+    while (waitpid (*pid_p, NULL, WNOHANG) == 0) {
+        if (zclock_mono () >= deadline) {
+            kill (*pid_p, SIGKILL);
+            waitpid (*pid_p, NULL, 0);
+            break;
+        }
+        zclock_sleep (20);
+    }
+    *pid_p = 0;
+}
+
+//  Is a forward child still running? Reaps it and zeroes *pid_p when not.
+static bool
+s_child_alive (pid_t *pid_p)
+{
+    if (*pid_p && waitpid (*pid_p, NULL, WNOHANG) != 0)
+        *pid_p = 0;
+    return *pid_p != 0;
+}
+
+//  Start `kubectl port-forward svc/<service> LOCAL:REMOTE ...` (count pairs)
+//  into *pid_p and wait until every local port accepts. 0, or -1 with *error_p.
+static int
+s_forward (tf_k8s_pods_t *self, const char *service, const uint16_t *local, const int *remote,
+           int count, pid_t *pid_p, char **error_p)
+{
+    assert (count >= 1 && count <= 2);
+    s_stop_child (pid_p);
+    char *log_path = zsys_sprintf ("%s/k8s/forward-%s.log", self->run_dir, service);
+    char *target = zsys_sprintf ("svc/%s", service);
+    char *pairs[2] = {NULL, NULL};
+    for (int pair = 0; pair < count; pair++)
+        pairs[pair] = zsys_sprintf ("%u:%d", local[pair], remote[pair]);
     const char *context = getenv (TF_K8S_CONTEXT_ENV);
-    char *argv[] = {(char *) TF_K8S_KUBECTL,
-                    (char *) "-n",
-                    (char *) self->namespace_name,
-                    (char *) "port-forward",
-                    (char *) "--address",
-                    (char *) "127.0.0.1",
-                    service,
-                    http,
-                    testing,
-                    context && *context ? (char *) "--context" : NULL,
-                    (char *) context,
-                    NULL};
+    char *argv[12];
+    int argc = 0;
+    argv[argc++] = (char *) TF_K8S_KUBECTL;
+    if (context && *context) {
+        argv[argc++] = (char *) "--context";
+        argv[argc++] = (char *) context;
+    }
+    argv[argc++] = (char *) "-n";
+    argv[argc++] = (char *) self->namespace_name;
+    argv[argc++] = (char *) "port-forward";
+    argv[argc++] = (char *) "--address";
+    argv[argc++] = (char *) "127.0.0.1";
+    argv[argc++] = target;
+    for (int pair = 0; pair < count; pair++)
+        argv[argc++] = pairs[pair];
+    argv[argc] = NULL;
     pid_t parent = getpid ();
     pid_t pid = fork ();
     if (pid == 0) {
@@ -368,27 +403,57 @@ tf_k8s_pods_forward (tf_k8s_pods_t *self, size_t node, char **error_p)
     if (pid < 0)
         *error_p = zsys_sprintf ("cannot start kubectl port-forward: %s", strerror (errno));
     else {
-        entry->forward = pid;
+        *pid_p = pid;
         int64_t deadline = zclock_mono () + TF_K8S_FORWARD_MS;
         while (rc != 0 && zclock_mono () < deadline && !tf_deployer_cancelled (self->cancel)
-               && tf_k8s_pods_forward_alive (self, node)) {
-            if (s_accepts (entry->http_port) && s_accepts (entry->testing_port))
+               && s_child_alive (pid_p)) {
+            bool accepting = true;
+            for (int pair = 0; pair < count; pair++)
+                accepting = accepting && s_accepts (local[pair]);
+            if (accepting)
                 rc = 0;
             else
                 tf_deployer_wait (self->cancel, TF_DEPLOYER_CANCEL_MS);
         }
         if (rc)
-            *error_p =
-                zsys_sprintf ("kubectl port-forward %s %s %s %s (see %s)", service, http, testing,
-                              entry->forward ? "does not accept in time" : "exited", log_path);
+            *error_p = zsys_sprintf ("kubectl port-forward %s %s%s%s %s (see %s)", target, pairs[0],
+                                     count > 1 ? " " : "", count > 1 ? pairs[1] : "",
+                                     *pid_p ? "does not accept in time" : "exited", log_path);
     }
     if (rc == 0)
-        zsys_info ("k8s: forward node=%s http=127.0.0.1:%u testing=127.0.0.1:%u pid=%d",
-                   entry->name, entry->http_port, entry->testing_port, (int) entry->forward);
+        zsys_info ("k8s: forward %s %s%s%s pid=%d", target, pairs[0], count > 1 ? " " : "",
+                   count > 1 ? pairs[1] : "", (int) *pid_p);
     zstr_free (&log_path);
-    zstr_free (&service);
-    zstr_free (&http);
-    zstr_free (&testing);
+    zstr_free (&target);
+    zstr_free (&pairs[0]);
+    zstr_free (&pairs[1]);
+    return rc;
+}
+
+int
+tf_k8s_pods_forward (tf_k8s_pods_t *self, size_t node, char **error_p)
+{
+    assert (self && node < self->count && error_p);
+    s_node_t *entry = &self->nodes[node];
+    const uint16_t local[2] = {entry->http_port, entry->testing_port};
+    const int remote[2] = {TF_K8S_HTTP_PORT, TF_K8S_TESTING_PORT};
+    return s_forward (self, entry->name, local, remote, 2, &entry->forward, error_p);
+}
+
+int
+tf_k8s_pods_forward_prometheus (tf_k8s_pods_t *self, uint16_t *port_p, char **error_p)
+{
+    assert (self && port_p && error_p);
+    uint16_t local = 0;
+    if (s_free_ports (&local, 1)) {
+        *error_p = zsys_sprintf ("cannot take a loopback port: %s", strerror (errno));
+        return -1;
+    }
+    const int remote = TF_K8S_PROMETHEUS_PORT;
+    int rc =
+        s_forward (self, TF_K8S_PROMETHEUS_NAME, &local, &remote, 1, &self->prometheus, error_p);
+    if (rc == 0)
+        *port_p = local;
     return rc;
 }
 
@@ -396,30 +461,23 @@ void
 tf_k8s_pods_forward_stop (tf_k8s_pods_t *self, size_t node)
 {
     assert (self && node < self->count);
-    s_node_t *entry = &self->nodes[node];
-    if (!entry->forward)
-        return;
-    kill (entry->forward, SIGTERM);
-    int64_t deadline = zclock_mono () + TF_K8S_FORWARD_STOP_MS;
-    while (waitpid (entry->forward, NULL, WNOHANG) == 0) {
-        if (zclock_mono () >= deadline) {
-            kill (entry->forward, SIGKILL);
-            waitpid (entry->forward, NULL, 0);
-            break;
-        }
-        zclock_sleep (20);
-    }
-    entry->forward = 0;
+    s_stop_child (&self->nodes[node].forward);
+}
+
+void
+tf_k8s_pods_forward_stop_all (tf_k8s_pods_t *self)
+{
+    assert (self);
+    for (size_t node = 0; node < self->count; node++)
+        tf_k8s_pods_forward_stop (self, node);
+    s_stop_child (&self->prometheus);
 }
 
 bool
 tf_k8s_pods_forward_alive (tf_k8s_pods_t *self, size_t node)
 {
     assert (self && node < self->count);
-    s_node_t *entry = &self->nodes[node];
-    if (entry->forward && waitpid (entry->forward, NULL, WNOHANG) != 0)
-        entry->forward = 0;
-    return entry->forward != 0;
+    return s_child_alive (&self->nodes[node].forward);
 }
 
 

@@ -9,7 +9,8 @@
 //  Every node's two APIs are reached through one `kubectl port-forward`
 //  child of this process (svc/<name>, on two free loopback ports), which
 //  dies with it (PR_SET_PDEATHSIG) and is stopped and reaped on stop and
-//  destroy; its output goes to RUN_DIR/k8s/forward-<name>.log.
+//  destroy; its output goes to RUN_DIR/k8s/forward-<name>.log. The run's
+//  Prometheus, when it has one, is forwarded the same way.
 
 #ifndef TF_K8S_PODS_H_INCLUDED
 #define TF_K8S_PODS_H_INCLUDED
@@ -51,6 +52,13 @@ int tf_k8s_pods_forward (tf_k8s_pods_t *self, size_t node, char **error_p);
 
 //  Stop node's port-forward (if any) and reap it.
 void tf_k8s_pods_forward_stop (tf_k8s_pods_t *self, size_t node);
+
+//  Forward svc/prometheus (the run's server) to a free loopback port and wait
+//  until it accepts. 0 and *port_p, or -1 with *error_p.
+int tf_k8s_pods_forward_prometheus (tf_k8s_pods_t *self, uint16_t *port_p, char **error_p);
+
+//  Stop every port-forward, the Prometheus one too.
+void tf_k8s_pods_forward_stop_all (tf_k8s_pods_t *self);
 
 //  Is node's port-forward still running? Reaps it when not.
 bool tf_k8s_pods_forward_alive (tf_k8s_pods_t *self, size_t node);
