@@ -114,26 +114,28 @@ s_restart (tf_k8s_control_t *self, size_t node, char **text_p)
     return rc ? rc : s_up (self, node, text_p);
 }
 
-//  The NetworkPolicy that keeps one side's pods among themselves
+//  The NetworkPolicy that keeps one side's node pods among themselves (Exists:
+//  NotIn alone would also select the Prometheus pod, which has no tf.node)
 static void
-s_print_side (FILE *out, tf_k8s_control_t *self, const char *side, const char *op,
-              const tf_node_control_t *request)
+s_print_side (FILE *out, const char *namespace_name, const char *run_id, const char *side,
+              const char *op, const tf_strs_t *group)
 {
     fprintf (out,
              "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
              "  name: tf-partition-%s\n  namespace: %s\n  labels:\n"
              "    " TF_K8S_LABEL_RUN ": \"%s\"\n    " TF_K8S_LABEL_PARTITION ": \"true\"\n"
              "spec:\n  podSelector:\n    matchExpressions:\n",
-             side, self->namespace_name, self->run_id);
+             side, namespace_name, run_id);
     char *values = NULL;
     size_t size = 0;
     FILE *list = open_memstream (&values, &size);
     assert (list);
-    for (size_t member = 0; member < request->group.count; member++)
-        fprintf (list, "%s\"%s\"", member ? ", " : "", request->group.items[member]);
+    for (size_t member = 0; member < group->count; member++)
+        fprintf (list, "%s\"%s\"", member ? ", " : "", group->items[member]);
     fclose (list);
     fprintf (out,
              "      - {key: " TF_K8S_LABEL_NODE ", operator: %s, values: [%s]}\n"
+             "      - {key: " TF_K8S_LABEL_NODE ", operator: Exists}\n"
              "  policyTypes: [Ingress, Egress]\n"
              "  ingress:\n"
              "    - from:\n"
@@ -154,20 +156,30 @@ s_print_side (FILE *out, tf_k8s_control_t *self, const char *side, const char *o
     free (values);
 }
 
+int
+tf_k8s_control_write_partition (const char *path, const char *namespace_name, const char *run_id,
+                                const tf_strs_t *group)
+{
+    assert (path && namespace_name && run_id && group);
+    FILE *out = fopen (path, "w");
+    if (!out)
+        return -1;
+    s_print_side (out, namespace_name, run_id, "group", "In", group);
+    s_print_side (out, namespace_name, run_id, "rest", "NotIn", group);
+    return fclose (out) == 0 ? 0 : -1;
+}
+
 //  Cut the group off: a policy for each side
 static int
 s_partition (tf_k8s_control_t *self, const tf_node_control_t *request, char **text_p)
 {
     char *path = zsys_sprintf ("%s/partition.yaml", self->k8s_dir);
-    FILE *out = fopen (path, "w");
-    if (!out) {
+    if (tf_k8s_control_write_partition (path, self->namespace_name, self->run_id,
+                                        &request->group)) {
         int rc = s_fail (text_p, "partition: cannot write %s: %s", path, strerror (errno));
         zstr_free (&path);
         return rc;
     }
-    s_print_side (out, self, "group", "In", request);
-    s_print_side (out, self, "rest", "NotIn", request);
-    fclose (out);
     tf_compose_result_t result;
     int rc =
         tf_k8s_kubectl (self->cancel, TF_K8S_QUICK_MS, NULL, &result, "apply", "-f", path, NULL);

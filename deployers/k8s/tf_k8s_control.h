@@ -37,6 +37,11 @@ void tf_k8s_control_destroy (tf_k8s_control_t **self_p);
 int tf_k8s_control_run (tf_k8s_control_t *self, const tf_deployer_node_t *nodes, size_t count,
                         const tf_node_control_t *request, char **text_p);
 
+//  Write the two NetworkPolicies that cut group off the other nodes of the
+//  run into path (what partition applies). 0, or -1 with errno.
+int tf_k8s_control_write_partition (const char *path, const char *namespace_name,
+                                    const char *run_id, const tf_strs_t *group);
+
 //  Was node stopped by node control (scaled to 0)?
 bool tf_k8s_control_stopped (tf_k8s_control_t *self, size_t node);
 

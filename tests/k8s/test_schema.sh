@@ -2,8 +2,8 @@
 #  test_schema.sh - the rendered manifests of smoke and a chaos scenario, as
 #  `kubectl kustomize` builds them, pass a schema validation against the
 #  Kubernetes OpenAPI definitions (npm kubernetes-models, whose validate()
-#  checks each object against the JSON schema generated from them), and a
-#  broken manifest (replicas a string, a container without a name) is
+#  checks each object against the JSON schema generated from them), so do
+#  the NetworkPolicies of a partition, and a broken manifest (replicas a string, a container without a name) is
 #  refused. The validator is installed with `npm ci` from tests/k8s's
 #  package.json and lock into WORK_DIR (reused while the lock is the same);
 #  without npm, or when its registry does not answer, the test is skipped.
@@ -42,6 +42,16 @@ for scenario in "$source/scenarios/smoke.yaml" "$source/tests/data/scenarios/k8s
     grep -q "^valid Deployment/validator-0$" "$dir/$name.out" || fail "$name: nothing validated"
     tail -1 "$dir/$name.out"
 done
+
+#  The NetworkPolicies a partition applies (written by the unit test's program)
+if [ -x "$bin/../tests/test_k8s_manifests" ]; then
+    "$bin/../tests/test_k8s_manifests" partition "$dir/partition.yaml" || fail "partition file"
+    validate "$dir/partition.yaml" > "$dir/partition.out" \
+        || fail "partition: $(grep INVALID "$dir/partition.out")"
+    grep -q "^valid NetworkPolicy/tf-partition-rest$" "$dir/partition.out" \
+        || fail "partition: nothing validated"
+    tail -1 "$dir/partition.out"
+fi
 
 #  Broken on purpose: the validator must refuse each, naming the object
 sed 's/^  replicas: 1$/  replicas: "one"/' "$dir/smoke.yaml" > "$dir/replicas.yaml"
