@@ -3,7 +3,8 @@
 #  `kubectl kustomize` builds them, pass a schema validation against the
 #  Kubernetes OpenAPI definitions (npm kubernetes-models, whose validate()
 #  checks each object against the JSON schema generated from them), so do
-#  the NetworkPolicies of a partition, and a broken manifest (replicas a string, a container without a name) is
+#  the NetworkPolicies of a partition, and a broken manifest (replicas a
+#  string, a container without a name) is
 #  refused. The validator is installed with `npm ci` from tests/k8s's
 #  package.json and lock into WORK_DIR (reused while the lock is the same);
 #  without npm, or when its registry does not answer, the test is skipped.
