@@ -21,6 +21,7 @@ typedef struct {
     char *namespace_name;         //  tf-<run id> or K8S_RUNNER_NAMESPACE
     char *k8s_dir;                //  RUN_DIR/k8s
     bool applied;                 //  kubectl apply ran: the namespace may exist
+    bool foreign;                 //  The namespace existed before: only our objects go
     bool cleaned;                 //  It is gone (or kept on purpose)
     bool logs_taken;              //  The logs op ran
     tf_k8s_pods_t *pods;          //  Once deployed
@@ -91,13 +92,23 @@ s_teardown (s_k8s_t *self, char **error_p)
     }
     tf_compose_result_t result;
     //  No cancel: this is cleanup
-    int rc = tf_k8s_kubectl (NULL, TF_DEPLOYER_K8S_DELETE_MS, NULL, &result, "delete", "namespace",
-                             self->namespace_name, "--wait", "--ignore-not-found", NULL);
+    char *selector = zsys_sprintf (TF_K8S_LABEL_RUN "=%s", self->env->run_id);
+    int rc =
+        self->foreign
+            ? tf_k8s_kubectl (NULL, TF_DEPLOYER_K8S_DELETE_MS, self->namespace_name, &result,
+                              "delete", "deployments,services,configmaps,networkpolicies", "-l",
+                              selector, "--wait", "--ignore-not-found", NULL)
+            : tf_k8s_kubectl (NULL, TF_DEPLOYER_K8S_DELETE_MS, NULL, &result, "delete", "namespace",
+                              self->namespace_name, "--wait", "--ignore-not-found", NULL);
+    zstr_free (&selector);
     if (rc)
-        *error_p = zsys_sprintf ("kubectl delete namespace %s: %s", self->namespace_name,
-                                 tf_compose_result_reason (&result));
+        *error_p = zsys_sprintf ("kubectl delete %s %s: %s",
+                                 self->foreign ? "the run's objects in namespace" : "namespace",
+                                 self->namespace_name, tf_compose_result_reason (&result));
     else
-        zsys_info ("k8s: namespace %s deleted", self->namespace_name);
+        zsys_info ("k8s: %s %s deleted",
+                   self->foreign ? "the run's objects in namespace" : "namespace",
+                   self->namespace_name);
     tf_compose_result_clear (&result);
     self->cleaned = rc == 0;
     return rc;
@@ -197,6 +208,7 @@ s_render (s_k8s_t *self, char **error_p)
             .profile = env->profile,
             .run_id = env->run_id,
             .run_dir = env->run_dir,
+            .namespace_exists = self->foreign,
             .namespace_name = self->namespace_name,
             .image = image,
             .pull_policy = self->pull_policy,
@@ -221,7 +233,19 @@ s_deploy (void *ctx, tf_deployer_node_t **nodes_p, size_t *count_p, char **error
         *error_p = strdup ("deployed already");
         return -1;
     }
-    if (tf_k8s_kubectl_check (env->cancel, error_p) || s_render (self, error_p))
+    if (tf_k8s_kubectl_check (env->cancel, error_p))
+        return -1;
+    //  A namespace that exists (K8S_RUNNER_NAMESPACE=default, say) is used, never deleted
+    tf_compose_result_t probe;
+    self->foreign = tf_k8s_kubectl (env->cancel, TF_K8S_QUICK_MS, NULL, &probe, "get", "namespace",
+                                    self->namespace_name, "-o", "name", NULL)
+                    == 0;
+    tf_compose_result_clear (&probe);
+    if (self->foreign)
+        zsys_notice ("k8s: namespace %s exists already: the run's objects go in it, and only "
+                     "they are deleted at cleanup",
+                     self->namespace_name);
+    if (s_render (self, error_p))
         return -1;
     self->pods =
         tf_k8s_pods_new (env->plan, self->namespace_name, env->run_dir, env->cancel, error_p);

@@ -4,9 +4,10 @@
 #include <stdarg.h>
 #include "tf_k8s_kubectl.h"
 
-int
-tf_k8s_kubectl (void *cancel, int64_t timeout_ms, const char *namespace_name,
-                tf_compose_result_t *result, ...)
+//  The call, with the words in words; out_fd as tf_compose_exec's
+static int
+s_kubectl (void *cancel, int64_t timeout_ms, const char *namespace_name, int out_fd,
+           tf_compose_result_t *result, va_list words)
 {
     assert (result);
     char *argv[TF_K8S_MAX_ARGS + 8];
@@ -23,15 +24,34 @@ tf_k8s_kubectl (void *cancel, int64_t timeout_ms, const char *namespace_name,
         argv[argc++] = (char *) "-n";
         argv[argc++] = (char *) namespace_name;
     }
-    va_list words;
-    va_start (words, result);
     const char *word;
     while ((word = va_arg (words, const char *)) && argc < TF_K8S_MAX_ARGS + 7)
         argv[argc++] = (char *) word;
-    va_end (words);
     assert (!word); //  TF_K8S_MAX_ARGS is ours to keep
     argv[argc] = NULL;
-    return tf_compose_exec (argv, -1, timeout_ms, cancel, result);
+    return tf_compose_exec (argv, out_fd, timeout_ms, cancel, result);
+}
+
+int
+tf_k8s_kubectl (void *cancel, int64_t timeout_ms, const char *namespace_name,
+                tf_compose_result_t *result, ...)
+{
+    va_list words;
+    va_start (words, result);
+    int rc = s_kubectl (cancel, timeout_ms, namespace_name, -1, result, words);
+    va_end (words);
+    return rc;
+}
+
+int
+tf_k8s_kubectl_to_fd (void *cancel, int64_t timeout_ms, const char *namespace_name, int out_fd,
+                      tf_compose_result_t *result, ...)
+{
+    va_list words;
+    va_start (words, result);
+    int rc = s_kubectl (cancel, timeout_ms, namespace_name, out_fd, result, words);
+    va_end (words);
+    return rc;
 }
 
 char *

@@ -26,6 +26,11 @@
 int tf_k8s_kubectl (void *cancel, int64_t timeout_ms, const char *namespace_name,
                     tf_compose_result_t *result, ...);
 
+//  The same with kubectl's stdout and stderr both going to out_fd (nothing
+//  captured, nothing cut: a pod's whole log).
+int tf_k8s_kubectl_to_fd (void *cancel, int64_t timeout_ms, const char *namespace_name, int out_fd,
+                          tf_compose_result_t *result, ...);
+
 //  The context kubectl uses: TF_K8S_CONTEXT, else `kubectl config
 //  current-context`, else "no current context". Caller owns it.
 char *tf_k8s_kubectl_context (void *cancel);

@@ -353,8 +353,8 @@ s_print_kustomization (FILE *out, const tf_k8s_render_t *render)
              "#  The run's manifests, written by tf: kubectl kustomize DIR shows them,\n"
              "#  kubectl apply -k DIR applies them\n"
              "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
-             "namespace: %s\nresources:\n  - namespace.yaml\n  - nodes.yaml\n",
-             render->namespace_name);
+             "namespace: %s\nresources:\n%s  - nodes.yaml\n",
+             render->namespace_name, render->namespace_exists ? "" : "  - namespace.yaml\n");
     if (plan->prometheus)
         fprintf (out, "  - prometheus.yaml\n");
     fprintf (out, "generatorOptions:\n  disableNameSuffixHash: true\n  labels:\n"
@@ -431,21 +431,24 @@ tf_k8s_manifests_write (const tf_k8s_render_t *render, const char *dir, char **e
         if (s_write_node_config (render, dir, node, genesis, start_time, error_p))
             goto out;
 
-    out = open_memstream (&text, &size);
-    assert (out);
-    fprintf (out, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n",
-             render->namespace_name);
-    s_labels (out, render, 2, NULL, NULL);
-    if (render->run_dir) {
-        fprintf (out, "  annotations:\n    tf.run_dir: ");
-        s_quoted (out, render->run_dir);
-        fputc ('\n', out);
+    //  A namespace that exists already is not ours: neither labelled nor deleted
+    if (!render->namespace_exists) {
+        out = open_memstream (&text, &size);
+        assert (out);
+        fprintf (out, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n",
+                 render->namespace_name);
+        s_labels (out, render, 2, NULL, NULL);
+        if (render->run_dir) {
+            fprintf (out, "  annotations:\n    tf.run_dir: ");
+            s_quoted (out, render->run_dir);
+            fputc ('\n', out);
+        }
+        fclose (out);
+        out = NULL;
+        if (s_write_text (dir, "namespace.yaml", text, error_p))
+            goto out;
+        zstr_free (&text);
     }
-    fclose (out);
-    out = NULL;
-    if (s_write_text (dir, "namespace.yaml", text, error_p))
-        goto out;
-    zstr_free (&text);
 
     out = open_memstream (&text, &size);
     assert (out);

@@ -6,7 +6,9 @@
 //      kustomization.yaml   namespace, the resources below, one ConfigMap
 //                           generator per node (its two config files)
 //      namespace.yaml       the run's Namespace, labelled tf.run=<run id> and
-//                           annotated tf.run_dir=<run directory> (for tf clean)
+//                           annotated tf.run_dir=<run directory> (for tf clean);
+//                           left out when the namespace exists already (a
+//                           K8S_RUNNER_NAMESPACE of the user's, never ours to label)
 //      nodes.yaml           per node a Deployment (replicas 1) and a Service
 //      prometheus.yaml      a Prometheus Deployment, Service and its config
 //                           (only when the plan has observability.prometheus)
@@ -53,6 +55,7 @@ typedef struct {
     const tf_profile_t *profile;  //  Its node profile
     const char *run_id;           //  The tf.run label's value
     const char *run_dir;          //  The namespace's tf.run_dir annotation (tf clean), or NULL
+    bool namespace_exists;        //  Someone else's namespace: not in the kustomization
     const char *namespace_name;   //  tf_k8s_manifests_namespace
     const char *image;            //  Node image (tf_k8s_manifests_image)
     const char *pull_policy;      //  Always | IfNotPresent | Never

@@ -489,21 +489,21 @@ tf_k8s_pods_collect_log (tf_k8s_pods_t *self, size_t node)
 {
     assert (self && node < self->count);
     s_node_t *entry = &self->nodes[node];
+    int fd = open (entry->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        zsys_warning ("k8s: cannot open %s: %s", entry->log_path, strerror (errno));
+        return -1;
+    }
     char *selector = zsys_sprintf (TF_K8S_LABEL_NODE "=%s", entry->name);
     tf_compose_result_t result;
-    int rc = tf_k8s_kubectl (NULL, TF_K8S_QUICK_MS, self->namespace_name, &result, "logs", "-l",
-                             selector, "--tail=-1", "--prefix", NULL);
-    FILE *file = fopen (entry->log_path, "a");
-    if (!file)
-        rc = -1;
-    else {
-        fprintf (file, "%s\n", rc == 0 ? result.output : tf_compose_result_reason (&result));
-        fclose (file);
-    }
+    //  No cancel: logs are taken on the way out too
+    int rc = tf_k8s_kubectl_to_fd (NULL, TF_K8S_COMMAND_MS, self->namespace_name, fd, &result,
+                                   "logs", "-l", selector, "--tail=-1", "--prefix", NULL);
     if (rc)
-        zsys_warning ("k8s: cannot collect the log of %s: %s", entry->name,
-                      tf_compose_result_reason (&result));
+        zsys_warning ("k8s: cannot collect the log of %s (see %s): %s", entry->name,
+                      entry->log_path, tf_compose_result_reason (&result));
     tf_compose_result_clear (&result);
+    close (fd);
     zstr_free (&selector);
     return rc;
 }
