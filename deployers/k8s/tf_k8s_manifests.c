@@ -119,10 +119,10 @@ tf_k8s_manifests_node_name (const tf_plan_t *plan, size_t node, char *name)
 //  ---------------------------------------------------------------------------
 //  Config files
 
-//  Write one node's two config files into dir/config/<name>/
+//  Write one node's node.yaml into dir/config/<name>/
 static int
 s_write_node_config (const tf_k8s_render_t *render, const char *dir, size_t node,
-                     const tf_genesis_t *genesis, const char *start_time, char **error_p)
+                     const tf_genesis_t *genesis, char **error_p)
 {
     const tf_plan_t *plan = render->plan;
     uint32_t count = plan->validators + plan->executors;
@@ -159,26 +159,16 @@ s_write_node_config (const tf_k8s_render_t *render, const char *dir, size_t node
                              .log_prefix = name,
                              .log_level = NULL,
                              .log_filter = NULL};
-    tf_deployment_spec_t deployment = {.slot_ms = plan->slot_ms,
-                                       .chain_start_time = start_time,
-                                       .security_param = plan->security_param,
-                                       .active_slot_coeff = plan->active_slot_coeff,
-                                       .genesis = genesis};
     char *node_dir = zsys_sprintf ("%s/config/%s", dir, name);
     int rc = zsys_dir_create ("%s", node_dir) ? -1 : 0;
-    for (int file = 0; file < 2 && rc == 0; file++) {
+    if (rc == 0) {
         char *text = NULL;
         size_t size = 0;
         FILE *memory = open_memstream (&text, &size);
         assert (memory);
-        if (file == 0)
-            render->profile->print_node (&config, memory);
-        else
-            render->profile->print_deployment (&deployment, memory);
+        render->profile->print_node (&config, memory);
         fclose (memory);
-        char *path = zsys_sprintf ("%s/%s", node_dir,
-                                   file == 0 ? render->profile->node_file
-                                             : render->profile->deployment_file);
+        char *path = zsys_sprintf ("%s/%s", node_dir, render->profile->node_file);
         rc = tf_node_spec_write_file (path, text);
         zstr_free (&path);
         free (text);
@@ -186,6 +176,37 @@ s_write_node_config (const tf_k8s_render_t *render, const char *dir, size_t node
     if (rc && !*error_p)
         *error_p = zsys_sprintf ("cannot write the config of %s into %s", name, node_dir);
     zstr_free (&node_dir);
+    return rc;
+}
+
+
+//  Write the deployment.yaml every node shares into dir/config/ (one
+//  ConfigMap: its genesis grows with the node count, so one copy per node
+//  would grow with its square)
+static int
+s_write_deployment (const tf_k8s_render_t *render, const char *dir, const tf_genesis_t *genesis,
+                    char **error_p)
+{
+    const tf_plan_t *plan = render->plan;
+    char start_time[TF_NODE_SPEC_TIME_SIZE];
+    tf_node_spec_time (render->chain_start_ms, start_time);
+    tf_deployment_spec_t deployment = {.slot_ms = plan->slot_ms,
+                                       .chain_start_time = start_time,
+                                       .security_param = plan->security_param,
+                                       .active_slot_coeff = plan->active_slot_coeff,
+                                       .genesis = genesis};
+    char *text = NULL;
+    size_t size = 0;
+    FILE *memory = open_memstream (&text, &size);
+    assert (memory);
+    render->profile->print_deployment (&deployment, memory);
+    fclose (memory);
+    char *path = zsys_sprintf ("%s/config/%s", dir, render->profile->deployment_file);
+    int rc = tf_node_spec_write_file (path, text);
+    if (rc)
+        *error_p = zsys_sprintf ("cannot write %s", path);
+    zstr_free (&path);
+    free (text);
     return rc;
 }
 
@@ -271,8 +292,10 @@ s_print_node (FILE *out, const tf_k8s_render_t *render, size_t node, char *const
              "            - {name: data, mountPath: /data}\n"
              "      volumes:\n"
              "        - name: config\n"
-             "          configMap:\n"
-             "            name: %s-config\n"
+             "          projected:\n"
+             "            sources:\n"
+             "              - configMap: {name: %s-config}\n"
+             "              - configMap: {name: " TF_K8S_DEPLOYMENT_CONFIG "}\n"
              "        - name: data\n"
              "          emptyDir: {}\n",
              TF_K8S_CONFIG_DIR, name);
@@ -360,13 +383,15 @@ s_print_kustomization (FILE *out, const tf_k8s_render_t *render)
     fprintf (out, "generatorOptions:\n  disableNameSuffixHash: true\n  labels:\n"
                   "    app.kubernetes.io/managed-by: tf\n    " TF_K8S_LABEL_RUN ": ");
     s_quoted (out, render->run_id);
-    fprintf (out, "\nconfigMapGenerator:\n");
+    fprintf (out,
+             "\nconfigMapGenerator:\n  - name: " TF_K8S_DEPLOYMENT_CONFIG "\n    files:\n"
+             "      - config/%s\n",
+             render->profile->deployment_file);
     for (size_t node = 0; node < count; node++) {
         char name[TF_K8S_NAME_MAX + 1];
         tf_k8s_manifests_node_name (plan, node, name);
-        fprintf (out,
-                 "  - name: %s-config\n    files:\n      - config/%s/%s\n      - config/%s/%s\n",
-                 name, name, render->profile->node_file, name, render->profile->deployment_file);
+        fprintf (out, "  - name: %s-config\n    files:\n      - config/%s/%s\n", name, name,
+                 render->profile->node_file);
     }
     if (plan->prometheus)
         fprintf (out, "  - name: prometheus-config\n    files:\n      - config/prometheus.yml\n");
@@ -425,10 +450,10 @@ tf_k8s_manifests_write (const tf_k8s_render_t *render, const char *dir, char **e
         *error_p = strdup ("cannot make the genesis (see the log)");
         goto out;
     }
-    char start_time[TF_NODE_SPEC_TIME_SIZE];
-    tf_node_spec_time (render->chain_start_ms, start_time);
+    if (s_write_deployment (render, dir, genesis, error_p))
+        goto out;
     for (size_t node = 0; node < count; node++)
-        if (s_write_node_config (render, dir, node, genesis, start_time, error_p))
+        if (s_write_node_config (render, dir, node, genesis, error_p))
             goto out;
 
     //  A namespace that exists already is not ours: neither labelled nor deleted

@@ -4,7 +4,9 @@
 //  without a cluster, the same directory DIR (RUN_DIR/k8s for a run):
 //
 //      kustomization.yaml   namespace, the resources below, one ConfigMap
-//                           generator per node (its two config files)
+//                           generator per node (its node.yaml) and one for the
+//                           deployment.yaml they share (tf-deployment); each
+//                           pod mounts both at /etc/tf (a projected volume)
 //      namespace.yaml       the run's Namespace, labelled tf.run=<run id> and
 //                           annotated tf.run_dir=<run directory> (for tf clean);
 //                           left out when the namespace exists already (a
@@ -12,8 +14,8 @@
 //      nodes.yaml           per node a Deployment (replicas 1) and a Service
 //      prometheus.yaml      a Prometheus Deployment, Service and its config
 //                           (only when the plan has observability.prometheus)
-//      config/<node>/       node.yaml and deployment.yaml of that node
-//      config/prometheus.yml
+//      config/<node>/       node.yaml of that node
+//      config/              deployment.yaml, prometheus.yml
 //
 //  `kubectl kustomize DIR` prints exactly what `kubectl apply -k DIR` applies.
 //  Every object carries the labels tf.run=<run id> and
@@ -26,28 +28,29 @@
 
 #include "tf_deployer.h"
 
-#define TF_K8S_NAMESPACE_ENV    "K8S_RUNNER_NAMESPACE"
-#define TF_K8S_IMAGE_ENV        "TF_K8S_IMAGE"
-#define TF_K8S_PULL_POLICY_ENV  "TF_K8S_IMAGE_PULL_POLICY"
-#define TF_K8S_PULL_POLICY      "IfNotPresent" //  Default: a loaded image is used as it is
-#define TF_K8S_PROMETHEUS_ENV   "TF_K8S_PROMETHEUS_IMAGE"
-#define TF_K8S_PROMETHEUS_IMAGE "prom/prometheus:v2.53.0"
-#define TF_K8S_NAMESPACE_PREFIX "tf-"
-#define TF_K8S_NAME_MAX         63 //  A DNS label (namespace, service)
-#define TF_K8S_HTTP_PORT        18080
-#define TF_K8S_TESTING_PORT     18081
-#define TF_K8S_P2P_PORT         3000
-#define TF_K8S_PROMETHEUS_PORT  9090
-#define TF_K8S_BIND_HOST        "0.0.0.0"
-#define TF_K8S_DB_PATH          "/data/db"
-#define TF_K8S_CONFIG_DIR       "/etc/tf"
-#define TF_K8S_BIN_DIR          "/usr/local/bin"
-#define TF_K8S_GRACE_S          2     //  terminationGracePeriodSeconds of a node pod
-#define TF_K8S_START_MARGIN_MS  10000 //  chain_start_time after rendering: time to schedule
-#define TF_K8S_LABEL_RUN        "tf.run"
-#define TF_K8S_LABEL_NODE       "tf.node"
-#define TF_K8S_LABEL_ROLE       "tf.role"
-#define TF_K8S_PROMETHEUS_NAME  "prometheus"
+#define TF_K8S_NAMESPACE_ENV     "K8S_RUNNER_NAMESPACE"
+#define TF_K8S_IMAGE_ENV         "TF_K8S_IMAGE"
+#define TF_K8S_PULL_POLICY_ENV   "TF_K8S_IMAGE_PULL_POLICY"
+#define TF_K8S_PULL_POLICY       "IfNotPresent" //  Default: a loaded image is used as it is
+#define TF_K8S_PROMETHEUS_ENV    "TF_K8S_PROMETHEUS_IMAGE"
+#define TF_K8S_PROMETHEUS_IMAGE  "prom/prometheus:v2.53.0"
+#define TF_K8S_NAMESPACE_PREFIX  "tf-"
+#define TF_K8S_NAME_MAX          63 //  A DNS label (namespace, service)
+#define TF_K8S_HTTP_PORT         18080
+#define TF_K8S_TESTING_PORT      18081
+#define TF_K8S_P2P_PORT          3000
+#define TF_K8S_PROMETHEUS_PORT   9090
+#define TF_K8S_BIND_HOST         "0.0.0.0"
+#define TF_K8S_DB_PATH           "/data/db"
+#define TF_K8S_CONFIG_DIR        "/etc/tf"
+#define TF_K8S_BIN_DIR           "/usr/local/bin"
+#define TF_K8S_GRACE_S           2     //  terminationGracePeriodSeconds of a node pod
+#define TF_K8S_START_MARGIN_MS   10000 //  chain_start_time after rendering: time to schedule
+#define TF_K8S_LABEL_RUN         "tf.run"
+#define TF_K8S_LABEL_NODE        "tf.node"
+#define TF_K8S_LABEL_ROLE        "tf.role"
+#define TF_K8S_PROMETHEUS_NAME   "prometheus"
+#define TF_K8S_DEPLOYMENT_CONFIG "tf-deployment" //  The ConfigMap of the shared deployment.yaml
 
 //  What to render
 typedef struct {

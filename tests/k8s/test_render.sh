@@ -47,7 +47,7 @@ for case in "smoke $source/scenarios/smoke.yaml 2 0" "k8s_chaos $scenarios/k8s_c
     [ "$(count Namespace "$objects")" = 1 ] || fail "$name: expected one Namespace"
     [ "$(count Deployment "$objects")" = $((nodes + prometheus)) ] || fail "$name: Deployments"
     [ "$(count Service "$objects")" = $((nodes + prometheus)) ] || fail "$name: Services"
-    [ "$(count ConfigMap "$objects")" = $((nodes + prometheus)) ] || fail "$name: ConfigMaps"
+    [ "$(count ConfigMap "$objects")" = $((nodes + 1 + prometheus)) ] || fail "$name: ConfigMaps"
     [ "$(grep -c '^  replicas: 1$' "$objects")" = $((nodes + prometheus)) ] \
         || fail "$name: every Deployment has replicas 1"
     #  Every object is in the run's namespace (but the Namespace) and has the run's label

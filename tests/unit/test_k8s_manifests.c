@@ -98,7 +98,8 @@ test_tf_k8s_manifests_write_makes_the_kustomization (void **state)
                            "namespace.yaml",
                            "nodes.yaml",
                            "config/validator-0/node.yaml",
-                           "config/validator-1/deployment.yaml",
+                           "config/validator-1/node.yaml",
+                           "config/deployment.yaml",
                            NULL};
     for (int index = 0; files[index]; index++) {
         char *file_path = zsys_sprintf ("%s/%s", dir, files[index]);
