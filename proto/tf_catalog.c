@@ -189,11 +189,19 @@ static const tf_catalog_kind_t s_kinds[] = {
      | S_ACTION (TF_CONTROL_PAUSE) | S_ACTION (TF_CONTROL_RESUME)                                  \
      | S_ACTION (TF_CONTROL_PARTITION) | S_ACTION (TF_CONTROL_HEAL))
 
+//  What the k8s runner's node control can do: restart (delete the pod), stop
+//  and start (scale 0/1), partition and heal (NetworkPolicy); a pod cannot be
+//  frozen or its packets shaped through the API
+#define S_K8S_ACTIONS                                                                              \
+    (S_ACTION (TF_CONTROL_RESTART) | S_ACTION (TF_CONTROL_STOP) | S_ACTION (TF_CONTROL_START)      \
+     | S_ACTION (TF_CONTROL_PARTITION) | S_ACTION (TF_CONTROL_HEAL))
+
 static const tf_catalog_runner_t s_runners[] = {
     {"local", "tf-deployer-local", S_LOCAL_ACTIONS, true, false, "node processes on this host"},
     {"compose", "tf-deployer-compose", TF_CATALOG_ALL_ACTIONS, true, false,
      "one container per node on a Docker engine, brought up with Compose"},
-    {"k8s", "tf-deployer-k8s", 0, true, false, "one Kubernetes pod per node (not built yet)"},
+    {"k8s", "tf-deployer-k8s", S_K8S_ACTIONS, true, false,
+     "one Deployment and Service per node in a Kubernetes namespace, through kubectl"},
     {"external", "tf-deployer-external", 0, true, false,
      "nodes someone else runs, given by URL: no deploy, no cleanup"},
     {"none", "tf-deployer-none", 0, false, false,

@@ -37,6 +37,18 @@ typedef enum {
     TF_NETWORK_FULL      //  Every node peers with every other node
 } tf_network_t;
 
+//  The node resources a scenario may ask for (runner k8s: the pods' requests and
+//  limits; the other runners ignore them), indexes of tf_plan_t.resources
+typedef enum {
+    TF_PLAN_RESOURCE_CPU_REQUEST = 0, //  node.requests.cpu
+    TF_PLAN_RESOURCE_MEMORY_REQUEST,  //  node.requests.memory
+    TF_PLAN_RESOURCE_CPU_LIMIT,       //  node.limits.cpu
+    TF_PLAN_RESOURCE_MEMORY_LIMIT,    //  node.limits.memory
+    TF_PLAN_RESOURCE_COUNT
+} tf_plan_resource_t;
+
+#define TF_PLAN_MAX_QUANTITY 32 //  Longest resource quantity, bytes
+
 typedef enum {
     TF_KNOB_INT = 0, //  int64
     TF_KNOB_FLOAT,   //  double
@@ -115,6 +127,8 @@ typedef struct {
     char *runner;       //  "local" | "compose" | "k8s" | "external" | "none" | "replay"
     char *node_profile; //  Node profile name, default "tf-node"
     bool node_control;  //  Node control enabled (needed by chaos)
+    char *resources[4]; //  node.requests / node.limits, TF_PLAN_RESOURCE_*: Kubernetes
+                        //  quantities ("250m", "256Mi"), or NULL when not given
 
     //  Observability
     bool prometheus; //  observability.prometheus: the runner starts a Prometheus server
@@ -195,6 +209,16 @@ int tf_plan_duration_parse (const char *text, int64_t *ms_p);
 //  Spell a duration in milliseconds with the largest unit that keeps it exact
 //  ("2m", "1500ms"); writes at most size bytes into out.
 void tf_plan_duration_format (int64_t ms, char *out, size_t size);
+
+//  Parse a Kubernetes resource quantity as node.requests and node.limits take
+//  it: a CPU (cpu true) is a decimal number of cores or whole millicores ("2",
+//  "0.5", "250m"); a memory is a whole number of bytes with an optional unit
+//  (Ki Mi Gi Ti, or k M G T). Writes *value_p (millicores or bytes) and
+//  returns 0, or returns -1.
+int tf_plan_quantity_parse (const char *text, bool cpu, double *value_p);
+
+//  A resource's key path, "node.requests.cpu"
+const char *tf_plan_resource_path (tf_plan_resource_t resource);
 
 //  "star" | "ring" | "full"
 const char *tf_plan_network_str (tf_network_t network);

@@ -40,6 +40,8 @@ s_path (char *out, size_t size, const char *format, ...)
 static void s_fail (s_check_t *check, const char *path, const char *format, ...)
     __attribute__ ((format (printf, 3, 4)));
 
+static void s_check_resources (s_check_t *check);
+
 //  Report one problem at path, positioned by the loader's marks when known
 static void
 s_fail (s_check_t *check, const char *path, const char *format, ...)
@@ -756,6 +758,34 @@ s_check_scalars (s_check_t *check)
         s_fail (check, "node.profile", "unknown node profile '%s' (known: %s)", plan->node_profile,
                 known);
         free (known);
+    }
+    s_check_resources (check);
+}
+
+//  node.requests and node.limits: quantities, and no limit below its request
+static void
+s_check_resources (s_check_t *check)
+{
+    const tf_plan_t *plan = check->plan;
+    double values[TF_PLAN_RESOURCE_COUNT] = {0};
+    for (int resource = 0; resource < TF_PLAN_RESOURCE_COUNT; resource++) {
+        const char *path = tf_plan_resource_path ((tf_plan_resource_t) resource);
+        bool cpu =
+            resource == TF_PLAN_RESOURCE_CPU_REQUEST || resource == TF_PLAN_RESOURCE_CPU_LIMIT;
+        const char *text = plan->resources[resource];
+        if (text && !s_bad (check, path) && tf_plan_quantity_parse (text, cpu, &values[resource]))
+            s_fail (check, path, "expected %s, got '%s'",
+                    cpu ? "a CPU quantity > 0 such as 2, 0.5 or 250m"
+                        : "a memory quantity > 0 such as 268435456, 256Mi or 1Gi",
+                    text);
+    }
+    for (int request = 0; request < 2; request++) {
+        int limit = request + TF_PLAN_RESOURCE_CPU_LIMIT;
+        const char *path = tf_plan_resource_path ((tf_plan_resource_t) limit);
+        if (values[request] > 0 && values[limit] > 0 && values[limit] < values[request])
+            s_fail (check, path, "expected at least the request %s ('%s'), got '%s'",
+                    tf_plan_resource_path ((tf_plan_resource_t) request), plan->resources[request],
+                    plan->resources[limit]);
     }
 }
 

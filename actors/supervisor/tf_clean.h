@@ -16,7 +16,8 @@
 //  kept on purpose: it goes only when named by id or old enough for
 //  --older-than, which measures how long ago the run last wrote any of its
 //  own files. With config->engine it then makes the Docker engine pass of
-//  tf_clean_engine.h (what compose runs left, by label).
+//  tf_clean_engine.h (what compose runs left, by label) and the cluster pass
+//  of tf_clean_k8s.h (the namespaces k8s runs left, by label).
 
 #ifndef TF_CLEAN_H_INCLUDED
 #define TF_CLEAN_H_INCLUDED

@@ -210,6 +210,43 @@ tf_compose_image_user (void)
     return image && *image ? image : NULL;
 }
 
+//  The tag of our image for binaries: repository, version, content hash
+static int
+s_tag (const char *repo, char *files[], int count, char **tag_p, char **error_p)
+{
+    zdigest_t *digest = zdigest_new ();
+    int rc = 0;
+    for (int index = 0; index < count && rc == 0; index++)
+        if (s_digest_file (digest, files[index])) {
+            *error_p = zsys_sprintf ("cannot read %s for the node image: %s", files[index],
+                                     strerror (errno));
+            rc = -1;
+        }
+    if (rc == 0) {
+        char *tag = zsys_sprintf ("%s:%s-%.*s", repo, TF_VERSION, TF_COMPOSE_IMAGE_HASH_SIZE,
+                                  zdigest_string (digest));
+        for (char *cursor = tag; *cursor; cursor++)
+            *cursor = (char) tolower ((unsigned char) *cursor);
+        *tag_p = tag;
+    }
+    zdigest_destroy (&digest);
+    return rc;
+}
+
+int
+tf_compose_image_tag (char *const binaries[], char **tag_p, char **error_p)
+{
+    assert (binaries && binaries[0] && tag_p && error_p);
+    char *files[S_MAX_FILES];
+    int count = s_list_files (binaries, files, error_p);
+    if (count < 0)
+        return -1;
+    int rc = s_tag (TF_COMPOSE_IMAGE_REPO, files, count, tag_p, error_p);
+    for (int index = 0; index < count; index++)
+        free (files[index]);
+    return rc;
+}
+
 int
 tf_compose_image_ensure (char *const binaries[], const char *work_dir, void *cancel, char **tag_p,
                          bool *built, char **error_p)
@@ -246,17 +283,8 @@ tf_compose_image_build (const char *repo, char *const binaries[], const char *wo
         return -1;
     int rc = -1;
     char *tag = NULL;
-    zdigest_t *digest = zdigest_new ();
-    for (int index = 0; index < count; index++)
-        if (s_digest_file (digest, files[index])) {
-            *error_p = zsys_sprintf ("cannot read %s for the node image: %s", files[index],
-                                     strerror (errno));
-            goto out;
-        }
-    tag = zsys_sprintf ("%s:%s-%.*s", repo, TF_VERSION, TF_COMPOSE_IMAGE_HASH_SIZE,
-                        zdigest_string (digest));
-    for (char *cursor = tag; *cursor; cursor++)
-        *cursor = (char) tolower ((unsigned char) *cursor);
+    if (s_tag (repo, files, count, &tag, error_p))
+        goto out;
     if (!s_image_exists (tag, cancel)) {
         int64_t started = zclock_mono ();
         if (s_build (files, count, binary_count, work_dir, repo, tag, cancel, error_p))
@@ -269,7 +297,6 @@ tf_compose_image_build (const char *repo, char *const binaries[], const char *wo
 out:
     for (int index = 0; index < count; index++)
         free (files[index]);
-    zdigest_destroy (&digest);
     if (rc == 0)
         *tag_p = tag;
     else

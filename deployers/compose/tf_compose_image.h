@@ -39,6 +39,10 @@ int tf_compose_image_ensure (char *const binaries[], const char *work_dir, void 
 int tf_compose_image_build (const char *repo, char *const binaries[], const char *work_dir,
                             void *cancel, char **tag_p, bool *built, char **error_p);
 
+//  The tag of our image for binaries (as tf_compose_image_ensure names it),
+//  without asking the engine. 0 and *tag_p (caller owns), or -1 with *error_p.
+int tf_compose_image_tag (char *const binaries[], char **tag_p, char **error_p);
+
 //  The user's image from the environment, or NULL. Borrowed from environ.
 const char *tf_compose_image_user (void);
 

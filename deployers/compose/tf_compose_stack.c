@@ -327,8 +327,8 @@ tf_compose_stack_network (tf_compose_stack_t *self, void *cancel, char **error_p
             tf_compose_stack_host (self->count, pick, TF_COMPOSE_STACK_CFGSYNC_HOST,
                                    self->cfgsync_address);
         if (rc == 0)
-            snprintf (self->prometheus_address, TF_COMPOSE_STACK_HOST_SIZE, "%s.%u.%d",
-                      TF_COMPOSE_STACK_SUBNET_BASE, octet, TF_COMPOSE_STACK_PROMETHEUS_HOST);
+            tf_compose_stack_host (self->count, pick, TF_COMPOSE_STACK_PROMETHEUS_HOST,
+                                   self->prometheus_address);
         if (rc == 0)
             for (size_t index = 0; index < self->count; index++)
                 tf_compose_stack_host (self->count, pick, TF_COMPOSE_STACK_FIRST_HOST + index,
