@@ -1,10 +1,10 @@
 #!/bin/sh
-#  test_schema.sh - the rendered manifests of smoke and a chaos scenario, as
-#  `kubectl kustomize` builds them, pass a schema validation against the
-#  Kubernetes OpenAPI definitions (npm kubernetes-models, whose validate()
-#  checks each object against the JSON schema generated from them), so do
-#  the NetworkPolicies of a partition, and a broken manifest (replicas a
-#  string, a container without a name) is
+#  test_schema.sh - the rendered manifests of smoke, a chaos scenario and a
+#  thousand nodes, as `kubectl kustomize` builds them, pass a schema
+#  validation against the Kubernetes OpenAPI definitions (npm
+#  kubernetes-models, whose validate() checks each object against the JSON
+#  schema generated from them), so do the NetworkPolicies of a partition, and
+#  a broken manifest (replicas a string, a container without a name) is
 #  refused. The validator is installed with `npm ci` from tests/k8s's
 #  package.json and lock into WORK_DIR (reused while the lock is the same);
 #  without npm, or when its registry does not answer, the test is skipped.
@@ -34,13 +34,20 @@ fi
 validate () { NODE_PATH=$work/node_modules node "$here/validate.js" "$@"; }
 
 export TF_K8S_IMAGE=tf-node:schema
-for scenario in "$source/scenarios/smoke.yaml" "$source/tests/data/scenarios/k8s_chaos.yaml"; do
+for scenario in "$source/scenarios/smoke.yaml" "$source/tests/data/scenarios/k8s_chaos.yaml" \
+    "$source/tests/data/scenarios/k8s_1000.yaml"; do
     name=$(basename "$scenario" .yaml)
     "$bin/tf" render "$scenario" --runner k8s --out "$dir/$name" > /dev/null \
         || fail "$name: tf render"
     kubectl kustomize "$dir/$name" > "$dir/$name.yaml" || fail "$name: kubectl kustomize"
     validate "$dir/$name.yaml" > "$dir/$name.out" || fail "$name: $(grep INVALID "$dir/$name.out")"
     grep -q "^valid Deployment/validator-0$" "$dir/$name.out" || fail "$name: nothing validated"
+    if [ "$name" = k8s_1000 ]; then #  Every node: a Deployment, a Service, its ConfigMap
+        for kind in Deployment Service; do
+            [ "$(grep -c "^valid $kind/" "$dir/$name.out")" = 1000 ] || fail "$name: ${kind}s"
+        done
+        [ "$(grep -c '^valid ConfigMap/' "$dir/$name.out")" = 1001 ] || fail "$name: ConfigMaps"
+    fi
     tail -1 "$dir/$name.out"
 done
 
