@@ -38,6 +38,7 @@ typedef struct {
 struct _tf_local_nodes_t {
     s_node_t *nodes; //  Every node of the plan
     size_t count;    //  Their number
+    char *address;   //  What their URLs name, or NULL: TF_NODE_SPEC_HOST
 };
 
 static int s_mkdir (const char *path);
@@ -93,6 +94,7 @@ tf_local_nodes_destroy (tf_local_nodes_t **self_p)
         s_strv_free (&node->env);
     }
     free (self->nodes);
+    free (self->address);
     free (self);
     *self_p = NULL;
 }
@@ -159,10 +161,18 @@ tf_local_nodes_port (tf_local_nodes_t *self, size_t node, tf_local_port_t port)
     return s_node (self, node)->ports[port];
 }
 
+void
+tf_local_nodes_set_address (tf_local_nodes_t *self, const char *address)
+{
+    assert (self);
+    free (self->address);
+    self->address = address ? strdup (address) : NULL;
+}
+
 char *
 tf_local_nodes_url (tf_local_nodes_t *self, size_t node, tf_local_port_t port, const char *path)
 {
-    return zsys_sprintf ("http://%s:%u%s", TF_NODE_SPEC_HOST,
+    return zsys_sprintf ("http://%s:%u%s", self->address ? self->address : TF_NODE_SPEC_HOST,
                          tf_local_nodes_port (self, node, port), path ? path : "");
 }
 

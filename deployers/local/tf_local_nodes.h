@@ -54,7 +54,11 @@ const char *tf_local_nodes_db_path (tf_local_nodes_t *self, size_t node);
 const char *tf_local_nodes_log_path (tf_local_nodes_t *self, size_t node);
 uint16_t tf_local_nodes_port (tf_local_nodes_t *self, size_t node, tf_local_port_t port);
 
-//  "http://127.0.0.1:PORT" of one of node's ports, followed by path (or
+//  Set the address the nodes' URLs name (copied; NULL: 127.0.0.1), where they
+//  bind when their files say so (tf_local_config.h).
+void tf_local_nodes_set_address (tf_local_nodes_t *self, const char *address);
+
+//  "http://ADDRESS:PORT" of one of node's ports, followed by path (or
 //  nothing). Caller owns it.
 char *tf_local_nodes_url (tf_local_nodes_t *self, size_t node, tf_local_port_t port,
                           const char *path);
