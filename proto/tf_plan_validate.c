@@ -756,16 +756,20 @@ s_check_hosts (s_check_t *check)
         }
     }
     uint32_t total = plan->validators + plan->executors;
+    uint32_t homeless = 0;
+    char first[TF_PLAN_MAX_NAME] = "";
     for (uint32_t global = 0; !s_counts_bad (check) && global < total && total <= TF_PLAN_MAX_NODES;
          global++)
-        if (tf_plan_host_of (plan, global) < 0) {
-            char name[TF_PLAN_MAX_NAME];
-            tf_plan_node_name (plan, global, name, sizeof name);
-            s_fail (check, "hosts",
-                    "node '%s' is on no host: list it on one, or leave a host's nodes out "
-                    "(it then takes a share of the unlisted nodes)",
-                    name);
-        }
+        if (tf_plan_host_of (plan, global) < 0 && homeless++ == 0)
+            tf_plan_node_name (plan, global, first, sizeof first);
+    char more[TF_VALIDATE_TEXT_SIZE] = "";
+    if (homeless > 1)
+        snprintf (more, sizeof more, " (and %u more)", homeless - 1);
+    if (homeless && !s_bad (check, "hosts"))
+        s_fail (check, "hosts",
+                "node '%s'%s is on no host: list it on one, or leave a host's nodes out (it "
+                "then takes a share of the unlisted nodes)",
+                first, more);
     if (agents && plan->node_control && !s_bad (check, "node_control"))
         s_fail (check, "node_control",
                 "node control of nodes on agents' hosts is not built yet: remove node_control "

@@ -124,8 +124,25 @@ TF_AGENT_CERT="$work/coordinator.cert_secret" ip netns exec "$ns_main" \
     "$tf" run "$work/hosts.yaml" --run-dir "$work/run" > "$work/tf.out" 2>&1 &
 tf_pid=$!
 
+#  Nothing of the run left in any namespace: no process whose command line
+#  names one of its node directories (here, on tf's side or an agent's)
+leftover() {
+    for proc in /proc/[0-9]*; do
+        cmdline=$({ tr '\0' ' ' < "$proc/cmdline"; } 2>/dev/null || true)
+        case "$cmdline" in
+            *"$work/run/"*|*"$work/far/runs/"*|*"$work/near/runs/"*) echo "${proc#/proc/}: $cmdline" ;;
+        esac
+    done
+}
+
+wait_for "$work/tf.out" "phase execute" 90 "$tf_pid"
+#  The check sees the run's nodes while they run: one per node, on every host
+running=$(leftover)
+for dir in "$work/run/nodes/validator-0" "$work/far/runs/" "$work/near/runs/"; do
+    echo "$running" | grep -q -- "$dir" || fail "no node of $dir seen running: $running"
+done
+[ "$(echo "$running" | grep -c node.yaml)" -eq 4 ] || fail "not 4 nodes running: $running"
 if [ "$mode" = killed ]; then
-    wait_for "$work/tf.out" "phase execute" 90 "$tf_pid"
     kill -9 "$far_pid"
     wait "$far_pid" 2>/dev/null || true
     far_pid=""
@@ -136,16 +153,6 @@ wait "$tf_pid" || status=$?
 tf_pid=""
 report="$work/run/report.json"
 [ -f "$report" ] || fail "no report.json"
-
-#  Nothing of the run left in any namespace: no node process of its directories
-leftover() {
-    for proc in /proc/[0-9]*; do
-        cmdline=$({ tr '\0' ' ' < "$proc/cmdline"; } 2>/dev/null || true)
-        case "$cmdline" in
-            *"$work/run/"*|*"$work/far/runs/"*|*"$work/near/runs/"*) echo "${proc#/proc/}: $cmdline" ;;
-        esac
-    done
-}
 
 if [ "$mode" = killed ]; then
     [ "$status" -eq 3 ] || fail "tf exited $status, expected 3 (aborted)"
