@@ -4,7 +4,10 @@
 #  others): tf, the coordinator and validator-0 (the star's hub, on tf's own
 #  host "main") in the first, `tf agent` with validator-1 and validator-2 in
 #  the second ("far"), another agent with validator-3 in the third ("near").
-#    pass    the run passes; report.json gives each node its host and URL
+#    pass    the run passes; report.json gives each node its host and URL; a
+#            remote Python actor in the third namespace joins the run
+#            (tf run --listen) and must see blocks over the CURVE feed (left
+#            out, and said, without a python3 whose pyzmq has CURVE)
 #    killed  the far agent is killed (SIGKILL) in execute: the run aborts
 #            (exit 3) naming host far, and nothing of the run is left in any
 #            namespace
@@ -31,8 +34,9 @@ work=$(mktemp -d /tmp/tf-agent-XXXXXX)
 tf_pid=""
 far_pid=""
 near_pid=""
+actor_pid=""
 cleanup() {
-    for pid in $tf_pid $far_pid $near_pid; do
+    for pid in $tf_pid $far_pid $near_pid $actor_pid; do
         kill "$pid" 2>/dev/null || true
     done
     wait 2>/dev/null || true
@@ -90,7 +94,19 @@ wait_for() {
     done
 }
 
+python=""
+for candidate in python3 /usr/bin/python3; do
+    if "$candidate" -c 'import zmq, msgpack, sys; sys.exit(not zmq.has("curve"))' 2>/dev/null
+    then
+        python=$(command -v "$candidate")
+        break
+    fi
+done
+[ "$mode" = pass ] || python="" #  The remote actor belongs to the passing run
+[ -n "$python" ] || echo "note: no python3 with pyzmq (with CURVE): no remote Python actor"
+
 "$tf" keys new coordinator --dir "$work" > /dev/null || fail "tf keys new coordinator"
+"$tf" keys new remote --dir "$work" > /dev/null || fail "tf keys new remote"
 ip netns exec "$ns_far" "$tf" agent --listen "tcp://$far_address:7101" \
     --allow "$work/coordinator.cert" --dir "$work/far" > "$work/far.log" 2>&1 &
 far_pid=$!
@@ -115,14 +131,49 @@ hosts:
   - {name: near, agent: "tcp://$near_address:7102", cert: near/agent.cert, address: "$near_address"}
 expectations:
   - consensus_liveness: {max_stall: 5s}
+YAML
+[ -z "$python" ] || echo "custom: [{name: remote, role: expectation}]" >> "$work/hosts.yaml"
+cat >> "$work/hosts.yaml" <<YAML
 run: {duration: $duration, seed: 11, runner: local}
 consensus: {slot: 200ms, active_slot_coeff: 0.5, security_param: 3}
 YAML
 "$tf" validate "$work/hosts.yaml" > /dev/null || fail "the scenario does not validate"
 
+listen=""
+[ -z "$python" ] || listen="--listen tcp://$main_address --allow $work/remote.cert"
+# shellcheck disable=SC2086 # listen is two options or none
 TF_AGENT_CERT="$work/coordinator.cert_secret" ip netns exec "$ns_main" \
-    "$tf" run "$work/hosts.yaml" --run-dir "$work/run" > "$work/tf.out" 2>&1 &
+    "$tf" run "$work/hosts.yaml" $listen --attach-timeout 60s --run-dir "$work/run" \
+    > "$work/tf.out" 2>&1 &
 tf_pid=$!
+actor_pid=""
+if [ -n "$python" ]; then
+    wait_for "$work/run/run.json" '"coordinator"' 30 "$tf_pid"
+    cat > "$work/blocks.py" <<'PY'
+import tfactor
+
+class Blocks(tfactor.Actor):
+    feed_topics = ("feed.block",)
+
+    def on_start(self):
+        self.blocks = 0
+
+    def on_feed(self, topic, body):
+        self.blocks += 1
+
+    def on_phase(self, phase):
+        if phase == "evaluate":
+            self.send_result(self.blocks > 0, "%d blocks" % self.blocks,
+                             {"blocks": self.blocks})
+        return tfactor.ACK
+
+raise SystemExit(Blocks().run())
+PY
+    TF_ACTOR_NAME=remote TF_JOIN="$work/run/run.json" TF_CERT="$work/remote.cert_secret" \
+        PYTHONPATH="$TF_SOURCE_DIR/clients/python" ip netns exec "$ns_near" "$python" \
+        "$work/blocks.py" > "$work/remote.log" 2>&1 &
+    actor_pid=$!
+fi
 
 #  Nothing of the run left in any namespace: no process whose command line
 #  names one of its node directories (here, on tf's side or an agent's)
@@ -169,10 +220,11 @@ if [ "$mode" = killed ]; then
 fi
 [ "$status" -eq 0 ] || fail "tf exited $status, expected 0"
 grep -q "validator-1 on far" "$work/tf.out" || fail "progress does not show validator-1 on far"
-python3 - "$report" "$main_address" "$far_address" "$near_address" <<'PY' || fail "report.json"
+"${python:-python3}" - "$report" "$main_address" "$far_address" "$near_address" "$python" \
+    <<'PY' || fail "report.json"
 import json, sys
 report = json.load(open(sys.argv[1]))
-main, far, near = sys.argv[2:5]
+main, far, near, remote = sys.argv[2:6]
 where = {n["name"]: (n.get("host"), n["api_url"]) for n in report["nodes"]}
 expected = {"validator-0": ("main", main), "validator-1": ("far", far),
             "validator-2": ("far", far), "validator-3": ("near", near)}
@@ -180,6 +232,11 @@ for name, (host, address) in expected.items():
     assert where[name][0] == host, (name, where[name])
     assert where[name][1].startswith("http://%s:" % address), (name, where[name])
 assert all(r["passed"] for r in report["expectations"]), report["expectations"]
+results = {r["name"]: r for r in report["expectations"]}
+if remote:
+    assert results["remote"]["details"]["blocks"] > 0, results["remote"]
+    print("remote Python actor on host near saw", results["remote"]["details"]["blocks"],
+          "blocks")
 print("nodes on three hosts passed:", where)
 PY
 grep -m 1 "^nodes: \|nodes: validator-0" "$work/tf.out"
