@@ -203,8 +203,9 @@ s_state (s_agent_t *self, zframe_t *peer, zmsg_t *request)
     char *text = zmsg_popstr (request);
     char *end = NULL;
     unsigned long global = text ? strtoul (text, &end, 10) : 0;
+    bool number = end && end != text && !*end;
     zstr_free (&text);
-    if (!end || *end || global >= tf_local_nodes_count (self->nodes) || !self->mine[global]) {
+    if (!number || global >= tf_local_nodes_count (self->nodes) || !self->mine[global]) {
         s_reply (self, peer, "ERROR", "no such node of this host", NULL);
         return;
     }

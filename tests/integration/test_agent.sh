@@ -102,8 +102,11 @@ for candidate in python3 /usr/bin/python3; do
         break
     fi
 done
-[ "$mode" = pass ] || python="" #  The remote actor belongs to the passing run
-[ -n "$python" ] || echo "note: no python3 with pyzmq (with CURVE): no remote Python actor"
+if [ "$mode" != pass ]; then
+    python="" #  The remote actor belongs to the passing run
+elif [ -z "$python" ]; then
+    echo "note: no python3 with pyzmq (with CURVE): no remote Python actor"
+fi
 
 "$tf" keys new coordinator --dir "$work" > /dev/null || fail "tf keys new coordinator"
 "$tf" keys new remote --dir "$work" > /dev/null || fail "tf keys new remote"
@@ -205,6 +208,10 @@ tf_pid=""
 report="$work/run/report.json"
 [ -f "$report" ] || fail "no report.json"
 
+#  No sanitizer report in any log (an ASan build's tf, agents and actors)
+sanitized=$(grep -l "Sanitizer" "$work"/run/logs/*.log "$work"/*.log 2>/dev/null || true)
+[ -z "$sanitized" ] || fail "sanitizer reports in: $sanitized"
+
 if [ "$mode" = killed ]; then
     [ "$status" -eq 3 ] || fail "tf exited $status, expected 3 (aborted)"
     grep -q 'host far lost' "$work/tf.out" || fail "tf did not say host far was lost"
@@ -243,3 +250,12 @@ grep -m 1 "^nodes: \|nodes: validator-0" "$work/tf.out"
 wait_for "$work/far.log" "dropped (the run ended)" 20 "$far_pid"
 left=$(leftover)
 [ -z "$left" ] || fail "left running: $left"
+#  A stopped agent exits 0 (under the sanitizers: nothing leaked or misused)
+for agent in far near; do
+    eval "pid=\$${agent}_pid"
+    kill -TERM "$pid"
+    agent_status=0
+    wait "$pid" || agent_status=$?
+    eval "${agent}_pid=''"
+    [ "$agent_status" -eq 0 ] || fail "agent $agent exited $agent_status when stopped"
+done
