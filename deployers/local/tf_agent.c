@@ -73,6 +73,20 @@ s_drop_run (s_agent_t *self, const char *why)
     self->mine = NULL;
 }
 
+//  After a run's clean end: remove our nodes' data (their logs stay)
+static void
+s_release_data (s_agent_t *self)
+{
+    for (size_t node = 0; node < tf_local_nodes_count (self->nodes); node++) {
+        zdir_t *dir =
+            self->mine[node] ? zdir_new (tf_local_nodes_db_path (self->nodes, node), NULL) : NULL;
+        if (dir) {
+            zdir_remove (dir, true);
+            zdir_destroy (&dir);
+        }
+    }
+}
+
 //  Reply to peer: frames of strings, NULL-terminated
 static void
 s_reply (s_agent_t *self, zframe_t *peer, const char *first, ...)
@@ -252,6 +266,10 @@ s_on_request (s_agent_t *self)
             s_drop_run (self, "the run aborted");
         else if (streq (command, "STOP")) {
             int rc = tf_local_nodes_stop_all (self->nodes, TF_DEPLOYER_LOCAL_STOP_GRACE_MS, NULL);
+            char *keep = zmsg_popstr (request);
+            if (rc == 0 && !(keep && streq (keep, "keep")))
+                s_release_data (self);
+            zstr_free (&keep);
             s_reply (self, peer, rc ? "ERROR" : "STOPPED", rc ? "not every node stopped" : NULL,
                      NULL);
             s_drop_run (self, "the run ended");

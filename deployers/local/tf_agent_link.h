@@ -9,7 +9,8 @@
 //      START run time peers..  -> STARTED                 (peers: "HOST P2P" per node)
 //      STATE run GLOBAL        -> STATE running|paused|exited TEXT
 //      PING run                -> PONG
-//      STOP run                -> STOPPED                 (SIGTERM, then SIGKILL)
+//      STOP run keep|release   -> STOPPED                 (SIGTERM, then SIGKILL; release:
+//                                                          remove the nodes' data)
 //      ABORT run               (no reply: kill the run's nodes at once)
 //
 //  and ERROR TEXT for any request that failed. The agent serves one run at a

@@ -423,8 +423,11 @@ s_cleanup (void *ctx, char **error_p)
         if (!self->links[host])
             continue;
         char *stop_error = NULL;
-        zmsg_t *reply = tf_agent_link_request (self->links[host], "STOP", NULL, "STOPPED",
+        zmsg_t *args = zmsg_new ();
+        zmsg_addstr (args, self->env->keep_data ? "keep" : "release");
+        zmsg_t *reply = tf_agent_link_request (self->links[host], "STOP", &args, "STOPPED",
                                                self->env->cancel, &stop_error);
+        zmsg_destroy (&args);
         if (!reply && !error)
             error = stop_error;
         else

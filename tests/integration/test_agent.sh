@@ -248,6 +248,12 @@ print("nodes on three hosts passed:", where)
 PY
 grep -m 1 "^nodes: \|nodes: validator-0" "$work/tf.out"
 wait_for "$work/far.log" "dropped (the run ended)" 20 "$far_pid"
+#  At cleanup the agents removed their nodes' data and kept their logs
+for node in far/runs/*/nodes/validator-1 far/runs/*/nodes/validator-2 near/runs/*/nodes/validator-3; do
+    set -- "$work"/$node
+    [ -f "$1/node.log" ] || fail "no log of $node left on its host"
+    [ ! -e "$1/db" ] || fail "the data of $node is still on its host"
+done
 left=$(leftover)
 [ -z "$left" ] || fail "left running: $left"
 #  A stopped agent exits 0 (under the sanitizers: nothing leaked or misused)
