@@ -33,6 +33,7 @@ typedef struct {
     tf_agent_link_t **links;                 //  By host: its agent's link (NULL: ours)
     zcert_t *client_cert;                    //  TF_AGENT_CERT, what the agents allow
     zactor_t *watch;                         //  Finds a lost agent once started
+    char *cert_error;                        //  Why TF_AGENT_CERT is unusable: deploy fails
 } s_local_t;
 
 //  The host of node global, or -1 when the plan has no hosts:
@@ -56,8 +57,6 @@ s_link_of (s_local_t *self, size_t global)
     return self->links[s_host_of (self, global)];
 }
 
-static void s_destroy (void **ctx_p);
-
 static void *
 s_create (const tf_deployer_env_t *env, char **error_p)
 {
@@ -79,9 +78,9 @@ s_create (const tf_deployer_env_t *env, char **error_p)
     }
     const char *cert = getenv (TF_AGENT_CERT_ENV);
     if (agents && (!cert || !*cert))
-        *error_p = zsys_sprintf ("the scenario's hosts: have agents: set %s to the secret "
-                                 "certificate (NAME.cert_secret) they --allow",
-                                 TF_AGENT_CERT_ENV);
+        self->cert_error = zsys_sprintf ("the scenario's hosts: have agents: set %s to the secret "
+                                         "certificate (NAME.cert_secret) they --allow",
+                                         TF_AGENT_CERT_ENV);
     else if (agents) {
         char *text = NULL;
         size_t size = 0;
@@ -89,13 +88,8 @@ s_create (const tf_deployer_env_t *env, char **error_p)
         self->client_cert = tf_curve_cert_load (cert, true, err);
         fclose (err);
         if (!self->client_cert)
-            *error_p = zsys_sprintf ("%s: %s", TF_AGENT_CERT_ENV, text ? text : cert);
+            self->cert_error = zsys_sprintf ("%s: %s", TF_AGENT_CERT_ENV, text ? text : cert);
         free (text);
-    }
-    if (*error_p) {
-        void *ctx = self;
-        s_destroy (&ctx);
-        return NULL;
     }
     zsys_info ("deployer: local nodes profile=%s binary=%s network=%s", env->profile->name,
                self->binary, tf_topology_name (env->plan->network));
@@ -137,6 +131,7 @@ s_destroy (void **ctx_p)
     free (self->mine);
     free (self->remote);
     zcert_destroy (&self->client_cert);
+    free (self->cert_error);
     if (self->nodes && tf_local_nodes_kill_all (self->nodes) > 0)
         s_release_data (self);
     tf_local_control_destroy (&self->control);
@@ -321,6 +316,10 @@ s_deploy (void *ctx, tf_deployer_node_t **nodes_p, size_t *count_p, char **error
     }
     if (self->nodes) {
         *error_p = strdup ("deployed already");
+        return -1;
+    }
+    if (self->cert_error) { //  Said at deploy, where tf shows it, not at create
+        *error_p = strdup (self->cert_error);
         return -1;
     }
     if (s_prepare (self, error_p))

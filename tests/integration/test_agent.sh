@@ -6,8 +6,10 @@
 #  the second ("far"), another agent with validator-3 in the third ("near").
 #    pass    the run passes; report.json gives each node its host and URL; a
 #            remote Python actor in the third namespace joins the run
-#            (tf run --listen) and must see blocks over the CURVE feed (left
-#            out, and said, without a python3 whose pyzmq has CURVE)
+#            (tf run --listen) and must see blocks over the CURVE feed, and a
+#            client with a key the agent does not allow is refused and logged
+#            (both left out, and said, without a python3 whose pyzmq has CURVE);
+#            first, a run without TF_AGENT_CERT fails at deploy saying so
 #    killed  the far agent is killed (SIGKILL) in execute: the run aborts
 #            (exit 3) naming host far, and nothing of the run is left in any
 #            namespace
@@ -142,6 +144,16 @@ consensus: {slot: 200ms, active_slot_coeff: 0.5, security_param: 3}
 YAML
 "$tf" validate "$work/hosts.yaml" > /dev/null || fail "the scenario does not validate"
 
+if [ "$mode" = pass ]; then
+    #  Without the certificate the agents allow, deploy fails saying so
+    refused=0
+    grep -v '^custom:' "$work/hosts.yaml" > "$work/nocert.yaml"
+    ip netns exec "$ns_main" "$tf" run "$work/nocert.yaml" --run-dir "$work/nocert" \
+        > "$work/nocert.out" 2>&1 || refused=$?
+    [ "$refused" -eq 3 ] || fail "a run without TF_AGENT_CERT exited $refused, expected 3"
+    grep -q "set TF_AGENT_CERT" "$work/nocert.out" || fail "no word of TF_AGENT_CERT: $(cat "$work/nocert.out")"
+fi
+
 listen=""
 [ -z "$python" ] || listen="--listen tcp://$main_address --allow $work/remote.cert"
 # shellcheck disable=SC2086 # listen is two options or none
@@ -247,6 +259,24 @@ if remote:
 print("nodes on three hosts passed:", where)
 PY
 grep -m 1 "^nodes: \|nodes: validator-0" "$work/tf.out"
+if [ -n "$python" ]; then
+    #  A client whose key the agent does not allow is refused and logged with its address
+    "$tf" keys new stranger --dir "$work" > /dev/null || fail "tf keys new stranger"
+    ip netns exec "$ns_main" "$python" - "$work/stranger.cert_secret" "$work/far/agent.cert" \
+        "tcp://$far_address:7101" <<'PY' || fail "the stranger's attempt"
+import sys, time, zmq, zmq.auth
+public, secret = zmq.auth.load_certificate(sys.argv[1])
+server, _ = zmq.auth.load_certificate(sys.argv[2])
+sock = zmq.Context.instance().socket(zmq.DEALER)
+sock.curve_publickey, sock.curve_secretkey, sock.curve_serverkey = public, secret, server
+sock.linger = 0
+sock.connect(sys.argv[3])
+sock.send_multipart([b"PING", b"x"])
+assert not sock.poll(1500), "the agent answered a stranger"
+PY
+    wait_for "$work/far/refused.log" "^$main_address " 10 "$far_pid"
+    echo "a stranger's key is refused by the agent and logged"
+fi
 wait_for "$work/far.log" "dropped (the run ended)" 20 "$far_pid"
 #  At cleanup the agents removed their nodes' data and kept their logs
 for node in far/runs/*/nodes/validator-1 far/runs/*/nodes/validator-2 near/runs/*/nodes/validator-3; do
