@@ -137,9 +137,9 @@ s_prepare (s_agent_t *self, zframe_t *peer, const char *run_id, zmsg_t *request)
     char *run_dir = zsys_sprintf ("%s/%s/%s", self->dir, TF_AGENT_RUNS, run_id);
     char *nodes_dir = zsys_sprintf ("%s/%s", run_dir, TF_RUNDIR_NODES);
     mkdir (run_dir, TF_AGENT_DIR_MODE);
-    self->nodes = access (self->binary, X_OK) == 0
-                      ? tf_local_nodes_new (nodes_dir, NULL, plan->validators, plan->executors)
-                      : NULL;
+    self->nodes = access (self->binary, X_OK) == 0 ? tf_local_nodes_new_share (
+                      nodes_dir, NULL, plan->validators, plan->executors, self->mine)
+                                                   : NULL;
     zstr_free (&nodes_dir);
     zstr_free (&run_dir);
     if (!self->nodes) {

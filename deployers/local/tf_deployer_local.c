@@ -101,6 +101,8 @@ static void
 s_release_data (s_local_t *self)
 {
     for (size_t node = 0; node < tf_local_nodes_count (self->nodes); node++) {
+        if (s_remote (self, node))
+            continue; //  Its host's agent keeps or removes it
         if (self->env->keep_data)
             zsys_notice ("deployer: kept node files name=%s dir=%s log=%s",
                          tf_local_nodes_name (self->nodes, node),
@@ -231,23 +233,26 @@ s_prepare (s_local_t *self, char **error_p)
         *error_p = strdup ("no run directory (--run-dir or TF_RUN_DIR)");
         return -1;
     }
+    size_t count = (size_t) plan->validators + plan->executors;
+    if (plan->host_count) { //  Which nodes are ours, before their directories are made
+        self->mine = (bool *) zmalloc ((count + 1) * sizeof (bool));
+        for (size_t global = 0; global < count; global++)
+            self->mine[global] = s_host_of (self, global) == self->own_host;
+    }
     char *nodes_dir = zsys_sprintf ("%s/%s", self->env->run_dir, TF_RUNDIR_NODES);
-    self->nodes = tf_local_nodes_new (nodes_dir, self->log_dir, plan->validators, plan->executors);
+    self->nodes = tf_local_nodes_new_share (nodes_dir, self->log_dir, plan->validators,
+                                            plan->executors, self->mine);
     zstr_free (&nodes_dir);
     if (!self->nodes) {
         *error_p = strdup ("cannot prepare the nodes (see the deployer's log)");
         return -1;
     }
-    size_t count = tf_local_nodes_count (self->nodes);
     self->control = tf_local_control_new (self->nodes, self->env->profile, self->env->cancel);
     const char *address = self->own_host >= 0 ? plan->hosts[self->own_host].address : NULL;
     if (plan->host_count) {
         tf_local_nodes_set_address (self->nodes, address);
-        self->mine = (bool *) zmalloc ((count + 1) * sizeof (bool));
         self->remote = zmalloc ((count + 1) * sizeof *self->remote);
         self->links = (tf_agent_link_t **) zmalloc (plan->host_count * sizeof (tf_agent_link_t *));
-        for (size_t global = 0; global < count; global++)
-            self->mine[global] = s_host_of (self, global) == self->own_host;
         if (s_prepare_agents (self, error_p))
             return -1;
     }

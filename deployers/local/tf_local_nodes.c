@@ -49,6 +49,13 @@ tf_local_nodes_t *
 tf_local_nodes_new (const char *nodes_dir, const char *log_dir, uint32_t validators,
                     uint32_t executors)
 {
+    return tf_local_nodes_new_share (nodes_dir, log_dir, validators, executors, NULL);
+}
+
+tf_local_nodes_t *
+tf_local_nodes_new_share (const char *nodes_dir, const char *log_dir, uint32_t validators,
+                          uint32_t executors, const bool *mine)
+{
     assert (nodes_dir);
     tf_local_nodes_t *self = (tf_local_nodes_t *) zmalloc (sizeof (tf_local_nodes_t));
     self->count = (size_t) validators + executors;
@@ -69,7 +76,7 @@ tf_local_nodes_new (const char *nodes_dir, const char *log_dir, uint32_t validat
                                  : zsys_sprintf ("%s/node.log", node->dir);
         for (size_t port = 0; port < TF_LOCAL_PORT_COUNT; port++)
             node->ports[port] = ports[global * TF_LOCAL_PORT_COUNT + port];
-        ok = s_mkdir (node->dir) == 0 && s_mkdir (node->db_path) == 0;
+        ok = (mine && !mine[global]) || (s_mkdir (node->dir) == 0 && s_mkdir (node->db_path) == 0);
     }
     free (ports);
     if (!ok)

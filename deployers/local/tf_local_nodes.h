@@ -40,6 +40,13 @@ typedef struct _tf_local_nodes_t tf_local_nodes_t;
 tf_local_nodes_t *tf_local_nodes_new (const char *nodes_dir, const char *log_dir,
                                       uint32_t validators, uint32_t executors);
 
+//  The same for the share of a run one host runs: only the nodes mine marks
+//  (by global index; NULL: every node) get their directories; the others
+//  are in the table (names, ports) but never start.
+tf_local_nodes_t *tf_local_nodes_new_share (const char *nodes_dir, const char *log_dir,
+                                            uint32_t validators, uint32_t executors,
+                                            const bool *mine);
+
 //  Destroy the table and nullify the reference: kills every process still
 //  running and waits for it. Safe on NULL.
 void tf_local_nodes_destroy (tf_local_nodes_t **self_p);

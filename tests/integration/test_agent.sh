@@ -278,6 +278,12 @@ PY
     echo "a stranger's key is refused by the agent and logged"
 fi
 wait_for "$work/far.log" "dropped (the run ended)" 20 "$far_pid"
+#  Each host has the directories of its own nodes only
+for node in run/nodes/validator-1 run/nodes/validator-3 far/runs/*/nodes/validator-0 \
+    near/runs/*/nodes/validator-1; do
+    set -- "$work"/$node
+    [ ! -e "$1" ] || fail "$node is on a host that does not run it"
+done
 #  At cleanup the agents removed their nodes' data and kept their logs
 for node in far/runs/*/nodes/validator-1 far/runs/*/nodes/validator-2 near/runs/*/nodes/validator-3; do
     set -- "$work"/$node
