@@ -130,14 +130,14 @@ s_destroy (void **ctx_p)
     for (size_t host = 0; self->links && host < self->env->plan->host_count; host++)
         tf_agent_link_destroy (&self->links[host], true); //  Its agent kills its nodes now
     free (self->links);
+    if (self->nodes && tf_local_nodes_kill_all (self->nodes) > 0)
+        s_release_data (self); //  Which asks mine
+    tf_local_control_destroy (&self->control);
+    tf_local_nodes_destroy (&self->nodes);
     free (self->mine);
     free (self->remote);
     zcert_destroy (&self->client_cert);
     free (self->cert_error);
-    if (self->nodes && tf_local_nodes_kill_all (self->nodes) > 0)
-        s_release_data (self);
-    tf_local_control_destroy (&self->control);
-    tf_local_nodes_destroy (&self->nodes);
     free (self->binary);
     free (self->log_dir);
     free (self);
@@ -350,6 +350,10 @@ s_state (void *ctx, size_t node, char text[TF_DEPLOYER_STATE_TEXT])
     s_local_t *self = (s_local_t *) ctx;
     if (!s_remote (self, node))
         return tf_local_nodes_state (self->nodes, node, text);
+    if (!s_link_of (self, node)) { //  Cleaned up: its host's agent stopped it
+        snprintf (text, TF_DEPLOYER_STATE_TEXT, "stopped by its host's agent");
+        return TF_DEPLOYER_EXITED;
+    }
     zmsg_t *args = zmsg_new ();
     zmsg_addstrf (args, "%zu", node);
     char *error = NULL;
