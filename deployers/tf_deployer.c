@@ -391,6 +391,13 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
         tf_actor_fail (actor, "malformed reply from the deployer's worker");
         return -1;
     }
+    if (reply.command == TF_DEPLOYER_WORKER_SAMPLE) {
+        //  No reply: the worker sampled the nodes between commands
+        if (!self->cleaning)
+            tf_actor_send (actor, TF_MSG_node_resources, &reply.resources);
+        tf_deployer_reply_free (&reply);
+        return 0;
+    }
     self->busy = false;
     switch (reply.command) {
         case TF_DEPLOYER_WORKER_DEPLOY:
@@ -412,6 +419,8 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
         case TF_DEPLOYER_WORKER_DIAGNOSE:
             if (!reply.ok)
                 zsys_warning ("deployer: %s", reply.text ? reply.text : "diagnostics failed");
+            break;
+        case TF_DEPLOYER_WORKER_SAMPLE: //  Taken above
             break;
     }
     tf_deployer_reply_free (&reply);

@@ -29,7 +29,9 @@
 //
 //  Consumes: run.plan, run.phase, run.abort, expect.result, node.control
 //            (through the runtime)
-//  Emits:    run.nodes, node.control.reply, run.phase.ack
+//  Emits:    run.nodes, node.control.reply, run.phase.ack, node.resources
+//            (every node about every second from deploy to cleanup, when the
+//            backend has a pid op)
 
 #ifndef TF_DEPLOYER_H_INCLUDED
 #define TF_DEPLOYER_H_INCLUDED
@@ -37,6 +39,7 @@
 #include "tf_actor.h"
 #include "tf_profile.h"
 #include "tf_readiness.h"
+#include <sys/types.h>
 
 #define TF_DEPLOYER_CANCEL_MS       100      //  Longest a blocking op goes without asking
 #define TF_DEPLOYER_MIN_RATE_KBIT   8        //  Lowest bandwidth limit a request may set
@@ -135,6 +138,14 @@ typedef struct {
     //  plan needs LOGOS_BLOCKCHAIN_METRICS_QUERY_URL.
     int (*metrics) (void *ctx, const tf_deployer_node_t *nodes, size_t count, char **url_p,
                     char **error_p);
+
+    //  The process id on this host of node's process, or -1 when it has none
+    //  now (stopped, exited) or it cannot be known. The driver samples /proc
+    //  of it every TF_RESOURCES_SAMPLE_MS from deploy to cleanup and sends
+    //  node.resources (tf_resources.h). It (and state) runs between commands
+    //  then, with env->cancel unbound: tf_deployer_cancelled says false and
+    //  tf_deployer_wait sleeps, so bound it by a timeout. NULL: no samples.
+    pid_t (*pid) (void *ctx, size_t node);
 } tf_deployer_ops_t;
 
 //  A deployer program's class: the actor class (first, so the runtime's class

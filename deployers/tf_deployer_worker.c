@@ -10,11 +10,12 @@
 #include "tf_deployer_cancel.h"
 #include "tf_deployer_worker.h"
 #include "tf_diagnostics.h"
+#include "tf_resources.h"
 #include "tf_topology.h"
 
 
 //  Names of the commands on the pipe, by tf_deployer_command_t
-static const char *const s_command_names[] = {"DEPLOY", "CONTROL", "CLEANUP", "DIAGNOSE"};
+static const char *const s_command_names[] = {"DEPLOY", "CONTROL", "CLEANUP", "DIAGNOSE", "SAMPLE"};
 #define S_COMMAND_COUNT (sizeof s_command_names / sizeof s_command_names[0])
 
 //  How waiting for a stage ended
@@ -36,6 +37,8 @@ typedef struct {
     size_t node_count;            //  Its length
     tf_readiness_node_t *ready;   //  Readiness of each node
     char *metrics_url;            //  Prometheus query API of the run, or NULL
+    tf_resources_t *resources;    //  Node accounts while sampling, else NULL
+    int64_t next_sample;          //  When to sample next (zclock_mono)
 } s_worker_t;
 
 
@@ -87,6 +90,55 @@ s_reply_nodes (s_worker_t *self)
     nodes.metrics_url = self->metrics_url;
     s_reply (self, TF_DEPLOYER_WORKER_DEPLOY, true, NULL, &nodes);
     free (infos);
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Resource samples
+
+//  Start sampling every node (after a deploy that succeeded), if the backend can
+static void
+s_sampling_start (s_worker_t *self)
+{
+    tf_resources_destroy (&self->resources);
+    if (!self->ops->pid || self->node_count == 0)
+        return;
+    self->resources = tf_resources_new (self->node_count);
+    self->next_sample = zclock_mono ();
+}
+
+//  Sample every node and send each sample to the actor. Between commands the
+//  pipe holds the next command, so the backend's ops must not read it: the
+//  cancel is unbound meanwhile (it never says cancelled, waits just sleep).
+static void
+s_sample (s_worker_t *self)
+{
+    tf_deployer_cancel_bind (self->cancel, NULL);
+    uint64_t now = (uint64_t) tf_actor_now_ms ();
+    for (size_t node = 0; node < self->node_count; node++) {
+        char text[TF_DEPLOYER_STATE_TEXT] = "";
+        bool exited =
+            self->ops->state && self->ops->state (self->ctx, node, text) == TF_DEPLOYER_EXITED;
+        pid_t pid = exited ? -1 : self->ops->pid (self->ctx, node);
+        tf_resources_proc_t proc;
+        bool read = pid > 0 && tf_resources_read (pid, &proc) == 0;
+        tf_node_resources_t sample;
+        tf_resources_account (self->resources, node, pid, read ? &proc : NULL, now, &sample);
+        sample.node = self->nodes[node].name;
+        uint8_t *data = NULL;
+        size_t size = 0;
+        if (tf_msg_encode (TF_MSG_node_resources, &sample, &data, &size) == 0) {
+            zmsg_t *msg = zmsg_new ();
+            zmsg_addstr (msg, s_command_names[TF_DEPLOYER_WORKER_SAMPLE]);
+            zmsg_addstr (msg, "1");
+            zmsg_addstr (msg, "");
+            zmsg_addmem (msg, data, size);
+            zmsg_send (&msg, self->pipe);
+        }
+        free (data);
+    }
+    tf_deployer_cancel_bind (self->cancel, self->pipe);
+    self->next_sample = zclock_mono () + TF_RESOURCES_SAMPLE_MS;
 }
 
 
@@ -279,8 +331,10 @@ s_deploy (s_worker_t *self)
         s_reply (self, TF_DEPLOYER_WORKER_DEPLOY, false, error ? error : "metrics failed", NULL);
         zstr_free (&error);
     }
-    else if (rc == S_STAGE_READY)
+    else if (rc == S_STAGE_READY) {
         s_reply_nodes (self);
+        s_sampling_start (self);
+    }
     else if (rc == S_STAGE_CANCELLED)
         s_reply (self, TF_DEPLOYER_WORKER_DEPLOY, false, "cancelled", NULL);
     else {
@@ -313,6 +367,11 @@ s_control (s_worker_t *self, const tf_node_control_t *request, char **note_p)
     if (self->ops->control (self->ctx, self->nodes, self->node_count, request, &text))
         return text ? text : zsys_sprintf ("%s: failed", action);
     *note_p = text;
+    ssize_t touched =
+        request->node ? tf_deployer_node_find (self->nodes, self->node_count, request->node) : -1;
+    if (self->resources && touched >= 0
+        && (s_brings_up (request->action) || request->action == TF_CONTROL_STOP))
+        tf_resources_asked (self->resources, (size_t) touched);
     if (!s_brings_up (request->action)
         || !(self->ops->stages & TF_READINESS_BIT (TF_READINESS_HTTP)))
         return NULL;
@@ -362,6 +421,7 @@ s_on_control (s_worker_t *self, zmsg_t *msg)
 static void
 s_cleanup (s_worker_t *self)
 {
+    tf_resources_destroy (&self->resources); //  No samples of nodes being stopped
     if (self->ops->logs && self->ops->logs (self->ctx, self->nodes, self->node_count))
         zsys_warning ("deployer: could not collect every node's log");
     char *error = NULL;
@@ -404,6 +464,14 @@ s_worker (zsock_t *pipe, void *args)
     tf_deployer_cancel_bind (self->cancel, pipe);
     zsock_signal (pipe, 0);
     while (!tf_deployer_cancel_terminated (self->cancel)) {
+        if (self->resources) {
+            int64_t wait = self->next_sample - zclock_mono ();
+            zmq_pollitem_t item = {zsock_resolve (pipe), 0, ZMQ_POLLIN, 0};
+            if (wait <= 0 || zmq_poll (&item, 1, (long) wait) == 0) {
+                s_sample (self);
+                continue;
+            }
+        }
         zmsg_t *msg = zmsg_recv (pipe);
         char *command = msg ? zmsg_popstr (msg) : NULL;
         tf_deployer_cancel_reset (self->cancel);
@@ -426,6 +494,7 @@ s_worker (zsock_t *pipe, void *args)
     tf_deployer_nodes_free (&self->nodes, self->node_count);
     free (self->ready);
     free (self->metrics_url);
+    tf_resources_destroy (&self->resources);
     free (self);
 }
 
@@ -450,7 +519,8 @@ int
 tf_deployer_worker_send (zactor_t *worker, tf_deployer_command_t command,
                          const tf_node_control_t *request)
 {
-    assert (worker && command < S_COMMAND_COUNT && command != TF_DEPLOYER_WORKER_DIAGNOSE);
+    assert (worker && command < S_COMMAND_COUNT && command != TF_DEPLOYER_WORKER_DIAGNOSE
+            && command != TF_DEPLOYER_WORKER_SAMPLE);
     assert ((command == TF_DEPLOYER_WORKER_CONTROL) == (request != NULL));
     zmsg_t *msg = zmsg_new ();
     zmsg_addstr (msg, s_command_names[command]);
@@ -503,9 +573,14 @@ tf_deployer_worker_recv (zactor_t *worker, tf_deployer_reply_t *reply)
         reply->ok = streq (ok, "1");
         reply->text = *error ? strdup (error) : NULL;
         rc = 0;
-        if (body
-            && tf_msg_decode (TF_MSG_run_nodes, zframe_data (body), zframe_size (body),
-                              &reply->nodes))
+        if (body && reply->command == TF_DEPLOYER_WORKER_SAMPLE)
+            rc = tf_msg_decode (TF_MSG_node_resources, zframe_data (body), zframe_size (body),
+                                &reply->resources)
+                     ? -1
+                     : 0;
+        else if (body
+                 && tf_msg_decode (TF_MSG_run_nodes, zframe_data (body), zframe_size (body),
+                                   &reply->nodes))
             rc = -1;
     }
     if (rc)
@@ -524,5 +599,6 @@ tf_deployer_reply_free (tf_deployer_reply_t *reply)
     assert (reply);
     zstr_free (&reply->text);
     tf_msg_body_free (TF_MSG_run_nodes, &reply->nodes);
+    tf_msg_body_free (TF_MSG_node_resources, &reply->resources);
     memset (reply, 0, sizeof *reply);
 }

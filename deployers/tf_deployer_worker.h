@@ -14,6 +14,12 @@
 //                        | "DIAGNOSE" <trigger> | "CANCEL" | "$TERM"
 //      worker -> actor:  <command> <"1" ok | "0" failed> <error, or note, or "">
 //                        [<run.nodes body>, DEPLOY when ok]
+//                        | "SAMPLE" "1" "" <node.resources body>   (unasked)
+//
+//  Between commands, from a deploy that succeeded to CLEANUP, the worker
+//  samples every node (tf_resources.h) each TF_RESOURCES_SAMPLE_MS when the
+//  backend has a pid op, and sends each sample as a SAMPLE message: it is no
+//  reply, and the actor passes it on as node.resources.
 //
 //  DEPLOY runs the deploy op, then waits for each readiness stage the backend
 //  asks for; CONTROL runs the control op, then waits for http readiness of a
@@ -32,6 +38,7 @@ typedef enum {
     TF_DEPLOYER_WORKER_CONTROL,    //  One node-control request
     TF_DEPLOYER_WORKER_CLEANUP,    //  Collect logs, stop nodes, release data
     TF_DEPLOYER_WORKER_DIAGNOSE,   //  Capture every node's state (a run failed)
+    TF_DEPLOYER_WORKER_SAMPLE,     //  Worker -> actor only, unasked: one node.resources
 } tf_deployer_command_t;
 
 //  A command's outcome, as tf_deployer_worker_recv returns it
@@ -40,6 +47,7 @@ typedef struct {
     bool ok;                       //  It succeeded
     char *text;                    //  Why not, or when ok a note (CONTROL); owned, or NULL
     tf_run_nodes_t nodes;          //  DEPLOY when ok: the nodes (owned; run_id unset)
+    tf_node_resources_t resources; //  SAMPLE: the sample (owned)
 } tf_deployer_reply_t;
 
 //  Start the worker for ops with the backend state *ctx_p (made by ops->create

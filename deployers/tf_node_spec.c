@@ -7,6 +7,7 @@
 #include <czmq.h>
 #include <float.h>
 #include "tf_node_spec.h"
+#include <arpa/inet.h>
 #include "tf_keys.h"
 
 #define TF_MS_PER_SECOND         1000
@@ -47,10 +48,14 @@ tf_node_spec_print (const tf_node_spec_t *config, FILE *out)
     fprintf (out, "      host: %s\n      port: %u\n      node_key: \"%s\"\n", p2p_host,
              config->p2p_port, hex);
     fprintf (out, "    initial_peers:%s\n", config->peer_count ? "" : " []");
-    for (size_t peer = 0; peer < config->peer_count; peer++)
-        fprintf (out, "      - \"/ip4/%s/tcp/%u\"\n",
-                 config->peer_hosts ? config->peer_hosts[peer] : TF_NODE_SPEC_HOST,
+    for (size_t peer = 0; peer < config->peer_count; peer++) {
+        const char *host = config->peer_hosts ? config->peer_hosts[peer] : TF_NODE_SPEC_HOST;
+        struct in_addr literal;
+        //  A name (a Kubernetes Service) is a dns4 address, resolved by the node
+        fprintf (out, "      - \"/%s/%s/tcp/%u\"\n",
+                 inet_pton (AF_INET, host, &literal) == 1 ? "ip4" : "dns4", host,
                  config->peer_ports[peer]);
+    }
 
     fprintf (out, "storage:\n  db_path: ");
     s_print_quoted (out, config->db_path);
@@ -111,6 +116,17 @@ tf_node_spec_time (int64_t unix_ms, char out[TF_NODE_SPEC_TIME_SIZE])
     size_t length = strftime (out, TF_NODE_SPEC_TIME_SIZE, "%Y-%m-%d %H:%M:%S", &utc);
     snprintf (out + length, TF_NODE_SPEC_TIME_SIZE - length, ".%06ld +00:00:00",
               micros % (TF_MS_PER_SECOND * TF_US_PER_MS));
+}
+
+int
+tf_node_spec_share_file (const char *first, const char *path, const char *text)
+{
+    assert (first && path && text);
+    if (unlink (path) && errno != ENOENT) {
+        zsys_error ("node config: cannot replace file=%s error=\"%s\"", path, strerror (errno));
+        return -1;
+    }
+    return link (first, path) == 0 ? 0 : tf_node_spec_write_file (path, text);
 }
 
 int

@@ -56,4 +56,9 @@ void tf_node_spec_time (int64_t unix_ms, char out[TF_NODE_SPEC_TIME_SIZE]);
 //  Write text to path (0600, replaced). Returns 0, or -1 after logging why.
 int tf_node_spec_write_file (const char *path, const char *text);
 
+//  Make path the same file as first, which holds text: a hard link (a large
+//  run's nodes share one deployment file, not a copy each), or, where links
+//  cannot be made, a copy of text. Returns 0, or -1 after logging why.
+int tf_node_spec_share_file (const char *first, const char *path, const char *text);
+
 #endif

@@ -94,8 +94,8 @@ tf_prometheus_write_config (const char *path, const tf_prometheus_target_t *targ
 
 //  The port to listen on: TEST_FRAMEWORK_PROMETHEUS_PORT, 9090, or a free
 //  one for 0; checked free by binding it. 0, or -1 with *error_p.
-static int
-s_port (uint16_t *port_p, char **error_p)
+int
+tf_prometheus_port (uint16_t *port_p, char **error_p)
 {
     const char *text = getenv (TF_PROMETHEUS_PORT_ENV);
     long port = TF_PROMETHEUS_DEFAULT_PORT;
@@ -190,7 +190,7 @@ tf_prometheus_start (const char *dir, const tf_prometheus_target_t *targets, siz
         return NULL;
     }
     uint16_t port = 0;
-    if (s_port (&port, error_p)) {
+    if (tf_prometheus_port (&port, error_p)) {
         free (config);
         return NULL;
     }
@@ -250,9 +250,8 @@ s_log_tail (const tf_prometheus_t *self)
     return strdup (buffer);
 }
 
-//  Count the up node targets of a /api/v1/targets answer; describe the rest
-static size_t
-s_count_up (const char *answer, char *text, size_t size)
+size_t
+tf_prometheus_count_up (const char *answer, char *text, size_t size)
 {
     json_t *root = json_loads (answer, 0, NULL);
     json_t *active = json_object_get (json_object_get (root, "data"), "activeTargets");
@@ -277,11 +276,14 @@ s_count_up (const char *answer, char *text, size_t size)
     return up;
 }
 
-int
-tf_prometheus_wait_up (tf_prometheus_t *self, int64_t timeout_ms, void *cancel, char **error_p)
+//  Poll url until expected targets are up; self, when not NULL, is our own
+//  server, whose end fails the wait at once
+static int
+s_wait_targets (tf_prometheus_t *self, const char *url, size_t expected, int64_t timeout_ms,
+                void *cancel, char **error_p)
 {
-    assert (self && error_p);
-    tf_api_client_t *client = tf_api_client_new (self->url);
+    assert (url && error_p);
+    tf_api_client_t *client = tf_api_client_new (url);
     if (!client) {
         *error_p = strdup ("cannot make an HTTP client for Prometheus");
         return -1;
@@ -290,7 +292,7 @@ tf_prometheus_wait_up (tf_prometheus_t *self, int64_t timeout_ms, void *cancel, 
     char last[S_TEXT_SIZE * 4] = "no answer yet";
     int rc = -1;
     while (true) {
-        if (s_reap (self)) {
+        if (self && s_reap (self)) {
             char *tail = s_log_tail (self);
             *error_p = zsys_sprintf ("Prometheus ended before its targets were up (wait status "
                                      "%d; log %s):\n%s",
@@ -303,8 +305,8 @@ tf_prometheus_wait_up (tf_prometheus_t *self, int64_t timeout_ms, void *cancel, 
         if (tf_api_client_request (client, "/api/v1/targets?state=active", NULL, &status, &answer)
                 == 0
             && status == 200) {
-            size_t up = s_count_up (answer, last, sizeof last);
-            if (up >= self->expected) {
+            size_t up = tf_prometheus_count_up (answer, last, sizeof last);
+            if (up >= expected) {
                 free (answer);
                 rc = 0;
                 break;
@@ -314,7 +316,7 @@ tf_prometheus_wait_up (tf_prometheus_t *self, int64_t timeout_ms, void *cancel, 
         if (zclock_mono () >= deadline) {
             *error_p = zsys_sprintf ("timed out waiting for Prometheus at %s to see every node "
                                      "target up: %s",
-                                     self->url, last[0] ? last : "no target listed");
+                                     url, last[0] ? last : "no target listed");
             break;
         }
         if (cancel ? tf_deployer_wait (cancel, TF_PROMETHEUS_POLL_MS)
@@ -325,9 +327,23 @@ tf_prometheus_wait_up (tf_prometheus_t *self, int64_t timeout_ms, void *cancel, 
     }
     tf_api_client_destroy (&client);
     if (rc == 0)
-        zsys_info ("deployer: prometheus sees every node target up url=%s targets=%zu", self->url,
-                   self->expected);
+        zsys_info ("deployer: prometheus sees every node target up url=%s targets=%zu", url,
+                   expected);
     return rc;
+}
+
+int
+tf_prometheus_wait_up (tf_prometheus_t *self, int64_t timeout_ms, void *cancel, char **error_p)
+{
+    assert (self && error_p);
+    return s_wait_targets (self, self->url, self->expected, timeout_ms, cancel, error_p);
+}
+
+int
+tf_prometheus_wait_targets (const char *url, size_t expected, int64_t timeout_ms, void *cancel,
+                            char **error_p)
+{
+    return s_wait_targets (NULL, url, expected, timeout_ms, cancel, error_p);
 }
 
 const char *

@@ -49,6 +49,15 @@ int64_t tf_prometheus_interval_ms (int64_t slot_ms);
 int tf_prometheus_write_config (const char *path, const tf_prometheus_target_t *targets,
                                 size_t count, int64_t interval_ms, char **error_p);
 
+//  The port a server should listen on: TEST_FRAMEWORK_PROMETHEUS_PORT, 9090
+//  when unset, a free one for 0; checked free on 127.0.0.1 by binding it.
+//  0, or -1 with *error_p naming the port (caller frees).
+int tf_prometheus_port (uint16_t *port_p, char **error_p);
+
+//  The node targets `up` in a GET /api/v1/targets answer; text gets what
+//  the others last said ("validator-1: down, connection refused; ...").
+size_t tf_prometheus_count_up (const char *answer, char *text, size_t size);
+
 //  Write the configuration into dir (made if missing) and start the server.
 //  NULL with *error_p (caller frees) when the binary is missing, the port is
 //  taken or the process cannot start.
@@ -59,6 +68,11 @@ tf_prometheus_t *tf_prometheus_start (const char *dir, const tf_prometheus_targe
 //  0; -1 with *error_p (what each target last said, or that the process
 //  ended, with its log) on timeout, exit or cancel.
 int tf_prometheus_wait_up (tf_prometheus_t *self, int64_t timeout_ms, void *cancel, char **error_p);
+
+//  The same wait for a server someone else runs (a k8s run's, through a
+//  port-forward): until expected node targets of url are up. 0, or -1 with *error_p.
+int tf_prometheus_wait_targets (const char *url, size_t expected, int64_t timeout_ms, void *cancel,
+                                char **error_p);
 
 //  The query API base, "http://127.0.0.1:9090".
 const char *tf_prometheus_url (const tf_prometheus_t *self);

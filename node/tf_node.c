@@ -51,15 +51,15 @@ tf_node_new (tf_node_config_t **config_p)
     self->mempool = tf_node_mempool_new (config->mempool_cap);
 
     //  Genesis: its block, ledger and leaders with their stakes
-    tf_node_ledger_t *ledger = tf_node_ledger_new ();
-    tf_node_ledger_add_outputs (ledger, config->genesis_tx);
-    tf_node_block_t *genesis = tf_node_block_new_genesis (config->genesis_tx);
+    tf_node_ledger_t *ledger = tf_node_genesis_ledger (config->genesis);
+    tf_node_block_t *genesis =
+        tf_node_block_new_genesis (config->genesis->txs, config->genesis->ntxs);
     self->nonce = genesis->id;
-    self->leaders = calloc (config->genesis_tx->ndecls + 1, sizeof *self->leaders);
+    self->leaders = calloc (config->genesis->ndecls + 1, sizeof *self->leaders);
     assert (self->leaders);
     uint64_t total = 0;
-    for (size_t index = 0; index < config->genesis_tx->ndecls; index++) {
-        const tf_node_decl_t *decl = &config->genesis_tx->decls[index];
+    for (size_t index = 0; index < config->genesis->ndecls; index++) {
+        const tf_node_decl_t *decl = &config->genesis->decls[index];
         const tf_node_output_t *note = tf_node_ledger_note (ledger, &decl->locked_note_id);
         tf_node_leader_t *leader = &self->leaders[self->nleaders++];
         leader->pk = decl->provider_id;
@@ -72,8 +72,10 @@ tf_node_new (tf_node_config_t **config_p)
             total ? (double) self->leaders[index].stake / (double) total : 0);
     self->chain = tf_node_chain_new (genesis, ledger, config->security_param);
     char hex[65];
-    tf_node_info ("node: genesis id=%s leaders=%zu total_stake=%llu",
-                  tf_node_hash_hex (&self->nonce, hex), self->nleaders, (unsigned long long) total);
+    tf_node_info ("node: genesis id=%s txs=%zu notes=%zu leaders=%zu total_stake=%llu",
+                  tf_node_hash_hex (&self->nonce, hex), config->genesis->ntxs,
+                  tf_node_genesis_notes (config->genesis), self->nleaders,
+                  (unsigned long long) total);
 
     self->store = tf_node_store_new (config->db_path);
     if (!self->store)
@@ -90,7 +92,7 @@ tf_node_new (tf_node_config_t **config_p)
                   (unsigned long long) tip->height, tf_node_hash_hex (&tip->block->id, hex));
 
     self->da =
-        tf_node_da_new (config->db_path, tf_node_da_api_member (self), config->genesis_tx->ndecls);
+        tf_node_da_new (config->db_path, tf_node_da_api_member (self), config->genesis->ndecls);
     if (!self->da)
         goto fail;
     self->p2p = tf_node_p2p_new (config, &self->mutex, s_on_frame, s_on_hello, self);

@@ -17,18 +17,21 @@ s_block_new (void)
 }
 
 tf_node_block_t *
-tf_node_block_new_genesis (const tf_node_tx_t *genesis_tx)
+tf_node_block_new_genesis (tf_node_tx_t *const *txs, size_t ntxs)
 {
+    assert (txs && ntxs);
     tf_node_block_t *self = s_block_new ();
     char error[128];
-    self->txs = calloc (1, sizeof *self->txs);
+    self->txs = calloc (ntxs, sizeof *self->txs);
     assert (self->txs);
-    json_t *json = tf_node_tx_json (genesis_tx);
-    self->txs[0] = tf_node_tx_new (json, 1, error, sizeof error);
-    json_decref (json);
-    assert (self->txs[0]); //  It parsed once already
-    self->ntxs = 1;
-    tf_node_block_merkle_root (self->txs, 1, &self->block_root);
+    for (size_t index = 0; index < ntxs; index++) {
+        json_t *json = tf_node_tx_json (txs[index]);
+        self->txs[index] = tf_node_tx_new (json, 1, error, sizeof error);
+        json_decref (json);
+        assert (self->txs[index]); //  It parsed once already
+    }
+    self->ntxs = ntxs;
+    tf_node_block_merkle_root (self->txs, ntxs, &self->block_root);
     tf_node_block_compute_id (self);
     return self;
 }

@@ -21,8 +21,8 @@ typedef struct {
     size_t ntxs;                         //  Their count
 } tf_node_block_t;
 
-//  The genesis block for a genesis tx (borrowed; the block keeps a reference to its JSON).
-tf_node_block_t *tf_node_block_new_genesis (const tf_node_tx_t *genesis_tx);
+//  The genesis block holding the genesis txs in order (borrowed; the block parses copies).
+tf_node_block_t *tf_node_block_new_genesis (tf_node_tx_t *const *txs, size_t ntxs);
 
 //  Forge and sign a block. Takes ownership of the txs array and its txs.
 tf_node_block_t *tf_node_block_new_forged (const tf_node_hash_t *parent, uint64_t slot,

@@ -196,7 +196,7 @@ tf_node_config_destroy (tf_node_config_t **self_p)
     free (self->wallet_keys);
     free (self->known_keys);
     free (self->log_file);
-    tf_node_tx_destroy (&self->genesis_tx);
+    tf_node_genesis_destroy (&self->genesis);
     sodium_memzero (self, sizeof *self);
     free (self);
     *self_p = NULL;
@@ -653,37 +653,18 @@ s_read_deployment (ctx_t *ctx, json_t *root, tf_node_config_t *self, int strict)
         return;
     }
     json_t *genesis = s_get (root, "cryptarchia.genesis_state");
-    char reason[200];
     if (!genesis) {
-        s_fail (ctx, "cryptarchia.genesis_state", "missing: expected a SignedMantleTx");
+        s_fail (ctx, "cryptarchia.genesis_state",
+                "missing: expected a SignedMantleTx or a list of them");
         return;
     }
-    self->genesis_tx = tf_node_tx_new (genesis, 1, reason, sizeof reason);
-    if (!self->genesis_tx) {
-        s_fail (ctx, "cryptarchia.genesis_state", "expected a SignedMantleTx: %s", reason);
+    char where[TF_NODE_GENESIS_WHERE_SIZE], reason[256];
+    self->genesis = tf_node_genesis_new (genesis, where, sizeof where, reason, sizeof reason);
+    if (!self->genesis) {
+        char path[TF_NODE_GENESIS_WHERE_SIZE + 32];
+        snprintf (path, sizeof path, "cryptarchia.genesis_state%s%s",
+                  where[0] && where[0] != '[' ? "." : "", where);
+        s_fail (ctx, path, "%s", reason);
         return;
-    }
-    if (self->genesis_tx->ninputs) {
-        s_fail (ctx, "cryptarchia.genesis_state.mantle_tx.ledger_tx.inputs", "expected []");
-        return;
-    }
-    //  Every declared stake must be a genesis output
-    for (size_t index = 0; index < self->genesis_tx->ndecls; index++) {
-        const tf_node_decl_t *decl = &self->genesis_tx->decls[index];
-        int found = 0;
-        for (size_t output = 0; output < self->genesis_tx->noutputs && !found; output++) {
-            tf_node_hash_t note_id;
-            tf_node_note_id (&self->genesis_tx->hash, output, &self->genesis_tx->outputs[output],
-                             &note_id);
-            found = tf_node_hash_cmp (&note_id, &decl->locked_note_id) == 0;
-        }
-        if (!found) {
-            char where[96];
-            snprintf (where, sizeof where,
-                      "cryptarchia.genesis_state.mantle_tx.ops[%zu].payload.locked_note_id", index);
-            s_fail (ctx, where,
-                    "expected the note id of a genesis output (see node/README.md 1.2)");
-            return;
-        }
     }
 }

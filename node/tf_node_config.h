@@ -3,7 +3,7 @@
 #define TF_NODE_CONFIG_H_INCLUDED
 
 #include <stdint.h>
-#include "tf_node_tx.h"
+#include "tf_node_genesis.h"
 
 #define TF_NODE_HOST_MAX           64  //  Host part of an address
 #define TF_NODE_CONFIG_ERROR_MAX   512 //  Room for one error message
@@ -48,12 +48,12 @@ typedef struct {
     int64_t bootstrap_period_us;         //  prolonged_bootstrap_period
     size_t mempool_cap;                  //  mempool.max_txs (tf-node extension)
     //  deployment.yaml
-    int64_t slot_duration_us; //  Slot length
-    int64_t chain_start_us;   //  Unix time of slot 0, microseconds
-    uint64_t security_param;  //  k
-    double active_slot_coeff; //  f
-    tf_node_tx_t *genesis_tx; //  Parsed genesis_state
-    int warnings;             //  Unknown keys seen
+    int64_t slot_duration_us;   //  Slot length
+    int64_t chain_start_us;     //  Unix time of slot 0, microseconds
+    uint64_t security_param;    //  k
+    double active_slot_coeff;   //  f
+    tf_node_genesis_t *genesis; //  Parsed genesis_state: one SignedMantleTx or a list
+    int warnings;               //  Unknown keys seen
 } tf_node_config_t;
 
 //  Load both files. strict turns unknown-key warnings into errors (--check-config). On

@@ -22,10 +22,9 @@ s_own_decl (const tf_node_t *node)
     const tf_node_config_t *config = node->config;
     if (!config->has_leader)
         return NULL;
-    for (size_t index = 0; index < config->genesis_tx->ndecls; index++)
-        if (tf_node_hash_cmp (&config->genesis_tx->decls[index].provider_id, &config->leader.pk)
-            == 0)
-            return &config->genesis_tx->decls[index];
+    for (size_t index = 0; index < config->genesis->ndecls; index++)
+        if (tf_node_hash_cmp (&config->genesis->decls[index].provider_id, &config->leader.pk) == 0)
+            return &config->genesis->decls[index];
     return NULL;
 }
 
@@ -33,7 +32,7 @@ long
 tf_node_da_api_member (const tf_node_t *node)
 {
     const tf_node_decl_t *decl = s_own_decl (node);
-    return decl ? (long) (decl - node->config->genesis_tx->decls) : -1;
+    return decl ? (long) (decl - node->config->genesis->decls) : -1;
 }
 
 //  Parse a GET's optional JSON body (any content type); 400 on bad syntax
@@ -362,7 +361,7 @@ s_historic_sampling (tf_node_t *node, const json_t *body, tf_node_reply_t *reply
 static long
 s_member_of (const tf_node_t *node, const tf_node_hash_t *provider)
 {
-    const tf_node_tx_t *genesis = node->config->genesis_tx;
+    const tf_node_genesis_t *genesis = node->config->genesis;
     for (size_t index = 0; provider && index < genesis->ndecls; index++)
         if (tf_node_hash_cmp (&genesis->decls[index].provider_id, provider) == 0)
             return (long) index;
@@ -383,7 +382,7 @@ s_visit_peer (void *arg, const char *peer_id, const char *addr, const tf_node_ha
     long member = s_member_of (visit->node, provider);
     if (member < 0)
         return;
-    const tf_node_tx_t *genesis = visit->node->config->genesis_tx;
+    const tf_node_genesis_t *genesis = visit->node->config->genesis;
     json_t *assignations = json_object_get (visit->result, "assignations");
     char key[16];
     for (size_t subnet = 0; subnet < TF_NODE_DA_SUBNETS; subnet++) {

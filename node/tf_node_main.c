@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "tf_node.h"
 #include "tf_node_log.h"
+#include "tf_node_p2p.h"
 
-#define TF_NODE_EXIT_CONFIG 2 //  Bad command line or config
+#define TF_NODE_EXIT_CONFIG 2   //  Bad command line or config
+#define TF_NODE_FD_MARGIN   256 //  Open files beyond the peer connections (HTTP, store, logs)
 
 static volatile sig_atomic_t s_stop = 0; //  Set by SIGTERM / SIGINT
 
@@ -29,6 +32,23 @@ s_usage (FILE *out)
     fprintf (out, "usage: tf-node NODE.yaml --deployment DEPLOYMENT.yaml [--check-config]\n"
                   "       tf-node --help | --version\n"
                   "The config keys, API and protocol are described in node/README.md.\n");
+}
+
+//  Room for every connection: a star's hub of thousands of nodes holds one socket
+//  each, past the usual soft limit of 1024 open files; raise it toward the hard limit
+static void
+s_raise_open_files (void)
+{
+    struct rlimit limit;
+    rlim_t want = TF_NODE_P2P_MAX_CONNS + TF_NODE_FD_MARGIN;
+    if (getrlimit (RLIMIT_NOFILE, &limit) || limit.rlim_cur == RLIM_INFINITY
+        || limit.rlim_cur >= want)
+        return;
+    limit.rlim_cur =
+        limit.rlim_max != RLIM_INFINITY && limit.rlim_max < want ? limit.rlim_max : want;
+    if (setrlimit (RLIMIT_NOFILE, &limit))
+        tf_node_warn ("node: cannot raise the open-file limit to %llu",
+                      (unsigned long long) limit.rlim_cur);
 }
 
 int
@@ -87,6 +107,7 @@ tf_node_main (int argc, char **argv)
         tf_node_config_destroy (&config);
         return TF_NODE_EXIT_CONFIG;
     }
+    s_raise_open_files ();
     signal (SIGPIPE, SIG_IGN);
     struct sigaction action = {0};
     action.sa_handler = s_on_signal;

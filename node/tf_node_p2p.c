@@ -91,7 +91,17 @@ s_resolve (const char *host, int port, struct sockaddr_in *addr)
     addr->sin_port = htons ((uint16_t) port);
     if (strcmp (host, "localhost") == 0)
         host = "127.0.0.1";
-    return inet_pton (AF_INET, host, &addr->sin_addr) == 1 ? 0 : -1;
+    if (inet_pton (AF_INET, host, &addr->sin_addr) == 1)
+        return 0;
+    //  A /dns4/ name (a Kubernetes Service): looked up at every dial, so a
+    //  peer whose address changed is found again
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *found = NULL;
+    if (getaddrinfo (host, NULL, &hints, &found) != 0 || !found)
+        return -1;
+    addr->sin_addr = ((struct sockaddr_in *) found->ai_addr)->sin_addr;
+    freeaddrinfo (found);
+    return 0;
 }
 
 static tf_node_p2p_conn_t *

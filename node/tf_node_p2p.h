@@ -9,7 +9,7 @@
 #define TF_NODE_P2P_MAX_FRAME   (16 * 1024 * 1024) //  Larger frames drop the peer
 #define TF_NODE_P2P_MAX_OUTBUF  (64 * 1024 * 1024) //  A peer this far behind is dropped
 #define TF_NODE_P2P_REDIAL_MS   500                //  Re-dial interval
-#define TF_NODE_P2P_MAX_CONNS   256                //  Inbound + outbound connections
+#define TF_NODE_P2P_MAX_CONNS   8192               //  Inbound + outbound (a hub of 4096 nodes)
 #define TF_NODE_P2P_MAX_BLOCKED 1024               //  PeerIds blocked at once
 #define TF_NODE_P2P_VERSION     1
 

@@ -7,7 +7,8 @@
 
 #define TF_NODE_TX_MAX_INPUTS       64           //  Per tx
 #define TF_NODE_TX_MAX_OUTPUTS      64           //  Per tx
-#define TF_NODE_GENESIS_MAX_OUTPUTS 255          //  Genesis notes (the count is encoded as a u8)
+#define TF_NODE_GENESIS_MAX_OUTPUTS 255          //  Notes per genesis tx (the count is a u8)
+#define TF_NODE_GENESIS_MAX_TXS     256          //  Genesis txs (genesis_state may be a list)
 #define TF_NODE_TX_MAX_OPS          16           //  Per tx (genesis: any number)
 #define TF_NODE_TX_MAX_INSCRIPTION  4096         //  Bytes per ChannelInscribe
 #define TF_NODE_TX_MAX_JSON         (256 * 1024) //  Bytes of JSON per tx

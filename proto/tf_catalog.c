@@ -126,6 +126,13 @@ static const tf_catalog_knob_t s_prometheus_query_knobs[] = {
      "every series of the answer must hold (else the answer must be one value)"},
 };
 
+static const tf_catalog_knob_t s_node_resources_knobs[] = {
+    {"max_rss", TF_KNOB_STR, "0", 0, 0, false,
+     "highest peak resident memory of any node: bytes or a size (512MiB, 200MB); 0: not judged"},
+    {"max_restarts", TF_KNOB_INT, "0", 0, TF_CATALOG_NO_MAX, false,
+     "exits or restarts of a node that node control did not ask for, at most"},
+};
+
 static const tf_catalog_knob_t s_da_inclusion_knobs[] = {
     {"min_ratio", TF_KNOB_FLOAT, "0.8", 0, 1, true,
      "share of the inscribed channels that must be included"},
@@ -169,6 +176,9 @@ static const tf_catalog_kind_t s_kinds[] = {
      S_KNOBS (s_prometheus_query_knobs)},
     {"da_inclusion", TF_ROLE_EXPECTATION, "tf-expect-da-inclusion", 0, 0, "da",
      "planned channel operations and blobs are included", S_KNOBS (s_da_inclusion_knobs)},
+    {"node_resources", TF_ROLE_EXPECTATION, "tf-expect-node-resources", 0, 0, NULL,
+     "each node's peak memory and its exits node control did not ask for stay within limits",
+     S_KNOBS (s_node_resources_knobs)},
 };
 
 #define S_KIND_COUNT (sizeof s_kinds / sizeof s_kinds[0])
@@ -179,11 +189,19 @@ static const tf_catalog_kind_t s_kinds[] = {
      | S_ACTION (TF_CONTROL_PAUSE) | S_ACTION (TF_CONTROL_RESUME)                                  \
      | S_ACTION (TF_CONTROL_PARTITION) | S_ACTION (TF_CONTROL_HEAL))
 
+//  What the k8s runner's node control can do: restart (delete the pod), stop
+//  and start (scale 0/1), partition and heal (NetworkPolicy); a pod cannot be
+//  frozen or its packets shaped through the API
+#define S_K8S_ACTIONS                                                                              \
+    (S_ACTION (TF_CONTROL_RESTART) | S_ACTION (TF_CONTROL_STOP) | S_ACTION (TF_CONTROL_START)      \
+     | S_ACTION (TF_CONTROL_PARTITION) | S_ACTION (TF_CONTROL_HEAL))
+
 static const tf_catalog_runner_t s_runners[] = {
     {"local", "tf-deployer-local", S_LOCAL_ACTIONS, true, false, "node processes on this host"},
     {"compose", "tf-deployer-compose", TF_CATALOG_ALL_ACTIONS, true, false,
      "one container per node on a Docker engine, brought up with Compose"},
-    {"k8s", "tf-deployer-k8s", 0, true, false, "one Kubernetes pod per node (not built yet)"},
+    {"k8s", "tf-deployer-k8s", S_K8S_ACTIONS, true, false,
+     "one Deployment and Service per node in a Kubernetes namespace, through kubectl"},
     {"external", "tf-deployer-external", 0, true, false,
      "nodes someone else runs, given by URL: no deploy, no cleanup"},
     {"none", "tf-deployer-none", 0, false, false,

@@ -149,6 +149,8 @@ tf_plan_destroy (tf_plan_t **self_p)
     s_items_free (&self->customs, &self->custom_count);
     free (self->runner);
     free (self->node_profile);
+    for (int resource = 0; resource < TF_PLAN_RESOURCE_COUNT; resource++)
+        free (self->resources[resource]);
     free (self);
     *self_p = NULL;
 }
@@ -192,6 +194,8 @@ tf_plan_dup (const tf_plan_t *self)
     copy->source = s_strdup_or_null (self->source);
     copy->runner = s_strdup_or_null (self->runner);
     copy->node_profile = s_strdup_or_null (self->node_profile);
+    for (int resource = 0; resource < TF_PLAN_RESOURCE_COUNT; resource++)
+        copy->resources[resource] = s_strdup_or_null (self->resources[resource]);
     //  An empty list of amounts is still a list: it packs as `amounts: []`
     copy->wallet_amounts = NULL;
     if (self->wallet_amounts) {
@@ -403,6 +407,49 @@ tf_plan_marks_find (const tf_plan_marks_t *self, const char *path)
 
 //  ---------------------------------------------------------------------------
 //  Durations and networks
+
+//  Digits (a fraction for CPUs only), then the unit, as Kubernetes spells them
+int
+tf_plan_quantity_parse (const char *text, bool cpu, double *value_p)
+{
+    static const char *const units[] = {"Ki", "Mi", "Gi", "Ti", "k", "M", "G", "T"};
+    static const double scales[] = {1024.0, 1048576.0, 1073741824.0, 1099511627776.0,
+                                    1e3,    1e6,       1e9,          1e12};
+    if (!text || !isdigit ((unsigned char) text[0]) || strlen (text) > TF_PLAN_MAX_QUANTITY)
+        return -1;
+    char *end = NULL;
+    double value = strtod (text, &end);
+    if (cpu) {
+        bool milli = streq (end, "m");
+        if ((*end && !milli) || (milli && strchr (text, '.')))
+            return -1;
+        value = milli ? value : value * 1000.0;
+    }
+    else {
+        if (strchr (text, '.') || strchr (text, 'e') || strchr (text, 'E'))
+            return -1;
+        double scale = *end ? 0 : 1;
+        for (size_t unit = 0; *end && unit < sizeof units / sizeof units[0]; unit++)
+            if (streq (end, units[unit]))
+                scale = scales[unit];
+        if (scale == 0)
+            return -1;
+        value *= scale;
+    }
+    if (!(value > 0))
+        return -1;
+    *value_p = value;
+    return 0;
+}
+
+const char *
+tf_plan_resource_path (tf_plan_resource_t resource)
+{
+    static const char *const paths[] = {"node.requests.cpu", "node.requests.memory",
+                                        "node.limits.cpu", "node.limits.memory"};
+    assert (resource < TF_PLAN_RESOURCE_COUNT);
+    return paths[resource];
+}
 
 //  Digits, then exactly one unit. strtoull alone would accept a sign or
 //  blanks, hence the first-character check

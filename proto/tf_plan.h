@@ -19,11 +19,13 @@
 extern "C" {
 #endif
 
-#define TF_PLAN_MAX_NODES         256 //  Validators + executors
-#define TF_PLAN_MAX_ITEMS         64  //  Workloads, expectations, custom actors each
-#define TF_PLAN_MAX_KNOBS         32  //  Knobs per item
+#define TF_PLAN_MAX_NODES         4096 //  Validators + executors (docs/scenarios.md: why)
+#define TF_PLAN_MAX_ITEMS         64   //  Workloads, expectations, custom actors each
+#define TF_PLAN_MAX_KNOBS         32   //  Knobs per item
 #define TF_PLAN_MAX_WALLETS       100000
-#define TF_PLAN_MAX_GENESIS_NOTES 255        //  Nodes + wallets: one genesis tx funds them all
+#define TF_PLAN_GENESIS_TX_NOTES  255 //  Notes per genesis tx: its counts are u8s
+#define TF_PLAN_MAX_GENESIS_TXS   64  //  Genesis txs of a run
+#define TF_PLAN_MAX_GENESIS_NOTES (TF_PLAN_MAX_GENESIS_TXS * TF_PLAN_GENESIS_TX_NOTES) //  16320
 #define TF_PLAN_MAX_NAME          64         //  Scenario, actor and profile names, bytes
 #define TF_PLAN_MAX_STR           4096       //  Any other string (commands, knob values), bytes
 #define TF_PLAN_MAX_WIRE          (4u << 20) //  Largest packed plan accepted, bytes
@@ -34,6 +36,18 @@ typedef enum {
     TF_NETWORK_RING,     //  Node i peers with node i+1 (mod n)
     TF_NETWORK_FULL      //  Every node peers with every other node
 } tf_network_t;
+
+//  The node resources a scenario may ask for (runner k8s: the pods' requests and
+//  limits; the other runners ignore them), indexes of tf_plan_t.resources
+typedef enum {
+    TF_PLAN_RESOURCE_CPU_REQUEST = 0, //  node.requests.cpu
+    TF_PLAN_RESOURCE_MEMORY_REQUEST,  //  node.requests.memory
+    TF_PLAN_RESOURCE_CPU_LIMIT,       //  node.limits.cpu
+    TF_PLAN_RESOURCE_MEMORY_LIMIT,    //  node.limits.memory
+    TF_PLAN_RESOURCE_COUNT
+} tf_plan_resource_t;
+
+#define TF_PLAN_MAX_QUANTITY 32 //  Longest resource quantity, bytes
 
 typedef enum {
     TF_KNOB_INT = 0, //  int64
@@ -125,6 +139,8 @@ typedef struct {
     char *runner;       //  "local" | "compose" | "k8s" | "external" | "none" | "replay"
     char *node_profile; //  Node profile name, default "tf-node"
     bool node_control;  //  Node control enabled (needed by chaos)
+    char *resources[4]; //  node.requests / node.limits, TF_PLAN_RESOURCE_*: Kubernetes
+                        //  quantities ("250m", "256Mi"), or NULL when not given
 
     //  Observability
     bool prometheus; //  observability.prometheus: the runner starts a Prometheus server
@@ -205,6 +221,16 @@ int tf_plan_duration_parse (const char *text, int64_t *ms_p);
 //  Spell a duration in milliseconds with the largest unit that keeps it exact
 //  ("2m", "1500ms"); writes at most size bytes into out.
 void tf_plan_duration_format (int64_t ms, char *out, size_t size);
+
+//  Parse a Kubernetes resource quantity as node.requests and node.limits take
+//  it: a CPU (cpu true) is a decimal number of cores or whole millicores ("2",
+//  "0.5", "250m"); a memory is a whole number of bytes with an optional unit
+//  (Ki Mi Gi Ti, or k M G T). Writes *value_p (millicores or bytes) and
+//  returns 0, or returns -1.
+int tf_plan_quantity_parse (const char *text, bool cpu, double *value_p);
+
+//  A resource's key path, "node.requests.cpu"
+const char *tf_plan_resource_path (tf_plan_resource_t resource);
 
 //  "star" | "ring" | "full"
 const char *tf_plan_network_str (tf_network_t network);

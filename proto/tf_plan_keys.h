@@ -19,9 +19,10 @@
 
 #include "tf_plan.h"
 
-#define TF_PLAN_KEYS_BYTES    32         //  A seed or a note id
-#define TF_PLAN_KEYS_MAX_LINE 512        //  Longest line accepted, bytes
-#define TF_PLAN_KEYS_MAX_FILE (8u << 20) //  Largest key file read, bytes
+#define TF_PLAN_KEYS_BYTES    32  //  A seed or a note id
+#define TF_PLAN_KEYS_MAX_LINE 512 //  Longest line accepted, bytes
+#define TF_PLAN_KEYS_MAX_FILE                                                                      \
+    (16u << 20) //  Largest key file read: TF_PLAN_MAX_WALLETS lines of 150 bytes fit
 
 //  One funded note of the file
 typedef struct {

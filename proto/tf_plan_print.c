@@ -260,6 +260,21 @@ tf_plan_print (const tf_plan_t *self, FILE *out)
     fprintf (out, "node_control: %s\n", self->node_control ? "true" : "false");
     fputs ("node: {profile: ", out);
     s_print_str (out, self->node_profile ? self->node_profile : "");
+    for (int group = 0; group < 2; group++) {
+        int cpu = group == 0 ? TF_PLAN_RESOURCE_CPU_REQUEST : TF_PLAN_RESOURCE_CPU_LIMIT;
+        if (!self->resources[cpu] && !self->resources[cpu + 1])
+            continue;
+        fputs (group == 0 ? ", requests: {" : ", limits: {", out);
+        for (int which = 0; which < 2; which++) {
+            if (!self->resources[cpu + which])
+                continue;
+            if (which == 1 && self->resources[cpu])
+                fputs (", ", out);
+            fputs (which == 0 ? "cpu: " : "memory: ", out);
+            s_print_str (out, self->resources[cpu + which]);
+        }
+        fputs ("}", out);
+    }
     fputs ("}\n", out);
     if (self->prometheus)
         fputs ("observability: {prometheus: true}\n", out);

@@ -10,6 +10,7 @@
 #include "tf_plan_private.h"
 #include "tf_plan_keys.h"
 #include "tf_catalog.h"
+#include "tf_size.h"
 #include <czmq.h>
 #include <math.h>
 #include <arpa/inet.h>
@@ -39,6 +40,8 @@ s_path (char *out, size_t size, const char *format, ...)
 
 static void s_fail (s_check_t *check, const char *path, const char *format, ...)
     __attribute__ ((format (printf, 3, 4)));
+
+static void s_check_resources (s_check_t *check);
 
 //  Report one problem at path, positioned by the loader's marks when known
 static void
@@ -390,6 +393,14 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
         if (!streq (during, "evaluate") && !streq (during, "run") && !s_bad (check, knob_path))
             s_fail (check, knob_path, "expected evaluate or run, got '%s'", during);
         plan->prometheus = true; //  It needs a server: the runner starts one
+    }
+    else if (streq (item->kind, "node_resources")) {
+        s_path (knob_path, sizeof knob_path, "%s.max_rss", path);
+        const char *max_rss = tf_plan_knob_str (item, "max_rss", "0");
+        uint64_t bytes = 0;
+        if (tf_size_parse (max_rss, &bytes) && !s_bad (check, knob_path))
+            s_fail (check, knob_path,
+                    "expected bytes or a size (512MiB, 1.5GiB, 200MB, 4096), got '%s'", max_rss);
     }
     else if (streq (item->kind, "chaos_pause")) {
         s_path (knob_path, sizeof knob_path, "%s.node", path);
@@ -807,10 +818,11 @@ s_check_scalars (s_check_t *check)
              && nodes + plan->wallets > TF_PLAN_MAX_GENESIS_NOTES)
         s_fail (check, "wallets",
                 "expected at most %" PRIu64 " wallets with %" PRIu64
-                " nodes (the genesis transaction holds %d notes, one per node and wallet), "
-                "got %u",
+                " nodes (the genesis holds %d notes, one per node and wallet: %d transactions of "
+                "%d), got %u",
                 nodes < TF_PLAN_MAX_GENESIS_NOTES ? TF_PLAN_MAX_GENESIS_NOTES - nodes : 0, nodes,
-                TF_PLAN_MAX_GENESIS_NOTES, plan->wallets);
+                TF_PLAN_MAX_GENESIS_NOTES, TF_PLAN_MAX_GENESIS_TXS, TF_PLAN_GENESIS_TX_NOTES,
+                plan->wallets);
     if (plan->wallet_amounts) {
         if (!s_bad (check, "wallets") && plan->wallet_amount_count != plan->wallets)
             s_fail (check, "wallets.amounts", "expected %u amounts (one per wallet), got %zu",
@@ -870,6 +882,34 @@ s_check_scalars (s_check_t *check)
         s_fail (check, "node.profile", "unknown node profile '%s' (known: %s)", plan->node_profile,
                 known);
         free (known);
+    }
+    s_check_resources (check);
+}
+
+//  node.requests and node.limits: quantities, and no limit below its request
+static void
+s_check_resources (s_check_t *check)
+{
+    const tf_plan_t *plan = check->plan;
+    double values[TF_PLAN_RESOURCE_COUNT] = {0};
+    for (int resource = 0; resource < TF_PLAN_RESOURCE_COUNT; resource++) {
+        const char *path = tf_plan_resource_path ((tf_plan_resource_t) resource);
+        bool cpu =
+            resource == TF_PLAN_RESOURCE_CPU_REQUEST || resource == TF_PLAN_RESOURCE_CPU_LIMIT;
+        const char *text = plan->resources[resource];
+        if (text && !s_bad (check, path) && tf_plan_quantity_parse (text, cpu, &values[resource]))
+            s_fail (check, path, "expected %s, got '%s'",
+                    cpu ? "a CPU quantity > 0 such as 2, 0.5 or 250m"
+                        : "a memory quantity > 0 such as 268435456, 256Mi or 1Gi",
+                    text);
+    }
+    for (int request = 0; request < 2; request++) {
+        int limit = request + TF_PLAN_RESOURCE_CPU_LIMIT;
+        const char *path = tf_plan_resource_path ((tf_plan_resource_t) limit);
+        if (values[request] > 0 && values[limit] > 0 && values[limit] < values[request])
+            s_fail (check, path, "expected at least the request %s ('%s'), got '%s'",
+                    tf_plan_resource_path ((tf_plan_resource_t) request), plan->resources[request],
+                    plan->resources[limit]);
     }
 }
 

@@ -214,7 +214,10 @@ tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
     msgpack_pack_uint32 (&packer, self->security_param);
 
     tf_mpack_str (&packer, "node");
-    msgpack_pack_map (&packer, 2);
+    size_t resources = 0;
+    for (int resource = 0; resource < TF_PLAN_RESOURCE_COUNT; resource++)
+        resources += self->resources[resource] != NULL;
+    msgpack_pack_map (&packer, 2 + (resources ? 1 : 0));
     tf_mpack_str (&packer, "profile");
     tf_mpack_str (&packer, self->node_profile ? self->node_profile : "");
     tf_mpack_str (&packer, "control");
@@ -222,6 +225,16 @@ tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
         msgpack_pack_true (&packer);
     else
         msgpack_pack_false (&packer);
+    if (resources) { //  Only when given, so older plans pack as they did
+        tf_mpack_str (&packer, "resources");
+        msgpack_pack_map (&packer, resources);
+        for (int resource = 0; resource < TF_PLAN_RESOURCE_COUNT; resource++)
+            if (self->resources[resource]) {
+                //  "node.requests.cpu" travels as "requests.cpu"
+                tf_mpack_str (&packer, tf_plan_resource_path ((tf_plan_resource_t) resource) + 5);
+                tf_mpack_str (&packer, self->resources[resource]);
+            }
+    }
 
     if (self->prometheus) { //  Only when asked, so older plans pack as they did
         tf_mpack_str (&packer, "observability");
@@ -830,6 +843,17 @@ s_read_plan (s_decoder_t *self, const msgpack_object *root, tf_plan_t *plan)
         || s_read_bool (self, s_require (self, node, "node", "control"), "node.control",
                         &plan->node_control))
         return -1;
+
+    const msgpack_object *resources = s_find (node, "resources");
+    if (resources && s_check_map (self, resources, "node.resources", TF_WIRE_MAX_MAP))
+        return -1;
+    for (int resource = 0; resources && resource < TF_PLAN_RESOURCE_COUNT; resource++) {
+        const char *path = tf_plan_resource_path ((tf_plan_resource_t) resource);
+        const msgpack_object *value = s_find (resources, path + 5);
+        if (value
+            && s_read_str (self, value, path, TF_PLAN_MAX_QUANTITY, &plan->resources[resource]))
+            return -1;
+    }
 
     const msgpack_object *observability = s_find (root, "observability");
     if (observability

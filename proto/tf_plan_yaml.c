@@ -655,16 +655,36 @@ s_load_consensus (s_loader_t *self, const yaml_node_t *node)
         s_get_u32 (self, value, "consensus.security_param", &plan->security_param);
 }
 
-//  profile
+//  cpu, memory of node.requests (first = TF_PLAN_RESOURCE_CPU_REQUEST) or
+//  node.limits (first = TF_PLAN_RESOURCE_CPU_LIMIT)
+static void
+s_load_resources (s_loader_t *self, const yaml_node_t *node, const char *path, int first)
+{
+    static const char *const keys[] = {"cpu", "memory", NULL};
+    if (!s_check_map (self, node, path, keys))
+        return;
+    for (int which = 0; which < 2; which++) {
+        yaml_node_t *value = s_get (self, node, keys[which]);
+        if (value)
+            s_get_string (self, value, tf_plan_resource_path ((tf_plan_resource_t) (first + which)),
+                          TF_PLAN_MAX_QUANTITY, &self->plan->resources[first + which]);
+    }
+}
+
+//  profile, requests, limits
 static void
 s_load_node (s_loader_t *self, const yaml_node_t *node)
 {
-    static const char *const keys[] = {"profile", NULL};
+    static const char *const keys[] = {"profile", "requests", "limits", NULL};
     if (!s_check_map (self, node, "node", keys))
         return;
     yaml_node_t *value;
     if ((value = s_get (self, node, "profile")))
         s_get_string (self, value, "node.profile", TF_PLAN_MAX_NAME, &self->plan->node_profile);
+    if ((value = s_get (self, node, "requests")))
+        s_load_resources (self, value, "node.requests", TF_PLAN_RESOURCE_CPU_REQUEST);
+    if ((value = s_get (self, node, "limits")))
+        s_load_resources (self, value, "node.limits", TF_PLAN_RESOURCE_CPU_LIMIT);
 }
 
 //  prometheus

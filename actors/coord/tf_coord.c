@@ -800,6 +800,9 @@ s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
         case TF_MSG_da_sampled:
             s_publish (self, TF_MSG_da_sampled, &msg->da_sampled);
             break;
+        case TF_MSG_node_resources:
+            s_publish (self, TF_MSG_node_resources, &msg->node_resources);
+            break;
         case TF_MSG_node_control:
             s_on_node_control (self, actor, &msg->node_control);
             break;

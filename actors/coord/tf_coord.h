@@ -14,10 +14,10 @@
 //
 //  Consumes: actor.hello, actor.heartbeat, run.phase.ack, run.nodes,
 //            expect.result, workload.status, tx.submitted, da.published,
-//            da.sampled, node.control, node.control.reply
+//            da.sampled, node.resources, node.control, node.control.reply
 //  Emits:    actor.welcome, run.plan, run.nodes, run.phase, run.abort,
-//            run.event, workload.status, tx.submitted, da.published, da.sampled
-//            and expect.result (relayed on control, so the recording keeps them),
+//            run.event, workload.status, tx.submitted, da.published, da.sampled,
+//            node.resources and expect.result (relayed on control, so the recording keeps them),
 //            node.control (relayed),
 //            node.control.reply (relayed), actor.error
 

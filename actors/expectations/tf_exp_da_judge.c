@@ -54,6 +54,8 @@ tf_exp_da_judge_new (double min_ratio, double blob_min_ratio)
         blob_min_ratio > 0 && blob_min_ratio <= 1 ? blob_min_ratio : TF_EXP_DA_BLOB_MIN_RATIO;
     self->channels = tf_exp_tx_judge_new (self->min_ratio);
     self->blobs = tf_exp_tx_judge_new (self->blob_min_ratio);
+    tf_exp_tx_judge_keep_fates (self->channels);
+    tf_exp_tx_judge_keep_fates (self->blobs);
     self->channel_ids = zhashx_new ();
     zhashx_set_destructor (self->channel_ids, s_str_free);
     self->dispersed = zhashx_new ();

@@ -55,6 +55,7 @@ tf_exp_throughput_judge_new (const tf_exp_throughput_limits_t *limits)
         (tf_exp_throughput_judge_t *) zmalloc (sizeof (tf_exp_throughput_judge_t));
     self->limits = *limits;
     self->txs = tf_exp_tx_judge_new (1.0);
+    tf_exp_tx_judge_keep_fates (self->txs);
     self->windows = zhashx_new ();
     zhashx_set_destructor (self->windows, s_window_free);
     return self;

@@ -1,15 +1,12 @@
 //  tf_exp_tx_judge.h - the verdict of tx_inclusion, from bus records alone
 //
 //  Pure: no sockets, no HTTP, so a replay of a run's recording reaches the
-//  same verdict as the live run. It collects tx.submitted records, feed.block
-//  records and the LIB of every feed.tip, in any order, and judges at the end:
+//  same verdict as the live run. It takes tx.submitted records, feed.block
+//  records and the LIB of every feed.tip, in any order (tf_exp_tx_chain says
+//  what is final and what was lost), and judges:
 //
 //  * submitted: distinct tx hashes in tx.submitted (accepted, rejected or
 //    failed: a tx no node took counts against the ratio, it is never dropped);
-//  * a block is final once it is a LIB or an ancestor of one (LIBs are taken
-//    in order of their first report, so a block's final time is when the
-//    first LIB at or above it was reported); a block at or below the highest
-//    final height that is not final was reorganised away;
 //  * a submitted tx is included when a block carries it that was not
 //    reorganised away; lost_in_reorgs counts those that only such blocks carried;
 //  * latency: from the submission's planned_ms (when its workload's schedule
@@ -19,6 +16,16 @@
 //  * required = max (1, ceil (submitted x min_ratio)); passed when
 //    included >= required. Failure message, first line, the seeds' form:
 //    "tx_inclusion_expectation: observed 15 below required 25".
+//
+//  Memory stays flat over a long run: once a block has been final for
+//  TF_EXP_TX_SETTLE_MS of record time, every accepted tx it carries is
+//  settled, folded into counts and exact latency multisets, and forgotten
+//  with the block (unless its fate is kept: tf_exp_tx_judge_keep_fates). A tx whose block settled before its record came is held
+//  for one more such window. What is held is the last minute of blocks, the
+//  txs not yet in a settled block, and the ones no node accepted (they may
+//  still be recorded again, accepted by another node). A record of an already
+//  settled tx that comes later still counts as a new submission: workloads
+//  record each tx once, right after its answer.
 
 #ifndef TF_EXP_TX_JUDGE_H_INCLUDED
 #define TF_EXP_TX_JUDGE_H_INCLUDED
@@ -67,11 +74,25 @@ typedef struct {
 
 typedef void (tf_exp_tx_fate_fn) (const tf_exp_tx_fate_t *fate, void *arg);
 
-//  Settle what was observed (finality, reorgs, which blocks carried what) and
-//  call fn once for every distinct submitted tx, in no particular order.
+//  Keep every tx's fate as it settles (about 100 bytes a tx), for judges
+//  whose window or availability is known only at the end. Call before the
+//  first observation.
+void tf_exp_tx_judge_keep_fates (tf_exp_tx_judge_t *self);
+
+//  Settle everything still held (tf_exp_tx_judge_settle_all) and call fn once
+//  for every distinct submitted tx, in no particular order. Needs
+//  tf_exp_tx_judge_keep_fates.
 void tf_exp_tx_judge_each (tf_exp_tx_judge_t *self, tf_exp_tx_fate_fn *fn, void *arg);
 
-//  Judge what was observed. Fills *verdict (free with tf_exp_tx_verdict_free).
+//  The end of the observations: settle every tx still held, judged on what
+//  was observed (the rest of the chain as it stands).
+void tf_exp_tx_judge_settle_all (tf_exp_tx_judge_t *self);
+
+//  What the judge holds now: txs not yet settled and blocks not yet settled.
+void tf_exp_tx_judge_held (tf_exp_tx_judge_t *self, size_t *txs, size_t *blocks);
+
+//  Settle everything (tf_exp_tx_judge_settle_all) and judge. Fills *verdict
+//  (free with tf_exp_tx_verdict_free).
 void tf_exp_tx_judge_verdict (tf_exp_tx_judge_t *self, tf_exp_tx_verdict_t *verdict);
 
 //  Free what a verdict owns.

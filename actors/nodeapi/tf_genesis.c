@@ -3,56 +3,80 @@
 #include <czmq.h>
 #include "tf_genesis.h"
 
-//  Build the genesis tx into self->tx: one declaration per leader, then the
-//  leaders' and the wallets' notes; hash it and fill in the note ids
+//  The value and owner of note n (leaders' stake notes, then wallets' notes)
+static void
+s_note (const tf_genesis_t *self, size_t note, uint64_t *value, const uint8_t **pk)
+{
+    if (note < self->leader_count) {
+        *value = self->leaders[note].stake;
+        *pk = self->leaders[note].key.public_key;
+    }
+    else {
+        *value = self->wallets[note - self->leader_count].amount;
+        *pk = self->wallets[note - self->leader_count].key.public_key;
+    }
+}
+
+//  Build genesis tx index into self->txs: the declarations of its leaders, then
+//  its notes; hash it and fill in the note ids
 static int
-s_build_tx (tf_genesis_t *self)
+s_build_tx (tf_genesis_t *self, size_t index)
 {
     static const uint8_t zero[TF_KEYS_HASH_SIZE] = {0};
     static const char *const executor[] = {TF_GENESIS_EXECUTOR_LOCATOR};
+    size_t first = index * TF_GENESIS_MAX_COUNT;
+    size_t notes = self->leader_count + self->wallet_count;
+    size_t last = first + TF_GENESIS_MAX_COUNT < notes ? first + TF_GENESIS_MAX_COUNT : notes;
+    size_t leaders_last = last < self->leader_count ? last : self->leader_count;
     tf_api_tx_t *tx = tf_api_tx_new ();
     int rc = -1;
-    for (size_t node = 0; node < self->leader_count; node++) {
+    for (size_t node = first; node < leaders_last; node++) {
         const tf_genesis_leader_t *leader = &self->leaders[node];
         //  Locked note ids stay zero until the hash, which leaves them out, gives them
         int added = tf_api_tx_add_declare (tx, executor, leader->executor ? 1 : 0,
                                            leader->key.public_key, zero, zero);
-        assert (added == 0); //  Counts were checked
+        assert (added == 0); //  At most TF_GENESIS_MAX_COUNT per tx
         (void) added;
     }
-    for (size_t node = 0; node < self->leader_count; node++)
-        if (tf_api_tx_add_output (tx, self->leaders[node].stake,
-                                  self->leaders[node].key.public_key)) {
-            zsys_error ("genesis: stake %" PRIu64 " of node %zu is too large",
-                        self->leaders[node].stake, node);
+    for (size_t note = first; note < last; note++) {
+        uint64_t value;
+        const uint8_t *pk;
+        s_note (self, note, &value, &pk);
+        if (tf_api_tx_add_output (tx, value, pk)) {
+            if (note < self->leader_count)
+                zsys_error ("genesis: stake %" PRIu64 " of node %zu is too large", value, note);
+            else
+                zsys_error ("genesis: amount %" PRIu64
+                            " of wallet %zu is too large (at most %" PRId64 ")",
+                            value, note - self->leader_count, (int64_t) TF_API_TX_MAX_VALUE);
             goto out;
         }
-    for (size_t index = 0; index < self->wallet_count; index++)
-        if (tf_api_tx_add_output (tx, self->wallets[index].amount,
-                                  self->wallets[index].key.public_key)) {
-            zsys_error ("genesis: amount %" PRIu64 " of wallet %zu is too large (at most %" PRId64
-                        ")",
-                        self->wallets[index].amount, index, (int64_t) TF_API_TX_MAX_VALUE);
-            goto out;
-        }
-    tf_api_tx_digest (tx, self->tx_hash);
-    for (size_t output = 0; output < tx->output_count; output++) {
-        uint8_t *note_id = output < self->leader_count
-                               ? self->leaders[output].note_id
-                               : self->wallets[output - self->leader_count].note_id;
-        tf_api_tx_note_id (self->tx_hash, output, tx->outputs[output].value, tx->outputs[output].pk,
-                           note_id);
     }
-    for (size_t node = 0; node < self->leader_count; node++)
-        memcpy (tx->ops[node].declare.locked_note_id, self->leaders[node].note_id,
+    tf_api_tx_digest (tx, self->tx_hashes[index]);
+    for (size_t output = 0; output < tx->output_count; output++) {
+        size_t note = first + output;
+        uint8_t *note_id = note < self->leader_count
+                               ? self->leaders[note].note_id
+                               : self->wallets[note - self->leader_count].note_id;
+        if (note < self->leader_count)
+            self->leaders[note].tx = (uint32_t) index;
+        else
+            self->wallets[note - self->leader_count].tx = (uint32_t) index;
+        tf_api_tx_note_id (self->tx_hashes[index], output, tx->outputs[output].value,
+                           tx->outputs[output].pk, note_id);
+    }
+    for (size_t node = first; node < leaders_last; node++)
+        memcpy (tx->ops[node - first].declare.locked_note_id, self->leaders[node].note_id,
                 TF_KEYS_HASH_SIZE);
-    self->tx = tx;
+    self->txs[index] = tx;
     tx = NULL;
     rc = 0;
 out:
     tf_api_tx_destroy (&tx);
     return rc;
 }
+
+static char *s_render_yaml (const tf_genesis_t *self);
 
 tf_genesis_t *
 tf_genesis_new (const tf_plan_t *plan)
@@ -65,12 +89,17 @@ tf_genesis_new (const tf_plan_t *plan)
                                                      * sizeof (tf_genesis_leader_t));
     self->wallets = (tf_genesis_wallet_t *) zmalloc ((self->wallet_count ? self->wallet_count : 1)
                                                      * sizeof (tf_genesis_wallet_t));
-    if (self->leader_count + self->wallet_count > TF_GENESIS_MAX_COUNT) {
-        zsys_error ("genesis: %zu leaders and %zu wallets do not fit one genesis tx (at most %d "
+    size_t notes = self->leader_count + self->wallet_count;
+    self->tx_count = notes ? (notes + TF_GENESIS_MAX_COUNT - 1) / TF_GENESIS_MAX_COUNT : 1;
+    if (self->tx_count > TF_GENESIS_MAX_TXS) {
+        zsys_error ("genesis: %zu leaders and %zu wallets do not fit %d genesis txs (at most %d "
                     "notes)",
-                    self->leader_count, self->wallet_count, TF_GENESIS_MAX_COUNT);
+                    self->leader_count, self->wallet_count, TF_GENESIS_MAX_TXS,
+                    TF_GENESIS_MAX_TXS * TF_GENESIS_MAX_COUNT);
         goto failed;
     }
+    self->txs = (tf_api_tx_t **) zmalloc (self->tx_count * sizeof (tf_api_tx_t *));
+    self->tx_hashes = zmalloc (self->tx_count * sizeof *self->tx_hashes);
     for (uint32_t node = 0; node < self->leader_count; node++) {
         tf_genesis_leader_t *leader = &self->leaders[node];
         leader->executor = node >= plan->validators;
@@ -91,8 +120,10 @@ tf_genesis_new (const tf_plan_t *plan)
                              ? plan->wallet_amounts[index]
                              : plan->wallet_amount;
     }
-    if (s_build_tx (self))
-        goto failed;
+    for (size_t index = 0; index < self->tx_count; index++)
+        if (s_build_tx (self, index))
+            goto failed;
+    self->yaml = s_render_yaml (self);
     return self;
 
 failed:
@@ -109,7 +140,11 @@ tf_genesis_destroy (tf_genesis_t **self_p)
         return;
     free (self->leaders);
     free (self->wallets);
-    tf_api_tx_destroy (&self->tx);
+    for (size_t index = 0; self->txs && index < self->tx_count; index++)
+        tf_api_tx_destroy (&self->txs[index]);
+    free (self->txs);
+    free (self->tx_hashes);
+    free (self->yaml);
     free (self);
     *self_p = NULL;
 }
@@ -188,11 +223,39 @@ s_yaml_block (FILE *out, const json_t *value, int indent)
         s_yaml_array (out, value, indent);
 }
 
+//  genesis_state at indent 0: the tx, or the list of txs
+static char *
+s_render_yaml (const tf_genesis_t *self)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream (&text, &size);
+    assert (out);
+    if (self->tx_count == 1) {
+        json_t *json = tf_api_tx_signed_json (self->txs[0]);
+        s_yaml_object (out, json, 0, false);
+        json_decref (json);
+    }
+    else {
+        json_t *list = json_array ();
+        for (size_t index = 0; index < self->tx_count; index++)
+            json_array_append_new (list, tf_api_tx_signed_json (self->txs[index]));
+        s_yaml_array (out, list, 0);
+        json_decref (list);
+    }
+    fclose (out);
+    return text;
+}
+
 void
 tf_genesis_print_yaml (const tf_genesis_t *self, FILE *out, int indent)
 {
-    assert (self && out);
-    json_t *json = tf_api_tx_signed_json (self->tx);
-    s_yaml_object (out, json, indent, false);
-    json_decref (json);
+    assert (self && self->yaml && out);
+    for (const char *line = self->yaml; *line;) {
+        const char *end = strchr (line, '\n');
+        size_t length = end ? (size_t) (end - line) + 1 : strlen (line);
+        fprintf (out, "%*s", indent, "");
+        fwrite (line, 1, length, out);
+        line += length;
+    }
 }

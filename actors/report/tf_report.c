@@ -240,6 +240,7 @@ s_add_bus_figures (tf_report_t *self, const char *recording_path)
 {
     json_t *figures = tf_report_bus (recording_path);
     json_object_set (self->root, "heights", json_object_get (figures, "heights"));
+    json_object_set (self->root, "resources", json_object_get (figures, "resources"));
     json_t *tx = json_object_get (figures, "tx");
     size_t index;
     json_t *entry;

@@ -70,11 +70,35 @@ s_on_submitted (json_t *tx, const tf_record_t *record)
     tf_msg_body_free (TF_MSG_tx_submitted, &submitted);
 }
 
+//  Add a node.resources sample to its node's figures
+static void
+s_on_resources (json_t *resources, const tf_record_t *record)
+{
+    tf_node_resources_t sample;
+    if (tf_msg_decode (TF_MSG_node_resources, record->body, record->size, &sample))
+        return;
+    json_t *node = json_object_get (resources, sample.node);
+    if (!node) {
+        node = json_pack ("{s:[]}", "samples");
+        json_object_set_new (resources, sample.node, node);
+    }
+    s_merge (node,
+             json_pack ("{s:f, s:I, s:I, s:I}", "cpu_seconds", (double) sample.cpu_ms / 1000.0,
+                        "max_rss", (json_int_t) sample.peak_rss, "exits", (json_int_t) sample.exits,
+                        "at_ms", (json_int_t) sample.at_ms));
+    json_array_append_new (json_object_get (node, "samples"),
+                           json_pack ("{s:I, s:f, s:I, s:b}", "at_ms", (json_int_t) sample.at_ms,
+                                      "cpu_seconds", (double) sample.cpu_ms / 1000.0, "rss",
+                                      (json_int_t) sample.rss, "running", sample.running));
+    tf_msg_body_free (TF_MSG_node_resources, &sample);
+}
+
 json_t *
 tf_report_bus (const char *recording_path)
 {
     assert (recording_path);
     json_t *heights = json_object ();
+    json_t *resources = json_object ();
     json_t *tx =
         json_pack ("{s:I, s:I, s:I, s:{}, s:b}", "included", (json_int_t) 0, "blocks",
                    (json_int_t) 0, "submitted", (json_int_t) 0, "outcomes", "stats_seen", 0);
@@ -88,13 +112,15 @@ tf_report_bus (const char *recording_path)
                 s_on_stats (tx, &record);
             else if (record.source == TF_SOURCE_CONTROL && streq (record.topic, "tx.submitted"))
                 s_on_submitted (tx, &record);
+            else if (record.source == TF_SOURCE_CONTROL && streq (record.topic, "node.resources"))
+                s_on_resources (resources, &record);
         }
         tf_recording_destroy (&recording);
     }
     json_t *over_time = tf_report_rates (recording_path);
     if (over_time)
         json_object_set_new (tx, "over_time", over_time);
-    return json_pack ("{s:o, s:o}", "heights", heights, "tx", tx);
+    return json_pack ("{s:o, s:o, s:o}", "heights", heights, "tx", tx, "resources", resources);
 }
 
 static int

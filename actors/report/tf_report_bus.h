@@ -2,7 +2,8 @@
 //
 //  Per-node heights come from the scanner's feed.tip samples, transaction
 //  totals from its feed.stats and from the workloads' tx.submitted records
-//  (relayed on control): what the run saw, as it saw it.
+//  (relayed on control), each node's CPU and memory from the deployer's
+//  node.resources samples: what the run saw, as it saw it.
 
 #ifndef TF_REPORT_BUS_H_INCLUDED
 #define TF_REPORT_BUS_H_INCLUDED
@@ -11,6 +12,8 @@
 
 //  Summarise the recording at path. Returns a new object:
 //    heights: {node: {height, max_height, tip, lib, slot, up, at_ms, samples}}
+//    resources: {node: {cpu_seconds, max_rss (bytes), exits, at_ms, samples:
+//         [{at_ms, cpu_seconds, rss, running}]}} from the deployer's node.resources
 //    tx: {included, blocks, submitted, outcomes: {accepted: n, ...}, stats_seen,
 //         over_time (tf_report_rates.h; only when there were submissions)}
 //  A missing or unreadable recording gives empty figures (logged).

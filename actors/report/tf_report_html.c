@@ -6,13 +6,15 @@
 //  marked on it; under it, on the same time axis, what happened to each node
 //  (tf_report_lanes.h: fault windows, restarts, the branch it followed); and the transaction inclusion latency distribution when an
 //  expectation reports one (details.inclusion_latency_ms, an array of ms);
-//  transactions per second and latency percentiles over time (tx.over_time).
+//  transactions per second and latency percentiles over time (tx.over_time);
+//  each node's CPU and memory over time (tf_report_resources.h).
 
 #include <czmq.h>
 #include "tf_msg.h"
 #include "tf_recording.h"
 #include "tf_report_html.h"
 #include "tf_report_lanes.h"
+#include "tf_report_resources.h"
 #include "tf_report_svg.h"
 
 #define TF_HTML_WIDTH      TF_SVG_WIDTH //  SVG size, pixels
@@ -487,6 +489,7 @@ tf_report_html_write (const json_t *report, const char *recording_path, const ch
     tf_report_lanes_write (out, report, recording_path);
     s_write_latency (out, report);
     s_write_rates (out, report);
+    tf_report_resources_write (out, report);
     s_write_tables (out, report);
     fprintf (out, "</body></html>\n");
     s_free_series (series, count);

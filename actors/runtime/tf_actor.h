@@ -32,6 +32,10 @@ extern "C" {
 typedef struct _tf_actor_t tf_actor_t;
 
 #define TF_ACTOR_MAX_FLAGS 8 //  Flags of a program's own, beyond the runtime's
+#define TF_ACTOR_MAX_SOCKETS                                                                       \
+    (2 * TF_PLAN_MAX_NODES + 1024) //  A zactor (two sockets) per node, and the rest
+#define TF_ACTOR_MAX_FILES                                                                         \
+    (4 * TF_PLAN_MAX_NODES + 1024) //  Per node: two sockets' signals, two connections
 
 typedef struct _tf_actor_class_t tf_actor_class_t;
 
@@ -128,6 +132,13 @@ struct _tf_actor_class_t {
 //  (tf_exit.h): TF_EXIT_OK also after --help, TF_EXIT_USAGE for a bad command
 //  line, TF_EXIT_ERROR when the actor could not do its part.
 int tf_actor_main (int argc, char **argv, const tf_actor_class_t *actor_class);
+
+//  Let this process hold what a run at the node limit needs: ZeroMQ's socket
+//  cap (CZMQ's default, 1024, is what 500 zactors use; the scanner runs one per
+//  node) to TF_ACTOR_MAX_SOCKETS, and the open-file soft limit toward the hard
+//  limit, TF_ACTOR_MAX_FILES at most. Call after zsys_init and before any
+//  socket exists (tf_actor_main does). 0, or -1 after logging what is short.
+int tf_actor_raise_limits (void);
 
 //  Reader callback for sockets the actor adds (zactor pipes of worker threads).
 typedef int (tf_actor_reader_fn) (tf_actor_t *actor, void *state, zsock_t *reader);

@@ -8,6 +8,7 @@
 #include "tf_actor.h"
 #include <errno.h>
 #include <getopt.h>
+#include <sys/resource.h>
 #include "tf_curve.h"
 
 #define S_IDENTITY_SIZE   160 //  "tf-workload-transactions[transactions_2]"
@@ -237,6 +238,28 @@ s_set_identity (const tf_actor_config_t *config)
 }
 
 int
+tf_actor_raise_limits (void)
+{
+    int rc = 0;
+    struct rlimit limit;
+    if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY
+        && limit.rlim_cur < TF_ACTOR_MAX_FILES) {
+        limit.rlim_cur = limit.rlim_max != RLIM_INFINITY && limit.rlim_max < TF_ACTOR_MAX_FILES
+                             ? limit.rlim_max
+                             : TF_ACTOR_MAX_FILES;
+        if (setrlimit (RLIMIT_NOFILE, &limit)) {
+            zsys_warning ("actor: cannot raise the open-file limit to %llu error=\"%s\"",
+                          (unsigned long long) limit.rlim_cur, strerror (errno));
+            rc = -1;
+        }
+    }
+    size_t sockets = zsys_socket_limit ();
+    zsys_set_max_sockets (sockets && sockets < TF_ACTOR_MAX_SOCKETS ? sockets
+                                                                    : TF_ACTOR_MAX_SOCKETS);
+    return rc;
+}
+
+int
 tf_actor_main (int argc, char **argv, const tf_actor_class_t *actor_class)
 {
     assert (actor_class && actor_class->handlers);
@@ -245,6 +268,7 @@ tf_actor_main (int argc, char **argv, const tf_actor_class_t *actor_class)
     if (rc)
         return rc > 0 ? TF_EXIT_OK : TF_EXIT_USAGE;
     zsys_init ();
+    tf_actor_raise_limits (); //  Short limits are logged; a small run needs neither
     s_set_identity (&config);
     void *state = NULL;
     if (actor_class->create) {

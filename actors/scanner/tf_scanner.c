@@ -1,5 +1,6 @@
 //  tf_scanner.c - the block scanner: follows every node, publishes the block feed
 
+#include <malloc.h>
 #include "tf_api_client.h"
 #include "tf_curve.h"
 #include "tf_scanner.h"
@@ -7,10 +8,11 @@
 #include "tf_scanner_worker.h"
 
 typedef struct {
-    char *name;       //  Node name
-    char *api_url;    //  Its API
-    zactor_t *worker; //  Follows it
-    bool up;          //  Last tip sample answered
+    char *name;          //  Node name
+    char *api_url;       //  Its API
+    zactor_t *worker;    //  Follows it
+    bool up;             //  Last tip sample answered
+    uint64_t lib_height; //  Height of its highest LIB the feed holds: 0 none yet
 } s_follower_t;
 
 typedef struct {
@@ -24,6 +26,8 @@ typedef struct {
     tf_scanner_known_t *known; //  The same blocks, for the workers to skip
     s_follower_t *followers;   //  One per followed node
     size_t follower_count;
+    uint64_t floor;        //  Blocks below this height are forgotten
+    int64_t trimmed_ms;    //  Last malloc_trim (monotonic)
     bool stopped;          //  Cleanup reached: follow nothing more
     uint64_t blocks;       //  Published
     uint64_t transactions; //  In published blocks
@@ -123,6 +127,7 @@ s_stop_followers (tf_scanner_t *self)
     for (size_t index = 0; index < self->follower_count; index++)
         s_follower_stop (self, &self->followers[index]);
     self->follower_count = 0;
+    malloc_trim (0); //  A stopped worker's thread arena goes back to the system
 }
 
 //  Follower of a node, or NULL
@@ -276,8 +281,13 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
         tf_feed_tip_t tip;
         if (tf_msg_decode (TF_MSG_feed_tip, zframe_data (body), zframe_size (body), &tip) == 0) {
             s_follower_t *follower = s_follower_by_name (self, tip.node);
+            uint64_t lib_height = 0;
             if (follower)
                 follower->up = tip.up;
+            if (follower && tip.up
+                && tf_scanner_index_height (self->index, tip.lib, &lib_height) == 0
+                && lib_height > follower->lib_height)
+                follower->lib_height = lib_height;
             s_publish (self, TF_MSG_feed_tip, &tip);
         }
         else
@@ -303,19 +313,55 @@ s_on_phase (tf_actor_t *actor, void *state, tf_phase_t phase)
         s_publish_stats (self);
         s_stop_followers (self);
         self->stopped = true;
-        zsys_info ("scanner: stopped following blocks=%" PRIu64 " transactions=%" PRIu64,
-                   self->blocks, self->transactions);
+        zsys_info ("scanner: stopped following blocks=%" PRIu64 " transactions=%" PRIu64
+                   " held=%zu below_height=%" PRIu64,
+                   self->blocks, self->transactions, tf_scanner_index_size (self->index),
+                   self->floor);
     }
     return TF_ACTOR_ACK;
 }
 
-//  Periodic feed.stats
+//  The index forgets a block: so do the workers
+static void
+s_forgotten (const char *id, void *arg)
+{
+    tf_scanner_known_forget ((tf_scanner_known_t *) arg, id);
+}
+
+//  Forget blocks far below every node's LIB: no node will build on them, and
+//  a node that announces one again is walked no further back than that
+static void
+s_forget_settled (tf_scanner_t *self)
+{
+    uint64_t lowest = UINT64_MAX;
+    for (size_t index = 0; index < self->follower_count; index++)
+        if (self->followers[index].lib_height < lowest)
+            lowest = self->followers[index].lib_height;
+    if (self->follower_count == 0 || lowest <= TF_SCANNER_KEEP_BELOW_LIB)
+        return;
+    uint64_t floor = lowest - TF_SCANNER_KEEP_BELOW_LIB;
+    if (floor <= self->floor)
+        return;
+    tf_scanner_index_forget_below (self->index, floor, s_forgotten, self->known);
+    self->floor = floor;
+    //  What the workers' threads freed (reconnects, walks) goes back to the
+    //  system too, not only into their malloc arenas
+    int64_t now = zclock_mono ();
+    if (now >= self->trimmed_ms + TF_SCANNER_TRIM_MS) {
+        malloc_trim (0);
+        self->trimmed_ms = now;
+    }
+}
+
+//  Periodic feed.stats, and forgetting what is settled
 static int
 s_on_timer (tf_actor_t *actor, void *state)
 {
     tf_scanner_t *self = (tf_scanner_t *) state;
-    if (!self->stopped)
+    if (!self->stopped) {
         s_publish_stats (self);
+        s_forget_settled (self);
+    }
     tf_actor_set_timer (actor, TF_SCANNER_STATS_MS);
     return 0;
 }

@@ -23,6 +23,12 @@
 //  real node restarts its count at the recovered LIB, the feed does not.
 //  Workers stop on the cleanup phase and on every exit path.
 //
+//  Memory stays flat over a long run: once every followed node has reported a
+//  LIB the feed holds, blocks more than TF_SCANNER_KEEP_BELOW_LIB below the
+//  lowest of them are forgotten (index, registry, walks), and a node that
+//  announces one again is not walked back past them: it was published long
+//  ago, and nothing builds below every node's LIB.
+//
 //  Consumes: run.plan, run.nodes, run.phase
 //  Emits:    feed.block, feed.tip, feed.stats (on the feed PUB)
 
@@ -31,9 +37,11 @@
 
 #include "tf_actor.h"
 
-#define TF_SCANNER_STATS_MS   1000 //  feed.stats interval
-#define TF_SCANNER_TIP_MAX_MS 250  //  Tip sampling: every slot, at most this
-#define TF_SCANNER_TIP_MIN_MS 20   //  ... and at least this
+#define TF_SCANNER_STATS_MS       1000  //  feed.stats interval
+#define TF_SCANNER_KEEP_BELOW_LIB 64    //  Blocks kept below the lowest node's LIB
+#define TF_SCANNER_TRIM_MS        30000 //  Freed memory given back at most this often
+#define TF_SCANNER_TIP_MAX_MS     250   //  Tip sampling: every slot, at most this
+#define TF_SCANNER_TIP_MIN_MS     20    //  ... and at least this
 
 //  The program tf-scanner (flags --poll-only, --poll-ms N, --single-node)
 extern const tf_actor_class_t tf_scanner_class;

@@ -5,6 +5,8 @@
 //  parent is always known here, and its height is the parent's plus one;
 //  genesis (parent all zeros) is height 0. The index answers whether a block
 //  is new to the feed (publish it) or was published already (deduplicate).
+//  Blocks far below every node's LIB are forgotten, so a long run holds only
+//  the last stretch of the chain.
 
 #ifndef TF_SCANNER_INDEX_H_INCLUDED
 #define TF_SCANNER_INDEX_H_INCLUDED
@@ -30,7 +32,15 @@ tf_scanner_index_rc_t tf_scanner_index_add (tf_scanner_index_t *self, const char
 //  Height of a recorded block; returns 0 and *height_p, or -1 when unknown.
 int tf_scanner_index_height (tf_scanner_index_t *self, const char *id, uint64_t *height_p);
 
-//  Distinct blocks recorded.
+//  Called with each id tf_scanner_index_forget_below forgets
+typedef void (tf_scanner_index_forget_fn) (const char *id, void *arg);
+
+//  Forget every block below height (final on every node long ago: nothing
+//  will build on it), calling fn for each when fn is set.
+void tf_scanner_index_forget_below (tf_scanner_index_t *self, uint64_t height,
+                                    tf_scanner_index_forget_fn *fn, void *arg);
+
+//  Distinct blocks recorded (forgotten ones are not).
 size_t tf_scanner_index_size (tf_scanner_index_t *self);
 
 #endif

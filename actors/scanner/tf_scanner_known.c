@@ -7,8 +7,9 @@
 #define S_EVENT_PREFIX "{\"block\":{\"header\":{\"id\":\"" //  tf-node's compact stream line
 
 struct _tf_scanner_known_t {
-    pthread_mutex_t lock; //  Guards blocks
+    pthread_mutex_t lock; //  Guards blocks and floor
     zhashx_t *blocks;     //  id -> s_entry_t
+    uint64_t floor;       //  One past the highest forgotten slot
 };
 
 //  What a worker needs of a published block to walk past it
@@ -75,6 +76,30 @@ tf_scanner_known_block (tf_scanner_known_t *self, const char *id)
     }
     pthread_mutex_unlock (&self->lock);
     return block;
+}
+
+void
+tf_scanner_known_forget (tf_scanner_known_t *self, const char *id)
+{
+    assert (self && id);
+    pthread_mutex_lock (&self->lock);
+    const s_entry_t *entry = (const s_entry_t *) zhashx_lookup (self->blocks, id);
+    if (entry) {
+        if (entry->slot + 1 > self->floor)
+            self->floor = entry->slot + 1;
+        zhashx_delete (self->blocks, id);
+    }
+    pthread_mutex_unlock (&self->lock);
+}
+
+uint64_t
+tf_scanner_known_floor (tf_scanner_known_t *self)
+{
+    assert (self);
+    pthread_mutex_lock (&self->lock);
+    uint64_t floor = self->floor;
+    pthread_mutex_unlock (&self->lock);
+    return floor;
 }
 
 bool

@@ -7,7 +7,10 @@
 //  fetch, nothing sent. Only what the loop has indexed is here, so a block a
 //  worker does send always has its parent indexed first.
 //
-//  Blocks are kept for the run (id, parent, slot: about 150 bytes each).
+//  Blocks are kept (id, parent, slot: about 150 bytes each) until the loop
+//  forgets them, far below every node's LIB; the floor then says which slots
+//  are settled, so a worker's walk stops there instead of fetching back to
+//  genesis.
 
 #ifndef TF_SCANNER_KNOWN_H_INCLUDED
 #define TF_SCANNER_KNOWN_H_INCLUDED
@@ -29,6 +32,13 @@ void tf_scanner_known_add (tf_scanner_known_t *self, const char *id, const char 
 //  The block id as a block without transactions (caller owns), or NULL when the
 //  feed does not hold it. Thread-safe.
 tf_api_block_t *tf_scanner_known_block (tf_scanner_known_t *self, const char *id);
+
+//  Forget block id; the floor rises past its slot. Thread-safe.
+void tf_scanner_known_forget (tf_scanner_known_t *self, const char *id);
+
+//  Slots below the floor are settled: every block there was published or
+//  will never be (0: nothing forgotten yet). Thread-safe.
+uint64_t tf_scanner_known_floor (tf_scanner_known_t *self);
 
 //  True when the feed holds block id. Thread-safe.
 bool tf_scanner_known_has (tf_scanner_known_t *self, const char *id);

@@ -3,7 +3,8 @@
 #include "tf_scanner_walk.h"
 
 struct _tf_scanner_walk_t {
-    zhashx_t *known;            //  Emitted ids (values unused)
+    zhashx_t *known;            //  Emitted id -> its slot + 1 (as a pointer)
+    uint64_t floor;             //  Slots below are settled
     tf_scanner_fetch_fn *fetch; //  Reads a block from the node
     void *fetch_arg;
     tf_scanner_emit_fn *emit; //  Publishes a block
@@ -50,11 +51,30 @@ tf_scanner_walk_size (tf_scanner_walk_t *self)
     return zhashx_size (self->known);
 }
 
+void
+tf_scanner_walk_forget_below (tf_scanner_walk_t *self, uint64_t floor)
+{
+    assert (self);
+    if (floor <= self->floor)
+        return;
+    self->floor = floor;
+    zlistx_t *old = zlistx_new ();
+    zlistx_set_duplicator (old, (czmq_duplicator *) strdup);
+    zlistx_set_destructor (old, (czmq_destructor *) zstr_free);
+    for (void *slot = zhashx_first (self->known); slot; slot = zhashx_next (self->known))
+        if ((uint64_t) (uintptr_t) slot - 1 < floor)
+            zlistx_add_end (old, (void *) zhashx_cursor (self->known));
+    for (const char *id = (const char *) zlistx_first (old); id;
+         id = (const char *) zlistx_next (old))
+        zhashx_delete (self->known, id);
+    zlistx_destroy (&old);
+}
+
 //  Mark a block known, then hand it on
 static void
 s_emit (tf_scanner_walk_t *self, const tf_api_block_t *block)
 {
-    zhashx_insert (self->known, block->id, (void *) 1);
+    zhashx_insert (self->known, block->id, (void *) (uintptr_t) (block->slot + 1));
     self->emit (self->emit_arg, block);
 }
 
@@ -62,7 +82,7 @@ int
 tf_scanner_walk_block (tf_scanner_walk_t *self, const tf_api_block_t *block)
 {
     assert (self && block);
-    if (tf_scanner_walk_known (self, block->id))
+    if (tf_scanner_walk_known (self, block->id) || block->slot < self->floor)
         return 0;
     //  Ancestors we have not emitted, newest first
     zlistx_t *ancestors = zlistx_new ();
@@ -79,6 +99,10 @@ tf_scanner_walk_block (tf_scanner_walk_t *self, const tf_api_block_t *block)
         if (strcmp (ancestor->id, cursor) != 0 || strcmp (ancestor->parent, ancestor->id) == 0) {
             tf_api_block_destroy (&ancestor); //  A node answering nonsense: a gap
             rc = -1;
+            break;
+        }
+        if (ancestor->slot < self->floor) {
+            tf_api_block_destroy (&ancestor); //  Settled: published long ago
             break;
         }
         zlistx_add_end (ancestors, ancestor);

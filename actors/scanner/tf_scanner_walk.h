@@ -7,6 +7,8 @@
 //  zeros), and emitted oldest first. So for each node, every block is emitted
 //  exactly once and always after its parent: across reconnects and restarts
 //  no block is missed, and heights can be computed downstream from parents.
+//  Below a floor (tf_scanner_walk_forget_below: slots settled on every node,
+//  long published) the walk forgets what it emitted and stops walking back.
 
 #ifndef TF_SCANNER_WALK_H_INCLUDED
 #define TF_SCANNER_WALK_H_INCLUDED
@@ -43,7 +45,11 @@ int tf_scanner_walk_tip (tf_scanner_walk_t *self, const char *tip);
 //  True when id has been emitted.
 bool tf_scanner_walk_known (tf_scanner_walk_t *self, const char *id);
 
-//  Blocks emitted so far.
+//  Blocks emitted and still remembered.
 size_t tf_scanner_walk_size (tf_scanner_walk_t *self);
+
+//  Slots below floor are settled: forget the blocks emitted there, and treat
+//  any block there as emitted (no walk back past it). The floor only rises.
+void tf_scanner_walk_forget_below (tf_scanner_walk_t *self, uint64_t floor);
 
 #endif

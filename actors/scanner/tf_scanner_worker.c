@@ -126,6 +126,7 @@ s_sample_tip (s_worker_t *self)
     self->up = up;
     if (up) {
         self->last = info;
+        tf_scanner_walk_forget_below (self->walk, tf_scanner_known_floor (self->known));
         tf_scanner_walk_tip (self->walk, info.tip);
     }
     tf_feed_tip_t sample = {.node = self->node,

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "tf_clean.h"
 #include "tf_clean_engine.h"
+#include "tf_clean_k8s.h"
 
 #define S_PROC_READ_MAX   65536 //  Bytes of /proc/PID/cmdline or environ read
 #define S_STARTTIME_FIELD 19    //  Field 22 of /proc/PID/stat, counted from state (3)
@@ -490,6 +491,9 @@ tf_clean_run (const tf_clean_config_t *config, FILE *out, FILE *err)
         fprintf (out, "no run directories under %s\n", config->root);
     //  Compose runs' containers, networks and volumes, found by label
     if (config->engine && tf_clean_engine_run (config, out, err) != TF_EXIT_OK)
+        rc = TF_EXIT_ERROR;
+    //  k8s runs' namespaces, found by label, when a cluster answers
+    if (config->engine && tf_clean_k8s_run (config, out, err) != TF_EXIT_OK)
         rc = TF_EXIT_ERROR;
     return rc;
 }

@@ -16,7 +16,8 @@
 //  kept on purpose: it goes only when named by id or old enough for
 //  --older-than, which measures how long ago the run last wrote any of its
 //  own files. With config->engine it then makes the Docker engine pass of
-//  tf_clean_engine.h (what compose runs left, by label).
+//  tf_clean_engine.h (what compose runs left, by label) and the cluster pass
+//  of tf_clean_k8s.h (the namespaces k8s runs left, by label).
 
 #ifndef TF_CLEAN_H_INCLUDED
 #define TF_CLEAN_H_INCLUDED
@@ -27,12 +28,13 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include "tf_exit.h"
+#include "tf_plan.h"
 #include "tf_rundir.h"
 
-#define TF_CLEAN_TERM_GRACE_MS 3000 //  After SIGTERM, before SIGKILL
-#define TF_CLEAN_MAX_PIDS      1024 //  Processes stopped per run
-#define TF_CLEAN_RUN_ID_MAX    64   //  Longest run id (letters, digits, '-')
-#define TF_CLEAN_WALK_DEPTH    6    //  Levels of a run directory read for its last activity
+#define TF_CLEAN_TERM_GRACE_MS 3000                       //  After SIGTERM, before SIGKILL
+#define TF_CLEAN_MAX_PIDS      (TF_PLAN_MAX_NODES + 1024) //  Processes stopped per run
+#define TF_CLEAN_RUN_ID_MAX    64                         //  Longest run id (letters, digits, '-')
+#define TF_CLEAN_WALK_DEPTH    6 //  Levels of a run directory read for its last activity
 
 typedef struct {
     const char *root;           //  Where run directories live (TMPDIR)

@@ -1,4 +1,4 @@
-//  tf_cli.c - the command line of `tf`: run, validate, replay, clean, catalog, help and version
+//  tf_cli.c - the command line of `tf`: run, validate, render, replay, clean, catalog, help and version
 
 #include <czmq.h>
 #include <errno.h>
@@ -22,6 +22,7 @@ s_usage (FILE *out)
                   "Commands:\n"
                   "  run SCENARIO       deploy, drive, judge and clean up one scenario\n"
                   "  validate FILE      print the normalised plan of a scenario, or every error\n"
+                  "  render SCENARIO    write the Kubernetes manifests of a k8s run, no cluster\n"
                   "  replay RUN_DIR     judge a past run's recording again with its expectations\n"
                   "  clean              stop and remove what crashed runs left behind\n"
                   "  catalog            list the workload and expectation kinds, their knobs,\n"
@@ -110,7 +111,9 @@ s_clean_usage (FILE *out)
              "is gone left behind (from its pids file, and any naming its directory), and\n"
              "remove the directory if tf made it (tf-run-<id>; a --run-dir is never removed).\n"
              "Then remove, from the Docker engine (when it answers), the containers, networks\n"
-             "and volumes labelled tf.run=<id> of compose runs whose tf is gone.\n"
+             "and volumes labelled tf.run=<id> of compose runs whose tf is gone, and, from\n"
+             "the cluster of the current kubectl context (when it answers within 5 s), the\n"
+             "namespaces labelled tf.run=<id> of k8s runs whose tf is gone.\n"
              "A live run, and anything tf did not make, is never touched.\n\n"
              "Options:\n"
              "  --older-than D     only runs whose own files are all older than D: a whole\n"

@@ -1,13 +1,14 @@
 //  tf_progress.c - what `tf run` shows while a run goes on
 
 #include "tf_progress.h"
+#include "tf_plan.h"
 #include <time.h>
 #include <unistd.h>
 
 #define TF_PROGRESS_MAX_AWAITING  256 //  Characters of the awaited-actors list
 #define TF_PROGRESS_MAX_WORKLOADS 512 //  Characters of the workload counters
 #define TF_PROGRESS_MS_PER_S      1000.0
-#define TF_PROGRESS_MAX_NODES     256 //  Nodes whose heights are followed
+#define TF_PROGRESS_MAX_NODES     TF_PLAN_MAX_NODES //  Nodes whose heights are followed
 
 struct _tf_progress_t {
     FILE *out;                               //  Not owned
@@ -23,6 +24,7 @@ struct _tf_progress_t {
     zhash_t *workloads;                      //  Name -> "submitted=N accepted=N"
     int64_t next_ci_line;                    //  zclock_mono of the next periodic line
     char *nodes[TF_PROGRESS_MAX_NODES];      //  Names of the nodes the feed reported
+    zhashx_t *node_index;                    //  Name -> its index + 1 (not owned values)
     uint64_t heights[TF_PROGRESS_MAX_NODES]; //  Their last answered heights
     size_t node_count;
     bool has_stats;        //  A feed.stats arrived
@@ -38,6 +40,7 @@ tf_progress_new (FILE *out, bool live)
     self->live = live;
     self->workloads = zhash_new ();
     zhash_autofree (self->workloads);
+    self->node_index = zhashx_new ();
     self->next_ci_line = zclock_mono () + TF_PROGRESS_CI_INTERVAL_MS;
     return self;
 }
@@ -52,6 +55,7 @@ tf_progress_destroy (tf_progress_t **self_p)
     zhash_destroy (&self->workloads);
     for (size_t index = 0; index < self->node_count; index++)
         free (self->nodes[index]);
+    zhashx_destroy (&self->node_index);
     free (self);
     *self_p = NULL;
 }
@@ -225,13 +229,16 @@ s_on_tip (tf_progress_t *self, const tf_feed_tip_t *tip)
 {
     if (!tip->up)
         return;
-    size_t index = 0;
-    while (index < self->node_count && strcmp (self->nodes[index], tip->node) != 0)
-        index++;
-    if (index == self->node_count) {
+    //  By name in a table: every node sends a tip each round, and a run has thousands
+    size_t index = (size_t) (uintptr_t) zhashx_lookup (self->node_index, tip->node);
+    if (index)
+        index--;
+    else {
         if (self->node_count == TF_PROGRESS_MAX_NODES)
             return;
-        self->nodes[self->node_count++] = strdup (tip->node);
+        index = self->node_count++;
+        self->nodes[index] = strdup (tip->node);
+        zhashx_insert (self->node_index, tip->node, (void *) (uintptr_t) (index + 1));
     }
     self->heights[index] = tip->height;
 }

@@ -35,7 +35,7 @@
 #include "tf_verdict_lines.h"
 
 #define TF_SUPERVISOR_MAX_ACTORS  (3 * TF_PLAN_MAX_ITEMS + 2)
-#define TF_SUPERVISOR_MAX_STRAYS  256 //  Leftover processes swept at the end
+#define TF_SUPERVISOR_MAX_STRAYS  (TF_PLAN_MAX_NODES + 256) //  Leftover processes swept at the end
 #define TF_SUPERVISOR_COORDINATOR "tf-coordinator"
 
 typedef struct {

@@ -143,10 +143,11 @@ s_remove_tree (const char *path)
 
 //  Make the root under work_dir and import it as tag
 static int
-s_build (char *files[], int count, int binary_count, const char *work_dir, const char *tag,
-         void *cancel, char **error_p)
+s_build (char *files[], int count, int binary_count, const char *work_dir, const char *repo,
+         const char *tag, void *cancel, char **error_p)
 {
     int rc = -1;
+    char *label = zsys_sprintf ("LABEL %s=%s", TF_COMPOSE_IMAGE_LABEL, repo);
     char *root = zsys_sprintf ("%s/image-root", work_dir);
     char *tarball = zsys_sprintf ("%s/image-root.tar", work_dir);
     s_remove_tree (root);
@@ -182,8 +183,7 @@ s_build (char *files[], int count, int binary_count, const char *work_dir, const
     tf_compose_result_clear (&result);
     if (tf_compose_docker (cancel, TF_COMPOSE_ENGINE_COMMAND_MS, &result, "import", "--change",
                            "ENV PATH=" TF_COMPOSE_IMAGE_BIN_DIR ":/usr/bin:/bin", "--change",
-                           "WORKDIR " TF_COMPOSE_IMAGE_DATA, "--change",
-                           "LABEL " TF_COMPOSE_IMAGE_LABEL "=" TF_COMPOSE_IMAGE_REPO, tarball, tag,
+                           "WORKDIR " TF_COMPOSE_IMAGE_DATA, "--change", label, tarball, tag,
                            NULL)) {
         *error_p =
             zsys_sprintf ("cannot import image %s: %s", tag, tf_compose_result_reason (&result));
@@ -195,6 +195,7 @@ s_build (char *files[], int count, int binary_count, const char *work_dir, const
 out:
     s_remove_tree (root);
     unlink (tarball);
+    zstr_free (&label);
     zstr_free (&root);
     zstr_free (&tarball);
     return rc;
@@ -207,6 +208,43 @@ tf_compose_image_user (void)
     if (!image || !*image)
         image = getenv (TF_COMPOSE_IMAGE_ALIAS);
     return image && *image ? image : NULL;
+}
+
+//  The tag of our image for binaries: repository, version, content hash
+static int
+s_tag (const char *repo, char *files[], int count, char **tag_p, char **error_p)
+{
+    zdigest_t *digest = zdigest_new ();
+    int rc = 0;
+    for (int index = 0; index < count && rc == 0; index++)
+        if (s_digest_file (digest, files[index])) {
+            *error_p = zsys_sprintf ("cannot read %s for the node image: %s", files[index],
+                                     strerror (errno));
+            rc = -1;
+        }
+    if (rc == 0) {
+        char *tag = zsys_sprintf ("%s:%s-%.*s", repo, TF_VERSION, TF_COMPOSE_IMAGE_HASH_SIZE,
+                                  zdigest_string (digest));
+        for (char *cursor = tag; *cursor; cursor++)
+            *cursor = (char) tolower ((unsigned char) *cursor);
+        *tag_p = tag;
+    }
+    zdigest_destroy (&digest);
+    return rc;
+}
+
+int
+tf_compose_image_tag (char *const binaries[], char **tag_p, char **error_p)
+{
+    assert (binaries && binaries[0] && tag_p && error_p);
+    char *files[S_MAX_FILES];
+    int count = s_list_files (binaries, files, error_p);
+    if (count < 0)
+        return -1;
+    int rc = s_tag (TF_COMPOSE_IMAGE_REPO, files, count, tag_p, error_p);
+    for (int index = 0; index < count; index++)
+        free (files[index]);
+    return rc;
 }
 
 int
@@ -226,6 +264,16 @@ tf_compose_image_ensure (char *const binaries[], const char *work_dir, void *can
         *tag_p = strdup (user);
         return 0;
     }
+    return tf_compose_image_build (TF_COMPOSE_IMAGE_REPO, binaries, work_dir, cancel, tag_p, built,
+                                   error_p);
+}
+
+int
+tf_compose_image_build (const char *repo, char *const binaries[], const char *work_dir,
+                        void *cancel, char **tag_p, bool *built, char **error_p)
+{
+    assert (repo && binaries && binaries[0] && work_dir && tag_p && built && error_p);
+    *built = false;
     char *files[S_MAX_FILES];
     int count = s_list_files (binaries, files, error_p);
     int binary_count = 0;
@@ -235,20 +283,11 @@ tf_compose_image_ensure (char *const binaries[], const char *work_dir, void *can
         return -1;
     int rc = -1;
     char *tag = NULL;
-    zdigest_t *digest = zdigest_new ();
-    for (int index = 0; index < count; index++)
-        if (s_digest_file (digest, files[index])) {
-            *error_p = zsys_sprintf ("cannot read %s for the node image: %s", files[index],
-                                     strerror (errno));
-            goto out;
-        }
-    tag = zsys_sprintf ("%s:%s-%.*s", TF_COMPOSE_IMAGE_REPO, TF_VERSION, TF_COMPOSE_IMAGE_HASH_SIZE,
-                        zdigest_string (digest));
-    for (char *cursor = tag; *cursor; cursor++)
-        *cursor = (char) tolower ((unsigned char) *cursor);
+    if (s_tag (repo, files, count, &tag, error_p))
+        goto out;
     if (!s_image_exists (tag, cancel)) {
         int64_t started = zclock_mono ();
-        if (s_build (files, count, binary_count, work_dir, tag, cancel, error_p))
+        if (s_build (files, count, binary_count, work_dir, repo, tag, cancel, error_p))
             goto out;
         *built = true;
         zsys_info ("compose: built image=%s files=%d ms=%" PRId64, tag, count,
@@ -258,7 +297,6 @@ tf_compose_image_ensure (char *const binaries[], const char *work_dir, void *can
 out:
     for (int index = 0; index < count; index++)
         free (files[index]);
-    zdigest_destroy (&digest);
     if (rc == 0)
         *tag_p = tag;
     else

@@ -32,6 +32,17 @@
 int tf_compose_image_ensure (char *const binaries[], const char *work_dir, void *cancel,
                              char **tag_p, bool *built, char **error_p);
 
+//  Our own image of binaries, in repository repo (tagged repo:<tf
+//  version>-<content hash>), whatever the user's image is: the same build
+//  as tf_compose_image_ensure's (the Prometheus image is made so). 0, or -1
+//  with *error_p (caller frees).
+int tf_compose_image_build (const char *repo, char *const binaries[], const char *work_dir,
+                            void *cancel, char **tag_p, bool *built, char **error_p);
+
+//  The tag of our image for binaries (as tf_compose_image_ensure names it),
+//  without asking the engine. 0 and *tag_p (caller owns), or -1 with *error_p.
+int tf_compose_image_tag (char *const binaries[], char **tag_p, char **error_p);
+
 //  The user's image from the environment, or NULL. Borrowed from environ.
 const char *tf_compose_image_user (void);
 

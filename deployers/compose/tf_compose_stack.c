@@ -51,7 +51,8 @@ struct _tf_compose_stack_t {
     size_t count;      //  Their number
     int64_t states_at; //  When states were read (zclock_mono), 0: never
     bool network_made; //  We created the network
-    char cfgsync_address[TF_COMPOSE_STACK_HOST_SIZE]; //  The cfgsync service's, in the network
+    char cfgsync_address[TF_COMPOSE_STACK_HOST_SIZE];    //  The cfgsync service's, in the network
+    char prometheus_address[TF_COMPOSE_STACK_HOST_SIZE]; //  The Prometheus service's
 };
 
 //  mkdir, accepting one that exists
@@ -251,14 +252,62 @@ tf_compose_stack_file (tf_compose_stack_t *self)
     return self->file;
 }
 
+const char *
+tf_compose_stack_run_id (tf_compose_stack_t *self)
+{
+    return self->run_id;
+}
+
+const char *
+tf_compose_stack_run_dir (tf_compose_stack_t *self)
+{
+    return self->run_dir;
+}
+
+const char *
+tf_compose_stack_prometheus_address (tf_compose_stack_t *self)
+{
+    return self->prometheus_address;
+}
+
 
 //  ---------------------------------------------------------------------------
 //  Network and compose file
 
+//  A /24 while the nodes fit one (the addresses every small run has had), else
+//  a /19: its first two octets, and the third of candidate pick and its prefix
+static const char *
+s_layout (size_t count, unsigned pick, unsigned *third, unsigned *bits)
+{
+    bool wide = count > TF_COMPOSE_STACK_SMALL_MAX;
+    *bits = wide ? TF_COMPOSE_STACK_WIDE_BITS : 24;
+    *third = wide ? pick % TF_COMPOSE_STACK_WIDE_SUBNETS * (1u << (32 - *bits - 8))
+                  : pick % TF_COMPOSE_STACK_SUBNETS;
+    assert (count + TF_COMPOSE_STACK_FIRST_HOST < (1u << (32 - *bits)) - 1);
+    return wide ? TF_COMPOSE_STACK_WIDE_BASE : TF_COMPOSE_STACK_SUBNET_BASE;
+}
+
+void
+tf_compose_stack_subnet (size_t count, unsigned pick, char cidr[TF_COMPOSE_STACK_CIDR_SIZE])
+{
+    unsigned third, bits;
+    const char *base = s_layout (count, pick, &third, &bits);
+    snprintf (cidr, TF_COMPOSE_STACK_CIDR_SIZE, "%s.%u.0/%u", base, third, bits);
+}
+
+void
+tf_compose_stack_host (size_t count, unsigned pick, size_t host,
+                       char address[TF_COMPOSE_STACK_HOST_SIZE])
+{
+    unsigned third, bits;
+    const char *base = s_layout (count, pick, &third, &bits);
+    snprintf (address, TF_COMPOSE_STACK_HOST_SIZE, "%s.%u.%zu", base,
+              third + (unsigned) (host / 256), host % 256);
+}
+
 int
 tf_compose_stack_network (tf_compose_stack_t *self, void *cancel, char **error_p)
 {
-    assert (self->count + TF_COMPOSE_STACK_FIRST_HOST < 255);
     unsigned first = (unsigned) (zclock_time () ^ (int64_t) strlen (self->run_id));
     for (const char *cursor = self->run_id; *cursor; cursor++)
         first = first * 31 + (unsigned char) *cursor;
@@ -267,19 +316,23 @@ tf_compose_stack_network (tf_compose_stack_t *self, void *cancel, char **error_p
     char *dir_label = zsys_sprintf ("%s=%s", TF_COMPOSE_STACK_LABEL_DIR, self->run_dir);
     int rc = -1;
     for (unsigned attempt = 0; attempt < TF_COMPOSE_STACK_TRIES; attempt++) {
-        unsigned octet = (first + attempt) % TF_COMPOSE_STACK_SUBNETS;
-        char *subnet = zsys_sprintf ("%s.%u.0/24", TF_COMPOSE_STACK_SUBNET_BASE, octet);
+        unsigned pick = first + attempt;
+        char subnet[TF_COMPOSE_STACK_CIDR_SIZE];
+        tf_compose_stack_subnet (self->count, pick, subnet);
         tf_compose_result_t result;
         rc = tf_compose_docker (cancel, TF_COMPOSE_ENGINE_QUICK_MS, &result, "network", "create",
                                 "--driver", "bridge", "--subnet", subnet, "--label", run_label,
                                 "--label", dir_label, self->network, NULL);
         if (rc == 0)
-            snprintf (self->cfgsync_address, TF_COMPOSE_STACK_HOST_SIZE, "%s.%u.%d",
-                      TF_COMPOSE_STACK_SUBNET_BASE, octet, TF_COMPOSE_STACK_CFGSYNC_HOST);
+            tf_compose_stack_host (self->count, pick, TF_COMPOSE_STACK_CFGSYNC_HOST,
+                                   self->cfgsync_address);
+        if (rc == 0)
+            tf_compose_stack_host (self->count, pick, TF_COMPOSE_STACK_PROMETHEUS_HOST,
+                                   self->prometheus_address);
         if (rc == 0)
             for (size_t index = 0; index < self->count; index++)
-                snprintf (self->nodes[index].address, TF_COMPOSE_STACK_HOST_SIZE, "%s.%u.%zu",
-                          TF_COMPOSE_STACK_SUBNET_BASE, octet, TF_COMPOSE_STACK_FIRST_HOST + index);
+                tf_compose_stack_host (self->count, pick, TF_COMPOSE_STACK_FIRST_HOST + index,
+                                       self->nodes[index].address);
         else {
             zstr_free (&last_error);
             last_error = strdup (tf_compose_result_reason (&result));
@@ -288,7 +341,6 @@ tf_compose_stack_network (tf_compose_stack_t *self, void *cancel, char **error_p
         tf_compose_result_clear (&result);
         if (rc == 0)
             zsys_info ("compose: network %s subnet=%s", self->network, subnet);
-        zstr_free (&subnet);
         if (!overlap)
             break;
     }

@@ -6,7 +6,9 @@
 //  config in config/, mounted read-only at /etc/tf; its log node.log), two
 //  free loopback ports for its APIs, and, once the run's network exists, a
 //  fixed address in it. The network (one per run, a /24 in
-//  TF_COMPOSE_STACK_SUBNET_BASE) is made with `docker network create`; the
+//  TF_COMPOSE_STACK_SUBNET_BASE, or for more than TF_COMPOSE_STACK_SMALL_MAX
+//  nodes a /19 in TF_COMPOSE_STACK_WIDE_BASE) is made with `docker network
+//  create`; the
 //  compose file RUN_DIR/compose/docker-compose.yml describes every node as a
 //  service on it (the common subset of docker-compose 1.29 and the v2
 //  plugin) and `compose up -d` starts them. Every container and the network
@@ -18,23 +20,29 @@
 
 #include "tf_deployer.h"
 
-#define TF_COMPOSE_STACK_SUBNET_BASE   "10.213" //  Run networks are 10.213.N.0/24
-#define TF_COMPOSE_STACK_SUBNETS       256      //  Values of N
-#define TF_COMPOSE_STACK_TRIES         16       //  Subnets tried before giving up
-#define TF_COMPOSE_STACK_FIRST_HOST    10       //  Node i is .(10 + i)
-#define TF_COMPOSE_STACK_HTTP_PORT     18080    //  Node API inside a container
-#define TF_COMPOSE_STACK_TESTING       18081    //  Testing API inside a container
-#define TF_COMPOSE_STACK_P2P_PORT      3000     //  Swarm inside a container
-#define TF_COMPOSE_STACK_STATE_MS      250      //  How long a `docker ps` answer is reused
-#define TF_COMPOSE_STACK_STOP_S        "2"      //  Grace of `docker stop`, seconds
-#define TF_COMPOSE_STACK_LABEL_RUN     "tf.run"
-#define TF_COMPOSE_STACK_LABEL_DIR     "tf.run_dir"
-#define TF_COMPOSE_STACK_LABEL_NODE    "tf.node"
-#define TF_COMPOSE_STACK_LABEL_SERVICE "tf.service" //  On the cfgsync container
-#define TF_COMPOSE_STACK_CFGSYNC       "cfgsync"    //  Its service name
-#define TF_COMPOSE_STACK_CFGSYNC_HOST  2            //  Its address is .2
-#define TF_COMPOSE_STACK_CFGSYNC_DIR   "/srv/tf"    //  RUN_DIR/nodes, mounted read-only
-#define TF_COMPOSE_STACK_HOST_SIZE     16           //  "10.213.255.255"
+#define TF_COMPOSE_STACK_SUBNET_BASE     "10.213" //  Run networks are 10.213.N.0/24
+#define TF_COMPOSE_STACK_SUBNETS         256      //  Values of N
+#define TF_COMPOSE_STACK_SMALL_MAX       244      //  Nodes a /24 holds: .10 to .253
+#define TF_COMPOSE_STACK_WIDE_BASE       "10.216" //  Larger runs: 10.216.(32 M).0/19
+#define TF_COMPOSE_STACK_WIDE_SUBNETS    8        //  Values of M
+#define TF_COMPOSE_STACK_WIDE_BITS       19       //  8190 hosts: .10 on holds 4096 nodes and more
+#define TF_COMPOSE_STACK_TRIES           16       //  Subnets tried before giving up
+#define TF_COMPOSE_STACK_FIRST_HOST      10       //  Node i is .(10 + i)
+#define TF_COMPOSE_STACK_HTTP_PORT       18080    //  Node API inside a container
+#define TF_COMPOSE_STACK_TESTING         18081    //  Testing API inside a container
+#define TF_COMPOSE_STACK_P2P_PORT        3000     //  Swarm inside a container
+#define TF_COMPOSE_STACK_STATE_MS        250      //  How long a `docker ps` answer is reused
+#define TF_COMPOSE_STACK_STOP_S          "2"      //  Grace of `docker stop`, seconds
+#define TF_COMPOSE_STACK_LABEL_RUN       "tf.run"
+#define TF_COMPOSE_STACK_LABEL_DIR       "tf.run_dir"
+#define TF_COMPOSE_STACK_LABEL_NODE      "tf.node"
+#define TF_COMPOSE_STACK_LABEL_SERVICE   "tf.service" //  On the cfgsync container
+#define TF_COMPOSE_STACK_CFGSYNC         "cfgsync"    //  Its service name
+#define TF_COMPOSE_STACK_CFGSYNC_HOST    2            //  Its address is .2
+#define TF_COMPOSE_STACK_CFGSYNC_DIR     "/srv/tf"    //  RUN_DIR/nodes, mounted read-only
+#define TF_COMPOSE_STACK_PROMETHEUS_HOST 3            //  The Prometheus container's address is .3
+#define TF_COMPOSE_STACK_HOST_SIZE       16           //  "10.213.255.255"
+#define TF_COMPOSE_STACK_CIDR_SIZE       20           //  "10.216.224.0/19"
 
 typedef struct _tf_compose_stack_t tf_compose_stack_t;
 
@@ -42,6 +50,16 @@ typedef struct _tf_compose_stack_t tf_compose_stack_t;
 //  the kernel. NULL with *error_p (caller frees) on failure.
 tf_compose_stack_t *tf_compose_stack_new (const char *run_dir, const char *run_id,
                                           uint32_t validators, uint32_t executors, char **error_p);
+
+//  The network tf_compose_stack_network tries as candidate pick (any number;
+//  candidates repeat) for a run of count nodes, as a CIDR: 10.213.N.0/24, or
+//  10.216.M.0/19 past TF_COMPOSE_STACK_SMALL_MAX nodes.
+void tf_compose_stack_subnet (size_t count, unsigned pick, char cidr[TF_COMPOSE_STACK_CIDR_SIZE]);
+
+//  The address host places past the start of that network (node i is at
+//  TF_COMPOSE_STACK_FIRST_HOST + i, cfgsync at TF_COMPOSE_STACK_CFGSYNC_HOST).
+void tf_compose_stack_host (size_t count, unsigned pick, size_t host,
+                            char address[TF_COMPOSE_STACK_HOST_SIZE]);
 
 //  Destroy and nullify. Removes nothing in the engine. Safe on NULL.
 void tf_compose_stack_destroy (tf_compose_stack_t **self_p);
@@ -60,6 +78,10 @@ uint16_t tf_compose_stack_testing_port (tf_compose_stack_t *self, size_t node);
 const char *tf_compose_stack_project (tf_compose_stack_t *self);
 const char *tf_compose_stack_network_name (tf_compose_stack_t *self);
 const char *tf_compose_stack_file (tf_compose_stack_t *self);
+const char *tf_compose_stack_run_id (tf_compose_stack_t *self);
+const char *tf_compose_stack_run_dir (tf_compose_stack_t *self);
+//  The fixed address of the run's Prometheus container (once the network exists)
+const char *tf_compose_stack_prometheus_address (tf_compose_stack_t *self);
 
 //  Create the run's network (trying other subnets when one is taken); the
 //  nodes' addresses are known after. 0, or -1 with *error_p.

@@ -10,23 +10,28 @@
 #include "tf_compose_control.h"
 #include "tf_compose_engine.h"
 #include "tf_compose_image.h"
+#include "tf_compose_prometheus.h"
 #include "tf_compose_reaper.h"
 #include "tf_compose_stack.h"
 #include "tf_genesis.h"
 #include "tf_keys.h"
 #include "tf_node_spec.h"
+#include "tf_prometheus.h"
+#include "tf_resources.h"
 #include "tf_topology.h"
 
 //  The backend's state
 typedef struct {
-    const tf_deployer_env_t *env;  //  The run, not owned
-    bool preserve;                 //  COMPOSE_RUNNER_PRESERVE: keep the stack
-    char *image;                   //  The node image, once known
-    tf_compose_reaper_t *reaper;   //  Removes the stack if we die, or NULL
-    tf_compose_stack_t *stack;     //  Once deployed
-    tf_compose_control_t *control; //  Node control over it
-    bool logs_taken;               //  The logs op ran
-    bool cleaned;                  //  The stack is gone (or kept on purpose)
+    const tf_deployer_env_t *env;        //  The run, not owned
+    bool preserve;                       //  COMPOSE_RUNNER_PRESERVE: keep the stack
+    char *image;                         //  The node image, once known
+    tf_compose_reaper_t *reaper;         //  Removes the stack if we die, or NULL
+    tf_compose_stack_t *stack;           //  Once deployed
+    tf_compose_control_t *control;       //  Node control over it
+    tf_compose_prometheus_t *prometheus; //  The run's Prometheus, once started
+    pid_t *pids;                         //  Each node container's host pid, last seen
+    bool logs_taken;                     //  The logs op ran
+    bool cleaned;                        //  The stack is gone (or kept on purpose)
 } s_compose_t;
 
 //  Is a variable set to something true ("1", "true", "yes")?
@@ -84,6 +89,8 @@ s_logs (void *ctx, const tf_deployer_node_t *nodes, size_t count)
             rc = -1;
     if (self->stack && !tf_compose_image_user ())
         tf_compose_stack_collect_service_log (self->stack);
+    if (self->prometheus)
+        tf_compose_prometheus_collect_log (self->prometheus);
     self->logs_taken = true;
     return rc;
 }
@@ -103,7 +110,9 @@ s_destroy (void **ctx_p)
     zstr_free (&error);
     tf_compose_reaper_detach (&self->reaper); //  Still here when teardown failed: it retries
     tf_compose_control_destroy (&self->control);
+    tf_compose_prometheus_destroy (&self->prometheus);
     tf_compose_stack_destroy (&self->stack);
+    free (self->pids);
     zstr_free (&self->image);
     free (self);
     *ctx_p = NULL;
@@ -113,32 +122,38 @@ s_destroy (void **ctx_p)
 //  ---------------------------------------------------------------------------
 //  Deploy
 
-//  Write one node's two files with the profile's config templates
+//  Write one node's two files with the profile's config templates: its node
+//  file, and the deployment file (deployment_text), which node 0 holds and
+//  every other node shares (a hard link: a large genesis is written once)
 static int
 s_write_node_files (s_compose_t *self, size_t node, const tf_node_spec_t *config,
-                    const tf_deployment_spec_t *deployment)
+                    const char *deployment_text)
 {
     const tf_profile_t *profile = self->env->profile;
-    int rc = 0;
-    for (int file = 0; file < 2 && rc == 0; file++) {
-        char *text = NULL;
-        size_t size = 0;
-        FILE *memory = open_memstream (&text, &size);
-        assert (memory);
-        if (file == 0)
-            profile->print_node (config, memory);
-        else
-            profile->print_deployment (deployment, memory);
-        fclose (memory);
-        char *path = zsys_sprintf ("%s/%s", tf_compose_stack_config_dir (self->stack, node),
-                                   file == 0 ? profile->node_file : profile->deployment_file);
-        rc = tf_node_spec_write_file (path, text);
-        //  The node in the container reads it as whatever user the image runs
-        if (rc == 0)
-            chmod (path, 0644);
-        zstr_free (&path);
-        free (text);
-    }
+    char *text = NULL;
+    size_t size = 0;
+    FILE *memory = open_memstream (&text, &size);
+    assert (memory);
+    profile->print_node (config, memory);
+    fclose (memory);
+    const char *dir = tf_compose_stack_config_dir (self->stack, node);
+    char *path = zsys_sprintf ("%s/%s", dir, profile->node_file);
+    int rc = tf_node_spec_write_file (path, text);
+    //  The node in the container reads them as whatever user the image runs
+    if (rc == 0)
+        chmod (path, 0644);
+    zstr_free (&path);
+    free (text);
+    char *first = zsys_sprintf ("%s/%s", tf_compose_stack_config_dir (self->stack, 0),
+                                profile->deployment_file);
+    path = zsys_sprintf ("%s/%s", dir, profile->deployment_file);
+    if (rc == 0)
+        rc = node == 0 ? tf_node_spec_write_file (path, deployment_text)
+                       : tf_node_spec_share_file (first, path, deployment_text);
+    if (rc == 0)
+        chmod (path, 0644);
+    zstr_free (&path);
+    zstr_free (&first);
     return rc;
 }
 
@@ -168,10 +183,16 @@ s_write_configs (s_compose_t *self, char **error_p)
     const char *log_filter = getenv ("LOGOS_BLOCKCHAIN_LOG_FILTER");
     if (!log_filter || !*log_filter)
         log_filter = getenv ("NOMOS_LOG_FILTER");
+    char *deployment_text = NULL;
+    size_t deployment_size = 0;
+    FILE *memory = open_memstream (&deployment_text, &deployment_size);
+    assert (memory);
+    self->env->profile->print_deployment (&deployment, memory);
+    fclose (memory);
+    uint32_t *peers = (uint32_t *) zmalloc (TF_PLAN_MAX_NODES * sizeof (uint32_t));
+    uint16_t *peer_ports = (uint16_t *) zmalloc (TF_PLAN_MAX_NODES * sizeof (uint16_t));
+    const char **peer_hosts = (const char **) zmalloc (TF_PLAN_MAX_NODES * sizeof (char *));
     for (uint32_t global = 0; global < count; global++) {
-        uint32_t peers[TF_PLAN_MAX_NODES];
-        uint16_t peer_ports[TF_PLAN_MAX_NODES];
-        const char *peer_hosts[TF_PLAN_MAX_NODES];
         size_t peer_count = tf_topology_initial_peers (plan->network, (uint32_t) count, global,
                                                        peers, TF_PLAN_MAX_NODES);
         for (size_t peer = 0; peer < peer_count; peer++) {
@@ -198,7 +219,7 @@ s_write_configs (s_compose_t *self, char **error_p)
                                  .log_prefix = tf_compose_stack_name (self->stack, global),
                                  .log_level = log_level && *log_level ? log_level : NULL,
                                  .log_filter = log_filter && *log_filter ? log_filter : NULL};
-        if (s_write_node_files (self, global, &config, &deployment)) {
+        if (s_write_node_files (self, global, &config, deployment_text)) {
             *error_p = zsys_sprintf ("cannot write the config of %s",
                                      tf_compose_stack_name (self->stack, global));
             goto out;
@@ -206,6 +227,10 @@ s_write_configs (s_compose_t *self, char **error_p)
     }
     rc = 0;
 out:
+    free (peers);
+    free (peer_ports);
+    free (peer_hosts);
+    free (deployment_text);
     tf_genesis_destroy (&genesis);
     return rc;
 }
@@ -347,12 +372,61 @@ s_state (void *ctx, size_t node, char text[TF_DEPLOYER_STATE_TEXT])
     return tf_compose_stack_state (self->stack, node, text);
 }
 
+//  The container's first process (the node: cfgsync's fetch execs it) on this
+//  host, asked of the engine again once the one known is gone. It runs
+//  between commands, so it must not read the worker's pipe: no cancel (the
+//  call is bounded by its timeout), else it would take the next command.
+static pid_t
+s_pid (void *ctx, size_t node)
+{
+    s_compose_t *self = (s_compose_t *) ctx;
+    if (!self->stack || node >= tf_compose_stack_count (self->stack))
+        return -1;
+    if (!self->pids)
+        self->pids =
+            (pid_t *) zmalloc ((tf_compose_stack_count (self->stack) + 1) * sizeof (pid_t));
+    if (self->pids[node] <= 0 || kill (self->pids[node], 0) != 0)
+        self->pids[node] = tf_compose_stack_pid (self->stack, node, NULL);
+    return self->pids[node];
+}
+
+//  The container's process's resident memory, for the diagnostics
+static int64_t
+s_memory_kb (void *ctx, size_t node)
+{
+    tf_resources_proc_t proc;
+    return tf_resources_read (s_pid (ctx, node), &proc) == 0 ? (int64_t) (proc.rss / 1024) : -1;
+}
+
 static int
 s_control (void *ctx, const tf_deployer_node_t *nodes, size_t count,
            const tf_node_control_t *request, char **text_p)
 {
     s_compose_t *self = (s_compose_t *) ctx;
     return tf_compose_control_run (self->control, nodes, count, request, text_p);
+}
+
+//  The run's Prometheus, a container on the run's network scraping every node
+static int
+s_metrics (void *ctx, const tf_deployer_node_t *nodes, size_t count, char **url_p, char **error_p)
+{
+    s_compose_t *self = (s_compose_t *) ctx;
+    if (!self->stack) {
+        *error_p = strdup ("observability.prometheus: nothing deployed");
+        return -1;
+    }
+    char *work_dir = zsys_sprintf ("%s/compose", self->env->run_dir);
+    tf_compose_prometheus_destroy (&self->prometheus);
+    self->prometheus = tf_compose_prometheus_start (
+        self->stack, work_dir, tf_prometheus_interval_ms (self->env->plan->slot_ms),
+        self->env->cancel, error_p);
+    zstr_free (&work_dir);
+    if (!self->prometheus
+        || tf_compose_prometheus_wait_up (self->prometheus, TF_PROMETHEUS_UP_MS, self->env->cancel,
+                                          error_p))
+        return -1;
+    *url_p = strdup (tf_compose_prometheus_url (self->prometheus));
+    return 0;
 }
 
 static int
@@ -369,10 +443,12 @@ const tf_deployer_ops_t tf_deployer_compose_ops = {
     .destroy = s_destroy,
     .deploy = s_deploy,
     .state = s_state,
-    .memory_kb = NULL,
+    .memory_kb = s_memory_kb,
+    .pid = s_pid,
     .control = s_control,
     .logs = s_logs,
     .cleanup = s_cleanup,
+    .metrics = s_metrics,
 };
 
 const tf_deployer_class_t tf_deployer_compose_class = TF_DEPLOYER_CLASS (
@@ -382,4 +458,8 @@ const tf_deployer_class_t tf_deployer_compose_class = TF_DEPLOYER_CLASS (
     "through the engine. Engine: DOCKER_HOST, as docker uses it. Image: built from the\n"
     "node binary (LOGOS_BLOCKCHAIN_NODE_BIN, else tf-node beside this program), or\n"
     "LOGOS_BLOCKCHAIN_TESTNET_IMAGE (alias NOMOS_TESTNET_IMAGE). Keep the stack:\n"
-    "COMPOSE_RUNNER_PRESERVE=1. Logs: LOGOS_BLOCKCHAIN_LOG_LEVEL, _FILTER.\n");
+    "COMPOSE_RUNNER_PRESERVE=1. Logs: LOGOS_BLOCKCHAIN_LOG_LEVEL, _FILTER.\n"
+    "observability.prometheus: a Prometheus container on the run's network (its image\n"
+    "built from TF_PROMETHEUS_BIN, else /usr/bin/prometheus), published on\n"
+    "127.0.0.1:TEST_FRAMEWORK_PROMETHEUS_PORT (default 9090, 0: any free port);\n"
+    "LOGOS_BLOCKCHAIN_METRICS_QUERY_URL names an existing server instead.\n");

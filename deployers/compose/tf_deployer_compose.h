@@ -10,7 +10,9 @@
 //  node container fetches its config by its name whenever it starts (with a
 //  user's image, which has no tf-cfgsync, the config is mounted read-only
 //  instead); the driver then waits for every readiness stage through the
-//  API ports published on 127.0.0.1.
+//  API ports published on 127.0.0.1. A plan with observability.prometheus
+//  then gets a Prometheus container on the run's network scraping every node
+//  (tf_compose_prometheus.h), its API published on 127.0.0.1 too.
 //  Node control goes through the engine (tf_compose_control.h). Before
 //  cleanup every container's log is copied to RUN_DIR/nodes/<name>/node.log;
 //  cleanup removes every container, network and volume labelled with the

@@ -379,6 +379,13 @@ s_memory_kb (void *ctx, size_t node)
     return s_remote (self, node) ? -1 : tf_local_nodes_rss_kb (self->nodes, node);
 }
 
+static pid_t
+s_pid (void *ctx, size_t node)
+{
+    s_local_t *self = (s_local_t *) ctx;
+    return self->nodes && !s_remote (self, node) ? tf_local_nodes_pid (self->nodes, node) : -1;
+}
+
 static int
 s_control (void *ctx, const tf_deployer_node_t *nodes, size_t count,
            const tf_node_control_t *request, char **text_p)
@@ -465,6 +472,7 @@ const tf_deployer_ops_t tf_deployer_local_ops = {
     .deploy = s_deploy,
     .state = s_state,
     .memory_kb = s_memory_kb,
+    .pid = s_pid,
     .control = s_control,
     .logs = NULL, //  Written in place: RUN_DIR/nodes/<name>/node.log
     .cleanup = s_cleanup,

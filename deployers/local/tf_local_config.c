@@ -24,28 +24,45 @@ tf_local_config_env (const char *name, const char *alias)
     return value && *value ? value : NULL;
 }
 
-//  Write one node's two files with the profile's config templates
-static int
-s_write_node_files (tf_local_nodes_t *nodes, const tf_profile_t *profile, size_t node,
-                    const tf_node_spec_t *config, const tf_deployment_spec_t *deployment)
+//  The shared deployment file's text with the profile's template (caller frees)
+static char *
+s_deployment_text (const tf_profile_t *profile, const tf_deployment_spec_t *deployment)
 {
-    int rc = 0;
-    for (int file = 0; file < 2 && rc == 0; file++) {
-        char *text = NULL;
-        size_t size = 0;
-        FILE *memory = open_memstream (&text, &size);
-        assert (memory);
-        if (file == 0)
-            profile->print_node (config, memory);
-        else
-            profile->print_deployment (deployment, memory);
-        fclose (memory);
-        char *path = zsys_sprintf ("%s/%s", tf_local_nodes_dir (nodes, node),
-                                   file == 0 ? profile->node_file : profile->deployment_file);
-        rc = tf_node_spec_write_file (path, text);
-        zstr_free (&path);
-        free (text);
-    }
+    char *text = NULL;
+    size_t size = 0;
+    FILE *memory = open_memstream (&text, &size);
+    assert (memory);
+    profile->print_deployment (deployment, memory);
+    fclose (memory);
+    return text;
+}
+
+//  Write one node's two files with the profile's config templates: its node
+//  file, and the deployment file (deployment_text), which the host's first
+//  node (first) holds and every other node of the host shares (a hard link: a
+//  large genesis is written once)
+static int
+s_write_node_files (tf_local_nodes_t *nodes, const tf_profile_t *profile, size_t node, size_t first,
+                    const tf_node_spec_t *config, const char *deployment_text)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *memory = open_memstream (&text, &size);
+    assert (memory);
+    profile->print_node (config, memory);
+    fclose (memory);
+    char *path = zsys_sprintf ("%s/%s", tf_local_nodes_dir (nodes, node), profile->node_file);
+    int rc = tf_node_spec_write_file (path, text);
+    zstr_free (&path);
+    free (text);
+    char *first_path =
+        zsys_sprintf ("%s/%s", tf_local_nodes_dir (nodes, first), profile->deployment_file);
+    path = zsys_sprintf ("%s/%s", tf_local_nodes_dir (nodes, node), profile->deployment_file);
+    if (rc == 0)
+        rc = node == first ? tf_node_spec_write_file (path, deployment_text)
+                           : tf_node_spec_share_file (first_path, path, deployment_text);
+    zstr_free (&path);
+    zstr_free (&first_path);
     return rc;
 }
 
@@ -100,12 +117,16 @@ tf_local_config_write (tf_local_nodes_t *nodes, const tf_plan_t *plan, const tf_
     const char *log_level = tf_local_config_env ("LOGOS_BLOCKCHAIN_LOG_LEVEL", "NOMOS_LOG_LEVEL");
     const char *log_filter =
         tf_local_config_env ("LOGOS_BLOCKCHAIN_LOG_FILTER", "NOMOS_LOG_FILTER");
+    char *deployment_text = s_deployment_text (profile, &deployment);
+    uint32_t *initial = (uint32_t *) zmalloc (TF_PLAN_MAX_NODES * sizeof (uint32_t));
+    uint16_t *peer_ports = (uint16_t *) zmalloc (TF_PLAN_MAX_NODES * sizeof (uint16_t));
+    const char **peer_hosts = (const char **) zmalloc (TF_PLAN_MAX_NODES * sizeof (char *));
+    size_t first = 0; //  The host's first node holds the deployment file
+    while (mine && first < count && !mine[first])
+        first++;
     for (uint32_t global = 0; global < count; global++) {
         if (mine && !mine[global])
             continue;
-        uint32_t initial[TF_PLAN_MAX_NODES];
-        uint16_t peer_ports[TF_PLAN_MAX_NODES];
-        const char *peer_hosts[TF_PLAN_MAX_NODES];
         size_t peer_count = tf_topology_initial_peers (plan->network, (uint32_t) count, global,
                                                        initial, TF_PLAN_MAX_NODES);
         for (size_t peer = 0; peer < peer_count; peer++) {
@@ -132,11 +153,15 @@ tf_local_config_write (tf_local_nodes_t *nodes, const tf_plan_t *plan, const tf_
             .log_prefix = tf_local_nodes_name (nodes, global),
             .log_level = log_level,
             .log_filter = log_filter};
-        if (s_write_node_files (nodes, profile, global, &config, &deployment))
+        if (s_write_node_files (nodes, profile, global, first, &config, deployment_text))
             goto out;
     }
     rc = s_set_commands (nodes, profile, binary, mine);
 out:
+    free (initial);
+    free (peer_ports);
+    free (peer_hosts);
+    free (deployment_text);
     tf_genesis_destroy (&genesis);
     return rc;
 }

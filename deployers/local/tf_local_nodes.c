@@ -7,6 +7,7 @@
 #include <czmq.h>
 #include <pthread.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -392,6 +393,13 @@ tf_local_nodes_rss_kb (tf_local_nodes_t *self, size_t node)
     return kb;
 }
 
+pid_t
+tf_local_nodes_pid (tf_local_nodes_t *self, size_t node)
+{
+    s_node_t *entry = s_node (self, node);
+    return entry->pid > 0 ? entry->pid : -1;
+}
+
 //  Send a signal to node's process group; only while it is unreaped, so a
 //  recycled pid is never hit. 0, or -1 (errno set).
 static int
@@ -513,11 +521,37 @@ s_mkdir (const char *path)
     return -1;
 }
 
+//  Room for count more descriptors: a large run holds one socket per port at
+//  once (3 per node), past the usual soft limit of 1024; raise it toward the
+//  hard limit. 0, or -1 after logging what to raise
+static int
+s_room_for (size_t count)
+{
+    struct rlimit limit;
+    if (getrlimit (RLIMIT_NOFILE, &limit))
+        return 0; //  Nothing known: let socket() say
+    rlim_t want = (rlim_t) count + TF_LOCAL_NODES_FD_MARGIN;
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < want) {
+        rlim_t soft =
+            limit.rlim_max == RLIM_INFINITY || limit.rlim_max > want ? want : limit.rlim_max;
+        limit.rlim_cur = soft;
+        if (soft < want || setrlimit (RLIMIT_NOFILE, &limit)) {
+            zsys_error ("deployer: %zu ports need %llu open files, the limit is %llu (raise "
+                        "`ulimit -n`)",
+                        count, (unsigned long long) want, (unsigned long long) limit.rlim_max);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 //  Take ports from the kernel: bind every socket to port 0 first and close
 //  them only after, so no two of ours collide
 static int
 s_free_ports (uint16_t *ports, size_t count)
 {
+    if (s_room_for (count))
+        return -1;
     int rc = -1;
     int *fds = (int *) zmalloc ((count + 1) * sizeof (int));
     size_t opened = 0;

@@ -22,6 +22,7 @@
 #define TF_LOCAL_NODES_DIR_MODE     0700 //  Node directories
 #define TF_LOCAL_NODES_REAP_MS      20   //  Poll period while waiting for a process to end
 #define TF_LOCAL_NODES_KILL_WAIT_MS 5000 //  Longest wait for a SIGKILLed process to end
+#define TF_LOCAL_NODES_FD_MARGIN    256  //  Open files kept spare beyond the ports taken
 
 //  The ports of a node
 typedef enum {
@@ -90,6 +91,9 @@ bool tf_local_nodes_running (tf_local_nodes_t *self, size_t node);
 
 //  Resident memory of node's process in kB (VmRSS), or -1 when it is not running.
 int64_t tf_local_nodes_rss_kb (tf_local_nodes_t *self, size_t node);
+
+//  node's process id while it is unreaped, else -1.
+pid_t tf_local_nodes_pid (tf_local_nodes_t *self, size_t node);
 
 //  Freeze (SIGSTOP) or thaw (SIGCONT) node's process group. Returns 0, or -1
 //  (errno set) when the signal cannot be sent.

@@ -116,7 +116,7 @@ s_replay_records (tf_replayer_t *self)
         }
         tf_msg_id_t id = tf_msg_id_by_topic (record.topic, strlen (record.topic));
         if (id != TF_MSG_tx_submitted && id != TF_MSG_da_published && id != TF_MSG_da_sampled
-            && id != TF_MSG_workload_status)
+            && id != TF_MSG_workload_status && id != TF_MSG_node_resources)
             continue; //  The coordinator makes its own control traffic
         tf_msg_t msg = {.id = id};
         if (tf_msg_decode (id, record.body, record.size, &msg.actor_hello) == 0) {

@@ -14,8 +14,11 @@
 #  The scenario is a star topology with consensus_liveness and 100 ms slots, so
 #  even a short run covers many blocks. `host` runs it with the local runner
 #  (node processes on this machine), `compose` with the compose runner (one
-#  container per node on the Docker engine DOCKER_HOST names; it must answer).
+#  container per node on the Docker engine DOCKER_HOST names; it must answer),
+#  `k8s` with the k8s runner (pods in the cluster of the current kubectl
+#  context; the node image must be loaded there, see docs/runners.md).
 #  Environment: POL_PROOF_DEV_MODE (accepted), COMPOSE_RUNNER_PRESERVE,
+#  K8S_RUNNER_PRESERVE, K8S_RUNNER_NAMESPACE, TF_K8S_IMAGE, TF_K8S_IMAGE_PULL_POLICY,
 #  SLOW_TEST_ENV, LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS, LOGOS_BLOCKCHAIN_LOG_DIR/_LEVEL.
 #  TF_BUILD_DIR picks another build directory than build/.
 #  Exit: tf's verdict (0 passed, 1 expectations failed, 2 usage, 3 infrastructure).
@@ -57,9 +60,7 @@ is_count "$executors" || die "-e must be a count"
 case "$runner" in
     host) tf_runner=local ;;
     compose) tf_runner=compose ;;
-    k8s)
-        echo "run-examples: the $runner runner is not available yet; use host" >&2
-        exit 2 ;;
+    k8s) tf_runner=k8s ;;         #  The cluster of the current kubectl context
     "") die "a runner is required: host, compose or k8s" ;;
     *) die "unknown runner '$runner' (host, compose or k8s)" ;;
 esac

@@ -520,8 +520,10 @@ test_chaos_refused_without_node_control (void **state)
     } cases[] = {
         {"chaos_refused.yaml", ":5:18: workloads[0].chaos_pause: ",
          "chaos workloads require node control (set node_control: true)"},
-        {"chaos_k8s.yaml", ":4:15: node_control: ",
-         "runner 'k8s' cannot do node control, which chaos workloads need"},
+        {"chaos_none.yaml", ":4:15: node_control: ",
+         "runner 'none' cannot do node control, which chaos workloads need"},
+        {"chaos_k8s.yaml", ":7:18: workloads[0].chaos_pause: ",
+         "chaos_pause needs node control that runner 'k8s' cannot do: pause, resume"},
     };
     for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++)
         for (int command = 0; command < 2; command++) {

@@ -251,6 +251,78 @@ test_compose_bandwidth_limits_egress (void **state)
     json_decref (report);
 }
 
+//  The expectation called name in a report, or NULL
+static json_t *
+s_entry (json_t *report, const char *name)
+{
+    size_t index;
+    json_t *entry;
+    json_array_foreach (json_object_get (report, "expectations"), index, entry)
+    {
+        if (streq (json_string_value (json_object_get (entry, "name")), name))
+            return entry;
+    }
+    return NULL;
+}
+
+//  The run's Prometheus alongside the nodes: every node target scraped (the
+//  check over every series holds), a query that cannot hold fails naming
+//  its figure, the URL is in the report and the output, the container goes
+//  with the stack; node_resources judges the containers' processes from
+//  the host; tf replay reaches the same verdicts without a server
+static void
+test_compose_prometheus_query_passes_and_fails (void **state)
+{
+    const char *const env[] = {"TEST_FRAMEWORK_PROMETHEUS_PORT=0", NULL};
+    json_t *report = s_run (state, "compose_prometheus_query.yaml", 1, env);
+    spine_run_t *run = (spine_run_t *) *state;
+    json_t *online = s_entry (report, "prometheus_query");
+    assert_non_null (online);
+    assert_true (json_is_true (json_object_get (online, "passed")));
+    assert_non_null (strstr (json_string_value (json_object_get (online, "message")),
+                             "all 3 series of `tf_node_online` hold == 1"));
+    json_t *blocks = s_entry (report, "prometheus_query-2");
+    assert_non_null (blocks);
+    assert_false (json_is_true (json_object_get (blocks, "passed")));
+    const char *message = json_string_value (json_object_get (blocks, "message"));
+    print_message ("%s\n", message);
+    assert_non_null (strstr (message, "`sum(tf_node_blocks_produced_total)` is "));
+    assert_non_null (strstr (message, "which breaks >= 1e+06"));
+    const char *url = json_string_value (json_object_get (report, "metrics_url"));
+    assert_non_null (url);
+    assert_true (strncmp (url, "http://127.0.0.1:", strlen ("http://127.0.0.1:")) == 0);
+    char *output = spine_output (run);
+    char line[128];
+    snprintf (line, sizeof line, "prometheus: %s\n", url);
+    assert_non_null (strstr (output, line));
+    free (output);
+    assert_true (s_file_size (run, "prometheus/prometheus.yml") > 0);
+    assert_true (s_file_size (run, "prometheus/prometheus.log") > 0);
+    const char *args[] = {"replay", spine_run_dir (run), NULL};
+    spine_run_t *replay = spine_start_args (args, NULL);
+    assert_non_null (replay);
+    spine_assert_exit (replay, 1);
+    json_t *again = spine_report (replay);
+    assert_non_null (again);
+    //  The containers' processes were sampled from the host
+    json_t *resources = s_entry (report, "node_resources");
+    assert_non_null (resources);
+    assert_true (json_is_true (json_object_get (resources, "passed")));
+    assert_int_equal (json_object_size (json_object_get (report, "resources")), 3);
+    const char *names[] = {"prometheus_query", "prometheus_query-2", "node_resources"};
+    for (size_t at = 0; at < 3; at++) {
+        json_t *live = s_entry (report, names[at]), *replayed = s_entry (again, names[at]);
+        assert_non_null (replayed);
+        assert_int_equal (json_is_true (json_object_get (replayed, "passed")),
+                          json_is_true (json_object_get (live, "passed")));
+        assert_string_equal (json_string_value (json_object_get (replayed, "message")),
+                             json_string_value (json_object_get (live, "message")));
+    }
+    json_decref (again);
+    spine_destroy (&replay);
+    json_decref (report);
+}
+
 //  SIGKILL of tf mid-run: within 30 s nothing labelled with the run is left
 static void
 test_compose_sigkill_leaves_nothing (void **state)
@@ -382,6 +454,7 @@ main (int argc, char **argv)
         cmocka_unit_test_teardown (test_compose_loss_30_keeps_liveness, spine_teardown),
         cmocka_unit_test_teardown (test_compose_loss_100_fails_naming_the_node, spine_teardown),
         cmocka_unit_test_teardown (test_compose_bandwidth_limits_egress, spine_teardown),
+        cmocka_unit_test_teardown (test_compose_prometheus_query_passes_and_fails, spine_teardown),
         cmocka_unit_test_teardown (test_compose_sigkill_leaves_nothing, spine_teardown),
         cmocka_unit_test_teardown (test_compose_preserve_kept_then_cleaned, s_teardown_kept),
         cmocka_unit_test_teardown (test_compose_node_exiting_at_once_fails_deploy, spine_teardown),

@@ -10,6 +10,8 @@ tf_add_unit_test(test_deployer_driver SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_dep
                  LIBS tf_deployers)
 tf_add_unit_test(test_local_nodes SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_local_nodes.c
                  LIBS tf_deployer_local)
+tf_add_unit_test(test_compose_stack SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_compose_stack.c
+                 LIBS tf_deployer_compose)
 
 #  Every backend the build has (deployers/CMakeLists.txt), listed for the test
 set(backend_libs "")

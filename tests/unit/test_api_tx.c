@@ -409,7 +409,7 @@ test_api_tx_genesis_yaml_is_what_tf_node_loads (void **state)
     tf_node_tx_t *node_tx = tf_node_tx_new (root, 1, error, sizeof error);
     if (!node_tx)
         fail_msg ("tf-node refuses the genesis tx: %s", error);
-    assert_memory_equal (node_tx->hash.bytes, genesis->tx_hash, TF_API_TX_FIELD_SIZE);
+    assert_memory_equal (node_tx->hash.bytes, genesis->tx_hashes[0], TF_API_TX_FIELD_SIZE);
     assert_int_equal (node_tx->ndecls, genesis->leader_count);
     for (size_t node = 0; node < genesis->leader_count; node++) {
         assert_memory_equal (node_tx->decls[node].locked_note_id.bytes,
@@ -429,7 +429,7 @@ test_api_tx_genesis_yaml_is_what_tf_node_loads (void **state)
     assert_int_equal (tf_api_tx_hash (json_object_get (stored, "mantle_tx"), hex), 0);
     assert_string_equal (hex, tf_node_hash_hex (&node_tx->hash, node_hex));
     //  So does the block parser reading tf-node's genesis block, in both forms
-    tf_node_block_t *node_block = tf_node_block_new_genesis (node_tx);
+    tf_node_block_t *node_block = tf_node_block_new_genesis (&node_tx, 1);
     assert_non_null (node_block);
     json_t *forms[2] = {tf_node_block_storage_json (node_block),
                         tf_node_block_api_json (node_block)};
@@ -452,7 +452,7 @@ test_api_tx_genesis_yaml_is_what_tf_node_loads (void **state)
     //  And the YAML reads back as the same tx
     tf_api_tx_t *parsed = tf_api_tx_from_signed_json (root);
     assert_non_null (parsed);
-    json_t *ours = tf_api_tx_signed_json (genesis->tx);
+    json_t *ours = tf_api_tx_signed_json (genesis->txs[0]);
     json_t *again = tf_api_tx_signed_json (parsed);
     assert_true (json_equal (ours, again));
     json_decref (again);

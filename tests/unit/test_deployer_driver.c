@@ -152,7 +152,7 @@ s_fake_cleanup (void *ctx, char **error_p)
     return 0;
 }
 
-//  The fake as runner local (its catalogue actions) and as runner k8s (none)
+//  The fake as runner local (its catalogue actions) and as runner external (none)
 static const tf_deployer_ops_t s_fake_local_ops = {
     .runner = "local",
     .stages = 0,
@@ -165,15 +165,16 @@ static const tf_deployer_ops_t s_fake_local_ops = {
 };
 static const tf_deployer_class_t s_fake_local = TF_DEPLOYER_CLASS (s_fake_local_ops, "local", "");
 
-static const tf_deployer_ops_t s_fake_k8s_ops = {
-    .runner = "k8s",
+static const tf_deployer_ops_t s_fake_external_ops = {
+    .runner = "external",
     .create = s_fake_create,
     .destroy = s_fake_destroy,
     .deploy = s_fake_deploy,
-    .control = s_fake_control, //  Present, yet the catalogue says k8s cannot
+    .control = s_fake_control, //  Present, yet the catalogue says external cannot
     .cleanup = s_fake_cleanup,
 };
-static const tf_deployer_class_t s_fake_k8s = TF_DEPLOYER_CLASS (s_fake_k8s_ops, "k8s", "");
+static const tf_deployer_class_t s_fake_external =
+    TF_DEPLOYER_CLASS (s_fake_external_ops, "external", "");
 
 //  The fake as runner compose (network faults too)
 static const tf_deployer_ops_t s_fake_compose_ops = {
@@ -496,7 +497,7 @@ test_tf_deployer_refuses_actions_the_runner_cannot_do (void **state)
 {
     (void) state;
     s_fake_reset (S_MODE_PLAIN);
-    s_coord_t *coord = s_coord_new (&s_fake_k8s);
+    s_coord_t *coord = s_coord_new (&s_fake_external);
     assert_true (s_pump_until (coord, s_is_welcomed, NULL, S_EVENT_MS));
     //  Before deploy there is nothing to control
     s_request (coord, "early", TF_CONTROL_RESTART, "validator-0", NULL);
@@ -511,9 +512,9 @@ test_tf_deployer_refuses_actions_the_runner_cannot_do (void **state)
     want = 4;
     assert_true (s_pump_until (coord, s_has_replies, &want, S_EVENT_MS));
     static const char *const errors[] = {
-        "restart: runner k8s cannot do node control action restart",
-        "partition: runner k8s cannot do node control action partition",
-        "heal: runner k8s cannot do node control action heal"};
+        "restart: runner external cannot do node control action restart",
+        "partition: runner external cannot do node control action partition",
+        "heal: runner external cannot do node control action heal"};
     for (size_t index = 0; index < 3; index++) {
         char req_id[8];
         snprintf (req_id, sizeof req_id, "r%zu", index + 1);

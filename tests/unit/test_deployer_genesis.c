@@ -53,7 +53,8 @@ test_tf_genesis_matches_node_encoding (void **state)
     s_plan (&plan, 1, 1, 1, 500, 42);
     tf_genesis_t *genesis = tf_genesis_new (&plan);
     assert_non_null (genesis);
-    s_assert_hex (genesis->tx_hash,
+    assert_int_equal (genesis->tx_count, 1);
+    s_assert_hex (genesis->tx_hashes[0],
                   "92fa00e6fac124498bc755bf980508cd45d9417a41dd7908b0dd609132e8b405");
     s_assert_hex (genesis->leaders[0].note_id,
                   "7cce915b1de4f51f7a0cf1ff7b33a6146c0e4739211d434e94ccc52ea2d96608");
@@ -80,7 +81,7 @@ test_tf_genesis_is_deterministic_from_the_seed (void **state)
     char *other_yaml = s_yaml (other);
     assert_string_equal (first_yaml, second_yaml);
     assert_string_not_equal (first_yaml, other_yaml);
-    assert_memory_not_equal (first->tx_hash, other->tx_hash, TF_KEYS_HASH_SIZE);
+    assert_memory_not_equal (first->tx_hashes[0], other->tx_hashes[0], TF_KEYS_HASH_SIZE);
     free (first_yaml);
     free (second_yaml);
     free (other_yaml);
@@ -136,7 +137,7 @@ test_tf_genesis_funds_wallets_uniform_or_each (void **state)
                              TF_KEYS_PUBLIC_SIZE);
         //  Note id of output (leaders first, then wallets)
         uint8_t note[TF_KEYS_HASH_SIZE];
-        tf_api_tx_note_id (genesis->tx_hash, 1 + wallet, 250, expected.public_key, note);
+        tf_api_tx_note_id (genesis->tx_hashes[0], 1 + wallet, 250, expected.public_key, note);
         assert_memory_equal (genesis->wallets[wallet].note_id, note, TF_KEYS_HASH_SIZE);
     }
     tf_genesis_destroy (&genesis);
@@ -154,16 +155,114 @@ test_tf_genesis_funds_wallets_uniform_or_each (void **state)
     tf_genesis_destroy (&genesis);
 }
 
+//  255 notes fit one tx, printed as genesis_state itself (what a real node reads)
 static void
-test_tf_genesis_rejects_more_notes_than_a_tx_holds (void **state)
+test_tf_genesis_fills_one_tx_first (void **state)
 {
     (void) state;
     tf_plan_t plan;
-    s_plan (&plan, 2, 0, TF_GENESIS_MAX_COUNT, 1, 1);
-    assert_null (tf_genesis_new (&plan));
-    plan.wallets = TF_GENESIS_MAX_COUNT - 2;
+    s_plan (&plan, 2, 0, TF_GENESIS_MAX_COUNT - 2, 1, 1);
     tf_genesis_t *genesis = tf_genesis_new (&plan);
     assert_non_null (genesis);
+    assert_int_equal (genesis->tx_count, 1);
+    assert_int_equal (genesis->txs[0]->output_count, TF_GENESIS_MAX_COUNT);
+    char *yaml = s_yaml (genesis);
+    assert_true (strncmp (yaml, "mantle_tx:\n", 11) == 0);
+    free (yaml);
+    tf_genesis_destroy (&genesis);
+}
+
+//  Past 255 notes the genesis is several txs: note n is output n % 255 of tx
+//  n / 255, each leader's declaration is in its stake note's tx, note ids derive
+//  from each tx's own hash, and genesis_state is the list of them
+static void
+test_tf_genesis_spreads_notes_over_several_txs (void **state)
+{
+    (void) state;
+    tf_plan_t plan;
+    s_plan (&plan, 600, 4, 300, 7, 3);
+    tf_genesis_t *genesis = tf_genesis_new (&plan);
+    assert_non_null (genesis);
+    assert_int_equal (genesis->tx_count, 4); //  904 notes
+    size_t outputs = 0, declarations = 0;
+    for (size_t tx = 0; tx < genesis->tx_count; tx++) {
+        assert_true (genesis->txs[tx]->output_count <= TF_GENESIS_MAX_COUNT);
+        assert_true (genesis->txs[tx]->op_count <= TF_GENESIS_MAX_COUNT);
+        outputs += genesis->txs[tx]->output_count;
+        declarations += genesis->txs[tx]->op_count;
+        for (size_t earlier = 0; earlier < tx; earlier++)
+            assert_memory_not_equal (genesis->tx_hashes[earlier], genesis->tx_hashes[tx],
+                                     TF_KEYS_HASH_SIZE);
+    }
+    assert_int_equal (outputs, 904);
+    assert_int_equal (declarations, 604);
+    assert_int_equal (genesis->txs[2]->op_count, 604 - 2 * 255);
+    assert_int_equal (genesis->txs[3]->op_count, 0);
+    for (size_t node = 0; node < genesis->leader_count; node++) {
+        const tf_genesis_leader_t *leader = &genesis->leaders[node];
+        const tf_api_tx_t *tx = genesis->txs[node / TF_GENESIS_MAX_COUNT];
+        size_t output = node % TF_GENESIS_MAX_COUNT;
+        assert_int_equal (leader->tx, node / TF_GENESIS_MAX_COUNT);
+        assert_int_equal (leader->executor, node >= 600);
+        assert_memory_equal (tx->ops[output].declare.provider_id, leader->key.public_key,
+                             TF_KEYS_PUBLIC_SIZE);
+        assert_memory_equal (tx->ops[output].declare.locked_note_id, leader->note_id,
+                             TF_KEYS_HASH_SIZE);
+        uint8_t note[TF_KEYS_HASH_SIZE];
+        tf_api_tx_note_id (genesis->tx_hashes[leader->tx], output, TF_GENESIS_LEADER_STAKE,
+                           leader->key.public_key, note);
+        assert_memory_equal (leader->note_id, note, TF_KEYS_HASH_SIZE);
+    }
+    //  The last wallet is note 903: output 138 of tx 3
+    const tf_genesis_wallet_t *last = &genesis->wallets[299];
+    assert_int_equal (last->tx, 3);
+    uint8_t note[TF_KEYS_HASH_SIZE];
+    tf_api_tx_note_id (genesis->tx_hashes[3], 903 - 3 * 255, 7, last->key.public_key, note);
+    assert_memory_equal (last->note_id, note, TF_KEYS_HASH_SIZE);
+    char *yaml = s_yaml (genesis);
+    assert_true (strncmp (yaml, "- mantle_tx:\n", 13) == 0);
+    size_t items = 0;
+    for (const char *at = yaml; (at = strstr (at, "\n- mantle_tx:")); at++)
+        items++;
+    assert_int_equal (items, 3);
+    free (yaml);
+    tf_genesis_destroy (&genesis);
+}
+
+//  The printed text is indented as asked on every line
+static void
+test_tf_genesis_prints_at_an_indent (void **state)
+{
+    (void) state;
+    tf_plan_t plan;
+    s_plan (&plan, 300, 0, 0, 1, 5);
+    tf_genesis_t *genesis = tf_genesis_new (&plan);
+    char *plain = s_yaml (genesis);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream (&text, &size);
+    tf_genesis_print_yaml (genesis, out, 4);
+    fclose (out);
+    size_t lines = 0;
+    for (const char *line = text; *line; line = strchr (line, '\n') + 1, lines++)
+        assert_true (strncmp (line, "    ", 4) == 0 && line[4] != '\n');
+    assert_int_equal (size, strlen (plain) + 4 * lines);
+    free (plain);
+    free (text);
+    tf_genesis_destroy (&genesis);
+}
+
+static void
+test_tf_genesis_rejects_more_notes_than_the_txs_hold (void **state)
+{
+    (void) state;
+    tf_plan_t plan;
+    s_plan (&plan, 2, 0, TF_GENESIS_MAX_TXS * TF_GENESIS_MAX_COUNT - 1, 1, 1);
+    assert_null (tf_genesis_new (&plan));
+    plan.wallets = TF_GENESIS_MAX_TXS * TF_GENESIS_MAX_COUNT - 2;
+    tf_genesis_t *genesis = tf_genesis_new (&plan);
+    assert_non_null (genesis);
+    assert_int_equal (genesis->tx_count, TF_GENESIS_MAX_TXS);
     tf_genesis_destroy (&genesis);
 }
 
@@ -175,7 +274,10 @@ main (void)
         cmocka_unit_test (test_tf_genesis_is_deterministic_from_the_seed),
         cmocka_unit_test (test_tf_genesis_every_node_leads_with_equal_stake),
         cmocka_unit_test (test_tf_genesis_funds_wallets_uniform_or_each),
-        cmocka_unit_test (test_tf_genesis_rejects_more_notes_than_a_tx_holds),
+        cmocka_unit_test (test_tf_genesis_fills_one_tx_first),
+        cmocka_unit_test (test_tf_genesis_spreads_notes_over_several_txs),
+        cmocka_unit_test (test_tf_genesis_prints_at_an_indent),
+        cmocka_unit_test (test_tf_genesis_rejects_more_notes_than_the_txs_hold),
     };
     return cmocka_run_group_tests_name ("tf_genesis", tests, NULL, NULL);
 }

@@ -141,7 +141,7 @@ test_tf_node_spec_node_yaml_has_the_node_keys (void **state)
 }
 
 //  A node in a container: APIs on every address, its swarm and its peers on
-//  the addresses of the run's network
+//  the addresses of the run's network, or by name (a Kubernetes Service: dns4)
 static void
 test_tf_node_spec_node_yaml_takes_its_hosts (void **state)
 {
@@ -150,7 +150,7 @@ test_tf_node_spec_node_yaml_takes_its_hosts (void **state)
     memset (node_key, 0x22, sizeof node_key);
     memset (leader_key, 0xcd, sizeof leader_key);
     const uint16_t peers[2] = {3000, 3000};
-    const char *const hosts[2] = {"10.213.7.10", "10.213.7.12"};
+    const char *const hosts[2] = {"10.213.7.10", "validator-2"}; //  A name: a Service
     tf_node_spec_t config = {.api_host = "0.0.0.0",
                              .p2p_host = "10.213.7.11",
                              .peer_hosts = hosts,
@@ -176,7 +176,7 @@ test_tf_node_spec_node_yaml_takes_its_hosts (void **state)
     assert_string_equal (s_scalar (&document, "network.backend.initial_peers.0"),
                          "/ip4/10.213.7.10/tcp/3000");
     assert_string_equal (s_scalar (&document, "network.backend.initial_peers.1"),
-                         "/ip4/10.213.7.12/tcp/3000");
+                         "/dns4/validator-2/tcp/3000");
     yaml_document_delete (&document);
     free (text);
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include "tf_topology.h"
 
 #define NODES 5
@@ -62,10 +63,43 @@ test_tf_topology_full_links_everyone (void **state)
     assert_int_equal (tf_topology_initial_peers (TF_NETWORK_FULL, NODES, 0, peers, NODES), 0);
 }
 
+//  The closed-form degree is the count of distinct nodes either side lists, for
+//  every network and size up to 40, and the largest runs answer at once
+static void
+test_tf_topology_degree_counts_the_lists (void **state)
+{
+    (void) state;
+    const tf_network_t networks[] = {TF_NETWORK_STAR, TF_NETWORK_RING, TF_NETWORK_FULL};
+    uint32_t peers[40];
+    for (size_t kind = 0; kind < 3; kind++)
+        for (uint32_t count = 1; count <= 40; count++)
+            for (uint32_t node = 0; node < count; node++) {
+                bool linked[40] = {false};
+                for (uint32_t other = 0; other < count; other++) {
+                    size_t listed =
+                        tf_topology_initial_peers (networks[kind], count, other, peers, 40);
+                    for (size_t index = 0; index < listed; index++) {
+                        if (other == node && peers[index] != node)
+                            linked[peers[index]] = true;
+                        if (peers[index] == node && other != node)
+                            linked[other] = true;
+                    }
+                }
+                uint32_t expected = 0;
+                for (uint32_t other = 0; other < count; other++)
+                    expected += linked[other];
+                assert_int_equal (tf_topology_degree (networks[kind], count, node), expected);
+            }
+    for (uint32_t node = 0; node < TF_PLAN_MAX_NODES; node++)
+        assert_int_equal (tf_topology_degree (TF_NETWORK_FULL, TF_PLAN_MAX_NODES, node),
+                          TF_PLAN_MAX_NODES - 1);
+}
+
 int
 main (void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test (test_tf_topology_degree_counts_the_lists),
         cmocka_unit_test (test_tf_topology_star_hub_sees_everyone),
         cmocka_unit_test (test_tf_topology_ring_links_neighbours),
         cmocka_unit_test (test_tf_topology_full_links_everyone),

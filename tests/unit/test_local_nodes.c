@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <czmq.h>
+#include <sys/resource.h>
 #include "tf_local_nodes.h"
 
 #define PROC_DEADLINE_MS 10000 //  Longest wait for a child to change state
@@ -161,6 +162,46 @@ test_tf_local_nodes_names_dirs_logs_and_ports (void **state)
     tf_local_nodes_destroy (&nodes);
     zstr_free (&log_dir);
     zstr_free (&nodes_dir);
+    s_remove_tree (root);
+    free (root);
+}
+
+//  A large run: 3 ports per node held at once, past a soft limit of 1024 open
+//  files (raised toward the hard limit), every port distinct. 1024 nodes, not
+//  the limit: the kernel's search for a free port slows as they fill (4096
+//  nodes take seconds)
+#define S_LARGE_RUN 1024
+
+static void
+test_tf_local_nodes_take_ports_for_a_large_run (void **state)
+{
+    (void) state;
+    struct rlimit limit;
+    assert_int_equal (getrlimit (RLIMIT_NOFILE, &limit), 0);
+    size_t want = S_LARGE_RUN * TF_LOCAL_PORT_COUNT + TF_LOCAL_NODES_FD_MARGIN;
+    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < want) {
+        fprintf (stderr, "skipped: the hard open-file limit %llu is below %zu\n",
+                 (unsigned long long) limit.rlim_max, want);
+        skip ();
+    }
+    struct rlimit low = {1024, limit.rlim_max};
+    assert_int_equal (setrlimit (RLIMIT_NOFILE, &low), 0);
+    char *root = s_temp_dir ();
+    tf_local_nodes_t *nodes = tf_local_nodes_new (root, NULL, S_LARGE_RUN - 1, 1);
+    assert_non_null (nodes);
+    assert_int_equal (tf_local_nodes_count (nodes), S_LARGE_RUN);
+    assert_string_equal (tf_local_nodes_name (nodes, S_LARGE_RUN - 1), "executor-0");
+    uint8_t *taken = (uint8_t *) zmalloc (65536);
+    for (size_t node = 0; node < S_LARGE_RUN; node++)
+        for (size_t port = 0; port < TF_LOCAL_PORT_COUNT; port++) {
+            uint16_t number = tf_local_nodes_port (nodes, node, (tf_local_port_t) port);
+            assert_true (number > 0);
+            assert_false (taken[number]);
+            taken[number] = 1;
+        }
+    free (taken);
+    tf_local_nodes_destroy (&nodes);
+    assert_int_equal (setrlimit (RLIMIT_NOFILE, &limit), 0);
     s_remove_tree (root);
     free (root);
 }
@@ -333,6 +374,7 @@ main (void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_local_nodes_names_dirs_logs_and_ports),
+        cmocka_unit_test (test_tf_local_nodes_take_ports_for_a_large_run),
         cmocka_unit_test (test_tf_local_nodes_run_in_their_dir_with_their_log_and_env),
         cmocka_unit_test (test_tf_local_nodes_report_a_binary_that_cannot_run),
         cmocka_unit_test (test_tf_local_nodes_kill_reaches_the_whole_group),

@@ -27,7 +27,8 @@ s_setup (void **state)
     fixture->genesis_tx = tn_genesis (&fixture->alice, 2, 100);
     tf_node_ledger_t *ledger = tf_node_ledger_new ();
     tf_node_ledger_add_outputs (ledger, fixture->genesis_tx);
-    fixture->chain = tf_node_chain_new (tf_node_block_new_genesis (fixture->genesis_tx), ledger, K);
+    fixture->chain =
+        tf_node_chain_new (tf_node_block_new_genesis (&fixture->genesis_tx, 1), ledger, K);
     *state = fixture;
     return 0;
 }

@@ -137,10 +137,11 @@ test_node_config_full_config_loads (void **state)
     assert_int_equal (config->chain_start_us, 1768031276891858LL);
     assert_int_equal (config->security_param, 10);
     assert_true (config->active_slot_coeff == 0.25);
-    assert_int_equal (config->genesis_tx->ndecls, 1);
-    assert_true (config->genesis_tx->decls[0].executor);
-    tf_node_hash_t stake = tn_note (config->genesis_tx, 0);
-    assert_memory_equal (stake.bytes, config->genesis_tx->decls[0].locked_note_id.bytes, 32);
+    assert_int_equal (config->genesis->ntxs, 1);
+    assert_int_equal (config->genesis->ndecls, 1);
+    assert_true (config->genesis->decls[0].executor);
+    tf_node_hash_t stake = tn_note (config->genesis->txs[0], 0);
+    assert_memory_equal (stake.bytes, config->genesis->decls[0].locked_note_id.bytes, 32);
     assert_int_equal (config->warnings, 0);
     tf_node_config_destroy (&config);
     assert_null (config);
@@ -279,6 +280,40 @@ test_node_config_durations_times_and_multiaddrs (void **state)
     assert_int_equal (tf_node_config_multiaddr ("127.0.0.1:4000", &addr), -1);
 }
 
+//  genesis_state as a list of txs (JSON flow style, which YAML reads): it loads, and a
+//  fault names the tx's index in the key path
+static void
+test_node_config_genesis_list_names_the_tx (void **state)
+{
+    fixture_t *fixture = *state;
+    static const char head[] = "time:\n  slot_duration: 100ms\n"
+                               "  chain_start_time: 2026-01-10T07:47:56Z\n"
+                               "cryptarchia:\n  security_param: 10\n  genesis_state: [";
+    static const char tx[] =
+        "{mantle_tx: {ops: [], ledger_tx: {inputs: [%s], outputs: [{value: %d, pk: " ZERO64
+        "}]}, execution_gas_price: 0, storage_gas_price: 0}, ops_proofs: [], "
+        "ledger_tx_proof: {Ed25519Sigs: []}}";
+    char first[512], second[512], text[2048];
+    snprintf (first, sizeof first, tx, "", 1);
+    snprintf (second, sizeof second, tx, "", 2);
+    snprintf (text, sizeof text, "%s%s, %s]\n", head, first, second);
+    s_write (fixture->deployment, text);
+    tf_node_config_t *config = s_load (fixture, 1);
+    if (!config)
+        fprintf (stderr, "%s\n", fixture->error);
+    assert_non_null (config);
+    assert_int_equal (config->genesis->ntxs, 2);
+    assert_int_equal (tf_node_genesis_notes (config->genesis), 2);
+    tf_node_config_destroy (&config);
+    snprintf (second, sizeof second, tx, ZERO64, 2);
+    snprintf (text, sizeof text, "%s%s, %s]\n", head, first, second);
+    s_write (fixture->deployment, text);
+    assert_null (s_load (fixture, 1));
+    assert_non_null (strstr (
+        fixture->error, "cryptarchia.genesis_state[1].mantle_tx.ledger_tx.inputs: expected []"));
+    s_write (fixture->deployment, s_deployment_yaml);
+}
+
 int
 main (void)
 {
@@ -289,6 +324,8 @@ main (void)
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_node_config_unknown_keys_warn_or_fail_under_check,
                                          s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_node_config_genesis_list_names_the_tx, s_setup,
+                                         s_teardown),
         cmocka_unit_test (test_node_config_durations_times_and_multiaddrs),
     };
     return cmocka_run_group_tests_name ("tf_node_config", tests, NULL, NULL);

@@ -87,7 +87,7 @@ s_setup (void **state)
     tn_key (&fixture->bob, 0xb0);
     tn_key (&fixture->leader, 0x11);
     fixture->genesis_tx = tn_genesis (&fixture->alice, 1, 100);
-    fixture->genesis = tf_node_block_new_genesis (fixture->genesis_tx);
+    fixture->genesis = tf_node_block_new_genesis (&fixture->genesis_tx, 1);
     tf_node_hash_t note = tn_note (fixture->genesis_tx, 0);
     const tf_node_key_t *keys[1] = {&fixture->alice};
     tf_node_output_t output = {100, fixture->bob.pk};

@@ -12,6 +12,7 @@
 #include "tf_scanner_index.h"
 #include "tf_scanner_known.h"
 #include "tf_scanner_walk.h"
+#include "tf_scanner_worker.h"
 
 #define S_CHAIN_MAX 16
 
@@ -331,6 +332,75 @@ test_tf_scanner_index_dedups_and_computes_heights (void **state)
     assert_null (index);
 }
 
+//  Forgetting below every node's LIB: the index, the registry and a walk
+//  drop what is settled, and the walk no longer reaches back past the floor
+static void
+s_count_forgotten (const char *id, void *arg)
+{
+    (void) id;
+    (*(size_t *) arg)++;
+}
+
+static void
+test_tf_scanner_forgets_what_is_settled (void **state)
+{
+    (void) state;
+    s_fake_t fake;
+    s_fake_chain (&fake, 10); //  Heights 0-9, slots 0, 2, ... 18
+    tf_scanner_index_t *index = tf_scanner_index_new ();
+    tf_scanner_known_t *known = tf_scanner_known_new ();
+    uint64_t height = 0;
+    for (size_t number = 0; number < 10; number++) {
+        tf_api_block_t *block = &fake.blocks[number];
+        assert_int_equal (tf_scanner_index_add (index, block->id, block->parent, &height),
+                          TF_SCANNER_INDEX_NEW);
+        tf_scanner_known_add (known, block->id, block->parent, block->slot);
+    }
+    assert_int_equal (tf_scanner_known_floor (known), 0);
+    size_t forgotten = 0;
+    tf_scanner_index_forget_below (index, 6, s_count_forgotten, &forgotten);
+    assert_int_equal (forgotten, 6);
+    assert_int_equal (tf_scanner_index_size (index), 4);
+    assert_int_equal (tf_scanner_index_height (index, fake.blocks[5].id, &height), -1);
+    assert_int_equal (tf_scanner_index_height (index, fake.blocks[6].id, &height), 0);
+    assert_int_equal (height, 6);
+    //  A child of block 9 still gets its height; one of forgotten block 3 cannot be placed
+    char child[TF_API_ID_SIZE], stray[TF_API_ID_SIZE];
+    s_id ('x', child);
+    s_id ('y', stray);
+    assert_int_equal (tf_scanner_index_add (index, child, fake.blocks[9].id, &height),
+                      TF_SCANNER_INDEX_NEW);
+    assert_int_equal (height, 10);
+    assert_int_equal (tf_scanner_index_add (index, stray, fake.blocks[3].id, &height),
+                      TF_SCANNER_INDEX_ORPHAN);
+    for (size_t number = 0; number < 6; number++)
+        tf_scanner_known_forget (known, fake.blocks[number].id);
+    assert_int_equal (tf_scanner_known_size (known), 4);
+    assert_int_equal (tf_scanner_known_floor (known), 11); //  Past block 5's slot 10
+    tf_scanner_known_destroy (&known);
+    tf_scanner_index_destroy (&index);
+
+    //  A walk that emitted the chain forgets below the floor...
+    tf_scanner_walk_t *walk = tf_scanner_walk_new (s_fake_fetch, &fake, s_fake_emit, &fake);
+    assert_int_equal (tf_scanner_walk_tip (walk, fake.blocks[9].id), 0);
+    assert_int_equal (tf_scanner_walk_size (walk), 10);
+    tf_scanner_walk_forget_below (walk, 11);
+    assert_int_equal (tf_scanner_walk_size (walk), 4);
+    tf_scanner_walk_destroy (&walk);
+    //  ... and a fresh walk with a floor stops there instead of fetching to genesis
+    fake.emitted_count = 0;
+    fake.fetches = 0;
+    walk = tf_scanner_walk_new (s_fake_fetch, &fake, s_fake_emit, &fake);
+    tf_scanner_walk_forget_below (walk, 11);
+    assert_int_equal (tf_scanner_walk_tip (walk, fake.blocks[9].id), 0);
+    assert_int_equal (fake.emitted_count, 4); //  Blocks 6-9, oldest first
+    assert_string_equal (fake.emitted[0], fake.blocks[6].id);
+    assert_int_equal (fake.fetches, 5); //  The tip, 8, 7, 6, and 5 (below: the walk stops)
+    assert_int_equal (tf_scanner_walk_block (walk, &fake.blocks[2]), 0); //  Settled: ignored
+    assert_int_equal (fake.emitted_count, 4);
+    tf_scanner_walk_destroy (&walk);
+}
+
 //  ---------------------------------------------------------------------------
 //  Command line: the runtime's parser takes the scanner's own flags too
 
@@ -418,9 +488,41 @@ test_tf_scanner_flags_parse_with_the_runtime_ones (void **state)
     assert_int_equal (tf_actor_config_parse (&config, 7, no_feed, &tf_scanner_class), -1);
 }
 
+//  A follower per node of a large run: past the 500 zactors CZMQ's default socket
+//  cap holds, once tf_actor_raise_limits ran (main, before any socket). The nodes
+//  are a closed loopback port: nothing answers, the workers only have to exist
+#define S_LARGE_RUN 1100
+
+static void
+test_tf_scanner_follows_a_large_run (void **state)
+{
+    (void) state;
+    tf_scanner_known_t *known = tf_scanner_known_new ();
+    zactor_t **workers = (zactor_t **) zmalloc (S_LARGE_RUN * sizeof (zactor_t *));
+    size_t made = 0;
+    for (; made < S_LARGE_RUN; made++) {
+        char name[32];
+        snprintf (name, sizeof name, "validator-%zu", made);
+        tf_scanner_worker_args_t args = {
+            .node = name, .api_url = "http://127.0.0.1:1", .tip_ms = 1000, .known = known};
+        workers[made] = tf_scanner_worker_new (&args);
+        if (!workers[made])
+            break;
+    }
+    assert_int_equal (made, S_LARGE_RUN);
+    for (size_t index = 0; index < made; index++)
+        zstr_send (workers[index], "$TERM");
+    for (size_t index = 0; index < made; index++)
+        zactor_destroy (&workers[index]);
+    free (workers);
+    tf_scanner_known_destroy (&known);
+}
+
 int
 main (void)
 {
+    zsys_init ();
+    assert_int_equal (tf_actor_raise_limits (), 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_api_info_parses_cryptarchia_info),
         cmocka_unit_test (test_tf_node_info_rejects_missing_height_and_short_ids),
@@ -432,8 +534,10 @@ main (void)
         cmocka_unit_test (test_tf_scanner_walk_emits_nothing_past_a_missing_ancestor),
         cmocka_unit_test (test_tf_scanner_walk_follows_a_fork_from_the_common_ancestor),
         cmocka_unit_test (test_tf_scanner_index_dedups_and_computes_heights),
+        cmocka_unit_test (test_tf_scanner_forgets_what_is_settled),
         cmocka_unit_test (test_tf_scanner_known_holds_published_blocks_and_peeks_ids),
         cmocka_unit_test (test_tf_scanner_flags_parse_with_the_runtime_ones),
+        cmocka_unit_test (test_tf_scanner_follows_a_large_run),
     };
     return cmocka_run_group_tests_name ("tf_scanner", tests, NULL, NULL);
 }

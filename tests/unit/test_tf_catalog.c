@@ -42,6 +42,7 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
         {"prometheus_block_production", "tf-expect-prometheus-block-production"},
         {"prometheus_query", "tf-expect-prometheus-query"},
         {"da_inclusion", "tf-expect-da-inclusion"},
+        {"node_resources", "tf-expect-node-resources"},
     };
     assert_int_equal (tf_catalog_kind_count (), sizeof programs / sizeof programs[0]);
     for (size_t index = 0; index < tf_catalog_kind_count (); index++) {
@@ -77,7 +78,9 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
         TF_CATALOG_ACTION (TF_CONTROL_LOSS) | TF_CATALOG_ACTION (TF_CONTROL_BANDWIDTH);
     assert_int_equal (tf_catalog_runner ("local")->actions, TF_CATALOG_ALL_ACTIONS & ~network);
     assert_int_equal (tf_catalog_runner ("compose")->actions, TF_CATALOG_ALL_ACTIONS);
-    assert_int_equal (tf_catalog_runner ("k8s")->actions, 0);
+    unsigned frozen = TF_CATALOG_ACTION (TF_CONTROL_PAUSE) | TF_CATALOG_ACTION (TF_CONTROL_RESUME);
+    assert_int_equal (tf_catalog_runner ("k8s")->actions,
+                      TF_CATALOG_ALL_ACTIONS & ~network & ~frozen);
     assert_int_equal (tf_catalog_runner ("none")->actions, 0);
     assert_false (tf_catalog_runner ("none")->scanner);
     assert_null (tf_catalog_runner ("cloud"));
@@ -260,7 +263,9 @@ test_tf_catalog_text_lists_every_kind_knob_and_runner (void **state)
     }
     //  The runners that can do a chaos kind's actions are named with it
     assert_non_null (strstr (text, "node control: restart (node_control: true; runners: local, "
-                                   "compose)"));
+                                   "compose, k8s)"));
+    assert_non_null (strstr (text, "node control: pause, resume (node_control: true; runners: "
+                                   "local, compose)\n"));
     free (text);
 }
 

@@ -269,6 +269,16 @@ s_fixture (tf_msg_id_t id, tf_msg_t *msg)
         case TF_MSG_feed_end:
             msg->feed_end = (tf_feed_end_t){.records = 174};
             break;
+        case TF_MSG_node_resources:
+            msg->node_resources = (tf_node_resources_t){.node = "validator-1",
+                                                        .at_ms = S_AT_MS,
+                                                        .running = true,
+                                                        .cpu_ms = 1250,
+                                                        .rss = 23068672,
+                                                        .peak_rss = 25165824,
+                                                        .exits = 1,
+                                                        .pid = 4242};
+            break;
         default:
             fail_msg ("no fixture for message id %d: add one with the new message", (int) id);
     }

@@ -121,7 +121,8 @@ test_tf_plan_duration_format_uses_largest_exact_unit (void **state)
     }
 }
 
-//  One genesis tx funds every node and wallet, and it holds 255 notes
+//  The genesis funds every node and wallet with 64 txs of 255 notes; the nodes
+//  alone may be 4096 (their stake notes and declarations span 17 txs)
 static void
 test_tf_plan_wallets_fit_the_genesis_with_the_nodes (void **state)
 {
@@ -134,8 +135,14 @@ test_tf_plan_wallets_fit_the_genesis_with_the_nodes (void **state)
     tf_plan_set_wallets (plan, TF_PLAN_MAX_GENESIS_NOTES - 2, 100);
     assert_int_equal (tf_plan_build (plan, errors), -1);
     assert_string_equal (s_error_at (errors, "wallets"),
-                         "expected at most 252 wallets with 3 nodes (the genesis transaction "
-                         "holds 255 notes, one per node and wallet), got 253");
+                         "expected at most 16317 wallets with 3 nodes (the genesis holds 16320 "
+                         "notes, one per node and wallet: 64 transactions of 255), got 16318");
+    tf_plan_set_topology (plan, TF_NETWORK_STAR, TF_PLAN_MAX_NODES - 1, 1);
+    tf_plan_set_wallets (plan, TF_PLAN_MAX_GENESIS_NOTES - TF_PLAN_MAX_NODES, 100);
+    assert_int_equal (tf_plan_build (plan, errors), 0);
+    tf_plan_set_topology (plan, TF_NETWORK_STAR, TF_PLAN_MAX_NODES, 1);
+    assert_int_equal (tf_plan_build (plan, errors), -1);
+    assert_non_null (strstr (s_error_at (errors, "topology"), "expected between 1 and 4096 nodes"));
     tf_plan_errors_destroy (&errors);
     tf_plan_destroy (&plan);
 }
@@ -375,7 +382,7 @@ test_tf_plan_builder_checks_scalars_and_knob_types (void **state)
     tf_plan_errors_t *errors = tf_plan_errors_new ();
     assert_int_equal (tf_plan_build (plan, errors), -1);
     assert_non_null (s_error_at (errors, "name"));
-    assert_non_null (strstr (s_error_at (errors, "topology"), "expected between 1 and 256 nodes"));
+    assert_non_null (strstr (s_error_at (errors, "topology"), "expected between 1 and 4096 nodes"));
     assert_string_equal (s_error_at (errors, "run.duration"), "expected a duration > 0, got 0ms");
     assert_string_equal (s_error_at (errors, "consensus.slot"),
                          "expected a duration > 0, got -1ms");

@@ -249,10 +249,44 @@ test_tf_plan_external_checks_wallets (void **state)
     s_load (files, "wallets: {keys: funded.keys}\n", want);
 }
 
+//  A key file of TF_PLAN_MAX_WALLETS wallets (values of 20 digits: the longest
+//  lines) is read whole; one line more is refused
+static void
+test_tf_plan_external_reads_a_key_file_of_every_wallet (void **state)
+{
+    s_files_t *files = (s_files_t *) *state;
+    FILE *file = fopen (files->keys, "w");
+    assert_non_null (file);
+    for (size_t line = 0; line < TF_PLAN_MAX_WALLETS; line++)
+        fprintf (file, "%s  %s  %s\n", S_HEX_A, S_HEX_B, "10000000000000000000");
+    fclose (file);
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    tf_plan_key_t *keys = NULL;
+    size_t count = 0;
+    assert_int_equal (tf_plan_keys_read (files->keys, "wallets.keys", &keys, &count, errors), 0);
+    assert_int_equal (count, TF_PLAN_MAX_WALLETS);
+    assert_true (keys[count - 1].value == 10000000000000000000ull);
+    free (keys);
+    file = fopen (files->keys, "a");
+    fprintf (file, "%s  %s  1\n", S_HEX_A, S_HEX_B);
+    fclose (file);
+    assert_int_equal (tf_plan_keys_read (files->keys, "wallets.keys", &keys, &count, errors), -1);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *memory = open_memstream (&text, &size);
+    tf_plan_errors_print (errors, memory);
+    fclose (memory);
+    assert_non_null (strstr (text, "expected at most 100000 wallets"));
+    free (text);
+    tf_plan_errors_destroy (&errors);
+}
+
 int
 main (void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown (test_tf_plan_external_reads_a_key_file_of_every_wallet,
+                                         s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_tf_plan_external_loads_nodes_and_key_file, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_tf_plan_external_refuses_node_control_at_its_position,

@@ -223,6 +223,124 @@ test_tf_plan_wire_carries_observability (void **state)
     tf_plan_destroy (&plan);
 }
 
+//  Plans at the limits travel: 4096 nodes with one amount per genesis note left,
+//  and 4096 external nodes; one external more is refused on the wire too
+static void
+test_tf_plan_wire_carries_plans_at_the_node_limit (void **state)
+{
+    (void) state;
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    tf_plan_t *plan = tf_plan_new ("scale");
+    tf_plan_set_topology (plan, TF_NETWORK_STAR, TF_PLAN_MAX_NODES - 16, 16);
+    size_t wallets = TF_PLAN_MAX_GENESIS_NOTES - TF_PLAN_MAX_NODES;
+    uint64_t *amounts = (uint64_t *) zmalloc (wallets * sizeof (uint64_t));
+    for (size_t index = 0; index < wallets; index++)
+        amounts[index] = 1 + index;
+    tf_plan_set_wallet_amounts (plan, amounts, wallets);
+    free (amounts);
+    assert_int_equal (tf_plan_build (plan, errors), 0);
+    s_bytes_t bytes = s_pack (plan);
+    tf_plan_t *copy = tf_plan_unpack (bytes.data, bytes.size);
+    assert_non_null (copy);
+    assert_int_equal (copy->validators + copy->executors, TF_PLAN_MAX_NODES);
+    assert_int_equal (copy->wallet_amount_count, wallets);
+    assert_int_equal (copy->wallet_amounts[wallets - 1], wallets);
+    tf_plan_destroy (&copy);
+    free (bytes.data);
+    tf_plan_destroy (&plan);
+
+    plan = tf_plan_new ("devnet");
+    tf_plan_set_runner (plan, "external");
+    for (size_t index = 0; index < TF_PLAN_MAX_NODES; index++) {
+        char name[32], url[64];
+        snprintf (name, sizeof name, "devnet-%zu", index);
+        snprintf (url, sizeof url, "http://devnet-%zu.example:8080", index);
+        tf_plan_add_external (plan, name, url, index < 10 ? "executor" : "validator");
+    }
+    assert_int_equal (tf_plan_build (plan, errors), 0);
+    bytes = s_pack (plan);
+    copy = tf_plan_unpack (bytes.data, bytes.size);
+    assert_non_null (copy);
+    assert_int_equal (copy->external_count, TF_PLAN_MAX_NODES);
+    tf_plan_destroy (&copy);
+    free (bytes.data);
+    tf_plan_add_external (plan, "devnet-more", "http://more.example:8080", "validator");
+    assert_int_equal (tf_plan_build (plan, errors), -1);
+    assert_int_equal (tf_plan_pack (plan, &bytes.data, &bytes.size), 0);
+    assert_null (tf_plan_unpack (bytes.data, bytes.size));
+    free (bytes.data);
+    tf_plan_destroy (&plan);
+    tf_plan_errors_destroy (&errors);
+}
+
+//  node.requests and node.limits travel only when given, and print to YAML
+//  that loads back to the same plan
+static void
+test_tf_plan_wire_carries_node_resources (void **state)
+{
+    (void) state;
+    tf_plan_t *plan = s_load ("scenarios/k8s_chaos.yaml");
+    assert_string_equal (plan->resources[TF_PLAN_RESOURCE_CPU_REQUEST], "250m");
+    assert_string_equal (plan->resources[TF_PLAN_RESOURCE_MEMORY_LIMIT], "512Mi");
+    s_bytes_t bytes = s_pack (plan);
+    tf_plan_t *copy = tf_plan_unpack (bytes.data, bytes.size);
+    assert_non_null (copy);
+    for (int resource = 0; resource < TF_PLAN_RESOURCE_COUNT; resource++)
+        assert_string_equal (copy->resources[resource], plan->resources[resource]);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream (&text, &size);
+    tf_plan_print (copy, out);
+    fclose (out);
+    assert_non_null (strstr (text, "requests: {cpu: \"250m\", memory: \"128Mi\"}, limits: "
+                                   "{cpu: \"1\", memory: \"512Mi\"}"));
+    tf_plan_errors_t *errors = tf_plan_errors_new ();
+    tf_plan_t *again = tf_plan_load_string (text, "printed", errors);
+    assert_non_null (again);
+    s_bytes_t repacked = s_pack (again);
+    assert_int_equal (repacked.size, bytes.size);
+    assert_memory_equal (repacked.data, bytes.data, bytes.size);
+    //  Without them the node map packs as before
+    for (int resource = 0; resource < TF_PLAN_RESOURCE_COUNT; resource++)
+        zstr_free (&plan->resources[resource]);
+    s_bytes_t without = s_pack (plan);
+    assert_true (without.size < bytes.size);
+    tf_plan_t *plain = tf_plan_unpack (without.data, without.size);
+    assert_non_null (plain);
+    assert_null (plain->resources[TF_PLAN_RESOURCE_CPU_LIMIT]);
+    free (text);
+    free (bytes.data);
+    free (repacked.data);
+    free (without.data);
+    tf_plan_errors_destroy (&errors);
+    tf_plan_destroy (&again);
+    tf_plan_destroy (&plain);
+    tf_plan_destroy (&copy);
+    tf_plan_destroy (&plan);
+}
+
+//  Kubernetes quantities: cores or millicores; bytes with a unit
+static void
+test_tf_plan_quantity_parse_takes_kubernetes_spellings (void **state)
+{
+    (void) state;
+    double value = 0;
+    assert_int_equal (tf_plan_quantity_parse ("250m", true, &value), 0);
+    assert_true (value == 250);
+    assert_int_equal (tf_plan_quantity_parse ("0.5", true, &value), 0);
+    assert_true (value == 500);
+    assert_int_equal (tf_plan_quantity_parse ("256Mi", false, &value), 0);
+    assert_true (value == 256.0 * 1048576);
+    assert_int_equal (tf_plan_quantity_parse ("1G", false, &value), 0);
+    assert_true (value == 1e9);
+    const char *bad_cpu[] = {"", "m", "-1", "0", "1.5m", "2 ", "1Gi", " 1", NULL};
+    for (int index = 0; bad_cpu[index]; index++)
+        assert_int_equal (tf_plan_quantity_parse (bad_cpu[index], true, &value), -1);
+    const char *bad_memory[] = {"2GB", "1.5Gi", "1e3", "Mi", "0", "250m", "-5", NULL};
+    for (int index = 0; bad_memory[index]; index++)
+        assert_int_equal (tf_plan_quantity_parse (bad_memory[index], false, &value), -1);
+}
+
 static void
 test_tf_plan_wire_builder_packs_like_yaml (void **state)
 {
@@ -626,6 +744,9 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_plan_wire_round_trips_every_field),
         cmocka_unit_test (test_tf_plan_wire_carries_observability),
+        cmocka_unit_test (test_tf_plan_wire_carries_plans_at_the_node_limit),
+        cmocka_unit_test (test_tf_plan_wire_carries_node_resources),
+        cmocka_unit_test (test_tf_plan_quantity_parse_takes_kubernetes_spellings),
         cmocka_unit_test (test_tf_plan_wire_builder_packs_like_yaml),
         cmocka_unit_test (test_tf_plan_wire_matches_golden_vector),
         cmocka_unit_test (test_tf_plan_wire_refuses_empty_duplicate_keys),

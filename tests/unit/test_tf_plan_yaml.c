@@ -290,7 +290,7 @@ test_tf_plan_yaml_rejects_out_of_bounds_values (void **state)
               {4, 26, "workloads[0].transactions.rate", "expected an integer >= 1, got 0"});
     S_EXPECT ("name: t\ntopology: {validators: 0, executors: 0}\nrun: {duration: 0s}\n",
               {2, 11, "topology",
-               "expected between 1 and 256 nodes (validators + executors), "
+               "expected between 1 and 4096 nodes (validators + executors), "
                "got 0"},
               {3, 17, "run.duration", "expected a duration > 0, got 0ms"});
     S_EXPECT ("name: t\nexpectations:\n  - consensus_liveness: {tolerance: 1.5}\n",

@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include "tf_plan.h"
 #include "tf_progress.h"
 
 typedef struct {
@@ -175,6 +178,26 @@ test_tf_progress_shows_heights_and_transactions_from_the_feed (void **state)
     tf_progress_destroy (&progress);
 }
 
+//  A run of TF_PLAN_MAX_NODES nodes: every one is followed; one more name is not
+static void
+test_tf_progress_follows_every_node_at_the_limit (void **state)
+{
+    s_screen_t *screen = (s_screen_t *) *state;
+    tf_progress_t *progress = tf_progress_new (screen->out, true);
+    char name[32];
+    for (int round = 0; round < 2; round++)
+        for (uint64_t node = 0; node <= TF_PLAN_MAX_NODES; node++) {
+            snprintf (name, sizeof name, "validator-%" PRIu64, node);
+            tf_msg_t tip = s_tip (name, 100 + node + (uint64_t) round, true);
+            tf_progress_message (progress, &tip);
+        }
+    uint64_t lowest = 0, highest = 0;
+    assert_int_equal (tf_progress_heights (progress, &lowest, &highest), TF_PLAN_MAX_NODES);
+    assert_int_equal (lowest, 101);
+    assert_int_equal (highest, 100 + TF_PLAN_MAX_NODES);
+    tf_progress_destroy (&progress);
+}
+
 static void
 test_tf_progress_without_feed_shows_no_heights (void **state)
 {
@@ -200,6 +223,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_tf_progress_done_awaits_nobody, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (
             test_tf_progress_shows_heights_and_transactions_from_the_feed, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_tf_progress_follows_every_node_at_the_limit, s_setup,
+                                         s_teardown),
         cmocka_unit_test_setup_teardown (test_tf_progress_without_feed_shows_no_heights, s_setup,
                                          s_teardown),
     };

@@ -7,6 +7,8 @@
 #include <cmocka.h>
 #include <czmq.h>
 #include <msgpack.h>
+#include "tf_exp_latency.h"
+#include "tf_exp_tx_chain.h"
 #include "tf_exp_tx_judge.h"
 
 //  64-hex ids made from a letter and a number
@@ -246,6 +248,114 @@ test_tx_judge_latency_counts_from_the_planned_time (void **state)
     tf_exp_tx_judge_destroy (&judge);
 }
 
+//  A 30-minute run, in record time: a block every 500 ms carrying 10 txs
+//  submitted 200 ms before it, the LIB 4 blocks behind; every 100th height a
+//  losing sibling carries one more tx; every 50th block one record comes 70 s
+//  late, after its block settled. Memory holds about a minute of it; the
+//  verdict counts every tx exactly.
+#define S_LONG_BLOCKS 3600
+#define S_LONG_TXS    10
+#define S_LONG_STEP   500
+
+static void
+test_tx_judge_settles_a_long_run_in_flat_memory (void **state)
+{
+    (void) state;
+    tf_exp_tx_judge_t *judge = tf_exp_tx_judge_new (1.0);
+    uint64_t start = 1700000000000ULL;
+    unsigned forks = 0, late = 0;
+    size_t most_txs = 0, most_blocks = 0;
+    for (unsigned height = 1; height <= S_LONG_BLOCKS; height++) {
+        uint64_t at = start + (uint64_t) height * S_LONG_STEP;
+        unsigned first = height * S_LONG_TXS;
+        for (unsigned tx = first; tx < first + S_LONG_TXS; tx++)
+            if (!(height % 50 == 0 && tx == first))
+                s_submit (judge, tx, at - 200, "accepted", NULL);
+        s_block (judge, height, height - 1, height, at, first, first + S_LONG_TXS);
+        if (height % 100 == 0 && height < S_LONG_BLOCKS) { //  The last would be undecided
+            unsigned lost_tx = 1000000 + height;
+            s_submit (judge, lost_tx, at - 200, "accepted", NULL);
+            s_block (judge, 500000 + height, height - 1, height, at + 1, lost_tx, lost_tx + 1);
+            forks++;
+        }
+        unsigned late_height = height >= 140 ? height - 140 : 0; //  70 s ago
+        if (late_height && late_height % 50 == 0) {
+            char hash[65];
+            s_id ('a', late_height * S_LONG_TXS, hash);
+            uint64_t planned = start + (uint64_t) late_height * S_LONG_STEP - 200;
+            tf_tx_submitted_t record = {.name = "transactions",
+                                        .hash = hash,
+                                        .node = "validator-0",
+                                        .at_ms = at,
+                                        .outcome = "accepted",
+                                        .planned_ms = planned};
+            tf_exp_tx_judge_submitted (judge, &record);
+            late++;
+        }
+        if (height > 4)
+            s_lib (judge, height - 4, at + 250);
+        size_t txs, blocks;
+        tf_exp_tx_judge_held (judge, &txs, &blocks);
+        if (height > 240) { //  After the first two minutes
+            most_txs = txs > most_txs ? txs : most_txs;
+            most_blocks = blocks > most_blocks ? blocks : most_blocks;
+        }
+    }
+    //  About a minute of blocks (120 of 500 ms, a few more between passes) and
+    //  their txs, with the orphans that wait for a late record: not 3,600 blocks
+    assert_true (most_blocks <= 140);
+    assert_true (most_txs <= 140 * S_LONG_TXS);
+    tf_exp_tx_verdict_t verdict;
+    tf_exp_tx_judge_verdict (judge, &verdict);
+    uint64_t on_chain = S_LONG_BLOCKS * S_LONG_TXS - (S_LONG_BLOCKS / 50 - late);
+    assert_int_equal (verdict.submitted, on_chain + forks);
+    assert_int_equal (verdict.included, on_chain);
+    assert_int_equal (s_detail (&verdict, "lost_in_reorgs", NULL), forks);
+    //  The last 4 blocks are above the LIB; one of their txs (height 3600's first) has no record
+    assert_int_equal (s_detail (&verdict, "finalized", NULL), on_chain - (4 * S_LONG_TXS - 1));
+    assert_int_equal (s_detail (&verdict, "latency_ms", "max"), 200);
+    assert_int_equal (s_detail (&verdict, "lib_latency_ms", "p50"), 4 * S_LONG_STEP + 250 + 200);
+    assert_int_equal (s_detail (&verdict, "inclusion_latency_ms", NULL), on_chain);
+    assert_int_equal (s_detail (&verdict, "blocks", NULL), S_LONG_BLOCKS + forks);
+    tf_exp_tx_verdict_free (&verdict);
+    tf_exp_tx_judge_destroy (&judge);
+}
+
+//  The multiset's percentiles are those of the sorted values
+static int
+s_compare_u64 (const void *left, const void *right)
+{
+    uint64_t a = *(const uint64_t *) left, b = *(const uint64_t *) right;
+    return a < b ? -1 : a > b;
+}
+
+static void
+test_tx_judge_latency_multiset_is_exact (void **state)
+{
+    (void) state;
+    enum { COUNT = 5000 };
+    uint64_t *values = (uint64_t *) malloc (COUNT * sizeof (uint64_t));
+    tf_exp_latency_t *latencies = tf_exp_latency_new ();
+    assert_int_equal (tf_exp_latency_percentile (latencies, 0.5), 0);
+    uint64_t seed = 7;
+    for (size_t index = 0; index < COUNT; index++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        values[index] = 150 + (seed >> 33) % 900;
+        tf_exp_latency_add (latencies, values[index]);
+    }
+    qsort (values, COUNT, sizeof (uint64_t), s_compare_u64);
+    const double qs[] = {0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 1.0};
+    for (size_t index = 0; index < sizeof qs / sizeof qs[0]; index++)
+        assert_int_equal (tf_exp_latency_percentile (latencies, qs[index]),
+                          tf_exp_tx_percentile (values, COUNT, qs[index]));
+    assert_int_equal (tf_exp_latency_count (latencies), COUNT);
+    assert_true (tf_exp_latency_distinct (latencies) <= 900);
+    assert_int_equal (tf_exp_latency_max (latencies), values[COUNT - 1]);
+    free (values);
+    tf_exp_latency_destroy (&latencies);
+    assert_null (latencies);
+}
+
 int
 main (void)
 {
@@ -256,6 +366,8 @@ main (void)
         cmocka_unit_test (test_tx_judge_is_order_independent_and_never_passes_empty),
         cmocka_unit_test (test_tx_judge_percentiles_are_nearest_rank),
         cmocka_unit_test (test_tx_judge_latency_counts_from_the_planned_time),
+        cmocka_unit_test (test_tx_judge_settles_a_long_run_in_flat_memory),
+        cmocka_unit_test (test_tx_judge_latency_multiset_is_exact),
     };
     return cmocka_run_group_tests_name ("tx_judge", tests, NULL, NULL);
 }
