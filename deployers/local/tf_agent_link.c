@@ -79,9 +79,13 @@ tf_agent_link_host (tf_agent_link_t *self)
 
 zmsg_t *
 tf_agent_link_request (tf_agent_link_t *self, const char *command, zmsg_t **args_p,
-                       const char *expect, void *cancel, char **error_p)
+                       const char *expect, int64_t timeout_ms, void *cancel, char **error_p)
 {
     assert (self && command && expect);
+    while (zsock_events (self->dealer) & ZMQ_POLLIN) { //  Late replies of a timed-out request
+        zmsg_t *late = zmsg_recv (self->dealer);
+        zmsg_destroy (&late);
+    }
     zmsg_t *request = args_p && *args_p ? *args_p : zmsg_new ();
     if (args_p)
         *args_p = NULL;
@@ -92,7 +96,7 @@ tf_agent_link_request (tf_agent_link_t *self, const char *command, zmsg_t **args
         *error_p = zsys_sprintf ("host %s: cannot send %s to its agent", self->host->name, command);
         return NULL;
     }
-    int64_t deadline = zclock_mono () + TF_AGENT_REQUEST_MS;
+    int64_t deadline = zclock_mono () + timeout_ms;
     zpoller_t *poller = zpoller_new (self->dealer, NULL);
     zmsg_t *reply = NULL;
     while (!reply && zclock_mono () < deadline && !tf_deployer_cancelled (cancel)) {

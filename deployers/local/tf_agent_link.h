@@ -28,6 +28,7 @@
 #define TF_AGENT_PING_MS    300             //  The watch pings each agent this often
 #define TF_AGENT_LOST_MS    3000            //  Silence after which either side gives up
 #define TF_AGENT_REQUEST_MS 15000           //  Longest wait for a request's reply
+#define TF_AGENT_STATE_MS   500             //  For STATE: samples ask it between commands
 #define TF_AGENT_CERT_ENV   "TF_AGENT_CERT" //  The secret certificate tf's side uses
 
 typedef struct _tf_agent_link_t tf_agent_link_t;
@@ -44,9 +45,10 @@ void tf_agent_link_destroy (tf_agent_link_t **self_p, bool abort);
 //  destroyed, may be NULL) and wait for the reply, asking cancel
 //  (tf_deployer.h). Returns the reply's frames after its first (caller
 //  destroys), or NULL with *error_p (caller frees): ERROR's text, no answer
-//  within TF_AGENT_REQUEST_MS, or cancelled.
+//  within timeout_ms, or cancelled. A late reply of an earlier request is dropped.
 zmsg_t *tf_agent_link_request (tf_agent_link_t *self, const char *command, zmsg_t **args_p,
-                               const char *expect, void *cancel, char **error_p);
+                               const char *expect, int64_t timeout_ms, void *cancel,
+                               char **error_p);
 
 //  The host it links to
 const tf_plan_host_t *tf_agent_link_host (tf_agent_link_t *self);

@@ -169,10 +169,11 @@ s_prepare_agents (s_local_t *self, char **error_p)
         zmsg_t *args = zmsg_new ();
         zmsg_addmem (args, packed, packed_size);
         zmsg_addstr (args, plan->hosts[host].name);
-        zmsg_t *reply = self->links[host]
-                            ? tf_agent_link_request (self->links[host], "PREPARE", &args,
-                                                     "PREPARED", self->env->cancel, error_p)
-                            : NULL;
+        zmsg_t *reply =
+            self->links[host]
+                ? tf_agent_link_request (self->links[host], "PREPARE", &args, "PREPARED",
+                                         TF_AGENT_REQUEST_MS, self->env->cancel, error_p)
+                : NULL;
         zmsg_destroy (&args);
         rc = reply ? 0 : -1;
         size_t answered = 0;
@@ -214,7 +215,7 @@ s_start_agents (s_local_t *self, const char *start_time, const tf_local_peer_t *
         for (size_t global = 0; global < tf_local_nodes_count (self->nodes); global++)
             zmsg_addstrf (args, "%s %u", peers[global].host, peers[global].p2p_port);
         zmsg_t *reply = tf_agent_link_request (self->links[host], "START", &args, "STARTED",
-                                               self->env->cancel, error_p);
+                                               TF_AGENT_REQUEST_MS, self->env->cancel, error_p);
         zmsg_destroy (&args);
         if (!reply)
             return -1;
@@ -358,7 +359,7 @@ s_state (void *ctx, size_t node, char text[TF_DEPLOYER_STATE_TEXT])
     zmsg_addstrf (args, "%zu", node);
     char *error = NULL;
     zmsg_t *reply = tf_agent_link_request (s_link_of (self, node), "STATE", &args, "STATE",
-                                           self->env->cancel, &error);
+                                           TF_AGENT_STATE_MS, self->env->cancel, &error);
     char *state = reply ? zmsg_popstr (reply) : NULL;
     char *how = reply ? zmsg_popstr (reply) : NULL;
     snprintf (text, TF_DEPLOYER_STATE_TEXT, "%s", how ? how : error ? error : "");
@@ -441,7 +442,7 @@ s_cleanup (void *ctx, char **error_p)
         zmsg_t *args = zmsg_new ();
         zmsg_addstr (args, self->env->keep_data ? "keep" : "release");
         zmsg_t *reply = tf_agent_link_request (self->links[host], "STOP", &args, "STOPPED",
-                                               self->env->cancel, &stop_error);
+                                               TF_AGENT_REQUEST_MS, self->env->cancel, &stop_error);
         zmsg_destroy (&args);
         if (!reply && !error)
             error = stop_error;
