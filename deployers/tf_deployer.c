@@ -51,6 +51,8 @@ typedef struct {
     tf_run_nodes_t nodes;              //  As reported in run.nodes
     zlistx_t *requests;                //  Waiting requests; the head may be in the worker
     bool head_answered;                //  The head in the worker got its reply already
+    zsock_t *alarm;                    //  PULL at env.alarm_ep: the backend's threads' failures
+    char *alarm_ep;                    //  Its inproc endpoint
 } s_deployer_t;
 
 static void s_request_destroy (s_request_t **self_p);
@@ -99,6 +101,8 @@ tf_deployer_destroy (void **state_p)
     if (!self)
         return;
     s_end_worker (self);
+    zsock_destroy (&self->alarm); //  Its reader left the loop at stop, or the loop is gone
+    zstr_free (&self->alarm_ep);
     tf_deployer_cancel_destroy (&self->cancel);
     s_request_t *request;
     while ((request = (s_request_t *) zlistx_detach (self->requests, NULL)))
@@ -430,6 +434,23 @@ s_on_worker (tf_actor_t *actor, void *state, zsock_t *reader)
 }
 
 
+//  A failure a backend's thread saw (tf_deployer_env_t.alarm_ep): it ends the
+//  run unless the run is cleaning up already
+static int
+s_on_alarm (tf_actor_t *actor, void *state, zsock_t *reader)
+{
+    s_deployer_t *self = (s_deployer_t *) state;
+    char *text = zstr_recv (reader);
+    if (text && !self->cleaning) {
+        tf_actor_fail (actor, "%s", text);
+        zstr_free (&text);
+        return -1;
+    }
+    zstr_free (&text);
+    return 0;
+}
+
+
 //  ---------------------------------------------------------------------------
 //  Runtime handlers
 
@@ -459,6 +480,13 @@ s_on_plan (tf_actor_t *actor, void *state, const tf_plan_t *plan)
     }
     self->cancel = tf_deployer_cancel_new ();
     self->env.cancel = self->cancel;
+    self->alarm_ep = zsys_sprintf ("inproc://tf-deployer-alarm-%p", (void *) self);
+    self->alarm = zsock_new_pull (self->alarm_ep);
+    if (!self->alarm || tf_actor_add_reader (actor, self->alarm, s_on_alarm)) {
+        tf_actor_fail (actor, "cannot make the deployer's alarm socket");
+        return -1;
+    }
+    self->env.alarm_ep = self->alarm_ep;
     char *error = NULL;
     void *ctx = self->ops->create (&self->env, &error);
     if (!ctx) {
@@ -565,6 +593,10 @@ s_on_stop (tf_actor_t *actor, void *state)
     s_deployer_t *self = (s_deployer_t *) state;
     self->actor = actor;
     s_end_worker (self);
+    if (self->alarm) {
+        tf_actor_remove_reader (actor, self->alarm);
+        zsock_destroy (&self->alarm);
+    }
 }
 
 const tf_actor_handlers_t tf_deployer_handlers = {

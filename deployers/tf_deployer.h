@@ -59,6 +59,7 @@ typedef struct {
     char *testing_url; //  Testing API base, or NULL
     char *log_path;    //  Its log (RUN_DIR/nodes/<name>/node.log once collected), or NULL
     char *peer_id;     //  Learnt by the driver at network readiness, else NULL
+    char *host;        //  The plan's host it runs on (hosts:), or NULL
 } tf_deployer_node_t;
 
 //  A node's process as the backend sees it (for readiness and diagnosis)
@@ -78,6 +79,9 @@ typedef struct {
     const char *run_id;          //  The run's id
     bool keep_data;              //  LOGOS_BLOCKCHAIN_TESTS_KEEP_LOGS: keep node data
     void *cancel;                //  Pass to tf_deployer_cancelled / tf_deployer_wait
+    const char *alarm_ep;        //  A thread of the backend may PUSH one frame here, the
+                                 //  text of a failure that ends the run (a host lost):
+                                 //  the driver fails the actor with it
 } tf_deployer_env_t;
 
 //  The ops table of a backend. Required: runner, create, destroy, deploy.

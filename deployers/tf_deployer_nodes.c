@@ -25,6 +25,7 @@ tf_deployer_nodes_free (tf_deployer_node_t **nodes_p, size_t count)
         free (nodes[index].api_url);
         free (nodes[index].testing_url);
         free (nodes[index].log_path);
+        free (nodes[index].host);
         free (nodes[index].peer_id);
     }
     free (nodes);

@@ -81,7 +81,8 @@ s_reply_nodes (s_worker_t *self)
                                         .api_url = node->api_url,
                                         .testing_url = node->testing_url,
                                         .peer_id = node->peer_id,
-                                        .log_path = node->log_path};
+                                        .log_path = node->log_path,
+                                        .host = node->host};
     }
     tf_run_nodes_t nodes = {.run_id = (char *) (self->env->run_id ? self->env->run_id : "")};
     nodes.nodes.items = infos;
@@ -174,6 +175,7 @@ s_ready_init (s_worker_t *self)
         ready->http_port = s_url_port (node->api_url);
         ready->url = self->ops->name_by_url ? node->api_url : NULL;
         ready->log_path = node->log_path;
+        ready->host = node->host;
         ready->expected_peers =
             tf_topology_degree (plan->network, (uint32_t) self->node_count, (uint32_t) index);
     }

@@ -179,8 +179,10 @@ s_describe (tf_readiness_stage_t stage, const tf_readiness_node_t *node, zchunk_
                                               node->log_path ? node->log_path : "none")
                               : s_stages[stage].describe (node);
     char *full =
-        node->url
-            ? zsys_sprintf ("\n  %s#%u@%s: %s", node->role, node->index, node->url, line)
+        node->url ? zsys_sprintf ("\n  %s#%u@%s: %s", node->role, node->index, node->url, line)
+        : node->host
+            ? zsys_sprintf ("\n  %s#%u@%u on host %s: %s", node->role, node->index, node->http_port,
+                            node->host, line)
             : zsys_sprintf ("\n  %s#%u@%u: %s", node->role, node->index, node->http_port, line);
     zchunk_extend (text, full, strlen (full));
     zstr_free (&full);

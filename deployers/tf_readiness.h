@@ -48,6 +48,7 @@ typedef struct {
     uint32_t index;                         //  Index within its role
     uint16_t http_port;                     //  Identifies the node in messages ...
     const char *url;                        //  ... or its URL does, when not NULL
+    const char *host;                       //  The plan's host it is on, or NULL
     const char *log_path;                   //  Where its log is
     bool ready;                             //  Passed the current stage
     bool exited;                            //  Its process ended

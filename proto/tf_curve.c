@@ -414,3 +414,67 @@ tf_curve_refused_read (const char *path, zlist_t **addresses_p)
     *addresses_p = addresses;
     return count;
 }
+
+
+//  ---------------------------------------------------------------------------
+//  Allowing certificates
+
+//  Save cert's public part as allowed/NAME.cert. Returns 0 or -1 (printed).
+static int
+s_allow_cert (const char *allowed, const char *path, FILE *err)
+{
+    zcert_t *cert = tf_curve_cert_load (path, false, err);
+    if (!cert) {
+        fprintf (err, "tf: --allow %s: not a certificate tf keys new wrote\n", path);
+        return -1;
+    }
+    const char *base = strrchr (path, '/');
+    base = base ? base + 1 : path;
+    //  Named after its key: two certificates of one name cannot overwrite each other
+    char *copy = zsys_sprintf ("%s/%.*s-%.8s.cert", allowed, (int) strcspn (base, "."), base,
+                               zcert_public_txt (cert));
+    for (char *cursor = copy + strlen (allowed) + 1; *cursor; cursor++)
+        if (!isalnum ((unsigned char) *cursor) && !strchr ("-_.", *cursor))
+            *cursor = '_';
+    int rc = zcert_save_public (cert, copy);
+    if (rc)
+        fprintf (err, "tf: cannot write %s: %s\n", copy, strerror (errno));
+    zstr_free (&copy);
+    zcert_destroy (&cert);
+    return rc;
+}
+
+int
+tf_curve_allow (const char *allowed, const char *path, FILE *err)
+{
+    struct stat info;
+    if (stat (path, &info)) {
+        fprintf (err, "tf: --allow %s: %s\n", path, strerror (errno));
+        return -1;
+    }
+    if (!S_ISDIR (info.st_mode))
+        return s_allow_cert (allowed, path, err);
+    DIR *handle = opendir (path);
+    if (!handle) {
+        fprintf (err, "tf: --allow %s: %s\n", path, strerror (errno));
+        return -1;
+    }
+    int rc = 0;
+    size_t count = 0;
+    struct dirent *entry;
+    while (rc == 0 && (entry = readdir (handle))) {
+        size_t length = strlen (entry->d_name);
+        if (length > 5 && streq (entry->d_name + length - 5, ".cert")) {
+            char *file = zsys_sprintf ("%s/%s", path, entry->d_name);
+            rc = s_allow_cert (allowed, file, err);
+            zstr_free (&file);
+            count++;
+        }
+    }
+    closedir (handle);
+    if (rc == 0 && count == 0) {
+        fprintf (err, "tf: --allow %s: the directory holds no *.cert file\n", path);
+        rc = -1;
+    }
+    return rc;
+}

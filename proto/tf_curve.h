@@ -53,6 +53,11 @@ int tf_curve_keys_new (const char *dir, const char *name, FILE *err);
 //  hold a secret key. Returns NULL after printing why to err.
 zcert_t *tf_curve_cert_load (const char *path, bool need_secret, FILE *err);
 
+//  --allow PATH: save the public part of a certificate, or of every *.cert
+//  in a directory, into the allow directory allowed (as NAME-KEY.cert, so
+//  two of one name do not collide). Returns 0, or -1 after printing why.
+int tf_curve_allow (const char *allowed, const char *path, FILE *err);
+
 //  Make sock a CURVE server with cert's keys (before it binds).
 void tf_curve_server (zsock_t *sock, zcert_t *cert);
 

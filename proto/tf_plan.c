@@ -111,6 +111,25 @@ s_externals_free (tf_plan_external_t **externals_p, size_t *count_p)
     *count_p = 0;
 }
 
+//  Free a host list and empty the caller's pointers
+static void
+s_hosts_free (tf_plan_host_t **hosts_p, size_t *count_p)
+{
+    for (size_t index = 0; index < *count_p; index++) {
+        tf_plan_host_t *host = &(*hosts_p)[index];
+        free (host->name);
+        free (host->agent);
+        free (host->cert);
+        free (host->address);
+        for (size_t node = 0; node < host->node_count; node++)
+            free (host->nodes[node]);
+        free (host->nodes);
+    }
+    free (*hosts_p);
+    *hosts_p = NULL;
+    *count_p = 0;
+}
+
 //  Destroy the plan and nullify the reference
 void
 tf_plan_destroy (tf_plan_t **self_p)
@@ -124,6 +143,7 @@ tf_plan_destroy (tf_plan_t **self_p)
     free (self->wallet_amounts);
     free (self->wallet_keys);
     s_externals_free (&self->externals, &self->external_count);
+    s_hosts_free (&self->hosts, &self->host_count);
     s_items_free (&self->workloads, &self->workload_count);
     s_items_free (&self->expectations, &self->expectation_count);
     s_items_free (&self->customs, &self->custom_count);
@@ -189,6 +209,17 @@ tf_plan_dup (const tf_plan_t *self)
     for (size_t index = 0; index < self->external_count; index++) {
         const tf_plan_external_t *node = &self->externals[index];
         tf_plan_add_external (copy, node->name, node->url, node->role);
+    }
+    copy->hosts = NULL;
+    copy->host_count = 0;
+    for (size_t index = 0; index < self->host_count; index++) {
+        const tf_plan_host_t *host = &self->hosts[index];
+        tf_plan_host_t *to =
+            tf_plan_add_host (copy, host->name, host->agent, host->cert, host->address);
+        if (host->nodes)
+            to->nodes = (char **) zmalloc (sizeof (char *)); //  An empty list stays a list
+        for (size_t node = 0; node < host->node_count; node++)
+            tf_plan_host_add_node (to, host->nodes[node]);
     }
     copy->workloads = s_items_dup (self->workloads, self->workload_count);
     copy->expectations = s_items_dup (self->expectations, self->expectation_count);

@@ -75,6 +75,16 @@ typedef struct {
     char *role; //  "validator" | "executor"
 } tf_plan_external_t;
 
+//  One host of a run whose nodes are on several hosts (the scenario's hosts:)
+typedef struct {
+    char *name;        //  "far": what readiness, progress and reports call it
+    char *agent;       //  Its agent, "tcp://10.0.0.2:7100", or NULL: tf's own host
+    char *cert;        //  The agent's public certificate (a file path); NULL without agent
+    char *address;     //  IPv4 address its nodes bind and are reached on
+    char **nodes;      //  Names of the nodes it carries, or NULL: a share of the others
+    size_t node_count; //  Entries of nodes
+} tf_plan_host_t;
+
 //  One workload, expectation or custom actor of the plan
 typedef struct {
     char *kind;       //  "transactions", "consensus_liveness", ...;
@@ -99,6 +109,8 @@ typedef struct {
     tf_plan_external_t *externals; //  Nodes someone else runs (runner external), or NULL;
     size_t external_count;         //  validators and executors count them once validated
 
+    tf_plan_host_t *hosts; //  The hosts the nodes are on (runner local), or NULL: this one
+    size_t host_count;
     //  Wallets (funded in genesis, keys derived from the seed)
     uint32_t wallets;         //  Number of user wallets, 0 = none
     uint64_t wallet_amount;   //  Funds per wallet when uniform
@@ -278,6 +290,21 @@ tf_plan_t *tf_plan_set_node_profile (tf_plan_t *self, const char *profile);
 //  Add a node someone else runs (runner external); strings are copied.
 tf_plan_t *tf_plan_add_external (tf_plan_t *self, const char *name, const char *url,
                                  const char *role);
+//  Add a host (agent and cert NULL: tf's own host); strings are copied. Returns
+//  the host, to list its nodes with tf_plan_host_add_node.
+tf_plan_host_t *tf_plan_add_host (tf_plan_t *self, const char *name, const char *agent,
+                                  const char *cert, const char *address);
+void tf_plan_host_add_node (tf_plan_host_t *host, const char *node);
+
+//  The name of node global (validators first): "validator-0", "executor-1".
+//  Writes at most size bytes into out.
+void tf_plan_node_name (const tf_plan_t *self, uint32_t global, char *out, size_t size);
+
+//  The host that carries node global: the host that lists it, else one of
+//  the hosts without a list (the unlisted nodes, in order, spread evenly over
+//  them in blocks). -1 when the plan has no hosts or nothing carries it.
+int tf_plan_host_of (const tf_plan_t *self, uint32_t global);
+
 //  Use the funded wallets of a key file (tf_plan_keys.h); the path is copied.
 tf_plan_t *tf_plan_set_wallet_keys (tf_plan_t *self, const char *path);
 //  Add a workload or an expectation of a catalogue kind; returns the new item

@@ -175,6 +175,38 @@ s_print_customs (FILE *out, const tf_plan_t *self)
     }
 }
 
+//  hosts:, one flow mapping per host (cert is absolute, as the loader made it)
+static void
+s_print_hosts (FILE *out, const tf_plan_t *self)
+{
+    if (self->host_count)
+        fputs ("hosts:\n", out);
+    for (size_t index = 0; index < self->host_count; index++) {
+        const tf_plan_host_t *host = &self->hosts[index];
+        fputs ("  - {name: ", out);
+        s_print_str (out, host->name ? host->name : "");
+        if (host->agent) {
+            fputs (", agent: ", out);
+            s_print_str (out, host->agent);
+        }
+        if (host->cert) {
+            fputs (", cert: ", out);
+            s_print_str (out, host->cert);
+        }
+        fputs (", address: ", out);
+        s_print_str (out, host->address ? host->address : "");
+        if (host->nodes) {
+            fputs (", nodes: [", out);
+            for (size_t node = 0; node < host->node_count; node++) {
+                fputs (node ? ", " : "", out);
+                s_print_str (out, host->nodes[node]);
+            }
+            fputc (']', out);
+        }
+        fputs ("}\n", out);
+    }
+}
+
 //  Section by section, in the order of docs/scenarios.md
 void
 tf_plan_print (const tf_plan_t *self, FILE *out)
@@ -246,4 +278,5 @@ tf_plan_print (const tf_plan_t *self, FILE *out)
     fputs ("}\n", out);
     if (self->prometheus)
         fputs ("observability: {prometheus: true}\n", out);
+    s_print_hosts (out, self);
 }

@@ -13,6 +13,7 @@
 #include "tf_size.h"
 #include <czmq.h>
 #include <math.h>
+#include <arpa/inet.h>
 
 #define TF_VALIDATE_TEXT_SIZE 96 //  Room for a value or a bound, printed
 
@@ -664,6 +665,128 @@ s_check_wallet_keys (s_check_t *check)
     free (keys);
 }
 
+//  agent: tcp://IPV4:PORT, PORT 1..65535
+static bool
+s_valid_agent (const char *agent)
+{
+    static const char scheme[] = "tcp://";
+    if (strncmp (agent, scheme, strlen (scheme)) != 0)
+        return false;
+    const char *host = agent + strlen (scheme);
+    const char *colon = strrchr (host, ':');
+    if (!colon || colon == host || (size_t) (colon - host) >= INET_ADDRSTRLEN)
+        return false;
+    char address[INET_ADDRSTRLEN];
+    memcpy (address, host, (size_t) (colon - host));
+    address[colon - host] = 0;
+    struct in_addr parsed;
+    char *end = NULL;
+    long port = strtol (colon + 1, &end, 10);
+    return inet_pton (AF_INET, address, &parsed) == 1 && colon[1] && !*end && port >= 1
+           && port <= 65535;
+}
+
+//  One host's own keys: name, agent and cert, address
+static void
+s_check_host (s_check_t *check, size_t index)
+{
+    tf_plan_t *plan = check->plan;
+    const tf_plan_host_t *host = &plan->hosts[index];
+    char path[TF_PLAN_PATH_SIZE], field[TF_PLAN_PATH_SIZE];
+    s_path (path, sizeof path, "hosts[%zu]", index);
+    s_path (field, sizeof field, "%s.name", path);
+    if (!s_bad (check, field) && !s_valid_actor_name (host->name))
+        s_fail (check, host->name ? field : path,
+                "%s: every host needs a name of letters, digits, '.', '_', '-'",
+                host->name ? "expected a name" : "missing");
+    for (size_t other = 0; host->name && other < index; other++)
+        if (plan->hosts[other].name && streq (plan->hosts[other].name, host->name))
+            s_fail (check, field, "host '%s' is named twice (hosts[%zu] too)", host->name, other);
+    s_path (field, sizeof field, "%s.agent", path);
+    if (host->agent && !s_bad (check, field) && !s_valid_agent (host->agent))
+        s_fail (check, field,
+                "expected the agent's endpoint tcp://HOST:PORT, HOST a numeric IPv4 address "
+                "(e.g. tcp://10.0.0.2:7100), got '%s'",
+                host->agent);
+    s_path (field, sizeof field, "%s.cert", path);
+    if (host->agent && !host->cert)
+        s_fail (check, path,
+                "missing cert: the agent's public certificate (the .cert file `tf agent` "
+                "printed), to authenticate it");
+    if (!host->agent && host->cert && !s_bad (check, field))
+        s_fail (check, field, "a cert is the agent's: this host has no agent (tf's own host)");
+    s_path (field, sizeof field, "%s.address", path);
+    struct in_addr parsed;
+    if (!host->address)
+        s_fail (check, path, "missing address: the IPv4 address its nodes are reached on");
+    else if (!s_bad (check, field) && inet_pton (AF_INET, host->address, &parsed) != 1)
+        s_fail (check, field, "expected a numeric IPv4 address such as 10.0.0.2, got '%s'",
+                host->address);
+    if (!host->agent)
+        for (size_t other = 0; other < index; other++)
+            if (!plan->hosts[other].agent)
+                s_fail (check, path,
+                        "only one host can be tf's own (no agent): hosts[%zu] is already", other);
+}
+
+//  hosts: each host, each node on exactly one host, the runner
+static void
+s_check_hosts (s_check_t *check)
+{
+    tf_plan_t *plan = check->plan;
+    if (plan->host_count == 0)
+        return;
+    if (plan->runner && !streq (plan->runner, "local") && !s_bad (check, "run.runner"))
+        s_fail (check, "hosts",
+                "nodes on several hosts need runner 'local' (runner is '%s'): its agents run "
+                "them",
+                plan->runner);
+    bool agents = false;
+    for (size_t index = 0; index < plan->host_count; index++) {
+        s_check_host (check, index);
+        agents = agents || plan->hosts[index].agent;
+        const tf_plan_host_t *host = &plan->hosts[index];
+        for (size_t node = 0; node < host->node_count; node++) {
+            char path[TF_PLAN_PATH_SIZE];
+            s_path (path, sizeof path, "hosts[%zu].nodes[%zu]", index, node);
+            const char *name = host->nodes[node];
+            if (s_bad (check, path) || s_counts_bad (check))
+                continue;
+            if (!s_valid_node_name (plan, name)) {
+                s_fail (check, path, "unknown node '%s': expected validator-0 .. validator-%u%s",
+                        name, plan->validators ? plan->validators - 1 : 0,
+                        plan->executors ? " or executor-N" : "");
+                continue;
+            }
+            for (size_t other = 0; other <= index; other++)
+                for (size_t at = 0; at < plan->hosts[other].node_count; at++)
+                    if ((other < index || at < node) && streq (plan->hosts[other].nodes[at], name))
+                        s_fail (check, path, "node '%s' is on two hosts: %s and %s", name,
+                                plan->hosts[other].name ? plan->hosts[other].name : "?",
+                                host->name ? host->name : "?");
+        }
+    }
+    uint32_t total = plan->validators + plan->executors;
+    uint32_t homeless = 0;
+    char first[TF_PLAN_MAX_NAME] = "";
+    for (uint32_t global = 0; !s_counts_bad (check) && global < total && total <= TF_PLAN_MAX_NODES;
+         global++)
+        if (tf_plan_host_of (plan, global) < 0 && homeless++ == 0)
+            tf_plan_node_name (plan, global, first, sizeof first);
+    char more[TF_VALIDATE_TEXT_SIZE] = "";
+    if (homeless > 1)
+        snprintf (more, sizeof more, " (and %u more)", homeless - 1);
+    if (homeless && !s_bad (check, "hosts"))
+        s_fail (check, "hosts",
+                "node '%s'%s is on no host: list it on one, or leave a host's nodes out (it "
+                "then takes a share of the unlisted nodes)",
+                first, more);
+    if (agents && plan->node_control && !s_bad (check, "node_control"))
+        s_fail (check, "node_control",
+                "node control of nodes on agents' hosts is not built yet: remove node_control "
+                "or the hosts with an agent");
+}
+
 //  Topology, wallets, run, consensus, node
 static void
 s_check_scalars (s_check_t *check)
@@ -676,6 +799,7 @@ s_check_scalars (s_check_t *check)
     else
         s_check_text (check, "name", plan->name);
     s_check_externals (check);
+    s_check_hosts (check);
     s_check_wallet_keys (check);
     if ((int) plan->network < TF_NETWORK_STAR || plan->network > TF_NETWORK_FULL)
         s_fail (check, "topology.network", "expected star, ring or full");

@@ -92,6 +92,44 @@ s_pack_customs (msgpack_packer *packer, const tf_plan_t *self)
     }
 }
 
+//  A string, or nil for NULL
+static void
+s_pack_str_or_nil (msgpack_packer *packer, const char *text)
+{
+    if (text)
+        tf_mpack_str (packer, text);
+    else
+        msgpack_pack_nil (packer);
+}
+
+//  hosts: [{name, agent, cert, address, nodes}], agent, cert and nodes nil when absent
+static void
+s_pack_hosts (msgpack_packer *packer, const tf_plan_t *self)
+{
+    tf_mpack_str (packer, "hosts");
+    msgpack_pack_array (packer, self->host_count);
+    for (size_t index = 0; index < self->host_count; index++) {
+        const tf_plan_host_t *host = &self->hosts[index];
+        msgpack_pack_map (packer, 5);
+        tf_mpack_str (packer, "name");
+        tf_mpack_str (packer, host->name ? host->name : "");
+        tf_mpack_str (packer, "agent");
+        s_pack_str_or_nil (packer, host->agent);
+        tf_mpack_str (packer, "cert");
+        s_pack_str_or_nil (packer, host->cert);
+        tf_mpack_str (packer, "address");
+        tf_mpack_str (packer, host->address ? host->address : "");
+        tf_mpack_str (packer, "nodes");
+        if (!host->nodes)
+            msgpack_pack_nil (packer);
+        else {
+            msgpack_pack_array (packer, host->node_count);
+            for (size_t node = 0; node < host->node_count; node++)
+                tf_mpack_str (packer, host->nodes[node]);
+        }
+    }
+}
+
 //  Keys in a fixed order so equal plans pack to equal bytes
 int
 tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
@@ -102,7 +140,7 @@ tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
     msgpack_packer packer;
     msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
 
-    msgpack_pack_map (&packer, 10 + (self->prometheus ? 1 : 0));
+    msgpack_pack_map (&packer, 10 + (self->prometheus ? 1 : 0) + (self->host_count ? 1 : 0));
     tf_mpack_str (&packer, "v");
     msgpack_pack_uint32 (&packer, TF_PLAN_WIRE_VERSION);
     tf_mpack_str (&packer, "name");
@@ -204,6 +242,9 @@ tf_plan_pack (const tf_plan_t *self, uint8_t **data_p, size_t *size_p)
         tf_mpack_str (&packer, "prometheus");
         msgpack_pack_true (&packer);
     }
+
+    if (self->host_count) //  Only with hosts, as observability
+        s_pack_hosts (&packer, self);
 
     //  Hand the buffer over: sbuffer memory is plain malloc
     *size_p = buffer.size;
@@ -682,6 +723,57 @@ s_read_externals (s_decoder_t *self, const msgpack_object *object, tf_plan_t *pl
     return 0;
 }
 
+//  A string or nil (*out stays NULL)
+static int
+s_read_str_or_nil (s_decoder_t *self, const msgpack_object *object, const char *what, char **out)
+{
+    if (object && object->type == MSGPACK_OBJECT_NIL)
+        return 0;
+    return s_read_str (self, object, what, TF_PLAN_MAX_STR, out);
+}
+
+//  The optional hosts list (s_pack_hosts)
+static int
+s_read_hosts (s_decoder_t *self, const msgpack_object *object, tf_plan_t *plan)
+{
+    const char *what = "hosts";
+    if (!object)
+        return 0;
+    if (object->type != MSGPACK_OBJECT_ARRAY || object->via.array.size > TF_PLAN_MAX_NODES)
+        return s_reject (self, "%s: expected a list of at most %d hosts", what, TF_PLAN_MAX_NODES);
+    for (uint32_t index = 0; index < object->via.array.size; index++) {
+        const msgpack_object *entry = &object->via.array.ptr[index];
+        if (s_check_map (self, entry, what, TF_WIRE_MAX_MAP))
+            return -1;
+        tf_plan_host_t *host = tf_plan_add_host (plan, NULL, NULL, NULL, NULL);
+        if (s_read_str (self, s_require (self, entry, what, "name"), what, TF_PLAN_MAX_STR,
+                        &host->name)
+            || s_read_str_or_nil (self, s_require (self, entry, what, "agent"), what, &host->agent)
+            || s_read_str_or_nil (self, s_require (self, entry, what, "cert"), what, &host->cert)
+            || s_read_str (self, s_require (self, entry, what, "address"), what, TF_PLAN_MAX_STR,
+                           &host->address))
+            return -1;
+        const msgpack_object *nodes = s_require (self, entry, what, "nodes");
+        if (!nodes)
+            return -1;
+        if (nodes->type == MSGPACK_OBJECT_NIL)
+            continue;
+        if (nodes->type != MSGPACK_OBJECT_ARRAY || nodes->via.array.size > TF_PLAN_MAX_NODES)
+            return s_reject (self, "hosts.nodes: expected a list of at most %d names",
+                             TF_PLAN_MAX_NODES);
+        host->nodes = (char **) zmalloc (sizeof (char *));
+        for (uint32_t at = 0; at < nodes->via.array.size; at++) {
+            char *name = NULL;
+            if (s_read_str (self, &nodes->via.array.ptr[at], "hosts.nodes", TF_PLAN_MAX_NAME,
+                            &name))
+                return -1;
+            tf_plan_host_add_node (host, name);
+            free (name);
+        }
+    }
+    return 0;
+}
+
 //  The sections of the top-level map; unknown keys are skipped
 static int
 s_read_plan (s_decoder_t *self, const msgpack_object *root, tf_plan_t *plan)
@@ -769,7 +861,7 @@ s_read_plan (s_decoder_t *self, const msgpack_object *root, tf_plan_t *plan)
             || s_read_optional_bool (self, observability, "observability.prometheus", "prometheus",
                                      &plan->prometheus)))
         return -1;
-    return 0;
+    return s_read_hosts (self, s_find (root, "hosts"), plan);
 }
 
 //  Scan, unpack, read; the first problem found is the one logged

@@ -699,13 +699,85 @@ s_load_observability (s_loader_t *self, const yaml_node_t *node)
         s_get_bool (self, value, "observability.prometheus", &self->plan->prometheus);
 }
 
+//  hosts: a list of {name, agent, cert, address, nodes}, the hosts the nodes
+//  are on; a cert path is taken from the scenario's directory
+static void
+s_load_hosts (s_loader_t *self, const yaml_node_t *node)
+{
+    static const char *const keys[] = {"name", "agent", "cert", "address", "nodes", NULL};
+    static const char *const fields[] = {"name", "agent", "cert", "address"};
+    char got[TF_YAML_TEXT_SIZE + 8];
+    s_mark (self, "hosts", node);
+    if (node->type != YAML_SEQUENCE_NODE) {
+        s_error (self, node, "hosts",
+                 "expected a list of hosts such as `- {name: far, agent: "
+                 "\"tcp://10.0.0.2:7100\", cert: far.cert, address: 10.0.0.2}`, got %s",
+                 s_describe (node, got, sizeof got));
+        return;
+    }
+    size_t count = (size_t) (node->data.sequence.items.top - node->data.sequence.items.start);
+    if (count > TF_PLAN_MAX_NODES) {
+        s_error (self, node, "hosts", "expected at most %d hosts, got %zu", TF_PLAN_MAX_NODES,
+                 count);
+        return;
+    }
+    for (size_t index = 0; index < count; index++) {
+        yaml_node_t *entry = s_node (self, node->data.sequence.items.start[index]);
+        char path[TF_PLAN_PATH_SIZE], field[TF_PLAN_PATH_SIZE];
+        s_path (path, sizeof path, "hosts[%zu]", index);
+        s_mark (self, path, entry);
+        if (!s_check_map (self, entry, path, keys))
+            continue;
+        tf_plan_host_t *host = tf_plan_add_host (self->plan, NULL, NULL, NULL, NULL);
+        char **targets[] = {&host->name, &host->agent, &host->cert, &host->address};
+        for (size_t at = 0; at < sizeof fields / sizeof fields[0]; at++) {
+            s_path (field, sizeof field, "%s.%s", path, fields[at]);
+            yaml_node_t *value = s_get (self, entry, fields[at]);
+            if (value) {
+                s_mark (self, field, value);
+                s_get_string (self, value, field, TF_PLAN_MAX_STR, targets[at]);
+            }
+        }
+        if (host->cert) {
+            char *relative = host->cert;
+            host->cert = s_keys_path (self->file, relative);
+            free (relative);
+        }
+        yaml_node_t *nodes = s_get (self, entry, "nodes");
+        if (!nodes)
+            continue;
+        s_path (field, sizeof field, "%s.nodes", path);
+        s_mark (self, field, nodes);
+        if (nodes->type != YAML_SEQUENCE_NODE) {
+            s_error (self, nodes, field,
+                     "expected a list of node names such as [validator-0], got %s",
+                     s_describe (nodes, got, sizeof got));
+            continue;
+        }
+        host->nodes = (char **) zmalloc (sizeof (char *)); //  An empty list is still a list
+        size_t names = (size_t) (nodes->data.sequence.items.top - nodes->data.sequence.items.start);
+        for (size_t at = 0; at < names; at++) {
+            yaml_node_t *item = s_node (self, nodes->data.sequence.items.start[at]);
+            char item_path[TF_PLAN_PATH_SIZE];
+            s_path (item_path, sizeof item_path, "%s.nodes[%zu]", path, at);
+            s_mark (self, item_path, item);
+            char *name = NULL;
+            if (s_get_string (self, item, item_path, TF_PLAN_MAX_NAME, &name) == 0)
+                tf_plan_host_add_node (host, name);
+            else
+                tf_plan_host_add_node (host, ""); //  Keeps the indices of the marks
+            free (name);
+        }
+    }
+}
+
 //  The whole document
 static void
 s_load_root (s_loader_t *self, const yaml_node_t *root)
 {
-    static const char *const keys[] = {"name",         "topology", "wallets",       "workloads",
-                                       "expectations", "custom",   "run",           "consensus",
-                                       "node_control", "node",     "observability", NULL};
+    static const char *const keys[] = {
+        "name",      "topology",     "wallets", "workloads",     "expectations", "custom", "run",
+        "consensus", "node_control", "node",    "observability", "hosts",        NULL};
     tf_plan_t *plan = self->plan;
     if (!s_check_map (self, root, "", keys))
         return;
@@ -732,6 +804,8 @@ s_load_root (s_loader_t *self, const yaml_node_t *root)
         s_load_node (self, value);
     if ((value = s_get (self, root, "observability")))
         s_load_observability (self, value);
+    if ((value = s_get (self, root, "hosts")))
+        s_load_hosts (self, value);
 }
 
 //  The scenario's default name: the file's base name without its extension

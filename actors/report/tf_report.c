@@ -144,11 +144,13 @@ tf_report_nodes (tf_report_t *self, const tf_run_nodes_t *nodes)
     json_t *array = json_array ();
     for (size_t index = 0; index < nodes->nodes.count; index++) {
         const tf_node_info_t *node = &nodes->nodes.items[index];
-        json_array_append_new (array, json_pack ("{s:s, s:s, s:I, s:s, s:s?, s:s?, s:s?}", "name",
-                                                 node->name, "role", node->role, "index",
-                                                 (json_int_t) node->index, "api_url", node->api_url,
-                                                 "testing_url", node->testing_url, "peer_id",
-                                                 node->peer_id, "log_path", node->log_path));
+        json_t *entry = json_pack ("{s:s, s:s, s:I, s:s, s:s?, s:s?, s:s?}", "name", node->name,
+                                   "role", node->role, "index", (json_int_t) node->index, "api_url",
+                                   node->api_url, "testing_url", node->testing_url, "peer_id",
+                                   node->peer_id, "log_path", node->log_path);
+        if (entry && node->host)
+            json_object_set_new (entry, "host", json_string (node->host));
+        json_array_append_new (array, entry);
     }
     json_object_set_new (self->root, "nodes", array);
     if (nodes->metrics_url)

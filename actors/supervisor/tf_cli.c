@@ -27,7 +27,9 @@ s_usage (FILE *out)
                   "  clean              stop and remove what crashed runs left behind\n"
                   "  catalog            list the workload and expectation kinds, their knobs,\n"
                   "                     and the runners\n"
-                  "  keys new NAME      make a certificate to join a `tf run --listen` run\n\n"
+                  "  keys new NAME      make a certificate to join a `tf run --listen` run\n"
+                  "  agent              run this host's share of the nodes of runs whose\n"
+                  "                     scenario names it in hosts: (tf agent --help)\n\n"
                   "Options:\n"
                   "  -h, --help         show this help (tf COMMAND --help for a command)\n"
                   "  --version          print the version\n\n"
@@ -474,6 +476,27 @@ s_keys (int argc, char **argv)
     return TF_EXIT_OK;
 }
 
+//  tf agent ...: the program tf-agent beside tf's other programs, with the same arguments
+static int
+s_agent (char **argv)
+{
+    char *bin_dir = tf_run_bin_dir ();
+    if (!bin_dir) {
+        fprintf (stderr,
+                 "tf agent: cannot find tf's programs (tf-agent): neither beside tf nor in "
+                 "%s relative to it\n",
+                 TF_BIN_TO_LIBEXEC);
+        return TF_EXIT_ERROR;
+    }
+    char *program = zsys_sprintf ("%s/tf-agent", bin_dir);
+    free (bin_dir);
+    argv[0] = program;
+    execv (program, argv);
+    fprintf (stderr, "tf agent: cannot run %s: %s\n", program, strerror (errno));
+    zstr_free (&program);
+    return TF_EXIT_ERROR;
+}
+
 int
 tf_cli_main (int argc, char **argv)
 {
@@ -502,6 +525,8 @@ tf_cli_main (int argc, char **argv)
         return s_catalog (argc - 1, argv + 1);
     if (strcmp (command, "keys") == 0)
         return s_keys (argc - 1, argv + 1);
+    if (strcmp (command, "agent") == 0)
+        return s_agent (argv + 1);
     fprintf (stderr, "tf: unknown command '%s' (try tf --help)\n", command);
     return TF_EXIT_USAGE;
 }

@@ -204,6 +204,25 @@ s_on_phase (tf_progress_t *self, const tf_run_phase_t *phase)
     self->next_ci_line = zclock_mono () + TF_PROGRESS_CI_INTERVAL_MS;
 }
 
+//  The deployed nodes: on several hosts (the scenario's hosts:), say which is where
+static void
+s_on_nodes (tf_progress_t *self, const tf_run_nodes_t *nodes)
+{
+    char line[TF_PROGRESS_MAX_WORKLOADS] = "";
+    size_t used = 0;
+    bool hosts = false;
+    for (size_t index = 0; index < nodes->nodes.count && used < sizeof line; index++) {
+        const tf_node_info_t *node = &nodes->nodes.items[index];
+        hosts = hosts || node->host;
+        int written =
+            snprintf (line + used, sizeof line - used, "%s%s on %s (%s)", index ? ", " : "",
+                      node->name, node->host ? node->host : "this host", node->api_url);
+        used += written > 0 ? (size_t) written : 0;
+    }
+    if (hosts)
+        tf_progress_line (self, "nodes: %s", line);
+}
+
 //  A node's tip sample: keep the last height it answered with
 static void
 s_on_tip (tf_progress_t *self, const tf_feed_tip_t *tip)
@@ -249,6 +268,9 @@ tf_progress_message (tf_progress_t *self, const tf_msg_t *msg)
         }
         case TF_MSG_feed_tip:
             s_on_tip (self, &msg->feed_tip);
+            break;
+        case TF_MSG_run_nodes:
+            s_on_nodes (self, &msg->run_nodes);
             break;
         case TF_MSG_feed_stats:
             self->has_stats = true;

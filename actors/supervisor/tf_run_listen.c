@@ -93,67 +93,6 @@ s_make_cert (const char *keys, const char *name, FILE *err)
     return tf_curve_keys_new (keys, name, err);
 }
 
-//  Save cert's public part as allowed/NAME.cert. Returns 0 or -1 (printed).
-static int
-s_allow_cert (const char *allowed, const char *path, FILE *err)
-{
-    zcert_t *cert = tf_curve_cert_load (path, false, err);
-    if (!cert) {
-        fprintf (err, "tf: --allow %s: not a certificate tf keys new wrote\n", path);
-        return -1;
-    }
-    const char *base = strrchr (path, '/');
-    base = base ? base + 1 : path;
-    //  Named after its key: two certificates of one name cannot overwrite each other
-    char *copy = zsys_sprintf ("%s/%.*s-%.8s.cert", allowed, (int) strcspn (base, "."), base,
-                               zcert_public_txt (cert));
-    for (char *cursor = copy + strlen (allowed) + 1; *cursor; cursor++)
-        if (!isalnum ((unsigned char) *cursor) && !strchr ("-_.", *cursor))
-            *cursor = '_';
-    int rc = zcert_save_public (cert, copy);
-    if (rc)
-        fprintf (err, "tf: cannot write %s: %s\n", copy, strerror (errno));
-    zstr_free (&copy);
-    zcert_destroy (&cert);
-    return rc;
-}
-
-//  --allow PATH: a certificate, or every *.cert in a directory
-static int
-s_allow (const char *allowed, const char *path, FILE *err)
-{
-    struct stat info;
-    if (stat (path, &info)) {
-        fprintf (err, "tf: --allow %s: %s\n", path, strerror (errno));
-        return -1;
-    }
-    if (!S_ISDIR (info.st_mode))
-        return s_allow_cert (allowed, path, err);
-    DIR *handle = opendir (path);
-    if (!handle) {
-        fprintf (err, "tf: --allow %s: %s\n", path, strerror (errno));
-        return -1;
-    }
-    int rc = 0;
-    size_t count = 0;
-    struct dirent *entry;
-    while (rc == 0 && (entry = readdir (handle))) {
-        size_t length = strlen (entry->d_name);
-        if (length > 5 && streq (entry->d_name + length - 5, ".cert")) {
-            char *file = zsys_sprintf ("%s/%s", path, entry->d_name);
-            rc = s_allow_cert (allowed, file, err);
-            zstr_free (&file);
-            count++;
-        }
-    }
-    closedir (handle);
-    if (rc == 0 && count == 0) {
-        fprintf (err, "tf: --allow %s: the directory holds no *.cert file\n", path);
-        rc = -1;
-    }
-    return rc;
-}
-
 int
 tf_run_listen_setup (tf_run_dir_t *dir, const char *listen, const char *const *allow, FILE *err)
 {
@@ -183,12 +122,12 @@ tf_run_listen_setup (tf_run_dir_t *dir, const char *listen, const char *const *a
         || s_make_cert (keys, "local", err))
         goto out;
     char *local = zsys_sprintf ("%s/local.cert", keys);
-    int allowed_rc = s_allow_cert (allowed, local, err);
+    int allowed_rc = tf_curve_allow (allowed, local, err);
     zstr_free (&local);
     if (allowed_rc)
         goto out;
     for (size_t index = 0; allow && allow[index]; index++)
-        if (s_allow (allowed, allow[index], err)) {
+        if (tf_curve_allow (allowed, allow[index], err)) {
             rc = TF_EXIT_USAGE;
             goto out;
         }
@@ -319,7 +258,7 @@ tf_run_listen_actor_cert (const tf_run_dir_t *dir, tf_spawn_t *spawn, const char
     char *allowed = zsys_sprintf ("%s/%s", dir->path, TF_RUN_LISTEN_ALLOWED);
     int rc = tf_curve_keys_new (actors, file, err);
     if (rc == 0)
-        rc = s_allow_cert (allowed, public_path, err);
+        rc = tf_curve_allow (allowed, public_path, err);
     if (rc == 0)
         tf_spawn_setenv (spawn, "TF_CERT", secret_path);
     else

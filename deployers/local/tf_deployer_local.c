@@ -8,8 +8,9 @@
 //  unless it is kept. The logs are written in place, so there is no logs op.
 
 #include "tf_deployer_local.h"
-#include "tf_genesis.h"
-#include "tf_keys.h"
+#include "tf_agent_link.h"
+#include "tf_curve.h"
+#include "tf_local_config.h"
 #include "tf_local_control.h"
 #include "tf_local_nodes.h"
 #include "tf_node_spec.h"
@@ -25,24 +26,35 @@ typedef struct {
     tf_local_nodes_t *nodes;      //  Once deployed
     tf_local_control_t *control;  //  Node control over them
     tf_prometheus_t *prometheus;  //  The run's Prometheus, once started
+    //  A plan with hosts: (the nodes on several hosts)
+    int own_host;                            //  Our entry in hosts:, or -1
+    bool *mine;                              //  By global index: we run it (NULL: all)
+    uint16_t (*remote)[TF_LOCAL_PORT_COUNT]; //  By global index: ports on its host
+    tf_agent_link_t **links;                 //  By host: its agent's link (NULL: ours)
+    zcert_t *client_cert;                    //  TF_AGENT_CERT, what the agents allow
+    zactor_t *watch;                         //  Finds a lost agent once started
+    char *cert_error;                        //  Why TF_AGENT_CERT is unusable: deploy fails
 } s_local_t;
 
-//  The node's environment variables, with their older NOMOS_ spellings
-static const char *const s_env_names[][2] = {
-    {"LOGOS_BLOCKCHAIN_LOG_DIR", "NOMOS_LOG_DIR"},
-    {"LOGOS_BLOCKCHAIN_LOG_LEVEL", "NOMOS_LOG_LEVEL"},
-    {"LOGOS_BLOCKCHAIN_LOG_FILTER", "NOMOS_LOG_FILTER"},
-};
-#define S_ENV_COUNT (sizeof s_env_names / sizeof s_env_names[0])
-
-//  A variable by its name or its alias; NULL when unset or empty
-static const char *
-s_env_alias (const char *name, const char *alias)
+//  The host of node global, or -1 when the plan has no hosts:
+static int
+s_host_of (s_local_t *self, size_t global)
 {
-    const char *value = getenv (name);
-    if (!value || !*value)
-        value = getenv (alias);
-    return value && *value ? value : NULL;
+    return tf_plan_host_of (self->env->plan, (uint32_t) global);
+}
+
+//  True when node global runs on another host
+static bool
+s_remote (s_local_t *self, size_t global)
+{
+    return self->mine && !self->mine[global];
+}
+
+//  The link to the agent of node global's host
+static tf_agent_link_t *
+s_link_of (s_local_t *self, size_t global)
+{
+    return self->links[s_host_of (self, global)];
 }
 
 static void *
@@ -55,8 +67,30 @@ s_create (const tf_deployer_env_t *env, char **error_p)
     s_local_t *self = (s_local_t *) zmalloc (sizeof (s_local_t));
     self->env = env;
     self->binary = tf_profile_binary (env->profile);
-    const char *log_dir = s_env_alias (TF_DEPLOYER_LOCAL_LOG_DIR_ENV, "NOMOS_LOG_DIR");
+    const char *log_dir = tf_local_config_env (TF_DEPLOYER_LOCAL_LOG_DIR_ENV, "NOMOS_LOG_DIR");
     self->log_dir = log_dir ? strdup (log_dir) : NULL;
+    self->own_host = -1;
+    bool agents = false;
+    for (size_t host = 0; host < env->plan->host_count; host++) {
+        if (!env->plan->hosts[host].agent)
+            self->own_host = (int) host;
+        agents = agents || env->plan->hosts[host].agent;
+    }
+    const char *cert = getenv (TF_AGENT_CERT_ENV);
+    if (agents && (!cert || !*cert))
+        self->cert_error = zsys_sprintf ("the scenario's hosts: have agents: set %s to the secret "
+                                         "certificate (NAME.cert_secret) they --allow",
+                                         TF_AGENT_CERT_ENV);
+    else if (agents) {
+        char *text = NULL;
+        size_t size = 0;
+        FILE *err = open_memstream (&text, &size);
+        self->client_cert = tf_curve_cert_load (cert, true, err);
+        fclose (err);
+        if (!self->client_cert)
+            self->cert_error = zsys_sprintf ("%s: %s", TF_AGENT_CERT_ENV, text ? text : cert);
+        free (text);
+    }
     zsys_info ("deployer: local nodes profile=%s binary=%s network=%s", env->profile->name,
                self->binary, tf_topology_name (env->plan->network));
     return self;
@@ -67,6 +101,8 @@ static void
 s_release_data (s_local_t *self)
 {
     for (size_t node = 0; node < tf_local_nodes_count (self->nodes); node++) {
+        if (s_remote (self, node))
+            continue; //  Its host's agent keeps or removes it
         if (self->env->keep_data)
             zsys_notice ("deployer: kept node files name=%s dir=%s log=%s",
                          tf_local_nodes_name (self->nodes, node),
@@ -90,10 +126,18 @@ s_destroy (void **ctx_p)
     if (!self)
         return;
     tf_prometheus_kill (&self->prometheus);
+    zactor_destroy (&self->watch);
+    for (size_t host = 0; self->links && host < self->env->plan->host_count; host++)
+        tf_agent_link_destroy (&self->links[host], true); //  Its agent kills its nodes now
+    free (self->links);
     if (self->nodes && tf_local_nodes_kill_all (self->nodes) > 0)
-        s_release_data (self);
+        s_release_data (self); //  Which asks mine
     tf_local_control_destroy (&self->control);
     tf_local_nodes_destroy (&self->nodes);
+    free (self->mine);
+    free (self->remote);
+    zcert_destroy (&self->client_cert);
+    free (self->cert_error);
     free (self->binary);
     free (self->log_dir);
     free (self);
@@ -104,143 +148,137 @@ s_destroy (void **ctx_p)
 //  ---------------------------------------------------------------------------
 //  Deploy
 
-//  The shared deployment file's text with the profile's template (caller frees)
-static char *
-s_deployment_text (s_local_t *self, const tf_deployment_spec_t *deployment)
-{
-    char *text = NULL;
-    size_t size = 0;
-    FILE *memory = open_memstream (&text, &size);
-    assert (memory);
-    self->env->profile->print_deployment (deployment, memory);
-    fclose (memory);
-    return text;
-}
-
-//  Write one node's two files with the profile's config templates: its node
-//  file, and the deployment file (deployment_text), which node 0 holds and
-//  every other node shares (a hard link: a large genesis is written once)
+//  Ask each agent's host for its nodes' ports (PREPARE), into self->remote
 static int
-s_write_node_files (s_local_t *self, size_t node, const tf_node_spec_t *config,
-                    const char *deployment_text)
+s_prepare_agents (s_local_t *self, char **error_p)
 {
-    const tf_profile_t *profile = self->env->profile;
-    char *text = NULL;
-    size_t size = 0;
-    FILE *memory = open_memstream (&text, &size);
-    assert (memory);
-    profile->print_node (config, memory);
-    fclose (memory);
-    char *path = zsys_sprintf ("%s/%s", tf_local_nodes_dir (self->nodes, node), profile->node_file);
-    int rc = tf_node_spec_write_file (path, text);
-    zstr_free (&path);
-    free (text);
-    char *first =
-        zsys_sprintf ("%s/%s", tf_local_nodes_dir (self->nodes, 0), profile->deployment_file);
-    path = zsys_sprintf ("%s/%s", tf_local_nodes_dir (self->nodes, node), profile->deployment_file);
-    if (rc == 0)
-        rc = node == 0 ? tf_node_spec_write_file (path, deployment_text)
-                       : tf_node_spec_share_file (first, path, deployment_text);
-    zstr_free (&path);
-    zstr_free (&first);
-    return rc;
-}
-
-//  Set every node's command: the profile's command line, the log variables
-static int
-s_set_commands (s_local_t *self)
-{
-    char *env[S_ENV_COUNT + 1];
-    size_t env_count = 0;
-    for (size_t index = 0; index < S_ENV_COUNT; index++) {
-        const char *value = s_env_alias (s_env_names[index][0], s_env_names[index][1]);
-        if (value)
-            env[env_count++] = zsys_sprintf ("%s=%s", s_env_names[index][0], value);
+    const tf_plan_t *plan = self->env->plan;
+    uint8_t *packed = NULL;
+    size_t packed_size = 0;
+    if (tf_plan_pack (plan, &packed, &packed_size)) {
+        *error_p = strdup ("cannot pack the plan for the agents");
+        return -1;
     }
-    env[env_count] = NULL;
+    size_t count = tf_local_nodes_count (self->nodes);
     int rc = 0;
-    for (size_t node = 0; node < tf_local_nodes_count (self->nodes) && rc == 0; node++) {
-        char *argv[TF_PROFILE_MAX_ARGS + 1];
-        int argc = tf_profile_argv (self->env->profile, self->binary,
-                                    tf_local_nodes_dir (self->nodes, node), argv);
-        if (argc <= 0) {
-            rc = -1;
-            break;
+    for (size_t host = 0; rc == 0 && host < plan->host_count; host++) {
+        if (!plan->hosts[host].agent)
+            continue;
+        self->links[host] =
+            tf_agent_link_new (&plan->hosts[host], self->client_cert, self->env->run_id, error_p);
+        zmsg_t *args = zmsg_new ();
+        zmsg_addmem (args, packed, packed_size);
+        zmsg_addstr (args, plan->hosts[host].name);
+        zmsg_t *reply =
+            self->links[host]
+                ? tf_agent_link_request (self->links[host], "PREPARE", &args, "PREPARED",
+                                         TF_AGENT_REQUEST_MS, self->env->cancel, error_p)
+                : NULL;
+        zmsg_destroy (&args);
+        rc = reply ? 0 : -1;
+        size_t answered = 0;
+        for (char *line = reply ? zmsg_popstr (reply) : NULL; line; line = zmsg_popstr (reply)) {
+            unsigned global = 0, ports[TF_LOCAL_PORT_COUNT] = {0};
+            if (sscanf (line, "%u %u %u %u", &global, &ports[0], &ports[1], &ports[2]) == 4
+                && global < count && s_host_of (self, global) == (int) host) {
+                for (size_t port = 0; port < TF_LOCAL_PORT_COUNT; port++)
+                    self->remote[global][port] = (uint16_t) ports[port];
+                answered++;
+            }
+            zstr_free (&line);
         }
-        tf_local_nodes_set_command (self->nodes, node, argv, env);
-        for (int index = 0; index < argc; index++)
-            free (argv[index]);
+        zmsg_destroy (&reply);
+        size_t expected = 0;
+        for (size_t global = 0; global < count; global++)
+            expected += s_host_of (self, global) == (int) host;
+        if (rc == 0 && answered != expected) {
+            *error_p = zsys_sprintf ("host %s: its agent gave the ports of %zu nodes, not %zu",
+                                     plan->hosts[host].name, answered, expected);
+            rc = -1;
+        }
     }
-    for (size_t index = 0; index < env_count; index++)
-        zstr_free (&env[index]);
+    free (packed);
     return rc;
 }
 
-//  Build every node's files and commands; -1 after logging why
+//  Have each agent write its nodes' files and start them (START)
 static int
-s_prepare (s_local_t *self)
+s_start_agents (s_local_t *self, const char *start_time, const tf_local_peer_t *peers,
+                char **error_p)
+{
+    const tf_plan_t *plan = self->env->plan;
+    for (size_t host = 0; host < plan->host_count; host++) {
+        if (!self->links[host])
+            continue;
+        zmsg_t *args = zmsg_new ();
+        zmsg_addstr (args, start_time);
+        for (size_t global = 0; global < tf_local_nodes_count (self->nodes); global++)
+            zmsg_addstrf (args, "%s %u", peers[global].host, peers[global].p2p_port);
+        zmsg_t *reply = tf_agent_link_request (self->links[host], "START", &args, "STARTED",
+                                               TF_AGENT_REQUEST_MS, self->env->cancel, error_p);
+        zmsg_destroy (&args);
+        if (!reply)
+            return -1;
+        zmsg_destroy (&reply);
+    }
+    return 0;
+}
+
+//  Make the node table, then every node's files and command; with hosts:,
+//  the agents' share too (started at once). -1 with *error_p.
+static int
+s_prepare (s_local_t *self, char **error_p)
 {
     const tf_plan_t *plan = self->env->plan;
     if (!self->env->run_dir) {
-        zsys_error ("deployer: no run directory (--run-dir or TF_RUN_DIR)");
+        *error_p = strdup ("no run directory (--run-dir or TF_RUN_DIR)");
         return -1;
     }
+    size_t count = (size_t) plan->validators + plan->executors;
+    if (plan->host_count) { //  Which nodes are ours, before their directories are made
+        self->mine = (bool *) zmalloc ((count + 1) * sizeof (bool));
+        for (size_t global = 0; global < count; global++)
+            self->mine[global] = s_host_of (self, global) == self->own_host;
+    }
     char *nodes_dir = zsys_sprintf ("%s/%s", self->env->run_dir, TF_RUNDIR_NODES);
-    self->nodes = tf_local_nodes_new (nodes_dir, self->log_dir, plan->validators, plan->executors);
+    self->nodes = tf_local_nodes_new_share (nodes_dir, self->log_dir, plan->validators,
+                                            plan->executors, self->mine);
     zstr_free (&nodes_dir);
-    tf_genesis_t *genesis = self->nodes ? tf_genesis_new (plan) : NULL;
-    if (!genesis)
+    if (!self->nodes) {
+        *error_p = strdup ("cannot prepare the nodes (see the deployer's log)");
         return -1;
-    int rc = -1;
-    size_t count = tf_local_nodes_count (self->nodes);
+    }
     self->control = tf_local_control_new (self->nodes, self->env->profile, self->env->cancel);
-    //  Shared deployment file: node 0's, linked from every other node's dir
+    const char *address = self->own_host >= 0 ? plan->hosts[self->own_host].address : NULL;
+    if (plan->host_count) {
+        tf_local_nodes_set_address (self->nodes, address);
+        self->remote = zmalloc ((count + 1) * sizeof *self->remote);
+        self->links = (tf_agent_link_t **) zmalloc (plan->host_count * sizeof (tf_agent_link_t *));
+        if (s_prepare_agents (self, error_p))
+            return -1;
+    }
+    tf_local_peer_t *peers = (tf_local_peer_t *) zmalloc ((count + 1) * sizeof (tf_local_peer_t));
+    for (size_t global = 0; global < count; global++) {
+        int host = s_host_of (self, global);
+        peers[global].host = host >= 0 ? plan->hosts[host].address : NULL;
+        peers[global].p2p_port = s_remote (self, global)
+                                     ? self->remote[global][TF_LOCAL_PORT_P2P]
+                                     : tf_local_nodes_port (self->nodes, global, TF_LOCAL_PORT_P2P);
+    }
     char start_time[TF_NODE_SPEC_TIME_SIZE];
     tf_node_spec_time ((int64_t) tf_actor_now_ms () + TF_DEPLOYER_LOCAL_START_MARGIN_MS,
                        start_time);
-    tf_deployment_spec_t deployment = {.slot_ms = plan->slot_ms,
-                                       .chain_start_time = start_time,
-                                       .security_param = plan->security_param,
-                                       .active_slot_coeff = plan->active_slot_coeff,
-                                       .genesis = genesis};
-    const char *log_level = s_env_alias ("LOGOS_BLOCKCHAIN_LOG_LEVEL", "NOMOS_LOG_LEVEL");
-    const char *log_filter = s_env_alias ("LOGOS_BLOCKCHAIN_LOG_FILTER", "NOMOS_LOG_FILTER");
-    char *deployment_text = s_deployment_text (self, &deployment);
-    uint32_t *peers = (uint32_t *) zmalloc (TF_PLAN_MAX_NODES * sizeof (uint32_t));
-    uint16_t *peer_ports = (uint16_t *) zmalloc (TF_PLAN_MAX_NODES * sizeof (uint16_t));
-    for (uint32_t global = 0; global < count; global++) {
-        size_t peer_count = tf_topology_initial_peers (plan->network, (uint32_t) count, global,
-                                                       peers, TF_PLAN_MAX_NODES);
-        for (size_t peer = 0; peer < peer_count; peer++)
-            peer_ports[peer] = tf_local_nodes_port (self->nodes, peers[peer], TF_LOCAL_PORT_P2P);
-        uint8_t node_key[TF_KEYS_SEED_SIZE];
-        if (tf_keys_seed (TF_KEYS_PURPOSE_NODE, plan->seed, global, node_key))
-            goto out;
-        tf_node_spec_t config = {
-            .http_port = tf_local_nodes_port (self->nodes, global, TF_LOCAL_PORT_HTTP),
-            .testing_port = tf_local_nodes_port (self->nodes, global, TF_LOCAL_PORT_TESTING),
-            .p2p_port = tf_local_nodes_port (self->nodes, global, TF_LOCAL_PORT_P2P),
-            .node_key = node_key,
-            .leader_key = genesis->leaders[global].key.seed,
-            .peer_ports = peer_ports,
-            .peer_count = peer_count,
-            .db_path = tf_local_nodes_db_path (self->nodes, global),
-            .log_dir = NULL, //  Stderr, which goes to the node's log
-            .log_prefix = tf_local_nodes_name (self->nodes, global),
-            .log_level = log_level,
-            .log_filter = log_filter};
-        if (s_write_node_files (self, global, &config, deployment_text))
-            goto out;
-    }
-    rc = s_set_commands (self);
-out:
+    int rc = tf_local_config_write (self->nodes, plan, self->env->profile, self->binary, start_time,
+                                    peers, self->mine, address);
+    if (rc)
+        *error_p = strdup ("cannot write the nodes' files (see the deployer's log)");
+    else if (plan->host_count && (rc = s_start_agents (self, start_time, peers, error_p)) == 0
+             && self->client_cert)
+        self->watch = tf_agent_watch_new (plan->hosts, plan->host_count, self->client_cert,
+                                          self->env->run_id, self->env->alarm_ep);
     free (peers);
-    free (peer_ports);
-    free (deployment_text);
-    tf_genesis_destroy (&genesis);
     return rc;
 }
-
 //  The driver's node table for our nodes
 static tf_deployer_node_t *
 s_node_table (s_local_t *self)
@@ -248,7 +286,7 @@ s_node_table (s_local_t *self)
     size_t count = tf_local_nodes_count (self->nodes);
     tf_deployer_node_t *table =
         (tf_deployer_node_t *) zmalloc ((count + 1) * sizeof (tf_deployer_node_t));
-    for (size_t node = 0; node < count; node++)
+    for (size_t node = 0; node < count; node++) {
         table[node] = (tf_deployer_node_t){
             .name = strdup (tf_local_nodes_name (self->nodes, node)),
             .role = strdup (tf_local_nodes_role (self->nodes, node)),
@@ -256,6 +294,20 @@ s_node_table (s_local_t *self)
             .api_url = tf_local_nodes_url (self->nodes, node, TF_LOCAL_PORT_HTTP, NULL),
             .testing_url = tf_local_nodes_url (self->nodes, node, TF_LOCAL_PORT_TESTING, NULL),
             .log_path = strdup (tf_local_nodes_log_path (self->nodes, node))};
+        int host = s_host_of (self, node);
+        if (host >= 0)
+            table[node].host = strdup (self->env->plan->hosts[host].name);
+        if (s_remote (self, node)) { //  Its log stays on its host (not collected yet)
+            const char *address = self->env->plan->hosts[host].address;
+            zstr_free (&table[node].api_url);
+            zstr_free (&table[node].testing_url);
+            zstr_free (&table[node].log_path);
+            table[node].api_url =
+                zsys_sprintf ("http://%s:%u", address, self->remote[node][TF_LOCAL_PORT_HTTP]);
+            table[node].testing_url =
+                zsys_sprintf ("http://%s:%u", address, self->remote[node][TF_LOCAL_PORT_TESTING]);
+        }
+    }
     return table;
 }
 
@@ -268,12 +320,18 @@ s_deploy (void *ctx, tf_deployer_node_t **nodes_p, size_t *count_p, char **error
                                  strerror (errno), TF_PROFILE_BIN_ENV);
         return -1;
     }
-    if (self->nodes || s_prepare (self)) {
-        *error_p = strdup ("cannot prepare the nodes (see the deployer's log)");
+    if (self->nodes) {
+        *error_p = strdup ("deployed already");
         return -1;
     }
+    if (self->cert_error) { //  Said at deploy, where tf shows it, not at create
+        *error_p = strdup (self->cert_error);
+        return -1;
+    }
+    if (s_prepare (self, error_p))
+        return -1;
     for (size_t node = 0; node < tf_local_nodes_count (self->nodes); node++)
-        if (tf_local_nodes_start (self->nodes, node)) {
+        if (!s_remote (self, node) && tf_local_nodes_start (self->nodes, node)) {
             *error_p = zsys_sprintf ("cannot start node %s (see the deployer's log)",
                                      tf_local_nodes_name (self->nodes, node));
             return -1;
@@ -291,21 +349,42 @@ static tf_deployer_state_t
 s_state (void *ctx, size_t node, char text[TF_DEPLOYER_STATE_TEXT])
 {
     s_local_t *self = (s_local_t *) ctx;
-    return tf_local_nodes_state (self->nodes, node, text);
+    if (!s_remote (self, node))
+        return tf_local_nodes_state (self->nodes, node, text);
+    if (!s_link_of (self, node)) { //  Cleaned up: its host's agent stopped it
+        snprintf (text, TF_DEPLOYER_STATE_TEXT, "stopped by its host's agent");
+        return TF_DEPLOYER_EXITED;
+    }
+    zmsg_t *args = zmsg_new ();
+    zmsg_addstrf (args, "%zu", node);
+    char *error = NULL;
+    zmsg_t *reply = tf_agent_link_request (s_link_of (self, node), "STATE", &args, "STATE",
+                                           TF_AGENT_STATE_MS, self->env->cancel, &error);
+    char *state = reply ? zmsg_popstr (reply) : NULL;
+    char *how = reply ? zmsg_popstr (reply) : NULL;
+    snprintf (text, TF_DEPLOYER_STATE_TEXT, "%s", how ? how : error ? error : "");
+    tf_deployer_state_t result = state && streq (state, "exited")   ? TF_DEPLOYER_EXITED
+                                 : state && streq (state, "paused") ? TF_DEPLOYER_PAUSED
+                                                                    : TF_DEPLOYER_RUNNING;
+    zstr_free (&state);
+    zstr_free (&how);
+    zstr_free (&error);
+    zmsg_destroy (&reply);
+    return result;
 }
 
 static int64_t
 s_memory_kb (void *ctx, size_t node)
 {
     s_local_t *self = (s_local_t *) ctx;
-    return tf_local_nodes_rss_kb (self->nodes, node);
+    return s_remote (self, node) ? -1 : tf_local_nodes_rss_kb (self->nodes, node);
 }
 
 static pid_t
 s_pid (void *ctx, size_t node)
 {
     s_local_t *self = (s_local_t *) ctx;
-    return self->nodes ? tf_local_nodes_pid (self->nodes, node) : -1;
+    return self->nodes && !s_remote (self, node) ? tf_local_nodes_pid (self->nodes, node) : -1;
 }
 
 static int
@@ -313,6 +392,12 @@ s_control (void *ctx, const tf_deployer_node_t *nodes, size_t count,
            const tf_node_control_t *request, char **text_p)
 {
     s_local_t *self = (s_local_t *) ctx;
+    if (self->links)
+        for (size_t host = 0; host < self->env->plan->host_count; host++)
+            if (self->links[host]) {
+                *text_p = strdup ("node control of nodes on agents' hosts is not built yet");
+                return -1;
+            }
     return tf_local_control_run (self->control, nodes, count, request, text_p);
 }
 
@@ -348,14 +433,36 @@ s_cleanup (void *ctx, char **error_p)
 {
     s_local_t *self = (s_local_t *) ctx;
     tf_prometheus_destroy (&self->prometheus);
-    if (!self->nodes)
-        return 0; //  Nothing was deployed
-    if (tf_local_nodes_stop_all (self->nodes, TF_DEPLOYER_LOCAL_STOP_GRACE_MS, self->env->cancel)) {
-        *error_p = strdup ("not every node stopped");
-        return -1;
+    zactor_destroy (&self->watch); //  An agent lost now no longer fails the run
+    char *error = NULL;
+    for (size_t host = 0; self->links && host < self->env->plan->host_count; host++) {
+        if (!self->links[host])
+            continue;
+        char *stop_error = NULL;
+        zmsg_t *args = zmsg_new ();
+        zmsg_addstr (args, self->env->keep_data ? "keep" : "release");
+        zmsg_t *reply = tf_agent_link_request (self->links[host], "STOP", &args, "STOPPED",
+                                               TF_AGENT_REQUEST_MS, self->env->cancel, &stop_error);
+        zmsg_destroy (&args);
+        if (!reply && !error)
+            error = stop_error;
+        else
+            zstr_free (&stop_error);
+        zmsg_destroy (&reply);
+        tf_agent_link_destroy (&self->links[host], false);
     }
-    s_release_data (self);
-    return 0;
+    if (self->nodes) {
+        if (tf_local_nodes_stop_all (self->nodes, TF_DEPLOYER_LOCAL_STOP_GRACE_MS,
+                                     self->env->cancel)) {
+            if (!error)
+                error = strdup ("not every node stopped");
+        }
+        else
+            s_release_data (self);
+    }
+    if (error)
+        *error_p = error;
+    return error ? -1 : 0;
 }
 
 const tf_deployer_ops_t tf_deployer_local_ops = {

@@ -39,6 +39,7 @@ typedef struct {
 struct _tf_local_nodes_t {
     s_node_t *nodes; //  Every node of the plan
     size_t count;    //  Their number
+    char *address;   //  What their URLs name, or NULL: TF_NODE_SPEC_HOST
 };
 
 static int s_mkdir (const char *path);
@@ -48,6 +49,13 @@ static void s_strv_free (char ***strv_p);
 tf_local_nodes_t *
 tf_local_nodes_new (const char *nodes_dir, const char *log_dir, uint32_t validators,
                     uint32_t executors)
+{
+    return tf_local_nodes_new_share (nodes_dir, log_dir, validators, executors, NULL);
+}
+
+tf_local_nodes_t *
+tf_local_nodes_new_share (const char *nodes_dir, const char *log_dir, uint32_t validators,
+                          uint32_t executors, const bool *mine)
 {
     assert (nodes_dir);
     tf_local_nodes_t *self = (tf_local_nodes_t *) zmalloc (sizeof (tf_local_nodes_t));
@@ -69,7 +77,7 @@ tf_local_nodes_new (const char *nodes_dir, const char *log_dir, uint32_t validat
                                  : zsys_sprintf ("%s/node.log", node->dir);
         for (size_t port = 0; port < TF_LOCAL_PORT_COUNT; port++)
             node->ports[port] = ports[global * TF_LOCAL_PORT_COUNT + port];
-        ok = s_mkdir (node->dir) == 0 && s_mkdir (node->db_path) == 0;
+        ok = (mine && !mine[global]) || (s_mkdir (node->dir) == 0 && s_mkdir (node->db_path) == 0);
     }
     free (ports);
     if (!ok)
@@ -94,6 +102,7 @@ tf_local_nodes_destroy (tf_local_nodes_t **self_p)
         s_strv_free (&node->env);
     }
     free (self->nodes);
+    free (self->address);
     free (self);
     *self_p = NULL;
 }
@@ -160,10 +169,18 @@ tf_local_nodes_port (tf_local_nodes_t *self, size_t node, tf_local_port_t port)
     return s_node (self, node)->ports[port];
 }
 
+void
+tf_local_nodes_set_address (tf_local_nodes_t *self, const char *address)
+{
+    assert (self);
+    free (self->address);
+    self->address = address ? strdup (address) : NULL;
+}
+
 char *
 tf_local_nodes_url (tf_local_nodes_t *self, size_t node, tf_local_port_t port, const char *path)
 {
-    return zsys_sprintf ("http://%s:%u%s", TF_NODE_SPEC_HOST,
+    return zsys_sprintf ("http://%s:%u%s", self->address ? self->address : TF_NODE_SPEC_HOST,
                          tf_local_nodes_port (self, node, port), path ? path : "");
 }
 

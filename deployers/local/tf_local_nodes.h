@@ -41,6 +41,13 @@ typedef struct _tf_local_nodes_t tf_local_nodes_t;
 tf_local_nodes_t *tf_local_nodes_new (const char *nodes_dir, const char *log_dir,
                                       uint32_t validators, uint32_t executors);
 
+//  The same for the share of a run one host runs: only the nodes mine marks
+//  (by global index; NULL: every node) get their directories; the others
+//  are in the table (names, ports) but never start.
+tf_local_nodes_t *tf_local_nodes_new_share (const char *nodes_dir, const char *log_dir,
+                                            uint32_t validators, uint32_t executors,
+                                            const bool *mine);
+
 //  Destroy the table and nullify the reference: kills every process still
 //  running and waits for it. Safe on NULL.
 void tf_local_nodes_destroy (tf_local_nodes_t **self_p);
@@ -55,7 +62,11 @@ const char *tf_local_nodes_db_path (tf_local_nodes_t *self, size_t node);
 const char *tf_local_nodes_log_path (tf_local_nodes_t *self, size_t node);
 uint16_t tf_local_nodes_port (tf_local_nodes_t *self, size_t node, tf_local_port_t port);
 
-//  "http://127.0.0.1:PORT" of one of node's ports, followed by path (or
+//  Set the address the nodes' URLs name (copied; NULL: 127.0.0.1), where they
+//  bind when their files say so (tf_local_config.h).
+void tf_local_nodes_set_address (tf_local_nodes_t *self, const char *address);
+
+//  "http://ADDRESS:PORT" of one of node's ports, followed by path (or
 //  nothing). Caller owns it.
 char *tf_local_nodes_url (tf_local_nodes_t *self, size_t node, tf_local_port_t port,
                           const char *path);

@@ -9,3 +9,5 @@ tf_add_unit_test(test_tf_catalog SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_catal
                  LIBS tf_proto)
 tf_add_unit_test(test_tf_plan_external SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_plan_external.c
                  LIBS tf_proto)
+tf_add_unit_test(test_tf_plan_hosts SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tf_plan_hosts.c
+                 LIBS tf_proto)

@@ -39,6 +39,22 @@ test_tf_readiness_report_network_timeout_as_the_seeds_show (void **state)
     free (report);
 }
 
+//  Nodes on several hosts (hosts:): each line says the node's host
+static void
+test_tf_readiness_report_names_each_nodes_host (void **state)
+{
+    (void) state;
+    tf_readiness_node_t nodes[2] = {s_node ("validator", 0, 18800, 1),
+                                    s_node ("validator", 1, 18810, 1)};
+    nodes[0].host = "main";
+    nodes[1].host = "far";
+    char *report = tf_readiness_report (TF_READINESS_NETWORK, true, nodes, 2);
+    assert_string_equal (report, "timed out waiting for network readiness:\n"
+                                 "  validator#0@18800 on host main: 0 peers (expected 1)\n"
+                                 "  validator#1@18810 on host far: 0 peers (expected 1)");
+    free (report);
+}
+
 static void
 test_tf_readiness_report_names_an_exited_process_and_its_log (void **state)
 {
@@ -180,6 +196,7 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_tf_readiness_report_network_timeout_as_the_seeds_show),
         cmocka_unit_test (test_tf_readiness_report_names_an_exited_process_and_its_log),
+        cmocka_unit_test (test_tf_readiness_report_names_each_nodes_host),
         cmocka_unit_test (test_tf_readiness_report_chain_mode),
         cmocka_unit_test (test_tf_readiness_observe_each_stage),
         cmocka_unit_test (test_tf_readiness_da_balancer),
