@@ -47,7 +47,8 @@ s_add_step (tf_chaos_schedule_t *schedule, int64_t at_ms, tf_control_action_t ac
     memset (step, 0, sizeof *step);
     step->at_ms = at_ms;
     step->action = action;
-    snprintf (step->node, sizeof step->node, "%s", node ? node : "");
+    //  Cut to the field, said outright: Release builds cannot see that names fit
+    snprintf (step->node, sizeof step->node, "%.*s", (int) sizeof step->node - 1, node ? node : "");
     return step;
 }
 
