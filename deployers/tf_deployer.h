@@ -186,6 +186,12 @@ bool tf_deployer_wait (void *cancel, int64_t ms);
 //  Position of the node called name in a table, or -1.
 ssize_t tf_deployer_node_find (const tf_deployer_node_t *nodes, size_t count, const char *name);
 
+//  A node table entry (strings copied) whose APIs answer on address's ports:
+//  http://ADDRESS:HTTP_PORT and http://ADDRESS:TESTING_PORT.
+tf_deployer_node_t tf_deployer_node_at (const char *name, const char *role, uint32_t index,
+                                        const char *address, uint16_t http_port,
+                                        uint16_t testing_port, const char *log_path);
+
 //  Free a node table and nullify the reference. Safe on NULL.
 void tf_deployer_nodes_free (tf_deployer_node_t **nodes_p, size_t count);
 

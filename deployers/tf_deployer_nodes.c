@@ -12,6 +12,19 @@ tf_deployer_node_find (const tf_deployer_node_t *nodes, size_t count, const char
     return -1;
 }
 
+tf_deployer_node_t
+tf_deployer_node_at (const char *name, const char *role, uint32_t index, const char *address,
+                     uint16_t http_port, uint16_t testing_port, const char *log_path)
+{
+    assert (name && role && address && log_path);
+    return (tf_deployer_node_t){.name = strdup (name),
+                                .role = strdup (role),
+                                .index = index,
+                                .api_url = zsys_sprintf ("http://%s:%u", address, http_port),
+                                .testing_url = zsys_sprintf ("http://%s:%u", address, testing_port),
+                                .log_path = strdup (log_path)};
+}
+
 void
 tf_deployer_nodes_free (tf_deployer_node_t **nodes_p, size_t count)
 {

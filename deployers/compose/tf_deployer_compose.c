@@ -287,15 +287,12 @@ s_node_table (s_compose_t *self)
     tf_deployer_node_t *table =
         (tf_deployer_node_t *) zmalloc ((count + 1) * sizeof (tf_deployer_node_t));
     for (size_t node = 0; node < count; node++)
-        table[node] = (tf_deployer_node_t){
-            .name = strdup (tf_compose_stack_name (self->stack, node)),
-            .role = strdup (tf_compose_stack_role (self->stack, node)),
-            .index = tf_compose_stack_index (self->stack, node),
-            .api_url = zsys_sprintf ("http://%s:%u", TF_NODE_SPEC_HOST,
-                                     tf_compose_stack_http_port (self->stack, node)),
-            .testing_url = zsys_sprintf ("http://%s:%u", TF_NODE_SPEC_HOST,
-                                         tf_compose_stack_testing_port (self->stack, node)),
-            .log_path = strdup (tf_compose_stack_log_path (self->stack, node))};
+        table[node] = tf_deployer_node_at (
+            tf_compose_stack_name (self->stack, node), tf_compose_stack_role (self->stack, node),
+            tf_compose_stack_index (self->stack, node), TF_NODE_SPEC_HOST,
+            tf_compose_stack_http_port (self->stack, node),
+            tf_compose_stack_testing_port (self->stack, node),
+            tf_compose_stack_log_path (self->stack, node));
     return table;
 }
 

@@ -181,15 +181,11 @@ s_node_table (s_k8s_t *self)
     tf_deployer_node_t *table =
         (tf_deployer_node_t *) zmalloc ((count + 1) * sizeof (tf_deployer_node_t));
     for (size_t node = 0; node < count; node++)
-        table[node] = (tf_deployer_node_t){
-            .name = strdup (tf_k8s_pods_name (self->pods, node)),
-            .role = strdup (tf_k8s_pods_role (self->pods, node)),
-            .index = tf_k8s_pods_index (self->pods, node),
-            .api_url = zsys_sprintf ("http://%s:%u", TF_NODE_SPEC_HOST,
-                                     tf_k8s_pods_http_port (self->pods, node)),
-            .testing_url = zsys_sprintf ("http://%s:%u", TF_NODE_SPEC_HOST,
-                                         tf_k8s_pods_testing_port (self->pods, node)),
-            .log_path = strdup (tf_k8s_pods_log_path (self->pods, node))};
+        table[node] = tf_deployer_node_at (
+            tf_k8s_pods_name (self->pods, node), tf_k8s_pods_role (self->pods, node),
+            tf_k8s_pods_index (self->pods, node), TF_NODE_SPEC_HOST,
+            tf_k8s_pods_http_port (self->pods, node), tf_k8s_pods_testing_port (self->pods, node),
+            tf_k8s_pods_log_path (self->pods, node));
     return table;
 }
 
