@@ -166,28 +166,16 @@ s_settled (tf_exp_tx_chain_t *self, const s_block_t *block, bool final)
            && block->seen_ms + TF_EXP_TX_SETTLE_MS <= self->now_ms;
 }
 
-//  A list of ids copied, so deleting from a hash does not pull them away
-static zlistx_t *
-s_ids_new (void)
-{
-    zlistx_t *ids = zlistx_new ();
-    zlistx_set_duplicator (ids, (czmq_duplicator *) strdup);
-    zlistx_set_destructor (ids, (czmq_destructor *) zstr_free);
-    return ids;
-}
-
 //  Hand the settled blocks of one kind to fn and forget them
 static void
 s_settle_kind (tf_exp_tx_chain_t *self, bool final, tf_exp_tx_chain_fn *fn, void *arg)
 {
-    zlistx_t *ids = s_ids_new ();
-    for (s_block_t *block = (s_block_t *) zhashx_first (self->blocks); block;
-         block = (s_block_t *) zhashx_next (self->blocks))
-        if (s_settled (self, block, final))
-            zlistx_add_end (ids, (void *) zhashx_cursor (self->blocks));
+    zlistx_t *ids = zhashx_keys (self->blocks); //  Copies: the blocks can go meanwhile
     for (const char *id = (const char *) zlistx_first (ids); id;
          id = (const char *) zlistx_next (ids)) {
         s_block_t *block = (s_block_t *) zhashx_lookup (self->blocks, id);
+        if (!s_settled (self, block, final))
+            continue;
         tf_exp_tx_chain_block_t view = s_view (self, id, block);
         fn (&view, arg);
         zhashx_delete (self->blocks, id);
@@ -205,15 +193,13 @@ tf_exp_tx_chain_settle (tf_exp_tx_chain_t *self, tf_exp_tx_chain_fn *fn, void *a
     s_settle_kind (self, true, fn, arg);
     s_settle_kind (self, false, fn, arg);
     //  LIB reports that old have marked every block they will
-    zlistx_t *old = s_ids_new ();
-    for (s_lib_t *lib = (s_lib_t *) zhashx_first (self->libs); lib;
-         lib = (s_lib_t *) zhashx_next (self->libs))
-        if (lib->at_ms + TF_EXP_TX_SETTLE_MS <= self->now_ms)
-            zlistx_add_end (old, (void *) zhashx_cursor (self->libs));
-    for (const char *id = (const char *) zlistx_first (old); id;
-         id = (const char *) zlistx_next (old))
-        zhashx_delete (self->libs, id);
-    zlistx_destroy (&old);
+    zlistx_t *ids = zhashx_keys (self->libs);
+    for (const char *id = (const char *) zlistx_first (ids); id;
+         id = (const char *) zlistx_next (ids))
+        if (((s_lib_t *) zhashx_lookup (self->libs, id))->at_ms + TF_EXP_TX_SETTLE_MS
+            <= self->now_ms)
+            zhashx_delete (self->libs, id);
+    zlistx_destroy (&ids);
     return true;
 }
 

@@ -242,17 +242,12 @@ s_settle (tf_exp_tx_judge_t *self, uint64_t now_ms)
 {
     if (!tf_exp_tx_chain_settle (self->chain, s_on_settled, self))
         return;
-    zlistx_t *old = zlistx_new ();
-    zlistx_set_duplicator (old, (czmq_duplicator *) strdup);
-    zlistx_set_destructor (old, (czmq_destructor *) zstr_free);
-    for (s_orphan_t *orphan = (s_orphan_t *) zhashx_first (self->orphans); orphan;
-         orphan = (s_orphan_t *) zhashx_next (self->orphans))
-        if (orphan->until_ms <= now_ms)
-            zlistx_add_end (old, (void *) zhashx_cursor (self->orphans));
-    for (const char *hash = (const char *) zlistx_first (old); hash;
-         hash = (const char *) zlistx_next (old))
-        zhashx_delete (self->orphans, hash);
-    zlistx_destroy (&old);
+    zlistx_t *hashes = zhashx_keys (self->orphans);
+    for (const char *hash = (const char *) zlistx_first (hashes); hash;
+         hash = (const char *) zlistx_next (hashes))
+        if (((s_orphan_t *) zhashx_lookup (self->orphans, hash))->until_ms <= now_ms)
+            zhashx_delete (self->orphans, hash);
+    zlistx_destroy (&hashes);
 }
 
 void

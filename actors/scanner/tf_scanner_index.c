@@ -73,20 +73,16 @@ tf_scanner_index_forget_below (tf_scanner_index_t *self, uint64_t height,
                                tf_scanner_index_forget_fn *fn, void *arg)
 {
     assert (self);
-    zlistx_t *old = zlistx_new ();
-    zlistx_set_duplicator (old, (czmq_duplicator *) strdup);
-    zlistx_set_destructor (old, (czmq_destructor *) zstr_free);
-    for (uint64_t *stored = (uint64_t *) zhashx_first (self->heights); stored;
-         stored = (uint64_t *) zhashx_next (self->heights))
-        if (*stored < height)
-            zlistx_add_end (old, (void *) zhashx_cursor (self->heights));
-    for (const char *id = (const char *) zlistx_first (old); id;
-         id = (const char *) zlistx_next (old)) {
+    zlistx_t *ids = zhashx_keys (self->heights);
+    for (const char *id = (const char *) zlistx_first (ids); id;
+         id = (const char *) zlistx_next (ids)) {
+        if (*(uint64_t *) zhashx_lookup (self->heights, id) >= height)
+            continue;
         zhashx_delete (self->heights, id);
         if (fn)
             fn (id, arg);
     }
-    zlistx_destroy (&old);
+    zlistx_destroy (&ids);
 }
 
 size_t

@@ -58,16 +58,12 @@ tf_scanner_walk_forget_below (tf_scanner_walk_t *self, uint64_t floor)
     if (floor <= self->floor)
         return;
     self->floor = floor;
-    zlistx_t *old = zlistx_new ();
-    zlistx_set_duplicator (old, (czmq_duplicator *) strdup);
-    zlistx_set_destructor (old, (czmq_destructor *) zstr_free);
-    for (void *slot = zhashx_first (self->known); slot; slot = zhashx_next (self->known))
-        if ((uint64_t) (uintptr_t) slot - 1 < floor)
-            zlistx_add_end (old, (void *) zhashx_cursor (self->known));
-    for (const char *id = (const char *) zlistx_first (old); id;
-         id = (const char *) zlistx_next (old))
-        zhashx_delete (self->known, id);
-    zlistx_destroy (&old);
+    zlistx_t *ids = zhashx_keys (self->known);
+    for (const char *id = (const char *) zlistx_first (ids); id;
+         id = (const char *) zlistx_next (ids))
+        if ((uint64_t) (uintptr_t) zhashx_lookup (self->known, id) - 1 < floor)
+            zhashx_delete (self->known, id);
+    zlistx_destroy (&ids);
 }
 
 //  Mark a block known, then hand it on
