@@ -741,10 +741,8 @@ s_check_hosts (s_check_t *check)
                 "nodes on several hosts need runner 'local' (runner is '%s'): its agents run "
                 "them",
                 plan->runner);
-    bool agents = false;
     for (size_t index = 0; index < plan->host_count; index++) {
         s_check_host (check, index);
-        agents = agents || plan->hosts[index].agent;
         const tf_plan_host_t *host = &plan->hosts[index];
         for (size_t node = 0; node < host->node_count; node++) {
             char path[TF_PLAN_PATH_SIZE];
@@ -781,10 +779,6 @@ s_check_hosts (s_check_t *check)
                 "node '%s'%s is on no host: list it on one, or leave a host's nodes out (it "
                 "then takes a share of the unlisted nodes)",
                 first, more);
-    if (agents && plan->node_control && !s_bad (check, "node_control"))
-        s_fail (check, "node_control",
-                "node control of nodes on agents' hosts is not built yet: remove node_control "
-                "or the hosts with an agent");
 }
 
 //  Topology, wallets, run, consensus, node

@@ -19,6 +19,7 @@
 #define TF_RUNDIR_HTML                "report.html" //  Heights over time, events, latency
 #define TF_RUNDIR_LOGS                "logs"        //  logs/<process>.log, one per process
 #define TF_RUNDIR_NODES               "nodes"       //  nodes/<name>/: each node's files and log
+#define TF_RUNDIR_NODE_LOG            "node.log"    //  nodes/<name>/node.log: the node's output
 #define TF_RUNDIR_DIAGNOSTICS         "diagnostics" //  Every node's state when the run failed
 #define TF_RUNDIR_DIAGNOSTICS_SUMMARY "diagnostics/summary.json" //  ... and what it holds
 

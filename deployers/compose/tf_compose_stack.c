@@ -120,7 +120,7 @@ tf_compose_stack_new (const char *run_dir, const char *run_id, uint32_t validato
         node->container = zsys_sprintf ("%s-%s", self->project, node->name);
         node->dir = zsys_sprintf ("%s/%s", nodes_dir, node->name);
         node->config_dir = zsys_sprintf ("%s/config", node->dir);
-        node->log_path = zsys_sprintf ("%s/node.log", node->dir);
+        node->log_path = zsys_sprintf ("%s/" TF_RUNDIR_NODE_LOG, node->dir);
         node->http_port = ports[2 * global];
         node->testing_port = ports[2 * global + 1];
         ok = s_mkdir (node->dir) == 0 && s_mkdir (node->config_dir) == 0;

@@ -9,6 +9,7 @@
 #include "tf_k8s_kubectl.h"
 #include "tf_k8s_manifests.h"
 #include "tf_k8s_pods.h"
+#include "tf_rundir.h"
 
 #define S_DIR_MODE 0755
 
@@ -83,7 +84,7 @@ tf_k8s_pods_new (const tf_plan_t *plan, const char *namespace_name, const char *
         entry->testing_port = ports[2 * node + 1];
         char *dir = zsys_sprintf ("%s/nodes/%s", run_dir, entry->name);
         zsys_dir_create ("%s", dir);
-        entry->log_path = zsys_sprintf ("%s/node.log", dir);
+        entry->log_path = zsys_sprintf ("%s/" TF_RUNDIR_NODE_LOG, dir);
         zstr_free (&dir);
     }
     free (ports);

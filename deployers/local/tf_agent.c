@@ -4,6 +4,8 @@
 //  (a STOP blocks for its grace; the run waits for that reply anyway).
 
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <sys/stat.h>
 #include "tf_agent.h"
@@ -210,19 +212,41 @@ s_start (s_agent_t *self, zframe_t *peer, zmsg_t *request)
     zstr_free (&start_time);
 }
 
+//  Pop a decimal number frame of request into *value; false when there is none
+static bool
+s_pop_number (zmsg_t *request, uint64_t *value)
+{
+    char *text = zmsg_popstr (request);
+    char *end = NULL;
+    errno = 0;
+    *value = text && isdigit ((unsigned char) *text) ? strtoull (text, &end, 10) : 0;
+    bool number = end && !*end && errno == 0;
+    zstr_free (&text);
+    return number;
+}
+
+//  Pop the node frame of request (GLOBAL, one of ours) into *global; else
+//  answer ERROR and return false
+static bool
+s_pop_node (s_agent_t *self, zframe_t *peer, zmsg_t *request, size_t *global)
+{
+    uint64_t value = 0;
+    if (!s_pop_number (request, &value) || value >= tf_local_nodes_count (self->nodes)
+        || !self->mine[value]) {
+        s_reply (self, peer, "ERROR", "no such node of this host", NULL);
+        return false;
+    }
+    *global = (size_t) value;
+    return true;
+}
+
 //  STATE run GLOBAL
 static void
 s_state (s_agent_t *self, zframe_t *peer, zmsg_t *request)
 {
-    char *text = zmsg_popstr (request);
-    char *end = NULL;
-    unsigned long global = text ? strtoul (text, &end, 10) : 0;
-    bool number = end && end != text && !*end;
-    zstr_free (&text);
-    if (!number || global >= tf_local_nodes_count (self->nodes) || !self->mine[global]) {
-        s_reply (self, peer, "ERROR", "no such node of this host", NULL);
+    size_t global = 0;
+    if (!s_pop_node (self, peer, request, &global))
         return;
-    }
     char how[TF_DEPLOYER_STATE_TEXT] = "";
     tf_deployer_state_t state = tf_local_nodes_state (self->nodes, global, how);
     s_reply (self, peer, "STATE",
@@ -230,6 +254,61 @@ s_state (s_agent_t *self, zframe_t *peer, zmsg_t *request)
              : state == TF_DEPLOYER_PAUSED ? "paused"
                                            : "running",
              how, NULL);
+}
+
+//  NODE run GLOBAL kill|start|pause|resume: node control of one of our nodes
+static void
+s_node (s_agent_t *self, zframe_t *peer, zmsg_t *request)
+{
+    size_t global = 0;
+    if (!s_pop_node (self, peer, request, &global))
+        return;
+    char *name = zmsg_popstr (request);
+    tf_local_proc_t proc = tf_local_proc_from_str (name);
+    zstr_free (&name);
+    char error[TF_DEPLOYER_STATE_TEXT] = "no such node action";
+    if (proc < TF_LOCAL_PROC_COUNT
+        && tf_local_nodes_act (self->nodes, global, proc, NULL, error) == 0) {
+        zsys_info ("agent: run %s node %s %s", self->run_id,
+                   tf_local_nodes_name (self->nodes, global), tf_local_proc_str (proc));
+        s_reply (self, peer, "DONE", NULL);
+    }
+    else
+        s_reply (self, peer, "ERROR", error, NULL);
+}
+
+//  LOG run GLOBAL OFFSET: up to TF_AGENT_LOG_CHUNK bytes of a node's log
+//  from OFFSET (none at its end)
+static void
+s_log (s_agent_t *self, zframe_t *peer, zmsg_t *request)
+{
+    size_t global = 0;
+    uint64_t offset = 0;
+    if (!s_pop_node (self, peer, request, &global))
+        return;
+    if (!s_pop_number (request, &offset) || offset > INT64_MAX) {
+        s_reply (self, peer, "ERROR", "malformed LOG", NULL);
+        return;
+    }
+    const char *path = tf_local_nodes_log_path (self->nodes, global);
+    int fd = open (path, O_RDONLY | O_CLOEXEC);
+    char *chunk = (char *) malloc (TF_AGENT_LOG_CHUNK);
+    ssize_t size = fd >= 0 && chunk ? pread (fd, chunk, TF_AGENT_LOG_CHUNK, (off_t) offset) : -1;
+    if (size < 0) {
+        char *error = zsys_sprintf ("cannot read %s: %s", path, strerror (errno));
+        s_reply (self, peer, "ERROR", error, NULL);
+        zstr_free (&error);
+    }
+    else {
+        zmsg_t *reply = zmsg_new ();
+        zmsg_append (reply, &(zframe_t *){zframe_dup (peer)});
+        zmsg_addstr (reply, "LOG");
+        zmsg_addmem (reply, chunk, (size_t) size);
+        zmsg_send (&reply, self->router);
+    }
+    free (chunk);
+    if (fd >= 0)
+        close (fd);
 }
 
 //  One request from a run
@@ -262,6 +341,10 @@ s_on_request (s_agent_t *self)
             s_start (self, peer, request);
         else if (streq (command, "STATE"))
             s_state (self, peer, request);
+        else if (streq (command, "NODE"))
+            s_node (self, peer, request);
+        else if (streq (command, "LOG"))
+            s_log (self, peer, request);
         else if (streq (command, "ABORT"))
             s_drop_run (self, "the run aborted");
         else if (streq (command, "STOP")) {

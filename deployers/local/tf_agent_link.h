@@ -8,6 +8,11 @@
 //      PREPARE run plan host   -> PREPARED "GLOBAL HTTP TESTING P2P"...  (its nodes' ports)
 //      START run time peers..  -> STARTED                 (peers: "HOST P2P" per node)
 //      STATE run GLOBAL        -> STATE running|paused|exited TEXT
+//      NODE run GLOBAL PROC    -> DONE                    (PROC: kill|start|pause|resume,
+//                                                          tf_local_nodes_act)
+//      LOG run GLOBAL OFFSET   -> LOG DATA                (the node's log from OFFSET, at
+//                                                          most TF_AGENT_LOG_CHUNK bytes;
+//                                                          none at its end)
 //      PING run                -> PONG
 //      STOP run keep|release   -> STOPPED                 (SIGTERM, then SIGKILL; release:
 //                                                          remove the nodes' data)
@@ -29,6 +34,7 @@
 #define TF_AGENT_LOST_MS    3000            //  Silence after which either side gives up
 #define TF_AGENT_REQUEST_MS 15000           //  Longest wait for a request's reply
 #define TF_AGENT_STATE_MS   500             //  For STATE: samples ask it between commands
+#define TF_AGENT_LOG_CHUNK  (1024 * 1024)   //  Most bytes of a log one LOG reply carries
 #define TF_AGENT_CERT_ENV   "TF_AGENT_CERT" //  The secret certificate tf's side uses
 
 typedef struct _tf_agent_link_t tf_agent_link_t;

@@ -224,6 +224,10 @@ s_start_agents (s_local_t *self, const char *start_time, const tf_local_peer_t *
     return 0;
 }
 
+static tf_deployer_state_t s_state (void *ctx, size_t node, char text[TF_DEPLOYER_STATE_TEXT]);
+static int s_act (void *ctx, size_t node, tf_local_proc_t proc, char error[TF_DEPLOYER_STATE_TEXT]);
+static const tf_local_procs_t s_procs = {.state = s_state, .act = s_act};
+
 //  Make the node table, then every node's files and command; with hosts:,
 //  the agents' share too (started at once). -1 with *error_p.
 static int
@@ -248,7 +252,8 @@ s_prepare (s_local_t *self, char **error_p)
         *error_p = strdup ("cannot prepare the nodes (see the deployer's log)");
         return -1;
     }
-    self->control = tf_local_control_new (self->nodes, self->env->profile, self->env->cancel);
+    self->control =
+        tf_local_control_new (count, &s_procs, self, self->env->profile, self->env->cancel);
     const char *address = self->own_host >= 0 ? plan->hosts[self->own_host].address : NULL;
     if (plan->host_count) {
         tf_local_nodes_set_address (self->nodes, address);
@@ -297,11 +302,13 @@ s_node_table (s_local_t *self)
         int host = s_host_of (self, node);
         if (host >= 0)
             table[node].host = strdup (self->env->plan->hosts[host].name);
-        if (s_remote (self, node)) { //  Its log stays on its host (not collected yet)
+        if (s_remote (self, node)) { //  Its log is copied here before cleanup (s_logs)
             const char *address = self->env->plan->hosts[host].address;
             zstr_free (&table[node].api_url);
             zstr_free (&table[node].testing_url);
             zstr_free (&table[node].log_path);
+            table[node].log_path = zsys_sprintf ("%s/%s/%s/%s", self->env->run_dir, TF_RUNDIR_NODES,
+                                                 table[node].name, TF_RUNDIR_NODE_LOG);
             table[node].api_url =
                 zsys_sprintf ("http://%s:%u", address, self->remote[node][TF_LOCAL_PORT_HTTP]);
             table[node].testing_url =
@@ -373,6 +380,33 @@ s_state (void *ctx, size_t node, char text[TF_DEPLOYER_STATE_TEXT])
     return result;
 }
 
+//  Do proc to node: ours through the table, another host's through its agent
+//  (NODE run GLOBAL PROC -> DONE)
+static int
+s_act (void *ctx, size_t node, tf_local_proc_t proc, char error[TF_DEPLOYER_STATE_TEXT])
+{
+    s_local_t *self = (s_local_t *) ctx;
+    if (!s_remote (self, node))
+        return tf_local_nodes_act (self->nodes, node, proc, self->env->cancel, error);
+    if (!s_link_of (self, node)) {
+        snprintf (error, TF_DEPLOYER_STATE_TEXT, "its host's agent stopped it");
+        return -1;
+    }
+    zmsg_t *args = zmsg_new ();
+    zmsg_addstrf (args, "%zu", node);
+    zmsg_addstr (args, tf_local_proc_str (proc));
+    char *why = NULL;
+    zmsg_t *reply = tf_agent_link_request (s_link_of (self, node), "NODE", &args, "DONE",
+                                           TF_AGENT_REQUEST_MS, self->env->cancel, &why);
+    if (!reply)
+        snprintf (error, TF_DEPLOYER_STATE_TEXT, "host %s: %s",
+                  self->env->plan->hosts[s_host_of (self, node)].name, why);
+    zstr_free (&why);
+    int rc = reply ? 0 : -1;
+    zmsg_destroy (&reply);
+    return rc;
+}
+
 static int64_t
 s_memory_kb (void *ctx, size_t node)
 {
@@ -392,13 +426,65 @@ s_control (void *ctx, const tf_deployer_node_t *nodes, size_t count,
            const tf_node_control_t *request, char **text_p)
 {
     s_local_t *self = (s_local_t *) ctx;
-    if (self->links)
-        for (size_t host = 0; host < self->env->plan->host_count; host++)
-            if (self->links[host]) {
-                *text_p = strdup ("node control of nodes on agents' hosts is not built yet");
-                return -1;
-            }
     return tf_local_control_run (self->control, nodes, count, request, text_p);
+}
+
+//  Copy node's log from its host's agent to path, TF_AGENT_LOG_CHUNK bytes
+//  a request (LOG run GLOBAL OFFSET -> LOG DATA, empty at its end). 0 or -1.
+static int
+s_fetch_log (s_local_t *self, size_t node, const char *path)
+{
+    char *dir = strdup (path);
+    *strrchr (dir, '/') = 0;
+    zsys_dir_create ("%s", dir);
+    zstr_free (&dir);
+    FILE *file = fopen (path, "w");
+    if (!file) {
+        zsys_warning ("deployer: cannot write %s: %s", path, strerror (errno));
+        return -1;
+    }
+    int rc = 0;
+    for (uint64_t offset = 0;;) {
+        zmsg_t *args = zmsg_new ();
+        zmsg_addstrf (args, "%zu", node);
+        zmsg_addstrf (args, "%" PRIu64, offset);
+        char *error = NULL;
+        zmsg_t *reply = tf_agent_link_request (s_link_of (self, node), "LOG", &args, "LOG",
+                                               TF_AGENT_REQUEST_MS, self->env->cancel, &error);
+        zframe_t *data = reply ? zmsg_pop (reply) : NULL;
+        zmsg_destroy (&reply);
+        if (!data) {
+            zsys_warning ("deployer: log of node %s not copied from its host: %s", path,
+                          error ? error : "empty reply");
+            zstr_free (&error);
+            rc = -1;
+            break;
+        }
+        size_t size = zframe_size (data);
+        if (size && fwrite (zframe_data (data), 1, size, file) != size)
+            rc = -1;
+        zframe_destroy (&data);
+        offset += size;
+        if (size == 0 || rc)
+            break;
+    }
+    if (fclose (file) != 0)
+        rc = -1;
+    return rc;
+}
+
+//  Before cleanup: copy the logs of the nodes on agents' hosts into the run
+//  directory (ours are written there in place)
+static int
+s_logs (void *ctx, const tf_deployer_node_t *nodes, size_t count)
+{
+    s_local_t *self = (s_local_t *) ctx;
+    int rc = 0;
+    for (size_t node = 0; self->links && node < count; node++)
+        if (s_remote (self, node) && s_link_of (self, node) && nodes[node].log_path
+            && s_fetch_log (self, node, nodes[node].log_path))
+            rc = -1;
+    return rc;
 }
 
 //  The run's Prometheus: RUN_DIR/prometheus, every node a target
@@ -475,7 +561,7 @@ const tf_deployer_ops_t tf_deployer_local_ops = {
     .memory_kb = s_memory_kb,
     .pid = s_pid,
     .control = s_control,
-    .logs = NULL, //  Written in place: RUN_DIR/nodes/<name>/node.log
+    .logs = s_logs, //  Ours are written in place: RUN_DIR/nodes/<name>/node.log
     .cleanup = s_cleanup,
     .metrics = s_metrics,
 };

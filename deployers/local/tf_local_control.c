@@ -16,13 +16,14 @@
 #define S_HTTP_OK_MAX 299
 
 struct _tf_local_control_t {
-    tf_local_nodes_t *nodes;     //  The node table, not owned
-    const tf_profile_t *profile; //  Testing API paths
-    void *cancel;                //  For blocking steps, not owned
-    size_t count;                //  Number of nodes
-    bool *wanted;                //  count^2: [a * count + b] a should block b's peer id
-    bool *blocked;               //  count^2: [a * count + b] a blocks b's peer id now
-    bool *killed_paused;         //  count: killed (restart, stop) while paused
+    const tf_local_procs_t *procs; //  The nodes' processes, not owned
+    void *procs_ctx;               //  Their context, not owned
+    const tf_profile_t *profile;   //  Testing API paths
+    void *cancel;                  //  For blocking steps, not owned
+    size_t count;                  //  Number of nodes
+    bool *wanted;                  //  count^2: [a * count + b] a should block b's peer id
+    bool *blocked;                 //  count^2: [a * count + b] a blocks b's peer id now
+    bool *killed_paused;           //  count: killed (restart, stop) while paused
 };
 
 //  One block or unblock, sent to node from about node to
@@ -33,14 +34,16 @@ typedef struct {
 } s_change_t;
 
 tf_local_control_t *
-tf_local_control_new (tf_local_nodes_t *nodes, const tf_profile_t *profile, void *cancel)
+tf_local_control_new (size_t count, const tf_local_procs_t *procs, void *procs_ctx,
+                      const tf_profile_t *profile, void *cancel)
 {
-    assert (nodes && profile);
+    assert (procs && profile);
     tf_local_control_t *self = (tf_local_control_t *) zmalloc (sizeof (tf_local_control_t));
-    self->nodes = nodes;
+    self->procs = procs;
+    self->procs_ctx = procs_ctx;
     self->profile = profile;
     self->cancel = cancel;
-    self->count = tf_local_nodes_count (nodes);
+    self->count = count;
     self->wanted = (bool *) zmalloc ((self->count * self->count + 1) * sizeof (bool));
     self->blocked = (bool *) zmalloc ((self->count * self->count + 1) * sizeof (bool));
     self->killed_paused = (bool *) zmalloc ((self->count + 1) * sizeof (bool));
@@ -95,11 +98,31 @@ s_forget (tf_local_control_t *self, size_t node)
     }
 }
 
+//  How node's process is
+static tf_deployer_state_t
+s_state (tf_local_control_t *self, size_t node)
+{
+    char text[TF_DEPLOYER_STATE_TEXT];
+    return self->procs->state (self->procs_ctx, node, text);
+}
+
+//  Do proc to node; -1 with *text_p "ACTION: node NAME: why"
+static int
+s_act (tf_local_control_t *self, const tf_deployer_node_t *table, size_t node, tf_local_proc_t proc,
+       const char *action, char **text_p)
+{
+    char error[TF_DEPLOYER_STATE_TEXT] = "";
+    if (self->procs->act (self->procs_ctx, node, proc, error) == 0)
+        return 0;
+    return s_fail (text_p, "%s: node %s: %s", action, table[node].name, error);
+}
+
 //  Kill node (restart, stop); a paused node's resume is then answered as done
 static int
-s_kill (tf_local_control_t *self, size_t node, tf_deployer_state_t state)
+s_kill (tf_local_control_t *self, const tf_deployer_node_t *table, size_t node,
+        tf_deployer_state_t state, const char *action, char **text_p)
 {
-    if (tf_local_nodes_kill (self->nodes, node, self->cancel))
+    if (s_act (self, table, node, TF_LOCAL_PROC_KILL, action, text_p))
         return -1;
     if (state == TF_DEPLOYER_PAUSED)
         self->killed_paused[node] = true;
@@ -109,13 +132,11 @@ s_kill (tf_local_control_t *self, size_t node, tf_deployer_state_t state)
 
 //  Start node again; it forgets the peers it blocked
 static int
-s_start (tf_local_control_t *self, size_t node, const char *action, char **text_p)
+s_start (tf_local_control_t *self, const tf_deployer_node_t *table, size_t node, const char *action,
+         char **text_p)
 {
     s_forget (self, node);
-    if (tf_local_nodes_start (self->nodes, node))
-        return s_fail (text_p, "%s: cannot start node %s", action,
-                       tf_local_nodes_name (self->nodes, node));
-    return 0;
+    return s_act (self, table, node, TF_LOCAL_PROC_START, action, text_p);
 }
 
 //  Send the changes in one batch; each that succeeds is what its node holds
@@ -133,7 +154,7 @@ s_send (tf_local_control_t *self, const tf_deployer_node_t *table, const s_chang
         const char *path =
             change->block ? self->profile->block_peer_path : self->profile->unblock_peer_path;
         tf_api_request_t *request = &requests[index];
-        request->url = tf_local_nodes_url (self->nodes, change->from, TF_LOCAL_PORT_TESTING, path);
+        request->url = zsys_sprintf ("%s%s", table[change->from].testing_url, path);
         json_t *body = json_string (table[change->to].peer_id);
         request->body = json_dumps (body, JSON_COMPACT | JSON_ENCODE_ANY);
         json_decref (body);
@@ -180,8 +201,7 @@ s_apply (tf_local_control_t *self, const tf_deployer_node_t *table, size_t only,
         size_t pending = s_pending (self, from);
         if (pending == 0)
             continue;
-        char text[TF_DEPLOYER_STATE_TEXT];
-        tf_deployer_state_t state = tf_local_nodes_state (self->nodes, from, text);
+        tf_deployer_state_t state = s_state (self, from);
         if (state == TF_DEPLOYER_EXITED) {
             s_forget (self, from);
             continue;
@@ -261,8 +281,8 @@ s_resume (tf_local_control_t *self, const tf_deployer_node_t *table, size_t node
     }
     if (state != TF_DEPLOYER_PAUSED)
         return s_fail (text_p, "resume: node %s is not paused", name);
-    if (tf_local_nodes_resume (self->nodes, node))
-        return s_fail (text_p, "resume: cannot signal %s: %s", name, strerror (errno));
+    if (s_act (self, table, node, TF_LOCAL_PROC_RESUME, "resume", text_p))
+        return -1;
     size_t pending = s_pending (self, node);
     if (s_apply (self, table, node, "resume", text_p))
         return -1;
@@ -285,31 +305,27 @@ tf_local_control_run (tf_local_control_t *self, const tf_deployer_node_t *table,
     bool single = request->action != TF_CONTROL_PARTITION && request->action != TF_CONTROL_HEAL;
     assert (!single || found >= 0); //  The driver checked the name
     const char *name = single ? table[node].name : NULL;
-    char text[TF_DEPLOYER_STATE_TEXT];
-    tf_deployer_state_t state =
-        single ? tf_local_nodes_state (self->nodes, node, text) : TF_DEPLOYER_RUNNING;
+    tf_deployer_state_t state = single ? s_state (self, node) : TF_DEPLOYER_RUNNING;
     switch (request->action) {
         case TF_CONTROL_STOP:
             if (state == TF_DEPLOYER_EXITED)
                 return s_fail (text_p, "stop: node %s is already stopped", name);
-            if (s_kill (self, node, state))
-                return s_fail (text_p, "stop: node %s did not end", name);
-            return 0;
+            return s_kill (self, table, node, state, action, text_p);
         case TF_CONTROL_RESTART:
-            if (state != TF_DEPLOYER_EXITED && s_kill (self, node, state))
-                return s_fail (text_p, "restart: node %s did not end", name);
-            return s_start (self, node, action, text_p);
+            if (state != TF_DEPLOYER_EXITED && s_kill (self, table, node, state, action, text_p))
+                return -1;
+            return s_start (self, table, node, action, text_p);
         case TF_CONTROL_START:
             if (state != TF_DEPLOYER_EXITED)
                 return s_fail (text_p, "start: node %s is already running", name);
-            return s_start (self, node, action, text_p);
+            return s_start (self, table, node, action, text_p);
         case TF_CONTROL_PAUSE:
             if (state == TF_DEPLOYER_EXITED)
                 return s_fail (text_p, "pause: node %s is stopped", name);
             if (state == TF_DEPLOYER_PAUSED)
                 return s_fail (text_p, "pause: node %s is already paused", name);
-            if (tf_local_nodes_pause (self->nodes, node))
-                return s_fail (text_p, "pause: cannot signal %s: %s", name, strerror (errno));
+            if (s_act (self, table, node, TF_LOCAL_PROC_PAUSE, action, text_p))
+                return -1;
             self->killed_paused[node] = false;
             return 0;
         case TF_CONTROL_RESUME:

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include "tf_local_nodes.h"
 #include "tf_node_spec.h"
+#include "tf_rundir.h"
 
 extern char **environ;
 
@@ -74,7 +75,7 @@ tf_local_nodes_new_share (const char *nodes_dir, const char *log_dir, uint32_t v
         node->dir = zsys_sprintf ("%s/%s", nodes_dir, node->name);
         node->db_path = zsys_sprintf ("%s/db", node->dir);
         node->log_path = log_dir ? zsys_sprintf ("%s/%s.log", log_dir, node->name)
-                                 : zsys_sprintf ("%s/node.log", node->dir);
+                                 : zsys_sprintf ("%s/" TF_RUNDIR_NODE_LOG, node->dir);
         for (size_t port = 0; port < TF_LOCAL_PORT_COUNT; port++)
             node->ports[port] = ports[global * TF_LOCAL_PORT_COUNT + port];
         ok = (mine && !mine[global]) || (s_mkdir (node->dir) == 0 && s_mkdir (node->db_path) == 0);
@@ -575,4 +576,42 @@ out:
         close (fds[--opened]);
     free (fds);
     return rc;
+}
+
+static const char *const s_proc_names[TF_LOCAL_PROC_COUNT] = {"kill", "start", "pause", "resume"};
+
+const char *
+tf_local_proc_str (tf_local_proc_t proc)
+{
+    return proc < TF_LOCAL_PROC_COUNT ? s_proc_names[proc] : NULL;
+}
+
+tf_local_proc_t
+tf_local_proc_from_str (const char *name)
+{
+    tf_local_proc_t proc = 0;
+    while (proc < TF_LOCAL_PROC_COUNT && !(name && streq (name, s_proc_names[proc])))
+        proc++;
+    return proc;
+}
+
+int
+tf_local_nodes_act (tf_local_nodes_t *self, size_t node, tf_local_proc_t proc, void *cancel,
+                    char error[TF_DEPLOYER_STATE_TEXT])
+{
+    assert (self && proc < TF_LOCAL_PROC_COUNT);
+    int rc = proc == TF_LOCAL_PROC_KILL    ? tf_local_nodes_kill (self, node, cancel)
+             : proc == TF_LOCAL_PROC_START ? tf_local_nodes_start (self, node)
+             : proc == TF_LOCAL_PROC_PAUSE ? tf_local_nodes_pause (self, node)
+                                           : tf_local_nodes_resume (self, node);
+    if (rc == 0)
+        return 0;
+    if (proc == TF_LOCAL_PROC_KILL)
+        snprintf (error, TF_DEPLOYER_STATE_TEXT, "it did not end");
+    else if (proc == TF_LOCAL_PROC_START)
+        snprintf (error, TF_DEPLOYER_STATE_TEXT,
+                  "it did not start (see the log of its deployer or agent)");
+    else
+        snprintf (error, TF_DEPLOYER_STATE_TEXT, "cannot signal it: %s", strerror (errno));
+    return -1;
 }

@@ -114,4 +114,23 @@ int tf_local_nodes_stop_all (tf_local_nodes_t *self, int64_t grace_ms, void *can
 //  stops. Returns how many were running.
 size_t tf_local_nodes_kill_all (tf_local_nodes_t *self);
 
+//  What node control does to one node's process
+typedef enum {
+    TF_LOCAL_PROC_KILL = 0, //  tf_local_nodes_kill
+    TF_LOCAL_PROC_START,    //  tf_local_nodes_start
+    TF_LOCAL_PROC_PAUSE,    //  tf_local_nodes_pause
+    TF_LOCAL_PROC_RESUME,   //  tf_local_nodes_resume
+    TF_LOCAL_PROC_COUNT
+} tf_local_proc_t;
+
+//  Its name ("kill", "start", "pause", "resume"), or NULL
+const char *tf_local_proc_str (tf_local_proc_t proc);
+
+//  The action from its name; TF_LOCAL_PROC_COUNT when none has it
+tf_local_proc_t tf_local_proc_from_str (const char *name);
+
+//  Do proc to node (kill asks cancel). 0, or -1 with error saying why.
+int tf_local_nodes_act (tf_local_nodes_t *self, size_t node, tf_local_proc_t proc, void *cancel,
+                        char error[TF_DEPLOYER_STATE_TEXT]);
+
 #endif

@@ -4,7 +4,10 @@
 #  others): tf, the coordinator and validator-0 (the star's hub, on tf's own
 #  host "main") in the first, `tf agent` with validator-1 and validator-2 in
 #  the second ("far"), another agent with validator-3 in the third ("near").
-#    pass    the run passes; report.json gives each node its host and URL; a
+#    pass    the run passes with node control on every host (random restarts,
+#            validator-3 paused on near, validator-2 on far cut off and healed),
+#            each done; report.json gives each node its host and URL; each
+#            agent's nodes' logs are copied into the run directory; a
 #            remote Python actor in the third namespace joins the run
 #            (tf run --listen) and must see blocks over the CURVE feed, and a
 #            client with a key the agent does not allow is refused and logged
@@ -121,7 +124,7 @@ near_pid=$!
 wait_for "$work/far.log" "listening on" 30 "$far_pid"
 wait_for "$work/near.log" "listening on" 30 "$near_pid"
 
-duration=8s
+duration=10s
 [ "$mode" = killed ] && duration=60s
 cat > "$work/hosts.yaml" <<YAML
 name: agents
@@ -138,9 +141,16 @@ expectations:
   - consensus_liveness: {max_stall: 5s}
 YAML
 [ -z "$python" ] || echo "custom: [{name: remote, role: expectation}]" >> "$work/hosts.yaml"
+[ "$mode" != pass ] || cat >> "$work/hosts.yaml" <<YAML
+node_control: true
+workloads:
+  - chaos_random_restart: {min_delay: 2s, max_delay: 3s, target_cooldown: 60s}
+  - chaos_pause: {node: validator-3, delay: 1s, window: 2s}
+  - chaos_partition: {group: validator-2, delay: 5s, window: 2s}
+YAML
 cat >> "$work/hosts.yaml" <<YAML
 run: {duration: $duration, seed: 11, runner: local}
-consensus: {slot: 200ms, active_slot_coeff: 0.5, security_param: 3}
+consensus: {slot: 200ms, active_slot_coeff: 0.5, security_param: 10}
 YAML
 "$tf" validate "$work/hosts.yaml" > /dev/null || fail "the scenario does not validate"
 
@@ -251,6 +261,17 @@ for name, (host, address) in expected.items():
     assert where[name][0] == host, (name, where[name])
     assert where[name][1].startswith("http://%s:" % address), (name, where[name])
 assert all(r["passed"] for r in report["expectations"]), report["expectations"]
+#  Node control reached the agents' nodes: each request done, none failed
+chaos = report["chaos"]
+done = [e["detail"] for e in chaos if e["kind"] == "node.control.done"]
+failed = [e for e in chaos if e["kind"] not in ("node.control", "node.control.done")]
+assert not failed, failed
+for wanted in ("pause validator-3 ok", "resume validator-3", "partition", "heal"):
+    assert any(d.startswith(wanted) for d in done), (wanted, done)
+restarted = {e["node"] for e in chaos
+             if e["kind"] == "node.control.done" and e["detail"].startswith("restart")}
+assert restarted & {"validator-1", "validator-2", "validator-3"}, ("no remote restart", done)
+print("node control on the agents' hosts:", "; ".join(done))
 results = {r["name"]: r for r in report["expectations"]}
 if remote:
     assert results["remote"]["details"]["blocks"] > 0, results["remote"]
@@ -278,18 +299,27 @@ PY
     echo "a stranger's key is refused by the agent and logged"
 fi
 wait_for "$work/far.log" "dropped (the run ended)" 20 "$far_pid"
-#  Each host has the directories of its own nodes only
-for node in run/nodes/validator-1 run/nodes/validator-3 far/runs/*/nodes/validator-0 \
-    near/runs/*/nodes/validator-1; do
+#  Each host has the directories of its own nodes only (tf's side holds the
+#  copies of the other hosts' nodes' logs, nothing else of them)
+for node in far/runs/*/nodes/validator-0 near/runs/*/nodes/validator-1; do
     set -- "$work"/$node
     [ ! -e "$1" ] || fail "$node is on a host that does not run it"
 done
-#  At cleanup the agents removed their nodes' data and kept their logs
+for node in run/nodes/validator-1 run/nodes/validator-3; do
+    [ "$(ls "$work/$node")" = node.log ] || fail "$node holds more than its log: $(ls "$work/$node")"
+done
+#  At cleanup the agents removed their nodes' data and kept their logs; tf
+#  copied each (what the node wrote until its agent stopped it) into the run dir
 for node in far/runs/*/nodes/validator-1 far/runs/*/nodes/validator-2 near/runs/*/nodes/validator-3; do
     set -- "$work"/$node
     [ -f "$1/node.log" ] || fail "no log of $node left on its host"
     [ ! -e "$1/db" ] || fail "the data of $node is still on its host"
+    copy="$work/run/nodes/${node##*/}/node.log"
+    grep -q "mode Online" "$copy" 2>/dev/null || fail "no copy of ${node##*/}'s log in the run dir"
+    head -c "$(wc -c < "$copy")" "$1/node.log" | cmp -s - "$copy" \
+        || fail "the run dir's copy of ${node##*/}'s log is not its host's"
 done
+echo "the agents' nodes' logs are in the run directory"
 left=$(leftover)
 [ -z "$left" ] || fail "left running: $left"
 #  A stopped agent exits 0 (under the sanitizers: nothing leaked or misused)

@@ -177,12 +177,9 @@ test_tf_plan_hosts_refusals (void **state)
                            "  - {name: a, agent: \"tcp://10.0.0.2:1\", cert: /k.cert, address: "
                            "10.0.0.2}\n",
                     5, 12, "hosts[1].name", "host 'a' is named twice");
-    //  Another runner; node control of an agent's nodes (not built yet)
+    //  Another runner
     yaml = zsys_sprintf (S_HEAD "run: {runner: compose}\nhosts:\n%s}\n", far);
     s_expect_error (yaml, 5, 3, "hosts", "need runner 'local'");
-    zstr_free (&yaml);
-    yaml = zsys_sprintf (S_HEAD "node_control: true\nhosts:\n%s}\n", far);
-    s_expect_error (yaml, 3, 15, "node_control", "not built yet");
     zstr_free (&yaml);
     //  Not a list
     s_expect_error (S_HEAD "hosts: {name: far}\n", 3, 8, "hosts", "expected a list of hosts");
