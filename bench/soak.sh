@@ -15,6 +15,7 @@
 #
 #  Usage: bench/soak.sh [BUILD_DIR]   (default build-bench, a Release build made
 #  here if missing). Needs python3. Loopback only. Exits 1 when a goal is missed.
+#  SOAK_KEEP=1 keeps the run directory (the nodes' logs, the recording).
 
 set -eu
 
@@ -36,7 +37,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/tf-soak-bench.XXXXXX")
 TF_PID=
 cleanup () {
     [ -n "$TF_PID" ] && kill -INT "$TF_PID" 2>/dev/null && wait "$TF_PID" 2>/dev/null
-    rm -rf "$WORK"
+    [ -n "${SOAK_KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

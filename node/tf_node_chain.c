@@ -4,6 +4,7 @@
 //  be validated against its own parent. Ledgers of blocks below the LIB are freed: no new
 //  block may build on them, since a fork below the LIB is never adopted.
 #include <assert.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,23 @@ struct _tf_node_chain_t {
     tf_node_chain_entry_t *lib;        //  Last immutable block
     tf_node_chain_entry_t **canonical; //  Canonical entry per height
     size_t canonical_room;             //  Allocated slots in canonical
+    tf_node_chain_entry_t **ledgered;  //  The entries that still hold a ledger
+    size_t nledgered, ledgered_room;   //  Their count, allocated slots
     uint64_t security_param;           //  k
+    bool trusted;                      //  Blocks come from our own block log
 };
+
+//  Remember that entry holds a ledger, so pruning visits only those
+static void
+s_ledgered_push (tf_node_chain_t *self, tf_node_chain_entry_t *entry)
+{
+    if (self->nledgered == self->ledgered_room) {
+        self->ledgered_room = self->ledgered_room ? self->ledgered_room * 2 : 64;
+        self->ledgered = realloc (self->ledgered, self->ledgered_room * sizeof *self->ledgered);
+        assert (self->ledgered);
+    }
+    self->ledgered[self->nledgered++] = entry;
+}
 
 static void
 s_entry_free (void *value)
@@ -43,6 +59,7 @@ tf_node_chain_new (tf_node_block_t *genesis, tf_node_ledger_t *ledger, uint64_t 
     entry->block = genesis;
     entry->ledger = ledger;
     tf_node_idmap_insert (self->entries, &genesis->id, entry);
+    s_ledgered_push (self, entry);
     self->genesis = self->lib = entry;
     s_set_tip (self, entry);
     return self;
@@ -57,6 +74,7 @@ tf_node_chain_destroy (tf_node_chain_t **self_p)
         return;
     tf_node_idmap_destroy (&self->entries);
     free (self->canonical);
+    free (self->ledgered);
     free (self);
     *self_p = NULL;
 }
@@ -84,7 +102,11 @@ tf_node_chain_add (tf_node_chain_t *self, tf_node_block_t **block_p, char *error
     tf_node_ledger_t *ledger = tf_node_ledger_dup (parent->ledger);
     for (size_t index = 0; index < block->ntxs; index++) {
         char reason[160];
-        if (tf_node_ledger_check (ledger, block->txs[index], reason, sizeof reason)) {
+        int invalid =
+            self->trusted
+                ? tf_node_ledger_check_trusted (ledger, block->txs[index], reason, sizeof reason)
+                : tf_node_ledger_check (ledger, block->txs[index], reason, sizeof reason);
+        if (invalid) {
             snprintf (error, error_size, "tx %zu: %s", index, reason);
             tf_node_ledger_destroy (&ledger);
             return TF_NODE_CHAIN_INVALID;
@@ -98,6 +120,7 @@ tf_node_chain_add (tf_node_chain_t *self, tf_node_block_t **block_p, char *error
     entry->parent = parent;
     entry->ledger = ledger;
     tf_node_idmap_insert (self->entries, &block->id, entry);
+    s_ledgered_push (self, entry);
     *block_p = NULL;
 
     //  Switch to the new branch if it wins and does not fork below the LIB
@@ -109,20 +132,6 @@ tf_node_chain_add (tf_node_chain_t *self, tf_node_block_t **block_p, char *error
     return TF_NODE_CHAIN_ADDED;
 }
 
-typedef struct {
-    uint64_t lib_height; //  Prune below this height
-} prune_t;
-
-static int
-s_prune_ledger (const tf_node_hash_t *id, void *value, void *arg)
-{
-    tf_node_chain_entry_t *entry = value;
-    prune_t *prune = arg;
-    if (entry->height < prune->lib_height)
-        tf_node_ledger_destroy (&entry->ledger);
-    return 0;
-}
-
 int
 tf_node_chain_update_lib (tf_node_chain_t *self)
 {
@@ -132,9 +141,24 @@ tf_node_chain_update_lib (tf_node_chain_t *self)
     if (height <= self->lib->height)
         return 0; //  Never moves back
     self->lib = self->canonical[height];
-    prune_t prune = {height};
-    tf_node_idmap_foreach (self->entries, s_prune_ledger, &prune);
+    //  Free the ledgers below it (on every fork), keep the others
+    size_t kept = 0;
+    for (size_t index = 0; index < self->nledgered; index++) {
+        tf_node_chain_entry_t *entry = self->ledgered[index];
+        if (entry->height < height)
+            tf_node_ledger_destroy (&entry->ledger);
+        else
+            self->ledgered[kept++] = entry;
+    }
+    self->nledgered = kept;
     return 1;
+}
+
+void
+tf_node_chain_set_trusted (tf_node_chain_t *self, bool trusted)
+{
+    assert (self);
+    self->trusted = trusted;
 }
 
 void

@@ -2,6 +2,7 @@
 #ifndef TF_NODE_CHAIN_H_INCLUDED
 #define TF_NODE_CHAIN_H_INCLUDED
 
+#include <stdbool.h>
 #include "tf_node_block.h"
 #include "tf_node_ledger.h"
 
@@ -38,6 +39,10 @@ tf_node_chain_rc_t tf_node_chain_add (tf_node_chain_t *self, tf_node_block_t **b
 
 //  Move the LIB to the k-th ancestor of the tip if that is higher. Returns 1 if it moved.
 int tf_node_chain_update_lib (tf_node_chain_t *self);
+
+//  While trusted, blocks added come from our own block log: every check but the owners'
+//  signatures of their txs (checked when the blocks first came) is made again.
+void tf_node_chain_set_trusted (tf_node_chain_t *self, bool trusted);
 
 //  Set k, the depth at which blocks become irreversible (a testing fault sets 0: every
 //  tip final at once). The LIB never moves back, whatever k becomes.

@@ -1,5 +1,6 @@
 //  tf_node_crypto.c - hashes, Ed25519 keys, hex, PeerIds and checksums for tf-node
 #include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tf_node_crypto.h"
@@ -186,16 +187,29 @@ tf_node_peer_id_decode (const char *peer_id, tf_node_hash_t *pk)
     return 0;
 }
 
+//  The CRC of each byte value, made on first use (a byte a step, not a bit)
+static uint32_t s_crc_table[256];
+static pthread_once_t s_crc_once = PTHREAD_ONCE_INIT;
+
+static void
+s_crc_table_make (void)
+{
+    for (uint32_t value = 0; value < 256; value++) {
+        uint32_t crc = value;
+        for (int bit = 0; bit < 8; bit++)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+        s_crc_table[value] = crc;
+    }
+}
+
 uint32_t
 tf_node_crc32 (const void *data, size_t size)
 {
+    pthread_once (&s_crc_once, s_crc_table_make);
     const uint8_t *bytes = data;
     uint32_t crc = 0xffffffffu;
-    for (size_t index = 0; index < size; index++) {
-        crc ^= bytes[index];
-        for (int bit = 0; bit < 8; bit++)
-            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-    }
+    for (size_t index = 0; index < size; index++)
+        crc = (crc >> 8) ^ s_crc_table[(crc ^ bytes[index]) & 0xffu];
     return ~crc;
 }
 

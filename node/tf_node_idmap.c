@@ -80,10 +80,24 @@ tf_node_idmap_t *
 tf_node_idmap_dup (const tf_node_idmap_t *self, tf_node_idmap_dup_fn *dup_fn)
 {
     assert (self);
-    tf_node_idmap_t *copy = tf_node_idmap_new (self->free_fn);
+    //  As many buckets as the original, so every entry goes to the same bucket: no
+    //  lookups, no growing
+    tf_node_idmap_t *copy = calloc (1, sizeof *copy);
+    assert (copy);
+    copy->nbuckets = self->nbuckets;
+    copy->buckets = calloc (copy->nbuckets, sizeof *copy->buckets);
+    assert (copy->buckets);
+    copy->free_fn = self->free_fn;
+    copy->size = self->size;
     for (size_t index = 0; index < self->nbuckets; index++)
-        for (entry_t *entry = self->buckets[index]; entry; entry = entry->next)
-            tf_node_idmap_insert (copy, &entry->id, dup_fn ? dup_fn (entry->value) : entry->value);
+        for (entry_t *entry = self->buckets[index]; entry; entry = entry->next) {
+            entry_t *twin = malloc (sizeof *twin);
+            assert (twin);
+            twin->id = entry->id;
+            twin->value = dup_fn ? dup_fn (entry->value) : entry->value;
+            twin->next = copy->buckets[index];
+            copy->buckets[index] = twin;
+        }
     return copy;
 }
 

@@ -20,6 +20,11 @@ tf_node_ledger_t *tf_node_ledger_dup (const tf_node_ledger_t *self);
 int tf_node_ledger_check (const tf_node_ledger_t *self, const tf_node_tx_t *tx, char *error,
                           size_t error_size);
 
+//  The same checks but for the owners' signatures: for the txs of blocks read back
+//  from our own block log, whose signatures were checked when they first came.
+int tf_node_ledger_check_trusted (const tf_node_ledger_t *self, const tf_node_tx_t *tx, char *error,
+                                  size_t error_size);
+
 //  Apply a checked tx: spend its inputs, create its outputs.
 void tf_node_ledger_apply (tf_node_ledger_t *self, const tf_node_tx_t *tx);
 

@@ -187,6 +187,11 @@ test_node_chain_lib_is_kth_ancestor_and_never_moves_back (void **state)
     assert_int_equal (tf_node_chain_tip (fixture->chain)->height, 12);
     //  The old branch above the old LIB is no longer canonical
     assert_memory_not_equal (&tf_node_chain_at (fixture->chain, 8)->block->id, &ids[8], 32);
+    //  The LIB's move freed the ledgers below it on both branches and kept those above
+    assert_null (tf_node_chain_lookup (fixture->chain, &ids[12 - K - 1])->ledger);
+    assert_null (tf_node_chain_at (fixture->chain, 12 - K - 1)->ledger);
+    assert_non_null (tf_node_chain_lookup (fixture->chain, &ids[12 - K])->ledger);
+    assert_non_null (tf_node_chain_lib (fixture->chain)->ledger);
 }
 
 int

@@ -1,5 +1,5 @@
 //  test_node_json.c - the JSON shapes pinned: golden tx, storage-form block and ApiBlock,
-//  plus known-answer checks of the hash, note id, block id, Merkle root and PeerId rules
+//  plus known-answer checks of the hash, note id, block id, Merkle root, PeerId and CRC rules
 //  that node/README.md documents for workloads
 #include <stdarg.h>
 #include <stddef.h>
@@ -292,6 +292,19 @@ test_node_json_peer_id_known_answer (void **state)
     assert_int_equal (tf_node_peer_id_decode ("", &back), -1);
 }
 
+//  The block log's record checksum is the common CRC-32 (IEEE, reflected)
+static void
+test_node_json_crc32_known_answer (void **state)
+{
+    (void) state;
+    assert_int_equal (tf_node_crc32 ("123456789", 9), 0xcbf43926u);
+    assert_int_equal (tf_node_crc32 ("", 0), 0);
+    uint8_t bytes[256];
+    for (int index = 0; index < 256; index++)
+        bytes[index] = (uint8_t) index;
+    assert_int_equal (tf_node_crc32 (bytes, sizeof bytes), 0x29058c73u);
+}
+
 int
 main (void)
 {
@@ -301,6 +314,7 @@ main (void)
         cmocka_unit_test (test_node_json_hash_rules_match_the_readme),
         cmocka_unit_test (test_node_json_inscription_hash_and_proof),
         cmocka_unit_test (test_node_json_peer_id_known_answer),
+        cmocka_unit_test (test_node_json_crc32_known_answer),
     };
     return cmocka_run_group_tests_name ("tf_node_json", tests, s_setup, s_teardown);
 }
