@@ -6,10 +6,15 @@
 #      was accepted, nothing failed and tx_inclusion passed. The highest is printed
 #      with its inclusion latency p50/p99 (from each tx's planned send time) and the
 #      workload's CPU per 1,000 txs (signing and fan-out included)
-#   2. wrk alone (keep-alive, pre-signed distinct txs from tf-node-benchgen, one third
-#      per node) posting to 3 fresh tf-nodes of the same shape during a run's execute:
-#      the nodes' admission rate on this machine
-#   3. the ratio: sustained workload tx/s / wrk tx/s (goal >= 0.5)
+#   2. wrk alone (keep-alive, pre-signed distinct txs, one third per node) posting to 3
+#      fresh tf-nodes of the same shape during a run's execute, no workload: the nodes'
+#      admission rate on this machine, twice:
+#      a. inscriptions (tf-node-benchgen): no inputs, nothing for the ledger to check
+#      b. transfers of the kind the workload sends (tf-bench-tx-presign, from the run's
+#         own wallets: each wallet's genesis note fanned out into 64 notes first, then
+#         one signed single-input transfer per note, checked against the ledger)
+#   3. the ratios: sustained workload tx/s / each wrk tx/s (goal >= 0.5); b is the
+#      like-for-like ceiling
 #  Env: TF_BENCH_BUILD (default build-bench, Release), BENCH_TPS (default
 #       "100 200 400 800 1200 1600"), BENCH_DURATION (execute, default 8s),
 #       BENCH_TXS (wrk's pre-signed txs, default 60000), BENCH_WORKERS (default 0: the
@@ -25,6 +30,7 @@ SLOT=200ms                          #  f = 0.5: a block every 400 ms on average
 WALLETS=240                         #  Genesis holds 255 notes: 3 leaders and these
 WRK_CONNECTIONS=4                   #  Per node
 SUSTAINED_SHARE=0.9                 #  Accepted / planned for a rate to count as sustained
+FANOUT_S=6                          #  Most time the fan-outs take to be 2 blocks deep
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tf-tx-bench-XXXXXX")
 TF_PID=
@@ -43,11 +49,11 @@ echo "== build ($BUILD, Release)"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DTF_SANITIZER=none >/dev/null
 cmake --build "$BUILD" -j2 --target tf tf-coordinator tf-deployer-local tf-scanner tf-node \
     tf-workload-transactions tf-expect-tx-inclusion tf-expect-tx-throughput \
-    tf-expect-consensus-liveness tf-node-benchgen >/dev/null
+    tf-expect-consensus-liveness tf-node-benchgen tf-bench-tx-presign >/dev/null
 BIN=$BUILD/bin
 SECONDS_RUN=${DURATION%s}
 
-scenario () {       #  scenario TPS FILE: TPS 0 is a run with no workload (wrk's nodes)
+scenario () {       #  scenario TPS FILE [DURATION]: TPS 0 is a run with no workload (wrk's)
     local workload="  - transactions: {tps: $1, users: $WALLETS, workers: $WORKERS}"
     local expectations="  - tx_inclusion: {}
   - tx_throughput: {min_accepted_tps: 1}"
@@ -63,7 +69,7 @@ workloads:
 $workload
 expectations:
 $expectations
-run: {duration: $DURATION, seed: 3, runner: local}
+run: {duration: ${3:-$DURATION}, seed: 3, runner: local}
 consensus: {slot: $SLOT, active_slot_coeff: 0.5, security_param: 3}
 YAML
     [ -n "$workload" ] || sed -i '/^workloads:$/d' "$2"
@@ -83,25 +89,69 @@ logged () {
         sed "s/.* $2=\([0-9]*\).*/\1/"
 }
 
-run_tf () {         #  run_tf TPS RUN_DIR [with-wrk]
-    local dir=$2 file=$WORK/tx-$1.yaml
-    scenario "$1" "$file"
+#  wait_for FILE PATTERN: until FILE has a line matching PATTERN (tf still running)
+wait_for () {
+    until grep -q "$2" "$1" 2>/dev/null; do
+        kill -0 "$TF_PID" 2>/dev/null || return 1
+        sleep 0.1
+    done
+}
+
+#  The API port of a node of run directory DIR
+api_port () {
+    awk '/^http:/ { want = 1 }
+         want && /address:/ { gsub(/[":]/, " "); print $3; exit }' "$1/nodes/$2/node.yaml"
+}
+
+#  wrk_all DIR FILES SECONDS: wrk posts FILES-<node>.ndjson to each node for SECONDS
+wrk_all () {
+    for yaml in "$1"/nodes/validator-*/node.yaml; do
+        node=$(basename "$(dirname "$yaml")")
+        wrk -t1 -c$WRK_CONNECTIONS -d"${3}s" -s "$ROOT/bench/node_tx.lua" \
+            "http://127.0.0.1:$(api_port "$1" "$node")" -- "$2-$node.ndjson" 1 \
+            >"$1.wrk-$node" 2>&1 &
+        WRK_PIDS+=($!)
+    done
+}
+
+#  The height of a node of run directory DIR
+height () {
+    curl -s "http://127.0.0.1:$(api_port "$1" "$2")/cryptarchia/info" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["height"])'
+}
+
+run_tf () {         #  run_tf TPS RUN_DIR [inscriptions|transfers]
+    local dir=$2 file=$WORK/tx-$1.yaml duration=$DURATION
+    [ "${3:-}" != transfers ] || duration=$((SECONDS_RUN + FANOUT_S))s
+    scenario "$1" "$file" "$duration"
     CI=true "$BIN/tf" run "$file" --run-dir "$dir" >"$dir.out" 2>&1 &
     TF_PID=$!
-    if [ "${3:-}" = with-wrk ]; then
-        until grep -q "phase execute" "$dir.out"; do
-            kill -0 "$TF_PID" 2>/dev/null || break
+    if [ "${3:-}" = inscriptions ]; then
+        wait_for "$dir.out" "phase execute" && wrk_all "$dir" "$WORK/gen/txs" "$SECONDS_RUN"
+    elif [ "${3:-}" = transfers ] && wait_for "$dir.out" "phase capture"; then
+        #  The run's wallets' transfers, signed while it deploys; the fan-outs go to one
+        #  node at execute, and wrk starts once they are 2 blocks deep there
+        "$BUILD/bench/tf-bench-tx-presign" "$dir" 3 "$WORK/signed" >/dev/null
+        for share in 0 1 2; do
+            mv "$WORK/signed/transfers-$share.ndjson" "$WORK/signed/transfers-validator-$share.ndjson"
+        done
+        wait_for "$dir.out" "phase execute"
+        local port start
+        port=$(api_port "$dir" validator-0)
+        start=$(height "$dir" validator-0)
+        while read -r tx; do
+            curl -s -o /dev/null -H 'Content-Type: application/json' --data-binary "$tx" \
+                "http://127.0.0.1:$port/mempool/add/tx"
+        done <"$WORK/signed/fanout.ndjson"
+        #  Fan-outs are in a block once the mempool has none left; then 2 blocks more
+        local deadline=$((SECONDS + FANOUT_S))
+        until [ "$(curl -s "http://127.0.0.1:$port/mantle/metrics" |
+                   python3 -c 'import json, sys; print(json.load(sys.stdin)["pending_items"])')" = 0 ] &&
+              [ "$(height "$dir" validator-0)" -ge $((start + 3)) ]; do
+            [ "$SECONDS" -lt "$deadline" ] || { echo "fan-outs not included in ${FANOUT_S}s"; break; }
             sleep 0.1
         done
-        for yaml in "$dir"/nodes/validator-*/node.yaml; do
-            node=$(basename "$(dirname "$yaml")")
-            port=$(awk '/^http:/ { want = 1 }
-                        want && /address:/ { gsub(/[":]/, " "); print $3; exit }' "$yaml")
-            wrk -t1 -c$WRK_CONNECTIONS -d"${SECONDS_RUN}s" -s "$ROOT/bench/node_tx.lua" \
-                "http://127.0.0.1:$port" -- "$WORK/gen/txs-$node.ndjson" 1 \
-                >"$dir.wrk-$node" 2>&1 &
-            WRK_PIDS+=($!)
-        done
+        wrk_all "$dir" "$WORK/signed/transfers" "$SECONDS_RUN"
     fi
     wait "$TF_PID" || true
     TF_PID=
@@ -143,21 +193,32 @@ echo "latency to LIB:    $(figure "$REPORT" tx_inclusion "'p50 %d ms p99 %d ms' 
 awk -v c="$CPU_MS" -v n="$SUBMITTED" 'BEGIN { if (n > 0)
     printf "workload CPU:      %d ms for %d txs, %.0f ms per 1,000 txs\n", c, n, c * 1000 / n }'
 
-echo "== 2. wrk alone: pre-signed txs to 3 fresh nodes ($WRK_CONNECTIONS connections each)"
+#  wrk_tps DIR: what every wrk of run DIR had accepted, per second of its run
+wrk_tps () {
+    local accepted=0 n
+    for out in "$1".wrk-*; do
+        n=$(sed -n 's/^BENCH accepted=\([0-9]*\).*/\1/p' "$out")
+        accepted=$((accepted + ${n:-0}))
+    done
+    echo "wrk accepted:      $accepted in $SECONDS_RUN s" \
+        "($(awk -v a="$accepted" -v s="$SECONDS_RUN" 'BEGIN { printf "%.0f", a / s }') tx/s)" >&2
+    awk -v a="$accepted" -v s="$SECONDS_RUN" 'BEGIN { printf "%.0f", a / s }'
+}
+
+echo "== 2a. wrk alone: pre-signed inscriptions to 3 fresh nodes ($WRK_CONNECTIONS connections each)"
 "$BUILD/bench/tf-node-benchgen" "$WORK/gen" 1 "$TXS" 1000 0.5 10 >/dev/null
 #  One third of the pre-signed txs per node, so no tx reaches two nodes from wrk
 awk -v dir="$WORK/gen" '{ print > (dir "/txs-validator-" (NR % 3) ".ndjson") }' \
     "$WORK/gen/txs.ndjson"
-dir=$WORK/wrk
-run_tf 0 "$dir" with-wrk
-WRK_ACCEPTED=0
-for out in "$dir".wrk-*; do
-    n=$(sed -n 's/^BENCH accepted=\([0-9]*\).*/\1/p' "$out")
-    WRK_ACCEPTED=$((WRK_ACCEPTED + ${n:-0}))
-done
-WRK_TPS=$(awk -v a="$WRK_ACCEPTED" -v s="$SECONDS_RUN" 'BEGIN { printf "%.0f", a / s }')
-echo "wrk accepted:      $WRK_ACCEPTED in $SECONDS_RUN s ($WRK_TPS tx/s)"
+run_tf 0 "$WORK/wrk" inscriptions
+WRK_TPS=$(wrk_tps "$WORK/wrk")
 
-echo "== 3. ratio"
+echo "== 2b. wrk alone: pre-signed transfers of the run's $WALLETS wallets to 3 fresh nodes"
+run_tf 0 "$WORK/wrk-transfers" transfers
+WRK_TRANSFER_TPS=$(wrk_tps "$WORK/wrk-transfers")
+
+echo "== 3. ratios"
 awk -v a="$BEST_ACCEPTED_TPS" -v w="$WRK_TPS" 'BEGIN { if (w > 0)
-    printf "ratio sustained workload / wrk: %.2f (goal >= 0.5)\n", a / w }'
+    printf "ratio sustained workload / wrk inscriptions: %.2f\n", a / w }'
+awk -v a="$BEST_ACCEPTED_TPS" -v w="$WRK_TRANSFER_TPS" 'BEGIN { if (w > 0)
+    printf "ratio sustained workload / wrk transfers:    %.2f (goal >= 0.5)\n", a / w }'

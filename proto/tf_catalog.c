@@ -78,6 +78,18 @@ static const tf_catalog_knob_t s_loss_knobs[] = {
      "share of each node's swarm packets dropped, both ways"},
 };
 
+static const tf_catalog_knob_t s_bandwidth_knobs[] = {
+    {"delay", TF_KNOB_DURATION, "10s", 0, TF_CATALOG_MAX_DELAY_MS, false,
+     "time from the start of execute to the limit"},
+    {"window", TF_KNOB_DURATION, "20s", 0, TF_CATALOG_MAX_DELAY_MS, true,
+     "how long the limit lasts"},
+    {"nodes", TF_KNOB_STR, "", 0, 0, false,
+     "nodes whose egress is limited, comma-separated (validator-1,executor-0); empty: one at "
+     "random"},
+    {"rate_kbit", TF_KNOB_INT, "1000", 8, 10000000, false,
+     "each node's egress limit in kbit/s (a token bucket, 20 ms of burst)"},
+};
+
 static const tf_catalog_knob_t s_liveness_knobs[] = {
     {"tolerance", TF_KNOB_FLOAT, "0.8", 0, 1, true,
      "share of the expected blocks every validator must reach"},
@@ -161,6 +173,9 @@ static const tf_catalog_kind_t s_kinds[] = {
      "pauses one node (SIGSTOP) for a window, then resumes it", S_KNOBS (s_pause_knobs)},
     {"chaos_loss", TF_ROLE_WORKLOAD, "tf-workload-chaos-loss", 0, S_ACTION (TF_CONTROL_LOSS), NULL,
      "drops a share of some nodes' swarm packets for a window", S_KNOBS (s_loss_knobs)},
+    {"chaos_bandwidth", TF_ROLE_WORKLOAD, "tf-workload-chaos-bandwidth", 0,
+     S_ACTION (TF_CONTROL_BANDWIDTH), NULL, "limits some nodes' egress to a rate for a window",
+     S_KNOBS (s_bandwidth_knobs)},
     {"consensus_liveness", TF_ROLE_EXPECTATION, "tf-expect-consensus-liveness", 0, 0, NULL,
      "every validator reaches the expected block height", S_KNOBS (s_liveness_knobs)},
     {"tx_inclusion", TF_ROLE_EXPECTATION, "tf-expect-tx-inclusion", 0, 0, "transactions",

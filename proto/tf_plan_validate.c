@@ -358,7 +358,7 @@ s_check_kind_rules (s_check_t *check, tf_plan_item_t *item, const char *path)
             free (copy);
         }
     }
-    else if (streq (item->kind, "chaos_loss")) {
+    else if (streq (item->kind, "chaos_loss") || streq (item->kind, "chaos_bandwidth")) {
         s_path (knob_path, sizeof knob_path, "%s.nodes", path);
         const char *nodes = tf_plan_knob_str (item, "nodes", "");
         if (*nodes && !s_bad (check, knob_path) && !s_counts_bad (check)) {

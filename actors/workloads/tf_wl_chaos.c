@@ -170,18 +170,27 @@ s_build_pause (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng,
     return 0;
 }
 
-//  Drop `percent` of the swarm packets of some nodes after `delay`, and no
-//  more after `window`. An empty nodes knob picks one node at random.
+//  Shape some nodes' traffic after `delay` and stop after `window`: loss
+//  drops `percent` of their swarm packets, bandwidth limits their egress to
+//  `rate_kbit`. An empty nodes knob picks one node at random.
 static int
-s_build_loss (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng, int64_t duration_ms,
-              tf_chaos_schedule_t *schedule, char *error, size_t size)
+s_build_shaping (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng,
+                 int64_t duration_ms, tf_control_action_t action, tf_chaos_schedule_t *schedule,
+                 char *error, size_t size)
 {
     size_t total = plan->validators + plan->executors;
     int64_t delay = tf_plan_knob_ms (item, "delay", duration_ms / 4);
     int64_t window = tf_plan_knob_ms (item, "window", duration_ms / 2);
-    int64_t percent = tf_plan_knob_int (item, "percent", 30);
-    if (percent < 1 || percent > 100) {
+    bool loss = action == TF_CONTROL_LOSS;
+    int64_t amount = loss ? tf_plan_knob_int (item, "percent", 30)
+                          : tf_plan_knob_int (item, "rate_kbit", TF_CHAOS_DEFAULT_RATE_KBIT);
+    if (loss && (amount < 1 || amount > 100)) {
         snprintf (error, size, "chaos loss needs a percent of 1 .. 100");
+        return -1;
+    }
+    if (!loss && (amount < TF_CHAOS_MIN_RATE_KBIT || amount > TF_CHAOS_MAX_RATE_KBIT)) {
+        snprintf (error, size, "chaos bandwidth needs a rate_kbit of %d .. %d",
+                  TF_CHAOS_MIN_RATE_KBIT, TF_CHAOS_MAX_RATE_KBIT);
         return -1;
     }
     char names[TF_CHAOS_MAX_GROUP][TF_CHAOS_NAME_SIZE];
@@ -199,13 +208,15 @@ s_build_loss (const tf_plan_t *plan, const tf_plan_item_t *item, tf_rng_t *rng, 
         s_node_name (plan, (size_t) tf_rng_range (rng, 0, (int64_t) total - 1), names[count++],
                      TF_CHAOS_NAME_SIZE);
     if (count == 0) {
-        snprintf (error, size, "chaos loss has no node to act on");
+        snprintf (error, size, "chaos %s has no node to act on", tf_control_action_str (action));
         return -1;
     }
+    for (size_t index = 0; index < count; index++) {
+        tf_chaos_step_t *step = s_add_step (schedule, delay, action, names[index]);
+        *(loss ? &step->percent : &step->rate_kbit) = (uint64_t) amount;
+    }
     for (size_t index = 0; index < count; index++)
-        s_add_step (schedule, delay, TF_CONTROL_LOSS, names[index])->percent = (uint64_t) percent;
-    for (size_t index = 0; index < count; index++)
-        s_add_step (schedule, delay + window, TF_CONTROL_LOSS, names[index]);
+        s_add_step (schedule, delay + window, action, names[index]);
     return 0;
 }
 
@@ -224,7 +235,11 @@ tf_chaos_schedule_build (const tf_plan_t *plan, const tf_plan_item_t *item, int6
     if (strcmp (item->kind, "chaos_pause") == 0)
         return s_build_pause (plan, item, &rng, duration_ms, schedule, error, error_size);
     if (strcmp (item->kind, "chaos_loss") == 0)
-        return s_build_loss (plan, item, &rng, duration_ms, schedule, error, error_size);
+        return s_build_shaping (plan, item, &rng, duration_ms, TF_CONTROL_LOSS, schedule, error,
+                                error_size);
+    if (strcmp (item->kind, "chaos_bandwidth") == 0)
+        return s_build_shaping (plan, item, &rng, duration_ms, TF_CONTROL_BANDWIDTH, schedule,
+                                error, error_size);
     snprintf (error, error_size, "unknown chaos kind '%s'", item->kind);
     return -1;
 }
@@ -261,6 +276,9 @@ tf_chaos_schedule_describe (const tf_chaos_schedule_t *schedule)
             used += (size_t) snprintf (text + used, size - used, "}");
         if (step->action == TF_CONTROL_LOSS && used < size)
             used += (size_t) snprintf (text + used, size - used, " %" PRIu64 "%%", step->percent);
+        if (step->action == TF_CONTROL_BANDWIDTH && used < size)
+            used += (size_t) snprintf (text + used, size - used, " %" PRIu64 " kbit/s",
+                                       step->rate_kbit);
     }
     return text;
 }
@@ -396,9 +414,11 @@ s_on_timer (tf_actor_t *actor, void *state)
                                  .action = step->action,
                                  .node = step->node[0] ? step->node : NULL,
                                  .percent = step->percent,
+                                 .rate_kbit = step->rate_kbit,
                                  .group = {.items = step->group, .count = step->group_count}};
-    zsys_info ("chaos: request id=%s action=%s node=%s percent=%" PRIu64, self->req_id,
-               tf_control_action_str (step->action), step->node, step->percent);
+    zsys_info ("chaos: request id=%s action=%s node=%s percent=%" PRIu64 " rate_kbit=%" PRIu64,
+               self->req_id, tf_control_action_str (step->action), step->node, step->percent,
+               step->rate_kbit);
     tf_actor_send (actor, TF_MSG_node_control, &request);
     self->sent++;
     self->waiting = true;
@@ -481,3 +501,7 @@ const tf_actor_class_t tf_wl_chaos_loss_class =
     S_CHAOS_CLASS ("tf-workload-chaos-loss", "chaos_loss",
                    "Workload chaos_loss: drop a share of some nodes' swarm packets for a window\n"
                    "(needs a runner with the loss action: compose).\n");
+const tf_actor_class_t tf_wl_chaos_bandwidth_class =
+    S_CHAOS_CLASS ("tf-workload-chaos-bandwidth", "chaos_bandwidth",
+                   "Workload chaos_bandwidth: limit some nodes' egress to a rate for a window\n"
+                   "(needs a runner with the bandwidth action: compose).\n");

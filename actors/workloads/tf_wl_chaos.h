@@ -12,7 +12,8 @@
 //  until the run's cooldown has passed since its last answered action, so the
 //  expectations judge nodes that have settled.
 //
-//  Kinds: chaos_random_restart, chaos_partition, chaos_pause, chaos_loss.
+//  Kinds: chaos_random_restart, chaos_partition, chaos_pause, chaos_loss,
+//  chaos_bandwidth.
 //  Consumes: run.plan, run.phase, node.control.reply
 //  Emits:    node.control, workload.status
 
@@ -21,8 +22,11 @@
 
 #include "tf_actor.h"
 
-#define TF_CHAOS_MAX_STEPS 1024 //  Longest schedule
-#define TF_CHAOS_MAX_GROUP 64   //  Nodes in one partition group
+#define TF_CHAOS_MAX_STEPS         1024     //  Longest schedule
+#define TF_CHAOS_MAX_GROUP         64       //  Nodes in one partition group
+#define TF_CHAOS_DEFAULT_RATE_KBIT 1000     //  chaos_bandwidth's rate_kbit unless given
+#define TF_CHAOS_MIN_RATE_KBIT     8        //  The bandwidth action's range (compose)
+#define TF_CHAOS_MAX_RATE_KBIT     10000000 //  10 Gbit/s
 
 typedef struct {
     int64_t at_ms;                   //  Offset from the start of execute
@@ -30,7 +34,8 @@ typedef struct {
     char node[64];                   //  Target node, or "" for partition/heal
     char *group[TF_CHAOS_MAX_GROUP]; //  Partition group (owned strings)
     size_t group_count;
-    uint64_t percent; //  loss: share of packets dropped, 0 removes it
+    uint64_t percent;   //  loss: share of packets dropped, 0 removes it
+    uint64_t rate_kbit; //  bandwidth: egress limit in kbit/s, 0 removes it
 } tf_chaos_step_t;
 
 typedef struct {
@@ -48,15 +53,17 @@ void tf_chaos_schedule_clear (tf_chaos_schedule_t *schedule);
 
 //  Describe a schedule on one line, steps separated by "; " ("+12.4s restart
 //  validator-1; +20.0s partition {validator-2,executor-0}; +30.0s heal;
-//  +31.0s loss validator-0 30%").
+//  +31.0s loss validator-0 30%; +40.0s bandwidth validator-1 64 kbit/s").
 //  Caller owns the result.
 char *tf_chaos_schedule_describe (const tf_chaos_schedule_t *schedule);
 
-//  The programs of the four kinds: tf-workload-chaos-random-restart,
-//  tf-workload-chaos-partition, tf-workload-chaos-pause and tf-workload-chaos-loss
+//  The programs of the five kinds: tf-workload-chaos-random-restart,
+//  tf-workload-chaos-partition, tf-workload-chaos-pause, tf-workload-chaos-loss and
+//  tf-workload-chaos-bandwidth
 extern const tf_actor_class_t tf_wl_chaos_restart_class;
 extern const tf_actor_class_t tf_wl_chaos_partition_class;
 extern const tf_actor_class_t tf_wl_chaos_pause_class;
 extern const tf_actor_class_t tf_wl_chaos_loss_class;
+extern const tf_actor_class_t tf_wl_chaos_bandwidth_class;
 
 #endif

@@ -36,6 +36,7 @@ test_tf_catalog_lists_every_kind_with_program_and_knobs (void **state)
         {"chaos_partition", "tf-workload-chaos-partition"},
         {"chaos_pause", "tf-workload-chaos-pause"},
         {"chaos_loss", "tf-workload-chaos-loss"},
+        {"chaos_bandwidth", "tf-workload-chaos-bandwidth"},
         {"consensus_liveness", "tf-expect-consensus-liveness"},
         {"tx_inclusion", "tf-expect-tx-inclusion"},
         {"tx_throughput", "tf-expect-tx-throughput"},

@@ -370,6 +370,52 @@ test_tf_rng_streams_are_deterministic_and_distinct (void **state)
     assert_true (differs);
 }
 
+//  Bandwidth: every node named limited to rate_kbit at delay, the limit lifted
+//  (rate 0) after the window
+static void
+test_tf_chaos_bandwidth_limits_then_lifts (void **state)
+{
+    (void) state;
+    tf_plan_t *plan = tf_plan_new ("bandwidth");
+    tf_plan_set_topology (plan, TF_NETWORK_STAR, 3, 0);
+    tf_plan_enable_node_control (plan);
+    tf_plan_item_t *item = tf_plan_add_workload (plan, "chaos_bandwidth");
+    tf_plan_item_set_str (item, "nodes", "validator-1");
+    tf_plan_item_set_ms (item, "delay", 500);
+    tf_plan_item_set_ms (item, "window", 4000);
+    tf_plan_item_set_int (item, "rate_kbit", 64);
+    tf_chaos_schedule_t *schedule = calloc (1, sizeof *schedule);
+    char error[128];
+    assert_int_equal (
+        tf_chaos_schedule_build (plan, &plan->workloads[0], 10000, schedule, error, sizeof error),
+        0);
+    assert_int_equal (schedule->count, 2);
+    assert_int_equal (schedule->steps[0].action, TF_CONTROL_BANDWIDTH);
+    assert_int_equal (schedule->steps[0].rate_kbit, 64);
+    assert_int_equal (schedule->steps[1].rate_kbit, 0);
+    assert_int_equal (schedule->steps[0].percent, 0);
+    char *described = tf_chaos_schedule_describe (schedule);
+    assert_string_equal (described,
+                         "+0.5s bandwidth validator-1 64 kbit/s; +4.5s bandwidth validator-1 0 "
+                         "kbit/s");
+    free (described);
+    tf_chaos_schedule_clear (schedule);
+    //  Without rate_kbit: 1000 kbit/s; out of range: refused
+    tf_plan_item_t *bare = tf_plan_add_workload (plan, "chaos_bandwidth");
+    assert_int_equal (
+        tf_chaos_schedule_build (plan, &plan->workloads[1], 10000, schedule, error, sizeof error),
+        0);
+    assert_int_equal (schedule->steps[0].rate_kbit, TF_CHAOS_DEFAULT_RATE_KBIT);
+    tf_chaos_schedule_clear (schedule);
+    tf_plan_item_set_int (bare, "rate_kbit", TF_CHAOS_MAX_RATE_KBIT + 1);
+    assert_int_equal (
+        tf_chaos_schedule_build (plan, &plan->workloads[1], 10000, schedule, error, sizeof error),
+        -1);
+    assert_non_null (strstr (error, "rate_kbit of 8 .. 10000000"));
+    free (schedule);
+    tf_plan_destroy (&plan);
+}
+
 int
 main (void)
 {
@@ -385,6 +431,7 @@ main (void)
         cmocka_unit_test (test_tf_chaos_refuses_a_schedule_too_long),
         cmocka_unit_test (test_tf_chaos_partition_cuts_then_heals),
         cmocka_unit_test (test_tf_chaos_loss_turns_on_then_off),
+        cmocka_unit_test (test_tf_chaos_bandwidth_limits_then_lifts),
         cmocka_unit_test (test_tf_chaos_cooldown_is_in_blocks_and_longer_after_chaos),
         cmocka_unit_test (test_tf_rng_streams_are_deterministic_and_distinct),
     };

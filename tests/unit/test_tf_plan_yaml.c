@@ -262,7 +262,8 @@ test_tf_plan_yaml_rejects_unknown_keys_and_kinds (void **state)
     S_EXPECT ("name: t\nwallets: 5\nworkloads:\n  - transaction: {rate: 1}\n",
               {4, 5, "workloads[0]",
                "unknown workload kind 'transaction' (known: transactions, "
-               "da, chaos_random_restart, chaos_partition, chaos_pause, chaos_loss)"});
+               "da, chaos_random_restart, chaos_partition, chaos_pause, chaos_loss, "
+               "chaos_bandwidth)"});
     S_EXPECT ("name: t\nwallets: 5\nworkloads:\n  - transactions: {rate: 1, user: 5}\n",
               {4, 29, "workloads[0].transactions.user",
                "unknown knob 'user' of transactions (known: rate, users, tps, notes, workers)"});
@@ -378,6 +379,19 @@ test_tf_plan_yaml_rejects_impossible_combinations (void **state)
               "  - chaos_loss: {percent: 101}\nrun: {runner: compose}\n",
               {5, 27, "workloads[0].chaos_loss.percent",
                "expected an integer between 1 and 100, got 101"});
+    S_EXPECT ("name: t\ntopology: {validators: 3}\nnode_control: true\nworkloads:\n"
+              "  - chaos_bandwidth: {nodes: validator-1, rate_kbit: 64}\nrun: {runner: local}\n",
+              {5, 22, "workloads[0].chaos_bandwidth",
+               "chaos_bandwidth needs node control that runner 'local' cannot do: bandwidth"});
+    S_EXPECT ("name: t\ntopology: {validators: 3}\nnode_control: true\nworkloads:\n"
+              "  - chaos_bandwidth: {nodes: validator-4}\nrun: {runner: compose}\n",
+              {5, 30, "workloads[0].chaos_bandwidth.nodes",
+               "no node 'validator-4' in this topology (expected validator-<i> or executor-<i>, "
+               "comma-separated)"});
+    S_EXPECT ("name: t\ntopology: {validators: 3}\nnode_control: true\nworkloads:\n"
+              "  - chaos_bandwidth: {rate_kbit: 0}\nrun: {runner: compose}\n",
+              {5, 34, "workloads[0].chaos_bandwidth.rate_kbit",
+               "expected an integer between 8 and 10000000, got 0"});
     S_EXPECT ("name: t\nworkloads:\n  - transactions: {users: 3}\nexpectations:\n"
               "  - tx_inclusion\n",
               {3, 19, "workloads[0].transactions",
