@@ -1,5 +1,6 @@
 //  test_node_chain.c - the block tree: longest-chain fork choice with a lowest-id tie-break,
-//  orphans, invalid blocks, LIB at depth k that never moves back, stale forks
+//  orphans, invalid blocks, LIB at depth k that never moves back, stale forks, blocks of
+//  the node's own log
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -157,6 +158,46 @@ test_node_chain_orphans_duplicates_and_invalid_blocks (void **state)
     assert_int_equal (tf_node_ledger_balance (entry->ledger, &fixture->alice.pk), 100);
 }
 
+//  Blocks read back from the node's own log (trusted): every check but the owners'
+//  signatures is made again, so a double spend is still refused there
+static void
+test_node_chain_trusted_blocks_skip_only_signatures (void **state)
+{
+    fixture_t *fixture = *state;
+    char error[200];
+    tf_node_hash_t genesis = tf_node_chain_genesis (fixture->chain)->block->id;
+    tf_node_hash_t note = tn_note (fixture->genesis_tx, 0);
+    const tf_node_key_t *wrong[1] = {&fixture->leader}; //  Not the note's owner
+    tf_node_output_t paid = {100, fixture->leader.pk};
+    tf_node_tx_t *forged[1] = {tf_node_tx_new_transfer (&note, wrong, 1, &paid, 1)};
+    tf_node_block_t *block = s_block (fixture, &genesis, 3, forged, 1);
+    assert_int_equal (tf_node_chain_add (fixture->chain, &block, error, sizeof error),
+                      TF_NODE_CHAIN_INVALID);
+    assert_non_null (strstr (error, "signature"));
+    tf_node_block_destroy (&block);
+
+    tf_node_chain_set_trusted (fixture->chain, true);
+    tf_node_output_t half = {50, fixture->alice.pk};
+    tf_node_tx_t *twice[2] = {tf_node_tx_new_transfer (&note, wrong, 1, &half, 1),
+                              tf_node_tx_new_transfer (&note, wrong, 1, &half, 1)};
+    block = s_block (fixture, &genesis, 3, twice, 2);
+    assert_int_equal (tf_node_chain_add (fixture->chain, &block, error, sizeof error),
+                      TF_NODE_CHAIN_INVALID);
+    assert_non_null (strstr (error, "tx 1"));
+    tf_node_block_destroy (&block);
+    tf_node_output_t more = {101, fixture->alice.pk};
+    tf_node_tx_t *overspend[1] = {tf_node_tx_new_transfer (&note, wrong, 1, &more, 1)};
+    block = s_block (fixture, &genesis, 3, overspend, 1);
+    assert_int_equal (tf_node_chain_add (fixture->chain, &block, error, sizeof error),
+                      TF_NODE_CHAIN_INVALID);
+    tf_node_block_destroy (&block);
+    forged[0] = tf_node_tx_new_transfer (&note, wrong, 1, &paid, 1);
+    block = s_block (fixture, &genesis, 3, forged, 1);
+    assert_int_equal (tf_node_chain_add (fixture->chain, &block, error, sizeof error),
+                      TF_NODE_CHAIN_ADDED);
+    tf_node_chain_set_trusted (fixture->chain, false);
+}
+
 static void
 test_node_chain_lib_is_kth_ancestor_and_never_moves_back (void **state)
 {
@@ -202,6 +243,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_node_chain_longest_chain_wins, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_node_chain_tie_break_is_order_independent, s_setup,
                                          s_teardown),
+        cmocka_unit_test_setup_teardown (test_node_chain_trusted_blocks_skip_only_signatures,
+                                         s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_node_chain_orphans_duplicates_and_invalid_blocks,
                                          s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_node_chain_lib_is_kth_ancestor_and_never_moves_back,
