@@ -32,6 +32,7 @@ struct _tf_spawn_t {
     bool reaped;           //  Status collected
     int status;            //  From waitpid, valid once reaped
     char description[128]; //  Last tf_spawn_describe
+    char *log_path;        //  Where its output goes, once started
 };
 
 tf_spawn_t *
@@ -56,6 +57,7 @@ tf_spawn_destroy (tf_spawn_t **self_p)
     for (size_t index = 0; index < self->env_count; index++)
         free (self->env[index]);
     free (self->name);
+    free (self->log_path);
     free (self);
     *self_p = NULL;
 }
@@ -187,6 +189,8 @@ tf_spawn_start (tf_spawn_t *self, const char *log_path)
 {
     assert (self && log_path);
     assert (self->argc > 0 && self->pid == 0);
+    free (self->log_path);
+    self->log_path = strdup (log_path);
     int rc = -1;
     int error_pipe[2] = {-1, -1};
     char **envp = NULL;
@@ -311,6 +315,47 @@ tf_spawn_term_signal (tf_spawn_t *self)
 {
     assert (self);
     return (self->reaped && WIFSIGNALED (self->status)) ? WTERMSIG (self->status) : 0;
+}
+
+bool
+tf_spawn_last_error (tf_spawn_t *self, char *text, size_t size)
+{
+    assert (self && text && size);
+    int fd = self->log_path ? open (self->log_path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0)
+        return false;
+    char *tail = (char *) zmalloc (TF_SPAWN_TAIL_BYTES + 1);
+    off_t end = lseek (fd, 0, SEEK_END);
+    off_t from = end > TF_SPAWN_TAIL_BYTES ? end - TF_SPAWN_TAIL_BYTES : 0;
+    ssize_t got = end > 0 ? pread (fd, tail, TF_SPAWN_TAIL_BYTES, from) : 0;
+    close (fd);
+    const char *found = NULL;
+    for (char *line = tail; got > 0 && line < tail + got;) {
+        char *newline = strchr (line, '\n');
+        if (newline)
+            *newline = 0;
+        if (strncmp (line, "E: ", 3) == 0)
+            found = line;
+        if (!newline)
+            break;
+        line = newline + 1;
+    }
+    //  "E: (tf-deployer-local) 26-12-05 05:24:20 text": the text after the time
+    const char *message = found ? found + 3 : NULL;
+    if (message && *message == '(' && strstr (message, ") "))
+        message = strstr (message, ") ") + 2;
+    int stamp = 0; //  "YY-MM-DD HH:MM:SS " when CZMQ wrote the line
+    unsigned parts[6];
+    if (message
+        && sscanf (message, "%2u-%2u-%2u %2u:%2u:%2u %n", &parts[0], &parts[1], &parts[2],
+                   &parts[3], &parts[4], &parts[5], &stamp)
+               == 6
+        && stamp > 0)
+        message += stamp;
+    if (message)
+        snprintf (text, size, "%s", message);
+    free (tail);
+    return message != NULL;
 }
 
 const char *

@@ -14,9 +14,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define TF_SPAWN_MAX_ARGS 64        //  Arguments of one program
-#define TF_SPAWN_MAX_ENV  32        //  Variables added to the environment
-#define TF_SPAWN_SHELL    "/bin/sh" //  Runs custom actors' commands
+#define TF_SPAWN_MAX_ARGS   64        //  Arguments of one program
+#define TF_SPAWN_MAX_ENV    32        //  Variables added to the environment
+#define TF_SPAWN_SHELL      "/bin/sh" //  Runs custom actors' commands
+#define TF_SPAWN_TAIL_BYTES 16384     //  Of a log, read for its last error
 
 typedef struct _tf_spawn_t tf_spawn_t;
 
@@ -63,6 +64,11 @@ int tf_spawn_term_signal (tf_spawn_t *self);
 //  How the child ended, e.g. "exited with status 3" or "killed by signal 9
 //  (Killed)"; borrowed, valid until the next call.
 const char *tf_spawn_describe (tf_spawn_t *self);
+
+//  The last error its log holds (a line CZMQ's zsys_error wrote, "E: ...",
+//  the "E: (program) date time " prefix cut), into text; false when its log
+//  has none in its last TF_SPAWN_TAIL_BYTES or cannot be read.
+bool tf_spawn_last_error (tf_spawn_t *self, char *text, size_t size);
 
 //  True when command is one simple command that `exec` can replace the shell
 //  with: no operators, redirections, subshells or leading assignments.

@@ -37,6 +37,7 @@
 #define TF_SUPERVISOR_MAX_ACTORS  (3 * TF_PLAN_MAX_ITEMS + 2)
 #define TF_SUPERVISOR_MAX_STRAYS  (TF_PLAN_MAX_NODES + 256) //  Leftover processes swept at the end
 #define TF_SUPERVISOR_COORDINATOR "tf-coordinator"
+#define TF_SUPERVISOR_ERROR_SIZE  200 //  An actor's last logged error, as tf repeats it
 
 typedef struct {
     tf_plan_actor_t plan; //  Borrowed from the plan
@@ -476,10 +477,14 @@ s_abnormal (tf_spawn_t *spawn)
 static void
 s_on_actor_ended (tf_supervisor_t *self, s_actor_t *actor)
 {
+    char error[TF_SUPERVISOR_ERROR_SIZE] = "";
     if (tf_spawn_term_signal (actor->spawn) || tf_spawn_exit_code (actor->spawn) != 0)
-        tf_progress_line (self->progress, "actor %s %s%s", actor->plan.name,
-                          tf_spawn_describe (actor->spawn),
-                          actor->stopped_by_us ? " (stopped by tf)" : "");
+        tf_progress_line (
+            self->progress, "actor %s %s%s%s%s", actor->plan.name, tf_spawn_describe (actor->spawn),
+            actor->stopped_by_us ? " (stopped by tf)" : "",
+            !actor->stopped_by_us && tf_spawn_last_error (actor->spawn, error, sizeof error) ? ": "
+                                                                                             : "",
+            error);
     if (actor->stopped_by_us || !self->coordinator || !tf_spawn_running (self->coordinator))
         return;
     tf_actor_exited_t exited = {.name = (char *) actor->plan.name,
@@ -734,9 +739,16 @@ s_print_verdict (tf_supervisor_t *self)
         fprintf (out, "  coordinator %s\n", tf_spawn_describe (self->coordinator));
     for (size_t index = 0; index < self->actor_count; index++) {
         s_actor_t *actor = &self->actors[index];
+        char last_error[TF_SUPERVISOR_ERROR_SIZE] = "";
         if (actor->spawn && tf_spawn_started (actor->spawn) && s_abnormal (actor->spawn))
-            fprintf (out, "  actor %s %s%s\n", actor->plan.name, tf_spawn_describe (actor->spawn),
-                     actor->stopped_by_us ? " (stopped by tf)" : "");
+            fprintf (out, "  actor %s %s%s%s%s\n", actor->plan.name,
+                     tf_spawn_describe (actor->spawn),
+                     actor->stopped_by_us ? " (stopped by tf)" : "",
+                     !actor->stopped_by_us
+                             && tf_spawn_last_error (actor->spawn, last_error, sizeof last_error)
+                         ? ": "
+                         : "",
+                     last_error);
     }
 }
 

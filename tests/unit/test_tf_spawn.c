@@ -1,5 +1,5 @@
-//  test_tf_spawn.c - child processes: logs, environment, process groups,
-//  exec failures, and no survivor when the parent dies
+//  test_tf_spawn.c - child processes: logs, a log's last error, environment,
+//  process groups, exec failures, and no survivor when the parent dies
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,6 +93,42 @@ test_tf_spawn_logs_output_and_exit_code (void **state)
     assert_null (spawn);
 }
 
+//  The last "E: " line of the child's log, without CZMQ's prefix; none in a
+//  log without one
+static void
+test_tf_spawn_last_error_is_the_logs_last (void **state)
+{
+    s_fixture_t *fixture = (s_fixture_t *) *state;
+    tf_spawn_t *spawn = tf_spawn_new ("failing");
+    char text[128] = "";
+    assert_false (tf_spawn_last_error (spawn, text, sizeof text)); //  Not started
+    tf_spawn_shell (spawn, "echo 'I: (tf-x) 26-12-05 05:24:20 starting';"
+                           " echo 'E: (tf-x) 26-12-05 05:24:21 first trouble';"
+                           " echo 'E: 26-12-05 05:24:22 unknown node profile geth';"
+                           " echo 'I: (tf-x) 26-12-05 05:24:23 stopping'; exit 3");
+    assert_int_equal (tf_spawn_start (spawn, fixture->log), 0);
+    s_wait (spawn);
+    assert_true (tf_spawn_last_error (spawn, text, sizeof text));
+    assert_string_equal (text, "unknown node profile geth");
+    tf_spawn_destroy (&spawn);
+    unlink (fixture->log);
+    spawn = tf_spawn_new ("quiet");
+    tf_spawn_shell (spawn, "echo 'E: (tf-x) 26-12-05 05:24:21 with its ident';"
+                           " echo 'E: not one of CZMQ s lines'; exit 3");
+    assert_int_equal (tf_spawn_start (spawn, fixture->log), 0);
+    s_wait (spawn);
+    assert_true (tf_spawn_last_error (spawn, text, sizeof text));
+    assert_string_equal (text, "not one of CZMQ s lines");
+    tf_spawn_destroy (&spawn);
+    unlink (fixture->log);
+    spawn = tf_spawn_new ("clean");
+    tf_spawn_shell (spawn, "echo 'I: all well'; exit 3");
+    assert_int_equal (tf_spawn_start (spawn, fixture->log), 0);
+    s_wait (spawn);
+    assert_false (tf_spawn_last_error (spawn, text, sizeof text));
+    tf_spawn_destroy (&spawn);
+}
+
 static void
 test_tf_spawn_reports_exec_failure (void **state)
 {
@@ -181,6 +217,8 @@ main (void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown (test_tf_spawn_logs_output_and_exit_code, s_setup,
+                                         s_teardown),
+        cmocka_unit_test_setup_teardown (test_tf_spawn_last_error_is_the_logs_last, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_tf_spawn_reports_exec_failure, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_tf_spawn_runs_child_in_own_group_and_signals_it,
