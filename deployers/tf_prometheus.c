@@ -276,11 +276,32 @@ tf_prometheus_count_up (const char *answer, char *text, size_t size)
     return up;
 }
 
-//  Poll url until expected targets are up; self, when not NULL, is our own
-//  server, whose end fails the wait at once
-static int
-s_wait_targets (tf_prometheus_t *self, const char *url, size_t expected, int64_t timeout_ms,
-                void *cancel, char **error_p)
+//  Our own server ended: why (caller frees), else NULL
+static char *
+s_own_alive (void *arg)
+{
+    tf_prometheus_t *self = (tf_prometheus_t *) arg;
+    if (!s_reap (self))
+        return NULL;
+    char *tail = s_log_tail (self);
+    char *why = zsys_sprintf ("Prometheus ended before its targets were up (wait status %d; "
+                              "log %s):\n%s",
+                              self->exit_status, self->log_path, tail);
+    free (tail);
+    return why;
+}
+
+int
+tf_prometheus_wait_up (tf_prometheus_t *self, int64_t timeout_ms, void *cancel, char **error_p)
+{
+    assert (self && error_p);
+    return tf_prometheus_wait_targets (self->url, self->expected, timeout_ms, cancel, s_own_alive,
+                                       self, error_p);
+}
+
+int
+tf_prometheus_wait_targets (const char *url, size_t expected, int64_t timeout_ms, void *cancel,
+                            tf_prometheus_alive_fn *alive, void *arg, char **error_p)
 {
     assert (url && error_p);
     tf_api_client_t *client = tf_api_client_new (url);
@@ -292,12 +313,9 @@ s_wait_targets (tf_prometheus_t *self, const char *url, size_t expected, int64_t
     char last[S_TEXT_SIZE * 4] = "no answer yet";
     int rc = -1;
     while (true) {
-        if (self && s_reap (self)) {
-            char *tail = s_log_tail (self);
-            *error_p = zsys_sprintf ("Prometheus ended before its targets were up (wait status "
-                                     "%d; log %s):\n%s",
-                                     self->exit_status, self->log_path, tail);
-            free (tail);
+        char *ended = alive ? alive (arg) : NULL;
+        if (ended) {
+            *error_p = ended;
             break;
         }
         long status = 0;
@@ -330,20 +348,6 @@ s_wait_targets (tf_prometheus_t *self, const char *url, size_t expected, int64_t
         zsys_info ("deployer: prometheus sees every node target up url=%s targets=%zu", url,
                    expected);
     return rc;
-}
-
-int
-tf_prometheus_wait_up (tf_prometheus_t *self, int64_t timeout_ms, void *cancel, char **error_p)
-{
-    assert (self && error_p);
-    return s_wait_targets (self, self->url, self->expected, timeout_ms, cancel, error_p);
-}
-
-int
-tf_prometheus_wait_targets (const char *url, size_t expected, int64_t timeout_ms, void *cancel,
-                            char **error_p)
-{
-    return s_wait_targets (NULL, url, expected, timeout_ms, cancel, error_p);
 }
 
 const char *

@@ -69,10 +69,16 @@ tf_prometheus_t *tf_prometheus_start (const char *dir, const tf_prometheus_targe
 //  ended, with its log) on timeout, exit or cancel.
 int tf_prometheus_wait_up (tf_prometheus_t *self, int64_t timeout_ms, void *cancel, char **error_p);
 
-//  The same wait for a server someone else runs (a k8s run's, through a
-//  port-forward): until expected node targets of url are up. 0, or -1 with *error_p.
+//  Whether a server someone else runs still runs: NULL while it does, else
+//  why not (caller frees), which ends the wait at once
+typedef char *(tf_prometheus_alive_fn) (void *arg);
+
+//  The same wait for a server someone else runs (a compose run's container,
+//  a k8s run's pod through a port-forward): until expected node targets of
+//  url are up, asking alive (with arg; NULL: not asked) between polls. 0, or
+//  -1 with *error_p.
 int tf_prometheus_wait_targets (const char *url, size_t expected, int64_t timeout_ms, void *cancel,
-                                char **error_p);
+                                tf_prometheus_alive_fn *alive, void *arg, char **error_p);
 
 //  The query API base, "http://127.0.0.1:9090".
 const char *tf_prometheus_url (const tf_prometheus_t *self);

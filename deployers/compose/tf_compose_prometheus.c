@@ -7,7 +7,6 @@
 
 #include <czmq.h>
 #include <sys/stat.h>
-#include "tf_api_client.h"
 #include "tf_compose_engine.h"
 #include "tf_compose_image.h"
 #include "tf_compose_prometheus.h"
@@ -16,7 +15,6 @@
 
 #define S_DIR_MODE   0700
 #define S_LOG_MODE   0600
-#define S_TEXT_SIZE  640 //  What the targets last said
 #define S_CONFIG_IN  "/etc/prometheus/prometheus.yml"
 #define S_STATE_SIZE 32
 
@@ -145,54 +143,36 @@ tf_compose_prometheus_start (tf_compose_stack_t *stack, const char *work_dir, in
     return self;
 }
 
+//  What the wait asks between polls: the container and the run's cancel
+typedef struct {
+    tf_compose_prometheus_t *self;
+    void *cancel;
+} s_watch_t;
+
+//  The container ended (or is gone): why, its log collected; else NULL
+static char *
+s_alive (void *arg)
+{
+    s_watch_t *watch = (s_watch_t *) arg;
+    char state[S_STATE_SIZE];
+    long code = 0;
+    s_state (watch->self, watch->cancel, state, &code);
+    if (streq (state, "running") || streq (state, "created"))
+        return NULL;
+    tf_compose_prometheus_collect_log (watch->self);
+    return zsys_sprintf ("the Prometheus container %s is %s (exit code %ld) before its targets "
+                         "were up; its log: %s/prometheus.log",
+                         watch->self->container, state, code, watch->self->dir);
+}
+
 int
 tf_compose_prometheus_wait_up (tf_compose_prometheus_t *self, int64_t timeout_ms, void *cancel,
                                char **error_p)
 {
     assert (self && error_p);
-    tf_api_client_t *client = tf_api_client_new (self->url);
-    if (!client) {
-        *error_p = strdup ("cannot make an HTTP client for Prometheus");
-        return -1;
-    }
-    int64_t deadline = zclock_mono () + timeout_ms;
-    char last[S_TEXT_SIZE] = "no answer yet";
-    int rc = -1;
-    while (true) {
-        char state[S_STATE_SIZE];
-        long code = 0;
-        s_state (self, cancel, state, &code);
-        if (!streq (state, "running") && !streq (state, "created")) {
-            tf_compose_prometheus_collect_log (self);
-            *error_p = zsys_sprintf ("the Prometheus container %s is %s (exit code %ld) before its "
-                                     "targets were up; its log: %s/prometheus.log",
-                                     self->container, state, code, self->dir);
-            break;
-        }
-        long status = 0;
-        char *answer = NULL;
-        if (tf_api_client_request (client, "/api/v1/targets?state=active", NULL, &status, &answer)
-                == 0
-            && status == 200
-            && tf_prometheus_count_up (answer, last, sizeof last) >= self->expected) {
-            free (answer);
-            rc = 0;
-            break;
-        }
-        free (answer);
-        if (zclock_mono () >= deadline) {
-            *error_p =
-                zsys_sprintf ("timed out waiting for Prometheus at %s (container %s) to "
-                              "see every node target up: %s",
-                              self->url, self->container, last[0] ? last : "no target listed");
-            break;
-        }
-        if (tf_deployer_wait (cancel, TF_PROMETHEUS_POLL_MS)) {
-            *error_p = strdup ("cancelled");
-            break;
-        }
-    }
-    tf_api_client_destroy (&client);
+    s_watch_t watch = {self, cancel};
+    int rc = tf_prometheus_wait_targets (self->url, self->expected, timeout_ms, cancel, s_alive,
+                                         &watch, error_p);
     if (rc == 0)
         zsys_info ("compose: prometheus sees every node target up url=%s targets=%zu", self->url,
                    self->expected);

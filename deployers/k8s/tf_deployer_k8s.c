@@ -322,7 +322,8 @@ s_metrics (void *ctx, const tf_deployer_node_t *nodes, size_t count, char **url_
     if (rc || tf_k8s_pods_forward_prometheus (self->pods, &port, error_p))
         return -1;
     char *url = zsys_sprintf ("http://%s:%u", TF_NODE_SPEC_HOST, port);
-    if (tf_prometheus_wait_targets (url, count, TF_PROMETHEUS_UP_MS, self->env->cancel, error_p)) {
+    if (tf_prometheus_wait_targets (url, count, TF_PROMETHEUS_UP_MS, self->env->cancel, NULL, NULL,
+                                    error_p)) {
         zstr_free (&url);
         return -1;
     }
