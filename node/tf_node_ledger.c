@@ -6,6 +6,7 @@
 #include <string.h>
 #include "tf_node_idmap.h"
 #include "tf_node_ledger.h"
+#include "tf_node_verified.h"
 
 struct _tf_node_ledger_t {
     tf_node_idmap_t *notes; //  note id -> tf_node_output_t
@@ -59,13 +60,28 @@ s_check (const tf_node_ledger_t *self, const tf_node_tx_t *tx, bool signatures, 
     assert (self);
     assert (tx);
     uint64_t funds = 0, spent = 0;
+    //  Signatures that verified once verify again (tf_node_verified.h): known by the
+    //  hash of the tx hash and the signatures themselves, so another copy of the
+    //  same tx with other signatures is verified afresh
+    tf_node_hash_t signed_id;
+    bool verify = false;
+    if (signatures && tx->ninputs > 0) {
+        size_t size = TF_NODE_HASH_SIZE + tx->ninputs * TF_NODE_SIG_SIZE;
+        uint8_t *both = malloc (size);
+        assert (both);
+        memcpy (both, tx->hash.bytes, TF_NODE_HASH_SIZE);
+        memcpy (both + TF_NODE_HASH_SIZE, tx->input_sigs, tx->ninputs * TF_NODE_SIG_SIZE);
+        tf_node_blake2b (both, size, &signed_id);
+        free (both);
+        verify = !tf_node_verified_has (&signed_id);
+    }
     for (size_t index = 0; index < tx->ninputs; index++) {
         const tf_node_output_t *note = tf_node_idmap_lookup (self->notes, &tx->inputs[index]);
         if (!note) {
             snprintf (error, error_size, "input %zu is not an unspent note", index);
             return -1;
         }
-        if (signatures
+        if (verify
             && tf_node_verify (&note->pk, tx->hash.bytes, TF_NODE_HASH_SIZE,
                                tx->input_sigs[index])) {
             snprintf (error, error_size, "input %zu: signature by the note owner is invalid",
@@ -85,6 +101,8 @@ s_check (const tf_node_ledger_t *self, const tf_node_tx_t *tx, bool signatures, 
         }
         spent += tx->outputs[index].value;
     }
+    if (verify)
+        tf_node_verified_add (&signed_id); //  Every input's signature held
     if (spent > funds) {
         snprintf (error, error_size, "outputs (%llu) exceed inputs (%llu)",
                   (unsigned long long) spent, (unsigned long long) funds);

@@ -1,5 +1,6 @@
 //  test_node_ledger.c - tx validation against the UTXO set: signatures, funds, unknown and
-//  spent inputs, balances; and the shape checks of tf_node_tx_new
+//  spent inputs, balances, signatures remembered once verified; and the shape checks of
+//  tf_node_tx_new
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "test_node_common.h"
+#include "tf_node_mempool.h"
+#include "tf_node_verified.h"
 
 typedef struct {
     tf_node_key_t alice, bob; //  Owners
@@ -142,6 +145,28 @@ test_node_ledger_tx_shape_checks (void **state)
     tf_node_tx_destroy (&tx);
 }
 
+//  A tx whose signatures verified is known after (tf_node_verified): checked again
+//  without verifying, while a copy with one signature changed is verified and refused
+static void
+test_node_ledger_remembers_verified_signatures (void **state)
+{
+    fixture_t *fixture = *state;
+    char error[160];
+    tf_node_tx_t *tx = s_spend (fixture, &fixture->alice, 1, 70);
+    size_t before = tf_node_verified_size ();
+    assert_int_equal (tf_node_ledger_check (fixture->ledger, tx, error, sizeof error), 0);
+    assert_int_equal (tf_node_verified_size (), before + 1);
+    assert_int_equal (tf_node_ledger_check (fixture->ledger, tx, error, sizeof error), 0);
+    assert_int_equal (tf_node_verified_size (), before + 1); //  Known: not verified again
+    tf_node_tx_t *forged = tf_node_tx_dup (tx);
+    forged->input_sigs[0][5] ^= 0x40; //  Same hash, another signature
+    assert_int_equal (tf_node_ledger_check (fixture->ledger, forged, error, sizeof error), -1);
+    assert_non_null (strstr (error, "signature"));
+    assert_int_equal (tf_node_verified_size (), before + 1);
+    tf_node_tx_destroy (&forged);
+    tf_node_tx_destroy (&tx);
+}
+
 int
 main (void)
 {
@@ -155,6 +180,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_node_ledger_rejects_unknown_input, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_node_ledger_tx_shape_checks, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_node_ledger_remembers_verified_signatures, s_setup,
+                                         s_teardown),
     };
     return cmocka_run_group_tests_name ("tf_node_ledger", tests, NULL, NULL);
 }
