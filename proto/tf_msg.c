@@ -791,6 +791,19 @@ tf_msg_send_to (zsock_t *router, zframe_t *routing_id, tf_msg_id_t id, const voi
     return s_send (router, routing_id, id, body);
 }
 
+int
+tf_msg_drain (zloop_t *loop, zsock_t *reader, void *arg, zloop_reader_fn *one)
+{
+    assert (reader && one);
+    int rc = 0;
+    for (int count = 0; rc == 0 && count < TF_MSG_DRAIN_MAX; count++) {
+        rc = one (loop, reader, arg);
+        if (rc == 0 && !(zsock_events (reader) & ZMQ_POLLIN))
+            break;
+    }
+    return rc;
+}
+
 tf_msg_t *
 tf_msg_recv (zsock_t *sock)
 {

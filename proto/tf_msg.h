@@ -205,6 +205,13 @@ int tf_msg_send_raw (zsock_t *sock, const char *topic, const uint8_t *data, size
 //  with id TF_MSG_INVALID and its routing id, so the caller can answer it.
 tf_msg_t *tf_msg_recv (zsock_t *sock);
 
+//  For a zloop reader: call one (loop, reader, arg), which reads one message,
+//  again while reader has another waiting, at most TF_MSG_DRAIN_MAX times, so
+//  a burst costs one wakeup of the loop and not one poll per message. Returns
+//  the first non-zero return of one, else 0.
+#define TF_MSG_DRAIN_MAX 64
+int tf_msg_drain (zloop_t *loop, zsock_t *reader, void *arg, zloop_reader_fn *one);
+
 //  Destroy a received message and nullify the reference. Safe on NULL.
 void tf_msg_destroy (tf_msg_t **self_p);
 

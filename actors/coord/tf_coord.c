@@ -709,7 +709,7 @@ s_on_node_control_reply (tf_coord_t *self, s_actor_t *actor, tf_node_control_rep
 
 //  Record a feed message as it is, without decoding it
 static int
-s_on_feed (zloop_t *loop, zsock_t *reader, void *arg)
+s_feed_one (zloop_t *loop, zsock_t *reader, void *arg)
 {
     tf_coord_t *self = (tf_coord_t *) arg;
     zmsg_t *msg = zmsg_recv (reader);
@@ -751,7 +751,14 @@ s_on_exited (tf_coord_t *self, const tf_actor_exited_t *exited)
 }
 
 static int
-s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
+s_on_feed (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    return tf_msg_drain (loop, reader, arg, s_feed_one);
+}
+
+//  One message from an actor or tf
+static int
+s_service_one (zloop_t *loop, zsock_t *reader, void *arg)
 {
     tf_coord_t *self = (tf_coord_t *) arg;
     tf_msg_t *msg = tf_msg_recv (reader);
@@ -817,6 +824,12 @@ s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
 out:
     tf_msg_destroy (&msg);
     return 0;
+}
+
+static int
+s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    return tf_msg_drain (loop, reader, arg, s_service_one);
 }
 
 

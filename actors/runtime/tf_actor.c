@@ -385,7 +385,7 @@ s_dispatch (tf_actor_t *self, tf_msg_t *msg)
 }
 
 static int
-s_on_control (zloop_t *loop, zsock_t *reader, void *arg)
+s_control_one (zloop_t *loop, zsock_t *reader, void *arg)
 {
     tf_actor_t *self = (tf_actor_t *) arg;
     tf_msg_t *msg = tf_msg_recv (reader);
@@ -404,6 +404,13 @@ s_on_control (zloop_t *loop, zsock_t *reader, void *arg)
     }
     tf_msg_destroy (&msg);
     return rc;
+}
+
+//  Every control message waiting, one wakeup
+static int
+s_on_control (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    return tf_msg_drain (loop, reader, arg, s_control_one);
 }
 
 static int
@@ -425,7 +432,7 @@ s_on_welcome (tf_actor_t *self, const tf_actor_welcome_t *welcome)
 }
 
 static int
-s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
+s_service_one (zloop_t *loop, zsock_t *reader, void *arg)
 {
     tf_actor_t *self = (tf_actor_t *) arg;
     tf_msg_t *msg = tf_msg_recv (reader);
@@ -477,8 +484,15 @@ s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
     return rc;
 }
 
+//  Every service message waiting, one wakeup
 static int
-s_on_feed (zloop_t *loop, zsock_t *reader, void *arg)
+s_on_service (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    return tf_msg_drain (loop, reader, arg, s_service_one);
+}
+
+static int
+s_feed_one (zloop_t *loop, zsock_t *reader, void *arg)
 {
     tf_actor_t *self = (tf_actor_t *) arg;
     tf_msg_t *msg = tf_msg_recv (reader);
@@ -492,6 +506,13 @@ s_on_feed (zloop_t *loop, zsock_t *reader, void *arg)
     }
     tf_msg_destroy (&msg);
     return rc;
+}
+
+//  Every feed message waiting, one wakeup
+static int
+s_on_feed (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    return tf_msg_drain (loop, reader, arg, s_feed_one);
 }
 
 static int
