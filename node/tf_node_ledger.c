@@ -66,13 +66,12 @@ s_check (const tf_node_ledger_t *self, const tf_node_tx_t *tx, bool signatures, 
     tf_node_hash_t signed_id;
     bool verify = false;
     if (signatures && tx->ninputs > 0) {
+        assert (tx->ninputs <= TF_NODE_TX_MAX_INPUTS); //  tf_node_tx_new's bound
+        uint8_t both[TF_NODE_HASH_SIZE + TF_NODE_TX_MAX_INPUTS * TF_NODE_SIG_SIZE];
         size_t size = TF_NODE_HASH_SIZE + tx->ninputs * TF_NODE_SIG_SIZE;
-        uint8_t *both = malloc (size);
-        assert (both);
         memcpy (both, tx->hash.bytes, TF_NODE_HASH_SIZE);
         memcpy (both + TF_NODE_HASH_SIZE, tx->input_sigs, tx->ninputs * TF_NODE_SIG_SIZE);
         tf_node_blake2b (both, size, &signed_id);
-        free (both);
         verify = !tf_node_verified_has (&signed_id);
     }
     for (size_t index = 0; index < tx->ninputs; index++) {

@@ -93,40 +93,43 @@ test_tf_spawn_logs_output_and_exit_code (void **state)
     assert_null (spawn);
 }
 
+//  Run command to its end with a fresh log, then ask for the log's last error
+static bool
+s_last_error (s_fixture_t *fixture, const char *command, char *text, size_t size)
+{
+    unlink (fixture->log);
+    tf_spawn_t *spawn = tf_spawn_new ("failing");
+    tf_spawn_shell (spawn, command);
+    assert_int_equal (tf_spawn_start (spawn, fixture->log), 0);
+    s_wait (spawn);
+    bool found = tf_spawn_last_error (spawn, text, size);
+    tf_spawn_destroy (&spawn);
+    return found;
+}
+
 //  The last "E: " line of the child's log, without CZMQ's prefix; none in a
 //  log without one
 static void
 test_tf_spawn_last_error_is_the_logs_last (void **state)
 {
     s_fixture_t *fixture = (s_fixture_t *) *state;
-    tf_spawn_t *spawn = tf_spawn_new ("failing");
+    tf_spawn_t *spawn = tf_spawn_new ("unstarted");
     char text[128] = "";
-    assert_false (tf_spawn_last_error (spawn, text, sizeof text)); //  Not started
-    tf_spawn_shell (spawn, "echo 'I: (tf-x) 26-12-05 05:24:20 starting';"
-                           " echo 'E: (tf-x) 26-12-05 05:24:21 first trouble';"
-                           " echo 'E: 26-12-05 05:24:22 unknown node profile geth';"
-                           " echo 'I: (tf-x) 26-12-05 05:24:23 stopping'; exit 3");
-    assert_int_equal (tf_spawn_start (spawn, fixture->log), 0);
-    s_wait (spawn);
-    assert_true (tf_spawn_last_error (spawn, text, sizeof text));
-    assert_string_equal (text, "unknown node profile geth");
-    tf_spawn_destroy (&spawn);
-    unlink (fixture->log);
-    spawn = tf_spawn_new ("quiet");
-    tf_spawn_shell (spawn, "echo 'E: (tf-x) 26-12-05 05:24:21 with its ident';"
-                           " echo 'E: not one of CZMQ s lines'; exit 3");
-    assert_int_equal (tf_spawn_start (spawn, fixture->log), 0);
-    s_wait (spawn);
-    assert_true (tf_spawn_last_error (spawn, text, sizeof text));
-    assert_string_equal (text, "not one of CZMQ s lines");
-    tf_spawn_destroy (&spawn);
-    unlink (fixture->log);
-    spawn = tf_spawn_new ("clean");
-    tf_spawn_shell (spawn, "echo 'I: all well'; exit 3");
-    assert_int_equal (tf_spawn_start (spawn, fixture->log), 0);
-    s_wait (spawn);
     assert_false (tf_spawn_last_error (spawn, text, sizeof text));
     tf_spawn_destroy (&spawn);
+    assert_true (s_last_error (fixture,
+                               "echo 'I: (tf-x) 26-12-05 05:24:20 starting';"
+                               " echo 'E: (tf-x) 26-12-05 05:24:21 first trouble';"
+                               " echo 'E: 26-12-05 05:24:22 unknown node profile geth';"
+                               " echo 'I: (tf-x) 26-12-05 05:24:23 stopping'; exit 3",
+                               text, sizeof text));
+    assert_string_equal (text, "unknown node profile geth");
+    assert_true (s_last_error (fixture,
+                               "echo 'E: (tf-x) 26-12-05 05:24:21 with its ident';"
+                               " echo 'E: not one of CZMQ s lines'; exit 3",
+                               text, sizeof text));
+    assert_string_equal (text, "not one of CZMQ s lines");
+    assert_false (s_last_error (fixture, "echo 'I: all well'; exit 3", text, sizeof text));
 }
 
 static void
